@@ -1,0 +1,763 @@
+package wechatpay
+
+import (
+	"bytes"
+	"context"
+	"crypto/rsa"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/go-resty/resty/v2"
+
+	wxcrypto "github.com/gowechatpay/wechatpay/crypto"
+)
+
+// Version is the SDK's version, sent in the User-Agent header.
+const Version = "0.1.0"
+
+// The WeChat Pay domains.
+const (
+	// PrimaryURL is the primary domain for v3 and v2 calls.
+	PrimaryURL = "https://api.mch.weixin.qq.com"
+	// BackupURL is used only after a connection-level failure on PrimaryURL.
+	BackupURL = "https://api2.mch.weixin.qq.com"
+	// GlobalURL serves the cross-border (global) APIs.
+	GlobalURL = "https://apihk.mch.weixin.qq.com"
+)
+
+// DefaultMaxResponseBytes is the default limit on a response body.
+const DefaultMaxResponseBytes = 4 << 20
+
+// DefaultTimeout is the default bound on one call, retries included.
+const DefaultTimeout = 30 * time.Second
+
+// RetryPolicy bounds the retries of calls that are safe to repeat: transport
+// failures, 5xx and 429 on GET and on POSTs documented as re-entrant. Delays
+// grow exponentially from BaseDelay to MaxDelay with full jitter.
+type RetryPolicy struct {
+	// MaxAttempts counts the first attempt; 1 disables retries.
+	MaxAttempts int
+	// BaseDelay is the delay before the first retry (before jitter).
+	BaseDelay time.Duration
+	// MaxDelay caps any one delay.
+	MaxDelay time.Duration
+}
+
+// DefaultRetryPolicy makes at most three attempts, 100 ms to 2 s apart.
+var DefaultRetryPolicy = RetryPolicy{MaxAttempts: 3, BaseDelay: 100 * time.Millisecond, MaxDelay: 2 * time.Second}
+
+// Client calls the WeChat Pay merchant APIs. It signs every v3 request,
+// verifies every v3 response before any of it reaches the caller, encrypts
+// and decrypts sensitive fields, and signs and checks APIv2 XML. Build it
+// once with NewClient and share it: it is safe for concurrent use.
+type Client struct {
+	mchID, appID string
+	signer       *Signer
+	verifier     *Verifier
+	key          *rsa.PrivateKey
+	apiV3Key     []byte
+	apiV2Key     string
+
+	primary, backup, global string
+
+	rc    *resty.Client // v3 and v2 calls without client certificate
+	rcTLS *resty.Client // v2 secure endpoints (mTLS); nil without a certificate
+
+	logger    *slog.Logger
+	now       func() time.Time
+	timeout   time.Duration
+	retry     RetryPolicy
+	maxBody   int64
+	userAgent string
+}
+
+// NewClient builds a Client. It needs the merchant (WithMerchant or
+// WithMerchantPEM) and at least one WeChat Pay key (WithPublicKey or
+// WithPlatformCertificates); everything else has a default. Bad
+// configuration fails here, with an error matching ErrInvalidConfig.
+func NewClient(opts ...Option) (*Client, error) {
+	cfg := config{retry: DefaultRetryPolicy, maxBody: DefaultMaxResponseBytes, timeout: DefaultTimeout}
+	for _, o := range opts {
+		if o == nil {
+			continue
+		}
+		if err := o(&cfg); err != nil {
+			return nil, configError(err)
+		}
+	}
+	c, err := newClient(&cfg)
+	if err != nil {
+		return nil, configError(err)
+	}
+	return c, nil
+}
+
+func configError(err error) error {
+	return fmt.Errorf("%w: %w", ErrInvalidConfig, err)
+}
+
+func newClient(cfg *config) (*Client, error) {
+	if cfg.merchantCert != nil {
+		serial := wxcrypto.CertificateSerial(cfg.merchantCert)
+		if cfg.serial == "" {
+			cfg.serial = serial
+		} else if !strings.EqualFold(cfg.serial, serial) {
+			return nil, &FieldError{Field: "merchant_serial_no", Reason: "does not match the merchant certificate's serial " + serial}
+		}
+	}
+	if cfg.key != nil {
+		if err := checkKeySize(&cfg.key.PublicKey); err != nil {
+			return nil, err
+		}
+		if cfg.merchantCert != nil {
+			certKey, ok := cfg.merchantCert.PublicKey.(*rsa.PublicKey)
+			if !ok || !certKey.Equal(&cfg.key.PublicKey) {
+				return nil, &FieldError{Field: "merchant_private_key", Reason: "does not match the merchant certificate"}
+			}
+		}
+	}
+	cfg.serial = strings.ToUpper(cfg.serial)
+	signer, err := NewSigner(cfg.mchID, cfg.serial, cfg.key)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.apiV3Set && len(cfg.apiV3Key) != 32 {
+		return nil, &FieldError{Field: "apiv3_key", Reason: "must be 32 bytes, got " + strconv.Itoa(len(cfg.apiV3Key))}
+	}
+	if cfg.apiV2Set && len(cfg.apiV2Key) != 32 {
+		return nil, &FieldError{Field: "apiv2_key", Reason: "must be 32 bytes, got " + strconv.Itoa(len(cfg.apiV2Key))}
+	}
+	now := cfg.now
+	if now == nil {
+		now = time.Now
+	}
+
+	v := NewVerifier(cfg.mode, now)
+	v.excluded = cfg.serial
+	if cfg.pubKey != nil || cfg.pubKeyID != "" {
+		if err := v.SetPublicKey(cfg.pubKeyID, cfg.pubKey); err != nil {
+			return nil, err
+		}
+		if cfg.pubKey.Equal(&cfg.key.PublicKey) {
+			return nil, &FieldError{Field: "wechatpay_public_key", Reason: "is the merchant's own public key"}
+		}
+	}
+	for _, cert := range cfg.certs {
+		if _, err := v.AddCertificate(cert); err != nil {
+			return nil, err
+		}
+		if k, ok := cert.PublicKey.(*rsa.PublicKey); ok && k.Equal(&cfg.key.PublicKey) {
+			return nil, &FieldError{Field: "platform_certificate", Reason: "holds the merchant's own public key"}
+		}
+	}
+	switch cfg.mode {
+	case KeyModePublicKey, KeyModeBoth:
+		if cfg.pubKey == nil {
+			return nil, &FieldError{Field: "wechatpay_public_key", Reason: "required by key mode " + cfg.mode.String(), Missing: true}
+		}
+	}
+	if cfg.mode == KeyModeBoth && len(cfg.certs) == 0 {
+		return nil, &FieldError{Field: "platform_certificate", Reason: "required by key mode both", Missing: true}
+	}
+	if cfg.pubKey == nil && len(cfg.certs) == 0 {
+		return nil, &FieldError{Field: "wechatpay_public_key", Reason: "no WeChat Pay public key or platform certificate configured", Missing: true}
+	}
+
+	c := &Client{
+		mchID:     cfg.mchID,
+		appID:     cfg.appID,
+		signer:    signer,
+		verifier:  v,
+		key:       cfg.key,
+		apiV2Key:  cfg.apiV2Key,
+		primary:   PrimaryURL,
+		backup:    BackupURL,
+		global:    GlobalURL,
+		logger:    cfg.logger,
+		now:       now,
+		timeout:   cfg.timeout,
+		retry:     cfg.retry,
+		maxBody:   cfg.maxBody,
+		userAgent: cfg.userAgent,
+	}
+	if cfg.apiV3Set {
+		c.apiV3Key = []byte(cfg.apiV3Key)
+	}
+	if c.userAgent == "" {
+		c.userAgent = "gowechatpay/" + Version + " (" + runtime.GOOS + "/" + runtime.GOARCH + ") " + runtime.Version()
+	}
+	if cfg.baseURL != "" {
+		u, err := url.Parse(cfg.baseURL)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+			return nil, &FieldError{Field: "base_url", Reason: "must be an absolute http(s) URL without query"}
+		}
+		base := strings.TrimRight(u.String(), "/")
+		c.primary, c.backup, c.global = base, "", base
+	}
+
+	hc, hcTLS, err := httpClients(cfg, signer)
+	if err != nil {
+		return nil, err
+	}
+	c.rc = newResty(hc)
+	if hcTLS != nil {
+		c.rcTLS = newResty(hcTLS)
+	}
+	return c, nil
+}
+
+// httpClients returns the HTTP client for ordinary calls and, when a
+// merchant certificate is configured, the one presenting it for mTLS.
+func httpClients(cfg *config, s *Signer) (*http.Client, *http.Client, error) {
+	var clientCert *tls.Certificate
+	if cfg.merchantCert != nil {
+		clientCert = &tls.Certificate{
+			Certificate: [][]byte{cfg.merchantCert.Raw},
+			PrivateKey:  s.key,
+			Leaf:        cfg.merchantCert,
+		}
+	}
+	switch {
+	case cfg.httpClient != nil && cfg.transport != nil:
+		return nil, nil, &FieldError{Field: "http_client", Reason: "WithHTTPClient and WithTransport are exclusive"}
+	case cfg.httpClient != nil:
+		hc := cfg.httpClient
+		if clientCert == nil {
+			return hc, nil, nil
+		}
+		tlsHC := *hc
+		switch t := hc.Transport.(type) {
+		case nil:
+			tlsHC.Transport = newTransport(cfg.rootCAs, clientCert)
+		case *http.Transport:
+			tlsHC.Transport = withClientCert(t, clientCert)
+		}
+		return hc, &tlsHC, nil
+	case cfg.transport != nil:
+		hc := &http.Client{Transport: cfg.transport}
+		if clientCert == nil {
+			return hc, nil, nil
+		}
+		if t, ok := cfg.transport.(*http.Transport); ok {
+			return hc, &http.Client{Transport: withClientCert(t, clientCert)}, nil
+		}
+		return hc, hc, nil
+	}
+	hc := &http.Client{Transport: newTransport(cfg.rootCAs, nil)}
+	if clientCert == nil {
+		return hc, nil, nil
+	}
+	return hc, &http.Client{Transport: newTransport(cfg.rootCAs, clientCert)}, nil
+}
+
+// newTransport is the SDK's own transport: keep-alive with enough idle
+// connections per host for concurrent callers, HTTP/2 when offered, TLS 1.2
+// at least.
+func newTransport(roots *x509.CertPool, cert *tls.Certificate) *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns = 256
+	t.MaxIdleConnsPerHost = 64
+	t.IdleConnTimeout = 90 * time.Second
+	t.ForceAttemptHTTP2 = true
+	t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12, RootCAs: roots}
+	if cert != nil {
+		t.TLSClientConfig.Certificates = []tls.Certificate{*cert}
+	}
+	return t
+}
+
+func withClientCert(t *http.Transport, cert *tls.Certificate) *http.Transport {
+	t = t.Clone()
+	if t.TLSClientConfig == nil {
+		t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+	}
+	t.TLSClientConfig.Certificates = []tls.Certificate{*cert}
+	return t
+}
+
+func newResty(hc *http.Client) *resty.Client {
+	rc := resty.NewWithClient(hc)
+	rc.SetLogger(discardLogger{})
+	rc.SetRetryCount(0)
+	rc.SetDisableWarn(true)
+	return rc
+}
+
+type discardLogger struct{}
+
+func (discardLogger) Errorf(string, ...any) {}
+func (discardLogger) Warnf(string, ...any)  {}
+func (discardLogger) Debugf(string, ...any) {}
+
+// MchID returns the merchant number of the client.
+func (c *Client) MchID() string { return c.mchID }
+
+// AppID returns the default appid set with WithAppID.
+func (c *Client) AppID() string { return c.appID }
+
+// Signer returns the client's request signer.
+func (c *Client) Signer() *Signer { return c.signer }
+
+// Verifier returns the client's response and callback verifier.
+func (c *Client) Verifier() *Verifier { return c.verifier }
+
+// Now returns the client's clock reading.
+func (c *Client) Now() time.Time { return c.now() }
+
+// Close releases the idle connections of the client's transports.
+func (c *Client) Close() {
+	c.rc.GetClient().CloseIdleConnections()
+	if c.rcTLS != nil {
+		c.rcTLS.GetClient().CloseIdleConnections()
+	}
+}
+
+// Request is one v3 call for DoV3: any endpoint, without a typed service.
+type Request struct {
+	// Method is the HTTP method, e.g. http.MethodGet.
+	Method string
+	// Path is the path, possibly a template such as
+	// "/v3/aggracct-bc/wb-channel/special-reduction/{out_request_no}".
+	Path string
+	// PathParams fill the template; values are escaped with
+	// url.PathEscape and never case-changed. Each must be non-empty.
+	PathParams map[string]string
+	// Query is encoded sorted by key (url.Values.Encode).
+	Query url.Values
+	// RawQuery is sent verbatim when Query is nil (already encoded).
+	RawQuery string
+	// Body is sent as JSON: nil for none, []byte or json.RawMessage as is,
+	// anything else encoded with encoding/json (no HTML escaping).
+	Body any
+	// Header holds extra headers, e.g. Wechatpay-Serial.
+	Header http.Header
+	// Global sends the call to the cross-border domain (apihk).
+	Global bool
+	// Idempotent marks a POST/PUT/PATCH/DELETE that the API documents as
+	// re-entrant with the same business number and body, so it may be
+	// retried after 5xx, 429 or a transport failure.
+	Idempotent bool
+}
+
+// Response describes a completed v3 or v2 call.
+type Response struct {
+	// StatusCode is the HTTP status.
+	StatusCode int
+	// Header is the response header.
+	Header http.Header
+	// RequestID is WeChat Pay's Request-ID header (v3).
+	RequestID string
+	// Attempts is the number of attempts made, retries included.
+	Attempts int
+}
+
+// DoV3 makes a v3 call and decodes the verified JSON body into out (a
+// pointer; nil to discard, *[]byte or *json.RawMessage for the raw bytes).
+// A 4xx/5xx answer is an *APIError; a 2xx answer that fails verification is
+// an error matching ErrInvalidSignature and out is left untouched. The
+// request is signed again on every attempt.
+func (c *Client) DoV3(ctx context.Context, req *Request, out any) (*Response, error) {
+	if req == nil {
+		return nil, &FieldError{Field: "request", Reason: "nil", Missing: true}
+	}
+	method := strings.ToUpper(req.Method)
+	if method == "" {
+		method = http.MethodGet
+	}
+	path, err := expandPath(req.Path, req.PathParams)
+	if err != nil {
+		return nil, err
+	}
+	rawQuery := req.RawQuery
+	if req.Query != nil {
+		rawQuery = req.Query.Encode()
+	}
+	body, err := encodeBody(req.Body)
+	if err != nil {
+		return nil, err
+	}
+	headers := req.Header
+	if headers.Get(HeaderSerial) == "" {
+		if serial, _, err := c.verifier.EncryptionKey(); err == nil {
+			headers = headers.Clone()
+			if headers == nil {
+				headers = http.Header{}
+			}
+			headers.Set(HeaderSerial, serial)
+		}
+	}
+	base := c.primary
+	if req.Global {
+		base = c.global
+	}
+	retryable := method == http.MethodGet || method == http.MethodHead || req.Idempotent
+	call := &call{method: method, path: path, rawQuery: rawQuery, body: body, header: headers, retryable: retryable, v2: false}
+	return c.run(ctx, call, base, func(resp *http.Response, data []byte) error {
+		return c.handleV3(resp, data, out)
+	})
+}
+
+// handleV3 turns one v3 answer into the call's result.
+func (c *Client) handleV3(resp *http.Response, data []byte, out any) error {
+	requestID := resp.Header.Get(HeaderRequestID)
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return newV3APIError(resp.StatusCode, requestID, data)
+	}
+	if err := c.verifier.Verify(resp.Header, data); err != nil {
+		return err
+	}
+	return decodeInto(data, out, requestID)
+}
+
+func decodeInto(data []byte, out any, requestID string) error {
+	switch o := out.(type) {
+	case nil:
+		return nil
+	case *[]byte:
+		*o = append((*o)[:0], data...)
+		return nil
+	case *json.RawMessage:
+		*o = append((*o)[:0], data...)
+		return nil
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil
+	}
+	if err := json.Unmarshal(data, out); err != nil {
+		return fmt.Errorf("%w (Request-ID %s): %w", ErrMalformedResponse, requestID, err)
+	}
+	return nil
+}
+
+func newV3APIError(status int, requestID string, data []byte) *APIError {
+	e := &APIError{StatusCode: status, RequestID: requestID}
+	var wire struct {
+		Code    string          `json:"code"`
+		Message string          `json:"message"`
+		Detail  json.RawMessage `json:"detail"`
+	}
+	if err := json.Unmarshal(data, &wire); err == nil {
+		e.Code, e.Message, e.Detail = wire.Code, wire.Message, wire.Detail
+	} else if len(data) > 0 {
+		e.Message = truncate(string(data), 256)
+	}
+	if e.Code == "" {
+		e.Code = http.StatusText(status)
+	}
+	return e
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
+}
+
+func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }
+
+// expandPath fills {name} placeholders with escaped values.
+func expandPath(tmpl string, params map[string]string) (string, error) {
+	if !strings.HasPrefix(tmpl, "/") {
+		return "", &FieldError{Field: "path", Reason: "must start with /"}
+	}
+	if strings.IndexByte(tmpl, '{') < 0 {
+		if len(params) > 0 {
+			return "", &FieldError{Field: "path", Reason: "has no placeholders for its path parameters"}
+		}
+		return tmpl, nil
+	}
+	var b strings.Builder
+	b.Grow(len(tmpl) + 32)
+	used := 0
+	for {
+		i := strings.IndexByte(tmpl, '{')
+		if i < 0 {
+			b.WriteString(tmpl)
+			break
+		}
+		j := strings.IndexByte(tmpl[i:], '}')
+		if j < 0 {
+			return "", &FieldError{Field: "path", Reason: "unclosed {"}
+		}
+		name := tmpl[i+1 : i+j]
+		v, ok := params[name]
+		if !ok || v == "" {
+			return "", &FieldError{Field: name, Reason: "path parameter is empty", Missing: true}
+		}
+		used++
+		b.WriteString(tmpl[:i])
+		b.WriteString(url.PathEscape(v))
+		tmpl = tmpl[i+j+1:]
+	}
+	if used != len(params) {
+		return "", &FieldError{Field: "path", Reason: "path parameters do not match the template"}
+	}
+	return b.String(), nil
+}
+
+func encodeBody(body any) ([]byte, error) {
+	switch b := body.(type) {
+	case nil:
+		return nil, nil
+	case []byte:
+		return b, nil
+	case json.RawMessage:
+		return b, nil
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(body); err != nil {
+		return nil, &FieldError{Field: "body", Reason: err.Error()}
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte{'\n'}), nil
+}
+
+// call is one logical request, repeated by run as the retry policy allows.
+type call struct {
+	method, path, rawQuery string
+	body                   []byte
+	header                 http.Header
+	retryable              bool
+	v2                     bool
+	secure                 bool // v2 with client certificate
+	contentType            string
+	// sign, for v2, rebuilds the body for each attempt (fresh nonce_str).
+	sign func() ([]byte, error)
+}
+
+type handler func(resp *http.Response, body []byte) error
+
+// run makes the attempts of one call: sign, send, read the body within the
+// size limit, hand it to h, and retry what is safe to retry.
+func (c *Client) run(ctx context.Context, cl *call, base string, h handler) (*Response, error) {
+	if c.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.timeout)
+		defer cancel()
+	}
+	meta := &Response{}
+	host := base
+	for attempt := 1; ; attempt++ {
+		meta.Attempts = attempt
+		resp, err := c.attempt(ctx, cl, host, h, meta)
+		if err == nil {
+			return meta, nil
+		}
+		if attempt >= c.retry.MaxAttempts || ctx.Err() != nil {
+			return meta, err
+		}
+		retry, useBackup := c.shouldRetry(cl, resp, err)
+		if !retry {
+			return meta, err
+		}
+		if useBackup && host == c.primary && c.backup != "" {
+			host = c.backup
+		}
+		if serr := sleep(ctx, c.backoff(attempt)); serr != nil {
+			return meta, fmt.Errorf("%w (retry abandoned: %w)", err, serr)
+		}
+	}
+}
+
+// attemptStatus is what shouldRetry needs to know of a failed attempt.
+type attemptStatus struct {
+	status    int  // 0 when no response was read
+	transport bool // the failure is in the transport, not an answer
+}
+
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func (c *Client) attempt(ctx context.Context, cl *call, base string, h handler, meta *Response) (attemptStatus, error) {
+	start := time.Now()
+	fullURL := base + cl.path
+	if cl.rawQuery != "" {
+		fullURL += "?" + cl.rawQuery
+	}
+	u, err := url.Parse(fullURL)
+	if err != nil {
+		return attemptStatus{}, &FieldError{Field: "path", Reason: "does not form a valid URL"}
+	}
+	rc := c.rc
+	if cl.secure {
+		if c.rcTLS == nil {
+			return attemptStatus{}, &FieldError{Field: "merchant_certificate", Reason: "this v2 endpoint needs the merchant client certificate (WithMerchantCertificate)", Missing: true}
+		}
+		rc = c.rcTLS
+	}
+	r := rc.R().SetContext(ctx).SetDoNotParseResponse(true)
+	for k, vs := range cl.header {
+		for _, v := range vs {
+			r.Header.Add(k, v)
+		}
+	}
+	r.Header.Set("User-Agent", c.userAgent)
+	body := cl.body
+	if cl.v2 {
+		if body, err = cl.sign(); err != nil {
+			return attemptStatus{}, err
+		}
+		r.Header.Set("Content-Type", "text/xml; charset=utf-8")
+		r.Header.Set("Accept", "text/xml")
+	} else {
+		r.Header.Set("Accept", "application/json")
+		if body != nil {
+			r.Header.Set("Content-Type", "application/json")
+		}
+		auth, err := c.signer.Authorization(cl.method, u.RequestURI(), body, c.now().Unix(), NewNonce())
+		if err != nil {
+			return attemptStatus{}, err
+		}
+		r.Header.Set("Authorization", auth)
+	}
+	if body != nil {
+		r.SetBody(bytes.NewReader(body))
+	}
+	resp, err := r.Execute(cl.method, u.String())
+	if err != nil {
+		c.log(ctx, cl, 0, "", start, err)
+		return attemptStatus{transport: true}, &TransportError{Method: cl.method, Path: cl.path, Err: err}
+	}
+	raw := resp.RawResponse
+	rb := resp.RawBody()
+	defer rb.Close()
+	buf := bufPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer func() {
+		if buf.Cap() <= 64<<10 {
+			bufPool.Put(buf)
+		}
+	}()
+	n, err := buf.ReadFrom(io.LimitReader(rb, c.maxBody+1))
+	requestID := raw.Header.Get(HeaderRequestID)
+	meta.StatusCode, meta.Header, meta.RequestID = raw.StatusCode, raw.Header, requestID
+	if err != nil {
+		c.log(ctx, cl, raw.StatusCode, requestID, start, err)
+		return attemptStatus{status: raw.StatusCode, transport: true}, &TransportError{Method: cl.method, Path: cl.path, Err: fmt.Errorf("reading body: %w", err)}
+	}
+	if n > c.maxBody {
+		c.log(ctx, cl, raw.StatusCode, requestID, start, ErrResponseTooLarge)
+		return attemptStatus{status: raw.StatusCode}, fmt.Errorf("%w: more than %d bytes (Request-ID %s)", ErrResponseTooLarge, c.maxBody, requestID)
+	}
+	err = h(raw, buf.Bytes())
+	c.log(ctx, cl, raw.StatusCode, requestID, start, err)
+	return attemptStatus{status: raw.StatusCode}, err
+}
+
+func (c *Client) log(ctx context.Context, cl *call, status int, requestID string, start time.Time, err error) {
+	if c.logger == nil || !c.logger.Enabled(ctx, slog.LevelDebug) {
+		return
+	}
+	attrs := []slog.Attr{
+		slog.String("method", cl.method),
+		slog.String("path", cl.path),
+		slog.Int("status", status),
+		slog.String("request_id", requestID),
+		slog.Duration("duration", time.Since(start)),
+	}
+	if err != nil {
+		attrs = append(attrs, slog.String("error", err.Error()))
+	}
+	c.logger.LogAttrs(ctx, slog.LevelDebug, "wechatpay call", attrs...)
+}
+
+// shouldRetry decides whether a failed attempt is repeated, and whether the
+// next attempt goes to the backup domain.
+func (c *Client) shouldRetry(cl *call, st attemptStatus, err error) (retry, backup bool) {
+	if st.transport {
+		if st.status == 0 && isConnectFailure(err) {
+			// The request never reached the server: safe for any method.
+			return true, true
+		}
+		return cl.retryable, false
+	}
+	var apiErr *APIError
+	if errors.As(err, &apiErr) && cl.retryable && apiErr.Temporary() {
+		return true, false
+	}
+	return false, false
+}
+
+// isConnectFailure reports failures before any byte of the request could
+// have been processed: DNS, connect, TLS handshake.
+func isConnectFailure(err error) bool {
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) {
+		return true
+	}
+	var opErr *net.OpError
+	if errors.As(err, &opErr) && opErr.Op == "dial" {
+		return true
+	}
+	if errors.Is(err, syscall.ECONNREFUSED) {
+		return true
+	}
+	var recErr tls.RecordHeaderError
+	if errors.As(err, &recErr) {
+		return true
+	}
+	var certErr *tls.CertificateVerificationError
+	return errors.As(err, &certErr)
+}
+
+func (c *Client) backoff(attempt int) time.Duration {
+	d := c.retry.BaseDelay << (attempt - 1)
+	if d > c.retry.MaxDelay || d <= 0 {
+		d = c.retry.MaxDelay
+	}
+	if d <= 0 {
+		return 0
+	}
+	return rand.N(d) + d/2
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// TransportError is a failure to exchange a request and response with
+// WeChat Pay: DNS, connection, TLS, timeout, or a body cut short. Whether
+// the server processed the request is unknown unless the cause says the
+// connection never opened.
+type TransportError struct {
+	Method string
+	Path   string
+	Err    error
+}
+
+// Error implements error.
+func (e *TransportError) Error() string {
+	return "wechatpay: " + e.Method + " " + e.Path + ": " + e.Err.Error()
+}
+
+// Unwrap returns the cause.
+func (e *TransportError) Unwrap() error { return e.Err }

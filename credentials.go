@@ -1,0 +1,162 @@
+package wechatpay
+
+import (
+	"bytes"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	wxcrypto "github.com/gowechatpay/wechatpay/crypto"
+)
+
+// CredentialsFileName is the name the sandbox gives its credentials file.
+const CredentialsFileName = "credentials.json"
+
+// Credentials is the JSON credentials file that the sandbox writes and
+// every example and the command-line tool read. File paths are relative to
+// the file's own directory. A production file leaves BaseURL and CAFile
+// empty and reaches the WeChat Pay domains.
+type Credentials struct {
+	BaseURL                 string `json:"base_url,omitempty"`
+	CAFile                  string `json:"ca_file,omitempty"`
+	MchID                   string `json:"mchid"`
+	AppID                   string `json:"appid,omitempty"`
+	MerchantSerialNo        string `json:"merchant_serial_no,omitempty"`
+	MerchantPrivateKeyFile  string `json:"merchant_private_key_file"`
+	MerchantCertificateFile string `json:"merchant_certificate_file,omitempty"`
+	WechatpayPublicKeyID    string `json:"wechatpay_public_key_id,omitempty"`
+	WechatpayPublicKeyFile  string `json:"wechatpay_public_key_file,omitempty"`
+	// PlatformCertificateFiles lists platform certificates (PEM), for
+	// merchants that still verify with them.
+	PlatformCertificateFiles []string `json:"platform_certificate_files,omitempty"`
+	APIv3Key                 string   `json:"apiv3_key,omitempty"`
+	APIv2Key                 string   `json:"apiv2_key,omitempty"`
+
+	// Dir is the directory relative paths are resolved against (the
+	// file's own directory when loaded with LoadCredentials).
+	Dir string `json:"-"`
+}
+
+// LoadCredentials reads a credentials file. Unknown fields are an error, so
+// a misspelt name does not go unnoticed.
+func LoadCredentials(path string) (*Credentials, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("wechatpay: reading credentials: %w", err)
+	}
+	cr, err := ParseCredentials(data)
+	if err != nil {
+		return nil, fmt.Errorf("%w (%s)", err, path)
+	}
+	cr.Dir = filepath.Dir(path)
+	return cr, nil
+}
+
+// ParseCredentials decodes the JSON of a credentials file; relative paths
+// resolve against the current directory until Dir is set.
+func ParseCredentials(data []byte) (*Credentials, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var cr Credentials
+	if err := dec.Decode(&cr); err != nil {
+		return nil, fmt.Errorf("%w: credentials file is not valid JSON: %w", ErrInvalidConfig, err)
+	}
+	if dec.More() {
+		return nil, fmt.Errorf("%w: credentials file has data after the JSON object", ErrInvalidConfig)
+	}
+	switch {
+	case cr.MchID == "":
+		return nil, configError(&FieldError{Field: "mchid", Reason: "empty", Missing: true})
+	case cr.MerchantPrivateKeyFile == "":
+		return nil, configError(&FieldError{Field: "merchant_private_key_file", Reason: "empty", Missing: true})
+	case cr.WechatpayPublicKeyFile == "" && len(cr.PlatformCertificateFiles) == 0:
+		return nil, configError(&FieldError{Field: "wechatpay_public_key_file", Reason: "neither a WeChat Pay public key nor a platform certificate is given", Missing: true})
+	case cr.WechatpayPublicKeyFile != "" && cr.WechatpayPublicKeyID == "":
+		return nil, configError(&FieldError{Field: "wechatpay_public_key_id", Reason: "empty while wechatpay_public_key_file is set", Missing: true})
+	case cr.MerchantSerialNo == "" && cr.MerchantCertificateFile == "":
+		return nil, configError(&FieldError{Field: "merchant_serial_no", Reason: "empty and no merchant_certificate_file to take it from", Missing: true})
+	}
+	return &cr, nil
+}
+
+func (cr *Credentials) path(p string) string {
+	if p == "" || filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(cr.Dir, p)
+}
+
+// Options loads the files the credentials name and returns the options that
+// configure a Client with them.
+func (cr *Credentials) Options() ([]Option, error) {
+	wrap := func(field string, err error) error {
+		return configError(&FieldError{Field: field, Reason: err.Error()})
+	}
+	key, err := wxcrypto.LoadPrivateKeyFile(cr.path(cr.MerchantPrivateKeyFile))
+	if err != nil {
+		return nil, wrap("merchant_private_key_file", err)
+	}
+	opts := []Option{WithMerchant(cr.MchID, cr.MerchantSerialNo, key)}
+	if cr.MerchantCertificateFile != "" {
+		cert, err := wxcrypto.LoadCertificateFile(cr.path(cr.MerchantCertificateFile))
+		if err != nil {
+			return nil, wrap("merchant_certificate_file", err)
+		}
+		opts = append(opts, WithMerchantCertificate(cert))
+	}
+	if cr.WechatpayPublicKeyFile != "" {
+		pub, err := wxcrypto.LoadPublicKeyFile(cr.path(cr.WechatpayPublicKeyFile))
+		if err != nil {
+			return nil, wrap("wechatpay_public_key_file", err)
+		}
+		opts = append(opts, WithPublicKey(cr.WechatpayPublicKeyID, pub))
+	}
+	for _, f := range cr.PlatformCertificateFiles {
+		cert, err := wxcrypto.LoadCertificateFile(cr.path(f))
+		if err != nil {
+			return nil, wrap("platform_certificate_files", err)
+		}
+		opts = append(opts, WithPlatformCertificates(cert))
+	}
+	if cr.APIv3Key != "" {
+		opts = append(opts, WithAPIv3Key(cr.APIv3Key))
+	}
+	if cr.APIv2Key != "" {
+		opts = append(opts, WithAPIv2Key(cr.APIv2Key))
+	}
+	if cr.AppID != "" {
+		opts = append(opts, WithAppID(cr.AppID))
+	}
+	if cr.BaseURL != "" {
+		opts = append(opts, WithBaseURL(cr.BaseURL))
+	}
+	if cr.CAFile != "" {
+		data, err := os.ReadFile(cr.path(cr.CAFile))
+		if err != nil {
+			return nil, wrap("ca_file", err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(data) {
+			return nil, wrap("ca_file", errors.New("no PEM certificate in it"))
+		}
+		opts = append(opts, WithRootCAs(pool))
+	}
+	return opts, nil
+}
+
+// NewClientFromFile builds a Client from a credentials file; extra options
+// apply after the file's (a logger, a timeout, a clock).
+func NewClientFromFile(path string, extra ...Option) (*Client, error) {
+	cr, err := LoadCredentials(path)
+	if err != nil {
+		return nil, err
+	}
+	opts, err := cr.Options()
+	if err != nil {
+		return nil, err
+	}
+	return NewClient(append(opts, extra...)...)
+}

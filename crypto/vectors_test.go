@@ -1,0 +1,321 @@
+package crypto
+
+import (
+	"crypto/rsa"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+const testdataDir = "../testdata"
+
+type testVectors struct {
+	Identities struct {
+		Merchant struct {
+			PrivateKeyPKCS8     string `json:"private_key_pkcs8"`
+			PrivateKeyPKCS1     string `json:"private_key_pkcs1"`
+			PublicKey           string `json:"public_key"`
+			Certificate         string `json:"certificate"`
+			CertificateSerialNo string `json:"certificate_serial_no"`
+		} `json:"merchant"`
+		WechatpayPublicKey struct {
+			PublicKeyID           string `json:"public_key_id"`
+			PublicKey             string `json:"public_key"`
+			PrivateKeyForEmulator string `json:"private_key_for_emulator"`
+		} `json:"wechatpay_public_key"`
+		WechatpayPlatformCertificate struct {
+			SerialNo              string `json:"serial_no"`
+			Certificate           string `json:"certificate"`
+			PrivateKeyForEmulator string `json:"private_key_for_emulator"`
+		} `json:"wechatpay_platform_certificate"`
+		APIv3Key string `json:"apiv3_key"`
+		APIv2Key string `json:"apiv2_key"`
+	} `json:"identities"`
+	V3RequestSigning []struct {
+		Name           string `json:"name"`
+		SigningMessage string `json:"signing_message"`
+		Signature      string `json:"signature"`
+	} `json:"v3_request_signing"`
+	V3ResponseVerification struct {
+		KeysBySerial map[string]string `json:"keys_by_serial"`
+		Cases        []struct {
+			Name                string            `json:"name"`
+			Expect              string            `json:"expect"`
+			Body                string            `json:"body"`
+			Headers             map[string]string `json:"headers"`
+			VerificationMessage string            `json:"verification_message"`
+		} `json:"cases"`
+	} `json:"v3_response_verification"`
+	V3Notification struct {
+		Headers             map[string]string `json:"headers"`
+		Body                string            `json:"body"`
+		VerificationMessage string            `json:"verification_message"`
+		ExpectPlaintext     string            `json:"expect_plaintext"`
+	} `json:"v3_notification"`
+	AEADAES256GCM []struct {
+		Name           string `json:"name"`
+		Expect         string `json:"expect"`
+		Key            string `json:"key"`
+		Nonce          string `json:"nonce"`
+		AssociatedData string `json:"associated_data"`
+		Plaintext      string `json:"plaintext"`
+		Ciphertext     string `json:"ciphertext"`
+	} `json:"aead_aes_256_gcm"`
+	RSAOAEP []struct {
+		Name          string `json:"name"`
+		Expect        string `json:"expect"`
+		EncryptedWith string `json:"encrypted_with"`
+		DecryptWith   string `json:"decrypt_with"`
+		Ciphertext    string `json:"ciphertext"`
+		Plaintext     string `json:"plaintext"`
+	} `json:"rsa_oaep"`
+	V2QueryWorkWxRedpack struct {
+		APIv2Key string `json:"apiv2_key"`
+		Signs    []struct {
+			Name         string            `json:"name"`
+			SignType     string            `json:"sign_type"`
+			Key          string            `json:"key"`
+			Params       map[string]string `json:"params"`
+			StringToSign string            `json:"string_to_sign"`
+			Sign         string            `json:"sign"`
+		} `json:"signs"`
+		RequestXML struct {
+			Params map[string]string `json:"params"`
+		} `json:"request_xml"`
+		Responses []struct {
+			Name   string            `json:"name"`
+			Expect string            `json:"expect"`
+			Fields map[string]string `json:"fields"`
+		} `json:"responses"`
+	} `json:"v2_queryworkwxredpack"`
+}
+
+func loadVectors(t testing.TB) *testVectors {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(testdataDir, "vectors.json"))
+	require.NoError(t, err)
+	var v testVectors
+	require.NoError(t, json.Unmarshal(b, &v))
+	return &v
+}
+
+func testdataPath(name string) string { return filepath.Join(testdataDir, name) }
+
+func readTestdata(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(testdataPath(name))
+	require.NoError(t, err)
+	return b
+}
+
+func loadTestPrivateKey(t testing.TB, name string) *rsa.PrivateKey {
+	t.Helper()
+	k, err := LoadPrivateKeyFile(testdataPath(name))
+	require.NoError(t, err)
+	return k
+}
+
+func loadTestPublicKey(t testing.TB, name string) *rsa.PublicKey {
+	t.Helper()
+	k, err := LoadPublicKeyFile(testdataPath(name))
+	require.NoError(t, err)
+	return k
+}
+
+func TestVectorsV3RequestSigning(t *testing.T) {
+	v := loadVectors(t)
+	require.Len(t, v.V3RequestSigning, 4)
+	m := v.Identities.Merchant
+	pub := loadTestPublicKey(t, m.PublicKey)
+	for _, keyFile := range []string{m.PrivateKeyPKCS8, m.PrivateKeyPKCS1} {
+		priv := loadTestPrivateKey(t, keyFile)
+		for _, c := range v.V3RequestSigning {
+			t.Run(keyFile+"/"+c.Name, func(t *testing.T) {
+				sig, err := SignSHA256WithRSA(priv, []byte(c.SigningMessage))
+				require.NoError(t, err)
+				require.Equal(t, c.Signature, sig)
+				require.NoError(t, VerifySHA256WithRSA(pub, []byte(c.SigningMessage), c.Signature))
+			})
+		}
+	}
+}
+
+func TestVectorsV3ResponseVerification(t *testing.T) {
+	v := loadVectors(t)
+	rv := v.V3ResponseVerification
+	require.Len(t, rv.Cases, 16)
+	keys := map[string]*rsa.PublicKey{}
+	for serial, file := range rv.KeysBySerial {
+		keys[serial] = loadTestPublicKey(t, file)
+	}
+	require.Len(t, keys, 2)
+	pubKeyID := v.Identities.WechatpayPublicKey.PublicKeyID
+	var checkedOK, checkedBad, checkedMalformed int
+	for _, c := range rv.Cases {
+		t.Run(c.Name, func(t *testing.T) {
+			serial := c.Headers["Wechatpay-Serial"]
+			sig := c.Headers["Wechatpay-Signature"]
+			msg := c.Headers["Wechatpay-Timestamp"] + "\n" + c.Headers["Wechatpay-Nonce"] + "\n" + c.Body + "\n"
+			switch c.Expect {
+			case "ok", "stale_timestamp":
+				// Positive signature cases (stale ones carry a valid signature too).
+				require.Equal(t, c.VerificationMessage, msg)
+				require.NoError(t, VerifySHA256WithRSA(keys[serial], []byte(c.VerificationMessage), sig))
+				if c.Expect == "ok" {
+					checkedOK++
+				}
+				// The other WeChat Pay key must not verify it.
+				for s, k := range keys {
+					if s != serial {
+						require.ErrorIs(t, VerifySHA256WithRSA(k, []byte(msg), sig), ErrBadSignature)
+					}
+				}
+			case "bad_signature":
+				err := VerifySHA256WithRSA(keys[serial], []byte(msg), sig)
+				require.ErrorIs(t, err, ErrBadSignature)
+				require.NotErrorIs(t, err, ErrMalformedSignature)
+				checkedBad++
+			case "malformed_signature":
+				require.ErrorIs(t, VerifySHA256WithRSA(keys[serial], []byte(msg), sig), ErrMalformedSignature)
+				checkedMalformed++
+			case "probe_signature":
+				// A probe signature is never valid base64 for any key.
+				require.Error(t, VerifySHA256WithRSA(keys[pubKeyID], []byte(msg), sig))
+			case "unknown_serial":
+				require.NotContains(t, keys, serial)
+				// Header-level; the signature itself is from the public-key-id key.
+				require.NoError(t, VerifySHA256WithRSA(keys[pubKeyID], []byte(msg), sig))
+			case "missing_header", "malformed_timestamp":
+				// Header-level, not a concern of this package.
+			default:
+				t.Fatalf("unknown expect %q", c.Expect)
+			}
+		})
+	}
+	require.Equal(t, 5, checkedOK)
+	require.Equal(t, 2, checkedBad)
+	require.Equal(t, 1, checkedMalformed)
+}
+
+func TestVectorsV3Notification(t *testing.T) {
+	v := loadVectors(t)
+	n := v.V3Notification
+	pub := loadTestPublicKey(t, v.V3ResponseVerification.KeysBySerial[n.Headers["Wechatpay-Serial"]])
+	require.Equal(t, n.Headers["Wechatpay-Timestamp"]+"\n"+n.Headers["Wechatpay-Nonce"]+"\n"+n.Body+"\n", n.VerificationMessage)
+	require.NoError(t, VerifySHA256WithRSA(pub, []byte(n.VerificationMessage), n.Headers["Wechatpay-Signature"]))
+
+	var env struct {
+		Resource struct {
+			Algorithm      string `json:"algorithm"`
+			Ciphertext     string `json:"ciphertext"`
+			AssociatedData string `json:"associated_data"`
+			Nonce          string `json:"nonce"`
+		} `json:"resource"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(n.Body), &env))
+	require.Equal(t, "AEAD_AES_256_GCM", env.Resource.Algorithm)
+	pt, err := OpenAESGCM([]byte(v.Identities.APIv3Key), []byte(env.Resource.Nonce), []byte(env.Resource.AssociatedData), env.Resource.Ciphertext)
+	require.NoError(t, err)
+	require.Equal(t, n.ExpectPlaintext, string(pt))
+}
+
+func TestVectorsAEADAES256GCM(t *testing.T) {
+	v := loadVectors(t)
+	require.Len(t, v.AEADAES256GCM, 5)
+	for _, c := range v.AEADAES256GCM {
+		t.Run(c.Name, func(t *testing.T) {
+			pt, err := OpenAESGCM([]byte(c.Key), []byte(c.Nonce), []byte(c.AssociatedData), c.Ciphertext)
+			switch c.Expect {
+			case "ok":
+				require.NoError(t, err)
+				require.Equal(t, c.Plaintext, string(pt))
+				// Sealing is deterministic for a fixed key and nonce.
+				ct, err := SealAESGCM([]byte(c.Key), []byte(c.Nonce), []byte(c.AssociatedData), []byte(c.Plaintext))
+				require.NoError(t, err)
+				require.Equal(t, c.Ciphertext, ct)
+			case "auth_failed":
+				require.ErrorIs(t, err, ErrAuthFailed)
+				require.Nil(t, pt)
+			default:
+				t.Fatalf("unknown expect %q", c.Expect)
+			}
+		})
+	}
+}
+
+func TestVectorsRSAOAEP(t *testing.T) {
+	v := loadVectors(t)
+	require.Len(t, v.RSAOAEP, 6)
+	var committed map[string]string
+	require.NoError(t, json.Unmarshal(readTestdata(t, "oaep_ciphertexts.json"), &committed))
+	for _, c := range v.RSAOAEP {
+		t.Run(c.Name, func(t *testing.T) {
+			require.Equal(t, committed[c.Name], c.Ciphertext)
+			priv := loadTestPrivateKey(t, c.DecryptWith)
+			pt, err := DecryptOAEP(priv, c.Ciphertext)
+			switch c.Expect {
+			case "ok":
+				require.NoError(t, err)
+				require.Equal(t, c.Plaintext, string(pt))
+				// Round trip through the key it was encrypted with.
+				pub := loadTestPublicKey(t, c.EncryptedWith)
+				ct, err := EncryptOAEP(pub, []byte(c.Plaintext))
+				require.NoError(t, err)
+				pt2, err := DecryptOAEP(priv, ct)
+				require.NoError(t, err)
+				require.Equal(t, c.Plaintext, string(pt2))
+			case "decrypt_failed":
+				require.ErrorIs(t, err, ErrDecrypt)
+				require.Nil(t, pt)
+			default:
+				t.Fatalf("unknown expect %q", c.Expect)
+			}
+		})
+	}
+}
+
+func TestVectorsV2Signs(t *testing.T) {
+	v := loadVectors(t)
+	red := v.V2QueryWorkWxRedpack
+	require.Len(t, red.Signs, 5)
+	for _, c := range red.Signs {
+		t.Run(c.Name, func(t *testing.T) {
+			st := SignType(c.SignType)
+			require.Equal(t, c.StringToSign, V2StringToSign(c.Params, c.Key))
+			sign, err := SignV2(c.Params, c.Key, st)
+			require.NoError(t, err)
+			require.Equal(t, c.Sign, sign)
+			require.True(t, VerifyV2(c.Params, c.Key, st, c.Sign))
+			require.True(t, VerifyV2(c.Params, c.Key, st, toLowerASCII(c.Sign)))
+			require.False(t, VerifyV2(c.Params, c.Key+"x", st, c.Sign))
+		})
+	}
+	t.Run("request_xml_sign", func(t *testing.T) {
+		p := red.RequestXML.Params
+		require.True(t, VerifyV2(p, red.APIv2Key, SignTypeMD5, p["sign"]))
+	})
+	for _, r := range red.Responses {
+		sign, ok := r.Fields["sign"]
+		if !ok {
+			continue
+		}
+		t.Run("response_"+r.Name, func(t *testing.T) {
+			got := VerifyV2(r.Fields, red.APIv2Key, SignTypeMD5, sign)
+			require.Equal(t, r.Expect != "bad_sign", got)
+		})
+	}
+}
+
+// toLowerASCII lower-cases hex for the case-insensitivity check.
+func toLowerASCII(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}

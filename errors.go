@@ -1,0 +1,169 @@
+package wechatpay
+
+import (
+	"encoding/json"
+	"errors"
+	"strconv"
+)
+
+// ErrInvalidSignature is matched by every signature-verification failure of a
+// response or callback: the body that failed is discarded, never decoded.
+// The narrower sentinels below say which check failed; each of them also
+// matches ErrInvalidSignature with errors.Is.
+var ErrInvalidSignature = errors.New("wechatpay: invalid signature")
+
+// The verification sentinels, one per rule of the protocol (README §3.3).
+var (
+	// ErrMissingHeader: a Wechatpay-Timestamp, -Nonce, -Signature or -Serial
+	// header is absent or empty.
+	ErrMissingHeader = errors.New("wechatpay: missing signature header")
+	// ErrMalformedTimestamp: Wechatpay-Timestamp is not a decimal integer.
+	ErrMalformedTimestamp = errors.New("wechatpay: malformed signature timestamp")
+	// ErrStaleTimestamp: Wechatpay-Timestamp is more than five minutes away
+	// from the client's clock, in either direction.
+	ErrStaleTimestamp = errors.New("wechatpay: signature timestamp outside the 5-minute window")
+	// ErrSignatureProbe: the signature starts with WECHATPAY/SIGNTEST/, a
+	// deliberate test by WeChat Pay that merchants must reject.
+	ErrSignatureProbe = errors.New("wechatpay: signature probe (WECHATPAY/SIGNTEST/) rejected")
+	// ErrUnknownSerial: Wechatpay-Serial names no key the client holds.
+	ErrUnknownSerial = errors.New("wechatpay: unknown Wechatpay-Serial")
+	// ErrMalformedSignature: Wechatpay-Signature is not standard base64.
+	ErrMalformedSignature = errors.New("wechatpay: malformed signature")
+	// ErrBadSignature: the RSA signature does not verify over the message.
+	ErrBadSignature = errors.New("wechatpay: signature does not verify")
+)
+
+// Sentinels for input and protocol failures outside signature checks.
+var (
+	// ErrInvalidInput is matched by every error that rejects a caller's input
+	// before any network I/O (see FieldError).
+	ErrInvalidInput = errors.New("wechatpay: invalid input")
+	// ErrMissingField is matched when a required field is empty; it also
+	// matches ErrInvalidInput.
+	ErrMissingField = errors.New("wechatpay: missing required field")
+	// ErrInvalidConfig is matched by every construction error of NewClient.
+	ErrInvalidConfig = errors.New("wechatpay: invalid configuration")
+	// ErrResponseTooLarge: the response body exceeds the client's limit. The
+	// body is not cut short and handed on: the call fails.
+	ErrResponseTooLarge = errors.New("wechatpay: response body exceeds the size limit")
+	// ErrDecrypt: a sensitive field or callback resource did not decrypt.
+	ErrDecrypt = errors.New("wechatpay: decryption failed")
+	// ErrV2Sign: an APIv2 reply carries a sign that does not verify, or a
+	// successful reply carries none. Its data is not trusted.
+	ErrV2Sign = errors.New("wechatpay: v2 reply sign invalid or missing")
+	// ErrMalformedResponse: a verified response body could not be decoded.
+	ErrMalformedResponse = errors.New("wechatpay: malformed response body")
+	// ErrNoWechatpayKey: the client has no WeChat Pay key for encryption.
+	ErrNoWechatpayKey = errors.New("wechatpay: no WeChat Pay public key or platform certificate configured")
+)
+
+// verifyError is a signature failure: it matches its specific sentinel and
+// ErrInvalidSignature, and keeps the Request-ID for support tickets.
+type verifyError struct {
+	kind      error
+	detail    string
+	requestID string
+}
+
+func (e *verifyError) Error() string {
+	s := e.kind.Error()
+	if e.detail != "" {
+		s += ": " + e.detail
+	}
+	if e.requestID != "" {
+		s += " (Request-ID " + e.requestID + ")"
+	}
+	return s
+}
+
+func (e *verifyError) Unwrap() []error { return []error{e.kind, ErrInvalidSignature} }
+
+// RequestID returns the Request-ID of the response that failed verification.
+func (e *verifyError) RequestID() string { return e.requestID }
+
+// FieldError rejects one field of a caller's input before any I/O. It matches
+// ErrInvalidInput, and ErrMissingField when the field was required and empty.
+type FieldError struct {
+	// Field is the wire name of the field, e.g. "out_request_no".
+	Field string
+	// Reason says what is wrong, without echoing the value.
+	Reason string
+	// Missing is true when a required field was empty.
+	Missing bool
+}
+
+// Error implements error.
+func (e *FieldError) Error() string {
+	return "wechatpay: invalid " + e.Field + ": " + e.Reason
+}
+
+// Unwrap makes errors.Is match ErrInvalidInput and, for a missing field,
+// ErrMissingField.
+func (e *FieldError) Unwrap() []error {
+	if e.Missing {
+		return []error{ErrMissingField, ErrInvalidInput}
+	}
+	return []error{ErrInvalidInput}
+}
+
+// APIError is an answer of WeChat Pay that reports a failure: a v3 response
+// with a 4xx/5xx status, or a v2 reply whose return_code or result_code is
+// FAIL. Match it with errors.As through any wrapping.
+type APIError struct {
+	// StatusCode is the HTTP status (v2 failures usually come with 200).
+	StatusCode int
+	// Code is the v3 machine-readable code (PARAM_ERROR, SIGN_ERROR, ...);
+	// for v2 it is "FAIL" for a return_code failure or the err_code.
+	Code string
+	// Message is the human-readable text (v3 message, v2 return_msg or
+	// err_code_des); it varies for one code, so never branch on it.
+	Message string
+	// Detail is the raw v3 "detail" object, if any; its shape is free-form.
+	Detail json.RawMessage
+	// RequestID is WeChat Pay's Request-ID header; quote it to support.
+	RequestID string
+	// ErrCode and ErrCodeDes are the v2 err_code and err_code_des.
+	ErrCode    string
+	ErrCodeDes string
+	// ReturnCode and ResultCode are the v2 return_code and result_code.
+	ReturnCode string
+	ResultCode string
+}
+
+// Error implements error.
+func (e *APIError) Error() string {
+	b := make([]byte, 0, 96)
+	b = append(b, "wechatpay: "...)
+	if e.StatusCode != 0 {
+		b = append(b, "HTTP "...)
+		b = strconv.AppendInt(b, int64(e.StatusCode), 10)
+		b = append(b, ' ')
+	}
+	if e.Code != "" {
+		b = append(b, e.Code...)
+	}
+	if e.ErrCode != "" && e.ErrCode != e.Code {
+		b = append(b, " err_code="...)
+		b = append(b, e.ErrCode...)
+	}
+	msg := e.Message
+	if msg == "" {
+		msg = e.ErrCodeDes
+	}
+	if msg != "" {
+		b = append(b, ": "...)
+		b = append(b, msg...)
+	}
+	if e.RequestID != "" {
+		b = append(b, " (Request-ID "...)
+		b = append(b, e.RequestID...)
+		b = append(b, ')')
+	}
+	return string(b)
+}
+
+// Temporary reports whether repeating the same request later may succeed:
+// 429, 5xx, and the v2 SYSTEMERROR.
+func (e *APIError) Temporary() bool {
+	return e.StatusCode == 429 || e.StatusCode >= 500 || e.ErrCode == "SYSTEMERROR"
+}

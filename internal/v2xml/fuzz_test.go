@@ -1,0 +1,44 @@
+package v2xml
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// FuzzDecode checks that Decode never panics and that whatever it accepts
+// survives Encode → Decode unchanged.
+func FuzzDecode(f *testing.F) {
+	v := loadVectors(f)
+	f.Add([]byte(v.V2.RequestXML.XML))
+	for _, r := range v.V2.Responses {
+		f.Add([]byte(r.XML))
+	}
+	for _, s := range []string{
+		"",
+		"<xml></xml>",
+		"<xml><a><![CDATA[a]]]]><![CDATA[>b]]></a></xml>",
+		"<xml><a> 1 <![CDATA[ 2 ]]> 3 </a><b/></xml>",
+		`<?xml version="1.0" encoding="UTF-8"?><xml><a>&lt;&#20013;</a></xml>`,
+		`<!DOCTYPE xml [<!ENTITY x "y">]><xml><a>&x;</a></xml>`,
+		"<xml><a><b>1</b></a></xml>",
+	} {
+		f.Add([]byte(s))
+	}
+
+	f.Fuzz(func(t *testing.T, data []byte) {
+		got, err := Decode(data)
+		if err != nil {
+			require.ErrorIs(t, err, ErrMalformed)
+			require.Nil(t, got)
+			return
+		}
+		require.NotNil(t, got)
+		require.LessOrEqual(t, len(got), MaxFields)
+		enc, err := Encode(got)
+		require.NoError(t, err)
+		again, err := Decode(enc)
+		require.NoError(t, err)
+		require.Equal(t, got, again)
+	})
+}

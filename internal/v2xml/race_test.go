@@ -1,0 +1,5 @@
+//go:build race
+
+package v2xml
+
+const raceEnabled = true

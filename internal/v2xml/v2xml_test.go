@@ -1,0 +1,352 @@
+package v2xml
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/stretchr/testify/require"
+)
+
+type vectorsFile struct {
+	V2 struct {
+		RequestXML struct {
+			Params map[string]string `json:"params"`
+			XML    string            `json:"xml"`
+		} `json:"request_xml"`
+		Responses []struct {
+			Name   string            `json:"name"`
+			XML    string            `json:"xml"`
+			Fields map[string]string `json:"fields"`
+		} `json:"responses"`
+	} `json:"v2_queryworkwxredpack"`
+}
+
+func loadVectors(tb testing.TB) vectorsFile {
+	tb.Helper()
+	raw, err := os.ReadFile("../../testdata/vectors.json")
+	require.NoError(tb, err)
+	var v vectorsFile
+	require.NoError(tb, json.Unmarshal(raw, &v))
+	require.NotEmpty(tb, v.V2.RequestXML.XML)
+	require.NotEmpty(tb, v.V2.Responses)
+	return v
+}
+
+func TestEncodeVector(t *testing.T) {
+	v := loadVectors(t)
+	got, err := Encode(v.V2.RequestXML.Params)
+	require.NoError(t, err)
+	require.Equal(t, v.V2.RequestXML.XML, string(got))
+
+	// AppendEncode appends and keeps the prefix.
+	got, err = AppendEncode([]byte("prefix:"), v.V2.RequestXML.Params)
+	require.NoError(t, err)
+	require.Equal(t, "prefix:"+v.V2.RequestXML.XML, string(got))
+}
+
+func TestDecodeVectors(t *testing.T) {
+	v := loadVectors(t)
+	for _, r := range v.V2.Responses {
+		t.Run(r.Name, func(t *testing.T) {
+			got, err := Decode([]byte(r.XML))
+			require.NoError(t, err)
+			if r.Fields != nil {
+				require.Equal(t, r.Fields, got)
+			} else {
+				require.NotEmpty(t, got)
+			}
+		})
+	}
+}
+
+func TestEncodeOrderAndSplit(t *testing.T) {
+	got, err := Encode(map[string]string{
+		"sign": "S", "b": "2", "a": "1", "Z": "0", "a_b": "x", "a.b": "y", "empty": "",
+		"cd": "a]]>b]]>", "x": "]]]>",
+	})
+	require.NoError(t, err)
+	require.Equal(t, "<xml>"+
+		"<Z><![CDATA[0]]></Z>"+
+		"<a><![CDATA[1]]></a>"+
+		"<a.b><![CDATA[y]]></a.b>"+
+		"<a_b><![CDATA[x]]></a_b>"+
+		"<b><![CDATA[2]]></b>"+
+		"<cd><![CDATA[a]]]]><![CDATA[>b]]]]><![CDATA[>]]></cd>"+
+		"<empty><![CDATA[]]></empty>"+
+		"<x><![CDATA[]]]]]><![CDATA[>]]></x>"+
+		"<sign><![CDATA[S]]></sign>"+
+		"</xml>", string(got))
+
+	got, err = Encode(nil)
+	require.NoError(t, err)
+	require.Equal(t, "<xml></xml>", string(got))
+}
+
+func TestEncodeSizeExact(t *testing.T) {
+	params := map[string]string{"a": "x]]>y]]>", "sign": "S", "long_key": strings.Repeat("中", 100), "e": ""}
+	want, err := Encode(params)
+	require.NoError(t, err)
+
+	// Exactly enough capacity: the precomputed size must not exceed it
+	// (slices.Grow would reallocate) ...
+	buf := make([]byte, 0, len(want))
+	got, err := AppendEncode(buf, params)
+	require.NoError(t, err)
+	require.Equal(t, string(want), string(got))
+	require.Same(t, &buf[:1][0], &got[0], "AppendEncode reallocated a buffer of the exact size")
+
+	// ... nor fall short of it (a second allocation would happen).
+	if raceEnabled {
+		t.Skip("allocation counts differ under the race detector")
+	}
+	allocs := testing.AllocsPerRun(100, func() { _, _ = Encode(params) })
+	require.Equal(t, 1.0, allocs)
+}
+
+func TestEncodeRefuses(t *testing.T) {
+	for _, k := range []string{"", "1a", "-a", ".a", "a b", "a<b", "a>", "a:b", "中文", "a/b", "a&b", "a\x00"} {
+		_, err := Encode(map[string]string{"ok": "1", k: "v"})
+		require.ErrorIs(t, err, ErrMalformed, "key %q", k)
+	}
+	for _, v := range []string{"a\x00b", "\x01", "\x1f", "\xff", "a\xc3", "\uFFFE", "\uFFFF"} {
+		_, err := Encode(map[string]string{"k": v})
+		require.ErrorIs(t, err, ErrMalformed, "value %q", v)
+	}
+	dst := []byte("keep")
+	out, err := AppendEncode(dst, map[string]string{"bad key": "v"})
+	require.ErrorIs(t, err, ErrMalformed)
+	require.Equal(t, "keep", string(out))
+}
+
+func TestRoundTrip(t *testing.T) {
+	params := map[string]string{
+		"cdata_end":  "a]]>b",
+		"cdata_end2": "]]>]]>]]]>]]",
+		"lt":         "<a href=\"x\">&amp;</a>",
+		"amp":        "a&b&&c;&lt;",
+		"chinese":    "新年红包，恭喜发财！",
+		"newlines":   "\nline1\nline2\n",
+		"spaces":     "  padded  ",
+		"tab":        "\tx\t",
+		"empty":      "",
+		"emoji":      "🧧",
+		"sign":       "ABCDEF",
+	}
+	enc, err := Encode(params)
+	require.NoError(t, err)
+	got, err := Decode(enc)
+	require.NoError(t, err)
+	require.Equal(t, params, got)
+}
+
+func TestDecodeForms(t *testing.T) {
+	cases := []struct {
+		name string
+		in   string
+		want map[string]string
+	}{
+		{"plain trimmed", "<xml><a>\n5000\n</a></xml>", map[string]string{"a": "5000"}},
+		{"cdata verbatim", "<xml><a><![CDATA[ x \n]]></a></xml>", map[string]string{"a": " x \n"}},
+		{"whitespace around cdata", "<xml><a>\n  <![CDATA[ x ]]>\n</a></xml>", map[string]string{"a": " x "}},
+		{"mixed", "<xml><a> 1 <![CDATA[2]]> 3 </a></xml>", map[string]string{"a": "1 2 3"}},
+		{"split cdata", "<xml><a><![CDATA[a]]]]><![CDATA[>b]]></a></xml>", map[string]string{"a": "a]]>b"}},
+		{"entities", "<xml><a>&lt;&amp;&gt;&quot;&apos;&#20013;&#x6587;</a></xml>", map[string]string{"a": "<&>\"'中文"}},
+		{"empty element", "<xml><a></a><b/><c>  </c></xml>", map[string]string{"a": "", "b": "", "c": ""}},
+		{"attributes ignored", `<xml id="1"><a x="y">v</a></xml>`, map[string]string{"a": "v"}},
+		{"comments ignored", "<!-- c --><xml><!-- c --><a>1<!-- c -->2</a></xml>", map[string]string{"a": "12"}},
+		{"declaration", `<?xml version="1.0" encoding="UTF-8"?>` + "\n<xml><a>1</a></xml>\n", map[string]string{"a": "1"}},
+		{"declaration lower", `<?xml version="1.0" encoding="utf-8"?><xml><a>1</a></xml>`, map[string]string{"a": "1"}},
+		{"declaration no encoding", `<?xml version="1.0"?><xml><a>1</a></xml>`, map[string]string{"a": "1"}},
+		{"bom", "\xEF\xBB\xBF<xml><a>1</a></xml>", map[string]string{"a": "1"}},
+		{"crlf", "<xml>\r\n<a><![CDATA[x\r\ny]]></a>\r\n</xml>\r\n", map[string]string{"a": "x\ny"}},
+		{"empty root", "<xml></xml>", map[string]string{}},
+		{"self-closing root", "<xml/>", map[string]string{}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := Decode([]byte(c.in))
+			require.NoError(t, err)
+			require.Equal(t, c.want, got)
+		})
+	}
+}
+
+func TestDecodeRefuses(t *testing.T) {
+	cases := []struct {
+		name string
+		in   string
+	}{
+		{"empty", ""},
+		{"whitespace only", " \n\t "},
+		{"not xml", "hello"},
+		{"json", `{"a":1}`},
+		{"wrong root", "<root><a>1</a></root>"},
+		{"prefixed root", "<p:xml><a>1</a></p:xml>"},
+		{"unclosed", "<xml><a>1</a>"},
+		{"unclosed child", "<xml><a>1</xml>"},
+		{"mismatched", "<xml><a>1</b></xml>"},
+		{"nested", "<xml><a><b>1</b></a></xml>"},
+		{"nested empty", "<xml><a><b/></a></xml>"},
+		{"duplicate", "<xml><a>1</a><a>2</a></xml>"},
+		{"text under root", "<xml>oops<a>1</a></xml>"},
+		{"cdata under root", "<xml><![CDATA[x]]><a>1</a></xml>"},
+		{"text before root", "x<xml><a>1</a></xml>"},
+		{"trailing text", "<xml><a>1</a></xml>x"},
+		{"trailing element", "<xml><a>1</a></xml><xml></xml>"},
+		{"trailing comment", "<xml><a>1</a></xml><!-- c -->"},
+		{"trailing garbage", "<xml><a>1</a></xml>\n<"},
+		{"doctype", "<!DOCTYPE xml><xml><a>1</a></xml>"},
+		{"doctype inside", "<xml><!DOCTYPE x><a>1</a></xml>"},
+		{"entity decl", `<!ENTITY x "y"><xml><a>1</a></xml>`},
+		{"undefined entity", "<xml><a>&x;</a></xml>"},
+		{"external entity", `<?xml version="1.0"?><!DOCTYPE xml [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><xml><a>&xxe;</a></xml>`},
+		{"other charset", `<?xml version="1.0" encoding="GBK"?><xml><a>1</a></xml>`},
+		{"latin1", `<?xml version="1.0" encoding="ISO-8859-1"?><xml><a>1</a></xml>`},
+		{"late declaration", ` <?xml version="1.0"?><xml><a>1</a></xml>`},
+		{"processing instruction", `<xml><?php echo 1 ?><a>1</a></xml>`},
+		{"bad version", `<?xml version="2.0"?><xml></xml>`},
+		{"invalid utf8", "<xml><a>\xff</a></xml>"},
+		{"control char", "<xml><a>\x01</a></xml>"},
+		{"prefixed child", "<xml><p:a>1</p:a></xml>"},
+		{"non ascii name", "<xml><中>1</中></xml>"},
+		{"unquoted attribute", "<xml><a x=y>1</a></xml>"},
+		{"bare ampersand", "<xml><a>a&b</a></xml>"},
+		{"end before root", "</xml>"},
+		{"root closed by other", "<xml><a>1</a></b>"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := Decode([]byte(c.in))
+			require.ErrorIs(t, err, ErrMalformed)
+			require.Nil(t, got)
+		})
+	}
+}
+
+func TestDecodeBillionLaughs(t *testing.T) {
+	doc := `<?xml version="1.0"?>
+<!DOCTYPE lolz [
+ <!ENTITY lol "lol">
+ <!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">
+ <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+ <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+ <!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
+ <!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">
+ <!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">
+ <!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
+ <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">
+]>
+<xml><return_code>&lol9;</return_code></xml>`
+	got, err := Decode([]byte(doc))
+	require.ErrorIs(t, err, ErrMalformed)
+	require.Nil(t, got)
+
+	ext := `<!DOCTYPE xml SYSTEM "http://attacker.example/evil.dtd"><xml><return_code>&ext;</return_code></xml>`
+	_, err = Decode([]byte(ext))
+	require.ErrorIs(t, err, ErrMalformed)
+}
+
+func TestDecodeFieldLimit(t *testing.T) {
+	build := func(n int) []byte {
+		var b strings.Builder
+		b.WriteString("<xml>")
+		for i := range n {
+			k := "k" + strconv.Itoa(i)
+			b.WriteString("<" + k + ">v</" + k + ">")
+		}
+		b.WriteString("</xml>")
+		return []byte(b.String())
+	}
+	got, err := Decode(build(MaxFields))
+	require.NoError(t, err)
+	require.Len(t, got, MaxFields)
+
+	_, err = Decode(build(MaxFields + 1))
+	require.ErrorIs(t, err, ErrMalformed)
+}
+
+func TestDecodeErrorsDoNotEchoInput(t *testing.T) {
+	long := strings.Repeat("A", 10000)
+	for _, in := range []string{
+		"<xml><a" + long + ">1</a" + long + "><a" + long + ">1</a" + long + "></xml>",
+		"<xml><a>1</a" + long + "></xml>",
+		`<?xml version="1.0" encoding="` + long + `"?><xml></xml>`,
+		`<?xml version="` + long + `"?><xml></xml>`,
+		"<xml><a>&" + long + ";</a></xml>",
+		"<" + long + "></" + long + ">",
+		"<xml><a><" + long + "/></a></xml>",
+		"<xml>" + long + "</xml>",
+		"<xml></xml>" + long,
+	} {
+		_, err := Decode([]byte(in))
+		require.ErrorIs(t, err, ErrMalformed)
+		require.Less(t, len(err.Error()), 300, "error too long: %.100s", err.Error())
+	}
+	for _, k := range []string{long + " ", strings.Repeat("中", 1000)} {
+		_, err := Encode(map[string]string{k: "v"})
+		require.ErrorIs(t, err, ErrMalformed)
+		require.Less(t, len(err.Error()), 300)
+		require.True(t, utf8.ValidString(err.Error()), "truncation must not split a rune")
+	}
+}
+
+func TestErrorsWrapWithPercentW(t *testing.T) {
+	_, err := Decode([]byte("<xml><a>1</a><a>2</a></xml>"))
+	require.True(t, errors.Is(err, ErrMalformed))
+	require.Contains(t, err.Error(), "duplicate")
+	require.Contains(t, err.Error(), ErrMalformed.Error())
+}
+
+func BenchmarkEncode(b *testing.B) {
+	v := loadVectors(b)
+	var resp map[string]string
+	for _, r := range v.V2.Responses {
+		if r.Fields != nil && len(r.Fields) > len(resp) {
+			resp = r.Fields
+		}
+	}
+	b.Run("request", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := Encode(v.V2.RequestXML.Params); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("response_fields", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := Encode(resp); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("append_reuse", func(b *testing.B) {
+		b.ReportAllocs()
+		buf := make([]byte, 0, 4096)
+		for b.Loop() {
+			var err error
+			if buf, err = AppendEncode(buf[:0], resp); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+func BenchmarkDecode(b *testing.B) {
+	v := loadVectors(b)
+	data := []byte(v.V2.Responses[0].XML)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Decode(data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

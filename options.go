@@ -1,0 +1,227 @@
+package wechatpay
+
+import (
+	"crypto/rsa"
+	"crypto/x509"
+	"log/slog"
+	"net/http"
+	"time"
+
+	wxcrypto "github.com/gowechatpay/wechatpay/crypto"
+)
+
+// Option configures a Client. Options only record values: they do no I/O
+// and touch no global state; NewClient checks them all together.
+type Option func(*config) error
+
+type config struct {
+	mchID, serial, appID string
+	key                  *rsa.PrivateKey
+	merchantCert         *x509.Certificate
+	pubKeyID             string
+	pubKey               *rsa.PublicKey
+	certs                []*x509.Certificate
+	mode                 KeyMode
+	apiV3Key, apiV2Key   string
+	apiV3Set, apiV2Set   bool
+	baseURL              string
+	httpClient           *http.Client
+	transport            http.RoundTripper
+	rootCAs              *x509.CertPool
+	timeout              time.Duration
+	logger               *slog.Logger
+	now                  func() time.Time
+	retry                RetryPolicy
+	maxBody              int64
+	userAgent            string
+}
+
+// WithMerchant sets the merchant number, the serial of its API certificate
+// (upper-case hex, as the merchant platform shows it) and its private key.
+func WithMerchant(mchID, serial string, key *rsa.PrivateKey) Option {
+	return func(c *config) error {
+		c.mchID, c.serial, c.key = mchID, serial, key
+		return nil
+	}
+}
+
+// WithMerchantPEM is WithMerchant with the private key as PEM (PKCS#8
+// "PRIVATE KEY", as in apiclient_key.pem, or PKCS#1 "RSA PRIVATE KEY").
+func WithMerchantPEM(mchID, serial string, keyPEM []byte) Option {
+	return func(c *config) error {
+		key, err := wxcrypto.LoadPrivateKey(keyPEM)
+		if err != nil {
+			return &FieldError{Field: "merchant_private_key", Reason: err.Error()}
+		}
+		c.mchID, c.serial, c.key = mchID, serial, key
+		return nil
+	}
+}
+
+// WithMerchantCertificate sets the merchant API certificate
+// (apiclient_cert.pem). NewClient checks that it matches the private key,
+// takes the serial from it when none was given, and uses it with the key as
+// the TLS client certificate of APIv2 secure endpoints.
+func WithMerchantCertificate(cert *x509.Certificate) Option {
+	return func(c *config) error {
+		c.merchantCert = cert
+		return nil
+	}
+}
+
+// WithAppID sets the default appid, used by services whose requests carry
+// one when the request leaves it empty.
+func WithAppID(appID string) Option {
+	return func(c *config) error {
+		c.appID = appID
+		return nil
+	}
+}
+
+// WithPublicKey trusts the WeChat Pay public key with the given id
+// (PUB_KEY_ID_...), the key merchants onboarded since late 2024 have.
+func WithPublicKey(id string, key *rsa.PublicKey) Option {
+	return func(c *config) error {
+		c.pubKeyID, c.pubKey = id, key
+		return nil
+	}
+}
+
+// WithPlatformCertificates trusts WeChat Pay platform certificates, each
+// under its serial.
+func WithPlatformCertificates(certs ...*x509.Certificate) Option {
+	return func(c *config) error {
+		c.certs = append(c.certs, certs...)
+		return nil
+	}
+}
+
+// WithKeyMode sets which kind of WeChat Pay key verifies responses, encrypts
+// sensitive fields and is named in Wechatpay-Serial (default KeyModeAuto).
+func WithKeyMode(m KeyMode) Option {
+	return func(c *config) error {
+		if m < KeyModeAuto || m > KeyModeBoth {
+			return &FieldError{Field: "key_mode", Reason: "unknown mode " + m.String()}
+		}
+		c.mode = m
+		return nil
+	}
+}
+
+// WithAPIv3Key sets the APIv3 key (32 ASCII characters), which decrypts
+// callbacks and downloaded platform certificates.
+func WithAPIv3Key(key string) Option {
+	return func(c *config) error {
+		c.apiV3Key, c.apiV3Set = key, true
+		return nil
+	}
+}
+
+// WithAPIv2Key sets the APIv2 key (32 characters), which signs v2 requests.
+func WithAPIv2Key(key string) Option {
+	return func(c *config) error {
+		c.apiV2Key, c.apiV2Set = key, true
+		return nil
+	}
+}
+
+// WithBaseURL sends every call to baseURL (scheme, host and an optional path
+// prefix) instead of the api, api2 and apihk domains: for the sandbox and
+// tests.
+func WithBaseURL(baseURL string) Option {
+	return func(c *config) error {
+		c.baseURL = baseURL
+		return nil
+	}
+}
+
+// WithHTTPClient sends requests through hc. Its transport is used as it is
+// for v3 calls; for v2 secure endpoints an *http.Transport is cloned with the
+// merchant certificate added, and any other RoundTripper must present the
+// client certificate itself.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(c *config) error {
+		c.httpClient = hc
+		return nil
+	}
+}
+
+// WithTransport sends requests through rt (for instrumentation or tests).
+func WithTransport(rt http.RoundTripper) Option {
+	return func(c *config) error {
+		c.transport = rt
+		return nil
+	}
+}
+
+// WithRootCAs makes the client's own transport trust these CAs instead of
+// the system's (the sandbox's ca_file). It has no effect on a transport
+// given with WithHTTPClient or WithTransport.
+func WithRootCAs(pool *x509.CertPool) Option {
+	return func(c *config) error {
+		c.rootCAs = pool
+		return nil
+	}
+}
+
+// WithTimeout bounds every call, retries included (default 30 s; 0 means no
+// bound beyond the context's).
+func WithTimeout(d time.Duration) Option {
+	return func(c *config) error {
+		if d < 0 {
+			return &FieldError{Field: "timeout", Reason: "negative"}
+		}
+		c.timeout = d
+		return nil
+	}
+}
+
+// WithLogger sets a logger for debug records of each attempt (method, path,
+// status, Request-ID, duration). Keys, Authorization values and plaintext
+// sensitive fields are never logged.
+func WithLogger(l *slog.Logger) Option {
+	return func(c *config) error {
+		c.logger = l
+		return nil
+	}
+}
+
+// WithClock sets the clock used for request timestamps and the ±5 minute
+// window of verification (default time.Now).
+func WithClock(now func() time.Time) Option {
+	return func(c *config) error {
+		c.now = now
+		return nil
+	}
+}
+
+// WithRetry sets the retry policy (default DefaultRetryPolicy).
+func WithRetry(p RetryPolicy) Option {
+	return func(c *config) error {
+		if p.MaxAttempts < 1 || p.BaseDelay < 0 || p.MaxDelay < p.BaseDelay {
+			return &FieldError{Field: "retry", Reason: "MaxAttempts must be ≥ 1 and 0 ≤ BaseDelay ≤ MaxDelay"}
+		}
+		c.retry = p
+		return nil
+	}
+}
+
+// WithMaxResponseBytes limits the size of a response body (default 4 MiB).
+// A larger body fails the call with ErrResponseTooLarge.
+func WithMaxResponseBytes(n int64) Option {
+	return func(c *config) error {
+		if n <= 0 {
+			return &FieldError{Field: "max_response_bytes", Reason: "must be positive"}
+		}
+		c.maxBody = n
+		return nil
+	}
+}
+
+// WithUserAgent replaces the User-Agent header's value.
+func WithUserAgent(ua string) Option {
+	return func(c *config) error {
+		c.userAgent = ua
+		return nil
+	}
+}

@@ -1,0 +1,132 @@
+package wechatpay
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"net/http"
+	"strings"
+
+	wxcrypto "github.com/gowechatpay/wechatpay/crypto"
+	"github.com/gowechatpay/wechatpay/internal/v2xml"
+)
+
+// V2Request is one APIv2 (XML) call for DoV2.
+type V2Request struct {
+	// Path is the endpoint's path, e.g. "/mmpaymkttransfers/queryworkwxredpack".
+	Path string
+	// Params are the request parameters without sign. nonce_str is added
+	// (fresh on every attempt) when absent.
+	Params map[string]string
+	// SignType selects the sign: "" signs with MD5 and sends no sign_type
+	// (as red-packet endpoints require); MD5 or HMAC-SHA256 are sent as
+	// sign_type and signed.
+	SignType wxcrypto.SignType
+	// Secure marks an endpoint that requires the merchant client
+	// certificate (mTLS).
+	Secure bool
+	// UnsignedReply marks an endpoint documented to answer without a sign;
+	// otherwise a successful reply without a valid sign is rejected.
+	UnsignedReply bool
+	// Idempotent marks a call that is safe to repeat with the same
+	// business number (queries; sends with the same mch_billno).
+	Idempotent bool
+}
+
+// DoV2 makes an APIv2 call: it signs the parameters with the APIv2 key,
+// posts them as XML (over mTLS for secure endpoints), and returns the reply
+// fields once return_code and result_code are SUCCESS and the reply sign
+// verifies. A FAIL is an *APIError carrying return_msg, err_code and
+// err_code_des; a bad or missing sign matches ErrV2Sign.
+func (c *Client) DoV2(ctx context.Context, req *V2Request) (map[string]string, *Response, error) {
+	if req == nil {
+		return nil, nil, &FieldError{Field: "request", Reason: "nil", Missing: true}
+	}
+	if c.apiV2Key == "" {
+		return nil, nil, &FieldError{Field: "apiv2_key", Reason: "not configured (WithAPIv2Key)", Missing: true}
+	}
+	if !strings.HasPrefix(req.Path, "/") {
+		return nil, nil, &FieldError{Field: "path", Reason: "must start with /"}
+	}
+	signType := req.SignType
+	switch signType {
+	case "", wxcrypto.SignTypeMD5, wxcrypto.SignTypeHMACSHA256:
+	default:
+		return nil, nil, &FieldError{Field: "sign_type", Reason: "must be MD5 or HMAC-SHA256"}
+	}
+	sign := func() ([]byte, error) {
+		params := make(map[string]string, len(req.Params)+3)
+		maps.Copy(params, req.Params)
+		delete(params, "sign")
+		if params["nonce_str"] == "" {
+			params["nonce_str"] = NewNonce()
+		}
+		algo := wxcrypto.SignTypeMD5
+		if signType != "" {
+			params["sign_type"] = string(signType)
+			algo = signType
+		}
+		s, err := wxcrypto.SignV2(params, c.apiV2Key, algo)
+		if err != nil {
+			return nil, err
+		}
+		params["sign"] = s
+		return v2xml.Encode(params)
+	}
+	var fields map[string]string
+	cl := &call{method: http.MethodPost, path: req.Path, v2: true, secure: req.Secure, retryable: req.Idempotent, sign: sign}
+	meta, err := c.run(ctx, cl, c.primary, func(resp *http.Response, data []byte) error {
+		f, err := c.handleV2(resp, data, signType, req.UnsignedReply)
+		fields = f
+		return err
+	})
+	if err != nil {
+		return nil, meta, err
+	}
+	return fields, meta, nil
+}
+
+func (c *Client) handleV2(resp *http.Response, data []byte, signType wxcrypto.SignType, unsigned bool) (map[string]string, error) {
+	if resp.StatusCode != http.StatusOK {
+		return nil, &APIError{StatusCode: resp.StatusCode, Code: http.StatusText(resp.StatusCode), Message: truncate(string(data), 256)}
+	}
+	fields, err := v2xml.Decode(data)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrMalformedResponse, err)
+	}
+	sign, signed := fields["sign"]
+	if signed && !c.checkV2Sign(fields, signType, sign) {
+		return nil, fmt.Errorf("%w: the reply sign does not verify", ErrV2Sign)
+	}
+	if rc := fields["return_code"]; rc != "SUCCESS" {
+		return nil, &APIError{StatusCode: resp.StatusCode, Code: "FAIL", Message: fields["return_msg"], ReturnCode: rc}
+	}
+	if rc := fields["result_code"]; rc != "SUCCESS" {
+		e := &APIError{
+			StatusCode: resp.StatusCode, Code: fields["err_code"], Message: fields["err_code_des"],
+			ErrCode: fields["err_code"], ErrCodeDes: fields["err_code_des"],
+			ReturnCode: fields["return_code"], ResultCode: rc,
+		}
+		if e.Code == "" {
+			e.Code = "FAIL"
+		}
+		if e.Message == "" {
+			e.Message = fields["return_msg"]
+		}
+		return nil, e
+	}
+	if !signed && !unsigned {
+		return nil, fmt.Errorf("%w: a successful reply carries no sign", ErrV2Sign)
+	}
+	return fields, nil
+}
+
+// checkV2Sign verifies a reply sign with the request's algorithm; a sign of
+// 64 hex digits is HMAC-SHA256 whatever the request used.
+func (c *Client) checkV2Sign(fields map[string]string, signType wxcrypto.SignType, sign string) bool {
+	algo := wxcrypto.SignTypeMD5
+	if signType == wxcrypto.SignTypeHMACSHA256 || len(sign) == 64 {
+		algo = wxcrypto.SignTypeHMACSHA256
+	}
+	return wxcrypto.VerifyV2(fields, c.apiV2Key, algo, sign)
+}
