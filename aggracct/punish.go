@@ -1,0 +1,159 @@
+package aggracct
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gowechatpay/wechatpay"
+)
+
+// PunishRequest registers a control order (管控单) on a WeBank ledger.
+type PunishRequest struct {
+	// OutRequestNo is the WeBank control-order number (微众管控单号);
+	// required, at most 64 characters. It is the idempotency key: repeat a
+	// call with the same number and the same fields, never a new number.
+	OutRequestNo string
+	// MchID is the merchant to be controlled (目标下管商户号); required.
+	MchID string
+	// BalAccountNo is the ledger to be controlled, in plaintext; required.
+	// The SDK encrypts it (RSA-OAEP) and never logs it.
+	BalAccountNo string
+	// PunishScene is the control scene WeBank registered; required (> 0).
+	PunishScene PunishScene
+	// PunishReason is an optional free-text reason (visible UTF-8), kept
+	// for analysis and reconciliation.
+	PunishReason string
+	// PunishEndTime is when the control ends; the zero time means
+	// long-term. It is sent as RFC 3339 in the time's own location, so use
+	// a UTC+08:00 location to match WeChat Pay's examples. Reaching it does
+	// not lift the control automatically.
+	PunishEndTime time.Time
+}
+
+// PunishResult acknowledges a control order. The outcome of the control
+// itself arrives later as a notification.
+type PunishResult struct {
+	// WxpayPunishNo is WeChat Pay's control-order number.
+	WxpayPunishNo string `json:"wxpay_punish_no"`
+	// OutRequestNo echoes the request's number.
+	OutRequestNo string `json:"out_request_no"`
+	// Meta describes the HTTP exchange (Request-ID, attempts).
+	Meta wechatpay.Response `json:"-"`
+}
+
+// punishBody is the request body, fields in the documented order.
+type punishBody struct {
+	OutRequestNo  string      `json:"out_request_no"`
+	MchID         string      `json:"mchid"`
+	BalAccountNo  string      `json:"bal_account_no"`
+	PunishScene   PunishScene `json:"punish_scene"`
+	PunishReason  string      `json:"punish_reason,omitempty"`
+	PunishEndTime string      `json:"punish_end_time,omitempty"`
+}
+
+// newPunishBody builds the wire body from a validated request and the
+// ciphertext of its bal_account_no.
+func newPunishBody(req *PunishRequest, cipher string) punishBody {
+	b := punishBody{
+		OutRequestNo: req.OutRequestNo,
+		MchID:        req.MchID,
+		BalAccountNo: cipher,
+		PunishScene:  req.PunishScene,
+		PunishReason: req.PunishReason,
+	}
+	if !req.PunishEndTime.IsZero() {
+		b.PunishEndTime = req.PunishEndTime.Format(time.RFC3339)
+	}
+	return b
+}
+
+// encode returns the compact JSON of the body, raw UTF-8, without HTML
+// escaping. It is encoded once per call so that every retry sends the same
+// bytes.
+func (b *punishBody) encode() ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(b); err != nil {
+		return nil, &wechatpay.FieldError{Field: "body", Reason: err.Error()}
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte{'\n'}), nil
+}
+
+func validatePunish(req *PunishRequest) error {
+	if req == nil {
+		return &wechatpay.FieldError{Field: "request", Reason: "is nil", Missing: true}
+	}
+	if err := checkID("out_request_no", req.OutRequestNo, 64); err != nil {
+		return err
+	}
+	if err := checkID("mchid", req.MchID, 0); err != nil {
+		return err
+	}
+	if err := checkID("bal_account_no", req.BalAccountNo, 0); err != nil {
+		return err
+	}
+	switch {
+	case req.PunishScene == 0:
+		return &wechatpay.FieldError{Field: "punish_scene", Reason: "is required", Missing: true}
+	case req.PunishScene < 0:
+		return &wechatpay.FieldError{Field: "punish_scene", Reason: "must be a positive scene id"}
+	}
+	if !utf8.ValidString(req.PunishReason) {
+		return &wechatpay.FieldError{Field: "punish_reason", Reason: "is not valid UTF-8"}
+	}
+	if t := req.PunishEndTime; !t.IsZero() && (t.Year() < 1 || t.Year() > 9999) {
+		return &wechatpay.FieldError{Field: "punish_end_time", Reason: "has a year outside 1..9999"}
+	}
+	return nil
+}
+
+// Punish registers a control order on a WeBank ledger (发起微众台账管控 /
+// 受理管控); the control's outcome is notified later.
+//
+// POST /v3/aggracct-bc/wb-channel/control-orders/punish
+//
+// Rate limit: 200 requests per minute (see WithPunishLimiter). The API is
+// re-entrant for one year per out_request_no, so the client retries it with
+// the same body bytes on transport errors, 429 and 5xx; a repeat with the
+// same number and fields returns the same WxpayPunishNo, while the same
+// number with other fields is rejected with 400 PARAM_ERROR.
+func (s *Service) Punish(ctx context.Context, req *PunishRequest) (*PunishResult, error) {
+	if err := s.ready(); err != nil {
+		return nil, err
+	}
+	if err := validatePunish(req); err != nil {
+		return nil, err
+	}
+	cipher, serial, err := s.encrypt("bal_account_no", req.BalAccountNo)
+	if err != nil {
+		return nil, err
+	}
+	wire := newPunishBody(req, cipher)
+	body, err := wire.encode()
+	if err != nil {
+		return nil, err
+	}
+	if err := s.wait(ctx, s.punishLimiter); err != nil {
+		return nil, err
+	}
+	var out PunishResult
+	meta, err := s.c.DoV3(ctx, &wechatpay.Request{
+		Method:     http.MethodPost,
+		Path:       "/v3/aggracct-bc/wb-channel/control-orders/punish",
+		Body:       body,
+		Header:     http.Header{wechatpay.HeaderSerial: {serial}},
+		Idempotent: true,
+	}, &out)
+	if err != nil {
+		return nil, err
+	}
+	if meta != nil {
+		out.Meta = *meta
+	}
+	return &out, nil
+}

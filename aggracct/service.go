@@ -1,0 +1,101 @@
+package aggracct
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/gowechatpay/wechatpay"
+)
+
+// The documented rate limits of the two APIs.
+const (
+	// QueryRate is the documented limit of QuerySpecialReduction: 100
+	// requests per second for each target merchant.
+	QueryRate rate.Limit = 100
+	// PunishRate is the documented limit of Punish: 200 requests per
+	// minute.
+	PunishRate = rate.Limit(200.0 / 60)
+)
+
+// Service calls the aggregated-account (聚合账户) APIs of the WeBank
+// channel (微众银行渠道). Build it with New; it is safe for concurrent use.
+type Service struct {
+	c             *wechatpay.Client
+	limiter       *rate.Limiter
+	queryLimiter  *rate.Limiter
+	punishLimiter *rate.Limiter
+}
+
+// Option configures a Service.
+type Option func(*Service)
+
+// WithLimiter sets a client-side rate limiter that every call of the
+// service waits on (context-aware) after input validation and before any
+// I/O. The limiter is shared by whoever holds it, so one limiter can cap
+// several services. Retries made by the core client within one call are not
+// counted again; a 429 answer is retried with back-off by the core.
+func WithLimiter(l *rate.Limiter) Option {
+	return func(s *Service) { s.limiter = l }
+}
+
+// WithQueryLimiter sets a limiter that QuerySpecialReduction waits on, in
+// addition to any WithLimiter limiter. NewQueryLimiter builds one at the
+// documented rate.
+func WithQueryLimiter(l *rate.Limiter) Option {
+	return func(s *Service) { s.queryLimiter = l }
+}
+
+// WithPunishLimiter sets a limiter that Punish waits on, in addition to any
+// WithLimiter limiter. NewPunishLimiter builds one at the documented rate.
+func WithPunishLimiter(l *rate.Limiter) Option {
+	return func(s *Service) { s.punishLimiter = l }
+}
+
+// NewQueryLimiter returns a limiter at QueryRate (100 per second) with a
+// burst of 1. The documented limit applies per target merchant: one limiter
+// for all targets is conservative; give each target its own Service and
+// limiter to use the full rate for each.
+func NewQueryLimiter() *rate.Limiter {
+	return rate.NewLimiter(QueryRate, 1)
+}
+
+// NewPunishLimiter returns a limiter at PunishRate (200 per minute) with a
+// burst of 1, that is rate.NewLimiter(rate.Every(time.Minute/200), 1).
+func NewPunishLimiter() *rate.Limiter {
+	return rate.NewLimiter(rate.Every(time.Minute/200), 1)
+}
+
+// New returns a Service that calls WeChat Pay through c.
+func New(c *wechatpay.Client, opts ...Option) *Service {
+	s := &Service{c: c}
+	for _, o := range opts {
+		if o != nil {
+			o(s)
+		}
+	}
+	return s
+}
+
+// ready checks the service was built with a client.
+func (s *Service) ready() error {
+	if s == nil || s.c == nil {
+		return &wechatpay.FieldError{Field: "client", Reason: "aggracct.New was given a nil *wechatpay.Client", Missing: true}
+	}
+	return nil
+}
+
+// wait waits on the general limiter, then on the method's own.
+func (s *Service) wait(ctx context.Context, method *rate.Limiter) error {
+	for _, l := range [...]*rate.Limiter{s.limiter, method} {
+		if l == nil {
+			continue
+		}
+		if err := l.Wait(ctx); err != nil {
+			return fmt.Errorf("aggracct: waiting for the rate limiter: %w", err)
+		}
+	}
+	return nil
+}

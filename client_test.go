@@ -1,0 +1,404 @@
+package wechatpay_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/gowechatpay/wechatpay"
+	wxcrypto "github.com/gowechatpay/wechatpay/crypto"
+)
+
+// signResponse writes a 2xx answer signed the way WeChat Pay signs it, with
+// the test public-key-id key.
+func signResponse(t testing.TB, w http.ResponseWriter, status int, body string) {
+	t.Helper()
+	key, err := wxcrypto.LoadPrivateKey(readFile(t, "wechatpay_pubkey_test_key.pem"))
+	require.NoError(t, err)
+	ts := strconv.FormatInt(time.Now().Unix(), 10)
+	nonce := wechatpay.NewNonce()
+	sig, err := wxcrypto.SignSHA256WithRSA(key, []byte(ts+"\n"+nonce+"\n"+body+"\n"))
+	require.NoError(t, err)
+	h := w.Header()
+	h.Set("Wechatpay-Timestamp", ts)
+	h.Set("Wechatpay-Nonce", nonce)
+	h.Set("Wechatpay-Signature", sig)
+	h.Set("Wechatpay-Serial", pubKeyID)
+	h.Set("Request-ID", "REQ-"+nonce[:8])
+	h.Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = io.WriteString(w, body)
+}
+
+func writeError(w http.ResponseWriter, status int, code string) {
+	w.Header().Set("Request-ID", "REQ-ERR")
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = io.WriteString(w, `{"code":"`+code+`","message":"m","detail":{"field":"/x","location":"body"}}`)
+}
+
+// liveClient is a client for a loopback test server.
+func liveClient(t testing.TB, srv *httptest.Server, extra ...wechatpay.Option) *wechatpay.Client {
+	t.Helper()
+	v := loadVectors(t)
+	opts := []wechatpay.Option{
+		wechatpay.WithMerchant(v.Identities.Merchant.MchID, v.Identities.Merchant.Serial, merchantKey(t)),
+		wechatpay.WithPublicKey(pubKeyID, wechatpayPubKey(t)),
+		wechatpay.WithBaseURL(srv.URL),
+		wechatpay.WithHTTPClient(srv.Client()),
+		wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond, MaxDelay: 2 * time.Millisecond}),
+	}
+	c, err := wechatpay.NewClient(append(opts, extra...)...)
+	require.NoError(t, err)
+	t.Cleanup(c.Close)
+	return c
+}
+
+func TestNewClientRejectsBadConfiguration(t *testing.T) {
+	v := loadVectors(t)
+	mchID, serial := v.Identities.Merchant.MchID, v.Identities.Merchant.Serial
+	key := merchantKey(t)
+	small, err := rsa.GenerateKey(rand.Reader, 1024)
+	require.NoError(t, err)
+	otherKey, err := wxcrypto.LoadPrivateKey(readFile(t, "wechatpay_platform_test_key.pem"))
+	require.NoError(t, err)
+	pub := wechatpay.WithPublicKey(pubKeyID, wechatpayPubKey(t))
+	tests := []struct {
+		name  string
+		opts  []wechatpay.Option
+		field string
+	}{
+		{"no merchant", []wechatpay.Option{pub}, "mchid"},
+		{"no serial", []wechatpay.Option{wechatpay.WithMerchant(mchID, "", key), pub}, "merchant_serial_no"},
+		{"key too small", []wechatpay.Option{wechatpay.WithMerchant(mchID, serial, small), pub}, "key"},
+		{"key does not match certificate", []wechatpay.Option{wechatpay.WithMerchant(mchID, serial, otherKey), wechatpay.WithMerchantCertificate(merchantCert(t)), pub}, "merchant_private_key"},
+		{"serial does not match certificate", []wechatpay.Option{wechatpay.WithMerchant(mchID, "ABCDEF", key), wechatpay.WithMerchantCertificate(merchantCert(t)), pub}, "merchant_serial_no"},
+		{"apiv3 key of 31 bytes", []wechatpay.Option{wechatpay.WithMerchant(mchID, serial, key), pub, wechatpay.WithAPIv3Key(strings.Repeat("k", 31))}, "apiv3_key"},
+		{"apiv2 key of 33 bytes", []wechatpay.Option{wechatpay.WithMerchant(mchID, serial, key), pub, wechatpay.WithAPIv2Key(strings.Repeat("k", 33))}, "apiv2_key"},
+		{"no wechatpay key", []wechatpay.Option{wechatpay.WithMerchant(mchID, serial, key)}, "wechatpay_public_key"},
+		{"bad public key id", []wechatpay.Option{wechatpay.WithMerchant(mchID, serial, key), wechatpay.WithPublicKey("KEY_1", wechatpayPubKey(t))}, "wechatpay_public_key_id"},
+		{"merchant certificate as platform certificate", []wechatpay.Option{wechatpay.WithMerchant(mchID, serial, key), wechatpay.WithPlatformCertificates(merchantCert(t))}, "platform_certificate"},
+		{"merchant key as wechatpay key", []wechatpay.Option{wechatpay.WithMerchant(mchID, serial, key), wechatpay.WithPublicKey(pubKeyID, &key.PublicKey)}, "wechatpay_public_key"},
+		{"public-key mode without public key", []wechatpay.Option{wechatpay.WithMerchant(mchID, serial, key), wechatpay.WithPlatformCertificates(platformCert(t)), wechatpay.WithKeyMode(wechatpay.KeyModePublicKey)}, "wechatpay_public_key"},
+		{"both mode without certificates", []wechatpay.Option{wechatpay.WithMerchant(mchID, serial, key), pub, wechatpay.WithKeyMode(wechatpay.KeyModeBoth)}, "platform_certificate"},
+		{"base URL with query", []wechatpay.Option{wechatpay.WithMerchant(mchID, serial, key), pub, wechatpay.WithBaseURL("https://x.example/?a=b")}, "base_url"},
+		{"bad PEM", []wechatpay.Option{wechatpay.WithMerchantPEM(mchID, serial, []byte("not pem")), pub}, "merchant_private_key"},
+		{"retry without attempts", []wechatpay.Option{wechatpay.WithMerchant(mchID, serial, key), pub, wechatpay.WithRetry(wechatpay.RetryPolicy{})}, "retry"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := wechatpay.NewClient(tt.opts...)
+			require.Nil(t, c)
+			require.ErrorIs(t, err, wechatpay.ErrInvalidConfig)
+			var fe *wechatpay.FieldError
+			require.ErrorAs(t, err, &fe)
+			require.Equal(t, tt.field, fe.Field)
+		})
+	}
+}
+
+func TestKeyModeDrivesSerialAndEncryption(t *testing.T) {
+	v := loadVectors(t)
+	base := []wechatpay.Option{
+		wechatpay.WithMerchant(v.Identities.Merchant.MchID, v.Identities.Merchant.Serial, merchantKey(t)),
+	}
+	pub := wechatpay.WithPublicKey(pubKeyID, wechatpayPubKey(t))
+	cert := wechatpay.WithPlatformCertificates(platformCert(t))
+	const platformSerial = "5F0E1D2C3B4A59687766554433221100FFEEDDCC"
+	tests := []struct {
+		name       string
+		opts       []wechatpay.Option
+		wantSerial string
+		wantMode   wechatpay.KeyMode
+	}{
+		{"public key only", []wechatpay.Option{pub}, pubKeyID, wechatpay.KeyModePublicKey},
+		{"certificates only", []wechatpay.Option{cert}, platformSerial, wechatpay.KeyModeCertificates},
+		{"both prefer public key", []wechatpay.Option{pub, cert}, pubKeyID, wechatpay.KeyModeBoth},
+		{"both, certificate mode forced", []wechatpay.Option{pub, cert, wechatpay.WithKeyMode(wechatpay.KeyModeCertificates)}, platformSerial, wechatpay.KeyModeCertificates},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := wechatpay.NewClient(append(base, tt.opts...)...)
+			require.NoError(t, err)
+			require.Equal(t, tt.wantMode, c.Verifier().Mode())
+			_, serial, err := c.EncryptSensitive("x")
+			require.NoError(t, err)
+			require.Equal(t, tt.wantSerial, serial)
+		})
+	}
+	// Certificate mode must refuse a response signed with the public key.
+	c, err := wechatpay.NewClient(append(base, pub, cert, wechatpay.WithKeyMode(wechatpay.KeyModeCertificates),
+		wechatpay.WithClock(func() time.Time { return time.Unix(v.Verification.Now, 0) }))...)
+	require.NoError(t, err)
+	h := http.Header{}
+	for k, val := range v.Verification.Cases[0].Headers {
+		h.Set(k, val)
+	}
+	require.ErrorIs(t, c.Verifier().Verify(h, []byte(v.Verification.Cases[0].Body)), wechatpay.ErrUnknownSerial)
+}
+
+func TestDoV3PathTemplates(t *testing.T) {
+	var got string
+	rt := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		got = r.URL.RequestURI()
+		return nil, errors.New("captured")
+	})
+	c := vectorClient(t, time.Now().Unix(), rt)
+	_, err := c.DoV3(context.Background(), &wechatpay.Request{
+		Path:       "/v3/a/{x}/b/{y}",
+		PathParams: map[string]string{"x": "AbC/d e", "y": "中"},
+	}, nil)
+	require.Error(t, err)
+	require.Equal(t, "/v3/a/AbC%2Fd%20e/b/%E4%B8%AD", got)
+
+	for name, req := range map[string]*wechatpay.Request{
+		"empty param":   {Path: "/v3/a/{x}", PathParams: map[string]string{"x": ""}},
+		"missing param": {Path: "/v3/a/{x}"},
+		"extra param":   {Path: "/v3/a/{x}", PathParams: map[string]string{"x": "1", "y": "2"}},
+		"relative path": {Path: "v3/a"},
+		"unclosed":      {Path: "/v3/a/{x", PathParams: map[string]string{"x": "1"}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			got = ""
+			_, err := c.DoV3(context.Background(), req, nil)
+			require.ErrorIs(t, err, wechatpay.ErrInvalidInput)
+			require.Empty(t, got, "no request may be sent")
+		})
+	}
+}
+
+func TestDoV3Retries(t *testing.T) {
+	tests := []struct {
+		name         string
+		method       string
+		idempotent   bool
+		failures     []int // statuses answered before success
+		wantAttempts int
+		wantErr      string
+	}{
+		{"GET retried after 500", http.MethodGet, false, []int{500, 503}, 3, ""},
+		{"GET retried after 429", http.MethodGet, false, []int{429}, 2, ""},
+		{"GET gives up after 3 attempts", http.MethodGet, false, []int{500, 500, 500}, 3, "SYSTEM_ERROR"},
+		{"GET not retried after 400", http.MethodGet, false, []int{400}, 1, "PARAM_ERROR"},
+		{"GET not retried after 401", http.MethodGet, false, []int{401}, 1, "SIGN_ERROR"},
+		{"POST not retried after 500", http.MethodPost, false, []int{500}, 1, "SYSTEM_ERROR"},
+		{"re-entrant POST retried after 500", http.MethodPost, true, []int{500}, 2, ""},
+	}
+	codes := map[int]string{400: "PARAM_ERROR", 401: "SIGN_ERROR", 429: "FREQUENCY_LIMITED", 500: "SYSTEM_ERROR", 503: "SERVICE_UNAVAILABLE"}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var n atomic.Int32
+			var bodies [][]byte
+			srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				b, _ := io.ReadAll(r.Body)
+				bodies = append(bodies, b)
+				i := int(n.Add(1)) - 1
+				if i < len(tt.failures) {
+					writeError(w, tt.failures[i], codes[tt.failures[i]])
+					return
+				}
+				signResponse(t, w, 200, `{"ok":true}`)
+			}))
+			defer srv.Close()
+			c := liveClient(t, srv)
+			var out struct{ OK bool }
+			req := &wechatpay.Request{Method: tt.method, Path: "/v3/x", Idempotent: tt.idempotent}
+			if tt.method == http.MethodPost {
+				req.Body = map[string]string{"out_request_no": "N1"}
+			}
+			resp, err := c.DoV3(context.Background(), req, &out)
+			require.Equal(t, tt.wantAttempts, resp.Attempts)
+			require.EqualValues(t, tt.wantAttempts, n.Load())
+			if tt.wantErr == "" {
+				require.NoError(t, err)
+				require.True(t, out.OK)
+			} else {
+				var apiErr *wechatpay.APIError
+				require.ErrorAs(t, err, &apiErr)
+				require.Equal(t, tt.wantErr, apiErr.Code)
+				require.Equal(t, "REQ-ERR", apiErr.RequestID)
+				require.JSONEq(t, `{"field":"/x","location":"body"}`, string(apiErr.Detail))
+			}
+			for _, b := range bodies[1:] {
+				require.Equal(t, bodies[0], b, "a retry sends the same body")
+			}
+		})
+	}
+}
+
+func TestDoV3NeverRetriesAVerificationFailure(t *testing.T) {
+	var n atomic.Int32
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		w.WriteHeader(200) // unsigned 2xx: forged
+		_, _ = io.WriteString(w, `{"ok":true}`)
+	}))
+	defer srv.Close()
+	var out map[string]any
+	_, err := liveClient(t, srv).DoV3(context.Background(), &wechatpay.Request{Path: "/v3/x"}, &out)
+	require.ErrorIs(t, err, wechatpay.ErrMissingHeader)
+	require.Nil(t, out)
+	require.EqualValues(t, 1, n.Load())
+}
+
+// TestBackupDomainAfterConnectionFailure needs a failure of one host name
+// and success of another, which a loopback server cannot give: a fake
+// transport stands in.
+func TestBackupDomainAfterConnectionFailure(t *testing.T) {
+	for _, method := range []string{http.MethodGet, http.MethodPost} {
+		t.Run(method, func(t *testing.T) {
+			var hosts []string
+			rec := httptest.NewRecorder()
+			signResponse(t, rec, 200, `{"ok":true}`)
+			rt := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+				hosts = append(hosts, r.URL.Host)
+				if r.URL.Host == "api.mch.weixin.qq.com" {
+					return nil, &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}
+				}
+				return &http.Response{StatusCode: 200, Header: rec.Header().Clone(), Body: io.NopCloser(bytes.NewReader(rec.Body.Bytes())), Request: r}, nil
+			})
+			c := vectorClient(t, time.Now().Unix(), rt, wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond}))
+			var out struct{ OK bool }
+			req := &wechatpay.Request{Method: method, Path: "/v3/x"}
+			if method == http.MethodPost {
+				req.Body = []byte(`{}`) // not re-entrant, yet safe: the request never left
+			}
+			resp, err := c.DoV3(context.Background(), req, &out)
+			require.NoError(t, err)
+			require.True(t, out.OK)
+			require.Equal(t, 2, resp.Attempts)
+			require.Equal(t, []string{"api.mch.weixin.qq.com", "api2.mch.weixin.qq.com"}, hosts)
+		})
+	}
+	t.Run("global APIs stay on apihk", func(t *testing.T) {
+		var hosts []string
+		rt := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			hosts = append(hosts, r.URL.Host)
+			return nil, &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}
+		})
+		c := vectorClient(t, time.Now().Unix(), rt, wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 2, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond}))
+		_, err := c.DoV3(context.Background(), &wechatpay.Request{Path: "/v3/global/x", Global: true}, nil)
+		var te *wechatpay.TransportError
+		require.ErrorAs(t, err, &te)
+		require.Equal(t, []string{"apihk.mch.weixin.qq.com", "apihk.mch.weixin.qq.com"}, hosts)
+	})
+	t.Run("POST not retried after a failure mid-exchange", func(t *testing.T) {
+		var n int
+		rt := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			n++
+			return nil, io.ErrUnexpectedEOF
+		})
+		c := vectorClient(t, time.Now().Unix(), rt, wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond}))
+		_, err := c.DoV3(context.Background(), &wechatpay.Request{Method: http.MethodPost, Path: "/v3/x", Body: []byte(`{}`)}, nil)
+		require.ErrorIs(t, err, io.ErrUnexpectedEOF)
+		require.Equal(t, 1, n)
+	})
+}
+
+func TestResponseSizeLimit(t *testing.T) {
+	big := `{"pad":"` + strings.Repeat("x", 2000) + `"}`
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		signResponse(t, w, 200, big)
+	}))
+	defer srv.Close()
+	var out map[string]any
+	_, err := liveClient(t, srv, wechatpay.WithMaxResponseBytes(1000)).DoV3(context.Background(), &wechatpay.Request{Path: "/v3/x"}, &out)
+	require.ErrorIs(t, err, wechatpay.ErrResponseTooLarge)
+	require.Nil(t, out)
+	_, err = liveClient(t, srv, wechatpay.WithMaxResponseBytes(int64(len(big)))).DoV3(context.Background(), &wechatpay.Request{Path: "/v3/x"}, &out)
+	require.NoError(t, err)
+}
+
+func TestContextAndTimeout(t *testing.T) {
+	release := make(chan struct{})
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	defer srv.Close()
+	defer close(release)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(20*time.Millisecond, cancel)
+	_, err := liveClient(t, srv).DoV3(ctx, &wechatpay.Request{Path: "/v3/x"}, nil)
+	require.ErrorIs(t, err, context.Canceled)
+
+	_, err = liveClient(t, srv, wechatpay.WithTimeout(30*time.Millisecond)).DoV3(context.Background(), &wechatpay.Request{Path: "/v3/x"}, nil)
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+}
+
+func TestDebugLogKeepsSecretsOut(t *testing.T) {
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			writeError(w, 400, "PARAM_ERROR")
+			return
+		}
+		signResponse(t, w, 200, `{}`)
+	}))
+	defer srv.Close()
+	var logs bytes.Buffer
+	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	c := liveClient(t, srv, wechatpay.WithLogger(logger), wechatpay.WithAPIv3Key("TestOnlyApiV3Key0123456789abcdef"))
+	enc, serial, err := c.EncryptSensitive("8609cb22e1774a50a930e414cc71eca06121bcd266335cda230d24a7886a8d9f")
+	require.NoError(t, err)
+	_, err = c.DoV3(context.Background(), &wechatpay.Request{Path: "/v3/x", Header: http.Header{"Wechatpay-Serial": {serial}}}, nil)
+	require.NoError(t, err)
+	_, err = c.DoV3(context.Background(), &wechatpay.Request{Method: "POST", Path: "/v3/y", Body: map[string]string{"bal_account_no": enc}}, nil)
+	require.Error(t, err)
+
+	out := logs.String()
+	require.Contains(t, out, "path=/v3/x")
+	require.Contains(t, out, "status=200")
+	require.Contains(t, out, "request_id=REQ-")
+	require.Contains(t, out, "status=400")
+	for _, secret := range []string{"WECHATPAY2-SHA256-RSA2048", "signature=", "8609cb22", "TestOnlyApiV3Key", "PRIVATE KEY", enc} {
+		require.NotContains(t, out, secret)
+		require.NotContains(t, err.Error(), secret)
+	}
+}
+
+func TestAPIErrorMatchesThroughWrapping(t *testing.T) {
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, 404, "RESOURCE_NOT_EXISTS")
+	}))
+	defer srv.Close()
+	_, err := liveClient(t, srv).DoV3(context.Background(), &wechatpay.Request{Path: "/v3/x"}, nil)
+	wrapped := errors.Join(errors.New("context"), err)
+	var apiErr *wechatpay.APIError
+	require.ErrorAs(t, wrapped, &apiErr)
+	require.Equal(t, 404, apiErr.StatusCode)
+	require.Equal(t, "RESOURCE_NOT_EXISTS", apiErr.Code)
+	require.False(t, apiErr.Temporary())
+	require.Equal(t, "wechatpay: HTTP 404 RESOURCE_NOT_EXISTS: m (Request-ID REQ-ERR)", apiErr.Error())
+}
+
+func TestMalformedVerifiedBody(t *testing.T) {
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		signResponse(t, w, 200, `{"ok":`)
+	}))
+	defer srv.Close()
+	var out map[string]any
+	_, err := liveClient(t, srv).DoV3(context.Background(), &wechatpay.Request{Path: "/v3/x"}, &out)
+	require.ErrorIs(t, err, wechatpay.ErrMalformedResponse)
+	var raw json.RawMessage
+	_, err = liveClient(t, srv).DoV3(context.Background(), &wechatpay.Request{Path: "/v3/x"}, &raw)
+	require.NoError(t, err)
+	require.Equal(t, `{"ok":`, string(raw))
+}

@@ -1,0 +1,298 @@
+package wechatpay
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+
+	wxcrypto "github.com/gowechatpay/wechatpay/crypto"
+)
+
+// MaxNotificationBytes is the largest callback body ParseNotification and
+// ParseNotificationRequest accept (1 MiB); WeChat Pay callbacks are a few
+// kilobytes.
+const MaxNotificationBytes = 1 << 20
+
+// AlgorithmAEADAES256GCM is the only encryption algorithm of callback
+// resources and downloaded platform certificates.
+const AlgorithmAEADAES256GCM = "AEAD_AES_256_GCM"
+
+// ErrMalformedNotification: a verified callback body is not the expected
+// JSON envelope, or its decrypted resource is not JSON.
+var ErrMalformedNotification = errors.New("wechatpay: malformed notification")
+
+// ErrUnsupportedAlgorithm: an encrypted resource (callback or platform
+// certificate) names an algorithm other than AEAD_AES_256_GCM.
+var ErrUnsupportedAlgorithm = errors.New("wechatpay: unsupported encryption algorithm")
+
+// Notification is a verified and decrypted WeChat Pay callback (回调通知).
+//
+// WeChat Pay redelivers a callback until it gets a timely 2xx, so the same
+// notification can arrive more than once: process it idempotently on ID (or
+// on the business object's state).
+type Notification struct {
+	// ID is the unique notification id, the idempotency key.
+	ID string
+	// CreateTime is when WeChat Pay created the notification.
+	CreateTime time.Time
+	// EventType says what happened, e.g. TRANSACTION.SUCCESS.
+	EventType string
+	// ResourceType is "encrypt-resource".
+	ResourceType string
+	// Summary is a human-readable summary, e.g. 支付成功.
+	Summary string
+	// Resource is the encrypted payload as received.
+	Resource NotificationResource
+	// Plaintext is the decrypted resource JSON. It may hold personal or
+	// otherwise sensitive data: the SDK never logs it, String and LogValue
+	// leave it out, and callers should not log it either.
+	Plaintext []byte
+}
+
+// NotificationResource is the encrypted resource of a callback.
+type NotificationResource struct {
+	Algorithm      string `json:"algorithm"`
+	Ciphertext     string `json:"ciphertext"`
+	AssociatedData string `json:"associated_data"`
+	OriginalType   string `json:"original_type"`
+	Nonce          string `json:"nonce"`
+}
+
+// notificationEnvelope is the callback body on the wire.
+type notificationEnvelope struct {
+	ID           string                `json:"id"`
+	CreateTime   string                `json:"create_time"`
+	EventType    string                `json:"event_type"`
+	ResourceType string                `json:"resource_type"`
+	Summary      string                `json:"summary"`
+	Resource     *NotificationResource `json:"resource"`
+}
+
+// ParseNotification verifies a callback from its headers and exact raw body,
+// decrypts its resource with the APIv3 key and returns it. Verification
+// follows the rules of responses (the four Wechatpay-* headers, the ±5 minute
+// window, probe rejection, the serial naming a trusted public key or platform
+// certificate) and every failure matches ErrInvalidSignature. A verified body
+// that is not a callback envelope matches ErrMalformedNotification, an
+// algorithm other than AEAD_AES_256_GCM ErrUnsupportedAlgorithm, and a
+// resource that does not decrypt ErrDecrypt. Without an APIv3 key
+// (WithAPIv3Key) it fails with an error matching ErrInvalidConfig.
+//
+// It works with any web framework: pass the request headers and the body
+// bytes exactly as read, before any JSON decoding.
+func (c *Client) ParseNotification(header http.Header, body []byte) (*Notification, error) {
+	if len(body) > MaxNotificationBytes {
+		return nil, fmt.Errorf("%w: notification body exceeds %d bytes", ErrResponseTooLarge, MaxNotificationBytes)
+	}
+	if err := c.verifier.Verify(header, body); err != nil {
+		return nil, err
+	}
+	var env notificationEnvelope
+	if err := json.Unmarshal(body, &env); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrMalformedNotification, err)
+	}
+	if env.ID == "" {
+		return nil, fmt.Errorf("%w: no id", ErrMalformedNotification)
+	}
+	if env.Resource == nil || env.Resource.Ciphertext == "" {
+		return nil, fmt.Errorf("%w: no resource", ErrMalformedNotification)
+	}
+	n := &Notification{
+		ID:           env.ID,
+		EventType:    env.EventType,
+		ResourceType: env.ResourceType,
+		Summary:      env.Summary,
+		Resource:     *env.Resource,
+	}
+	if env.CreateTime != "" {
+		t, err := time.Parse(time.RFC3339, env.CreateTime)
+		if err != nil {
+			return nil, fmt.Errorf("%w: create_time is not RFC 3339", ErrMalformedNotification)
+		}
+		n.CreateTime = t
+	}
+	plain, err := c.openResource(&n.Resource, "resource")
+	if err != nil {
+		return nil, err
+	}
+	if !json.Valid(plain) {
+		clear(plain)
+		return nil, fmt.Errorf("%w: decrypted resource is not JSON", ErrMalformedNotification)
+	}
+	n.Plaintext = plain
+	return n, nil
+}
+
+// openResource decrypts an AEAD_AES_256_GCM resource (a callback resource or
+// an encrypt_certificate) with the APIv3 key; what names it in errors.
+func (c *Client) openResource(r *NotificationResource, what string) ([]byte, error) {
+	if len(c.apiV3Key) == 0 {
+		return nil, configError(&FieldError{Field: "apiv3_key", Reason: "not configured (WithAPIv3Key); it decrypts " + what, Missing: true})
+	}
+	if r.Algorithm != AlgorithmAEADAES256GCM {
+		return nil, fmt.Errorf("%w: %s.algorithm %q", ErrUnsupportedAlgorithm, what, truncate(r.Algorithm, 32))
+	}
+	if len(r.Nonce) != wxcrypto.GCMNonceSize {
+		return nil, fmt.Errorf("%w: %s.nonce: %w", ErrDecrypt, what, wxcrypto.ErrInvalidNonce)
+	}
+	plain, err := wxcrypto.OpenAESGCM(c.apiV3Key, []byte(r.Nonce), []byte(r.AssociatedData), r.Ciphertext)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %w", ErrDecrypt, what, err)
+	}
+	return plain, nil
+}
+
+// ParseNotificationRequest is ParseNotification for an *http.Request. It
+// reads at most MaxNotificationBytes of the body and puts the bytes back in
+// r.Body, so the caller can still read them.
+func (c *Client) ParseNotificationRequest(r *http.Request) (*Notification, error) {
+	if r == nil {
+		return nil, &FieldError{Field: "request", Reason: "nil", Missing: true}
+	}
+	var body []byte
+	if r.Body != nil && r.Body != http.NoBody {
+		var err error
+		body, err = io.ReadAll(io.LimitReader(r.Body, MaxNotificationBytes+1))
+		// Put back what was read, followed by anything left unread.
+		r.Body = readCloser{io.MultiReader(bytes.NewReader(body), r.Body), r.Body}
+		if err != nil {
+			return nil, fmt.Errorf("wechatpay: reading notification body: %w", err)
+		}
+	}
+	return c.ParseNotification(r.Header, body)
+}
+
+type readCloser struct {
+	io.Reader
+	io.Closer
+}
+
+// Decode unmarshals the decrypted resource JSON into v, e.g. a struct with
+// the fields of the resource's original_type.
+func (n *Notification) Decode(v any) error {
+	if n == nil || len(n.Plaintext) == 0 {
+		return fmt.Errorf("%w: no decrypted resource", ErrMalformedNotification)
+	}
+	if err := json.Unmarshal(n.Plaintext, v); err != nil {
+		return fmt.Errorf("%w: decoding the %s resource: %w", ErrMalformedNotification, n.Resource.OriginalType, err)
+	}
+	return nil
+}
+
+// String describes the notification without its plaintext.
+func (n *Notification) String() string {
+	if n == nil {
+		return "<nil>"
+	}
+	return "wechatpay.Notification{ID:" + n.ID + " EventType:" + n.EventType +
+		" OriginalType:" + n.Resource.OriginalType + " Plaintext:(" + strconv.Itoa(len(n.Plaintext)) + " bytes redacted)}"
+}
+
+// LogValue implements slog.LogValuer: the envelope without the plaintext.
+func (n *Notification) LogValue() slog.Value {
+	if n == nil {
+		return slog.AnyValue(nil)
+	}
+	return slog.GroupValue(
+		slog.String("id", n.ID),
+		slog.Time("create_time", n.CreateTime),
+		slog.String("event_type", n.EventType),
+		slog.String("resource_type", n.ResourceType),
+		slog.String("original_type", n.Resource.OriginalType),
+	)
+}
+
+// NotificationHandler returns an http.Handler for a notify_url: it verifies
+// and decrypts each callback with ParseNotificationRequest, calls fn with the
+// request's context, and writes the reply WeChat Pay expects.
+//
+//   - fn returns nil: 204 No Content without a body (WeChat Pay accepts 200
+//     or 204 with no body as success).
+//   - the signature does not verify (including a WECHATPAY/SIGNTEST/ probe
+//     or a stale timestamp): 401; any other bad callback: 400; a method other
+//     than POST: 405; a client without an APIv3 key: 500.
+//   - fn returns an error: 500.
+//
+// Failure replies carry {"code":"FAIL","message":"..."}; the message names
+// the failed check and never includes keys, plaintext or fn's error, which
+// goes to the client's logger (WithLogger) instead.
+//
+// Any reply other than a timely 2xx makes WeChat Pay redeliver the callback
+// (for payments after 15s, 15s, 30s, 3m, 10m, 20m, 30m, 30m, 30m, 60m, 3h,
+// 3h, 3h, 6h, 6h: about 24 hours in all), and a callback acknowledged with
+// 2xx may still arrive again. fn must therefore be idempotent on n.ID.
+func (c *Client) NotificationHandler(fn func(ctx context.Context, n *Notification) error) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			w.Header().Set("Allow", http.MethodPost)
+			writeNotifyFailure(w, http.StatusMethodNotAllowed, "method not allowed")
+			return
+		}
+		n, err := c.ParseNotificationRequest(r)
+		if err != nil {
+			status, msg := notifyFailure(err)
+			c.logNotify(r.Context(), "wechatpay notification refused", nil, err)
+			writeNotifyFailure(w, status, msg)
+			return
+		}
+		if err := fn(r.Context(), n); err != nil {
+			c.logNotify(r.Context(), "wechatpay notification handler failed", n, err)
+			writeNotifyFailure(w, http.StatusInternalServerError, "notification not processed")
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})
+}
+
+// notifyFailure maps a ParseNotification error to the reply's status and a
+// message that is safe to send back.
+func notifyFailure(err error) (int, string) {
+	switch {
+	case errors.Is(err, ErrInvalidSignature):
+		var ve *verifyError
+		if errors.As(err, &ve) {
+			return http.StatusUnauthorized, ve.kind.Error()
+		}
+		return http.StatusUnauthorized, ErrInvalidSignature.Error()
+	case errors.Is(err, ErrInvalidConfig):
+		return http.StatusInternalServerError, "notification cannot be decrypted: server configuration"
+	case errors.Is(err, ErrResponseTooLarge):
+		return http.StatusBadRequest, "notification body too large"
+	case errors.Is(err, ErrUnsupportedAlgorithm):
+		return http.StatusBadRequest, ErrUnsupportedAlgorithm.Error()
+	case errors.Is(err, ErrDecrypt):
+		return http.StatusBadRequest, ErrDecrypt.Error()
+	case errors.Is(err, ErrMalformedNotification):
+		return http.StatusBadRequest, ErrMalformedNotification.Error()
+	}
+	return http.StatusBadRequest, "notification not accepted"
+}
+
+func writeNotifyFailure(w http.ResponseWriter, status int, msg string) {
+	body, _ := json.Marshal(struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+	}{"FAIL", msg}) // cannot fail: two strings
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+func (c *Client) logNotify(ctx context.Context, msg string, n *Notification, err error) {
+	if c.logger == nil || !c.logger.Enabled(ctx, slog.LevelWarn) {
+		return
+	}
+	attrs := []slog.Attr{slog.String("error", err.Error())}
+	if n != nil {
+		attrs = append(attrs, slog.Any("notification", n))
+	}
+	c.logger.LogAttrs(ctx, slog.LevelWarn, msg, attrs...)
+}
