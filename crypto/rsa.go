@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // ErrMalformedSignature is returned by VerifySHA256WithRSA when the
@@ -42,8 +43,13 @@ func SignSHA256WithRSA(priv *rsa.PrivateKey, message []byte) (string, error) {
 // standard base64, and an error wrapping ErrBadSignature otherwise
 // (including a nil key).
 func VerifySHA256WithRSA(pub *rsa.PublicKey, message []byte, signatureB64 string) error {
+	// The decoder skips \r and \n; a signature containing them is not the
+	// canonical form and is refused rather than silently normalised.
+	if len(signatureB64) == 0 || strings.ContainsAny(signatureB64, "\r\n") {
+		return ErrMalformedSignature
+	}
 	sig, err := base64.StdEncoding.Strict().DecodeString(signatureB64)
-	if err != nil || len(signatureB64) == 0 {
+	if err != nil {
 		return ErrMalformedSignature
 	}
 	if pub == nil || pub.N == nil || pub.N.Sign() <= 0 {
