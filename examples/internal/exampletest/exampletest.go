@@ -1,0 +1,46 @@
+// Package exampletest runs an example's run function in the three ways its
+// tests need: in-process, against a sandbox's credentials file, and against
+// a sandbox that tampers with its answers.
+package exampletest
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/gowechatpay/wechatpay/wechatpaytest"
+)
+
+// Run is the signature of every example's run function.
+type Run func(ctx context.Context, args []string, stdout io.Writer) error
+
+// Check runs an example with no flags, then with -config against a running
+// emulator, and requires want in the output of both; then it requires the
+// example to fail when the emulator tampers with every answer.
+func Check(t *testing.T, run Run, api wechatpaytest.API, want ...string) {
+	t.Helper()
+	var out bytes.Buffer
+	require.NoError(t, run(t.Context(), nil, &out))
+	for _, w := range want {
+		require.Contains(t, out.String(), w)
+	}
+
+	srv := wechatpaytest.NewServer()
+	t.Cleanup(srv.Close)
+	path, err := srv.WriteCredentials(t.TempDir())
+	require.NoError(t, err)
+	out.Reset()
+	require.NoError(t, run(t.Context(), []string{"-config", path}, &out))
+	for _, w := range want {
+		require.Contains(t, out.String(), w)
+	}
+
+	srv.InjectFault(wechatpaytest.Fault{API: api, Kind: wechatpaytest.FaultTamperedBody})
+	out.Reset()
+	err = run(t.Context(), []string{"-config", path}, &out)
+	require.Error(t, err, "a tampered answer must fail the example")
+	require.Empty(t, out.String(), "nothing of a tampered answer is printed")
+}

@@ -1,0 +1,12 @@
+package main
+
+import (
+	"testing"
+
+	"github.com/gowechatpay/wechatpay/examples/internal/exampletest"
+	"github.com/gowechatpay/wechatpay/wechatpaytest"
+)
+
+func TestRun(t *testing.T) {
+	exampletest.Check(t, run, wechatpaytest.APIRedPacket, "status:              RECEIVED", "total_amount (fen):  5000")
+}
