@@ -84,6 +84,8 @@ type Client struct {
 	retry     RetryPolicy
 	maxBody   int64
 	userAgent string
+
+	refresher *certRefresher // nil unless WithCertificateRefresh
 }
 
 // NewClient builds a Client. It needs the merchant (WithMerchant or
@@ -174,7 +176,7 @@ func newClient(cfg *config) (*Client, error) {
 	if cfg.mode == KeyModeBoth && len(cfg.certs) == 0 {
 		return nil, &FieldError{Field: "platform_certificate", Reason: "required by key mode both", Missing: true}
 	}
-	if cfg.pubKey == nil && len(cfg.certs) == 0 {
+	if cfg.pubKey == nil && len(cfg.certs) == 0 && cfg.certRefresh == 0 {
 		return nil, &FieldError{Field: "wechatpay_public_key", Reason: "no WeChat Pay public key or platform certificate configured", Missing: true}
 	}
 
@@ -217,6 +219,9 @@ func newClient(cfg *config) (*Client, error) {
 	c.rc = newResty(hc)
 	if hcTLS != nil {
 		c.rcTLS = newResty(hcTLS)
+	}
+	if err := c.startCertificateRefresh(cfg.certRefresh); err != nil {
+		return nil, err
 	}
 	return c, nil
 }
@@ -319,8 +324,10 @@ func (c *Client) Verifier() *Verifier { return c.verifier }
 // Now returns the client's clock reading.
 func (c *Client) Now() time.Time { return c.now() }
 
-// Close releases the idle connections of the client's transports.
+// Close stops the certificate refresh, if any, and releases the idle
+// connections of the client's transports.
 func (c *Client) Close() {
+	c.stopCertificateRefresh()
 	c.rc.GetClient().CloseIdleConnections()
 	if c.rcTLS != nil {
 		c.rcTLS.GetClient().CloseIdleConnections()
@@ -540,7 +547,6 @@ type call struct {
 	retryable              bool
 	v2                     bool
 	secure                 bool // v2 with client certificate
-	contentType            string
 	// sign, for v2, rebuilds the body for each attempt (fresh nonce_str).
 	sign func() ([]byte, error)
 }

@@ -1,0 +1,110 @@
+package wechatpay_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+
+	"github.com/gowechatpay/wechatpay"
+	"github.com/gowechatpay/wechatpay/wechatpaytest"
+)
+
+// ExampleClient_DoV3 calls an endpoint without a typed service: the path
+// template is filled and escaped, the request signed, the answer verified,
+// then decoded.
+func ExampleClient_DoV3() {
+	srv := wechatpaytest.NewServer()
+	defer srv.Close()
+	c := srv.Client()
+
+	var order struct {
+		State     string `json:"state"`
+		Receivers []struct {
+			Amount   int64  `json:"amount"`
+			Currency string `json:"currency"`
+		} `json:"receivers"`
+	}
+	_, err := c.DoV3(context.Background(), &wechatpay.Request{
+		Method:     http.MethodGet,
+		Path:       "/v3/global/profit-sharing/orders/{out_order_no}",
+		PathParams: map[string]string{"out_order_no": "P20150806125346"},
+		Query:      url.Values{"sub_mchid": {"1900000109"}, "transaction_id": {"4208450740201411110007820472"}},
+		Global:     true,
+	}, &order)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(order.State, order.Receivers[0].Amount, order.Receivers[0].Currency)
+	// Output: PROCESSING 797 CNY
+}
+
+// ExampleClient_EncryptSensitive sends a field marked 【加密】: the serial of
+// the key that encrypted it goes in the Wechatpay-Serial header.
+func ExampleClient_EncryptSensitive() {
+	srv := wechatpaytest.NewServer()
+	defer srv.Close()
+	c := srv.Client()
+
+	ciphertext, serial, err := c.EncryptSensitive("8609cb22e1774a50a930e414cc71eca06121bcd266335cda230d24a7886a8d9f")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	var out struct {
+		State        string `json:"state"`
+		BalAccountNo string `json:"bal_account_no"`
+	}
+	_, err = c.DoV3(context.Background(), &wechatpay.Request{
+		Path:       "/v3/aggracct-bc/wb-channel/special-reduction/{out_request_no}",
+		PathParams: map[string]string{"out_request_no": "htozr8denqegbt6tk6u10iymo7yww5pn"},
+		Query:      url.Values{"mchid": {c.MchID()}, "bal_account_no": {ciphertext}},
+		Header:     http.Header{wechatpay.HeaderSerial: {serial}},
+	}, &out)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	plain, err := c.DecryptSensitive(out.BalAccountNo)
+	fmt.Println(out.State, plain[:8], err)
+	// Output: SUCCESS 8609cb22 <nil>
+}
+
+// Example_verificationFailure shows that an answer failing verification
+// never reaches the caller: here the emulator tampers with the body.
+func Example_verificationFailure() {
+	srv := wechatpaytest.NewServer()
+	defer srv.Close()
+	srv.InjectFault(wechatpaytest.Fault{Kind: wechatpaytest.FaultTamperedBody, Count: 1})
+
+	var out map[string]any
+	_, err := srv.Client().DoV3(context.Background(), &wechatpay.Request{
+		Path:       "/v3/global/profit-sharing/orders/{out_order_no}",
+		PathParams: map[string]string{"out_order_no": "P20150806125346"},
+		Query:      url.Values{"sub_mchid": {"1900000109"}, "transaction_id": {"4208450740201411110007820472"}},
+		Global:     true,
+	}, &out)
+	fmt.Println(errors.Is(err, wechatpay.ErrInvalidSignature), errors.Is(err, wechatpay.ErrBadSignature), out == nil)
+	// Output: true true true
+}
+
+// ExampleAPIError matches a WeChat Pay failure through any wrapping.
+func ExampleAPIError() {
+	srv := wechatpaytest.NewServer()
+	defer srv.Close()
+
+	_, err := srv.Client().DoV3(context.Background(), &wechatpay.Request{
+		Path:       "/v3/global/profit-sharing/orders/{out_order_no}",
+		PathParams: map[string]string{"out_order_no": "NO-SUCH-ORDER"},
+		Query:      url.Values{"transaction_id": {"4208450740201411110007820472"}},
+		Global:     true,
+	}, nil)
+	err = fmt.Errorf("reconcile: %w", err)
+	var apiErr *wechatpay.APIError
+	if errors.As(err, &apiErr) {
+		fmt.Println(apiErr.StatusCode, apiErr.Code, apiErr.RequestID != "")
+	}
+	// Output: 404 RESOURCE_NOT_EXISTS true
+}
