@@ -34,6 +34,7 @@ type config struct {
 	retry                RetryPolicy
 	maxBody              int64
 	userAgent            string
+	certRefresh          time.Duration
 }
 
 // WithMerchant sets the merchant number, the serial of its API certificate
@@ -222,6 +223,25 @@ func WithMaxResponseBytes(n int64) Option {
 func WithUserAgent(ua string) Option {
 	return func(c *config) error {
 		c.userAgent = ua
+		return nil
+	}
+}
+
+// WithCertificateRefresh makes the client download the WeChat Pay platform
+// certificates (GET /v3/certificates) every interval (DefaultCertificateRefresh,
+// 12 h, when interval is 0) in a goroutine that Close stops; the first
+// download is immediate when no platform certificate is configured. It needs
+// the APIv3 key, and lets NewClient start without any WeChat Pay key. In
+// public-key mode it does nothing: that mode has no platform certificates.
+func WithCertificateRefresh(interval time.Duration) Option {
+	return func(c *config) error {
+		if interval < 0 {
+			return &FieldError{Field: "certificate_refresh", Reason: "negative interval"}
+		}
+		if interval == 0 {
+			interval = DefaultCertificateRefresh
+		}
+		c.certRefresh = interval
 		return nil
 	}
 }

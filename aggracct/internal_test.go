@@ -1,0 +1,303 @@
+package aggracct
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/gowechatpay/wechatpay"
+	wxcrypto "github.com/gowechatpay/wechatpay/crypto"
+)
+
+// vectors is the part of ../testdata/vectors.json these tests read.
+type vectors struct {
+	Identities struct {
+		Merchant struct {
+			MchID  string `json:"mchid"`
+			Serial string `json:"certificate_serial_no"`
+		} `json:"merchant"`
+		PublicKey struct {
+			ID string `json:"public_key_id"`
+		} `json:"wechatpay_public_key"`
+	} `json:"identities"`
+	Signing []struct {
+		Name string `json:"name"`
+		Body string `json:"body"`
+	} `json:"v3_request_signing"`
+	Responses struct {
+		Now   int64 `json:"now"`
+		Cases []struct {
+			Name    string            `json:"name"`
+			Status  int               `json:"status"`
+			Body    string            `json:"body"`
+			Headers map[string]string `json:"headers"`
+		} `json:"cases"`
+	} `json:"v3_response_verification"`
+}
+
+func loadVectors(t *testing.T) *vectors {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "testdata", "vectors.json"))
+	require.NoError(t, err)
+	var v vectors
+	require.NoError(t, json.Unmarshal(data, &v))
+	return &v
+}
+
+func loadCiphertexts(t *testing.T) map[string]string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "testdata", "oaep_ciphertexts.json"))
+	require.NoError(t, err)
+	var m map[string]string
+	require.NoError(t, json.Unmarshal(data, &m))
+	return m
+}
+
+// vectorClient builds a client with the committed test keys, its clock at
+// now, sending through rt.
+func vectorClient(t *testing.T, v *vectors, now time.Time, opts ...wechatpay.Option) *wechatpay.Client {
+	t.Helper()
+	key, err := wxcrypto.LoadPrivateKeyFile(filepath.Join("..", "testdata", "merchant_test_key.pem"))
+	require.NoError(t, err)
+	pub, err := wxcrypto.LoadPublicKeyFile(filepath.Join("..", "testdata", "wechatpay_pubkey_test.pem"))
+	require.NoError(t, err)
+	all := append([]wechatpay.Option{
+		wechatpay.WithMerchant(v.Identities.Merchant.MchID, v.Identities.Merchant.Serial, key),
+		wechatpay.WithPublicKey(v.Identities.PublicKey.ID, pub),
+		wechatpay.WithClock(func() time.Time { return now }),
+	}, opts...)
+	c, err := wechatpay.NewClient(all...)
+	require.NoError(t, err)
+	return c
+}
+
+// countingTransport fails every request and counts them: a client built on
+// it proves that validation happens before any I/O.
+type countingTransport struct{ n atomic.Int64 }
+
+func (c *countingTransport) RoundTrip(*http.Request) (*http.Response, error) {
+	c.n.Add(1)
+	return nil, errors.New("no I/O expected")
+}
+
+func TestPunishBodyMatchesVector(t *testing.T) {
+	v := loadVectors(t)
+	ct := loadCiphertexts(t)
+	var want string
+	for _, s := range v.Signing {
+		if s.Name == "post_punish_encrypted_body" {
+			want = s.Body
+		}
+	}
+	require.NotEmpty(t, want)
+	req := &PunishRequest{
+		OutRequestNo:  "WBPUNISH20251009000001",
+		MchID:         "1900016681",
+		BalAccountNo:  "8609cb22e1774a50a930e414cc71eca06121bcd266335cda230d24a7886a8d9f",
+		PunishScene:   1,
+		PunishReason:  "测试用管控原因",
+		PunishEndTime: time.Date(2025, 12, 31, 23, 59, 59, 0, time.FixedZone("CST", 8*3600)),
+	}
+	require.NoError(t, validatePunish(req))
+	wire := newPunishBody(req, ct["bal_account_no_for_wechatpay_pubkey"])
+	got, err := wire.encode()
+	require.NoError(t, err)
+	require.Equal(t, want, string(got))
+}
+
+func TestPunishBodyOmitsOptionalFields(t *testing.T) {
+	wire := newPunishBody(&PunishRequest{OutRequestNo: "A", MchID: "1", BalAccountNo: "x", PunishScene: 7}, "C<>&")
+	got, err := wire.encode()
+	require.NoError(t, err)
+	require.Equal(t, `{"out_request_no":"A","mchid":"1","bal_account_no":"C<>&","punish_scene":7}`, string(got))
+}
+
+func TestValidatePunish(t *testing.T) {
+	ok := PunishRequest{OutRequestNo: "WB1", MchID: "1900016681", BalAccountNo: "8609", PunishScene: 1}
+	tests := []struct {
+		name    string
+		mutate  func(r *PunishRequest)
+		field   string
+		missing bool
+	}{
+		{"out_request_no empty", func(r *PunishRequest) { r.OutRequestNo = "" }, "out_request_no", true},
+		{"out_request_no 65", func(r *PunishRequest) { r.OutRequestNo = strings.Repeat("a", 65) }, "out_request_no", false},
+		{"out_request_no space", func(r *PunishRequest) { r.OutRequestNo = "a b" }, "out_request_no", false},
+		{"out_request_no non-ASCII", func(r *PunishRequest) { r.OutRequestNo = "单号" }, "out_request_no", false},
+		{"mchid empty", func(r *PunishRequest) { r.MchID = "" }, "mchid", true},
+		{"mchid control char", func(r *PunishRequest) { r.MchID = "19\n" }, "mchid", false},
+		{"bal_account_no empty", func(r *PunishRequest) { r.BalAccountNo = "" }, "bal_account_no", true},
+		{"punish_scene zero", func(r *PunishRequest) { r.PunishScene = 0 }, "punish_scene", true},
+		{"punish_scene negative", func(r *PunishRequest) { r.PunishScene = -1 }, "punish_scene", false},
+		{"punish_reason bad UTF-8", func(r *PunishRequest) { r.PunishReason = "\xff" }, "punish_reason", false},
+		{"punish_end_time year 10000", func(r *PunishRequest) { r.PunishEndTime = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC) }, "punish_end_time", false},
+	}
+	require.NoError(t, validatePunish(&ok))
+	long := ok
+	long.OutRequestNo = strings.Repeat("a", 64)
+	require.NoError(t, validatePunish(&long))
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := ok
+			tt.mutate(&r)
+			err := validatePunish(&r)
+			var fe *wechatpay.FieldError
+			require.ErrorAs(t, err, &fe)
+			require.Equal(t, tt.field, fe.Field)
+			require.ErrorIs(t, err, wechatpay.ErrInvalidInput)
+			require.Equal(t, tt.missing, errors.Is(err, wechatpay.ErrMissingField))
+		})
+	}
+	var fe *wechatpay.FieldError
+	require.ErrorAs(t, validatePunish(nil), &fe)
+}
+
+func TestEnums(t *testing.T) {
+	for _, v := range []ReductionType{ReductionTypeUnknown, ReductionTypeFinancialPenalty, ReductionTypeJudicialDeduction} {
+		require.True(t, v.Known(), v)
+	}
+	require.False(t, ReductionType("").Known())
+	require.False(t, ReductionType("ADMINISTRATIVE").Known())
+
+	for _, v := range []State{StateUnknown, StateProcessing, StateSuccess, StateFailed} {
+		require.True(t, v.Known(), v)
+	}
+	require.False(t, State("CLOSED").Known())
+
+	for _, v := range []FailReason{FailReasonUnknown, FailReasonBalanceNotEnough, FailReasonReceiptNotExist, FailReasonReceiptNotExistClosed, FailReasonTimeOutClosed} {
+		require.True(t, v.Known(), v)
+	}
+	require.False(t, FailReason("").Known())
+	require.False(t, FailReason("NEW_REASON").Known())
+	require.Equal(t, FailReasonReceiptNotExist, FailReasonReceiptNotExistClosed.Canonical())
+	require.Equal(t, FailReasonReceiptNotExist, FailReasonReceiptNotExist.Canonical())
+	require.Equal(t, FailReasonBalanceNotEnough, FailReasonBalanceNotEnough.Canonical())
+	require.Equal(t, FailReason("NEW_REASON"), FailReason("NEW_REASON").Canonical())
+}
+
+func TestWireDecodesUnknownValues(t *testing.T) {
+	var w specialReductionWire
+	require.NoError(t, json.Unmarshal([]byte(`{"reduction_type":"NEW_TYPE","state":"NEW_STATE","fail_reason":"RECEIPT_NOT_EXIST_CLOSED","extra":1}`), &w))
+	require.Equal(t, ReductionType("NEW_TYPE"), w.ReductionType)
+	require.False(t, w.ReductionType.Known())
+	require.Equal(t, State("NEW_STATE"), w.State)
+	require.True(t, w.FailReason.Known())
+	require.Equal(t, FailReasonReceiptNotExist, w.FailReason.Canonical())
+}
+
+func TestParseTime(t *testing.T) {
+	got, err := parseTime("success_time", "2015-05-20T13:29:35.120+08:00", "")
+	require.NoError(t, err)
+	require.True(t, got.Equal(time.Date(2015, 5, 20, 5, 29, 35, 120e6, time.UTC)))
+	got, err = parseTime("success_time", "2015-05-20T13:29:35+08:00", "")
+	require.NoError(t, err)
+	_, off := got.Zone()
+	require.Equal(t, 8*3600, off)
+	got, err = parseTime("fail_time", "", "")
+	require.NoError(t, err)
+	require.True(t, got.IsZero())
+	_, err = parseTime("fail_time", "2015-05-20 13:29:35", "RID")
+	require.ErrorIs(t, err, wechatpay.ErrMalformedResponse)
+	require.ErrorContains(t, err, "fail_time")
+}
+
+// TestQuerySpecialReductionSignedVector serves the committed signed answer
+// (ok_public_key) over TLS and checks the full path: encrypted query,
+// verified response, decrypted bal_account_no.
+func TestQuerySpecialReductionSignedVector(t *testing.T) {
+	v := loadVectors(t)
+	var vc = v.Responses.Cases[0]
+	for _, c := range v.Responses.Cases {
+		if c.Name == "ok_public_key" {
+			vc = c
+		}
+	}
+	require.Equal(t, "ok_public_key", vc.Name)
+	var got *http.Request
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = r
+		for k, val := range vc.Headers {
+			w.Header().Set(k, val)
+		}
+		w.WriteHeader(vc.Status)
+		_, _ = w.Write([]byte(vc.Body))
+	}))
+	t.Cleanup(srv.Close)
+	c := vectorClient(t, v, time.Unix(v.Responses.Now, 0), wechatpay.WithBaseURL(srv.URL), wechatpay.WithHTTPClient(srv.Client()))
+	res, err := New(c).QuerySpecialReduction(t.Context(), &QuerySpecialReductionRequest{
+		OutRequestNo: "htozr8denqegbt6tk6u10iymo7yww5pn",
+		BalAccountNo: "8609cb22e1774a50a930e414cc71eca06121bcd266335cda230d24a7886a8d9f",
+	})
+	require.NoError(t, err)
+	require.Equal(t, "/v3/aggracct-bc/wb-channel/special-reduction/htozr8denqegbt6tk6u10iymo7yww5pn", got.URL.Path)
+	require.Equal(t, "1900016681", got.URL.Query().Get("mchid"), "mchid defaults to the client's")
+	require.NotEqual(t, "8609cb22e1774a50a930e414cc71eca06121bcd266335cda230d24a7886a8d9f", got.URL.Query().Get("bal_account_no"))
+	require.Equal(t, v.Identities.PublicKey.ID, got.Header.Get(wechatpay.HeaderSerial))
+	require.Equal(t, "8609cb22e1774a50a930e414cc71eca06121bcd266335cda230d24a7886a8d9f", res.BalAccountNo)
+	require.Equal(t, "1900016681", res.MchID)
+	require.Equal(t, ReductionTypeJudicialDeduction, res.ReductionType)
+	require.Equal(t, int64(1), res.Amount)
+	require.Equal(t, StateSuccess, res.State)
+	require.Equal(t, "司法案件号:202508080009", res.Reason)
+	require.Equal(t, "m6a6dx8iit7m932dx03ue2lw2ofo2r88", res.QuotaChangeNo)
+	require.True(t, res.SuccessTime.Equal(time.Date(2025, 10, 9, 8, 53, 20, 0, time.UTC)))
+	require.True(t, res.FailTime.IsZero())
+	require.Equal(t, FailReason(""), res.FailReason)
+	require.Equal(t, "08F5B8C2B506102C18FDDFEEA30620BE821E28EDC405-0", res.Meta.RequestID)
+}
+
+func TestValidationBeforeIO(t *testing.T) {
+	v := loadVectors(t)
+	rt := &countingTransport{}
+	svc := New(vectorClient(t, v, time.Now(), wechatpay.WithTransport(rt)))
+	ctx := t.Context()
+	okQuery := QuerySpecialReductionRequest{OutRequestNo: "R1", BalAccountNo: "8609"}
+	queries := []struct {
+		name  string
+		req   *QuerySpecialReductionRequest
+		field string
+	}{
+		{"nil", nil, "request"},
+		{"out_request_no empty", &QuerySpecialReductionRequest{BalAccountNo: "8609"}, "out_request_no"},
+		{"out_request_no 33", &QuerySpecialReductionRequest{OutRequestNo: strings.Repeat("x", 33), BalAccountNo: "8609"}, "out_request_no"},
+		{"mchid 33", &QuerySpecialReductionRequest{OutRequestNo: "R1", MchID: strings.Repeat("1", 33), BalAccountNo: "8609"}, "mchid"},
+		{"bal_account_no empty", &QuerySpecialReductionRequest{OutRequestNo: "R1"}, "bal_account_no"},
+		{"bal_account_no too long to encrypt", &QuerySpecialReductionRequest{OutRequestNo: "R1", BalAccountNo: strings.Repeat("a", 215)}, "bal_account_no"},
+	}
+	for _, tt := range queries {
+		t.Run("query/"+tt.name, func(t *testing.T) {
+			_, err := svc.QuerySpecialReduction(ctx, tt.req)
+			var fe *wechatpay.FieldError
+			require.ErrorAs(t, err, &fe)
+			require.Equal(t, tt.field, fe.Field)
+		})
+	}
+	_, err := svc.Punish(ctx, &PunishRequest{OutRequestNo: "WB1", MchID: "1", BalAccountNo: "8609"})
+	var fe *wechatpay.FieldError
+	require.ErrorAs(t, err, &fe)
+	require.Equal(t, "punish_scene", fe.Field)
+	_, err = svc.Punish(ctx, nil)
+	require.ErrorAs(t, err, &fe)
+	require.Equal(t, int64(0), rt.n.Load(), "validation must not reach the network")
+
+	// A valid request does reach the transport, which proves the counter works.
+	_, err = svc.QuerySpecialReduction(ctx, &okQuery)
+	require.Error(t, err)
+	require.Positive(t, rt.n.Load())
+}
+
+func TestNilClient(t *testing.T) {
+	_, err := New(nil).QuerySpecialReduction(t.Context(), &QuerySpecialReductionRequest{})
+	require.ErrorIs(t, err, wechatpay.ErrMissingField)
+	_, err = New(nil).Punish(t.Context(), &PunishRequest{})
+	require.ErrorIs(t, err, wechatpay.ErrMissingField)
+}

@@ -1,0 +1,218 @@
+package aggracct_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"golang.org/x/time/rate"
+
+	"github.com/gowechatpay/wechatpay"
+	"github.com/gowechatpay/wechatpay/aggracct"
+	"github.com/gowechatpay/wechatpay/wechatpaytest"
+)
+
+func punishRequest(no string) *aggracct.PunishRequest {
+	return &aggracct.PunishRequest{
+		OutRequestNo:  no,
+		MchID:         "1900016681",
+		BalAccountNo:  seedBalAccountNo,
+		PunishScene:   1,
+		PunishReason:  "测试用管控原因",
+		PunishEndTime: time.Date(2025, 12, 31, 23, 59, 59, 0, cst),
+	}
+}
+
+func TestPunish(t *testing.T) {
+	srv := newServer(t)
+	svc := aggracct.New(srv.Client())
+
+	req := punishRequest("WBPUNISH20251009000001")
+	got, err := svc.Punish(t.Context(), req)
+	require.NoError(t, err)
+	require.Equal(t, req.OutRequestNo, got.OutRequestNo)
+	require.NotEmpty(t, got.WxpayPunishNo)
+	require.Equal(t, 1, got.Meta.Attempts)
+	require.NotEmpty(t, got.Meta.RequestID)
+	require.Equal(t, seedBalAccountNo, req.BalAccountNo, "the caller's request is not modified")
+	require.Equal(t, []wechatpaytest.Punishment{{
+		OutRequestNo:  req.OutRequestNo,
+		MchID:         req.MchID,
+		BalAccountNo:  seedBalAccountNo, // the server decrypted what the SDK encrypted
+		PunishScene:   1,
+		PunishReason:  "测试用管控原因",
+		PunishEndTime: "2025-12-31T23:59:59+08:00",
+		WxpayPunishNo: got.WxpayPunishNo,
+	}}, srv.Punishments())
+
+	t.Run("re-entry returns the same number", func(t *testing.T) {
+		again, err := svc.Punish(t.Context(), punishRequest("WBPUNISH20251009000001"))
+		require.NoError(t, err)
+		require.Equal(t, got.WxpayPunishNo, again.WxpayPunishNo)
+		require.Len(t, srv.Punishments(), 1)
+	})
+	t.Run("400 PARAM_ERROR same number other body", func(t *testing.T) {
+		other := punishRequest("WBPUNISH20251009000001")
+		other.PunishScene = 2
+		_, err := svc.Punish(t.Context(), other)
+		requireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
+	})
+	t.Run("optional fields omitted", func(t *testing.T) {
+		req := &aggracct.PunishRequest{OutRequestNo: "WB-MIN", MchID: "1900000002", BalAccountNo: "ledger-2", PunishScene: 42}
+		res, err := svc.Punish(t.Context(), req)
+		require.NoError(t, err)
+		ps := srv.Punishments()
+		last := ps[len(ps)-1]
+		require.Equal(t, wechatpaytest.Punishment{
+			OutRequestNo: "WB-MIN", MchID: "1900000002", BalAccountNo: "ledger-2", PunishScene: 42,
+			WxpayPunishNo: res.WxpayPunishNo,
+		}, last)
+		require.NotEqual(t, got.WxpayPunishNo, res.WxpayPunishNo)
+	})
+	t.Run("end time in UTC is sent as is", func(t *testing.T) {
+		req := punishRequest("WB-UTC")
+		req.PunishEndTime = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+		_, err := svc.Punish(t.Context(), req)
+		require.NoError(t, err)
+		ps := srv.Punishments()
+		require.Equal(t, "2026-01-02T03:04:05Z", ps[len(ps)-1].PunishEndTime)
+	})
+}
+
+func TestPunishRetriesWithSameNumber(t *testing.T) {
+	srv := newServer(t)
+	svc := aggracct.New(srv.Client(fastRetry))
+
+	srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIPunish, Kind: wechatpaytest.FaultSystemError, Count: 1})
+	first, err := svc.Punish(t.Context(), punishRequest("WB-RETRY-1"))
+	require.NoError(t, err)
+	require.Equal(t, 2, first.Meta.Attempts, "500 then success")
+
+	srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIPunish, Kind: wechatpaytest.FaultDropConnection, Count: 1})
+	second, err := svc.Punish(t.Context(), punishRequest("WB-RETRY-1"))
+	require.NoError(t, err)
+	require.Equal(t, 2, second.Meta.Attempts, "dropped connection then success")
+	require.Equal(t, first.WxpayPunishNo, second.WxpayPunishNo)
+
+	srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIPunish, Kind: wechatpaytest.FaultRateLimited, Count: 2})
+	third, err := svc.Punish(t.Context(), punishRequest("WB-RETRY-1"))
+	require.NoError(t, err)
+	require.Equal(t, 3, third.Meta.Attempts, "429 twice then success")
+	require.Equal(t, first.WxpayPunishNo, third.WxpayPunishNo)
+	require.Len(t, srv.Punishments(), 1)
+}
+
+func TestPunishErrors(t *testing.T) {
+	srv := newServer(t)
+	punish := func(t *testing.T, c *wechatpay.Client) (*aggracct.PunishResult, error) {
+		t.Helper()
+		return aggracct.New(c).Punish(t.Context(), punishRequest("WB-ERR"))
+	}
+	t.Run("400 PARAM_ERROR undecryptable bal_account_no", func(t *testing.T) {
+		_, err := punish(t, srv.Client(wechatpay.WithPublicKey(srv.PublicKeyID(), otherKey(t))))
+		requireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
+	})
+	t.Run("401 SIGN_ERROR clock 10 minutes ahead", func(t *testing.T) {
+		_, err := punish(t, srv.Client(wechatpay.WithClock(func() time.Time { return time.Now().Add(10 * time.Minute) })))
+		requireAPIError(t, err, http.StatusUnauthorized, "SIGN_ERROR")
+	})
+	t.Run("403 NO_AUTH", func(t *testing.T) {
+		c, hits := errorServer(t, srv, http.StatusForbidden, "NO_AUTH")
+		_, err := punish(t, c)
+		requireAPIError(t, err, http.StatusForbidden, "NO_AUTH")
+		require.Equal(t, 1, *hits)
+	})
+	t.Run("404 RESOURCE_NOT_EXISTS", func(t *testing.T) {
+		c, hits := errorServer(t, srv, http.StatusNotFound, "RESOURCE_NOT_EXISTS")
+		_, err := punish(t, c)
+		requireAPIError(t, err, http.StatusNotFound, "RESOURCE_NOT_EXISTS")
+		require.Equal(t, 1, *hits)
+	})
+	t.Run("429 FREQUENCY_LIMITED after the retry budget", func(t *testing.T) {
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIPunish, Kind: wechatpaytest.FaultRateLimited, Count: 3})
+		before := srv.Requests()
+		_, err := punish(t, srv.Client(fastRetry))
+		requireAPIError(t, err, http.StatusTooManyRequests, "FREQUENCY_LIMITED")
+		require.Equal(t, 3, srv.Requests()-before)
+	})
+	t.Run("500 SYSTEM_ERROR after the retry budget", func(t *testing.T) {
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIPunish, Kind: wechatpaytest.FaultSystemError, Count: 3})
+		_, err := punish(t, srv.Client(fastRetry))
+		requireAPIError(t, err, http.StatusInternalServerError, "SYSTEM_ERROR")
+	})
+	for _, f := range []struct {
+		kind     wechatpaytest.FaultKind
+		sentinel error
+	}{
+		{wechatpaytest.FaultTamperedBody, wechatpay.ErrBadSignature},
+		{wechatpaytest.FaultProbeSignature, wechatpay.ErrSignatureProbe},
+		{wechatpaytest.FaultStaleTimestamp, wechatpay.ErrStaleTimestamp},
+	} {
+		t.Run(f.kind.String(), func(t *testing.T) {
+			srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIPunish, Kind: f.kind, Count: 1})
+			got, err := punish(t, srv.Client(fastRetry))
+			require.Nil(t, got)
+			require.ErrorIs(t, err, f.sentinel)
+			require.ErrorIs(t, err, wechatpay.ErrInvalidSignature)
+		})
+	}
+}
+
+func TestPunishValidationBeforeIO(t *testing.T) {
+	srv := newServer(t)
+	svc := aggracct.New(srv.Client())
+	before := srv.Requests()
+	mutate := func(f func(r *aggracct.PunishRequest)) *aggracct.PunishRequest {
+		r := punishRequest("WB-VALID")
+		f(r)
+		return r
+	}
+	for _, tt := range []struct {
+		req   *aggracct.PunishRequest
+		field string
+	}{
+		{nil, "request"},
+		{mutate(func(r *aggracct.PunishRequest) { r.OutRequestNo = "" }), "out_request_no"},
+		{mutate(func(r *aggracct.PunishRequest) { r.OutRequestNo = strings.Repeat("w", 65) }), "out_request_no"},
+		{mutate(func(r *aggracct.PunishRequest) { r.MchID = "" }), "mchid"},
+		{mutate(func(r *aggracct.PunishRequest) { r.BalAccountNo = "" }), "bal_account_no"},
+		{mutate(func(r *aggracct.PunishRequest) { r.BalAccountNo = strings.Repeat("8", 215) }), "bal_account_no"},
+		{mutate(func(r *aggracct.PunishRequest) { r.PunishScene = 0 }), "punish_scene"},
+		{mutate(func(r *aggracct.PunishRequest) { r.PunishReason = "bad \xfe" }), "punish_reason"},
+	} {
+		_, err := svc.Punish(t.Context(), tt.req)
+		var fe *wechatpay.FieldError
+		require.ErrorAs(t, err, &fe)
+		require.Equal(t, tt.field, fe.Field)
+	}
+	require.Equal(t, before, srv.Requests())
+	require.Empty(t, srv.Punishments())
+}
+
+func TestPunishLimiter(t *testing.T) {
+	srv := newServer(t)
+	t.Run("paces calls", func(t *testing.T) {
+		svc := aggracct.New(srv.Client(), aggracct.WithPunishLimiter(rate.NewLimiter(rate.Every(100*time.Millisecond), 1)))
+		start := time.Now()
+		for range 3 {
+			_, err := svc.Punish(t.Context(), punishRequest("WB-LIMIT"))
+			require.NoError(t, err)
+		}
+		require.GreaterOrEqual(t, time.Since(start), 190*time.Millisecond)
+	})
+	t.Run("shared limiter covers both methods", func(t *testing.T) {
+		l := rate.NewLimiter(rate.Every(time.Hour), 1)
+		svc := aggracct.New(srv.Client(), aggracct.WithLimiter(l))
+		_, err := svc.QuerySpecialReduction(t.Context(), &aggracct.QuerySpecialReductionRequest{OutRequestNo: seedReductionNo, BalAccountNo: seedBalAccountNo})
+		require.NoError(t, err)
+		ctx, cancel := context.WithTimeout(t.Context(), 20*time.Millisecond)
+		defer cancel()
+		before := srv.Requests()
+		_, err = svc.Punish(ctx, punishRequest("WB-LIMIT-2"))
+		require.ErrorContains(t, err, "rate limiter")
+		require.Equal(t, before, srv.Requests())
+	})
+}

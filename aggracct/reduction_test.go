@@ -1,0 +1,250 @@
+package aggracct_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"golang.org/x/time/rate"
+
+	"github.com/gowechatpay/wechatpay"
+	"github.com/gowechatpay/wechatpay/aggracct"
+	"github.com/gowechatpay/wechatpay/wechatpaytest"
+)
+
+const (
+	seedReductionNo  = "htozr8denqegbt6tk6u10iymo7yww5pn"
+	seedBalAccountNo = "8609cb22e1774a50a930e414cc71eca06121bcd266335cda230d24a7886a8d9f"
+)
+
+var cst = time.FixedZone("CST", 8*3600)
+
+func TestQuerySpecialReductionSeed(t *testing.T) {
+	srv := newServer(t)
+	svc := aggracct.New(srv.Client())
+	got, err := svc.QuerySpecialReduction(t.Context(), &aggracct.QuerySpecialReductionRequest{
+		OutRequestNo: seedReductionNo,
+		BalAccountNo: seedBalAccountNo,
+	})
+	require.NoError(t, err)
+	require.Equal(t, srv.MchID(), got.MchID)
+	require.Equal(t, seedBalAccountNo, got.BalAccountNo, "decrypted")
+	require.Equal(t, seedReductionNo, got.OutRequestNo)
+	require.Equal(t, aggracct.ReductionTypeJudicialDeduction, got.ReductionType)
+	require.Equal(t, int64(1), got.Amount)
+	require.Equal(t, aggracct.StateSuccess, got.State)
+	require.Equal(t, "司法案件号:202508080009", got.Reason)
+	require.Equal(t, "m6a6dx8iit7m932dx03ue2lw2ofo2r88", got.QuotaChangeNo)
+	require.True(t, got.SuccessTime.Equal(time.Date(2015, 5, 20, 13, 29, 35, 0, cst)))
+	require.True(t, got.FailTime.IsZero())
+	require.Empty(t, got.FailReason)
+	require.NotEmpty(t, got.Meta.RequestID)
+	require.Equal(t, http.StatusOK, got.Meta.StatusCode)
+	require.Equal(t, 1, got.Meta.Attempts)
+}
+
+func TestQuerySpecialReductionEnums(t *testing.T) {
+	srv := newServer(t)
+	svc := aggracct.New(srv.Client())
+	success := time.Date(2025, 10, 9, 16, 53, 20, 0, cst)
+	failed := time.Date(2025, 10, 9, 17, 0, 0, 0, cst)
+	tests := []struct {
+		name   string
+		fix    wechatpaytest.SpecialReduction
+		known  bool // all enums of the answer known
+		reason aggracct.FailReason
+	}{
+		{"financial penalty", wechatpaytest.SpecialReduction{ReductionType: "FINANCIAL_PENALTY", State: "SUCCESS", Amount: 12345, SuccessTime: success, Reason: "金融惩戒", QuotaChangeNo: "Q1"}, true, ""},
+		{"judicial deduction", wechatpaytest.SpecialReduction{ReductionType: "JUDICIAL_DEDUCTION", State: "SUCCESS", Amount: 1, SuccessTime: success}, true, ""},
+		{"reduction type unknown", wechatpaytest.SpecialReduction{ReductionType: "REDUCTION_TYPE_UNKNOWN", State: "SUCCESS", Amount: 2, SuccessTime: success}, true, ""},
+		{"new reduction type", wechatpaytest.SpecialReduction{ReductionType: "ADMINISTRATIVE_FREEZE", State: "SUCCESS", Amount: 3, SuccessTime: success}, false, ""},
+		{"processing", wechatpaytest.SpecialReduction{State: "PROCESSING"}, true, ""},
+		{"state unknown", wechatpaytest.SpecialReduction{State: "STATE_UNKNOWN"}, true, ""},
+		{"new state", wechatpaytest.SpecialReduction{State: "REVERSED"}, false, ""},
+		{"balance not enough", wechatpaytest.SpecialReduction{State: "FAILED", FailTime: failed, FailReason: "BALANCE_NOT_ENOUGH"}, true, aggracct.FailReasonBalanceNotEnough},
+		{"receipt not exist", wechatpaytest.SpecialReduction{State: "FAILED", FailTime: failed, FailReason: "RECEIPT_NOT_EXIST"}, true, aggracct.FailReasonReceiptNotExist},
+		{"receipt not exist alias", wechatpaytest.SpecialReduction{State: "FAILED", FailTime: failed, FailReason: "RECEIPT_NOT_EXIST_CLOSED"}, true, aggracct.FailReasonReceiptNotExistClosed},
+		{"time out closed", wechatpaytest.SpecialReduction{State: "FAILED", FailTime: failed, FailReason: "TIME_OUT_CLOSED"}, true, aggracct.FailReasonTimeOutClosed},
+		{"fail reason unknown", wechatpaytest.SpecialReduction{State: "FAILED", FailTime: failed, FailReason: "FAIL_REASON_UNKNOWN"}, true, aggracct.FailReasonUnknown},
+		{"new fail reason", wechatpaytest.SpecialReduction{State: "FAILED", FailTime: failed, FailReason: "ACCOUNT_CLOSED"}, false, aggracct.FailReason("ACCOUNT_CLOSED")},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fix := tt.fix
+			fix.OutRequestNo = "R" + strings.Repeat("0", 30) + string(rune('A'+i))
+			fix.MchID = "1900000001"
+			fix.BalAccountNo = "ledger-" + strings.ReplaceAll(tt.name, " ", "-")
+			srv.AddSpecialReduction(fix)
+			got, err := svc.QuerySpecialReduction(t.Context(), &aggracct.QuerySpecialReductionRequest{
+				OutRequestNo: fix.OutRequestNo, MchID: fix.MchID, BalAccountNo: fix.BalAccountNo,
+			})
+			require.NoError(t, err)
+			require.Equal(t, fix.MchID, got.MchID)
+			require.Equal(t, fix.BalAccountNo, got.BalAccountNo)
+			require.Equal(t, aggracct.State(fix.State), got.State)
+			require.Equal(t, aggracct.ReductionType(fix.ReductionType), got.ReductionType)
+			require.Equal(t, tt.reason, got.FailReason)
+			require.Equal(t, fix.Amount, got.Amount)
+			require.Equal(t, fix.Reason, got.Reason)
+			require.Equal(t, fix.QuotaChangeNo, got.QuotaChangeNo)
+			require.True(t, got.SuccessTime.Equal(fix.SuccessTime), "success_time")
+			require.True(t, got.FailTime.Equal(fix.FailTime), "fail_time")
+			known := got.State.Known() &&
+				(got.ReductionType == "" || got.ReductionType.Known()) &&
+				(got.FailReason == "" || got.FailReason.Known())
+			require.Equal(t, tt.known, known)
+		})
+	}
+	t.Run("alias is canonical", func(t *testing.T) {
+		require.Equal(t, aggracct.FailReasonReceiptNotExist, aggracct.FailReasonReceiptNotExistClosed.Canonical())
+	})
+}
+
+func TestQuerySpecialReductionErrors(t *testing.T) {
+	srv := newServer(t)
+	seed := aggracct.QuerySpecialReductionRequest{OutRequestNo: seedReductionNo, BalAccountNo: seedBalAccountNo}
+	query := func(t *testing.T, c *wechatpay.Client, req aggracct.QuerySpecialReductionRequest) (*aggracct.SpecialReduction, error) {
+		t.Helper()
+		return aggracct.New(c).QuerySpecialReduction(t.Context(), &req)
+	}
+
+	t.Run("404 unknown out_request_no", func(t *testing.T) {
+		req := seed
+		req.OutRequestNo = "unknown"
+		_, err := query(t, srv.Client(), req)
+		requireAPIError(t, err, http.StatusNotFound, "RESOURCE_NOT_EXISTS")
+	})
+	t.Run("404 other ledger", func(t *testing.T) {
+		req := seed
+		req.BalAccountNo = "0000"
+		_, err := query(t, srv.Client(), req)
+		requireAPIError(t, err, http.StatusNotFound, "RESOURCE_NOT_EXISTS")
+	})
+	t.Run("400 PARAM_ERROR undecryptable bal_account_no", func(t *testing.T) {
+		c := srv.Client(wechatpay.WithPublicKey(srv.PublicKeyID(), otherKey(t)))
+		_, err := query(t, c, seed)
+		requireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
+	})
+	t.Run("401 SIGN_ERROR clock 10 minutes off", func(t *testing.T) {
+		c := srv.Client(wechatpay.WithClock(func() time.Time { return time.Now().Add(-10 * time.Minute) }))
+		_, err := query(t, c, seed)
+		requireAPIError(t, err, http.StatusUnauthorized, "SIGN_ERROR")
+	})
+	t.Run("403 NO_AUTH", func(t *testing.T) {
+		c, hits := errorServer(t, srv, http.StatusForbidden, "NO_AUTH")
+		_, err := query(t, c, seed)
+		requireAPIError(t, err, http.StatusForbidden, "NO_AUTH")
+		require.Equal(t, 1, *hits, "403 is not retried")
+	})
+	t.Run("429 retried then succeeds", func(t *testing.T) {
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISpecialReduction, Kind: wechatpaytest.FaultRateLimited, Count: 1})
+		got, err := query(t, srv.Client(fastRetry), seed)
+		require.NoError(t, err)
+		require.Equal(t, 2, got.Meta.Attempts)
+		require.Equal(t, seedBalAccountNo, got.BalAccountNo)
+	})
+	t.Run("429 FREQUENCY_LIMITED after the retry budget", func(t *testing.T) {
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISpecialReduction, Kind: wechatpaytest.FaultRateLimited, Count: 3})
+		before := srv.Requests()
+		_, err := query(t, srv.Client(fastRetry), seed)
+		requireAPIError(t, err, http.StatusTooManyRequests, "FREQUENCY_LIMITED")
+		require.Equal(t, 3, srv.Requests()-before)
+	})
+	t.Run("500 retried then succeeds", func(t *testing.T) {
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISpecialReduction, Kind: wechatpaytest.FaultSystemError, Count: 2})
+		got, err := query(t, srv.Client(fastRetry), seed)
+		require.NoError(t, err)
+		require.Equal(t, 3, got.Meta.Attempts)
+	})
+	t.Run("500 SYSTEM_ERROR after the retry budget", func(t *testing.T) {
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISpecialReduction, Kind: wechatpaytest.FaultSystemError, Count: 3})
+		_, err := query(t, srv.Client(fastRetry), seed)
+		requireAPIError(t, err, http.StatusInternalServerError, "SYSTEM_ERROR")
+	})
+	for _, f := range []struct {
+		kind     wechatpaytest.FaultKind
+		sentinel error
+	}{
+		{wechatpaytest.FaultTamperedBody, wechatpay.ErrBadSignature},
+		{wechatpaytest.FaultProbeSignature, wechatpay.ErrSignatureProbe},
+		{wechatpaytest.FaultStaleTimestamp, wechatpay.ErrStaleTimestamp},
+	} {
+		t.Run(f.kind.String(), func(t *testing.T) {
+			srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISpecialReduction, Kind: f.kind, Count: 1})
+			before := srv.Requests()
+			got, err := query(t, srv.Client(fastRetry), seed)
+			require.Nil(t, got)
+			require.ErrorIs(t, err, f.sentinel)
+			require.ErrorIs(t, err, wechatpay.ErrInvalidSignature)
+			require.Equal(t, 1, srv.Requests()-before, "a verification failure is not retried")
+		})
+	}
+}
+
+func TestQuerySpecialReductionValidationBeforeIO(t *testing.T) {
+	srv := newServer(t)
+	svc := aggracct.New(srv.Client())
+	before := srv.Requests()
+	for _, tt := range []struct {
+		req   *aggracct.QuerySpecialReductionRequest
+		field string
+	}{
+		{nil, "request"},
+		{&aggracct.QuerySpecialReductionRequest{BalAccountNo: seedBalAccountNo}, "out_request_no"},
+		{&aggracct.QuerySpecialReductionRequest{OutRequestNo: strings.Repeat("r", 33), BalAccountNo: seedBalAccountNo}, "out_request_no"},
+		{&aggracct.QuerySpecialReductionRequest{OutRequestNo: "r 1", BalAccountNo: seedBalAccountNo}, "out_request_no"},
+		{&aggracct.QuerySpecialReductionRequest{OutRequestNo: "r1", MchID: "商户", BalAccountNo: seedBalAccountNo}, "mchid"},
+		{&aggracct.QuerySpecialReductionRequest{OutRequestNo: "r1", MchID: strings.Repeat("1", 33), BalAccountNo: seedBalAccountNo}, "mchid"},
+		{&aggracct.QuerySpecialReductionRequest{OutRequestNo: "r1"}, "bal_account_no"},
+		{&aggracct.QuerySpecialReductionRequest{OutRequestNo: "r1", BalAccountNo: strings.Repeat("8", 300)}, "bal_account_no"},
+	} {
+		_, err := svc.QuerySpecialReduction(t.Context(), tt.req)
+		var fe *wechatpay.FieldError
+		require.ErrorAs(t, err, &fe)
+		require.Equal(t, tt.field, fe.Field)
+		require.ErrorIs(t, err, wechatpay.ErrInvalidInput)
+	}
+	require.Equal(t, before, srv.Requests(), "no request may reach the server")
+}
+
+func TestQuerySpecialReductionLimiter(t *testing.T) {
+	srv := newServer(t)
+	seed := &aggracct.QuerySpecialReductionRequest{OutRequestNo: seedReductionNo, BalAccountNo: seedBalAccountNo}
+
+	t.Run("paces calls", func(t *testing.T) {
+		svc := aggracct.New(srv.Client(), aggracct.WithQueryLimiter(rate.NewLimiter(rate.Every(100*time.Millisecond), 1)))
+		start := time.Now()
+		for range 3 {
+			_, err := svc.QuerySpecialReduction(t.Context(), seed)
+			require.NoError(t, err)
+		}
+		require.GreaterOrEqual(t, time.Since(start), 190*time.Millisecond)
+	})
+	t.Run("context ends the wait before any I/O", func(t *testing.T) {
+		l := rate.NewLimiter(rate.Every(time.Hour), 1)
+		require.True(t, l.Allow()) // use up the burst
+		svc := aggracct.New(srv.Client(), aggracct.WithLimiter(l))
+		ctx, cancel := context.WithTimeout(t.Context(), 20*time.Millisecond)
+		defer cancel()
+		before := srv.Requests()
+		_, err := svc.QuerySpecialReduction(ctx, seed)
+		require.ErrorContains(t, err, "rate limiter")
+		require.Equal(t, before, srv.Requests())
+	})
+	t.Run("punish limiter does not slow the query", func(t *testing.T) {
+		l := rate.NewLimiter(rate.Every(time.Hour), 1)
+		require.True(t, l.Allow())
+		svc := aggracct.New(srv.Client(), aggracct.WithPunishLimiter(l))
+		_, err := svc.QuerySpecialReduction(t.Context(), seed)
+		require.NoError(t, err)
+	})
+	t.Run("documented rates", func(t *testing.T) {
+		require.Equal(t, rate.Limit(100), aggracct.NewQueryLimiter().Limit())
+		require.InDelta(t, 200.0/60, float64(aggracct.NewPunishLimiter().Limit()), 1e-9)
+		require.InDelta(t, float64(rate.Every(time.Minute/200)), float64(aggracct.PunishRate), 1e-9)
+		require.Equal(t, 1, aggracct.NewPunishLimiter().Burst())
+	})
+}

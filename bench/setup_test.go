@@ -1,0 +1,210 @@
+package bench
+
+import (
+	"context"
+	"crypto/tls"
+	"fmt"
+	"net/http"
+	"os"
+	"runtime"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gowechatpay/wechatpay"
+	"github.com/gowechatpay/wechatpay/bench/internal/loopback"
+)
+
+// parallelism is the RunParallel multiplier: 4 × GOMAXPROCS gives 8
+// concurrent callers on a 2-core machine.
+const parallelism = 4
+
+// env is the shared benchmark environment: one v3 server, one v2 (mTLS)
+// server, the test data and a client of each kind.
+type env struct {
+	td    *loopback.Testdata
+	proc  *loopback.Process
+	v3    *loopback.Remote // HTTP/1.1
+	v3h2  *loopback.Remote // HTTP/2 enabled
+	v2    *loopback.Remote // mutual TLS
+	sdk   *wechatpay.Client
+	sdkH2 *wechatpay.Client
+	sdkV2 *wechatpay.Client
+}
+
+var (
+	envOnce sync.Once
+	envVal  *env
+	envErr  error
+)
+
+// serverEnv makes the test binary run the loopback servers instead of the
+// tests: the benchmarks start it as a child process so that the servers'
+// allocations, goroutines and GC stay out of the measured process.
+const serverEnv = "WECHATPAY_BENCH_LOOPBACK_SERVER"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(serverEnv) == "1" {
+		td, err := loopback.LoadTestdata("../testdata")
+		if err == nil {
+			err = loopback.RunChild(td, os.Stdin, os.Stdout)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	code := m.Run()
+	if envVal != nil {
+		envVal.close()
+	}
+	os.Exit(code)
+}
+
+// getEnv starts the servers on first use.
+func getEnv(tb testing.TB) *env {
+	tb.Helper()
+	envOnce.Do(func() { envVal, envErr = newEnv() })
+	if envErr != nil {
+		tb.Fatal(envErr)
+	}
+	return envVal
+}
+
+func newEnv() (*env, error) {
+	td, err := loopback.LoadTestdata("../testdata")
+	if err != nil {
+		return nil, err
+	}
+	e := &env{td: td}
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, fmt.Errorf("bench: %w", err)
+	}
+	if e.proc, err = loopback.StartProcess(exe, []string{"-test.run=^$"}, []string{serverEnv + "=1"}); err != nil {
+		return nil, err
+	}
+	e.v3, e.v3h2, e.v2 = e.proc.Server(loopback.NameV3), e.proc.Server(loopback.NameV3H2), e.proc.Server(loopback.NameV2)
+	if e.v3 == nil || e.v3h2 == nil || e.v2 == nil {
+		e.close()
+		return nil, fmt.Errorf("bench: the server process lacks a server")
+	}
+	if e.sdk, err = newSDKClient(td, e.v3); err != nil {
+		return nil, err
+	}
+	if e.sdkH2, err = newSDKClient(td, e.v3h2); err != nil {
+		return nil, err
+	}
+	if e.sdkV2, err = newSDKClient(td, e.v2); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+func (e *env) close() {
+	for _, c := range []*wechatpay.Client{e.sdk, e.sdkH2, e.sdkV2} {
+		if c != nil {
+			c.Close()
+		}
+	}
+	if e.proc != nil {
+		e.proc.Close()
+	}
+}
+
+// newSDKClient builds an SDK client with its own default transport, as a
+// merchant would, pointed at srv.
+func newSDKClient(td *loopback.Testdata, srv *loopback.Remote, extra ...wechatpay.Option) (*wechatpay.Client, error) {
+	opts := []wechatpay.Option{
+		wechatpay.WithMerchantPEM(td.MchID, td.MerchantSerial, td.MerchantKeyPEM),
+		wechatpay.WithMerchantCertificate(td.MerchantCert),
+		wechatpay.WithPublicKey(td.PubKeyID, td.WechatpayPub),
+		wechatpay.WithAPIv3Key(td.APIv3Key),
+		wechatpay.WithAPIv2Key(td.APIv2Key),
+		wechatpay.WithAppID(td.AppID),
+		wechatpay.WithBaseURL(srv.URL),
+		wechatpay.WithRootCAs(srv.RootCAs()),
+	}
+	c, err := wechatpay.NewClient(append(opts, extra...)...)
+	if err != nil {
+		return nil, fmt.Errorf("bench: %w", err)
+	}
+	return c, nil
+}
+
+// floorTransport is the standard-library transport of the floor
+// benchmarks, tuned like the SDK's own: keep-alive with enough idle
+// connections for concurrent callers.
+func floorTransport(srv *loopback.Remote, cert *tls.Certificate) *http.Transport {
+	cfg := &tls.Config{MinVersion: tls.VersionTLS12, RootCAs: srv.RootCAs()}
+	if cert != nil {
+		cfg.Certificates = []tls.Certificate{*cert}
+	}
+	return &http.Transport{
+		TLSClientConfig:     cfg,
+		MaxIdleConns:        256,
+		MaxIdleConnsPerHost: 64,
+		IdleConnTimeout:     90 * time.Second,
+		ForceAttemptHTTP2:   true,
+	}
+}
+
+// runSeq runs call b.N times after a warm-up call, and reports the new
+// connections per call.
+func runSeq(b *testing.B, srv *loopback.Remote, call func(ctx context.Context) error) {
+	b.Helper()
+	ctx := context.Background()
+	if err := call(ctx); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	dials := srv.NewConnections()
+	b.ResetTimer()
+	for range b.N {
+		if err := call(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(srv.NewConnections()-dials)/float64(b.N), "dials/op")
+}
+
+// runPar runs call from parallelism×GOMAXPROCS goroutines (8 on 2 cores)
+// after a warm-up round at the same concurrency, and reports the new
+// connections per call made after the warm-up.
+func runPar(b *testing.B, srv *loopback.Remote, call func(ctx context.Context) error) {
+	b.Helper()
+	ctx := context.Background()
+	callers := parallelism * runtimeProcs()
+	for range 2 {
+		var wg sync.WaitGroup
+		errs := make(chan error, callers)
+		for range callers {
+			wg.Go(func() { errs <- call(ctx) })
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportAllocs()
+	b.SetParallelism(parallelism)
+	dials := srv.NewConnections()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if err := call(ctx); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	b.StopTimer()
+	b.ReportMetric(float64(srv.NewConnections()-dials)/float64(b.N), "dials/op")
+}
+
+func runtimeProcs() int { return runtime.GOMAXPROCS(0) }

@@ -1,0 +1,71 @@
+package wechatpay_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/gowechatpay/wechatpay"
+	wxcrypto "github.com/gowechatpay/wechatpay/crypto"
+	"github.com/gowechatpay/wechatpay/wechatpaytest"
+)
+
+func TestDownloadCertificatesFromEmulator(t *testing.T) {
+	srv := wechatpaytest.NewServer(wechatpaytest.WithFreshKeys())
+	t.Cleanup(srv.Close)
+
+	for _, mode := range []wechatpay.KeyMode{wechatpay.KeyModeCertificates, wechatpay.KeyModeBoth} {
+		t.Run(mode.String(), func(t *testing.T) {
+			c := srv.Client(wechatpay.WithKeyMode(mode))
+			t.Cleanup(c.Close)
+			certs, err := c.DownloadCertificates(t.Context())
+			require.NoError(t, err)
+			require.Len(t, certs, 1)
+			require.Equal(t, srv.PlatformSerial(), wxcrypto.CertificateSerial(certs[0]))
+			require.Equal(t, []string{srv.PlatformSerial()}, serials(c.Verifier().Certificates()))
+		})
+	}
+
+	faults := []struct {
+		kind    wechatpaytest.FaultKind
+		wantErr error
+	}{
+		{wechatpaytest.FaultTamperedBody, wechatpay.ErrInvalidSignature},
+		{wechatpaytest.FaultProbeSignature, wechatpay.ErrSignatureProbe},
+		{wechatpaytest.FaultStaleTimestamp, wechatpay.ErrStaleTimestamp},
+	}
+	c := srv.Client(wechatpay.WithKeyMode(wechatpay.KeyModeCertificates), wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}))
+	t.Cleanup(c.Close)
+	for _, f := range faults {
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APICertificates, Kind: f.kind, Count: 1})
+		_, err := c.DownloadCertificates(t.Context())
+		require.ErrorIs(t, err, f.wantErr)
+	}
+	srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APICertificates, Kind: wechatpaytest.FaultSystemError, Count: 1})
+	_, err := c.DownloadCertificates(t.Context())
+	var apiErr *wechatpay.APIError
+	require.ErrorAs(t, err, &apiErr)
+	require.Equal(t, 500, apiErr.StatusCode)
+}
+
+func TestCertificateRefreshWithEmulator(t *testing.T) {
+	noLeaks(t)
+	srv := wechatpaytest.NewServer()
+	t.Cleanup(srv.Close)
+
+	// Public-key mode never calls the endpoint, refresh or not.
+	pk := srv.Client(wechatpay.WithKeyMode(wechatpay.KeyModePublicKey), wechatpay.WithCertificateRefresh(time.Millisecond))
+	_, err := pk.DownloadCertificates(t.Context())
+	require.ErrorIs(t, err, wechatpay.ErrInvalidConfig)
+	time.Sleep(30 * time.Millisecond)
+	pk.Close()
+	require.Zero(t, srv.Requests())
+
+	c := srv.Client(wechatpay.WithKeyMode(wechatpay.KeyModeCertificates), wechatpay.WithCertificateRefresh(20*time.Millisecond))
+	require.Eventually(t, func() bool { return srv.Requests() >= 2 }, 5*time.Second, 5*time.Millisecond)
+	c.Close()
+	n := srv.Requests()
+	time.Sleep(60 * time.Millisecond)
+	require.Equal(t, n, srv.Requests(), "refresh continued after Close")
+}

@@ -1,0 +1,459 @@
+// Command wechatpay is a debugging tool for WeChat Pay merchants: it signs
+// and sends v3 requests, encrypts and decrypts sensitive fields, verifies
+// saved callbacks, downloads platform certificates and computes v2 signs,
+// all with the credentials file that the SDK and the sandbox use.
+//
+// Usage:
+//
+//	wechatpay sign -config FILE -method M -url PATH_AND_QUERY [-body FILE|-] [-timestamp N] [-nonce S]
+//	wechatpay call -config FILE METHOD PATH_AND_QUERY [-body FILE|-]
+//	wechatpay encrypt -config FILE < plaintext
+//	wechatpay decrypt -config FILE < base64
+//	wechatpay notify -config FILE -headers FILE -body FILE [-time N]
+//	wechatpay certificates -config FILE -out DIR
+//	wechatpay v2sign -config FILE [-sign-type MD5|HMAC-SHA256] key=value...
+//
+// Results go to stdout, errors to stderr with a non-zero exit status. Keys,
+// the APIv3 and APIv2 keys are never printed.
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/pem"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gowechatpay/wechatpay"
+	wxcrypto "github.com/gowechatpay/wechatpay/crypto"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// errUsage marks a command-line mistake (exit status 2); its message has
+// already been printed with the usage.
+var errUsage = errors.New("usage")
+
+// command is one subcommand.
+type command struct {
+	name, synopsis, example string
+	run                     func(env *env, fs *flag.FlagSet, args []string) error
+}
+
+var commands = []command{
+	{"sign", "print the Authorization header of a v3 request",
+		"wechatpay sign -config credentials.json -method GET -url '/v3/certificates'",
+		runSign},
+	{"call", "send a signed v3 request, verify the reply and print it",
+		"wechatpay call -config credentials.json GET /v3/global/profit-sharing/orders/P20150806125346?sub_mchid=1900000109&transaction_id=4208450740201411110007820472",
+		runCall},
+	{"encrypt", "encrypt stdin for a sensitive request field (RSA-OAEP, WeChat Pay key)",
+		"printf %s 8609cb22e1774a50 | wechatpay encrypt -config credentials.json",
+		runEncrypt},
+	{"decrypt", "decrypt a base64 sensitive response field on stdin (merchant key)",
+		"echo 'UDJLSAG...==' | wechatpay decrypt -config credentials.json",
+		runDecrypt},
+	{"notify", "verify and decrypt a saved callback and print its resource JSON",
+		"wechatpay notify -config credentials.json -headers headers.txt -body body.json",
+		runNotify},
+	{"certificates", "download the platform certificates into a directory",
+		"wechatpay certificates -config credentials.json -out ./certs",
+		runCertificates},
+	{"v2sign", "print the APIv2 sign of key=value parameters",
+		"wechatpay v2sign -config credentials.json mch_id=10000098 mch_billno=10000098201411111234567890 appid=wxe062425f740d30d8 nonce_str=5K8264ILTKCH16CQ2502SI8ZNMTM67VS",
+		runV2Sign},
+}
+
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	config         string
+}
+
+// run is the whole program: it returns the exit status.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help" {
+		usage(stderr)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	var cmd *command
+	for i := range commands {
+		if commands[i].name == args[0] {
+			cmd = &commands[i]
+		}
+	}
+	if cmd == nil {
+		fmt.Fprintf(stderr, "wechatpay: unknown command %q\n", args[0])
+		usage(stderr)
+		return 2
+	}
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
+	fs := flag.NewFlagSet("wechatpay "+cmd.name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&e.config, "config", "", "credentials `FILE` (JSON, paths relative to it)")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "wechatpay %s: %s\n\nExample:\n  %s\n\nFlags:\n", cmd.name, cmd.synopsis, cmd.example)
+		fs.PrintDefaults()
+	}
+	err := cmd.run(e, fs, args[1:])
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.Is(err, errUsage):
+		return 2
+	}
+	fmt.Fprintf(stderr, "wechatpay %s: %v\n", cmd.name, err)
+	return 1
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "Usage: wechatpay COMMAND -config FILE [flags]")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Commands:")
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-13s %s\n", c.name, c.synopsis)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Run 'wechatpay COMMAND -h' for a command's flags and an example.")
+}
+
+// parse parses flags interspersed with positional arguments and returns
+// the positional ones; it requires -config.
+func (e *env) parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, errUsage
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			break
+		}
+		if args[0] == "--" {
+			pos = append(pos, args[1:]...)
+			break
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+	if e.config == "" {
+		return nil, e.usageError(fs, "-config is required")
+	}
+	return pos, nil
+}
+
+func (e *env) usageError(fs *flag.FlagSet, msg string) error {
+	fmt.Fprintf(e.stderr, "%s: %s\n", fs.Name(), msg)
+	fs.Usage()
+	return errUsage
+}
+
+func (e *env) client(extra ...wechatpay.Option) (*wechatpay.Client, error) {
+	return wechatpay.NewClientFromFile(e.config, extra...)
+}
+
+// readBody reads -body: "" for none, "-" for stdin, else a file.
+func (e *env) readBody(name string) ([]byte, error) {
+	switch name {
+	case "":
+		return nil, nil
+	case "-":
+		return io.ReadAll(e.stdin)
+	}
+	return os.ReadFile(name)
+}
+
+func runSign(e *env, fs *flag.FlagSet, args []string) error {
+	method := fs.String("method", "GET", "HTTP `METHOD`")
+	target := fs.String("url", "", "`PATH_AND_QUERY` exactly as sent, e.g. /v3/certificates")
+	bodyFile := fs.String("body", "", "request body `FILE`, or - for stdin")
+	ts := fs.Int64("timestamp", 0, "Unix `SECONDS` to sign with (default: now)")
+	nonce := fs.String("nonce", "", "nonce `STRING` to sign with (default: random)")
+	pos, err := e.parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 || !strings.HasPrefix(*target, "/") {
+		return e.usageError(fs, "-url PATH_AND_QUERY starting with / is required, and nothing else")
+	}
+	body, err := e.readBody(*bodyFile)
+	if err != nil {
+		return err
+	}
+	c, err := e.client()
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	if *ts == 0 {
+		*ts = c.Now().Unix()
+	}
+	if *nonce == "" {
+		*nonce = wechatpay.NewNonce()
+	}
+	auth, err := c.Signer().Authorization(strings.ToUpper(*method), *target, body, *ts, *nonce)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintln(e.stdout, auth)
+	return err
+}
+
+func runCall(e *env, fs *flag.FlagSet, args []string) error {
+	bodyFile := fs.String("body", "", "request body `FILE` (JSON), or - for stdin")
+	timeout := fs.Duration("timeout", 30*time.Second, "bound on the call")
+	pos, err := e.parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 2 || !strings.HasPrefix(pos[1], "/") {
+		return e.usageError(fs, "want METHOD PATH_AND_QUERY")
+	}
+	body, err := e.readBody(*bodyFile)
+	if err != nil {
+		return err
+	}
+	c, err := e.client(wechatpay.WithTimeout(*timeout))
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	path, rawQuery, _ := strings.Cut(pos[1], "?")
+	req := &wechatpay.Request{Method: strings.ToUpper(pos[0]), Path: path, RawQuery: rawQuery}
+	if body != nil {
+		req.Body = body
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	var out []byte
+	resp, err := c.DoV3(ctx, req, &out)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "HTTP %d %s\nRequest-ID: %s\n\n", resp.StatusCode, http.StatusText(resp.StatusCode), resp.RequestID)
+	if len(out) > 0 {
+		_, err = fmt.Fprintln(e.stdout, string(out))
+	}
+	return err
+}
+
+func runEncrypt(e *env, fs *flag.FlagSet, args []string) error {
+	if err := e.noArgs(fs, args); err != nil {
+		return err
+	}
+	plain, err := io.ReadAll(e.stdin)
+	if err != nil {
+		return err
+	}
+	plain = trimNewline(plain)
+	c, err := e.client()
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	ct, serial, err := c.EncryptSensitive(string(plain))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stderr, "send with header %s: %s\n", wechatpay.HeaderSerial, serial)
+	_, err = fmt.Fprintln(e.stdout, ct)
+	return err
+}
+
+func runDecrypt(e *env, fs *flag.FlagSet, args []string) error {
+	if err := e.noArgs(fs, args); err != nil {
+		return err
+	}
+	in, err := io.ReadAll(e.stdin)
+	if err != nil {
+		return err
+	}
+	ct := strings.TrimSpace(string(in))
+	if ct == "" {
+		return errors.New("no ciphertext on stdin")
+	}
+	c, err := e.client()
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	plain, err := c.DecryptSensitive(ct)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintln(e.stdout, plain)
+	return err
+}
+
+func (e *env) noArgs(fs *flag.FlagSet, args []string) error {
+	pos, err := e.parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return e.usageError(fs, "unexpected arguments")
+	}
+	return nil
+}
+
+// trimNewline drops one trailing line ending, as left by echo.
+func trimNewline(b []byte) []byte {
+	b = bytes.TrimSuffix(b, []byte("\n"))
+	return bytes.TrimSuffix(b, []byte("\r"))
+}
+
+func runNotify(e *env, fs *flag.FlagSet, args []string) error {
+	headersFile := fs.String("headers", "", "`FILE` with the callback's headers, one 'Name: value' per line")
+	bodyFile := fs.String("body", "", "`FILE` with the callback's exact body")
+	at := fs.Int64("time", 0, "verify as if at Unix `SECONDS` (to replay an old callback; default: now)")
+	if err := e.noArgs(fs, args); err != nil {
+		return err
+	}
+	if *headersFile == "" || *bodyFile == "" {
+		return e.usageError(fs, "-headers and -body are required")
+	}
+	rawHeaders, err := os.ReadFile(*headersFile)
+	if err != nil {
+		return err
+	}
+	h, err := parseHeaders(rawHeaders)
+	if err != nil {
+		return fmt.Errorf("%s: %w", *headersFile, err)
+	}
+	body, err := os.ReadFile(*bodyFile)
+	if err != nil {
+		return err
+	}
+	var opts []wechatpay.Option
+	if *at != 0 {
+		t := time.Unix(*at, 0)
+		opts = append(opts, wechatpay.WithClock(func() time.Time { return t }))
+	}
+	c, err := e.client(opts...)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	n, err := c.ParseNotification(h, body)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stderr, "verified notification %s (%s, %s, created %s)\n", n.ID, n.EventType, n.Resource.OriginalType, n.CreateTime.Format(time.RFC3339))
+	_, err = fmt.Fprintln(e.stdout, string(n.Plaintext))
+	return err
+}
+
+// parseHeaders reads one "Name: value" per line; blank lines and an HTTP
+// request or status line are skipped.
+func parseHeaders(data []byte) (http.Header, error) {
+	h := http.Header{}
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 0, 4096), 1<<20)
+	for line := 1; sc.Scan(); line++ {
+		text := strings.TrimRight(sc.Text(), "\r")
+		if strings.TrimSpace(text) == "" || strings.HasPrefix(text, "POST ") || strings.HasPrefix(text, "HTTP/") {
+			continue
+		}
+		name, value, ok := strings.Cut(text, ":")
+		if !ok || strings.TrimSpace(name) == "" {
+			return nil, fmt.Errorf("line %d: want 'Name: value'", line)
+		}
+		h.Add(strings.TrimSpace(name), strings.TrimSpace(value))
+	}
+	if err := sc.Err(); err != nil {
+		return nil, err
+	}
+	return h, nil
+}
+
+func runCertificates(e *env, fs *flag.FlagSet, args []string) error {
+	out := fs.String("out", "", "`DIR` to write wechatpay_SERIAL.pem files into (created if needed)")
+	if err := e.noArgs(fs, args); err != nil {
+		return err
+	}
+	if *out == "" {
+		return e.usageError(fs, "-out is required")
+	}
+	c, err := e.client()
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	certs, err := c.DownloadCertificates(ctx)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		return err
+	}
+	for _, cert := range certs {
+		serial := wxcrypto.CertificateSerial(cert)
+		path := filepath.Join(*out, "wechatpay_"+serial+".pem")
+		data := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Raw})
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "%s\tserial %s\tvalid %s .. %s\n", path, serial,
+			cert.NotBefore.UTC().Format(time.RFC3339), cert.NotAfter.UTC().Format(time.RFC3339))
+	}
+	return nil
+}
+
+func runV2Sign(e *env, fs *flag.FlagSet, args []string) error {
+	signType := fs.String("sign-type", "MD5", "`ALGORITHM`: MD5 or HMAC-SHA256")
+	pos, err := e.parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) == 0 {
+		return e.usageError(fs, "want key=value parameters")
+	}
+	params := make(map[string]string, len(pos))
+	for _, kv := range pos {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || k == "" {
+			return e.usageError(fs, "parameter "+strconv.Quote(kv)+" is not key=value")
+		}
+		params[k] = v
+	}
+	t := wxcrypto.SignType(*signType)
+	if t != wxcrypto.SignTypeMD5 && t != wxcrypto.SignTypeHMACSHA256 {
+		return e.usageError(fs, "-sign-type must be MD5 or HMAC-SHA256")
+	}
+	// Only the APIv2 key is used: no key file is loaded.
+	cr, err := wechatpay.LoadCredentials(e.config)
+	if err != nil {
+		return err
+	}
+	if len(cr.APIv2Key) != 32 {
+		return errors.New("the credentials file has no 32-character apiv2_key")
+	}
+	sign, err := wxcrypto.SignV2(params, cr.APIv2Key, t)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintln(e.stdout, sign)
+	return err
+}

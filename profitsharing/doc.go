@@ -1,0 +1,23 @@
+// Package profitsharing calls the WeChat Pay cross-border profit-sharing
+// (跨境分账) APIs on the global domain (apihk.mch.weixin.qq.com).
+//
+// Build a Service on a shared *wechatpay.Client and query the result of a
+// distribution request:
+//
+//	svc := profitsharing.New(client)
+//	order, err := svc.QueryOrder(ctx, &profitsharing.QueryOrderRequest{
+//		OutOrderNo:    "P20150806125346",
+//		SubMchID:      "1900000109", // institutional mode only
+//		TransactionID: "4208450740201411110007820472",
+//	})
+//	if err != nil { ... }
+//	for _, r := range order.Receivers {
+//		if r.Result == profitsharing.ResultClosed { log.Print(r.FailReason) }
+//	}
+//
+// Enums are typed strings: values this SDK does not know decode without
+// error and report Known() == false. The exchange rate is decoded from
+// either rate_value or rate. Input is checked before any I/O (a
+// *wechatpay.FieldError names the field); a 4xx/5xx answer is a
+// *wechatpay.APIError, and 429 and 5xx are retried by the core client.
+package profitsharing

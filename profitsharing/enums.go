@@ -1,0 +1,133 @@
+package profitsharing
+
+// State is the state of a profit-sharing order; the outcome of each receiver
+// is in Receiver.Result. Values this SDK does not know decode without error
+// and report Known() == false.
+type State string
+
+// The documented order states.
+const (
+	// StateProcessing: the distribution is in progress.
+	StateProcessing State = "PROCESSING"
+	// StateFinished: the distribution is done.
+	StateFinished State = "FINISHED"
+)
+
+// Known reports whether s is a value this version of the SDK knows.
+func (s State) Known() bool {
+	switch s {
+	case StateProcessing, StateFinished:
+		return true
+	}
+	return false
+}
+
+// ReceiverType is the kind of account that receives a share.
+type ReceiverType string
+
+// The documented receiver types.
+const (
+	// ReceiverTypeMerchantID: a merchant id.
+	ReceiverTypeMerchantID ReceiverType = "MERCHANT_ID"
+	// ReceiverTypePersonalOpenID: an openid under the merchant's appid.
+	ReceiverTypePersonalOpenID ReceiverType = "PERSONAL_OPENID"
+	// ReceiverTypePersonalSubOpenID: an openid under the sub-merchant's
+	// appid.
+	ReceiverTypePersonalSubOpenID ReceiverType = "PERSONAL_SUB_OPENID"
+)
+
+// Known reports whether t is a value this version of the SDK knows.
+func (t ReceiverType) Known() bool {
+	switch t {
+	case ReceiverTypeMerchantID, ReceiverTypePersonalOpenID, ReceiverTypePersonalSubOpenID:
+		return true
+	}
+	return false
+}
+
+// Result is the outcome of one distribution detail.
+type Result string
+
+// The documented detail results.
+const (
+	// ResultPending: waiting to be distributed.
+	ResultPending Result = "PENDING"
+	// ResultSuccess: distributed.
+	ResultSuccess Result = "SUCCESS"
+	// ResultClosed: closed; see Receiver.FailReason.
+	ResultClosed Result = "CLOSED"
+)
+
+// Known reports whether r is a value this version of the SDK knows.
+func (r Result) Known() bool {
+	switch r {
+	case ResultPending, ResultSuccess, ResultClosed:
+		return true
+	}
+	return false
+}
+
+// FailReason says why a detail was closed; "" means absent (it is present
+// only when Result is ResultClosed).
+type FailReason string
+
+// The documented failure reasons.
+const (
+	// FailReasonNoRelation: the distribution relationship was removed.
+	FailReasonNoRelation FailReason = "NO_RELATION"
+	// FailReasonSubMerchantFronen: the sub-merchant account is frozen. The
+	// spelling is WeChat Pay's; a corrected SUB_MERCHANT_FROZEN would still
+	// decode, as an unknown value.
+	FailReasonSubMerchantFronen FailReason = "SUB_MERCHANT_FRONEN"
+	// FailReasonMchContractSettleOff: the merchant's settlement contract is
+	// closed.
+	FailReasonMchContractSettleOff FailReason = "MCH_CONTRACT_SETTLE_OFF"
+	// FailReasonMchContractFrozen: the merchant's settlement contract is
+	// frozen.
+	FailReasonMchContractFrozen FailReason = "MCH_CONTRACT_FROZEN"
+	// FailReasonAccountAbnormal: the receiver account is abnormal.
+	FailReasonAccountAbnormal FailReason = "ACCOUNT_ABNORMAL"
+	// FailReasonReceiverHighRisk: the receiver is high risk.
+	FailReasonReceiverHighRisk FailReason = "RECEIVER_HIGH_RISK"
+	// FailReasonReceiverRealNameNotVerified: the receiver has not completed
+	// real-name verification.
+	FailReasonReceiverRealNameNotVerified FailReason = "RECEIVER_REAL_NAME_NOT_VERIFIED"
+	// FailReasonNoAuth: the distribution permission was revoked.
+	FailReasonNoAuth FailReason = "NO_AUTH"
+	// FailReasonDefaultError: another error.
+	FailReasonDefaultError FailReason = "DEFAULT_ERROR"
+)
+
+// Known reports whether r is a value this version of the SDK knows.
+func (r FailReason) Known() bool {
+	switch r {
+	case FailReasonNoRelation, FailReasonSubMerchantFronen, FailReasonMchContractSettleOff,
+		FailReasonMchContractFrozen, FailReasonAccountAbnormal, FailReasonReceiverHighRisk,
+		FailReasonReceiverRealNameNotVerified, FailReasonNoAuth, FailReasonDefaultError:
+		return true
+	}
+	return false
+}
+
+// DetailType distinguishes a distribution to another receiver from the
+// return of the remaining funds to the sponsor.
+type DetailType string
+
+// The documented detail types.
+const (
+	// DetailTypeDistributeToOthers: funds distributed to another receiver.
+	DetailTypeDistributeToOthers DetailType = "DISTRIBUTE_TO_OTHERS"
+	// DetailTypeUnfreezeToSponsor: the remaining funds unfrozen back to the
+	// sponsor; only these details carry settlement currency, amount and
+	// rate.
+	DetailTypeUnfreezeToSponsor DetailType = "UNFREEZE_TO_SPONSOR"
+)
+
+// Known reports whether t is a value this version of the SDK knows.
+func (t DetailType) Known() bool {
+	switch t {
+	case DetailTypeDistributeToOthers, DetailTypeUnfreezeToSponsor:
+		return true
+	}
+	return false
+}

@@ -1,0 +1,177 @@
+package profitsharing
+
+import (
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/gowechatpay/wechatpay"
+)
+
+// seedOrder is the response example of the official page.
+const seedOrder = `{
+  "order_id": "7100000751202203238026613597498",
+  "out_order_no": "MCH13SFDG234155321146",
+  "receivers": [
+    {"account": "999952224", "amount": 797, "create_time": "2022-03-23T17:10:13+08:00", "currency": "CNY",
+     "description": "Unfreeze the remaining funds to sponsor", "detail_id": "7200000751202203238026613597602",
+     "detail_type": "UNFREEZE_TO_SPONSOR", "rate_value": 83640300, "result": "PENDING",
+     "settlement_amount": 952, "settlement_currency": "HKD", "type": "MERCHANT_ID"},
+    {"account": "of8YZ6LPmjDmYAqdobIvwTdQQjR8", "amount": 99, "create_time": "2022-03-23T17:10:13+08:00",
+     "currency": "CNY", "description": "Distribute to xxx user-10%", "detail_id": "7200000751202203238026613597699",
+     "detail_type": "DISTRIBUTE_TO_OTHERS", "result": "PENDING", "type": "PERSONAL_OPENID"}
+  ],
+  "state": "PROCESSING",
+  "sub_mchid": "999968479",
+  "transaction_id": "4200000012202203235765130087"
+}`
+
+func TestOrderDecodesSeedExample(t *testing.T) {
+	var o Order
+	require.NoError(t, json.Unmarshal([]byte(seedOrder), &o))
+	require.Equal(t, "7100000751202203238026613597498", o.OrderID)
+	require.Equal(t, "MCH13SFDG234155321146", o.OutOrderNo)
+	require.Equal(t, "999968479", o.SubMchID)
+	require.Equal(t, "4200000012202203235765130087", o.TransactionID)
+	require.Equal(t, StateProcessing, o.State)
+	require.Len(t, o.Receivers, 2)
+	require.True(t, o.Receivers[0].CreateTime.Equal(time.Date(2022, 3, 23, 9, 10, 13, 0, time.UTC)))
+	require.Equal(t, Receiver{
+		Currency: "CNY", Amount: 797, Description: "Unfreeze the remaining funds to sponsor",
+		Type: ReceiverTypeMerchantID, Account: "999952224", Result: ResultPending,
+		CreateTime: o.Receivers[0].CreateTime, DetailID: "7200000751202203238026613597602",
+		DetailType: DetailTypeUnfreezeToSponsor, SettlementCurrency: "HKD", SettlementAmount: 952, RateValue: 83640300,
+	}, o.Receivers[0])
+	r := o.Receivers[1]
+	require.Equal(t, ReceiverTypePersonalOpenID, r.Type)
+	require.Equal(t, DetailTypeDistributeToOthers, r.DetailType)
+	require.Zero(t, r.RateValue)
+	require.True(t, r.FinishTime.IsZero())
+}
+
+func TestReceiverRateSpellings(t *testing.T) {
+	tests := []struct {
+		name string
+		json string
+		want int64
+	}{
+		{"rate_value", `{"rate_value":83640300}`, 83640300},
+		{"rate", `{"rate":650000000}`, 650000000},
+		{"both prefer rate_value", `{"rate":1,"rate_value":100000000}`, 100000000},
+		{"both, rate first in object", `{"rate_value":2,"rate":3}`, 2},
+		{"zero rate_value wins over rate", `{"rate_value":0,"rate":3}`, 0},
+		{"neither", `{}`, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var r Receiver
+			require.NoError(t, json.Unmarshal([]byte(tt.json), &r))
+			require.Equal(t, tt.want, r.RateValue)
+		})
+	}
+}
+
+func TestReceiverTimes(t *testing.T) {
+	var r Receiver
+	require.NoError(t, json.Unmarshal([]byte(`{"create_time":"2022-03-23T17:10:13.456+08:00","finish_time":""}`), &r))
+	require.True(t, r.CreateTime.Equal(time.Date(2022, 3, 23, 9, 10, 13, 456e6, time.UTC)))
+	require.True(t, r.FinishTime.IsZero())
+
+	err := json.Unmarshal([]byte(`{"create_time":"2022-03-23 17:10:13"}`), &r)
+	require.ErrorContains(t, err, "create_time")
+	err = json.Unmarshal([]byte(`{"finish_time":"yesterday"}`), &r)
+	require.ErrorContains(t, err, "finish_time")
+	require.Error(t, json.Unmarshal([]byte(`{"amount":"1"}`), &r))
+}
+
+func TestReceiverRoundTrip(t *testing.T) {
+	var o Order
+	require.NoError(t, json.Unmarshal([]byte(seedOrder), &o))
+	data, err := json.Marshal(o)
+	require.NoError(t, err)
+	var back Order
+	require.NoError(t, json.Unmarshal(data, &back))
+	require.Equal(t, o.Receivers[0].RateValue, back.Receivers[0].RateValue)
+	require.True(t, o.Receivers[0].CreateTime.Equal(back.Receivers[0].CreateTime))
+	require.NotContains(t, string(data), "finish_time", "zero times are omitted")
+}
+
+func TestEnums(t *testing.T) {
+	for _, v := range []State{StateProcessing, StateFinished} {
+		require.True(t, v.Known(), v)
+	}
+	for _, v := range []ReceiverType{ReceiverTypeMerchantID, ReceiverTypePersonalOpenID, ReceiverTypePersonalSubOpenID} {
+		require.True(t, v.Known(), v)
+	}
+	for _, v := range []Result{ResultPending, ResultSuccess, ResultClosed} {
+		require.True(t, v.Known(), v)
+	}
+	for _, v := range []FailReason{FailReasonNoRelation, FailReasonSubMerchantFronen, FailReasonMchContractSettleOff,
+		FailReasonMchContractFrozen, FailReasonAccountAbnormal, FailReasonReceiverHighRisk,
+		FailReasonReceiverRealNameNotVerified, FailReasonNoAuth, FailReasonDefaultError} {
+		require.True(t, v.Known(), v)
+	}
+	for _, v := range []DetailType{DetailTypeDistributeToOthers, DetailTypeUnfreezeToSponsor} {
+		require.True(t, v.Known(), v)
+	}
+	require.False(t, State("").Known())
+	require.False(t, State("CLOSED").Known())
+	require.False(t, ReceiverType("PERSONAL_WECHATID").Known())
+	require.False(t, Result("FAILED").Known())
+	require.False(t, FailReason("SUB_MERCHANT_FROZEN").Known())
+	require.False(t, DetailType("REFUND").Known())
+
+	var r Receiver
+	require.NoError(t, json.Unmarshal([]byte(`{"type":"NEW","result":"NEW","fail_reason":"SUB_MERCHANT_FROZEN","detail_type":"NEW"}`), &r))
+	require.Equal(t, FailReason("SUB_MERCHANT_FROZEN"), r.FailReason)
+	require.False(t, r.Type.Known() || r.Result.Known() || r.FailReason.Known() || r.DetailType.Known())
+}
+
+func TestValidateQueryOrder(t *testing.T) {
+	ok := QueryOrderRequest{OutOrderNo: "P20150806125346", SubMchID: "1900000109", TransactionID: "4208450740201411110007820472"}
+	require.NoError(t, validateQueryOrder(&ok))
+	edge := QueryOrderRequest{OutOrderNo: strings.Repeat("a", 63) + "-", TransactionID: strings.Repeat("4", 32)}
+	require.NoError(t, validateQueryOrder(&edge))
+	edge.OutOrderNo = "A_b-9"
+	require.NoError(t, validateQueryOrder(&edge))
+	tests := []struct {
+		name    string
+		mutate  func(r *QueryOrderRequest)
+		field   string
+		missing bool
+	}{
+		{"out_order_no empty", func(r *QueryOrderRequest) { r.OutOrderNo = "" }, "out_order_no", true},
+		{"out_order_no 65", func(r *QueryOrderRequest) { r.OutOrderNo = strings.Repeat("a", 65) }, "out_order_no", false},
+		{"out_order_no dot", func(r *QueryOrderRequest) { r.OutOrderNo = "P.1" }, "out_order_no", false},
+		{"out_order_no slash", func(r *QueryOrderRequest) { r.OutOrderNo = "P/1" }, "out_order_no", false},
+		{"out_order_no non-ASCII", func(r *QueryOrderRequest) { r.OutOrderNo = "分账1" }, "out_order_no", false},
+		{"sub_mchid 33", func(r *QueryOrderRequest) { r.SubMchID = strings.Repeat("1", 33) }, "sub_mchid", false},
+		{"sub_mchid space", func(r *QueryOrderRequest) { r.SubMchID = "19 00" }, "sub_mchid", false},
+		{"transaction_id empty", func(r *QueryOrderRequest) { r.TransactionID = "" }, "transaction_id", true},
+		{"transaction_id 33", func(r *QueryOrderRequest) { r.TransactionID = strings.Repeat("4", 33) }, "transaction_id", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := ok
+			tt.mutate(&r)
+			err := validateQueryOrder(&r)
+			var fe *wechatpay.FieldError
+			require.ErrorAs(t, err, &fe)
+			require.Equal(t, tt.field, fe.Field)
+			require.ErrorIs(t, err, wechatpay.ErrInvalidInput)
+			require.Equal(t, tt.missing, errors.Is(err, wechatpay.ErrMissingField))
+		})
+	}
+	var fe *wechatpay.FieldError
+	require.ErrorAs(t, validateQueryOrder(nil), &fe)
+	require.Equal(t, "request", fe.Field)
+}
+
+func TestNilClient(t *testing.T) {
+	_, err := New(nil).QueryOrder(t.Context(), &QueryOrderRequest{})
+	require.ErrorIs(t, err, wechatpay.ErrMissingField)
+}

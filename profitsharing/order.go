@@ -1,0 +1,237 @@
+package profitsharing
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/gowechatpay/wechatpay"
+)
+
+// QueryOrderRequest asks for the result of one distribution request.
+type QueryOrderRequest struct {
+	// OutOrderNo is the merchant's distribution order number; required,
+	// 1–64 characters of digits, letters, '_' and '-'.
+	OutOrderNo string
+	// SubMchID is the sub-merchant id, institutional mode only; at most 32
+	// characters. Empty means not sent.
+	SubMchID string
+	// TransactionID is the WeChat Pay transaction id; required, at most 32
+	// characters.
+	TransactionID string
+}
+
+// Order is a profit-sharing order with one entry per receiver.
+type Order struct {
+	// SubMchID is the sub-merchant id (institutional mode).
+	SubMchID string `json:"sub_mchid,omitempty"`
+	// TransactionID is the WeChat Pay transaction id.
+	TransactionID string `json:"transaction_id"`
+	// OutOrderNo is the merchant's distribution order number.
+	OutOrderNo string `json:"out_order_no"`
+	// OrderID is WeChat Pay's distribution order id.
+	OrderID string `json:"order_id"`
+	// State is the order state.
+	State State `json:"state"`
+	// Receivers has one entry per receiver, including the "unfreeze to
+	// sponsor" entry.
+	Receivers []Receiver `json:"receivers"`
+	// Meta describes the HTTP exchange (Request-ID, attempts).
+	Meta wechatpay.Response `json:"-"`
+}
+
+// Receiver is one distribution detail of an Order.
+type Receiver struct {
+	// Currency is the distribution currency, e.g. CNY.
+	Currency string `json:"currency"`
+	// Amount is the distributed amount in the currency's smallest unit.
+	Amount int64 `json:"amount"`
+	// Description is the distribution description.
+	Description string `json:"description"`
+	// Type is the receiver type.
+	Type ReceiverType `json:"type"`
+	// Account is the receiver account: a merchant id or an openid (for
+	// DetailTypeUnfreezeToSponsor, the sponsor's merchant id).
+	Account string `json:"account"`
+	// Result is the outcome of this detail.
+	Result Result `json:"result"`
+	// FailReason says why the detail was closed (ResultClosed only).
+	FailReason FailReason `json:"fail_reason,omitempty"`
+	// CreateTime is when the detail was created.
+	CreateTime time.Time `json:"create_time,omitzero"`
+	// FinishTime is when the detail finished (ResultSuccess or
+	// ResultClosed); zero when absent.
+	FinishTime time.Time `json:"finish_time,omitzero"`
+	// DetailID is WeChat Pay's detail id.
+	DetailID string `json:"detail_id"`
+	// DetailType says whether funds went to another receiver or back to
+	// the sponsor.
+	DetailType DetailType `json:"detail_type"`
+	// SettlementCurrency is the currency settled to the sponsor, e.g. HKD
+	// (DetailTypeUnfreezeToSponsor only).
+	SettlementCurrency string `json:"settlement_currency,omitempty"`
+	// SettlementAmount is the amount settled to the sponsor after
+	// conversion, smallest unit (DetailTypeUnfreezeToSponsor only).
+	SettlementAmount int64 `json:"settlement_amount,omitempty"`
+	// RateValue is the price of one unit of the settlement currency in the
+	// distribution currency × 10^8 (CNY→CNY = 100000000), from the field
+	// rate_value or, when that is absent, rate (DetailTypeUnfreezeToSponsor
+	// only).
+	RateValue int64 `json:"rate_value,omitempty"`
+}
+
+// receiverWire is a receiver as sent: times as strings, both spellings of
+// the rate.
+type receiverWire struct {
+	Currency           string       `json:"currency"`
+	Amount             int64        `json:"amount"`
+	Description        string       `json:"description"`
+	Type               ReceiverType `json:"type"`
+	Account            string       `json:"account"`
+	Result             Result       `json:"result"`
+	FailReason         FailReason   `json:"fail_reason"`
+	CreateTime         string       `json:"create_time"`
+	FinishTime         string       `json:"finish_time"`
+	DetailID           string       `json:"detail_id"`
+	DetailType         DetailType   `json:"detail_type"`
+	SettlementCurrency string       `json:"settlement_currency"`
+	SettlementAmount   int64        `json:"settlement_amount"`
+	RateValue          *int64       `json:"rate_value"`
+	Rate               *int64       `json:"rate"`
+}
+
+// UnmarshalJSON decodes a receiver as WeChat Pay sends it: RFC 3339 times
+// (with or without a fraction of a second; absent or "" is the zero time)
+// and the exchange rate under rate_value or rate (rate_value wins when both
+// are present).
+func (r *Receiver) UnmarshalJSON(data []byte) error {
+	var w receiverWire
+	if err := json.Unmarshal(data, &w); err != nil {
+		return err
+	}
+	create, err := parseTime("create_time", w.CreateTime)
+	if err != nil {
+		return err
+	}
+	finish, err := parseTime("finish_time", w.FinishTime)
+	if err != nil {
+		return err
+	}
+	*r = Receiver{
+		Currency:           w.Currency,
+		Amount:             w.Amount,
+		Description:        w.Description,
+		Type:               w.Type,
+		Account:            w.Account,
+		Result:             w.Result,
+		FailReason:         w.FailReason,
+		CreateTime:         create,
+		FinishTime:         finish,
+		DetailID:           w.DetailID,
+		DetailType:         w.DetailType,
+		SettlementCurrency: w.SettlementCurrency,
+		SettlementAmount:   w.SettlementAmount,
+	}
+	switch {
+	case w.RateValue != nil:
+		r.RateValue = *w.RateValue
+	case w.Rate != nil:
+		r.RateValue = *w.Rate
+	}
+	return nil
+}
+
+// parseTime parses an RFC 3339 time with an optional fraction of a second;
+// "" is the zero time.
+func parseTime(field, v string) (time.Time, error) {
+	if v == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, v)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("profitsharing: %s is not an RFC 3339 time", field)
+	}
+	return t, nil
+}
+
+// QueryOrder returns the result of a cross-border funds-distribution or
+// unfreeze request (跨境分账 查询分账结果).
+//
+// GET /v3/global/profit-sharing/orders/{out_order_no} (apihk domain)
+//
+// Rate limit: not documented (see WithLimiter). The call is read-only and
+// is retried by the client on transport errors, 429 and 5xx.
+func (s *Service) QueryOrder(ctx context.Context, req *QueryOrderRequest) (*Order, error) {
+	if err := s.ready(); err != nil {
+		return nil, err
+	}
+	if err := validateQueryOrder(req); err != nil {
+		return nil, err
+	}
+	if err := s.wait(ctx); err != nil {
+		return nil, err
+	}
+	q := url.Values{"transaction_id": {req.TransactionID}}
+	if req.SubMchID != "" {
+		q.Set("sub_mchid", req.SubMchID)
+	}
+	var out Order
+	meta, err := s.c.DoV3(ctx, &wechatpay.Request{
+		Method:     http.MethodGet,
+		Path:       "/v3/global/profit-sharing/orders/{out_order_no}",
+		PathParams: map[string]string{"out_order_no": req.OutOrderNo},
+		Query:      q,
+		Global:     true,
+	}, &out)
+	if err != nil {
+		return nil, err
+	}
+	if meta != nil {
+		out.Meta = *meta
+	}
+	return &out, nil
+}
+
+func validateQueryOrder(req *QueryOrderRequest) error {
+	if req == nil {
+		return &wechatpay.FieldError{Field: "request", Reason: "is nil", Missing: true}
+	}
+	if err := checkLen("out_order_no", req.OutOrderNo, 64, true); err != nil {
+		return err
+	}
+	for i := 0; i < len(req.OutOrderNo); i++ {
+		switch c := req.OutOrderNo[i]; {
+		case '0' <= c && c <= '9', 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', c == '_', c == '-':
+		default:
+			return &wechatpay.FieldError{Field: "out_order_no", Reason: "may hold only digits, letters, '_' and '-'"}
+		}
+	}
+	if err := checkLen("sub_mchid", req.SubMchID, 32, false); err != nil {
+		return err
+	}
+	return checkLen("transaction_id", req.TransactionID, 32, true)
+}
+
+// checkLen validates an ASCII identifier: at most maxLen bytes, visible
+// ASCII only, and present when required. The value is never echoed.
+func checkLen(field, v string, maxLen int, required bool) error {
+	if v == "" {
+		if required {
+			return &wechatpay.FieldError{Field: field, Reason: "is required", Missing: true}
+		}
+		return nil
+	}
+	if len(v) > maxLen {
+		return &wechatpay.FieldError{Field: field, Reason: "is " + strconv.Itoa(len(v)) + " characters, at most " + strconv.Itoa(maxLen) + " allowed"}
+	}
+	for i := 0; i < len(v); i++ {
+		if v[i] <= ' ' || v[i] > '~' {
+			return &wechatpay.FieldError{Field: field, Reason: "must be visible ASCII characters only"}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,147 @@
+package redpack
+
+import (
+	"encoding/json"
+	"errors"
+	"maps"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/gowechatpay/wechatpay"
+)
+
+func vectorFields(t *testing.T, name string) map[string]string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "testdata", "vectors.json"))
+	require.NoError(t, err)
+	var v struct {
+		V2 struct {
+			Responses []struct {
+				Name   string            `json:"name"`
+				Fields map[string]string `json:"fields"`
+			} `json:"responses"`
+		} `json:"v2_queryworkwxredpack"`
+	}
+	require.NoError(t, json.Unmarshal(data, &v))
+	for _, r := range v.V2.Responses {
+		if r.Name == name {
+			return r.Fields
+		}
+	}
+	t.Fatalf("no response vector %q", name)
+	return nil
+}
+
+func TestDecodeWorkWxVector(t *testing.T) {
+	fields := vectorFields(t, "success_signed_md5")
+	p, err := decodeWorkWx(fields)
+	require.NoError(t, err)
+	require.True(t, p.SendTime.Equal(time.Date(2025, 10, 9, 8, 0, 0, 0, time.UTC)))
+	require.True(t, p.RcvTime.Equal(time.Date(2025, 10, 9, 8, 1, 30, 0, time.UTC)))
+	_, off := p.SendTime.Zone()
+	require.Equal(t, 8*3600, off)
+	require.Equal(t, &WorkWxRedPacket{
+		MchBillNo:           "10000098201411111234567890",
+		MchID:               "10000098",
+		DetailID:            "1000041701202510090000000000001",
+		Status:              StatusReceived,
+		SendType:            SendTypeAPI,
+		TotalAmount:         5000,
+		SendTime:            time.Date(2025, 10, 9, 16, 0, 0, 0, beijing),
+		Wishing:             "新年快乐",
+		Remark:              "新年红包",
+		ActName:             "新年红包",
+		OpenID:              "ohO4GtzOAAYMp2yapORH3dQB3W18",
+		Amount:              5000,
+		RcvTime:             time.Date(2025, 10, 9, 16, 1, 30, 0, beijing),
+		SenderName:          "XX活动",
+		SenderHeaderMediaID: "1G6nrLmr5EC3MMb_-zK1dDdzmd0p7cNliYu9V5w7o8K0",
+	}, p)
+	require.Nil(t, p.Extra, "protocol fields are not extra")
+	require.True(t, p.RefundTime.IsZero())
+}
+
+func TestDecodeWorkWxRefundAndExtra(t *testing.T) {
+	fields := maps.Clone(vectorFields(t, "success_signed_md5"))
+	fields["status"] = "RFUND_ING"
+	fields["send_type"] = "NEW_CHANNEL"
+	fields["refund_time"] = "2025-10-10 00:00:01"
+	fields["refund_amount"] = "5000"
+	fields["reason"] = "余额不足"
+	fields["new_field"] = "v"
+	p, err := decodeWorkWx(fields)
+	require.NoError(t, err)
+	require.Equal(t, StatusRefunding, p.Status)
+	require.True(t, p.Status.Known())
+	require.Equal(t, SendType("NEW_CHANNEL"), p.SendType)
+	require.False(t, p.SendType.Known())
+	require.True(t, p.RefundTime.Equal(time.Date(2025, 10, 9, 16, 0, 1, 0, time.UTC)))
+	require.Equal(t, int64(5000), p.RefundAmount)
+	require.Equal(t, "余额不足", p.Reason)
+	require.Equal(t, map[string]string{"new_field": "v"}, p.Extra)
+}
+
+func TestDecodeWorkWxEmptyAndAbsent(t *testing.T) {
+	p, err := decodeWorkWx(map[string]string{"return_code": "SUCCESS", "result_code": "SUCCESS", "amount": "", "rcv_time": ""})
+	require.NoError(t, err)
+	require.Zero(t, p.Amount)
+	require.True(t, p.RcvTime.IsZero())
+	require.Equal(t, Status(""), p.Status)
+}
+
+func TestDecodeWorkWxMalformed(t *testing.T) {
+	for field, value := range map[string]string{
+		"total_amount":  "50.00",
+		"refund_amount": "x",
+		"amount":        "99999999999999999999",
+		"send_time":     "2025-10-09T16:00:00+08:00",
+		"refund_time":   "2025-13-09 16:00:00",
+		"rcv_time":      "2025-10-09",
+	} {
+		t.Run(field, func(t *testing.T) {
+			fields := maps.Clone(vectorFields(t, "success_signed_md5"))
+			fields[field] = value
+			_, err := decodeWorkWx(fields)
+			require.ErrorIs(t, err, wechatpay.ErrMalformedResponse)
+			require.ErrorContains(t, err, field)
+		})
+	}
+}
+
+func TestEnums(t *testing.T) {
+	for _, s := range []Status{StatusSending, StatusSent, StatusFailed, StatusReceived, StatusRefunding, StatusRefunded} {
+		require.True(t, s.Known(), s)
+	}
+	require.Equal(t, Status("RFUND_ING"), StatusRefunding)
+	require.False(t, Status("REFUND_ING").Known())
+	require.False(t, Status("").Known())
+	for _, s := range []SendType{SendTypeAPI, SendTypeUpload, SendTypeActivity} {
+		require.True(t, s.Known(), s)
+	}
+	require.False(t, SendType("api").Known())
+}
+
+func TestCheckID(t *testing.T) {
+	require.NoError(t, checkID("mch_billno", strings.Repeat("1", 28), 28))
+	tests := []struct {
+		v       string
+		missing bool
+	}{{"", true}, {strings.Repeat("1", 29), false}, {"12 3", false}, {"账单", false}, {"1\x00", false}}
+	for _, tt := range tests {
+		err := checkID("mch_billno", tt.v, 28)
+		var fe *wechatpay.FieldError
+		require.ErrorAs(t, err, &fe)
+		require.Equal(t, "mch_billno", fe.Field)
+		require.Equal(t, tt.missing, errors.Is(err, wechatpay.ErrMissingField))
+	}
+}
+
+func TestNilClient(t *testing.T) {
+	_, err := New(nil).QueryWorkWx(t.Context(), &QueryWorkWxRequest{})
+	require.ErrorIs(t, err, wechatpay.ErrMissingField)
+}

@@ -1,0 +1,57 @@
+package redpack
+
+import (
+	"context"
+	"fmt"
+
+	"golang.org/x/time/rate"
+
+	"github.com/gowechatpay/wechatpay"
+)
+
+// Service calls the WeCom red-packet (企业微信红包) APIv2 endpoints. Build it
+// with New; it is safe for concurrent use. The client needs the APIv2 key
+// (wechatpay.WithAPIv2Key) and the merchant certificate
+// (wechatpay.WithMerchantCertificate) for mTLS.
+type Service struct {
+	c       *wechatpay.Client
+	limiter *rate.Limiter
+}
+
+// Option configures a Service.
+type Option func(*Service)
+
+// WithLimiter sets a client-side rate limiter that every call of the
+// service waits on (context-aware) after input validation and before any
+// I/O. No rate limit is documented for these APIs.
+func WithLimiter(l *rate.Limiter) Option {
+	return func(s *Service) { s.limiter = l }
+}
+
+// New returns a Service that calls WeChat Pay through c.
+func New(c *wechatpay.Client, opts ...Option) *Service {
+	s := &Service{c: c}
+	for _, o := range opts {
+		if o != nil {
+			o(s)
+		}
+	}
+	return s
+}
+
+func (s *Service) ready() error {
+	if s == nil || s.c == nil {
+		return &wechatpay.FieldError{Field: "client", Reason: "redpack.New was given a nil *wechatpay.Client", Missing: true}
+	}
+	return nil
+}
+
+func (s *Service) wait(ctx context.Context) error {
+	if s.limiter == nil {
+		return nil
+	}
+	if err := s.limiter.Wait(ctx); err != nil {
+		return fmt.Errorf("redpack: waiting for the rate limiter: %w", err)
+	}
+	return nil
+}

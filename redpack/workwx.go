@@ -1,0 +1,212 @@
+package redpack
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/gowechatpay/wechatpay"
+)
+
+// QueryWorkWxRequest identifies a red packet sent through WeCom.
+type QueryWorkWxRequest struct {
+	// MchBillNo is the merchant bill number used when sending; required,
+	// at most 28 characters.
+	MchBillNo string
+	// MchID is the merchant number; at most 32 characters. Empty means the
+	// client's merchant number.
+	MchID string
+	// AppID is the appid used for sending (for WeCom, the corp id); at most
+	// 32 characters. Empty means the client's appid (wechatpay.WithAppID).
+	AppID string
+}
+
+// WorkWxRedPacket is the record of a WeCom red packet. Amounts are in fen;
+// times are in Beijing time (UTC+08:00), zero when absent.
+type WorkWxRedPacket struct {
+	// MchBillNo is the merchant bill number.
+	MchBillNo string `json:"mch_billno"`
+	// MchID is the merchant number.
+	MchID string `json:"mch_id"`
+	// DetailID is the red-packet number assigned by WeChat Pay.
+	DetailID string `json:"detail_id"`
+	// Status is the red-packet state.
+	Status Status `json:"status"`
+	// SendType is how the packet was sent.
+	SendType SendType `json:"send_type"`
+	// TotalAmount is the red-packet amount.
+	TotalAmount int64 `json:"total_amount"`
+	// Reason is the failure reason when sending failed.
+	Reason string `json:"reason,omitempty"`
+	// SendTime is when the packet was sent.
+	SendTime time.Time `json:"send_time,omitzero"`
+	// RefundTime is when the packet was refunded.
+	RefundTime time.Time `json:"refund_time,omitzero"`
+	// RefundAmount is the refunded amount.
+	RefundAmount int64 `json:"refund_amount,omitempty"`
+	// Wishing is the greeting.
+	Wishing string `json:"wishing,omitempty"`
+	// Remark is the activity description.
+	Remark string `json:"remark,omitempty"`
+	// ActName is the activity name.
+	ActName string `json:"act_name,omitempty"`
+	// OpenID is the receiver's openid, once received.
+	OpenID string `json:"openid,omitempty"`
+	// Amount is the amount received.
+	Amount int64 `json:"amount,omitempty"`
+	// RcvTime is when the packet was received.
+	RcvTime time.Time `json:"rcv_time,omitzero"`
+	// SenderName is the sender name shown on the packet.
+	SenderName string `json:"sender_name,omitempty"`
+	// SenderHeaderMediaID is the media id of the sender's avatar.
+	SenderHeaderMediaID string `json:"sender_header_media_id,omitempty"`
+	// Extra holds the reply fields this SDK does not know (they are covered
+	// by the verified sign); nil when there are none.
+	Extra map[string]string `json:"extra,omitempty"`
+	// Meta describes the HTTP exchange (attempts).
+	Meta wechatpay.Response `json:"-"`
+}
+
+// beijing is the fixed UTC+08:00 zone of v2 red-packet times.
+var beijing = time.FixedZone("CST", 8*60*60)
+
+// v2TimeLayout is the layout of v2 red-packet times, without a zone.
+const v2TimeLayout = "2006-01-02 15:04:05"
+
+// protocolFields are reply fields that describe the call, not the packet.
+var protocolFields = map[string]bool{
+	"return_code": true, "return_msg": true, "result_code": true,
+	"err_code": true, "err_code_des": true, "sign": true,
+}
+
+// QueryWorkWx returns the record of a red packet sent through WeCom in the
+// last 30 days (企业微信红包 查询红包记录).
+//
+// POST /mmpaymkttransfers/queryworkwxredpack (APIv2, XML, MD5 sign, mTLS)
+//
+// Rate limit: not documented (see WithLimiter). The call is read-only and is
+// retried by the client on transport errors, 5xx and err_code SYSTEMERROR.
+// A failure reply is an *wechatpay.APIError whose ErrCode is, for example,
+// NOT_FOUND: the packet may still be processing or may never have been
+// created, so query again a few minutes later or re-send with the same
+// mch_billno, and never re-send under a new bill number (that can pay
+// twice).
+func (s *Service) QueryWorkWx(ctx context.Context, req *QueryWorkWxRequest) (*WorkWxRedPacket, error) {
+	if err := s.ready(); err != nil {
+		return nil, err
+	}
+	if req == nil {
+		return nil, &wechatpay.FieldError{Field: "request", Reason: "is nil", Missing: true}
+	}
+	mchID, appID := req.MchID, req.AppID
+	if mchID == "" {
+		mchID = s.c.MchID()
+	}
+	if appID == "" {
+		appID = s.c.AppID()
+	}
+	for _, f := range [...]struct {
+		name, v string
+		max     int
+	}{{"mch_billno", req.MchBillNo, 28}, {"mch_id", mchID, 32}, {"appid", appID, 32}} {
+		if err := checkID(f.name, f.v, f.max); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.wait(ctx); err != nil {
+		return nil, err
+	}
+	fields, meta, err := s.c.DoV2(ctx, &wechatpay.V2Request{
+		Path:       "/mmpaymkttransfers/queryworkwxredpack",
+		Params:     map[string]string{"mch_billno": req.MchBillNo, "mch_id": mchID, "appid": appID},
+		Secure:     true,
+		Idempotent: true,
+	})
+	if err != nil {
+		return nil, err
+	}
+	out, err := decodeWorkWx(fields)
+	if err != nil {
+		return nil, err
+	}
+	if meta != nil {
+		out.Meta = *meta
+	}
+	return out, nil
+}
+
+// decodeWorkWx builds the typed record from the fields of a verified
+// SUCCESS reply. A non-integer amount or an unparsable time is an error
+// wrapping wechatpay.ErrMalformedResponse that names the field.
+func decodeWorkWx(fields map[string]string) (*WorkWxRedPacket, error) {
+	p := &WorkWxRedPacket{}
+	strs := map[string]*string{
+		"mch_billno": &p.MchBillNo, "mch_id": &p.MchID, "detail_id": &p.DetailID,
+		"reason": &p.Reason, "wishing": &p.Wishing, "remark": &p.Remark,
+		"act_name": &p.ActName, "openid": &p.OpenID, "sender_name": &p.SenderName,
+		"sender_header_media_id": &p.SenderHeaderMediaID,
+	}
+	ints := map[string]*int64{"total_amount": &p.TotalAmount, "refund_amount": &p.RefundAmount, "amount": &p.Amount}
+	times := map[string]*time.Time{"send_time": &p.SendTime, "refund_time": &p.RefundTime, "rcv_time": &p.RcvTime}
+	for k, v := range fields {
+		if dst, ok := strs[k]; ok {
+			*dst = v
+			continue
+		}
+		if dst, ok := ints[k]; ok {
+			if v == "" {
+				continue
+			}
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil {
+				return nil, fmt.Errorf("redpack: %w: %s is not an integer", wechatpay.ErrMalformedResponse, k)
+			}
+			*dst = n
+			continue
+		}
+		if dst, ok := times[k]; ok {
+			if v == "" {
+				continue
+			}
+			t, err := time.ParseInLocation(v2TimeLayout, v, beijing)
+			if err != nil {
+				return nil, fmt.Errorf("redpack: %w: %s is not a time like %q", wechatpay.ErrMalformedResponse, k, v2TimeLayout)
+			}
+			*dst = t
+			continue
+		}
+		switch k {
+		case "status":
+			p.Status = Status(v)
+		case "send_type":
+			p.SendType = SendType(v)
+		default:
+			if protocolFields[k] {
+				continue
+			}
+			if p.Extra == nil {
+				p.Extra = make(map[string]string)
+			}
+			p.Extra[k] = v
+		}
+	}
+	return p, nil
+}
+
+// checkID validates an ASCII identifier: required, at most maxLen bytes,
+// visible ASCII only. The value is never echoed.
+func checkID(field, v string, maxLen int) error {
+	if v == "" {
+		return &wechatpay.FieldError{Field: field, Reason: "is required", Missing: true}
+	}
+	if len(v) > maxLen {
+		return &wechatpay.FieldError{Field: field, Reason: "is " + strconv.Itoa(len(v)) + " characters, at most " + strconv.Itoa(maxLen) + " allowed"}
+	}
+	for i := 0; i < len(v); i++ {
+		if v[i] <= ' ' || v[i] > '~' {
+			return &wechatpay.FieldError{Field: field, Reason: "must be visible ASCII characters only"}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,185 @@
+package wechatpaytest
+
+import (
+	"slices"
+	"time"
+)
+
+// beijing is UTC+08:00, the zone of every time the emulator renders.
+var beijing = time.FixedZone("CST", 8*60*60)
+
+// Seed fixture values (protocol/credentials.md).
+const (
+	seedReductionNo    = "htozr8denqegbt6tk6u10iymo7yww5pn"
+	seedBalAccountNo   = "8609cb22e1774a50a930e414cc71eca06121bcd266335cda230d24a7886a8d9f"
+	seedOutOrderNo     = "P20150806125346"
+	seedSubMchID       = "1900000109"
+	seedTransactionID  = "4208450740201411110007820472"
+	seedMchBillNo      = "10000098201411111234567890"
+	seedRedPacketMchID = "10000098"
+)
+
+// SpecialReduction is a special-reduction result (查询特殊减额结果) that the
+// emulator answers for GET
+// /v3/aggracct-bc/wb-channel/special-reduction/{out_request_no} when the
+// query's mchid and decrypted bal_account_no match.
+type SpecialReduction struct {
+	// OutRequestNo, MchID and BalAccountNo identify the reduction;
+	// BalAccountNo is plaintext: the emulator compares it with the
+	// decrypted request value and encrypts it for the merchant in answers.
+	OutRequestNo, MchID, BalAccountNo string
+	// ReductionType, State, Reason, QuotaChangeNo and FailReason are
+	// answered as they are; empty ones are left out.
+	ReductionType, State, Reason, QuotaChangeNo, FailReason string
+	// Amount is answered (in fen) when State is SUCCESS.
+	Amount int64
+	// SuccessTime and FailTime are answered unless zero.
+	SuccessTime, FailTime time.Time
+}
+
+// AddSpecialReduction adds or replaces the special reduction with
+// r.OutRequestNo.
+func (s *Server) AddSpecialReduction(r SpecialReduction) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.reductions[r.OutRequestNo] = r
+}
+
+// ProfitSharingReceiver is one receiver of a ProfitSharingOrder.
+type ProfitSharingReceiver struct {
+	Currency           string
+	Amount             int64
+	Description        string
+	Type               string
+	Account            string
+	Result             string
+	FailReason         string
+	CreateTime         time.Time
+	FinishTime         time.Time // zero = absent
+	DetailID           string
+	DetailType         string
+	SettlementCurrency string // "" = absent
+	SettlementAmount   int64  // 0 = absent
+	RateValue          int64  // 0 = absent
+}
+
+// ProfitSharingOrder is a global profit-sharing order that the emulator
+// answers for GET /v3/global/profit-sharing/orders/{out_order_no} when the
+// query's transaction_id and sub_mchid (empty for none) match.
+type ProfitSharingOrder struct {
+	SubMchID, TransactionID, OutOrderNo, OrderID, State string
+	Receivers                                           []ProfitSharingReceiver
+}
+
+// AddProfitSharingOrder adds or replaces the order with o.OutOrderNo.
+func (s *Server) AddProfitSharingOrder(o ProfitSharingOrder) {
+	o.Receivers = slices.Clone(o.Receivers)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.orders[o.OutOrderNo] = o
+}
+
+// RedPacket is a WeCom red-packet record (查询红包记录) that the emulator
+// answers for POST /mmpaymkttransfers/queryworkwxredpack when the request's
+// mch_billno, mch_id and appid match. Empty strings and zero amounts and
+// times are left out of the answer.
+type RedPacket struct {
+	MchBillNo, MchID, AppID, DetailID, Status, SendType, Reason, Wishing, Remark, ActName, OpenID, SenderName, SenderHeaderMediaID string
+	TotalAmount, RefundAmount, Amount                                                                                              int64
+	// SendTime, RefundTime and RcvTime are rendered "2006-01-02 15:04:05"
+	// in UTC+8.
+	SendTime, RefundTime, RcvTime time.Time
+}
+
+type redPacketKey struct{ mchID, billNo string }
+
+// AddRedPacket adds or replaces the red packet with p.MchID and p.MchBillNo.
+func (s *Server) AddRedPacket(p RedPacket) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.redPackets[redPacketKey{p.MchID, p.MchBillNo}] = p
+}
+
+// Punishment is a punish request (发起微众台账管控) the emulator accepted.
+type Punishment struct {
+	OutRequestNo string
+	MchID        string
+	BalAccountNo string // decrypted
+	PunishScene  int64
+	PunishReason string
+	// PunishEndTime is the RFC 3339 text as sent ("" when absent).
+	PunishEndTime string
+	// WxpayPunishNo is the control-order number the emulator assigned.
+	WxpayPunishNo string
+}
+
+// Punishments returns the accepted punish requests, oldest first; a
+// repeated request (same out_request_no and body) is recorded once.
+func (s *Server) Punishments() []Punishment {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.punishments)
+}
+
+// addSeedFixtures installs the seed examples of protocol/credentials.md.
+func (s *Server) addSeedFixtures() {
+	s.reductions[seedReductionNo] = SpecialReduction{
+		OutRequestNo:  seedReductionNo,
+		MchID:         TestMchID,
+		BalAccountNo:  seedBalAccountNo,
+		ReductionType: "JUDICIAL_DEDUCTION",
+		Amount:        1,
+		State:         "SUCCESS",
+		Reason:        "司法案件号:202508080009",
+		QuotaChangeNo: "m6a6dx8iit7m932dx03ue2lw2ofo2r88",
+		SuccessTime:   time.Date(2015, 5, 20, 13, 29, 35, 0, beijing),
+	}
+	created := time.Date(2022, 3, 23, 17, 10, 13, 0, beijing)
+	s.orders[seedOutOrderNo] = ProfitSharingOrder{
+		SubMchID:      seedSubMchID,
+		TransactionID: seedTransactionID,
+		OutOrderNo:    seedOutOrderNo,
+		OrderID:       "7100000751202203238026613597498",
+		State:         "PROCESSING",
+		Receivers: []ProfitSharingReceiver{
+			{
+				Account: "999952224", Amount: 797, CreateTime: created, Currency: "CNY",
+				Description: "Unfreeze the remaining funds to sponsor", DetailID: "7200000751202203238026613597602",
+				DetailType: "UNFREEZE_TO_SPONSOR", RateValue: 83640300, Result: "PENDING",
+				SettlementAmount: 952, SettlementCurrency: "HKD", Type: "MERCHANT_ID",
+			},
+			{
+				Account: "of8YZ6LPmjDmYAqdobIvwTdQQjR8", Amount: 99, CreateTime: created, Currency: "CNY",
+				Description: "Distribute to xxx user-10%", DetailID: "7200000751202203238026613597699",
+				DetailType: "DISTRIBUTE_TO_OTHERS", Result: "PENDING", Type: "PERSONAL_OPENID",
+			},
+			{
+				Account: "2480248971", Amount: 99, CreateTime: created, Currency: "CNY",
+				Description: "Distribute to xxx merchant-10%", DetailID: "7200000751202203238026613597767",
+				DetailType: "DISTRIBUTE_TO_OTHERS", Result: "PENDING", Type: "MERCHANT_ID",
+			},
+		},
+	}
+	packet := RedPacket{
+		MchBillNo:           seedMchBillNo,
+		AppID:               TestAppID,
+		DetailID:            "1000041701202510090000000000001",
+		Status:              "RECEIVED",
+		SendType:            "API",
+		TotalAmount:         5000,
+		SendTime:            time.Date(2025, 10, 9, 16, 0, 0, 0, beijing),
+		Wishing:             "新年快乐",
+		Remark:              "新年红包",
+		ActName:             "新年红包",
+		OpenID:              "ohO4GtzOAAYMp2yapORH3dQB3W18",
+		Amount:              5000,
+		RcvTime:             time.Date(2025, 10, 9, 16, 1, 30, 0, beijing),
+		SenderName:          "XX活动",
+		SenderHeaderMediaID: "1G6nrLmr5EC3MMb_-zK1dDdzmd0p7cNliYu9V5w7o8K0",
+	}
+	for _, mchID := range []string{seedRedPacketMchID, TestMchID} {
+		p := packet
+		p.MchID = mchID
+		s.redPackets[redPacketKey{mchID, seedMchBillNo}] = p
+	}
+}

@@ -1,0 +1,416 @@
+package wechatpaytest
+
+import (
+	"crypto/rsa"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gowechatpay/wechatpay"
+)
+
+// Server is a WeChat Pay emulator listening on a loopback HTTPS address.
+// Build it with NewServer (or NewUnstartedServer and Start) and stop it with
+// Close. All its methods are safe for concurrent use.
+type Server struct {
+	// URL is the base URL, https://127.0.0.1:PORT, with no trailing slash.
+	// It is set by Start.
+	URL string
+
+	cfg    config
+	keys   *keySet
+	tls    *serverTLS
+	ts     *httptest.Server
+	now    func() time.Time
+	logger *slog.Logger
+
+	requests  atomic.Int64
+	idCounter atomic.Uint64
+
+	mu           sync.Mutex
+	started      bool
+	closed       bool
+	credDir      string
+	reductions   map[string]SpecialReduction
+	orders       map[string]ProfitSharingOrder
+	redPackets   map[redPacketKey]RedPacket
+	punishments  []Punishment
+	punishByNo   map[string]int // out_request_no → index in punishments
+	faults       []*Fault
+	notifyClient *http.Client
+}
+
+type config struct {
+	fresh        bool
+	keyDir       string
+	addr         string
+	now          func() time.Time
+	logger       *slog.Logger
+	noSeed       bool
+	notifyClient *http.Client
+}
+
+// Option configures a Server.
+type Option func(*config)
+
+// WithFixedKeys uses the committed test key set embedded in the package
+// (the default): the same merchant key and certificate, WeChat Pay public
+// key and platform certificate as the repository's testdata. Starting a
+// server costs no key generation.
+func WithFixedKeys() Option {
+	return func(c *config) { c.fresh, c.keyDir = false, "" }
+}
+
+// WithFreshKeys generates new RSA-2048 keys for the merchant, the WeChat Pay
+// public key and the platform certificate, with new self-signed merchant and
+// platform certificates (random 20-byte serials). It makes NewServer slower
+// (a few hundred milliseconds); use it to prove that nothing depends on the
+// fixed keys.
+func WithFreshKeys() Option {
+	return func(c *config) { c.fresh, c.keyDir = true, "" }
+}
+
+// WithKeyDir keeps the key set in dir: when dir holds the key files of an
+// earlier run (apiclient_key.pem, apiclient_cert.pem,
+// wechatpay_platform_cert.pem and the emulator's private keys
+// emulator_wechatpay_pub_key_private.pem and
+// emulator_wechatpay_platform_key.pem) they are loaded; when it holds none,
+// fresh keys are generated and written there. A partial set is an error. The
+// sandbox command uses it so that its credentials survive restarts.
+func WithKeyDir(dir string) Option {
+	return func(c *config) { c.fresh, c.keyDir = false, dir }
+}
+
+// WithAddress listens on addr (host:port, port 0 for any free port) instead
+// of 127.0.0.1 on a free port. The server certificate is valid for
+// 127.0.0.1, ::1 and localhost only.
+func WithAddress(addr string) Option {
+	return func(c *config) { c.addr = addr }
+}
+
+// WithClock sets the clock used for the ±5 minute window of request
+// timestamps, response timestamps and the times the emulator records.
+func WithClock(now func() time.Time) Option {
+	return func(c *config) { c.now = now }
+}
+
+// WithLogger logs one record per request at level Info: method, path
+// (without the query), status, verdict (such as "ok" or
+// "sign_error: stale timestamp") and Request-ID. Authorization values, keys
+// and decrypted fields are never logged.
+func WithLogger(l *slog.Logger) Option {
+	return func(c *config) { c.logger = l }
+}
+
+// WithoutSeedFixtures starts with no built-in fixtures (the seed special
+// reduction, profit-sharing order and red packet).
+func WithoutSeedFixtures() Option {
+	return func(c *config) { c.noSeed = true }
+}
+
+// WithNotificationClient sets the HTTP client SendNotification posts with
+// (default: a client trusting the system roots). Pass the Client of an
+// httptest TLS server to deliver notifications to it.
+func WithNotificationClient(hc *http.Client) Option {
+	return func(c *config) { c.notifyClient = hc }
+}
+
+// NewServer starts an emulator and returns it; it panics on failure, like
+// httptest.NewServer. Call Close when done.
+func NewServer(opts ...Option) *Server {
+	s := NewUnstartedServer(opts...)
+	s.Start()
+	return s
+}
+
+// NewUnstartedServer returns an emulator that is not yet listening, so a
+// test can add fixtures or faults before Start. It panics on failure.
+func NewUnstartedServer(opts ...Option) *Server {
+	s, err := newServer(opts)
+	if err != nil {
+		panic(err.Error())
+	}
+	return s
+}
+
+// Listen starts an emulator like NewServer but returns failures (a busy
+// address, unreadable or inconsistent key files) as errors, for long-running
+// programs such as the sandbox command.
+func Listen(opts ...Option) (*Server, error) {
+	s, err := newServer(opts)
+	if err != nil {
+		return nil, err
+	}
+	s.Start()
+	return s, nil
+}
+
+func newServer(opts []Option) (*Server, error) {
+	var cfg config
+	for _, o := range opts {
+		if o != nil {
+			o(&cfg)
+		}
+	}
+	var ks *keySet
+	var err error
+	switch {
+	case cfg.keyDir != "":
+		ks, err = loadOrCreateKeyDir(cfg.keyDir)
+	case cfg.fresh:
+		ks, err = generateKeySet()
+	default:
+		ks, err = loadFixedKeys()
+	}
+	if err != nil {
+		return nil, err
+	}
+	now := cfg.now
+	if now == nil {
+		now = time.Now
+	}
+	st, err := newServerTLS(time.Now())
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{
+		cfg:          cfg,
+		keys:         ks,
+		tls:          st,
+		now:          now,
+		logger:       cfg.logger,
+		reductions:   map[string]SpecialReduction{},
+		orders:       map[string]ProfitSharingOrder{},
+		redPackets:   map[redPacketKey]RedPacket{},
+		punishByNo:   map[string]int{},
+		notifyClient: cfg.notifyClient,
+	}
+	if s.notifyClient == nil {
+		s.notifyClient = &http.Client{Timeout: 30 * time.Second}
+	}
+	if !cfg.noSeed {
+		s.addSeedFixtures()
+	}
+
+	ts := httptest.NewUnstartedServer(s)
+	if cfg.addr != "" {
+		ln, err := net.Listen("tcp", cfg.addr)
+		if err != nil {
+			ts.Close()
+			return nil, fmt.Errorf("wechatpaytest: listening on %s: %w", cfg.addr, err)
+		}
+		_ = ts.Listener.Close()
+		ts.Listener = ln
+	}
+	clientCAs := x509.NewCertPool()
+	clientCAs.AddCert(ks.merchantCert)
+	ts.TLS = &tls.Config{
+		MinVersion:   tls.VersionTLS12,
+		Certificates: []tls.Certificate{st.server},
+		ClientAuth:   tls.VerifyClientCertIfGiven,
+		ClientCAs:    clientCAs,
+		NextProtos:   []string{"http/1.1"}, // no HTTP/2: FaultDropConnection hijacks
+	}
+	ts.EnableHTTP2 = false
+	var errLog *log.Logger
+	if cfg.logger != nil {
+		errLog = slog.NewLogLogger(cfg.logger.Handler(), slog.LevelWarn)
+	} else {
+		errLog = log.New(io.Discard, "", 0)
+	}
+	ts.Config.ErrorLog = errLog
+	ts.Config.ReadHeaderTimeout = 30 * time.Second
+	s.ts = ts
+	return s, nil
+}
+
+// Start starts a server from NewUnstartedServer. It panics if the server
+// was already started.
+func (s *Server) Start() {
+	s.mu.Lock()
+	if s.started {
+		s.mu.Unlock()
+		panic("wechatpaytest: Server already started")
+	}
+	s.started = true
+	s.mu.Unlock()
+	s.ts.StartTLS()
+	s.URL = baseURL(s.ts.Listener.Addr())
+}
+
+// baseURL names a listening address, with 127.0.0.1 or ::1 in place of an
+// unspecified address.
+func baseURL(a net.Addr) string {
+	tcp, ok := a.(*net.TCPAddr)
+	if !ok {
+		return "https://" + a.String()
+	}
+	ip := tcp.IP
+	if ip == nil || ip.IsUnspecified() {
+		if ip.To4() == nil && ip != nil {
+			ip = net.IPv6loopback
+		} else {
+			ip = net.IPv4(127, 0, 0, 1)
+		}
+	}
+	return "https://" + net.JoinHostPort(ip.String(), strconv.Itoa(tcp.Port))
+}
+
+// Close shuts the server down and waits for the requests in flight to
+// complete, like httptest.Server.Close. It may be called more than once.
+func (s *Server) Close() {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return
+	}
+	s.closed = true
+	s.mu.Unlock()
+	s.ts.Close()
+}
+
+// CACertificate returns the CA certificate that issued the server's TLS
+// certificate.
+func (s *Server) CACertificate() *x509.Certificate { return s.tls.ca }
+
+// MchID returns the merchant number, "1900016681".
+func (s *Server) MchID() string { return TestMchID }
+
+// AppID returns the merchant's appid, "wxe062425f740d30d8".
+func (s *Server) AppID() string { return TestAppID }
+
+// MerchantPublicKey returns the public key of the merchant API certificate,
+// with which the emulator encrypts sensitive response fields.
+func (s *Server) MerchantPublicKey() *rsa.PublicKey { return &s.keys.merchantKey.PublicKey }
+
+// PublicKeyID returns the id of the WeChat Pay public key,
+// "PUB_KEY_ID_0114232134912410000000000000".
+func (s *Server) PublicKeyID() string { return s.keys.pubKeyID }
+
+// PlatformSerial returns the serial of the platform certificate (upper-case
+// hex).
+func (s *Server) PlatformSerial() string { return s.keys.platformSerial }
+
+// MerchantSerial returns the serial of the merchant API certificate
+// (upper-case hex).
+func (s *Server) MerchantSerial() string { return s.keys.merchantSerial }
+
+// Requests returns the number of requests the server has received, on every
+// path.
+func (s *Server) Requests() int { return int(s.requests.Load()) }
+
+// ClientOptions returns the options of a wechatpay.Client that talks to the
+// server: the merchant key, certificate and serial, the WeChat Pay public
+// key and platform certificate, the APIv3 and APIv2 keys, the appid, the base
+// URL and the server's CA as the only root.
+func (s *Server) ClientOptions() []wechatpay.Option {
+	roots := x509.NewCertPool()
+	roots.AddCert(s.tls.ca)
+	return []wechatpay.Option{
+		wechatpay.WithMerchant(TestMchID, s.keys.merchantSerial, s.keys.merchantKey),
+		wechatpay.WithMerchantCertificate(s.keys.merchantCert),
+		wechatpay.WithPublicKey(s.keys.pubKeyID, &s.keys.pubKey.PublicKey),
+		wechatpay.WithPlatformCertificates(s.keys.platformCert),
+		wechatpay.WithAPIv3Key(TestAPIv3Key),
+		wechatpay.WithAPIv2Key(TestAPIv2Key),
+		wechatpay.WithAppID(TestAppID),
+		wechatpay.WithBaseURL(s.URL),
+		wechatpay.WithRootCAs(roots),
+	}
+}
+
+// Client returns a wechatpay.Client configured with ClientOptions; opts are
+// applied after them. It panics if the options do not build a client.
+func (s *Server) Client(opts ...wechatpay.Option) *wechatpay.Client {
+	c, err := wechatpay.NewClient(append(s.ClientOptions(), opts...)...)
+	if err != nil {
+		panic("wechatpaytest: building the client: " + err.Error())
+	}
+	return c
+}
+
+// Credentials returns the server's credentials in the credentials-file
+// format. The file names are those WriteCredentials writes; they resolve
+// against Dir, which is the directory of the last WriteCredentials ("" before
+// any).
+func (s *Server) Credentials() *wechatpay.Credentials {
+	s.mu.Lock()
+	dir := s.credDir
+	s.mu.Unlock()
+	return &wechatpay.Credentials{
+		BaseURL:                  s.URL,
+		CAFile:                   fileCA,
+		MchID:                    TestMchID,
+		AppID:                    TestAppID,
+		MerchantSerialNo:         s.keys.merchantSerial,
+		MerchantPrivateKeyFile:   fileMerchantKey,
+		MerchantCertificateFile:  fileMerchantCert,
+		WechatpayPublicKeyID:     s.keys.pubKeyID,
+		WechatpayPublicKeyFile:   filePubKey,
+		PlatformCertificateFiles: []string{filePlatformCert},
+		APIv3Key:                 TestAPIv3Key,
+		APIv2Key:                 TestAPIv2Key,
+		Dir:                      dir,
+	}
+}
+
+// WriteCredentials writes the merchant's files into dir (created if needed):
+// the CA certificate, the merchant key and certificate, the WeChat Pay public
+// key and platform certificate, then credentials.json, each atomically
+// (temporary file and rename). It returns the path of credentials.json, which
+// wechatpay.NewClientFromFile accepts.
+func (s *Server) WriteCredentials(dir string) (string, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", fmt.Errorf("wechatpaytest: credentials directory: %w", err)
+	}
+	keyPEM, err := privatePEM(s.keys.merchantKey)
+	if err != nil {
+		return "", err
+	}
+	pubPEM, err := publicPEM(&s.keys.pubKey.PublicKey)
+	if err != nil {
+		return "", err
+	}
+	files := []struct {
+		name string
+		data []byte
+		perm os.FileMode
+	}{
+		{fileCA, certPEM(s.tls.ca), 0o644},
+		{fileMerchantKey, keyPEM, 0o600},
+		{fileMerchantCert, certPEM(s.keys.merchantCert), 0o644},
+		{filePubKey, pubPEM, 0o644},
+		{filePlatformCert, certPEM(s.keys.platformCert), 0o644},
+	}
+	for _, f := range files {
+		if err := writeFileAtomic(filepath.Join(dir, f.name), f.data, f.perm); err != nil {
+			return "", err
+		}
+	}
+	cr := s.Credentials()
+	data, err := json.MarshalIndent(cr, "", "  ")
+	if err != nil {
+		return "", fmt.Errorf("wechatpaytest: encoding credentials: %w", err)
+	}
+	path := filepath.Join(dir, wechatpay.CredentialsFileName)
+	if err := writeFileAtomic(path, append(data, '\n'), 0o600); err != nil {
+		return "", err
+	}
+	s.mu.Lock()
+	s.credDir = dir
+	s.mu.Unlock()
+	return path, nil
+}

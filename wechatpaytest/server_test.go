@@ -1,0 +1,588 @@
+package wechatpaytest_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/gowechatpay/wechatpay"
+	wxcrypto "github.com/gowechatpay/wechatpay/crypto"
+	"github.com/gowechatpay/wechatpay/wechatpaytest"
+)
+
+const (
+	seedReductionNo   = "htozr8denqegbt6tk6u10iymo7yww5pn"
+	seedBalAccountNo  = "8609cb22e1774a50a930e414cc71eca06121bcd266335cda230d24a7886a8d9f"
+	seedOutOrderNo    = "P20150806125346"
+	seedSubMchID      = "1900000109"
+	seedTransactionID = "4208450740201411110007820472"
+	seedMchBillNo     = "10000098201411111234567890"
+	redPackPath       = "/mmpaymkttransfers/queryworkwxredpack"
+	reductionPath     = "/v3/aggracct-bc/wb-channel/special-reduction/{out_request_no}"
+	punishPath        = "/v3/aggracct-bc/wb-channel/control-orders/punish"
+	profitSharingPath = "/v3/global/profit-sharing/orders/{out_order_no}"
+)
+
+// fastRetry keeps fault tests quick.
+var fastRetry = wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond})
+
+func newServer(t *testing.T, opts ...wechatpaytest.Option) *wechatpaytest.Server {
+	t.Helper()
+	srv := wechatpaytest.NewServer(opts...)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func newClient(t *testing.T, srv *wechatpaytest.Server, opts ...wechatpay.Option) *wechatpay.Client {
+	t.Helper()
+	c := srv.Client(opts...)
+	t.Cleanup(c.Close)
+	return c
+}
+
+type reduction struct {
+	MchID         string `json:"mchid"`
+	BalAccountNo  string `json:"bal_account_no"`
+	OutRequestNo  string `json:"out_request_no"`
+	ReductionType string `json:"reduction_type"`
+	Amount        *int64 `json:"amount"`
+	State         string `json:"state"`
+	Reason        string `json:"reason"`
+	QuotaChangeNo string `json:"quota_change_no"`
+	SuccessTime   string `json:"success_time"`
+	FailTime      string `json:"fail_time"`
+	FailReason    string `json:"fail_reason"`
+}
+
+// reductionRequest builds the special-reduction query with bal encrypted by
+// the client's preferred key.
+func reductionRequest(t *testing.T, c *wechatpay.Client, outRequestNo, bal string) *wechatpay.Request {
+	t.Helper()
+	ct, serial, err := c.EncryptSensitive(bal)
+	require.NoError(t, err)
+	return &wechatpay.Request{
+		Method:     http.MethodGet,
+		Path:       reductionPath,
+		PathParams: map[string]string{"out_request_no": outRequestNo},
+		Query:      url.Values{"mchid": {wechatpaytest.TestMchID}, "bal_account_no": {ct}},
+		Header:     http.Header{wechatpay.HeaderSerial: {serial}},
+	}
+}
+
+func requireAPIError(t *testing.T, err error, status int, code string) *wechatpay.APIError {
+	t.Helper()
+	var apiErr *wechatpay.APIError
+	require.ErrorAs(t, err, &apiErr)
+	require.Equal(t, status, apiErr.StatusCode, "error: %v", err)
+	require.Equal(t, code, apiErr.Code, "error: %v", err)
+	return apiErr
+}
+
+func TestSpecialReduction(t *testing.T) {
+	srv := newServer(t)
+	c := newClient(t, srv)
+	ctx := t.Context()
+
+	t.Run("seed", func(t *testing.T) {
+		var got reduction
+		resp, err := c.DoV3(ctx, reductionRequest(t, c, seedReductionNo, seedBalAccountNo), &got)
+		require.NoError(t, err)
+		require.NotEmpty(t, resp.RequestID)
+		require.Equal(t, srv.PublicKeyID(), resp.Header.Get(wechatpay.HeaderSerial))
+		require.NotEqual(t, seedBalAccountNo, got.BalAccountNo, "bal_account_no must be encrypted on the wire")
+		plain, err := c.DecryptSensitive(got.BalAccountNo)
+		require.NoError(t, err)
+		require.Equal(t, seedBalAccountNo, plain)
+		got.BalAccountNo = plain
+		one := int64(1)
+		require.Equal(t, reduction{
+			MchID: wechatpaytest.TestMchID, BalAccountNo: seedBalAccountNo, OutRequestNo: seedReductionNo,
+			ReductionType: "JUDICIAL_DEDUCTION", Amount: &one, State: "SUCCESS", Reason: "司法案件号:202508080009",
+			QuotaChangeNo: "m6a6dx8iit7m932dx03ue2lw2ofo2r88", SuccessTime: "2015-05-20T13:29:35+08:00",
+		}, got)
+	})
+
+	t.Run("platform certificate key", func(t *testing.T) {
+		pc := newClient(t, srv, wechatpay.WithKeyMode(wechatpay.KeyModeCertificates))
+		var got reduction
+		resp, err := pc.DoV3(ctx, reductionRequest(t, pc, seedReductionNo, seedBalAccountNo), &got)
+		require.NoError(t, err)
+		require.Equal(t, srv.PlatformSerial(), resp.Header.Get(wechatpay.HeaderSerial), "answer signed with the key the request named")
+		require.Equal(t, "SUCCESS", got.State)
+	})
+
+	t.Run("added failed reduction", func(t *testing.T) {
+		failTime := time.Date(2025, 10, 9, 8, 0, 0, 0, time.UTC)
+		srv.AddSpecialReduction(wechatpaytest.SpecialReduction{
+			OutRequestNo: "failed-1", MchID: wechatpaytest.TestMchID, BalAccountNo: "acct-2",
+			State: "FAILED", FailReason: "BALANCE_NOT_ENOUGH", FailTime: failTime,
+		})
+		var got reduction
+		_, err := c.DoV3(ctx, reductionRequest(t, c, "failed-1", "acct-2"), &got)
+		require.NoError(t, err)
+		require.Equal(t, "FAILED", got.State)
+		require.Equal(t, "BALANCE_NOT_ENOUGH", got.FailReason)
+		require.Equal(t, "2025-10-09T16:00:00+08:00", got.FailTime)
+		require.Nil(t, got.Amount)
+		require.Empty(t, got.SuccessTime)
+	})
+
+	tests := []struct {
+		name   string
+		mutate func(r *wechatpay.Request)
+		status int
+		code   string
+	}{
+		{"unknown number", func(r *wechatpay.Request) { r.PathParams["out_request_no"] = "nope" }, 404, "RESOURCE_NOT_EXISTS"},
+		{"other ledger", func(r *wechatpay.Request) {
+			ct, _, err := c.EncryptSensitive("another-ledger")
+			require.NoError(t, err)
+			r.Query.Set("bal_account_no", ct)
+		}, 404, "RESOURCE_NOT_EXISTS"},
+		{"missing mchid", func(r *wechatpay.Request) { r.Query.Del("mchid") }, 400, "PARAM_ERROR"},
+		{"missing bal_account_no", func(r *wechatpay.Request) { r.Query.Del("bal_account_no") }, 400, "PARAM_ERROR"},
+		{"undecryptable", func(r *wechatpay.Request) { r.Query.Set("bal_account_no", "bm90IGEgY2lwaGVydGV4dA==") }, 400, "PARAM_ERROR"},
+		{"serial names the other key", func(r *wechatpay.Request) { r.Header.Set(wechatpay.HeaderSerial, srv.PlatformSerial()) }, 400, "PARAM_ERROR"},
+		{"serial names no key", func(r *wechatpay.Request) { r.Header.Set(wechatpay.HeaderSerial, "PUB_KEY_ID_0000") }, 400, "PARAM_ERROR"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req := reductionRequest(t, c, seedReductionNo, seedBalAccountNo)
+			tt.mutate(req)
+			_, err := c.DoV3(ctx, req, nil)
+			apiErr := requireAPIError(t, err, tt.status, tt.code)
+			require.NotEmpty(t, apiErr.RequestID)
+		})
+	}
+
+	t.Run("missing Wechatpay-Serial", func(t *testing.T) {
+		// The client adds its preferred serial when none is set, so send
+		// the request raw to leave the header out.
+		rc := newRawClient(t, srv)
+		ct, _, err := c.EncryptSensitive(seedBalAccountNo)
+		require.NoError(t, err)
+		uri := "/v3/aggracct-bc/wb-channel/special-reduction/" + seedReductionNo + "?" +
+			url.Values{"mchid": {wechatpaytest.TestMchID}, "bal_account_no": {ct}}.Encode()
+		status, body := rc.do(t, http.MethodGet, uri, nil, nil)
+		require.Equal(t, http.StatusBadRequest, status)
+		require.Contains(t, string(body), `"code":"PARAM_ERROR"`)
+		require.Contains(t, string(body), "Wechatpay-Serial")
+	})
+}
+
+func TestPunish(t *testing.T) {
+	srv := newServer(t)
+	c := newClient(t, srv)
+	ctx := t.Context()
+	type punishBody struct {
+		OutRequestNo  string `json:"out_request_no,omitempty"`
+		MchID         string `json:"mchid,omitempty"`
+		BalAccountNo  string `json:"bal_account_no,omitempty"`
+		PunishScene   *int64 `json:"punish_scene,omitempty"`
+		PunishReason  string `json:"punish_reason,omitempty"`
+		PunishEndTime string `json:"punish_end_time,omitempty"`
+	}
+	scene := int64(1)
+	punish := func(b punishBody) (map[string]string, error) {
+		serial := ""
+		if b.BalAccountNo != "" {
+			var err error
+			b.BalAccountNo, serial, err = c.EncryptSensitive(b.BalAccountNo)
+			require.NoError(t, err)
+		}
+		req := &wechatpay.Request{Method: http.MethodPost, Path: punishPath, Body: b, Idempotent: true}
+		if serial != "" {
+			req.Header = http.Header{wechatpay.HeaderSerial: {serial}}
+		}
+		var out map[string]string
+		_, err := c.DoV3(ctx, req, &out)
+		return out, err
+	}
+	base := punishBody{
+		OutRequestNo: "WBPUNISH20251009000001", MchID: wechatpaytest.TestMchID, BalAccountNo: seedBalAccountNo,
+		PunishScene: &scene, PunishReason: "测试用管控原因", PunishEndTime: "2025-12-31T23:59:59+08:00",
+	}
+
+	first, err := punish(base)
+	require.NoError(t, err)
+	require.Equal(t, base.OutRequestNo, first["out_request_no"])
+	require.NotEmpty(t, first["wxpay_punish_no"])
+
+	// Same number and body (new OAEP ciphertext): same control order.
+	again, err := punish(base)
+	require.NoError(t, err)
+	require.Equal(t, first, again)
+
+	// Same number, other body: rejected.
+	other := base
+	other.PunishReason = "另一个原因"
+	_, err = punish(other)
+	requireAPIError(t, err, 400, "PARAM_ERROR")
+
+	// A new number gets a new control order.
+	second := base
+	second.OutRequestNo = "WBPUNISH20251009000002"
+	second.PunishEndTime = ""
+	out2, err := punish(second)
+	require.NoError(t, err)
+	require.NotEqual(t, first["wxpay_punish_no"], out2["wxpay_punish_no"])
+
+	got := srv.Punishments()
+	require.Len(t, got, 2)
+	require.Equal(t, wechatpaytest.Punishment{
+		OutRequestNo: base.OutRequestNo, MchID: wechatpaytest.TestMchID, BalAccountNo: seedBalAccountNo,
+		PunishScene: 1, PunishReason: "测试用管控原因", PunishEndTime: "2025-12-31T23:59:59+08:00",
+		WxpayPunishNo: first["wxpay_punish_no"],
+	}, got[0])
+	require.Equal(t, second.OutRequestNo, got[1].OutRequestNo)
+
+	for _, tt := range []struct {
+		name   string
+		mutate func(b *punishBody)
+		field  string
+	}{
+		{"no out_request_no", func(b *punishBody) { b.OutRequestNo = "" }, "/out_request_no"},
+		{"no mchid", func(b *punishBody) { b.MchID = "" }, "/mchid"},
+		{"no bal_account_no", func(b *punishBody) { b.BalAccountNo = "" }, "/bal_account_no"},
+		{"no punish_scene", func(b *punishBody) { b.PunishScene = nil }, "/punish_scene"},
+		{"bad end time", func(b *punishBody) { b.PunishEndTime = "tomorrow" }, "/punish_end_time"},
+		{"long number", func(b *punishBody) { b.OutRequestNo = strings.Repeat("9", 65) }, "/out_request_no"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			b := base
+			b.OutRequestNo = "WBPUNISH-" + strings.ReplaceAll(tt.name, " ", "-")
+			tt.mutate(&b)
+			_, err := punish(b)
+			apiErr := requireAPIError(t, err, 400, "PARAM_ERROR")
+			var detail map[string]string
+			require.NoError(t, json.Unmarshal(apiErr.Detail, &detail))
+			require.Equal(t, tt.field, detail["field"])
+			require.Equal(t, "body", detail["location"])
+		})
+	}
+
+	t.Run("not JSON", func(t *testing.T) {
+		_, err := c.DoV3(ctx, &wechatpay.Request{Method: http.MethodPost, Path: punishPath, Body: []byte("{")}, nil)
+		requireAPIError(t, err, 400, "PARAM_ERROR")
+	})
+	require.Len(t, srv.Punishments(), 2, "rejected requests are not recorded")
+}
+
+func TestProfitSharing(t *testing.T) {
+	srv := newServer(t)
+	c := newClient(t, srv)
+	ctx := t.Context()
+	type receiver struct {
+		Amount             int64  `json:"amount"`
+		Currency           string `json:"currency"`
+		Type               string `json:"type"`
+		Account            string `json:"account"`
+		Result             string `json:"result"`
+		CreateTime         string `json:"create_time"`
+		FinishTime         string `json:"finish_time"`
+		DetailType         string `json:"detail_type"`
+		SettlementCurrency string `json:"settlement_currency"`
+		SettlementAmount   int64  `json:"settlement_amount"`
+		RateValue          int64  `json:"rate_value"`
+	}
+	type order struct {
+		SubMchID      string     `json:"sub_mchid"`
+		TransactionID string     `json:"transaction_id"`
+		OutOrderNo    string     `json:"out_order_no"`
+		OrderID       string     `json:"order_id"`
+		State         string     `json:"state"`
+		Receivers     []receiver `json:"receivers"`
+	}
+	query := func(outOrderNo string, q url.Values) (*order, error) {
+		var o order
+		_, err := c.DoV3(ctx, &wechatpay.Request{
+			Method: http.MethodGet, Path: profitSharingPath, Global: true,
+			PathParams: map[string]string{"out_order_no": outOrderNo}, Query: q,
+		}, &o)
+		return &o, err
+	}
+	seedQuery := url.Values{"sub_mchid": {seedSubMchID}, "transaction_id": {seedTransactionID}}
+
+	o, err := query(seedOutOrderNo, seedQuery)
+	require.NoError(t, err)
+	require.Equal(t, seedOutOrderNo, o.OutOrderNo)
+	require.Equal(t, seedSubMchID, o.SubMchID)
+	require.Equal(t, seedTransactionID, o.TransactionID)
+	require.Equal(t, "7100000751202203238026613597498", o.OrderID)
+	require.Equal(t, "PROCESSING", o.State)
+	require.Len(t, o.Receivers, 3)
+	require.Equal(t, receiver{
+		Amount: 797, Currency: "CNY", Type: "MERCHANT_ID", Account: "999952224", Result: "PENDING",
+		CreateTime: "2022-03-23T17:10:13+08:00", DetailType: "UNFREEZE_TO_SPONSOR",
+		SettlementCurrency: "HKD", SettlementAmount: 952, RateValue: 83640300,
+	}, o.Receivers[0])
+	require.Zero(t, o.Receivers[1].RateValue)
+
+	_, err = query("P-unknown", seedQuery)
+	requireAPIError(t, err, 404, "RESOURCE_NOT_EXISTS")
+	_, err = query(seedOutOrderNo, url.Values{"sub_mchid": {seedSubMchID}, "transaction_id": {"4200000000000000000000000000"}})
+	requireAPIError(t, err, 404, "RESOURCE_NOT_EXISTS")
+	_, err = query(seedOutOrderNo, url.Values{"sub_mchid": {seedSubMchID}})
+	requireAPIError(t, err, 400, "PARAM_ERROR")
+
+	finished := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
+	srv.AddProfitSharingOrder(wechatpaytest.ProfitSharingOrder{
+		TransactionID: "4200000000000000000000000001", OutOrderNo: "ORDER-2", OrderID: "71-2", State: "FINISHED",
+		Receivers: []wechatpaytest.ProfitSharingReceiver{{
+			Currency: "CNY", Amount: 10, Type: "PERSONAL_OPENID", Account: "openid-1", Result: "SUCCESS",
+			CreateTime: finished.Add(-time.Minute), FinishTime: finished, DetailType: "DISTRIBUTE_TO_OTHERS",
+		}},
+	})
+	o, err = query("ORDER-2", url.Values{"transaction_id": {"4200000000000000000000000001"}})
+	require.NoError(t, err)
+	require.Empty(t, o.SubMchID)
+	require.Equal(t, "FINISHED", o.State)
+	require.Equal(t, "2025-01-02T11:04:05+08:00", o.Receivers[0].FinishTime)
+}
+
+func TestCertificates(t *testing.T) {
+	srv := newServer(t)
+	c := newClient(t, srv)
+	var out struct {
+		Data []struct {
+			SerialNo           string `json:"serial_no"`
+			EffectiveTime      string `json:"effective_time"`
+			ExpireTime         string `json:"expire_time"`
+			EncryptCertificate struct {
+				Algorithm      string `json:"algorithm"`
+				Nonce          string `json:"nonce"`
+				AssociatedData string `json:"associated_data"`
+				Ciphertext     string `json:"ciphertext"`
+			} `json:"encrypt_certificate"`
+		} `json:"data"`
+	}
+	_, err := c.DoV3(t.Context(), &wechatpay.Request{Method: http.MethodGet, Path: "/v3/certificates"}, &out)
+	require.NoError(t, err)
+	require.Len(t, out.Data, 1)
+	d := out.Data[0]
+	require.Equal(t, srv.PlatformSerial(), d.SerialNo)
+	require.Equal(t, "AEAD_AES_256_GCM", d.EncryptCertificate.Algorithm)
+	plain, err := wxcrypto.OpenAESGCM([]byte(wechatpaytest.TestAPIv3Key), []byte(d.EncryptCertificate.Nonce),
+		[]byte(d.EncryptCertificate.AssociatedData), d.EncryptCertificate.Ciphertext)
+	require.NoError(t, err)
+	cert, err := wxcrypto.LoadCertificate(plain)
+	require.NoError(t, err)
+	require.Equal(t, srv.PlatformSerial(), wxcrypto.CertificateSerial(cert))
+}
+
+func redPackRequest(mchID, billNo string) *wechatpay.V2Request {
+	return &wechatpay.V2Request{
+		Path:       redPackPath,
+		Params:     map[string]string{"mch_billno": billNo, "mch_id": mchID, "appid": wechatpaytest.TestAppID},
+		Secure:     true,
+		Idempotent: true,
+	}
+}
+
+func TestRedPacket(t *testing.T) {
+	srv := newServer(t)
+	c := newClient(t, srv)
+	ctx := t.Context()
+
+	for _, mchID := range []string{"10000098", wechatpaytest.TestMchID} {
+		t.Run("seed "+mchID, func(t *testing.T) {
+			fields, _, err := c.DoV2(ctx, redPackRequest(mchID, seedMchBillNo))
+			require.NoError(t, err)
+			require.Equal(t, "RECEIVED", fields["status"])
+			require.Equal(t, mchID, fields["mch_id"])
+			require.Equal(t, "5000", fields["total_amount"])
+			require.Equal(t, "2025-10-09 16:01:30", fields["rcv_time"])
+			require.Equal(t, "XX活动", fields["sender_name"])
+			require.Len(t, fields["sign"], 32)
+		})
+	}
+
+	t.Run("HMAC-SHA256", func(t *testing.T) {
+		req := redPackRequest("10000098", seedMchBillNo)
+		req.SignType = wxcrypto.SignTypeHMACSHA256
+		fields, _, err := c.DoV2(ctx, req)
+		require.NoError(t, err)
+		require.Len(t, fields["sign"], 64)
+	})
+
+	t.Run("not found", func(t *testing.T) {
+		_, _, err := c.DoV2(ctx, redPackRequest("10000098", "10000098201411111234567899"))
+		var apiErr *wechatpay.APIError
+		require.ErrorAs(t, err, &apiErr)
+		require.Equal(t, "NOT_FOUND", apiErr.ErrCode)
+	})
+
+	t.Run("wrong appid", func(t *testing.T) {
+		req := redPackRequest("10000098", seedMchBillNo)
+		req.Params["appid"] = "wx8888888888888888"
+		_, _, err := c.DoV2(ctx, req)
+		var apiErr *wechatpay.APIError
+		require.ErrorAs(t, err, &apiErr)
+		require.Equal(t, "NOT_FOUND", apiErr.ErrCode)
+	})
+
+	t.Run("added", func(t *testing.T) {
+		srv.AddRedPacket(wechatpaytest.RedPacket{
+			MchBillNo: "BILL-2", MchID: wechatpaytest.TestMchID, AppID: wechatpaytest.TestAppID,
+			DetailID: "D2", Status: "REFUND", SendType: "API", TotalAmount: 100, RefundAmount: 100,
+			SendTime: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), RefundTime: time.Date(2025, 1, 2, 0, 0, 0, 0, time.UTC),
+		})
+		fields, _, err := c.DoV2(ctx, redPackRequest(wechatpaytest.TestMchID, "BILL-2"))
+		require.NoError(t, err)
+		require.Equal(t, "REFUND", fields["status"])
+		require.Equal(t, "2025-01-01 08:00:00", fields["send_time"])
+		require.Equal(t, "100", fields["refund_amount"])
+		require.NotContains(t, fields, "openid")
+	})
+
+	t.Run("missing field", func(t *testing.T) {
+		req := redPackRequest("10000098", seedMchBillNo)
+		delete(req.Params, "appid")
+		_, _, err := c.DoV2(ctx, req)
+		var apiErr *wechatpay.APIError
+		require.ErrorAs(t, err, &apiErr)
+		require.Equal(t, "PARAM_ERROR", apiErr.ErrCode)
+	})
+
+	t.Run("bad sign", func(t *testing.T) {
+		other := newClient(t, srv, wechatpay.WithAPIv2Key("WrongApiV2Key0000000000000000000"))
+		_, _, err := other.DoV2(ctx, redPackRequest("10000098", seedMchBillNo))
+		var apiErr *wechatpay.APIError
+		require.ErrorAs(t, err, &apiErr)
+		require.Equal(t, "FAIL", apiErr.ReturnCode)
+		require.Contains(t, apiErr.Message, "签名错误")
+	})
+
+	t.Run("no client certificate", func(t *testing.T) {
+		noCert := newClient(t, srv, wechatpay.WithMerchantCertificate(nil))
+		req := redPackRequest("10000098", seedMchBillNo)
+		req.Secure = false // the SDK refuses to call a secure endpoint without one
+		_, _, err := noCert.DoV2(ctx, req)
+		var apiErr *wechatpay.APIError
+		require.ErrorAs(t, err, &apiErr)
+		require.Equal(t, "FAIL", apiErr.ReturnCode)
+		require.Contains(t, apiErr.Message, "CA_ERROR")
+	})
+
+	t.Run("another merchant's certificate", func(t *testing.T) {
+		fresh := newServer(t, wechatpaytest.WithFreshKeys())
+		roots := x509.NewCertPool()
+		roots.AddCert(srv.CACertificate())
+		stranger := newClient(t, fresh, wechatpay.WithBaseURL(srv.URL), wechatpay.WithRootCAs(roots),
+			wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}))
+		_, _, err := stranger.DoV2(ctx, redPackRequest("10000098", seedMchBillNo))
+		var tErr *wechatpay.TransportError
+		require.ErrorAs(t, err, &tErr, "the TLS handshake refuses a certificate the server does not trust")
+	})
+}
+
+// rawClient sends hand-made requests to the emulator.
+type rawClient struct {
+	srv *wechatpaytest.Server
+	hc  *http.Client
+	key *rsa.PrivateKey
+}
+
+func newRawClient(t *testing.T, srv *wechatpaytest.Server) *rawClient {
+	t.Helper()
+	roots := x509.NewCertPool()
+	roots.AddCert(srv.CACertificate())
+	tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots}}
+	t.Cleanup(tr.CloseIdleConnections)
+	key, err := wxcrypto.LoadPrivateKeyFile("testkeys/merchant_test_key.pem")
+	require.NoError(t, err)
+	return &rawClient{srv: srv, hc: &http.Client{Transport: tr}, key: key}
+}
+
+// authorization signs a request with the fixed merchant key and returns
+// the five parameters in the SDK's order.
+func (rc *rawClient) authorization(t *testing.T, method, uri string, body []byte, ts int64) []string {
+	t.Helper()
+	signer, err := wechatpay.NewSigner(wechatpaytest.TestMchID, rc.srv.MerchantSerial(), rc.key)
+	require.NoError(t, err)
+	auth, err := signer.Authorization(method, uri, body, ts, "NONCE0123456789")
+	require.NoError(t, err)
+	return strings.Split(strings.TrimPrefix(auth, wechatpay.AuthScheme+" "), ",")
+}
+
+func (rc *rawClient) do(t *testing.T, method, uri string, body []byte, header http.Header) (int, []byte) {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), method, rc.srv.URL+uri, bytes.NewReader(body))
+	require.NoError(t, err)
+	if header != nil {
+		req.Header = header
+	}
+	if req.Header.Get("Authorization") == "" {
+		params := rc.authorization(t, method, uri, body, time.Now().Unix())
+		req.Header.Set("Authorization", wechatpay.AuthScheme+" "+strings.Join(params, ","))
+	}
+	resp, err := rc.hc.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return resp.StatusCode, data
+}
+
+func TestAuthenticationRejects(t *testing.T) {
+	srv := newServer(t)
+	ctx := t.Context()
+	otherKey, err := rsa.GenerateKey(rand.Reader, 2048)
+	require.NoError(t, err)
+	key, err := wxcrypto.LoadPrivateKeyFile("testkeys/merchant_test_key.pem")
+	require.NoError(t, err)
+
+	tests := []struct {
+		name   string
+		opts   []wechatpay.Option
+		reason string
+	}{
+		{"another merchant key", []wechatpay.Option{
+			wechatpay.WithMerchantCertificate(nil),
+			wechatpay.WithMerchant(wechatpaytest.TestMchID, srv.MerchantSerial(), otherKey),
+		}, "signature does not verify"},
+		{"stale timestamp", []wechatpay.Option{
+			wechatpay.WithClock(func() time.Time { return time.Now().Add(-10 * time.Minute) }),
+		}, "stale timestamp"},
+		{"future timestamp", []wechatpay.Option{
+			wechatpay.WithClock(func() time.Time { return time.Now().Add(6 * time.Minute) }),
+		}, "stale timestamp"},
+		{"wrong serial", []wechatpay.Option{
+			wechatpay.WithMerchantCertificate(nil),
+			wechatpay.WithMerchant(wechatpaytest.TestMchID, "0102030405060708090A0B0C0D0E0F1011121314", key),
+		}, "serial_no"},
+		{"wrong mchid", []wechatpay.Option{
+			wechatpay.WithMerchantCertificate(nil),
+			wechatpay.WithMerchant("1900000001", srv.MerchantSerial(), key),
+		}, "mchid"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := newClient(t, srv, tt.opts...)
+			_, err := c.DoV3(ctx, reductionRequest(t, c, seedReductionNo, seedBalAccountNo), nil)
+			apiErr := requireAPIError(t, err, 401, "SIGN_ERROR")
+			require.NotEmpty(t, apiErr.RequestID)
+			require.Contains(t, apiErr.Message, tt.reason)
+		})
+	}
+}
