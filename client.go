@@ -90,7 +90,8 @@ type Client struct {
 
 // NewClient builds a Client. It needs the merchant (WithMerchant or
 // WithMerchantPEM) and at least one WeChat Pay key (WithPublicKey or
-// WithPlatformCertificates); everything else has a default. Bad
+// WithPlatformCertificates), unless WithCertificateRefresh is to download
+// the platform certificates; everything else has a default. Bad
 // configuration fails here, with an error matching ErrInvalidConfig.
 func NewClient(opts ...Option) (*Client, error) {
 	cfg := config{retry: DefaultRetryPolicy, maxBody: DefaultMaxResponseBytes, timeout: DefaultTimeout}

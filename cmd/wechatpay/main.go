@@ -261,16 +261,16 @@ func runEncrypt(e *env, fs *flag.FlagSet, args []string) error {
 	if err := e.noArgs(fs, args); err != nil {
 		return err
 	}
-	plain, err := io.ReadAll(e.stdin)
-	if err != nil {
-		return err
-	}
-	plain = trimNewline(plain)
 	c, err := e.client()
 	if err != nil {
 		return err
 	}
 	defer c.Close()
+	plain, err := io.ReadAll(e.stdin)
+	if err != nil {
+		return err
+	}
+	plain = trimNewline(plain)
 	ct, serial, err := c.EncryptSensitive(string(plain))
 	if err != nil {
 		return err
@@ -284,6 +284,11 @@ func runDecrypt(e *env, fs *flag.FlagSet, args []string) error {
 	if err := e.noArgs(fs, args); err != nil {
 		return err
 	}
+	c, err := e.client()
+	if err != nil {
+		return err
+	}
+	defer c.Close()
 	in, err := io.ReadAll(e.stdin)
 	if err != nil {
 		return err
@@ -292,11 +297,6 @@ func runDecrypt(e *env, fs *flag.FlagSet, args []string) error {
 	if ct == "" {
 		return errors.New("no ciphertext on stdin")
 	}
-	c, err := e.client()
-	if err != nil {
-		return err
-	}
-	defer c.Close()
 	plain, err := c.DecryptSensitive(ct)
 	if err != nil {
 		return err

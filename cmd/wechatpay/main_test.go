@@ -1,0 +1,411 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/gowechatpay/wechatpay"
+	wxcrypto "github.com/gowechatpay/wechatpay/crypto"
+	"github.com/gowechatpay/wechatpay/wechatpaytest"
+)
+
+const testdata = "../../testdata"
+
+type vectorFile struct {
+	Signing []struct {
+		Name          string `json:"name"`
+		Method        string `json:"method"`
+		CanonicalURL  string `json:"canonical_url"`
+		Timestamp     int64  `json:"timestamp"`
+		Nonce         string `json:"nonce"`
+		Body          string `json:"body"`
+		Authorization string `json:"authorization"`
+	} `json:"v3_request_signing"`
+	Notification struct {
+		Now             int64             `json:"now"`
+		Headers         map[string]string `json:"headers"`
+		Body            string            `json:"body"`
+		ExpectPlaintext string            `json:"expect_plaintext"`
+	} `json:"v3_notification"`
+	OAEP []struct {
+		Name       string `json:"name"`
+		Ciphertext string `json:"ciphertext"`
+		Plaintext  string `json:"plaintext"`
+	} `json:"rsa_oaep"`
+	V2 struct {
+		Signs []struct {
+			Name     string            `json:"name"`
+			SignType string            `json:"sign_type"`
+			Key      string            `json:"key"`
+			Params   map[string]string `json:"params"`
+			Sign     string            `json:"sign"`
+		} `json:"signs"`
+	} `json:"v2_queryworkwxredpack"`
+}
+
+func loadVectors(t testing.TB) *vectorFile {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(testdata, "vectors.json"))
+	require.NoError(t, err)
+	var v vectorFile
+	require.NoError(t, json.Unmarshal(data, &v))
+	return &v
+}
+
+// vectorCredentials writes a credentials file for the vector identities
+// into a temporary directory, with copies of the PEM files next to it and
+// relative paths, and returns its path.
+func vectorCredentials(t testing.TB) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, name := range []string{"merchant_test_key.pem", "wechatpay_pubkey_test.pem", "wechatpay_platform_test_cert.pem"} {
+		data, err := os.ReadFile(filepath.Join(testdata, name))
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), data, 0o600))
+	}
+	cr := wechatpay.Credentials{
+		MchID:                    "1900016681",
+		MerchantSerialNo:         "1A2B3C4D5E6F708192A3B4C5D6E7F8091A2B3C4D",
+		MerchantPrivateKeyFile:   "merchant_test_key.pem",
+		WechatpayPublicKeyID:     "PUB_KEY_ID_0114232134912410000000000000",
+		WechatpayPublicKeyFile:   "wechatpay_pubkey_test.pem",
+		PlatformCertificateFiles: []string{"wechatpay_platform_test_cert.pem"},
+		APIv3Key:                 "TestOnlyApiV3Key0123456789abcdef",
+		APIv2Key:                 "TestOnlyApiV2Key9876543210fedcba",
+	}
+	data, err := json.Marshal(cr)
+	require.NoError(t, err)
+	path := filepath.Join(dir, "credentials.json")
+	require.NoError(t, os.WriteFile(path, data, 0o600))
+	return path
+}
+
+// emulatorCredentials starts an emulator and writes its credentials file.
+func emulatorCredentials(t testing.TB) (*wechatpaytest.Server, string) {
+	t.Helper()
+	srv := wechatpaytest.NewServer()
+	t.Cleanup(srv.Close)
+	path, err := srv.WriteCredentials(t.TempDir())
+	require.NoError(t, err)
+	return srv, path
+}
+
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+func runCLI(stdin string, args ...string) result {
+	var out, errOut bytes.Buffer
+	code := run(args, strings.NewReader(stdin), &out, &errOut)
+	return result{code, out.String(), errOut.String()}
+}
+
+func TestSignReproducesVectors(t *testing.T) {
+	v := loadVectors(t)
+	cfg := vectorCredentials(t)
+	for _, s := range v.Signing {
+		t.Run(s.Name, func(t *testing.T) {
+			args := []string{"sign", "-config", cfg, "-method", s.Method, "-url", s.CanonicalURL,
+				"-timestamp", strconv.FormatInt(s.Timestamp, 10), "-nonce", s.Nonce}
+			stdin := ""
+			if s.Body != "" {
+				args = append(args, "-body", "-")
+				stdin = s.Body
+			}
+			r := runCLI(stdin, args...)
+			require.Zero(t, r.code, r.stderr)
+			require.Equal(t, s.Authorization+"\n", r.stdout)
+		})
+	}
+	// A body file works like stdin.
+	post := v.Signing[2]
+	bodyFile := filepath.Join(t.TempDir(), "body.json")
+	require.NoError(t, os.WriteFile(bodyFile, []byte(post.Body), 0o600))
+	r := runCLI("", "sign", "-config", cfg, "-method", post.Method, "-url", post.CanonicalURL, "-body", bodyFile,
+		"-timestamp", strconv.FormatInt(post.Timestamp, 10), "-nonce", post.Nonce)
+	require.Zero(t, r.code, r.stderr)
+	require.Equal(t, post.Authorization+"\n", r.stdout)
+
+	// Without -timestamp and -nonce the header is fresh.
+	r = runCLI("", "sign", "-config", cfg, "-url", "/v3/certificates")
+	require.Zero(t, r.code, r.stderr)
+	require.Contains(t, r.stdout, `timestamp="`+strconv.FormatInt(time.Now().Unix(), 10)[:8])
+
+	r = runCLI("", "sign", "-config", cfg)
+	require.Equal(t, 2, r.code)
+	require.Contains(t, r.stderr, "-url")
+}
+
+func TestCall(t *testing.T) {
+	srv, cfg := emulatorCredentials(t)
+	r := runCLI("", "call", "-config", cfg, "GET",
+		"/v3/global/profit-sharing/orders/P20150806125346?sub_mchid=1900000109&transaction_id=4208450740201411110007820472")
+	require.Zero(t, r.code, r.stderr)
+	require.True(t, strings.HasPrefix(r.stdout, "HTTP 200 OK\nRequest-ID: "), r.stdout)
+	require.Contains(t, r.stdout, `"out_order_no":"P20150806125346"`)
+
+	r = runCLI("", "call", "GET", "/v3/global/profit-sharing/orders/NOPE?sub_mchid=1900000109&transaction_id=1", "-config", cfg)
+	require.Equal(t, 1, r.code)
+	require.Contains(t, r.stderr, "RESOURCE_NOT_EXISTS")
+	require.Empty(t, r.stdout)
+
+	srv.InjectFault(wechatpaytest.Fault{Kind: wechatpaytest.FaultTamperedBody, Count: 1})
+	r = runCLI("", "call", "-config", cfg, "GET",
+		"/v3/global/profit-sharing/orders/P20150806125346?sub_mchid=1900000109&transaction_id=4208450740201411110007820472")
+	require.Equal(t, 1, r.code)
+	require.Contains(t, r.stderr, wechatpay.ErrBadSignature.Error())
+	require.Empty(t, r.stdout)
+
+	r = runCLI("", "call", "-config", cfg, "GET")
+	require.Equal(t, 2, r.code)
+}
+
+func TestEncrypt(t *testing.T) {
+	_, cfg := emulatorCredentials(t)
+	r := runCLI("8609cb22e1774a50a930e414cc71eca06121bcd266335cda230d24a7886a8d9f\n", "encrypt", "-config", cfg)
+	require.Zero(t, r.code, r.stderr)
+	require.Contains(t, r.stderr, "Wechatpay-Serial: PUB_KEY_ID_0114232134912410000000000000")
+	key, err := wxcrypto.LoadPrivateKeyFile(filepath.Join(testdata, "wechatpay_pubkey_test_key.pem"))
+	require.NoError(t, err)
+	plain, err := wxcrypto.DecryptOAEP(key, strings.TrimSpace(r.stdout))
+	require.NoError(t, err)
+	require.Equal(t, "8609cb22e1774a50a930e414cc71eca06121bcd266335cda230d24a7886a8d9f", string(plain))
+}
+
+func TestDecrypt(t *testing.T) {
+	v := loadVectors(t)
+	cfg := vectorCredentials(t)
+	var found bool
+	for _, o := range v.OAEP {
+		if o.Name != "bal_account_no_for_merchant" {
+			continue
+		}
+		found = true
+		r := runCLI(o.Ciphertext+"\n", "decrypt", "-config", cfg)
+		require.Zero(t, r.code, r.stderr)
+		require.Equal(t, o.Plaintext+"\n", r.stdout)
+		r = runCLI("AAAA"+o.Ciphertext[4:], "decrypt", "-config", cfg)
+		require.Equal(t, 1, r.code)
+		require.Contains(t, r.stderr, wechatpay.ErrDecrypt.Error())
+		require.NotContains(t, r.stderr+r.stdout, o.Plaintext)
+	}
+	require.True(t, found)
+}
+
+// writeCallback saves headers and body the way a merchant would capture them.
+func writeCallback(t testing.TB, headers map[string][]string, body []byte) (string, string) {
+	t.Helper()
+	dir := t.TempDir()
+	var h strings.Builder
+	h.WriteString("POST /notify HTTP/1.1\n")
+	for k, vs := range headers {
+		for _, v := range vs {
+			fmt.Fprintf(&h, "%s: %s\r\n", k, v)
+		}
+	}
+	hp, bp := filepath.Join(dir, "headers.txt"), filepath.Join(dir, "body.json")
+	require.NoError(t, os.WriteFile(hp, []byte(h.String()), 0o600))
+	require.NoError(t, os.WriteFile(bp, body, 0o600))
+	return hp, bp
+}
+
+func TestNotify(t *testing.T) {
+	v := loadVectors(t)
+	cfg := vectorCredentials(t)
+	headers := map[string][]string{}
+	for k, val := range v.Notification.Headers {
+		headers[k] = []string{val}
+	}
+	hp, bp := writeCallback(t, headers, []byte(v.Notification.Body))
+	at := strconv.FormatInt(v.Notification.Now, 10)
+	r := runCLI("", "notify", "-config", cfg, "-headers", hp, "-body", bp, "-time", at)
+	require.Zero(t, r.code, r.stderr)
+	require.Equal(t, v.Notification.ExpectPlaintext+"\n", r.stdout)
+	require.Contains(t, r.stderr, "EV-2025100917000000001")
+
+	// Today the vector is long stale.
+	r = runCLI("", "notify", "-config", cfg, "-headers", hp, "-body", bp)
+	require.Equal(t, 1, r.code)
+	require.Contains(t, r.stderr, wechatpay.ErrStaleTimestamp.Error())
+	require.Empty(t, r.stdout)
+
+	_, tampered := writeCallback(t, headers, []byte(strings.Replace(v.Notification.Body, "EV-", "EW-", 1)))
+	r = runCLI("", "notify", "-config", cfg, "-headers", hp, "-body", tampered, "-time", at)
+	require.Equal(t, 1, r.code)
+	require.Contains(t, r.stderr, wechatpay.ErrBadSignature.Error())
+
+	badHeaders := filepath.Join(t.TempDir(), "h.txt")
+	require.NoError(t, os.WriteFile(badHeaders, []byte("no colon here\n"), 0o600))
+	r = runCLI("", "notify", "-config", cfg, "-headers", badHeaders, "-body", bp)
+	require.Equal(t, 1, r.code)
+	require.Contains(t, r.stderr, "line 1")
+
+	// A fresh callback from the emulator verifies at the current time.
+	srv, ecfg := emulatorCredentials(t)
+	h, body, err := srv.SignNotification("REFUND.SUCCESS", map[string]string{"out_refund_no": "R1"})
+	require.NoError(t, err)
+	hp, bp = writeCallback(t, h, body)
+	r = runCLI("", "notify", "-config", ecfg, "-headers", hp, "-body", bp)
+	require.Zero(t, r.code, r.stderr)
+	require.JSONEq(t, `{"out_refund_no":"R1"}`, r.stdout)
+}
+
+func TestCertificates(t *testing.T) {
+	srv, cfg := emulatorCredentials(t)
+	out := filepath.Join(t.TempDir(), "certs")
+	r := runCLI("", "certificates", "-config", cfg, "-out", out)
+	require.Zero(t, r.code, r.stderr)
+	path := filepath.Join(out, "wechatpay_"+srv.PlatformSerial()+".pem")
+	require.Contains(t, r.stdout, path)
+	cert, err := wxcrypto.LoadCertificateFile(path)
+	require.NoError(t, err)
+	require.Equal(t, srv.PlatformSerial(), wxcrypto.CertificateSerial(cert))
+
+	r = runCLI("", "certificates", "-config", cfg)
+	require.Equal(t, 2, r.code)
+	require.Contains(t, r.stderr, "-out is required")
+}
+
+func TestV2Sign(t *testing.T) {
+	v := loadVectors(t)
+	cfg := vectorCredentials(t)
+	var checked int
+	for _, s := range v.V2.Signs {
+		if s.Key != "TestOnlyApiV2Key9876543210fedcba" {
+			continue // signed with another key than the credentials'
+		}
+		t.Run(s.Name, func(t *testing.T) {
+			args := []string{"v2sign", "-config", cfg, "-sign-type", s.SignType}
+			for k, val := range s.Params {
+				args = append(args, k+"="+val)
+			}
+			r := runCLI("", args...)
+			require.Zero(t, r.code, r.stderr)
+			require.Equal(t, s.Sign+"\n", r.stdout)
+		})
+		checked++
+	}
+	require.GreaterOrEqual(t, checked, 2)
+
+	r := runCLI("", "v2sign", "-config", cfg, "-sign-type", "SHA1", "a=b")
+	require.Equal(t, 2, r.code)
+	r = runCLI("", "v2sign", "-config", cfg, "novalue")
+	require.Equal(t, 2, r.code)
+}
+
+func TestUsage(t *testing.T) {
+	r := runCLI("")
+	require.Equal(t, 2, r.code)
+	require.Contains(t, r.stderr, "v2sign")
+	require.Zero(t, runCLI("", "-h").code)
+	r = runCLI("", "bogus")
+	require.Equal(t, 2, r.code)
+	require.Contains(t, r.stderr, `unknown command "bogus"`)
+	for _, c := range commands {
+		r := runCLI("", c.name, "-h")
+		require.Zero(t, r.code, c.name)
+		require.Contains(t, r.stderr, "Example:\n", c.name)
+		require.Contains(t, r.stderr, "wechatpay "+c.name+" -config", c.name)
+		require.Contains(t, r.stderr, "-config", c.name)
+		r = runCLI("", c.name)
+		require.Equal(t, 2, r.code, c.name)
+		require.Contains(t, r.stderr, "-config is required", c.name)
+	}
+	r = runCLI("", "decrypt", "-config", filepath.Join(t.TempDir(), "missing.json"))
+	require.Equal(t, 1, r.code)
+	require.Contains(t, r.stderr, "credentials")
+}
+
+// TestBinary builds the command and runs every subcommand through it.
+func TestBinary(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	goTool, err := exec.LookPath("go")
+	require.NoError(t, err)
+	bin := filepath.Join(t.TempDir(), "wechatpay")
+	build := exec.Command(goTool, "build", "-o", bin, ".")
+	out, err := build.CombinedOutput()
+	require.NoError(t, err, string(out))
+
+	v := loadVectors(t)
+	vcfg := vectorCredentials(t)
+	srv, ecfg := emulatorCredentials(t)
+	headers := map[string][]string{}
+	for k, val := range v.Notification.Headers {
+		headers[k] = []string{val}
+	}
+	hp, bp := writeCallback(t, headers, []byte(v.Notification.Body))
+	sign := v.Signing[0]
+	var merchantCT, merchantPlain string
+	for _, o := range v.OAEP {
+		if o.Name == "bal_account_no_for_merchant" {
+			merchantCT, merchantPlain = o.Ciphertext, o.Plaintext
+		}
+	}
+	certDir := filepath.Join(t.TempDir(), "certs")
+
+	cases := []struct {
+		args  []string
+		stdin string
+		check func(t *testing.T, stdout string)
+	}{
+		{[]string{"sign", "-config", vcfg, "-method", sign.Method, "-url", sign.CanonicalURL,
+			"-timestamp", strconv.FormatInt(sign.Timestamp, 10), "-nonce", sign.Nonce}, "",
+			func(t *testing.T, s string) { require.Equal(t, sign.Authorization+"\n", s) }},
+		{[]string{"call", "-config", ecfg, "GET",
+			"/v3/global/profit-sharing/orders/P20150806125346?sub_mchid=1900000109&transaction_id=4208450740201411110007820472"}, "",
+			func(t *testing.T, s string) { require.Contains(t, s, "HTTP 200") }},
+		{[]string{"encrypt", "-config", ecfg}, "secret",
+			func(t *testing.T, s string) {
+				key, err := wxcrypto.LoadPrivateKeyFile(filepath.Join(testdata, "wechatpay_pubkey_test_key.pem"))
+				require.NoError(t, err)
+				plain, err := wxcrypto.DecryptOAEP(key, strings.TrimSpace(s))
+				require.NoError(t, err)
+				require.Equal(t, "secret", string(plain))
+			}},
+		{[]string{"decrypt", "-config", vcfg}, merchantCT,
+			func(t *testing.T, s string) { require.Equal(t, merchantPlain+"\n", s) }},
+		{[]string{"notify", "-config", vcfg, "-headers", hp, "-body", bp, "-time", strconv.FormatInt(v.Notification.Now, 10)}, "",
+			func(t *testing.T, s string) { require.Equal(t, v.Notification.ExpectPlaintext+"\n", s) }},
+		{[]string{"certificates", "-config", ecfg, "-out", certDir}, "",
+			func(t *testing.T, s string) {
+				require.FileExists(t, filepath.Join(certDir, "wechatpay_"+srv.PlatformSerial()+".pem"))
+			}},
+		{[]string{"v2sign", "-config", vcfg, "appid=wxe062425f740d30d8", "mch_billno=10000098201411111234567890",
+			"mch_id=10000098", "nonce_str=5K8264ILTKCH16CQ2502SI8ZNMTM67VS"}, "",
+			func(t *testing.T, s string) { require.Equal(t, "6C5278D11D4A865B839ED1E17F3A5E49\n", s) }},
+	}
+	for _, tc := range cases {
+		t.Run(tc.args[0], func(t *testing.T) {
+			cmd := exec.Command(bin, tc.args...)
+			cmd.Stdin = strings.NewReader(tc.stdin)
+			var stdout, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			require.NoError(t, cmd.Run(), stderr.String())
+			tc.check(t, stdout.String())
+		})
+	}
+
+	// Errors: non-zero exit, message on stderr, nothing on stdout.
+	cmd := exec.Command(bin, "notify", "-config", vcfg, "-headers", hp, "-body", bp)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err = cmd.Run()
+	var exitErr *exec.ExitError
+	require.ErrorAs(t, err, &exitErr)
+	require.Equal(t, 1, exitErr.ExitCode())
+	require.Contains(t, stderr.String(), wechatpay.ErrStaleTimestamp.Error())
+	require.Empty(t, stdout.String())
+}
