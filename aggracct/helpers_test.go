@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -28,11 +29,11 @@ func newServer(t *testing.T) *wechatpaytest.Server {
 // errorServer answers every request with status and a WeChat Pay error
 // body; error answers are not signed, so no key is needed. It returns a
 // client for it holding the emulator's credentials.
-func errorServer(t *testing.T, srv *wechatpaytest.Server, status int, code string) (*wechatpay.Client, *int) {
+func errorServer(t *testing.T, srv *wechatpaytest.Server, status int, code string) (*wechatpay.Client, *atomic.Int64) {
 	t.Helper()
-	hits := new(int)
+	hits := new(atomic.Int64)
 	fake := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		*hits++
+		hits.Add(1)
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set(wechatpay.HeaderRequestID, "fake-request-id")
 		w.WriteHeader(status)

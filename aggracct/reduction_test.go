@@ -137,7 +137,7 @@ func TestQuerySpecialReductionErrors(t *testing.T) {
 		c, hits := errorServer(t, srv, http.StatusForbidden, "NO_AUTH")
 		_, err := query(t, c, seed)
 		requireAPIError(t, err, http.StatusForbidden, "NO_AUTH")
-		require.Equal(t, 1, *hits, "403 is not retried")
+		require.Equal(t, int64(1), hits.Load(), "403 is not retried")
 	})
 	t.Run("429 retried then succeeds", func(t *testing.T) {
 		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISpecialReduction, Kind: wechatpaytest.FaultRateLimited, Count: 1})
@@ -247,4 +247,20 @@ func TestQuerySpecialReductionLimiter(t *testing.T) {
 		require.InDelta(t, float64(rate.Every(time.Minute/200)), float64(aggracct.PunishRate), 1e-9)
 		require.Equal(t, 1, aggracct.NewPunishLimiter().Burst())
 	})
+}
+
+// TestPlatformCertificateMode encrypts with the platform certificate: the
+// Wechatpay-Serial sent must name it, or the emulator could not decrypt.
+func TestPlatformCertificateMode(t *testing.T) {
+	srv := newServer(t)
+	svc := aggracct.New(srv.Client(wechatpay.WithKeyMode(wechatpay.KeyModeCertificates)))
+	got, err := svc.QuerySpecialReduction(t.Context(), &aggracct.QuerySpecialReductionRequest{OutRequestNo: seedReductionNo, BalAccountNo: seedBalAccountNo})
+	require.NoError(t, err)
+	require.Equal(t, seedBalAccountNo, got.BalAccountNo)
+	require.Equal(t, srv.PlatformSerial(), got.Meta.Header.Get(wechatpay.HeaderSerial), "answer signed with the platform key")
+
+	res, err := svc.Punish(t.Context(), punishRequest("WB-PLATFORM"))
+	require.NoError(t, err)
+	require.Equal(t, seedBalAccountNo, srv.Punishments()[0].BalAccountNo)
+	require.NotEmpty(t, res.WxpayPunishNo)
 }
