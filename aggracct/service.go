@@ -2,12 +2,12 @@ package aggracct
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"golang.org/x/time/rate"
 
 	"github.com/gowechatpay/wechatpay"
+	"github.com/gowechatpay/wechatpay/internal/svc"
 )
 
 // The documented rate limits of the two APIs.
@@ -81,21 +81,13 @@ func New(c *wechatpay.Client, opts ...Option) *Service {
 
 // ready checks the service was built with a client.
 func (s *Service) ready() error {
-	if s == nil || s.c == nil {
-		return &wechatpay.FieldError{Field: "client", Reason: "aggracct.New was given a nil *wechatpay.Client", Missing: true}
+	if s == nil {
+		return svc.Ready("aggracct", false, nil)
 	}
-	return nil
+	return svc.Ready("aggracct", true, s.c)
 }
 
 // wait waits on the general limiter, then on the method's own.
 func (s *Service) wait(ctx context.Context, method *rate.Limiter) error {
-	for _, l := range [...]*rate.Limiter{s.limiter, method} {
-		if l == nil {
-			continue
-		}
-		if err := l.Wait(ctx); err != nil {
-			return fmt.Errorf("aggracct: waiting for the rate limiter: %w", err)
-		}
-	}
-	return nil
+	return svc.Wait(ctx, "aggracct", s.limiter, method)
 }

@@ -2,11 +2,11 @@ package profitsharing
 
 import (
 	"context"
-	"fmt"
 
 	"golang.org/x/time/rate"
 
 	"github.com/gowechatpay/wechatpay"
+	"github.com/gowechatpay/wechatpay/internal/svc"
 )
 
 // Service calls the cross-border profit-sharing (跨境分账) APIs on WeChat
@@ -39,18 +39,10 @@ func New(c *wechatpay.Client, opts ...Option) *Service {
 }
 
 func (s *Service) ready() error {
-	if s == nil || s.c == nil {
-		return &wechatpay.FieldError{Field: "client", Reason: "profitsharing.New was given a nil *wechatpay.Client", Missing: true}
+	if s == nil {
+		return svc.Ready("profitsharing", false, nil)
 	}
-	return nil
+	return svc.Ready("profitsharing", true, s.c)
 }
 
-func (s *Service) wait(ctx context.Context) error {
-	if s.limiter == nil {
-		return nil
-	}
-	if err := s.limiter.Wait(ctx); err != nil {
-		return fmt.Errorf("profitsharing: waiting for the rate limiter: %w", err)
-	}
-	return nil
-}
+func (s *Service) wait(ctx context.Context) error { return svc.Wait(ctx, "profitsharing", s.limiter) }

@@ -2,11 +2,11 @@ package redpack
 
 import (
 	"context"
-	"fmt"
 
 	"golang.org/x/time/rate"
 
 	"github.com/gowechatpay/wechatpay"
+	"github.com/gowechatpay/wechatpay/internal/svc"
 )
 
 // Service calls the WeCom red-packet (企业微信红包) APIv2 endpoints. Build it
@@ -40,18 +40,10 @@ func New(c *wechatpay.Client, opts ...Option) *Service {
 }
 
 func (s *Service) ready() error {
-	if s == nil || s.c == nil {
-		return &wechatpay.FieldError{Field: "client", Reason: "redpack.New was given a nil *wechatpay.Client", Missing: true}
+	if s == nil {
+		return svc.Ready("redpack", false, nil)
 	}
-	return nil
+	return svc.Ready("redpack", true, s.c)
 }
 
-func (s *Service) wait(ctx context.Context) error {
-	if s.limiter == nil {
-		return nil
-	}
-	if err := s.limiter.Wait(ctx); err != nil {
-		return fmt.Errorf("redpack: waiting for the rate limiter: %w", err)
-	}
-	return nil
-}
+func (s *Service) wait(ctx context.Context) error { return svc.Wait(ctx, "redpack", s.limiter) }
