@@ -30,6 +30,14 @@ var (
 // quote and must not be empty; an unknown, repeated or missing parameter is
 // an error.
 func parseAuthorization(h string) (authorization, error) {
+	a, err := parseAuthorizationParams(h)
+	if err != nil {
+		return authorization{}, err
+	}
+	return a, nil
+}
+
+func parseAuthorizationParams(h string) (authorization, error) {
 	var a authorization
 	rest, ok := strings.CutPrefix(h, wechatpay.AuthScheme+" ")
 	if !ok {

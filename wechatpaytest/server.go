@@ -30,7 +30,6 @@ type Server struct {
 	// It is set by Start.
 	URL string
 
-	cfg    config
 	keys   *keySet
 	tls    *serverTLS
 	ts     *httptest.Server
@@ -187,7 +186,6 @@ func newServer(opts []Option) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{
-		cfg:          cfg,
 		keys:         ks,
 		tls:          st,
 		now:          now,
@@ -315,8 +313,12 @@ func (s *Server) Requests() int { return int(s.requests.Load()) }
 // ClientOptions returns the options of a wechatpay.Client that talks to the
 // server: the merchant key, certificate and serial, the WeChat Pay public
 // key and platform certificate, the APIv3 and APIv2 keys, the appid, the base
-// URL and the server's CA as the only root.
+// URL and the server's CA as the only root. It panics before Start, when
+// there is no URL yet (a client without one would call the real WeChat Pay).
 func (s *Server) ClientOptions() []wechatpay.Option {
+	if s.URL == "" {
+		panic("wechatpaytest: ClientOptions or Client called before Start")
+	}
 	roots := x509.NewCertPool()
 	roots.AddCert(s.tls.ca)
 	return []wechatpay.Option{

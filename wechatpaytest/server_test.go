@@ -8,7 +8,6 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
-	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -491,8 +490,11 @@ func TestRedPacket(t *testing.T) {
 		stranger := newClient(t, fresh, wechatpay.WithBaseURL(srv.URL), wechatpay.WithRootCAs(roots),
 			wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}))
 		_, _, err := stranger.DoV2(ctx, redPackRequest("10000098", seedMchBillNo))
-		var tErr *wechatpay.TransportError
-		require.ErrorAs(t, err, &tErr, "the TLS handshake refuses a certificate the server does not trust")
+		// The server asks only for certificates of the merchant's CA, so
+		// Go's TLS client presents none.
+		var apiErr *wechatpay.APIError
+		require.ErrorAs(t, err, &apiErr)
+		require.Contains(t, apiErr.Message, "CA_ERROR")
 	})
 }
 
@@ -585,4 +587,516 @@ func TestAuthenticationRejects(t *testing.T) {
 			require.Contains(t, apiErr.Message, tt.reason)
 		})
 	}
+}
+
+func TestAuthorizationForms(t *testing.T) {
+	srv := newServer(t)
+	rc := newRawClient(t, srv)
+	uri := "/v3/certificates"
+	params := rc.authorization(t, http.MethodGet, uri, nil, time.Now().Unix())
+	reversed := make([]string, len(params))
+	for i, p := range params {
+		reversed[len(params)-1-i] = p
+	}
+	tests := []struct {
+		name   string
+		header string
+		status int
+	}{
+		{"SDK order", wechatpay.AuthScheme + " " + strings.Join(params, ","), 200},
+		{"any order", wechatpay.AuthScheme + " " + strings.Join(reversed, ","), 200},
+		{"spaces after commas", wechatpay.AuthScheme + "  " + strings.Join(reversed, ", "), 200},
+		{"duplicate", wechatpay.AuthScheme + " " + strings.Join(append(params, params[0]), ","), 401},
+		{"missing", wechatpay.AuthScheme + " " + strings.Join(params[1:], ","), 401},
+		{"other scheme", "WECHATPAY2-SHA256-RSA4096 " + strings.Join(params, ","), 401},
+		{"unquoted", wechatpay.AuthScheme + " " + strings.ReplaceAll(strings.Join(params, ","), `"`, ""), 401},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			status, body := rc.do(t, http.MethodGet, uri, nil, http.Header{"Authorization": {tt.header}})
+			require.Equal(t, tt.status, status, string(body))
+			if tt.status == 401 {
+				require.Contains(t, string(body), `"code":"SIGN_ERROR"`)
+			}
+		})
+	}
+
+	t.Run("signature covers the exact request target", func(t *testing.T) {
+		// Signed for one percent-encoding, sent with another.
+		signed := "/v3/global/profit-sharing/orders/" + seedOutOrderNo + "?sub_mchid=" + seedSubMchID + "&transaction_id=" + seedTransactionID
+		sent := "/v3/global/profit-sharing/orders/%50" + seedOutOrderNo[1:] + "?sub_mchid=" + seedSubMchID + "&transaction_id=" + seedTransactionID
+		auth := wechatpay.AuthScheme + " " + strings.Join(rc.authorization(t, http.MethodGet, signed, nil, time.Now().Unix()), ",")
+		status, _ := rc.do(t, http.MethodGet, sent, nil, http.Header{"Authorization": {auth}})
+		require.Equal(t, http.StatusUnauthorized, status)
+		status, _ = rc.do(t, http.MethodGet, signed, nil, http.Header{"Authorization": {auth}})
+		require.Equal(t, http.StatusOK, status)
+	})
+
+	t.Run("body is signed", func(t *testing.T) {
+		body := []byte(`{"out_request_no":"x"}`)
+		auth := wechatpay.AuthScheme + " " + strings.Join(rc.authorization(t, http.MethodPost, punishPath, body, time.Now().Unix()), ",")
+		status, _ := rc.do(t, http.MethodPost, punishPath, []byte(`{"out_request_no":"y"}`),
+			http.Header{"Authorization": {auth}, "Content-Type": {"application/json"}})
+		require.Equal(t, http.StatusUnauthorized, status)
+	})
+}
+
+func TestRouting(t *testing.T) {
+	srv := newServer(t)
+	rc := newRawClient(t, srv)
+	status, body := rc.do(t, http.MethodGet, "/v3/no/such/api", nil, nil)
+	require.Equal(t, http.StatusNotFound, status)
+	require.Contains(t, string(body), `"code"`)
+
+	status, _ = rc.do(t, http.MethodPost, "/v3/certificates", nil, nil)
+	require.Equal(t, http.StatusMethodNotAllowed, status)
+	status, _ = rc.do(t, http.MethodGet, punishPath, nil, nil)
+	require.Equal(t, http.StatusMethodNotAllowed, status)
+	status, _ = rc.do(t, http.MethodGet, redPackPath, nil, nil)
+	require.Equal(t, http.StatusMethodNotAllowed, status)
+	require.Equal(t, 4, srv.Requests())
+}
+
+func TestFaults(t *testing.T) {
+	srv := newServer(t)
+	c := newClient(t, srv, fastRetry)
+	ctx := t.Context()
+	query := func() (*wechatpay.Response, error) {
+		var out reduction
+		return c.DoV3(ctx, reductionRequest(t, c, seedReductionNo, seedBalAccountNo), &out)
+	}
+
+	t.Run("signature faults", func(t *testing.T) {
+		for _, tt := range []struct {
+			kind wechatpaytest.FaultKind
+			want error
+		}{
+			{wechatpaytest.FaultTamperedBody, wechatpay.ErrBadSignature},
+			{wechatpaytest.FaultProbeSignature, wechatpay.ErrSignatureProbe},
+			{wechatpaytest.FaultStaleTimestamp, wechatpay.ErrStaleTimestamp},
+		} {
+			srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISpecialReduction, Kind: tt.kind, Count: 1})
+			_, err := query()
+			require.ErrorIs(t, err, tt.want, tt.kind.String())
+			require.ErrorIs(t, err, wechatpay.ErrInvalidSignature)
+			_, err = query()
+			require.NoError(t, err, "the fault applied to one request only")
+		}
+	})
+
+	t.Run("429 until cleared", func(t *testing.T) {
+		srv.InjectFault(wechatpaytest.Fault{Kind: wechatpaytest.FaultRateLimited})
+		before := srv.Requests()
+		resp, err := query()
+		requireAPIError(t, err, http.StatusTooManyRequests, "FREQUENCY_LIMITED")
+		require.Equal(t, 3, resp.Attempts)
+		require.Equal(t, before+3, srv.Requests())
+		srv.ClearFaults()
+		_, err = query()
+		require.NoError(t, err)
+	})
+
+	t.Run("500 then recovery", func(t *testing.T) {
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISpecialReduction, Kind: wechatpaytest.FaultSystemError, Count: 1})
+		resp, err := query()
+		require.NoError(t, err)
+		require.Equal(t, 2, resp.Attempts)
+
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISpecialReduction, Kind: wechatpaytest.FaultSystemError, Count: 3})
+		_, err = query()
+		requireAPIError(t, err, http.StatusInternalServerError, "SYSTEM_ERROR")
+	})
+
+	t.Run("other API unaffected", func(t *testing.T) {
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIPunish, Kind: wechatpaytest.FaultSystemError, Count: 1})
+		_, err := query()
+		require.NoError(t, err)
+		srv.ClearFaults()
+	})
+
+	t.Run("dropped connection", func(t *testing.T) {
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISpecialReduction, Kind: wechatpaytest.FaultDropConnection})
+		defer srv.ClearFaults()
+		_, err := query()
+		var tErr *wechatpay.TransportError
+		require.ErrorAs(t, err, &tErr)
+	})
+
+	t.Run("delay", func(t *testing.T) {
+		srv.InjectFault(wechatpaytest.Fault{Kind: wechatpaytest.FaultDelay, Delay: 200 * time.Millisecond, Count: 1})
+		start := time.Now()
+		_, err := query()
+		require.NoError(t, err)
+		require.GreaterOrEqual(t, time.Since(start), 200*time.Millisecond)
+
+		srv.InjectFault(wechatpaytest.Fault{Kind: wechatpaytest.FaultDelay, Delay: time.Minute, Count: 1})
+		short := newClient(t, srv, wechatpay.WithTimeout(100*time.Millisecond), wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}))
+		_, err = short.DoV3(ctx, reductionRequest(t, short, seedReductionNo, seedBalAccountNo), nil)
+		require.ErrorIs(t, err, context.DeadlineExceeded)
+	})
+
+	t.Run("v2", func(t *testing.T) {
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIRedPacket, Kind: wechatpaytest.FaultSystemError})
+		_, resp, err := c.DoV2(ctx, redPackRequest("10000098", seedMchBillNo))
+		var apiErr *wechatpay.APIError
+		require.ErrorAs(t, err, &apiErr)
+		require.Equal(t, "SYSTEMERROR", apiErr.ErrCode)
+		require.Equal(t, 3, resp.Attempts)
+		srv.ClearFaults()
+
+		for _, kind := range []wechatpaytest.FaultKind{wechatpaytest.FaultTamperedBody, wechatpaytest.FaultProbeSignature} {
+			srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIRedPacket, Kind: kind, Count: 1})
+			_, _, err = c.DoV2(ctx, redPackRequest("10000098", seedMchBillNo))
+			require.ErrorIs(t, err, wechatpay.ErrV2Sign, kind.String())
+		}
+
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIRedPacket, Kind: wechatpaytest.FaultRateLimited, Count: 1})
+		_, _, err = c.DoV2(ctx, redPackRequest("10000098", seedMchBillNo))
+		require.ErrorAs(t, err, &apiErr)
+		require.Equal(t, "FREQ_LIMIT", apiErr.ErrCode)
+	})
+}
+
+func TestNotifications(t *testing.T) {
+	srv := newServer(t)
+	c := newClient(t, srv)
+	type transaction struct {
+		MchID        string `json:"mchid"`
+		OutTradeNo   string `json:"out_trade_no"`
+		TradeState   string `json:"trade_state"`
+		SuccessTime  string `json:"success_time"`
+		AmountTotal  int64  `json:"amount_total"`
+		PayerOpenID  string `json:"payer_openid"`
+		Description  string `json:"description"`
+		InternalNote string `json:"internal_note"`
+	}
+	want := transaction{MchID: wechatpaytest.TestMchID, OutTradeNo: "T-1", TradeState: "SUCCESS", AmountTotal: 100, Description: "<测试>&"}
+
+	type envelope struct {
+		ID           string `json:"id"`
+		CreateTime   string `json:"create_time"`
+		EventType    string `json:"event_type"`
+		ResourceType string `json:"resource_type"`
+		Summary      string `json:"summary"`
+		Resource     struct {
+			Algorithm      string `json:"algorithm"`
+			Ciphertext     string `json:"ciphertext"`
+			AssociatedData string `json:"associated_data"`
+			OriginalType   string `json:"original_type"`
+			Nonce          string `json:"nonce"`
+		} `json:"resource"`
+	}
+	var mu sync.Mutex
+	var ids []string
+	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			http.Error(w, `{"code":"FAIL","message":"read"}`, http.StatusBadRequest)
+			return
+		}
+		if err := c.Verifier().Verify(r.Header, body); err != nil {
+			http.Error(w, `{"code":"FAIL","message":"signature"}`, http.StatusUnauthorized)
+			return
+		}
+		var env envelope
+		if err := json.Unmarshal(body, &env); err != nil {
+			http.Error(w, `{"code":"FAIL","message":"json"}`, http.StatusBadRequest)
+			return
+		}
+		plain, err := wxcrypto.OpenAESGCM([]byte(wechatpaytest.TestAPIv3Key), []byte(env.Resource.Nonce), []byte(env.Resource.AssociatedData), env.Resource.Ciphertext)
+		if err != nil {
+			http.Error(w, `{"code":"FAIL","message":"decrypt"}`, http.StatusBadRequest)
+			return
+		}
+		var got transaction
+		if err := json.Unmarshal(plain, &got); err != nil || got != want ||
+			env.EventType != "TRANSACTION.SUCCESS" || env.ResourceType != "encrypt-resource" ||
+			env.Resource.Algorithm != "AEAD_AES_256_GCM" || env.Resource.OriginalType != "transaction" ||
+			env.Resource.AssociatedData != "transaction" || len(env.Resource.Nonce) != 12 ||
+			env.Summary != "支付成功" || len(env.ID) != 36 {
+			http.Error(w, `{"code":"FAIL","message":"content"}`, http.StatusBadRequest)
+			return
+		}
+		if _, err := time.Parse(time.RFC3339, env.CreateTime); err != nil {
+			http.Error(w, `{"code":"FAIL","message":"create_time"}`, http.StatusBadRequest)
+			return
+		}
+		mu.Lock()
+		ids = append(ids, env.ID)
+		mu.Unlock()
+		w.WriteHeader(http.StatusNoContent)
+	})
+	merchant := httptest.NewServer(handler)
+	defer merchant.Close()
+
+	for range 2 {
+		resp, err := srv.SendNotification(t.Context(), merchant.URL+"/notify", "TRANSACTION.SUCCESS", want)
+		require.NoError(t, err)
+		msg, _ := io.ReadAll(resp.Body)
+		require.NoError(t, resp.Body.Close())
+		require.Equal(t, http.StatusNoContent, resp.StatusCode, string(msg))
+	}
+	require.Len(t, ids, 2)
+	require.NotEqual(t, ids[0], ids[1], "every notification has its own id")
+
+	t.Run("https receiver", func(t *testing.T) {
+		tlsMerchant := httptest.NewTLSServer(handler)
+		defer tlsMerchant.Close()
+		notifier := newServer(t, wechatpaytest.WithNotificationClient(tlsMerchant.Client()))
+		resp, err := notifier.SendNotification(t.Context(), tlsMerchant.URL, "TRANSACTION.SUCCESS", want)
+		require.NoError(t, err)
+		require.NoError(t, resp.Body.Close())
+		require.Equal(t, http.StatusNoContent, resp.StatusCode)
+	})
+
+	t.Run("signed body is exact", func(t *testing.T) {
+		h, body, err := srv.SignNotification("REFUND.SUCCESS", json.RawMessage(`{"refund_id":"R1"}`))
+		require.NoError(t, err)
+		require.NoError(t, c.Verifier().Verify(h, body))
+		require.Equal(t, srv.PublicKeyID(), h.Get(wechatpay.HeaderSerial))
+		tampered := bytes.Replace(body, []byte("REFUND.SUCCESS"), []byte("REFUND.CLOSED!"), 1)
+		require.ErrorIs(t, c.Verifier().Verify(h, tampered), wechatpay.ErrBadSignature)
+		_, _, err = srv.SignNotification("", nil)
+		require.Error(t, err)
+	})
+}
+
+func TestWriteCredentials(t *testing.T) {
+	srv := newServer(t)
+	require.Empty(t, srv.Credentials().Dir)
+	dir := filepath.Join(t.TempDir(), "creds")
+	path, err := srv.WriteCredentials(dir)
+	require.NoError(t, err)
+	require.Equal(t, filepath.Join(dir, wechatpay.CredentialsFileName), path)
+
+	cr, err := wechatpay.LoadCredentials(path)
+	require.NoError(t, err)
+	want := srv.Credentials()
+	require.Equal(t, dir, want.Dir)
+	require.Equal(t, want, cr)
+	require.Equal(t, srv.URL, cr.BaseURL)
+	info, err := os.Stat(filepath.Join(dir, cr.MerchantPrivateKeyFile))
+	require.NoError(t, err)
+	require.Equal(t, os.FileMode(0o600), info.Mode().Perm())
+
+	c, err := wechatpay.NewClientFromFile(path, fastRetry)
+	require.NoError(t, err)
+	defer c.Close()
+	var got reduction
+	_, err = c.DoV3(t.Context(), reductionRequest(t, c, seedReductionNo, seedBalAccountNo), &got)
+	require.NoError(t, err)
+	require.Equal(t, "SUCCESS", got.State)
+	fields, _, err := c.DoV2(t.Context(), redPackRequest("10000098", seedMchBillNo))
+	require.NoError(t, err)
+	require.Equal(t, "RECEIVED", fields["status"])
+}
+
+func TestFreshKeys(t *testing.T) {
+	fixed := newServer(t)
+	srv := newServer(t, wechatpaytest.WithFreshKeys())
+	require.Len(t, srv.MerchantSerial(), 40)
+	require.NotEqual(t, fixed.MerchantSerial(), srv.MerchantSerial())
+	require.NotEqual(t, fixed.PlatformSerial(), srv.PlatformSerial())
+	require.False(t, fixed.MerchantPublicKey().Equal(srv.MerchantPublicKey()))
+	require.Equal(t, "1900016681", srv.MchID())
+	require.Equal(t, "wxe062425f740d30d8", srv.AppID())
+	require.Equal(t, "PUB_KEY_ID_0114232134912410000000000000", srv.PublicKeyID())
+
+	c := newClient(t, srv)
+	var got reduction
+	_, err := c.DoV3(t.Context(), reductionRequest(t, c, seedReductionNo, seedBalAccountNo), &got)
+	require.NoError(t, err)
+	require.Equal(t, "SUCCESS", got.State)
+	_, _, err = c.DoV2(t.Context(), redPackRequest("10000098", seedMchBillNo))
+	require.NoError(t, err)
+
+	// The fixed server's client does not hold the fresh keys.
+	stranger := newClient(t, fixed, wechatpay.WithBaseURL(srv.URL), wechatpay.WithRootCAs(poolOf(srv.CACertificate())))
+	_, err = stranger.DoV3(t.Context(), reductionRequest(t, stranger, seedReductionNo, seedBalAccountNo), nil)
+	requireAPIError(t, err, 401, "SIGN_ERROR")
+}
+
+func poolOf(cert *x509.Certificate) *x509.CertPool {
+	p := x509.NewCertPool()
+	p.AddCert(cert)
+	return p
+}
+
+func TestKeyDir(t *testing.T) {
+	dir := t.TempDir()
+	first, err := wechatpaytest.Listen(wechatpaytest.WithKeyDir(dir))
+	require.NoError(t, err)
+	first.Close()
+	second := newServer(t, wechatpaytest.WithKeyDir(dir))
+	require.Equal(t, first.MerchantSerial(), second.MerchantSerial())
+	require.Equal(t, first.PlatformSerial(), second.PlatformSerial())
+	require.True(t, first.MerchantPublicKey().Equal(second.MerchantPublicKey()))
+	c := newClient(t, second)
+	_, err = c.DoV3(t.Context(), reductionRequest(t, c, seedReductionNo, seedBalAccountNo), nil)
+	require.NoError(t, err)
+
+	require.NoError(t, os.Remove(filepath.Join(dir, "apiclient_cert.pem")))
+	_, err = wechatpaytest.Listen(wechatpaytest.WithKeyDir(dir))
+	require.ErrorContains(t, err, "incomplete")
+	require.Panics(t, func() { wechatpaytest.NewServer(wechatpaytest.WithKeyDir(dir)) })
+}
+
+func TestListenAddress(t *testing.T) {
+	srv, err := wechatpaytest.Listen(wechatpaytest.WithAddress("127.0.0.1:0"))
+	require.NoError(t, err)
+	defer srv.Close()
+	u, err := url.Parse(srv.URL)
+	require.NoError(t, err)
+	_, err = wechatpaytest.Listen(wechatpaytest.WithAddress(u.Host))
+	require.ErrorContains(t, err, "listening on")
+}
+
+func TestUnstartedServer(t *testing.T) {
+	srv := wechatpaytest.NewUnstartedServer(wechatpaytest.WithoutSeedFixtures(),
+		wechatpaytest.WithClock(func() time.Time { return time.Now().Add(-time.Hour) }))
+	defer srv.Close()
+	require.Empty(t, srv.URL)
+	srv.AddSpecialReduction(wechatpaytest.SpecialReduction{OutRequestNo: "R-1", MchID: wechatpaytest.TestMchID, BalAccountNo: "B-1", State: "PROCESSING"})
+	srv.Start()
+	require.Panics(t, srv.Start)
+
+	clock := wechatpay.WithClock(func() time.Time { return time.Now().Add(-time.Hour) })
+	c := newClient(t, srv, clock)
+	var got reduction
+	_, err := c.DoV3(t.Context(), reductionRequest(t, c, "R-1", "B-1"), &got)
+	require.NoError(t, err, "both clocks agree, an hour behind")
+	require.Equal(t, "PROCESSING", got.State)
+	_, err = c.DoV3(t.Context(), reductionRequest(t, c, seedReductionNo, seedBalAccountNo), nil)
+	requireAPIError(t, err, 404, "RESOURCE_NOT_EXISTS")
+	_, _, err = c.DoV2(t.Context(), redPackRequest("10000098", seedMchBillNo))
+	var apiErr *wechatpay.APIError
+	require.ErrorAs(t, err, &apiErr)
+	require.Equal(t, "NOT_FOUND", apiErr.ErrCode)
+}
+
+// lockedBuffer collects log output from concurrent handlers.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+func TestLogging(t *testing.T) {
+	var buf lockedBuffer
+	srv := newServer(t, wechatpaytest.WithLogger(slog.New(slog.NewTextHandler(&buf, nil))))
+	c := newClient(t, srv)
+	_, err := c.DoV3(t.Context(), reductionRequest(t, c, seedReductionNo, seedBalAccountNo), nil)
+	require.NoError(t, err)
+	stale := newClient(t, srv, wechatpay.WithClock(func() time.Time { return time.Now().Add(-time.Hour) }))
+	_, err = stale.DoV3(t.Context(), reductionRequest(t, stale, seedReductionNo, seedBalAccountNo), nil)
+	require.Error(t, err)
+	_, _, err = c.DoV2(t.Context(), redPackRequest("10000098", seedMchBillNo))
+	require.NoError(t, err)
+
+	out := buf.String()
+	require.Contains(t, out, "method=GET path=/v3/aggracct-bc/wb-channel/special-reduction/"+seedReductionNo+" status=200 verdict=ok")
+	require.Contains(t, out, `status=401 verdict="sign_error: stale timestamp"`)
+	require.Contains(t, out, "path=/mmpaymkttransfers/queryworkwxredpack status=200 verdict=ok")
+	for _, secret := range []string{wechatpay.AuthScheme, "signature=", "bal_account_no=", seedBalAccountNo, wechatpaytest.TestAPIv2Key, wechatpaytest.TestAPIv3Key, "PRIVATE KEY"} {
+		require.NotContains(t, out, secret)
+	}
+}
+
+func TestCloseWaitsForInFlight(t *testing.T) {
+	srv := wechatpaytest.NewServer()
+	c := srv.Client(wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}))
+	defer c.Close()
+	srv.InjectFault(wechatpaytest.Fault{Kind: wechatpaytest.FaultDelay, Delay: 300 * time.Millisecond})
+	done := make(chan error, 1)
+	go func() {
+		_, err := c.DoV3(context.Background(), reductionRequest(t, c, seedReductionNo, seedBalAccountNo), nil)
+		done <- err
+	}()
+	require.Eventually(t, func() bool { return srv.Requests() == 1 }, 5*time.Second, 5*time.Millisecond)
+	srv.Close()
+	select {
+	case err := <-done:
+		require.NoError(t, err, "the request in flight completed")
+	case <-time.After(5 * time.Second):
+		t.Fatal("the request did not complete")
+	}
+	srv.Close() // idempotent
+}
+
+func TestConcurrentUse(t *testing.T) {
+	srv := newServer(t)
+	c := newClient(t, srv)
+	ctx := t.Context()
+	scene := int64(2)
+	var wg sync.WaitGroup
+	errs := make(chan error, 32)
+	for i := range 32 {
+		wg.Go(func() {
+			var err error
+			switch i % 4 {
+			case 0:
+				var out reduction
+				_, err = c.DoV3(ctx, reductionRequest(t, c, seedReductionNo, seedBalAccountNo), &out)
+			case 1:
+				ct, serial, encErr := c.EncryptSensitive("acct-" + strconv.Itoa(i%8))
+				if encErr != nil {
+					err = encErr
+					break
+				}
+				_, err = c.DoV3(ctx, &wechatpay.Request{
+					Method: http.MethodPost, Path: punishPath, Idempotent: true,
+					Header: http.Header{wechatpay.HeaderSerial: {serial}},
+					Body: map[string]any{"out_request_no": "P-" + strconv.Itoa(i%8), "mchid": wechatpaytest.TestMchID,
+						"bal_account_no": ct, "punish_scene": scene},
+				}, nil)
+			case 2:
+				_, err = c.DoV3(ctx, &wechatpay.Request{Method: http.MethodGet, Path: profitSharingPath, Global: true,
+					PathParams: map[string]string{"out_order_no": seedOutOrderNo},
+					Query:      url.Values{"sub_mchid": {seedSubMchID}, "transaction_id": {seedTransactionID}}}, nil)
+			case 3:
+				srv.AddRedPacket(wechatpaytest.RedPacket{MchBillNo: "B" + strconv.Itoa(i), MchID: "10000098", AppID: wechatpaytest.TestAppID, Status: "SENT"})
+				_, _, err = c.DoV2(ctx, redPackRequest("10000098", "B"+strconv.Itoa(i)))
+			}
+			if err != nil {
+				errs <- err
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		require.NoError(t, err)
+	}
+	require.Equal(t, 32, srv.Requests())
+	// Requests 1, 5, 9, … 29 used out_request_no P-1, P-5 (twice each).
+	require.Len(t, srv.Punishments(), 2)
+}
+
+func TestNoGoroutineLeak(t *testing.T) {
+	before := runtime.NumGoroutine()
+	srv := wechatpaytest.NewServer()
+	c := srv.Client()
+	_, err := c.DoV3(t.Context(), reductionRequest(t, c, seedReductionNo, seedBalAccountNo), nil)
+	require.NoError(t, err)
+	_, _, err = c.DoV2(t.Context(), redPackRequest("10000098", seedMchBillNo))
+	require.NoError(t, err)
+	c.Close()
+	srv.Close()
+	// Poll by hand: require.Eventually runs goroutines of its own.
+	now := runtime.NumGoroutine()
+	for deadline := time.Now().Add(5 * time.Second); now > before && time.Now().Before(deadline); now = runtime.NumGoroutine() {
+		time.Sleep(10 * time.Millisecond)
+	}
+	require.LessOrEqual(t, now, before, "goroutines left running after Close")
 }

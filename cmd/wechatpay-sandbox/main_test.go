@@ -173,9 +173,11 @@ func TestBinarySIGTERM(t *testing.T) {
 	require.NoError(t, cmd.Start())
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
+	exited := false
 	t.Cleanup(func() {
-		if cmd.ProcessState == nil {
+		if !exited {
 			_ = cmd.Process.Kill()
+			<-done
 		}
 	})
 	credPath := filepath.Join(dir, "credentials.json")
@@ -185,6 +187,7 @@ func TestBinarySIGTERM(t *testing.T) {
 	require.NoError(t, cmd.Process.Signal(syscall.SIGTERM))
 	select {
 	case err := <-done:
+		exited = true
 		var exitErr *exec.ExitError
 		if errors.As(err, &exitErr) {
 			t.Fatalf("exit status %d; stderr:\n%s", exitErr.ExitCode(), stderr.String())
