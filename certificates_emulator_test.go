@@ -1,6 +1,9 @@
 package wechatpay_test
 
 import (
+	"crypto/x509"
+	"net/url"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -68,4 +71,46 @@ func TestCertificateRefreshWithEmulator(t *testing.T) {
 	n := srv.Requests()
 	time.Sleep(60 * time.Millisecond)
 	require.Equal(t, n, srv.Requests(), "refresh continued after Close")
+}
+
+// TestCertificateBootstrapFromEmulator starts a client that holds no WeChat
+// Pay key at all: its first download is trusted only because the answer
+// verifies with a certificate it carries, and later calls verify with it.
+func TestCertificateBootstrapFromEmulator(t *testing.T) {
+	srv := wechatpaytest.NewServer()
+	t.Cleanup(srv.Close)
+	cr := srv.Credentials()
+	dir := t.TempDir()
+	path, err := srv.WriteCredentials(dir)
+	require.NoError(t, err)
+	full, err := wechatpay.LoadCredentials(path)
+	require.NoError(t, err)
+	key, err := wxcrypto.LoadPrivateKeyFile(filepath.Join(dir, full.MerchantPrivateKeyFile))
+	require.NoError(t, err)
+	ca, err := wxcrypto.LoadCertificateFile(filepath.Join(dir, full.CAFile))
+	require.NoError(t, err)
+	pool := x509.NewCertPool()
+	pool.AddCert(ca)
+
+	c, err := wechatpay.NewClient(
+		wechatpay.WithMerchant(cr.MchID, full.MerchantSerialNo, key),
+		wechatpay.WithAPIv3Key(full.APIv3Key),
+		wechatpay.WithBaseURL(srv.URL),
+		wechatpay.WithRootCAs(pool),
+		wechatpay.WithCertificateRefresh(time.Hour),
+	)
+	require.NoError(t, err)
+	t.Cleanup(c.Close)
+	require.Eventually(t, func() bool { return len(c.Verifier().Certificates()) == 1 }, 5*time.Second, 5*time.Millisecond)
+	require.Equal(t, srv.PlatformSerial(), wxcrypto.CertificateSerial(c.Verifier().Certificates()[0]))
+
+	var out map[string]any
+	_, err = c.DoV3(t.Context(), &wechatpay.Request{
+		Path:       "/v3/global/profit-sharing/orders/{out_order_no}",
+		PathParams: map[string]string{"out_order_no": "P20150806125346"},
+		Query:      url.Values{"sub_mchid": {"1900000109"}, "transaction_id": {"4208450740201411110007820472"}},
+		Global:     true,
+	}, &out)
+	require.NoError(t, err)
+	require.Equal(t, "PROCESSING", out["state"])
 }

@@ -333,11 +333,12 @@ func (s *Server) encryptForMerchant(plain string) (string, error) {
 
 // signV3 adds the signature headers of a v3 answer, applying the signing
 // faults. The key is the platform certificate key when the request's
-// Wechatpay-Serial names the platform certificate, else the public-key-id
-// key.
+// Wechatpay-Serial names the platform certificate or is absent (a client
+// that holds no WeChat Pay key yet, downloading its first certificates),
+// else the public-key-id key.
 func (s *Server) signV3(h http.Header, r *http.Request, rep *reply, f *Fault) {
 	key, serial := s.keys.pubKey, s.keys.pubKeyID
-	if strings.EqualFold(r.Header.Get(wechatpay.HeaderSerial), s.keys.platformSerial) {
+	if named := r.Header.Get(wechatpay.HeaderSerial); named == "" || strings.EqualFold(named, s.keys.platformSerial) {
 		key, serial = s.keys.platformKey, s.keys.platformSerial
 	}
 	now := s.now()
