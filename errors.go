@@ -163,7 +163,7 @@ func (e *APIError) Error() string {
 }
 
 // Temporary reports whether repeating the same request later may succeed:
-// 429, 5xx, and the v2 SYSTEMERROR.
+// 429, 5xx, and the v2 err_code SYSTEMERROR and FREQ_LIMIT.
 func (e *APIError) Temporary() bool {
-	return e.StatusCode == 429 || e.StatusCode >= 500 || e.ErrCode == "SYSTEMERROR"
+	return e.StatusCode == 429 || e.StatusCode >= 500 || e.ErrCode == "SYSTEMERROR" || e.ErrCode == "FREQ_LIMIT"
 }

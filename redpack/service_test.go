@@ -172,10 +172,17 @@ func TestQueryWorkWxErrors(t *testing.T) {
 		apiErr := requireV2Error(t, err, "SYSTEMERROR")
 		require.True(t, apiErr.Temporary())
 	})
-	t.Run("FREQ_LIMIT", func(t *testing.T) {
+	t.Run("FREQ_LIMIT retried with back-off", func(t *testing.T) {
 		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIRedPacket, Kind: wechatpaytest.FaultRateLimited, Count: 1})
+		got, err := query(t, srv.Client(fastRetry), seed)
+		require.NoError(t, err)
+		require.Equal(t, 2, got.Meta.Attempts)
+	})
+	t.Run("FREQ_LIMIT past the retry budget", func(t *testing.T) {
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIRedPacket, Kind: wechatpaytest.FaultRateLimited, Count: 3})
 		_, err := query(t, srv.Client(fastRetry), seed)
-		requireV2Error(t, err, "FREQ_LIMIT")
+		apiErr := requireV2Error(t, err, "FREQ_LIMIT")
+		require.True(t, apiErr.Temporary())
 	})
 	t.Run("dropped connection retried", func(t *testing.T) {
 		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIRedPacket, Kind: wechatpaytest.FaultDropConnection, Count: 1})

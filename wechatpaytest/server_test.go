@@ -750,10 +750,11 @@ func TestFaults(t *testing.T) {
 			require.ErrorIs(t, err, wechatpay.ErrV2Sign, kind.String())
 		}
 
-		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIRedPacket, Kind: wechatpaytest.FaultRateLimited, Count: 1})
-		_, _, err = c.DoV2(ctx, redPackRequest("10000098", seedMchBillNo))
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIRedPacket, Kind: wechatpaytest.FaultRateLimited, Count: 3})
+		_, resp, err = c.DoV2(ctx, redPackRequest("10000098", seedMchBillNo))
 		require.ErrorAs(t, err, &apiErr)
 		require.Equal(t, "FREQ_LIMIT", apiErr.ErrCode)
+		require.Equal(t, 3, resp.Attempts, "FREQ_LIMIT is retried within the budget")
 	})
 }
 
