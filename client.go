@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"net/url"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -84,6 +85,8 @@ type Client struct {
 	retry     RetryPolicy
 	maxBody   int64
 	userAgent string
+	// userAgentHeader is the User-Agent header value, shared read-only.
+	userAgentHeader []string
 
 	refresher *certRefresher // nil unless WithCertificateRefresh
 }
@@ -204,6 +207,7 @@ func newClient(cfg *config) (*Client, error) {
 	if c.userAgent == "" {
 		c.userAgent = "gowechatpay/" + Version + " (" + runtime.GOOS + "/" + runtime.GOARCH + ") " + runtime.Version()
 	}
+	c.userAgentHeader = []string{c.userAgent}
 	if cfg.baseURL != "" {
 		u, err := url.Parse(cfg.baseURL)
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
@@ -393,20 +397,18 @@ func (c *Client) DoV3(ctx context.Context, req *Request, out any) (*Response, er
 	}
 	rawQuery := req.RawQuery
 	if req.Query != nil {
-		rawQuery = req.Query.Encode()
+		rawQuery = encodeQuery(req.Query)
 	}
 	body, err := encodeBody(req.Body)
 	if err != nil {
 		return nil, err
 	}
-	headers := req.Header
-	if headers.Get(HeaderSerial) == "" {
-		if serial, _, err := c.verifier.EncryptionKey(); err == nil {
-			headers = headers.Clone()
-			if headers == nil {
-				headers = http.Header{}
-			}
-			headers.Set(HeaderSerial, serial)
+	// The default Wechatpay-Serial is added by attempt, without copying
+	// the caller's header.
+	var serial string
+	if req.Header.Get(HeaderSerial) == "" {
+		if s, _, err := c.verifier.EncryptionKey(); err == nil {
+			serial = s
 		}
 	}
 	base := c.primary
@@ -414,7 +416,7 @@ func (c *Client) DoV3(ctx context.Context, req *Request, out any) (*Response, er
 		base = c.global
 	}
 	retryable := method == http.MethodGet || method == http.MethodHead || req.Idempotent
-	call := &call{method: method, path: path, rawQuery: rawQuery, body: body, header: headers, retryable: retryable, v2: false}
+	call := &call{method: method, path: path, rawQuery: rawQuery, body: body, header: req.Header, serial: serial, retryable: retryable, v2: false}
 	return c.run(ctx, call, base, func(resp *http.Response, data []byte) error {
 		return c.handleV3(resp, data, out)
 	})
@@ -482,6 +484,38 @@ func truncate(s string, n int) string {
 
 func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }
 
+// encodeQuery is url.Values.Encode (keys sorted, url.QueryEscape) in one
+// allocation for the usual few keys.
+func encodeQuery(v url.Values) string {
+	if len(v) == 0 {
+		return ""
+	}
+	var arr [8]string
+	keys := arr[:0]
+	n := 0
+	for k, vs := range v {
+		keys = append(keys, k)
+		for _, x := range vs {
+			n += len(k) + len(x) + 2
+		}
+	}
+	slices.Sort(keys)
+	var b strings.Builder
+	b.Grow(n)
+	for _, k := range keys {
+		ke := url.QueryEscape(k)
+		for _, x := range v[k] {
+			if b.Len() > 0 {
+				b.WriteByte('&')
+			}
+			b.WriteString(ke)
+			b.WriteByte('=')
+			b.WriteString(url.QueryEscape(x))
+		}
+	}
+	return b.String()
+}
+
 // expandPath fills {name} placeholders with escaped values.
 func expandPath(tmpl string, params map[string]string) (string, error) {
 	if !strings.HasPrefix(tmpl, "/") {
@@ -545,6 +579,7 @@ type call struct {
 	method, path, rawQuery string
 	body                   []byte
 	header                 http.Header
+	serial                 string // Wechatpay-Serial to add; "" when header has one
 	retryable              bool
 	v2                     bool
 	secure                 bool // v2 with client certificate
@@ -592,13 +627,51 @@ type attemptStatus struct {
 	transport bool // the failure is in the transport, not an answer
 }
 
-var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+// readBuf is a pooled response buffer with its size-limiting reader.
+type readBuf struct {
+	bytes.Buffer
+	lr io.LimitedReader
+}
+
+var bufPool = sync.Pool{New: func() any { return new(readBuf) }}
+
+// Header values shared by every request; never modified.
+var (
+	acceptJSON      = []string{"application/json"}
+	contentTypeJSON = []string{"application/json"}
+	acceptXML       = []string{"text/xml"}
+	contentTypeXML  = []string{"text/xml; charset=utf-8"}
+)
+
+// requestTarget returns u.RequestURI() for u parsed from fullURL, as a
+// substring of fullURL when it already has that form (the usual case), so
+// that signing does not build the string again.
+func requestTarget(fullURL string, u *url.URL) string {
+	if u.Opaque == "" && u.RawPath == "" && !u.ForceQuery {
+		if i := strings.Index(fullURL, "://"); i >= 0 && u.Host != "" {
+			rest := fullURL[i+3:]
+			if strings.HasPrefix(rest, u.Host) {
+				rest = rest[len(u.Host):]
+				p := u.EscapedPath()
+				if p != "" && strings.HasPrefix(rest, p) {
+					q := rest[len(p):]
+					if (u.RawQuery == "" && q == "") || (len(q) == len(u.RawQuery)+1 && q[0] == '?' && q[1:] == u.RawQuery) {
+						return rest
+					}
+				}
+			}
+		}
+	}
+	return u.RequestURI()
+}
 
 func (c *Client) attempt(ctx context.Context, cl *call, base string, h handler, meta *Response) (attemptStatus, error) {
 	start := time.Now()
-	fullURL := base + cl.path
+	var fullURL string
 	if cl.rawQuery != "" {
-		fullURL += "?" + cl.rawQuery
+		fullURL = base + cl.path + "?" + cl.rawQuery
+	} else {
+		fullURL = base + cl.path
 	}
 	u, err := url.Parse(fullURL)
 	if err != nil {
@@ -617,20 +690,25 @@ func (c *Client) attempt(ctx context.Context, cl *call, base string, h handler, 
 			r.Header.Add(k, v)
 		}
 	}
-	r.Header.Set("User-Agent", c.userAgent)
+	if cl.serial != "" {
+		r.Header[HeaderSerial] = []string{cl.serial}
+	}
+	// Fixed values share read-only slices: the headers are only read on
+	// the way out.
+	r.Header["User-Agent"] = c.userAgentHeader
 	body := cl.body
 	if cl.v2 {
 		if body, err = cl.sign(); err != nil {
 			return attemptStatus{}, err
 		}
-		r.Header.Set("Content-Type", "text/xml; charset=utf-8")
-		r.Header.Set("Accept", "text/xml")
+		r.Header["Content-Type"] = contentTypeXML
+		r.Header["Accept"] = acceptXML
 	} else {
-		r.Header.Set("Accept", "application/json")
+		r.Header["Accept"] = acceptJSON
 		if body != nil {
-			r.Header.Set("Content-Type", "application/json")
+			r.Header["Content-Type"] = contentTypeJSON
 		}
-		auth, err := c.signer.Authorization(cl.method, u.RequestURI(), body, c.now().Unix(), NewNonce())
+		auth, err := c.signer.Authorization(cl.method, requestTarget(fullURL, u), body, c.now().Unix(), NewNonce())
 		if err != nil {
 			return attemptStatus{}, err
 		}
@@ -639,7 +717,9 @@ func (c *Client) attempt(ctx context.Context, cl *call, base string, h handler, 
 	if body != nil {
 		r.SetBody(bytes.NewReader(body))
 	}
-	resp, err := r.Execute(cl.method, u.String())
+	// resty parses the URL string again; fullURL parses to u, so the
+	// request-target sent is the one signed.
+	resp, err := r.Execute(cl.method, fullURL)
 	if err != nil {
 		c.log(ctx, cl, 0, "", start, err)
 		return attemptStatus{transport: true}, &TransportError{Method: cl.method, Path: cl.path, Err: err}
@@ -647,14 +727,16 @@ func (c *Client) attempt(ctx context.Context, cl *call, base string, h handler, 
 	raw := resp.RawResponse
 	rb := resp.RawBody()
 	defer rb.Close()
-	buf := bufPool.Get().(*bytes.Buffer)
+	buf := bufPool.Get().(*readBuf)
 	buf.Reset()
 	defer func() {
+		buf.lr = io.LimitedReader{}
 		if buf.Cap() <= 64<<10 {
 			bufPool.Put(buf)
 		}
 	}()
-	n, err := buf.ReadFrom(io.LimitReader(rb, c.maxBody+1))
+	buf.lr = io.LimitedReader{R: rb, N: c.maxBody + 1}
+	n, err := buf.ReadFrom(&buf.lr)
 	requestID := raw.Header.Get(HeaderRequestID)
 	meta.StatusCode, meta.Header, meta.RequestID = raw.StatusCode, raw.Header, requestID
 	if err != nil {

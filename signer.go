@@ -4,6 +4,8 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"strconv"
+	"strings"
+	"sync"
 
 	wxcrypto "github.com/gowechatpay/wechatpay/crypto"
 )
@@ -71,25 +73,41 @@ func appendSigningMessage(b []byte, method, canonicalURL string, timestamp int64
 // request), body, Unix timestamp in seconds and nonce. Its parameters come in
 // the order mchid, nonce_str, timestamp, serial_no, signature.
 func (s *Signer) Authorization(method, canonicalURL string, body []byte, timestamp int64, nonce string) (string, error) {
-	msg := appendSigningMessage(nil, method, canonicalURL, timestamp, nonce, body)
+	mb := msgPool.Get().(*[]byte)
+	msg := appendSigningMessage((*mb)[:0], method, canonicalURL, timestamp, nonce, body)
 	sig, err := wxcrypto.SignSHA256WithRSA(s.key, msg)
+	putMsg(mb, msg)
 	if err != nil {
 		return "", err
 	}
-	b := make([]byte, 0, len(AuthScheme)+len(s.mchID)+len(nonce)+len(s.serial)+len(sig)+80)
-	b = append(b, AuthScheme...)
-	b = append(b, ` mchid="`...)
-	b = append(b, s.mchID...)
-	b = append(b, `",nonce_str="`...)
-	b = append(b, nonce...)
-	b = append(b, `",timestamp="`...)
-	b = strconv.AppendInt(b, timestamp, 10)
-	b = append(b, `",serial_no="`...)
-	b = append(b, s.serial...)
-	b = append(b, `",signature="`...)
-	b = append(b, sig...)
-	b = append(b, '"')
-	return string(b), nil
+	var ts [20]byte
+	var b strings.Builder
+	b.Grow(len(AuthScheme) + len(s.mchID) + len(nonce) + len(s.serial) + len(sig) + 80)
+	b.WriteString(AuthScheme)
+	b.WriteString(` mchid="`)
+	b.WriteString(s.mchID)
+	b.WriteString(`",nonce_str="`)
+	b.WriteString(nonce)
+	b.WriteString(`",timestamp="`)
+	b.Write(strconv.AppendInt(ts[:0], timestamp, 10))
+	b.WriteString(`",serial_no="`)
+	b.WriteString(s.serial)
+	b.WriteString(`",signature="`)
+	b.WriteString(sig)
+	b.WriteByte('"')
+	return b.String(), nil
+}
+
+// msgPool holds the buffers of signing and verification messages, which
+// are as long as the body and live only for one RSA operation.
+var msgPool = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
+
+// putMsg returns a message buffer to msgPool unless it grew large.
+func putMsg(p *[]byte, msg []byte) {
+	if cap(msg) <= 64<<10 {
+		*p = msg[:0]
+		msgPool.Put(p)
+	}
 }
 
 const nonceAlphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"

@@ -256,14 +256,17 @@ func (v *Verifier) verify(ts, nonce, sig, serial, sigType, requestID string, bod
 	if sigType != "" && sigType != AuthScheme {
 		return fail(ErrBadSignature, "unsupported "+HeaderSignatureType)
 	}
-	msg := make([]byte, 0, len(ts)+len(nonce)+len(body)+3)
+	mb := msgPool.Get().(*[]byte)
+	msg := (*mb)[:0]
 	msg = append(msg, ts...)
 	msg = append(msg, '\n')
 	msg = append(msg, nonce...)
 	msg = append(msg, '\n')
 	msg = append(msg, body...)
 	msg = append(msg, '\n')
-	switch err := wxcrypto.VerifySHA256WithRSA(key, msg, sig); {
+	err = wxcrypto.VerifySHA256WithRSA(key, msg, sig)
+	putMsg(mb, msg)
+	switch {
 	case err == nil:
 		return nil
 	case errors.Is(err, wxcrypto.ErrMalformedSignature):

@@ -81,7 +81,10 @@ func queryOrder(c *wechatpay.Client) func(ctx context.Context) error {
 func BenchmarkQueryOrder(b *testing.B) { e := getEnv(b); bench(b, e.v3, false, queryOrder(e.sdk)) }
 
 // BenchmarkQueryOrderParallel is BenchmarkQueryOrder from 8 callers.
-func BenchmarkQueryOrderParallel(b *testing.B) { e := getEnv(b); bench(b, e.v3, true, queryOrder(e.sdk)) }
+func BenchmarkQueryOrderParallel(b *testing.B) {
+	e := getEnv(b)
+	bench(b, e.v3, true, queryOrder(e.sdk))
+}
 
 func querySpecialReduction(td *loopback.Testdata, c *wechatpay.Client) func(ctx context.Context) error {
 	s := aggracct.New(c)
@@ -140,7 +143,10 @@ func redpackQuery(td *loopback.Testdata, c *wechatpay.Client) func(ctx context.C
 
 // BenchmarkRedpackQuery is the typed v2 red-packet query (XML, MD5, mutual
 // TLS); floor: FloorV2.
-func BenchmarkRedpackQuery(b *testing.B) { e := getEnv(b); bench(b, e.v2, false, redpackQuery(e.td, e.sdkV2)) }
+func BenchmarkRedpackQuery(b *testing.B) {
+	e := getEnv(b)
+	bench(b, e.v2, false, redpackQuery(e.td, e.sdkV2))
+}
 
 // BenchmarkRedpackQueryParallel is BenchmarkRedpackQuery from 8 callers.
 func BenchmarkRedpackQueryParallel(b *testing.B) {

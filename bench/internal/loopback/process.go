@@ -170,6 +170,3 @@ func (r *Remote) RootCAs() *x509.CertPool {
 	pool.AppendCertsFromPEM(r.certPEM)
 	return pool
 }
-
-// CertificatePEM returns the server's certificate as PEM.
-func (r *Remote) CertificatePEM() []byte { return r.certPEM }
