@@ -141,46 +141,45 @@ func (s *Service) QueryWorkWx(ctx context.Context, req *QueryWorkWxRequest) (*Wo
 // wrapping wechatpay.ErrMalformedResponse that names the field.
 func decodeWorkWx(fields map[string]string) (*WorkWxRedPacket, error) {
 	p := &WorkWxRedPacket{}
-	strs := map[string]*string{
-		"mch_billno": &p.MchBillNo, "mch_id": &p.MchID, "detail_id": &p.DetailID,
-		"reason": &p.Reason, "wishing": &p.Wishing, "remark": &p.Remark,
-		"act_name": &p.ActName, "openid": &p.OpenID, "sender_name": &p.SenderName,
-		"sender_header_media_id": &p.SenderHeaderMediaID,
-	}
-	ints := map[string]*int64{"total_amount": &p.TotalAmount, "refund_amount": &p.RefundAmount, "amount": &p.Amount}
-	times := map[string]*time.Time{"send_time": &p.SendTime, "refund_time": &p.RefundTime, "rcv_time": &p.RcvTime}
 	for k, v := range fields {
-		if dst, ok := strs[k]; ok {
-			*dst = v
-			continue
-		}
-		if dst, ok := ints[k]; ok {
-			if v == "" {
-				continue
-			}
-			n, err := strconv.ParseInt(v, 10, 64)
-			if err != nil {
-				return nil, fmt.Errorf("redpack: %w: %s is not an integer", wechatpay.ErrMalformedResponse, k)
-			}
-			*dst = n
-			continue
-		}
-		if dst, ok := times[k]; ok {
-			if v == "" {
-				continue
-			}
-			t, err := time.ParseInLocation(v2TimeLayout, v, beijing)
-			if err != nil {
-				return nil, fmt.Errorf("redpack: %w: %s is not a time like %q", wechatpay.ErrMalformedResponse, k, v2TimeLayout)
-			}
-			*dst = t
-			continue
-		}
+		var err error
 		switch k {
+		case "mch_billno":
+			p.MchBillNo = v
+		case "mch_id":
+			p.MchID = v
+		case "detail_id":
+			p.DetailID = v
+		case "reason":
+			p.Reason = v
+		case "wishing":
+			p.Wishing = v
+		case "remark":
+			p.Remark = v
+		case "act_name":
+			p.ActName = v
+		case "openid":
+			p.OpenID = v
+		case "sender_name":
+			p.SenderName = v
+		case "sender_header_media_id":
+			p.SenderHeaderMediaID = v
 		case "status":
 			p.Status = Status(v)
 		case "send_type":
 			p.SendType = SendType(v)
+		case "total_amount":
+			err = parseAmount(k, v, &p.TotalAmount)
+		case "refund_amount":
+			err = parseAmount(k, v, &p.RefundAmount)
+		case "amount":
+			err = parseAmount(k, v, &p.Amount)
+		case "send_time":
+			err = parseTime(k, v, &p.SendTime)
+		case "refund_time":
+			err = parseTime(k, v, &p.RefundTime)
+		case "rcv_time":
+			err = parseTime(k, v, &p.RcvTime)
 		default:
 			if protocolFields[k] {
 				continue
@@ -190,8 +189,37 @@ func decodeWorkWx(fields map[string]string) (*WorkWxRedPacket, error) {
 			}
 			p.Extra[k] = v
 		}
+		if err != nil {
+			return nil, err
+		}
 	}
 	return p, nil
+}
+
+// parseAmount sets *dst from an integer field; empty means absent.
+func parseAmount(field, v string, dst *int64) error {
+	if v == "" {
+		return nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		return fmt.Errorf("redpack: %w: %s is not an integer", wechatpay.ErrMalformedResponse, field)
+	}
+	*dst = n
+	return nil
+}
+
+// parseTime sets *dst from a Beijing-time field; empty means absent.
+func parseTime(field, v string, dst *time.Time) error {
+	if v == "" {
+		return nil
+	}
+	t, err := time.ParseInLocation(v2TimeLayout, v, beijing)
+	if err != nil {
+		return fmt.Errorf("redpack: %w: %s is not a time like %q", wechatpay.ErrMalformedResponse, field, v2TimeLayout)
+	}
+	*dst = t
+	return nil
 }
 
 // checkID validates an ASCII identifier: required, at most maxLen bytes,
