@@ -1,0 +1,109 @@
+package aggracct_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/gowechatpay/wechatpay"
+	"github.com/gowechatpay/wechatpay/aggracct"
+	wxcrypto "github.com/gowechatpay/wechatpay/crypto"
+)
+
+// fuzzReplyKey carries the fuzzed answer body to the fake transport.
+type fuzzReplyKey struct{}
+
+// FuzzVerifiedReply answers QuerySpecialReduction and Punish with random
+// bodies that carry a valid WeChat Pay signature, so that everything after
+// verification (JSON decoding, bal_account_no decryption, RFC 3339 times)
+// sees arbitrary bytes. It must never panic; a failure must be
+// ErrMalformedResponse or ErrDecrypt with no result, and a success needs a
+// JSON body.
+func FuzzVerifiedReply(f *testing.F) {
+	merchant, err := wxcrypto.LoadPrivateKeyFile("../testdata/merchant_test_key.pem")
+	if err != nil {
+		f.Fatal(err)
+	}
+	signKey, err := wxcrypto.LoadPrivateKeyFile("../testdata/wechatpay_pubkey_test_key.pem")
+	if err != nil {
+		f.Fatal(err)
+	}
+	const keyID = "PUB_KEY_ID_0114232134912410000000000000"
+	cipher, err := wxcrypto.EncryptOAEP(&merchant.PublicKey, []byte("8609cb22e1774a50a930e414cc71eca06121bcd266335cda230d24a7886a8d9f"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add([]byte(`{"mchid":"1900016681","bal_account_no":"`+cipher+`","out_request_no":"N1","reduction_type":"JUDICIAL_DEDUCTION","amount":1,"state":"SUCCESS","success_time":"2015-05-20T13:29:35+08:00"}`), false)
+	f.Add([]byte(`{"mchid":"1900016681","bal_account_no":"`+cipher+`","out_request_no":"N1","state":"FAILED","fail_time":"2015-05-20T13:29:35.120+08:00","fail_reason":"X"}`), false)
+	f.Add([]byte(`{"bal_account_no":"AAAA","success_time":"not a time"}`), false)
+	f.Add([]byte(`{"wxpay_punish_no":"1","out_request_no":"N1"}`), true)
+	f.Add([]byte(`null`), true)
+	f.Add([]byte(``), false)
+
+	rt := roundTripper(func(r *http.Request) (*http.Response, error) {
+		if r.Body != nil {
+			_ = r.Body.Close()
+		}
+		body, _ := r.Context().Value(fuzzReplyKey{}).([]byte)
+		ts := strconv.FormatInt(time.Now().Unix(), 10)
+		nonce := wechatpay.NewNonce()
+		sig, err := wxcrypto.SignSHA256WithRSA(signKey, []byte(ts+"\n"+nonce+"\n"+string(body)+"\n"))
+		if err != nil {
+			return nil, err
+		}
+		h := http.Header{}
+		h.Set(wechatpay.HeaderTimestamp, ts)
+		h.Set(wechatpay.HeaderNonce, nonce)
+		h.Set(wechatpay.HeaderSignature, sig)
+		h.Set(wechatpay.HeaderSerial, keyID)
+		return &http.Response{StatusCode: http.StatusOK, Header: h, Body: io.NopCloser(bytes.NewReader(body)), Request: r}, nil
+	})
+	c, err := wechatpay.NewClient(
+		wechatpay.WithMerchant("1900016681", "1DDE55AD98ED71D6EDD4A4A16996DE7B47773A8C", merchant),
+		wechatpay.WithPublicKey(keyID, &signKey.PublicKey),
+		wechatpay.WithTransport(rt),
+		wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}),
+	)
+	if err != nil {
+		f.Fatal(err)
+	}
+	svc := aggracct.New(c)
+	f.Fuzz(func(t *testing.T, body []byte, punish bool) {
+		ctx := context.WithValue(context.Background(), fuzzReplyKey{}, body)
+		var (
+			result any
+			isNil  bool
+			err    error
+		)
+		if punish {
+			var r *aggracct.PunishResult
+			r, err = svc.Punish(ctx, &aggracct.PunishRequest{OutRequestNo: "N1", MchID: "1900016681", BalAccountNo: "B", PunishScene: 1})
+			result, isNil = r, r == nil
+		} else {
+			var r *aggracct.SpecialReduction
+			r, err = svc.QuerySpecialReduction(ctx, &aggracct.QuerySpecialReductionRequest{OutRequestNo: "N1", BalAccountNo: "B"})
+			result, isNil = r, r == nil
+		}
+		switch {
+		case err != nil && !isNil:
+			t.Fatalf("result %+v with the error %v", result, err)
+		case err != nil && !errors.Is(err, wechatpay.ErrMalformedResponse) && !errors.Is(err, wechatpay.ErrDecrypt):
+			t.Fatalf("unexpected error class: %v", err)
+		case err == nil && isNil:
+			t.Fatal("no result and no error")
+		case err == nil && len(bytes.TrimSpace(body)) > 0 && !json.Valid(body):
+			t.Fatalf("accepted a body that is not JSON: %q", body)
+		}
+	})
+}
+
+// roundTripper is a fake transport.
+type roundTripper func(*http.Request) (*http.Response, error)
+
+func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }

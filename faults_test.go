@@ -1,0 +1,1065 @@
+package wechatpay_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/rsa"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/gowechatpay/wechatpay"
+	"github.com/gowechatpay/wechatpay/aggracct"
+	wxcrypto "github.com/gowechatpay/wechatpay/crypto"
+	"github.com/gowechatpay/wechatpay/profitsharing"
+	"github.com/gowechatpay/wechatpay/redpack"
+	"github.com/gowechatpay/wechatpay/wechatpaytest"
+)
+
+// The emulator's seed fixtures (see wechatpaytest), which the scenarios
+// query and compare with.
+const (
+	seedReductionNo   = "htozr8denqegbt6tk6u10iymo7yww5pn"
+	seedBalAccountNo  = "8609cb22e1774a50a930e414cc71eca06121bcd266335cda230d24a7886a8d9f"
+	seedOutOrderNo    = "P20150806125346"
+	seedSubMchID      = "1900000109"
+	seedTransactionID = "4208450740201411110007820472"
+	seedOrderID       = "7100000751202203238026613597498"
+	seedMchBillNo     = "10000098201411111234567890"
+	seedRedPacketID   = "1000041701202510090000000000001"
+)
+
+// fastRetry is the default policy with millisecond delays.
+var fastRetry = wechatpay.RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond, MaxDelay: 4 * time.Millisecond}
+
+// exposure gathers what failure scenarios show the outside world: every log
+// record of the clients and emulators (at debug level), every error the
+// calls return, and the Authorization values the test servers received.
+// secrets_test.go scans it.
+type exposure struct {
+	mu    sync.Mutex
+	logs  bytes.Buffer
+	errs  []string
+	auths []string
+}
+
+func newExposure() *exposure { return &exposure{} }
+
+// Write implements io.Writer for the log handler.
+func (x *exposure) Write(p []byte) (int, error) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return x.logs.Write(p)
+}
+
+func (x *exposure) logger() *slog.Logger {
+	return slog.New(slog.NewTextHandler(x, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+// record keeps the text of a non-nil error.
+func (x *exposure) record(err error) {
+	if err == nil {
+		return
+	}
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.errs = append(x.errs, err.Error())
+}
+
+func (x *exposure) sawRequest(r *http.Request) {
+	if a := r.Header.Get("Authorization"); a != "" {
+		x.mu.Lock()
+		defer x.mu.Unlock()
+		x.auths = append(x.auths, a)
+	}
+}
+
+// emulator starts a logging emulator, closed when t ends.
+func (x *exposure) emulator(t testing.TB, opts ...wechatpaytest.Option) *wechatpaytest.Server {
+	t.Helper()
+	srv := wechatpaytest.NewServer(append([]wechatpaytest.Option{wechatpaytest.WithLogger(x.logger())}, opts...)...)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// emulatorClient is a logging client of srv with fast retries.
+func (x *exposure) emulatorClient(t testing.TB, srv *wechatpaytest.Server, opts ...wechatpay.Option) *wechatpay.Client {
+	t.Helper()
+	c := srv.Client(append([]wechatpay.Option{wechatpay.WithLogger(x.logger()), wechatpay.WithRetry(fastRetry)}, opts...)...)
+	t.Cleanup(c.Close)
+	return c
+}
+
+// server starts a loopback TLS server that counts its hits and records
+// the Authorization it receives.
+func (x *exposure) server(t testing.TB, h http.HandlerFunc) (*httptest.Server, *atomic.Int32) {
+	t.Helper()
+	var hits atomic.Int32
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		x.sawRequest(r)
+		h(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	return srv, &hits
+}
+
+// client is a logging client of a loopback test server.
+func (x *exposure) client(t testing.TB, srv *httptest.Server, opts ...wechatpay.Option) *wechatpay.Client {
+	t.Helper()
+	return liveClient(t, srv, append([]wechatpay.Option{wechatpay.WithLogger(x.logger()), wechatpay.WithAPIv3Key(wechatpaytest.TestAPIv3Key)}, opts...)...)
+}
+
+// responseKey is the test WeChat Pay public-key-id private key.
+var responseKey = sync.OnceValues(func() (*rsa.PrivateKey, error) {
+	return wxcrypto.LoadPrivateKeyFile("testdata/wechatpay_pubkey_test_key.pem")
+})
+
+// signedHeaders are the headers of a 200 answer carrying body, signed now
+// with the test public-key-id key.
+func signedHeaders(t testing.TB, body []byte) http.Header {
+	t.Helper()
+	key, err := responseKey()
+	require.NoError(t, err)
+	ts := strconv.FormatInt(time.Now().Unix(), 10)
+	nonce := wechatpay.NewNonce()
+	sig, err := wxcrypto.SignSHA256WithRSA(key, []byte(ts+"\n"+nonce+"\n"+string(body)+"\n"))
+	require.NoError(t, err)
+	return http.Header{
+		wechatpay.HeaderTimestamp: {ts},
+		wechatpay.HeaderNonce:     {nonce},
+		wechatpay.HeaderSignature: {sig},
+		wechatpay.HeaderSerial:    {pubKeyID},
+		wechatpay.HeaderRequestID: {"REQ-" + nonce[:8]},
+		"Content-Type":            {"application/json"},
+	}
+}
+
+// okBody is a verified answer of the loopback scenarios.
+const okBody = `{"ok":true,"pad":"0123456789abcdefghijklmnopqrstuvwxyz"}`
+
+// scenario is one failure test; the secrets test replays them all into a
+// single exposure.
+type scenario struct {
+	name string
+	run  func(t *testing.T, x *exposure)
+}
+
+// failureScenarios are the faults and fail-closed tables of issue 7.
+var failureScenarios = []scenario{
+	{"connection refused", faultConnectionRefused},
+	{"reset mid-body", faultResetMidBody},
+	{"truncated body", faultTruncatedBody},
+	{"read timeout", faultReadTimeout},
+	{"oversized body", faultOversizedBody},
+	{"slow server past the deadline", faultSlowServer},
+	{"5xx then success", faultServerErrorThenSuccess},
+	{"429 with backoff", faultRateLimitedBackoff},
+	{"primary domain down", faultPrimaryDown},
+	{"context cancelled mid-call", faultContextCancelled},
+	{"dropped connection and re-entrancy", faultDroppedConnection},
+	{"4xx answers are final", faultClientErrorsFinal},
+	{"fail closed v3", failClosedV3},
+	{"fail closed v2", failClosedV2},
+}
+
+func TestFaults(t *testing.T) {
+	for _, sc := range failureScenarios {
+		t.Run(sc.name, func(t *testing.T) { sc.run(t, newExposure()) })
+	}
+}
+
+// budgetCase is one request shape of the retry-budget tables: GETs and
+// re-entrant POSTs may be repeated after the request may have reached the
+// server, other POSTs never.
+type budgetCase struct {
+	name       string
+	method     string
+	idempotent bool
+	wantHits   int32
+}
+
+var budgetCases = []budgetCase{
+	{"GET retried up to the budget", http.MethodGet, false, 3},
+	{"non-re-entrant POST sent once", http.MethodPost, false, 1},
+	{"re-entrant POST retried up to the budget", http.MethodPost, true, 3},
+}
+
+func (bc budgetCase) request() *wechatpay.Request {
+	req := &wechatpay.Request{Method: bc.method, Path: "/v3/x", Idempotent: bc.idempotent}
+	if bc.method == http.MethodPost {
+		req.Body = map[string]string{"out_request_no": "N1"}
+	}
+	return req
+}
+
+func faultConnectionRefused(t *testing.T, x *exposure) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	require.NoError(t, ln.Close())
+	for _, method := range []string{http.MethodGet, http.MethodPost} {
+		t.Run(method, func(t *testing.T) {
+			c := vectorClient(t, time.Now().Unix(), nil, wechatpay.WithBaseURL("https://"+addr),
+				wechatpay.WithRetry(fastRetry), wechatpay.WithLogger(x.logger()))
+			t.Cleanup(c.Close)
+			req := &wechatpay.Request{Method: method, Path: "/v3/x"}
+			if method == http.MethodPost {
+				req.Body = []byte(`{}`) // not re-entrant, yet safe: nothing was sent
+			}
+			var out map[string]any
+			resp, err := c.DoV3(t.Context(), req, &out)
+			x.record(err)
+			var te *wechatpay.TransportError
+			require.ErrorAs(t, err, &te)
+			require.ErrorIs(t, err, syscall.ECONNREFUSED)
+			require.Equal(t, fastRetry.MaxAttempts, resp.Attempts, "a refused connection is retried for any method")
+			require.Nil(t, out)
+		})
+	}
+}
+
+// resetConnection answers with the headers of a 200 carrying body and half
+// of body, then resets the connection (SO_LINGER 0: an RST, not a FIN).
+// Content-Length promises the whole body.
+func resetConnection(t testing.TB, w http.ResponseWriter, body []byte) {
+	conn, rw, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		t.Errorf("hijack: %v", err)
+		return
+	}
+	// Closing the TCP connection under the TLS one sends no close_notify:
+	// the client sees the connection die, not a TLS end of stream.
+	raw := conn
+	if tc, ok := conn.(*tls.Conn); ok {
+		raw = tc.NetConn()
+	}
+	defer raw.Close()
+	if tcp, ok := raw.(*net.TCPConn); ok {
+		_ = tcp.SetLinger(0)
+	}
+	h := signedHeaders(t, body)
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	_, _ = rw.WriteString("HTTP/1.1 200 OK\r\n")
+	_ = h.Write(rw)
+	_, _ = rw.WriteString("\r\n")
+	_, _ = rw.Write(body[:len(body)/2])
+	_ = rw.Flush()
+}
+
+func faultResetMidBody(t *testing.T, x *exposure) {
+	for _, bc := range budgetCases {
+		t.Run(bc.name, func(t *testing.T) {
+			srv, hits := x.server(t, func(w http.ResponseWriter, r *http.Request) {
+				_, _ = io.Copy(io.Discard, r.Body)
+				resetConnection(t, w, []byte(okBody))
+			})
+			var out map[string]any
+			resp, err := x.client(t, srv).DoV3(t.Context(), bc.request(), &out)
+			x.record(err)
+			var te *wechatpay.TransportError
+			require.ErrorAs(t, err, &te)
+			require.ErrorIs(t, err, syscall.ECONNRESET)
+			require.Equal(t, bc.wantHits, hits.Load())
+			require.EqualValues(t, bc.wantHits, resp.Attempts)
+			require.Nil(t, out)
+		})
+	}
+}
+
+func faultTruncatedBody(t *testing.T, x *exposure) {
+	for _, bc := range budgetCases {
+		t.Run("short read: "+bc.name, func(t *testing.T) {
+			srv, hits := x.server(t, func(w http.ResponseWriter, r *http.Request) {
+				body := []byte(okBody)
+				h := signedHeaders(t, body)
+				for k, v := range h {
+					w.Header()[k] = v
+				}
+				w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+				w.WriteHeader(http.StatusOK)
+				_, _ = w.Write(body[:len(body)/2]) // the server closes: the reply is short
+			})
+			var out map[string]any
+			resp, err := x.client(t, srv).DoV3(t.Context(), bc.request(), &out)
+			x.record(err)
+			var te *wechatpay.TransportError
+			require.ErrorAs(t, err, &te)
+			require.ErrorIs(t, err, io.ErrUnexpectedEOF)
+			require.Equal(t, bc.wantHits, hits.Load())
+			require.EqualValues(t, bc.wantHits, resp.Attempts)
+			require.Nil(t, out)
+		})
+	}
+	t.Run("complete-looking truncation fails verification, once", func(t *testing.T) {
+		srv, hits := x.server(t, func(w http.ResponseWriter, r *http.Request) {
+			body := []byte(okBody)
+			for k, v := range signedHeaders(t, body) {
+				w.Header()[k] = v
+			}
+			w.WriteHeader(http.StatusOK)
+			_, _ = w.Write(body[:len(body)-5]) // framed correctly, signed for more
+		})
+		var raw json.RawMessage
+		_, err := x.client(t, srv).DoV3(t.Context(), &wechatpay.Request{Path: "/v3/x"}, &raw)
+		x.record(err)
+		require.ErrorIs(t, err, wechatpay.ErrInvalidSignature)
+		require.ErrorIs(t, err, wechatpay.ErrBadSignature)
+		require.Nil(t, raw)
+		require.EqualValues(t, 1, hits.Load())
+	})
+}
+
+func faultReadTimeout(t *testing.T, x *exposure) {
+	for _, bc := range budgetCases {
+		t.Run(bc.name, func(t *testing.T) {
+			release := make(chan struct{})
+			srv, hits := x.server(t, func(w http.ResponseWriter, r *http.Request) {
+				select { // no headers until the client gives up
+				case <-release:
+				case <-r.Context().Done():
+				}
+			})
+			t.Cleanup(func() { close(release) }) // runs before srv.Close
+			c := x.client(t, srv, wechatpay.WithTimeout(150*time.Millisecond))
+			start := time.Now()
+			var out map[string]any
+			resp, err := c.DoV3(t.Context(), bc.request(), &out)
+			x.record(err)
+			require.ErrorIs(t, err, context.DeadlineExceeded)
+			require.Less(t, time.Since(start), 2*time.Second)
+			require.EqualValues(t, 1, hits.Load(), "WithTimeout bounds the call, retries included")
+			require.Equal(t, 1, resp.Attempts)
+			require.Nil(t, out)
+		})
+	}
+}
+
+func faultOversizedBody(t *testing.T, x *exposure) {
+	t.Run("signed body over the limit", func(t *testing.T) {
+		big := []byte(`{"pad":"` + strings.Repeat("x", 2000) + `"}`)
+		srv, hits := x.server(t, func(w http.ResponseWriter, r *http.Request) {
+			for k, v := range signedHeaders(t, big) {
+				w.Header()[k] = v
+			}
+			_, _ = w.Write(big)
+		})
+		var out map[string]any
+		_, err := x.client(t, srv, wechatpay.WithMaxResponseBytes(1000)).DoV3(t.Context(), &wechatpay.Request{Path: "/v3/x"}, &out)
+		x.record(err)
+		require.ErrorIs(t, err, wechatpay.ErrResponseTooLarge)
+		require.Nil(t, out)
+		require.EqualValues(t, 1, hits.Load(), "an oversized answer is not retried")
+	})
+	t.Run("endless body stops at the limit", func(t *testing.T) {
+		srv, _ := x.server(t, func(w http.ResponseWriter, r *http.Request) {
+			chunk := bytes.Repeat([]byte("x"), 1024)
+			for range 16 << 10 { // at most 16 MiB; the client hangs up long before
+				if _, err := w.Write(chunk); err != nil {
+					return
+				}
+			}
+		})
+		start := time.Now()
+		var raw []byte
+		_, err := x.client(t, srv, wechatpay.WithMaxResponseBytes(4096)).DoV3(t.Context(), &wechatpay.Request{Path: "/v3/x"}, &raw)
+		x.record(err)
+		require.ErrorIs(t, err, wechatpay.ErrResponseTooLarge)
+		require.Nil(t, raw)
+		require.Less(t, time.Since(start), 2*time.Second)
+	})
+	t.Run("typed call", func(t *testing.T) {
+		srv := x.emulator(t)
+		c := x.emulatorClient(t, srv, wechatpay.WithMaxResponseBytes(64))
+		got, err := querySeedReduction(t.Context(), c)
+		x.record(err)
+		require.ErrorIs(t, err, wechatpay.ErrResponseTooLarge)
+		require.Nil(t, got)
+		require.Equal(t, 1, srv.Requests())
+	})
+}
+
+func faultSlowServer(t *testing.T, x *exposure) {
+	srv := x.emulator(t)
+	srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISpecialReduction, Kind: wechatpaytest.FaultDelay, Delay: time.Minute})
+	c := x.emulatorClient(t, srv)
+	ctx, cancel := context.WithTimeout(t.Context(), 200*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	got, err := querySeedReduction(ctx, c)
+	x.record(err)
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	require.Nil(t, got)
+	require.Less(t, time.Since(start), 2*time.Second)
+	require.Equal(t, 1, srv.Requests(), "no retry once the deadline has passed")
+}
+
+func faultServerErrorThenSuccess(t *testing.T, x *exposure) {
+	srv := x.emulator(t)
+	c := x.emulatorClient(t, srv)
+	for _, tc := range []struct {
+		api  wechatpaytest.API
+		call func(context.Context, *wechatpay.Client) (*wechatpay.Response, error)
+	}{
+		{wechatpaytest.APISpecialReduction, func(ctx context.Context, c *wechatpay.Client) (*wechatpay.Response, error) {
+			r, err := querySeedReduction(ctx, c)
+			if err != nil {
+				return nil, err
+			}
+			checkSeedReduction(t, r)
+			return &r.Meta, nil
+		}},
+		{wechatpaytest.APIPunish, func(ctx context.Context, c *wechatpay.Client) (*wechatpay.Response, error) {
+			r, err := punish(ctx, c, "FAULT-5XX")
+			if err != nil {
+				return nil, err
+			}
+			require.Equal(t, "FAULT-5XX", r.OutRequestNo)
+			return &r.Meta, nil
+		}},
+		{wechatpaytest.APIProfitSharing, func(ctx context.Context, c *wechatpay.Client) (*wechatpay.Response, error) {
+			o, err := querySeedOrder(ctx, c)
+			if err != nil {
+				return nil, err
+			}
+			checkSeedOrder(t, o)
+			return &o.Meta, nil
+		}},
+		{wechatpaytest.APIRedPacket, func(ctx context.Context, c *wechatpay.Client) (*wechatpay.Response, error) {
+			p, err := querySeedRedPacket(ctx, c)
+			if err != nil {
+				return nil, err
+			}
+			checkSeedRedPacket(t, p)
+			return &p.Meta, nil
+		}},
+	} {
+		t.Run(string(tc.api), func(t *testing.T) {
+			srv.InjectFault(wechatpaytest.Fault{API: tc.api, Kind: wechatpaytest.FaultSystemError, Count: 1})
+			before := srv.Requests()
+			meta, err := tc.call(t.Context(), c)
+			x.record(err)
+			require.NoError(t, err)
+			require.Equal(t, 2, meta.Attempts)
+			require.Equal(t, 2, srv.Requests()-before)
+		})
+	}
+	t.Run("persistent 5xx stays within the budget", func(t *testing.T) {
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISpecialReduction, Kind: wechatpaytest.FaultSystemError})
+		defer srv.ClearFaults()
+		before := srv.Requests()
+		got, err := querySeedReduction(t.Context(), c)
+		x.record(err)
+		var apiErr *wechatpay.APIError
+		require.ErrorAs(t, err, &apiErr)
+		require.Equal(t, http.StatusInternalServerError, apiErr.StatusCode)
+		require.Nil(t, got)
+		require.Equal(t, fastRetry.MaxAttempts, srv.Requests()-before)
+	})
+	t.Run("non-re-entrant POST is not retried after 5xx", func(t *testing.T) {
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIPunish, Kind: wechatpaytest.FaultSystemError, Count: 1})
+		before := srv.Requests()
+		var out map[string]any
+		resp, err := c.DoV3(t.Context(), punishRequest(t, c, "FAULT-5XX-ONCE", false), &out)
+		x.record(err)
+		var apiErr *wechatpay.APIError
+		require.ErrorAs(t, err, &apiErr)
+		require.True(t, apiErr.Temporary())
+		require.Equal(t, 1, resp.Attempts)
+		require.Equal(t, 1, srv.Requests()-before)
+		require.Nil(t, out)
+	})
+}
+
+func faultRateLimitedBackoff(t *testing.T, x *exposure) {
+	t.Run("attempts are spaced", func(t *testing.T) {
+		var mu sync.Mutex
+		var times []time.Time
+		srv, hits := x.server(t, func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			times = append(times, time.Now())
+			n := len(times)
+			mu.Unlock()
+			if n <= 2 {
+				writeError(w, http.StatusTooManyRequests, "FREQUENCY_LIMITED")
+				return
+			}
+			for k, v := range signedHeaders(t, []byte(okBody)) {
+				w.Header()[k] = v
+			}
+			_, _ = io.WriteString(w, okBody)
+		})
+		policy := wechatpay.RetryPolicy{MaxAttempts: 3, BaseDelay: 40 * time.Millisecond, MaxDelay: 400 * time.Millisecond}
+		var out struct{ OK bool }
+		resp, err := x.client(t, srv, wechatpay.WithRetry(policy)).DoV3(t.Context(), &wechatpay.Request{Path: "/v3/x"}, &out)
+		x.record(err)
+		require.NoError(t, err)
+		require.True(t, out.OK)
+		require.Equal(t, 3, resp.Attempts)
+		require.EqualValues(t, 3, hits.Load())
+		mu.Lock()
+		defer mu.Unlock()
+		// The n-th delay is drawn from [d/2, 3d/2) with d = BaseDelay·2^(n-1).
+		first, second := times[1].Sub(times[0]), times[2].Sub(times[1])
+		require.GreaterOrEqual(t, first, 20*time.Millisecond, "first back-off")
+		require.GreaterOrEqual(t, second, 40*time.Millisecond, "second back-off")
+		require.Less(t, first+second, 2*time.Second)
+	})
+	t.Run("typed call", func(t *testing.T) {
+		srv := x.emulator(t)
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIProfitSharing, Kind: wechatpaytest.FaultRateLimited, Count: 1})
+		o, err := querySeedOrder(t.Context(), x.emulatorClient(t, srv))
+		x.record(err)
+		require.NoError(t, err)
+		checkSeedOrder(t, o)
+		require.Equal(t, 2, o.Meta.Attempts)
+		require.Equal(t, 2, srv.Requests())
+	})
+	t.Run("persistent 429 stays within the budget", func(t *testing.T) {
+		srv := x.emulator(t)
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIPunish, Kind: wechatpaytest.FaultRateLimited})
+		got, err := punish(t.Context(), x.emulatorClient(t, srv), "FAULT-429")
+		x.record(err)
+		var apiErr *wechatpay.APIError
+		require.ErrorAs(t, err, &apiErr)
+		require.Equal(t, http.StatusTooManyRequests, apiErr.StatusCode)
+		require.Nil(t, got)
+		require.Equal(t, fastRetry.MaxAttempts, srv.Requests())
+	})
+}
+
+// backupTransport plays the two WeChat Pay domains: the primary refuses
+// connections, the backup is the emulator.
+type backupTransport struct {
+	mu     sync.Mutex
+	hosts  []string
+	target string
+	next   *http.Transport
+}
+
+func (b *backupTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	b.mu.Lock()
+	b.hosts = append(b.hosts, r.URL.Host)
+	b.mu.Unlock()
+	switch r.URL.Host {
+	case "api.mch.weixin.qq.com":
+		if r.Body != nil {
+			_ = r.Body.Close()
+		}
+		return nil, &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}
+	case "api2.mch.weixin.qq.com":
+		r2 := r.Clone(r.Context())
+		r2.URL.Host, r2.Host = b.target, ""
+		return b.next.RoundTrip(r2)
+	}
+	return nil, errors.New("unexpected host " + r.URL.Host)
+}
+
+func (b *backupTransport) takeHosts() []string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	h := b.hosts
+	b.hosts = nil
+	return h
+}
+
+// emulatorTransport is a transport that trusts the emulator's CA.
+func emulatorTransport(t testing.TB, srv *wechatpaytest.Server) *http.Transport {
+	roots := x509.NewCertPool()
+	roots.AddCert(srv.CACertificate())
+	tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}}
+	t.Cleanup(tr.CloseIdleConnections)
+	return tr
+}
+
+func faultPrimaryDown(t *testing.T, x *exposure) {
+	srv := x.emulator(t)
+	u, err := url.Parse(srv.URL)
+	require.NoError(t, err)
+	rt := &backupTransport{target: u.Host, next: emulatorTransport(t, srv)}
+	// WithBaseURL("") restores the real domains that ClientOptions replaced.
+	c := x.emulatorClient(t, srv, wechatpay.WithBaseURL(""), wechatpay.WithTransport(rt))
+	both := []string{"api.mch.weixin.qq.com", "api2.mch.weixin.qq.com"}
+
+	r, err := querySeedReduction(t.Context(), c)
+	x.record(err)
+	require.NoError(t, err)
+	checkSeedReduction(t, r)
+	require.Equal(t, 2, r.Meta.Attempts)
+	require.Equal(t, both, rt.takeHosts())
+
+	p, err := punish(t.Context(), c, "FAULT-BACKUP")
+	x.record(err)
+	require.NoError(t, err)
+	require.Equal(t, "FAULT-BACKUP", p.OutRequestNo)
+	require.Equal(t, both, rt.takeHosts())
+
+	var out map[string]any
+	resp, err := c.DoV3(t.Context(), punishRequest(t, c, "FAULT-BACKUP-POST", false), &out)
+	x.record(err)
+	require.NoError(t, err, "a request that never left may go to the backup whatever its method")
+	require.Equal(t, 2, resp.Attempts)
+	require.Equal(t, "FAULT-BACKUP-POST", out["out_request_no"])
+	require.Equal(t, both, rt.takeHosts())
+	require.Equal(t, 3, srv.Requests(), "the emulator saw each call once")
+}
+
+func faultContextCancelled(t *testing.T, x *exposure) {
+	t.Run("while the server works", func(t *testing.T) {
+		srv := x.emulator(t)
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISpecialReduction, Kind: wechatpaytest.FaultDelay, Delay: time.Minute})
+		c := x.emulatorClient(t, srv)
+		ctx, cancel := context.WithCancel(t.Context())
+		time.AfterFunc(100*time.Millisecond, cancel)
+		start := time.Now()
+		got, err := querySeedReduction(ctx, c)
+		x.record(err)
+		require.ErrorIs(t, err, context.Canceled)
+		require.Nil(t, got)
+		require.Less(t, time.Since(start), 2*time.Second)
+		require.Equal(t, 1, srv.Requests())
+	})
+	for _, bc := range budgetCases {
+		t.Run("after the body was sent: "+bc.name, func(t *testing.T) {
+			srv, hits := x.server(t, func(w http.ResponseWriter, r *http.Request) {
+				_, _ = io.Copy(io.Discard, r.Body)
+				<-r.Context().Done()
+			})
+			ctx, cancel := context.WithCancel(t.Context())
+			time.AfterFunc(100*time.Millisecond, cancel)
+			var out map[string]any
+			resp, err := x.client(t, srv).DoV3(ctx, bc.request(), &out)
+			x.record(err)
+			require.ErrorIs(t, err, context.Canceled)
+			require.Equal(t, 1, resp.Attempts)
+			require.EqualValues(t, 1, hits.Load(), "a cancelled call is never retried")
+			require.Nil(t, out)
+		})
+	}
+	t.Run("during the back-off", func(t *testing.T) {
+		srv := x.emulator(t)
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISpecialReduction, Kind: wechatpaytest.FaultSystemError})
+		slow := wechatpay.RetryPolicy{MaxAttempts: 3, BaseDelay: 4 * time.Second, MaxDelay: 4 * time.Second}
+		ctx, cancel := context.WithCancel(t.Context())
+		defer cancel()
+		// The client logs each attempt before it backs off: cancel 50 ms
+		// into the first back-off, which lasts at least 2 s.
+		var once sync.Once
+		hook := &logHook{Handler: x.logger().Handler(), f: func() { once.Do(func() { time.AfterFunc(50*time.Millisecond, cancel) }) }}
+		c := x.emulatorClient(t, srv, wechatpay.WithRetry(slow), wechatpay.WithLogger(slog.New(hook)))
+		start := time.Now()
+		got, err := querySeedReduction(ctx, c)
+		x.record(err)
+		require.ErrorIs(t, err, context.Canceled)
+		var apiErr *wechatpay.APIError
+		require.ErrorAs(t, err, &apiErr, "the last answer is kept")
+		require.Nil(t, got)
+		require.Less(t, time.Since(start), 1500*time.Millisecond, "the back-off was abandoned")
+		require.Equal(t, 1, srv.Requests())
+	})
+}
+
+// logHook calls f on every record it handles.
+type logHook struct {
+	slog.Handler
+	f func()
+}
+
+func (h *logHook) Handle(ctx context.Context, r slog.Record) error {
+	h.f()
+	return h.Handler.Handle(ctx, r)
+}
+
+func faultDroppedConnection(t *testing.T, x *exposure) {
+	srv := x.emulator(t)
+	t.Run("re-entrant Punish is retried and recorded once", func(t *testing.T) {
+		c := x.emulatorClient(t, srv) // a fresh connection: no transparent net/http retry
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIPunish, Kind: wechatpaytest.FaultDropConnection, Count: 1})
+		before := srv.Requests()
+		p, err := punish(t.Context(), c, "FAULT-DROP")
+		x.record(err)
+		require.NoError(t, err)
+		require.Equal(t, 2, p.Meta.Attempts)
+		require.Equal(t, 2, srv.Requests()-before)
+		var n int
+		for _, rec := range srv.Punishments() {
+			if rec.OutRequestNo == "FAULT-DROP" {
+				n++
+				require.Equal(t, rec.WxpayPunishNo, p.WxpayPunishNo)
+				require.Equal(t, seedBalAccountNo, rec.BalAccountNo)
+			}
+		}
+		require.Equal(t, 1, n)
+	})
+	t.Run("non-re-entrant POST is sent once", func(t *testing.T) {
+		c := x.emulatorClient(t, srv)
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIPunish, Kind: wechatpaytest.FaultDropConnection})
+		defer srv.ClearFaults()
+		before := srv.Requests()
+		var out map[string]any
+		resp, err := c.DoV3(t.Context(), punishRequest(t, c, "FAULT-DROP-ONCE", false), &out)
+		x.record(err)
+		var te *wechatpay.TransportError
+		require.ErrorAs(t, err, &te)
+		require.Equal(t, 1, resp.Attempts)
+		require.Equal(t, 1, srv.Requests()-before)
+		require.Nil(t, out)
+	})
+	t.Run("GET is retried", func(t *testing.T) {
+		c := x.emulatorClient(t, srv)
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISpecialReduction, Kind: wechatpaytest.FaultDropConnection, Count: 1})
+		r, err := querySeedReduction(t.Context(), c)
+		x.record(err)
+		require.NoError(t, err)
+		checkSeedReduction(t, r)
+		require.Equal(t, 2, r.Meta.Attempts)
+	})
+}
+
+func faultClientErrorsFinal(t *testing.T, x *exposure) {
+	srv := x.emulator(t)
+	t.Run("401 from a skewed clock", func(t *testing.T) {
+		c := x.emulatorClient(t, srv, wechatpay.WithClock(func() time.Time { return time.Now().Add(-10 * time.Minute) }))
+		before := srv.Requests()
+		got, err := querySeedReduction(t.Context(), c)
+		x.record(err)
+		var apiErr *wechatpay.APIError
+		require.ErrorAs(t, err, &apiErr)
+		require.Equal(t, http.StatusUnauthorized, apiErr.StatusCode)
+		require.Equal(t, "SIGN_ERROR", apiErr.Code)
+		require.Nil(t, got)
+		require.Equal(t, 1, srv.Requests()-before)
+	})
+	t.Run("404 for an unknown id", func(t *testing.T) {
+		c := x.emulatorClient(t, srv)
+		got, err := aggracct.New(c).QuerySpecialReduction(t.Context(), &aggracct.QuerySpecialReductionRequest{
+			OutRequestNo: "nosuchreduction", BalAccountNo: seedBalAccountNo,
+		})
+		x.record(err)
+		var apiErr *wechatpay.APIError
+		require.ErrorAs(t, err, &apiErr)
+		require.Equal(t, http.StatusNotFound, apiErr.StatusCode)
+		require.Nil(t, got)
+	})
+	t.Run("400 for a field encrypted with the wrong key", func(t *testing.T) {
+		c := x.emulatorClient(t, srv)
+		cipher, err := wxcrypto.EncryptOAEP(srv.MerchantPublicKey(), []byte(seedBalAccountNo))
+		require.NoError(t, err)
+		before := srv.Requests()
+		var out map[string]any
+		_, err = c.DoV3(t.Context(), &wechatpay.Request{
+			Path:       "/v3/aggracct-bc/wb-channel/special-reduction/{out_request_no}",
+			PathParams: map[string]string{"out_request_no": seedReductionNo},
+			Query:      url.Values{"mchid": {srv.MchID()}, "bal_account_no": {cipher}},
+			Header:     http.Header{wechatpay.HeaderSerial: {srv.PublicKeyID()}},
+		}, &out)
+		x.record(err)
+		var apiErr *wechatpay.APIError
+		require.ErrorAs(t, err, &apiErr)
+		require.Equal(t, http.StatusBadRequest, apiErr.StatusCode)
+		require.Nil(t, out)
+		require.Equal(t, 1, srv.Requests()-before)
+	})
+}
+
+// verifyFailure is one way a 2xx answer fails verification: an emulator
+// fault, or an edit of the answer's headers by a proxy.
+type verifyFailure struct {
+	name   string
+	want   error
+	fault  wechatpaytest.FaultKind
+	mutate func(h http.Header)
+}
+
+var verifyFailures = []verifyFailure{
+	{name: "tampered body", want: wechatpay.ErrBadSignature, fault: wechatpaytest.FaultTamperedBody},
+	{name: "signature probe", want: wechatpay.ErrSignatureProbe, fault: wechatpaytest.FaultProbeSignature},
+	{name: "stale timestamp", want: wechatpay.ErrStaleTimestamp, fault: wechatpaytest.FaultStaleTimestamp},
+	{name: "unknown serial", want: wechatpay.ErrUnknownSerial, mutate: func(h http.Header) {
+		h.Set(wechatpay.HeaderSerial, "PUB_KEY_ID_0114232134912419999999999999")
+	}},
+	{name: "missing timestamp", want: wechatpay.ErrMissingHeader, mutate: func(h http.Header) { h.Del(wechatpay.HeaderTimestamp) }},
+	{name: "missing nonce", want: wechatpay.ErrMissingHeader, mutate: func(h http.Header) { h.Del(wechatpay.HeaderNonce) }},
+	{name: "missing signature", want: wechatpay.ErrMissingHeader, mutate: func(h http.Header) { h.Del(wechatpay.HeaderSignature) }},
+	{name: "missing serial", want: wechatpay.ErrMissingHeader, mutate: func(h http.Header) { h.Del(wechatpay.HeaderSerial) }},
+	{name: "malformed signature", want: wechatpay.ErrMalformedSignature, mutate: func(h http.Header) {
+		h.Set(wechatpay.HeaderSignature, "%%not base64%%")
+	}},
+	{name: "malformed timestamp", want: wechatpay.ErrMalformedTimestamp, mutate: func(h http.Header) {
+		h.Set(wechatpay.HeaderTimestamp, h.Get(wechatpay.HeaderTimestamp)+"x")
+	}},
+	{name: "timestamp moved by a second", want: wechatpay.ErrBadSignature, mutate: func(h http.Header) {
+		ts, _ := strconv.ParseInt(h.Get(wechatpay.HeaderTimestamp), 10, 64)
+		h.Set(wechatpay.HeaderTimestamp, strconv.FormatInt(ts+1, 10))
+	}},
+	{name: "nonce replaced", want: wechatpay.ErrBadSignature, mutate: func(h http.Header) {
+		h.Set(wechatpay.HeaderNonce, wechatpay.NewNonce())
+	}},
+	{name: "unsupported signature type", want: wechatpay.ErrBadSignature, mutate: func(h http.Header) {
+		h.Set(wechatpay.HeaderSignatureType, "WECHATPAY2-SM2-WITH-SM3")
+	}},
+}
+
+// v3Call is one typed or generic v3 call; result is the value a caller
+// would use, which must be nil when err is not.
+type v3Call struct {
+	name string
+	call func(ctx context.Context, t *testing.T, c *wechatpay.Client) (result any, err error)
+}
+
+var v3Calls = []v3Call{
+	{"aggracct.QuerySpecialReduction", func(ctx context.Context, t *testing.T, c *wechatpay.Client) (any, error) {
+		r, err := querySeedReduction(ctx, c)
+		if err == nil {
+			checkSeedReduction(t, r)
+		}
+		return r, err
+	}},
+	{"aggracct.Punish", func(ctx context.Context, t *testing.T, c *wechatpay.Client) (any, error) {
+		r, err := punish(ctx, c, "FAIL-CLOSED")
+		if err == nil {
+			require.Equal(t, "FAIL-CLOSED", r.OutRequestNo)
+			require.NotEmpty(t, r.WxpayPunishNo)
+		}
+		return r, err
+	}},
+	{"profitsharing.QueryOrder", func(ctx context.Context, t *testing.T, c *wechatpay.Client) (any, error) {
+		o, err := querySeedOrder(ctx, c)
+		if err == nil {
+			checkSeedOrder(t, o)
+		}
+		return o, err
+	}},
+	{"DoV3 GET into a map", func(ctx context.Context, t *testing.T, c *wechatpay.Client) (any, error) {
+		var out map[string]any
+		_, err := c.DoV3(ctx, &wechatpay.Request{
+			Path:       "/v3/global/profit-sharing/orders/{out_order_no}",
+			PathParams: map[string]string{"out_order_no": seedOutOrderNo},
+			Query:      url.Values{"sub_mchid": {seedSubMchID}, "transaction_id": {seedTransactionID}},
+			Global:     true,
+		}, &out)
+		if err == nil {
+			require.Equal(t, seedOrderID, out["order_id"])
+		}
+		return out, err
+	}},
+	{"DoV3 GET raw bytes", func(ctx context.Context, t *testing.T, c *wechatpay.Client) (any, error) {
+		var raw json.RawMessage
+		_, err := c.DoV3(ctx, &wechatpay.Request{
+			Path:       "/v3/global/profit-sharing/orders/{out_order_no}",
+			PathParams: map[string]string{"out_order_no": seedOutOrderNo},
+			Query:      url.Values{"sub_mchid": {seedSubMchID}, "transaction_id": {seedTransactionID}},
+			Global:     true,
+		}, &raw)
+		if err == nil {
+			require.Contains(t, string(raw), seedOrderID)
+		}
+		return raw, err
+	}},
+	{"DoV3 POST into a struct pointer", func(ctx context.Context, t *testing.T, c *wechatpay.Client) (any, error) {
+		var out *struct {
+			WxpayPunishNo string `json:"wxpay_punish_no"`
+		}
+		_, err := c.DoV3(ctx, punishRequest(t, c, "FAIL-CLOSED-DOV3", true), &out)
+		if err == nil {
+			require.NotEmpty(t, out.WxpayPunishNo)
+		}
+		return out, err
+	}},
+}
+
+// headerProxy is a TLS reverse proxy to an emulator that edits the headers
+// of the answers with the current mutation.
+type headerProxy struct {
+	*httptest.Server
+	hits   atomic.Int32
+	mu     sync.Mutex
+	mutate func(http.Header)
+}
+
+func newHeaderProxy(t testing.TB, x *exposure, srv *wechatpaytest.Server) *headerProxy {
+	u, err := url.Parse(srv.URL)
+	require.NoError(t, err)
+	rp := httputil.NewSingleHostReverseProxy(u)
+	rp.Transport = emulatorTransport(t, srv)
+	p := &headerProxy{}
+	rp.ModifyResponse = func(resp *http.Response) error {
+		p.mu.Lock()
+		m := p.mutate
+		p.mu.Unlock()
+		if m != nil && resp.StatusCode/100 == 2 {
+			m(resp.Header)
+		}
+		return nil
+	}
+	p.Server = httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p.hits.Add(1)
+		x.sawRequest(r)
+		rp.ServeHTTP(w, r)
+	}))
+	t.Cleanup(p.Close)
+	return p
+}
+
+func (p *headerProxy) set(m func(http.Header)) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.mutate = m
+}
+
+func failClosedV3(t *testing.T, x *exposure) {
+	srv := x.emulator(t)
+	proxy := newHeaderProxy(t, x, srv)
+	c := x.emulatorClient(t, srv, wechatpay.WithBaseURL(proxy.URL), wechatpay.WithHTTPClient(proxy.Client()))
+	for _, call := range v3Calls {
+		t.Run("control/"+call.name, func(t *testing.T) {
+			got, err := call.call(t.Context(), t, c)
+			require.NoError(t, err, "the harness must let a genuine answer through")
+			require.NotNil(t, got)
+		})
+	}
+	for _, vf := range verifyFailures {
+		for _, call := range v3Calls {
+			t.Run(vf.name+"/"+call.name, func(t *testing.T) {
+				if vf.fault != 0 {
+					srv.InjectFault(wechatpaytest.Fault{Kind: vf.fault})
+					defer srv.ClearFaults()
+				}
+				proxy.set(vf.mutate)
+				defer proxy.set(nil)
+				before := proxy.hits.Load()
+				got, err := call.call(t.Context(), t, c)
+				x.record(err)
+				require.ErrorIs(t, err, wechatpay.ErrInvalidSignature)
+				require.ErrorIs(t, err, vf.want)
+				require.Nil(t, got, "no result from an unverified answer")
+				require.EqualValues(t, 1, proxy.hits.Load()-before, "a verification failure is never retried")
+			})
+		}
+	}
+}
+
+func failClosedV2(t *testing.T, x *exposure) {
+	srv := x.emulator(t)
+	c := x.emulatorClient(t, srv)
+	calls := []struct {
+		name string
+		call func(ctx context.Context) (any, error)
+	}{
+		{"redpack.QueryWorkWx", func(ctx context.Context) (any, error) {
+			p, err := querySeedRedPacket(ctx, c)
+			if err == nil {
+				checkSeedRedPacket(t, p)
+			}
+			return p, err
+		}},
+		{"DoV2", func(ctx context.Context) (any, error) {
+			fields, _, err := c.DoV2(ctx, &wechatpay.V2Request{
+				Path:   "/mmpaymkttransfers/queryworkwxredpack",
+				Params: map[string]string{"mch_billno": seedMchBillNo, "mch_id": srv.MchID(), "appid": srv.AppID()},
+				Secure: true,
+			})
+			if err == nil {
+				require.Equal(t, seedRedPacketID, fields["detail_id"])
+			}
+			return fields, err
+		}},
+	}
+	for _, call := range calls {
+		t.Run("control/"+call.name, func(t *testing.T) {
+			got, err := call.call(t.Context())
+			require.NoError(t, err)
+			require.NotNil(t, got)
+		})
+		for _, kind := range []wechatpaytest.FaultKind{wechatpaytest.FaultTamperedBody, wechatpaytest.FaultProbeSignature} {
+			t.Run(kind.String()+"/"+call.name, func(t *testing.T) {
+				srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIRedPacket, Kind: kind})
+				defer srv.ClearFaults()
+				before := srv.Requests()
+				got, err := call.call(t.Context())
+				x.record(err)
+				require.ErrorIs(t, err, wechatpay.ErrV2Sign)
+				require.Nil(t, got)
+				require.Equal(t, 1, srv.Requests()-before)
+			})
+		}
+	}
+}
+
+func querySeedReduction(ctx context.Context, c *wechatpay.Client) (*aggracct.SpecialReduction, error) {
+	return aggracct.New(c).QuerySpecialReduction(ctx, &aggracct.QuerySpecialReductionRequest{
+		OutRequestNo: seedReductionNo, BalAccountNo: seedBalAccountNo,
+	})
+}
+
+func checkSeedReduction(t testing.TB, r *aggracct.SpecialReduction) {
+	t.Helper()
+	require.Equal(t, seedReductionNo, r.OutRequestNo)
+	require.Equal(t, seedBalAccountNo, r.BalAccountNo)
+	require.Equal(t, aggracct.State("SUCCESS"), r.State)
+	require.EqualValues(t, 1, r.Amount)
+}
+
+func punish(ctx context.Context, c *wechatpay.Client, no string) (*aggracct.PunishResult, error) {
+	return aggracct.New(c).Punish(ctx, &aggracct.PunishRequest{
+		OutRequestNo: no, MchID: c.MchID(), BalAccountNo: seedBalAccountNo, PunishScene: 1, PunishReason: "hardening test",
+	})
+}
+
+// punishRequest is the punish call as a generic DoV3 request.
+func punishRequest(t testing.TB, c *wechatpay.Client, no string, idempotent bool) *wechatpay.Request {
+	t.Helper()
+	cipher, serial, err := c.EncryptSensitive(seedBalAccountNo)
+	require.NoError(t, err)
+	return &wechatpay.Request{
+		Method: http.MethodPost,
+		Path:   "/v3/aggracct-bc/wb-channel/control-orders/punish",
+		Body: map[string]any{
+			"out_request_no": no, "mchid": c.MchID(), "bal_account_no": cipher, "punish_scene": 1,
+		},
+		Header:     http.Header{wechatpay.HeaderSerial: {serial}},
+		Idempotent: idempotent,
+	}
+}
+
+func querySeedOrder(ctx context.Context, c *wechatpay.Client) (*profitsharing.Order, error) {
+	return profitsharing.New(c).QueryOrder(ctx, &profitsharing.QueryOrderRequest{
+		OutOrderNo: seedOutOrderNo, SubMchID: seedSubMchID, TransactionID: seedTransactionID,
+	})
+}
+
+func checkSeedOrder(t testing.TB, o *profitsharing.Order) {
+	t.Helper()
+	require.Equal(t, seedOrderID, o.OrderID)
+	require.Equal(t, seedOutOrderNo, o.OutOrderNo)
+	require.Len(t, o.Receivers, 3)
+	require.EqualValues(t, 797, o.Receivers[0].Amount)
+}
+
+func querySeedRedPacket(ctx context.Context, c *wechatpay.Client) (*redpack.WorkWxRedPacket, error) {
+	return redpack.New(c).QueryWorkWx(ctx, &redpack.QueryWorkWxRequest{MchBillNo: seedMchBillNo})
+}
+
+func checkSeedRedPacket(t testing.TB, p *redpack.WorkWxRedPacket) {
+	t.Helper()
+	require.Equal(t, seedMchBillNo, p.MchBillNo)
+	require.Equal(t, seedRedPacketID, p.DetailID)
+	require.EqualValues(t, 5000, p.TotalAmount)
+}
