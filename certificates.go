@@ -120,10 +120,10 @@ func (c *Client) verifyCertificates(header http.Header, body []byte, certs []*x5
 func (c *Client) openCertificates(body []byte, requestID string) ([]*x509.Certificate, error) {
 	var list certificateList
 	if err := json.Unmarshal(body, &list); err != nil {
-		return nil, fmt.Errorf("%w (Request-ID %s): %w", ErrMalformedResponse, requestID, err)
+		return nil, fmt.Errorf("%w%s: %w", ErrMalformedResponse, requestIDNote(requestID), err)
 	}
 	if len(list.Data) == 0 {
-		return nil, fmt.Errorf("%w (Request-ID %s): no certificate in the answer", ErrMalformedResponse, requestID)
+		return nil, fmt.Errorf("%w%s: no certificate in the answer", ErrMalformedResponse, requestIDNote(requestID))
 	}
 	certs := make([]*x509.Certificate, 0, len(list.Data))
 	for i := range list.Data {

@@ -449,7 +449,7 @@ func decodeInto(data []byte, out any, requestID string) error {
 		return nil
 	}
 	if err := json.Unmarshal(data, out); err != nil {
-		return fmt.Errorf("%w (Request-ID %s): %w", ErrMalformedResponse, requestID, err)
+		return fmt.Errorf("%w%s: %w", ErrMalformedResponse, requestIDNote(requestID), err)
 	}
 	return nil
 }
@@ -470,6 +470,14 @@ func newV3APIError(status int, requestID string, data []byte) *APIError {
 		e.Code = http.StatusText(status)
 	}
 	return e
+}
+
+// requestIDNote is " (Request-ID id)" for error messages, or "" without one.
+func requestIDNote(requestID string) string {
+	if requestID == "" {
+		return ""
+	}
+	return " (Request-ID " + requestID + ")"
 }
 
 func truncate(s string, n int) string {
@@ -745,7 +753,7 @@ func (c *Client) attempt(ctx context.Context, cl *call, base string, h handler, 
 	}
 	if n > c.maxBody {
 		c.log(ctx, cl, raw.StatusCode, requestID, start, ErrResponseTooLarge)
-		return attemptStatus{status: raw.StatusCode}, fmt.Errorf("%w: more than %d bytes (Request-ID %s)", ErrResponseTooLarge, c.maxBody, requestID)
+		return attemptStatus{status: raw.StatusCode}, fmt.Errorf("%w: more than %d bytes%s", ErrResponseTooLarge, c.maxBody, requestIDNote(requestID))
 	}
 	err = h(raw, buf.Bytes())
 	c.log(ctx, cl, raw.StatusCode, requestID, start, err)

@@ -70,10 +70,7 @@ func (e *verifyError) Error() string {
 	if e.detail != "" {
 		s += ": " + e.detail
 	}
-	if e.requestID != "" {
-		s += " (Request-ID " + e.requestID + ")"
-	}
-	return s
+	return s + requestIDNote(e.requestID)
 }
 
 func (e *verifyError) Unwrap() []error { return []error{e.kind, ErrInvalidSignature} }

@@ -44,6 +44,8 @@ func FuzzVerifiedReply(f *testing.F) {
 	f.Add([]byte(`{"bal_account_no":"AAAA","success_time":"not a time"}`), false)
 	f.Add([]byte(`{"wxpay_punish_no":"1","out_request_no":"N1"}`), true)
 	f.Add([]byte(`null`), true)
+	f.Add([]byte(`{}`), true)
+	f.Add([]byte(`{"out_request_no":"N1"}`), true)
 	f.Add([]byte(``), false)
 
 	rt := roundTripper(func(r *http.Request) (*http.Response, error) {
@@ -99,6 +101,8 @@ func FuzzVerifiedReply(f *testing.F) {
 			t.Fatal("no result and no error")
 		case err == nil && len(bytes.TrimSpace(body)) > 0 && !json.Valid(body):
 			t.Fatalf("accepted a body that is not JSON: %q", body)
+		case err == nil && punish && result.(*aggracct.PunishResult).WxpayPunishNo == "":
+			t.Fatalf("acknowledged a punish without wxpay_punish_no: %q", body)
 		}
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"time"
 	"unicode/utf8"
@@ -152,8 +153,11 @@ func (s *Service) Punish(ctx context.Context, req *PunishRequest) (*PunishResult
 	if err != nil {
 		return nil, err
 	}
-	if meta != nil {
-		out.Meta = *meta
+	if out.WxpayPunishNo == "" {
+		// A verified answer without the control-order number acknowledges
+		// nothing the caller could reconcile against.
+		return nil, fmt.Errorf("aggracct: Punish: %w: the answer has no wxpay_punish_no (Request-ID %s)", wechatpay.ErrMalformedResponse, meta.RequestID)
 	}
+	out.Meta = *meta
 	return &out, nil
 }

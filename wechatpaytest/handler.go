@@ -130,13 +130,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		rep = v3Error(http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", "use "+method, nil, "method_not_allowed")
 		rep.allow = method
 	default:
+		// Read the body first: net/http cancels the request's context when
+		// the client hangs up only once the body has been read, and a
+		// delay fault must end with the client.
+		body, err := io.ReadAll(io.LimitReader(r.Body, maxRequestBody+1))
 		fault = s.takeFault(api)
 		if fault != nil {
 			if done := s.applyEarlyFault(w, r, fault, v2, requestID); done {
 				return
 			}
 		}
-		body, err := io.ReadAll(io.LimitReader(r.Body, maxRequestBody+1))
 		switch {
 		case err != nil:
 			rep = v3Error(http.StatusBadRequest, "INVALID_REQUEST", "reading the body failed", nil, "invalid_request: body: "+err.Error())

@@ -1101,3 +1101,23 @@ func TestNoGoroutineLeak(t *testing.T) {
 	}
 	require.LessOrEqual(t, now, before, "goroutines left running after Close")
 }
+
+// TestDelayFaultEndsWithTheClient: a delayed POST whose caller gives up must
+// not keep Close waiting for the whole delay.
+func TestDelayFaultEndsWithTheClient(t *testing.T) {
+	srv := wechatpaytest.NewServer()
+	srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIPunish, Kind: wechatpaytest.FaultDelay, Delay: time.Minute})
+	c := srv.Client(wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}))
+	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
+	defer cancel()
+	_, err := c.DoV3(ctx, &wechatpay.Request{
+		Method: http.MethodPost,
+		Path:   "/v3/aggracct-bc/wb-channel/control-orders/punish",
+		Body:   map[string]any{"out_request_no": "D1"},
+	}, nil)
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	c.Close()
+	start := time.Now()
+	srv.Close()
+	require.Less(t, time.Since(start), 10*time.Second)
+}
