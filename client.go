@@ -846,9 +846,11 @@ func sleep(ctx context.Context, d time.Duration) error {
 // the server processed the request is unknown unless the cause says the
 // connection never opened.
 type TransportError struct {
+	// Method and Path name the call (the path without its query).
 	Method string
 	Path   string
-	Err    error
+	// Err is the cause, e.g. a *net.OpError or context.DeadlineExceeded.
+	Err error
 }
 
 // Error implements error.

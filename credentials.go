@@ -20,20 +20,33 @@ const CredentialsFileName = "credentials.json"
 // the file's own directory. A production file leaves BaseURL and CAFile
 // empty and reaches the WeChat Pay domains.
 type Credentials struct {
-	BaseURL                 string `json:"base_url,omitempty"`
-	CAFile                  string `json:"ca_file,omitempty"`
-	MchID                   string `json:"mchid"`
-	AppID                   string `json:"appid,omitempty"`
-	MerchantSerialNo        string `json:"merchant_serial_no,omitempty"`
-	MerchantPrivateKeyFile  string `json:"merchant_private_key_file"`
+	// BaseURL replaces the api, api2 and apihk domains when set.
+	BaseURL string `json:"base_url,omitempty"`
+	// CAFile is a PEM CA to trust for BaseURL (the sandbox's own).
+	CAFile string `json:"ca_file,omitempty"`
+	// MchID is the merchant number.
+	MchID string `json:"mchid"`
+	// AppID is the default appid of calls that carry one.
+	AppID string `json:"appid,omitempty"`
+	// MerchantSerialNo is the merchant API certificate's serial (upper-case
+	// hex); taken from MerchantCertificateFile when empty.
+	MerchantSerialNo string `json:"merchant_serial_no,omitempty"`
+	// MerchantPrivateKeyFile is apiclient_key.pem (PKCS#8 or PKCS#1).
+	MerchantPrivateKeyFile string `json:"merchant_private_key_file"`
+	// MerchantCertificateFile is apiclient_cert.pem, also the v2 mTLS client
+	// certificate.
 	MerchantCertificateFile string `json:"merchant_certificate_file,omitempty"`
-	WechatpayPublicKeyID    string `json:"wechatpay_public_key_id,omitempty"`
-	WechatpayPublicKeyFile  string `json:"wechatpay_public_key_file,omitempty"`
+	// WechatpayPublicKeyID is the PUB_KEY_ID_... of WechatpayPublicKeyFile.
+	WechatpayPublicKeyID string `json:"wechatpay_public_key_id,omitempty"`
+	// WechatpayPublicKeyFile is the WeChat Pay public key (PEM).
+	WechatpayPublicKeyFile string `json:"wechatpay_public_key_file,omitempty"`
 	// PlatformCertificateFiles lists platform certificates (PEM), for
 	// merchants that still verify with them.
 	PlatformCertificateFiles []string `json:"platform_certificate_files,omitempty"`
-	APIv3Key                 string   `json:"apiv3_key,omitempty"`
-	APIv2Key                 string   `json:"apiv2_key,omitempty"`
+	// APIv3Key decrypts callbacks and platform certificates (32 bytes).
+	APIv3Key string `json:"apiv3_key,omitempty"`
+	// APIv2Key signs APIv2 requests (32 bytes).
+	APIv2Key string `json:"apiv2_key,omitempty"`
 
 	// Dir is the directory relative paths are resolved against (the
 	// file's own directory when loaded with LoadCredentials).

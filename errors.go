@@ -119,11 +119,13 @@ type APIError struct {
 	Detail json.RawMessage
 	// RequestID is WeChat Pay's Request-ID header; quote it to support.
 	RequestID string
-	// ErrCode and ErrCodeDes are the v2 err_code and err_code_des.
-	ErrCode    string
+	// ErrCode is the v2 err_code (stable, for machines).
+	ErrCode string
+	// ErrCodeDes is the v2 err_code_des (for humans).
 	ErrCodeDes string
-	// ReturnCode and ResultCode are the v2 return_code and result_code.
+	// ReturnCode is the v2 return_code: FAIL is a communication failure.
 	ReturnCode string
+	// ResultCode is the v2 result_code: FAIL is a business failure.
 	ResultCode string
 }
 

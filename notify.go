@@ -24,12 +24,12 @@ const MaxNotificationBytes = 1 << 20
 // resources and downloaded platform certificates.
 const AlgorithmAEADAES256GCM = "AEAD_AES_256_GCM"
 
-// ErrMalformedNotification: a verified callback body is not the expected
-// JSON envelope, or its decrypted resource is not JSON.
+// ErrMalformedNotification is matched when a verified callback body is not
+// the expected JSON envelope, or its decrypted resource is not JSON.
 var ErrMalformedNotification = errors.New("wechatpay: malformed notification")
 
-// ErrUnsupportedAlgorithm: an encrypted resource (callback or platform
-// certificate) names an algorithm other than AEAD_AES_256_GCM.
+// ErrUnsupportedAlgorithm is matched when an encrypted resource (callback or
+// platform certificate) names an algorithm other than AEAD_AES_256_GCM.
 var ErrUnsupportedAlgorithm = errors.New("wechatpay: unsupported encryption algorithm")
 
 // Notification is a verified and decrypted WeChat Pay callback (回调通知).
@@ -58,11 +58,16 @@ type Notification struct {
 
 // NotificationResource is the encrypted resource of a callback.
 type NotificationResource struct {
-	Algorithm      string `json:"algorithm"`
-	Ciphertext     string `json:"ciphertext"`
+	// Algorithm is AEAD_AES_256_GCM, the only one supported.
+	Algorithm string `json:"algorithm"`
+	// Ciphertext is base64 of the ciphertext followed by the 16-byte tag.
+	Ciphertext string `json:"ciphertext"`
+	// AssociatedData is the GCM associated data; may be empty.
 	AssociatedData string `json:"associated_data"`
-	OriginalType   string `json:"original_type"`
-	Nonce          string `json:"nonce"`
+	// OriginalType names the plaintext object, e.g. "transaction".
+	OriginalType string `json:"original_type"`
+	// Nonce is the 12-character GCM nonce.
+	Nonce string `json:"nonce"`
 }
 
 // notificationEnvelope is the callback body on the wire.

@@ -47,28 +47,41 @@ func (s *Server) AddSpecialReduction(r SpecialReduction) {
 
 // ProfitSharingReceiver is one receiver of a ProfitSharingOrder.
 type ProfitSharingReceiver struct {
-	Currency           string
-	Amount             int64
-	Description        string
-	Type               string
-	Account            string
-	Result             string
-	FailReason         string
-	CreateTime         time.Time
-	FinishTime         time.Time // zero = absent
-	DetailID           string
-	DetailType         string
-	SettlementCurrency string // "" = absent
-	SettlementAmount   int64  // 0 = absent
-	RateValue          int64  // 0 = absent
+	// Currency, Amount (smallest unit), Description, Type, Account,
+	// Result and FailReason are answered as they are (receivers[] fields
+	// of the same names); an empty FailReason is left out.
+	Currency    string
+	Amount      int64
+	Description string
+	Type        string
+	Account     string
+	Result      string
+	FailReason  string
+	// CreateTime and FinishTime are answered in RFC 3339; a zero
+	// FinishTime is left out.
+	CreateTime time.Time
+	FinishTime time.Time
+	// DetailID and DetailType are answered as they are.
+	DetailID   string
+	DetailType string
+	// SettlementCurrency, SettlementAmount and RateValue (× 10^8) are
+	// answered for UNFREEZE_TO_SPONSOR entries; empty or zero ones are
+	// left out.
+	SettlementCurrency string
+	SettlementAmount   int64
+	RateValue          int64
 }
 
 // ProfitSharingOrder is a global profit-sharing order that the emulator
 // answers for GET /v3/global/profit-sharing/orders/{out_order_no} when the
 // query's transaction_id and sub_mchid (empty for none) match.
 type ProfitSharingOrder struct {
+	// SubMchID, TransactionID and OutOrderNo identify the order (SubMchID
+	// empty for an order without sub-merchant); OrderID and State are
+	// answered as they are.
 	SubMchID, TransactionID, OutOrderNo, OrderID, State string
-	Receivers                                           []ProfitSharingReceiver
+	// Receivers are answered in order.
+	Receivers []ProfitSharingReceiver
 }
 
 // AddProfitSharingOrder adds or replaces the order with o.OutOrderNo.
@@ -84,8 +97,11 @@ func (s *Server) AddProfitSharingOrder(o ProfitSharingOrder) {
 // mch_billno, mch_id and appid match. Empty strings and zero amounts and
 // times are left out of the answer.
 type RedPacket struct {
+	// MchBillNo, MchID and AppID identify the packet; the other strings
+	// are answered under their snake_case names (detail_id, status, ...).
 	MchBillNo, MchID, AppID, DetailID, Status, SendType, Reason, Wishing, Remark, ActName, OpenID, SenderName, SenderHeaderMediaID string
-	TotalAmount, RefundAmount, Amount                                                                                              int64
+	// TotalAmount, RefundAmount and Amount are answered in fen unless zero.
+	TotalAmount, RefundAmount, Amount int64
 	// SendTime, RefundTime and RcvTime are rendered "2006-01-02 15:04:05"
 	// in UTC+8.
 	SendTime, RefundTime, RcvTime time.Time
@@ -102,9 +118,11 @@ func (s *Server) AddRedPacket(p RedPacket) {
 
 // Punishment is a punish request (发起微众台账管控) the emulator accepted.
 type Punishment struct {
+	// OutRequestNo, MchID, PunishScene and PunishReason are the request's.
 	OutRequestNo string
 	MchID        string
-	BalAccountNo string // decrypted
+	// BalAccountNo is the decrypted ledger number.
+	BalAccountNo string
 	PunishScene  int64
 	PunishReason string
 	// PunishEndTime is the RFC 3339 text as sent ("" when absent).
