@@ -259,21 +259,26 @@ func httpClients(cfg *config, s *Signer) (*http.Client, *http.Client, error) {
 		}
 		return hc, &tlsHC, nil
 	case cfg.transport != nil:
-		hc := &http.Client{Transport: cfg.transport}
+		hc := &http.Client{Transport: cfg.transport, CheckRedirect: noRedirects}
 		if clientCert == nil {
 			return hc, nil, nil
 		}
 		if t, ok := cfg.transport.(*http.Transport); ok {
-			return hc, &http.Client{Transport: withClientCert(t, clientCert)}, nil
+			return hc, &http.Client{Transport: withClientCert(t, clientCert), CheckRedirect: noRedirects}, nil
 		}
 		return hc, hc, nil
 	}
-	hc := &http.Client{Transport: newTransport(cfg.rootCAs, nil)}
+	hc := &http.Client{Transport: newTransport(cfg.rootCAs, nil), CheckRedirect: noRedirects}
 	if clientCert == nil {
 		return hc, nil, nil
 	}
-	return hc, &http.Client{Transport: newTransport(cfg.rootCAs, clientCert)}, nil
+	return hc, &http.Client{Transport: newTransport(cfg.rootCAs, clientCert), CheckRedirect: noRedirects}, nil
 }
+
+// noRedirects makes a 3xx answer the call's result (an *APIError): WeChat
+// Pay does not redirect API calls, and a signed request is not replayed to
+// wherever a redirect points.
+func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
 // newTransport is the SDK's own transport: keep-alive with enough idle
 // connections per host for concurrent callers, HTTP/2 when offered, TLS 1.2

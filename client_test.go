@@ -402,3 +402,29 @@ func TestMalformedVerifiedBody(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, `{"ok":`, string(raw))
 }
+
+func TestRedirectIsNotFollowed(t *testing.T) {
+	var hits atomic.Int32
+	target := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		signResponse(t, w, 200, `{}`)
+	}))
+	defer target.Close()
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, target.URL+"/v3/x", http.StatusFound)
+	}))
+	defer srv.Close()
+	v := loadVectors(t)
+	c, err := wechatpay.NewClient(
+		wechatpay.WithMerchant(v.Identities.Merchant.MchID, v.Identities.Merchant.Serial, merchantKey(t)),
+		wechatpay.WithPublicKey(pubKeyID, wechatpayPubKey(t)),
+		wechatpay.WithBaseURL(srv.URL),
+		wechatpay.WithTransport(srv.Client().Transport),
+	)
+	require.NoError(t, err)
+	_, err = c.DoV3(context.Background(), &wechatpay.Request{Path: "/v3/x"}, nil)
+	var apiErr *wechatpay.APIError
+	require.ErrorAs(t, err, &apiErr)
+	require.Equal(t, http.StatusFound, apiErr.StatusCode)
+	require.Zero(t, hits.Load(), "the signed request was replayed to the redirect target")
+}

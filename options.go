@@ -139,7 +139,8 @@ func WithBaseURL(baseURL string) Option {
 // WithHTTPClient sends requests through hc. Its transport is used as it is
 // for v3 calls; for v2 secure endpoints an *http.Transport is cloned with the
 // merchant certificate added, and any other RoundTripper must present the
-// client certificate itself.
+// client certificate itself. Its redirect policy is kept; the SDK's own
+// clients never follow redirects.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) error {
 		c.httpClient = hc
