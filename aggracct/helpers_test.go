@@ -3,10 +3,6 @@ package aggracct_test
 import (
 	"crypto/rand"
 	"crypto/rsa"
-	"encoding/json"
-	"net/http"
-	"net/http/httptest"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -26,22 +22,15 @@ func newServer(t *testing.T) *wechatpaytest.Server {
 	return srv
 }
 
-// errorServer answers every request with status and a WeChat Pay error
-// body; error answers are not signed, so no key is needed. It returns a
-// client for it holding the emulator's credentials.
-func errorServer(t *testing.T, srv *wechatpaytest.Server, status int, code string) (*wechatpay.Client, *atomic.Int64) {
+// errorServer makes the emulator answer every request with status and a
+// WeChat Pay error code until the test ends. It returns a client and the
+// number of requests made since.
+func errorServer(t *testing.T, srv *wechatpaytest.Server, status int, code string) (*wechatpay.Client, func() int64) {
 	t.Helper()
-	hits := new(atomic.Int64)
-	fake := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		hits.Add(1)
-		w.Header().Set("Content-Type", "application/json")
-		w.Header().Set(wechatpay.HeaderRequestID, "fake-request-id")
-		w.WriteHeader(status)
-		_ = json.NewEncoder(w).Encode(map[string]any{"code": code, "message": "fake " + code})
-	}))
-	t.Cleanup(fake.Close)
-	c := srv.Client(wechatpay.WithBaseURL(fake.URL), wechatpay.WithHTTPClient(fake.Client()), fastRetry)
-	return c, hits
+	srv.InjectFault(wechatpaytest.Fault{Kind: wechatpaytest.FaultAPIError, Status: status, Code: code})
+	t.Cleanup(srv.ClearFaults)
+	before := srv.Requests()
+	return srv.Client(fastRetry), func() int64 { return int64(srv.Requests() - before) }
 }
 
 // otherKey is a WeChat Pay public key the emulator does not hold the

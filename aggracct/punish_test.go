@@ -123,13 +123,13 @@ func TestPunishErrors(t *testing.T) {
 		c, hits := errorServer(t, srv, http.StatusForbidden, "NO_AUTH")
 		_, err := punish(t, c)
 		requireAPIError(t, err, http.StatusForbidden, "NO_AUTH")
-		require.Equal(t, int64(1), hits.Load())
+		require.Equal(t, int64(1), hits())
 	})
 	t.Run("404 RESOURCE_NOT_EXISTS", func(t *testing.T) {
 		c, hits := errorServer(t, srv, http.StatusNotFound, "RESOURCE_NOT_EXISTS")
 		_, err := punish(t, c)
 		requireAPIError(t, err, http.StatusNotFound, "RESOURCE_NOT_EXISTS")
-		require.Equal(t, int64(1), hits.Load())
+		require.Equal(t, int64(1), hits())
 	})
 	t.Run("429 FREQUENCY_LIMITED after the retry budget", func(t *testing.T) {
 		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIPunish, Kind: wechatpaytest.FaultRateLimited, Count: 3})

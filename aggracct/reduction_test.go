@@ -137,7 +137,7 @@ func TestQuerySpecialReductionErrors(t *testing.T) {
 		c, hits := errorServer(t, srv, http.StatusForbidden, "NO_AUTH")
 		_, err := query(t, c, seed)
 		requireAPIError(t, err, http.StatusForbidden, "NO_AUTH")
-		require.Equal(t, int64(1), hits.Load(), "403 is not retried")
+		require.Equal(t, int64(1), hits(), "403 is not retried")
 	})
 	t.Run("429 retried then succeeds", func(t *testing.T) {
 		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISpecialReduction, Kind: wechatpaytest.FaultRateLimited, Count: 1})

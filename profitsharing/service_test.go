@@ -2,12 +2,9 @@ package profitsharing_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -41,20 +38,15 @@ func requireAPIError(t *testing.T, err error, status int, code string) {
 	require.NotEmpty(t, apiErr.RequestID)
 }
 
-// errorServer answers every request with status and a WeChat Pay error body
-// (unsigned, as error answers are).
-func errorServer(t *testing.T, srv *wechatpaytest.Server, status int, code string) (*wechatpay.Client, *atomic.Int64) {
+// errorServer makes the emulator answer every request with status and a
+// WeChat Pay error code until the test ends. It returns a client and the
+// number of requests made since.
+func errorServer(t *testing.T, srv *wechatpaytest.Server, status int, code string) (*wechatpay.Client, func() int64) {
 	t.Helper()
-	hits := new(atomic.Int64)
-	fake := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		hits.Add(1)
-		w.Header().Set("Content-Type", "application/json")
-		w.Header().Set(wechatpay.HeaderRequestID, "fake-request-id")
-		w.WriteHeader(status)
-		_ = json.NewEncoder(w).Encode(map[string]any{"code": code, "message": "fake " + code})
-	}))
-	t.Cleanup(fake.Close)
-	return srv.Client(wechatpay.WithBaseURL(fake.URL), wechatpay.WithHTTPClient(fake.Client()), fastRetry), hits
+	srv.InjectFault(wechatpaytest.Fault{Kind: wechatpaytest.FaultAPIError, Status: status, Code: code})
+	t.Cleanup(srv.ClearFaults)
+	before := srv.Requests()
+	return srv.Client(fastRetry), func() int64 { return int64(srv.Requests() - before) }
 }
 
 func TestQueryOrderSeed(t *testing.T) {
@@ -196,7 +188,7 @@ func TestQueryOrderErrors(t *testing.T) {
 			c, hits := errorServer(t, srv, e.status, e.code)
 			_, err := query(t, c, seed)
 			requireAPIError(t, err, e.status, e.code)
-			require.Equal(t, e.hits, hits.Load())
+			require.Equal(t, e.hits, hits())
 		})
 	}
 	t.Run("429 retried then succeeds", func(t *testing.T) {

@@ -39,8 +39,8 @@
 // AddProfitSharingOrder and AddRedPacket. Punish keeps real state: the same
 // out_request_no with the same fields returns the same wxpay_punish_no, with
 // other fields 400 PARAM_ERROR. InjectFault makes the server fail on purpose
-// (delay, 500, 429, dropped connection, tampered body, signature probe,
-// stale timestamp), and SignNotification and SendNotification produce
+// (delay, 500, 429, any status and code such as 403 NO_AUTH, dropped
+// connection, tampered body, signature probe, stale timestamp), and SignNotification and SendNotification produce
 // callbacks for a merchant's notification handler.
 //
 // By default the server uses a fixed test key set embedded in the package

@@ -46,6 +46,10 @@ const (
 	// FaultStaleTimestamp signs the answer with a timestamp 10 minutes
 	// old; v2 answers, which carry no timestamp, are unaffected.
 	FaultStaleTimestamp
+	// FaultAPIError answers any documented error: Fault.Status with the
+	// v3 code Fault.Code, e.g. 403 NO_AUTH; on v2, result_code FAIL with
+	// err_code Fault.Code (HTTP 200, as WeChat Pay does).
+	FaultAPIError
 )
 
 // String returns the kind's name.
@@ -65,6 +69,8 @@ func (k FaultKind) String() string {
 		return "probe-signature"
 	case FaultStaleTimestamp:
 		return "stale-timestamp"
+	case FaultAPIError:
+		return "api-error"
 	}
 	return "unknown-fault"
 }
@@ -81,6 +87,11 @@ type Fault struct {
 	Count int
 	// Delay is the delay of FaultDelay.
 	Delay time.Duration
+	// Status and Code are the answer of FaultAPIError (Status is unused
+	// on v2); Message is its message, "fault" when empty.
+	Status  int
+	Code    string
+	Message string
 }
 
 // InjectFault arms a fault. When several faults match a request, the one

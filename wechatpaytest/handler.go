@@ -202,6 +202,16 @@ func (s *Server) applyEarlyFault(w http.ResponseWriter, r *http.Request, f *Faul
 		} else {
 			rep = v3Error(http.StatusTooManyRequests, "FREQUENCY_LIMITED", "频率超限", nil, "fault: rate limited")
 		}
+	case FaultAPIError:
+		msg := f.Message
+		if msg == "" {
+			msg = "fault"
+		}
+		if v2 {
+			rep = v2BusinessFail(f.Code, msg, "fault: api error "+f.Code)
+		} else {
+			rep = v3Error(f.Status, f.Code, msg, nil, "fault: api error "+f.Code)
+		}
 	default:
 		return false
 	}

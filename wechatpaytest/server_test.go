@@ -1121,3 +1121,27 @@ func TestDelayFaultEndsWithTheClient(t *testing.T) {
 	srv.Close()
 	require.Less(t, time.Since(start), 10*time.Second)
 }
+
+func TestAPIErrorFault(t *testing.T) {
+	srv := wechatpaytest.NewServer()
+	t.Cleanup(srv.Close)
+	c := srv.Client(wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}))
+	srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIProfitSharing, Kind: wechatpaytest.FaultAPIError, Status: http.StatusForbidden, Code: "NO_AUTH", Count: 1})
+	_, err := c.DoV3(t.Context(), &wechatpay.Request{
+		Path:       "/v3/global/profit-sharing/orders/{out_order_no}",
+		PathParams: map[string]string{"out_order_no": seedOutOrderNo},
+		Query:      url.Values{"transaction_id": {seedTransactionID}},
+		Global:     true,
+	}, nil)
+	var apiErr *wechatpay.APIError
+	require.ErrorAs(t, err, &apiErr)
+	require.Equal(t, http.StatusForbidden, apiErr.StatusCode)
+	require.Equal(t, "NO_AUTH", apiErr.Code)
+	require.NotEmpty(t, apiErr.RequestID)
+
+	srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIRedPacket, Kind: wechatpaytest.FaultAPIError, Code: "NO_AUTH", Message: "无权限", Count: 1})
+	_, _, err = c.DoV2(t.Context(), redPackRequest("10000098", seedMchBillNo))
+	require.ErrorAs(t, err, &apiErr)
+	require.Equal(t, "NO_AUTH", apiErr.ErrCode)
+	require.Equal(t, "无权限", apiErr.ErrCodeDes)
+}
