@@ -6,21 +6,15 @@ import (
 	"crypto/rsa"
 	"crypto/tls"
 	"crypto/x509"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"math/rand/v2"
-	"net"
 	"net/http"
 	"net/url"
 	"runtime"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/go-resty/resty/v2"
@@ -46,21 +40,6 @@ const DefaultMaxResponseBytes = 4 << 20
 
 // DefaultTimeout is the default bound on one call, retries included.
 const DefaultTimeout = 30 * time.Second
-
-// RetryPolicy bounds the retries of calls that are safe to repeat: transport
-// failures, 5xx and 429 on GET and on POSTs documented as re-entrant. Delays
-// grow exponentially from BaseDelay to MaxDelay with full jitter.
-type RetryPolicy struct {
-	// MaxAttempts counts the first attempt; 1 disables retries.
-	MaxAttempts int
-	// BaseDelay is the delay before the first retry (before jitter).
-	BaseDelay time.Duration
-	// MaxDelay caps any one delay.
-	MaxDelay time.Duration
-}
-
-// DefaultRetryPolicy makes at most three attempts, 100 ms to 2 s apart.
-var DefaultRetryPolicy = RetryPolicy{MaxAttempts: 3, BaseDelay: 100 * time.Millisecond, MaxDelay: 2 * time.Second}
 
 // Client calls the WeChat Pay merchant APIs. It signs every v3 request,
 // verifies every v3 response before any of it reaches the caller, encrypts
@@ -316,7 +295,9 @@ func newResty(hc *http.Client) *resty.Client {
 type discardLogger struct{}
 
 func (discardLogger) Errorf(string, ...any) {}
-func (discardLogger) Warnf(string, ...any)  {}
+
+func (discardLogger) Warnf(string, ...any) {}
+
 func (discardLogger) Debugf(string, ...any) {}
 
 // MchID returns the merchant number of the client.
@@ -342,45 +323,6 @@ func (c *Client) Close() {
 	if c.rcTLS != nil {
 		c.rcTLS.GetClient().CloseIdleConnections()
 	}
-}
-
-// Request is one v3 call for DoV3: any endpoint, without a typed service.
-type Request struct {
-	// Method is the HTTP method, e.g. http.MethodGet.
-	Method string
-	// Path is the path, possibly a template such as
-	// "/v3/aggracct-bc/wb-channel/special-reduction/{out_request_no}".
-	Path string
-	// PathParams fill the template; values are escaped with
-	// url.PathEscape and never case-changed. Each must be non-empty.
-	PathParams map[string]string
-	// Query is encoded sorted by key (url.Values.Encode).
-	Query url.Values
-	// RawQuery is sent verbatim when Query is nil (already encoded).
-	RawQuery string
-	// Body is sent as JSON: nil for none, []byte or json.RawMessage as is,
-	// anything else encoded with encoding/json (no HTML escaping).
-	Body any
-	// Header holds extra headers, e.g. Wechatpay-Serial.
-	Header http.Header
-	// Global sends the call to the cross-border domain (apihk).
-	Global bool
-	// Idempotent marks a POST/PUT/PATCH/DELETE that the API documents as
-	// re-entrant with the same business number and body, so it may be
-	// retried after 5xx, 429 or a transport failure.
-	Idempotent bool
-}
-
-// Response describes a completed v3 or v2 call.
-type Response struct {
-	// StatusCode is the HTTP status.
-	StatusCode int
-	// Header is the response header.
-	Header http.Header
-	// RequestID is WeChat Pay's Request-ID header (v3).
-	RequestID string
-	// Attempts is the number of attempts made, retries included.
-	Attempts int
 }
 
 // DoV3 makes a v3 call and decodes the verified JSON body into out (a
@@ -439,154 +381,6 @@ func (c *Client) handleV3(resp *http.Response, data []byte, out any) error {
 	return decodeInto(data, out, requestID)
 }
 
-func decodeInto(data []byte, out any, requestID string) error {
-	switch o := out.(type) {
-	case nil:
-		return nil
-	case *[]byte:
-		*o = append((*o)[:0], data...)
-		return nil
-	case *json.RawMessage:
-		*o = append((*o)[:0], data...)
-		return nil
-	}
-	if len(bytes.TrimSpace(data)) == 0 {
-		return nil
-	}
-	if err := json.Unmarshal(data, out); err != nil {
-		return fmt.Errorf("%w%s: %w", ErrMalformedResponse, requestIDNote(requestID), err)
-	}
-	return nil
-}
-
-func newV3APIError(status int, requestID string, data []byte) *APIError {
-	e := &APIError{StatusCode: status, RequestID: requestID}
-	var wire struct {
-		Code    string          `json:"code"`
-		Message string          `json:"message"`
-		Detail  json.RawMessage `json:"detail"`
-	}
-	if err := json.Unmarshal(data, &wire); err == nil {
-		e.Code, e.Message, e.Detail = wire.Code, wire.Message, wire.Detail
-	} else if len(data) > 0 {
-		e.Message = truncate(string(data), 256)
-	}
-	if e.Code == "" {
-		e.Code = http.StatusText(status)
-	}
-	return e
-}
-
-// requestIDNote is " (Request-ID id)" for error messages, or "" without one.
-func requestIDNote(requestID string) string {
-	if requestID == "" {
-		return ""
-	}
-	return " (Request-ID " + requestID + ")"
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
-}
-
-func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }
-
-// encodeQuery is url.Values.Encode (keys sorted, url.QueryEscape) in one
-// allocation for the usual few keys.
-func encodeQuery(v url.Values) string {
-	if len(v) == 0 {
-		return ""
-	}
-	var arr [8]string
-	keys := arr[:0]
-	n := 0
-	for k, vs := range v {
-		keys = append(keys, k)
-		for _, x := range vs {
-			n += len(k) + len(x) + 2
-		}
-	}
-	slices.Sort(keys)
-	var b strings.Builder
-	b.Grow(n)
-	for _, k := range keys {
-		ke := url.QueryEscape(k)
-		for _, x := range v[k] {
-			if b.Len() > 0 {
-				b.WriteByte('&')
-			}
-			b.WriteString(ke)
-			b.WriteByte('=')
-			b.WriteString(url.QueryEscape(x))
-		}
-	}
-	return b.String()
-}
-
-// expandPath fills {name} placeholders with escaped values.
-func expandPath(tmpl string, params map[string]string) (string, error) {
-	if !strings.HasPrefix(tmpl, "/") {
-		return "", &FieldError{Field: "path", Reason: "must start with /"}
-	}
-	if strings.IndexByte(tmpl, '{') < 0 {
-		if len(params) > 0 {
-			return "", &FieldError{Field: "path", Reason: "has no placeholders for its path parameters"}
-		}
-		return tmpl, nil
-	}
-	var b strings.Builder
-	b.Grow(len(tmpl) + 32)
-	used := 0
-	for {
-		i := strings.IndexByte(tmpl, '{')
-		if i < 0 {
-			b.WriteString(tmpl)
-			break
-		}
-		j := strings.IndexByte(tmpl[i:], '}')
-		if j < 0 {
-			return "", &FieldError{Field: "path", Reason: "unclosed {"}
-		}
-		name := tmpl[i+1 : i+j]
-		v, ok := params[name]
-		if !ok || v == "" {
-			return "", &FieldError{Field: name, Reason: "path parameter is empty", Missing: true}
-		}
-		used++
-		b.WriteString(tmpl[:i])
-		b.WriteString(url.PathEscape(v))
-		tmpl = tmpl[i+j+1:]
-	}
-	if used != len(params) {
-		return "", &FieldError{Field: "path", Reason: "path parameters do not match the template"}
-	}
-	return b.String(), nil
-}
-
-func encodeBody(body any) ([]byte, error) {
-	switch b := body.(type) {
-	case nil:
-		return nil, nil
-	case []byte:
-		return b, nil
-	case json.RawMessage:
-		return b, nil
-	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(body); err != nil {
-		return nil, &FieldError{Field: "body", Reason: err.Error()}
-	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte{'\n'}), nil
-}
-
 // call is one logical request, repeated by run as the retry policy allows.
 type call struct {
 	method, path, rawQuery string
@@ -634,12 +428,6 @@ func (c *Client) run(ctx context.Context, cl *call, base string, h handler) (*Re
 	}
 }
 
-// attemptStatus is what shouldRetry needs to know of a failed attempt.
-type attemptStatus struct {
-	status    int  // 0 when no response was read
-	transport bool // the failure is in the transport, not an answer
-}
-
 // readBuf is a pooled response buffer with its size-limiting reader.
 type readBuf struct {
 	bytes.Buffer
@@ -655,28 +443,6 @@ var (
 	acceptXML       = []string{"text/xml"}
 	contentTypeXML  = []string{"text/xml; charset=utf-8"}
 )
-
-// requestTarget returns u.RequestURI() for u parsed from fullURL, as a
-// substring of fullURL when it already has that form (the usual case), so
-// that signing does not build the string again.
-func requestTarget(fullURL string, u *url.URL) string {
-	if u.Opaque == "" && u.RawPath == "" && !u.ForceQuery {
-		if i := strings.Index(fullURL, "://"); i >= 0 && u.Host != "" {
-			rest := fullURL[i+3:]
-			if strings.HasPrefix(rest, u.Host) {
-				rest = rest[len(u.Host):]
-				p := u.EscapedPath()
-				if p != "" && strings.HasPrefix(rest, p) {
-					q := rest[len(p):]
-					if (u.RawQuery == "" && q == "") || (len(q) == len(u.RawQuery)+1 && q[0] == '?' && q[1:] == u.RawQuery) {
-						return rest
-					}
-				}
-			}
-		}
-	}
-	return u.RequestURI()
-}
 
 func (c *Client) attempt(ctx context.Context, cl *call, base string, h handler, meta *Response) (attemptStatus, error) {
 	start := time.Now()
@@ -781,87 +547,3 @@ func (c *Client) log(ctx context.Context, cl *call, status int, requestID string
 	}
 	c.logger.LogAttrs(ctx, slog.LevelDebug, "wechatpay call", attrs...)
 }
-
-// shouldRetry decides whether a failed attempt is repeated, and whether the
-// next attempt goes to the backup domain.
-func (c *Client) shouldRetry(cl *call, st attemptStatus, err error) (retry, backup bool) {
-	if st.transport {
-		if st.status == 0 && isConnectFailure(err) {
-			// The request never reached the server: safe for any method.
-			return true, true
-		}
-		return cl.retryable, false
-	}
-	var apiErr *APIError
-	if errors.As(err, &apiErr) && cl.retryable && apiErr.Temporary() {
-		return true, false
-	}
-	return false, false
-}
-
-// isConnectFailure reports failures before any byte of the request could
-// have been processed: DNS, connect, TLS handshake.
-func isConnectFailure(err error) bool {
-	var dnsErr *net.DNSError
-	if errors.As(err, &dnsErr) {
-		return true
-	}
-	var opErr *net.OpError
-	if errors.As(err, &opErr) && opErr.Op == "dial" {
-		return true
-	}
-	if errors.Is(err, syscall.ECONNREFUSED) {
-		return true
-	}
-	var recErr tls.RecordHeaderError
-	if errors.As(err, &recErr) {
-		return true
-	}
-	var certErr *tls.CertificateVerificationError
-	return errors.As(err, &certErr)
-}
-
-func (c *Client) backoff(attempt int) time.Duration {
-	d := c.retry.BaseDelay << (attempt - 1)
-	if d > c.retry.MaxDelay || d <= 0 {
-		d = c.retry.MaxDelay
-	}
-	if d <= 0 {
-		return 0
-	}
-	return rand.N(d) + d/2
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
-
-// TransportError is a failure to exchange a request and response with
-// WeChat Pay: DNS, connection, TLS, timeout, or a body cut short. Whether
-// the server processed the request is unknown unless the cause says the
-// connection never opened.
-type TransportError struct {
-	// Method and Path name the call (the path without its query).
-	Method string
-	Path   string
-	// Err is the cause, e.g. a *net.OpError or context.DeadlineExceeded.
-	Err error
-}
-
-// Error implements error.
-func (e *TransportError) Error() string {
-	return "wechatpay: " + e.Method + " " + e.Path + ": " + e.Err.Error()
-}
-
-// Unwrap returns the cause.
-func (e *TransportError) Unwrap() error { return e.Err }
