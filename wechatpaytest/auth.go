@@ -30,34 +30,26 @@ var (
 // quote and must not be empty; an unknown, repeated or missing parameter is
 // an error.
 func parseAuthorization(h string) (authorization, error) {
-	a, err := parseAuthorizationParams(h)
-	if err != nil {
-		return authorization{}, err
-	}
-	return a, nil
-}
-
-func parseAuthorizationParams(h string) (authorization, error) {
 	var a authorization
 	rest, ok := strings.CutPrefix(h, wechatpay.AuthScheme+" ")
 	if !ok {
-		return a, errAuthScheme
+		return authorization{}, errAuthScheme
 	}
 	rest = strings.TrimLeft(rest, " ")
 	seen := 0
 	for {
 		eq := strings.IndexByte(rest, '=')
 		if eq <= 0 {
-			return a, errAuthSyntax
+			return authorization{}, errAuthSyntax
 		}
 		key := rest[:eq]
 		rest = rest[eq+1:]
 		if !strings.HasPrefix(rest, `"`) {
-			return a, errAuthSyntax
+			return authorization{}, errAuthSyntax
 		}
 		end := strings.IndexByte(rest[1:], '"')
 		if end < 0 {
-			return a, errAuthSyntax
+			return authorization{}, errAuthSyntax
 		}
 		value := rest[1 : 1+end]
 		rest = rest[end+2:]
