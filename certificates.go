@@ -88,6 +88,7 @@ func (c *Client) DownloadCertificates(ctx context.Context) ([]*x509.Certificate,
 		}
 		added = append(added, cert)
 	}
+	c.verifier.pruneExpired()
 	return added, nil
 }
 

@@ -156,8 +156,8 @@ func newClient(cfg *config) (*Client, error) {
 			return nil, &FieldError{Field: "wechatpay_public_key", Reason: "required by key mode " + cfg.mode.String(), Missing: true}
 		}
 	}
-	if cfg.mode == KeyModeBoth && len(cfg.certs) == 0 {
-		return nil, &FieldError{Field: "platform_certificate", Reason: "required by key mode both", Missing: true}
+	if (cfg.mode == KeyModeBoth || cfg.mode == KeyModeCertificates) && len(cfg.certs) == 0 && cfg.certRefresh == 0 {
+		return nil, &FieldError{Field: "platform_certificate", Reason: "required by key mode " + cfg.mode.String() + " (or WithCertificateRefresh)", Missing: true}
 	}
 	if cfg.pubKey == nil && len(cfg.certs) == 0 && cfg.certRefresh == 0 {
 		return nil, &FieldError{Field: "wechatpay_public_key", Reason: "no WeChat Pay public key or platform certificate configured", Missing: true}
@@ -225,15 +225,18 @@ func httpClients(cfg *config, s *Signer) (*http.Client, *http.Client, error) {
 	case cfg.httpClient != nil && cfg.transport != nil:
 		return nil, nil, &FieldError{Field: "http_client", Reason: "WithHTTPClient and WithTransport are exclusive"}
 	case cfg.httpClient != nil:
-		hc := cfg.httpClient
+		// A copy: resty fills in a nil Transport, and the caller's client
+		// (perhaps http.DefaultClient) must stay as it is.
+		hc := new(http.Client)
+		*hc = *cfg.httpClient
+		if hc.Transport == nil {
+			hc.Transport = http.DefaultTransport
+		}
 		if clientCert == nil {
 			return hc, nil, nil
 		}
 		tlsHC := *hc
-		switch t := hc.Transport.(type) {
-		case nil:
-			tlsHC.Transport = newTransport(cfg.rootCAs, clientCert)
-		case *http.Transport:
+		if t, ok := hc.Transport.(*http.Transport); ok {
 			tlsHC.Transport = withClientCert(t, clientCert)
 		}
 		return hc, &tlsHC, nil
@@ -345,6 +348,12 @@ func (c *Client) DoV3(ctx context.Context, req *Request, out any) (*Response, er
 	rawQuery := req.RawQuery
 	if req.Query != nil {
 		rawQuery = encodeQuery(req.Query)
+	}
+	if req.Body != nil && (method == http.MethodGet || method == http.MethodHead || method == http.MethodDelete) {
+		return nil, &FieldError{Field: "body", Reason: method + " requests carry no body"}
+	}
+	if err := checkOut(out); err != nil {
+		return nil, err
 	}
 	body, err := encodeBody(req.Body)
 	if err != nil {
@@ -520,7 +529,7 @@ func (c *Client) attempt(ctx context.Context, cl *call, base string, h handler, 
 	meta.StatusCode, meta.Header, meta.RequestID = raw.StatusCode, raw.Header, requestID
 	if err != nil {
 		c.log(ctx, cl, raw.StatusCode, requestID, start, err)
-		return attemptStatus{status: raw.StatusCode, transport: true}, &TransportError{Method: cl.method, Path: cl.path, Err: fmt.Errorf("reading body: %w", err)}
+		return attemptStatus{status: raw.StatusCode, transport: true}, &TransportError{Method: cl.method, Path: cl.path, Err: fmt.Errorf("reading body: %w", err), RequestID: requestID}
 	}
 	if n > c.maxBody {
 		c.log(ctx, cl, raw.StatusCode, requestID, start, ErrResponseTooLarge)

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -99,6 +100,10 @@ func TestNewClientRejectsBadConfiguration(t *testing.T) {
 		{"base URL with query", []wechatpay.Option{wechatpay.WithMerchant(mchID, serial, key), pub, wechatpay.WithBaseURL("https://x.example/?a=b")}, "base_url"},
 		{"bad PEM", []wechatpay.Option{wechatpay.WithMerchantPEM(mchID, serial, []byte("not pem")), pub}, "merchant_private_key"},
 		{"retry without attempts", []wechatpay.Option{wechatpay.WithMerchant(mchID, serial, key), pub, wechatpay.WithRetry(wechatpay.RetryPolicy{})}, "retry"},
+		{"certificate mode without certificates", []wechatpay.Option{wechatpay.WithMerchant(mchID, serial, key), pub, wechatpay.WithKeyMode(wechatpay.KeyModeCertificates)}, "platform_certificate"},
+		{"response limit of MaxInt64", []wechatpay.Option{wechatpay.WithMerchant(mchID, serial, key), pub, wechatpay.WithMaxResponseBytes(math.MaxInt64)}, "max_response_bytes"},
+		{"zero-value public key", []wechatpay.Option{wechatpay.WithMerchant(mchID, serial, key), wechatpay.WithPublicKey(pubKeyID, &rsa.PublicKey{})}, "key"},
+		{"zero-value private key", []wechatpay.Option{wechatpay.WithMerchant(mchID, serial, &rsa.PrivateKey{}), pub}, "key"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -172,6 +177,7 @@ func TestDoV3PathTemplates(t *testing.T) {
 		"extra param":   {Path: "/v3/a/{x}", PathParams: map[string]string{"x": "1", "y": "2"}},
 		"relative path": {Path: "v3/a"},
 		"unclosed":      {Path: "/v3/a/{x", PathParams: map[string]string{"x": "1"}},
+		"GET with body": {Path: "/v3/a", Body: map[string]int{"a": 1}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			got = ""
@@ -427,4 +433,58 @@ func TestRedirectIsNotFollowed(t *testing.T) {
 	require.ErrorAs(t, err, &apiErr)
 	require.Equal(t, http.StatusFound, apiErr.StatusCode)
 	require.Zero(t, hits.Load(), "the signed request was replayed to the redirect target")
+}
+
+func TestDoV3RefusesAnOutItCannotFill(t *testing.T) {
+	var hits atomic.Int32
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		signResponse(t, w, 200, `{}`)
+	}))
+	defer srv.Close()
+	var m map[string]any
+	for _, out := range []any{struct{}{}, m, (*struct{})(nil)} {
+		_, err := liveClient(t, srv).DoV3(context.Background(), &wechatpay.Request{Method: http.MethodPost, Path: "/v3/x", Body: []byte(`{}`)}, out)
+		var fe *wechatpay.FieldError
+		require.ErrorAs(t, err, &fe)
+		require.Equal(t, "out", fe.Field)
+	}
+	require.Zero(t, hits.Load(), "refused before any request")
+}
+
+func TestWithHTTPClientLeavesTheCallersClientAlone(t *testing.T) {
+	mine := &http.Client{Timeout: time.Minute}
+	v := loadVectors(t)
+	_, err := wechatpay.NewClient(
+		wechatpay.WithMerchant(v.Identities.Merchant.MchID, v.Identities.Merchant.Serial, merchantKey(t)),
+		wechatpay.WithMerchantCertificate(merchantCert(t)),
+		wechatpay.WithPublicKey(pubKeyID, wechatpayPubKey(t)),
+		wechatpay.WithHTTPClient(mine),
+	)
+	require.NoError(t, err)
+	require.Nil(t, mine.Transport)
+	require.Nil(t, mine.CheckRedirect)
+}
+
+// TestExpiredCertificateIsNotTrusted: a platform certificate that expires
+// while the process runs stops verifying, and a download forgets it.
+func TestExpiredCertificateIsNotTrusted(t *testing.T) {
+	cert := platformCert(t)
+	key, err := wxcrypto.LoadPrivateKey(readFile(t, "wechatpay_platform_test_key.pem"))
+	require.NoError(t, err)
+	now := cert.NotAfter.Add(-time.Hour)
+	v := wechatpay.NewVerifier(wechatpay.KeyModeCertificates, func() time.Time { return now })
+	serial, err := v.AddCertificate(cert)
+	require.NoError(t, err)
+	signed := func() http.Header {
+		ts := strconv.FormatInt(now.Unix(), 10)
+		sig, err := wxcrypto.SignSHA256WithRSA(key, []byte(ts+"\nN\n{}\n"))
+		require.NoError(t, err)
+		return http.Header{"Wechatpay-Timestamp": {ts}, "Wechatpay-Nonce": {"N"}, "Wechatpay-Signature": {sig}, "Wechatpay-Serial": {serial}}
+	}
+	require.NoError(t, v.Verify(signed(), []byte("{}")))
+	now = cert.NotAfter.Add(time.Hour)
+	require.ErrorIs(t, v.Verify(signed(), []byte("{}")), wechatpay.ErrUnknownSerial)
+	_, _, err = v.EncryptionKey()
+	require.ErrorIs(t, err, wechatpay.ErrNoWechatpayKey)
 }

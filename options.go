@@ -4,6 +4,7 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"log/slog"
+	"math"
 	"net/http"
 	"time"
 
@@ -149,6 +150,9 @@ func WithHTTPClient(hc *http.Client) Option {
 }
 
 // WithTransport sends requests through rt (for instrumentation or tests).
+// An *http.Transport is cloned with the merchant certificate for v2 secure
+// endpoints; any other RoundTripper must present that client certificate
+// itself, or v2 secure calls fail with CA_ERROR.
 func WithTransport(rt http.RoundTripper) Option {
 	return func(c *config) error {
 		c.transport = rt
@@ -212,8 +216,8 @@ func WithRetry(p RetryPolicy) Option {
 // A larger body fails the call with ErrResponseTooLarge.
 func WithMaxResponseBytes(n int64) Option {
 	return func(c *config) error {
-		if n <= 0 {
-			return &FieldError{Field: "max_response_bytes", Reason: "must be positive"}
+		if n <= 0 || n == math.MaxInt64 {
+			return &FieldError{Field: "max_response_bytes", Reason: "must be positive and below math.MaxInt64"}
 		}
 		c.maxBody = n
 		return nil

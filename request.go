@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"reflect"
 	"slices"
 	"strings"
 )
@@ -47,6 +48,18 @@ type Response struct {
 	RequestID string
 	// Attempts is the number of attempts made, retries included.
 	Attempts int
+}
+
+// checkOut rejects, before any I/O, an out that a response could not be
+// decoded into: it must be nil or a non-nil pointer.
+func checkOut(out any) error {
+	if out == nil {
+		return nil
+	}
+	if v := reflect.ValueOf(out); v.Kind() != reflect.Pointer || v.IsNil() {
+		return &FieldError{Field: "out", Reason: "must be nil or a non-nil pointer, got " + reflect.TypeOf(out).String()}
+	}
+	return nil
 }
 
 func decodeInto(data []byte, out any, requestID string) error {

@@ -19,11 +19,12 @@ type RetryPolicy struct {
 	MaxAttempts int
 	// BaseDelay is the delay before the first retry (before jitter).
 	BaseDelay time.Duration
-	// MaxDelay caps any one delay.
+	// MaxDelay caps any one delay, jitter included.
 	MaxDelay time.Duration
 }
 
-// DefaultRetryPolicy makes at most three attempts, 100 ms to 2 s apart.
+// DefaultRetryPolicy makes at most three attempts: the retries come about
+// 100 ms and 200 ms (±50 %) after the failures before them.
 var DefaultRetryPolicy = RetryPolicy{MaxAttempts: 3, BaseDelay: 100 * time.Millisecond, MaxDelay: 2 * time.Second}
 
 // attemptStatus is what shouldRetry needs to know of a failed attempt.
@@ -79,7 +80,7 @@ func (c *Client) backoff(attempt int) time.Duration {
 	if d <= 0 {
 		return 0
 	}
-	return rand.N(d) + d/2
+	return min(rand.N(d)+d/2, c.retry.MaxDelay)
 }
 
 func sleep(ctx context.Context, d time.Duration) error {
@@ -106,11 +107,14 @@ type TransportError struct {
 	Path   string
 	// Err is the cause, e.g. a *net.OpError or context.DeadlineExceeded.
 	Err error
+	// RequestID is the Request-ID when the answer's headers arrived before
+	// the failure (a body cut short); quote it to support.
+	RequestID string
 }
 
 // Error implements error.
 func (e *TransportError) Error() string {
-	return "wechatpay: " + e.Method + " " + e.Path + ": " + e.Err.Error()
+	return "wechatpay: " + e.Method + " " + e.Path + ": " + e.Err.Error() + requestIDNote(e.RequestID)
 }
 
 // Unwrap returns the cause.

@@ -180,7 +180,7 @@ func (v *Verifier) EncryptionKey() (string, *rsa.PublicKey, error) {
 		var bestSerial string
 		now := v.now()
 		for serial, c := range v.certs {
-			if now.Before(c.NotBefore) || now.After(c.NotAfter) {
+			if !validAt(c, now) {
 				continue
 			}
 			if best == nil || c.NotAfter.After(best.NotAfter) || (c.NotAfter.Equal(best.NotAfter) && serial > bestSerial) {
@@ -208,10 +208,27 @@ func (v *Verifier) keyFor(serial string) *rsa.PublicKey {
 	if mode == KeyModePublicKey {
 		return nil
 	}
-	if c, ok := v.certs[serial]; ok {
+	if c, ok := v.certs[serial]; ok && validAt(c, v.now()) {
 		return c.PublicKey.(*rsa.PublicKey)
 	}
 	return nil
+}
+
+// validAt reports whether now is within the certificate's validity.
+func validAt(c *x509.Certificate, now time.Time) bool {
+	return !now.Before(c.NotBefore) && !now.After(c.NotAfter)
+}
+
+// pruneExpired forgets the platform certificates that have expired.
+func (v *Verifier) pruneExpired() {
+	now := v.now()
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	for serial, c := range v.certs {
+		if now.After(c.NotAfter) {
+			delete(v.certs, serial)
+		}
+	}
 }
 
 // Verify checks a v3 response or callback from its headers and exact raw
@@ -277,6 +294,9 @@ func (v *Verifier) verify(ts, nonce, sig, serial, sigType, requestID string, bod
 }
 
 func checkKeySize(key *rsa.PublicKey) error {
+	if key == nil || key.N == nil || key.E < 2 {
+		return &FieldError{Field: "key", Reason: "incomplete RSA key"}
+	}
 	if bits := key.N.BitLen(); bits < 2048 {
 		return &FieldError{Field: "key", Reason: "RSA key of " + strconv.Itoa(bits) + " bits; at least 2048 required"}
 	}
