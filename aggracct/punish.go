@@ -121,8 +121,9 @@ func validatePunish(req *PunishRequest) error {
 // Rate limit: 200 requests per minute (see WithPunishLimiter). The API is
 // re-entrant for one year per out_request_no, so the client retries it with
 // the same body bytes on transport errors, 429 and 5xx; a repeat with the
-// same number and fields returns the same WxpayPunishNo, while the same
-// number with other fields is rejected with 400 PARAM_ERROR.
+// same number and fields returns the same WxpayPunishNo. What WeChat Pay
+// does with the same number and other fields is not documented (the
+// emulator answers 400 PARAM_ERROR): never reuse a number for other fields.
 func (s *Service) Punish(ctx context.Context, req *PunishRequest) (*PunishResult, error) {
 	if err := s.ready(); err != nil {
 		return nil, err

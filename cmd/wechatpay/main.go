@@ -57,7 +57,7 @@ var commands = []command{
 		"wechatpay sign -config credentials.json -method GET -url '/v3/certificates'",
 		runSign},
 	{"call", "send a signed v3 request, verify the reply and print it",
-		"wechatpay call -config credentials.json GET /v3/global/profit-sharing/orders/P20150806125346?sub_mchid=1900000109&transaction_id=4208450740201411110007820472",
+		"wechatpay call -config credentials.json GET '/v3/global/profit-sharing/orders/P20150806125346?sub_mchid=1900000109&transaction_id=4208450740201411110007820472'",
 		runCall},
 	{"encrypt", "encrypt stdin for a sensitive request field (RSA-OAEP, WeChat Pay key)",
 		"printf %s 8609cb22e1774a50 | wechatpay encrypt -config credentials.json",
@@ -239,7 +239,8 @@ func runCall(e *env, fs *flag.FlagSet, args []string) error {
 	}
 	defer c.Close()
 	path, rawQuery, _ := strings.Cut(pos[1], "?")
-	req := &wechatpay.Request{Method: strings.ToUpper(pos[0]), Path: path, RawQuery: rawQuery}
+	// Cross-border APIs live on the global domain (apihk).
+	req := &wechatpay.Request{Method: strings.ToUpper(pos[0]), Path: path, RawQuery: rawQuery, Global: strings.HasPrefix(path, "/v3/global/")}
 	if body != nil {
 		req.Body = body
 	}
@@ -422,7 +423,7 @@ func runCertificates(e *env, fs *flag.FlagSet, args []string) error {
 }
 
 func runV2Sign(e *env, fs *flag.FlagSet, args []string) error {
-	signType := fs.String("sign-type", "MD5", "`ALGORITHM`: MD5 or HMAC-SHA256")
+	signType := fs.String("sign-type", "", "`ALGORITHM`: MD5 or HMAC-SHA256 (default: the sign_type parameter, else MD5)")
 	pos, err := e.parse(fs, args)
 	if err != nil {
 		return err
@@ -438,9 +439,23 @@ func runV2Sign(e *env, fs *flag.FlagSet, args []string) error {
 		}
 		params[k] = v
 	}
+	// sign_type, when sent, is an ordinary signed parameter and names the
+	// algorithm WeChat Pay checks with: the flag must agree with it.
 	t := wxcrypto.SignType(*signType)
+	if st, ok := params["sign_type"]; ok {
+		if t != "" && t != wxcrypto.SignType(st) {
+			return e.usageError(fs, "-sign-type "+string(t)+" disagrees with the parameter sign_type="+st)
+		}
+		t = wxcrypto.SignType(st)
+	}
+	if t == "" {
+		t = wxcrypto.SignTypeMD5
+	}
 	if t != wxcrypto.SignTypeMD5 && t != wxcrypto.SignTypeHMACSHA256 {
 		return e.usageError(fs, "-sign-type must be MD5 or HMAC-SHA256")
+	}
+	if _, ok := params["sign_type"]; !ok && t == wxcrypto.SignTypeHMACSHA256 {
+		fmt.Fprintln(e.stderr, "note: no sign_type=HMAC-SHA256 parameter; WeChat Pay checks a request without it as MD5")
 	}
 	// Only the APIv2 key is used: no key file is loaded.
 	cr, err := wechatpay.LoadCredentials(e.config)

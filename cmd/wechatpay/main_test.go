@@ -302,6 +302,18 @@ func TestV2Sign(t *testing.T) {
 	require.Equal(t, 2, r.code)
 	r = runCLI("", "v2sign", "-config", cfg, "novalue")
 	require.Equal(t, 2, r.code)
+
+	// sign_type is a signed parameter that names the algorithm: without the
+	// flag it decides, and a flag that disagrees with it is refused.
+	hmac := runCLI("", "v2sign", "-config", cfg, "a=b", "sign_type=HMAC-SHA256")
+	require.Zero(t, hmac.code, hmac.stderr)
+	require.Len(t, hmac.stdout, 65)
+	r = runCLI("", "v2sign", "-config", cfg, "-sign-type", "MD5", "a=b", "sign_type=HMAC-SHA256")
+	require.Equal(t, 2, r.code)
+	require.Contains(t, r.stderr, "disagrees")
+	r = runCLI("", "v2sign", "-config", cfg, "-sign-type", "HMAC-SHA256", "a=b")
+	require.Zero(t, r.code)
+	require.Contains(t, r.stderr, "checks a request without it as MD5")
 }
 
 func TestUsage(t *testing.T) {

@@ -47,7 +47,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	return exampleutil.Table(stdout,
 		"out_request_no", r.OutRequestNo,
 		"mchid", r.MchID,
-		"bal_account_no", r.BalAccountNo,
+		"bal_account_no", exampleutil.Mask(r.BalAccountNo)+" (decrypted, masked)",
 		"state", r.State,
 		"reduction_type", r.ReductionType,
 		"amount (fen)", r.Amount,

@@ -9,5 +9,5 @@ import (
 
 func TestRun(t *testing.T) {
 	exampletest.Check(t, run, wechatpaytest.APISpecialReduction,
-		"state:            SUCCESS", "bal_account_no:   8609cb22e1774a50a930e414cc71eca06121bcd266335cda230d24a7886a8d9f")
+		"state:            SUCCESS", "bal_account_no:   8609…8d9f (decrypted, masked)")
 }

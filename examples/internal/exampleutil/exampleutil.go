@@ -68,3 +68,12 @@ func Time(t time.Time, layout string) string {
 	}
 	return t.Format(layout)
 }
+
+// Mask shows only the first and last four characters of a sensitive value,
+// so that a decrypted field does not end up whole in a terminal or log.
+func Mask(s string) string {
+	if len(s) <= 8 {
+		return "****"
+	}
+	return s[:4] + "…" + s[len(s)-4:]
+}
