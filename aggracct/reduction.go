@@ -114,7 +114,7 @@ func (s *Service) QuerySpecialReduction(ctx context.Context, req *QuerySpecialRe
 	if err != nil {
 		return nil, err
 	}
-	out, err := s.fromWire(&wire, meta)
+	out, err := s.fromWire(&wire, meta, req.BalAccountNo)
 	if err != nil {
 		return nil, err
 	}
@@ -122,8 +122,11 @@ func (s *Service) QuerySpecialReduction(ctx context.Context, req *QuerySpecialRe
 }
 
 // fromWire converts a verified response: decrypts bal_account_no and parses
-// the times.
-func (s *Service) fromWire(w *specialReductionWire, meta *wechatpay.Response) (*SpecialReduction, error) {
+// the times. The field is marked encrypted, yet the official examples show it
+// in plaintext; a verified answer that carries exactly the ledger number the
+// caller asked about (sent is that plaintext) is taken as it is, anything
+// else must decrypt.
+func (s *Service) fromWire(w *specialReductionWire, meta *wechatpay.Response, sent string) (*SpecialReduction, error) {
 	out := &SpecialReduction{
 		MchID:         w.MchID,
 		OutRequestNo:  w.OutRequestNo,
@@ -138,7 +141,9 @@ func (s *Service) fromWire(w *specialReductionWire, meta *wechatpay.Response) (*
 		out.Meta = *meta
 	}
 	var err error
-	if out.BalAccountNo, err = s.c.DecryptSensitive(w.BalAccountNo); err != nil {
+	if w.BalAccountNo != "" && w.BalAccountNo == sent {
+		out.BalAccountNo = sent
+	} else if out.BalAccountNo, err = s.c.DecryptSensitive(w.BalAccountNo); err != nil {
 		return nil, fmt.Errorf("aggracct: bal_account_no (Request-ID %s): %w", out.Meta.RequestID, err)
 	}
 	if out.SuccessTime, err = parseTime("success_time", w.SuccessTime, out.Meta.RequestID); err != nil {
