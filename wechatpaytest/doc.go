@@ -21,18 +21,41 @@
 // the exact request), else the answer is 401 SIGN_ERROR. Encrypted fields
 // (bal_account_no) are decrypted with the WeChat Pay key that the request's
 // Wechatpay-Serial names; a missing header or a field that does not decrypt
-// is 400 PARAM_ERROR. Answers are signed with the public-key-id key, or with
-// the platform certificate key when Wechatpay-Serial names the platform
-// certificate, and carry a Request-ID; sensitive answer fields are encrypted
-// for the merchant. Errors use WeChat Pay's JSON shape; an unknown id is 404
+// is 400 PARAM_ERROR. The documented limits are enforced, with 400
+// PARAM_ERROR and a detail naming the field: special reduction
+// out_request_no and mchid at most 32 characters; profit sharing
+// out_order_no 1 to 64 digits, letters, '_' and '-', transaction_id and
+// sub_mchid at most 32; punish out_request_no at most 64 and punish_scene a
+// positive integer. Errors use WeChat Pay's JSON shape; an unknown id is 404
 // RESOURCE_NOT_EXISTS, a wrong method 405, an unknown path 404.
+//
+// Every v3 answer carries a Request-ID. Answers are signed, except 401
+// SIGN_ERROR and the errors made by FaultSystemError, FaultRateLimited and
+// FaultAPIError; the key depends on the request's Wechatpay-Serial header:
+//
+//   - it names the platform certificate: the platform certificate key;
+//   - it is absent (or empty): the platform certificate key too. This is
+//     deliberate: a client that holds no WeChat Pay key yet sends no
+//     Wechatpay-Serial, downloads GET /v3/certificates and verifies that
+//     answer with the certificate it decrypted, so it can bootstrap;
+//   - anything else (the public key id, or a serial naming no key): the
+//     public-key-id key.
+//
+// The answer's Wechatpay-Serial header names the key used. Sensitive answer
+// fields are encrypted for the merchant.
 //
 // The APIv2 red-packet query needs the merchant API certificate as TLS
 // client certificate: the server asks every client for one and accepts only
 // the merchant's, and a query without one is answered (HTTP 200, unsigned)
 // with return_code FAIL and a return_msg starting with "CA_ERROR". Signs are
-// checked with the APIv2 key (MD5, or the sign_type sent); replies are
-// signed likewise, except failures, which are unsigned as at WeChat Pay.
+// MD5 with the APIv2 key. The endpoint documents no sign_type, and one sent
+// is known to cause signature errors at WeChat Pay: a request carrying a
+// non-empty sign_type (any value, however it was signed) is answered like a
+// bad sign, return_code FAIL with a return_msg starting with 签名错误
+// (unsigned). Parameters over
+// their documented lengths (mch_billno 28 characters, mch_id, appid and
+// nonce_str 32) get result_code FAIL, err_code PARAM_ERROR. Replies are
+// signed with MD5, except failures, which are unsigned as at WeChat Pay.
 //
 // The seed examples of the protocol documents are built in (see
 // WithoutSeedFixtures); tests add their own with AddSpecialReduction,
@@ -40,8 +63,10 @@
 // out_request_no with the same fields returns the same wxpay_punish_no, with
 // other fields 400 PARAM_ERROR. InjectFault makes the server fail on purpose
 // (delay, 500, 429, any status and code such as 403 NO_AUTH, dropped
-// connection, tampered body, signature probe, stale timestamp), and SignNotification and SendNotification produce
-// callbacks for a merchant's notification handler.
+// connection, tampered body, signature probe, stale timestamp); the faults
+// that alter a signed answer are used up only by answers the emulator
+// signs. SignNotification and SendNotification produce callbacks for a
+// merchant's notification handler.
 //
 // By default the server uses a fixed test key set embedded in the package
 // (the repository's testdata keys), so starting one is fast; WithFreshKeys

@@ -1,6 +1,9 @@
 package wechatpaytest
 
-import "time"
+import (
+	"strconv"
+	"time"
+)
 
 // API names one emulated endpoint, to aim a Fault at it.
 type API string
@@ -37,20 +40,34 @@ const (
 	// FaultDropConnection closes the connection without answering.
 	FaultDropConnection
 	// FaultTamperedBody signs the answer, then alters one byte of its
-	// body; on v2 the reply sign no longer matches.
+	// body; on v2 the reply sign no longer matches. Like the other
+	// answer-signing faults (FaultProbeSignature, FaultStaleTimestamp) it
+	// is used up only by an answer the emulator signs: a v3 answer other
+	// than 401 SIGN_ERROR, or a v2 reply with return_code and result_code
+	// SUCCESS. A request answered unsigned (401, CA_ERROR, a bad sign, a
+	// v2 NOT_FOUND, ...) leaves it armed for the next one.
 	FaultTamperedBody
 	// FaultProbeSignature answers with a signature probe,
 	// "WECHATPAY/SIGNTEST/" followed by a signature; on v2 (which has no
-	// probes) the reply carries a wrong sign.
+	// probes) the reply carries a wrong sign. It is used up like
+	// FaultTamperedBody.
 	FaultProbeSignature
 	// FaultStaleTimestamp signs the answer with a timestamp 10 minutes
-	// old; v2 answers, which carry no timestamp, are unaffected.
+	// old. It is used up like FaultTamperedBody, by v3 answers only: v2
+	// replies carry no timestamp, so it does not match v2 requests.
 	FaultStaleTimestamp
 	// FaultAPIError answers any documented error: Fault.Status with the
 	// v3 code Fault.Code, e.g. 403 NO_AUTH; on v2, result_code FAIL with
 	// err_code Fault.Code (HTTP 200, as WeChat Pay does).
 	FaultAPIError
 )
+
+// signsAnswer reports whether k acts on the signature of an answer (and is
+// therefore used up only by a signed answer) rather than before the
+// request is handled.
+func (k FaultKind) signsAnswer() bool {
+	return k == FaultTamperedBody || k == FaultProbeSignature || k == FaultStaleTimestamp
+}
 
 // String returns the kind's name.
 func (k FaultKind) String() string {
@@ -87,17 +104,34 @@ type Fault struct {
 	Count int
 	// Delay is the delay of FaultDelay.
 	Delay time.Duration
-	// Status and Code are the answer of FaultAPIError (Status is unused
-	// on v2); Message is its message, "fault" when empty.
-	Status  int
-	Code    string
+	// Status is the HTTP status of a v3 FaultAPIError answer: 400 to 599,
+	// or 0 for 400. It is unused on v2 (HTTP 200) and by the other kinds.
+	Status int
+	// Code is the error code of FaultAPIError (v3 code, v2 err_code),
+	// e.g. NO_AUTH; it is required.
+	Code string
+	// Message is the message of FaultAPIError (v3 message, v2
+	// err_code_des), "fault" when empty.
 	Message string
 }
 
 // InjectFault arms a fault. When several faults match a request, the one
-// injected first applies; each request of an API (retries included) uses up
-// one count.
+// injected first applies, alone; each request of an API (retries included)
+// that it applies to uses up one count. The faults that alter a signed
+// answer (see FaultTamperedBody) apply to signed answers only: a request
+// answered unsigned uses up none of them, and meanwhile the faults injected
+// after them do not apply either. Like httptest, InjectFault panics on a
+// fault that cannot be answered: a FaultAPIError with no Code, or with a
+// Status other than 0 or 400 to 599.
 func (s *Server) InjectFault(f Fault) {
+	if f.Kind == FaultAPIError {
+		if f.Code == "" {
+			panic("wechatpaytest: InjectFault: FaultAPIError needs a Code, such as NO_AUTH")
+		}
+		if f.Status != 0 && (f.Status < 400 || f.Status > 599) {
+			panic("wechatpaytest: InjectFault: FaultAPIError Status " + strconv.Itoa(f.Status) + " is not an error status (400 to 599, or 0 for 400)")
+		}
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.faults = append(s.faults, &f)
@@ -110,14 +144,23 @@ func (s *Server) ClearFaults() {
 	s.faults = nil
 }
 
-// takeFault returns the fault that applies to a request of api, using up
-// one of its counts, or nil.
-func (s *Server) takeFault(api API) *Fault {
+// takeFault returns the fault that applies to a request of api (a v2 one
+// when v2 is set), using up one of its counts, or nil. The first fault that
+// matches the request decides: it is taken when it is of the stage asked for
+// (signing set: a fault that acts on a signed answer; unset: one that acts
+// before the request is handled), else nothing is. ServeHTTP asks for the
+// early stage when a request arrives and, when that gave nothing, for the
+// signing stage once it has an answer to sign, so a signing fault is used
+// up only by an answer it alters.
+func (s *Server) takeFault(api API, v2, signing bool) *Fault {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for i, f := range s.faults {
-		if f.API != APIAny && f.API != api {
+		if f.API != APIAny && f.API != api || v2 && f.Kind == FaultStaleTimestamp {
 			continue
+		}
+		if f.Kind.signsAnswer() != signing {
+			return nil
 		}
 		got := *f
 		if f.Count > 0 {

@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gowechatpay/wechatpay"
 	wxcrypto "github.com/gowechatpay/wechatpay/crypto"
@@ -64,6 +65,18 @@ func paramError(field, location, issue string) *reply {
 	return v3Error(http.StatusBadRequest, "PARAM_ERROR", "参数错误: "+field+": "+issue,
 		map[string]string{"field": field, "location": location, "issue": issue},
 		"param_error: "+field+": "+issue)
+}
+
+// tooLong reports whether v has more than maxLen characters (documented
+// limits do not say bytes or characters; the emulator is lenient).
+func tooLong(v string, maxLen int) bool { return utf8.RuneCountInString(v) > maxLen }
+
+// longerThan is the issue of a value over a length limit.
+func longerThan(maxLen int) string { return "longer than " + strconv.Itoa(maxLen) + " characters" }
+
+// notOrderNoChar reports whether c may not appear in an out_order_no.
+func notOrderNoChar(c rune) bool {
+	return (c < '0' || c > '9') && (c < 'a' || c > 'z') && (c < 'A' || c > 'Z') && c != '_' && c != '-'
 }
 
 func signError(reason string) *reply {
@@ -134,7 +147,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// the client hangs up only once the body has been read, and a
 		// delay fault must end with the client.
 		body, err := io.ReadAll(io.LimitReader(r.Body, maxRequestBody+1))
-		fault = s.takeFault(api)
+		fault = s.takeFault(api, v2, false)
 		if fault != nil {
 			if done := s.applyEarlyFault(w, r, fault, v2, requestID); done {
 				return
@@ -146,9 +159,18 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		case len(body) > maxRequestBody:
 			rep = v3Error(http.StatusRequestEntityTooLarge, "INVALID_REQUEST", "body too large", nil, "invalid_request: body too large")
 		case v2:
-			rep = s.serveRedPacket(r, body, fault)
+			var signing *Fault
+			rep, signing = s.serveRedPacket(r, body, fault == nil)
+			if signing != nil {
+				fault = signing
+			}
 		default:
 			rep = s.serveV3(r, api, body)
+			if fault == nil && !rep.unsigned {
+				// An answer to sign: the signing faults apply now, and
+				// only now, so an unsigned 401 does not use them up.
+				fault = s.takeFault(api, false, true)
+			}
 		}
 	}
 	if rep.xml {
@@ -207,10 +229,14 @@ func (s *Server) applyEarlyFault(w http.ResponseWriter, r *http.Request, f *Faul
 		if msg == "" {
 			msg = "fault"
 		}
+		status := f.Status
+		if status == 0 {
+			status = http.StatusBadRequest
+		}
 		if v2 {
 			rep = v2BusinessFail(f.Code, msg, "fault: api error "+f.Code)
 		} else {
-			rep = v3Error(f.Status, f.Code, msg, nil, "fault: api error "+f.Code)
+			rep = v3Error(status, f.Code, msg, nil, "fault: api error "+f.Code)
 		}
 	default:
 		return false
@@ -345,10 +371,19 @@ func (s *Server) encryptForMerchant(plain string) (string, error) {
 }
 
 // signV3 adds the signature headers of a v3 answer, applying the signing
-// faults. The key is the platform certificate key when the request's
-// Wechatpay-Serial names the platform certificate or is absent (a client
-// that holds no WeChat Pay key yet, downloading its first certificates),
-// else the public-key-id key.
+// fault f (nil for none). The key depends on the request's
+// Wechatpay-Serial, compared case-insensitively with the platform
+// certificate serial:
+//
+//   - absent or empty: the platform certificate key, deliberately, so that
+//     a client that holds no WeChat Pay key yet (no public key, no
+//     certificate) can bootstrap: it downloads GET /v3/certificates, whose
+//     answer it then verifies with the certificate it decrypted;
+//   - the platform certificate serial: the platform certificate key;
+//   - anything else (the public key id, or a serial naming no key): the
+//     public-key-id key.
+//
+// The Wechatpay-Serial answer header names the key used.
 func (s *Server) signV3(h http.Header, r *http.Request, rep *reply, f *Fault) {
 	key, serial := s.keys.pubKey, s.keys.pubKeyID
 	if named := r.Header.Get(wechatpay.HeaderSerial); named == "" || strings.EqualFold(named, s.keys.platformSerial) {
@@ -427,8 +462,12 @@ func (s *Server) serveSpecialReduction(r *http.Request) *reply {
 	q := r.URL.Query()
 	mchID, cipherBal := q.Get("mchid"), q.Get("bal_account_no")
 	switch {
+	case tooLong(outRequestNo, 32):
+		return paramError("out_request_no", "path", longerThan(32))
 	case mchID == "":
 		return paramError("mchid", "query", "required")
+	case tooLong(mchID, 32):
+		return paramError("mchid", "query", longerThan(32))
 	case cipherBal == "":
 		return paramError("bal_account_no", "query", "required")
 	}
@@ -476,12 +515,12 @@ func (s *Server) servePunish(r *http.Request, body []byte) *reply {
 		return v3Error(http.StatusBadRequest, "INVALID_REQUEST", "Content-Type must be application/json", nil, "invalid_request: content type")
 	}
 	var req struct {
-		OutRequestNo  *string `json:"out_request_no"`
-		MchID         *string `json:"mchid"`
-		BalAccountNo  *string `json:"bal_account_no"`
-		PunishScene   *int64  `json:"punish_scene"`
-		PunishReason  *string `json:"punish_reason"`
-		PunishEndTime *string `json:"punish_end_time"`
+		OutRequestNo  *string         `json:"out_request_no"`
+		MchID         *string         `json:"mchid"`
+		BalAccountNo  *string         `json:"bal_account_no"`
+		PunishScene   json.RawMessage `json:"punish_scene"`
+		PunishReason  *string         `json:"punish_reason"`
+		PunishEndTime *string         `json:"punish_end_time"`
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	if err := dec.Decode(&req); err != nil {
@@ -505,16 +544,20 @@ func (s *Server) servePunish(r *http.Request, body []byte) *reply {
 	switch {
 	case p.OutRequestNo == "":
 		return paramError("/out_request_no", "body", "required")
-	case len(p.OutRequestNo) > 64:
-		return paramError("/out_request_no", "body", "longer than 64 characters")
+	case tooLong(p.OutRequestNo, 64):
+		return paramError("/out_request_no", "body", longerThan(64))
 	case p.MchID == "":
 		return paramError("/mchid", "body", "required")
 	case str(req.BalAccountNo) == "":
 		return paramError("/bal_account_no", "body", "required")
-	case req.PunishScene == nil:
+	case req.PunishScene == nil || string(req.PunishScene) == "null":
 		return paramError("/punish_scene", "body", "required")
 	}
-	p.PunishScene = *req.PunishScene
+	scene, err := strconv.ParseInt(string(req.PunishScene), 10, 64)
+	if err != nil || scene <= 0 {
+		return paramError("/punish_scene", "body", "must be a positive integer")
+	}
+	p.PunishScene = scene
 	if p.PunishEndTime != "" {
 		if _, err := time.Parse(time.RFC3339, p.PunishEndTime); err != nil {
 			return paramError("/punish_end_time", "body", "not an RFC 3339 time")
@@ -556,8 +599,17 @@ func (s *Server) serveProfitSharing(r *http.Request) *reply {
 	outOrderNo := strings.TrimPrefix(r.URL.Path, pathProfitSharing)
 	q := r.URL.Query()
 	txID, subMchID := q.Get("transaction_id"), q.Get("sub_mchid")
-	if txID == "" {
+	switch {
+	case tooLong(outOrderNo, 64):
+		return paramError("out_order_no", "path", longerThan(64))
+	case strings.IndexFunc(outOrderNo, notOrderNoChar) >= 0:
+		return paramError("out_order_no", "path", "only digits, letters, '_' and '-' are allowed")
+	case txID == "":
 		return paramError("transaction_id", "query", "required")
+	case tooLong(txID, 32):
+		return paramError("transaction_id", "query", longerThan(32))
+	case tooLong(subMchID, 32):
+		return paramError("sub_mchid", "query", longerThan(32))
 	}
 	s.mu.Lock()
 	o, ok := s.orders[outOrderNo]

@@ -295,11 +295,17 @@ func (s *Server) AppID() string { return TestAppID }
 func (s *Server) MerchantPublicKey() *rsa.PublicKey { return &s.keys.merchantKey.PublicKey }
 
 // PublicKeyID returns the id of the WeChat Pay public key,
-// "PUB_KEY_ID_0114232134912410000000000000".
+// "PUB_KEY_ID_0114232134912410000000000000". v3 answers are signed with
+// this key unless the request's Wechatpay-Serial names the platform
+// certificate or is absent (see PlatformSerial).
 func (s *Server) PublicKeyID() string { return s.keys.pubKeyID }
 
 // PlatformSerial returns the serial of the platform certificate (upper-case
-// hex).
+// hex). v3 answers are signed with the platform certificate key when the
+// request's Wechatpay-Serial names this serial (in any case) or when the
+// request carries no Wechatpay-Serial: the latter is deliberate, so that a
+// client holding no WeChat Pay key yet can download GET /v3/certificates
+// and verify the answer with the certificate it decrypts.
 func (s *Server) PlatformSerial() string { return s.keys.platformSerial }
 
 // MerchantSerial returns the serial of the merchant API certificate

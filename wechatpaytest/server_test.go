@@ -416,12 +416,47 @@ func TestRedPacket(t *testing.T) {
 		})
 	}
 
-	t.Run("HMAC-SHA256", func(t *testing.T) {
+	t.Run("sign_type is a sign error", func(t *testing.T) {
+		// The endpoint documents no sign_type, and WeChat Pay answers one
+		// with a signature error, whatever its value and however the
+		// request was signed.
+		var buf lockedBuffer
+		logged := newServer(t, wechatpaytest.WithLogger(slog.New(slog.NewTextHandler(&buf, nil))))
+		lc := newClient(t, logged)
+		for _, tt := range []struct {
+			name     string
+			signType wxcrypto.SignType
+			param    string
+		}{
+			{"HMAC-SHA256", wxcrypto.SignTypeHMACSHA256, ""},
+			{"MD5", wxcrypto.SignTypeMD5, ""},
+			{"MD5 parameter, MD5 sign", "", "MD5"},
+		} {
+			t.Run(tt.name, func(t *testing.T) {
+				req := redPackRequest("10000098", seedMchBillNo)
+				req.SignType = tt.signType
+				if tt.param != "" {
+					req.Params["sign_type"] = tt.param
+				}
+				fields, _, err := lc.DoV2(ctx, req)
+				require.Nil(t, fields)
+				var apiErr *wechatpay.APIError
+				require.ErrorAs(t, err, &apiErr)
+				require.Equal(t, "FAIL", apiErr.ReturnCode)
+				require.True(t, strings.HasPrefix(apiErr.Message, "签名错误"), apiErr.Message)
+			})
+		}
+		require.Contains(t, buf.String(), `verdict="sign_error: sign_type \"HMAC-SHA256\" sent; this endpoint documents none"`)
+		require.Contains(t, buf.String(), `verdict="sign_error: sign_type \"MD5\" sent; this endpoint documents none"`)
+		require.NotContains(t, buf.String(), "verdict=ok")
+
+		// An empty sign_type is an empty parameter, left out of the sign
+		// like any other.
 		req := redPackRequest("10000098", seedMchBillNo)
-		req.SignType = wxcrypto.SignTypeHMACSHA256
-		fields, _, err := c.DoV2(ctx, req)
+		req.Params["sign_type"] = ""
+		fields, _, err := lc.DoV2(ctx, req)
 		require.NoError(t, err)
-		require.Len(t, fields["sign"], 64)
+		require.Len(t, fields["sign"], 32)
 	})
 
 	t.Run("not found", func(t *testing.T) {
@@ -529,6 +564,13 @@ func (rc *rawClient) authorization(t *testing.T, method, uri string, body []byte
 
 func (rc *rawClient) do(t *testing.T, method, uri string, body []byte, header http.Header) (int, []byte) {
 	t.Helper()
+	status, _, data := rc.doHeader(t, method, uri, body, header)
+	return status, data
+}
+
+// doHeader is do, returning the answer's header as well.
+func (rc *rawClient) doHeader(t *testing.T, method, uri string, body []byte, header http.Header) (int, http.Header, []byte) {
+	t.Helper()
 	req, err := http.NewRequestWithContext(t.Context(), method, rc.srv.URL+uri, bytes.NewReader(body))
 	require.NoError(t, err)
 	if header != nil {
@@ -543,7 +585,7 @@ func (rc *rawClient) do(t *testing.T, method, uri string, body []byte, header ht
 	defer resp.Body.Close()
 	data, err := io.ReadAll(resp.Body)
 	require.NoError(t, err)
-	return resp.StatusCode, data
+	return resp.StatusCode, resp.Header, data
 }
 
 func TestAuthenticationRejects(t *testing.T) {
@@ -1144,4 +1186,279 @@ func TestAPIErrorFault(t *testing.T) {
 	require.ErrorAs(t, err, &apiErr)
 	require.Equal(t, "NO_AUTH", apiErr.ErrCode)
 	require.Equal(t, "无权限", apiErr.ErrCodeDes)
+}
+
+func TestAPIErrorFaultStatus(t *testing.T) {
+	srv := newServer(t)
+	c := newClient(t, srv, wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}))
+	query := func() error {
+		_, err := c.DoV3(t.Context(), reductionRequest(t, c, seedReductionNo, seedBalAccountNo), nil)
+		return err
+	}
+
+	// Status 0 is 400 on v3 (it used to write status 0 and drop the
+	// connection).
+	srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISpecialReduction, Kind: wechatpaytest.FaultAPIError, Code: "INVALID_REQUEST", Count: 1})
+	apiErr := requireAPIError(t, query(), http.StatusBadRequest, "INVALID_REQUEST")
+	require.Equal(t, "fault", apiErr.Message)
+	require.NotEmpty(t, apiErr.RequestID)
+	require.NoError(t, query(), "the fault applied once")
+
+	for _, status := range []int{400, 599} {
+		srv.InjectFault(wechatpaytest.Fault{Kind: wechatpaytest.FaultAPIError, Status: status, Code: "SOME_CODE", Count: 1})
+		requireAPIError(t, query(), status, "SOME_CODE")
+	}
+
+	for _, tt := range []struct {
+		name  string
+		fault wechatpaytest.Fault
+		want  string
+	}{
+		{"no code", wechatpaytest.Fault{Kind: wechatpaytest.FaultAPIError, Status: http.StatusForbidden}, "needs a Code"},
+		{"no code, no status", wechatpaytest.Fault{Kind: wechatpaytest.FaultAPIError}, "needs a Code"},
+		{"success status", wechatpaytest.Fault{Kind: wechatpaytest.FaultAPIError, Status: http.StatusOK, Code: "X"}, "Status 200 is not an error status"},
+		{"below 400", wechatpaytest.Fault{Kind: wechatpaytest.FaultAPIError, Status: 399, Code: "X"}, "Status 399"},
+		{"above 599", wechatpaytest.Fault{Kind: wechatpaytest.FaultAPIError, Status: 600, Code: "X"}, "Status 600"},
+		{"negative", wechatpaytest.Fault{Kind: wechatpaytest.FaultAPIError, Status: -1, Code: "X"}, "Status -1"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			defer func() {
+				msg, _ := recover().(string)
+				require.Contains(t, msg, "wechatpaytest: InjectFault: ")
+				require.Contains(t, msg, tt.want)
+			}()
+			srv.InjectFault(tt.fault)
+			t.Fatal("InjectFault did not panic")
+		})
+	}
+	require.NoError(t, query(), "a refused fault is not armed")
+	// Status is not checked for the kinds that do not use it.
+	srv.InjectFault(wechatpaytest.Fault{Kind: wechatpaytest.FaultSystemError, Status: 200, Count: 1})
+	requireAPIError(t, query(), http.StatusInternalServerError, "SYSTEM_ERROR")
+}
+
+// TestSigningFaultsWaitForASignedAnswer: a fault that alters a signed answer
+// is not used up by a request answered unsigned (a 401, a v2 failure), so
+// the next valid request gets it.
+func TestSigningFaultsWaitForASignedAnswer(t *testing.T) {
+	srv := newServer(t)
+	noRetry := wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1})
+	c := newClient(t, srv, noRetry)
+	stale := newClient(t, srv, noRetry, wechatpay.WithClock(func() time.Time { return time.Now().Add(-time.Hour) }))
+	ctx := t.Context()
+
+	for _, tt := range []struct {
+		kind wechatpaytest.FaultKind
+		want error
+	}{
+		{wechatpaytest.FaultTamperedBody, wechatpay.ErrBadSignature},
+		{wechatpaytest.FaultProbeSignature, wechatpay.ErrSignatureProbe},
+		{wechatpaytest.FaultStaleTimestamp, wechatpay.ErrStaleTimestamp},
+	} {
+		t.Run("v3 "+tt.kind.String(), func(t *testing.T) {
+			srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISpecialReduction, Kind: tt.kind, Count: 1})
+			_, err := stale.DoV3(ctx, reductionRequest(t, stale, seedReductionNo, seedBalAccountNo), nil)
+			requireAPIError(t, err, http.StatusUnauthorized, "SIGN_ERROR")
+			_, err = c.DoV3(ctx, reductionRequest(t, c, seedReductionNo, seedBalAccountNo), nil)
+			require.ErrorIs(t, err, tt.want, "the 401 left the fault armed")
+			_, err = c.DoV3(ctx, reductionRequest(t, c, seedReductionNo, seedBalAccountNo), nil)
+			require.NoError(t, err, "the signed answer used it up")
+		})
+	}
+
+	t.Run("v2 tampered body", func(t *testing.T) {
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIRedPacket, Kind: wechatpaytest.FaultTamperedBody, Count: 1})
+		// Unsigned failures: bill not found, bad sign, missing field.
+		_, _, err := c.DoV2(ctx, redPackRequest("10000098", "NO-SUCH-BILL"))
+		var apiErr *wechatpay.APIError
+		require.ErrorAs(t, err, &apiErr)
+		require.Equal(t, "NOT_FOUND", apiErr.ErrCode)
+		wrongKey := newClient(t, srv, noRetry, wechatpay.WithAPIv2Key(strings.Repeat("k", 32)))
+		_, _, err = wrongKey.DoV2(ctx, redPackRequest("10000098", seedMchBillNo))
+		require.ErrorAs(t, err, &apiErr)
+		require.Equal(t, "FAIL", apiErr.ReturnCode)
+
+		_, _, err = c.DoV2(ctx, redPackRequest("10000098", seedMchBillNo))
+		require.ErrorIs(t, err, wechatpay.ErrV2Sign, "the unsigned replies left the fault armed")
+		_, _, err = c.DoV2(ctx, redPackRequest("10000098", seedMchBillNo))
+		require.NoError(t, err, "the signed reply used it up")
+	})
+
+	t.Run("v2 does not use up a stale timestamp", func(t *testing.T) {
+		srv.InjectFault(wechatpaytest.Fault{Kind: wechatpaytest.FaultStaleTimestamp, Count: 1})
+		_, _, err := c.DoV2(ctx, redPackRequest("10000098", seedMchBillNo))
+		require.NoError(t, err)
+		_, err = c.DoV3(ctx, reductionRequest(t, c, seedReductionNo, seedBalAccountNo), nil)
+		require.ErrorIs(t, err, wechatpay.ErrStaleTimestamp)
+	})
+
+	t.Run("early faults still apply before authentication", func(t *testing.T) {
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISpecialReduction, Kind: wechatpaytest.FaultSystemError, Count: 1})
+		_, err := stale.DoV3(ctx, reductionRequest(t, stale, seedReductionNo, seedBalAccountNo), nil)
+		requireAPIError(t, err, http.StatusInternalServerError, "SYSTEM_ERROR")
+		_, err = c.DoV3(ctx, reductionRequest(t, c, seedReductionNo, seedBalAccountNo), nil)
+		require.NoError(t, err)
+	})
+
+	t.Run("the first fault injected decides", func(t *testing.T) {
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISpecialReduction, Kind: wechatpaytest.FaultTamperedBody, Count: 1})
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISpecialReduction, Kind: wechatpaytest.FaultSystemError, Count: 1})
+		_, err := stale.DoV3(ctx, reductionRequest(t, stale, seedReductionNo, seedBalAccountNo), nil)
+		requireAPIError(t, err, http.StatusUnauthorized, "SIGN_ERROR")
+		_, err = c.DoV3(ctx, reductionRequest(t, c, seedReductionNo, seedBalAccountNo), nil)
+		require.ErrorIs(t, err, wechatpay.ErrBadSignature)
+		_, err = c.DoV3(ctx, reductionRequest(t, c, seedReductionNo, seedBalAccountNo), nil)
+		requireAPIError(t, err, http.StatusInternalServerError, "SYSTEM_ERROR")
+		_, err = c.DoV3(ctx, reductionRequest(t, c, seedReductionNo, seedBalAccountNo), nil)
+		require.NoError(t, err)
+	})
+}
+
+// TestDocumentedLimits sends values just within and just over the
+// documented limits through the generic DoV3 and DoV2 (the typed services
+// refuse them client-side): over a limit is 400 PARAM_ERROR with a detail
+// naming the field (v3) or result_code FAIL, err_code PARAM_ERROR (v2);
+// within it, the request goes on to the usual lookup.
+func TestDocumentedLimits(t *testing.T) {
+	srv := newServer(t)
+	c := newClient(t, srv, wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}))
+	ctx := t.Context()
+	n := func(k int) string { return strings.Repeat("7", k) }
+
+	reduction := func(no, mchID string) *wechatpay.Request {
+		req := reductionRequest(t, c, no, seedBalAccountNo)
+		req.Query.Set("mchid", mchID)
+		return req
+	}
+	profit := func(no, txID, subMchID string) *wechatpay.Request {
+		q := url.Values{"transaction_id": {txID}}
+		if subMchID != "" {
+			q.Set("sub_mchid", subMchID)
+		}
+		return &wechatpay.Request{Method: http.MethodGet, Path: profitSharingPath, Global: true,
+			PathParams: map[string]string{"out_order_no": no}, Query: q}
+	}
+	ct, serial, err := c.EncryptSensitive(seedBalAccountNo)
+	require.NoError(t, err)
+	punish := func(no string, scene any) *wechatpay.Request {
+		body := map[string]any{"out_request_no": no, "mchid": wechatpaytest.TestMchID, "bal_account_no": ct, "punish_scene": scene}
+		return &wechatpay.Request{Method: http.MethodPost, Path: punishPath, Body: body,
+			Header: http.Header{wechatpay.HeaderSerial: {serial}}}
+	}
+
+	v3 := []struct {
+		name     string
+		req      *wechatpay.Request
+		field    string // "" when within the limits
+		location string
+		status   int // within the limits
+	}{
+		{"reduction out_request_no 32", reduction(n(32), wechatpaytest.TestMchID), "", "", 404},
+		{"reduction out_request_no 33", reduction(n(33), wechatpaytest.TestMchID), "out_request_no", "path", 0},
+		{"reduction mchid 32", reduction(seedReductionNo, n(32)), "", "", 404},
+		{"reduction mchid 33", reduction(seedReductionNo, n(33)), "mchid", "query", 0},
+		{"profit out_order_no 64", profit("A-_z"+n(60), seedTransactionID, ""), "", "", 404},
+		{"profit out_order_no 65", profit(n(65), seedTransactionID, ""), "out_order_no", "path", 0},
+		{"profit out_order_no with a dot", profit("P2015.0806", seedTransactionID, ""), "out_order_no", "path", 0},
+		{"profit out_order_no with a space", profit("P 1", seedTransactionID, ""), "out_order_no", "path", 0},
+		{"profit out_order_no not ASCII", profit("订单1", seedTransactionID, ""), "out_order_no", "path", 0},
+		{"profit transaction_id 32", profit(seedOutOrderNo, n(32), seedSubMchID), "", "", 404},
+		{"profit transaction_id 33", profit(seedOutOrderNo, n(33), seedSubMchID), "transaction_id", "query", 0},
+		{"profit sub_mchid 32", profit(seedOutOrderNo, seedTransactionID, n(32)), "", "", 404},
+		{"profit sub_mchid 33", profit(seedOutOrderNo, seedTransactionID, n(33)), "sub_mchid", "query", 0},
+		{"punish out_request_no 64", punish(n(64), 1), "", "", 200},
+		{"punish out_request_no 65", punish(n(65), 1), "/out_request_no", "body", 0},
+		{"punish_scene 0", punish("LIMIT-1", 0), "/punish_scene", "body", 0},
+		{"punish_scene negative", punish("LIMIT-2", -3), "/punish_scene", "body", 0},
+		{"punish_scene fraction", punish("LIMIT-3", 1.5), "/punish_scene", "body", 0},
+		{"punish_scene string", punish("LIMIT-4", "1"), "/punish_scene", "body", 0},
+		{"punish_scene null", punish("LIMIT-5", nil), "/punish_scene", "body", 0},
+		{"punish_scene 2", punish("LIMIT-6", 2), "", "", 200},
+	}
+	for _, tt := range v3 {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := c.DoV3(ctx, tt.req, nil)
+			if tt.field == "" {
+				if tt.status == 200 {
+					require.NoError(t, err)
+				} else {
+					requireAPIError(t, err, tt.status, "RESOURCE_NOT_EXISTS")
+				}
+				return
+			}
+			apiErr := requireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
+			var detail map[string]string
+			require.NoError(t, json.Unmarshal(apiErr.Detail, &detail))
+			require.Equal(t, tt.field, detail["field"])
+			require.Equal(t, tt.location, detail["location"])
+			require.NotEmpty(t, detail["issue"])
+		})
+	}
+	require.Equal(t, []int64{1, 2}, []int64{srv.Punishments()[0].PunishScene, srv.Punishments()[1].PunishScene})
+
+	v2 := []struct {
+		name, param, value string
+		ok                 bool // within the limits: the lookup answers
+	}{
+		{"mch_billno 28", "mch_billno", n(28), true},
+		{"mch_billno 29", "mch_billno", n(29), false},
+		{"mch_id 32", "mch_id", n(32), true},
+		{"mch_id 33", "mch_id", n(33), false},
+		{"appid 32", "appid", n(32), true},
+		{"appid 33", "appid", n(33), false},
+		{"nonce_str 32", "nonce_str", n(32), true},
+		{"nonce_str 33", "nonce_str", n(33), false},
+	}
+	for _, tt := range v2 {
+		t.Run(tt.name, func(t *testing.T) {
+			req := redPackRequest("10000098", "NO-SUCH-BILL")
+			req.Params[tt.param] = tt.value
+			fields, _, err := c.DoV2(ctx, req)
+			require.Nil(t, fields)
+			var apiErr *wechatpay.APIError
+			require.ErrorAs(t, err, &apiErr)
+			require.Equal(t, "SUCCESS", apiErr.ReturnCode)
+			require.Equal(t, "FAIL", apiErr.ResultCode)
+			if tt.ok {
+				require.Equal(t, "NOT_FOUND", apiErr.ErrCode)
+				return
+			}
+			require.Equal(t, "PARAM_ERROR", apiErr.ErrCode)
+			require.Contains(t, apiErr.ErrCodeDes, tt.param)
+		})
+	}
+	// A nonce_str of 32 characters is what the SDK sends: the seed is found.
+	req := redPackRequest("10000098", seedMchBillNo)
+	req.Params["nonce_str"] = n(32)
+	_, _, err = c.DoV2(ctx, req)
+	require.NoError(t, err)
+}
+
+// TestAnswerKeyFollowsWechatpaySerial: answers are signed with the key the
+// request's Wechatpay-Serial names, and with the platform certificate key
+// when it names none, so a client without a WeChat Pay key can bootstrap.
+func TestAnswerKeyFollowsWechatpaySerial(t *testing.T) {
+	srv := newServer(t)
+	rc := newRawClient(t, srv)
+	c := newClient(t, srv) // its verifier holds both keys
+	for _, tt := range []struct {
+		name, sent, want string
+	}{
+		{"absent", "", srv.PlatformSerial()},
+		{"platform certificate", srv.PlatformSerial(), srv.PlatformSerial()},
+		{"platform certificate, lower case", strings.ToLower(srv.PlatformSerial()), srv.PlatformSerial()},
+		{"public key id", srv.PublicKeyID(), srv.PublicKeyID()},
+		{"unknown", "PUB_KEY_ID_0000", srv.PublicKeyID()},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			h := http.Header{}
+			if tt.sent != "" {
+				h.Set(wechatpay.HeaderSerial, tt.sent)
+			}
+			status, header, body := rc.doHeader(t, http.MethodGet, "/v3/certificates", nil, h)
+			require.Equal(t, http.StatusOK, status, string(body))
+			require.Equal(t, tt.want, header.Get(wechatpay.HeaderSerial))
+			require.NoError(t, c.Verifier().Verify(header, body))
+		})
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+	"unicode/utf8"
 
 	wxcrypto "github.com/gowechatpay/wechatpay/crypto"
 	"github.com/gowechatpay/wechatpay/internal/v2xml"
@@ -49,33 +50,42 @@ func beijingTime(t time.Time) string {
 	return t.In(beijing).Format(time.DateTime)
 }
 
+// v2Limits are the documented maximum lengths of the red-packet query's
+// parameters, in characters, in the order they are checked.
+var v2Limits = [...]struct {
+	name string
+	max  int
+}{{"mch_billno", 28}, {"mch_id", 32}, {"appid", 32}, {"nonce_str", 32}}
+
 // serveRedPacket answers POST /mmpaymkttransfers/queryworkwxredpack: client
-// certificate, XML, sign, required fields, then the record.
-func (s *Server) serveRedPacket(r *http.Request, body []byte, f *Fault) *reply {
+// certificate, XML, sign, required fields and their lengths, then the
+// record. With takeFault set (no fault applied yet), an answer-signing fault
+// applies to a signed reply; the fault it applied is returned.
+func (s *Server) serveRedPacket(r *http.Request, body []byte, takeFault bool) (*reply, *Fault) {
 	if r.TLS == nil || len(r.TLS.PeerCertificates) == 0 {
-		return v2CommFail(msgNoClientCert, "ca_error: no client certificate")
+		return v2CommFail(msgNoClientCert, "ca_error: no client certificate"), nil
 	}
 	params, err := v2xml.Decode(body)
 	if err != nil {
-		return v2CommFail("XML格式错误", "xml_error: "+err.Error())
+		return v2CommFail("XML格式错误", "xml_error: "+err.Error()), nil
 	}
-	signType := wxcrypto.SignTypeMD5
-	note := ""
-	if st, ok := params["sign_type"]; ok {
-		switch wxcrypto.SignType(st) {
-		case wxcrypto.SignTypeMD5, wxcrypto.SignTypeHMACSHA256:
-			signType = wxcrypto.SignType(st)
-			note = " (note: sign_type " + st + " sent; this endpoint documents none)"
-		default:
-			return v2CommFail("sign_type 参数错误", "sign_error: unknown sign_type")
+	if st := params["sign_type"]; st != "" {
+		// The red-packet endpoints document no sign_type, and one sent
+		// is known to make WeChat Pay answer a signature error, whatever
+		// its value and however the request was signed.
+		return v2CommFail(msgBadSign, "sign_error: sign_type "+strconv.Quote(st)+" sent; this endpoint documents none"), nil
+	}
+	if !wxcrypto.VerifyV2(params, TestAPIv2Key, wxcrypto.SignTypeMD5, params["sign"]) {
+		return v2CommFail(msgBadSign, "sign_error: v2 sign does not verify"), nil
+	}
+	for _, l := range v2Limits {
+		v := params[l.name]
+		if v == "" {
+			return v2BusinessFail("PARAM_ERROR", "参数错误: "+l.name+" 不能为空", "param_error: "+l.name+" missing"), nil
 		}
-	}
-	if !wxcrypto.VerifyV2(params, TestAPIv2Key, signType, params["sign"]) {
-		return v2CommFail(msgBadSign, "sign_error: v2 sign does not verify"+note)
-	}
-	for _, k := range []string{"mch_billno", "mch_id", "appid", "nonce_str"} {
-		if params[k] == "" {
-			return v2BusinessFail("PARAM_ERROR", "参数错误: "+k+" 不能为空", "param_error: "+k+" missing"+note)
+		if n := utf8.RuneCountInString(v); n > l.max {
+			issue := "longer than " + strconv.Itoa(l.max) + " characters"
+			return v2BusinessFail("PARAM_ERROR", "参数错误: "+l.name+" 长度超过"+strconv.Itoa(l.max), "param_error: "+l.name+" "+issue), nil
 		}
 	}
 	mchID, billNo := params["mch_id"], params["mch_billno"]
@@ -87,8 +97,8 @@ func (s *Server) serveRedPacket(r *http.Request, body []byte, f *Fault) *reply {
 			"return_code": "SUCCESS", "return_msg": msgNotFound, "result_code": "FAIL",
 			"err_code": "NOT_FOUND", "err_code_des": msgNotFound,
 			"mch_billno": billNo, "mch_id": mchID,
-		}, "not_found: red packet"+note)
-		return rep
+		}, "not_found: red packet")
+		return rep, nil
 	}
 	fields := map[string]string{
 		"return_code": "SUCCESS", "return_msg": "OK", "result_code": "SUCCESS",
@@ -120,21 +130,27 @@ func (s *Server) serveRedPacket(r *http.Request, body []byte, f *Fault) *reply {
 	set("rcv_time", beijingTime(p.RcvTime))
 	set("sender_name", p.SenderName)
 	set("sender_header_media_id", p.SenderHeaderMediaID)
-	sign, err := wxcrypto.SignV2(fields, TestAPIv2Key, signType)
+	sign, err := wxcrypto.SignV2(fields, TestAPIv2Key, wxcrypto.SignTypeMD5)
 	if err != nil {
-		return v2CommFail("SYSTEMERROR", "system_error: signing: "+err.Error())
+		return v2CommFail("SYSTEMERROR", "system_error: signing: "+err.Error()), nil
 	}
-	verdict := "ok" + note
+	verdict := "ok"
+	// A signed reply: the answer-signing faults apply now, and only now, so
+	// the unsigned replies above do not use them up.
+	var f *Fault
+	if takeFault {
+		f = s.takeFault(APIRedPacket, true, true)
+	}
 	if f != nil {
 		switch f.Kind {
 		case FaultTamperedBody:
 			fields["total_amount"] = strconv.FormatInt(p.TotalAmount+4000, 10)
-			verdict = "fault: tampered body" + note
+			verdict = "fault: tampered body"
 		case FaultProbeSignature:
 			sign = "WECHATPAYSIGNTEST" + sign[len("WECHATPAYSIGNTEST"):]
-			verdict = "fault: wrong sign" + note
+			verdict = "fault: wrong sign"
 		}
 	}
 	fields["sign"] = sign
-	return v2Reply(fields, verdict)
+	return v2Reply(fields, verdict), f
 }
