@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"go.uber.org/goleak"
+
 	"github.com/gowechatpay/wechatpay"
 	"github.com/gowechatpay/wechatpay/bench/internal/loopback"
 )
@@ -58,6 +60,12 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	if envVal != nil {
 		envVal.close()
+	}
+	if code == 0 {
+		if err := goleak.Find(); err != nil {
+			fmt.Fprintln(os.Stderr, "goleak:", err)
+			code = 1
+		}
 	}
 	os.Exit(code)
 }
