@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/gowechatpay/wechatpay"
+	"github.com/gowechatpay/wechatpay/internal/svc"
 )
 
 // PunishRequest registers a control order (管控单) on a WeBank ledger.
@@ -89,13 +90,13 @@ func validatePunish(req *PunishRequest) error {
 	if req == nil {
 		return &wechatpay.FieldError{Field: "request", Reason: "is nil", Missing: true}
 	}
-	if err := checkID("out_request_no", req.OutRequestNo, 64); err != nil {
+	if err := svc.CheckID("out_request_no", req.OutRequestNo, 64, true); err != nil {
 		return err
 	}
-	if err := checkID("mchid", req.MchID, 0); err != nil {
+	if err := svc.CheckID("mchid", req.MchID, 0, true); err != nil {
 		return err
 	}
-	if err := checkID("bal_account_no", req.BalAccountNo, 0); err != nil {
+	if err := svc.CheckID("bal_account_no", req.BalAccountNo, 0, true); err != nil {
 		return err
 	}
 	switch {

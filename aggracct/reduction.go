@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gowechatpay/wechatpay"
+	"github.com/gowechatpay/wechatpay/internal/svc"
 )
 
 // QuerySpecialReductionRequest asks for the result of one special reduction.
@@ -87,13 +88,13 @@ func (s *Service) QuerySpecialReduction(ctx context.Context, req *QuerySpecialRe
 	if mchID == "" {
 		mchID = s.c.MchID()
 	}
-	if err := checkID("out_request_no", req.OutRequestNo, 32); err != nil {
+	if err := svc.CheckID("out_request_no", req.OutRequestNo, 32, true); err != nil {
 		return nil, err
 	}
-	if err := checkID("mchid", mchID, 32); err != nil {
+	if err := svc.CheckID("mchid", mchID, 32, true); err != nil {
 		return nil, err
 	}
-	if err := checkID("bal_account_no", req.BalAccountNo, 0); err != nil {
+	if err := svc.CheckID("bal_account_no", req.BalAccountNo, 0, true); err != nil {
 		return nil, err
 	}
 	cipher, serial, err := s.encrypt("bal_account_no", req.BalAccountNo)

@@ -6,10 +6,10 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strconv"
 	"time"
 
 	"github.com/gowechatpay/wechatpay"
+	"github.com/gowechatpay/wechatpay/internal/svc"
 )
 
 // QueryOrderRequest asks for the result of one distribution request.
@@ -200,7 +200,7 @@ func validateQueryOrder(req *QueryOrderRequest) error {
 	if req == nil {
 		return &wechatpay.FieldError{Field: "request", Reason: "is nil", Missing: true}
 	}
-	if err := checkLen("out_order_no", req.OutOrderNo, 64, true); err != nil {
+	if err := svc.CheckID("out_order_no", req.OutOrderNo, 64, true); err != nil {
 		return err
 	}
 	for i := 0; i < len(req.OutOrderNo); i++ {
@@ -210,28 +210,8 @@ func validateQueryOrder(req *QueryOrderRequest) error {
 			return &wechatpay.FieldError{Field: "out_order_no", Reason: "may hold only digits, letters, '_' and '-'"}
 		}
 	}
-	if err := checkLen("sub_mchid", req.SubMchID, 32, false); err != nil {
+	if err := svc.CheckID("sub_mchid", req.SubMchID, 32, false); err != nil {
 		return err
 	}
-	return checkLen("transaction_id", req.TransactionID, 32, true)
-}
-
-// checkLen validates an ASCII identifier: at most maxLen bytes, visible
-// ASCII only, and present when required. The value is never echoed.
-func checkLen(field, v string, maxLen int, required bool) error {
-	if v == "" {
-		if required {
-			return &wechatpay.FieldError{Field: field, Reason: "is required", Missing: true}
-		}
-		return nil
-	}
-	if len(v) > maxLen {
-		return &wechatpay.FieldError{Field: field, Reason: "is " + strconv.Itoa(len(v)) + " characters, at most " + strconv.Itoa(maxLen) + " allowed"}
-	}
-	for i := 0; i < len(v); i++ {
-		if v[i] <= ' ' || v[i] > '~' {
-			return &wechatpay.FieldError{Field: field, Reason: "must be visible ASCII characters only"}
-		}
-	}
-	return nil
+	return svc.CheckID("transaction_id", req.TransactionID, 32, true)
 }

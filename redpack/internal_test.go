@@ -2,11 +2,9 @@ package redpack
 
 import (
 	"encoding/json"
-	"errors"
 	"maps"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -124,21 +122,6 @@ func TestEnums(t *testing.T) {
 		require.True(t, s.Known(), s)
 	}
 	require.False(t, SendType("api").Known())
-}
-
-func TestCheckID(t *testing.T) {
-	require.NoError(t, checkID("mch_billno", strings.Repeat("1", 28), 28))
-	tests := []struct {
-		v       string
-		missing bool
-	}{{"", true}, {strings.Repeat("1", 29), false}, {"12 3", false}, {"账单", false}, {"1\x00", false}}
-	for _, tt := range tests {
-		err := checkID("mch_billno", tt.v, 28)
-		var fe *wechatpay.FieldError
-		require.ErrorAs(t, err, &fe)
-		require.Equal(t, "mch_billno", fe.Field)
-		require.Equal(t, tt.missing, errors.Is(err, wechatpay.ErrMissingField))
-	}
 }
 
 func TestNilClient(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/gowechatpay/wechatpay"
+	"github.com/gowechatpay/wechatpay/internal/svc"
 )
 
 // QueryWorkWxRequest identifies a red packet sent through WeCom.
@@ -110,7 +111,7 @@ func (s *Service) QueryWorkWx(ctx context.Context, req *QueryWorkWxRequest) (*Wo
 		name, v string
 		max     int
 	}{{"mch_billno", req.MchBillNo, 28}, {"mch_id", mchID, 32}, {"appid", appID, 32}} {
-		if err := checkID(f.name, f.v, f.max); err != nil {
+		if err := svc.CheckID(f.name, f.v, f.max, true); err != nil {
 			return nil, err
 		}
 	}
@@ -219,22 +220,5 @@ func parseTime(field, v string, dst *time.Time) error {
 		return fmt.Errorf("redpack: %w: %s is not a time like %q", wechatpay.ErrMalformedResponse, field, v2TimeLayout)
 	}
 	*dst = t
-	return nil
-}
-
-// checkID validates an ASCII identifier: required, at most maxLen bytes,
-// visible ASCII only. The value is never echoed.
-func checkID(field, v string, maxLen int) error {
-	if v == "" {
-		return &wechatpay.FieldError{Field: field, Reason: "is required", Missing: true}
-	}
-	if len(v) > maxLen {
-		return &wechatpay.FieldError{Field: field, Reason: "is " + strconv.Itoa(len(v)) + " characters, at most " + strconv.Itoa(maxLen) + " allowed"}
-	}
-	for i := 0; i < len(v); i++ {
-		if v[i] <= ' ' || v[i] > '~' {
-			return &wechatpay.FieldError{Field: field, Reason: "must be visible ASCII characters only"}
-		}
-	}
 	return nil
 }

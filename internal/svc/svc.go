@@ -1,10 +1,12 @@
 // Package svc holds what the typed service packages share: the check that a
-// service has a client, and the wait on its client-side rate limiters.
+// service has a client, the validation of identifiers, and the wait on its
+// client-side rate limiters.
 package svc
 
 import (
 	"context"
 	"fmt"
+	"strconv"
 
 	"golang.org/x/time/rate"
 
@@ -16,6 +18,27 @@ import (
 func Ready(pkg string, hasService bool, c *wechatpay.Client) error {
 	if !hasService || c == nil {
 		return &wechatpay.FieldError{Field: "client", Reason: pkg + ".New was given a nil *wechatpay.Client", Missing: true}
+	}
+	return nil
+}
+
+// CheckID validates an ASCII identifier before any I/O: present when
+// required, at most maxLen bytes (0 for no documented maximum), visible ASCII
+// only. The error names the field and never echoes the value.
+func CheckID(field, v string, maxLen int, required bool) error {
+	if v == "" {
+		if required {
+			return &wechatpay.FieldError{Field: field, Reason: "is required", Missing: true}
+		}
+		return nil
+	}
+	if maxLen > 0 && len(v) > maxLen {
+		return &wechatpay.FieldError{Field: field, Reason: "is " + strconv.Itoa(len(v)) + " characters, at most " + strconv.Itoa(maxLen) + " allowed"}
+	}
+	for i := 0; i < len(v); i++ {
+		if v[i] <= ' ' || v[i] > '~' {
+			return &wechatpay.FieldError{Field: field, Reason: "must be visible ASCII characters only"}
+		}
 	}
 	return nil
 }
