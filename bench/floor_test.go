@@ -285,6 +285,12 @@ func BenchmarkFloorCombinedParallel(b *testing.B) {
 	benchFloor(b, getEnv(b).v3, true, (*floor).get)
 }
 
+// BenchmarkFloorCombinedPlain is BenchmarkFloorCombined over cleartext
+// HTTP/1.1: the set-up of the memory target, without TLS records.
+func BenchmarkFloorCombinedPlain(b *testing.B) {
+	benchFloor(b, getEnv(b).plain, false, (*floor).get)
+}
+
 // BenchmarkFloorCombinedH2 is BenchmarkFloorCombined over HTTP/2.
 func BenchmarkFloorCombinedH2(b *testing.B) {
 	benchFloor(b, getEnv(b).v3h2, false, (*floor).get)

@@ -80,6 +80,17 @@ func queryOrder(c *wechatpay.Client) func(ctx context.Context) error {
 // JSON decoding); floor: FloorCombined.
 func BenchmarkQueryOrder(b *testing.B) { e := getEnv(b); bench(b, e.v3, false, queryOrder(e.sdk)) }
 
+// BenchmarkQueryOrderPlain is BenchmarkQueryOrder over cleartext HTTP/1.1;
+// floor: FloorCombinedPlain.
+func BenchmarkQueryOrderPlain(b *testing.B) {
+	e := getEnv(b)
+	bench(b, e.plain, false, queryOrder(e.sdkPl))
+}
+
+// BenchmarkDoV3GetPlain is BenchmarkDoV3Get over cleartext HTTP/1.1;
+// floor: FloorCombinedPlain.
+func BenchmarkDoV3GetPlain(b *testing.B) { e := getEnv(b); bench(b, e.plain, false, doV3Get(e.sdkPl)) }
+
 // BenchmarkQueryOrderParallel is BenchmarkQueryOrder from 8 callers.
 func BenchmarkQueryOrderParallel(b *testing.B) {
 	e := getEnv(b)

@@ -29,9 +29,11 @@ type env struct {
 	v3    *loopback.Remote // HTTP/1.1
 	v3h2  *loopback.Remote // HTTP/2 enabled
 	v2    *loopback.Remote // mutual TLS
+	plain *loopback.Remote // cleartext HTTP/1.1
 	sdk   *wechatpay.Client
 	sdkH2 *wechatpay.Client
 	sdkV2 *wechatpay.Client
+	sdkPl *wechatpay.Client
 }
 
 var (
@@ -94,7 +96,8 @@ func newEnv() (*env, error) {
 		return nil, err
 	}
 	e.v3, e.v3h2, e.v2 = e.proc.Server(loopback.NameV3), e.proc.Server(loopback.NameV3H2), e.proc.Server(loopback.NameV2)
-	if e.v3 == nil || e.v3h2 == nil || e.v2 == nil {
+	e.plain = e.proc.Server(loopback.NameV3Plain)
+	if e.v3 == nil || e.v3h2 == nil || e.v2 == nil || e.plain == nil {
 		e.close()
 		return nil, fmt.Errorf("bench: the server process lacks a server")
 	}
@@ -107,11 +110,14 @@ func newEnv() (*env, error) {
 	if e.sdkV2, err = newSDKClient(td, e.v2); err != nil {
 		return nil, err
 	}
+	if e.sdkPl, err = newSDKClient(td, e.plain); err != nil {
+		return nil, err
+	}
 	return e, nil
 }
 
 func (e *env) close() {
-	for _, c := range []*wechatpay.Client{e.sdk, e.sdkH2, e.sdkV2} {
+	for _, c := range []*wechatpay.Client{e.sdk, e.sdkH2, e.sdkV2, e.sdkPl} {
 		if c != nil {
 			c.Close()
 		}

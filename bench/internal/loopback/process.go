@@ -21,12 +21,15 @@ const (
 	NameV3H2 = "v3h2"
 	// NameV2 is the server requiring a client certificate.
 	NameV2 = "v2"
+	// NameV3Plain is the v3 server speaking cleartext HTTP/1.1.
+	NameV3Plain = "v3plain"
 )
 
 var childOptions = map[string]Options{
-	NameV3:   {},
-	NameV3H2: {HTTP2: true},
-	NameV2:   {MutualTLS: true},
+	NameV3:      {},
+	NameV3H2:    {HTTP2: true},
+	NameV2:      {MutualTLS: true},
+	NameV3Plain: {Plain: true},
 }
 
 // hello is the first line a child writes: where its servers listen.

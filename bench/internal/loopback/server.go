@@ -54,6 +54,9 @@ type Options struct {
 	// HTTP2 lets the server negotiate HTTP/2; otherwise it speaks
 	// HTTP/1.1 only.
 	HTTP2 bool
+	// Plain serves cleartext HTTP/1.1 instead of TLS: the set-up of the
+	// issue's own floor figures, which carry no TLS record costs.
+	Plain bool
 }
 
 // Server answers the fixture routes with pre-signed responses. It never
@@ -100,7 +103,11 @@ func New(td *Testdata, opts Options) (*Server, error) {
 		}
 	}
 	ts.Config.ErrorLog = log.New(io.Discard, "", 0) // aborted handshakes of closing clients
-	ts.StartTLS()
+	if opts.Plain {
+		ts.Start()
+	} else {
+		ts.StartTLS()
+	}
 	s.ts, s.URL = ts, ts.URL
 	s.wg.Add(1)
 	go s.resignLoop()
@@ -194,13 +201,18 @@ func (s *Server) NewConnections() int64 { return s.conns.Load() }
 // RootCAs returns a pool trusting the server's certificate.
 func (s *Server) RootCAs() *x509.CertPool {
 	pool := x509.NewCertPool()
-	pool.AddCert(s.ts.Certificate())
+	if c := s.ts.Certificate(); c != nil {
+		pool.AddCert(c)
+	}
 	return pool
 }
 
 // CertificatePEM returns the server's certificate as PEM, for processes
 // that must trust it.
 func (s *Server) CertificatePEM() []byte {
+	if s.ts.Certificate() == nil {
+		return nil // cleartext
+	}
 	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: s.ts.Certificate().Raw})
 }
 
