@@ -1,16 +1,29 @@
-// Command ratio reads `go test -bench` output (several -count runs) and
-// prints, as a Markdown table, the median of every figure of each SDK
-// benchmark and its ratio to the median of its floor from the same run.
+// Command ratio runs the benchmarks of ./bench interleaved and prints, as a
+// Markdown table, the median of every figure of each SDK benchmark and its
+// ratio to its floor.
 //
 // Usage:
 //
-//	go run ./bench/internal/ratio < bench.txt
+//	go run ./bench/internal/ratio [raw.txt]     # print the table (stdin if no file)
+//	go run ./bench/internal/ratio -exec bench.test -raw raw.txt \
+//		[-dir bench] [-count 6] [-benchtime 1s] [-bench RE] [-timeout 10m]
+//
+// With -exec it drives a test binary built by `go test -c ./bench` (see
+// drive.go): COUNT rounds, each running every selected SDK benchmark and its
+// floor as two adjacent invocations, in alternating order, and writes their
+// output with "# round N" and "# pair SDK FLOOR" markers to the -raw file.
+// Without -exec it reads such a file and, for each SDK benchmark, prints the
+// median and the range of the per-round ratios (SDK ns/op ÷ the ns/op of the
+// floor run next to it). A file without round markers, such as the output of
+// a single `go test -bench -count N`, gives the ratio of the medians instead.
 package main
 
 import (
 	"bufio"
+	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"regexp"
 	"slices"
@@ -25,8 +38,10 @@ var floorOf = map[string]string{
 	"DoV3GetParallel":               "FloorCombinedParallel",
 	"DoV3GetH2":                     "FloorCombinedH2",
 	"DoV3GetH2Parallel":             "FloorCombinedH2Parallel",
+	"DoV3GetPlain":                  "FloorCombinedPlain",
 	"QueryOrder":                    "FloorCombined",
 	"QueryOrderParallel":            "FloorCombinedParallel",
+	"QueryOrderPlain":               "FloorCombinedPlain",
 	"QuerySpecialReduction":         "FloorCombinedOAEP",
 	"QuerySpecialReductionParallel": "FloorCombinedOAEPParallel",
 	"Punish":                        "FloorCombinedPostOAEP",
@@ -39,19 +54,45 @@ var floorOf = map[string]string{
 	"EmulatorRequestParallel":       "FloorEmulatorParallel",
 }
 
-var lineRE = regexp.MustCompile(`^Benchmark(\S+?)(?:-\d+)?\s+\d+\s+(.*)$`)
+var (
+	lineRE  = regexp.MustCompile(`^Benchmark(\S+?)(?:-\d+)?\s+\d+\s+(.*)$`)
+	roundRE = regexp.MustCompile(`^# round (\d+)\b`)
+)
+
+// sample is one ns/op figure and the block of the raw output it came from.
+type sample struct {
+	block int
+	ns    float64
+}
 
 // results maps benchmark → unit → samples, keeping first-seen order.
+//
+// A block is the stretch of output between two markers ("# round N",
+// "# pair …", "# single …"): an SDK benchmark and its floor in the same
+// block ran next to each other.
 type results struct {
-	order []string
-	vals  map[string]map[string][]float64
+	order  []string
+	vals   map[string]map[string][]float64
+	ns     map[string][]sample
+	rounds int // number of "# round" markers
 }
 
 func parse(r io.Reader) (*results, error) {
-	res := &results{vals: map[string]map[string][]float64{}}
+	res := &results{vals: map[string]map[string][]float64{}, ns: map[string][]sample{}}
+	block := 0
 	sc := bufio.NewScanner(r)
 	for sc.Scan() {
-		m := lineRE.FindStringSubmatch(strings.TrimSpace(sc.Text()))
+		line := strings.TrimSpace(sc.Text())
+		if strings.HasPrefix(line, "# ") {
+			if roundRE.MatchString(line) {
+				res.rounds++
+				block++
+			} else if strings.HasPrefix(line, "# pair ") || strings.HasPrefix(line, "# single ") {
+				block++
+			}
+			continue
+		}
+		m := lineRE.FindStringSubmatch(line)
 		if m == nil {
 			continue
 		}
@@ -66,6 +107,9 @@ func parse(r io.Reader) (*results, error) {
 				continue
 			}
 			res.vals[name][f[i+1]] = append(res.vals[name][f[i+1]], v)
+			if f[i+1] == "ns/op" {
+				res.ns[name] = append(res.ns[name], sample{block, v})
+			}
 		}
 	}
 	if err := sc.Err(); err != nil {
@@ -92,17 +136,84 @@ func (r *results) med(name, unit string) (float64, bool) {
 	return median(xs), ok
 }
 
+// roundRatios returns, in order, name's ns/op ÷ floor's ns/op for every
+// block holding both (the median of each side if a block holds several),
+// or nil if the output has no round markers.
+func (r *results) roundRatios(name, floor string) []float64 {
+	if r.rounds == 0 {
+		return nil
+	}
+	byBlock := func(n string) map[int][]float64 {
+		m := map[int][]float64{}
+		for _, s := range r.ns[n] {
+			m[s.block] = append(m[s.block], s.ns)
+		}
+		return m
+	}
+	sdk, fl := byBlock(name), byBlock(floor)
+	var out []float64
+	for _, b := range slices.Sorted(maps.Keys(sdk)) {
+		if f, ok := fl[b]; ok && median(f) > 0 {
+			out = append(out, median(sdk[b])/median(f))
+		}
+	}
+	return out
+}
+
+// ratio is an SDK benchmark's ratio to its floor: the median of the
+// per-round ratios with their range, or (perRound false) the ratio of the
+// medians.
+type ratio struct {
+	mid, min, max float64
+	perRound      bool
+}
+
+func (r *results) ratio(name, floor string) (ratio, bool) {
+	if rs := r.roundRatios(name, floor); len(rs) > 0 {
+		return ratio{median(rs), slices.Min(rs), slices.Max(rs), true}, true
+	}
+	ns, ok1 := r.med(name, "ns/op")
+	fns, ok2 := r.med(floor, "ns/op")
+	if !ok1 || !ok2 || fns <= 0 {
+		return ratio{}, false
+	}
+	return ratio{mid: ns / fns}, true
+}
+
+// rows returns the benchmarks in table order: those with a floor, then
+// the others, each in first-seen order.
+func (r *results) rows() []string {
+	var sdk, other []string
+	for _, name := range r.order {
+		if _, ok := floorOf[name]; ok {
+			sdk = append(sdk, name)
+		} else {
+			other = append(other, name)
+		}
+	}
+	return append(sdk, other...)
+}
+
 func (r *results) write(w io.Writer) error {
 	bw := bufio.NewWriter(w)
-	fmt.Fprintln(bw, "| benchmark | floor | runs | ns/op | × floor | B/op (floor) | allocs/op (floor) | dials/op |")
-	fmt.Fprintln(bw, "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
-	for _, name := range r.order {
+	fmt.Fprintln(bw, "| benchmark | floor | runs | ns/op | × floor | min–max | B/op (floor) | allocs/op (floor) | dials/op |")
+	fmt.Fprintln(bw, "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+	perRound, ofMedians := false, false
+	rows := r.rows()
+	for _, name := range rows {
 		ns, _ := r.med(name, "ns/op")
 		b, _ := r.med(name, "B/op")
 		a, _ := r.med(name, "allocs/op")
-		floor, ratio, fb, fa := floorOf[name], "", "", ""
-		if fns, ok := r.med(floor, "ns/op"); ok && fns > 0 {
-			ratio = fmt.Sprintf("%.3f", ns/fns)
+		floor, x, span, fb, fa := floorOf[name], "", "", "", ""
+		if rt, ok := r.ratio(name, floor); ok {
+			x = fmt.Sprintf("%.3f", rt.mid)
+			if rt.perRound {
+				perRound = true
+				span = fmt.Sprintf("%.3f–%.3f", rt.min, rt.max)
+			} else {
+				ofMedians = true
+				span = "–"
+			}
 			v, _ := r.med(floor, "B/op")
 			fb = fmt.Sprintf(" (%.0f)", v)
 			v, _ = r.med(floor, "allocs/op")
@@ -114,17 +225,28 @@ func (r *results) write(w io.Writer) error {
 		if d, ok := r.med(name, "dials/op"); ok {
 			dials = strconv.FormatFloat(d, 'g', 3, 64)
 		}
-		fmt.Fprintf(bw, "| %s | %s | %d | %.0f | %s | %.0f%s | %.0f%s | %s |\n",
-			name, floor, len(r.vals[name]["ns/op"]), ns, ratio, b, fb, a, fa, dials)
+		fmt.Fprintf(bw, "| %s | %s | %d | %.0f | %s | %s | %.0f%s | %.0f%s | %s |\n",
+			name, floor, len(r.vals[name]["ns/op"]), ns, x, span, b, fb, a, fa, dials)
 	}
 	fmt.Fprintln(bw)
-	fmt.Fprintln(bw, "| parallel speed-up (8 callers) | sequential ns/op ÷ parallel ns/op |")
-	fmt.Fprintln(bw, "| --- | ---: |")
-	for _, name := range r.order {
-		par := name + "Parallel"
+	if perRound {
+		fmt.Fprintln(bw, "× floor: median over the rounds of SDK ns/op ÷ ns/op of the floor run next to it; min–max: the range of those ratios.")
+	}
+	if ofMedians {
+		fmt.Fprintln(bw, "× floor without min–max: median SDK ns/op ÷ median floor ns/op (no round markers in the input).")
+	}
+	fmt.Fprintln(bw, "Other figures are medians of all runs; a floor shared by several SDK benchmarks runs once per pair.")
+	header := true
+	for _, name := range rows {
 		seq, ok1 := r.med(name, "ns/op")
-		p, ok2 := r.med(par, "ns/op")
+		p, ok2 := r.med(name+"Parallel", "ns/op")
 		if ok1 && ok2 && p > 0 {
+			if header {
+				fmt.Fprintln(bw)
+				fmt.Fprintln(bw, "| parallel speed-up (8 callers) | sequential ns/op ÷ parallel ns/op |")
+				fmt.Fprintln(bw, "| --- | ---: |")
+				header = false
+			}
 			fmt.Fprintf(bw, "| %s | %.2f |\n", name, seq/p)
 		}
 	}
@@ -132,22 +254,50 @@ func (r *results) write(w io.Writer) error {
 }
 
 func main() {
-	in := io.Reader(os.Stdin)
-	if len(os.Args) > 1 {
-		f, err := os.Open(os.Args[1])
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			os.Exit(1)
-		}
-		defer f.Close()
-		in = f
+	var o driveOptions
+	flag.StringVar(&o.exe, "exec", "", "run this test binary (built by `go test -c ./bench`) interleaved instead of reading results")
+	flag.StringVar(&o.dir, "dir", "bench", "with -exec: working directory of the test binary (it loads ../testdata)")
+	flag.IntVar(&o.count, "count", 6, "with -exec: number of rounds")
+	flag.StringVar(&o.benchtime, "benchtime", "1s", "with -exec: -test.benchtime of each invocation")
+	flag.StringVar(&o.bench, "bench", ".", "with -exec: run the pairs where this regexp matches BenchmarkSDK or BenchmarkFloor, and the matching unpaired benchmarks")
+	flag.StringVar(&o.timeout, "timeout", "10m", "with -exec: -test.timeout of each invocation")
+	flag.StringVar(&o.raw, "raw", "", "with -exec: write the raw output to this file (required)")
+	flag.Usage = func() {
+		fmt.Fprintln(flag.CommandLine.Output(), "usage: ratio [raw.txt]\n       ratio -exec bench.test -raw raw.txt [flags]")
+		flag.PrintDefaults()
 	}
-	res, err := parse(in)
-	if err == nil {
-		err = res.write(os.Stdout)
+	flag.Parse()
+
+	var err error
+	if o.exe != "" {
+		err = drive(o, os.Stdout)
+	} else {
+		err = report(flag.Args())
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
+}
+
+// report prints the table of the raw output in the file named by args[0],
+// or of stdin.
+func report(args []string) error {
+	in := io.Reader(os.Stdin)
+	if len(args) > 1 {
+		return fmt.Errorf("ratio: one input file at most, got %d", len(args))
+	}
+	if len(args) == 1 {
+		f, err := os.Open(args[0])
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		in = f
+	}
+	res, err := parse(in)
+	if err != nil {
+		return err
+	}
+	return res.write(os.Stdout)
 }
