@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"golang.org/x/time/rate"
 
@@ -54,4 +55,46 @@ func Wait(ctx context.Context, pkg string, limiters ...*rate.Limiter) error {
 		}
 	}
 	return nil
+}
+
+// Query encodes name/value pairs (name, value, name, value, …) as a URL
+// query the way url.Values.Encode does, leaving out pairs whose value is
+// empty. Callers give the names in byte order, as Encode would sort them.
+// It makes one allocation.
+func Query(pairs ...string) string {
+	size := 0
+	for i := 0; i+1 < len(pairs); i += 2 {
+		size += len(pairs[i]) + 3*len(pairs[i+1]) + 2
+	}
+	var b strings.Builder
+	b.Grow(size)
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if pairs[i+1] == "" {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('&')
+		}
+		writeQueryEscaped(&b, pairs[i])
+		b.WriteByte('=')
+		writeQueryEscaped(&b, pairs[i+1])
+	}
+	return b.String()
+}
+
+// writeQueryEscaped writes s escaped as url.QueryEscape escapes it.
+func writeQueryEscaped(b *strings.Builder, s string) {
+	const hex = "0123456789ABCDEF"
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '-', c == '_', c == '.', c == '~':
+			b.WriteByte(c)
+		case c == ' ':
+			b.WriteByte('+')
+		default:
+			b.WriteByte('%')
+			b.WriteByte(hex[c>>4])
+			b.WriteByte(hex[c&15])
+		}
+	}
 }

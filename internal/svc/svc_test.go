@@ -2,6 +2,7 @@ package svc_test
 
 import (
 	"errors"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -30,4 +31,28 @@ func TestCheckID(t *testing.T) {
 			require.NotContains(t, err.Error(), tt.v, "the value is never echoed")
 		}
 	}
+}
+
+func TestQueryMatchesURLValues(t *testing.T) {
+	for _, pairs := range [][]string{
+		{"sub_mchid", "1900000109", "transaction_id", "4208450740201411110007820472"},
+		{"bal_account_no", "a+b/c==", "mchid", "1900016681"},
+		{"a", "", "b", "x y~z", "c", "中文&=?#%"},
+		{"a", ""},
+		{},
+	} {
+		v := url.Values{}
+		for i := 0; i+1 < len(pairs); i += 2 {
+			if pairs[i+1] != "" {
+				v.Set(pairs[i], pairs[i+1])
+			}
+		}
+		require.Equal(t, v.Encode(), svc.Query(pairs...), "%q", pairs)
+	}
+	for c := range 256 {
+		s := string([]byte{byte(c)})
+		require.Equal(t, "k="+url.QueryEscape(s), svc.Query("k", s), "byte %#x", c)
+	}
+	allocs := testing.AllocsPerRun(100, func() { _ = svc.Query("sub_mchid", "1900000109", "transaction_id", "4208450740201411110007820472") })
+	require.Equal(t, 1.0, allocs)
 }
