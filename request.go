@@ -9,6 +9,8 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+
+	"github.com/gowechatpay/wechatpay/internal/jsonwire"
 )
 
 // Request is one v3 call for DoV3: any endpoint, without a typed service.
@@ -76,7 +78,13 @@ func decodeInto(data []byte, out any, requestID string) error {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil
 	}
-	if err := json.Unmarshal(data, out); err != nil {
+	var err error
+	if w, ok := out.(jsonwire.Unmarshaler); ok {
+		err = w.UnmarshalWire(data) // the typed services' answers
+	} else {
+		err = json.Unmarshal(data, out)
+	}
+	if err != nil {
 		return fmt.Errorf("%w%s: %w", ErrMalformedResponse, requestIDNote(requestID), err)
 	}
 	return nil

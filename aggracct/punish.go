@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/gowechatpay/wechatpay"
+	"github.com/gowechatpay/wechatpay/internal/jsonwire"
 	"github.com/gowechatpay/wechatpay/internal/svc"
 )
 
@@ -45,6 +46,29 @@ type PunishResult struct {
 	OutRequestNo string `json:"out_request_no"`
 	// Meta describes the HTTP exchange (Request-ID, attempts).
 	Meta wechatpay.Response `json:"-"`
+}
+
+// punishAnswer is what Punish hands to DoV3: the client decodes the
+// verified body with UnmarshalWire.
+type punishAnswer PunishResult
+
+var punishAnswerFields = []string{"wxpay_punish_no", "out_request_no"}
+
+// UnmarshalWire decodes the verified body as json.Unmarshal would, with the
+// strings sharing one copy of data.
+func (a *punishAnswer) UnmarshalWire(data []byte) error {
+	var r jsonwire.Reader
+	r.Reset(data)
+	err := r.Object(punishAnswerFields, func(name string) error {
+		if name == "wxpay_punish_no" {
+			return r.String(&a.WxpayPunishNo)
+		}
+		return r.String(&a.OutRequestNo)
+	})
+	if err != nil {
+		return err
+	}
+	return r.End()
 }
 
 // punishBody is the request body, fields in the documented order.
@@ -151,7 +175,7 @@ func (s *Service) Punish(ctx context.Context, req *PunishRequest) (*PunishResult
 		Body:       body,
 		Header:     http.Header{wechatpay.HeaderSerial: {serial}},
 		Idempotent: true,
-	}, &out)
+	}, (*punishAnswer)(&out))
 	if err != nil {
 		return nil, err
 	}

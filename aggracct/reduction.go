@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gowechatpay/wechatpay"
+	"github.com/gowechatpay/wechatpay/internal/jsonwire"
 	"github.com/gowechatpay/wechatpay/internal/svc"
 )
 
@@ -69,6 +70,48 @@ type specialReductionWire struct {
 	FailReason    FailReason    `json:"fail_reason"`
 }
 
+var specialReductionFields = []string{
+	"mchid", "bal_account_no", "out_request_no", "reduction_type", "amount", "state", "reason",
+	"quota_change_no", "success_time", "fail_time", "fail_reason",
+}
+
+// UnmarshalWire decodes the verified body for the client, as json.Unmarshal
+// would, with the strings sharing one copy of data.
+func (w *specialReductionWire) UnmarshalWire(data []byte) error {
+	var r jsonwire.Reader
+	r.Reset(data)
+	err := r.Object(specialReductionFields, func(name string) error {
+		switch name {
+		case "mchid":
+			return r.String(&w.MchID)
+		case "bal_account_no":
+			return r.String(&w.BalAccountNo)
+		case "out_request_no":
+			return r.String(&w.OutRequestNo)
+		case "reduction_type":
+			return r.String((*string)(&w.ReductionType))
+		case "amount":
+			return r.Int64(&w.Amount)
+		case "state":
+			return r.String((*string)(&w.State))
+		case "reason":
+			return r.String(&w.Reason)
+		case "quota_change_no":
+			return r.String(&w.QuotaChangeNo)
+		case "success_time":
+			return r.String(&w.SuccessTime)
+		case "fail_time":
+			return r.String(&w.FailTime)
+		default: // fail_reason
+			return r.String((*string)(&w.FailReason))
+		}
+	})
+	if err != nil {
+		return err
+	}
+	return r.End()
+}
+
 // QuerySpecialReduction returns the result of a special reduction on a
 // WeBank-channel aggregated account (查询特殊减额结果).
 //
@@ -106,11 +149,10 @@ func (s *Service) QuerySpecialReduction(ctx context.Context, req *QuerySpecialRe
 	}
 	var wire specialReductionWire
 	meta, err := s.c.DoV3(ctx, &wechatpay.Request{
-		Method:     http.MethodGet,
-		Path:       "/v3/aggracct-bc/wb-channel/special-reduction/{out_request_no}",
-		PathParams: map[string]string{"out_request_no": req.OutRequestNo},
-		Query:      url.Values{"mchid": {mchID}, "bal_account_no": {cipher}},
-		Header:     http.Header{wechatpay.HeaderSerial: {serial}},
+		Method:   http.MethodGet,
+		Path:     "/v3/aggracct-bc/wb-channel/special-reduction/" + url.PathEscape(req.OutRequestNo),
+		RawQuery: svc.Query("bal_account_no", cipher, "mchid", mchID),
+		Header:   http.Header{wechatpay.HeaderSerial: {serial}},
 	}, &wire)
 	if err != nil {
 		return nil, err
@@ -159,10 +201,7 @@ func (s *Service) fromWire(w *specialReductionWire, meta *wechatpay.Response, se
 // parseTime parses an RFC 3339 time with an optional fraction of a second;
 // "" is the zero time. A bad value wraps wechatpay.ErrMalformedResponse.
 func parseTime(field, v, requestID string) (time.Time, error) {
-	if v == "" {
-		return time.Time{}, nil
-	}
-	t, err := time.Parse(time.RFC3339Nano, v)
+	t, err := jsonwire.ParseTime(v)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("aggracct: %w: %s is not an RFC 3339 time (Request-ID %s)", wechatpay.ErrMalformedResponse, field, requestID)
 	}

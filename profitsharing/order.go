@@ -2,13 +2,13 @@ package profitsharing
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
 	"time"
 
 	"github.com/gowechatpay/wechatpay"
+	"github.com/gowechatpay/wechatpay/internal/jsonwire"
 	"github.com/gowechatpay/wechatpay/internal/svc"
 )
 
@@ -84,24 +84,68 @@ type Receiver struct {
 	RateValue int64 `json:"rate_value,omitempty"`
 }
 
-// receiverWire is a receiver as sent: times as strings, both spellings of
-// the rate.
-type receiverWire struct {
-	Currency           string       `json:"currency"`
-	Amount             int64        `json:"amount"`
-	Description        string       `json:"description"`
-	Type               ReceiverType `json:"type"`
-	Account            string       `json:"account"`
-	Result             Result       `json:"result"`
-	FailReason         FailReason   `json:"fail_reason"`
-	CreateTime         string       `json:"create_time"`
-	FinishTime         string       `json:"finish_time"`
-	DetailID           string       `json:"detail_id"`
-	DetailType         DetailType   `json:"detail_type"`
-	SettlementCurrency string       `json:"settlement_currency"`
-	SettlementAmount   int64        `json:"settlement_amount"`
-	RateValue          *int64       `json:"rate_value"`
-	Rate               *int64       `json:"rate"`
+// UnmarshalJSON decodes an order as WeChat Pay sends it, by the rules
+// encoding/json applies to Order's fields (fields absent from data keep
+// their values), with receivers decoded by Receiver.UnmarshalJSON. The
+// strings share one copy of data. On error *o is unchanged.
+func (o *Order) UnmarshalJSON(data []byte) error {
+	var r jsonwire.Reader
+	r.Reset(data)
+	v := *o
+	if err := v.decode(&r); err != nil {
+		return err
+	}
+	if err := r.End(); err != nil {
+		return err
+	}
+	*o = v
+	return nil
+}
+
+// orderAnswer is what QueryOrder hands to DoV3: the client decodes the
+// verified body with UnmarshalWire.
+type orderAnswer Order
+
+func (a *orderAnswer) UnmarshalWire(data []byte) error { return (*Order)(a).UnmarshalJSON(data) }
+
+var orderFields = []string{"sub_mchid", "transaction_id", "out_order_no", "order_id", "state", "receivers"}
+
+func (o *Order) decode(r *jsonwire.Reader) error {
+	return r.Object(orderFields, func(name string) error {
+		switch name {
+		case "sub_mchid":
+			return r.String(&o.SubMchID)
+		case "transaction_id":
+			return r.String(&o.TransactionID)
+		case "out_order_no":
+			return r.String(&o.OutOrderNo)
+		case "order_id":
+			return r.String(&o.OrderID)
+		case "state":
+			return r.String((*string)(&o.State))
+		default: // receivers
+			return o.decodeReceivers(r)
+		}
+	})
+}
+
+// decodeReceivers reads the receivers into a slice of exactly their number
+// (null is a nil slice, [] an empty one).
+func (o *Order) decodeReceivers(r *jsonwire.Reader) error {
+	var buf [8]Receiver // an order rarely has more; beyond, append grows
+	rs := buf[:0]
+	present, err := r.Array(func() error {
+		rs = append(rs, Receiver{})
+		return rs[len(rs)-1].decode(r)
+	})
+	if err != nil {
+		return err
+	}
+	o.Receivers = nil
+	if present {
+		o.Receivers = append(make([]Receiver, 0, len(rs)), rs...)
+	}
+	return nil
 }
 
 // UnmarshalJSON decodes a receiver as WeChat Pay sends it: RFC 3339 times
@@ -109,38 +153,82 @@ type receiverWire struct {
 // and the exchange rate under rate_value or rate (rate_value wins when both
 // are present).
 func (r *Receiver) UnmarshalJSON(data []byte) error {
-	var w receiverWire
-	if err := json.Unmarshal(data, &w); err != nil {
+	var rd jsonwire.Reader
+	rd.Reset(data)
+	var v Receiver
+	if err := v.decode(&rd); err != nil {
 		return err
 	}
-	create, err := parseTime("create_time", w.CreateTime)
+	if err := rd.End(); err != nil {
+		return err
+	}
+	*r = v
+	return nil
+}
+
+var receiverFields = []string{
+	"currency", "amount", "description", "type", "account", "result", "fail_reason", "create_time",
+	"finish_time", "detail_id", "detail_type", "settlement_currency", "settlement_amount", "rate_value", "rate",
+}
+
+// decode reads one receiver into the zero value r. Times are parsed after
+// the object is read, so that only the last of repeated keys counts.
+func (r *Receiver) decode(rd *jsonwire.Reader) error {
+	var (
+		create, finish        string
+		rateValue, rate       int64
+		hasRateValue, hasRate bool
+	)
+	err := rd.Object(receiverFields, func(name string) (err error) {
+		switch name {
+		case "currency":
+			return rd.String(&r.Currency)
+		case "amount":
+			return rd.Int64(&r.Amount)
+		case "description":
+			return rd.String(&r.Description)
+		case "type":
+			return rd.String((*string)(&r.Type))
+		case "account":
+			return rd.String(&r.Account)
+		case "result":
+			return rd.String((*string)(&r.Result))
+		case "fail_reason":
+			return rd.String((*string)(&r.FailReason))
+		case "create_time":
+			return rd.String(&create)
+		case "finish_time":
+			return rd.String(&finish)
+		case "detail_id":
+			return rd.String(&r.DetailID)
+		case "detail_type":
+			return rd.String((*string)(&r.DetailType))
+		case "settlement_currency":
+			return rd.String(&r.SettlementCurrency)
+		case "settlement_amount":
+			return rd.Int64(&r.SettlementAmount)
+		case "rate_value": // null clears it, as for a pointer
+			hasRateValue, err = rd.OptInt64(&rateValue)
+			return err
+		default: // rate
+			hasRate, err = rd.OptInt64(&rate)
+			return err
+		}
+	})
 	if err != nil {
 		return err
 	}
-	finish, err := parseTime("finish_time", w.FinishTime)
-	if err != nil {
+	if r.CreateTime, err = parseTime("create_time", create); err != nil {
 		return err
 	}
-	*r = Receiver{
-		Currency:           w.Currency,
-		Amount:             w.Amount,
-		Description:        w.Description,
-		Type:               w.Type,
-		Account:            w.Account,
-		Result:             w.Result,
-		FailReason:         w.FailReason,
-		CreateTime:         create,
-		FinishTime:         finish,
-		DetailID:           w.DetailID,
-		DetailType:         w.DetailType,
-		SettlementCurrency: w.SettlementCurrency,
-		SettlementAmount:   w.SettlementAmount,
+	if r.FinishTime, err = parseTime("finish_time", finish); err != nil {
+		return err
 	}
 	switch {
-	case w.RateValue != nil:
-		r.RateValue = *w.RateValue
-	case w.Rate != nil:
-		r.RateValue = *w.Rate
+	case hasRateValue:
+		r.RateValue = rateValue
+	case hasRate:
+		r.RateValue = rate
 	}
 	return nil
 }
@@ -148,10 +236,7 @@ func (r *Receiver) UnmarshalJSON(data []byte) error {
 // parseTime parses an RFC 3339 time with an optional fraction of a second;
 // "" is the zero time.
 func parseTime(field, v string) (time.Time, error) {
-	if v == "" {
-		return time.Time{}, nil
-	}
-	t, err := time.Parse(time.RFC3339Nano, v)
+	t, err := jsonwire.ParseTime(v)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("profitsharing: %s is not an RFC 3339 time", field)
 	}
@@ -175,18 +260,13 @@ func (s *Service) QueryOrder(ctx context.Context, req *QueryOrderRequest) (*Orde
 	if err := s.wait(ctx); err != nil {
 		return nil, err
 	}
-	q := url.Values{"transaction_id": {req.TransactionID}}
-	if req.SubMchID != "" {
-		q.Set("sub_mchid", req.SubMchID)
-	}
 	var out Order
 	meta, err := s.c.DoV3(ctx, &wechatpay.Request{
-		Method:     http.MethodGet,
-		Path:       "/v3/global/profit-sharing/orders/{out_order_no}",
-		PathParams: map[string]string{"out_order_no": req.OutOrderNo},
-		Query:      q,
-		Global:     true,
-	}, &out)
+		Method:   http.MethodGet,
+		Path:     "/v3/global/profit-sharing/orders/" + url.PathEscape(req.OutOrderNo),
+		RawQuery: svc.Query("sub_mchid", req.SubMchID, "transaction_id", req.TransactionID),
+		Global:   true,
+	}, (*orderAnswer)(&out))
 	if err != nil {
 		return nil, err
 	}
