@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/textproto"
 	"net/url"
 	"runtime"
 	"strconv"
@@ -409,9 +410,12 @@ type handler func(resp *http.Response, body []byte) error
 // size limit, hand it to h, and retry what is safe to retry.
 func (c *Client) run(ctx context.Context, cl *call, base string, h handler) (*Response, error) {
 	if c.timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, c.timeout)
-		defer cancel()
+		// A caller's deadline that comes first already bounds the call.
+		if dl, ok := ctx.Deadline(); !ok || time.Until(dl) > c.timeout {
+			var cancel context.CancelFunc
+			ctx, cancel = context.WithTimeout(ctx, c.timeout)
+			defer cancel()
+		}
 	}
 	meta := &Response{}
 	host := base
@@ -473,13 +477,18 @@ func (c *Client) attempt(ctx context.Context, cl *call, base string, h handler, 
 		rc = c.rcTLS
 	}
 	r := rc.R().SetContext(ctx).SetDoNotParseResponse(true)
+	// The caller's values are shared, capped so that nothing appends into
+	// them: the headers are only read on the way out.
 	for k, vs := range cl.header {
-		for _, v := range vs {
-			r.Header.Add(k, v)
+		if len(vs) == 0 {
+			continue
 		}
-	}
-	if cl.serial != "" {
-		r.Header[HeaderSerial] = []string{cl.serial}
+		ck := textproto.CanonicalMIMEHeaderKey(k)
+		if prev := r.Header[ck]; prev != nil {
+			r.Header[ck] = append(prev[:len(prev):len(prev)], vs...)
+		} else {
+			r.Header[ck] = vs[:len(vs):len(vs)]
+		}
 	}
 	// Fixed values share read-only slices: the headers are only read on
 	// the way out.
@@ -500,7 +509,12 @@ func (c *Client) attempt(ctx context.Context, cl *call, base string, h handler, 
 		if err != nil {
 			return attemptStatus{}, err
 		}
-		r.Header.Set("Authorization", auth)
+		// The two values made per attempt share one array.
+		vals := &[2]string{auth, cl.serial}
+		r.Header["Authorization"] = vals[0:1:1]
+		if cl.serial != "" {
+			r.Header[HeaderSerial] = vals[1:2:2]
+		}
 	}
 	if body != nil {
 		r.SetBody(bytes.NewReader(body))

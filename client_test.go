@@ -350,6 +350,54 @@ func TestContextAndTimeout(t *testing.T) {
 	require.ErrorIs(t, err, context.DeadlineExceeded)
 }
 
+func TestTimeoutWithCallerDeadline(t *testing.T) {
+	release := make(chan struct{})
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	defer srv.Close()
+	defer close(release)
+
+	// A later caller deadline does not lift the client's timeout ...
+	ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
+	defer cancel()
+	start := time.Now()
+	_, err := liveClient(t, srv, wechatpay.WithTimeout(30*time.Millisecond)).DoV3(ctx, &wechatpay.Request{Path: "/v3/x"}, nil)
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	require.Less(t, time.Since(start), 10*time.Second)
+
+	// ... and an earlier one bounds the call on its own.
+	ctx, cancel = context.WithTimeout(context.Background(), 30*time.Millisecond)
+	defer cancel()
+	_, err = liveClient(t, srv, wechatpay.WithTimeout(time.Hour)).DoV3(ctx, &wechatpay.Request{Path: "/v3/x"}, nil)
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+}
+
+func TestCallerHeadersCanonicalAndUntouched(t *testing.T) {
+	var got http.Header
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = r.Header.Clone()
+		signResponse(t, w, 200, `{}`)
+	}))
+	defer srv.Close()
+
+	vals := make([]string, 1, 4) // spare capacity the client must not write into
+	vals[0] = "a"
+	h := http.Header{"x-trace": vals, "X-Trace": {"b"}, "X-Empty": {}}
+	_, err := liveClient(t, srv).DoV3(context.Background(), &wechatpay.Request{Path: "/v3/x", Header: h}, nil)
+	require.NoError(t, err)
+	require.ElementsMatch(t, []string{"a", "b"}, got.Values("X-Trace"))
+	require.NotContains(t, got, "X-Empty")
+	require.Equal(t, []string{"a"}, vals)
+	require.Equal(t, "", vals[:2][1], "nothing appended into the caller's array")
+	require.Len(t, h, 3, "the caller's header is not modified")
+	require.NotEmpty(t, got.Get("Authorization"))
+	require.NotEmpty(t, got.Get("Wechatpay-Serial"))
+}
+
 func TestDebugLogKeepsSecretsOut(t *testing.T) {
 	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodPost {
