@@ -52,6 +52,7 @@ var floorOf = map[string]string{
 	"ParseNotification":             "FloorNotification",
 	"EmulatorRequest":               "FloorEmulator",
 	"EmulatorRequestParallel":       "FloorEmulatorParallel",
+	"RestyHTTP":                     "FloorHTTP",
 }
 
 var (
