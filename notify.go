@@ -13,6 +13,7 @@ import (
 	"time"
 
 	wxcrypto "github.com/gowechatpay/wechatpay/crypto"
+	"github.com/gowechatpay/wechatpay/internal/jsonwire"
 )
 
 // MaxNotificationBytes is the largest callback body ParseNotification and
@@ -80,6 +81,64 @@ type notificationEnvelope struct {
 	Resource     *NotificationResource `json:"resource"`
 }
 
+var (
+	envelopeFields = []string{"id", "create_time", "event_type", "resource_type", "summary", "resource"}
+	resourceFields = []string{"algorithm", "ciphertext", "associated_data", "original_type", "nonce"}
+)
+
+// UnmarshalWire decodes a callback body as json.Unmarshal would (a repeated
+// "resource" merges into the first, null clears it), with the strings
+// sharing one copy of data.
+func (env *notificationEnvelope) UnmarshalWire(data []byte) error {
+	var r jsonwire.Reader
+	r.Reset(data)
+	var res NotificationResource
+	err := r.Object(envelopeFields, func(name string) error {
+		switch name {
+		case "id":
+			return r.String(&env.ID)
+		case "create_time":
+			return r.String(&env.CreateTime)
+		case "event_type":
+			return r.String(&env.EventType)
+		case "resource_type":
+			return r.String(&env.ResourceType)
+		case "summary":
+			return r.String(&env.Summary)
+		}
+		if null, err := r.Null(); null || err != nil { // resource
+			env.Resource = nil
+			return err
+		}
+		if env.Resource == nil {
+			res = NotificationResource{}
+			env.Resource = &res
+		}
+		return env.Resource.decode(&r)
+	})
+	if err != nil {
+		return err
+	}
+	return r.End()
+}
+
+func (res *NotificationResource) decode(r *jsonwire.Reader) error {
+	return r.Object(resourceFields, func(name string) error {
+		switch name {
+		case "algorithm":
+			return r.String(&res.Algorithm)
+		case "ciphertext":
+			return r.String(&res.Ciphertext)
+		case "associated_data":
+			return r.String(&res.AssociatedData)
+		case "original_type":
+			return r.String(&res.OriginalType)
+		default: // nonce
+			return r.String(&res.Nonce)
+		}
+	})
+}
+
 // ParseNotification verifies a callback from its headers and exact raw body,
 // decrypts its resource with the APIv3 key and returns it. Verification
 // follows the rules of responses (the four Wechatpay-* headers, the ±5 minute
@@ -100,7 +159,7 @@ func (c *Client) ParseNotification(header http.Header, body []byte) (*Notificati
 		return nil, err
 	}
 	var env notificationEnvelope
-	if err := json.Unmarshal(body, &env); err != nil {
+	if err := env.UnmarshalWire(body); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrMalformedNotification, err)
 	}
 	if env.ID == "" {
@@ -117,7 +176,7 @@ func (c *Client) ParseNotification(header http.Header, body []byte) (*Notificati
 		Resource:     *env.Resource,
 	}
 	if env.CreateTime != "" {
-		t, err := time.Parse(time.RFC3339, env.CreateTime)
+		t, err := jsonwire.ParseTime(env.CreateTime)
 		if err != nil {
 			return nil, fmt.Errorf("%w: create_time is not RFC 3339", ErrMalformedNotification)
 		}

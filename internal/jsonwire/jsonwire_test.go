@@ -204,3 +204,34 @@ func FuzzValid(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseTime checks ParseTime against time.Parse with both RFC 3339
+// layouts the SDK used before it: same acceptance, same instant, same
+// offset.
+func FuzzParseTime(f *testing.F) {
+	for _, s := range []string{
+		"2022-03-23T17:10:13+08:00", "2015-05-20T13:29:35.120+08:00", "2022-03-23T17:10:13Z",
+		"2022-03-23T17:10:13,5+08:00", "2022-03-23T24:00:00+08:00", "2022-02-30T17:10:13+08:00", "",
+		"2022-03-23T17:10:13-00:00", "2022-03-23T17:10:13+23:59", "2022-03-23t17:10:13z",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, err := ParseTime(s)
+		for _, layout := range []string{time.RFC3339Nano, time.RFC3339} {
+			want, werr := time.Parse(layout, s)
+			if s == "" {
+				require.NoError(t, err)
+				require.True(t, got.IsZero())
+				continue
+			}
+			require.Equal(t, werr == nil, err == nil, "%s: %q: time.Parse %v, ParseTime %v", layout, s, werr, err)
+			if werr == nil {
+				require.True(t, want.Equal(got), "%q", s)
+				_, wo := want.Zone()
+				_, o := got.Zone()
+				require.Equal(t, wo, o, "%q", s)
+			}
+		}
+	})
+}
