@@ -176,6 +176,20 @@ func doV2(td *loopback.Testdata, c *wechatpay.Client) func(ctx context.Context) 
 	}
 }
 
+// BenchmarkRedpackQueryVsBare is BenchmarkRedpackQuery again, paired in
+// bench/run.sh with FloorV2Bare (the floor without an XML parse).
+func BenchmarkRedpackQueryVsBare(b *testing.B) {
+	e := getEnv(b)
+	bench(b, e.v2, false, redpackQuery(e.td, e.sdkV2))
+}
+
+// BenchmarkRedpackQueryVsBareParallel is BenchmarkRedpackQueryParallel,
+// paired with FloorV2BareParallel.
+func BenchmarkRedpackQueryVsBareParallel(b *testing.B) {
+	e := getEnv(b)
+	bench(b, e.v2, true, redpackQuery(e.td, e.sdkV2))
+}
+
 // BenchmarkDoV2 is the generic DoV2 call of the same endpoint; floor:
 // FloorV2.
 func BenchmarkDoV2(b *testing.B) { e := getEnv(b); bench(b, e.v2, false, doV2(e.td, e.sdkV2)) }

@@ -53,6 +53,8 @@ var floorOf = map[string]string{
 	"EmulatorRequest":               "FloorEmulator",
 	"EmulatorRequestParallel":       "FloorEmulatorParallel",
 	"RestyHTTP":                     "FloorHTTP",
+	"RedpackQueryVsBare":            "FloorV2Bare",
+	"RedpackQueryVsBareParallel":    "FloorV2BareParallel",
 }
 
 var (
