@@ -6,6 +6,17 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// decodeSeeds seed the fuzz targets of Decode, besides the vectors.
+var decodeSeeds = []string{
+	"",
+	"<xml></xml>",
+	"<xml><a><![CDATA[a]]]]><![CDATA[>b]]></a></xml>",
+	"<xml><a> 1 <![CDATA[ 2 ]]> 3 </a><b/></xml>",
+	`<?xml version="1.0" encoding="UTF-8"?><xml><a>&lt;&#20013;</a></xml>`,
+	`<!DOCTYPE xml [<!ENTITY x "y">]><xml><a>&x;</a></xml>`,
+	"<xml><a><b>1</b></a></xml>",
+}
+
 // FuzzDecode checks that Decode never panics and that whatever it accepts
 // survives Encode → Decode unchanged.
 func FuzzDecode(f *testing.F) {
@@ -14,15 +25,7 @@ func FuzzDecode(f *testing.F) {
 	for _, r := range v.V2.Responses {
 		f.Add([]byte(r.XML))
 	}
-	for _, s := range []string{
-		"",
-		"<xml></xml>",
-		"<xml><a><![CDATA[a]]]]><![CDATA[>b]]></a></xml>",
-		"<xml><a> 1 <![CDATA[ 2 ]]> 3 </a><b/></xml>",
-		`<?xml version="1.0" encoding="UTF-8"?><xml><a>&lt;&#20013;</a></xml>`,
-		`<!DOCTYPE xml [<!ENTITY x "y">]><xml><a>&x;</a></xml>`,
-		"<xml><a><b>1</b></a></xml>",
-	} {
+	for _, s := range decodeSeeds {
 		f.Add([]byte(s))
 	}
 
@@ -40,5 +43,39 @@ func FuzzDecode(f *testing.F) {
 		again, err := Decode(enc)
 		require.NoError(t, err)
 		require.Equal(t, got, again)
+	})
+}
+
+// FuzzDecodeFastMatchesStd checks decodeFast against decodeStd, the
+// reference: whatever decodeFast takes, decodeStd accepts with the same map,
+// and Decode always gives decodeStd's result.
+func FuzzDecodeFastMatchesStd(f *testing.F) {
+	v := loadVectors(f)
+	f.Add([]byte(v.V2.RequestXML.XML))
+	for _, r := range v.V2.Responses {
+		f.Add([]byte(r.XML))
+	}
+	for _, s := range decodeSeeds {
+		f.Add([]byte(s))
+	}
+	for _, c := range fastCases {
+		f.Add([]byte(c.in))
+	}
+
+	f.Fuzz(func(t *testing.T, data []byte) {
+		// The input as a document, and as the content of <xml> and of a
+		// child, where mutations more often stay in decodeFast's subset.
+		for _, doc := range []string{
+			string(data),
+			"<xml>" + string(data) + "</xml>",
+			"<xml><a>" + string(data) + "</a></xml>",
+		} {
+			want, wantErr := decodeStd([]byte(doc))
+			if got, ok := decodeFast([]byte(doc)); ok {
+				require.NoError(t, wantErr, "decodeFast took a document decodeStd refuses: %q", doc)
+				require.Equal(t, want, got, "%q", doc)
+			}
+			requireSameDecode(t, []byte(doc), want, wantErr)
+		}
 	})
 }

@@ -342,11 +342,21 @@ func BenchmarkEncode(b *testing.B) {
 func BenchmarkDecode(b *testing.B) {
 	v := loadVectors(b)
 	data := []byte(v.V2.Responses[0].XML)
-	b.SetBytes(int64(len(data)))
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := Decode(data); err != nil {
-			b.Fatal(err)
-		}
+	for _, bm := range []struct {
+		name   string
+		decode func([]byte) (map[string]string, error)
+	}{
+		{"fast", Decode},
+		{"std", decodeStd},
+	} {
+		b.Run(bm.name, func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := bm.decode(data); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
