@@ -105,13 +105,15 @@ func benchEmulator(b *testing.B, par bool) {
 	runLocal(b, par, call)
 }
 
-// runLocal is runSeq/runPar for an in-process server, without dials/op.
+// runLocal is runSeq/runPar for an in-process server, without dials/op;
+// its cpu-ns/op counts the server's work too.
 func runLocal(b *testing.B, par bool, call func(ctx context.Context) error) {
 	ctx := context.Background()
 	if err := call(ctx); err != nil {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
+	cpu := processCPU()
 	if !par {
 		b.ResetTimer()
 		for range b.N {
@@ -119,6 +121,8 @@ func runLocal(b *testing.B, par bool, call func(ctx context.Context) error) {
 				b.Fatal(err)
 			}
 		}
+		b.StopTimer()
+		reportCPU(b, cpu)
 		return
 	}
 	b.SetParallelism(parallelism)
@@ -131,6 +135,8 @@ func runLocal(b *testing.B, par bool, call func(ctx context.Context) error) {
 			}
 		}
 	})
+	b.StopTimer()
+	reportCPU(b, cpu)
 }
 
 // BenchmarkEmulatorRequest is one request to wechatpaytest (verify, look

@@ -8,6 +8,7 @@ import (
 	"os"
 	"runtime"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -174,6 +175,7 @@ func runSeq(b *testing.B, srv *loopback.Remote, call func(ctx context.Context) e
 	}
 	b.ReportAllocs()
 	dials := srv.NewConnections()
+	cpu := processCPU()
 	b.ResetTimer()
 	for range b.N {
 		if err := call(ctx); err != nil {
@@ -181,7 +183,24 @@ func runSeq(b *testing.B, srv *loopback.Remote, call func(ctx context.Context) e
 		}
 	}
 	b.StopTimer()
+	reportCPU(b, cpu)
 	b.ReportMetric(float64(srv.NewConnections()-dials)/float64(b.N), "dials/op")
+}
+
+// processCPU returns the CPU time (user + system) the process has used:
+// the client side only, since the servers run in a child process.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// reportCPU reports the client-side CPU time per call since start, a
+// figure that a busy or drifting machine disturbs far less than ns/op.
+func reportCPU(b *testing.B, start time.Duration) {
+	b.ReportMetric(float64(processCPU()-start)/float64(b.N), "cpu-ns/op")
 }
 
 // runPar runs call from parallelism×GOMAXPROCS goroutines (8 on 2 cores)
@@ -208,6 +227,7 @@ func runPar(b *testing.B, srv *loopback.Remote, call func(ctx context.Context) e
 	b.ReportAllocs()
 	b.SetParallelism(parallelism)
 	dials := srv.NewConnections()
+	cpu := processCPU()
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
@@ -218,6 +238,7 @@ func runPar(b *testing.B, srv *loopback.Remote, call func(ctx context.Context) e
 		}
 	})
 	b.StopTimer()
+	reportCPU(b, cpu)
 	b.ReportMetric(float64(srv.NewConnections()-dials)/float64(b.N), "dials/op")
 }
 

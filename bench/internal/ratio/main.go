@@ -62,10 +62,11 @@ var (
 	roundRE = regexp.MustCompile(`^# round (\d+)\b`)
 )
 
-// sample is one ns/op figure and the block of the raw output it came from.
+// sample is one figure (ns/op, cpu-ns/op) and the block of the raw output
+// it came from.
 type sample struct {
 	block int
-	ns    float64
+	v     float64
 }
 
 // results maps benchmark → unit → samples, keeping first-seen order.
@@ -76,12 +77,12 @@ type sample struct {
 type results struct {
 	order  []string
 	vals   map[string]map[string][]float64
-	ns     map[string][]sample
-	rounds int // number of "# round" markers
+	timed  map[string]map[string][]sample // benchmark → ns/op or cpu-ns/op → samples
+	rounds int                            // number of "# round" markers
 }
 
 func parse(r io.Reader) (*results, error) {
-	res := &results{vals: map[string]map[string][]float64{}, ns: map[string][]sample{}}
+	res := &results{vals: map[string]map[string][]float64{}, timed: map[string]map[string][]sample{}}
 	block := 0
 	sc := bufio.NewScanner(r)
 	for sc.Scan() {
@@ -110,8 +111,11 @@ func parse(r io.Reader) (*results, error) {
 				continue
 			}
 			res.vals[name][f[i+1]] = append(res.vals[name][f[i+1]], v)
-			if f[i+1] == "ns/op" {
-				res.ns[name] = append(res.ns[name], sample{block, v})
+			if unit := f[i+1]; unit == "ns/op" || unit == "cpu-ns/op" {
+				if res.timed[name] == nil {
+					res.timed[name] = map[string][]sample{}
+				}
+				res.timed[name][unit] = append(res.timed[name][unit], sample{block, v})
 			}
 		}
 	}
@@ -143,13 +147,18 @@ func (r *results) med(name, unit string) (float64, bool) {
 // block holding both (the median of each side if a block holds several),
 // or nil if the output has no round markers.
 func (r *results) roundRatios(name, floor string) []float64 {
+	return r.roundRatiosOf(name, floor, "ns/op")
+}
+
+// roundRatiosOf is roundRatios for a unit: ns/op or cpu-ns/op.
+func (r *results) roundRatiosOf(name, floor, unit string) []float64 {
 	if r.rounds == 0 {
 		return nil
 	}
 	byBlock := func(n string) map[int][]float64 {
 		m := map[int][]float64{}
-		for _, s := range r.ns[n] {
-			m[s.block] = append(m[s.block], s.ns)
+		for _, s := range r.timed[n][unit] {
+			m[s.block] = append(m[s.block], s.v)
 		}
 		return m
 	}
@@ -199,15 +208,15 @@ func (r *results) rows() []string {
 
 func (r *results) write(w io.Writer) error {
 	bw := bufio.NewWriter(w)
-	fmt.Fprintln(bw, "| benchmark | floor | runs | ns/op | × floor | min–max | B/op (floor) | allocs/op (floor) | dials/op |")
-	fmt.Fprintln(bw, "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+	fmt.Fprintln(bw, "| benchmark | floor | runs | ns/op | × floor | min–max | CPU × floor | B/op (floor) | allocs/op (floor) | dials/op |")
+	fmt.Fprintln(bw, "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
 	perRound, ofMedians := false, false
 	rows := r.rows()
 	for _, name := range rows {
 		ns, _ := r.med(name, "ns/op")
 		b, _ := r.med(name, "B/op")
 		a, _ := r.med(name, "allocs/op")
-		floor, x, span, fb, fa := floorOf[name], "", "", "", ""
+		floor, x, span, cpu, fb, fa := floorOf[name], "", "", "", "", ""
 		if rt, ok := r.ratio(name, floor); ok {
 			x = fmt.Sprintf("%.3f", rt.mid)
 			if rt.perRound {
@@ -216,6 +225,10 @@ func (r *results) write(w io.Writer) error {
 			} else {
 				ofMedians = true
 				span = "–"
+			}
+			cpu = "–"
+			if cs := r.roundRatiosOf(name, floor, "cpu-ns/op"); len(cs) > 0 {
+				cpu = fmt.Sprintf("%.3f", median(cs))
 			}
 			v, _ := r.med(floor, "B/op")
 			fb = fmt.Sprintf(" (%.0f)", v)
@@ -228,12 +241,13 @@ func (r *results) write(w io.Writer) error {
 		if d, ok := r.med(name, "dials/op"); ok {
 			dials = strconv.FormatFloat(d, 'g', 3, 64)
 		}
-		fmt.Fprintf(bw, "| %s | %s | %d | %.0f | %s | %s | %.0f%s | %.0f%s | %s |\n",
-			name, floor, len(r.vals[name]["ns/op"]), ns, x, span, b, fb, a, fa, dials)
+		fmt.Fprintf(bw, "| %s | %s | %d | %.0f | %s | %s | %s | %.0f%s | %.0f%s | %s |\n",
+			name, floor, len(r.vals[name]["ns/op"]), ns, x, span, cpu, b, fb, a, fa, dials)
 	}
 	fmt.Fprintln(bw)
 	if perRound {
 		fmt.Fprintln(bw, "× floor: median over the rounds of SDK ns/op ÷ ns/op of the floor run next to it; min–max: the range of those ratios.")
+		fmt.Fprintln(bw, "CPU × floor: the same median for cpu-ns/op, the client process's CPU time per call (servers in the child process excluded).")
 	}
 	if ofMedians {
 		fmt.Fprintln(bw, "× floor without min–max: median SDK ns/op ÷ median floor ns/op (no round markers in the input).")

@@ -66,9 +66,9 @@ BenchmarkFloorCrypto-2    50   1000 ns/op   2880 B/op   14 allocs/op
 PASS
 # pair DoV3Get FloorCombined
 goos: linux
-BenchmarkFloorCombined-2   50   100 ns/op   0 dials/op   13000 B/op   96 allocs/op
+BenchmarkFloorCombined-2   50   100 ns/op   90 cpu-ns/op   0 dials/op   13000 B/op   96 allocs/op
 PASS
-BenchmarkDoV3Get-2         50   110 ns/op   0 dials/op   14000 B/op   119 allocs/op
+BenchmarkDoV3Get-2         50   110 ns/op   99 cpu-ns/op   0 dials/op   14000 B/op   119 allocs/op
 PASS
 # pair QueryOrder FloorCombined
 BenchmarkFloorCombined-2   50   200 ns/op   0 dials/op   13000 B/op   96 allocs/op
@@ -77,8 +77,8 @@ BenchmarkQueryOrder-2      50   300 ns/op   0 dials/op   16000 B/op   171 allocs
 # single FloorCrypto
 BenchmarkFloorCrypto-2    50   1200 ns/op   2880 B/op   14 allocs/op
 # pair DoV3Get FloorCombined
-BenchmarkDoV3Get-2         50   240 ns/op   0 dials/op   14000 B/op   119 allocs/op
-BenchmarkFloorCombined-2   50   200 ns/op   0 dials/op   13000 B/op   96 allocs/op
+BenchmarkDoV3Get-2         50   240 ns/op   200 cpu-ns/op   0 dials/op   14000 B/op   119 allocs/op
+BenchmarkFloorCombined-2   50   200 ns/op   100 cpu-ns/op   0 dials/op   13000 B/op   96 allocs/op
 # pair QueryOrder FloorCombined
 BenchmarkQueryOrder-2      50   100 ns/op   0 dials/op   16000 B/op   171 allocs/op
 BenchmarkFloorCombined-2   50   100 ns/op   0 dials/op   13000 B/op   96 allocs/op
@@ -86,8 +86,8 @@ BenchmarkFloorCombined-2   50   100 ns/op   0 dials/op   13000 B/op   96 allocs/
 # single FloorCrypto
 BenchmarkFloorCrypto-2    50   1100 ns/op   2880 B/op   14 allocs/op
 # pair DoV3Get FloorCombined
-BenchmarkFloorCombined-2   50   100 ns/op   0 dials/op   13000 B/op   96 allocs/op
-BenchmarkDoV3Get-2         50   100 ns/op   0 dials/op   14000 B/op   119 allocs/op
+BenchmarkFloorCombined-2   50   100 ns/op   100 cpu-ns/op   0 dials/op   13000 B/op   96 allocs/op
+BenchmarkDoV3Get-2         50   100 ns/op   100 cpu-ns/op   0 dials/op   14000 B/op   119 allocs/op
 # pair QueryOrder FloorCombined
 BenchmarkFloorCombined-2   50   400 ns/op   0 dials/op   13000 B/op   96 allocs/op
 BenchmarkQueryOrder-2      50   500 ns/op   0 dials/op   16000 B/op   171 allocs/op
@@ -146,6 +146,9 @@ func TestRoundRatios(t *testing.T) {
 	if !ok || !rt.perRound || !near(rt.mid, 1.25) || !near(rt.min, 1.0) || !near(rt.max, 1.5) {
 		t.Errorf("QueryOrder ratio = %+v, %v; want median 1.25, range 1.0–1.5", rt, ok)
 	}
+	if got := res.roundRatiosOf("DoV3Get", "FloorCombined", "cpu-ns/op"); len(got) != 3 || !near(got[0], 1.1) || !near(got[1], 2) || !near(got[2], 1) {
+		t.Errorf("DoV3Get CPU ratios = %v, want [1.1 2 1]", got)
+	}
 	// The ratio of the medians would say 300/150 = 2.
 	var buf bytes.Buffer
 	if err := res.write(&buf); err != nil {
@@ -153,9 +156,9 @@ func TestRoundRatios(t *testing.T) {
 	}
 	out := buf.String()
 	for _, want := range []string{
-		"| DoV3Get | FloorCombined | 3 | 110 | 1.100 | 1.000–1.200 | 14000 (13000) | 119 (96) | 0 |",
-		"| QueryOrder | FloorCombined | 3 | 300 | 1.250 | 1.000–1.500 | 16000 (13000) | 171 (96) | 0 |",
-		"| FloorCrypto | – | 3 | 1100 |  |  | 2880 | 14 | – |",
+		"| DoV3Get | FloorCombined | 3 | 110 | 1.100 | 1.000–1.200 | 1.100 | 14000 (13000) | 119 (96) | 0 |",
+		"| QueryOrder | FloorCombined | 3 | 300 | 1.250 | 1.000–1.500 | – | 16000 (13000) | 171 (96) | 0 |",
+		"| FloorCrypto | – | 3 | 1100 |  |  |  | 2880 | 14 | – |",
 		"| FloorCombined | – | 6 | 150 |",
 		"median over the rounds",
 	} {
@@ -194,7 +197,7 @@ ok  	github.com/gowechatpay/wechatpay/bench	1.0s
 		t.Fatal(err)
 	}
 	for _, want := range []string{
-		"| DoV3Get | FloorCombined | 3 | 230 | 1.150 | – | 14000 (13000) | 119 (96) | 0 |",
+		"| DoV3Get | FloorCombined | 3 | 230 | 1.150 | – | – | 14000 (13000) | 119 (96) | 0 |",
 		"| FloorCombined | 4.00 |",
 		"no round markers",
 	} {
