@@ -2,6 +2,7 @@ package profitsharing_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -38,4 +39,22 @@ func ExampleService_QueryOrder() {
 	// UNFREEZE_TO_SPONSOR MERCHANT_ID 797 CNY PENDING 83640300
 	// DISTRIBUTE_TO_OTHERS PERSONAL_OPENID 99 CNY PENDING 0
 	// DISTRIBUTE_TO_OTHERS MERCHANT_ID 99 CNY PENDING 0
+}
+
+// An answer saved earlier (a log of verified bodies, a fixture) decodes with
+// encoding/json into the same Order that QueryOrder returns.
+func ExampleOrder_UnmarshalJSON() {
+	body := []byte(`{"order_id":"7100000751202203238026613597498","out_order_no":"P20150806125346",` +
+		`"state":"FINISHED","transaction_id":"4208450740201411110007820472","receivers":[` +
+		`{"type":"MERCHANT_ID","account":"2480248971","amount":99,"currency":"CNY","result":"SUCCESS",` +
+		`"detail_type":"DISTRIBUTE_TO_OTHERS","detail_id":"7200000751202203238026613597767",` +
+		`"create_time":"2022-03-23T17:10:13+08:00","finish_time":"2022-03-23T17:12:40+08:00"}]}`)
+	var order profitsharing.Order
+	if err := json.Unmarshal(body, &order); err != nil {
+		fmt.Println("error:", err)
+		return
+	}
+	r := order.Receivers[0]
+	fmt.Println(order.State, r.Result, r.Amount, r.Currency, r.FinishTime.Sub(r.CreateTime))
+	// Output: FINISHED SUCCESS 99 CNY 2m27s
 }

@@ -20,7 +20,8 @@
 //     U+FFFD);
 //   - nesting deeper than 10000 is refused.
 //
-// Errors are *Error values; they name the offset and the field, never a value.
+// Errors are *Error values; they name the offset and the field, never a
+// value (at most the one character that is not JSON).
 package jsonwire
 
 import (
