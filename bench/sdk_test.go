@@ -178,17 +178,11 @@ func doV2(td *loopback.Testdata, c *wechatpay.Client) func(ctx context.Context) 
 
 // BenchmarkRedpackQueryVsBare is BenchmarkRedpackQuery again, paired in
 // bench/run.sh with FloorV2Bare (the floor without an XML parse).
-func BenchmarkRedpackQueryVsBare(b *testing.B) {
-	e := getEnv(b)
-	bench(b, e.v2, false, redpackQuery(e.td, e.sdkV2))
-}
+func BenchmarkRedpackQueryVsBare(b *testing.B) { BenchmarkRedpackQuery(b) }
 
 // BenchmarkRedpackQueryVsBareParallel is BenchmarkRedpackQueryParallel,
 // paired with FloorV2BareParallel.
-func BenchmarkRedpackQueryVsBareParallel(b *testing.B) {
-	e := getEnv(b)
-	bench(b, e.v2, true, redpackQuery(e.td, e.sdkV2))
-}
+func BenchmarkRedpackQueryVsBareParallel(b *testing.B) { BenchmarkRedpackQueryParallel(b) }
 
 // BenchmarkDoV2 is the generic DoV2 call of the same endpoint; floor:
 // FloorV2.

@@ -1,7 +1,6 @@
 package v2xml
 
 import (
-	"strconv"
 	"strings"
 	"testing"
 
@@ -155,25 +154,6 @@ func TestDecodeFastCases(t *testing.T) {
 			requireSameDecode(t, []byte(c.in), want, wantErr)
 		})
 	}
-}
-
-func TestDecodeFastFieldLimit(t *testing.T) {
-	build := func(n int) []byte {
-		var b strings.Builder
-		b.WriteString("<xml>")
-		for i := range n {
-			k := "k" + strconv.Itoa(i)
-			b.WriteString("<" + k + ">v</" + k + ">")
-		}
-		b.WriteString("</xml>")
-		return []byte(b.String())
-	}
-	got, ok := decodeFast(build(MaxFields))
-	require.True(t, ok)
-	require.Len(t, got, MaxFields)
-
-	_, ok = decodeFast(build(MaxFields + 1))
-	require.False(t, ok)
 }
 
 // TestFastChars puts each kind of byte at each place of the words fastChars

@@ -17,9 +17,8 @@ var decodeSeeds = []string{
 	"<xml><a><b>1</b></a></xml>",
 }
 
-// FuzzDecode checks that Decode never panics and that whatever it accepts
-// survives Encode → Decode unchanged.
-func FuzzDecode(f *testing.F) {
+// addDecodeSeeds adds the vectors' documents and decodeSeeds to f.
+func addDecodeSeeds(f *testing.F) {
 	v := loadVectors(f)
 	f.Add([]byte(v.V2.RequestXML.XML))
 	for _, r := range v.V2.Responses {
@@ -28,6 +27,12 @@ func FuzzDecode(f *testing.F) {
 	for _, s := range decodeSeeds {
 		f.Add([]byte(s))
 	}
+}
+
+// FuzzDecode checks that Decode never panics and that whatever it accepts
+// survives Encode → Decode unchanged.
+func FuzzDecode(f *testing.F) {
+	addDecodeSeeds(f)
 
 	f.Fuzz(func(t *testing.T, data []byte) {
 		got, err := Decode(data)
@@ -50,14 +55,7 @@ func FuzzDecode(f *testing.F) {
 // reference: whatever decodeFast takes, decodeStd accepts with the same map,
 // and Decode always gives decodeStd's result.
 func FuzzDecodeFastMatchesStd(f *testing.F) {
-	v := loadVectors(f)
-	f.Add([]byte(v.V2.RequestXML.XML))
-	for _, r := range v.V2.Responses {
-		f.Add([]byte(r.XML))
-	}
-	for _, s := range decodeSeeds {
-		f.Add([]byte(s))
-	}
+	addDecodeSeeds(f)
 	for _, c := range fastCases {
 		f.Add([]byte(c.in))
 	}

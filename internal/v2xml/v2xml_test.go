@@ -252,23 +252,32 @@ func TestDecodeBillionLaughs(t *testing.T) {
 	require.ErrorIs(t, err, ErrMalformed)
 }
 
-func TestDecodeFieldLimit(t *testing.T) {
-	build := func(n int) []byte {
-		var b strings.Builder
-		b.WriteString("<xml>")
-		for i := range n {
-			k := "k" + strconv.Itoa(i)
-			b.WriteString("<" + k + ">v</" + k + ">")
-		}
-		b.WriteString("</xml>")
-		return []byte(b.String())
+// fieldsDoc is a document of n children k0…k(n-1).
+func fieldsDoc(n int) []byte {
+	var b strings.Builder
+	b.WriteString("<xml>")
+	for i := range n {
+		k := "k" + strconv.Itoa(i)
+		b.WriteString("<" + k + ">v</" + k + ">")
 	}
-	got, err := Decode(build(MaxFields))
+	b.WriteString("</xml>")
+	return []byte(b.String())
+}
+
+// TestDecodeFieldLimit holds for Decode and for its fast path, which
+// bails out above the limit so that the reference gives the error.
+func TestDecodeFieldLimit(t *testing.T) {
+	got, err := Decode(fieldsDoc(MaxFields))
 	require.NoError(t, err)
 	require.Len(t, got, MaxFields)
+	got, ok := decodeFast(fieldsDoc(MaxFields))
+	require.True(t, ok)
+	require.Len(t, got, MaxFields)
 
-	_, err = Decode(build(MaxFields + 1))
+	_, err = Decode(fieldsDoc(MaxFields + 1))
 	require.ErrorIs(t, err, ErrMalformed)
+	_, ok = decodeFast(fieldsDoc(MaxFields + 1))
+	require.False(t, ok)
 }
 
 func TestDecodeErrorsDoNotEchoInput(t *testing.T) {
