@@ -175,13 +175,11 @@ func (c *Client) ParseNotification(header http.Header, body []byte) (*Notificati
 		Summary:      env.Summary,
 		Resource:     *env.Resource,
 	}
-	if env.CreateTime != "" {
-		t, err := jsonwire.ParseTime(env.CreateTime)
-		if err != nil {
-			return nil, fmt.Errorf("%w: create_time is not RFC 3339", ErrMalformedNotification)
-		}
-		n.CreateTime = t
+	ct, err := jsonwire.ParseTime(env.CreateTime) // "" is the zero time
+	if err != nil {
+		return nil, fmt.Errorf("%w: create_time is not RFC 3339", ErrMalformedNotification)
 	}
+	n.CreateTime = ct
 	plain, err := c.openResource(&n.Resource, "resource")
 	if err != nil {
 		return nil, err
