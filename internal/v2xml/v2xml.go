@@ -329,7 +329,7 @@ func skipSpace(s string) string {
 // the path for every input decodeFast leaves out, and the source of all of
 // Decode's errors.
 func decodeStd(data []byte) (map[string]string, error) {
-	data = bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF")) // UTF-8 BOM
+	data = bytes.TrimPrefix(data, []byte(bom))
 	if len(bytes.Trim(data, xmlSpace)) == 0 {
 		return nil, malformed("empty document")
 	}
