@@ -5,10 +5,14 @@ import (
 	"time"
 )
 
-// API names one emulated endpoint, to aim a Fault at it.
+// API names one emulated endpoint, to aim a Fault at it: one of the
+// constants below for a built-in API, or the pattern of a route registered
+// with HandleV3 (API("POST /v3/pay/transactions/jsapi")) or HandleV2
+// (API("POST " + path)), exactly as registered. A built-in API can also be
+// named by its pattern, such as API("GET /v3/certificates").
 type API string
 
-// The APIs faults can target.
+// The built-in APIs faults can target.
 const (
 	// APIAny matches every API.
 	APIAny API = ""
@@ -95,7 +99,8 @@ func (k FaultKind) String() string {
 // Fault makes the emulator misbehave for the requests it matches, to test a
 // merchant's error paths.
 type Fault struct {
-	// API is the API the fault applies to; APIAny for all.
+	// API is the API the fault applies to: a built-in API, the pattern of
+	// a route registered with HandleV3 or HandleV2, or APIAny for all.
 	API API
 	// Kind is what goes wrong.
 	Kind FaultKind
@@ -144,19 +149,33 @@ func (s *Server) ClearFaults() {
 	s.faults = nil
 }
 
-// takeFault returns the fault that applies to a request of api (a v2 one
+// builtinPatterns maps the built-in API names to their route patterns.
+var builtinPatterns = map[API]string{
+	APISpecialReduction: patternSpecialReduction,
+	APIPunish:           patternPunish,
+	APIProfitSharing:    patternProfitSharing,
+	APIRedPacket:        "POST " + pathRedPacket,
+	APICertificates:     patternCertificates,
+}
+
+// aims reports whether f applies to requests of the route pattern.
+func (f *Fault) aims(pattern string) bool {
+	return f.API == APIAny || string(f.API) == pattern || builtinPatterns[f.API] == pattern
+}
+
+// takeFault returns the fault that applies to a request of pattern (a v2 one
 // when v2 is set), using up one of its counts, or nil. The first fault that
 // matches the request decides: it is taken when it is of the stage asked for
 // (signing set: a fault that acts on a signed answer; unset: one that acts
-// before the request is handled), else nothing is. ServeHTTP asks for the
+// before the request is handled), else nothing is. serveRoute asks for the
 // early stage when a request arrives and, when that gave nothing, for the
 // signing stage once it has an answer to sign, so a signing fault is used
 // up only by an answer it alters.
-func (s *Server) takeFault(api API, v2, signing bool) *Fault {
+func (s *Server) takeFault(pattern string, v2, signing bool) *Fault {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for i, f := range s.faults {
-		if f.API != APIAny && f.API != api || v2 && f.Kind == FaultStaleTimestamp {
+		if !f.aims(pattern) || v2 && f.Kind == FaultStaleTimestamp {
 			continue
 		}
 		if f.Kind.signsAnswer() != signing {

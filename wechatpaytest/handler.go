@@ -4,13 +4,12 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
-	"crypto/rsa"
 	"encoding/hex"
 	"encoding/json"
 	"io"
 	"log/slog"
-	"mime"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"time"
@@ -20,22 +19,17 @@ import (
 	wxcrypto "github.com/gowechatpay/wechatpay/crypto"
 )
 
+// This file holds what every route shares: dispatch, authentication,
+// faults, signing and the log. The emulation of each built-in API is in its
+// own api_*.go file.
+
 // maxRequestBody bounds the body the emulator reads.
 const maxRequestBody = 1 << 20
-
-// The emulated paths.
-const (
-	pathSpecialReduction = "/v3/aggracct-bc/wb-channel/special-reduction/"
-	pathPunish           = "/v3/aggracct-bc/wb-channel/control-orders/punish"
-	pathProfitSharing    = "/v3/global/profit-sharing/orders/"
-	pathCertificates     = "/v3/certificates"
-	pathRedPacket        = "/mmpaymkttransfers/queryworkwxredpack"
-)
 
 // staleBy is how old FaultStaleTimestamp makes a response timestamp.
 const staleBy = 10 * time.Minute
 
-// reply is an answer the handler built, written by ServeHTTP.
+// reply is an answer a route built, written by serveRoute.
 type reply struct {
 	status   int
 	body     []byte
@@ -45,26 +39,41 @@ type reply struct {
 	allow    string // Allow header of a 405
 }
 
-// v3Error builds a v3 error answer in WeChat Pay's shape.
-func v3Error(status int, code, message string, detail any, verdict string) *reply {
-	wire := struct {
-		Code    string `json:"code"`
-		Message string `json:"message"`
-		Detail  any    `json:"detail,omitempty"`
-	}{code, message, detail}
-	body, err := marshalJSON(wire)
-	if err != nil { // only plain strings and maps of strings go in
-		body = []byte(`{"code":"SYSTEM_ERROR","message":"encoding error"}`)
+// errorReply is the reply of a v3 error answer.
+func errorReply(e *ErrorAnswer) *reply {
+	body, err := marshalJSON(e)
+	status := e.status
+	if err != nil { // a Detail that does not encode
+		body = []byte(`{"code":"SYSTEM_ERROR","message":"encoding the error answer failed"}`)
 		status = http.StatusInternalServerError
 	}
-	return &reply{status: status, body: body, verdict: verdict}
+	return &reply{status: status, body: body, verdict: e.logVerdict()}
+}
+
+// v3Error builds a v3 error answer in WeChat Pay's shape.
+func v3Error(status int, code, message string, detail any, verdict string) *reply {
+	return errorReply(&ErrorAnswer{Code: code, Message: message, Detail: detail, status: status, verdict: verdict})
 }
 
 // paramError is 400 PARAM_ERROR about one field.
-func paramError(field, location, issue string) *reply {
-	return v3Error(http.StatusBadRequest, "PARAM_ERROR", "参数错误: "+field+": "+issue,
-		map[string]string{"field": field, "location": location, "issue": issue},
-		"param_error: "+field+": "+issue)
+func paramError(field, location, issue string) *ErrorAnswer {
+	return &ErrorAnswer{
+		Code: "PARAM_ERROR", Message: "参数错误: " + field + ": " + issue,
+		Detail: map[string]string{"field": field, "location": location, "issue": issue},
+		status: http.StatusBadRequest, verdict: "param_error: " + field + ": " + issue,
+	}
+}
+
+// notFound is 404 RESOURCE_NOT_EXISTS about a record.
+func notFound(what string) *ErrorAnswer {
+	return &ErrorAnswer{Code: "RESOURCE_NOT_EXISTS", Message: what + " does not exist",
+		status: http.StatusNotFound, verdict: "not_found: " + what}
+}
+
+// systemError is 500 SYSTEM_ERROR; verdict says why, for the log only.
+func systemError(message, verdict string) *ErrorAnswer {
+	return &ErrorAnswer{Code: "SYSTEM_ERROR", Message: message, status: http.StatusInternalServerError,
+		verdict: "system_error: " + verdict}
 }
 
 // tooLong reports whether v has more than maxLen characters (documented
@@ -74,29 +83,11 @@ func tooLong(v string, maxLen int) bool { return utf8.RuneCountInString(v) > max
 // longerThan is the issue of a value over a length limit.
 func longerThan(maxLen int) string { return "longer than " + strconv.Itoa(maxLen) + " characters" }
 
-// notOrderNoChar reports whether c may not appear in an out_order_no.
-func notOrderNoChar(c rune) bool {
-	return (c < '0' || c > '9') && (c < 'a' || c > 'z') && (c < 'A' || c > 'Z') && c != '_' && c != '-'
-}
-
 func signError(reason string) *reply {
 	r := v3Error(http.StatusUnauthorized, "SIGN_ERROR", "签名错误: "+reason,
 		map[string]string{"location": "authorization", "issue": reason}, "sign_error: "+reason)
 	r.unsigned = true
 	return r
-}
-
-func notFound(what string) *reply {
-	return v3Error(http.StatusNotFound, "RESOURCE_NOT_EXISTS", what+" does not exist", nil, "not_found: "+what)
-}
-
-// jsonReply is a 200 answer with body v.
-func jsonReply(v any) *reply {
-	body, err := marshalJSON(v)
-	if err != nil {
-		return v3Error(http.StatusInternalServerError, "SYSTEM_ERROR", "encoding the answer failed", nil, "system_error: "+err.Error())
-	}
-	return &reply{status: http.StatusOK, body: body, verdict: "ok"}
 }
 
 func marshalJSON(v any) ([]byte, error) {
@@ -109,74 +100,102 @@ func marshalJSON(v any) ([]byte, error) {
 	return bytes.TrimSuffix(buf.Bytes(), []byte{'\n'}), nil
 }
 
-// route names the API of a path and the method it takes.
-func route(path string) (api API, method string, v2, ok bool) {
-	switch {
-	case strings.HasPrefix(path, pathSpecialReduction) && validPathParam(path[len(pathSpecialReduction):]):
-		return APISpecialReduction, http.MethodGet, false, true
-	case path == pathPunish:
-		return APIPunish, http.MethodPost, false, true
-	case strings.HasPrefix(path, pathProfitSharing) && validPathParam(path[len(pathProfitSharing):]):
-		return APIProfitSharing, http.MethodGet, false, true
-	case path == pathCertificates:
-		return APICertificates, http.MethodGet, false, true
-	case path == pathRedPacket:
-		return APIRedPacket, http.MethodPost, true, true
+// rfc3339 renders t in UTC+8, or "" for the zero time.
+func rfc3339(t time.Time) string {
+	if t.IsZero() {
+		return ""
 	}
-	return "", "", false, false
+	return t.In(beijing).Format(time.RFC3339)
 }
 
-func validPathParam(p string) bool { return p != "" && !strings.Contains(p, "/") }
-
 // ServeHTTP answers one request as WeChat Pay would. It is the server's
-// handler; tests normally reach it through the Server's URL.
+// handler; tests normally reach it through the Server's URL. A request
+// that matches no registered route is answered 404 NOT_FOUND, or 405
+// METHOD_NOT_ALLOWED with an Allow header when only its method is wrong.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.requests.Add(1)
+	if h, _ := s.mux.Handler(r); !isRoute(h) {
+		s.serveNoRoute(w, r, h)
+		return
+	}
+	s.mux.ServeHTTP(w, r) // sets the path values, then calls the route
+}
+
+func isRoute(h http.Handler) bool {
+	_, ok := h.(*route)
+	return ok
+}
+
+// serveNoRoute answers a request no route takes: h is what the ServeMux
+// would do with it (404, 405 with Allow, or a redirect to a cleaned path,
+// which the emulator, like WeChat Pay, answers 404).
+func (s *Server) serveNoRoute(w http.ResponseWriter, r *http.Request, h http.Handler) {
 	requestID := s.newRequestID()
-	api, method, v2, ok := route(r.URL.Path)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, r)
 	var rep *reply
-	var fault *Fault
-	switch {
-	case !ok:
+	if allow := rec.Header().Get("Allow"); rec.Code == http.StatusMethodNotAllowed && allow != "" {
+		rep = v3Error(http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", "use "+allow, nil, "method_not_allowed")
+		rep.allow = allow
+	} else {
 		rep = v3Error(http.StatusNotFound, "NOT_FOUND", "no such API: "+r.URL.Path, nil, "not_found: unknown path")
-	case r.Method != method:
-		rep = v3Error(http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", "use "+method, nil, "method_not_allowed")
-		rep.allow = method
-	default:
-		// Read the body first: net/http cancels the request's context when
-		// the client hangs up only once the body has been read, and a
-		// delay fault must end with the client.
-		body, err := io.ReadAll(io.LimitReader(r.Body, maxRequestBody+1))
-		fault = s.takeFault(api, v2, false)
-		if fault != nil {
-			if done := s.applyEarlyFault(w, r, fault, v2, requestID); done {
-				return
-			}
-		}
-		switch {
-		case err != nil:
-			rep = v3Error(http.StatusBadRequest, "INVALID_REQUEST", "reading the body failed", nil, "invalid_request: body: "+err.Error())
-		case len(body) > maxRequestBody:
-			rep = v3Error(http.StatusRequestEntityTooLarge, "INVALID_REQUEST", "body too large", nil, "invalid_request: body too large")
-		case v2:
-			var signing *Fault
-			rep, signing = s.serveRedPacket(r, body, fault == nil)
-			if signing != nil {
-				fault = signing
-			}
-		default:
-			rep = s.serveV3(r, api, body)
-			if fault == nil && !rep.unsigned {
-				// An answer to sign: the signing faults apply now, and
-				// only now, so an unsigned 401 does not use them up.
-				fault = s.takeFault(api, false, true)
-			}
+	}
+	s.writeReply(w, r, rep, nil, requestID)
+}
+
+// serveRoute answers a request for rt: body, early faults, authentication
+// (v3) or client certificate and sign (v2), the route's handler, then the
+// signed answer and the signing faults.
+func (s *Server) serveRoute(w http.ResponseWriter, r *http.Request, rt *route) {
+	requestID := s.newRequestID()
+	if r.Method != rt.method { // a GET pattern also matches HEAD
+		rep := v3Error(http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", "use "+rt.method, nil, "method_not_allowed")
+		rep.allow = rt.method
+		s.writeReply(w, r, rep, nil, requestID)
+		return
+	}
+	v2 := rt.v2 != nil
+	// Read the body first: net/http cancels the request's context when the
+	// client hangs up only once the body has been read, and a delay fault
+	// must end with the client.
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxRequestBody+1))
+	fault := s.takeFault(rt.pattern, v2, false)
+	if fault != nil {
+		if done := s.applyEarlyFault(w, r, fault, v2, requestID); done {
+			return
 		}
 	}
+	var rep *reply
+	switch {
+	case err != nil:
+		rep = v3Error(http.StatusBadRequest, "INVALID_REQUEST", "reading the body failed", nil, "invalid_request: body: "+err.Error())
+	case len(body) > maxRequestBody:
+		rep = v3Error(http.StatusRequestEntityTooLarge, "INVALID_REQUEST", "body too large", nil, "invalid_request: body too large")
+	case v2:
+		var signing *Fault
+		rep, signing = s.serveV2(r, rt, body, fault == nil)
+		if signing != nil {
+			fault = signing
+		}
+	default:
+		rep = s.serveV3(r, rt, body)
+		if fault == nil && !rep.unsigned {
+			// An answer to sign: the signing faults apply now, and only
+			// now, so an unsigned 401 does not use them up.
+			fault = s.takeFault(rt.pattern, false, true)
+		}
+	}
+	s.writeReply(w, r, rep, fault, requestID)
+}
+
+// writeReply writes rep, signing a v3 answer unless it is unsigned.
+func (s *Server) writeReply(w http.ResponseWriter, r *http.Request, rep *reply, fault *Fault, requestID string) {
 	if rep.xml {
 		w.Header().Set("Content-Type", "text/xml; charset=utf-8")
 	} else {
-		w.Header().Set("Content-Type", "application/json")
+		if len(rep.body) > 0 {
+			w.Header().Set("Content-Type", "application/json")
+		}
 		w.Header().Set(wechatpay.HeaderRequestID, requestID)
 		if rep.allow != "" {
 			w.Header().Set("Allow", rep.allow)
@@ -188,6 +207,58 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(rep.status)
 	_, _ = w.Write(rep.body)
 	s.log(r, rep.status, rep.verdict, fault, requestID)
+}
+
+// serveV3 authenticates a v3 request, runs the route's handler and encodes
+// its answer.
+func (s *Server) serveV3(r *http.Request, rt *route, body []byte) *reply {
+	if rep := s.authenticate(r, body); rep != nil {
+		return rep
+	}
+	status, out := rt.v3(&V3Request{Request: r, Body: body, srv: s})
+	return v3Answer(status, out)
+}
+
+// v3Answer encodes a handler's answer: status 0 is 200; []byte and
+// json.RawMessage are sent as they are, nil as an empty body, anything else
+// as JSON. A status that cannot be written (below 200, above 599, or a
+// body on 204 or 304) is answered 500 SYSTEM_ERROR.
+func v3Answer(status int, out any) *reply {
+	if status == 0 {
+		status = http.StatusOK
+	}
+	var body []byte
+	verdict := "ok"
+	switch b := out.(type) {
+	case nil:
+	case []byte:
+		body = b
+	case json.RawMessage:
+		body = b
+	case *ErrorAnswer:
+		if b == nil {
+			return errorReply(systemError("the handler answered a nil *ErrorAnswer", "nil error answer"))
+		}
+		rep := errorReply(b)
+		if status != b.status && b.status != 0 {
+			rep.verdict += " (status " + strconv.Itoa(status) + ")"
+		}
+		body, verdict = rep.body, rep.verdict
+	default:
+		var err error
+		if body, err = marshalJSON(out); err != nil {
+			return errorReply(systemError("encoding the answer failed", "encoding the answer: "+err.Error()))
+		}
+	}
+	switch {
+	case status < 200 || status > 599:
+		return errorReply(systemError("the handler answered status "+strconv.Itoa(status), "handler status "+strconv.Itoa(status)))
+	case (status == http.StatusNoContent || status == http.StatusNotModified) && len(body) > 0:
+		return errorReply(systemError("the handler answered a body with status "+strconv.Itoa(status), "body on status "+strconv.Itoa(status)))
+	case verdict == "ok" && status >= 300:
+		verdict = "status " + strconv.Itoa(status)
+	}
+	return &reply{status: status, body: body, verdict: verdict}
 }
 
 // applyEarlyFault applies the faults that act before the request is
@@ -214,13 +285,13 @@ func (s *Server) applyEarlyFault(w http.ResponseWriter, r *http.Request, f *Faul
 		panic(http.ErrAbortHandler) // closes the connection or stream
 	case FaultSystemError:
 		if v2 {
-			rep = v2BusinessFail("SYSTEMERROR", "系统繁忙,请稍后再试", "fault: system error")
+			rep = v2Reply(V2Error("SYSTEMERROR", "系统繁忙,请稍后再试"), "fault: system error")
 		} else {
 			rep = v3Error(http.StatusInternalServerError, "SYSTEM_ERROR", "系统错误", nil, "fault: system error")
 		}
 	case FaultRateLimited:
 		if v2 {
-			rep = v2BusinessFail("FREQ_LIMIT", "超过频率限制,请稍后再试", "fault: rate limited")
+			rep = v2Reply(V2Error("FREQ_LIMIT", "超过频率限制,请稍后再试"), "fault: rate limited")
 		} else {
 			rep = v3Error(http.StatusTooManyRequests, "FREQUENCY_LIMITED", "频率超限", nil, "fault: rate limited")
 		}
@@ -234,7 +305,7 @@ func (s *Server) applyEarlyFault(w http.ResponseWriter, r *http.Request, f *Faul
 			status = http.StatusBadRequest
 		}
 		if v2 {
-			rep = v2BusinessFail(f.Code, msg, "fault: api error "+f.Code)
+			rep = v2Reply(V2Error(f.Code, msg), "fault: api error "+f.Code)
 		} else {
 			rep = v3Error(status, f.Code, msg, nil, "fault: api error "+f.Code)
 		}
@@ -280,23 +351,6 @@ func (s *Server) newRequestID() string {
 	return strconv.FormatUint(s.idCounter.Add(1), 10) + "-" + strings.ToUpper(hex.EncodeToString(b[:]))
 }
 
-// serveV3 authenticates a v3 request and dispatches it.
-func (s *Server) serveV3(r *http.Request, api API, body []byte) *reply {
-	if rep := s.authenticate(r, body); rep != nil {
-		return rep
-	}
-	switch api {
-	case APISpecialReduction:
-		return s.serveSpecialReduction(r)
-	case APIPunish:
-		return s.servePunish(r, body)
-	case APIProfitSharing:
-		return s.serveProfitSharing(r)
-	default:
-		return s.serveCertificates(r)
-	}
-}
-
 // authenticate checks a v3 request's Authorization as WeChat Pay does and
 // returns a 401 SIGN_ERROR answer when it fails.
 func (s *Server) authenticate(r *http.Request, body []byte) *reply {
@@ -333,62 +387,11 @@ func (s *Server) authenticate(r *http.Request, body []byte) *reply {
 	return nil
 }
 
-// decryptionKey returns the private key of the WeChat Pay key that the
-// request's Wechatpay-Serial names, for decrypting its encrypted fields.
-func (s *Server) decryptionKey(r *http.Request) (*rsa.PrivateKey, *reply) {
-	serial := r.Header.Get(wechatpay.HeaderSerial)
-	switch {
-	case serial == "":
-		return nil, paramError(wechatpay.HeaderSerial, "header", "required when a field is encrypted")
-	case serial == s.keys.pubKeyID:
-		return s.keys.pubKey, nil
-	case strings.EqualFold(serial, s.keys.platformSerial):
-		return s.keys.platformKey, nil
-	}
-	return nil, paramError(wechatpay.HeaderSerial, "header", "names no WeChat Pay key of this merchant")
-}
-
-// decryptField decrypts an encrypted request field.
-func (s *Server) decryptField(r *http.Request, field, location, ciphertext string) (string, *reply) {
-	key, rep := s.decryptionKey(r)
-	if rep != nil {
-		return "", rep
-	}
-	plain, err := wxcrypto.DecryptOAEP(key, ciphertext)
-	if err != nil {
-		return "", paramError(field, location, "private-key decryption failed (RSA-OAEP with the key named by Wechatpay-Serial)")
-	}
-	return string(plain), nil
-}
-
-// encryptForMerchant encrypts a sensitive response field with the merchant
-// certificate's public key.
-func (s *Server) encryptForMerchant(plain string) (string, error) {
-	if plain == "" {
-		return "", nil
-	}
-	return wxcrypto.EncryptOAEP(&s.keys.merchantKey.PublicKey, []byte(plain))
-}
-
 // signV3 adds the signature headers of a v3 answer, applying the signing
-// fault f (nil for none). The key depends on the request's
-// Wechatpay-Serial, compared case-insensitively with the platform
-// certificate serial:
-//
-//   - absent or empty: the platform certificate key, deliberately, so that
-//     a client that holds no WeChat Pay key yet (no public key, no
-//     certificate) can bootstrap: it downloads GET /v3/certificates, whose
-//     answer it then verifies with the certificate it decrypted;
-//   - the platform certificate serial: the platform certificate key;
-//   - anything else (the public key id, or a serial naming no key): the
-//     public-key-id key.
-//
-// The Wechatpay-Serial answer header names the key used.
+// fault f (nil for none). The key is the one the key mode gives for r (see
+// signingKey); the Wechatpay-Serial answer header names it.
 func (s *Server) signV3(h http.Header, r *http.Request, rep *reply, f *Fault) {
-	key, serial := s.keys.pubKey, s.keys.pubKeyID
-	if named := r.Header.Get(wechatpay.HeaderSerial); named == "" || strings.EqualFold(named, s.keys.platformSerial) {
-		key, serial = s.keys.platformKey, s.keys.platformSerial
-	}
+	key, serial := s.signingKey(r)
 	now := s.now()
 	kind := FaultKind(0)
 	if f != nil {
@@ -401,7 +404,7 @@ func (s *Server) signV3(h http.Header, r *http.Request, rep *reply, f *Fault) {
 	nonce := wechatpay.NewNonce()
 	sig, err := signMessage(key, ts, nonce, rep.body)
 	if err != nil {
-		*rep = *v3Error(http.StatusInternalServerError, "SYSTEM_ERROR", "signing failed", nil, "system_error: signing: "+err.Error())
+		*rep = *errorReply(systemError("signing failed", "signing: "+err.Error()))
 		return
 	}
 	switch kind {
@@ -415,17 +418,6 @@ func (s *Server) signV3(h http.Header, r *http.Request, rep *reply, f *Fault) {
 	h.Set(wechatpay.HeaderSignature, sig)
 	h.Set(wechatpay.HeaderSerial, serial)
 	h.Set(wechatpay.HeaderSignatureType, wechatpay.AuthScheme)
-}
-
-func signMessage(key *rsa.PrivateKey, ts, nonce string, body []byte) (string, error) {
-	msg := make([]byte, 0, len(ts)+len(nonce)+len(body)+3)
-	msg = append(msg, ts...)
-	msg = append(msg, '\n')
-	msg = append(msg, nonce...)
-	msg = append(msg, '\n')
-	msg = append(msg, body...)
-	msg = append(msg, '\n')
-	return wxcrypto.SignSHA256WithRSA(key, msg)
 }
 
 // tamper returns a copy of body with one ASCII letter or digit changed (or
@@ -447,240 +439,4 @@ func tamper(body []byte) []byte {
 		}
 	}
 	return append(out, ' ')
-}
-
-// rfc3339 renders t in UTC+8, or "" for the zero time.
-func rfc3339(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.In(beijing).Format(time.RFC3339)
-}
-
-func (s *Server) serveSpecialReduction(r *http.Request) *reply {
-	outRequestNo := strings.TrimPrefix(r.URL.Path, pathSpecialReduction)
-	q := r.URL.Query()
-	mchID, cipherBal := q.Get("mchid"), q.Get("bal_account_no")
-	switch {
-	case tooLong(outRequestNo, 32):
-		return paramError("out_request_no", "path", longerThan(32))
-	case mchID == "":
-		return paramError("mchid", "query", "required")
-	case tooLong(mchID, 32):
-		return paramError("mchid", "query", longerThan(32))
-	case cipherBal == "":
-		return paramError("bal_account_no", "query", "required")
-	}
-	bal, rep := s.decryptField(r, "bal_account_no", "query", cipherBal)
-	if rep != nil {
-		return rep
-	}
-	s.mu.Lock()
-	red, ok := s.reductions[outRequestNo]
-	s.mu.Unlock()
-	if !ok || red.MchID != mchID || red.BalAccountNo != bal {
-		return notFound("special reduction")
-	}
-	encBal, err := s.encryptForMerchant(red.BalAccountNo)
-	if err != nil {
-		return v3Error(http.StatusInternalServerError, "SYSTEM_ERROR", "encryption failed", nil, "system_error: encrypting bal_account_no")
-	}
-	wire := struct {
-		MchID         string `json:"mchid"`
-		BalAccountNo  string `json:"bal_account_no"`
-		OutRequestNo  string `json:"out_request_no"`
-		ReductionType string `json:"reduction_type,omitempty"`
-		Amount        *int64 `json:"amount,omitempty"`
-		State         string `json:"state,omitempty"`
-		Reason        string `json:"reason,omitempty"`
-		QuotaChangeNo string `json:"quota_change_no,omitempty"`
-		SuccessTime   string `json:"success_time,omitempty"`
-		FailTime      string `json:"fail_time,omitempty"`
-		FailReason    string `json:"fail_reason,omitempty"`
-	}{
-		MchID: red.MchID, BalAccountNo: encBal, OutRequestNo: red.OutRequestNo,
-		ReductionType: red.ReductionType, State: red.State, Reason: red.Reason,
-		QuotaChangeNo: red.QuotaChangeNo, SuccessTime: rfc3339(red.SuccessTime),
-		FailTime: rfc3339(red.FailTime), FailReason: red.FailReason,
-	}
-	if red.State == "SUCCESS" || red.Amount != 0 {
-		amount := red.Amount
-		wire.Amount = &amount
-	}
-	return jsonReply(wire)
-}
-
-func (s *Server) servePunish(r *http.Request, body []byte) *reply {
-	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
-		return v3Error(http.StatusBadRequest, "INVALID_REQUEST", "Content-Type must be application/json", nil, "invalid_request: content type")
-	}
-	var req struct {
-		OutRequestNo  *string         `json:"out_request_no"`
-		MchID         *string         `json:"mchid"`
-		BalAccountNo  *string         `json:"bal_account_no"`
-		PunishScene   json.RawMessage `json:"punish_scene"`
-		PunishReason  *string         `json:"punish_reason"`
-		PunishEndTime *string         `json:"punish_end_time"`
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	if err := dec.Decode(&req); err != nil {
-		return v3Error(http.StatusBadRequest, "PARAM_ERROR", "请求体不是合法的JSON", map[string]string{"location": "body", "issue": "not a JSON object of the documented fields"}, "param_error: body is not valid JSON")
-	}
-	if dec.More() {
-		return v3Error(http.StatusBadRequest, "PARAM_ERROR", "请求体不是合法的JSON", map[string]string{"location": "body", "issue": "data after the JSON object"}, "param_error: data after the JSON object")
-	}
-	str := func(p *string) string {
-		if p == nil {
-			return ""
-		}
-		return *p
-	}
-	p := Punishment{
-		OutRequestNo:  str(req.OutRequestNo),
-		MchID:         str(req.MchID),
-		PunishReason:  str(req.PunishReason),
-		PunishEndTime: str(req.PunishEndTime),
-	}
-	switch {
-	case p.OutRequestNo == "":
-		return paramError("/out_request_no", "body", "required")
-	case tooLong(p.OutRequestNo, 64):
-		return paramError("/out_request_no", "body", longerThan(64))
-	case p.MchID == "":
-		return paramError("/mchid", "body", "required")
-	case str(req.BalAccountNo) == "":
-		return paramError("/bal_account_no", "body", "required")
-	case req.PunishScene == nil || string(req.PunishScene) == "null":
-		return paramError("/punish_scene", "body", "required")
-	}
-	scene, err := strconv.ParseInt(string(req.PunishScene), 10, 64)
-	if err != nil || scene <= 0 {
-		return paramError("/punish_scene", "body", "must be a positive integer")
-	}
-	p.PunishScene = scene
-	if p.PunishEndTime != "" {
-		if _, err := time.Parse(time.RFC3339, p.PunishEndTime); err != nil {
-			return paramError("/punish_end_time", "body", "not an RFC 3339 time")
-		}
-	}
-	bal, rep := s.decryptField(r, "/bal_account_no", "body", *req.BalAccountNo)
-	if rep != nil {
-		return rep
-	}
-	p.BalAccountNo = bal
-
-	s.mu.Lock()
-	if i, ok := s.punishByNo[p.OutRequestNo]; ok {
-		prev := s.punishments[i]
-		s.mu.Unlock()
-		p.WxpayPunishNo = prev.WxpayPunishNo
-		if p != prev {
-			return v3Error(http.StatusBadRequest, "PARAM_ERROR", "out_request_no 已使用且请求参数不一致",
-				map[string]string{"field": "/out_request_no", "location": "body", "issue": "already used with different parameters"},
-				"param_error: out_request_no reused with another body")
-		}
-		return punishReply(p)
-	}
-	p.WxpayPunishNo = s.now().In(beijing).Format("20060102") + strconv.FormatInt(int64(1_000_000_000+len(s.punishments)+1), 10)
-	s.punishByNo[p.OutRequestNo] = len(s.punishments)
-	s.punishments = append(s.punishments, p)
-	s.mu.Unlock()
-	return punishReply(p)
-}
-
-func punishReply(p Punishment) *reply {
-	return jsonReply(struct {
-		WxpayPunishNo string `json:"wxpay_punish_no"`
-		OutRequestNo  string `json:"out_request_no"`
-	}{p.WxpayPunishNo, p.OutRequestNo})
-}
-
-func (s *Server) serveProfitSharing(r *http.Request) *reply {
-	outOrderNo := strings.TrimPrefix(r.URL.Path, pathProfitSharing)
-	q := r.URL.Query()
-	txID, subMchID := q.Get("transaction_id"), q.Get("sub_mchid")
-	switch {
-	case tooLong(outOrderNo, 64):
-		return paramError("out_order_no", "path", longerThan(64))
-	case strings.IndexFunc(outOrderNo, notOrderNoChar) >= 0:
-		return paramError("out_order_no", "path", "only digits, letters, '_' and '-' are allowed")
-	case txID == "":
-		return paramError("transaction_id", "query", "required")
-	case tooLong(txID, 32):
-		return paramError("transaction_id", "query", longerThan(32))
-	case tooLong(subMchID, 32):
-		return paramError("sub_mchid", "query", longerThan(32))
-	}
-	s.mu.Lock()
-	o, ok := s.orders[outOrderNo]
-	s.mu.Unlock()
-	if !ok || o.TransactionID != txID || o.SubMchID != subMchID {
-		return notFound("profit-sharing order")
-	}
-	type receiver struct {
-		Amount             int64  `json:"amount"`
-		Currency           string `json:"currency"`
-		Description        string `json:"description"`
-		Type               string `json:"type"`
-		Account            string `json:"account"`
-		Result             string `json:"result"`
-		FailReason         string `json:"fail_reason,omitempty"`
-		CreateTime         string `json:"create_time"`
-		FinishTime         string `json:"finish_time,omitempty"`
-		DetailID           string `json:"detail_id"`
-		DetailType         string `json:"detail_type"`
-		SettlementCurrency string `json:"settlement_currency,omitempty"`
-		SettlementAmount   int64  `json:"settlement_amount,omitempty"`
-		RateValue          int64  `json:"rate_value,omitempty"`
-	}
-	wire := struct {
-		SubMchID      string     `json:"sub_mchid,omitempty"`
-		TransactionID string     `json:"transaction_id"`
-		OutOrderNo    string     `json:"out_order_no"`
-		OrderID       string     `json:"order_id"`
-		State         string     `json:"state"`
-		Receivers     []receiver `json:"receivers"`
-	}{o.SubMchID, o.TransactionID, o.OutOrderNo, o.OrderID, o.State, make([]receiver, 0, len(o.Receivers))}
-	for _, rc := range o.Receivers {
-		wire.Receivers = append(wire.Receivers, receiver{
-			Amount: rc.Amount, Currency: rc.Currency, Description: rc.Description, Type: rc.Type,
-			Account: rc.Account, Result: rc.Result, FailReason: rc.FailReason,
-			CreateTime: rfc3339(rc.CreateTime), FinishTime: rfc3339(rc.FinishTime),
-			DetailID: rc.DetailID, DetailType: rc.DetailType, SettlementCurrency: rc.SettlementCurrency,
-			SettlementAmount: rc.SettlementAmount, RateValue: rc.RateValue,
-		})
-	}
-	return jsonReply(wire)
-}
-
-func (s *Server) serveCertificates(r *http.Request) *reply {
-	if r.URL.RawQuery != "" {
-		return paramError("query", "query", "this API takes no query parameters")
-	}
-	cert := s.keys.platformCert
-	nonce := wechatpay.NewNonce()[:wxcrypto.GCMNonceSize]
-	ct, err := wxcrypto.SealAESGCM([]byte(TestAPIv3Key), []byte(nonce), []byte("certificate"), certPEM(cert))
-	if err != nil {
-		return v3Error(http.StatusInternalServerError, "SYSTEM_ERROR", "encryption failed", nil, "system_error: sealing the certificate")
-	}
-	type encrypted struct {
-		Algorithm      string `json:"algorithm"`
-		Nonce          string `json:"nonce"`
-		AssociatedData string `json:"associated_data"`
-		Ciphertext     string `json:"ciphertext"`
-	}
-	type item struct {
-		SerialNo           string    `json:"serial_no"`
-		EffectiveTime      string    `json:"effective_time"`
-		ExpireTime         string    `json:"expire_time"`
-		EncryptCertificate encrypted `json:"encrypt_certificate"`
-	}
-	return jsonReply(struct {
-		Data []item `json:"data"`
-	}{[]item{{
-		SerialNo:           s.keys.platformSerial,
-		EffectiveTime:      rfc3339(cert.NotBefore),
-		ExpireTime:         rfc3339(cert.NotAfter),
-		EncryptCertificate: encrypted{"AEAD_AES_256_GCM", nonce, "certificate", ct},
-	}}})
 }

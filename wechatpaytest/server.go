@@ -30,8 +30,10 @@ type Server struct {
 	// It is set by Start.
 	URL string
 
-	keys   *keySet
-	tls    *serverTLS
+	keys    *keySet
+	keyMode wechatpay.KeyMode
+	mux     *http.ServeMux
+	tls     *serverTLS
 	ts     *httptest.Server
 	now    func() time.Time
 	logger *slog.Logger
@@ -60,6 +62,7 @@ type config struct {
 	logger       *slog.Logger
 	noSeed       bool
 	notifyClient *http.Client
+	keyMode      wechatpay.KeyMode
 }
 
 // Option configures a Server.
@@ -95,7 +98,8 @@ func WithKeyDir(dir string) Option {
 
 // WithAddress listens on addr (host:port, port 0 for any free port) instead
 // of 127.0.0.1 on a free port. The server certificate is valid for
-// 127.0.0.1, ::1 and localhost only.
+// 127.0.0.1, ::1 and localhost only; a wildcard address (0.0.0.0, [::] or
+// an empty host) is advertised in URL as 127.0.0.1.
 func WithAddress(addr string) Option {
 	return func(c *config) { c.addr = addr }
 }
@@ -177,6 +181,13 @@ func newServer(opts []Option) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	switch cfg.keyMode {
+	case wechatpay.KeyModeAuto:
+		cfg.keyMode = wechatpay.KeyModePublicKey
+	case wechatpay.KeyModePublicKey, wechatpay.KeyModeCertificates, wechatpay.KeyModeBoth:
+	default:
+		return nil, fmt.Errorf("wechatpaytest: unknown key mode %s", cfg.keyMode)
+	}
 	now := cfg.now
 	if now == nil {
 		now = time.Now
@@ -187,6 +198,8 @@ func newServer(opts []Option) (*Server, error) {
 	}
 	s := &Server{
 		keys:         ks,
+		keyMode:      cfg.keyMode,
+		mux:          http.NewServeMux(),
 		tls:          st,
 		now:          now,
 		logger:       cfg.logger,
@@ -202,6 +215,12 @@ func newServer(opts []Option) (*Server, error) {
 	if !cfg.noSeed {
 		s.addSeedFixtures()
 	}
+	// The built-in APIs, each emulated in its own api_*.go file.
+	s.HandleV3(patternSpecialReduction, s.serveSpecialReduction)
+	s.HandleV3(patternPunish, s.servePunish)
+	s.HandleV3(patternProfitSharing, s.serveProfitSharing)
+	s.HandleV3(patternCertificates, s.serveCertificates)
+	s.HandleV2(pathRedPacket, redPacketRoute, s.serveRedPacket)
 
 	ts := httptest.NewUnstartedServer(s)
 	if cfg.addr != "" {
@@ -249,8 +268,10 @@ func (s *Server) Start() {
 	s.URL = baseURL(s.ts.Listener.Addr())
 }
 
-// baseURL names a listening address, with 127.0.0.1 or ::1 in place of an
-// unspecified address.
+// baseURL names a listening address, with 127.0.0.1 in place of a wildcard
+// address (0.0.0.0 or ::): a server listening on every interface is reached
+// on the IPv4 loopback, which its certificate covers, whichever family the
+// wildcard was written in.
 func baseURL(a net.Addr) string {
 	tcp, ok := a.(*net.TCPAddr)
 	if !ok {
@@ -258,11 +279,7 @@ func baseURL(a net.Addr) string {
 	}
 	ip := tcp.IP
 	if ip == nil || ip.IsUnspecified() {
-		if ip.To4() == nil && ip != nil {
-			ip = net.IPv6loopback
-		} else {
-			ip = net.IPv4(127, 0, 0, 1)
-		}
+		ip = net.IPv4(127, 0, 0, 1)
 	}
 	return "https://" + net.JoinHostPort(ip.String(), strconv.Itoa(tcp.Port))
 }
@@ -295,17 +312,14 @@ func (s *Server) AppID() string { return TestAppID }
 func (s *Server) MerchantPublicKey() *rsa.PublicKey { return &s.keys.merchantKey.PublicKey }
 
 // PublicKeyID returns the id of the WeChat Pay public key,
-// "PUB_KEY_ID_0114232134912410000000000000". v3 answers are signed with
-// this key unless the request's Wechatpay-Serial names the platform
-// certificate or is absent (see PlatformSerial).
+// "PUB_KEY_ID_0114232134912410000000000000". Which key signs v3 answers
+// depends on the key mode (see WithKeyMode): this one by default.
 func (s *Server) PublicKeyID() string { return s.keys.pubKeyID }
 
 // PlatformSerial returns the serial of the platform certificate (upper-case
-// hex). v3 answers are signed with the platform certificate key when the
-// request's Wechatpay-Serial names this serial (in any case) or when the
-// request carries no Wechatpay-Serial: the latter is deliberate, so that a
-// client holding no WeChat Pay key yet can download GET /v3/certificates
-// and verify the answer with the certificate it decrypts.
+// hex), whose key signs the v3 answers in KeyModeCertificates and, in
+// KeyModeBoth, those to requests whose Wechatpay-Serial names this serial
+// (in any case) or is absent (see WithKeyMode).
 func (s *Server) PlatformSerial() string { return s.keys.platformSerial }
 
 // MerchantSerial returns the serial of the merchant API certificate
@@ -317,27 +331,37 @@ func (s *Server) MerchantSerial() string { return s.keys.merchantSerial }
 func (s *Server) Requests() int { return int(s.requests.Load()) }
 
 // ClientOptions returns the options of a wechatpay.Client that talks to the
-// server: the merchant key, certificate and serial, the WeChat Pay public
-// key and platform certificate, the APIv3 and APIv2 keys, the appid, the base
-// URL and the server's CA as the only root. It panics before Start, when
-// there is no URL yet (a client without one would call the real WeChat Pay).
+// server: the merchant key, certificate and serial, the WeChat Pay keys of
+// the server's key mode (the public key by default, the platform
+// certificate in KeyModeCertificates, both in KeyModeBoth, with
+// wechatpay.WithKeyMode set to the same mode), the APIv3 and APIv2 keys,
+// the appid, the base URL and the server's CA as the only root. It panics
+// before Start, when there is no URL yet (a client without one would call
+// the real WeChat Pay).
 func (s *Server) ClientOptions() []wechatpay.Option {
 	if s.URL == "" {
 		panic("wechatpaytest: ClientOptions or Client called before Start")
 	}
 	roots := x509.NewCertPool()
 	roots.AddCert(s.tls.ca)
-	return []wechatpay.Option{
+	opts := []wechatpay.Option{
 		wechatpay.WithMerchant(TestMchID, s.keys.merchantSerial, s.keys.merchantKey),
 		wechatpay.WithMerchantCertificate(s.keys.merchantCert),
-		wechatpay.WithPublicKey(s.keys.pubKeyID, &s.keys.pubKey.PublicKey),
-		wechatpay.WithPlatformCertificates(s.keys.platformCert),
+	}
+	if s.hasPublicKey() {
+		opts = append(opts, wechatpay.WithPublicKey(s.keys.pubKeyID, &s.keys.pubKey.PublicKey))
+	}
+	if s.hasCertificates() {
+		opts = append(opts, wechatpay.WithPlatformCertificates(s.keys.platformCert))
+	}
+	return append(opts,
+		wechatpay.WithKeyMode(s.keyMode),
 		wechatpay.WithAPIv3Key(TestAPIv3Key),
 		wechatpay.WithAPIv2Key(TestAPIv2Key),
 		wechatpay.WithAppID(TestAppID),
 		wechatpay.WithBaseURL(s.URL),
 		wechatpay.WithRootCAs(roots),
-	}
+	)
 }
 
 // Client returns a wechatpay.Client configured with ClientOptions; opts are
@@ -353,12 +377,16 @@ func (s *Server) Client(opts ...wechatpay.Option) *wechatpay.Client {
 // Credentials returns the server's credentials in the credentials-file
 // format. The file names are those WriteCredentials writes; they resolve
 // against Dir, which is the directory of the last WriteCredentials ("" before
-// any).
+// any). The WeChat Pay keys are those of the key mode: the public key
+// (wechatpay_public_key_id and wechatpay_public_key_file) by default, the
+// platform certificate (platform_certificate_files) alone in
+// KeyModeCertificates, as a merchant of certificates has no public key, and
+// both in KeyModeBoth.
 func (s *Server) Credentials() *wechatpay.Credentials {
 	s.mu.Lock()
 	dir := s.credDir
 	s.mu.Unlock()
-	return &wechatpay.Credentials{
+	cr := &wechatpay.Credentials{
 		BaseURL:                  s.URL,
 		CAFile:                   fileCA,
 		MchID:                    TestMchID,
@@ -373,11 +401,19 @@ func (s *Server) Credentials() *wechatpay.Credentials {
 		APIv2Key:                 TestAPIv2Key,
 		Dir:                      dir,
 	}
+	if !s.hasPublicKey() {
+		cr.WechatpayPublicKeyID, cr.WechatpayPublicKeyFile = "", ""
+	}
+	if !s.hasCertificates() {
+		cr.PlatformCertificateFiles = nil
+	}
+	return cr
 }
 
 // WriteCredentials writes the merchant's files into dir (created if needed):
-// the CA certificate, the merchant key and certificate, the WeChat Pay public
-// key and platform certificate, then credentials.json, each atomically
+// the CA certificate, the merchant key and certificate, the WeChat Pay keys
+// of the key mode (public key, platform certificate or both; see
+// Credentials), then credentials.json, each atomically
 // (temporary file and rename). It returns the path of credentials.json, which
 // wechatpay.NewClientFromFile accepts.
 func (s *Server) WriteCredentials(dir string) (string, error) {
@@ -392,16 +428,21 @@ func (s *Server) WriteCredentials(dir string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	files := []struct {
+	type file struct {
 		name string
 		data []byte
 		perm os.FileMode
-	}{
+	}
+	files := []file{
 		{fileCA, certPEM(s.tls.ca), 0o644},
 		{fileMerchantKey, keyPEM, 0o600},
 		{fileMerchantCert, certPEM(s.keys.merchantCert), 0o644},
-		{filePubKey, pubPEM, 0o644},
-		{filePlatformCert, certPEM(s.keys.platformCert), 0o644},
+	}
+	if s.hasPublicKey() {
+		files = append(files, file{filePubKey, pubPEM, 0o644})
+	}
+	if s.hasCertificates() {
+		files = append(files, file{filePlatformCert, certPEM(s.keys.platformCert), 0o644})
 	}
 	for _, f := range files {
 		if err := writeFileAtomic(filepath.Join(dir, f.name), f.data, f.perm); err != nil {

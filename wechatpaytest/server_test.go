@@ -122,6 +122,9 @@ func TestSpecialReduction(t *testing.T) {
 	})
 
 	t.Run("platform certificate key", func(t *testing.T) {
+		// A merchant in migration holds both keys; this client names the
+		// platform certificate.
+		srv := newServer(t, wechatpaytest.WithKeyMode(wechatpay.KeyModeBoth))
 		pc := newClient(t, srv, wechatpay.WithKeyMode(wechatpay.KeyModeCertificates))
 		var got reduction
 		resp, err := pc.DoV3(ctx, reductionRequest(t, pc, seedReductionNo, seedBalAccountNo), &got)
@@ -360,7 +363,7 @@ func TestProfitSharing(t *testing.T) {
 }
 
 func TestCertificates(t *testing.T) {
-	srv := newServer(t)
+	srv := newServer(t, wechatpaytest.WithKeyMode(wechatpay.KeyModeCertificates))
 	c := newClient(t, srv)
 	var out struct {
 		Data []struct {
@@ -632,7 +635,7 @@ func TestAuthenticationRejects(t *testing.T) {
 }
 
 func TestAuthorizationForms(t *testing.T) {
-	srv := newServer(t)
+	srv := newServer(t, wechatpaytest.WithKeyMode(wechatpay.KeyModeCertificates)) // serves /v3/certificates
 	rc := newRawClient(t, srv)
 	uri := "/v3/certificates"
 	params := rc.authorization(t, http.MethodGet, uri, nil, time.Now().Unix())
@@ -1438,7 +1441,7 @@ func TestDocumentedLimits(t *testing.T) {
 // request's Wechatpay-Serial names, and with the platform certificate key
 // when it names none, so a client without a WeChat Pay key can bootstrap.
 func TestAnswerKeyFollowsWechatpaySerial(t *testing.T) {
-	srv := newServer(t)
+	srv := newServer(t, wechatpaytest.WithKeyMode(wechatpay.KeyModeBoth)) // a merchant in migration
 	rc := newRawClient(t, srv)
 	c := newClient(t, srv) // its verifier holds both keys
 	for _, tt := range []struct {

@@ -1,0 +1,93 @@
+package wechatpaytest
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// patternPunish is 处置 (control-orders punish).
+const patternPunish = "POST /v3/aggracct-bc/wb-channel/control-orders/punish"
+
+// servePunish answers a punish request: the JSON body with its documented
+// fields and limits, bal_account_no decrypted, then the record. Punish keeps
+// state: the same out_request_no with the same fields answers the same
+// wxpay_punish_no, with other fields 400 PARAM_ERROR.
+func (s *Server) servePunish(r *V3Request) (int, any) {
+	var req struct {
+		OutRequestNo  *string         `json:"out_request_no"`
+		MchID         *string         `json:"mchid"`
+		BalAccountNo  *string         `json:"bal_account_no"`
+		PunishScene   json.RawMessage `json:"punish_scene"`
+		PunishReason  *string         `json:"punish_reason"`
+		PunishEndTime *string         `json:"punish_end_time"`
+	}
+	if e := r.DecodeJSON(&req); e != nil {
+		return e.Answer()
+	}
+	str := func(p *string) string {
+		if p == nil {
+			return ""
+		}
+		return *p
+	}
+	p := Punishment{
+		OutRequestNo:  str(req.OutRequestNo),
+		MchID:         str(req.MchID),
+		PunishReason:  str(req.PunishReason),
+		PunishEndTime: str(req.PunishEndTime),
+	}
+	switch {
+	case p.OutRequestNo == "":
+		return paramError("/out_request_no", "body", "required").Answer()
+	case tooLong(p.OutRequestNo, 64):
+		return paramError("/out_request_no", "body", longerThan(64)).Answer()
+	case p.MchID == "":
+		return paramError("/mchid", "body", "required").Answer()
+	case str(req.BalAccountNo) == "":
+		return paramError("/bal_account_no", "body", "required").Answer()
+	case req.PunishScene == nil || string(req.PunishScene) == "null":
+		return paramError("/punish_scene", "body", "required").Answer()
+	}
+	scene, err := strconv.ParseInt(string(req.PunishScene), 10, 64)
+	if err != nil || scene <= 0 {
+		return paramError("/punish_scene", "body", "must be a positive integer").Answer()
+	}
+	p.PunishScene = scene
+	if p.PunishEndTime != "" {
+		if _, err := time.Parse(time.RFC3339, p.PunishEndTime); err != nil {
+			return paramError("/punish_end_time", "body", "not an RFC 3339 time").Answer()
+		}
+	}
+	bal, e := r.DecryptField("/bal_account_no", "body", *req.BalAccountNo)
+	if e != nil {
+		return e.Answer()
+	}
+	p.BalAccountNo = bal
+
+	s.mu.Lock()
+	if i, ok := s.punishByNo[p.OutRequestNo]; ok {
+		prev := s.punishments[i]
+		s.mu.Unlock()
+		p.WxpayPunishNo = prev.WxpayPunishNo
+		if p != prev {
+			return (&ErrorAnswer{Code: "PARAM_ERROR", Message: "out_request_no 已使用且请求参数不一致",
+				Detail: map[string]string{"field": "/out_request_no", "location": "body", "issue": "already used with different parameters"},
+				status: http.StatusBadRequest, verdict: "param_error: out_request_no reused with another body"}).Answer()
+		}
+		return punishAnswer(p)
+	}
+	p.WxpayPunishNo = s.now().In(beijing).Format("20060102") + strconv.FormatInt(int64(1_000_000_000+len(s.punishments)+1), 10)
+	s.punishByNo[p.OutRequestNo] = len(s.punishments)
+	s.punishments = append(s.punishments, p)
+	s.mu.Unlock()
+	return punishAnswer(p)
+}
+
+func punishAnswer(p Punishment) (int, any) {
+	return http.StatusOK, struct {
+		WxpayPunishNo string `json:"wxpay_punish_no"`
+		OutRequestNo  string `json:"out_request_no"`
+	}{p.WxpayPunishNo, p.OutRequestNo}
+}

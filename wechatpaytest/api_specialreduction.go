@@ -1,0 +1,67 @@
+package wechatpaytest
+
+import (
+	"net/http"
+
+)
+
+// patternSpecialReduction is 查询特殊减额结果, the special-reduction query.
+const patternSpecialReduction = "GET /v3/aggracct-bc/wb-channel/special-reduction/{out_request_no}"
+
+// serveSpecialReduction answers a special-reduction query: the documented
+// limits, bal_account_no decrypted with the key Wechatpay-Serial names,
+// then the record whose out_request_no, mchid and bal_account_no match, with
+// bal_account_no encrypted for the merchant.
+func (s *Server) serveSpecialReduction(r *V3Request) (int, any) {
+	outRequestNo := r.PathValue("out_request_no")
+	q := r.URL.Query()
+	mchID, cipherBal := q.Get("mchid"), q.Get("bal_account_no")
+	switch {
+	case tooLong(outRequestNo, 32):
+		return paramError("out_request_no", "path", longerThan(32)).Answer()
+	case mchID == "":
+		return paramError("mchid", "query", "required").Answer()
+	case tooLong(mchID, 32):
+		return paramError("mchid", "query", longerThan(32)).Answer()
+	case cipherBal == "":
+		return paramError("bal_account_no", "query", "required").Answer()
+	}
+	bal, e := r.DecryptField("bal_account_no", "query", cipherBal)
+	if e != nil {
+		return e.Answer()
+	}
+	s.mu.Lock()
+	red, ok := s.reductions[outRequestNo]
+	s.mu.Unlock()
+	if !ok || red.MchID != mchID || red.BalAccountNo != bal {
+		return notFound("special reduction").Answer()
+	}
+	encBal, e := r.EncryptForMerchant(red.BalAccountNo)
+	if e != nil {
+		return e.Answer()
+	}
+	wire := struct {
+		MchID         string `json:"mchid"`
+		BalAccountNo  string `json:"bal_account_no"`
+		OutRequestNo  string `json:"out_request_no"`
+		ReductionType string `json:"reduction_type,omitempty"`
+		Amount        *int64 `json:"amount,omitempty"`
+		State         string `json:"state,omitempty"`
+		Reason        string `json:"reason,omitempty"`
+		QuotaChangeNo string `json:"quota_change_no,omitempty"`
+		SuccessTime   string `json:"success_time,omitempty"`
+		FailTime      string `json:"fail_time,omitempty"`
+		FailReason    string `json:"fail_reason,omitempty"`
+	}{
+		MchID: red.MchID, BalAccountNo: encBal, OutRequestNo: red.OutRequestNo,
+		ReductionType: red.ReductionType, State: red.State, Reason: red.Reason,
+		QuotaChangeNo: red.QuotaChangeNo, SuccessTime: rfc3339(red.SuccessTime),
+		FailTime: rfc3339(red.FailTime), FailReason: red.FailReason,
+	}
+	if red.State == "SUCCESS" || red.Amount != 0 {
+		amount := red.Amount
+		wire.Amount = &amount
+	}
+	return http.StatusOK, wire
+}
+
