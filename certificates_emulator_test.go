@@ -15,7 +15,7 @@ import (
 )
 
 func TestDownloadCertificatesFromEmulator(t *testing.T) {
-	srv := wechatpaytest.NewServer(wechatpaytest.WithFreshKeys())
+	srv := wechatpaytest.NewServer(wechatpaytest.WithFreshKeys(), wechatpaytest.WithKeyMode(wechatpay.KeyModeBoth))
 	t.Cleanup(srv.Close)
 
 	for _, mode := range []wechatpay.KeyMode{wechatpay.KeyModeCertificates, wechatpay.KeyModeBoth} {
@@ -54,17 +54,19 @@ func TestDownloadCertificatesFromEmulator(t *testing.T) {
 
 func TestCertificateRefreshWithEmulator(t *testing.T) {
 	noLeaks(t)
-	srv := wechatpaytest.NewServer()
-	t.Cleanup(srv.Close)
+	pkSrv := wechatpaytest.NewServer() // a merchant of the public key
+	t.Cleanup(pkSrv.Close)
 
 	// Public-key mode never calls the endpoint, refresh or not.
-	pk := srv.Client(wechatpay.WithKeyMode(wechatpay.KeyModePublicKey), wechatpay.WithCertificateRefresh(time.Millisecond))
+	pk := pkSrv.Client(wechatpay.WithKeyMode(wechatpay.KeyModePublicKey), wechatpay.WithCertificateRefresh(time.Millisecond))
 	_, err := pk.DownloadCertificates(t.Context())
 	require.ErrorIs(t, err, wechatpay.ErrInvalidConfig)
 	time.Sleep(30 * time.Millisecond)
 	pk.Close()
-	require.Zero(t, srv.Requests())
+	require.Zero(t, pkSrv.Requests())
 
+	srv := wechatpaytest.NewServer(wechatpaytest.WithKeyMode(wechatpay.KeyModeCertificates))
+	t.Cleanup(srv.Close)
 	c := srv.Client(wechatpay.WithKeyMode(wechatpay.KeyModeCertificates), wechatpay.WithCertificateRefresh(20*time.Millisecond))
 	require.Eventually(t, func() bool { return srv.Requests() >= 2 }, 5*time.Second, 5*time.Millisecond)
 	c.Close()
@@ -77,7 +79,7 @@ func TestCertificateRefreshWithEmulator(t *testing.T) {
 // Pay key at all: its first download is trusted only because the answer
 // verifies with a certificate it carries, and later calls verify with it.
 func TestCertificateBootstrapFromEmulator(t *testing.T) {
-	srv := wechatpaytest.NewServer()
+	srv := wechatpaytest.NewServer(wechatpaytest.WithKeyMode(wechatpay.KeyModeCertificates))
 	t.Cleanup(srv.Close)
 	cr := srv.Credentials()
 	dir := t.TempDir()
@@ -113,4 +115,20 @@ func TestCertificateBootstrapFromEmulator(t *testing.T) {
 	}, &out)
 	require.NoError(t, err)
 	require.Equal(t, "PROCESSING", out["state"])
+}
+
+// TestNoCertificatesForAPublicKeyMerchant: the emulator's default merchant
+// holds only the WeChat Pay public key, and WeChat Pay has no platform
+// certificate for such a merchant: 404 RESOURCE_NOT_EXISTS.
+func TestNoCertificatesForAPublicKeyMerchant(t *testing.T) {
+	srv := wechatpaytest.NewServer()
+	t.Cleanup(srv.Close)
+	c := srv.Client()
+	t.Cleanup(c.Close)
+	_, err := c.DoV3(t.Context(), &wechatpay.Request{Path: "/v3/certificates"}, nil)
+	var apiErr *wechatpay.APIError
+	require.ErrorAs(t, err, &apiErr)
+	require.Equal(t, 404, apiErr.StatusCode)
+	require.Equal(t, "RESOURCE_NOT_EXISTS", apiErr.Code)
+	require.Equal(t, "无可用的平台证书", apiErr.Message)
 }

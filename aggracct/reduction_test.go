@@ -252,7 +252,8 @@ func TestQuerySpecialReductionLimiter(t *testing.T) {
 // TestPlatformCertificateMode encrypts with the platform certificate: the
 // Wechatpay-Serial sent must name it, or the emulator could not decrypt.
 func TestPlatformCertificateMode(t *testing.T) {
-	srv := newServer(t)
+	srv := wechatpaytest.NewServer(wechatpaytest.WithKeyMode(wechatpay.KeyModeCertificates))
+	t.Cleanup(srv.Close)
 	svc := aggracct.New(srv.Client(wechatpay.WithKeyMode(wechatpay.KeyModeCertificates)))
 	got, err := svc.QuerySpecialReduction(t.Context(), &aggracct.QuerySpecialReductionRequest{OutRequestNo: seedReductionNo, BalAccountNo: seedBalAccountNo})
 	require.NoError(t, err)

@@ -91,9 +91,9 @@ func vectorCredentials(t testing.TB) string {
 }
 
 // emulatorCredentials starts an emulator and writes its credentials file.
-func emulatorCredentials(t testing.TB) (*wechatpaytest.Server, string) {
+func emulatorCredentials(t testing.TB, opts ...wechatpaytest.Option) (*wechatpaytest.Server, string) {
 	t.Helper()
-	srv := wechatpaytest.NewServer()
+	srv := wechatpaytest.NewServer(opts...)
 	t.Cleanup(srv.Close)
 	path, err := srv.WriteCredentials(t.TempDir())
 	require.NoError(t, err)
@@ -262,7 +262,7 @@ func TestNotify(t *testing.T) {
 }
 
 func TestCertificates(t *testing.T) {
-	srv, cfg := emulatorCredentials(t)
+	srv, cfg := emulatorCredentials(t, wechatpaytest.WithKeyMode(wechatpay.KeyModeCertificates))
 	out := filepath.Join(t.TempDir(), "certs")
 	r := runCLI("", "certificates", "-config", cfg, "-out", out)
 	require.Zero(t, r.code, r.stderr)
@@ -353,7 +353,7 @@ func TestBinary(t *testing.T) {
 
 	v := loadVectors(t)
 	vcfg := vectorCredentials(t)
-	srv, ecfg := emulatorCredentials(t)
+	srv, ecfg := emulatorCredentials(t, wechatpaytest.WithKeyMode(wechatpay.KeyModeBoth)) // certificates and encrypt
 	headers := map[string][]string{}
 	for k, val := range v.Notification.Headers {
 		headers[k] = []string{val}
