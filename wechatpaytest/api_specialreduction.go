@@ -2,7 +2,6 @@ package wechatpaytest
 
 import (
 	"net/http"
-
 )
 
 // patternSpecialReduction is 查询特殊减额结果, the special-reduction query.
@@ -64,4 +63,3 @@ func (s *Server) serveSpecialReduction(r *V3Request) (int, any) {
 	}
 	return http.StatusOK, wire
 }
-

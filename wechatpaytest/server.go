@@ -34,9 +34,9 @@ type Server struct {
 	keyMode wechatpay.KeyMode
 	mux     *http.ServeMux
 	tls     *serverTLS
-	ts     *httptest.Server
-	now    func() time.Time
-	logger *slog.Logger
+	ts      *httptest.Server
+	now     func() time.Time
+	logger  *slog.Logger
 
 	requests  atomic.Int64
 	idCounter atomic.Uint64
