@@ -4,7 +4,7 @@
 //
 // Usage:
 //
-//	wechatpay-sandbox [-addr 127.0.0.1:8360] [-dir ./sandbox]
+//	wechatpay-sandbox [-addr 127.0.0.1:8360] [-dir ./sandbox] [-key-mode public-key|certificates|both]
 //
 // On first run it generates test keys in -dir; later runs reuse them. Once
 // listening it writes -dir/credentials.json (atomically) with the real
@@ -45,6 +45,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:8360", "address to listen on (host:port; port 0 picks a free port)")
 	dir := fs.String("dir", "sandbox", "directory for the keys and credentials.json")
+	keyMode := fs.String("key-mode", "public-key", "the merchant's WeChat Pay keys: public-key (answers signed with the public key, no /v3/certificates), certificates (platform certificate only) or both (migration: Wechatpay-Serial chooses)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -54,8 +55,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments: %q", fs.Args())
 	}
+	mode, err := wechatpaytest.ParseKeyMode(*keyMode)
+	if err != nil {
+		return err
+	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	srv, err := wechatpaytest.Listen(
+		wechatpaytest.WithKeyMode(mode),
 		wechatpaytest.WithKeyDir(*dir),
 		wechatpaytest.WithAddress(*addr),
 		wechatpaytest.WithLogger(logger),
