@@ -997,6 +997,29 @@ func TestListenAddress(t *testing.T) {
 	require.ErrorContains(t, err, "listening on")
 }
 
+// TestWildcardAddressAdvertisesLoopback: a server listening on every
+// interface is advertised on 127.0.0.1, which its certificate covers, not
+// on ::1 (issue 12, item 13), and a client of its URL gets through.
+func TestWildcardAddressAdvertisesLoopback(t *testing.T) {
+	for _, addr := range []string{"0.0.0.0:0", ":0", "[::]:0"} {
+		t.Run(addr, func(t *testing.T) {
+			srv, err := wechatpaytest.Listen(wechatpaytest.WithAddress(addr))
+			if err != nil && addr == "[::]:0" {
+				t.Skipf("no IPv6 on this machine: %v", err)
+			}
+			require.NoError(t, err)
+			defer srv.Close()
+			u, err := url.Parse(srv.URL)
+			require.NoError(t, err)
+			require.Equal(t, "127.0.0.1", u.Hostname())
+			require.NotEqual(t, "0", u.Port())
+			c := newClient(t, srv)
+			_, err = c.DoV3(t.Context(), reductionRequest(t, c, seedReductionNo, seedBalAccountNo), nil)
+			require.NoError(t, err)
+		})
+	}
+}
+
 func TestUnstartedServer(t *testing.T) {
 	srv := wechatpaytest.NewUnstartedServer(wechatpaytest.WithoutSeedFixtures(),
 		wechatpaytest.WithClock(func() time.Time { return time.Now().Add(-time.Hour) }))
