@@ -8,13 +8,29 @@
 //	client := srv.Client()
 //	// ... call client.DoV3 / DoV2 or a typed service built on client
 //
-// The emulator behaves like WeChat Pay for the APIs of the SDK:
+// The emulator behaves like WeChat Pay for the APIs of the SDK, each
+// emulated in its own file (api_*.go):
 //
 //   - GET /v3/aggracct-bc/wb-channel/special-reduction/{out_request_no}
 //   - POST /v3/aggracct-bc/wb-channel/control-orders/punish
 //   - GET /v3/global/profit-sharing/orders/{out_order_no}
 //   - POST /mmpaymkttransfers/queryworkwxredpack (APIv2, client certificate)
 //   - GET /v3/certificates
+//
+// and for any endpoint a test teaches it. The emulator is a net/http
+// ServeMux behind WeChat Pay's verification and signing step: HandleV3
+// registers a v3 endpoint by a ServeMux pattern with a method, such as
+// "GET /v3/pay/transactions/out-trade-no/{out_trade_no}", and HandleV2 a v2
+// XML endpoint by its path, with a V2Route saying whether it needs the
+// client certificate, which sign types it takes and whether its reply is
+// signed. The built-in APIs are registered the same way. A handler runs
+// only for a request that verified; it gets a V3Request (the
+// *http.Request, so PathValue works, the verified Body, and helpers to
+// decode the JSON body, decrypt a sensitive field and encrypt one for the
+// merchant) and returns a status and a body, which the emulator encodes as
+// JSON and signs; V3Error builds WeChat Pay's error shape. Faults apply to
+// registered routes like built-in ones: aim one at a route with Fault.API
+// set to its pattern.
 //
 // Every v3 request must carry a valid Authorization (merchant number,
 // merchant certificate serial, timestamp within ±5 minutes, signature over
@@ -31,18 +47,25 @@
 //
 // Every v3 answer carries a Request-ID. Answers are signed, except 401
 // SIGN_ERROR and the errors made by FaultSystemError, FaultRateLimited and
-// FaultAPIError; the key depends on the request's Wechatpay-Serial header:
+// FaultAPIError; the key depends on the merchant's key mode (WithKeyMode):
 //
-//   - it names the platform certificate: the platform certificate key;
-//   - it is absent (or empty): the platform certificate key too. This is
-//     deliberate: a client that holds no WeChat Pay key yet sends no
-//     Wechatpay-Serial, downloads GET /v3/certificates and verifies that
-//     answer with the certificate it decrypted, so it can bootstrap;
-//   - anything else (the public key id, or a serial naming no key): the
-//     public-key-id key.
+//   - wechatpay.KeyModePublicKey, the default, a merchant of the WeChat Pay
+//     public key: the public-key-id key signs every answer and callback,
+//     whatever the request's Wechatpay-Serial says, and GET
+//     /v3/certificates answers 404 RESOURCE_NOT_EXISTS (无可用的平台证书);
+//   - wechatpay.KeyModeCertificates, a merchant of platform certificates:
+//     the platform certificate key signs everything;
+//   - wechatpay.KeyModeBoth, a merchant in migration: the request's
+//     Wechatpay-Serial chooses. Absent (or empty) or naming the platform
+//     certificate, the platform certificate key signs, so that a client
+//     that holds no WeChat Pay key yet can download GET /v3/certificates
+//     and verify that answer with the certificate it decrypted; anything
+//     else, the public-key-id key.
 //
-// The answer's Wechatpay-Serial header names the key used. Sensitive answer
-// fields are encrypted for the merchant.
+// The answer's Wechatpay-Serial header names the key used. Client,
+// ClientOptions and WriteCredentials give the merchant the keys of the
+// mode and no others. Sensitive answer fields are encrypted for the
+// merchant.
 //
 // The APIv2 red-packet query needs the merchant API certificate as TLS
 // client certificate: the server asks every client for one and accepts only
