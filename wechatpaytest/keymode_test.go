@@ -74,3 +74,23 @@ func TestParseKeyMode(t *testing.T) {
 	_, err = wechatpaytest.Listen(wechatpaytest.WithKeyMode(wechatpay.KeyMode(9)))
 	require.ErrorContains(t, err, "unknown key mode")
 }
+
+// TestNotificationKeyFollowsKeyMode: a callback is signed with a key the
+// merchant of the mode holds, so its own client verifies it.
+func TestNotificationKeyFollowsKeyMode(t *testing.T) {
+	for _, mode := range []wechatpay.KeyMode{wechatpay.KeyModePublicKey, wechatpay.KeyModeCertificates, wechatpay.KeyModeBoth} {
+		t.Run(mode.String(), func(t *testing.T) {
+			srv := newServer(t, wechatpaytest.WithKeyMode(mode))
+			h, body, err := srv.SignNotification("TRANSACTION.SUCCESS", map[string]string{"out_trade_no": "1217752501201407033233368018"})
+			require.NoError(t, err)
+			want := srv.PublicKeyID()
+			if mode == wechatpay.KeyModeCertificates {
+				want = srv.PlatformSerial()
+			}
+			require.Equal(t, want, h.Get(wechatpay.HeaderSerial))
+			c := newClient(t, srv)
+			_, err = c.ParseNotification(h, body)
+			require.NoError(t, err)
+		})
+	}
+}

@@ -32,7 +32,8 @@ var summaries = map[string]string{
 // a fresh 12-character nonce, with original_type and associated_data set to
 // the lower-cased part of eventType before its first dot (TRANSACTION.SUCCESS
 // → "transaction"). The body is signed with the WeChat Pay public-key-id key
-// (Wechatpay-Serial is PublicKeyID).
+// (Wechatpay-Serial is PublicKeyID), or in KeyModeCertificates with the
+// platform certificate key (PlatformSerial).
 func (s *Server) SignNotification(eventType string, resource any) (http.Header, []byte, error) {
 	if eventType == "" {
 		return nil, nil, fmt.Errorf("wechatpaytest: SignNotification: empty event type")
@@ -88,7 +89,8 @@ func (s *Server) SignNotification(eventType string, resource any) (http.Header, 
 	}
 	ts := strconv.FormatInt(now.Unix(), 10)
 	sigNonce := wechatpay.NewNonce()
-	sig, err := signMessage(s.keys.pubKey, ts, sigNonce, body)
+	key, serial := s.notificationKey()
+	sig, err := signMessage(key, ts, sigNonce, body)
 	if err != nil {
 		return nil, nil, fmt.Errorf("wechatpaytest: SignNotification: %w", err)
 	}
@@ -97,7 +99,7 @@ func (s *Server) SignNotification(eventType string, resource any) (http.Header, 
 	h.Set(wechatpay.HeaderTimestamp, ts)
 	h.Set(wechatpay.HeaderNonce, sigNonce)
 	h.Set(wechatpay.HeaderSignature, sig)
-	h.Set(wechatpay.HeaderSerial, s.keys.pubKeyID)
+	h.Set(wechatpay.HeaderSerial, serial)
 	h.Set(wechatpay.HeaderSignatureType, wechatpay.AuthScheme)
 	return h, body, nil
 }
