@@ -36,7 +36,7 @@
 // merchant certificate serial, timestamp within ±5 minutes, signature over
 // the exact request), else the answer is 401 SIGN_ERROR. Encrypted fields
 // (bal_account_no) are decrypted with the WeChat Pay key that the request's
-// Wechatpay-Serial names; a missing header or a field that does not decrypt
+// Wechatpay-Serial names, among the keys of the merchant's key mode; a missing header or a field that does not decrypt
 // is 400 PARAM_ERROR. The documented limits are enforced, with 400
 // PARAM_ERROR and a detail naming the field: special reduction
 // out_request_no and mchid at most 32 characters; profit sharing

@@ -219,11 +219,18 @@ func (s *Server) serveV3(r *http.Request, rt *route, body []byte) *reply {
 	return v3Answer(status, out)
 }
 
-// v3Answer encodes a handler's answer: status 0 is 200; []byte and
+// v3Answer encodes a handler's answer: status 0 is 200 (or, for an
+// *ErrorAnswer, its own status, 400 when it has none); []byte and
 // json.RawMessage are sent as they are, nil as an empty body, anything else
 // as JSON. A status that cannot be written (below 200, above 599, or a
 // body on 204 or 304) is answered 500 SYSTEM_ERROR.
 func v3Answer(status int, out any) *reply {
+	if e, ok := out.(*ErrorAnswer); ok && e != nil && status == 0 {
+		status = e.status
+		if status == 0 { // an ErrorAnswer literal
+			status = http.StatusBadRequest
+		}
+	}
 	if status == 0 {
 		status = http.StatusOK
 	}

@@ -161,6 +161,9 @@ func TestMerchantTeachesAnEndpoint(t *testing.T) {
 		status, header, _ := rc.doHeader(t, http.MethodGet, "/v3/pay/transactions/jsapi", nil, nil)
 		require.Equal(t, http.StatusMethodNotAllowed, status)
 		require.Equal(t, http.MethodPost, header.Get("Allow"))
+		status, header, _ = rc.doHeader(t, http.MethodHead, "/v3/pay/transactions/out-trade-no/T2?mchid="+wechatpaytest.TestMchID, nil, nil)
+		require.Equal(t, http.StatusMethodNotAllowed, status, "a GET route does not take HEAD")
+		require.Equal(t, http.MethodGet, header.Get("Allow"))
 		status, _ = rc.do(t, http.MethodGet, "/v3/pay/transactions/id/4200000000", nil, nil)
 		require.Equal(t, http.StatusNotFound, status)
 		status, _ = rc.do(t, http.MethodGet, "/v3/pay/transactions/out-trade-no/a/../b", nil, nil)
@@ -289,4 +292,22 @@ func TestHandleV2(t *testing.T) {
 	require.Contains(t, apiErr.Message, "CA_ERROR")
 	_, _, err = c.DoV2(t.Context(), &wechatpay.V2Request{Path: "/secure/only", Params: map[string]string{"mch_id": wechatpaytest.TestMchID}, UnsignedReply: true, Secure: true})
 	require.NoError(t, err)
+}
+
+// TestErrorAnswerLiteral: an ErrorAnswer built as a literal and returned
+// with status 0 is a 400 in WeChat Pay's error shape.
+func TestErrorAnswerLiteral(t *testing.T) {
+	srv := wechatpaytest.NewUnstartedServer()
+	t.Cleanup(srv.Close)
+	srv.HandleV3("GET /v3/literal", func(*wechatpaytest.V3Request) (int, any) {
+		return 0, &wechatpaytest.ErrorAnswer{Code: "INVALID_REQUEST", Message: "literal", Detail: map[string]string{"location": "query"}}
+	})
+	srv.Start()
+	c := newClient(t, srv, wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}))
+	_, err := c.DoV3(t.Context(), &wechatpay.Request{Path: "/v3/literal"}, nil)
+	apiErr := requireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
+	require.JSONEq(t, `{"location":"query"}`, string(apiErr.Detail))
+	_, e := wechatpaytest.V3Error(http.StatusForbidden, "NO_AUTH", "商户无权限")
+	require.Equal(t, http.StatusForbidden, e.Status())
+	require.Equal(t, "wechatpaytest: answer 403 NO_AUTH: 商户无权限", e.Error())
 }

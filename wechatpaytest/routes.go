@@ -174,7 +174,9 @@ func (r *V3Request) EncryptForMerchant(plain string) (string, *ErrorAnswer) {
 
 // ErrorAnswer is the body of a v3 error answer in WeChat Pay's shape,
 // {"code":…,"message":…,"detail":…}, with its HTTP status. Build one with
-// V3Error; V3Request's helpers return one when a request is refused.
+// V3Error; V3Request's helpers return one when a request is refused. A
+// handler that returns one with status 0 answers with its Status, 400 for
+// one built as a literal.
 type ErrorAnswer struct {
 	// Code is the error code, such as PARAM_ERROR or NO_AUTH.
 	Code string `json:"code"`
