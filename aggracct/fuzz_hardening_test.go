@@ -101,6 +101,18 @@ func TestSignedAnswersWithoutRequiredFields(t *testing.T) {
 		require.ErrorIs(t, err, wechatpay.ErrMalformedResponse, "%q", tt.body)
 		require.ErrorContains(t, err, "the answer has no "+tt.field, "%q", tt.body)
 	}
+	for field, body := range map[string]string{
+		`"success_time"`: `{"mchid":"1900016681","bal_account_no":"B","out_request_no":"N1","state":"SUCCESS","success_time":"2015-05-20 13:29:35"}`,
+		`"amount"`:       `{"mchid":"1900016681","bal_account_no":"B","out_request_no":"N1","state":"SUCCESS","amount":92233720368547758070}`,
+		`"state"`:        `{"mchid":"1900016681","bal_account_no":"B","out_request_no":"N1","state":7654321}`,
+	} {
+		err := query(body)
+		require.ErrorIs(t, err, wechatpay.ErrMalformedResponse, body)
+		require.ErrorContains(t, err, field, body)
+		for _, v := range []string{"13:29:35", "92233720368547758070", "7654321"} {
+			require.NotContains(t, err.Error(), v, "the value is never echoed")
+		}
+	}
 	require.NoError(t, query(`{"mchid":"1900016681","bal_account_no":"B","out_request_no":"N1","state":"PROCESSING"}`), "the plaintext ledger number the caller sent is taken as it is")
 	require.NoError(t, punish(`{"wxpay_punish_no":"1000","out_request_no":"N1"}`))
 }
