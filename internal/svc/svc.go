@@ -80,7 +80,11 @@ func DoV3(ctx context.Context, pkg string, c *wechatpay.Client, req *wechatpay.R
 		return nil, err
 	}
 	if field := wire.Missing(out); field != "" {
-		return nil, fmt.Errorf("%s: %w: the answer has no %s (Request-ID %s)", pkg, wechatpay.ErrMalformedResponse, field, meta.RequestID)
+		note := ""
+		if meta.RequestID != "" {
+			note = " (Request-ID " + meta.RequestID + ")"
+		}
+		return nil, fmt.Errorf("%s: %w: the answer has no %s%s", pkg, wechatpay.ErrMalformedResponse, field, note)
 	}
 	return meta, nil
 }
