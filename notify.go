@@ -13,7 +13,7 @@ import (
 	"time"
 
 	wxcrypto "github.com/gowechatpay/wechatpay/crypto"
-	"github.com/gowechatpay/wechatpay/internal/jsonwire"
+	"github.com/gowechatpay/wechatpay/internal/wire"
 )
 
 // MaxNotificationBytes is the largest callback body ParseNotification and
@@ -74,69 +74,11 @@ type NotificationResource struct {
 // notificationEnvelope is the callback body on the wire.
 type notificationEnvelope struct {
 	ID           string                `json:"id"`
-	CreateTime   string                `json:"create_time"`
+	CreateTime   wire.Time             `json:"create_time"`
 	EventType    string                `json:"event_type"`
 	ResourceType string                `json:"resource_type"`
 	Summary      string                `json:"summary"`
 	Resource     *NotificationResource `json:"resource"`
-}
-
-var (
-	envelopeFields = []string{"id", "create_time", "event_type", "resource_type", "summary", "resource"}
-	resourceFields = []string{"algorithm", "ciphertext", "associated_data", "original_type", "nonce"}
-)
-
-// UnmarshalWire decodes a callback body as json.Unmarshal would (a repeated
-// "resource" merges into the first, null clears it), with the strings
-// sharing one copy of data.
-func (env *notificationEnvelope) UnmarshalWire(data []byte) error {
-	var r jsonwire.Reader
-	r.Reset(data)
-	var res NotificationResource
-	err := r.Object(envelopeFields, func(name string) error {
-		switch name {
-		case "id":
-			return r.String(&env.ID)
-		case "create_time":
-			return r.String(&env.CreateTime)
-		case "event_type":
-			return r.String(&env.EventType)
-		case "resource_type":
-			return r.String(&env.ResourceType)
-		case "summary":
-			return r.String(&env.Summary)
-		}
-		if null, err := r.Null(); null || err != nil { // resource
-			env.Resource = nil
-			return err
-		}
-		if env.Resource == nil {
-			res = NotificationResource{}
-			env.Resource = &res
-		}
-		return env.Resource.decode(&r)
-	})
-	if err != nil {
-		return err
-	}
-	return r.End()
-}
-
-func (res *NotificationResource) decode(r *jsonwire.Reader) error {
-	return r.Object(resourceFields, func(name string) error {
-		switch name {
-		case "algorithm":
-			return r.String(&res.Algorithm)
-		case "ciphertext":
-			return r.String(&res.Ciphertext)
-		case "associated_data":
-			return r.String(&res.AssociatedData)
-		case "original_type":
-			return r.String(&res.OriginalType)
-		default: // nonce
-			return r.String(&res.Nonce)
-		}
-	})
 }
 
 // ParseNotification verifies a callback from its headers and exact raw body,
@@ -159,7 +101,7 @@ func (c *Client) ParseNotification(header http.Header, body []byte) (*Notificati
 		return nil, err
 	}
 	var env notificationEnvelope
-	if err := env.UnmarshalWire(body); err != nil {
+	if err := wire.Unmarshal(body, &env); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrMalformedNotification, err)
 	}
 	if env.ID == "" {
@@ -174,12 +116,8 @@ func (c *Client) ParseNotification(header http.Header, body []byte) (*Notificati
 		ResourceType: env.ResourceType,
 		Summary:      env.Summary,
 		Resource:     *env.Resource,
+		CreateTime:   env.CreateTime.Time,
 	}
-	ct, err := jsonwire.ParseTime(env.CreateTime) // "" is the zero time
-	if err != nil {
-		return nil, fmt.Errorf("%w: create_time is not RFC 3339", ErrMalformedNotification)
-	}
-	n.CreateTime = ct
 	plain, err := c.openResource(&n.Resource, "resource")
 	if err != nil {
 		return nil, err

@@ -10,7 +10,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/gowechatpay/wechatpay/internal/jsonwire"
+	"github.com/gowechatpay/wechatpay/internal/wire"
 )
 
 // Request is one v3 call for DoV3: any endpoint, without a typed service.
@@ -64,6 +64,10 @@ func checkOut(out any) error {
 	return nil
 }
 
+// decodeInto decodes a verified 2xx body into out with encoding/json
+// (wire.Unmarshal: errors name the field, never a value). An empty or
+// whitespace body leaves out as it is; the typed services then refuse the
+// answer for the fields it lacks.
 func decodeInto(data []byte, out any, requestID string) error {
 	switch o := out.(type) {
 	case nil:
@@ -78,13 +82,7 @@ func decodeInto(data []byte, out any, requestID string) error {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil
 	}
-	var err error
-	if w, ok := out.(jsonwire.Unmarshaler); ok {
-		err = w.UnmarshalWire(data) // the typed services' answers
-	} else {
-		err = json.Unmarshal(data, out)
-	}
-	if err != nil {
+	if err := wire.Unmarshal(data, out); err != nil {
 		return fmt.Errorf("%w%s: %w", ErrMalformedResponse, requestIDNote(requestID), err)
 	}
 	return nil

@@ -30,6 +30,11 @@
 // retries 429 and 5xx with back-off for the query and for Punish (which is
 // re-entrant with the same out_request_no). The documented rate limits are
 // 100 queries per second per target merchant and 200 punish calls per
-// minute: WithLimiter, WithQueryLimiter and WithPunishLimiter keep a
-// merchant under them on the client side.
+// minute (QueryInterval, PunishInterval): WithLimiter, WithQueryLimiter
+// and WithPunishLimiter take any wechatpay.Limiter to keep a merchant under
+// them on the client side, in one process (NewQueryLimiter,
+// NewPunishLimiter) or, with a shared limiter, across a fleet.
+//
+// A verified answer without a field the API always sends (state,
+// out_request_no, wxpay_punish_no, ...) is wechatpay.ErrMalformedResponse.
 package aggracct

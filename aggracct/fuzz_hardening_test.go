@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/gowechatpay/wechatpay"
 	"github.com/gowechatpay/wechatpay/aggracct"
 	wxcrypto "github.com/gowechatpay/wechatpay/crypto"
@@ -19,35 +21,20 @@ import (
 // fuzzReplyKey carries the fuzzed answer body to the fake transport.
 type fuzzReplyKey struct{}
 
-// FuzzVerifiedReply answers QuerySpecialReduction and Punish with random
-// bodies that carry a valid WeChat Pay signature, so that everything after
-// verification (JSON decoding, bal_account_no decryption, RFC 3339 times)
-// sees arbitrary bytes. It must never panic; a failure must be
-// ErrMalformedResponse or ErrDecrypt with no result, and a success needs a
-// JSON body.
-func FuzzVerifiedReply(f *testing.F) {
+// signingClient returns a client whose transport answers every request
+// with the body in the request's context (fuzzReplyKey), correctly signed
+// with the WeChat Pay public key the client trusts.
+func signingClient(tb testing.TB) *wechatpay.Client {
+	tb.Helper()
 	merchant, err := wxcrypto.LoadPrivateKeyFile("../testdata/merchant_test_key.pem")
 	if err != nil {
-		f.Fatal(err)
+		tb.Fatal(err)
 	}
 	signKey, err := wxcrypto.LoadPrivateKeyFile("../testdata/wechatpay_pubkey_test_key.pem")
 	if err != nil {
-		f.Fatal(err)
+		tb.Fatal(err)
 	}
 	const keyID = "PUB_KEY_ID_0114232134912410000000000000"
-	cipher, err := wxcrypto.EncryptOAEP(&merchant.PublicKey, []byte("8609cb22e1774a50a930e414cc71eca06121bcd266335cda230d24a7886a8d9f"))
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Add([]byte(`{"mchid":"1900016681","bal_account_no":"`+cipher+`","out_request_no":"N1","reduction_type":"JUDICIAL_DEDUCTION","amount":1,"state":"SUCCESS","success_time":"2015-05-20T13:29:35+08:00"}`), false)
-	f.Add([]byte(`{"mchid":"1900016681","bal_account_no":"`+cipher+`","out_request_no":"N1","state":"FAILED","fail_time":"2015-05-20T13:29:35.120+08:00","fail_reason":"X"}`), false)
-	f.Add([]byte(`{"bal_account_no":"AAAA","success_time":"not a time"}`), false)
-	f.Add([]byte(`{"wxpay_punish_no":"1","out_request_no":"N1"}`), true)
-	f.Add([]byte(`null`), true)
-	f.Add([]byte(`{}`), true)
-	f.Add([]byte(`{"out_request_no":"N1"}`), true)
-	f.Add([]byte(``), false)
-
 	rt := roundTripper(func(r *http.Request) (*http.Response, error) {
 		if r.Body != nil {
 			_ = r.Body.Close()
@@ -73,8 +60,87 @@ func FuzzVerifiedReply(f *testing.F) {
 		wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}),
 	)
 	if err != nil {
+		tb.Fatal(err)
+	}
+	return c
+}
+
+// TestSignedAnswersWithoutRequiredFields: a correctly signed answer that
+// lacks a field the API always sends, or is {}, null, "" or whitespace, is
+// ErrMalformedResponse naming the field, never a zero result.
+func TestSignedAnswersWithoutRequiredFields(t *testing.T) {
+	svc := aggracct.New(signingClient(t))
+	query := func(body string) error {
+		ctx := context.WithValue(t.Context(), fuzzReplyKey{}, []byte(body))
+		r, err := svc.QuerySpecialReduction(ctx, &aggracct.QuerySpecialReductionRequest{OutRequestNo: "N1", BalAccountNo: "B"})
+		require.Equal(t, err != nil, r == nil, "%q: a result or an error", body)
+		return err
+	}
+	punish := func(body string) error {
+		ctx := context.WithValue(t.Context(), fuzzReplyKey{}, []byte(body))
+		r, err := svc.Punish(ctx, &aggracct.PunishRequest{OutRequestNo: "N1", MchID: "1900016681", BalAccountNo: "B", PunishScene: 1})
+		require.Equal(t, err != nil, r == nil, "%q: a result or an error", body)
+		return err
+	}
+	for _, tt := range []struct {
+		call        func(string) error
+		body, field string
+	}{
+		{query, `{}`, "mchid"},
+		{query, `null`, "mchid"},
+		{query, ``, "mchid"},
+		{query, " \n\t", "mchid"},
+		{query, `{"mchid":"1900016681","bal_account_no":"B","out_request_no":"N1"}`, "state"},
+		{query, `{"mchid":"1900016681","bal_account_no":"B","state":"SUCCESS"}`, "out_request_no"},
+		{punish, `{}`, "wxpay_punish_no"},
+		{punish, `null`, "wxpay_punish_no"},
+		{punish, ``, "wxpay_punish_no"},
+		{punish, `{"wxpay_punish_no":"1000"}`, "out_request_no"},
+	} {
+		err := tt.call(tt.body)
+		require.ErrorIs(t, err, wechatpay.ErrMalformedResponse, "%q", tt.body)
+		require.ErrorContains(t, err, "the answer has no "+tt.field, "%q", tt.body)
+	}
+	for field, body := range map[string]string{
+		`"success_time"`: `{"mchid":"1900016681","bal_account_no":"B","out_request_no":"N1","state":"SUCCESS","success_time":"2015-05-20 13:29:35"}`,
+		`"amount"`:       `{"mchid":"1900016681","bal_account_no":"B","out_request_no":"N1","state":"SUCCESS","amount":92233720368547758070}`,
+		`"state"`:        `{"mchid":"1900016681","bal_account_no":"B","out_request_no":"N1","state":7654321}`,
+	} {
+		err := query(body)
+		require.ErrorIs(t, err, wechatpay.ErrMalformedResponse, body)
+		require.ErrorContains(t, err, field, body)
+		for _, v := range []string{"13:29:35", "92233720368547758070", "7654321"} {
+			require.NotContains(t, err.Error(), v, "the value is never echoed")
+		}
+	}
+	require.NoError(t, query(`{"mchid":"1900016681","bal_account_no":"B","out_request_no":"N1","state":"PROCESSING"}`), "the plaintext ledger number the caller sent is taken as it is")
+	require.NoError(t, punish(`{"wxpay_punish_no":"1000","out_request_no":"N1"}`))
+}
+
+// FuzzVerifiedReply answers QuerySpecialReduction and Punish with random
+// bodies that carry a valid WeChat Pay signature, so that everything after
+// verification (JSON decoding, bal_account_no decryption, RFC 3339 times,
+// the required fields) sees arbitrary bytes. It must never panic; a failure
+// must be ErrMalformedResponse or ErrDecrypt with no result, and a success
+// needs a JSON body with every required field.
+func FuzzVerifiedReply(f *testing.F) {
+	merchant, err := wxcrypto.LoadPrivateKeyFile("../testdata/merchant_test_key.pem")
+	if err != nil {
 		f.Fatal(err)
 	}
+	cipher, err := wxcrypto.EncryptOAEP(&merchant.PublicKey, []byte("8609cb22e1774a50a930e414cc71eca06121bcd266335cda230d24a7886a8d9f"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add([]byte(`{"mchid":"1900016681","bal_account_no":"`+cipher+`","out_request_no":"N1","reduction_type":"JUDICIAL_DEDUCTION","amount":1,"state":"SUCCESS","success_time":"2015-05-20T13:29:35+08:00"}`), false)
+	f.Add([]byte(`{"mchid":"1900016681","bal_account_no":"`+cipher+`","out_request_no":"N1","state":"FAILED","fail_time":"2015-05-20T13:29:35.120+08:00","fail_reason":"X"}`), false)
+	f.Add([]byte(`{"bal_account_no":"AAAA","success_time":"not a time"}`), false)
+	f.Add([]byte(`{"wxpay_punish_no":"1","out_request_no":"N1"}`), true)
+	f.Add([]byte(`null`), true)
+	f.Add([]byte(`{}`), true)
+	f.Add([]byte(`{"out_request_no":"N1"}`), true)
+	f.Add([]byte(``), false)
+	c := signingClient(f)
 	svc := aggracct.New(c)
 	f.Fuzz(func(t *testing.T, body []byte, punish bool) {
 		ctx := context.WithValue(context.Background(), fuzzReplyKey{}, body)
@@ -99,10 +165,12 @@ func FuzzVerifiedReply(f *testing.F) {
 			t.Fatalf("unexpected error class: %v", err)
 		case err == nil && isNil:
 			t.Fatal("no result and no error")
-		case err == nil && len(bytes.TrimSpace(body)) > 0 && !json.Valid(body):
+		case err == nil && !json.Valid(body):
 			t.Fatalf("accepted a body that is not JSON: %q", body)
-		case err == nil && punish && result.(*aggracct.PunishResult).WxpayPunishNo == "":
-			t.Fatalf("acknowledged a punish without wxpay_punish_no: %q", body)
+		case err == nil && punish && (result.(*aggracct.PunishResult).WxpayPunishNo == "" || result.(*aggracct.PunishResult).OutRequestNo == ""):
+			t.Fatalf("acknowledged a punish without its numbers: %q", body)
+		case err == nil && !punish && (result.(*aggracct.SpecialReduction).State == "" || result.(*aggracct.SpecialReduction).OutRequestNo == ""):
+			t.Fatalf("a special reduction without state or number: %q", body)
 		}
 	})
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/gowechatpay/wechatpay"
 	wxcrypto "github.com/gowechatpay/wechatpay/crypto"
+	"github.com/gowechatpay/wechatpay/internal/wire"
 )
 
 // vectors is the part of ../testdata/vectors.json these tests read.
@@ -185,7 +186,7 @@ func TestEnums(t *testing.T) {
 }
 
 func TestWireDecodesUnknownValues(t *testing.T) {
-	var w specialReductionWire
+	var w SpecialReduction
 	require.NoError(t, json.Unmarshal([]byte(`{"reduction_type":"NEW_TYPE","state":"NEW_STATE","fail_reason":"RECEIPT_NOT_EXIST_CLOSED","extra":1}`), &w))
 	require.Equal(t, ReductionType("NEW_TYPE"), w.ReductionType)
 	require.False(t, w.ReductionType.Known())
@@ -195,19 +196,18 @@ func TestWireDecodesUnknownValues(t *testing.T) {
 }
 
 func TestParseTime(t *testing.T) {
-	got, err := parseTime("success_time", "2015-05-20T13:29:35.120+08:00", "")
-	require.NoError(t, err)
-	require.True(t, got.Equal(time.Date(2015, 5, 20, 5, 29, 35, 120e6, time.UTC)))
-	got, err = parseTime("success_time", "2015-05-20T13:29:35+08:00", "")
-	require.NoError(t, err)
-	_, off := got.Zone()
+	var got SpecialReduction
+	require.NoError(t, json.Unmarshal([]byte(`{"success_time":"2015-05-20T13:29:35.120+08:00","fail_time":"2015-05-20T13:29:35+08:00"}`), &got))
+	require.True(t, got.SuccessTime.Equal(time.Date(2015, 5, 20, 5, 29, 35, 120e6, time.UTC)))
+	_, off := got.FailTime.Zone()
 	require.Equal(t, 8*3600, off)
-	got, err = parseTime("fail_time", "", "")
-	require.NoError(t, err)
-	require.True(t, got.IsZero())
-	_, err = parseTime("fail_time", "2015-05-20 13:29:35", "RID")
-	require.ErrorIs(t, err, wechatpay.ErrMalformedResponse)
-	require.ErrorContains(t, err, "fail_time")
+	got = SpecialReduction{}
+	require.NoError(t, json.Unmarshal([]byte(`{"fail_time":"","success_time":null}`), &got))
+	require.True(t, got.FailTime.IsZero())
+	require.True(t, got.SuccessTime.IsZero())
+	err := wire.Unmarshal([]byte(`{"fail_time":"2015-05-20 13:29:35"}`), &got)
+	require.ErrorContains(t, err, `"fail_time"`)
+	require.NotContains(t, err.Error(), "13:29:35")
 }
 
 // TestQuerySpecialReductionSignedVector serves the committed signed answer

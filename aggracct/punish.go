@@ -4,13 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"time"
 	"unicode/utf8"
 
 	"github.com/gowechatpay/wechatpay"
-	"github.com/gowechatpay/wechatpay/internal/jsonwire"
 	"github.com/gowechatpay/wechatpay/internal/svc"
 )
 
@@ -38,37 +36,16 @@ type PunishRequest struct {
 }
 
 // PunishResult acknowledges a control order. The outcome of the control
-// itself arrives later as a notification.
+// itself arrives later as a notification. Both fields are in every answer:
+// a verified answer without one acknowledges nothing the caller could
+// reconcile against, and is wechatpay.ErrMalformedResponse.
 type PunishResult struct {
 	// WxpayPunishNo is WeChat Pay's control-order number.
-	WxpayPunishNo string `json:"wxpay_punish_no"`
+	WxpayPunishNo string `json:"wxpay_punish_no" wire:"required"`
 	// OutRequestNo echoes the request's number.
-	OutRequestNo string `json:"out_request_no"`
+	OutRequestNo string `json:"out_request_no" wire:"required"`
 	// Meta describes the HTTP exchange (Request-ID, attempts).
 	Meta wechatpay.Response `json:"-"`
-}
-
-// punishAnswer is what Punish hands to DoV3: the client decodes the
-// verified body with UnmarshalWire.
-type punishAnswer PunishResult
-
-var punishAnswerFields = []string{"wxpay_punish_no", "out_request_no"}
-
-// UnmarshalWire decodes the verified body as json.Unmarshal would, with the
-// strings sharing one copy of data.
-func (a *punishAnswer) UnmarshalWire(data []byte) error {
-	var r jsonwire.Reader
-	r.Reset(data)
-	err := r.Object(punishAnswerFields, func(name string) error {
-		if name == "wxpay_punish_no" {
-			return r.String(&a.WxpayPunishNo)
-		}
-		return r.String(&a.OutRequestNo)
-	})
-	if err != nil {
-		return err
-	}
-	return r.End()
 }
 
 // punishBody is the request body, fields in the documented order.
@@ -169,20 +146,15 @@ func (s *Service) Punish(ctx context.Context, req *PunishRequest) (*PunishResult
 		return nil, err
 	}
 	var out PunishResult
-	meta, err := s.c.DoV3(ctx, &wechatpay.Request{
+	meta, err := svc.DoV3(ctx, "aggracct", s.c, &wechatpay.Request{
 		Method:     http.MethodPost,
 		Path:       "/v3/aggracct-bc/wb-channel/control-orders/punish",
 		Body:       body,
 		Header:     http.Header{wechatpay.HeaderSerial: {serial}},
 		Idempotent: true,
-	}, (*punishAnswer)(&out))
+	}, &out)
 	if err != nil {
 		return nil, err
-	}
-	if out.WxpayPunishNo == "" {
-		// A verified answer without the control-order number acknowledges
-		// nothing the caller could reconcile against.
-		return nil, fmt.Errorf("aggracct: Punish: %w: the answer has no wxpay_punish_no (Request-ID %s)", wechatpay.ErrMalformedResponse, meta.RequestID)
 	}
 	out.Meta = *meta
 	return &out, nil

@@ -2,14 +2,15 @@ package aggracct
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
 	"time"
 
 	"github.com/gowechatpay/wechatpay"
-	"github.com/gowechatpay/wechatpay/internal/jsonwire"
 	"github.com/gowechatpay/wechatpay/internal/svc"
+	"github.com/gowechatpay/wechatpay/internal/wire"
 )
 
 // QuerySpecialReductionRequest asks for the result of one special reduction.
@@ -26,20 +27,22 @@ type QuerySpecialReductionRequest struct {
 }
 
 // SpecialReduction is the result of a special reduction. Fields documented
-// for one state only are zero values in the others.
+// for one state only are zero values in the others. The fields tagged
+// wire:"required" are in every answer: a verified answer without one is
+// wechatpay.ErrMalformedResponse.
 type SpecialReduction struct {
 	// MchID is the target merchant of the reduction.
-	MchID string `json:"mchid"`
+	MchID string `json:"mchid" wire:"required"`
 	// BalAccountNo is the quota ledger number, decrypted.
-	BalAccountNo string `json:"bal_account_no"`
+	BalAccountNo string `json:"bal_account_no" wire:"required"`
 	// OutRequestNo is the merchant's special-reduction number.
-	OutRequestNo string `json:"out_request_no"`
+	OutRequestNo string `json:"out_request_no" wire:"required"`
 	// ReductionType is the kind of reduction (SUCCESS only).
 	ReductionType ReductionType `json:"reduction_type,omitempty"`
 	// Amount is the reduced amount in fen (SUCCESS only).
 	Amount int64 `json:"amount,omitempty"`
 	// State is the processing result.
-	State State `json:"state"`
+	State State `json:"state" wire:"required"`
 	// Reason is why the reduction was made, e.g. a court case number
 	// (SUCCESS only).
 	Reason string `json:"reason,omitempty"`
@@ -55,61 +58,22 @@ type SpecialReduction struct {
 	Meta wechatpay.Response `json:"-"`
 }
 
-// specialReductionWire is the response body as sent.
-type specialReductionWire struct {
-	MchID         string        `json:"mchid"`
-	BalAccountNo  string        `json:"bal_account_no"`
-	OutRequestNo  string        `json:"out_request_no"`
-	ReductionType ReductionType `json:"reduction_type"`
-	Amount        int64         `json:"amount"`
-	State         State         `json:"state"`
-	Reason        string        `json:"reason"`
-	QuotaChangeNo string        `json:"quota_change_no"`
-	SuccessTime   string        `json:"success_time"`
-	FailTime      string        `json:"fail_time"`
-	FailReason    FailReason    `json:"fail_reason"`
-}
-
-var specialReductionFields = []string{
-	"mchid", "bal_account_no", "out_request_no", "reduction_type", "amount", "state", "reason",
-	"quota_change_no", "success_time", "fail_time", "fail_reason",
-}
-
-// UnmarshalWire decodes the verified body for the client, as json.Unmarshal
-// would, with the strings sharing one copy of data.
-func (w *specialReductionWire) UnmarshalWire(data []byte) error {
-	var r jsonwire.Reader
-	r.Reset(data)
-	err := r.Object(specialReductionFields, func(name string) error {
-		switch name {
-		case "mchid":
-			return r.String(&w.MchID)
-		case "bal_account_no":
-			return r.String(&w.BalAccountNo)
-		case "out_request_no":
-			return r.String(&w.OutRequestNo)
-		case "reduction_type":
-			return r.String((*string)(&w.ReductionType))
-		case "amount":
-			return r.Int64(&w.Amount)
-		case "state":
-			return r.String((*string)(&w.State))
-		case "reason":
-			return r.String(&w.Reason)
-		case "quota_change_no":
-			return r.String(&w.QuotaChangeNo)
-		case "success_time":
-			return r.String(&w.SuccessTime)
-		case "fail_time":
-			return r.String(&w.FailTime)
-		default: // fail_reason
-			return r.String((*string)(&w.FailReason))
-		}
-	})
-	if err != nil {
+// UnmarshalJSON decodes a special reduction with encoding/json, reading
+// the times as RFC 3339 with or without a fraction of a second (absent, ""
+// or null is the zero time). BalAccountNo is taken as sent: the service
+// decrypts it.
+func (r *SpecialReduction) UnmarshalJSON(data []byte) error {
+	type plain SpecialReduction
+	w := struct {
+		*plain
+		SuccessTime wire.Time `json:"success_time"`
+		FailTime    wire.Time `json:"fail_time"`
+	}{plain: (*plain)(r)}
+	if err := json.Unmarshal(data, &w); err != nil {
 		return err
 	}
-	return r.End()
+	r.SuccessTime, r.FailTime = w.SuccessTime.Time, w.FailTime.Time
+	return nil
 }
 
 // QuerySpecialReduction returns the result of a special reduction on a
@@ -147,63 +111,24 @@ func (s *Service) QuerySpecialReduction(ctx context.Context, req *QuerySpecialRe
 	if err := s.wait(ctx, s.queryLimiter); err != nil {
 		return nil, err
 	}
-	var wire specialReductionWire
-	meta, err := s.c.DoV3(ctx, &wechatpay.Request{
-		Method:   http.MethodGet,
-		Path:     "/v3/aggracct-bc/wb-channel/special-reduction/" + url.PathEscape(req.OutRequestNo),
-		RawQuery: svc.Query("bal_account_no", cipher, "mchid", mchID),
-		Header:   http.Header{wechatpay.HeaderSerial: {serial}},
-	}, &wire)
+	var out SpecialReduction
+	meta, err := svc.DoV3(ctx, "aggracct", s.c, &wechatpay.Request{
+		Method: http.MethodGet,
+		Path:   "/v3/aggracct-bc/wb-channel/special-reduction/" + url.PathEscape(req.OutRequestNo),
+		Query:  url.Values{"bal_account_no": {cipher}, "mchid": {mchID}},
+		Header: http.Header{wechatpay.HeaderSerial: {serial}},
+	}, &out)
 	if err != nil {
 		return nil, err
 	}
-	out, err := s.fromWire(&wire, meta, req.BalAccountNo)
-	if err != nil {
-		return nil, err
+	out.Meta = *meta
+	// The field is marked encrypted, yet the official examples show it in
+	// plaintext: a verified answer that carries exactly the ledger number
+	// the caller asked about is taken as it is, anything else must decrypt.
+	if out.BalAccountNo != req.BalAccountNo {
+		if out.BalAccountNo, err = s.c.DecryptSensitive(out.BalAccountNo); err != nil {
+			return nil, fmt.Errorf("aggracct: bal_account_no (Request-ID %s): %w", meta.RequestID, err)
+		}
 	}
-	return out, nil
-}
-
-// fromWire converts a verified response: decrypts bal_account_no and parses
-// the times. The field is marked encrypted, yet the official examples show it
-// in plaintext; a verified answer that carries exactly the ledger number the
-// caller asked about (sent is that plaintext) is taken as it is, anything
-// else must decrypt.
-func (s *Service) fromWire(w *specialReductionWire, meta *wechatpay.Response, sent string) (*SpecialReduction, error) {
-	out := &SpecialReduction{
-		MchID:         w.MchID,
-		OutRequestNo:  w.OutRequestNo,
-		ReductionType: w.ReductionType,
-		Amount:        w.Amount,
-		State:         w.State,
-		Reason:        w.Reason,
-		QuotaChangeNo: w.QuotaChangeNo,
-		FailReason:    w.FailReason,
-	}
-	if meta != nil {
-		out.Meta = *meta
-	}
-	var err error
-	if w.BalAccountNo != "" && w.BalAccountNo == sent {
-		out.BalAccountNo = sent
-	} else if out.BalAccountNo, err = s.c.DecryptSensitive(w.BalAccountNo); err != nil {
-		return nil, fmt.Errorf("aggracct: bal_account_no (Request-ID %s): %w", out.Meta.RequestID, err)
-	}
-	if out.SuccessTime, err = parseTime("success_time", w.SuccessTime, out.Meta.RequestID); err != nil {
-		return nil, err
-	}
-	if out.FailTime, err = parseTime("fail_time", w.FailTime, out.Meta.RequestID); err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-// parseTime parses an RFC 3339 time with an optional fraction of a second;
-// "" is the zero time. A bad value wraps wechatpay.ErrMalformedResponse.
-func parseTime(field, v, requestID string) (time.Time, error) {
-	t, err := jsonwire.ParseTime(v)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("aggracct: %w: %s is not an RFC 3339 time (Request-ID %s)", wechatpay.ErrMalformedResponse, field, requestID)
-	}
-	return t, nil
+	return &out, nil
 }

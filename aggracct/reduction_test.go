@@ -241,11 +241,22 @@ func TestQuerySpecialReductionLimiter(t *testing.T) {
 		_, err := svc.QuerySpecialReduction(t.Context(), seed)
 		require.NoError(t, err)
 	})
+	t.Run("a nil *rate.Limiter is no limit", func(t *testing.T) {
+		var none *rate.Limiter
+		svc := aggracct.New(srv.Client(), aggracct.WithLimiter(none), aggracct.WithQueryLimiter(none))
+		_, err := svc.QuerySpecialReduction(t.Context(), seed)
+		require.NoError(t, err)
+	})
 	t.Run("documented rates", func(t *testing.T) {
-		require.Equal(t, rate.Limit(100), aggracct.NewQueryLimiter().Limit())
-		require.InDelta(t, 200.0/60, float64(aggracct.NewPunishLimiter().Limit()), 1e-9)
-		require.InDelta(t, float64(rate.Every(time.Minute/200)), float64(aggracct.PunishRate), 1e-9)
-		require.Equal(t, 1, aggracct.NewPunishLimiter().Burst())
+		query, ok := aggracct.NewQueryLimiter().(*rate.Limiter)
+		require.True(t, ok, "NewQueryLimiter is built on x/time/rate")
+		punish, ok := aggracct.NewPunishLimiter().(*rate.Limiter)
+		require.True(t, ok, "NewPunishLimiter is built on x/time/rate")
+		require.InDelta(t, 100, float64(query.Limit()), 1e-9)
+		require.InDelta(t, 200.0/60, float64(punish.Limit()), 1e-9)
+		require.Equal(t, time.Minute/200, aggracct.PunishInterval)
+		require.Equal(t, time.Second/100, aggracct.QueryInterval)
+		require.Equal(t, 1, punish.Burst())
 	})
 }
 

@@ -10,23 +10,24 @@ import (
 	"github.com/gowechatpay/wechatpay/internal/svc"
 )
 
-// The documented rate limits of the two APIs.
+// The documented rate limits of the two APIs, as the least time between
+// two requests.
 const (
-	// QueryRate is the documented limit of QuerySpecialReduction: 100
-	// requests per second for each target merchant.
-	QueryRate rate.Limit = 100
-	// PunishRate is the documented limit of Punish: 200 requests per
-	// minute.
-	PunishRate = rate.Limit(200.0 / 60)
+	// QueryInterval is the documented limit of QuerySpecialReduction: 100
+	// requests per second for each target merchant, one every 10 ms.
+	QueryInterval = time.Second / 100
+	// PunishInterval is the documented limit of Punish: 200 requests per
+	// minute, one every 300 ms.
+	PunishInterval = time.Minute / 200
 )
 
 // Service calls the aggregated-account (聚合账户) APIs of the WeBank
 // channel (微众银行渠道). Build it with New; it is safe for concurrent use.
 type Service struct {
 	c             *wechatpay.Client
-	limiter       *rate.Limiter
-	queryLimiter  *rate.Limiter
-	punishLimiter *rate.Limiter
+	limiter       wechatpay.Limiter
+	queryLimiter  wechatpay.Limiter
+	punishLimiter wechatpay.Limiter
 }
 
 // Option configures a Service.
@@ -35,37 +36,43 @@ type Option func(*Service)
 // WithLimiter sets a client-side rate limiter that every call of the
 // service waits on (context-aware) after input validation and before any
 // I/O. The limiter is shared by whoever holds it, so one limiter can cap
-// several services. Retries made by the core client within one call are not
+// several services (or, if it is shared through Redis, several
+// processes). Retries made by the core client within one call are not
 // counted again; a 429 answer is retried with back-off by the core.
-func WithLimiter(l *rate.Limiter) Option {
+func WithLimiter(l wechatpay.Limiter) Option {
 	return func(s *Service) { s.limiter = l }
 }
 
 // WithQueryLimiter sets a limiter that QuerySpecialReduction waits on, in
 // addition to any WithLimiter limiter. NewQueryLimiter builds one at the
 // documented rate.
-func WithQueryLimiter(l *rate.Limiter) Option {
+func WithQueryLimiter(l wechatpay.Limiter) Option {
 	return func(s *Service) { s.queryLimiter = l }
 }
 
 // WithPunishLimiter sets a limiter that Punish waits on, in addition to any
 // WithLimiter limiter. NewPunishLimiter builds one at the documented rate.
-func WithPunishLimiter(l *rate.Limiter) Option {
+func WithPunishLimiter(l wechatpay.Limiter) Option {
 	return func(s *Service) { s.punishLimiter = l }
 }
 
-// NewQueryLimiter returns a limiter at QueryRate (100 per second) with a
-// burst of 1. The documented limit applies per target merchant: one limiter
-// for all targets is conservative; give each target its own Service and
-// limiter to use the full rate for each.
-func NewQueryLimiter() *rate.Limiter {
-	return rate.NewLimiter(QueryRate, 1)
+// NewQueryLimiter returns an in-process limiter at the documented rate of
+// QuerySpecialReduction (one request per QueryInterval, 100 per second)
+// with a burst of 1, built on golang.org/x/time/rate. The
+// documented limit applies per target merchant: one limiter for all
+// targets is conservative; give each target its own Service and limiter to
+// use the full rate for each. It limits this process only: servers that
+// share a merchant need a limiter they share.
+func NewQueryLimiter() wechatpay.Limiter {
+	return rate.NewLimiter(rate.Every(QueryInterval), 1)
 }
 
-// NewPunishLimiter returns a limiter at PunishRate (200 per minute) with a
-// burst of 1, that is rate.NewLimiter(rate.Every(time.Minute/200), 1).
-func NewPunishLimiter() *rate.Limiter {
-	return rate.NewLimiter(rate.Every(time.Minute/200), 1)
+// NewPunishLimiter returns an in-process limiter at the documented rate of
+// Punish (one request per PunishInterval, 200 per minute) with a burst of
+// 1, built on golang.org/x/time/rate; it limits this
+// process only.
+func NewPunishLimiter() wechatpay.Limiter {
+	return rate.NewLimiter(rate.Every(PunishInterval), 1)
 }
 
 // New returns a Service that calls WeChat Pay through c.
@@ -88,6 +95,6 @@ func (s *Service) ready() error {
 }
 
 // wait waits on the general limiter, then on the method's own.
-func (s *Service) wait(ctx context.Context, method *rate.Limiter) error {
+func (s *Service) wait(ctx context.Context, method wechatpay.Limiter) error {
 	return svc.Wait(ctx, "aggracct", s.limiter, method)
 }

@@ -43,7 +43,7 @@ func ExampleService_QueryOrder() {
 
 // An answer saved earlier (a log of verified bodies, a fixture) decodes with
 // encoding/json into the same Order that QueryOrder returns.
-func ExampleOrder_UnmarshalJSON() {
+func ExampleOrder() {
 	body := []byte(`{"order_id":"7100000751202203238026613597498","out_order_no":"P20150806125346",` +
 		`"state":"FINISHED","transaction_id":"4208450740201411110007820472","receivers":[` +
 		`{"type":"MERCHANT_ID","account":"2480248971","amount":99,"currency":"CNY","result":"SUCCESS",` +

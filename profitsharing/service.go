@@ -3,8 +3,6 @@ package profitsharing
 import (
 	"context"
 
-	"golang.org/x/time/rate"
-
 	"github.com/gowechatpay/wechatpay"
 	"github.com/gowechatpay/wechatpay/internal/svc"
 )
@@ -13,7 +11,7 @@ import (
 // Pay's global domain. Build it with New; it is safe for concurrent use.
 type Service struct {
 	c       *wechatpay.Client
-	limiter *rate.Limiter
+	limiter wechatpay.Limiter
 }
 
 // Option configures a Service.
@@ -21,9 +19,9 @@ type Option func(*Service)
 
 // WithLimiter sets a client-side rate limiter that every call of the
 // service waits on (context-aware) after input validation and before any
-// I/O. No rate limit is documented for these APIs; a 429 answer is retried
+// I/O (a limiter of golang.org/x/time/rate is one). No rate limit is documented for these APIs; a 429 answer is retried
 // with back-off by the core client.
-func WithLimiter(l *rate.Limiter) Option {
+func WithLimiter(l wechatpay.Limiter) Option {
 	return func(s *Service) { s.limiter = l }
 }
 

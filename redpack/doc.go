@@ -20,6 +20,8 @@
 //
 // A successful reply must carry a valid sign (its fields, including ones
 // this SDK does not know, are covered by it); unknown fields are kept in
-// WorkWxRedPacket.Extra. Amounts are int64 fen and times are time.Time in
+// WorkWxRedPacket.Extra; one without a field every successful reply
+// carries (detail_id, status, send_type, send_time, ...) is
+// wechatpay.ErrMalformedResponse. Amounts are int64 fen and times are time.Time in
 // Beijing time (UTC+08:00).
 package redpack

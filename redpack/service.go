@@ -3,8 +3,6 @@ package redpack
 import (
 	"context"
 
-	"golang.org/x/time/rate"
-
 	"github.com/gowechatpay/wechatpay"
 	"github.com/gowechatpay/wechatpay/internal/svc"
 )
@@ -15,7 +13,7 @@ import (
 // (wechatpay.WithMerchantCertificate) for mTLS.
 type Service struct {
 	c       *wechatpay.Client
-	limiter *rate.Limiter
+	limiter wechatpay.Limiter
 }
 
 // Option configures a Service.
@@ -23,8 +21,8 @@ type Option func(*Service)
 
 // WithLimiter sets a client-side rate limiter that every call of the
 // service waits on (context-aware) after input validation and before any
-// I/O. No rate limit is documented for these APIs.
-func WithLimiter(l *rate.Limiter) Option {
+// I/O (a limiter of golang.org/x/time/rate is one). No rate limit is documented for these APIs.
+func WithLimiter(l wechatpay.Limiter) Option {
 	return func(s *Service) { s.limiter = l }
 }
 

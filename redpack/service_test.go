@@ -309,3 +309,37 @@ func TestQueryWorkWxLimiter(t *testing.T) {
 	require.ErrorContains(t, err, "rate limiter")
 	require.Equal(t, before, srv.Requests())
 }
+
+// TestQueryWorkWxRequiredFields: a signed SUCCESS reply without a field
+// every successful reply carries is ErrMalformedResponse naming it.
+func TestQueryWorkWxRequiredFields(t *testing.T) {
+	srv := newServer(t)
+	svc := redpack.New(srv.Client())
+	sent := time.Date(2025, 10, 1, 9, 0, 0, 0, cst)
+	full := wechatpaytest.RedPacket{
+		MchID: srv.MchID(), AppID: srv.AppID(), DetailID: "D1", Status: "SENT", SendType: "API", TotalAmount: 100, SendTime: sent,
+	}
+	for i, tt := range []struct {
+		field string
+		strip func(*wechatpaytest.RedPacket)
+	}{
+		{"detail_id", func(p *wechatpaytest.RedPacket) { p.DetailID = "" }},
+		{"status", func(p *wechatpaytest.RedPacket) { p.Status = "" }},
+		{"send_type", func(p *wechatpaytest.RedPacket) { p.SendType = "" }},
+		{"send_time", func(p *wechatpaytest.RedPacket) { p.SendTime = time.Time{} }},
+	} {
+		p := full
+		p.MchBillNo = fmt.Sprintf("REQ%025d", i)
+		tt.strip(&p)
+		srv.AddRedPacket(p)
+		got, err := svc.QueryWorkWx(t.Context(), &redpack.QueryWorkWxRequest{MchBillNo: p.MchBillNo})
+		require.Nil(t, got, tt.field)
+		require.ErrorIs(t, err, wechatpay.ErrMalformedResponse, tt.field)
+		require.ErrorContains(t, err, "the reply has no "+tt.field)
+	}
+	full.MchBillNo = "REQ-FULL"
+	srv.AddRedPacket(full)
+	got, err := svc.QueryWorkWx(t.Context(), &redpack.QueryWorkWxRequest{MchBillNo: full.MchBillNo})
+	require.NoError(t, err)
+	require.Equal(t, redpack.Status("SENT"), got.Status)
+}

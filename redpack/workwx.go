@@ -8,6 +8,7 @@ import (
 
 	"github.com/gowechatpay/wechatpay"
 	"github.com/gowechatpay/wechatpay/internal/svc"
+	"github.com/gowechatpay/wechatpay/internal/wire"
 )
 
 // QueryWorkWxRequest identifies a red packet sent through WeCom.
@@ -24,24 +25,26 @@ type QueryWorkWxRequest struct {
 }
 
 // WorkWxRedPacket is the record of a WeCom red packet. Amounts are in fen;
-// times are in Beijing time (UTC+08:00), zero when absent.
+// times are in Beijing time (UTC+08:00), zero when absent. The fields
+// tagged wire:"required" are in every successful reply: a verified reply
+// without one is wechatpay.ErrMalformedResponse.
 type WorkWxRedPacket struct {
 	// MchBillNo is the merchant bill number.
-	MchBillNo string `json:"mch_billno"`
+	MchBillNo string `json:"mch_billno" wire:"required"`
 	// MchID is the merchant number.
-	MchID string `json:"mch_id"`
+	MchID string `json:"mch_id" wire:"required"`
 	// DetailID is the red-packet number assigned by WeChat Pay.
-	DetailID string `json:"detail_id"`
+	DetailID string `json:"detail_id" wire:"required"`
 	// Status is the red-packet state.
-	Status Status `json:"status"`
+	Status Status `json:"status" wire:"required"`
 	// SendType is how the packet was sent.
-	SendType SendType `json:"send_type"`
+	SendType SendType `json:"send_type" wire:"required"`
 	// TotalAmount is the red-packet amount.
 	TotalAmount int64 `json:"total_amount"`
 	// Reason is the failure reason when sending failed.
 	Reason string `json:"reason,omitempty"`
 	// SendTime is when the packet was sent.
-	SendTime time.Time `json:"send_time,omitzero"`
+	SendTime time.Time `json:"send_time,omitzero" wire:"required"`
 	// RefundTime is when the packet was refunded.
 	RefundTime time.Time `json:"refund_time,omitzero"`
 	// RefundAmount is the refunded amount.
@@ -130,6 +133,9 @@ func (s *Service) QueryWorkWx(ctx context.Context, req *QueryWorkWxRequest) (*Wo
 	out, err := decodeWorkWx(fields)
 	if err != nil {
 		return nil, err
+	}
+	if f := wire.Missing(out); f != "" {
+		return nil, fmt.Errorf("redpack: %w: the reply has no %s", wechatpay.ErrMalformedResponse, f)
 	}
 	if meta != nil {
 		out.Meta = *meta

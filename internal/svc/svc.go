@@ -1,17 +1,16 @@
 // Package svc holds what the typed service packages share: the check that a
-// service has a client, the validation of identifiers, and the wait on its
-// client-side rate limiters.
+// service has a client, the validation of identifiers, the wait on its
+// client-side rate limiters, and the v3 call that checks the answer.
 package svc
 
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"strconv"
-	"strings"
-
-	"golang.org/x/time/rate"
 
 	"github.com/gowechatpay/wechatpay"
+	"github.com/gowechatpay/wechatpay/internal/wire"
 )
 
 // Ready returns an error naming pkg when its service was built without a
@@ -44,10 +43,12 @@ func CheckID(field, v string, maxLen int, required bool) error {
 	return nil
 }
 
-// Wait waits on each non-nil limiter in turn, giving up when ctx ends.
-func Wait(ctx context.Context, pkg string, limiters ...*rate.Limiter) error {
+// Wait waits on each limiter in turn, giving up when ctx ends. A nil
+// limiter, or a nil pointer (or map, func, ...) wrapped in the interface,
+// is skipped rather than called.
+func Wait(ctx context.Context, pkg string, limiters ...wechatpay.Limiter) error {
 	for _, l := range limiters {
-		if l == nil {
+		if isNil(l) {
 			continue
 		}
 		if err := l.Wait(ctx); err != nil {
@@ -57,44 +58,33 @@ func Wait(ctx context.Context, pkg string, limiters ...*rate.Limiter) error {
 	return nil
 }
 
-// Query encodes name/value pairs (name, value, name, value, …) as a URL
-// query the way url.Values.Encode does, leaving out pairs whose value is
-// empty. Callers give the names in byte order, as Encode would sort them.
-// It makes one allocation.
-func Query(pairs ...string) string {
-	size := 0
-	for i := 0; i+1 < len(pairs); i += 2 {
-		size += len(pairs[i]) + 3*len(pairs[i+1]) + 2
+func isNil(l wechatpay.Limiter) bool {
+	if l == nil {
+		return true
 	}
-	var b strings.Builder
-	b.Grow(size)
-	for i := 0; i+1 < len(pairs); i += 2 {
-		if pairs[i+1] == "" {
-			continue
-		}
-		if b.Len() > 0 {
-			b.WriteByte('&')
-		}
-		writeQueryEscaped(&b, pairs[i])
-		b.WriteByte('=')
-		writeQueryEscaped(&b, pairs[i+1])
+	switch v := reflect.ValueOf(l); v.Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Func, reflect.Chan, reflect.Slice, reflect.Interface:
+		return v.IsNil()
 	}
-	return b.String()
+	return false
 }
 
-// writeQueryEscaped writes s escaped as url.QueryEscape escapes it.
-func writeQueryEscaped(b *strings.Builder, s string) {
-	const hex = "0123456789ABCDEF"
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '-', c == '_', c == '.', c == '~':
-			b.WriteByte(c)
-		case c == ' ':
-			b.WriteByte('+')
-		default:
-			b.WriteByte('%')
-			b.WriteByte(hex[c>>4])
-			b.WriteByte(hex[c&15])
-		}
+// DoV3 makes a typed service's call with c.DoV3, decoding the verified
+// answer into out (a pointer to the answer struct), then checks that the
+// answer carries every field tagged `wire:"required"`. An answer without
+// one, which includes a body that is "", whitespace, null or {}, is an
+// error wrapping wechatpay.ErrMalformedResponse that names the field.
+func DoV3(ctx context.Context, pkg string, c *wechatpay.Client, req *wechatpay.Request, out any) (*wechatpay.Response, error) {
+	meta, err := c.DoV3(ctx, req, out)
+	if err != nil {
+		return nil, err
 	}
+	if field := wire.Missing(out); field != "" {
+		note := ""
+		if meta.RequestID != "" {
+			note = " (Request-ID " + meta.RequestID + ")"
+		}
+		return nil, fmt.Errorf("%s: %w: the answer has no %s%s", pkg, wechatpay.ErrMalformedResponse, field, note)
+	}
+	return meta, nil
 }

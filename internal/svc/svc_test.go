@@ -1,12 +1,13 @@
 package svc_test
 
 import (
+	"context"
 	"errors"
-	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"golang.org/x/time/rate"
 
 	"github.com/gowechatpay/wechatpay"
 	"github.com/gowechatpay/wechatpay/internal/svc"
@@ -33,26 +34,25 @@ func TestCheckID(t *testing.T) {
 	}
 }
 
-func TestQueryMatchesURLValues(t *testing.T) {
-	for _, pairs := range [][]string{
-		{"sub_mchid", "1900000109", "transaction_id", "4208450740201411110007820472"},
-		{"bal_account_no", "a+b/c==", "mchid", "1900016681"},
-		{"a", "", "b", "x y~z", "c", "中文&=?#%"},
-		{"a", ""},
-		{},
-	} {
-		v := url.Values{}
-		for i := 0; i+1 < len(pairs); i += 2 {
-			if pairs[i+1] != "" {
-				v.Set(pairs[i], pairs[i+1])
-			}
-		}
-		require.Equal(t, v.Encode(), svc.Query(pairs...), "%q", pairs)
-	}
-	for c := range 256 {
-		s := string([]byte{byte(c)})
-		require.Equal(t, "k="+url.QueryEscape(s), svc.Query("k", s), "byte %#x", c)
-	}
-	allocs := testing.AllocsPerRun(100, func() { _ = svc.Query("sub_mchid", "1900000109", "transaction_id", "4208450740201411110007820472") })
-	require.Equal(t, 1.0, allocs)
+// countLimiter counts its waits and fails once ctx has ended.
+type countLimiter struct{ n int }
+
+func (l *countLimiter) Wait(ctx context.Context) error {
+	l.n++
+	return ctx.Err()
+}
+
+func TestWaitSkipsNilLimiters(t *testing.T) {
+	var typedNil *rate.Limiter // a nil *rate.Limiter panics when waited on
+	var nilCounter *countLimiter
+	l := &countLimiter{}
+	require.NoError(t, svc.Wait(t.Context(), "pkg", nil, typedNil, nilCounter, l, rate.NewLimiter(rate.Inf, 1)))
+	require.Equal(t, 1, l.n)
+	require.NoError(t, svc.Wait(t.Context(), "pkg"))
+
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	err := svc.Wait(ctx, "pkg", l)
+	require.ErrorIs(t, err, context.Canceled)
+	require.ErrorContains(t, err, "pkg: waiting for the rate limiter")
 }

@@ -50,30 +50,3 @@ func FuzzDecode(f *testing.F) {
 		require.Equal(t, got, again)
 	})
 }
-
-// FuzzDecodeFastMatchesStd checks decodeFast against decodeStd, the
-// reference: whatever decodeFast takes, decodeStd accepts with the same map,
-// and Decode always gives decodeStd's result.
-func FuzzDecodeFastMatchesStd(f *testing.F) {
-	addDecodeSeeds(f)
-	for _, c := range fastCases {
-		f.Add([]byte(c.in))
-	}
-
-	f.Fuzz(func(t *testing.T, data []byte) {
-		// The input as a document, and as the content of <xml> and of a
-		// child, where mutations more often stay in decodeFast's subset.
-		for _, doc := range []string{
-			string(data),
-			"<xml>" + string(data) + "</xml>",
-			"<xml><a>" + string(data) + "</a></xml>",
-		} {
-			want, wantErr := decodeStd([]byte(doc))
-			if got, ok := decodeFast([]byte(doc)); ok {
-				require.NoError(t, wantErr, "decodeFast took a document decodeStd refuses: %q", doc)
-				require.Equal(t, want, got, "%q", doc)
-			}
-			requireSameDecode(t, []byte(doc), want, wantErr)
-		}
-	})
-}

@@ -9,12 +9,12 @@
 // last, every value in CDATA, no declaration, no whitespace). Decode accepts
 // what WeChat sends (CDATA and plain text mixed, whitespace between elements,
 // an optional UTF-8 declaration) and refuses anything that is not a flat
-// document, including DTDs and entity declarations.
+// document, including DTDs and entity declarations. Decode is encoding/xml
+// in strict mode with those checks on its tokens; there is no other decoder.
 package v2xml
 
 import (
 	"bytes"
-	"encoding/binary"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -167,168 +167,6 @@ func validValue(s string) bool {
 // directly under <xml>, anything but whitespace after </xml>, and more than
 // MaxFields children.
 func Decode(data []byte) (map[string]string, error) {
-	if fields, ok := decodeFast(data); ok {
-		return fields, nil
-	}
-	return decodeStd(data)
-}
-
-// decodeFast decodes the common form of a reply without encoding/xml, or
-// reports ok=false as soon as the input leaves that form. It accepts only: an
-// optional UTF-8 BOM; whitespace (space, tab, newline); <xml> without
-// attributes; children <name>, with a name validName accepts and no
-// attributes, holding nothing, plain text without '<', '&' or "]]>"
-// (trimmed of whitespace), or a single CDATA section with only whitespace
-// around it (kept verbatim), each closed by exactly </name>; whitespace
-// between children; </xml> and trailing whitespace. The whole document must
-// be valid UTF-8 made of XML 1.0 characters, without carriage returns
-// (encoding/xml rewrites CRLF). Duplicate keys and more than MaxFields
-// children bail out too.
-//
-// Everything else (declarations, comments, entities, attributes,
-// self-closing tags, mixed or split CDATA, errors of any kind) is left to
-// decodeStd, so decodeFast must agree with decodeStd on what it accepts and
-// never produces an error. Keys and values are substrings of one copy of
-// data (one allocation for all of them; a value kept keeps the document).
-func decodeFast(data []byte) (map[string]string, bool) {
-	if !fastChars(data) {
-		return nil, false
-	}
-	doc := string(data)
-	rest, ok := strings.CutPrefix(skipSpace(strings.TrimPrefix(doc, bom)), "<xml>")
-	if !ok {
-		return nil, false
-	}
-	fields := make(map[string]string, childHint(rest))
-	for {
-		rest = skipSpace(rest)
-		if after, ok := strings.CutPrefix(rest, "</xml>"); ok {
-			if skipSpace(after) != "" {
-				return nil, false
-			}
-			return fields, true
-		}
-		var key, value string
-		key, value, rest, ok = cutElement(rest)
-		if !ok || len(fields) >= MaxFields {
-			return nil, false
-		}
-		n := len(fields)
-		if fields[key] = value; len(fields) == n { // duplicate key
-			return nil, false
-		}
-	}
-}
-
-// fastChars reports whether b is valid UTF-8 made of XML 1.0 characters
-// other than carriage return (the characters decodeFast accepts). It skips
-// eight bytes at a time while they are printable ASCII.
-func fastChars(b []byte) bool {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	for i := 0; i < len(b); {
-		// A byte below 0x20 borrows into its high bit when 0x20 is
-		// subtracted; one of 0x80 or above has it set already.
-		if i+8 <= len(b) {
-			if w := binary.LittleEndian.Uint64(b[i:]); (w|(w-0x20*ones))&highs == 0 {
-				i += 8
-				continue
-			}
-		}
-		c := b[i]
-		switch {
-		case ' ' <= c && c < utf8.RuneSelf, c == '\t', c == '\n':
-			i++
-		case c < utf8.RuneSelf:
-			return false
-		default:
-			r, n := utf8.DecodeRune(b[i:])
-			if r == utf8.RuneError && n == 1 || r == 0xFFFE || r == 0xFFFF {
-				return false
-			}
-			i += n
-		}
-	}
-	return true
-}
-
-// childHint estimates the number of children in the body of <xml> for
-// sizing the map: one per '/' (each end tag has one, a value may have
-// more), less the one of </xml>, at most MaxFields. Counting a byte is
-// much cheaper than counting "</".
-func childHint(body string) int {
-	return min(max(strings.Count(body, "/")-1, 0), MaxFields)
-}
-
-// cutElement cuts <key>value</key> from the start of s for decodeFast.
-func cutElement(s string) (key, value, rest string, ok bool) {
-	if !strings.HasPrefix(s, "<") {
-		return "", "", "", false
-	}
-	end := strings.IndexByte(s, '>')
-	if end < 0 {
-		return "", "", "", false
-	}
-	key = s[1:end]
-	if !validName(key) {
-		return "", "", "", false
-	}
-	value, rest, ok = cutValue(s[end+1:])
-	if !ok {
-		return "", "", "", false
-	}
-	rest, ok = strings.CutPrefix(rest, "</")
-	if !ok {
-		return "", "", "", false
-	}
-	rest, ok = strings.CutPrefix(rest, key)
-	if !ok {
-		return "", "", "", false
-	}
-	rest, ok = strings.CutPrefix(rest, ">")
-	if !ok {
-		return "", "", "", false
-	}
-	return key, value, rest, true
-}
-
-// cutValue cuts the content of a child from the start of s for decodeFast,
-// up to the next markup that is not its CDATA section: plain text, trimmed,
-// or one CDATA section with only whitespace around it, verbatim.
-func cutValue(s string) (value, rest string, ok bool) {
-	lt := strings.IndexByte(s, '<')
-	if lt < 0 {
-		return "", "", false
-	}
-	text, rest := s[:lt], s[lt:]
-	body, ok := strings.CutPrefix(rest, cdataOpen)
-	if !ok {
-		if strings.IndexByte(text, '&') >= 0 || strings.Contains(text, cdataClose) {
-			return "", "", false
-		}
-		return strings.Trim(text, xmlSpace), rest, true
-	}
-	value, after, ok := strings.Cut(body, cdataClose)
-	if !ok || skipSpace(text) != "" {
-		return "", "", false
-	}
-	rest = skipSpace(after)
-	return value, rest, true
-}
-
-// skipSpace returns s without its leading spaces, tabs and newlines (the
-// whitespace of decodeFast, which leaves carriage returns to decodeStd).
-func skipSpace(s string) string {
-	i := 0
-	for i < len(s) && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n') {
-		i++
-	}
-	return s[i:]
-}
-
-// decodeStd is Decode on top of encoding/xml: the reference implementation,
-// the path for every input decodeFast leaves out, and the source of all of
-// Decode's errors.
-func decodeStd(data []byte) (map[string]string, error) {
 	data = bytes.TrimPrefix(data, []byte(bom))
 	if len(bytes.Trim(data, xmlSpace)) == 0 {
 		return nil, malformed("empty document")

@@ -264,20 +264,13 @@ func fieldsDoc(n int) []byte {
 	return []byte(b.String())
 }
 
-// TestDecodeFieldLimit holds for Decode and for its fast path, which
-// bails out above the limit so that the reference gives the error.
 func TestDecodeFieldLimit(t *testing.T) {
 	got, err := Decode(fieldsDoc(MaxFields))
 	require.NoError(t, err)
 	require.Len(t, got, MaxFields)
-	got, ok := decodeFast(fieldsDoc(MaxFields))
-	require.True(t, ok)
-	require.Len(t, got, MaxFields)
 
 	_, err = Decode(fieldsDoc(MaxFields + 1))
 	require.ErrorIs(t, err, ErrMalformed)
-	_, ok = decodeFast(fieldsDoc(MaxFields + 1))
-	require.False(t, ok)
 }
 
 func TestDecodeErrorsDoNotEchoInput(t *testing.T) {
@@ -351,21 +344,11 @@ func BenchmarkEncode(b *testing.B) {
 func BenchmarkDecode(b *testing.B) {
 	v := loadVectors(b)
 	data := []byte(v.V2.Responses[0].XML)
-	for _, bm := range []struct {
-		name   string
-		decode func([]byte) (map[string]string, error)
-	}{
-		{"fast", Decode},
-		{"std", decodeStd},
-	} {
-		b.Run(bm.name, func(b *testing.B) {
-			b.SetBytes(int64(len(data)))
-			b.ReportAllocs()
-			for b.Loop() {
-				if _, err := bm.decode(data); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Decode(data); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -1,0 +1,185 @@
+// Package wire holds the little the typed answers add to encoding/json:
+// RFC 3339 times, decoding errors that name the field and never echo a
+// value, and the check that an answer carries the fields its API documents
+// as always present.
+//
+// Answer types are plain structs with json tags. A field the API always
+// sends is tagged `wire:"required"`; Missing reports the first such field
+// left at its zero value.
+package wire
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Embedded is the name a type's own UnmarshalJSON gives to the embedded
+// alias of the type (type plain T) that it decodes through. encoding/json
+// puts the embedded field's name into the path of an UnmarshalTypeError;
+// Unmarshal leaves it out, so errors name the JSON field.
+const Embedded = "plain"
+
+// Unmarshal is json.Unmarshal (the whole of data must be valid JSON,
+// unknown keys are ignored, a key matches a field exactly or else
+// case-insensitively, the last of repeated keys wins), except that its
+// errors never carry a piece of data: a syntax error gives the offset, and a
+// value of the wrong type, a number out of range or a malformed time gives
+// the field's JSON path and what it should be.
+func Unmarshal(data []byte, v any) error {
+	err := json.Unmarshal(data, v)
+	if err == nil {
+		return nil
+	}
+	if se, ok := errors.AsType[*json.SyntaxError](err); ok {
+		return fmt.Errorf("json: not valid JSON at offset %d", se.Offset)
+	}
+	if te, ok := errors.AsType[*json.UnmarshalTypeError](err); ok {
+		return typeError(te)
+	}
+	return err // *json.InvalidUnmarshalError, or a caller's own UnmarshalJSON
+}
+
+var timeType = reflect.TypeFor[time.Time]()
+
+// typeError describes te without te.Value, which holds the number as
+// written for a number that does not fit.
+func typeError(te *json.UnmarshalTypeError) error {
+	var path []string
+	for p := range strings.SplitSeq(te.Field, ".") {
+		if p != Embedded && p != "" {
+			path = append(path, p)
+		}
+	}
+	field := strings.Join(path, ".")
+	if field == "" {
+		field = "(top level)"
+	}
+	return fmt.Errorf("json: field %s: want %s", strconv.Quote(field), describe(te.Type))
+}
+
+// describe names what a value of type t looks like in JSON.
+func describe(t reflect.Type) string {
+	if t == nil {
+		return "another type"
+	}
+	if t == timeType {
+		return "an RFC 3339 time"
+	}
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return "an integer that fits " + t.Kind().String()
+	case reflect.Float32, reflect.Float64:
+		return "a number that fits " + t.Kind().String()
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "a boolean"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.Struct, reflect.Map:
+		return "an object"
+	case reflect.Pointer:
+		return describe(t.Elem())
+	}
+	return "a value of type " + t.String()
+}
+
+// beijing is UTC+8, the offset WeChat Pay writes: times in it share this
+// location rather than each getting its own.
+var beijing = time.FixedZone("", 8*60*60)
+
+// ParseTime parses an RFC 3339 time with or without a fraction of a second,
+// as time.Parse(time.RFC3339Nano, s) does, except that a +08:00 time gets a
+// shared location. "" is the zero time.
+func ParseTime(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	return time.ParseInLocation(time.RFC3339Nano, s, beijing)
+}
+
+// Time is a time.Time that decodes from WeChat Pay's RFC 3339 strings with
+// ParseTime: null and "" are the zero time. Anything else that is not an
+// RFC 3339 string is an error that Unmarshal reports naming the field.
+type Time struct{ time.Time }
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (t *Time) UnmarshalJSON(data []byte) error {
+	if string(data) == "null" {
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(data, &s); err != nil {
+		return &json.UnmarshalTypeError{Value: "value", Type: timeType}
+	}
+	v, err := ParseTime(s)
+	if err != nil {
+		return &json.UnmarshalTypeError{Value: "string", Type: timeType}
+	}
+	t.Time = v
+	return nil
+}
+
+// Missing returns the JSON path of the first field of v (a struct or a
+// pointer to one) tagged `wire:"required"` that holds its zero value, or an
+// empty slice, looking into nested structs and the elements of slices of
+// structs; "" when every required field is there. A nil v is missing
+// everything: Missing returns "(answer)".
+func Missing(v any) string {
+	rv := reflect.ValueOf(v)
+	for rv.Kind() == reflect.Pointer {
+		if rv.IsNil() {
+			return "(answer)"
+		}
+		rv = rv.Elem()
+	}
+	return missing(rv, "")
+}
+
+func missing(v reflect.Value, path string) string {
+	switch v.Kind() {
+	case reflect.Pointer:
+		if !v.IsNil() {
+			return missing(v.Elem(), path)
+		}
+	case reflect.Slice:
+		for i := range v.Len() {
+			if m := missing(v.Index(i), path+"["+strconv.Itoa(i)+"]"); m != "" {
+				return m
+			}
+		}
+	case reflect.Struct:
+		t := v.Type()
+		if t == timeType || t == reflect.TypeFor[Time]() {
+			return ""
+		}
+		for i := range t.NumField() {
+			f := t.Field(i)
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if !f.IsExported() || name == "-" {
+				continue
+			}
+			if name == "" {
+				name = f.Name
+			}
+			p := name
+			if path != "" {
+				p = path + "." + name
+			}
+			fv := v.Field(i)
+			if f.Tag.Get("wire") == "required" && (fv.IsZero() || fv.Kind() == reflect.Slice && fv.Len() == 0) {
+				return p
+			}
+			if m := missing(fv, p); m != "" {
+				return m
+			}
+		}
+	}
+	return ""
+}

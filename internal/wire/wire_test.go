@@ -1,0 +1,144 @@
+package wire_test
+
+import (
+	"encoding/json"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/gowechatpay/wechatpay/internal/wire"
+)
+
+type item struct {
+	ID   string    `json:"id" wire:"required"`
+	N    int64     `json:"n"`
+	When wire.Time `json:"when"`
+}
+
+type answer struct {
+	State string `json:"state" wire:"required"`
+	Small int8   `json:"small"`
+	Items []item `json:"items" wire:"required"`
+	Opt   *item  `json:"opt"`
+	Skip  string `json:"-"`
+}
+
+// errForm is every message Unmarshal gives for bad data: fixed text, an
+// offset, a field name from the struct tags. No piece of data fits.
+var errForm = regexp.MustCompile(`^json: (not valid JSON at offset \d+|field "[a-z_.() ]+": want (an integer that fits [a-z0-9]+|a string|an array|an object|an RFC 3339 time|a boolean))$`)
+
+func TestUnmarshalErrorsNameTheFieldNotTheValue(t *testing.T) {
+	for _, tt := range []struct{ in, field string }{
+		{`{"small":300}`, `"small"`},
+		{`{"small":1.5}`, `"small"`},
+		{`{"items":[{"n":123456789012345678901234567890}]}`, `"items.n"`},
+		{`{"items":[{"n":"SECRET-VALUE"}]}`, `"items.n"`},
+		{`{"state":12345678}`, `"state"`},
+		{`{"items":{"id":"x"}}`, `"items"`},
+		{`{"opt":{"when":"SECRET-VALUE"}}`, `"opt.when"`},
+		{`{"opt":{"when":12345678}}`, `"opt.when"`},
+		{`{"items":[{"when":"2022-03-23 17:10:13"}]}`, `"items.when"`},
+	} {
+		var a answer
+		err := wire.Unmarshal([]byte(tt.in), &a)
+		require.Error(t, err, tt.in)
+		require.Regexp(t, errForm, err.Error(), tt.in)
+		require.Contains(t, err.Error(), tt.field, tt.in)
+		require.NotContains(t, err.Error(), "SECRET")
+		require.NotContains(t, err.Error(), "12345678")
+	}
+	for _, in := range []string{``, ` `, `{`, `{"state":"SECRET-VALUE",}`, `{"state":"a"} x`, `[1,2`, `"SECRET-VALUE`} {
+		var a answer
+		err := wire.Unmarshal([]byte(in), &a)
+		require.Error(t, err, in)
+		require.Regexp(t, errForm, err.Error(), in)
+		require.NotContains(t, err.Error(), "SECRET")
+	}
+}
+
+func TestUnmarshalIsEncodingJSON(t *testing.T) {
+	in := `{"STATE":"x","state":"SUCCESS","unknown":[{"a":null}],"items":[{"id":"1","n":-5,"when":"2015-05-20T13:29:35.120+08:00"},{"id":"2","when":""},{"id":"3","when":null}],"opt":null}`
+	var got answer
+	require.NoError(t, wire.Unmarshal([]byte(in), &got))
+	var want answer
+	require.NoError(t, json.Unmarshal([]byte(in), &want), "the same document decodes with encoding/json")
+	require.Equal(t, want, got)
+	require.Equal(t, "SUCCESS", got.State, "the last of repeated keys wins")
+	require.Len(t, got.Items, 3)
+	require.Equal(t, int64(-5), got.Items[0].N)
+	require.True(t, got.Items[1].When.IsZero(), `"" is the zero time`)
+	require.True(t, got.Items[2].When.IsZero(), "null is the zero time")
+	want0 := time.Date(2015, 5, 20, 13, 29, 35, 120e6, time.FixedZone("", 8*3600))
+	require.True(t, want0.Equal(got.Items[0].When.Time))
+	_, off := got.Items[0].When.Zone()
+	require.Equal(t, 8*3600, off)
+}
+
+func TestParseTime(t *testing.T) {
+	got, err := wire.ParseTime("2022-03-23T17:10:13+08:00")
+	require.NoError(t, err)
+	want, _ := time.Parse(time.RFC3339, "2022-03-23T17:10:13+08:00")
+	require.True(t, want.Equal(got))
+
+	got, err = wire.ParseTime("2022-03-23T17:10:13.5Z")
+	require.NoError(t, err)
+	require.Equal(t, time.UTC, got.Location())
+
+	got, err = wire.ParseTime("")
+	require.NoError(t, err)
+	require.True(t, got.IsZero())
+
+	for _, bad := range []string{"2022-03-23 17:10:13", "2022-02-30T17:10:13+08:00", "yesterday"} {
+		_, err = wire.ParseTime(bad)
+		require.Error(t, err, bad)
+	}
+	allocs := testing.AllocsPerRun(100, func() { _, _ = wire.ParseTime("2022-03-23T17:10:13+08:00") })
+	require.Zero(t, allocs, "a +08:00 time shares one location")
+}
+
+func TestMissing(t *testing.T) {
+	full := answer{State: "S", Items: []item{{ID: "1"}}}
+	require.Empty(t, wire.Missing(&full))
+	require.Empty(t, wire.Missing(full))
+
+	for _, tt := range []struct {
+		a    *answer
+		want string
+	}{
+		{nil, "(answer)"},
+		{&answer{}, "state"},
+		{&answer{State: "S"}, "items"},
+		{&answer{State: "S", Items: []item{}}, "items"},
+		{&answer{State: "S", Items: []item{{ID: "1"}, {}}}, "items[1].id"},
+		{&answer{State: "S", Items: []item{{ID: "1"}}, Opt: &item{}}, "opt.id"},
+	} {
+		require.Equal(t, tt.want, wire.Missing(tt.a), "%+v", tt.a)
+	}
+	for _, body := range []string{`{}`, `null`, `{"state":""}`, `{"state":"S","items":null}`} {
+		var a answer
+		require.NoError(t, wire.Unmarshal([]byte(body), &a))
+		require.NotEmpty(t, wire.Missing(&a), body)
+	}
+}
+
+// FuzzUnmarshal: Unmarshal never panics, accepts only valid JSON, and every
+// error it gives has one of the fixed forms that carry no data.
+func FuzzUnmarshal(f *testing.F) {
+	for _, s := range []string{
+		`{"state":"S","items":[{"id":"1","n":1,"when":"2015-05-20T13:29:35+08:00"}]}`,
+		`{"small":300}`, `{"items":[{"when":"x"}]}`, `{"opt":{"when":1}}`, `null`, `{}`, ``, `[`, `{"a":1,}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var a answer
+		err := wire.Unmarshal(data, &a)
+		if err == nil {
+			require.True(t, json.Valid(data), "accepted a body that is not JSON: %q", data)
+			return
+		}
+		require.Regexp(t, errForm, err.Error())
+	})
+}

@@ -1,0 +1,92 @@
+package profitsharing_test
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/gowechatpay/wechatpay"
+	wxcrypto "github.com/gowechatpay/wechatpay/crypto"
+	"github.com/gowechatpay/wechatpay/profitsharing"
+)
+
+type roundTripper func(*http.Request) (*http.Response, error)
+
+func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// signedAnswerClient returns a client whose every call gets *body as the
+// answer, correctly signed with the WeChat Pay public key it trusts.
+func signedAnswerClient(t *testing.T, body *string) *wechatpay.Client {
+	t.Helper()
+	merchant, err := wxcrypto.LoadPrivateKeyFile("../testdata/merchant_test_key.pem")
+	require.NoError(t, err)
+	signKey, err := wxcrypto.LoadPrivateKeyFile("../testdata/wechatpay_pubkey_test_key.pem")
+	require.NoError(t, err)
+	const keyID = "PUB_KEY_ID_0114232134912410000000000000"
+	rt := roundTripper(func(r *http.Request) (*http.Response, error) {
+		ts := strconv.FormatInt(time.Now().Unix(), 10)
+		nonce := wechatpay.NewNonce()
+		sig, err := wxcrypto.SignSHA256WithRSA(signKey, []byte(ts+"\n"+nonce+"\n"+*body+"\n"))
+		if err != nil {
+			return nil, err
+		}
+		h := http.Header{}
+		h.Set(wechatpay.HeaderTimestamp, ts)
+		h.Set(wechatpay.HeaderNonce, nonce)
+		h.Set(wechatpay.HeaderSignature, sig)
+		h.Set(wechatpay.HeaderSerial, keyID)
+		return &http.Response{StatusCode: http.StatusOK, Header: h, Body: io.NopCloser(bytes.NewReader([]byte(*body))), Request: r}, nil
+	})
+	c, err := wechatpay.NewClient(
+		wechatpay.WithMerchant("1900016681", "1DDE55AD98ED71D6EDD4A4A16996DE7B47773A8C", merchant),
+		wechatpay.WithPublicKey(keyID, &signKey.PublicKey),
+		wechatpay.WithTransport(rt),
+		wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}),
+	)
+	require.NoError(t, err)
+	return c
+}
+
+// TestQueryOrderRequiredFields: a correctly signed answer without a field
+// the API always sends, or that is {}, null, "" or whitespace, is
+// ErrMalformedResponse naming the field, never a zero Order.
+func TestQueryOrderRequiredFields(t *testing.T) {
+	const receiver = `{"currency":"CNY","amount":1,"description":"d","type":"MERCHANT_ID","account":"a","result":"SUCCESS","create_time":"2022-03-23T17:10:13+08:00","detail_id":"D1","detail_type":"DISTRIBUTE_TO_OTHERS"}`
+	const head = `"transaction_id":"4200000012202203235765130087","out_order_no":"P1","order_id":"71","state":"FINISHED"`
+	var body string
+	svc := profitsharing.New(signedAnswerClient(t, &body))
+	req := &profitsharing.QueryOrderRequest{OutOrderNo: "P1", TransactionID: "4200000012202203235765130087"}
+	for _, tt := range []struct{ body, field string }{
+		{`{}`, "transaction_id"},
+		{`null`, "transaction_id"},
+		{``, "transaction_id"},
+		{"\n ", "transaction_id"},
+		{`{"transaction_id":"4200000012202203235765130087","order_id":"71","state":"FINISHED","receivers":[` + receiver + `]}`, "out_order_no"},
+		{`{"transaction_id":"4200000012202203235765130087","out_order_no":"P1","order_id":"71","receivers":[` + receiver + `]}`, "state"},
+		{`{` + head + `}`, "receivers"},
+		{`{` + head + `,"receivers":[]}`, "receivers"},
+		{`{` + head + `,"receivers":[` + receiver + `,{}]}`, "receivers[1].currency"},
+		{`{` + head + `,"receivers":[{"currency":"CNY","description":"d","type":"MERCHANT_ID","account":"a","result":"SUCCESS","detail_id":"D1","detail_type":"DISTRIBUTE_TO_OTHERS"}]}`, "receivers[0].create_time"},
+	} {
+		body = tt.body
+		o, err := svc.QueryOrder(t.Context(), req)
+		require.Nil(t, o, "%q", tt.body)
+		require.ErrorIs(t, err, wechatpay.ErrMalformedResponse, "%q", tt.body)
+		require.ErrorContains(t, err, "the answer has no "+tt.field, "%q", tt.body)
+	}
+	body = `{` + head + `,"receivers":[` + receiver + `]}`
+	o, err := svc.QueryOrder(t.Context(), req)
+	require.NoError(t, err)
+	require.Equal(t, profitsharing.StateFinished, o.State)
+
+	body = `{` + head + `,"receivers":[{"amount":12345678901234567890123}]}`
+	_, err = svc.QueryOrder(t.Context(), req)
+	require.ErrorIs(t, err, wechatpay.ErrMalformedResponse)
+	require.ErrorContains(t, err, `"receivers.amount"`)
+	require.NotContains(t, err.Error(), "12345678901234567890123", "the value is never echoed")
+}
