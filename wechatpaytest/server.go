@@ -1,6 +1,7 @@
 package wechatpaytest
 
 import (
+	"context"
 	"crypto/rsa"
 	"crypto/tls"
 	"crypto/x509"
@@ -60,6 +61,7 @@ type config struct {
 	logger       *slog.Logger
 	noSeed       bool
 	notifyClient *http.Client
+	listener     net.Listener
 }
 
 // Option configures a Server.
@@ -98,6 +100,13 @@ func WithKeyDir(dir string) Option {
 // 127.0.0.1, ::1 and localhost only.
 func WithAddress(addr string) Option {
 	return func(c *config) { c.addr = addr }
+}
+
+// WithListener serves on ln, a listener the caller opened (so that it can
+// find a busy address before anything else happens), instead of listening
+// itself; it overrides WithAddress. The server closes ln.
+func WithListener(ln net.Listener) Option {
+	return func(c *config) { c.listener = ln }
 }
 
 // WithClock sets the clock used for the ±5 minute window of request
@@ -166,6 +175,17 @@ func newServer(opts []Option) (*Server, error) {
 	}
 	var ks *keySet
 	var err error
+	if cfg.listener == nil && cfg.addr != "" {
+		// A busy address is found before any key file is written.
+		if cfg.listener, err = net.Listen("tcp", cfg.addr); err != nil {
+			return nil, fmt.Errorf("wechatpaytest: listening on %s: %w", cfg.addr, err)
+		}
+	}
+	closeListener := func() {
+		if cfg.listener != nil {
+			_ = cfg.listener.Close()
+		}
+	}
 	switch {
 	case cfg.keyDir != "":
 		ks, err = loadOrCreateKeyDir(cfg.keyDir)
@@ -175,6 +195,7 @@ func newServer(opts []Option) (*Server, error) {
 		ks, err = loadFixedKeys()
 	}
 	if err != nil {
+		closeListener()
 		return nil, err
 	}
 	now := cfg.now
@@ -183,6 +204,7 @@ func newServer(opts []Option) (*Server, error) {
 	}
 	st, err := newServerTLS(time.Now())
 	if err != nil {
+		closeListener()
 		return nil, err
 	}
 	s := &Server{
@@ -204,14 +226,9 @@ func newServer(opts []Option) (*Server, error) {
 	}
 
 	ts := httptest.NewUnstartedServer(s)
-	if cfg.addr != "" {
-		ln, err := net.Listen("tcp", cfg.addr)
-		if err != nil {
-			ts.Close()
-			return nil, fmt.Errorf("wechatpaytest: listening on %s: %w", cfg.addr, err)
-		}
+	if cfg.listener != nil {
 		_ = ts.Listener.Close()
-		ts.Listener = ln
+		ts.Listener = cfg.listener
 	}
 	clientCAs := x509.NewCertPool()
 	clientCAs.AddCert(ks.merchantCert)
@@ -231,6 +248,9 @@ func newServer(opts []Option) (*Server, error) {
 	}
 	ts.Config.ErrorLog = errLog
 	ts.Config.ReadHeaderTimeout = 30 * time.Second
+	// A client trickling a request cannot hold a connection for ever.
+	ts.Config.ReadTimeout = 2 * time.Minute
+	ts.Config.IdleTimeout = 2 * time.Minute
 	s.ts = ts
 	return s, nil
 }
@@ -278,6 +298,26 @@ func (s *Server) Close() {
 	s.closed = true
 	s.mu.Unlock()
 	s.ts.Close()
+}
+
+// Shutdown stops accepting connections and waits for the requests in
+// flight to complete until ctx is done; then it closes the connections that
+// remain (a client still sending its request gets an error) and the server.
+// It returns ctx's error when connections had to be closed.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.mu.Lock()
+	started, closed := s.started, s.closed
+	s.mu.Unlock()
+	if !started || closed {
+		s.Close()
+		return nil
+	}
+	err := s.ts.Config.Shutdown(ctx)
+	if err != nil {
+		_ = s.ts.Config.Close()
+	}
+	s.Close()
+	return err
 }
 
 // CACertificate returns the CA certificate that issued the server's TLS
