@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	wxcrypto "github.com/gowechatpay/wechatpay/crypto"
 )
@@ -105,32 +107,32 @@ func (cr *Credentials) path(p string) string {
 // Options loads the files the credentials name and returns the options that
 // configure a Client with them.
 func (cr *Credentials) Options() ([]Option, error) {
-	wrap := func(field string, err error) error {
-		return configError(&FieldError{Field: field, Reason: err.Error()})
+	wrap := func(field, file string, err error) error {
+		return &fileError{field: field, path: cr.path(file), relative: file != "" && !filepath.IsAbs(file), err: err}
 	}
 	key, err := wxcrypto.LoadPrivateKeyFile(cr.path(cr.MerchantPrivateKeyFile))
 	if err != nil {
-		return nil, wrap("merchant_private_key_file", err)
+		return nil, wrap("merchant_private_key_file", cr.MerchantPrivateKeyFile, err)
 	}
 	opts := []Option{WithMerchant(cr.MchID, cr.MerchantSerialNo, key)}
 	if cr.MerchantCertificateFile != "" {
 		cert, err := wxcrypto.LoadCertificateFile(cr.path(cr.MerchantCertificateFile))
 		if err != nil {
-			return nil, wrap("merchant_certificate_file", err)
+			return nil, wrap("merchant_certificate_file", cr.MerchantCertificateFile, err)
 		}
 		opts = append(opts, WithMerchantCertificate(cert))
 	}
 	if cr.WechatpayPublicKeyFile != "" {
 		pub, err := wxcrypto.LoadPublicKeyFile(cr.path(cr.WechatpayPublicKeyFile))
 		if err != nil {
-			return nil, wrap("wechatpay_public_key_file", err)
+			return nil, wrap("wechatpay_public_key_file", cr.WechatpayPublicKeyFile, err)
 		}
 		opts = append(opts, WithPublicKey(cr.WechatpayPublicKeyID, pub))
 	}
 	for _, f := range cr.PlatformCertificateFiles {
 		cert, err := wxcrypto.LoadCertificateFile(cr.path(f))
 		if err != nil {
-			return nil, wrap("platform_certificate_files", err)
+			return nil, wrap("platform_certificate_files", f, err)
 		}
 		opts = append(opts, WithPlatformCertificates(cert))
 	}
@@ -149,15 +151,53 @@ func (cr *Credentials) Options() ([]Option, error) {
 	if cr.CAFile != "" {
 		data, err := os.ReadFile(cr.path(cr.CAFile))
 		if err != nil {
-			return nil, wrap("ca_file", err)
+			return nil, wrap("ca_file", cr.CAFile, err)
 		}
 		pool := x509.NewCertPool()
 		if !pool.AppendCertsFromPEM(data) {
-			return nil, wrap("ca_file", errors.New("no PEM certificate in it"))
+			return nil, wrap("ca_file", cr.CAFile, errors.New("no PEM certificate in it"))
 		}
 		opts = append(opts, WithRootCAs(pool))
 	}
 	return opts, nil
+}
+
+// fileHints say what each file of the credentials must hold.
+var fileHints = map[string]string{
+	"merchant_private_key_file":  "it must be the merchant API private key (apiclient_key.pem, PEM, PKCS#8 or PKCS#1) generated with the merchant API certificate",
+	"merchant_certificate_file":  "it must be the merchant API certificate (apiclient_cert.pem, PEM)",
+	"wechatpay_public_key_file":  "it must be the WeChat Pay public key (pub_key.pem, PEM) downloaded from the merchant platform with its PUB_KEY_ID_",
+	"platform_certificate_files": "each must be a WeChat Pay platform certificate (PEM), e.g. one written by wechatpay certificates -out DIR",
+	"ca_file":                    "it must hold the PEM CA certificate that issued base_url's certificate (the sandbox writes sandbox_ca.pem)",
+}
+
+// fileError is a file named by the credentials that cannot be used. It
+// matches ErrInvalidConfig, a *FieldError naming the field, and the cause.
+type fileError struct {
+	field, path string
+	relative    bool
+	err         error
+}
+
+// Error says which file of which field failed, why (once, without the
+// prefixes of the layers below), and what it must be.
+func (e *fileError) Error() string {
+	cause := e.err
+	var pe *fs.PathError
+	if errors.As(cause, &pe) {
+		cause = pe.Err // the path is said once, below
+	}
+	msg := "wechatpay: invalid configuration: " + e.field + " " + e.path + ": " + strings.TrimPrefix(cause.Error(), "wechatpay/crypto: ")
+	if errors.Is(e.err, fs.ErrNotExist) && e.relative {
+		msg += " (relative paths resolve against the credentials file's directory)"
+	}
+	return msg + "; " + fileHints[e.field]
+}
+
+// Unwrap makes errors.Is and errors.As match ErrInvalidConfig, the
+// *FieldError and the cause.
+func (e *fileError) Unwrap() []error {
+	return []error{ErrInvalidConfig, &FieldError{Field: e.field, Reason: e.err.Error()}, e.err}
 }
 
 // NewClientFromFile builds a Client from a credentials file; extra options

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 
 	"github.com/gowechatpay/wechatpay"
@@ -107,4 +108,76 @@ func ExampleAPIError() {
 		fmt.Println(apiErr.StatusCode, apiErr.Code, apiErr.RequestID != "")
 	}
 	// Output: 404 RESOURCE_NOT_EXISTS true
+}
+
+// ExampleClient_ParseNotification verifies and decrypts a callback whose
+// headers and body a web framework has already read. The emulator signs and
+// encrypts it as WeChat Pay would.
+func ExampleClient_ParseNotification() {
+	srv := wechatpaytest.NewServer()
+	defer srv.Close()
+	c := srv.Client()
+	defer c.Close()
+	header, body, err := srv.SignNotification("TRANSACTION.SUCCESS", map[string]string{
+		"out_trade_no": "1217752501201407033233368018", "trade_state": "SUCCESS",
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+
+	n, err := c.ParseNotification(header, body)
+	if err != nil {
+		fmt.Println(err) // not from WeChat Pay, stale, or not decryptable: answer 4xx
+		return
+	}
+	var tx struct {
+		OutTradeNo string `json:"out_trade_no"`
+		TradeState string `json:"trade_state"`
+	}
+	if err := n.Decode(&tx); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(n.EventType, n.Resource.OriginalType, tx.OutTradeNo, tx.TradeState)
+	// Output: TRANSACTION.SUCCESS transaction 1217752501201407033233368018 SUCCESS
+}
+
+// ExampleClient_NotificationHandler serves a notify_url: the handler
+// verifies and decrypts each callback and answers WeChat Pay (204 when fn
+// returns nil). The emulator delivers the callback over HTTPS.
+func ExampleClient_NotificationHandler() {
+	keys := wechatpaytest.NewServer()
+	defer keys.Close()
+	c := keys.Client()
+	defer c.Close()
+
+	mux := http.NewServeMux()
+	mux.Handle("POST /wechatpay/notify", c.NotificationHandler(func(ctx context.Context, n *wechatpay.Notification) error {
+		var refund struct {
+			OutRefundNo  string `json:"out_refund_no"`
+			RefundStatus string `json:"refund_status"`
+		}
+		if err := n.Decode(&refund); err != nil {
+			return err // answered 500: WeChat Pay delivers it again later
+		}
+		fmt.Println("refund", refund.OutRefundNo, refund.RefundStatus)
+		return nil
+	}))
+	hs := httptest.NewTLSServer(mux)
+	defer hs.Close()
+
+	srv := wechatpaytest.NewServer(wechatpaytest.WithNotificationClient(hs.Client()))
+	defer srv.Close()
+	resp, err := srv.SendNotification(context.Background(), hs.URL+"/wechatpay/notify", "REFUND.SUCCESS",
+		map[string]string{"out_refund_no": "R20150806125346", "refund_status": "SUCCESS"})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	resp.Body.Close()
+	fmt.Println(resp.Status)
+	// Output:
+	// refund R20150806125346 SUCCESS
+	// 204 No Content
 }
