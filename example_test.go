@@ -42,14 +42,15 @@ func ExampleClient_DoV3() {
 	// Output: PROCESSING 797 CNY
 }
 
-// ExampleClient_EncryptSensitive sends a field marked 【加密】: the serial of
-// the key that encrypted it goes in the Wechatpay-Serial header.
+// ExampleClient_EncryptSensitive sends a field marked 【加密】. DoV3 names the
+// key that encrypted it in the Wechatpay-Serial header itself (the key
+// EncryptSensitive uses): the caller sets the header only to override it.
 func ExampleClient_EncryptSensitive() {
 	srv := wechatpaytest.NewServer()
 	defer srv.Close()
 	c := srv.Client()
 
-	ciphertext, serial, err := c.EncryptSensitive("8609cb22e1774a50a930e414cc71eca06121bcd266335cda230d24a7886a8d9f")
+	ciphertext, _, err := c.EncryptSensitive("8609cb22e1774a50a930e414cc71eca06121bcd266335cda230d24a7886a8d9f")
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -62,7 +63,6 @@ func ExampleClient_EncryptSensitive() {
 		Path:       "/v3/aggracct-bc/wb-channel/special-reduction/{out_request_no}",
 		PathParams: map[string]string{"out_request_no": "htozr8denqegbt6tk6u10iymo7yww5pn"},
 		Query:      url.Values{"mchid": {c.MchID()}, "bal_account_no": {ciphertext}},
-		Header:     http.Header{wechatpay.HeaderSerial: {serial}},
 	}, &out)
 	if err != nil {
 		fmt.Println(err)

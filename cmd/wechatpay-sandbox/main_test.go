@@ -73,7 +73,7 @@ func querySeedReduction(t *testing.T, credPath string) string {
 	client, err := wechatpay.NewClientFromFile(credPath)
 	require.NoError(t, err)
 	defer client.Close()
-	bal, serial, err := client.EncryptSensitive("8609cb22e1774a50a930e414cc71eca06121bcd266335cda230d24a7886a8d9f")
+	bal, _, err := client.EncryptSensitive("8609cb22e1774a50a930e414cc71eca06121bcd266335cda230d24a7886a8d9f")
 	require.NoError(t, err)
 	var out struct {
 		State        string `json:"state"`
@@ -84,7 +84,6 @@ func querySeedReduction(t *testing.T, credPath string) string {
 		Path:       "/v3/aggracct-bc/wb-channel/special-reduction/{out_request_no}",
 		PathParams: map[string]string{"out_request_no": "htozr8denqegbt6tk6u10iymo7yww5pn"},
 		Query:      url.Values{"mchid": {client.MchID()}, "bal_account_no": {bal}},
-		Header:     http.Header{wechatpay.HeaderSerial: {serial}},
 	}, &out)
 	require.NoError(t, err)
 	plain, err := client.DecryptSensitive(out.BalAccountNo)
