@@ -224,4 +224,3 @@ func ExampleServer_SendNotification() {
 	// delivery 2 answered 204 next in 0s
 	// 204 No Content
 }
-

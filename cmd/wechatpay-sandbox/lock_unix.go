@@ -45,7 +45,8 @@ func lockDir(dir string) (unlock func(), err error) {
 		return nil, fmt.Errorf("-dir %s: locking %s: %w", dir, path, err)
 	}
 	pid := []byte(strconv.Itoa(os.Getpid()) + "\n")
-	if err := f.Truncate(0); err == nil {
+	err = f.Truncate(0)
+	if err == nil {
 		_, err = f.WriteAt(pid, 0)
 	}
 	if err != nil {

@@ -530,8 +530,8 @@ func TestErrorTexts(t *testing.T) {
 func TestErrorText(t *testing.T) {
 	for in, want := range map[string]string{
 		"wechatpay: invalid configuration: wechatpay: invalid apiv3_key: must be 32 bytes, got 5": "invalid configuration: invalid apiv3_key: must be 32 bytes, got 5",
-		"wechatpay: invalid merchant_private_key_file: wechatpay/crypto: invalid PEM: no block":     "invalid merchant_private_key_file: invalid PEM: no block",
-		"open x.json: no such file or directory":                                                   "open x.json: no such file or directory",
+		"wechatpay: invalid merchant_private_key_file: wechatpay/crypto: invalid PEM: no block":   "invalid merchant_private_key_file: invalid PEM: no block",
+		"open x.json: no such file or directory":                                                  "open x.json: no such file or directory",
 	} {
 		require.Equal(t, want, errorText(fmt.Errorf("%s", in)))
 	}
