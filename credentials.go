@@ -84,15 +84,18 @@ func ParseCredentials(data []byte) (*Credentials, error) {
 	}
 	switch {
 	case cr.MchID == "":
-		return nil, configError(&FieldError{Field: "mchid", Reason: "empty", Missing: true})
+		return nil, missingField("mchid", "empty", `set it to the merchant number (商户号), e.g. "1900016681"`)
 	case cr.MerchantPrivateKeyFile == "":
-		return nil, configError(&FieldError{Field: "merchant_private_key_file", Reason: "empty", Missing: true})
+		return nil, missingField("merchant_private_key_file", "empty", "set it to the path of apiclient_key.pem")
 	case cr.WechatpayPublicKeyFile == "" && len(cr.PlatformCertificateFiles) == 0:
-		return nil, configError(&FieldError{Field: "wechatpay_public_key_file", Reason: "neither a WeChat Pay public key nor a platform certificate is given", Missing: true})
+		return nil, missingField("wechatpay_public_key_file", "neither a WeChat Pay public key nor a platform certificate is given",
+			"set wechatpay_public_key_file and wechatpay_public_key_id, or platform_certificate_files")
 	case cr.WechatpayPublicKeyFile != "" && cr.WechatpayPublicKeyID == "":
-		return nil, configError(&FieldError{Field: "wechatpay_public_key_id", Reason: "empty while wechatpay_public_key_file is set", Missing: true})
+		return nil, missingField("wechatpay_public_key_id", "empty while wechatpay_public_key_file is set",
+			"set it to the PUB_KEY_ID_... shown with the public key in the merchant platform")
 	case cr.MerchantSerialNo == "" && cr.MerchantCertificateFile == "":
-		return nil, configError(&FieldError{Field: "merchant_serial_no", Reason: "empty and no merchant_certificate_file to take it from", Missing: true})
+		return nil, missingField("merchant_serial_no", "empty and no merchant_certificate_file to take it from",
+			"set it to the merchant API certificate's serial, or set merchant_certificate_file")
 	}
 	return &cr, nil
 }
@@ -161,6 +164,26 @@ func (cr *Credentials) Options() ([]Option, error) {
 	}
 	return opts, nil
 }
+
+// fieldError is a required field of the credentials file that is missing.
+// It matches ErrInvalidConfig and its *FieldError.
+type fieldError struct {
+	fe   *FieldError
+	hint string
+}
+
+func missingField(field, reason, hint string) error {
+	return &fieldError{fe: &FieldError{Field: field, Reason: reason, Missing: true}, hint: hint}
+}
+
+// Error says which field, what is wrong and what to do, once.
+func (e *fieldError) Error() string {
+	return "wechatpay: invalid configuration: " + e.fe.Field + ": " + e.fe.Reason + "; " + e.hint
+}
+
+// Unwrap makes errors.Is and errors.As match ErrInvalidConfig and the
+// *FieldError (hence ErrInvalidInput and ErrMissingField).
+func (e *fieldError) Unwrap() []error { return []error{ErrInvalidConfig, e.fe} }
 
 // fileHints say what each file of the credentials must hold.
 var fileHints = map[string]string{
