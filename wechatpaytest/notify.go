@@ -160,7 +160,8 @@ type Delivery struct {
 	Attempt int
 	// StatusCode is the answer's status; 0 when there was no answer.
 	StatusCode int
-	// Body is the answer's body (at most 64 KiB).
+	// Body is the answer's body (at most 64 KiB) with WithRedelivery;
+	// without it the body is left unread for SendNotification's caller.
 	Body []byte
 	// Err is the transport error when there was no answer.
 	Err error

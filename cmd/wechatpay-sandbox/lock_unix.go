@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 )
 
 // lockFileName is the lock of a sandbox directory; it holds the pid of the
@@ -33,14 +34,9 @@ func lockDir(dir string) (unlock func(), err error) {
 		return nil, fmt.Errorf("-dir %s: opening its lock: %w", dir, err)
 	}
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-		holder, _ := io.ReadAll(io.LimitReader(f, 32))
-		_ = f.Close()
+		defer f.Close()
 		if errors.Is(err, syscall.EWOULDBLOCK) {
-			pid := strings.TrimSpace(string(holder))
-			if _, perr := strconv.Atoi(pid); perr != nil {
-				pid = "unknown"
-			}
-			return nil, fmt.Errorf("-dir %s is in use by another wechatpay-sandbox (pid %s, lock %s): stop that process or pass another -dir", dir, pid, path)
+			return nil, fmt.Errorf("-dir %s is in use by another wechatpay-sandbox (pid %s, lock %s): stop that process or pass another -dir", dir, holderPID(f), path)
 		}
 		return nil, fmt.Errorf("-dir %s: locking %s: %w", dir, path, err)
 	}
@@ -53,5 +49,27 @@ func lockDir(dir string) (unlock func(), err error) {
 		_ = f.Close()
 		return nil, fmt.Errorf("-dir %s: writing the pid into %s: %w", dir, path, err)
 	}
-	return func() { _ = f.Close() }, nil
+	return func() {
+		// Emptied while still locked: a pid in the file is always the
+		// holder's (or, after a crash, that of a process that is gone).
+		_ = f.Truncate(0)
+		_ = f.Close()
+	}, nil
+}
+
+// holderPID reads the pid in a lock file that another process holds. The
+// holder writes it right after taking the lock, so an empty file is read
+// again a few times before the pid is called unknown.
+func holderPID(f *os.File) string {
+	for range 50 {
+		b, err := io.ReadAll(io.LimitReader(io.NewSectionReader(f, 0, 32), 32))
+		if pid := strings.TrimSpace(string(b)); err == nil && pid != "" {
+			if _, perr := strconv.Atoi(pid); perr == nil {
+				return pid
+			}
+			return "unknown"
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	return "unknown"
 }

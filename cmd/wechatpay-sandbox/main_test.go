@@ -340,14 +340,36 @@ func TestTwoSandboxesOneDir(t *testing.T) {
 	require.Equal(t, before, readAll(t, dir), "the second sandbox wrote nothing")
 	require.Equal(t, "SUCCESS", querySeedReduction(t, filepath.Join(dir, wechatpay.CredentialsFileName)))
 
-	// Started together, one serves and the other names it.
+	// A second binary fails likewise, with status 1.
 	second := startBinary(t, "-addr", "127.0.0.1:0", "-dir", dir)
 	require.Equal(t, 1, second.wait(t, 30*time.Second))
 	require.Contains(t, second.stderr.String(), "pid "+strconv.Itoa(first.cmd.Process.Pid))
 	require.NoError(t, first.cmd.Process.Signal(syscall.SIGTERM))
 	require.Equal(t, 0, first.wait(t, 30*time.Second))
 
-	// Once the first has exited, the directory is free again.
+	// Started together on a directory that holds keys: one serves, the
+	// other names it, and the credentials file is the server's.
+	a := startBinary(t, "-addr", "127.0.0.1:0", "-dir", dir)
+	b := startBinary(t, "-addr", "127.0.0.1:0", "-dir", dir)
+	var winner, loser *process
+	select {
+	case err := <-a.done:
+		a.done <- err
+		winner, loser = b, a
+	case err := <-b.done:
+		b.done <- err
+		winner, loser = a, b
+	case <-time.After(30 * time.Second):
+		t.Fatal("neither sandbox refused the locked directory")
+	}
+	require.Equal(t, 1, loser.wait(t, time.Second))
+	require.Contains(t, loser.stderr.String(), "is in use by another wechatpay-sandbox (pid "+strconv.Itoa(winner.cmd.Process.Pid)+",")
+	winner.waitOutput(t, "serving")
+	require.Equal(t, "SUCCESS", querySeedReduction(t, filepath.Join(dir, wechatpay.CredentialsFileName)))
+	require.NoError(t, winner.cmd.Process.Signal(syscall.SIGTERM))
+	require.Equal(t, 0, winner.wait(t, 30*time.Second))
+
+	// Once the sandboxes have exited, the directory is free again.
 	sb := startSandbox(t, dir)
 	require.Equal(t, "SUCCESS", querySeedReduction(t, sb.credPath()))
 	sb.stop(t)
