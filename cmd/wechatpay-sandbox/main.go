@@ -81,8 +81,8 @@ func run(args []string, stdout, stderr io.Writer, sigs <-chan os.Signal) error {
 	}
 	fs := flag.NewFlagSet("wechatpay-sandbox", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	addr := fs.String("addr", "127.0.0.1:8360", "`HOST:PORT` to listen on (port 0 picks a free port)")
-	dir := fs.String("dir", "sandbox", "`DIR`ectory for the keys and credentials.json (locked while serving)")
+	addr := fs.String("addr", "127.0.0.1:8360", "address `HOST:PORT` to listen on (port 0 picks a free port)")
+	dir := fs.String("dir", "sandbox", "directory `DIR` for the keys and credentials.json (locked while serving)")
 	grace := fs.Duration("grace", 5*time.Second, "on SIGINT or SIGTERM, how long requests in flight get to complete")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, `Usage:
@@ -165,7 +165,7 @@ func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) error {
 func runNotify(args []string, stdout, stderr io.Writer, sigs <-chan os.Signal) error {
 	fs := flag.NewFlagSet("wechatpay-sandbox notify", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	dir := fs.String("dir", "sandbox", "the sandbox's `DIR`ectory, whose keys sign and encrypt the callback")
+	dir := fs.String("dir", "sandbox", "the sandbox's directory `DIR`, whose keys sign and encrypt the callback")
 	target := fs.String("url", "", "the merchant's notify_url (`URL`, http or https)")
 	event := fs.String("event", "TRANSACTION.SUCCESS", "`EVENT_TYPE` of the callback, e.g. TRANSACTION.SUCCESS or REFUND.SUCCESS")
 	resourceFile := fs.String("resource", "", "`FILE` with the resource's plaintext JSON (encrypted into the callback); - for stdin")
