@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -466,6 +467,26 @@ func TestBinarySecondSignal(t *testing.T) {
 
 	require.NoError(t, p.cmd.Process.Signal(syscall.SIGTERM))
 	p.waitOutput(t, "a second signal exits at once")
+	// The first signal stops accepting while the trickling request holds on.
+	cr, err := wechatpay.LoadCredentials(filepath.Join(dir, wechatpay.CredentialsFileName))
+	require.NoError(t, err)
+	u, err := url.Parse(cr.BaseURL)
+	require.NoError(t, err)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		conn, err := net.Dial("tcp", u.Host)
+		if err != nil {
+			break
+		}
+		_ = conn.Close()
+		require.True(t, time.Now().Before(deadline), "still accepting 30s after SIGTERM")
+		time.Sleep(10 * time.Millisecond)
+	}
+	select {
+	case <-closed:
+		t.Fatal("the request in flight was cut before its grace")
+	default:
+	}
 	require.NoError(t, p.cmd.Process.Signal(syscall.SIGINT))
 	require.Equal(t, 1, p.wait(t, 30*time.Second), "a second signal exits at once, without the hour of grace")
 	<-closed
