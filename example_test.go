@@ -181,3 +181,21 @@ func ExampleClient_NotificationHandler() {
 	// refund R20150806125346 SUCCESS
 	// 204 No Content
 }
+
+// ExampleCredentials_Format shows that printing or logging credentials
+// (or a Client) by accident leaks no key: every verb redacts them.
+func ExampleCredentials_Format() {
+	cr := wechatpay.Credentials{
+		MchID:                  "1900016681",
+		MerchantSerialNo:       "1A2B3C4D5E6F708192A3B4C5D6E7F8091A2B3C4D",
+		MerchantPrivateKeyFile: "apiclient_key.pem",
+		WechatpayPublicKeyID:   "PUB_KEY_ID_0114232134912410000000000000",
+		WechatpayPublicKeyFile: "pub_key.pem",
+		APIv3Key:               "TestOnlyApiV3Key0123456789abcdef",
+	}
+	fmt.Printf("%v\n", cr)
+	fmt.Printf("%#v\n", &cr)
+	// Output:
+	// wechatpay.Credentials{MchID:1900016681 MerchantSerialNo:1A2B3C4D5E6F708192A3B4C5D6E7F8091A2B3C4D MerchantPrivateKeyFile:apiclient_key.pem WechatpayPublicKeyID:PUB_KEY_ID_0114232134912410000000000000 WechatpayPublicKeyFile:pub_key.pem APIv3Key:[redacted]}
+	// wechatpay.Credentials{BaseURL:"", CAFile:"", MchID:"1900016681", AppID:"", MerchantSerialNo:"1A2B3C4D5E6F708192A3B4C5D6E7F8091A2B3C4D", MerchantPrivateKeyFile:"apiclient_key.pem", MerchantCertificateFile:"", WechatpayPublicKeyID:"PUB_KEY_ID_0114232134912410000000000000", WechatpayPublicKeyFile:"pub_key.pem", PlatformCertificateFiles:"", APIv3Key:"[redacted]", APIv2Key:"", Dir:""}
+}

@@ -224,3 +224,14 @@ func ExampleServer_SendNotification() {
 	// delivery 2 answered 204 next in 0s
 	// 204 No Content
 }
+
+// ExampleRedeliverySchedule prints WeChat Pay's redelivery schedule and how
+// long it lasts.
+func ExampleRedeliverySchedule() {
+	var total time.Duration
+	for _, d := range wechatpaytest.RedeliverySchedule() {
+		total += d
+	}
+	fmt.Println(wechatpaytest.RedeliverySchedule()[:4], len(wechatpaytest.RedeliverySchedule()), total)
+	// Output: [15s 15s 30s 3m0s] 15 24h4m0s
+}
