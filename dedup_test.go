@@ -20,11 +20,12 @@ import (
 // mapDeduplicator is a single-process NotificationDeduplicator that records
 // every call, for the tests of NotificationHandler's side of the contract.
 type mapDeduplicator struct {
-	mu      sync.Mutex
-	state   map[string]string // id -> claim, or "done"
-	next    int
-	calls   []string
-	failAll error
+	mu       sync.Mutex
+	state    map[string]string // id -> claim, or "done"
+	next     int
+	calls    []string
+	failAll  error
+	failDone error
 }
 
 func newMapDeduplicator() *mapDeduplicator {
@@ -64,6 +65,9 @@ func (m *mapDeduplicator) Done(ctx context.Context, id, claim string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.calls = append(m.calls, "done")
+	if m.failDone != nil {
+		return m.failDone
+	}
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
@@ -158,6 +162,16 @@ func TestNotificationHandlerDeduplicates(t *testing.T) {
 		_, state, err := d.Claim(t.Context(), mustParse(t, c, hdr, body).ID)
 		require.NoError(t, err)
 		require.Equal(t, wechatpay.ClaimDone, state)
+	})
+
+	t.Run("a Done that fails after fn succeeded still answers 204", func(t *testing.T) {
+		d := newMapDeduplicator()
+		d.failDone = errors.New("redis: i/o timeout")
+		runs := 0
+		h := c.NotificationHandler(func(context.Context, *wechatpay.Notification) error { runs++; return nil }, wechatpay.WithDeduplicator(d))
+		require.Equal(t, http.StatusNoContent, serveCallback(h, hdr, body).Code)
+		require.Equal(t, 1, runs)
+		require.Equal(t, []string{"claim", "done"}, d.log())
 	})
 
 	t.Run("an unverified callback is never claimed", func(t *testing.T) {

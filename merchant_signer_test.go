@@ -199,6 +199,25 @@ func (f *failingSigner) Sign(io.Reader, []byte, crypto.SignerOpts) ([]byte, erro
 	return nil, errors.New("kms: unavailable")
 }
 
+// pssSigner signs with RSA-PSS whatever it is asked: a misconfigured KMS key.
+type pssSigner struct{ opaqueSigner }
+
+func (p *pssSigner) Sign(r io.Reader, digest []byte, _ crypto.SignerOpts) ([]byte, error) {
+	return rsa.SignPSS(r, p.key, crypto.SHA256, digest, nil)
+}
+
+func TestMerchantSignerWrongSchemeIsCaught(t *testing.T) {
+	srv := wechatpaytest.NewServer()
+	t.Cleanup(srv.Close)
+	before := srv.Requests()
+	c := srv.Client(wechatpay.WithMerchantSigner(srv.MchID(), srv.MerchantSerial(), &pssSigner{opaqueSigner{key: merchantTestKey(t)}}))
+	_, err := profitsharing.New(c).QueryOrder(t.Context(), &profitsharing.QueryOrderRequest{
+		OutOrderNo: "P20150806125346", SubMchID: "1900000109", TransactionID: "4208450740201411110007820472",
+	})
+	require.ErrorContains(t, err, "RSASSA-PKCS1-v1_5")
+	require.Equal(t, before, srv.Requests(), "a request with a bad signature is not sent")
+}
+
 func TestMerchantSignerFailureFailsTheCall(t *testing.T) {
 	srv := wechatpaytest.NewServer()
 	t.Cleanup(srv.Close)

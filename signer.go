@@ -85,8 +85,10 @@ func (s *Signer) sign(msg []byte) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("wechatpay: merchant signer (WithMerchantSigner): %w", err)
 	}
-	if len(sig) != s.pub.Size() {
-		return "", fmt.Errorf("wechatpay: merchant signer (WithMerchantSigner) returned a %d-byte signature, want %d (RSASSA-PKCS1-v1_5 with SHA-256)", len(sig), s.pub.Size())
+	// A signer that signs with another key or scheme (PSS) would make
+	// every call a 401 SIGN_ERROR; one public-key operation says so here.
+	if err := rsa.VerifyPKCS1v15(s.pub, crypto.SHA256, digest[:], sig); err != nil {
+		return "", fmt.Errorf("wechatpay: merchant signer (WithMerchantSigner) returned a signature that is not RSASSA-PKCS1-v1_5 with SHA-256 under its public key: %w", err)
 	}
 	return base64.StdEncoding.EncodeToString(sig), nil
 }
