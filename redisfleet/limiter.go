@@ -130,7 +130,7 @@ func (l *Limiter) Wait(ctx context.Context) error {
 		if res.Allowed > 0 {
 			return nil
 		}
-		wait := res.RetryAfter
+		wait := max(res.RetryAfter, time.Millisecond) // never a busy loop on Redis
 		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
 			return fmt.Errorf("redisfleet: rate limit %s: waiting %v would pass the context's deadline: %w", l.key, wait, context.DeadlineExceeded)
 		}

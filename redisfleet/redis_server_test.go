@@ -139,7 +139,7 @@ func deadRedis(t testing.TB) *redis.Client {
 	}
 	addr := l.Addr().String()
 	_ = l.Close()
-	rdb := redis.NewClient(&redis.Options{Addr: addr, MaxRetries: -1})
+	rdb := redis.NewClient(&redis.Options{Addr: addr, MaxRetries: -1, DialerRetries: 1})
 	t.Cleanup(func() { _ = rdb.Close() })
 	return rdb
 }
