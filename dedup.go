@@ -2,6 +2,8 @@ package wechatpay
 
 import (
 	"context"
+	"crypto/rand"
+	"sync"
 	"time"
 )
 
@@ -78,3 +80,74 @@ func WithDeduplicator(d NotificationDeduplicator) NotificationOption {
 // dedupTimeout bounds Release and Done, which run without the request's
 // cancellation: a client that hung up must not leave a claim behind.
 const dedupTimeout = 5 * time.Second
+
+// MemoryDeduplicator is a NotificationDeduplicator for a single process: it
+// makes concurrent and repeated deliveries of one callback to that process
+// run the function once, but knows nothing of other replicas (for a fleet,
+// use a shared store such as the redisfleet module's). A claim lasts 10
+// minutes unless released or done; a done id is kept for 72 hours, longer
+// than WeChat Pay's redelivery window; expired ids are swept as new ones
+// come. Its zero value is not usable: build it with NewMemoryDeduplicator.
+type MemoryDeduplicator struct {
+	mu        sync.Mutex
+	now       func() time.Time
+	lease     time.Duration
+	retention time.Duration
+	ids       map[string]memoryClaim
+	nextSweep time.Time
+}
+
+type memoryClaim struct {
+	claim   string // "" once done
+	expires time.Time
+}
+
+// NewMemoryDeduplicator returns an empty MemoryDeduplicator.
+func NewMemoryDeduplicator() *MemoryDeduplicator {
+	return &MemoryDeduplicator{now: time.Now, lease: 10 * time.Minute, retention: 72 * time.Hour, ids: map[string]memoryClaim{}}
+}
+
+// Claim implements NotificationDeduplicator.
+func (m *MemoryDeduplicator) Claim(_ context.Context, id string) (string, ClaimState, error) {
+	if id == "" {
+		return "", 0, &FieldError{Field: "id", Reason: "empty", Missing: true}
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	now := m.now()
+	if !now.Before(m.nextSweep) {
+		for k, e := range m.ids {
+			if !now.Before(e.expires) {
+				delete(m.ids, k)
+			}
+		}
+		m.nextSweep = now.Add(time.Minute)
+	}
+	if e, ok := m.ids[id]; ok && now.Before(e.expires) {
+		if e.claim == "" {
+			return "", ClaimDone, nil
+		}
+		return "", ClaimBusy, nil
+	}
+	claim := rand.Text()
+	m.ids[id] = memoryClaim{claim: claim, expires: now.Add(m.lease)}
+	return claim, ClaimAcquired, nil
+}
+
+// Release implements NotificationDeduplicator.
+func (m *MemoryDeduplicator) Release(_ context.Context, id, claim string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if e, ok := m.ids[id]; ok && e.claim != "" && e.claim == claim {
+		delete(m.ids, id)
+	}
+	return nil
+}
+
+// Done implements NotificationDeduplicator.
+func (m *MemoryDeduplicator) Done(_ context.Context, id, _ string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.ids[id] = memoryClaim{expires: m.now().Add(m.retention)}
+	return nil
+}

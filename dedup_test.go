@@ -196,9 +196,9 @@ func ExampleWithDeduplicator() {
 	defer srv.Close()
 	client := srv.Client()
 
-	// In production: a store shared by every replica, such as
+	// One process; for a fleet, a store shared by every replica, such as
 	// redisfleet.NewDeduplicator(redisClient).
-	var dedup wechatpay.NotificationDeduplicator = newMapDeduplicator()
+	dedup := wechatpay.NewMemoryDeduplicator()
 	runs := 0
 	handler := client.NotificationHandler(func(ctx context.Context, n *wechatpay.Notification) error {
 		runs++ // record the payment
@@ -218,4 +218,89 @@ func ExampleWithDeduplicator() {
 	// 204
 	// 204
 	// runs: 1
+}
+
+// TestMemoryDeduplicatorRunsOnce hands one callback to 8 goroutines of one
+// process at once: the function, which holds its run until the 7 others
+// have been answered, runs once; the others get 409, a redelivery 204.
+func TestMemoryDeduplicatorRunsOnce(t *testing.T) {
+	const callers = 8
+	srv := wechatpaytest.NewServer()
+	t.Cleanup(srv.Close)
+	c := srv.Client()
+	t.Cleanup(c.Close)
+	hdr, body, err := srv.SignNotification("TRANSACTION.SUCCESS", map[string]any{"out_trade_no": "MEM-1"})
+	require.NoError(t, err)
+	var mu sync.Mutex
+	runs := 0
+	others := make(chan struct{}, callers)
+	extra := make(chan struct{}) // closed by a second run, to fail rather than hang
+	var extraOnce sync.Once
+	h := c.NotificationHandler(func(context.Context, *wechatpay.Notification) error {
+		mu.Lock()
+		runs++
+		n := runs
+		mu.Unlock()
+		if n > 1 {
+			extraOnce.Do(func() { close(extra) })
+			return nil
+		}
+		for range callers - 1 {
+			select {
+			case <-others:
+			case <-extra:
+				return nil
+			}
+		}
+		return nil
+	}, wechatpay.WithDeduplicator(wechatpay.NewMemoryDeduplicator()))
+	codes := make(chan int, callers)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for range callers {
+		wg.Go(func() {
+			<-start
+			code := serveCallback(h, hdr, body).Code
+			if code != http.StatusNoContent {
+				others <- struct{}{}
+			}
+			codes <- code
+		})
+	}
+	close(start)
+	wg.Wait()
+	close(codes)
+	count := map[int]int{}
+	for code := range codes {
+		count[code]++
+	}
+	require.Equal(t, 1, runs)
+	require.Equal(t, map[int]int{http.StatusNoContent: 1, http.StatusConflict: callers - 1}, count)
+	require.Equal(t, http.StatusNoContent, serveCallback(h, hdr, body).Code)
+	require.Equal(t, 1, runs)
+}
+
+func TestMemoryDeduplicatorClaims(t *testing.T) {
+	m := wechatpay.NewMemoryDeduplicator()
+	ctx := t.Context()
+	claim, state, err := m.Claim(ctx, "N1")
+	require.NoError(t, err)
+	require.Equal(t, wechatpay.ClaimAcquired, state)
+	_, state, err = m.Claim(ctx, "N1")
+	require.NoError(t, err)
+	require.Equal(t, wechatpay.ClaimBusy, state)
+	require.NoError(t, m.Release(ctx, "N1", "not-the-claim"))
+	_, state, _ = m.Claim(ctx, "N1")
+	require.Equal(t, wechatpay.ClaimBusy, state, "a stale claim releases nothing")
+	require.NoError(t, m.Release(ctx, "N1", claim))
+	claim, state, _ = m.Claim(ctx, "N1")
+	require.Equal(t, wechatpay.ClaimAcquired, state)
+	require.NoError(t, m.Done(ctx, "N1", claim))
+	require.NoError(t, m.Release(ctx, "N1", claim))
+	_, state, _ = m.Claim(ctx, "N1")
+	require.Equal(t, wechatpay.ClaimDone, state, "release after done keeps done")
+	_, _, err = m.Claim(ctx, "")
+	var fe *wechatpay.FieldError
+	require.ErrorAs(t, err, &fe)
+	require.Equal(t, "done", wechatpay.ClaimDone.String())
 }
