@@ -9,8 +9,9 @@ import (
 
 // NotificationDeduplicator makes a notification handler on several
 // processes run the merchant's function once per notification id. It is the
-// interface of a shared store (the redisfleet module implements it on Redis)
-// that NotificationHandler uses with WithDeduplicator:
+// interface of a shared store (the redisfleet module implements it on Redis;
+// MemoryDeduplicator is one for a single process) that NotificationHandler
+// uses with WithDeduplicator:
 //
 //  1. Claim, after the callback verified and before the function runs,
 //     atomically takes the id for this caller (Redis: SET NX) and says what
