@@ -58,6 +58,9 @@ type Limiter struct {
 	onErr OnRedisError
 }
 
+// Limiter has wechatpay.Limiter's method set.
+var _ interface{ Wait(context.Context) error } = (*Limiter)(nil)
+
 // NewLimiter returns a Limiter for key (under KeyPrefix) at limit. Every
 // Limiter on the same Redis with the same key shares limit; limits are
 // counted with Redis's clock, so the replicas' clocks do not matter. A
