@@ -127,7 +127,7 @@ func (c Client) describe() description {
 		{"MchID", c.mchID},
 		{"AppID", c.appID},
 		{"MerchantSerial", merchantSerial},
-		{"PrivateKey", secretState(c.key != nil)},
+		{"PrivateKey", secretState(c.signer != nil && c.signer.key != nil)},
 		{"PublicKeyID", pubID},
 		{"PlatformSerials", strings.Join(serials, ",")},
 		{"BaseURL", c.primary},

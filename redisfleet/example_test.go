@@ -24,18 +24,13 @@ func ExampleNewQueryLimiter() {
 	var client *wechatpay.Client // wechatpay.NewClient(...)
 
 	q, err := redisfleet.NewQueryLimiter(rdb, "1900016681",
-		redisfleet.WaitLocally(rate.NewLimiter(aggracct.QueryRate/4, 1)))
+		redisfleet.WaitLocally(rate.NewLimiter(rate.Every(4*aggracct.QueryInterval), 1)))
 	if err != nil {
 		fmt.Println("error:", err)
 		return
 	}
-	// With the services taking a wechatpay.Limiter:
-	// aggracct.New(client, aggracct.WithQueryLimiter(q)). By hand:
-	if err := q.Wait(context.Background()); err != nil {
-		fmt.Println("not sent:", err)
-		return
-	}
-	_, err = aggracct.New(client).QuerySpecialReduction(context.Background(), &aggracct.QuerySpecialReductionRequest{
+	// Every QuerySpecialReduction of this service waits on the fleet's limit.
+	_, err = aggracct.New(client, aggracct.WithQueryLimiter(q)).QuerySpecialReduction(context.Background(), &aggracct.QuerySpecialReductionRequest{
 		OutRequestNo: "htozr8denqegbt6tk6u10iymo7yww5pn", BalAccountNo: "8609cb22e1774a50a930e414cc71eca06121bcd266335cda230d24a7886a8d9f",
 	})
 	fmt.Println(err)

@@ -33,7 +33,7 @@ var PunishLimit = redis_rate.Limit{Rate: 200, Period: time.Minute, Burst: 1}
 // OnRedisError says what a Limiter's Wait does when Redis cannot be asked.
 // Its zero value is ReturnError.
 type OnRedisError struct {
-	local interface{ Wait(context.Context) error }
+	local wechatpay.Limiter
 }
 
 // ReturnError makes Wait fail with an error matching ErrUnavailable when
@@ -43,7 +43,7 @@ func ReturnError() OnRedisError { return OnRedisError{} }
 // WaitLocally makes Wait wait on local instead when Redis cannot be asked,
 // for instance a *rate.Limiter at the fleet's limit divided by the number
 // of replicas. local must not be nil.
-func WaitLocally(local interface{ Wait(context.Context) error }) OnRedisError {
+func WaitLocally(local wechatpay.Limiter) OnRedisError {
 	return OnRedisError{local: local}
 }
 
