@@ -131,3 +131,54 @@ func (t DetailType) Known() bool {
 	}
 	return false
 }
+
+// RelationType is the relationship of a receiver with the distributing
+// merchant (AddReceiver).
+type RelationType string
+
+// The documented relationship types.
+const (
+	// RelationTypeSupplier: a supplier.
+	RelationTypeSupplier RelationType = "SUPPLIER"
+	// RelationTypeDistributor: a distributor.
+	RelationTypeDistributor RelationType = "DISTRIBUTOR"
+	// RelationTypeTaxServiceProvider: a tax service provider.
+	RelationTypeTaxServiceProvider RelationType = "TAX_SERVICE_PROVIDER"
+	// RelationTypeITServiceProvider: an IT service provider.
+	RelationTypeITServiceProvider RelationType = "IT_SERVICE_PROVIDER"
+	// RelationTypeCustom: a custom relationship, described by
+	// CustomRelation.
+	RelationTypeCustom RelationType = "CUSTOM"
+)
+
+// Known reports whether t is a value this version of the SDK knows.
+func (t RelationType) Known() bool {
+	switch t {
+	case RelationTypeSupplier, RelationTypeDistributor, RelationTypeTaxServiceProvider,
+		RelationTypeITServiceProvider, RelationTypeCustom:
+		return true
+	}
+	return false
+}
+
+// ReceiverState is the audit state of a receiver relationship. The name of
+// the failed state is not documented: treat a non-empty
+// ReceiverRelation.FailReason as a failure.
+type ReceiverState string
+
+// The documented receiver states.
+const (
+	// ReceiverStateInit: added, awaiting WeChat Pay's audit.
+	ReceiverStateInit ReceiverState = "INIT"
+	// ReceiverStateEffective: approved; CreateOrder may pay the receiver.
+	ReceiverStateEffective ReceiverState = "EFFECTIVE"
+)
+
+// Known reports whether s is a value this version of the SDK knows.
+func (s ReceiverState) Known() bool {
+	switch s {
+	case ReceiverStateInit, ReceiverStateEffective:
+		return true
+	}
+	return false
+}

@@ -155,15 +155,8 @@ func validateQueryOrder(req *QueryOrderRequest) error {
 	if req == nil {
 		return &wechatpay.FieldError{Field: "request", Reason: "is nil", Missing: true}
 	}
-	if err := svc.CheckID("out_order_no", req.OutOrderNo, 64, true); err != nil {
+	if err := checkOrderNo(req.OutOrderNo); err != nil {
 		return err
-	}
-	for i := 0; i < len(req.OutOrderNo); i++ {
-		switch c := req.OutOrderNo[i]; {
-		case '0' <= c && c <= '9', 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', c == '_', c == '-':
-		default:
-			return &wechatpay.FieldError{Field: "out_order_no", Reason: "may hold only digits, letters, '_' and '-'"}
-		}
 	}
 	if err := svc.CheckID("sub_mchid", req.SubMchID, 32, false); err != nil {
 		return err

@@ -1,0 +1,150 @@
+package profitsharing
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/gowechatpay/wechatpay"
+	"github.com/gowechatpay/wechatpay/internal/svc"
+)
+
+// QueryUnsplitAmountRequest names the transaction whose undistributed
+// amount to read.
+type QueryUnsplitAmountRequest struct {
+	// TransactionID is the WeChat Pay transaction id; required, at most 32
+	// characters.
+	TransactionID string
+	// SubMchID is the sub-merchant: required in institutional mode, empty
+	// in direct mode.
+	SubMchID string
+}
+
+// UnsplitAmount is the amount of a transaction not yet distributed.
+type UnsplitAmount struct {
+	// TransactionID echoes the transaction id.
+	TransactionID string `json:"transaction_id" wire:"required"`
+	// UnsplitAmount is the amount still to be distributed, in the
+	// currency's smallest unit (fen); 0 once everything was distributed or
+	// unfrozen.
+	UnsplitAmount int64 `json:"unsplit_amount"`
+	// Currency is the currency of the amount (CNY at present).
+	Currency string `json:"currency" wire:"required"`
+	// Meta describes the HTTP exchange (Request-ID, attempts).
+	Meta wechatpay.Response `json:"-"`
+}
+
+// QueryUnsplitAmount returns the amount of a transaction not yet
+// distributed (跨境分账 查询剩余待分金额). After payment the funds are
+// frozen; WeChat Pay answers an error until they can be distributed,
+// usually 3 to 5 minutes after payment.
+//
+// GET /v3/global/profit-sharing/transactions/{transaction_id}/amounts?sub_mchid=… (apihk domain)
+//
+// Rate limit: not documented (see WithLimiter). The call is read-only and
+// is retried by the client on transport errors, 429 and 5xx.
+func (s *Service) QueryUnsplitAmount(ctx context.Context, req *QueryUnsplitAmountRequest) (*UnsplitAmount, error) {
+	if err := s.ready(); err != nil {
+		return nil, err
+	}
+	if req == nil {
+		return nil, &wechatpay.FieldError{Field: "request", Reason: "is nil", Missing: true}
+	}
+	if err := svc.CheckID("transaction_id", req.TransactionID, 32, true); err != nil {
+		return nil, err
+	}
+	if err := svc.CheckID("sub_mchid", req.SubMchID, 32, false); err != nil {
+		return nil, err
+	}
+	if err := s.wait(ctx); err != nil {
+		return nil, err
+	}
+	var query url.Values
+	if req.SubMchID != "" {
+		query = url.Values{"sub_mchid": {req.SubMchID}}
+	}
+	var out UnsplitAmount
+	meta, err := svc.DoV3(ctx, "profitsharing", s.c, &wechatpay.Request{
+		Method: http.MethodGet,
+		Path:   "/v3/global/profit-sharing/transactions/" + url.PathEscape(req.TransactionID) + "/amounts",
+		Query:  query,
+		Global: true,
+	}, &out)
+	if err != nil {
+		return nil, err
+	}
+	out.Meta = *meta
+	return &out, nil
+}
+
+// QueryBillDownloadURLRequest names the day whose distribution bill to
+// fetch.
+type QueryBillDownloadURLRequest struct {
+	// SubMchID is the sub-merchant whose bill is wanted: required in
+	// institutional mode, empty in direct mode.
+	SubMchID string
+	// BillDate is the day of the bill: its year, month and day in its own
+	// location are sent as YYYY-MM-DD; required. Bills of the last 90 days
+	// are served.
+	BillDate time.Time
+}
+
+// BillDownloadURL is the answer of QueryBillDownloadURL, for DownloadBill.
+type BillDownloadURL struct {
+	// DownloadURL is the URL of the bill file, valid for 30 seconds.
+	DownloadURL string `json:"download_url" wire:"required"`
+	// HashType and HashValue are not sent by the global API today (the
+	// domestic bill API sends SHA1 and its hex digest). When an answer
+	// carries them, DownloadBill verifies the file against them.
+	HashType  string `json:"hash_type,omitempty"`
+	HashValue string `json:"hash_value,omitempty"`
+	// Meta describes the HTTP exchange (Request-ID, attempts).
+	Meta wechatpay.Response `json:"-"`
+}
+
+// QueryBillDownloadURL returns the URL of a day's distribution bill
+// (跨境分账 获取分账账单文件下载地址), valid for 30 seconds: pass the answer
+// to DownloadBill at once. The bill lists the successful distributions of
+// the day, amounts in yuan.
+//
+// GET /v3/global/profit-sharing/bill-download-url?sub_mchid=…&bill_date=… (apihk domain)
+//
+// Rate limit: not documented (see WithLimiter). The call is read-only and
+// is retried by the client on transport errors, 429 and 5xx.
+func (s *Service) QueryBillDownloadURL(ctx context.Context, req *QueryBillDownloadURLRequest) (*BillDownloadURL, error) {
+	if err := s.ready(); err != nil {
+		return nil, err
+	}
+	if req == nil {
+		return nil, &wechatpay.FieldError{Field: "request", Reason: "is nil", Missing: true}
+	}
+	if err := svc.CheckID("sub_mchid", req.SubMchID, 32, false); err != nil {
+		return nil, err
+	}
+	switch y := req.BillDate.Year(); {
+	case req.BillDate.IsZero():
+		return nil, &wechatpay.FieldError{Field: "bill_date", Reason: "is required", Missing: true}
+	case y < 1 || y > 9999:
+		return nil, &wechatpay.FieldError{Field: "bill_date", Reason: "has a year outside 1..9999"}
+	}
+	if err := s.wait(ctx); err != nil {
+		return nil, err
+	}
+	query := url.Values{"bill_date": {req.BillDate.Format(time.DateOnly)}}
+	if req.SubMchID != "" {
+		query.Set("sub_mchid", req.SubMchID)
+	}
+	var out BillDownloadURL
+	meta, err := svc.DoV3(ctx, "profitsharing", s.c, &wechatpay.Request{
+		Method: http.MethodGet,
+		Path:   "/v3/global/profit-sharing/bill-download-url",
+		Query:  query,
+		Global: true,
+	}, &out)
+	if err != nil {
+		return nil, err
+	}
+	out.Meta = *meta
+	return &out, nil
+}
