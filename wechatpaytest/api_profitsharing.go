@@ -1,9 +1,6 @@
 package wechatpaytest
 
-import (
-	"net/http"
-	"strings"
-)
+import "strings"
 
 // patternProfitSharing is 查询分账结果 of global profit sharing.
 const patternProfitSharing = "GET /v3/global/profit-sharing/orders/{out_order_no}"
@@ -15,7 +12,8 @@ func notOrderNoChar(c rune) bool {
 
 // serveProfitSharing answers a profit-sharing order query: the documented
 // limits, then the order whose out_order_no, transaction_id and sub_mchid
-// match.
+// match. An order that a distribution or unfreeze request created moves
+// from PROCESSING to FINISHED on its first query.
 func (s *Server) serveProfitSharing(r *V3Request) (int, any) {
 	outOrderNo := r.PathValue("out_order_no")
 	q := r.URL.Query()
@@ -34,42 +32,14 @@ func (s *Server) serveProfitSharing(r *V3Request) (int, any) {
 	}
 	s.mu.Lock()
 	o, ok := s.orders[outOrderNo]
+	if ok && o.TransactionID == txID && o.SubMchID == subMchID {
+		// An order the emulator created finishes on its first query.
+		s.finishProfitSharingOrder(outOrderNo)
+		o = s.orders[outOrderNo]
+	}
 	s.mu.Unlock()
 	if !ok || o.TransactionID != txID || o.SubMchID != subMchID {
 		return notFound("profit-sharing order").Answer()
 	}
-	type receiver struct {
-		Amount             int64  `json:"amount"`
-		Currency           string `json:"currency"`
-		Description        string `json:"description"`
-		Type               string `json:"type"`
-		Account            string `json:"account"`
-		Result             string `json:"result"`
-		FailReason         string `json:"fail_reason,omitempty"`
-		CreateTime         string `json:"create_time"`
-		FinishTime         string `json:"finish_time,omitempty"`
-		DetailID           string `json:"detail_id"`
-		DetailType         string `json:"detail_type"`
-		SettlementCurrency string `json:"settlement_currency,omitempty"`
-		SettlementAmount   int64  `json:"settlement_amount,omitempty"`
-		RateValue          int64  `json:"rate_value,omitempty"`
-	}
-	wire := struct {
-		SubMchID      string     `json:"sub_mchid,omitempty"`
-		TransactionID string     `json:"transaction_id"`
-		OutOrderNo    string     `json:"out_order_no"`
-		OrderID       string     `json:"order_id"`
-		State         string     `json:"state"`
-		Receivers     []receiver `json:"receivers"`
-	}{o.SubMchID, o.TransactionID, o.OutOrderNo, o.OrderID, o.State, make([]receiver, 0, len(o.Receivers))}
-	for _, rc := range o.Receivers {
-		wire.Receivers = append(wire.Receivers, receiver{
-			Amount: rc.Amount, Currency: rc.Currency, Description: rc.Description, Type: rc.Type,
-			Account: rc.Account, Result: rc.Result, FailReason: rc.FailReason,
-			CreateTime: rfc3339(rc.CreateTime), FinishTime: rfc3339(rc.FinishTime),
-			DetailID: rc.DetailID, DetailType: rc.DetailType, SettlementCurrency: rc.SettlementCurrency,
-			SettlementAmount: rc.SettlementAmount, RateValue: rc.RateValue,
-		})
-	}
-	return http.StatusOK, wire
+	return psOrderAnswer(o)
 }

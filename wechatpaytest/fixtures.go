@@ -195,6 +195,7 @@ func (s *Server) addSeedFixtures() {
 		SenderName:          "XX活动",
 		SenderHeaderMediaID: "1G6nrLmr5EC3MMb_-zK1dDdzmd0p7cNliYu9V5w7o8K0",
 	}
+	s.addProfitSharingSeed()
 	for _, mchID := range []string{seedRedPacketMchID, TestMchID} {
 		p := packet
 		p.MchID = mchID

@@ -35,6 +35,7 @@ type reply struct {
 	body     []byte
 	xml      bool   // a v2 answer
 	unsigned bool   // v3: no Wechatpay-* signature headers
+	fileType string // v3: the Content-Type of a file answer
 	verdict  string // for the log
 	allow    string // Allow header of a 405
 }
@@ -193,7 +194,10 @@ func (s *Server) writeReply(w http.ResponseWriter, r *http.Request, rep *reply, 
 	if rep.xml {
 		w.Header().Set("Content-Type", "text/xml; charset=utf-8")
 	} else {
-		if len(rep.body) > 0 {
+		switch {
+		case rep.fileType != "":
+			w.Header().Set("Content-Type", rep.fileType)
+		case len(rep.body) > 0:
 			w.Header().Set("Content-Type", "application/json")
 		}
 		w.Header().Set(wechatpay.HeaderRequestID, requestID)
@@ -216,7 +220,11 @@ func (s *Server) serveV3(r *http.Request, rt *route, body []byte) *reply {
 		return rep
 	}
 	status, out := rt.v3(&V3Request{Request: r, Body: body, srv: s})
-	return v3Answer(status, out)
+	rep := v3Answer(status, out)
+	if rt.fileType != "" && rep.status >= 200 && rep.status <= 299 {
+		rep.unsigned, rep.fileType = true, rt.fileType
+	}
+	return rep
 }
 
 // v3Answer encodes a handler's answer: status 0 is 200 (or, for an

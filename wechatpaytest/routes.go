@@ -20,6 +20,9 @@ type route struct {
 	v3      func(*V3Request) (int, any)
 	v2      func(*V2Request) map[string]string
 	v2opts  V2Route
+	// fileType, when set, makes the route's 2xx answers files of that
+	// Content-Type, unsigned (a bill download); its errors stay signed.
+	fileType string
 }
 
 // ServeHTTP is called by the server's ServeMux once it has matched the

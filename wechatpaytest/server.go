@@ -51,6 +51,7 @@ type Server struct {
 	redPackets   map[redPacketKey]RedPacket
 	punishments  []Punishment
 	punishByNo   map[string]int // out_request_no → index in punishments
+	ps           *profitSharingState
 	faults       []*Fault
 	notifyClient *http.Client
 }
@@ -230,6 +231,7 @@ func newServer(opts []Option) (*Server, error) {
 		orders:       map[string]ProfitSharingOrder{},
 		redPackets:   map[redPacketKey]RedPacket{},
 		punishByNo:   map[string]int{},
+		ps:           newProfitSharingState(),
 		notifyClient: cfg.notifyClient,
 	}
 	if s.notifyClient == nil {
@@ -242,6 +244,7 @@ func newServer(opts []Option) (*Server, error) {
 	s.HandleV3(patternSpecialReduction, s.serveSpecialReduction)
 	s.HandleV3(patternPunish, s.servePunish)
 	s.HandleV3(patternProfitSharing, s.serveProfitSharing)
+	s.handleProfitSharing()
 	s.HandleV3(patternCertificates, s.serveCertificates)
 	s.HandleV2(pathRedPacket, redPacketRoute, s.serveRedPacket)
 

@@ -1,0 +1,250 @@
+package wechatpaytest
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// patternProfitSharingCreate is 请求分账 of global profit sharing.
+const patternProfitSharingCreate = "POST /v3/global/profit-sharing/orders"
+
+// serveProfitSharingCreate answers a distribution request: the documented
+// fields and limits, names decrypted, then the state: a new out_order_no
+// creates a PROCESSING order with PENDING details (and an
+// UNFREEZE_TO_SPONSOR detail for the rest when unfreeze_unsplit is true),
+// taking the amounts from the transaction's unsplit amount; the same
+// number with the same fields answers that order, with other fields 400
+// PARAM_ERROR. A receiver that is not EFFECTIVE, a sum above the unsplit
+// amount, a 51st request or a finished transaction is 400 INVALID_REQUEST.
+func (s *Server) serveProfitSharingCreate(r *V3Request) (int, any) {
+	type receiver struct {
+		Currency    string `json:"currency"`
+		Type        string `json:"type"`
+		Account     string `json:"account"`
+		Name        string `json:"name,omitempty"`
+		Authorized  bool   `json:"authorized,omitempty"`
+		Amount      *int64 `json:"amount"`
+		Description string `json:"description"`
+	}
+	var req struct {
+		SubMchID        string     `json:"sub_mchid"`
+		AppID           string     `json:"appid"`
+		SubAppID        string     `json:"sub_appid"`
+		TransactionID   string     `json:"transaction_id"`
+		OutOrderNo      string     `json:"out_order_no"`
+		Receivers       []receiver `json:"receivers"`
+		UnfreezeUnsplit *bool      `json:"unfreeze_unsplit"`
+	}
+	if e := r.DecodeJSON(&req); e != nil {
+		return e.Answer()
+	}
+	if e := checkPSOrderFields(req.SubMchID, req.TransactionID, req.OutOrderNo); e != nil {
+		return e.Answer()
+	}
+	switch {
+	case len(req.Receivers) == 0:
+		return paramError("/receivers", "body", "required").Answer()
+	case len(req.Receivers) > 50:
+		return paramError("/receivers", "body", "more than 50 receivers").Answer()
+	case req.UnfreezeUnsplit == nil:
+		return paramError("/unfreeze_unsplit", "body", "required").Answer()
+	}
+	var sum int64
+	for i := range req.Receivers {
+		rc := &req.Receivers[i]
+		f := "/receivers/" + strconv.Itoa(i) + "/"
+		switch {
+		case rc.Currency == "":
+			return paramError(f+"currency", "body", "required").Answer()
+		case rc.Amount == nil || *rc.Amount <= 0:
+			return paramError(f+"amount", "body", "must be a positive integer").Answer()
+		case rc.Description == "":
+			return paramError(f+"description", "body", "required").Answer()
+		case tooLong(rc.Description, 80):
+			return paramError(f+"description", "body", longerThan(80)).Answer()
+		}
+		if e := checkPSParty(f, rc.Type, rc.Account, req.AppID, req.SubAppID); e != nil {
+			return e.Answer()
+		}
+		if rc.Name != "" {
+			plain, e := r.DecryptField(f+"name", "body", rc.Name)
+			if e != nil {
+				return e.Answer()
+			}
+			rc.Name = plain
+		}
+		sum += *rc.Amount
+	}
+	key, _ := json.Marshal(req) // names decrypted: OAEP ciphertexts differ on every try
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if code, body, done := s.psReentry(req.OutOrderNo, string(key)); done {
+		return code, body
+	}
+	tx, e := s.psTransaction(req.TransactionID, req.SubMchID)
+	if e != nil {
+		return e.Answer()
+	}
+	for _, rc := range req.Receivers {
+		rel, ok := s.ps.relations[psRelationKey{req.SubMchID, rc.Account}]
+		if !ok || rel.State != "EFFECTIVE" || rel.Type != rc.Type {
+			return invalidRequest("分账接收方 " + rc.Account + " 不存在或未生效").Answer()
+		}
+	}
+	switch {
+	case tx.orders >= maxPSOrdersPerTransaction:
+		return invalidRequest("每笔交易最多请求分账 50 次").Answer()
+	case sum > tx.UnsplitAmount:
+		return invalidRequest("分账金额超出剩余待分金额").Answer()
+	}
+	now := s.now()
+	o := ProfitSharingOrder{SubMchID: req.SubMchID, TransactionID: req.TransactionID, OutOrderNo: req.OutOrderNo,
+		OrderID: s.psNextID("71"), State: "PROCESSING"}
+	for _, rc := range req.Receivers {
+		o.Receivers = append(o.Receivers, ProfitSharingReceiver{
+			Currency: rc.Currency, Amount: *rc.Amount, Description: rc.Description, Type: rc.Type, Account: rc.Account,
+			Result: "PENDING", CreateTime: now, DetailID: s.psNextID("72"), DetailType: "DISTRIBUTE_TO_OTHERS",
+		})
+	}
+	tx.UnsplitAmount -= sum
+	tx.orders++
+	if *req.UnfreezeUnsplit {
+		o.Receivers = append(o.Receivers, s.psUnfreezeDetail(tx, "解冻剩余资金", now))
+	}
+	return s.psAccept(o, string(key))
+}
+
+// checkPSOrderFields checks the fields distribution and unfreeze requests
+// share.
+func checkPSOrderFields(subMchID, txID, outOrderNo string) *ErrorAnswer {
+	switch {
+	case tooLong(subMchID, 32):
+		return paramError("/sub_mchid", "body", longerThan(32))
+	case txID == "":
+		return paramError("/transaction_id", "body", "required")
+	case tooLong(txID, 32):
+		return paramError("/transaction_id", "body", longerThan(32))
+	case outOrderNo == "":
+		return paramError("/out_order_no", "body", "required")
+	case tooLong(outOrderNo, 64):
+		return paramError("/out_order_no", "body", longerThan(64))
+	case strings.IndexFunc(outOrderNo, notOrderNoChar) >= 0:
+		return paramError("/out_order_no", "body", "only digits, letters, '_' and '-' are allowed")
+	}
+	return nil
+}
+
+// checkPSParty checks a receiver's type and account, and the appid or
+// sub_appid its type needs (400 INVALID_REQUEST without, as documented).
+func checkPSParty(prefix, typ, account, appID, subAppID string) *ErrorAnswer {
+	switch {
+	case typ == "":
+		return paramError(prefix+"type", "body", "required")
+	case typ != "MERCHANT_ID" && typ != "PERSONAL_OPENID" && typ != "PERSONAL_SUB_OPENID":
+		return paramError(prefix+"type", "body", "not a receiver type")
+	case account == "":
+		return paramError(prefix+"account", "body", "required")
+	case tooLong(account, 64):
+		return paramError(prefix+"account", "body", longerThan(64))
+	case typ == "PERSONAL_OPENID" && appID == "":
+		return invalidRequest("type 为 PERSONAL_OPENID 时 appid 必填")
+	case typ == "PERSONAL_SUB_OPENID" && subAppID == "":
+		return invalidRequest("type 为 PERSONAL_SUB_OPENID 时 sub_appid 必填")
+	}
+	return nil
+}
+
+// psReentry answers a request whose out_order_no is taken: the order when
+// key is the same request, 400 PARAM_ERROR otherwise. s.mu is held.
+func (s *Server) psReentry(no, key string) (int, any, bool) {
+	if prev, ok := s.ps.requests[no]; ok {
+		if prev.key != key {
+			code, body := reusedNumber("/out_order_no").Answer()
+			return code, body, true
+		}
+		code, body := psOrderAnswer(s.orders[no])
+		return code, body, true
+	}
+	if _, ok := s.orders[no]; ok { // a fixture order
+		code, body := reusedNumber("/out_order_no").Answer()
+		return code, body, true
+	}
+	return 0, nil, false
+}
+
+// psTransaction finds the transaction a request distributes. s.mu is held.
+func (s *Server) psTransaction(txID, subMchID string) (*psTransaction, *ErrorAnswer) {
+	tx, ok := s.ps.txs[txID]
+	switch {
+	case !ok:
+		return nil, invalidRequest("该笔交易不能分账, 请确认下单前已标记分账")
+	case tx.SubMchID != subMchID:
+		return nil, invalidRequest("商户信息与交易的商户信息不匹配")
+	case tx.finished:
+		return nil, invalidRequest("该笔交易已解冻剩余资金, 不能再分账")
+	}
+	return tx, nil
+}
+
+// psUnfreezeDetail takes the rest of tx for the sponsor (the calling
+// merchant), which finishes the transaction. s.mu is held.
+func (s *Server) psUnfreezeDetail(tx *psTransaction, description string, now time.Time) ProfitSharingReceiver {
+	rest := tx.UnsplitAmount
+	tx.UnsplitAmount, tx.finished = 0, true
+	d := ProfitSharingReceiver{
+		Currency: tx.Currency, Amount: rest, Description: description, Type: "MERCHANT_ID", Account: TestMchID,
+		Result: "PENDING", DetailID: s.psNextID("72"), DetailType: "UNFREEZE_TO_SPONSOR",
+		SettlementCurrency: tx.Currency, SettlementAmount: rest, RateValue: 100_000_000,
+	}
+	d.CreateTime = now
+	return d
+}
+
+// psAccept stores a new order and answers it. s.mu is held.
+func (s *Server) psAccept(o ProfitSharingOrder, key string) (int, any) {
+	s.orders[o.OutOrderNo] = o
+	s.ps.requests[o.OutOrderNo] = &psRequest{key: key, pending: true}
+	return psOrderAnswer(o)
+}
+
+// psOrderAnswer is the answer of an order, as QueryOrder gives it.
+func psOrderAnswer(o ProfitSharingOrder) (int, any) {
+	type receiver struct {
+		Amount             int64  `json:"amount"`
+		Currency           string `json:"currency"`
+		Description        string `json:"description"`
+		Type               string `json:"type"`
+		Account            string `json:"account"`
+		Result             string `json:"result"`
+		FailReason         string `json:"fail_reason,omitempty"`
+		CreateTime         string `json:"create_time"`
+		FinishTime         string `json:"finish_time,omitempty"`
+		DetailID           string `json:"detail_id"`
+		DetailType         string `json:"detail_type"`
+		SettlementCurrency string `json:"settlement_currency,omitempty"`
+		SettlementAmount   int64  `json:"settlement_amount,omitempty"`
+		RateValue          int64  `json:"rate_value,omitempty"`
+	}
+	wire := struct {
+		SubMchID      string     `json:"sub_mchid,omitempty"`
+		TransactionID string     `json:"transaction_id"`
+		OutOrderNo    string     `json:"out_order_no"`
+		OrderID       string     `json:"order_id"`
+		State         string     `json:"state"`
+		Receivers     []receiver `json:"receivers"`
+	}{o.SubMchID, o.TransactionID, o.OutOrderNo, o.OrderID, o.State, make([]receiver, 0, len(o.Receivers))}
+	for _, rc := range o.Receivers {
+		wire.Receivers = append(wire.Receivers, receiver{
+			Amount: rc.Amount, Currency: rc.Currency, Description: rc.Description, Type: rc.Type,
+			Account: rc.Account, Result: rc.Result, FailReason: rc.FailReason,
+			CreateTime: rfc3339(rc.CreateTime), FinishTime: rfc3339(rc.FinishTime),
+			DetailID: rc.DetailID, DetailType: rc.DetailType, SettlementCurrency: rc.SettlementCurrency,
+			SettlementAmount: rc.SettlementAmount, RateValue: rc.RateValue,
+		})
+	}
+	return http.StatusOK, wire
+}

@@ -1,0 +1,94 @@
+package wechatpaytest
+
+import "time"
+
+// Seed fixture values of global profit sharing (protocol/apis-domains.md
+// B3 and B6).
+const (
+	seedPSReceiverAccount = "86693852"
+	seedPSUnsplitAmount   = 1000
+)
+
+// ProfitSharingTransaction is a paid transaction marked for global profit
+// sharing: the emulator answers its undistributed amount
+// (GET /v3/global/profit-sharing/transactions/{transaction_id}/amounts)
+// and lets distribution (POST /v3/global/profit-sharing/orders) and
+// unfreeze requests take from it.
+type ProfitSharingTransaction struct {
+	// TransactionID and SubMchID (empty in direct mode) identify the
+	// transaction; a request with another sub_mchid is answered 400
+	// INVALID_REQUEST.
+	TransactionID, SubMchID string
+	// Currency is the currency of the amount ("" for CNY).
+	Currency string
+	// UnsplitAmount is the amount still to be distributed, in fen.
+	UnsplitAmount int64
+}
+
+// AddProfitSharingTransaction adds or replaces the transaction with
+// t.TransactionID, with no distribution request made yet.
+func (s *Server) AddProfitSharingTransaction(t ProfitSharingTransaction) {
+	if t.Currency == "" {
+		t.Currency = "CNY"
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.ps.txs[t.TransactionID] = &psTransaction{ProfitSharingTransaction: t}
+}
+
+// ProfitSharingRelation is a receiver relationship of global profit
+// sharing (POST and DELETE /v3/global/profit-sharing/receivers, GET
+// /v3/global/profit-sharing/receivers/{account}). A relationship is keyed
+// by SubMchID (empty in direct mode) and Account.
+type ProfitSharingRelation struct {
+	// SubMchID, Type and Account identify the receiver; Name is its
+	// plaintext name (encrypted for the merchant in answers), "" for none.
+	SubMchID, Type, Account, Name string
+	// RelationType, CustomRelation, Scene, MajorService and the file ids
+	// are answered as they are; empty ones are left out.
+	RelationType, CustomRelation, Scene, MajorService string
+	ApplicationFileID, PartnershipFileID, FileID      string
+	// ExpectedRatio is answered unless zero.
+	ExpectedRatio int64
+	// State is INIT or EFFECTIVE; FailReason is answered unless empty. An
+	// INIT relationship becomes EFFECTIVE on its next query.
+	State, FailReason string
+}
+
+// AddProfitSharingRelation adds or replaces the receiver relationship with
+// r.SubMchID and r.Account; an empty State is EFFECTIVE.
+func (s *Server) AddProfitSharingRelation(r ProfitSharingRelation) {
+	if r.State == "" {
+		r.State = "EFFECTIVE"
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.ps.relations[psRelationKey{r.SubMchID, r.Account}] = r
+}
+
+// ProfitSharingRelations returns the receiver relationships, in no
+// particular order.
+func (s *Server) ProfitSharingRelations() []ProfitSharingRelation {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]ProfitSharingRelation, 0, len(s.ps.relations))
+	for _, r := range s.ps.relations {
+		out = append(out, r)
+	}
+	return out
+}
+
+// addProfitSharingSeed installs the seed transaction (1000 fen unsplit)
+// and the EFFECTIVE receiver 86693852 of sub-merchant 1900000109.
+func (s *Server) addProfitSharingSeed() {
+	s.ps.txs[seedTransactionID] = &psTransaction{ProfitSharingTransaction: ProfitSharingTransaction{
+		TransactionID: seedTransactionID, SubMchID: seedSubMchID, Currency: "CNY", UnsplitAmount: seedPSUnsplitAmount,
+	}}
+	s.ps.relations[psRelationKey{seedSubMchID, seedPSReceiverAccount}] = ProfitSharingRelation{
+		SubMchID: seedSubMchID, Type: "MERCHANT_ID", Account: seedPSReceiverAccount,
+		RelationType: "TAX_SERVICE_PROVIDER", State: "EFFECTIVE",
+	}
+}
+
+// psBillTTL is how long a bill download URL is valid.
+const psBillTTL = 30 * time.Second

@@ -1,0 +1,118 @@
+package wechatpaytest
+
+import (
+	"net/http"
+	"slices"
+	"strconv"
+	"time"
+)
+
+// profitSharingState is the emulator's state of global profit sharing
+// beyond the orders of Server.orders: transactions with their unsplit
+// amounts, receiver relationships, the requests that created orders (for
+// re-entrancy and the PROCESSING → FINISHED move) and bill tokens. It is
+// guarded by Server.mu.
+type profitSharingState struct {
+	txs       map[string]*psTransaction
+	relations map[psRelationKey]ProfitSharingRelation
+	requests  map[string]*psRequest // out_order_no → the request that created the order
+	bills     map[string]psBill     // token → bill
+	seq       int
+}
+
+func newProfitSharingState() *profitSharingState {
+	return &profitSharingState{
+		txs:       map[string]*psTransaction{},
+		relations: map[psRelationKey]ProfitSharingRelation{},
+		requests:  map[string]*psRequest{},
+		bills:     map[string]psBill{},
+	}
+}
+
+type psTransaction struct {
+	ProfitSharingTransaction
+	orders   int  // distribution requests made
+	finished bool // unfrozen: nothing more may be distributed
+}
+
+type psRelationKey struct{ subMchID, account string }
+
+// psRequest is an accepted distribution or unfreeze request: its
+// comparable form (names decrypted) and whether its order is still to
+// finish.
+type psRequest struct {
+	key     string
+	pending bool
+}
+
+type psBill struct {
+	subMchID string
+	date     string // YYYY-MM-DD
+	expires  time.Time
+}
+
+// maxPSOrdersPerTransaction is the documented limit of distribution
+// requests per transaction.
+const maxPSOrdersPerTransaction = 50
+
+// invalidRequest is 400 INVALID_REQUEST with a message.
+func invalidRequest(message string) *ErrorAnswer {
+	return &ErrorAnswer{Code: "INVALID_REQUEST", Message: message, status: http.StatusBadRequest,
+		verdict: "invalid_request: " + message}
+}
+
+// reusedNumber is 400 PARAM_ERROR for an out_order_no used by another
+// request.
+func reusedNumber(field string) *ErrorAnswer {
+	return &ErrorAnswer{Code: "PARAM_ERROR", Message: field + " 已使用且请求参数不一致",
+		Detail: map[string]string{"field": field, "location": "body", "issue": "already used with different parameters"},
+		status: http.StatusBadRequest, verdict: "param_error: " + field + " reused with another body"}
+}
+
+// nextID returns a new numeric id with prefix p; s.mu is held.
+func (s *Server) psNextID(p string) string {
+	s.ps.seq++
+	return p + s.now().In(beijing).Format("20060102150405") + strconv.FormatInt(int64(1_000_000_000+s.ps.seq), 10)
+}
+
+// finishProfitSharingOrder moves an order the emulator created from
+// PROCESSING to FINISHED, on its first query: each PENDING detail becomes
+// SUCCESS, or CLOSED with NO_RELATION when its receiver was deleted
+// meanwhile. s.mu is held.
+func (s *Server) finishProfitSharingOrder(no string) {
+	req, ok := s.ps.requests[no]
+	if !ok || !req.pending {
+		return
+	}
+	req.pending = false
+	o := s.orders[no]
+	o.Receivers = slices.Clone(o.Receivers) // answers in flight read the old slice
+	now := s.now()
+	for i := range o.Receivers {
+		rc := &o.Receivers[i]
+		if rc.Result != "PENDING" {
+			continue
+		}
+		rc.Result, rc.FinishTime = "SUCCESS", now
+		if rc.DetailType == "DISTRIBUTE_TO_OTHERS" {
+			if _, ok := s.ps.relations[psRelationKey{o.SubMchID, rc.Account}]; !ok {
+				rc.Result, rc.FailReason = "CLOSED", "NO_RELATION"
+			}
+		}
+	}
+	o.State = "FINISHED"
+	s.orders[no] = o
+}
+
+// handleProfitSharing registers the global profit-sharing routes beside
+// the order query, each emulated in its own api_profitsharing_*.go file.
+func (s *Server) handleProfitSharing() {
+	s.HandleV3(patternProfitSharingCreate, s.serveProfitSharingCreate)
+	s.HandleV3(patternProfitSharingUnfreeze, s.serveProfitSharingUnfreeze)
+	s.HandleV3(patternProfitSharingAddReceiver, s.serveProfitSharingAddReceiver)
+	s.HandleV3(patternProfitSharingDeleteReceiver, s.serveProfitSharingDeleteReceiver)
+	s.HandleV3(patternProfitSharingQueryReceiver, s.serveProfitSharingQueryReceiver)
+	s.HandleV3(patternProfitSharingAmounts, s.serveProfitSharingAmounts)
+	s.HandleV3(patternProfitSharingBillURL, s.serveProfitSharingBillURL)
+	s.handle(&route{srv: s, pattern: patternBillDownload, v3: s.serveBillDownload, fileType: "text/csv; charset=utf-8"})
+}
