@@ -217,25 +217,3 @@ func encodeBody(body any) ([]byte, error) {
 	}
 	return bytes.TrimSuffix(buf.Bytes(), []byte{'\n'}), nil
 }
-
-// requestTarget returns u.RequestURI() for u parsed from fullURL, as a
-// substring of fullURL when it already has that form (the usual case), so
-// that signing does not build the string again.
-func requestTarget(fullURL string, u *url.URL) string {
-	if u.Opaque == "" && u.RawPath == "" && !u.ForceQuery {
-		if i := strings.Index(fullURL, "://"); i >= 0 && u.Host != "" {
-			rest := fullURL[i+3:]
-			if strings.HasPrefix(rest, u.Host) {
-				rest = rest[len(u.Host):]
-				p := u.EscapedPath()
-				if p != "" && strings.HasPrefix(rest, p) {
-					q := rest[len(p):]
-					if (u.RawQuery == "" && q == "") || (len(q) == len(u.RawQuery)+1 && q[0] == '?' && q[1:] == u.RawQuery) {
-						return rest
-					}
-				}
-			}
-		}
-	}
-	return u.RequestURI()
-}
