@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"io"
@@ -523,4 +524,181 @@ func TestExpiredCertificateIsNotTrusted(t *testing.T) {
 	require.ErrorIs(t, v.Verify(signed(), []byte("{}")), wechatpay.ErrUnknownSerial)
 	_, _, err = v.EncryptionKey()
 	require.ErrorIs(t, err, wechatpay.ErrNoWechatpayKey)
+}
+
+// TestParseNotificationLowerCaseHeaderKeys: gateways and several frameworks
+// hand over header maps with lower-case keys (issue 12 item 11).
+func TestParseNotificationLowerCaseHeaderKeys(t *testing.T) {
+	v := loadNotifyVector(t)
+	c := notifyClient(t, v.Now)
+	h := http.Header{}
+	for k, val := range v.Headers {
+		h[strings.ToLower(k)] = []string{val}
+	}
+	n, err := c.ParseNotification(h, []byte(v.Body))
+	require.NoError(t, err)
+	require.Equal(t, v.ExpectPlaintext, string(n.Plaintext))
+	require.Len(t, h, len(v.Headers), "the caller's map is not modified")
+}
+
+// TestDotSegmentsRefusedBeforeIO: "." or ".." as a path value would be
+// normalised away by a proxy (issue 12 item 8).
+func TestDotSegmentsRefusedBeforeIO(t *testing.T) {
+	var hits atomic.Int32
+	rt := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		hits.Add(1)
+		return nil, errors.New("no request may be sent")
+	})
+	c := vectorClient(t, time.Now().Unix(), rt)
+	for _, v := range []string{".", ".."} {
+		_, err := c.DoV3(context.Background(), &wechatpay.Request{Path: "/v3/x/{out_request_no}", PathParams: map[string]string{"out_request_no": v}}, nil)
+		var fe *wechatpay.FieldError
+		require.ErrorAs(t, err, &fe, v)
+		require.Equal(t, "out_request_no", fe.Field)
+	}
+	require.Zero(t, hits.Load())
+}
+
+// TestInvalidInputIsAFieldError: an invalid method or header value, and a
+// nil context, are the caller's input (issue 12 item 9).
+func TestInvalidInputIsAFieldError(t *testing.T) {
+	var hits atomic.Int32
+	rt := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		hits.Add(1)
+		return nil, errors.New("no request may be sent")
+	})
+	c := vectorClient(t, time.Now().Unix(), rt)
+	for name, req := range map[string]*wechatpay.Request{
+		"method":       {Method: "GE T", Path: "/v3/x"},
+		"header value": {Path: "/v3/x", Header: http.Header{"X-Trace": {"a\r\nInjected: 1"}}},
+		"header name":  {Path: "/v3/x", Header: http.Header{"X Trace": {"a"}}},
+	} {
+		_, err := c.DoV3(context.Background(), req, nil)
+		var fe *wechatpay.FieldError
+		require.ErrorAs(t, err, &fe, name)
+		var te *wechatpay.TransportError
+		require.False(t, errors.As(err, &te), name)
+	}
+	_, err := c.DoV3(nil, &wechatpay.Request{Path: "/v3/x"}, nil) //lint:ignore SA1012 a nil context is the point
+	require.ErrorIs(t, err, wechatpay.ErrInvalidInput)
+	_, _, err = c.DoV2(nil, &wechatpay.V2Request{Path: "/x"}) //lint:ignore SA1012 a nil context is the point
+	require.ErrorIs(t, err, wechatpay.ErrInvalidInput)
+	require.Zero(t, hits.Load())
+}
+
+// TestTransportErrorNamesMethodPathAndCauseOnce: no query in the message,
+// no repetition of method and path (issue 12 item 10).
+func TestTransportErrorNamesMethodPathAndCauseOnce(t *testing.T) {
+	rt := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		return nil, &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}
+	})
+	c := vectorClient(t, time.Now().Unix(), rt)
+	_, err := c.DoV3(context.Background(), &wechatpay.Request{Path: "/v3/x", RawQuery: "bal_account_no=SECRETCIPHER&transaction_id=4208"}, nil)
+	var te *wechatpay.TransportError
+	require.ErrorAs(t, err, &te)
+	require.Equal(t, "/v3/x", te.Path)
+	msg := err.Error()
+	require.NotContains(t, msg, "SECRETCIPHER")
+	require.NotContains(t, msg, "4208")
+	require.Equal(t, 1, strings.Count(msg, "/v3/x"), msg)
+	require.Equal(t, 1, strings.Count(msg, "GET"), msg)
+	require.Contains(t, msg, "connection refused")
+}
+
+// TestCallersClientNeverFollowsRedirects: a signed request is not re-sent
+// to wherever a 307 points, whichever client the caller passes (issue 12
+// item 6).
+func TestCallersClientNeverFollowsRedirects(t *testing.T) {
+	var hits atomic.Int32
+	target := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		signResponse(t, w, 200, `{}`)
+	}))
+	defer target.Close()
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, target.URL+"/v3/x", http.StatusTemporaryRedirect)
+	}))
+	defer srv.Close()
+	mine := &http.Client{Transport: srv.Client().Transport}
+	c := liveClient(t, srv, wechatpay.WithHTTPClient(mine))
+	_, err := c.DoV3(context.Background(), &wechatpay.Request{Method: http.MethodPost, Path: "/v3/x", Body: []byte(`{}`)}, nil)
+	var apiErr *wechatpay.APIError
+	require.ErrorAs(t, err, &apiErr)
+	require.Equal(t, http.StatusTemporaryRedirect, apiErr.StatusCode)
+	require.Zero(t, hits.Load(), "the signed request was replayed to the redirect target")
+	require.Nil(t, mine.CheckRedirect, "the caller's client is not modified")
+}
+
+// TestPeerValuesAreCutShort: unauthenticated header values and error bodies
+// reach errors and logs only as a short prefix; the SDK's own transport
+// refuses a huge response header block (issue 12 item 7).
+func TestPeerValuesAreCutShort(t *testing.T) {
+	huge := strings.Repeat("S", 1<<20)
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Request-ID", huge)
+		switch r.URL.Path {
+		case "/v3/serial":
+			signResponse(t, w, 200, `{}`)
+			return // never reached: signResponse wrote
+		case "/v3/error":
+			w.WriteHeader(400)
+			_, _ = io.WriteString(w, `{"code":"`+huge+`","message":"`+huge+`"}`)
+		}
+	}))
+	defer srv.Close()
+	var logs bytes.Buffer
+	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	c := liveClient(t, srv, wechatpay.WithLogger(logger), wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}))
+	_, err := c.DoV3(context.Background(), &wechatpay.Request{Path: "/v3/error"}, nil)
+	var apiErr *wechatpay.APIError
+	require.ErrorAs(t, err, &apiErr)
+	require.Less(t, len(err.Error()), 1024)
+	require.Less(t, len(apiErr.RequestID), 1024)
+	require.Less(t, logs.Len(), 4096)
+
+	// An unknown Wechatpay-Serial of 1 MiB.
+	v := loadNotifyVector(t)
+	nc := notifyClient(t, v.Now, wechatpay.WithLogger(logger))
+	h := v.header()
+	h.Set("Wechatpay-Serial", huge)
+	_, err = nc.ParseNotification(h, []byte(v.Body))
+	require.ErrorIs(t, err, wechatpay.ErrUnknownSerial)
+	require.Less(t, len(err.Error()), 1024)
+	logs.Reset()
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest(http.MethodPost, "/notify", strings.NewReader(v.Body))
+	req.Header = h
+	nc.NotificationHandler(func(context.Context, *wechatpay.Notification) error { return nil }).ServeHTTP(rec, req)
+	require.Equal(t, http.StatusUnauthorized, rec.Code)
+	require.NotZero(t, logs.Len())
+	require.Less(t, logs.Len(), 4096)
+}
+
+// TestOwnTransportLimitsResponseHeaders: 8 MiB of response headers is no
+// WeChat Pay answer (issue 12 item 7).
+func TestOwnTransportLimitsResponseHeaders(t *testing.T) {
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for i := range 8 {
+			w.Header().Set("X-Pad-"+strconv.Itoa(i), strings.Repeat("p", 1<<20))
+		}
+		signResponse(t, w, 200, `{}`)
+	}))
+	defer srv.Close()
+	pool := x509.NewCertPool()
+	pool.AddCert(srv.Certificate())
+	v := loadVectors(t)
+	c, err := wechatpay.NewClient(
+		wechatpay.WithMerchant(v.Identities.Merchant.MchID, v.Identities.Merchant.Serial, merchantKey(t)),
+		wechatpay.WithPublicKey(pubKeyID, wechatpayPubKey(t)),
+		wechatpay.WithBaseURL(srv.URL),
+		wechatpay.WithRootCAs(pool),
+		wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}),
+	)
+	require.NoError(t, err)
+	defer c.Close()
+	_, err = c.DoV3(context.Background(), &wechatpay.Request{Path: "/v3/x"}, nil)
+	var te *wechatpay.TransportError
+	require.ErrorAs(t, err, &te)
+	require.Less(t, len(err.Error()), 1024)
 }
