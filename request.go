@@ -21,7 +21,8 @@ type Request struct {
 	// "/v3/aggracct-bc/wb-channel/special-reduction/{out_request_no}".
 	Path string
 	// PathParams fill the template; values are escaped with
-	// url.PathEscape and never case-changed. Each must be non-empty.
+	// url.PathEscape and never case-changed. Each must be non-empty and
+	// neither "." nor "..".
 	PathParams map[string]string
 	// Query is encoded sorted by key (url.Values.Encode).
 	Query url.Values
@@ -188,6 +189,10 @@ func expandPath(tmpl string, params map[string]string) (string, error) {
 		v, ok := params[name]
 		if !ok || v == "" {
 			return "", &FieldError{Field: name, Reason: "path parameter is empty", Missing: true}
+		}
+		if v == "." || v == ".." {
+			// url.PathEscape keeps dots: a proxy would normalise the segment away.
+			return "", &FieldError{Field: name, Reason: "path parameter is a dot segment (. or ..)"}
 		}
 		used++
 		b.WriteString(tmpl[:i])
