@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/go-resty/resty/v2"
+	"golang.org/x/net/http/httpguts"
 
 	wxcrypto "github.com/gowechatpay/wechatpay/crypto"
 )
@@ -353,6 +354,19 @@ func (c *Client) DoV3(ctx context.Context, req *Request, out any) (*Response, er
 	if method == "" {
 		method = http.MethodGet
 	}
+	if !httpguts.ValidHeaderFieldName(method) {
+		return nil, &FieldError{Field: "method", Reason: "is not an HTTP method token"}
+	}
+	for k, vs := range req.Header {
+		if !httpguts.ValidHeaderFieldName(k) {
+			return nil, &FieldError{Field: "header", Reason: "a header name is not a token"}
+		}
+		for _, v := range vs {
+			if !httpguts.ValidHeaderFieldValue(v) {
+				return nil, &FieldError{Field: "header", Reason: "the value of " + truncate(k, 64) + " has a control character"}
+			}
+		}
+	}
 	path, err := expandPath(req.Path, req.PathParams)
 	if err != nil {
 		return nil, err
@@ -458,6 +472,9 @@ var (
 // verifyAttempt run on every attempt, retryCondition judges each one, and
 // resty's back-off spaces the retries.
 func (c *Client) run(ctx context.Context, cl *call, base string, h handler) (*Response, error) {
+	if ctx == nil {
+		return &Response{}, &FieldError{Field: "ctx", Reason: "nil context.Context (use context.Background())", Missing: true}
+	}
 	rc := c.rc
 	if cl.secure {
 		if c.rcTLS == nil {
