@@ -227,10 +227,12 @@ func httpClients(cfg *config, s *Signer) (*http.Client, *http.Client, error) {
 	case cfg.httpClient != nil && cfg.transport != nil:
 		return nil, nil, &FieldError{Field: "http_client", Reason: "WithHTTPClient and WithTransport are exclusive"}
 	case cfg.httpClient != nil:
-		// A copy: resty fills in a nil Transport, and the caller's client
-		// (perhaps http.DefaultClient) must stay as it is.
+		// A copy: resty fills in a nil Transport, a signed request never
+		// follows a redirect, and the caller's client (perhaps
+		// http.DefaultClient) must stay as it is.
 		hc := new(http.Client)
 		*hc = *cfg.httpClient
+		hc.CheckRedirect = noRedirects
 		if hc.Transport == nil {
 			hc.Transport = http.DefaultTransport
 		}
