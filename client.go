@@ -627,6 +627,10 @@ func (cl *call) settle(attempt int, resp *resty.Response, err error) bool {
 		cl.err = err // refused before sending
 	case raw == nil:
 		st.transport = true
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // its text repeats the method and quotes the whole URL, query included
+		}
 		cl.err = &TransportError{Method: cl.method, Path: cl.path, Err: err}
 	case cl.verdict != nil && err == cl.verdict:
 		cl.err = err

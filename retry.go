@@ -104,14 +104,15 @@ type TransportError struct {
 	// Method and Path name the call (the path without its query).
 	Method string
 	Path   string
-	// Err is the cause, e.g. a *net.OpError or context.DeadlineExceeded.
+	// Err is the cause, e.g. a *net.OpError or context.DeadlineExceeded
+	// (never the *url.Error around it, whose text quotes the query).
 	Err error
 	// RequestID is the Request-ID when the answer's headers arrived before
 	// the failure (a body cut short); quote it to support.
 	RequestID string
 }
 
-// Error implements error.
+// Error implements error: method, path (no query) and cause, once each.
 func (e *TransportError) Error() string {
 	return "wechatpay: " + e.Method + " " + e.Path + ": " + e.Err.Error() + requestIDNote(e.RequestID)
 }
