@@ -40,6 +40,10 @@ const (
 // DefaultMaxResponseBytes is the default limit on a response body.
 const DefaultMaxResponseBytes = 4 << 20
 
+// maxResponseHeaderBytes bounds the response headers on the SDK's own
+// transport: a wide margin over WeChat Pay's answers.
+const maxResponseHeaderBytes = 64 << 10
+
 // DefaultTimeout is the default bound on one call, retries included.
 const DefaultTimeout = 30 * time.Second
 
@@ -275,6 +279,8 @@ func newTransport(roots *x509.CertPool, cert *tls.Certificate) *http.Transport {
 	t.MaxIdleConnsPerHost = 64
 	t.IdleConnTimeout = 90 * time.Second
 	t.ForceAttemptHTTP2 = true
+	// WeChat Pay's answers carry about 1 KiB of headers.
+	t.MaxResponseHeaderBytes = maxResponseHeaderBytes
 	t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12, RootCAs: roots}
 	if cert != nil {
 		t.TLSClientConfig.Certificates = []tls.Certificate{*cert}
@@ -638,12 +644,12 @@ func (cl *call) settle(attempt int, resp *resty.Response, err error) bool {
 		cl.err = fmt.Errorf("%w: more than %d bytes%s", ErrResponseTooLarge, cl.c.maxBody, requestIDNote(raw.Header.Get(HeaderRequestID)))
 	default:
 		st.transport = true
-		cl.err = &TransportError{Method: cl.method, Path: cl.path, Err: fmt.Errorf("reading body: %w", err), RequestID: raw.Header.Get(HeaderRequestID)}
+		cl.err = &TransportError{Method: cl.method, Path: cl.path, Err: fmt.Errorf("reading body: %w", err), RequestID: peerID(raw.Header.Get(HeaderRequestID))}
 	}
 	requestID := ""
 	if raw != nil {
 		st.status = raw.StatusCode
-		requestID = raw.Header.Get(HeaderRequestID)
+		requestID = peerID(raw.Header.Get(HeaderRequestID))
 		cl.meta.StatusCode, cl.meta.Header, cl.meta.RequestID = raw.StatusCode, raw.Header, requestID
 	}
 	if resp != nil {

@@ -92,16 +92,17 @@ func decodeInto(data []byte, out any, requestID string) error {
 }
 
 func newV3APIError(status int, requestID string, data []byte) *APIError {
-	e := &APIError{StatusCode: status, RequestID: requestID}
+	// An error answer is not signed: what it says is cut short.
+	e := &APIError{StatusCode: status, RequestID: peerID(requestID)}
 	var wire struct {
 		Code    string          `json:"code"`
 		Message string          `json:"message"`
 		Detail  json.RawMessage `json:"detail"`
 	}
 	if err := json.Unmarshal(data, &wire); err == nil {
-		e.Code, e.Message, e.Detail = wire.Code, wire.Message, wire.Detail
+		e.Code, e.Message, e.Detail = truncate(wire.Code, maxPeerID), truncate(wire.Message, maxPeerText), wire.Detail
 	} else if len(data) > 0 {
-		e.Message = truncate(string(data), 256)
+		e.Message = truncate(string(data), maxPeerText)
 	}
 	if e.Code == "" {
 		e.Code = http.StatusText(status)
@@ -114,8 +115,18 @@ func requestIDNote(requestID string) string {
 	if requestID == "" {
 		return ""
 	}
-	return " (Request-ID " + requestID + ")"
+	return " (Request-ID " + peerID(requestID) + ")"
 }
+
+// The prefixes of values from an unauthenticated peer (headers, error
+// bodies) that errors and logs quote.
+const (
+	maxPeerID   = 80  // a Request-ID, a serial, a code
+	maxPeerText = 256 // a message
+)
+
+// peerID cuts an identifier from an unauthenticated peer to maxPeerID.
+func peerID(s string) string { return truncate(s, maxPeerID) }
 
 func truncate(s string, n int) string {
 	if len(s) <= n {
