@@ -10,7 +10,9 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"io"
 	"net/http"
+	"net/http/httptrace"
 	"net/textproto"
 	"net/url"
 	"runtime"
@@ -301,7 +303,9 @@ func withClientCert(t *http.Transport, cert *tls.Certificate) *http.Transport {
 // hang on resty's pipeline (see run), and its retry carries out the
 // client's RetryPolicy.
 func (c *Client) newResty(hc *http.Client) *resty.Client {
-	rc := resty.NewWithClient(hc)
+	guarded := *hc
+	guarded.Transport = guardTransport{hc.Transport}
+	rc := resty.NewWithClient(&guarded)
 	rc.SetLogger(discardLogger{})
 	rc.SetDisableWarn(true)
 	rc.SetRetryCount(c.retry.MaxAttempts - 1)
@@ -314,6 +318,57 @@ func (c *Client) newResty(hc *http.Client) *resty.Client {
 	rc.SetPreRequestHook(c.signAttempt)
 	rc.OnAfterResponse(c.verifyAttempt)
 	return rc
+}
+
+// errInformational is a 1xx answer other than 100 Continue and 103 Early
+// Hints, or a protocol switch: no WeChat Pay answer.
+var errInformational = errors.New("unexpected informational (1xx) answer")
+
+// guardTransport keeps two guarantees resty and net/http do not give: a 1xx
+// answer or protocol switch fails at once, and every body read ends with
+// the request's context (the body of a 101 ignores it).
+type guardTransport struct{ next http.RoundTripper }
+
+func (g guardTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	trace := &httptrace.ClientTrace{Got1xxResponse: func(code int, _ textproto.MIMEHeader) error {
+		if code == http.StatusContinue || code == http.StatusEarlyHints {
+			return nil
+		}
+		return fmt.Errorf("%w: %d", errInformational, code)
+	}}
+	ctx := httptrace.WithClientTrace(r.Context(), trace)
+	resp, err := g.next.RoundTrip(r.WithContext(ctx))
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode < 200 {
+		_ = resp.Body.Close()
+		return nil, fmt.Errorf("%w: %d", errInformational, resp.StatusCode)
+	}
+	if ctx.Done() != nil && resp.Body != nil {
+		body := resp.Body
+		resp.Body = &ctxBody{ReadCloser: body, stop: context.AfterFunc(ctx, func() { _ = body.Close() })}
+	}
+	return resp, nil
+}
+
+// CloseIdleConnections lets http.Client.CloseIdleConnections reach the
+// transport.
+func (g guardTransport) CloseIdleConnections() {
+	if ci, ok := g.next.(interface{ CloseIdleConnections() }); ok {
+		ci.CloseIdleConnections()
+	}
+}
+
+// ctxBody is a body closed when its request's context ends.
+type ctxBody struct {
+	io.ReadCloser
+	stop func() bool
+}
+
+func (b *ctxBody) Close() error {
+	b.stop()
+	return b.ReadCloser.Close()
 }
 
 type discardLogger struct{}

@@ -16,6 +16,7 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -701,4 +702,89 @@ func TestOwnTransportLimitsResponseHeaders(t *testing.T) {
 	var te *wechatpay.TransportError
 	require.ErrorAs(t, err, &te)
 	require.Less(t, len(err.Error()), 1024)
+}
+
+// TestInformationalAnswersFailAtOnce: a 101 Switching Protocols (whose body
+// ignores the request's context) or another 1xx answer followed by silence
+// is a transport error at once (issue 12 item 1).
+func TestInformationalAnswersFailAtOnce(t *testing.T) {
+	for _, status := range []string{"101 Switching Protocols", "102 Processing", "199 Whatever"} {
+		t.Run(status, func(t *testing.T) {
+			release := make(chan struct{})
+			srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				conn, rw, err := http.NewResponseController(w).Hijack()
+				if err != nil {
+					t.Errorf("hijack: %v", err)
+					return
+				}
+				defer conn.Close()
+				_, _ = rw.WriteString("HTTP/1.1 " + status + "\r\nConnection: Upgrade\r\nUpgrade: x-test\r\n\r\n")
+				_ = rw.Flush()
+				<-release // then silence
+			}))
+			defer srv.Close()
+			defer close(release)
+			c := liveClient(t, srv, wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}), wechatpay.WithTimeout(0))
+			done := make(chan error, 1)
+			go func() {
+				_, err := c.DoV3(context.Background(), &wechatpay.Request{Path: "/v3/x"}, nil)
+				done <- err
+			}()
+			select {
+			case err := <-done:
+				var te *wechatpay.TransportError
+				require.ErrorAs(t, err, &te)
+				require.Contains(t, err.Error(), status[:3])
+			case <-time.After(time.Minute): // a safety net, not a margin: the call never ends otherwise
+				t.Fatal("the call hangs")
+			}
+		})
+	}
+}
+
+// blockingBody is a response body whose Read blocks until Close, as the
+// body of a 101 answer does whatever the request's context says.
+type blockingBody struct {
+	reading chan struct{}
+	closed  chan struct{}
+	once    sync.Once
+}
+
+func (b *blockingBody) Read([]byte) (int, error) {
+	close(b.reading)
+	<-b.closed
+	return 0, net.ErrClosed
+}
+
+func (b *blockingBody) Close() error {
+	b.once.Do(func() { close(b.closed) })
+	return nil
+}
+
+// TestBodyReadBoundedByTheCallsContext: a transport whose body ignores the
+// context cannot keep a call past its end (issue 12 item 1).
+func TestBodyReadBoundedByTheCallsContext(t *testing.T) {
+	body := &blockingBody{reading: make(chan struct{}), closed: make(chan struct{})}
+	rt := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		return &http.Response{StatusCode: 200, Header: http.Header{}, Body: body, Request: r}, nil
+	})
+	c := vectorClient(t, time.Now().Unix(), rt)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		<-body.reading // the client is reading the body
+		cancel()
+	}()
+	done := make(chan error, 1)
+	go func() {
+		_, err := c.DoV3(ctx, &wechatpay.Request{Path: "/v3/x"}, nil)
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		require.ErrorIs(t, err, context.Canceled)
+	case <-time.After(time.Minute): // a safety net, not a margin
+		_ = body.Close()
+		t.Fatal("the body read outlived the call's context")
+	}
 }
