@@ -508,6 +508,7 @@ type call struct {
 	settled int       // attempts already judged by settle
 	err     error     // the SDK's error for the last judged attempt
 	retry   bool      // whether the last judged attempt is to be repeated
+	waiting bool      // resty is backing off before the next attempt
 	meta    Response
 }
 
@@ -590,8 +591,10 @@ func (c *Client) run(ctx context.Context, cl *call, base string, h handler) (*Re
 	}
 	cl.meta.Attempts = max(r.Attempt, 1)
 	meta := &cl.meta
+	// Once the context is done the call fails with its error, whatever
+	// the answer said: no success for a call whose caller gave up.
 	if cerr := ctx.Err(); cerr != nil {
-		if cl.retry && errors.Is(err, cerr) {
+		if cl.waiting {
 			// The back-off was cut short: the last answer is kept.
 			return meta, fmt.Errorf("%w (retry abandoned: %w)", cl.err, cerr)
 		}
@@ -617,7 +620,7 @@ func (c *Client) prepareAttempt(_ *resty.Client, r *resty.Request) error {
 		return nil
 	}
 	cl.start = time.Now()
-	cl.verdict = nil
+	cl.verdict, cl.waiting = nil, false
 	r.URL = cl.url()
 	body := cl.body
 	if cl.v2 {
@@ -669,7 +672,9 @@ func (c *Client) retryCondition(resp *resty.Response, err error) bool {
 	if cl == nil {
 		return false
 	}
-	return cl.settle(resp.Request.Attempt, resp, err)
+	retry := cl.settle(resp.Request.Attempt, resp, err)
+	cl.waiting = retry && resp.Request.Attempt < c.retry.MaxAttempts
+	return retry
 }
 
 // settle turns resty's outcome of an attempt into the SDK's error, logs
@@ -711,7 +716,7 @@ func (cl *call) settle(attempt int, resp *resty.Response, err error) bool {
 		cl.c.log(resp.Request.Context(), cl, st.status, requestID, cl.start, cl.err)
 	}
 	cl.retry = false
-	if cl.err == nil || resp == nil || resp.Request.Context().Err() != nil {
+	if cl.err == nil || resp == nil {
 		return false
 	}
 	retry, backup := cl.c.shouldRetry(cl, st, cl.err)

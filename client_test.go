@@ -334,7 +334,12 @@ func TestResponseSizeLimit(t *testing.T) {
 
 func TestContextAndTimeout(t *testing.T) {
 	release := make(chan struct{})
+	arrived := make(chan struct{}, 1)
 	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case arrived <- struct{}{}:
+		default:
+		}
 		select {
 		case <-release:
 		case <-r.Context().Done():
@@ -343,8 +348,12 @@ func TestContextAndTimeout(t *testing.T) {
 	defer srv.Close()
 	defer close(release)
 
+	// Cancelled while the server holds the request.
 	ctx, cancel := context.WithCancel(context.Background())
-	time.AfterFunc(20*time.Millisecond, cancel)
+	go func() {
+		<-arrived
+		cancel()
+	}()
 	_, err := liveClient(t, srv).DoV3(ctx, &wechatpay.Request{Path: "/v3/x"}, nil)
 	require.ErrorIs(t, err, context.Canceled)
 
@@ -786,5 +795,38 @@ func TestBodyReadBoundedByTheCallsContext(t *testing.T) {
 	case <-time.After(time.Minute): // a safety net, not a margin
 		_ = body.Close()
 		t.Fatal("the body read outlived the call's context")
+	}
+}
+
+// TestContextEndedBeforeVerificationIsNeverSuccess: when the caller gives
+// up while the answer arrives, the call reports the context's error, never
+// the answer's verdict (issue 12 item 5). A plain RoundTripper makes the
+// order certain: the context ends, then the answer is handed back.
+func TestContextEndedBeforeVerificationIsNeverSuccess(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		signed bool
+	}{{"signed answer", true}, {"unsigned answer", false}} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			rt := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+				cancel() // the caller gives up as the answer arrives
+				h := http.Header{}
+				if tc.signed {
+					h = signedHeaders(t, []byte(okBody))
+				}
+				return &http.Response{StatusCode: 200, Header: h, Body: io.NopCloser(strings.NewReader(okBody)), Request: r}, nil
+			})
+			c := vectorClient(t, time.Now().Unix(), rt)
+			var out map[string]any
+			resp, err := c.DoV3(ctx, &wechatpay.Request{Path: "/v3/x"}, &out)
+			require.ErrorIs(t, err, context.Canceled)
+			require.NotErrorIs(t, err, wechatpay.ErrInvalidSignature)
+			var te *wechatpay.TransportError
+			require.ErrorAs(t, err, &te)
+			require.Nil(t, out)
+			require.Equal(t, 1, resp.Attempts)
+		})
 	}
 }

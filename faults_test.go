@@ -396,12 +396,53 @@ func faultOversizedBody(t *testing.T, x *exposure) {
 	})
 }
 
+// emulatorFront puts a loopback TLS server in front of the emulator that
+// calls arrived as each request reaches it, before the emulator handles
+// it, and returns the client options that use it: tests synchronise on the
+// server holding the request, not on time.
+func emulatorFront(t testing.TB, srv *wechatpaytest.Server, arrived func()) []wechatpay.Option {
+	t.Helper()
+	front := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		arrived()
+		srv.ServeHTTP(w, r)
+	}))
+	t.Cleanup(front.Close)
+	return []wechatpay.Option{wechatpay.WithBaseURL(front.URL), wechatpay.WithHTTPClient(front.Client())}
+}
+
+// eventDeadline is a context whose deadline passes when expire is called,
+// so that it passes while the server holds the request however loaded the
+// machine is. Deadline reports an hour ahead until then.
+type eventDeadline struct {
+	context.Context
+	at   time.Time
+	done chan struct{}
+	once sync.Once
+}
+
+func newEventDeadline(parent context.Context) *eventDeadline {
+	return &eventDeadline{Context: parent, at: time.Now().Add(time.Hour), done: make(chan struct{})}
+}
+
+func (d *eventDeadline) Deadline() (time.Time, bool) { return d.at, true }
+func (d *eventDeadline) Done() <-chan struct{}       { return d.done }
+
+func (d *eventDeadline) Err() error {
+	select {
+	case <-d.done:
+		return context.DeadlineExceeded
+	default:
+		return nil
+	}
+}
+
+func (d *eventDeadline) expire() { d.once.Do(func() { close(d.done) }) }
+
 func faultSlowServer(t *testing.T, x *exposure) {
 	srv := x.emulator(t)
 	srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISpecialReduction, Kind: wechatpaytest.FaultDelay, Delay: time.Minute})
-	c := x.emulatorClient(t, srv)
-	ctx, cancel := context.WithTimeout(t.Context(), 500*time.Millisecond)
-	defer cancel()
+	ctx := newEventDeadline(t.Context())
+	c := x.emulatorClient(t, srv, emulatorFront(t, srv, ctx.expire)...)
 	start := time.Now()
 	got, err := querySeedReduction(ctx, c)
 	x.record(err)
@@ -625,9 +666,10 @@ func faultContextCancelled(t *testing.T, x *exposure) {
 	t.Run("while the server works", func(t *testing.T) {
 		srv := x.emulator(t)
 		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISpecialReduction, Kind: wechatpaytest.FaultDelay, Delay: time.Minute})
-		c := x.emulatorClient(t, srv)
 		ctx, cancel := context.WithCancel(t.Context())
-		time.AfterFunc(500*time.Millisecond, cancel) // ample for the request to arrive, even under -race on a loaded machine
+		defer cancel()
+		// Cancelled once the server holds the request.
+		c := x.emulatorClient(t, srv, emulatorFront(t, srv, cancel)...)
 		start := time.Now()
 		got, err := querySeedReduction(ctx, c)
 		x.record(err)
@@ -662,12 +704,17 @@ func faultContextCancelled(t *testing.T, x *exposure) {
 		slow := wechatpay.RetryPolicy{MaxAttempts: 3, BaseDelay: 4 * time.Second, MaxDelay: 4 * time.Second}
 		ctx, cancel := context.WithCancel(t.Context())
 		defer cancel()
-		// The client logs each attempt before it backs off: cancel 50 ms
-		// into the first back-off, which lasts at least 2 s.
+		// The client logs each attempt as it judges it, before it backs
+		// off: cancel then, at the start of the first back-off (4 s).
 		var once sync.Once
-		hook := &logHook{Handler: x.logger().Handler(), f: func() { once.Do(func() { time.AfterFunc(50*time.Millisecond, cancel) }) }}
+		var start time.Time
+		hook := &logHook{Handler: x.logger().Handler(), f: func() {
+			once.Do(func() {
+				start = time.Now()
+				cancel()
+			})
+		}}
 		c := x.emulatorClient(t, srv, wechatpay.WithRetry(slow), wechatpay.WithLogger(slog.New(hook)))
-		start := time.Now()
 		got, err := querySeedReduction(ctx, c)
 		x.record(err)
 		require.ErrorIs(t, err, context.Canceled)
