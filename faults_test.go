@@ -397,17 +397,29 @@ func faultOversizedBody(t *testing.T, x *exposure) {
 }
 
 // emulatorFront puts a loopback TLS server in front of the emulator that
-// calls arrived as each request reaches it, before the emulator handles
-// it, and returns the client options that use it: tests synchronise on the
-// server holding the request, not on time.
+// calls arrived once the emulator holds a request (counted, reading its
+// body), and returns the client options that use it: tests synchronise on
+// the server holding the request, not on time.
 func emulatorFront(t testing.TB, srv *wechatpaytest.Server, arrived func()) []wechatpay.Option {
 	t.Helper()
 	front := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		arrived()
+		r.Body = &arrivalBody{ReadCloser: r.Body, arrived: arrived}
 		srv.ServeHTTP(w, r)
 	}))
 	t.Cleanup(front.Close)
 	return []wechatpay.Option{wechatpay.WithBaseURL(front.URL), wechatpay.WithHTTPClient(front.Client())}
+}
+
+// arrivalBody calls arrived at the first read of a request body.
+type arrivalBody struct {
+	io.ReadCloser
+	once    sync.Once
+	arrived func()
+}
+
+func (b *arrivalBody) Read(p []byte) (int, error) {
+	b.once.Do(b.arrived)
+	return b.ReadCloser.Read(p)
 }
 
 // eventDeadline is a context whose deadline passes when expire is called,
