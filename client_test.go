@@ -21,6 +21,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/require"
 
 	"github.com/gowechatpay/wechatpay"
@@ -265,22 +266,26 @@ func TestDoV3NeverRetriesAVerificationFailure(t *testing.T) {
 }
 
 // TestBackupDomainAfterConnectionFailure needs a failure of one host name
-// and success of another, which a loopback server cannot give: a fake
-// transport stands in.
+// and success of another, which a loopback server cannot give: httpmock
+// stands in for the real domains (PrimaryURL, BackupURL).
 func TestBackupDomainAfterConnectionFailure(t *testing.T) {
 	for _, method := range []string{http.MethodGet, http.MethodPost} {
 		t.Run(method, func(t *testing.T) {
 			var hosts []string
 			rec := httptest.NewRecorder()
 			signResponse(t, rec, 200, `{"ok":true}`)
-			rt := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			mt := httpmock.NewMockTransport()
+			mt.RegisterResponder(method, wechatpay.PrimaryURL+"/v3/x", func(r *http.Request) (*http.Response, error) {
 				hosts = append(hosts, r.URL.Host)
-				if r.URL.Host == "api.mch.weixin.qq.com" {
-					return nil, &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}
-				}
-				return &http.Response{StatusCode: 200, Header: rec.Header().Clone(), Body: io.NopCloser(bytes.NewReader(rec.Body.Bytes())), Request: r}, nil
+				return nil, &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}
 			})
-			c := vectorClient(t, time.Now().Unix(), rt, wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond}))
+			mt.RegisterResponder(method, wechatpay.BackupURL+"/v3/x", func(r *http.Request) (*http.Response, error) {
+				hosts = append(hosts, r.URL.Host)
+				resp := httpmock.NewBytesResponse(200, rec.Body.Bytes())
+				resp.Header = rec.Header().Clone()
+				return resp, nil
+			})
+			c := vectorClient(t, time.Now().Unix(), mt, wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond}))
 			var out struct{ OK bool }
 			req := &wechatpay.Request{Method: method, Path: "/v3/x"}
 			if method == http.MethodPost {
@@ -291,6 +296,7 @@ func TestBackupDomainAfterConnectionFailure(t *testing.T) {
 			require.True(t, out.OK)
 			require.Equal(t, 2, resp.Attempts)
 			require.Equal(t, []string{"api.mch.weixin.qq.com", "api2.mch.weixin.qq.com"}, hosts)
+			require.Equal(t, 2, mt.GetTotalCallCount())
 		})
 	}
 	t.Run("global APIs stay on apihk", func(t *testing.T) {
@@ -829,4 +835,31 @@ func TestContextEndedBeforeVerificationIsNeverSuccess(t *testing.T) {
 			require.Equal(t, 1, resp.Attempts)
 		})
 	}
+}
+
+// TestRetryAfterOn429: a 429's Retry-After sets the wait before the retry
+// (resty's SetRetryAfter), within the policy's MaxDelay.
+func TestRetryAfterOn429(t *testing.T) {
+	rec := httptest.NewRecorder()
+	signResponse(t, rec, 200, `{"ok":true}`)
+	var times []time.Time
+	mt := httpmock.NewMockTransport()
+	limited := httpmock.NewStringResponse(429, `{"code":"FREQUENCY_LIMITED","message":"m"}`)
+	limited.Header.Set("Retry-After", "1")
+	mt.RegisterResponder(http.MethodGet, wechatpay.PrimaryURL+"/v3/x", func(r *http.Request) (*http.Response, error) {
+		times = append(times, time.Now())
+		if len(times) == 1 {
+			return limited, nil
+		}
+		resp := httpmock.NewBytesResponse(200, rec.Body.Bytes())
+		resp.Header = rec.Header().Clone()
+		return resp, nil
+	})
+	c := vectorClient(t, time.Now().Unix(), mt, wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 2, BaseDelay: time.Millisecond, MaxDelay: 5 * time.Second}))
+	var out struct{ OK bool }
+	resp, err := c.DoV3(context.Background(), &wechatpay.Request{Path: "/v3/x"}, &out)
+	require.NoError(t, err)
+	require.True(t, out.OK)
+	require.Equal(t, 2, resp.Attempts)
+	require.GreaterOrEqual(t, times[1].Sub(times[0]), time.Second, "the retry waited as Retry-After asked")
 }
