@@ -408,7 +408,11 @@ func (c *Client) Close() {
 // pointer; nil to discard, *[]byte or *json.RawMessage for the raw bytes).
 // A 4xx/5xx answer is an *APIError; a 2xx answer that fails verification is
 // an error matching ErrInvalidSignature and out is left untouched. The
-// request is signed again on every attempt.
+// request is signed again on every attempt. Bad input (a nil ctx, an
+// invalid method or header, a path parameter "." or "..") is a
+// *FieldError before any I/O. Once ctx is done the call fails with a
+// *TransportError wrapping ctx.Err(), whatever the answer said; a 1xx
+// answer (other than 100/103) and any redirect are never followed.
 func (c *Client) DoV3(ctx context.Context, req *Request, out any) (*Response, error) {
 	if req == nil {
 		return nil, &FieldError{Field: "request", Reason: "nil", Missing: true}
