@@ -599,6 +599,10 @@ func TestInvalidInputIsAFieldError(t *testing.T) {
 	require.ErrorIs(t, err, wechatpay.ErrInvalidInput)
 	_, _, err = c.DoV2(nil, &wechatpay.V2Request{Path: "/x"}) //lint:ignore SA1012 a nil context is the point
 	require.ErrorIs(t, err, wechatpay.ErrInvalidInput)
+	_, err = querySeedRedPacket(nil, c) //lint:ignore SA1012 a nil context is the point
+	require.ErrorContains(t, err, "nil context", "and so every service")
+	_, err = querySeedReduction(nil, c) //lint:ignore SA1012 a nil context is the point
+	require.ErrorContains(t, err, "nil context", "and so every service")
 	require.Zero(t, hits.Load())
 }
 
