@@ -583,7 +583,7 @@ func TestInvalidInputIsAFieldError(t *testing.T) {
 		hits.Add(1)
 		return nil, errors.New("no request may be sent")
 	})
-	c := vectorClient(t, time.Now().Unix(), rt)
+	c := vectorClient(t, time.Now().Unix(), rt, wechatpay.WithAppID("wxd678efh567hg6787"))
 	for name, req := range map[string]*wechatpay.Request{
 		"method":       {Method: "GE T", Path: "/v3/x"},
 		"header value": {Path: "/v3/x", Header: http.Header{"X-Trace": {"a\r\nInjected: 1"}}},
