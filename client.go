@@ -511,7 +511,6 @@ type call struct {
 	verdict error     // the answer step's error for the current attempt
 	settled int       // attempts already judged by settle
 	err     error     // the SDK's error for the last judged attempt
-	retry   bool      // whether the last judged attempt is to be repeated
 	waiting bool      // resty is backing off before the next attempt
 	meta    Response
 }
@@ -719,15 +718,13 @@ func (cl *call) settle(attempt int, resp *resty.Response, err error) bool {
 	if resp != nil {
 		cl.c.log(resp.Request.Context(), cl, st.status, requestID, cl.start, cl.err)
 	}
-	cl.retry = false
 	if cl.err == nil || resp == nil {
 		return false
 	}
 	retry, backup := cl.c.shouldRetry(cl, st, cl.err)
 	if backup && cl.base == cl.c.primary && cl.c.backup != "" {
-		cl.base = cl.c.backup
+		cl.base = cl.c.backup // api -> api2; apihk and WithBaseURL have no backup
 	}
-	cl.retry = retry
 	return retry
 }
 
