@@ -313,6 +313,9 @@ func (c *Client) newResty(hc *http.Client) *resty.Client {
 	rc.SetRetryMaxWaitTime(c.retry.MaxDelay)
 	rc.SetRetryAfter(retryAfter)
 	rc.AddRetryCondition(c.retryCondition)
+	// resty fails an over-limit read (ErrResponseBodyTooLarge) rather than
+	// truncating it; the limit would not apply with DoNotParseResponse,
+	// which the SDK does not use.
 	rc.SetResponseBodyLimit(int(min(c.maxBody, math.MaxInt)))
 	rc.OnBeforeRequest(c.prepareAttempt)
 	rc.SetPreRequestHook(c.signAttempt)
