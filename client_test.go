@@ -867,3 +867,52 @@ func TestRetryAfterOn429(t *testing.T) {
 	require.Equal(t, 2, resp.Attempts)
 	require.GreaterOrEqual(t, times[1].Sub(times[0]), time.Second, "the retry waited as Retry-After asked")
 }
+
+// TestEveryAttemptSignedAfresh: resty's retry re-runs the signing hook, so
+// each attempt carries its own Authorization over the exact request sent
+// (v3) or its own nonce_str and sign (v2).
+func TestEveryAttemptSignedAfresh(t *testing.T) {
+	now := time.Now().Unix()
+	t.Run("v3", func(t *testing.T) {
+		var reqs []*http.Request
+		var bodies [][]byte
+		mt := httpmock.NewMockTransport()
+		mt.RegisterResponder(http.MethodPost, wechatpay.PrimaryURL+"/v3/x", func(r *http.Request) (*http.Response, error) {
+			body, err := io.ReadAll(r.Body)
+			reqs, bodies = append(reqs, r), append(bodies, body)
+			return httpmock.NewStringResponse(500, `{"code":"SYSTEM_ERROR","message":"m"}`), err
+		})
+		c := vectorClient(t, now, mt, wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond}))
+		resp, err := c.DoV3(context.Background(), &wechatpay.Request{Method: http.MethodPost, Path: "/v3/x", Body: map[string]string{"out_request_no": "N1"}, Idempotent: true}, nil)
+		var apiErr *wechatpay.APIError
+		require.ErrorAs(t, err, &apiErr)
+		require.Equal(t, 3, resp.Attempts)
+		require.Len(t, reqs, 3)
+		for i, r := range reqs {
+			require.Equal(t, `{"out_request_no":"N1"}`, string(bodies[i]))
+			requireAuthorizationVerifies(t, r, bodies[i], now)
+		}
+		require.NotEqual(t, reqs[0].Header.Get("Authorization"), reqs[1].Header.Get("Authorization"))
+		require.NotEqual(t, reqs[1].Header.Get("Authorization"), reqs[2].Header.Get("Authorization"))
+	})
+	t.Run("v2", func(t *testing.T) {
+		var bodies []string
+		record := func(r *http.Request) (*http.Response, error) {
+			body, _ := io.ReadAll(r.Body)
+			bodies = append(bodies, string(body))
+			return nil, &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}
+		}
+		mt := httpmock.NewMockTransport()
+		mt.RegisterResponder(http.MethodPost, wechatpay.PrimaryURL+"/pay/x", record)
+		mt.RegisterResponder(http.MethodPost, wechatpay.BackupURL+"/pay/x", record)
+		c := vectorClient(t, now, mt, wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 2, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond}))
+		_, resp, err := c.DoV2(context.Background(), &wechatpay.V2Request{Path: "/pay/x", Params: map[string]string{"mch_id": "1900016681"}})
+		var te *wechatpay.TransportError
+		require.ErrorAs(t, err, &te)
+		require.Equal(t, 2, resp.Attempts)
+		require.Len(t, bodies, 2)
+		require.Contains(t, bodies[0], "<nonce_str>")
+		require.Contains(t, bodies[0], "<sign>")
+		require.NotEqual(t, bodies[0], bodies[1], "a fresh nonce_str and sign")
+	})
+}
