@@ -12,7 +12,8 @@ import (
 // matches ErrInvalidSignature with errors.Is.
 var ErrInvalidSignature = errors.New("wechatpay: invalid signature")
 
-// The verification sentinels, one per rule of the protocol (README §3.3).
+// The verification sentinels, one per rule that Verifier.Verify applies, in
+// its order.
 var (
 	// ErrMissingHeader: a Wechatpay-Timestamp, -Nonce, -Signature or -Serial
 	// header is absent or empty.
