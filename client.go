@@ -432,7 +432,9 @@ func (c *Client) DoV3(ctx context.Context, req *Request, out any) (*Response, er
 	if req.Query != nil {
 		rawQuery = encodeQuery(req.Query)
 	}
-	if req.Body != nil && (method == http.MethodGet || method == http.MethodHead || method == http.MethodDelete) {
+	// A DELETE may carry a JSON body, signed like a POST's (the
+	// profit-sharing receiver delete); a GET or HEAD carries none.
+	if req.Body != nil && (method == http.MethodGet || method == http.MethodHead) {
 		return nil, &FieldError{Field: "body", Reason: method + " requests carry no body"}
 	}
 	if err := checkOut(out); err != nil {

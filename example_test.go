@@ -1,12 +1,15 @@
 package wechatpay_test
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strings"
+	"time"
 
 	"github.com/gowechatpay/wechatpay"
 	"github.com/gowechatpay/wechatpay/wechatpaytest"
@@ -198,4 +201,45 @@ func ExampleCredentials_Format() {
 	// Output:
 	// wechatpay.Credentials{MchID:1900016681 MerchantSerialNo:1A2B3C4D5E6F708192A3B4C5D6E7F8091A2B3C4D MerchantPrivateKeyFile:apiclient_key.pem WechatpayPublicKeyID:PUB_KEY_ID_0114232134912410000000000000 WechatpayPublicKeyFile:pub_key.pem APIv3Key:[redacted]}
 	// wechatpay.Credentials{BaseURL:"", CAFile:"", MchID:"1900016681", AppID:"", MerchantSerialNo:"1A2B3C4D5E6F708192A3B4C5D6E7F8091A2B3C4D", MerchantPrivateKeyFile:"apiclient_key.pem", MerchantCertificateFile:"", WechatpayPublicKeyID:"PUB_KEY_ID_0114232134912410000000000000", WechatpayPublicKeyFile:"pub_key.pem", PlatformCertificateFiles:"", APIv3Key:"[redacted]", APIv2Key:"", Dir:""}
+}
+
+// ExampleClient_DownloadV3 fetches a file from a download URL that an API
+// returned: the GET is signed, the unsigned answer streamed, bounded by a
+// size limit.
+func ExampleClient_DownloadV3() {
+	srv := wechatpaytest.NewServer()
+	defer srv.Close()
+	c := srv.Client()
+	ctx := context.Background()
+
+	var bill struct {
+		DownloadURL string `json:"download_url"`
+	}
+	today := time.Now().In(time.FixedZone("CST", 8*3600)).Format(time.DateOnly)
+	if _, err := c.DoV3(ctx, &wechatpay.Request{
+		Path:   "/v3/global/profit-sharing/bill-download-url",
+		Query:  url.Values{"sub_mchid": {"1900000109"}, "bill_date": {today}},
+		Global: true,
+	}, &bill); err != nil {
+		fmt.Println(err)
+		return
+	}
+	rc, _, err := c.DownloadV3(ctx, bill.DownloadURL, 10<<20)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer rc.Close()
+	line, err := bufio.NewReader(rc).ReadString('\n')
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Print(line[:strings.Index(line, ",sub_mchid")], "\n")
+
+	_, _, err = c.DownloadV3(ctx, "https://example.com/bill?token=x", 0)
+	fmt.Println(err)
+	// Output:
+	// create_time,initiator,sponsor
+	// wechatpay: invalid download_url: is not on a WeChat Pay domain (https://*.mch.weixin.qq.com) nor on the client's base URL
 }
