@@ -12,6 +12,7 @@ import (
 type Service struct {
 	c       *wechatpay.Client
 	limiter wechatpay.Limiter
+	maxBill int64 // DownloadBill's limit; 0 for the default
 }
 
 // Option configures a Service.
