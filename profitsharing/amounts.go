@@ -85,8 +85,10 @@ type QueryBillDownloadURLRequest struct {
 	// institutional mode, empty in direct mode.
 	SubMchID string
 	// BillDate is the day of the bill: its year, month and day in its own
-	// location are sent as YYYY-MM-DD; required. Bills of the last 90 days
-	// are served.
+	// location are sent as YYYY-MM-DD; required. WeChat Pay's days are in
+	// UTC+08:00, so pass a time in that zone, such as
+	// time.Now().In(time.FixedZone("CST", 8*3600)). Bills of the last 90
+	// days are served.
 	BillDate time.Time
 }
 

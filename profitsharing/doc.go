@@ -15,6 +15,14 @@
 //		if r.Result == profitsharing.ResultClosed { log.Print(r.FailReason) }
 //	}
 //
+// The package covers the whole flow: AddReceiver and QueryReceiver (the
+// receiver must be EFFECTIVE), CreateOrder (re-entrant per out_order_no,
+// retried), QueryOrder, UnfreezeOrder, QueryUnsplitAmount,
+// QueryBillDownloadURL then DownloadBill (a stream, bounded by
+// WithMaxBillBytes, read with NewBillReader), and DeleteReceiver (a DELETE
+// with a JSON body, answered 204). Receiver names are encrypted by the SDK
+// and decrypted in answers.
+//
 // Enums are typed strings: values this SDK does not know decode without
 // error and report Known() == false. The exchange rate is decoded from
 // either rate_value or rate. Input is checked before any I/O (a

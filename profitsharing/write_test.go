@@ -549,11 +549,15 @@ func TestValidationBeforeIO(t *testing.T) {
 			return err
 		}},
 		{"appid", func() error {
-			_, err := svc.CreateOrder(ctx, mod(func(r *profitsharing.CreateOrderRequest) { r.Receivers[0].Type = profitsharing.ReceiverTypePersonalOpenID }))
+			_, err := svc.CreateOrder(ctx, mod(func(r *profitsharing.CreateOrderRequest) {
+				r.Receivers[0].Type = profitsharing.ReceiverTypePersonalOpenID
+			}))
 			return err
 		}},
 		{"sub_appid", func() error {
-			_, err := svc.CreateOrder(ctx, mod(func(r *profitsharing.CreateOrderRequest) { r.Receivers[0].Type = profitsharing.ReceiverTypePersonalSubOpenID }))
+			_, err := svc.CreateOrder(ctx, mod(func(r *profitsharing.CreateOrderRequest) {
+				r.Receivers[0].Type = profitsharing.ReceiverTypePersonalSubOpenID
+			}))
 			return err
 		}},
 		{"receivers[0].name", func() error {
