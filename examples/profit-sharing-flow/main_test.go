@@ -1,0 +1,39 @@
+package main
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/gowechatpay/wechatpay/examples/internal/exampletest"
+	"github.com/gowechatpay/wechatpay/wechatpaytest"
+)
+
+func TestRun(t *testing.T) {
+	exampletest.Check(t, run, wechatpaytest.APIProfitSharingCreateOrder,
+		"audited: EFFECTIVE", "UNFREEZE_TO_SPONSOR 1900016681 900 CNY SUCCESS", "unsplit amount: 0 CNY",
+		"DISTRIBUTE_TO_OTHERS", "bill rows: 2", "deleted")
+}
+
+// TestTamperedAnswers: a tampered answer of any step fails the run, and
+// nothing is printed.
+func TestTamperedAnswers(t *testing.T) {
+	for _, api := range []wechatpaytest.API{
+		wechatpaytest.APIProfitSharingAddReceiver, wechatpaytest.APIProfitSharingQueryReceiver,
+		wechatpaytest.APIProfitSharingCreateOrder, wechatpaytest.APIProfitSharing,
+		wechatpaytest.APIProfitSharingUnfreeze, wechatpaytest.APIProfitSharingAmounts,
+		wechatpaytest.APIProfitSharingBillURL,
+	} {
+		srv := wechatpaytest.NewServer()
+		path, err := srv.WriteCredentials(t.TempDir())
+		require.NoError(t, err)
+		srv.InjectFault(wechatpaytest.Fault{API: api, Kind: wechatpaytest.FaultTamperedBody})
+		var out bytes.Buffer
+		require.Error(t, run(t.Context(), []string{"-config", path}, &out), api)
+		require.Empty(t, out.String())
+		srv.Close()
+	}
+}
+
+func TestFlags(t *testing.T) { exampletest.CheckFlags(t, run) }
