@@ -13,6 +13,11 @@
 //	wechatpay certificates -config FILE -out DIR
 //	wechatpay v2sign -config FILE [-sign-type MD5|HMAC-SHA256] key=value...
 //
+// call sends a -body with any method but GET and HEAD: a DELETE with a JSON
+// body (such as DELETE /v3/global/profit-sharing/receivers) is signed over
+// that body, and its 204 answer is verified like any other. Paths under
+// /v3/global/ go to the cross-border domain.
+//
 // Results go to stdout, errors to stderr with a non-zero exit status. Keys,
 // the APIv3 and APIv2 keys are never printed.
 package main

@@ -536,3 +536,47 @@ func TestErrorText(t *testing.T) {
 		require.Equal(t, want, errorText(fmt.Errorf("%s", in)))
 	}
 }
+
+// TestCallProfitSharing: call reaches every global profit-sharing path,
+// the DELETE with a JSON body (signed over it, answered 204) included.
+func TestCallProfitSharing(t *testing.T) {
+	srv, cfg := emulatorCredentials(t)
+	today := time.Now().In(time.FixedZone("CST", 8*3600)).Format(time.DateOnly)
+	steps := []struct {
+		method, target, body, want string
+	}{
+		{"POST", "/v3/global/profit-sharing/receivers",
+			`{"sub_mchid":"1900000109","type":"MERCHANT_ID","account":"1900000200","relation_type":"SUPPLIER"}`, `"state":"INIT"`},
+		{"GET", "/v3/global/profit-sharing/receivers/1900000200?sub_mchid=1900000109&type=MERCHANT_ID", "", `"state":"EFFECTIVE"`},
+		{"POST", "/v3/global/profit-sharing/orders",
+			`{"sub_mchid":"1900000109","transaction_id":"4208450740201411110007820472","out_order_no":"C1","receivers":[{"currency":"CNY","type":"MERCHANT_ID","account":"1900000200","amount":100,"description":"d"}],"unfreeze_unsplit":false}`,
+			`"state":"PROCESSING"`},
+		{"GET", "/v3/global/profit-sharing/orders/C1?sub_mchid=1900000109&transaction_id=4208450740201411110007820472", "", `"state":"FINISHED"`},
+		{"POST", "/v3/global/profit-sharing/orders/unfreeze",
+			`{"sub_mchid":"1900000109","transaction_id":"4208450740201411110007820472","out_order_no":"C2","description":"解冻"}`, `"UNFREEZE_TO_SPONSOR"`},
+		{"GET", "/v3/global/profit-sharing/transactions/4208450740201411110007820472/amounts?sub_mchid=1900000109", "", `"unsplit_amount":0`},
+		{"GET", "/v3/global/profit-sharing/bill-download-url?bill_date=" + today + "&sub_mchid=1900000109", "", `"download_url":"` + srv.URL},
+		{"DELETE", "/v3/global/profit-sharing/receivers", `{"sub_mchid":"1900000109","type":"MERCHANT_ID","account":"1900000200"}`, "HTTP 204 No Content\n"},
+	}
+	for _, s := range steps {
+		args := []string{"call", "-config", cfg, s.method, s.target}
+		if s.body != "" {
+			args = append(args, "-body", "-")
+		}
+		r := runCLI(s.body, args...)
+		require.Zero(t, r.code, "%s %s: %s", s.method, s.target, r.stderr)
+		require.Contains(t, r.stdout, s.want, "%s %s", s.method, s.target)
+	}
+	// The receiver is gone: deleting it again is the emulator's 400.
+	r := runCLI(steps[len(steps)-1].body, "call", "-config", cfg, "DELETE", "/v3/global/profit-sharing/receivers", "-body", "-")
+	require.Equal(t, 1, r.code)
+	require.Contains(t, r.stderr, "INVALID_REQUEST")
+
+	// The 204 is verified too.
+	srv.AddProfitSharingRelation(wechatpaytest.ProfitSharingRelation{SubMchID: "1900000109", Type: "MERCHANT_ID", Account: "1900000200"})
+	srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIProfitSharingDeleteReceiver, Kind: wechatpaytest.FaultStaleTimestamp, Count: 1})
+	r = runCLI(steps[len(steps)-1].body, "call", "-config", cfg, "DELETE", "/v3/global/profit-sharing/receivers", "-body", "-")
+	require.Equal(t, 1, r.code)
+	require.Contains(t, r.stderr, reason(wechatpay.ErrStaleTimestamp))
+	require.Empty(t, r.stdout)
+}
