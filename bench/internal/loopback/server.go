@@ -89,6 +89,7 @@ func New(td *Testdata, opts Options) (*Server, error) {
 		PathProfitSharing:    {method: http.MethodGet, body: []byte(profitSharingBody), signed: true},
 		PathRedpack:          {method: http.MethodPost, body: td.V2ReplyXML},
 	}
+	s.routes[PathProfitSharingOrders] = &route{method: http.MethodPost, body: []byte(createOrderBody), signed: true}
 	if err := s.sign(); err != nil {
 		return nil, err
 	}
