@@ -14,6 +14,13 @@
 //   - GET /v3/aggracct-bc/wb-channel/special-reduction/{out_request_no}
 //   - POST /v3/aggracct-bc/wb-channel/control-orders/punish
 //   - GET /v3/global/profit-sharing/orders/{out_order_no}
+//   - global profit sharing with state (api_profitsharing_*.go,
+//     state_profitsharing.go): POST /v3/global/profit-sharing/orders and
+//     /orders/unfreeze, POST, DELETE (JSON body, 204) and GET
+//     /v3/global/profit-sharing/receivers[/{account}], GET
+//     /v3/global/profit-sharing/transactions/{transaction_id}/amounts, GET
+//     /v3/global/profit-sharing/bill-download-url, and the download_url it
+//     hands out, GET /v3/bill/downloadurl (a CSV file, unsigned)
 //   - POST /mmpaymkttransfers/queryworkwxredpack (APIv2, client certificate)
 //   - GET /v3/certificates
 //
@@ -84,7 +91,15 @@
 // WithoutSeedFixtures); tests add their own with AddSpecialReduction,
 // AddProfitSharingOrder and AddRedPacket. Punish keeps real state: the same
 // out_request_no with the same fields returns the same wxpay_punish_no, with
-// other fields 400 PARAM_ERROR. InjectFault makes the server fail on purpose
+// other fields 400 PARAM_ERROR. Global profit sharing keeps state too
+// (fixtures: AddProfitSharingTransaction, AddProfitSharingRelation): a
+// distribution request creates a PROCESSING order that its first query
+// finishes, taking its amounts from the transaction's unsplit amount; an
+// unfreeze returns the rest and finishes the transaction; a receiver is
+// INIT when added, EFFECTIVE from its first query, and can be deleted; the
+// same out_order_no with the same fields answers the same order, with
+// other fields 400 PARAM_ERROR; a bill URL is valid for 30 seconds.
+// InjectFault makes the server fail on purpose
 // (delay, 500, 429, any status and code such as 403 NO_AUTH, dropped
 // connection, tampered body, signature probe, stale timestamp); the faults
 // that alter a signed answer are used up only by answers the emulator

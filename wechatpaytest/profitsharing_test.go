@@ -1,0 +1,113 @@
+package wechatpaytest_test
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/gowechatpay/wechatpay"
+	"github.com/gowechatpay/wechatpay/wechatpaytest"
+)
+
+// The fixtures of global profit sharing: a transaction with an unsplit
+// amount and an approved receiver, then a distribution request that takes
+// from it.
+func ExampleServer_AddProfitSharingTransaction() {
+	srv := wechatpaytest.NewServer(wechatpaytest.WithoutSeedFixtures())
+	defer srv.Close()
+	srv.AddProfitSharingTransaction(wechatpaytest.ProfitSharingTransaction{TransactionID: "4200000001", UnsplitAmount: 500})
+	srv.AddProfitSharingRelation(wechatpaytest.ProfitSharingRelation{Type: "MERCHANT_ID", Account: "1900000200"}) // EFFECTIVE
+	c := srv.Client()
+	ctx := context.Background()
+
+	_, err := c.DoV3(ctx, &wechatpay.Request{Method: http.MethodPost, Path: "/v3/global/profit-sharing/orders", Global: true,
+		Body: map[string]any{"transaction_id": "4200000001", "out_order_no": "P1", "unfreeze_unsplit": false,
+			"receivers": []map[string]any{{"currency": "CNY", "type": "MERCHANT_ID", "account": "1900000200", "amount": 120, "description": "d"}}}}, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	var left struct {
+		UnsplitAmount int64 `json:"unsplit_amount"`
+	}
+	if _, err := c.DoV3(ctx, &wechatpay.Request{Path: "/v3/global/profit-sharing/transactions/4200000001/amounts", Global: true}, &left); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(left.UnsplitAmount, len(srv.ProfitSharingRelations()))
+	// Output: 380 1
+}
+
+// ExampleServer_AddProfitSharingRelation adds a receiver awaiting its
+// audit: its first query approves it.
+func ExampleServer_AddProfitSharingRelation() {
+	srv := wechatpaytest.NewServer()
+	defer srv.Close()
+	srv.AddProfitSharingRelation(wechatpaytest.ProfitSharingRelation{SubMchID: "1900000109", Type: "MERCHANT_ID",
+		Account: "1900000300", RelationType: "SUPPLIER", State: "INIT"})
+	var rel struct {
+		State string `json:"state"`
+	}
+	_, err := srv.Client().DoV3(context.Background(), &wechatpay.Request{Path: "/v3/global/profit-sharing/receivers/1900000300",
+		Query: url.Values{"sub_mchid": {"1900000109"}, "type": {"MERCHANT_ID"}}, Global: true}, &rel)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(rel.State, srv.ProfitSharingRelations()[0].State)
+	// Output: EFFECTIVE EFFECTIVE
+}
+
+// TestBillDownloadRoute: the file is unsigned CSV; its errors are signed
+// JSON; the request must be signed by the merchant.
+func TestBillDownloadRoute(t *testing.T) {
+	srv := wechatpaytest.NewServer()
+	defer srv.Close()
+	c := srv.Client()
+	var bill struct {
+		DownloadURL string `json:"download_url"`
+	}
+	_, err := c.DoV3(t.Context(), &wechatpay.Request{Path: "/v3/global/profit-sharing/bill-download-url", Global: true,
+		Query: url.Values{"sub_mchid": {"1900000109"}, "bill_date": {time.Now().In(time.FixedZone("CST", 8*3600)).Format(time.DateOnly)}}}, &bill)
+	require.NoError(t, err)
+
+	// Unsigned request: 401.
+	hc := &http.Client{Transport: &http.Transport{TLSClientConfig: srvTLS(srv)}}
+	defer hc.CloseIdleConnections()
+	resp, err := hc.Get(bill.DownloadURL)
+	require.NoError(t, err)
+	_ = resp.Body.Close()
+	require.Equal(t, http.StatusUnauthorized, resp.StatusCode)
+
+	rc, meta, err := c.DownloadV3(t.Context(), bill.DownloadURL, 0)
+	require.NoError(t, err)
+	data, err := io.ReadAll(rc)
+	require.NoError(t, err)
+	require.NoError(t, rc.Close())
+	require.Equal(t, "text/csv; charset=utf-8", meta.Header.Get("Content-Type"))
+	require.Empty(t, meta.Header.Get(wechatpay.HeaderSignature))
+	require.True(t, strings.HasPrefix(string(data), "create_time,initiator,sponsor,sub_mchid,transaction_id,order_id,out_order_no,detail_id,"))
+
+	// An early fault aimed at the download applies.
+	srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIBillDownload, Kind: wechatpaytest.FaultAPIError, Status: 403, Code: "NO_AUTH"})
+	_, _, err = c.DownloadV3(t.Context(), bill.DownloadURL, 0)
+	var apiErr *wechatpay.APIError
+	require.ErrorAs(t, err, &apiErr)
+	require.Equal(t, "NO_AUTH", apiErr.Code)
+}
+
+// srvTLS trusts the emulator's CA.
+func srvTLS(srv *wechatpaytest.Server) *tls.Config {
+	roots := x509.NewCertPool()
+	roots.AddCert(srv.CACertificate())
+	return &tls.Config{RootCAs: roots}
+}
