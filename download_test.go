@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -200,4 +201,37 @@ func TestDoV3DeleteWithBody(t *testing.T) {
 
 	_, err = srv.Client().DoV3(t.Context(), &wechatpay.Request{Method: http.MethodGet, Path: "/v3/x", Body: []byte(`{}`)}, nil)
 	require.ErrorIs(t, err, wechatpay.ErrInvalidInput, "a GET still carries no body")
+}
+
+// TestDownloadV3NotRetried: download URLs are short-lived, so a dropped
+// connection or a 500 is not retried.
+func TestDownloadV3NotRetried(t *testing.T) {
+	var mu sync.Mutex
+	n := 0
+	c, base := fileServer(t, func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		n++
+		mu.Unlock()
+		if r.URL.Path == "/drop" {
+			conn, _, err := w.(http.Hijacker).Hijack()
+			if err == nil {
+				_ = conn.Close()
+			}
+			return
+		}
+		w.WriteHeader(http.StatusInternalServerError)
+		_, _ = w.Write([]byte(`{"code":"SYSTEM_ERROR","message":"busy"}`))
+	})
+	_, _, err := c.DownloadV3(t.Context(), base+"/drop?token=secret", 0)
+	var te *wechatpay.TransportError
+	require.ErrorAs(t, err, &te)
+	require.NotContains(t, err.Error(), "secret", "the URL's token is not echoed")
+	_, _, err = c.DownloadV3(t.Context(), base+"/busy?token=secret", 0)
+	var apiErr *wechatpay.APIError
+	require.ErrorAs(t, err, &apiErr)
+	require.Equal(t, "SYSTEM_ERROR", apiErr.Code)
+	require.NotContains(t, err.Error(), "secret")
+	mu.Lock()
+	defer mu.Unlock()
+	require.Equal(t, 2, n)
 }
