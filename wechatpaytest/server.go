@@ -48,6 +48,7 @@ type Server struct {
 	reductions   map[string]SpecialReduction
 	orders       map[string]ProfitSharingOrder
 	redPackets   map[redPacketKey]RedPacket
+	redpack      redpackState
 	punishments  []Punishment
 	punishByNo   map[string]int // out_request_no → index in punishments
 	faults       []*Fault
@@ -206,6 +207,7 @@ func newServer(opts []Option) (*Server, error) {
 		reductions:   map[string]SpecialReduction{},
 		orders:       map[string]ProfitSharingOrder{},
 		redPackets:   map[redPacketKey]RedPacket{},
+		redpack:      newRedpackState(),
 		punishByNo:   map[string]int{},
 		notifyClient: cfg.notifyClient,
 	}
@@ -221,6 +223,9 @@ func newServer(opts []Option) (*Server, error) {
 	s.HandleV3(patternProfitSharing, s.serveProfitSharing)
 	s.HandleV3(patternCertificates, s.serveCertificates)
 	s.HandleV2(pathRedPacket, redPacketRoute, s.serveRedPacket)
+	s.HandleV2(pathSendWorkWx, sendWorkWxRoute, s.serveSendWorkWx)
+	s.HandleV2(pathSendRedPack, sendRedPackRoute, s.serveSendRedPack)
+	s.HandleV2(pathGetHBInfo, getHBInfoRoute, s.serveGetHBInfo)
 
 	ts := httptest.NewUnstartedServer(s)
 	if cfg.addr != "" {
@@ -399,6 +404,7 @@ func (s *Server) Credentials() *wechatpay.Credentials {
 		PlatformCertificateFiles: []string{filePlatformCert},
 		APIv3Key:                 TestAPIv3Key,
 		APIv2Key:                 TestAPIv2Key,
+		WeComPaymentSecret:       TestWeComPaymentSecret,
 		Dir:                      dir,
 	}
 	if !s.hasPublicKey() {
