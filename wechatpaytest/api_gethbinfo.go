@@ -31,7 +31,7 @@ func (s *Server) serveGetHBInfo(r *V2Request) map[string]string {
 	s.mu.Lock()
 	p, ok := s.redpack.cash[key]
 	if ok && p.AppID == params["appid"] {
-		answer, next, refundTime, refund := s.advanceRedPacket(p.Status, p.SendTime, p.TotalAmount)
+		answer, next, refundTime, refund := s.advanceRedPacket(key, p.DetailID, p.Status, p.SendTime, p.TotalAmount)
 		stored := p
 		stored.Status = next
 		if refund != 0 {

@@ -41,7 +41,7 @@ func (s *Server) serveRedPacket(r *V2Request) map[string]string {
 	if ok && p.AppID == params["appid"] {
 		// SENDING is answered once, then SENT; an unopened SENT packet is
 		// refunded after RedPacketRefundAfter (state_redpack.go).
-		answer, next, refundTime, refund := s.advanceRedPacket(p.Status, p.SendTime, p.TotalAmount)
+		answer, next, refundTime, refund := s.advanceRedPacket(redPacketKey{mchID, billNo}, p.DetailID, p.Status, p.SendTime, p.TotalAmount)
 		if refund != 0 {
 			p.RefundTime, p.RefundAmount = refundTime, refund
 		}

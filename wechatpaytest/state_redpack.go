@@ -119,11 +119,16 @@ func (s *Server) sendRedPacket(api string, params map[string]string, amount int6
 	return maps.Clone(b.reply)
 }
 
-// advanceRedPacket moves a packet on when it is queried (s.mu held): a
-// SENDING packet is answered SENDING once, then is SENT; a SENT packet
-// unopened for RedPacketRefundAfter is REFUND, its amount back in the
-// balance. It returns the status to answer and the refund time and amount.
-func (s *Server) advanceRedPacket(status string, sendTime time.Time, total int64) (answer, next string, refundTime time.Time, refund int64) {
+// advanceRedPacket moves a packet a send created on when it is queried
+// (s.mu held): a SENDING packet is answered SENDING once, then is SENT; a
+// SENT packet unopened for RedPacketRefundAfter is REFUND, its amount back
+// in the balance. It returns the status to answer and the one to keep, and
+// the refund time and amount. Fixtures (AddRedPacket, AddCashRedPacket)
+// are answered as they are.
+func (s *Server) advanceRedPacket(key redPacketKey, detailID, status string, sendTime time.Time, total int64) (answer, next string, refundTime time.Time, refund int64) {
+	if b := s.redpack.bills[key]; b == nil || b.sent.SendListID == "" || b.sent.SendListID != detailID {
+		return status, status, time.Time{}, 0
+	}
 	switch status {
 	case "SENDING":
 		return "SENDING", "SENT", time.Time{}, 0
