@@ -92,12 +92,14 @@ func (s *Server) sendRedPacket(api string, params map[string]string, amount int6
 	st.bills[key] = b
 	st.order = append(st.order, key)
 	now := s.now()
+	st.seq++
+	detailID := "100004170" + now.In(beijing).Format("20060102") + strconv.FormatInt(1_000_000_000_000+st.seq, 10)
 	if st.balance < amount {
 		b.reply = V2Error("NOTENOUGH", "帐号余额不足，请到商户平台充值后再重试")
 		b.sent.Failed = true
 		if api == apiNameSendRedPack {
 			st.cash[key] = CashRedPacket{
-				MchBillNo: key.billNo, MchID: key.mchID, AppID: params["wxappid"], Status: "FAILED",
+				MchBillNo: key.billNo, MchID: key.mchID, AppID: params["wxappid"], DetailID: detailID, Status: "FAILED",
 				SendType: "API", HBType: "NORMAL", TotalNum: 1, TotalAmount: amount, Reason: "余额不足",
 				SendTime: now, Wishing: params["wishing"], Remark: params["remark"], ActName: params["act_name"],
 				ReOpenID: params["re_openid"],
@@ -106,8 +108,6 @@ func (s *Server) sendRedPacket(api string, params map[string]string, amount int6
 		return maps.Clone(b.reply)
 	}
 	st.balance -= amount
-	st.seq++
-	detailID := "100004170" + now.In(beijing).Format("20060102") + strconv.FormatInt(1_000_000_000_000+st.seq, 10)
 	b.sent.SendListID = detailID
 	create(detailID, now)
 	b.reply = map[string]string{
