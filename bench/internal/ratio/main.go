@@ -55,6 +55,7 @@ var floorOf = map[string]string{
 	"RestyHTTP":                     "FloorHTTP",
 	"RedpackQueryVsBare":            "FloorV2Bare",
 	"RedpackQueryVsBareParallel":    "FloorV2BareParallel",
+	"RedpackSendWorkWx":             "FloorV2Send",
 }
 
 var (
