@@ -74,7 +74,7 @@ func EncodeNested(params map[string]string, nested ...string) ([]byte, error) {
 		if !validName(k) {
 			return nil, fmt.Errorf("%w: invalid element name %s", ErrMalformed, quote(k))
 		}
-		if _, err := DecodeNested([]byte("<xml><"+k+">"+v+"</"+k+"></xml>"), k); err != nil {
+		if got, err := DecodeNested([]byte("<xml><"+k+">"+v+"</"+k+"></xml>"), k); err != nil || len(got) != 1 || got[k] != strings.Trim(v, xmlSpace) {
 			return nil, fmt.Errorf("%w: value of %s is not inner XML", ErrMalformed, quote(k))
 		}
 	}
