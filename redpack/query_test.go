@@ -1,6 +1,9 @@
 package redpack_test
 
 import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -141,4 +144,38 @@ func TestQueryValidationBeforeIO(t *testing.T) {
 		require.Equal(t, tt.field, fe.Field)
 	}
 	require.Equal(t, before, srv.Requests())
+}
+
+// TestQueryMalformedReplies: replies of a fake server that do not decode.
+func TestQueryMalformedReplies(t *testing.T) {
+	srv := newServer(t)
+	const ok = "<return_code>SUCCESS</return_code><result_code>SUCCESS</result_code><mch_billno>B</mch_billno><mch_id>M</mch_id>"
+	for name, body := range map[string]string{
+		"no detail_id":     "<xml>" + ok + "</xml>",
+		"bad amount":       "<xml>" + ok + "<detail_id>D</detail_id><hblist><hbinfo><amount>x</amount></hbinfo></hblist></xml>",
+		"bad rcv_time":     "<xml>" + ok + "<detail_id>D</detail_id><hblist><hbinfo><rcv_time>yesterday</rcv_time></hbinfo></hblist></xml>",
+		"bad send_time":    "<xml>" + ok + "<detail_id>D</detail_id><send_time>2025-10-09T16:00:00Z</send_time></xml>",
+		"bad total_num":    "<xml>" + ok + "<detail_id>D</detail_id><total_num>one</total_num></xml>",
+		"other nesting":    "<xml>" + ok + "<detail_id>D</detail_id><other><a/></other></xml>",
+		"unclosed in list": "<xml>" + ok + "<detail_id>D</detail_id><hblist><hbinfo></hblist></xml>",
+	} {
+		t.Run(name, func(t *testing.T) {
+			fake := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, body) }))
+			t.Cleanup(fake.Close)
+			c := srv.Client(wechatpay.WithBaseURL(fake.URL), wechatpay.WithHTTPClient(fake.Client()))
+			p, err := redpack.New(c).Query(t.Context(), &redpack.QueryRequest{MchBillNo: "B"})
+			require.Nil(t, p)
+			require.ErrorIs(t, err, wechatpay.ErrMalformedResponse)
+		})
+	}
+	t.Run("unknown fields kept, whitespace in the list", func(t *testing.T) {
+		body := "<xml>" + ok + "<detail_id>D</detail_id><new_field>v</new_field><hblist>\n <hbinfo>\n <openid> o1 </openid>\n <amount> 5 </amount>\n </hbinfo>\n</hblist></xml>"
+		fake := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, body) }))
+		t.Cleanup(fake.Close)
+		c := srv.Client(wechatpay.WithBaseURL(fake.URL), wechatpay.WithHTTPClient(fake.Client()))
+		p, err := redpack.New(c).Query(t.Context(), &redpack.QueryRequest{MchBillNo: "B"})
+		require.NoError(t, err)
+		require.Equal(t, map[string]string{"new_field": "v"}, p.Extra)
+		require.Equal(t, []redpack.Receipt{{OpenID: "o1", Amount: 5}}, p.Receipts)
+	})
 }

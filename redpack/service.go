@@ -28,7 +28,9 @@ type Option func(*Service)
 
 // WithLimiter sets a client-side rate limiter that every call of the
 // service waits on (context-aware) after input validation and before any
-// I/O (a limiter of golang.org/x/time/rate is one). No rate limit is documented for these APIs.
+// I/O (a limiter of golang.org/x/time/rate is one). The documented limits
+// are per merchant: 30 packets a second for Send, 1800 a minute for
+// SendWorkWx, none for the queries.
 func WithLimiter(l wechatpay.Limiter) Option {
 	return func(s *Service) { s.limiter = l }
 }
