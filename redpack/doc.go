@@ -31,7 +31,7 @@
 //		wechatpay.WithAPIv2Key(apiV2Key),
 //		wechatpay.WithAppID(corpID),
 //	)
-//	svc := redpack.New(client)
+//	svc := redpack.New(client, redpack.WithWorkWxSecret(wecomPaySecret)) // the secret only for SendWorkWx
 //	p, err := svc.QueryWorkWx(ctx, &redpack.QueryWorkWxRequest{MchBillNo: billNo})
 //	var apiErr *wechatpay.APIError
 //	if errors.As(err, &apiErr) && apiErr.ErrCode == "NOT_FOUND" {

@@ -74,10 +74,10 @@ const (
 	// err_code Fault.Code (HTTP 200, as WeChat Pay does).
 	FaultAPIError
 	// FaultDropAfterHandling handles the request as usual (its effects,
-	// such as a packet sent or an order created, stand), then closes the
-	// connection without answering: the client cannot know the outcome.
-	// It acts like FaultDropConnection, which drops before handling, on
-	// the stage it is used up at.
+	// such as a red packet sent, stand), then closes the connection
+	// without answering, on v3 and v2 routes alike: the client cannot know
+	// the outcome. Like FaultDropConnection, which drops before handling,
+	// it is used up by every request it matches.
 	FaultDropAfterHandling
 )
 
