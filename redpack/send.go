@@ -135,7 +135,9 @@ type SendResult struct {
 //
 // The send is re-entrant on MchBillNo, so the client retries it (with the
 // same number and parameters) on transport errors, 5xx and SYSTEMERROR.
-// When the outcome stays unknown the error is an *UnknownOutcomeError
+// The page asks for at least 1 second between two tries of one bill: give
+// the client a RetryPolicy whose BaseDelay is at least 2 seconds (the
+// jitter halves it) where that matters. When the outcome stays unknown the error is an *UnknownOutcomeError
 // (errors.Is ErrUnknownOutcome): resend with the same MchBillNo, or Query.
 // A documented failure is a *wechatpay.APIError with its err_code, for
 // example NOTENOUGH (top up, then resend with the same number), FATAL_ERROR
