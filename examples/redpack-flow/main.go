@@ -37,11 +37,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	openID := fs.String("openid", "oxTWIuGaIt6gTKsQRLau2M0yL16E", "receiver's openid")
 	amount := fs.Int64("amount", 1000, "amount of each packet, in fen")
 	clientIP := fs.String("client-ip", "192.168.0.1", "IPv4 address of the calling server")
-	if err := fs.Parse(args); err != nil {
+	if err := exampleutil.Parse(fs, args); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q (see -h)", fs.Arg(0))
 	}
 	secret := wechatpaytest.TestWeComPaymentSecret // the in-process sandbox's
 	if *config != "" {

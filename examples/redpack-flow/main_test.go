@@ -2,8 +2,6 @@ package main
 
 import (
 	"bytes"
-	"errors"
-	"flag"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -38,10 +36,4 @@ func TestRunUnknownOutcome(t *testing.T) {
 	require.Len(t, srv.SentRedPackets(), 2, "one cash and one WeCom packet")
 }
 
-func TestFlags(t *testing.T) {
-	var out bytes.Buffer
-	require.True(t, errors.Is(run(t.Context(), []string{"-h"}, &out), flag.ErrHelp))
-	err := run(t.Context(), []string{"extra"}, &out)
-	require.ErrorContains(t, err, "unexpected argument")
-	require.Empty(t, out.String())
-}
+func TestFlags(t *testing.T) { exampletest.CheckFlags(t, run) }
