@@ -1,8 +1,10 @@
 package crypto
 
 import (
+	"crypto/fips140"
 	"crypto/md5"
 	"crypto/subtle"
+	"fmt"
 	"strings"
 )
 
@@ -38,10 +40,20 @@ func WorkWxStringToSign(params map[string]string, secret string) string {
 
 // SignWorkWx computes workwx_sign: MD5 of WorkWxStringToSign as upper-case
 // hex. The ordinary sign (SignV2 with the APIv2 key) is then computed over
-// every parameter, workwx_sign included.
-func SignWorkWx(params map[string]string, secret string) string {
+// every parameter, workwx_sign included. Under GODEBUG=fips140=only, which
+// refuses MD5, the result is an error wrapping ErrNotAllowedInFIPSMode.
+func SignWorkWx(params map[string]string, secret string) (sign string, err error) {
+	// The standard library panics on MD5 in fips140=only mode.
+	defer func() {
+		if r := recover(); r != nil {
+			if !fips140.Enabled() {
+				panic(r)
+			}
+			sign, err = "", fmt.Errorf("%w: %v", ErrNotAllowedInFIPSMode, r)
+		}
+	}()
 	sum := md5.Sum([]byte(WorkWxStringToSign(params, secret)))
-	return upperHex(sum[:])
+	return upperHex(sum[:]), nil
 }
 
 // VerifyWorkWx reports, in constant time, whether sign (any case) is the
@@ -50,6 +62,9 @@ func VerifyWorkWx(params map[string]string, secret, sign string) bool {
 	if sign == "" {
 		return false
 	}
-	want := SignWorkWx(params, secret)
+	want, err := SignWorkWx(params, secret)
+	if err != nil {
+		return false
+	}
 	return subtle.ConstantTimeCompare([]byte(want), []byte(strings.ToUpper(sign))) == 1
 }

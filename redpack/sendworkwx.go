@@ -2,6 +2,7 @@ package redpack
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/gowechatpay/wechatpay"
 	wxcrypto "github.com/gowechatpay/wechatpay/crypto"
@@ -93,6 +94,10 @@ func (s *Service) SendWorkWx(ctx context.Context, req *SendWorkWxRequest) (*Send
 	}
 	// One nonce for every attempt: workwx_sign covers it.
 	p["nonce_str"] = wechatpay.NewNonce()
-	p["workwx_sign"] = wxcrypto.SignWorkWx(p, s.workwx.v)
+	ws, err := wxcrypto.SignWorkWx(p, s.workwx.v)
+	if err != nil {
+		return nil, fmt.Errorf("redpack: workwx_sign: %w", err) // GODEBUG=fips140=only refuses MD5
+	}
+	p["workwx_sign"] = ws
 	return s.send(ctx, "/mmpaymkttransfers/sendworkwxredpack", p)
 }

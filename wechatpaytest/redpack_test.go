@@ -98,7 +98,9 @@ func TestRedPacketWorkWxSign(t *testing.T) {
 			"sender_name": "XX", "re_openid": "o1", "total_amount": "1000", "wishing": "w", "act_name": "a",
 			"remark": "r", "nonce_str": "N1",
 		}
-		p["workwx_sign"] = wxcrypto.SignWorkWx(p, secret)
+		ws, err := wxcrypto.SignWorkWx(p, secret)
+		require.NoError(t, err)
+		p["workwx_sign"] = ws
 		return p
 	}
 	send := func(p map[string]string) (map[string]string, error) {
