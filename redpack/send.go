@@ -66,8 +66,10 @@ type SendRequest struct {
 	RiskInfo *RiskInfo
 }
 
-// RiskInfo is the risk_info of a send, URL-encoded by the SDK; empty
-// fields are left out.
+// RiskInfo is the risk_info of a send. The SDK joins the non-empty fields
+// as posttime=…&mobile=…&deviceid=…&clientversion=… and sends that string
+// URL-encoded as a whole (posttime%3D…%26mobile%3D…), as the official
+// example does; the sign covers the encoded form.
 type RiskInfo struct {
 	// PostTime is when the user acted (posttime, Unix seconds).
 	PostTime time.Time
@@ -79,7 +81,7 @@ type RiskInfo struct {
 	ClientVersion string
 }
 
-// encode returns the URL-encoded risk_info, "" for none.
+// encode returns the risk_info value, "" for none.
 func (r *RiskInfo) encode() string {
 	if r == nil {
 		return ""
@@ -93,7 +95,10 @@ func (r *RiskInfo) encode() string {
 			v.Set(k, s)
 		}
 	}
-	return v.Encode()
+	if len(v) == 0 {
+		return ""
+	}
+	return url.QueryEscape(v.Encode())
 }
 
 // SendResult is the answer to a successful send. Amounts are in fen.
