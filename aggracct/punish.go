@@ -48,7 +48,7 @@ type PunishRequest struct {
 }
 
 // PunishResult acknowledges a control order. The outcome of the control
-// itself arrives later as a notification. Both fields are in every answer:
+// itself is read later with QueryControlOrder. Both fields are in every answer:
 // a verified answer without one acknowledges nothing the caller could
 // reconcile against, and is wechatpay.ErrMalformedResponse.
 type PunishResult struct {
@@ -128,7 +128,9 @@ func validatePunish(req *PunishRequest) error {
 }
 
 // Punish registers a control order on a WeBank ledger (发起微众台账管控 /
-// 受理管控); the control's outcome is notified later.
+// 受理管控). The answer only acknowledges the order: poll
+// QueryControlOrder with ControlTypePunish for its outcome (no notification
+// format is documented), and lift it with Recover.
 //
 // POST /v3/aggracct-bc/wb-channel/control-orders/punish
 //
