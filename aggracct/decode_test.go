@@ -2,6 +2,8 @@ package aggracct_test
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"testing"
 	"time"
@@ -94,4 +96,51 @@ func TestSignedAnswersOfTheNeighbours(t *testing.T) {
 	require.False(t, got.PunishOrder.EffectState.Known())
 	require.True(t, got.PunishOrder.ControlAction[0].Known())
 	require.False(t, got.PunishOrder.ControlAction[1].Known())
+}
+
+// FuzzVerifiedControlReply answers QueryControlOrder (control) and
+// QueryBalance (!control) with random bodies that carry a valid WeChat Pay
+// signature: flexible integers, times, nested required fields and the
+// scene's object see arbitrary bytes. It must never panic; a failure must
+// be ErrMalformedResponse with no result, and a success needs a JSON body
+// with what the API always sends.
+func FuzzVerifiedControlReply(f *testing.F) {
+	f.Add([]byte(`{"control_scene":"PUNISH","punish_order":{"wxpay_punish_no":"W","out_request_no":"N1","mchid":"1","punish_scene":1,"punish_rule_version":"1","punish_accept_time":"2025-10-09T10:00:00+08:00","punish_state":"SUCCESS","control_action":["DISABLE_PAY"]}}`), true)
+	f.Add([]byte(`{"control_scene":"RECOVER","recover_order":{"wxpay_recover_no":"R","out_request_no":"N2","related_wxpay_punish_no":"W","mchid":"1","punish_scene":"1","punish_rule_version":"1","recover_accept_time":"2025-10-10T09:00:00+08:00","recover_state":"EXECUTING"}}`), true)
+	f.Add([]byte(`{"control_scene":"PUNISH"}`), true)
+	f.Add([]byte(`{"in_transit_reduction_exist":false,"balance":99999}`), false)
+	f.Add([]byte(`{"balance":"1"}`), false)
+	f.Add([]byte(`null`), false)
+	svc := aggracct.New(signingClient(f))
+	f.Fuzz(func(t *testing.T, body []byte, control bool) {
+		ctx := context.WithValue(context.Background(), fuzzReplyKey{}, body)
+		var err error
+		ok := false
+		if control {
+			var r *aggracct.ControlOrder
+			r, err = svc.QueryControlOrder(ctx, &aggracct.QueryControlOrderRequest{OutRequestNo: "N1", ControlType: aggracct.ControlTypePunish, MchID: "1"})
+			if err == nil {
+				ok = r.ControlScene != "" &&
+					(r.ControlScene != aggracct.ControlTypePunish || r.PunishOrder != nil && r.PunishOrder.WxpayPunishNo != "") &&
+					(r.ControlScene != aggracct.ControlTypeRecover || r.RecoverOrder != nil && r.RecoverOrder.WxpayRecoverNo != "")
+			} else if r != nil {
+				t.Fatalf("result %+v with the error %v", r, err)
+			}
+		} else {
+			var r *aggracct.Balance
+			r, err = svc.QueryBalance(ctx, &aggracct.QueryBalanceRequest{BalAccountNo: "B"})
+			ok = err == nil && r != nil
+			if err != nil && r != nil {
+				t.Fatalf("result %+v with the error %v", r, err)
+			}
+		}
+		switch {
+		case err != nil && !errors.Is(err, wechatpay.ErrMalformedResponse):
+			t.Fatalf("unexpected error class: %v", err)
+		case err == nil && !ok:
+			t.Fatalf("accepted an answer without what the API always sends: %q", body)
+		case err == nil && !json.Valid(body):
+			t.Fatalf("accepted a body that is not JSON: %q", body)
+		}
+	})
 }

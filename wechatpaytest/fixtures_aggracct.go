@@ -131,7 +131,8 @@ func (s *Server) SettleWeBankOrders() {
 	defer s.mu.Unlock()
 	now := s.now()
 	for _, no := range s.agg.reductionOrder {
-		if red := s.reductions[no]; red.State == "PROCESSING" {
+		_, created := s.agg.reductionReqs[no] // not replaced by a fixture since
+		if red := s.reductions[no]; created && red.State == "PROCESSING" {
 			s.settleReduction(no, now)
 		}
 	}
