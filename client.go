@@ -50,7 +50,6 @@ type Client struct {
 	mchID, appID string
 	signer       *Signer
 	verifier     *Verifier
-	key          *rsa.PrivateKey
 	apiV3Key     []byte
 	apiV2Key     string
 
@@ -106,19 +105,8 @@ func newClient(cfg *config) (*Client, error) {
 			return nil, &FieldError{Field: "merchant_serial_no", Reason: "does not match the merchant certificate's serial " + serial}
 		}
 	}
-	if cfg.key != nil {
-		if err := checkKeySize(&cfg.key.PublicKey); err != nil {
-			return nil, err
-		}
-		if cfg.merchantCert != nil {
-			certKey, ok := cfg.merchantCert.PublicKey.(*rsa.PublicKey)
-			if !ok || !certKey.Equal(&cfg.key.PublicKey) {
-				return nil, &FieldError{Field: "merchant_private_key", Reason: "does not match the merchant certificate"}
-			}
-		}
-	}
 	cfg.serial = strings.ToUpper(cfg.serial)
-	signer, err := NewSigner(cfg.mchID, cfg.serial, cfg.key)
+	signer, err := cfg.merchantSigner()
 	if err != nil {
 		return nil, err
 	}
@@ -139,7 +127,7 @@ func newClient(cfg *config) (*Client, error) {
 		if err := v.SetPublicKey(cfg.pubKeyID, cfg.pubKey); err != nil {
 			return nil, err
 		}
-		if cfg.pubKey.Equal(&cfg.key.PublicKey) {
+		if cfg.pubKey.Equal(signer.pub) {
 			return nil, &FieldError{Field: "wechatpay_public_key", Reason: "is the merchant's own public key"}
 		}
 	}
@@ -147,7 +135,7 @@ func newClient(cfg *config) (*Client, error) {
 		if _, err := v.AddCertificate(cert); err != nil {
 			return nil, err
 		}
-		if k, ok := cert.PublicKey.(*rsa.PublicKey); ok && k.Equal(&cfg.key.PublicKey) {
+		if k, ok := cert.PublicKey.(*rsa.PublicKey); ok && k.Equal(signer.pub) {
 			return nil, &FieldError{Field: "platform_certificate", Reason: "holds the merchant's own public key"}
 		}
 	}
@@ -169,7 +157,6 @@ func newClient(cfg *config) (*Client, error) {
 		appID:     cfg.appID,
 		signer:    signer,
 		verifier:  v,
-		key:       cfg.key,
 		apiV2Key:  cfg.apiV2Key,
 		primary:   PrimaryURL,
 		backup:    BackupURL,

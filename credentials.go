@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	wxcrypto "github.com/gowechatpay/wechatpay/crypto"
 )
@@ -82,15 +84,18 @@ func ParseCredentials(data []byte) (*Credentials, error) {
 	}
 	switch {
 	case cr.MchID == "":
-		return nil, configError(&FieldError{Field: "mchid", Reason: "empty", Missing: true})
+		return nil, missingField("mchid", "empty", `set it to the merchant number (商户号), e.g. "1900016681"`)
 	case cr.MerchantPrivateKeyFile == "":
-		return nil, configError(&FieldError{Field: "merchant_private_key_file", Reason: "empty", Missing: true})
+		return nil, missingField("merchant_private_key_file", "empty", "set it to the path of apiclient_key.pem")
 	case cr.WechatpayPublicKeyFile == "" && len(cr.PlatformCertificateFiles) == 0:
-		return nil, configError(&FieldError{Field: "wechatpay_public_key_file", Reason: "neither a WeChat Pay public key nor a platform certificate is given", Missing: true})
+		return nil, missingField("wechatpay_public_key_file", "neither a WeChat Pay public key nor a platform certificate is given",
+			"set wechatpay_public_key_file and wechatpay_public_key_id, or platform_certificate_files")
 	case cr.WechatpayPublicKeyFile != "" && cr.WechatpayPublicKeyID == "":
-		return nil, configError(&FieldError{Field: "wechatpay_public_key_id", Reason: "empty while wechatpay_public_key_file is set", Missing: true})
+		return nil, missingField("wechatpay_public_key_id", "empty while wechatpay_public_key_file is set",
+			"set it to the PUB_KEY_ID_... shown with the public key in the merchant platform")
 	case cr.MerchantSerialNo == "" && cr.MerchantCertificateFile == "":
-		return nil, configError(&FieldError{Field: "merchant_serial_no", Reason: "empty and no merchant_certificate_file to take it from", Missing: true})
+		return nil, missingField("merchant_serial_no", "empty and no merchant_certificate_file to take it from",
+			"set it to the merchant API certificate's serial, or set merchant_certificate_file")
 	}
 	return &cr, nil
 }
@@ -105,32 +110,32 @@ func (cr *Credentials) path(p string) string {
 // Options loads the files the credentials name and returns the options that
 // configure a Client with them.
 func (cr *Credentials) Options() ([]Option, error) {
-	wrap := func(field string, err error) error {
-		return configError(&FieldError{Field: field, Reason: err.Error()})
+	wrap := func(field, file string, err error) error {
+		return &fileError{field: field, path: cr.path(file), relative: file != "" && !filepath.IsAbs(file), err: err}
 	}
 	key, err := wxcrypto.LoadPrivateKeyFile(cr.path(cr.MerchantPrivateKeyFile))
 	if err != nil {
-		return nil, wrap("merchant_private_key_file", err)
+		return nil, wrap("merchant_private_key_file", cr.MerchantPrivateKeyFile, err)
 	}
 	opts := []Option{WithMerchant(cr.MchID, cr.MerchantSerialNo, key)}
 	if cr.MerchantCertificateFile != "" {
 		cert, err := wxcrypto.LoadCertificateFile(cr.path(cr.MerchantCertificateFile))
 		if err != nil {
-			return nil, wrap("merchant_certificate_file", err)
+			return nil, wrap("merchant_certificate_file", cr.MerchantCertificateFile, err)
 		}
 		opts = append(opts, WithMerchantCertificate(cert))
 	}
 	if cr.WechatpayPublicKeyFile != "" {
 		pub, err := wxcrypto.LoadPublicKeyFile(cr.path(cr.WechatpayPublicKeyFile))
 		if err != nil {
-			return nil, wrap("wechatpay_public_key_file", err)
+			return nil, wrap("wechatpay_public_key_file", cr.WechatpayPublicKeyFile, err)
 		}
 		opts = append(opts, WithPublicKey(cr.WechatpayPublicKeyID, pub))
 	}
 	for _, f := range cr.PlatformCertificateFiles {
 		cert, err := wxcrypto.LoadCertificateFile(cr.path(f))
 		if err != nil {
-			return nil, wrap("platform_certificate_files", err)
+			return nil, wrap("platform_certificate_files", f, err)
 		}
 		opts = append(opts, WithPlatformCertificates(cert))
 	}
@@ -149,15 +154,73 @@ func (cr *Credentials) Options() ([]Option, error) {
 	if cr.CAFile != "" {
 		data, err := os.ReadFile(cr.path(cr.CAFile))
 		if err != nil {
-			return nil, wrap("ca_file", err)
+			return nil, wrap("ca_file", cr.CAFile, err)
 		}
 		pool := x509.NewCertPool()
 		if !pool.AppendCertsFromPEM(data) {
-			return nil, wrap("ca_file", errors.New("no PEM certificate in it"))
+			return nil, wrap("ca_file", cr.CAFile, errors.New("no PEM certificate in it"))
 		}
 		opts = append(opts, WithRootCAs(pool))
 	}
 	return opts, nil
+}
+
+// fieldError is a required field of the credentials file that is missing.
+// It matches ErrInvalidConfig and its *FieldError.
+type fieldError struct {
+	fe   *FieldError
+	hint string
+}
+
+func missingField(field, reason, hint string) error {
+	return &fieldError{fe: &FieldError{Field: field, Reason: reason, Missing: true}, hint: hint}
+}
+
+// Error says which field, what is wrong and what to do, once.
+func (e *fieldError) Error() string {
+	return "wechatpay: invalid configuration: " + e.fe.Field + ": " + e.fe.Reason + "; " + e.hint
+}
+
+// Unwrap makes errors.Is and errors.As match ErrInvalidConfig and the
+// *FieldError (hence ErrInvalidInput and ErrMissingField).
+func (e *fieldError) Unwrap() []error { return []error{ErrInvalidConfig, e.fe} }
+
+// fileHints say what each file of the credentials must hold.
+var fileHints = map[string]string{
+	"merchant_private_key_file":  "it must be the merchant API private key (apiclient_key.pem, PEM, PKCS#8 or PKCS#1) generated with the merchant API certificate",
+	"merchant_certificate_file":  "it must be the merchant API certificate (apiclient_cert.pem, PEM)",
+	"wechatpay_public_key_file":  "it must be the WeChat Pay public key (pub_key.pem, PEM) downloaded from the merchant platform with its PUB_KEY_ID_",
+	"platform_certificate_files": "each must be a WeChat Pay platform certificate (PEM), e.g. one written by wechatpay certificates -out DIR",
+	"ca_file":                    "it must hold the PEM CA certificate that issued base_url's certificate (the sandbox writes sandbox_ca.pem)",
+}
+
+// fileError is a file named by the credentials that cannot be used. It
+// matches ErrInvalidConfig, a *FieldError naming the field, and the cause.
+type fileError struct {
+	field, path string
+	relative    bool
+	err         error
+}
+
+// Error says which file of which field failed, why (once, without the
+// prefixes of the layers below), and what it must be.
+func (e *fileError) Error() string {
+	cause := e.err
+	var pe *fs.PathError
+	if errors.As(cause, &pe) {
+		cause = pe.Err // the path is said once, below
+	}
+	msg := "wechatpay: invalid configuration: " + e.field + " " + e.path + ": " + strings.TrimPrefix(cause.Error(), "wechatpay/crypto: ")
+	if errors.Is(e.err, fs.ErrNotExist) && e.relative {
+		msg += " (relative paths resolve against the credentials file's directory)"
+	}
+	return msg + "; " + fileHints[e.field]
+}
+
+// Unwrap makes errors.Is and errors.As match ErrInvalidConfig, the
+// *FieldError and the cause.
+func (e *fileError) Unwrap() []error {
+	return []error{ErrInvalidConfig, &FieldError{Field: e.field, Reason: e.err.Error()}, e.err}
 }
 
 // NewClientFromFile builds a Client from a credentials file; extra options

@@ -3,6 +3,7 @@ package wechatpay_test
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -63,6 +64,35 @@ func TestCredentialsErrorsNameTheField(t *testing.T) {
 				require.Equal(t, tt.field, fe.Field)
 			}
 			require.NotContains(t, err.Error(), "PRIVATE KEY")
+		})
+	}
+}
+
+// TestCredentialsErrorText: a bad credentials file says which field, what
+// is wrong and what to do, with one prefix.
+func TestCredentialsErrorText(t *testing.T) {
+	tests := map[string]struct{ json, want string }{
+		"no mchid": {`{"merchant_private_key_file":"merchant_test_key.pem"}`,
+			`wechatpay: invalid configuration: mchid: empty; set it to the merchant number (商户号)`},
+		"key id missing": {`{"mchid":"1","merchant_private_key_file":"merchant_test_key.pem","merchant_serial_no":"AB","wechatpay_public_key_file":"wechatpay_pubkey_test.pem"}`,
+			"wechatpay: invalid configuration: wechatpay_public_key_id: empty while wechatpay_public_key_file is set; set it to the PUB_KEY_ID_"},
+		"missing key file": {`{"mchid":"1","merchant_private_key_file":"nope.pem","merchant_serial_no":"AB","wechatpay_public_key_id":"PUB_KEY_ID_1","wechatpay_public_key_file":"wechatpay_pubkey_test.pem"}`,
+			"nope.pem: no such file or directory (relative paths resolve against the credentials file's directory); it must be the merchant API private key"},
+		"cert as key": {`{"mchid":"1","merchant_private_key_file":"merchant_test_cert.pem","merchant_serial_no":"AB","wechatpay_public_key_id":"PUB_KEY_ID_1","wechatpay_public_key_file":"wechatpay_pubkey_test.pem"}`,
+			"merchant_test_cert.pem: "},
+		"ca file not PEM": {`{"mchid":"1","merchant_private_key_file":"merchant_test_key.pem","merchant_serial_no":"AB","wechatpay_public_key_id":"PUB_KEY_ID_1","wechatpay_public_key_file":"wechatpay_pubkey_test.pem","ca_file":"credentials.json"}`,
+			"credentials.json: no PEM certificate in it; it must hold the PEM CA certificate that issued base_url's certificate"},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			_, err := wechatpay.NewClientFromFile(writeCredentials(t, tt.json))
+			require.ErrorIs(t, err, wechatpay.ErrInvalidConfig)
+			var fe *wechatpay.FieldError
+			require.ErrorAs(t, err, &fe)
+			require.Contains(t, err.Error(), tt.want)
+			require.Equal(t, 1, strings.Count(err.Error(), "wechatpay: "), err.Error())
+			require.NotContains(t, err.Error(), "wechatpay/crypto: ")
+			require.Equal(t, 1, strings.Count(err.Error(), "invalid configuration"), err.Error())
 		})
 	}
 }

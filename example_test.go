@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 
 	"github.com/gowechatpay/wechatpay"
@@ -41,14 +42,15 @@ func ExampleClient_DoV3() {
 	// Output: PROCESSING 797 CNY
 }
 
-// ExampleClient_EncryptSensitive sends a field marked 【加密】: the serial of
-// the key that encrypted it goes in the Wechatpay-Serial header.
+// ExampleClient_EncryptSensitive sends a field marked 【加密】. DoV3 names the
+// key that encrypted it in the Wechatpay-Serial header itself (the key
+// EncryptSensitive uses): the caller sets the header only to override it.
 func ExampleClient_EncryptSensitive() {
 	srv := wechatpaytest.NewServer()
 	defer srv.Close()
 	c := srv.Client()
 
-	ciphertext, serial, err := c.EncryptSensitive("8609cb22e1774a50a930e414cc71eca06121bcd266335cda230d24a7886a8d9f")
+	ciphertext, _, err := c.EncryptSensitive("8609cb22e1774a50a930e414cc71eca06121bcd266335cda230d24a7886a8d9f")
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -61,7 +63,6 @@ func ExampleClient_EncryptSensitive() {
 		Path:       "/v3/aggracct-bc/wb-channel/special-reduction/{out_request_no}",
 		PathParams: map[string]string{"out_request_no": "htozr8denqegbt6tk6u10iymo7yww5pn"},
 		Query:      url.Values{"mchid": {c.MchID()}, "bal_account_no": {ciphertext}},
-		Header:     http.Header{wechatpay.HeaderSerial: {serial}},
 	}, &out)
 	if err != nil {
 		fmt.Println(err)
@@ -107,4 +108,94 @@ func ExampleAPIError() {
 		fmt.Println(apiErr.StatusCode, apiErr.Code, apiErr.RequestID != "")
 	}
 	// Output: 404 RESOURCE_NOT_EXISTS true
+}
+
+// ExampleClient_ParseNotification verifies and decrypts a callback whose
+// headers and body a web framework has already read. The emulator signs and
+// encrypts it as WeChat Pay would.
+func ExampleClient_ParseNotification() {
+	srv := wechatpaytest.NewServer()
+	defer srv.Close()
+	c := srv.Client()
+	defer c.Close()
+	header, body, err := srv.SignNotification("TRANSACTION.SUCCESS", map[string]string{
+		"out_trade_no": "1217752501201407033233368018", "trade_state": "SUCCESS",
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+
+	n, err := c.ParseNotification(header, body)
+	if err != nil {
+		fmt.Println(err) // not from WeChat Pay, stale, or not decryptable: answer 4xx
+		return
+	}
+	var tx struct {
+		OutTradeNo string `json:"out_trade_no"`
+		TradeState string `json:"trade_state"`
+	}
+	if err := n.Decode(&tx); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(n.EventType, n.Resource.OriginalType, tx.OutTradeNo, tx.TradeState)
+	// Output: TRANSACTION.SUCCESS transaction 1217752501201407033233368018 SUCCESS
+}
+
+// ExampleClient_NotificationHandler serves a notify_url: the handler
+// verifies and decrypts each callback and answers WeChat Pay (204 when fn
+// returns nil). The emulator delivers the callback over HTTPS.
+func ExampleClient_NotificationHandler() {
+	keys := wechatpaytest.NewServer()
+	defer keys.Close()
+	c := keys.Client()
+	defer c.Close()
+
+	mux := http.NewServeMux()
+	mux.Handle("POST /wechatpay/notify", c.NotificationHandler(func(ctx context.Context, n *wechatpay.Notification) error {
+		var refund struct {
+			OutRefundNo  string `json:"out_refund_no"`
+			RefundStatus string `json:"refund_status"`
+		}
+		if err := n.Decode(&refund); err != nil {
+			return err // answered 500: WeChat Pay delivers it again later
+		}
+		fmt.Println("refund", refund.OutRefundNo, refund.RefundStatus)
+		return nil
+	}))
+	hs := httptest.NewTLSServer(mux)
+	defer hs.Close()
+
+	srv := wechatpaytest.NewServer(wechatpaytest.WithNotificationClient(hs.Client()))
+	defer srv.Close()
+	resp, err := srv.SendNotification(context.Background(), hs.URL+"/wechatpay/notify", "REFUND.SUCCESS",
+		map[string]string{"out_refund_no": "R20150806125346", "refund_status": "SUCCESS"})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	resp.Body.Close()
+	fmt.Println(resp.Status)
+	// Output:
+	// refund R20150806125346 SUCCESS
+	// 204 No Content
+}
+
+// ExampleCredentials_Format shows that printing or logging credentials
+// (or a Client) by accident leaks no key: every verb redacts them.
+func ExampleCredentials_Format() {
+	cr := wechatpay.Credentials{
+		MchID:                  "1900016681",
+		MerchantSerialNo:       "1A2B3C4D5E6F708192A3B4C5D6E7F8091A2B3C4D",
+		MerchantPrivateKeyFile: "apiclient_key.pem",
+		WechatpayPublicKeyID:   "PUB_KEY_ID_0114232134912410000000000000",
+		WechatpayPublicKeyFile: "pub_key.pem",
+		APIv3Key:               "TestOnlyApiV3Key0123456789abcdef",
+	}
+	fmt.Printf("%v\n", cr)
+	fmt.Printf("%#v\n", &cr)
+	// Output:
+	// wechatpay.Credentials{MchID:1900016681 MerchantSerialNo:1A2B3C4D5E6F708192A3B4C5D6E7F8091A2B3C4D MerchantPrivateKeyFile:apiclient_key.pem WechatpayPublicKeyID:PUB_KEY_ID_0114232134912410000000000000 WechatpayPublicKeyFile:pub_key.pem APIv3Key:[redacted]}
+	// wechatpay.Credentials{BaseURL:"", CAFile:"", MchID:"1900016681", AppID:"", MerchantSerialNo:"1A2B3C4D5E6F708192A3B4C5D6E7F8091A2B3C4D", MerchantPrivateKeyFile:"apiclient_key.pem", MerchantCertificateFile:"", WechatpayPublicKeyID:"PUB_KEY_ID_0114232134912410000000000000", WechatpayPublicKeyFile:"pub_key.pem", PlatformCertificateFiles:"", APIv3Key:"[redacted]", APIv2Key:"", Dir:""}
 }

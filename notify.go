@@ -227,8 +227,32 @@ func (n *Notification) LogValue() slog.Value {
 // Any reply other than a timely 2xx makes WeChat Pay redeliver the callback
 // (for payments after 15s, 15s, 30s, 3m, 10m, 20m, 30m, 30m, 30m, 60m, 3h,
 // 3h, 3h, 6h, 6h: about 24 hours in all), and a callback acknowledged with
-// 2xx may still arrive again. fn must therefore be idempotent on n.ID.
-func (c *Client) NotificationHandler(fn func(ctx context.Context, n *Notification) error) http.Handler {
+// 2xx may still arrive again. fn must therefore be idempotent on n.ID,
+// unless WithDeduplicator is given.
+//
+// With WithDeduplicator(d), a verified callback's id is claimed in d before
+// fn runs, and:
+//
+//   - claimed: fn runs; on success the id is marked done and the reply is
+//     204; on failure (or panic) the claim is released, so that the
+//     redelivery runs fn again, and the reply is 500.
+//   - already done: 204 without running fn, the reply a duplicate needs.
+//   - held by another request still running fn (on this process or
+//     another): 409 Conflict without running fn; WeChat Pay redelivers
+//     later and the redelivery finds the id done, or released.
+//   - d fails (its store is unreachable): 503 without running fn, since fn
+//     must never run unprotected; WeChat Pay redelivers later.
+//
+// Release and Done run even if the request's context is cancelled, within
+// 5 seconds. A Done that fails after fn succeeded is logged and the reply is
+// still 204: fn's work is done, and the claim's expiry bounds what remains.
+func (c *Client) NotificationHandler(fn func(ctx context.Context, n *Notification) error, opts ...NotificationOption) http.Handler {
+	var cfg notifyConfig
+	for _, o := range opts {
+		if o != nil {
+			o(&cfg)
+		}
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
 			w.Header().Set("Allow", http.MethodPost)
@@ -242,6 +266,10 @@ func (c *Client) NotificationHandler(fn func(ctx context.Context, n *Notificatio
 			writeNotifyFailure(w, status, msg)
 			return
 		}
+		if cfg.dedup != nil {
+			c.serveDeduplicated(w, r, n, fn, cfg.dedup)
+			return
+		}
 		if err := fn(r.Context(), n); err != nil {
 			c.logNotify(r.Context(), "wechatpay notification handler failed", n, err)
 			writeNotifyFailure(w, http.StatusInternalServerError, "notification not processed")
@@ -249,6 +277,56 @@ func (c *Client) NotificationHandler(fn func(ctx context.Context, n *Notificatio
 		}
 		w.WriteHeader(http.StatusNoContent)
 	})
+}
+
+// serveDeduplicated runs fn for n under a claim in d (see NotificationHandler).
+func (c *Client) serveDeduplicated(w http.ResponseWriter, r *http.Request, n *Notification, fn func(context.Context, *Notification) error, d NotificationDeduplicator) {
+	ctx := r.Context()
+	claim, state, err := d.Claim(ctx, n.ID)
+	switch {
+	case err != nil:
+		c.logNotify(ctx, "wechatpay notification not claimed: deduplicator failed", n, err)
+		writeNotifyFailure(w, http.StatusServiceUnavailable, "notification not processed: deduplication store unavailable")
+		return
+	case state == ClaimDone:
+		w.WriteHeader(http.StatusNoContent)
+		return
+	case state == ClaimBusy:
+		writeNotifyFailure(w, http.StatusConflict, "notification being processed by another request")
+		return
+	case state != ClaimAcquired:
+		c.logNotify(ctx, "wechatpay notification not claimed: deduplicator failed", n, fmt.Errorf("wechatpay: Claim returned %v", state))
+		writeNotifyFailure(w, http.StatusServiceUnavailable, "notification not processed: deduplication store unavailable")
+		return
+	}
+	finished := false
+	defer func() {
+		if finished {
+			return
+		}
+		// fn panicked: give the id back before the panic goes on.
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), dedupTimeout)
+		defer cancel()
+		if err := d.Release(rctx, n.ID, claim); err != nil {
+			c.logNotify(ctx, "wechatpay notification claim not released", n, err)
+		}
+	}()
+	ferr := fn(ctx, n)
+	finished = true
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), dedupTimeout)
+	defer cancel()
+	if ferr != nil {
+		c.logNotify(ctx, "wechatpay notification handler failed", n, ferr)
+		if err := d.Release(rctx, n.ID, claim); err != nil {
+			c.logNotify(ctx, "wechatpay notification claim not released", n, err)
+		}
+		writeNotifyFailure(w, http.StatusInternalServerError, "notification not processed")
+		return
+	}
+	if err := d.Done(rctx, n.ID, claim); err != nil {
+		c.logNotify(ctx, "wechatpay notification processed but not marked done", n, err)
+	}
+	w.WriteHeader(http.StatusNoContent)
 }
 
 // notifyFailure maps a ParseNotification error to the reply's status and a

@@ -1,6 +1,7 @@
 package wechatpay
 
 import (
+	"crypto"
 	"crypto/rsa"
 	"crypto/x509"
 	"log/slog"
@@ -18,6 +19,7 @@ type Option func(*config) error
 type config struct {
 	mchID, serial, appID string
 	key                  *rsa.PrivateKey
+	extSigner            crypto.Signer // WithMerchantSigner; exclusive with key
 	merchantCert         *x509.Certificate
 	pubKeyID             string
 	pubKey               *rsa.PublicKey
@@ -42,7 +44,32 @@ type config struct {
 // (upper-case hex, as the merchant platform shows it) and its private key.
 func WithMerchant(mchID, serial string, key *rsa.PrivateKey) Option {
 	return func(c *config) error {
-		c.mchID, c.serial, c.key = mchID, serial, key
+		c.mchID, c.serial, c.key, c.extSigner = mchID, serial, key, nil
+		return nil
+	}
+}
+
+// WithMerchantSigner is WithMerchant for a merchant API key that the
+// process cannot read, such as one held in a KMS or an HSM: s signs each v3
+// request (s.Sign with crypto.SHA256 must return an RSASSA-PKCS1-v1_5
+// signature, the meaning crypto.Signer gives it for RSA keys) and its public
+// half, s.Public(), must be an RSA key of at least 2048 bits. Each call
+// makes one s.Sign call, which has no context: a remote signer should bound
+// its own time. With WithMerchantCertificate, s is also the private key of
+// the APIv2 TLS client certificate.
+//
+// Responses with fields WeChat Pay encrypts with the merchant key (the
+// bal_account_no of aggracct's QuerySpecialReduction, DecryptSensitive) need
+// s to be a crypto.Decrypter as well (RSA-OAEP with SHA-1, asked for with
+// *rsa.OAEPOptions). Without one, NewClient still succeeds, since most APIs
+// need no decryption, but those calls fail with an error that matches
+// ErrDecrypt and ErrInvalidConfig and names this option.
+func WithMerchantSigner(mchID, serial string, s crypto.Signer) Option {
+	return func(c *config) error {
+		if s == nil {
+			return &FieldError{Field: "merchant_signer", Reason: "nil", Missing: true}
+		}
+		c.mchID, c.serial, c.key, c.extSigner = mchID, serial, nil, s
 		return nil
 	}
 }
@@ -55,7 +82,7 @@ func WithMerchantPEM(mchID, serial string, keyPEM []byte) Option {
 		if err != nil {
 			return &FieldError{Field: "merchant_private_key", Reason: err.Error()}
 		}
-		c.mchID, c.serial, c.key = mchID, serial, key
+		c.mchID, c.serial, c.key, c.extSigner = mchID, serial, key, nil
 		return nil
 	}
 }
@@ -249,4 +276,34 @@ func WithCertificateRefresh(interval time.Duration) Option {
 		c.certRefresh = interval
 		return nil
 	}
+}
+
+// merchantSigner checks the merchant key of WithMerchant or
+// WithMerchantSigner against the merchant certificate, if any, and returns
+// its Signer.
+func (cfg *config) merchantSigner() (*Signer, error) {
+	if cfg.extSigner != nil {
+		s, err := newCryptoSigner(cfg.mchID, cfg.serial, cfg.extSigner, "merchant_signer")
+		if err != nil {
+			return nil, err
+		}
+		if cfg.merchantCert != nil {
+			if certKey, ok := cfg.merchantCert.PublicKey.(*rsa.PublicKey); !ok || !certKey.Equal(s.pub) {
+				return nil, &FieldError{Field: "merchant_signer", Reason: "does not match the merchant certificate"}
+			}
+		}
+		return s, nil
+	}
+	if cfg.key != nil {
+		if err := checkKeySize(&cfg.key.PublicKey); err != nil {
+			return nil, err
+		}
+		if cfg.merchantCert != nil {
+			certKey, ok := cfg.merchantCert.PublicKey.(*rsa.PublicKey)
+			if !ok || !certKey.Equal(&cfg.key.PublicKey) {
+				return nil, &FieldError{Field: "merchant_private_key", Reason: "does not match the merchant certificate"}
+			}
+		}
+	}
+	return NewSigner(cfg.mchID, cfg.serial, cfg.key)
 }

@@ -1,6 +1,10 @@
 package wechatpay
 
 import (
+	"crypto"
+	"crypto/rand"
+	"crypto/rsa"
+	"encoding/base64"
 	"fmt"
 
 	wxcrypto "github.com/gowechatpay/wechatpay/crypto"
@@ -27,15 +31,38 @@ func (c *Client) EncryptSensitive(plaintext string) (ciphertext, serial string, 
 }
 
 // DecryptSensitive decrypts a response or callback field that WeChat Pay
-// encrypted with the merchant certificate's public key. An empty value stays
-// empty; any failure matches ErrDecrypt and reveals nothing of the value.
+// encrypted with the merchant certificate's public key (RSA-OAEP, SHA-1).
+// An empty value stays empty; any failure matches ErrDecrypt and reveals
+// nothing of the value. With WithMerchantSigner the signer decrypts when it
+// is also a crypto.Decrypter; otherwise the error also matches
+// ErrInvalidConfig and names that option.
 func (c *Client) DecryptSensitive(ciphertext string) (string, error) {
 	if ciphertext == "" {
 		return "", nil
 	}
-	plain, err := wxcrypto.DecryptOAEP(c.key, ciphertext)
+	s := c.signer
+	if s.rsa != nil {
+		plain, err := wxcrypto.DecryptOAEP(s.rsa, ciphertext)
+		if err != nil {
+			return "", fmt.Errorf("%w: sensitive field: %w", ErrDecrypt, err)
+		}
+		return string(plain), nil
+	}
+	d, ok := s.key.(crypto.Decrypter)
+	if !ok {
+		return "", fmt.Errorf("%w: sensitive field: %w", ErrDecrypt, configError(&FieldError{Field: "merchant_signer",
+			Reason: fmt.Sprintf("%T is not a crypto.Decrypter: WithMerchantSigner needs one to decrypt response fields encrypted with the merchant key", s.key)}))
+	}
+	ct, err := base64.StdEncoding.DecodeString(ciphertext)
 	if err != nil {
-		return "", fmt.Errorf("%w: sensitive field: %w", ErrDecrypt, err)
+		return "", fmt.Errorf("%w: sensitive field: ciphertext is not valid base64", ErrDecrypt)
+	}
+	if len(ct) != s.pub.Size() {
+		return "", fmt.Errorf("%w: sensitive field: ciphertext is %d bytes, want %d", ErrDecrypt, len(ct), s.pub.Size())
+	}
+	plain, err := d.Decrypt(rand.Reader, ct, &rsa.OAEPOptions{Hash: crypto.SHA1, MGFHash: crypto.SHA1})
+	if err != nil {
+		return "", fmt.Errorf("%w: sensitive field: merchant signer (WithMerchantSigner): %w", ErrDecrypt, err)
 	}
 	return string(plain), nil
 }

@@ -1,8 +1,12 @@
 package wechatpay
 
 import (
+	"crypto"
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/sha256"
+	"encoding/base64"
+	"fmt"
 	"strconv"
 	"strings"
 	"sync"
@@ -16,10 +20,15 @@ const AuthScheme = "WECHATPAY2-SHA256-RSA2048"
 // Signer makes the Authorization header of v3 requests with the merchant API
 // private key. It is deterministic given the timestamp and nonce, safe for
 // concurrent use, and holds the parsed key: nothing is parsed per request.
+// The key is an *rsa.PrivateKey (NewSigner, WithMerchant) or any
+// crypto.Signer over an RSA key (WithMerchantSigner), such as a KMS or HSM
+// handle.
 type Signer struct {
 	mchID  string
 	serial string
-	key    *rsa.PrivateKey
+	key    crypto.Signer   // the merchant key, in or out of the process
+	rsa    *rsa.PrivateKey // key, when it is an in-process RSA key
+	pub    *rsa.PublicKey  // key's public half
 }
 
 // NewSigner returns a Signer for merchant mchID whose API certificate has the
@@ -33,7 +42,55 @@ func NewSigner(mchID, serial string, key *rsa.PrivateKey) (*Signer, error) {
 	case key == nil:
 		return nil, &FieldError{Field: "merchant_private_key", Reason: "nil", Missing: true}
 	}
-	return &Signer{mchID: mchID, serial: serial, key: key}, nil
+	return &Signer{mchID: mchID, serial: serial, key: key, rsa: key, pub: &key.PublicKey}, nil
+}
+
+// newCryptoSigner is NewSigner for a key behind a crypto.Signer, whose
+// public half must be an RSA key of at least 2048 bits. field names the
+// option in errors.
+func newCryptoSigner(mchID, serial string, s crypto.Signer, field string) (*Signer, error) {
+	if rk, ok := s.(*rsa.PrivateKey); ok {
+		if rk != nil {
+			if err := checkKeySize(&rk.PublicKey); err != nil {
+				return nil, &FieldError{Field: field, Reason: err.(*FieldError).Reason}
+			}
+		}
+		return NewSigner(mchID, serial, rk)
+	}
+	switch {
+	case mchID == "":
+		return nil, &FieldError{Field: "mchid", Reason: "empty", Missing: true}
+	case serial == "":
+		return nil, &FieldError{Field: "merchant_serial_no", Reason: "empty", Missing: true}
+	case s == nil:
+		return nil, &FieldError{Field: field, Reason: "nil", Missing: true}
+	}
+	pub, ok := s.Public().(*rsa.PublicKey)
+	if !ok {
+		return nil, &FieldError{Field: field, Reason: fmt.Sprintf("public key is %T; WeChat Pay needs an RSA key", s.Public())}
+	}
+	if err := checkKeySize(pub); err != nil {
+		return nil, &FieldError{Field: field, Reason: err.(*FieldError).Reason}
+	}
+	return &Signer{mchID: mchID, serial: serial, key: s, pub: pub}, nil
+}
+
+// sign returns the base64 SHA256-RSA (RSASSA-PKCS1-v1_5) signature of msg.
+func (s *Signer) sign(msg []byte) (string, error) {
+	if s.rsa != nil {
+		return wxcrypto.SignSHA256WithRSA(s.rsa, msg)
+	}
+	digest := sha256.Sum256(msg)
+	sig, err := s.key.Sign(rand.Reader, digest[:], crypto.SHA256)
+	if err != nil {
+		return "", fmt.Errorf("wechatpay: merchant signer (WithMerchantSigner): %w", err)
+	}
+	// A signer that signs with another key or scheme (PSS) would make
+	// every call a 401 SIGN_ERROR; one public-key operation says so here.
+	if err := rsa.VerifyPKCS1v15(s.pub, crypto.SHA256, digest[:], sig); err != nil {
+		return "", fmt.Errorf("wechatpay: merchant signer (WithMerchantSigner) returned a signature that is not RSASSA-PKCS1-v1_5 with SHA-256 under its public key: %w", err)
+	}
+	return base64.StdEncoding.EncodeToString(sig), nil
 }
 
 // MchID returns the merchant number the signer signs for.
@@ -75,7 +132,7 @@ func appendSigningMessage(b []byte, method, canonicalURL string, timestamp int64
 func (s *Signer) Authorization(method, canonicalURL string, body []byte, timestamp int64, nonce string) (string, error) {
 	mb := msgPool.Get().(*[]byte)
 	msg := appendSigningMessage((*mb)[:0], method, canonicalURL, timestamp, nonce, body)
-	sig, err := wxcrypto.SignSHA256WithRSA(s.key, msg)
+	sig, err := s.sign(msg)
 	putMsg(mb, msg)
 	if err != nil {
 		return "", err

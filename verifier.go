@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -268,7 +269,7 @@ func (v *Verifier) verify(ts, nonce, sig, serial, sigType, requestID string, bod
 	}
 	key := v.keyFor(serial)
 	if key == nil {
-		return fail(ErrUnknownSerial, serial)
+		return fail(ErrUnknownSerial, v.unknownSerialDetail(serial))
 	}
 	if sigType != "" && sigType != AuthScheme {
 		return fail(ErrBadSignature, "unsupported "+HeaderSignatureType)
@@ -291,6 +292,38 @@ func (v *Verifier) verify(ts, nonce, sig, serial, sigType, requestID string, bod
 	default:
 		return fail(ErrBadSignature, "")
 	}
+}
+
+// unknownSerialDetail names the serial an answer carries (cut short: it
+// comes from an unauthenticated peer) and what the client holds instead,
+// so that a wrong wechatpay_public_key_id shows at once.
+func (v *Verifier) unknownSerialDetail(serial string) string {
+	const maxShown = 64
+	if len(serial) > maxShown {
+		serial = strconv.Quote(serial[:maxShown]) + "... (" + strconv.Itoa(len(serial)) + " bytes)"
+	} else {
+		serial = strconv.Quote(serial)
+	}
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	mode := v.effectiveMode()
+	var held []string
+	if v.pubID != "" && mode != KeyModeCertificates {
+		held = append(held, "wechatpay_public_key_id "+v.pubID)
+	}
+	if mode != KeyModePublicKey && len(v.certs) > 0 {
+		serials := make([]string, 0, len(v.certs))
+		for s := range v.certs {
+			serials = append(serials, s)
+		}
+		slices.Sort(serials)
+		held = append(held, "platform certificates "+strings.Join(serials, ", "))
+	}
+	if len(held) == 0 {
+		return serial + "; the client holds no WeChat Pay key"
+	}
+	return serial + "; the client holds " + strings.Join(held, " and ") +
+		": if the answer's key is yours, configure its id (wechatpay_public_key_id) or certificate"
 }
 
 func checkKeySize(key *rsa.PublicKey) error {

@@ -1,6 +1,7 @@
 package crypto
 
 import (
+	"crypto/fips140"
 	"crypto/hmac"
 	"crypto/md5"
 	"crypto/sha256"
@@ -26,6 +27,11 @@ const (
 // ErrUnknownSignType is returned by SignV2 for a SignType other than
 // SignTypeMD5 and SignTypeHMACSHA256.
 var ErrUnknownSignType = errors.New("wechatpay/crypto: unknown v2 sign type")
+
+// ErrNotAllowedInFIPSMode is returned by SignV2 when the Go FIPS 140 mode
+// (GODEBUG=fips140=only) refuses the sign's algorithm: MD5, or HMAC-SHA256
+// with a key under 112 bits. APIv2 signs cannot be made in that mode.
+var ErrNotAllowedInFIPSMode = errors.New("wechatpay/crypto: v2 sign algorithm refused by GODEBUG=fips140=only")
 
 // v2SignKeys returns the names of the parameters that take part in the
 // sign (not "sign", non-empty value), sorted in byte order, and the length
@@ -95,7 +101,20 @@ func appendV2StringToSign(params map[string]string, apiKey string) []byte {
 // HMAC-SHA256 keyed with apiKey over the same string, as upper-case hex.
 // Any "sign" entry in params is ignored. An unknown t gives an error
 // wrapping ErrUnknownSignType.
-func SignV2(params map[string]string, apiKey string, t SignType) (string, error) {
+//
+// Under GODEBUG=fips140=only, where MD5 and HMAC keys under 112 bits are
+// refused, the result is an error wrapping ErrNotAllowedInFIPSMode.
+func SignV2(params map[string]string, apiKey string, t SignType) (sign string, err error) {
+	// The standard library panics on algorithms refused in fips140=only
+	// mode; the SDK promises an error instead.
+	defer func() {
+		if r := recover(); r != nil {
+			if !fips140.Enabled() {
+				panic(r)
+			}
+			sign, err = "", fmt.Errorf("%w: %v", ErrNotAllowedInFIPSMode, r)
+		}
+	}()
 	switch t {
 	case SignTypeMD5:
 		sum := md5.Sum(appendV2StringToSign(params, apiKey))

@@ -1,6 +1,9 @@
 package crypto
 
 import (
+	"errors"
+	"os"
+	"os/exec"
 	"strings"
 	"testing"
 
@@ -115,5 +118,29 @@ func BenchmarkV2StringToSign(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		_ = V2StringToSign(officialV2Params, officialV2Key)
+	}
+}
+
+// TestSignV2FIPSOnly runs the test binary again under GODEBUG=fips140=only,
+// where the standard library panics on MD5: SignV2 returns an error there.
+func TestSignV2FIPSOnly(t *testing.T) {
+	if os.Getenv("WECHATPAY_FIPS_CHILD") == "1" {
+		_, err := SignV2(map[string]string{"a": "b"}, "192006250b4c09247ec02edce69f6a2d", SignTypeMD5)
+		if !errors.Is(err, ErrNotAllowedInFIPSMode) {
+			t.Fatalf("MD5 under fips140=only: err = %v, want ErrNotAllowedInFIPSMode", err)
+		}
+		if VerifyV2(map[string]string{"a": "b"}, "192006250b4c09247ec02edce69f6a2d", SignTypeMD5, "00") {
+			t.Fatal("VerifyV2 verified under fips140=only")
+		}
+		return
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestSignV2FIPSOnly$", "-test.count=1")
+	cmd.Env = append(os.Environ(), "WECHATPAY_FIPS_CHILD=1", "GODEBUG=fips140=only")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("child under fips140=only failed: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "PASS") {
+		t.Fatalf("child ran no test:\n%s", out)
 	}
 }

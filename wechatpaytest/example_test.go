@@ -17,9 +17,9 @@ func ExampleNewServer() {
 	client := srv.Client()
 	defer client.Close()
 
-	// bal_account_no is a sensitive field: encrypt it for WeChat Pay and
-	// name the key used in Wechatpay-Serial.
-	balAccountNo, serial, err := client.EncryptSensitive("8609cb22e1774a50a930e414cc71eca06121bcd266335cda230d24a7886a8d9f")
+	// bal_account_no is a sensitive field: encrypt it for WeChat Pay (DoV3
+	// names the key used in Wechatpay-Serial itself).
+	balAccountNo, _, err := client.EncryptSensitive("8609cb22e1774a50a930e414cc71eca06121bcd266335cda230d24a7886a8d9f")
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -32,7 +32,6 @@ func ExampleNewServer() {
 		Path:       "/v3/aggracct-bc/wb-channel/special-reduction/{out_request_no}",
 		PathParams: map[string]string{"out_request_no": "htozr8denqegbt6tk6u10iymo7yww5pn"},
 		Query:      url.Values{"mchid": {srv.MchID()}, "bal_account_no": {balAccountNo}},
-		Header:     http.Header{wechatpay.HeaderSerial: {serial}},
 	}, &out)
 	if err != nil {
 		fmt.Println(err)

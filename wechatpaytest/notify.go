@@ -7,9 +7,12 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gowechatpay/wechatpay"
 	wxcrypto "github.com/gowechatpay/wechatpay/crypto"
@@ -35,8 +38,21 @@ var summaries = map[string]string{
 // (Wechatpay-Serial is PublicKeyID), or in KeyModeCertificates with the
 // platform certificate key (PlatformSerial).
 func (s *Server) SignNotification(eventType string, resource any) (http.Header, []byte, error) {
+	body, err := s.notificationBody(eventType, resource)
+	if err != nil {
+		return nil, nil, err
+	}
+	h, err := s.signNotification(body)
+	if err != nil {
+		return nil, nil, err
+	}
+	return h, body, nil
+}
+
+// notificationBody builds the envelope of SignNotification.
+func (s *Server) notificationBody(eventType string, resource any) ([]byte, error) {
 	if eventType == "" {
-		return nil, nil, fmt.Errorf("wechatpaytest: SignNotification: empty event type")
+		return nil, fmt.Errorf("wechatpaytest: SignNotification: empty event type")
 	}
 	var plain []byte
 	switch r := resource.(type) {
@@ -47,7 +63,7 @@ func (s *Server) SignNotification(eventType string, resource any) (http.Header, 
 	default:
 		var err error
 		if plain, err = marshalJSON(resource); err != nil {
-			return nil, nil, fmt.Errorf("wechatpaytest: SignNotification: encoding the resource: %w", err)
+			return nil, fmt.Errorf("wechatpaytest: SignNotification: encoding the resource: %w", err)
 		}
 	}
 	originalType, _, _ := strings.Cut(eventType, ".")
@@ -55,7 +71,7 @@ func (s *Server) SignNotification(eventType string, resource any) (http.Header, 
 	nonce := wechatpay.NewNonce()[:wxcrypto.GCMNonceSize]
 	ct, err := wxcrypto.SealAESGCM([]byte(TestAPIv3Key), []byte(nonce), []byte(originalType), plain)
 	if err != nil {
-		return nil, nil, fmt.Errorf("wechatpaytest: SignNotification: %w", err)
+		return nil, fmt.Errorf("wechatpaytest: SignNotification: %w", err)
 	}
 	summary, ok := summaries[eventType]
 	if !ok {
@@ -68,7 +84,6 @@ func (s *Server) SignNotification(eventType string, resource any) (http.Header, 
 		AssociatedData string `json:"associated_data"`
 		Nonce          string `json:"nonce"`
 	}
-	now := s.now()
 	body, err := marshalJSON(struct {
 		ID           string      `json:"id"`
 		CreateTime   string      `json:"create_time"`
@@ -78,21 +93,28 @@ func (s *Server) SignNotification(eventType string, resource any) (http.Header, 
 		Resource     encResource `json:"resource"`
 	}{
 		ID:           newNotificationID(),
-		CreateTime:   rfc3339(now),
+		CreateTime:   rfc3339(s.now()),
 		ResourceType: "encrypt-resource",
 		EventType:    eventType,
 		Summary:      summary,
 		Resource:     encResource{originalType, "AEAD_AES_256_GCM", ct, originalType, nonce},
 	})
 	if err != nil {
-		return nil, nil, fmt.Errorf("wechatpaytest: SignNotification: %w", err)
+		return nil, fmt.Errorf("wechatpaytest: SignNotification: %w", err)
 	}
-	ts := strconv.FormatInt(now.Unix(), 10)
+	return body, nil
+}
+
+// signNotification returns the headers of a delivery of body, signed now
+// with a fresh nonce: each redelivery of one notification is signed afresh,
+// as WeChat Pay does, so that its timestamp is current.
+func (s *Server) signNotification(body []byte) (http.Header, error) {
+	ts := strconv.FormatInt(s.now().Unix(), 10)
 	sigNonce := wechatpay.NewNonce()
 	key, serial := s.notificationKey()
 	sig, err := signMessage(key, ts, sigNonce, body)
 	if err != nil {
-		return nil, nil, fmt.Errorf("wechatpaytest: SignNotification: %w", err)
+		return nil, fmt.Errorf("wechatpaytest: SignNotification: %w", err)
 	}
 	h := http.Header{}
 	h.Set("Content-Type", "application/json")
@@ -101,7 +123,7 @@ func (s *Server) SignNotification(eventType string, resource any) (http.Header, 
 	h.Set(wechatpay.HeaderSignature, sig)
 	h.Set(wechatpay.HeaderSerial, serial)
 	h.Set(wechatpay.HeaderSignatureType, wechatpay.AuthScheme)
-	return h, body, nil
+	return h, nil
 }
 
 // newNotificationID returns a random UUID-shaped id (36 characters).
@@ -112,11 +134,157 @@ func newNotificationID() string {
 	return x[:8] + "-" + x[8:12] + "-" + x[12:16] + "-" + x[16:20] + "-" + x[20:]
 }
 
+// redeliverySchedule is WeChat Pay's: the waits before the redeliveries
+// of a callback that got no timely 2xx answer (24 h 4 min in all).
+var redeliverySchedule = [...]time.Duration{
+	15 * time.Second, 15 * time.Second, 30 * time.Second,
+	3 * time.Minute, 10 * time.Minute, 20 * time.Minute,
+	30 * time.Minute, 30 * time.Minute, 30 * time.Minute, 60 * time.Minute,
+	3 * time.Hour, 3 * time.Hour, 3 * time.Hour, 6 * time.Hour, 6 * time.Hour,
+}
+
+// RedeliverySchedule returns WeChat Pay's schedule of callback
+// redeliveries: the wait before each redelivery after a failure answer (any
+// status but 2xx, or no answer): 15s, 15s, 30s, 3m, 10m, 20m, 30m, 30m, 30m,
+// 60m, 3h, 3h, 3h, 6h, 6h. The slice is a copy.
+func RedeliverySchedule() []time.Duration {
+	return slices.Clone(redeliverySchedule[:])
+}
+
+// maxDeliveryBody bounds how much of an answer a redelivering
+// SendNotification keeps.
+const maxDeliveryBody = 64 << 10
+
+// Delivery is one delivery of a notification, as reported to the function
+// set by WithDeliveryObserver.
+type Delivery struct {
+	// Attempt counts deliveries from 1.
+	Attempt int
+	// StatusCode is the answer's status; 0 when there was no answer.
+	StatusCode int
+	// Body is the answer's body (at most 64 KiB) with WithRedelivery;
+	// without it the body is left unread for SendNotification's caller.
+	Body []byte
+	// Err is the transport error when there was no answer.
+	Err error
+	// Next is the wait before the next delivery (already scaled); 0 when
+	// none follows (a 2xx answer, redelivery off, or the schedule done).
+	Next time.Duration
+}
+
+// OK reports whether the delivery got a 2xx answer, which ends redelivery.
+func (d Delivery) OK() bool {
+	return d.Err == nil && d.StatusCode >= 200 && d.StatusCode < 300
+}
+
+// NotifyOption configures one SendNotification.
+type NotifyOption func(*notifyConfig)
+
+type notifyConfig struct {
+	redeliver bool
+	scale     float64
+	wait      func(ctx context.Context, d time.Duration) error
+	observe   func(Delivery)
+}
+
+// WithRedelivery makes SendNotification redeliver the notification after a
+// failure answer (a status other than 2xx, or a transport error) on WeChat
+// Pay's schedule (RedeliverySchedule) with every wait multiplied by scale
+// (1 for the real schedule; 0.001 runs the whole schedule in under 90 s, its
+// first redeliveries after 15 ms). Each redelivery carries the same body
+// (the same notification id) with fresh signature headers. scale must be
+// positive.
+func WithRedelivery(scale float64) NotifyOption {
+	return func(c *notifyConfig) { c.redeliver, c.scale = true, scale }
+}
+
+// WithRedeliveryWait replaces the timer that waits between redeliveries,
+// for instance with a fake clock: wait is called with the scaled wait and
+// returns an error (such as ctx.Err()) to stop redelivering.
+func WithRedeliveryWait(wait func(ctx context.Context, d time.Duration) error) NotifyOption {
+	return func(c *notifyConfig) { c.wait = wait }
+}
+
+// WithDeliveryObserver calls fn after each delivery, before any wait: a
+// test can synchronise on it, a tool can report progress.
+func WithDeliveryObserver(fn func(Delivery)) NotifyOption {
+	return func(c *notifyConfig) { c.observe = fn }
+}
+
+// sleep waits d or until ctx is done.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
 // SendNotification signs a notification like SignNotification and POSTs it
 // to url (http or https) with the client set by WithNotificationClient. The
 // caller closes the response body.
-func (s *Server) SendNotification(ctx context.Context, url, eventType string, resource any) (*http.Response, error) {
-	h, body, err := s.SignNotification(eventType, resource)
+//
+// Without options it delivers once and returns the answer, whatever its
+// status. With WithRedelivery it delivers again after each failure answer,
+// on WeChat Pay's schedule, until a 2xx answer, the end of the schedule or
+// the wait function's error (ctx's end); it returns the last answer (its
+// body already read and replayable), or the last delivery's transport
+// error, or the error that stopped the waiting.
+func (s *Server) SendNotification(ctx context.Context, url, eventType string, resource any, opts ...NotifyOption) (*http.Response, error) {
+	cfg := notifyConfig{wait: sleep}
+	for _, o := range opts {
+		if o != nil {
+			o(&cfg)
+		}
+	}
+	if cfg.redeliver && !(cfg.scale > 0) {
+		return nil, fmt.Errorf("wechatpaytest: SendNotification: redelivery scale must be positive, got %v", cfg.scale)
+	}
+	body, err := s.notificationBody(eventType, resource)
+	if err != nil {
+		return nil, err
+	}
+	for attempt := 1; ; attempt++ {
+		resp, err := s.deliver(ctx, url, body)
+		d := Delivery{Attempt: attempt, Err: err}
+		if resp != nil {
+			d.StatusCode = resp.StatusCode
+		}
+		if cfg.redeliver && resp != nil {
+			// The answer is kept for the observer and the caller; the
+			// connection is released before any wait.
+			b, rerr := io.ReadAll(io.LimitReader(resp.Body, maxDeliveryBody))
+			_ = resp.Body.Close()
+			if rerr != nil {
+				resp, d.Err, d.StatusCode = nil, fmt.Errorf("wechatpaytest: SendNotification: reading the answer: %w", rerr), 0
+				err = d.Err
+			} else {
+				resp.Body = io.NopCloser(bytes.NewReader(b))
+				d.Body = b
+			}
+		}
+		last := !cfg.redeliver || d.OK() || attempt > len(redeliverySchedule)
+		if !last {
+			d.Next = time.Duration(float64(redeliverySchedule[attempt-1]) * cfg.scale)
+		}
+		if cfg.observe != nil {
+			cfg.observe(d)
+		}
+		if last {
+			return resp, err
+		}
+		if werr := cfg.wait(ctx, d.Next); werr != nil {
+			return nil, fmt.Errorf("wechatpaytest: SendNotification: redelivery stopped after %d deliveries: %w", attempt, werr)
+		}
+	}
+}
+
+// deliver POSTs one delivery of body, signed now.
+func (s *Server) deliver(ctx context.Context, url string, body []byte) (*http.Response, error) {
+	h, err := s.signNotification(body)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package wechatpaytest
 
 import (
+	"context"
 	"crypto/rsa"
 	"crypto/tls"
 	"crypto/x509"
@@ -64,6 +65,7 @@ type config struct {
 	noSeed       bool
 	notifyClient *http.Client
 	keyMode      wechatpay.KeyMode
+	listener     net.Listener
 }
 
 // Option configures a Server.
@@ -103,6 +105,13 @@ func WithKeyDir(dir string) Option {
 // an empty host) is advertised in URL as 127.0.0.1.
 func WithAddress(addr string) Option {
 	return func(c *config) { c.addr = addr }
+}
+
+// WithListener serves on ln, a listener the caller opened (so that it can
+// find a busy address before anything else happens), instead of listening
+// itself; it overrides WithAddress. The server closes ln.
+func WithListener(ln net.Listener) Option {
+	return func(c *config) { c.listener = ln }
 }
 
 // WithClock sets the clock used for the ±5 minute window of request
@@ -171,6 +180,17 @@ func newServer(opts []Option) (*Server, error) {
 	}
 	var ks *keySet
 	var err error
+	if cfg.listener == nil && cfg.addr != "" {
+		// A busy address is found before any key file is written.
+		if cfg.listener, err = net.Listen("tcp", cfg.addr); err != nil {
+			return nil, fmt.Errorf("wechatpaytest: listening on %s: %w", cfg.addr, err)
+		}
+	}
+	closeListener := func() {
+		if cfg.listener != nil {
+			_ = cfg.listener.Close()
+		}
+	}
 	switch {
 	case cfg.keyDir != "":
 		ks, err = loadOrCreateKeyDir(cfg.keyDir)
@@ -180,6 +200,7 @@ func newServer(opts []Option) (*Server, error) {
 		ks, err = loadFixedKeys()
 	}
 	if err != nil {
+		closeListener()
 		return nil, err
 	}
 	switch cfg.keyMode {
@@ -187,6 +208,7 @@ func newServer(opts []Option) (*Server, error) {
 		cfg.keyMode = wechatpay.KeyModePublicKey
 	case wechatpay.KeyModePublicKey, wechatpay.KeyModeCertificates, wechatpay.KeyModeBoth:
 	default:
+		closeListener()
 		return nil, fmt.Errorf("wechatpaytest: unknown key mode %s", cfg.keyMode)
 	}
 	now := cfg.now
@@ -195,6 +217,7 @@ func newServer(opts []Option) (*Server, error) {
 	}
 	st, err := newServerTLS(time.Now())
 	if err != nil {
+		closeListener()
 		return nil, err
 	}
 	s := &Server{
@@ -226,14 +249,9 @@ func newServer(opts []Option) (*Server, error) {
 	s.HandleV2(pathRedPacket, redPacketRoute, s.serveRedPacket)
 
 	ts := httptest.NewUnstartedServer(s)
-	if cfg.addr != "" {
-		ln, err := net.Listen("tcp", cfg.addr)
-		if err != nil {
-			ts.Close()
-			return nil, fmt.Errorf("wechatpaytest: listening on %s: %w", cfg.addr, err)
-		}
+	if cfg.listener != nil {
 		_ = ts.Listener.Close()
-		ts.Listener = ln
+		ts.Listener = cfg.listener
 	}
 	clientCAs := x509.NewCertPool()
 	clientCAs.AddCert(ks.merchantCert)
@@ -253,6 +271,9 @@ func newServer(opts []Option) (*Server, error) {
 	}
 	ts.Config.ErrorLog = errLog
 	ts.Config.ReadHeaderTimeout = 30 * time.Second
+	// A client trickling a request cannot hold a connection for ever.
+	ts.Config.ReadTimeout = 2 * time.Minute
+	ts.Config.IdleTimeout = 2 * time.Minute
 	s.ts = ts
 	return s, nil
 }
@@ -298,6 +319,26 @@ func (s *Server) Close() {
 	s.closed = true
 	s.mu.Unlock()
 	s.ts.Close()
+}
+
+// Shutdown stops accepting connections and waits for the requests in
+// flight to complete until ctx is done; then it closes the connections that
+// remain (a client still sending its request gets an error) and the server.
+// It returns ctx's error when connections had to be closed.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.mu.Lock()
+	started, closed := s.started, s.closed
+	s.mu.Unlock()
+	if !started || closed {
+		s.Close()
+		return nil
+	}
+	err := s.ts.Config.Shutdown(ctx)
+	if err != nil {
+		_ = s.ts.Config.Close()
+	}
+	s.Close()
+	return err
 }
 
 // CACertificate returns the CA certificate that issued the server's TLS

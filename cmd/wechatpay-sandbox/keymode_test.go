@@ -1,10 +1,8 @@
 package main
 
 import (
-	"context"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -17,15 +15,8 @@ import (
 // written.
 func TestRunKeyMode(t *testing.T) {
 	dir := t.TempDir()
-	credPath := filepath.Join(dir, "credentials.json")
-	ctx, cancel := context.WithCancel(t.Context())
-	defer cancel()
-	var stdout, stderr syncBuffer
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-dir", dir, "-key-mode", "certificates"}, &stdout, &stderr)
-	}()
-	waitForFile(t, credPath, done)
+	sb := startSandbox(t, dir, "-key-mode", "certificates")
+	credPath := sb.credPath()
 	cr, err := wechatpay.LoadCredentials(credPath)
 	require.NoError(t, err)
 	require.Empty(t, cr.WechatpayPublicKeyFile)
@@ -36,16 +27,11 @@ func TestRunKeyMode(t *testing.T) {
 	certs, err := client.DownloadCertificates(t.Context())
 	require.NoError(t, err)
 	require.Len(t, certs, 1)
-	cancel()
-	select {
-	case err := <-done:
-		require.NoError(t, err)
-	case <-time.After(10 * time.Second):
-		t.Fatal("run did not return after cancel")
-	}
+	sb.stop(t)
 
 	empty := t.TempDir()
-	err = run(t.Context(), []string{"-addr", "127.0.0.1:0", "-dir", empty, "-key-mode", "platform"}, &stdout, &stderr)
+	var stdout, stderr syncBuffer
+	err = run([]string{"-addr", "127.0.0.1:0", "-dir", empty, "-key-mode", "platform"}, &stdout, &stderr, nil)
 	require.ErrorContains(t, err, "unknown key mode")
 	require.NoFileExists(t, filepath.Join(empty, "credentials.json"))
 }

@@ -1,14 +1,25 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/pem"
 	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -63,7 +74,7 @@ func querySeedReduction(t *testing.T, credPath string) string {
 	client, err := wechatpay.NewClientFromFile(credPath)
 	require.NoError(t, err)
 	defer client.Close()
-	bal, serial, err := client.EncryptSensitive("8609cb22e1774a50a930e414cc71eca06121bcd266335cda230d24a7886a8d9f")
+	bal, _, err := client.EncryptSensitive("8609cb22e1774a50a930e414cc71eca06121bcd266335cda230d24a7886a8d9f")
 	require.NoError(t, err)
 	var out struct {
 		State        string `json:"state"`
@@ -74,7 +85,6 @@ func querySeedReduction(t *testing.T, credPath string) string {
 		Path:       "/v3/aggracct-bc/wb-channel/special-reduction/{out_request_no}",
 		PathParams: map[string]string{"out_request_no": "htozr8denqegbt6tk6u10iymo7yww5pn"},
 		Query:      url.Values{"mchid": {client.MchID()}, "bal_account_no": {bal}},
-		Header:     http.Header{wechatpay.HeaderSerial: {serial}},
 	}, &out)
 	require.NoError(t, err)
 	plain, err := client.DecryptSensitive(out.BalAccountNo)
@@ -83,118 +93,514 @@ func querySeedReduction(t *testing.T, credPath string) string {
 	return out.State
 }
 
+// sandbox is a run of the sandbox in-process.
+type sandbox struct {
+	dir            string
+	stdout, stderr syncBuffer
+	sigs           chan os.Signal
+	done           chan error
+}
+
+// startSandbox runs the sandbox in-process on a free port with dir and the
+// extra args, and waits until it has written its credentials.
+func startSandbox(t *testing.T, dir string, extra ...string) *sandbox {
+	t.Helper()
+	sb := &sandbox{dir: dir, sigs: make(chan os.Signal, 2), done: make(chan error, 1)}
+	args := append([]string{"-addr", "127.0.0.1:0", "-dir", dir}, extra...)
+	go func() { sb.done <- run(args, &sb.stdout, &sb.stderr, sb.sigs) }()
+	// The credentials file may be an earlier run's: wait for this one.
+	deadline := time.Now().Add(30 * time.Second)
+	for !strings.Contains(sb.stdout.String(), "serving") {
+		if time.Now().After(deadline) {
+			t.Fatalf("sandbox not serving within 30s; stderr:\n%s", sb.stderr.String())
+		}
+		select {
+		case err := <-sb.done:
+			t.Fatalf("sandbox exited before serving: %v", err)
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	t.Cleanup(func() {
+		select {
+		case sb.sigs <- syscall.SIGTERM:
+			<-sb.done
+		default:
+		}
+	})
+	return sb
+}
+
+func (sb *sandbox) credPath() string { return filepath.Join(sb.dir, wechatpay.CredentialsFileName) }
+
+// stop sends SIGTERM and waits for run to return nil.
+func (sb *sandbox) stop(t *testing.T) {
+	t.Helper()
+	sb.sigs <- syscall.SIGTERM
+	select {
+	case err := <-sb.done:
+		sb.done <- err // for the cleanup
+		require.NoError(t, err)
+	case <-time.After(30 * time.Second):
+		t.Fatal("run did not return after SIGTERM")
+	}
+}
+
 func TestRunInProcess(t *testing.T) {
 	dir := t.TempDir()
 	credPath := filepath.Join(dir, "credentials.json")
-	var stdout, stderr syncBuffer
 
-	start := func() (context.CancelFunc, chan error) {
-		ctx, cancel := context.WithCancel(t.Context())
-		done := make(chan error, 1)
-		go func() { done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-dir", dir}, &stdout, &stderr) }()
-		waitForFile(t, credPath, done)
-		return cancel, done
-	}
-	stopAndWait := func(cancel context.CancelFunc, done chan error) {
-		cancel()
-		select {
-		case err := <-done:
-			require.NoError(t, err)
-		case <-time.After(10 * time.Second):
-			t.Fatal("run did not return after cancel")
-		}
-	}
-
-	cancel, done := start()
+	sb := startSandbox(t, dir)
 	require.Equal(t, "SUCCESS", querySeedReduction(t, credPath))
-	stopAndWait(cancel, done)
+	sb.stop(t)
 
-	log := stderr.String()
+	log := sb.stderr.String()
 	require.Contains(t, log, "method=GET")
 	require.Contains(t, log, "path=/v3/aggracct-bc/wb-channel/special-reduction/htozr8denqegbt6tk6u10iymo7yww5pn")
 	require.Contains(t, log, "status=200")
 	require.Contains(t, log, "verdict=ok")
 	require.NotContains(t, log, "WECHATPAY2-SHA256-RSA2048", "the Authorization value must not be logged")
-	require.Contains(t, stdout.String(), "https://127.0.0.1:")
+	require.Contains(t, sb.stdout.String(), "https://127.0.0.1:")
 
 	// A second run reuses the keys: same merchant key file, new port file.
 	keyBefore, err := os.ReadFile(filepath.Join(dir, "apiclient_key.pem"))
 	require.NoError(t, err)
 	require.NoError(t, os.Remove(credPath))
-	cancel, done = start()
+	sb = startSandbox(t, dir)
 	keyAfter, err := os.ReadFile(filepath.Join(dir, "apiclient_key.pem"))
 	require.NoError(t, err)
 	require.Equal(t, keyBefore, keyAfter)
 	require.Equal(t, "SUCCESS", querySeedReduction(t, credPath))
-	stopAndWait(cancel, done)
+	sb.stop(t)
 }
 
 func TestRunRejectsBadFlags(t *testing.T) {
 	var stdout, stderr syncBuffer
-	err := run(t.Context(), []string{"-nope"}, &stdout, &stderr)
-	require.Error(t, err)
-	err = run(t.Context(), []string{"-dir", t.TempDir(), "extra"}, &stdout, &stderr)
+	err := run([]string{"-nope"}, &stdout, &stderr, nil)
+	require.ErrorIs(t, err, errUsage)
+	err = run([]string{"-dir", t.TempDir(), "extra"}, &stdout, &stderr, nil)
 	require.ErrorContains(t, err, "unexpected arguments")
+	require.ErrorIs(t, err, errUsage)
+
+	// -h prints both forms and is no error (exit 0).
+	stderr = syncBuffer{}
+	err = run([]string{"-h"}, &stdout, &stderr, nil)
+	require.ErrorIs(t, err, flag.ErrHelp)
+	require.Contains(t, stderr.String(), "wechatpay-sandbox notify")
+	require.Contains(t, stderr.String(), "-grace")
+	stderr = syncBuffer{}
+	err = run([]string{"notify", "-h"}, &stdout, &stderr, nil)
+	require.ErrorIs(t, err, flag.ErrHelp)
+	for _, want := range []string{"-url", "-event", "-resource", "-schedule-scale", "15s, 15s, 30s, 3m, 10m, 20m, 30m, 30m, 30m, 1h, 3h, 3h, 3h, 6h, 6h"} {
+		require.Contains(t, stderr.String(), want)
+	}
+}
+
+// entries lists dir's file names.
+func entries(t *testing.T, dir string) []string {
+	t.Helper()
+	des, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	var names []string
+	for _, de := range des {
+		names = append(names, de.Name())
+	}
+	return names
 }
 
 func TestRunBusyAddress(t *testing.T) {
-	dir := t.TempDir()
-	ctx, cancel := context.WithCancel(t.Context())
-	defer cancel()
-	var stdout, stderr syncBuffer
-	done := make(chan error, 1)
-	go func() { done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-dir", dir}, &stdout, &stderr) }()
-	credPath := filepath.Join(dir, "credentials.json")
-	waitForFile(t, credPath, done)
-	cr, err := wechatpay.LoadCredentials(credPath)
+	sb := startSandbox(t, t.TempDir())
+	cr, err := wechatpay.LoadCredentials(sb.credPath())
 	require.NoError(t, err)
 	u, err := url.Parse(cr.BaseURL)
 	require.NoError(t, err)
 
-	err = run(t.Context(), []string{"-addr", u.Host, "-dir", t.TempDir()}, &stdout, &stderr)
-	require.ErrorContains(t, err, "listening on")
-	cancel()
-	require.NoError(t, <-done)
+	// A busy port is found before any file is written.
+	other := t.TempDir()
+	var stdout, stderr syncBuffer
+	err = run([]string{"-addr", u.Host, "-dir", other}, &stdout, &stderr, nil)
+	require.ErrorContains(t, err, "cannot listen on -addr "+u.Host)
+	require.ErrorContains(t, err, "pass another -addr")
+	require.Empty(t, entries(t, other), "nothing is written when the port is busy")
+	missing := filepath.Join(other, "new")
+	err = run([]string{"-addr", u.Host, "-dir", missing}, &stdout, &stderr, nil)
+	require.Error(t, err)
+	require.NoDirExists(t, missing)
+	sb.stop(t)
 }
 
-func TestBinarySIGTERM(t *testing.T) {
+// readAll returns the contents of every file in dir.
+func readAll(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	files := map[string]string{}
+	for _, name := range entries(t, dir) {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		require.NoError(t, err)
+		files[name] = string(b)
+	}
+	return files
+}
+
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+)
+
+// binary builds the command once per test process.
+func binary(t *testing.T) string {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
-	bin := filepath.Join(t.TempDir(), "wechatpay-sandbox")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	out, err := build.CombinedOutput()
-	require.NoError(t, err, string(out))
-
-	dir := t.TempDir()
-	var stdout, stderr syncBuffer
-	cmd := exec.Command(bin, "-addr", "127.0.0.1:0", "-dir", dir)
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	require.NoError(t, cmd.Start())
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	exited := false
-	t.Cleanup(func() {
-		if !exited {
-			_ = cmd.Process.Kill()
-			<-done
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "wechatpay-sandbox-test")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "wechatpay-sandbox")
+		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
+		if err != nil {
+			buildErr = fmt.Errorf("%w: %s", err, out)
 		}
 	})
-	credPath := filepath.Join(dir, "credentials.json")
-	waitForFile(t, credPath, done)
-	require.Equal(t, "SUCCESS", querySeedReduction(t, credPath))
+	require.NoError(t, buildErr)
+	return binPath
+}
 
-	require.NoError(t, cmd.Process.Signal(syscall.SIGTERM))
+// process is the sandbox binary running.
+type process struct {
+	cmd            *exec.Cmd
+	stdout, stderr syncBuffer
+	done           chan error
+	exited         bool
+}
+
+func startBinary(t *testing.T, args ...string) *process {
+	t.Helper()
+	p := &process{cmd: exec.Command(binary(t), args...), done: make(chan error, 1)}
+	p.cmd.Stdout, p.cmd.Stderr = &p.stdout, &p.stderr
+	require.NoError(t, p.cmd.Start())
+	go func() { p.done <- p.cmd.Wait() }()
+	t.Cleanup(func() {
+		if !p.exited {
+			_ = p.cmd.Process.Kill()
+			<-p.done
+		}
+	})
+	return p
+}
+
+// wait waits for the process to exit and returns its exit status.
+func (p *process) wait(t *testing.T, within time.Duration) int {
+	t.Helper()
 	select {
-	case err := <-done:
-		exited = true
+	case err := <-p.done:
+		p.exited = true
 		var exitErr *exec.ExitError
 		if errors.As(err, &exitErr) {
-			t.Fatalf("exit status %d; stderr:\n%s", exitErr.ExitCode(), stderr.String())
+			return exitErr.ExitCode()
 		}
 		require.NoError(t, err)
-	case <-time.After(15 * time.Second):
-		t.Fatal("sandbox did not exit after SIGTERM")
+		return 0
+	case <-time.After(within):
+		t.Fatalf("sandbox still running after %s; stderr:\n%s", within, p.stderr.String())
+		return -1
 	}
-	require.True(t, strings.Contains(stderr.String(), "status=200"), stderr.String())
+}
+
+// waitOutput waits until the process's stdout contains want.
+func (p *process) waitOutput(t *testing.T, want string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !strings.Contains(p.stdout.String(), want) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no %q in stdout within 30s: %s", want, p.stdout.String())
+		}
+		select {
+		case err := <-p.done:
+			p.done <- err
+			t.Fatalf("sandbox exited (%v) before printing %q; stderr:\n%s", err, want, p.stderr.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+func TestTwoSandboxesOneDir(t *testing.T) {
+	dir := t.TempDir()
+	first := startBinary(t, "-addr", "127.0.0.1:0", "-dir", dir)
+	waitForFile(t, filepath.Join(dir, wechatpay.CredentialsFileName), first.done)
+	first.waitOutput(t, "serving")
+	before := readAll(t, dir)
+	require.Equal(t, strconv.Itoa(first.cmd.Process.Pid)+"\n", before[lockFileName])
+
+	var stdout, stderr syncBuffer
+	err := run([]string{"-addr", "127.0.0.1:0", "-dir", dir}, &stdout, &stderr, nil)
+	require.ErrorContains(t, err, "-dir "+dir+" is in use by another wechatpay-sandbox (pid "+strconv.Itoa(first.cmd.Process.Pid)+",")
+	require.ErrorContains(t, err, "stop that process or pass another -dir")
+	require.Equal(t, before, readAll(t, dir), "the second sandbox wrote nothing")
+	require.Equal(t, "SUCCESS", querySeedReduction(t, filepath.Join(dir, wechatpay.CredentialsFileName)))
+
+	// A second binary fails likewise, with status 1.
+	second := startBinary(t, "-addr", "127.0.0.1:0", "-dir", dir)
+	require.Equal(t, 1, second.wait(t, 30*time.Second))
+	require.Contains(t, second.stderr.String(), "pid "+strconv.Itoa(first.cmd.Process.Pid))
+	require.NoError(t, first.cmd.Process.Signal(syscall.SIGTERM))
+	require.Equal(t, 0, first.wait(t, 30*time.Second))
+
+	// Started together on a directory that holds keys: one serves, the
+	// other names it, and the credentials file is the server's.
+	a := startBinary(t, "-addr", "127.0.0.1:0", "-dir", dir)
+	b := startBinary(t, "-addr", "127.0.0.1:0", "-dir", dir)
+	var winner, loser *process
+	select {
+	case err := <-a.done:
+		a.done <- err
+		winner, loser = b, a
+	case err := <-b.done:
+		b.done <- err
+		winner, loser = a, b
+	case <-time.After(30 * time.Second):
+		t.Fatal("neither sandbox refused the locked directory")
+	}
+	require.Equal(t, 1, loser.wait(t, time.Second))
+	require.Contains(t, loser.stderr.String(), "is in use by another wechatpay-sandbox (pid "+strconv.Itoa(winner.cmd.Process.Pid)+",")
+	winner.waitOutput(t, "serving")
+	require.Equal(t, "SUCCESS", querySeedReduction(t, filepath.Join(dir, wechatpay.CredentialsFileName)))
+	require.NoError(t, winner.cmd.Process.Signal(syscall.SIGTERM))
+	require.Equal(t, 0, winner.wait(t, 30*time.Second))
+
+	// Once the sandboxes have exited, the directory is free again.
+	sb := startSandbox(t, dir)
+	require.Equal(t, "SUCCESS", querySeedReduction(t, sb.credPath()))
+	sb.stop(t)
+}
+
+// trickle opens a TLS connection to the sandbox in dir and sends a request
+// whose 1000-byte body it writes one byte a second, until the connection
+// fails, once the handler is reading the body. It returns a channel closed
+// when the server has closed the connection.
+func trickle(t *testing.T, dir string) <-chan struct{} {
+	t.Helper()
+	cr, err := wechatpay.LoadCredentials(filepath.Join(dir, wechatpay.CredentialsFileName))
+	require.NoError(t, err)
+	u, err := url.Parse(cr.BaseURL)
+	require.NoError(t, err)
+	caPEM, err := os.ReadFile(filepath.Join(dir, cr.CAFile))
+	require.NoError(t, err)
+	roots := x509.NewCertPool()
+	require.True(t, roots.AppendCertsFromPEM(caPEM))
+	conn, err := tls.Dial("tcp", u.Host, &tls.Config{RootCAs: roots, ServerName: u.Hostname()})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = conn.Close() })
+	// Expect: 100-continue makes the server answer "100 Continue" when
+	// the handler starts reading the body: the request is then in flight.
+	_, err = fmt.Fprintf(conn, "POST /v3/aggracct-bc/wb-channel/control-orders/punish HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: 1000\r\nExpect: 100-continue\r\n\r\n", u.Host)
+	require.NoError(t, err)
+	br := bufio.NewReader(conn)
+	line, err := br.ReadString('\n')
+	require.NoError(t, err)
+	require.Equal(t, "HTTP/1.1 100 Continue\r\n", line)
+	line, err = br.ReadString('\n')
+	require.NoError(t, err)
+	require.Equal(t, "\r\n", line)
+	_, err = conn.Write([]byte("{"))
+	require.NoError(t, err)
+	closed := make(chan struct{})
+	go func() {
+		defer close(closed)
+		// The server never answers a request whose body is incomplete:
+		// this read ends when the server closes the connection.
+		_, _ = io.Copy(io.Discard, br)
+	}()
+	go func() {
+		tick := time.NewTicker(time.Second)
+		defer tick.Stop()
+		for {
+			select {
+			case <-closed:
+				return
+			case <-tick.C:
+				if _, err := conn.Write([]byte(" ")); err != nil {
+					return
+				}
+			}
+		}
+	}()
+	return closed
+}
+
+func TestShutdownClosesTricklingClient(t *testing.T) {
+	sb := startSandbox(t, t.TempDir(), "-grace", "100ms")
+	closed := trickle(t, sb.dir)
+	sb.stop(t) // returns nil: exit 0
+	<-closed
+	require.Contains(t, sb.stdout.String(), "requests in flight get 100ms")
+	require.Contains(t, sb.stdout.String(), "closed the connections still open after 100ms")
+}
+
+func TestBinarySIGTERM(t *testing.T) {
+	dir := t.TempDir()
+	p := startBinary(t, "-addr", "127.0.0.1:0", "-dir", dir, "-grace", "200ms")
+	credPath := filepath.Join(dir, "credentials.json")
+	waitForFile(t, credPath, p.done)
+	p.waitOutput(t, "serving")
+	require.Equal(t, "SUCCESS", querySeedReduction(t, credPath))
+
+	// A client trickling its body does not keep the process alive past the
+	// grace period (the body would take 1000 s).
+	closed := trickle(t, dir)
+	require.NoError(t, p.cmd.Process.Signal(syscall.SIGTERM))
+	if code := p.wait(t, 30*time.Second); code != 0 {
+		t.Fatalf("exit status %d; stderr:\n%s", code, p.stderr.String())
+	}
+	<-closed
+	require.True(t, strings.Contains(p.stderr.String(), "status=200"), p.stderr.String())
+}
+
+func TestBinarySecondSignal(t *testing.T) {
+	dir := t.TempDir()
+	p := startBinary(t, "-addr", "127.0.0.1:0", "-dir", dir, "-grace", "1h")
+	waitForFile(t, filepath.Join(dir, "credentials.json"), p.done)
+	p.waitOutput(t, "serving")
+	closed := trickle(t, dir)
+
+	require.NoError(t, p.cmd.Process.Signal(syscall.SIGTERM))
+	p.waitOutput(t, "a second signal exits at once")
+	// The first signal stops accepting while the trickling request holds on.
+	cr, err := wechatpay.LoadCredentials(filepath.Join(dir, wechatpay.CredentialsFileName))
+	require.NoError(t, err)
+	u, err := url.Parse(cr.BaseURL)
+	require.NoError(t, err)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		conn, err := net.Dial("tcp", u.Host)
+		if err != nil {
+			break
+		}
+		_ = conn.Close()
+		require.True(t, time.Now().Before(deadline), "still accepting 30s after SIGTERM")
+		time.Sleep(10 * time.Millisecond)
+	}
+	select {
+	case <-closed:
+		t.Fatal("the request in flight was cut before its grace")
+	default:
+	}
+	require.NoError(t, p.cmd.Process.Signal(syscall.SIGINT))
+	require.Equal(t, 1, p.wait(t, 30*time.Second), "a second signal exits at once, without the hour of grace")
+	<-closed
+	require.Contains(t, p.stderr.String(), "second signal")
+}
+
+// merchant is a notify_url: a NotificationHandler with the sandbox's
+// credentials behind a gate that answers 500 to the first failures
+// deliveries.
+type merchant struct {
+	mu         sync.Mutex
+	failures   int
+	deliveries int
+	plaintexts []string
+}
+
+func TestNotifyRedelivers(t *testing.T) {
+	dir := t.TempDir()
+	sb := startSandbox(t, dir)
+	sb.stop(t) // notify needs only the keys
+
+	client, err := wechatpay.NewClientFromFile(sb.credPath())
+	require.NoError(t, err)
+	t.Cleanup(client.Close)
+	m := &merchant{failures: 2}
+	handler := client.NotificationHandler(func(_ context.Context, n *wechatpay.Notification) error {
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		m.plaintexts = append(m.plaintexts, n.EventType+" "+string(n.Plaintext))
+		return nil
+	})
+	hs := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		m.mu.Lock()
+		m.deliveries++
+		fail := m.deliveries <= m.failures
+		m.mu.Unlock()
+		if fail {
+			http.Error(w, `{"code":"FAIL","message":"try later"}`, http.StatusServiceUnavailable)
+			return
+		}
+		handler.ServeHTTP(w, r)
+	}))
+	hs.Config.ErrorLog = log.New(io.Discard, "", 0) // the refused handshake below
+	hs.StartTLS()
+	t.Cleanup(hs.Close)
+	caPath := filepath.Join(t.TempDir(), "merchant_ca.pem")
+	require.NoError(t, os.WriteFile(caPath, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: hs.Certificate().Raw}), 0o600))
+	resource := filepath.Join(t.TempDir(), "refund.json")
+	require.NoError(t, os.WriteFile(resource, []byte(`{"out_refund_no":"R1","refund_status":"SUCCESS"}`), 0o600))
+
+	var stdout, stderr syncBuffer
+	err = run([]string{"notify", "-dir", dir, "-url", hs.URL + "/notify", "-event", "REFUND.SUCCESS",
+		"-resource", resource, "-ca", caPath, "-schedule-scale", "0.001"}, &stdout, &stderr, nil)
+	require.NoError(t, err, stderr.String())
+	out := stdout.String()
+	require.Contains(t, out, "delivery 1: HTTP 503 Service Unavailable\n{\"code\":\"FAIL\",\"message\":\"try later\"}\nredelivering in 15ms\n")
+	require.Contains(t, out, "delivery 2: HTTP 503 Service Unavailable\n")
+	require.Contains(t, out, "delivery 3: HTTP 204 No Content\nacknowledged\n")
+	require.NotContains(t, out, "delivery 4")
+	m.mu.Lock()
+	require.Equal(t, 3, m.deliveries)
+	require.Equal(t, []string{`REFUND.SUCCESS {"out_refund_no":"R1","refund_status":"SUCCESS"}`}, m.plaintexts)
+	m.mu.Unlock()
+
+	// A handler that refuses: -once gives up after one delivery, exit 1.
+	m.mu.Lock()
+	m.deliveries, m.failures = 0, 100
+	m.mu.Unlock()
+	stdout = syncBuffer{}
+	err = run([]string{"notify", "-dir", dir, "-url", hs.URL, "-resource", resource, "-ca", caPath, "-once"}, &stdout, &stderr, nil)
+	require.ErrorContains(t, err, "callback not acknowledged: the last delivery was answered 503 Service Unavailable")
+	require.NotErrorIs(t, err, errUsage)
+	require.Contains(t, stdout.String(), "delivery 1: HTTP 503")
+
+	// Without -ca, the merchant's self-signed certificate is refused: a
+	// transport error, redelivered until the signal stops it.
+	sigs := make(chan os.Signal, 1)
+	stdout = syncBuffer{}
+	done := make(chan error, 1)
+	go func() {
+		done <- run([]string{"notify", "-dir", dir, "-url", hs.URL, "-resource", resource}, &stdout, &stderr, sigs)
+	}()
+	deadline := time.Now().Add(30 * time.Second)
+	for !strings.Contains(stdout.String(), "redelivering in 15s") && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	require.Contains(t, stdout.String(), "delivery 1: no answer:")
+	require.Contains(t, stdout.String(), "certificate")
+	sigs <- syscall.SIGINT
+	require.ErrorIs(t, <-done, context.Canceled)
+}
+
+func TestNotifyBadInput(t *testing.T) {
+	dir := t.TempDir()
+	resource := filepath.Join(dir, "r.json")
+	require.NoError(t, os.WriteFile(resource, []byte(`{"a":1}`), 0o600))
+	bad := filepath.Join(dir, "bad.json")
+	require.NoError(t, os.WriteFile(bad, []byte(`{"a":`), 0o600))
+	for _, tc := range []struct {
+		args  []string
+		want  string
+		usage bool
+	}{
+		{[]string{"-resource", resource}, "-url is required", true},
+		{[]string{"-url", "localhost:8080/notify", "-resource", resource}, "is not an http or https URL", true},
+		{[]string{"-url", "https://127.0.0.1:1/n"}, "-resource is required", true},
+		{[]string{"-url", "https://127.0.0.1:1/n", "-resource", resource, "-schedule-scale", "0"}, "-schedule-scale must be positive", true},
+		{[]string{"-url", "https://127.0.0.1:1/n", "-resource", resource, "extra"}, "unexpected arguments", true},
+		{[]string{"-url", "https://127.0.0.1:1/n", "-resource", bad}, "is not valid JSON", false},
+		{[]string{"-url", "https://127.0.0.1:1/n", "-resource", resource, "-dir", filepath.Join(dir, "none")}, "holds no sandbox", false},
+	} {
+		var stdout, stderr syncBuffer
+		err := run(append([]string{"notify"}, tc.args...), &stdout, &stderr, nil)
+		require.ErrorContains(t, err, tc.want, tc.args)
+		require.Equal(t, tc.usage, errors.Is(err, errUsage), tc.args)
+	}
 }

@@ -6,7 +6,7 @@
 // Usage:
 //
 //	wechatpay sign -config FILE -method M -url PATH_AND_QUERY [-body FILE|-] [-timestamp N] [-nonce S]
-//	wechatpay call -config FILE METHOD PATH_AND_QUERY [-body FILE|-]
+//	wechatpay call -config FILE METHOD PATH_AND_QUERY [-body FILE|-] [-header 'Name: value']...
 //	wechatpay encrypt -config FILE < plaintext
 //	wechatpay decrypt -config FILE < base64
 //	wechatpay notify -config FILE -headers FILE -body FILE [-time N]
@@ -119,8 +119,82 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case errors.Is(err, errUsage):
 		return 2
 	}
-	fmt.Fprintf(stderr, "wechatpay %s: %v\n", cmd.name, err)
+	fmt.Fprintf(stderr, "wechatpay %s: %s\n", cmd.name, errorText(err))
 	return 1
+}
+
+// errorText is err's message with the package prefixes of the layers it
+// went through said once (the command's name already says wechatpay):
+// "wechatpay: invalid configuration: wechatpay: invalid apiv3_key: ..."
+// reads "invalid configuration: invalid apiv3_key: ...".
+func errorText(err error) string {
+	msg := err.Error()
+	for _, prefix := range []string{"wechatpay/crypto: ", "wechatpay: "} {
+		msg = strings.ReplaceAll(msg, ": "+prefix, ": ")
+		msg = strings.TrimPrefix(msg, prefix)
+	}
+	return msg
+}
+
+// unixSeconds is a flag holding Unix seconds, whose parse error says what
+// is wanted.
+type unixSeconds int64
+
+func (u *unixSeconds) String() string { return strconv.FormatInt(int64(*u), 10) }
+
+func (u *unixSeconds) Set(s string) error {
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 {
+		return errors.New("want Unix seconds, a decimal integer such as " + strconv.FormatInt(time.Now().Unix(), 10) + " (date +%s prints the current one)")
+	}
+	*u = unixSeconds(n)
+	return nil
+}
+
+// duration is a time.Duration flag whose parse error says what is wanted.
+type duration time.Duration
+
+func (d *duration) String() string { return time.Duration(*d).String() }
+
+func (d *duration) Set(s string) error {
+	v, err := time.ParseDuration(s)
+	if err != nil || v <= 0 {
+		return errors.New("want a positive duration with a unit, such as 30s or 2m")
+	}
+	*d = duration(v)
+	return nil
+}
+
+// headerList is a repeatable 'Name: value' flag.
+type headerList struct{ h http.Header }
+
+func (l *headerList) String() string { return "" }
+
+func (l *headerList) Set(s string) error {
+	name, value, ok := strings.Cut(s, ":")
+	name, value = strings.TrimSpace(name), strings.TrimSpace(value)
+	if !ok || name == "" || value == "" {
+		return errors.New("want 'Name: value', e.g. -header 'Wechatpay-Serial: PUB_KEY_ID_...'")
+	}
+	if l.h == nil {
+		l.h = http.Header{}
+	}
+	l.h.Add(name, value)
+	return nil
+}
+
+// checkTarget checks a PATH_AND_QUERY argument; the error says how to fix
+// it.
+func checkTarget(what, target string) string {
+	switch {
+	case target == "":
+		return what + " is required: the path and query exactly as sent, e.g. /v3/certificates"
+	case strings.HasPrefix(target, "http://") || strings.HasPrefix(target, "https://"):
+		return what + " " + strconv.Quote(target) + " is a URL: give only its path and query, e.g. /v3/certificates (the domain comes from the credentials' base_url)"
+	case !strings.HasPrefix(target, "/"):
+		return what + " " + strconv.Quote(target) + " must start with /: " + strconv.Quote("/"+target)
+	}
+	return ""
 }
 
 func usage(w io.Writer) {
@@ -187,14 +261,18 @@ func runSign(e *env, fs *flag.FlagSet, args []string) error {
 	method := fs.String("method", "GET", "HTTP `METHOD`")
 	target := fs.String("url", "", "`PATH_AND_QUERY` exactly as sent, e.g. /v3/certificates")
 	bodyFile := fs.String("body", "", "request body `FILE`, or - for stdin")
-	ts := fs.Int64("timestamp", 0, "Unix `SECONDS` to sign with (default: now)")
+	var ts unixSeconds
+	fs.Var(&ts, "timestamp", "Unix `SECONDS` to sign with (default: now)")
 	nonce := fs.String("nonce", "", "nonce `STRING` to sign with (default: random)")
 	pos, err := e.parse(fs, args)
 	if err != nil {
 		return err
 	}
-	if len(pos) > 0 || !strings.HasPrefix(*target, "/") {
-		return e.usageError(fs, "-url PATH_AND_QUERY starting with / is required, and nothing else")
+	if msg := checkTarget("-url", *target); msg != "" {
+		return e.usageError(fs, msg)
+	}
+	if len(pos) > 0 {
+		return e.usageError(fs, fmt.Sprintf("unexpected arguments %q: the request is given with -method, -url and -body", pos))
 	}
 	body, err := e.readBody(*bodyFile)
 	if err != nil {
@@ -205,13 +283,13 @@ func runSign(e *env, fs *flag.FlagSet, args []string) error {
 		return err
 	}
 	defer c.Close()
-	if *ts == 0 {
-		*ts = c.Now().Unix()
+	if ts == 0 {
+		ts = unixSeconds(c.Now().Unix())
 	}
 	if *nonce == "" {
 		*nonce = wechatpay.NewNonce()
 	}
-	auth, err := c.Signer().Authorization(strings.ToUpper(*method), *target, body, *ts, *nonce)
+	auth, err := c.Signer().Authorization(strings.ToUpper(*method), *target, body, int64(ts), *nonce)
 	if err != nil {
 		return err
 	}
@@ -221,26 +299,32 @@ func runSign(e *env, fs *flag.FlagSet, args []string) error {
 
 func runCall(e *env, fs *flag.FlagSet, args []string) error {
 	bodyFile := fs.String("body", "", "request body `FILE` (JSON), or - for stdin")
-	timeout := fs.Duration("timeout", 30*time.Second, "bound on the call")
+	timeout := duration(30 * time.Second)
+	fs.Var(&timeout, "timeout", "bound on the call, retries included (default 30s)")
+	var headers headerList
+	fs.Var(&headers, "header", "extra request header `'Name: value'` (repeatable); Wechatpay-Serial is set for you to the key encrypt uses")
 	pos, err := e.parse(fs, args)
 	if err != nil {
 		return err
 	}
-	if len(pos) != 2 || !strings.HasPrefix(pos[1], "/") {
-		return e.usageError(fs, "want METHOD PATH_AND_QUERY")
+	if len(pos) != 2 {
+		return e.usageError(fs, fmt.Sprintf("want METHOD PATH_AND_QUERY, e.g. GET /v3/certificates; got %d arguments %q", len(pos), pos))
+	}
+	if msg := checkTarget("PATH_AND_QUERY", pos[1]); msg != "" {
+		return e.usageError(fs, msg)
 	}
 	body, err := e.readBody(*bodyFile)
 	if err != nil {
 		return err
 	}
-	c, err := e.client(wechatpay.WithTimeout(*timeout))
+	c, err := e.client(wechatpay.WithTimeout(time.Duration(timeout)))
 	if err != nil {
 		return err
 	}
 	defer c.Close()
 	path, rawQuery, _ := strings.Cut(pos[1], "?")
 	// Cross-border APIs live on the global domain (apihk).
-	req := &wechatpay.Request{Method: strings.ToUpper(pos[0]), Path: path, RawQuery: rawQuery, Global: strings.HasPrefix(path, "/v3/global/")}
+	req := &wechatpay.Request{Method: strings.ToUpper(pos[0]), Path: path, RawQuery: rawQuery, Global: strings.HasPrefix(path, "/v3/global/"), Header: headers.h}
 	if body != nil {
 		req.Body = body
 	}
@@ -276,7 +360,7 @@ func runEncrypt(e *env, fs *flag.FlagSet, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stderr, "send with header %s: %s\n", wechatpay.HeaderSerial, serial)
+	fmt.Fprintf(e.stderr, "encrypted for %s: %s (wechatpay call and DoV3 send this header themselves)\n", wechatpay.HeaderSerial, serial)
 	_, err = fmt.Fprintln(e.stdout, ct)
 	return err
 }
@@ -326,7 +410,8 @@ func trimNewline(b []byte) []byte {
 func runNotify(e *env, fs *flag.FlagSet, args []string) error {
 	headersFile := fs.String("headers", "", "`FILE` with the callback's headers, one 'Name: value' per line")
 	bodyFile := fs.String("body", "", "`FILE` with the callback's exact body")
-	at := fs.Int64("time", 0, "verify as if at Unix `SECONDS` (to replay an old callback; default: now)")
+	var at unixSeconds
+	fs.Var(&at, "time", "verify as if at Unix `SECONDS` (to replay an old callback; default: now)")
 	if err := e.noArgs(fs, args); err != nil {
 		return err
 	}
@@ -346,8 +431,8 @@ func runNotify(e *env, fs *flag.FlagSet, args []string) error {
 		return err
 	}
 	var opts []wechatpay.Option
-	if *at != 0 {
-		t := time.Unix(*at, 0)
+	if at != 0 {
+		t := time.Unix(int64(at), 0)
 		opts = append(opts, wechatpay.WithClock(func() time.Time { return t }))
 	}
 	c, err := e.client(opts...)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -164,7 +165,7 @@ func TestCall(t *testing.T) {
 	r = runCLI("", "call", "-config", cfg, "GET",
 		"/v3/global/profit-sharing/orders/P20150806125346?sub_mchid=1900000109&transaction_id=4208450740201411110007820472")
 	require.Equal(t, 1, r.code)
-	require.Contains(t, r.stderr, wechatpay.ErrBadSignature.Error())
+	require.Contains(t, r.stderr, reason(wechatpay.ErrBadSignature))
 	require.Empty(t, r.stdout)
 
 	r = runCLI("", "call", "-config", cfg, "GET")
@@ -197,7 +198,7 @@ func TestDecrypt(t *testing.T) {
 		require.Equal(t, o.Plaintext+"\n", r.stdout)
 		r = runCLI("AAAA"+o.Ciphertext[4:], "decrypt", "-config", cfg)
 		require.Equal(t, 1, r.code)
-		require.Contains(t, r.stderr, wechatpay.ErrDecrypt.Error())
+		require.Contains(t, r.stderr, reason(wechatpay.ErrDecrypt))
 		require.NotContains(t, r.stderr+r.stdout, o.Plaintext)
 	}
 	require.True(t, found)
@@ -237,13 +238,13 @@ func TestNotify(t *testing.T) {
 	// Today the vector is long stale.
 	r = runCLI("", "notify", "-config", cfg, "-headers", hp, "-body", bp)
 	require.Equal(t, 1, r.code)
-	require.Contains(t, r.stderr, wechatpay.ErrStaleTimestamp.Error())
+	require.Contains(t, r.stderr, reason(wechatpay.ErrStaleTimestamp))
 	require.Empty(t, r.stdout)
 
 	_, tampered := writeCallback(t, headers, []byte(strings.Replace(v.Notification.Body, "EV-", "EW-", 1)))
 	r = runCLI("", "notify", "-config", cfg, "-headers", hp, "-body", tampered, "-time", at)
 	require.Equal(t, 1, r.code)
-	require.Contains(t, r.stderr, wechatpay.ErrBadSignature.Error())
+	require.Contains(t, r.stderr, reason(wechatpay.ErrBadSignature))
 
 	badHeaders := filepath.Join(t.TempDir(), "h.txt")
 	require.NoError(t, os.WriteFile(badHeaders, []byte("no colon here\n"), 0o600))
@@ -418,6 +419,120 @@ func TestBinary(t *testing.T) {
 	var exitErr *exec.ExitError
 	require.ErrorAs(t, err, &exitErr)
 	require.Equal(t, 1, exitErr.ExitCode())
-	require.Contains(t, stderr.String(), wechatpay.ErrStaleTimestamp.Error())
+	require.Contains(t, stderr.String(), reason(wechatpay.ErrStaleTimestamp))
 	require.Empty(t, stdout.String())
+}
+
+// reason is a sentinel's text as the command prints it: without the
+// package prefix, which the command's own prefix replaces.
+func reason(err error) string { return strings.TrimPrefix(err.Error(), "wechatpay: ") }
+
+// rewriteCredentials loads the credentials file at path, lets edit change
+// it and writes it back.
+func rewriteCredentials(t *testing.T, path string, edit func(cr *wechatpay.Credentials)) {
+	t.Helper()
+	cr, err := wechatpay.LoadCredentials(path)
+	require.NoError(t, err)
+	edit(cr)
+	data, err := json.Marshal(cr)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(path, data, 0o600))
+}
+
+// TestErrorTexts: each error says what was wrong and what to change, once.
+func TestErrorTexts(t *testing.T) {
+	const profitSharing = "/v3/global/profit-sharing/orders/P20150806125346?sub_mchid=1900000109&transaction_id=4208450740201411110007820472"
+	once := func(t *testing.T, stderr string) {
+		t.Helper()
+		require.Equal(t, 1, strings.Count(stderr, "\n"), "one line: %s", stderr)
+		require.NotContains(t, stderr, "wechatpay: ", "no piled-up prefixes")
+		require.NotContains(t, stderr, "wechatpay/crypto: ")
+	}
+
+	t.Run("unreadable private key", func(t *testing.T) {
+		cfg := vectorCredentials(t)
+		keyFile := filepath.Join(filepath.Dir(cfg), "merchant_test_key.pem")
+		require.NoError(t, os.WriteFile(keyFile, []byte("not a key\n"), 0o600))
+		r := runCLI("", "call", "-config", cfg, "GET", "/v3/certificates")
+		require.Equal(t, 1, r.code)
+		once(t, r.stderr)
+		require.Contains(t, r.stderr, "wechatpay call: invalid configuration: merchant_private_key_file "+keyFile+": invalid PEM")
+		require.Contains(t, r.stderr, "; it must be the merchant API private key (apiclient_key.pem")
+		require.Equal(t, 1, strings.Count(r.stderr, "invalid configuration"))
+	})
+	t.Run("missing private key", func(t *testing.T) {
+		cfg := vectorCredentials(t)
+		require.NoError(t, os.Remove(filepath.Join(filepath.Dir(cfg), "merchant_test_key.pem")))
+		r := runCLI("", "sign", "-config", cfg, "-url", "/v3/certificates")
+		require.Equal(t, 1, r.code)
+		once(t, r.stderr)
+		require.Contains(t, r.stderr, "merchant_test_key.pem: no such file or directory (relative paths resolve against the credentials file's directory)")
+	})
+	t.Run("wrong wechatpay_public_key_id", func(t *testing.T) {
+		srv, cfg := emulatorCredentials(t)
+		rewriteCredentials(t, cfg, func(cr *wechatpay.Credentials) {
+			cr.WechatpayPublicKeyID = "PUB_KEY_ID_0000000000000000000000000001"
+		})
+		r := runCLI("", "call", "-config", cfg, "GET", profitSharing)
+		require.Equal(t, 1, r.code)
+		once(t, r.stderr)
+		require.Contains(t, r.stderr, "unknown Wechatpay-Serial: \""+srv.PublicKeyID()+"\"; the client holds wechatpay_public_key_id PUB_KEY_ID_0000000000000000000000000001")
+		require.Contains(t, r.stderr, "configure its id (wechatpay_public_key_id)")
+	})
+	t.Run("path without a leading slash", func(t *testing.T) {
+		_, cfg := emulatorCredentials(t)
+		r := runCLI("", "call", "-config", cfg, "GET", "v3/certificates")
+		require.Equal(t, 2, r.code)
+		require.Contains(t, r.stderr, `wechatpay call: PATH_AND_QUERY "v3/certificates" must start with /: "/v3/certificates"`)
+		r = runCLI("", "call", "-config", cfg, "GET", "https://api.mch.weixin.qq.com/v3/certificates")
+		require.Equal(t, 2, r.code)
+		require.Contains(t, r.stderr, "is a URL: give only its path and query")
+		r = runCLI("", "call", "-config", cfg, "/v3/certificates")
+		require.Equal(t, 2, r.code)
+		require.Contains(t, r.stderr, `want METHOD PATH_AND_QUERY, e.g. GET /v3/certificates; got 1 arguments ["/v3/certificates"]`)
+		r = runCLI("", "sign", "-config", cfg, "-url", "v3/certificates")
+		require.Equal(t, 2, r.code)
+		require.Contains(t, r.stderr, `-url "v3/certificates" must start with /: "/v3/certificates"`)
+	})
+	t.Run("bad flag values", func(t *testing.T) {
+		cfg := vectorCredentials(t)
+		r := runCLI("", "sign", "-config", cfg, "-url", "/v3/certificates", "-timestamp", "abc")
+		require.Equal(t, 2, r.code)
+		require.Contains(t, r.stderr, `invalid value "abc" for flag -timestamp: want Unix seconds, a decimal integer such as `)
+		r = runCLI("", "notify", "-config", cfg, "-headers", "h", "-body", "b", "-time", "yesterday")
+		require.Equal(t, 2, r.code)
+		require.Contains(t, r.stderr, `invalid value "yesterday" for flag -time: want Unix seconds`)
+		r = runCLI("", "call", "-config", cfg, "-timeout", "30", "GET", "/v3/certificates")
+		require.Equal(t, 2, r.code)
+		require.Contains(t, r.stderr, `invalid value "30" for flag -timeout: want a positive duration with a unit, such as 30s or 2m`)
+		r = runCLI("", "call", "-config", cfg, "-header", "Wechatpay-Serial", "GET", "/v3/certificates")
+		require.Equal(t, 2, r.code)
+		require.Contains(t, r.stderr, `for flag -header: want 'Name: value'`)
+	})
+	t.Run("call sends Wechatpay-Serial itself, -header overrides it", func(t *testing.T) {
+		_, cfg := emulatorCredentials(t)
+		enc := runCLI("8609cb22e1774a50a930e414cc71eca06121bcd266335cda230d24a7886a8d9f", "encrypt", "-config", cfg)
+		require.Zero(t, enc.code, enc.stderr)
+		require.Contains(t, enc.stderr, "wechatpay call and DoV3 send this header themselves")
+		target := "/v3/aggracct-bc/wb-channel/special-reduction/htozr8denqegbt6tk6u10iymo7yww5pn?mchid=1900016681&bal_account_no=" +
+			url.QueryEscape(strings.TrimSpace(enc.stdout))
+		r := runCLI("", "call", "-config", cfg, "GET", target)
+		require.Zero(t, r.code, r.stderr)
+		require.Contains(t, r.stdout, `"state":"SUCCESS"`)
+		// The emulator refuses an encrypted field under a serial that
+		// names no key: the header given is the one sent.
+		r = runCLI("", "call", "-config", cfg, "-header", "Wechatpay-Serial: PUB_KEY_ID_0000000000000000000000000001", "GET", target)
+		require.Equal(t, 1, r.code)
+		require.Contains(t, r.stderr, "HTTP 400 PARAM_ERROR")
+	})
+}
+
+func TestErrorText(t *testing.T) {
+	for in, want := range map[string]string{
+		"wechatpay: invalid configuration: wechatpay: invalid apiv3_key: must be 32 bytes, got 5": "invalid configuration: invalid apiv3_key: must be 32 bytes, got 5",
+		"wechatpay: invalid merchant_private_key_file: wechatpay/crypto: invalid PEM: no block":   "invalid merchant_private_key_file: invalid PEM: no block",
+		"open x.json: no such file or directory":                                                  "open x.json: no such file or directory",
+	} {
+		require.Equal(t, want, errorText(fmt.Errorf("%s", in)))
+	}
 }

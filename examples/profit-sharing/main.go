@@ -24,7 +24,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	outOrderNo := fs.String("out-order-no", "P20150806125346", "merchant distribution order number")
 	subMchID := fs.String("sub-mchid", "1900000109", "sub-merchant id (institutional mode; empty for none)")
 	transactionID := fs.String("transaction-id", "4208450740201411110007820472", "WeChat Pay transaction id")
-	if err := fs.Parse(args); err != nil {
+	if err := exampleutil.Parse(fs, args); err != nil {
 		return err
 	}
 	c, done, err := exampleutil.Client(*config)

@@ -10,3 +10,5 @@ import (
 func TestRun(t *testing.T) {
 	exampletest.Check(t, run, wechatpaytest.APIProfitSharing, "state:           PROCESSING", "settlement:   952 HKD")
 }
+
+func TestFlags(t *testing.T) { exampletest.CheckFlags(t, run) }

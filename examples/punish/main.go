@@ -29,7 +29,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	scene := fs.Int64("punish-scene", 1, "control scene registered by WeBank")
 	reason := fs.String("punish-reason", "测试用管控原因", "free-text reason")
 	endTime := fs.String("punish-end-time", "", "end of the control, RFC 3339 (default: long-term)")
-	if err := fs.Parse(args); err != nil {
+	if err := exampleutil.Parse(fs, args); err != nil {
 		return err
 	}
 	var end time.Time

@@ -10,3 +10,5 @@ import (
 func TestRun(t *testing.T) {
 	exampletest.Check(t, run, wechatpaytest.APIPunish, "out_request_no:   WBPUNISH20251009000001", "wxpay_punish_no:")
 }
+
+func TestFlags(t *testing.T) { exampletest.CheckFlags(t, run) }

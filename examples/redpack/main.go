@@ -26,7 +26,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	billNo := fs.String("mch-billno", "10000098201411111234567890", "merchant bill number used when sending")
 	mchID := fs.String("mch-id", "", "merchant number (default: the credentials' mchid)")
 	appID := fs.String("appid", "", "appid or WeCom corp id used when sending (default: the credentials' appid)")
-	if err := fs.Parse(args); err != nil {
+	if err := exampleutil.Parse(fs, args); err != nil {
 		return err
 	}
 	c, done, err := exampleutil.Client(*config)

@@ -11,3 +11,5 @@ func TestRun(t *testing.T) {
 	exampletest.Check(t, run, wechatpaytest.APISpecialReduction,
 		"state:            SUCCESS", "bal_account_no:   8609…8d9f (decrypted, masked)")
 }
+
+func TestFlags(t *testing.T) { exampletest.CheckFlags(t, run) }

@@ -6,11 +6,14 @@ package exampletest
 import (
 	"bytes"
 	"context"
+	"errors"
+	"flag"
 	"io"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/gowechatpay/wechatpay/examples/internal/exampleutil"
 	"github.com/gowechatpay/wechatpay/wechatpaytest"
 )
 
@@ -43,4 +46,25 @@ func Check(t *testing.T, run Run, api wechatpaytest.API, want ...string) {
 	err = run(t.Context(), []string{"-config", path}, &out)
 	require.Error(t, err, "a tampered answer must fail the example")
 	require.Empty(t, out.String(), "nothing of a tampered answer is printed")
+}
+
+// CheckFlags requires -h to be no error (exit 0, the flags printed) and a
+// positional argument or an unknown flag to be a usage error (exit 2).
+func CheckFlags(t *testing.T, run Run) {
+	t.Helper()
+	var out, stderr bytes.Buffer
+	for _, h := range []string{"-h", "-help", "--help"} {
+		err := run(t.Context(), []string{h}, &out)
+		require.ErrorIs(t, err, flag.ErrHelp)
+		require.Equal(t, 0, exampleutil.ExitCode(err, &stderr))
+	}
+	for _, args := range [][]string{{"extra"}, {"-config", "x.json", "extra", "more"}, {"-no-such-flag"}} {
+		err := run(t.Context(), args, &out)
+		require.ErrorIs(t, err, exampleutil.ErrUsage, args)
+		require.Equal(t, 2, exampleutil.ExitCode(err, &stderr), args)
+	}
+	require.Empty(t, out.String(), "nothing on stdout")
+	require.Empty(t, stderr.String(), "the flag package explained; no second error line")
+	require.Equal(t, 1, exampleutil.ExitCode(errors.New("boom"), &stderr))
+	require.Equal(t, "error: boom\n", stderr.String())
 }

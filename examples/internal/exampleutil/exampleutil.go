@@ -5,6 +5,8 @@ package exampleutil
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -36,16 +38,50 @@ func Client(configPath string) (*wechatpay.Client, func(), error) {
 	return c, func() { c.Close(); srv.Close() }, nil
 }
 
-// Main runs fn with a context that SIGINT and SIGTERM cancel, and exits 1
-// with a one-line reason on stderr when it fails.
+// ErrUsage marks a command-line mistake, already explained on stderr with
+// the flags: Main exits 2.
+var ErrUsage = errors.New("usage")
+
+// Parse parses an example's flags. -h (or -help) returns flag.ErrHelp,
+// after the flag package printed the flags; a bad flag or any positional
+// argument returns an error matching ErrUsage, after the reason and the
+// flags were printed.
+func Parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return flag.ErrHelp
+		}
+		return fmt.Errorf("%w: %w", ErrUsage, err)
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(fs.Output(), "%s: unexpected arguments %q: this example takes only flags\n", fs.Name(), fs.Args())
+		fs.Usage()
+		return fmt.Errorf("%w: unexpected arguments %q", ErrUsage, fs.Args())
+	}
+	return nil
+}
+
+// Main runs fn with a context that SIGINT and SIGTERM cancel, and exits
+// with ExitCode's status.
 func Main(fn func(ctx context.Context, args []string, stdout io.Writer) error) {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := fn(ctx, os.Args[1:], os.Stdout)
 	stop()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "error:", err)
-		os.Exit(1)
+	os.Exit(ExitCode(err, os.Stderr))
+}
+
+// ExitCode is the exit status for run's error: 0 for none or -h, 2 for a
+// usage error (already explained), else 1 after a one-line reason on
+// stderr.
+func ExitCode(err error, stderr io.Writer) int {
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.Is(err, ErrUsage):
+		return 2
 	}
+	fmt.Fprintln(stderr, "error:", err)
+	return 1
 }
 
 // Table prints label/value pairs aligned, skipping empty values.

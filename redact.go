@@ -1,0 +1,228 @@
+package wechatpay
+
+import (
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// The types that hold a secret (a private key, the APIv3 or APIv2 key, a
+// decrypted callback) format and log themselves redacted, whatever the verb
+// (%v, %+v, %#v, %s, %q, %x, ...) and through slog, so that a client or a
+// credentials file logged by accident leaks nothing. They describe what is
+// useful when debugging: merchant number, serials, key ids, base URL, and
+// whether each secret is set.
+
+// redacted is what a set secret is shown as.
+const redacted = "[redacted]"
+
+// field is one name/value pair of a redacted description.
+type field struct {
+	name, value string
+}
+
+// description is the redacted form of one value: its type name and fields.
+type description struct {
+	typ    string
+	fields []field
+}
+
+// secretState says whether a secret is set, never what it is.
+func secretState(set bool) string {
+	if set {
+		return redacted
+	}
+	return ""
+}
+
+// text is the description as %v and %s print it: Type{Name:value ...},
+// empty fields left out.
+func (d description) text(goSyntax bool) string {
+	if d.fields == nil {
+		return d.typ
+	}
+	var b strings.Builder
+	b.WriteString(d.typ)
+	b.WriteByte('{')
+	first := true
+	for _, f := range d.fields {
+		if f.value == "" && !goSyntax {
+			continue
+		}
+		if !first {
+			if goSyntax {
+				b.WriteString(", ")
+			} else {
+				b.WriteByte(' ')
+			}
+		}
+		first = false
+		b.WriteString(f.name)
+		b.WriteByte(':')
+		if goSyntax {
+			b.WriteString(strconv.Quote(f.value))
+		} else {
+			b.WriteString(f.value)
+		}
+	}
+	b.WriteByte('}')
+	return b.String()
+}
+
+// format writes the description for any verb: %v and %s as text, %#v in
+// Go syntax, %q quoted, %x and %X as hex of the text, anything else in fmt's
+// bad-verb form around the text. No verb reaches the secret fields.
+func (d description) format(f fmt.State, verb rune) {
+	var out string
+	switch verb {
+	case 'v':
+		out = d.text(f.Flag('#'))
+	case 's':
+		out = d.text(false)
+	case 'q':
+		out = strconv.Quote(d.text(false))
+	case 'x':
+		out = hex.EncodeToString([]byte(d.text(false)))
+	case 'X':
+		out = strings.ToUpper(hex.EncodeToString([]byte(d.text(false))))
+	default:
+		out = "%!" + string(verb) + "(" + d.text(false) + ")"
+	}
+	_, _ = f.Write([]byte(out))
+}
+
+// logValue is the description as a slog group, empty fields left out.
+func (d description) logValue() slog.Value {
+	attrs := make([]slog.Attr, 0, len(d.fields))
+	for _, f := range d.fields {
+		if f.value != "" {
+			attrs = append(attrs, slog.String(f.name, f.value))
+		}
+	}
+	return slog.GroupValue(attrs...)
+}
+
+// describe is the redacted description of a client.
+func (c Client) describe() description {
+	var pubID string
+	var serials []string
+	if v := c.verifier; v != nil {
+		v.mu.RLock()
+		pubID = v.pubID
+		for s := range v.certs {
+			serials = append(serials, s)
+		}
+		v.mu.RUnlock()
+		slices.Sort(serials)
+	}
+	var merchantSerial string
+	if c.signer != nil {
+		merchantSerial = c.signer.serial
+	}
+	return description{typ: "wechatpay.Client", fields: []field{
+		{"MchID", c.mchID},
+		{"AppID", c.appID},
+		{"MerchantSerial", merchantSerial},
+		{"PrivateKey", secretState(c.signer != nil && c.signer.key != nil)},
+		{"PublicKeyID", pubID},
+		{"PlatformSerials", strings.Join(serials, ",")},
+		{"BaseURL", c.primary},
+		{"APIv3Key", secretState(len(c.apiV3Key) > 0)},
+		{"APIv2Key", secretState(c.apiV2Key != "")},
+	}}
+}
+
+// Format implements fmt.Formatter: every verb prints the merchant number,
+// appid, serials, WeChat Pay key ids and base URL; the private key and the
+// APIv3 and APIv2 keys show only as [redacted] when set.
+func (c Client) Format(f fmt.State, verb rune) { c.describe().format(f, verb) }
+
+// GoString implements fmt.GoStringer with the redacted description.
+func (c Client) GoString() string { return c.describe().text(true) }
+
+// String returns the redacted description.
+func (c Client) String() string { return c.describe().text(false) }
+
+// LogValue implements slog.LogValuer: the redacted description as a group.
+func (c Client) LogValue() slog.Value { return c.describe().logValue() }
+
+// describe is the redacted description of a credentials file.
+func (cr Credentials) describe() description {
+	return description{typ: "wechatpay.Credentials", fields: []field{
+		{"BaseURL", cr.BaseURL},
+		{"CAFile", cr.CAFile},
+		{"MchID", cr.MchID},
+		{"AppID", cr.AppID},
+		{"MerchantSerialNo", cr.MerchantSerialNo},
+		{"MerchantPrivateKeyFile", cr.MerchantPrivateKeyFile},
+		{"MerchantCertificateFile", cr.MerchantCertificateFile},
+		{"WechatpayPublicKeyID", cr.WechatpayPublicKeyID},
+		{"WechatpayPublicKeyFile", cr.WechatpayPublicKeyFile},
+		{"PlatformCertificateFiles", strings.Join(cr.PlatformCertificateFiles, ",")},
+		{"APIv3Key", secretState(cr.APIv3Key != "")},
+		{"APIv2Key", secretState(cr.APIv2Key != "")},
+		{"Dir", cr.Dir},
+	}}
+}
+
+// Format implements fmt.Formatter: every verb prints the file's fields
+// except the APIv3 and APIv2 keys, which show only as [redacted] when set.
+// encoding/json still writes the whole file.
+func (cr Credentials) Format(f fmt.State, verb rune) { cr.describe().format(f, verb) }
+
+// GoString implements fmt.GoStringer with the redacted description.
+func (cr Credentials) GoString() string { return cr.describe().text(true) }
+
+// String returns the redacted description.
+func (cr Credentials) String() string { return cr.describe().text(false) }
+
+// LogValue implements slog.LogValuer: the fields without the keys, so that
+// slog's JSON handler does not marshal the keys either.
+func (cr Credentials) LogValue() slog.Value { return cr.describe().logValue() }
+
+// describe is the redacted description of a signer.
+func (s Signer) describe() description {
+	return description{typ: "wechatpay.Signer", fields: []field{
+		{"MchID", s.mchID},
+		{"Serial", s.serial},
+		{"PrivateKey", secretState(s.key != nil)},
+	}}
+}
+
+// Format implements fmt.Formatter: the merchant number and serial; the
+// private key shows only as [redacted].
+func (s Signer) Format(f fmt.State, verb rune) { s.describe().format(f, verb) }
+
+// GoString implements fmt.GoStringer with the redacted description.
+func (s Signer) GoString() string { return s.describe().text(true) }
+
+// LogValue implements slog.LogValuer: the merchant number and serial.
+func (s Signer) LogValue() slog.Value { return s.describe().logValue() }
+
+// describe is the description of a notification without its plaintext.
+func (n Notification) describe() description {
+	created := ""
+	if !n.CreateTime.IsZero() {
+		created = n.CreateTime.Format(time.RFC3339)
+	}
+	return description{typ: "wechatpay.Notification", fields: []field{
+		{"ID", n.ID},
+		{"CreateTime", created},
+		{"EventType", n.EventType},
+		{"ResourceType", n.ResourceType},
+		{"OriginalType", n.Resource.OriginalType},
+		{"Plaintext", "(" + strconv.Itoa(len(n.Plaintext)) + " bytes " + redacted + ")"},
+	}}
+}
+
+// Format implements fmt.Formatter: every verb, %#v included, describes the
+// envelope and the plaintext's length, never the plaintext (nor the
+// summary or ciphertext, which say nothing useful in a log).
+func (n Notification) Format(f fmt.State, verb rune) { n.describe().format(f, verb) }
+
+// GoString implements fmt.GoStringer without the plaintext.
+func (n Notification) GoString() string { return n.describe().text(true) }
