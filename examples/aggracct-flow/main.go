@@ -51,14 +51,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.StringVar(&f.recoverNo, "recover-no", "WBRECOVER20251010000001", "WeBank recover number (the idempotency key)")
 	fs.DurationVar(&f.poll, "poll", 2*time.Second, "interval between two queries of an order in progress")
 	fs.IntVar(&f.polls, "polls", 10, "queries of an order in progress before giving up")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil // the flag package printed the flags
-		}
+	if err := exampleutil.Parse(fs, args); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments %q: this example takes only flags", fs.Args())
 	}
 	c, done, err := exampleutil.Client(*config)
 	if err != nil {
