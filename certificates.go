@@ -231,7 +231,7 @@ func (c *Client) refreshLoop(ctx context.Context, interval time.Duration) {
 		wait = 0
 	}
 	for {
-		if err := sleep(ctx, wait); err != nil {
+		if !waitFor(ctx, wait) {
 			return
 		}
 		wait = interval
@@ -245,6 +245,19 @@ func (c *Client) refreshLoop(ctx context.Context, interval time.Duration) {
 					slog.String("error", err.Error()), slog.Duration("retry_in", wait))
 			}
 		}
+	}
+}
+
+// waitFor waits d (the refresh schedule, not a retry) and reports whether
+// ctx is still live.
+func waitFor(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
 	}
 }
 

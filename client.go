@@ -6,19 +6,22 @@ import (
 	"crypto/rsa"
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net/http"
+	"net/http/httptrace"
 	"net/textproto"
 	"net/url"
 	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/go-resty/resty/v2"
+	"golang.org/x/net/http/httpguts"
 
 	wxcrypto "github.com/gowechatpay/wechatpay/crypto"
 )
@@ -38,6 +41,10 @@ const (
 
 // DefaultMaxResponseBytes is the default limit on a response body.
 const DefaultMaxResponseBytes = 4 << 20
+
+// maxResponseHeaderBytes bounds the response headers on the SDK's own
+// transport: a wide margin over WeChat Pay's answers.
+const maxResponseHeaderBytes = 64 << 10
 
 // DefaultTimeout is the default bound on one call, retries included.
 const DefaultTimeout = 30 * time.Second
@@ -188,9 +195,9 @@ func newClient(cfg *config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.rc = newResty(hc)
+	c.rc = c.newResty(hc)
 	if hcTLS != nil {
-		c.rcTLS = newResty(hcTLS)
+		c.rcTLS = c.newResty(hcTLS)
 	}
 	if err := c.startCertificateRefresh(cfg.certRefresh); err != nil {
 		return nil, err
@@ -213,10 +220,12 @@ func httpClients(cfg *config, s *Signer) (*http.Client, *http.Client, error) {
 	case cfg.httpClient != nil && cfg.transport != nil:
 		return nil, nil, &FieldError{Field: "http_client", Reason: "WithHTTPClient and WithTransport are exclusive"}
 	case cfg.httpClient != nil:
-		// A copy: resty fills in a nil Transport, and the caller's client
-		// (perhaps http.DefaultClient) must stay as it is.
+		// A copy: resty fills in a nil Transport, a signed request never
+		// follows a redirect, and the caller's client (perhaps
+		// http.DefaultClient) must stay as it is.
 		hc := new(http.Client)
 		*hc = *cfg.httpClient
+		hc.CheckRedirect = noRedirects
 		if hc.Transport == nil {
 			hc.Transport = http.DefaultTransport
 		}
@@ -259,6 +268,8 @@ func newTransport(roots *x509.CertPool, cert *tls.Certificate) *http.Transport {
 	t.MaxIdleConnsPerHost = 64
 	t.IdleConnTimeout = 90 * time.Second
 	t.ForceAttemptHTTP2 = true
+	// WeChat Pay's answers carry about 1 KiB of headers.
+	t.MaxResponseHeaderBytes = maxResponseHeaderBytes
 	t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12, RootCAs: roots}
 	if cert != nil {
 		t.TLSClientConfig.Certificates = []tls.Certificate{*cert}
@@ -275,12 +286,79 @@ func withClientCert(t *http.Transport, cert *tls.Certificate) *http.Transport {
 	return t
 }
 
-func newResty(hc *http.Client) *resty.Client {
-	rc := resty.NewWithClient(hc)
+// newResty is the resty client behind one *http.Client: the SDK's steps
+// hang on resty's pipeline (see run), and its retry carries out the
+// client's RetryPolicy.
+func (c *Client) newResty(hc *http.Client) *resty.Client {
+	guarded := *hc
+	guarded.Transport = guardTransport{hc.Transport}
+	rc := resty.NewWithClient(&guarded)
 	rc.SetLogger(discardLogger{})
-	rc.SetRetryCount(0)
 	rc.SetDisableWarn(true)
+	rc.SetRetryCount(c.retry.MaxAttempts - 1)
+	rc.SetRetryWaitTime(c.retry.BaseDelay)
+	rc.SetRetryMaxWaitTime(c.retry.MaxDelay)
+	rc.SetRetryAfter(retryAfter)
+	rc.AddRetryCondition(c.retryCondition)
+	// resty fails an over-limit read (ErrResponseBodyTooLarge) rather than
+	// truncating it; the limit would not apply with DoNotParseResponse,
+	// which the SDK does not use.
+	rc.SetResponseBodyLimit(int(min(c.maxBody, math.MaxInt)))
+	rc.OnBeforeRequest(c.prepareAttempt)
+	rc.SetPreRequestHook(c.signAttempt)
+	rc.OnAfterResponse(c.verifyAttempt)
 	return rc
+}
+
+// errInformational is a 1xx answer other than 100 Continue and 103 Early
+// Hints, or a protocol switch: no WeChat Pay answer.
+var errInformational = errors.New("unexpected informational (1xx) answer")
+
+// guardTransport keeps two guarantees resty and net/http do not give: a 1xx
+// answer or protocol switch fails at once, and every body read ends with
+// the request's context (the body of a 101 ignores it).
+type guardTransport struct{ next http.RoundTripper }
+
+func (g guardTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	trace := &httptrace.ClientTrace{Got1xxResponse: func(code int, _ textproto.MIMEHeader) error {
+		if code == http.StatusContinue || code == http.StatusEarlyHints {
+			return nil
+		}
+		return fmt.Errorf("%w: %d", errInformational, code)
+	}}
+	ctx := httptrace.WithClientTrace(r.Context(), trace)
+	resp, err := g.next.RoundTrip(r.WithContext(ctx))
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode < 200 {
+		_ = resp.Body.Close()
+		return nil, fmt.Errorf("%w: %d", errInformational, resp.StatusCode)
+	}
+	if ctx.Done() != nil && resp.Body != nil {
+		body := resp.Body
+		resp.Body = &ctxBody{ReadCloser: body, stop: context.AfterFunc(ctx, func() { _ = body.Close() })}
+	}
+	return resp, nil
+}
+
+// CloseIdleConnections lets http.Client.CloseIdleConnections reach the
+// transport.
+func (g guardTransport) CloseIdleConnections() {
+	if ci, ok := g.next.(interface{ CloseIdleConnections() }); ok {
+		ci.CloseIdleConnections()
+	}
+}
+
+// ctxBody is a body closed when its request's context ends.
+type ctxBody struct {
+	io.ReadCloser
+	stop func() bool
+}
+
+func (b *ctxBody) Close() error {
+	b.stop()
+	return b.ReadCloser.Close()
 }
 
 type discardLogger struct{}
@@ -320,7 +398,11 @@ func (c *Client) Close() {
 // pointer; nil to discard, *[]byte or *json.RawMessage for the raw bytes).
 // A 4xx/5xx answer is an *APIError; a 2xx answer that fails verification is
 // an error matching ErrInvalidSignature and out is left untouched. The
-// request is signed again on every attempt.
+// request is signed again on every attempt. Bad input (a nil ctx, an
+// invalid method or header, a path parameter "." or "..") is a
+// *FieldError before any I/O. Once ctx is done the call fails with a
+// *TransportError wrapping ctx.Err(), whatever the answer said; a 1xx
+// answer (other than 100/103) and any redirect are never followed.
 func (c *Client) DoV3(ctx context.Context, req *Request, out any) (*Response, error) {
 	if req == nil {
 		return nil, &FieldError{Field: "request", Reason: "nil", Missing: true}
@@ -328,6 +410,19 @@ func (c *Client) DoV3(ctx context.Context, req *Request, out any) (*Response, er
 	method := strings.ToUpper(req.Method)
 	if method == "" {
 		method = http.MethodGet
+	}
+	if !httpguts.ValidHeaderFieldName(method) {
+		return nil, &FieldError{Field: "method", Reason: "is not an HTTP method token"}
+	}
+	for k, vs := range req.Header {
+		if !httpguts.ValidHeaderFieldName(k) {
+			return nil, &FieldError{Field: "header", Reason: "a header name is not a token"}
+		}
+		for _, v := range vs {
+			if !httpguts.ValidHeaderFieldValue(v) {
+				return nil, &FieldError{Field: "header", Reason: "the value of " + truncate(k, 64) + " has a control character"}
+			}
+		}
 	}
 	path, err := expandPath(req.Path, req.PathParams)
 	if err != nil {
@@ -361,24 +456,31 @@ func (c *Client) DoV3(ctx context.Context, req *Request, out any) (*Response, er
 	}
 	retryable := method == http.MethodGet || method == http.MethodHead || req.Idempotent
 	call := &call{method: method, path: path, rawQuery: rawQuery, body: body, header: req.Header, serial: serial, retryable: retryable, v2: false}
-	return c.run(ctx, call, base, func(resp *http.Response, data []byte) error {
-		return c.handleV3(resp, data, out)
+	var verified []byte
+	meta, err := c.run(ctx, call, base, func(resp *http.Response, data []byte) error {
+		if err := c.verifyV3(resp, data); err != nil {
+			return err
+		}
+		verified = data
+		return nil
 	})
+	if err != nil {
+		return meta, err
+	}
+	return meta, decodeInto(verified, out, meta.RequestID)
 }
 
-// handleV3 turns one v3 answer into the call's result.
-func (c *Client) handleV3(resp *http.Response, data []byte, out any) error {
-	requestID := resp.Header.Get(HeaderRequestID)
+// verifyV3 is the verdict on one v3 answer: an *APIError for a 4xx/5xx,
+// a verification error for a 2xx that does not verify, nil otherwise.
+func (c *Client) verifyV3(resp *http.Response, data []byte) error {
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return newV3APIError(resp.StatusCode, requestID, data)
+		return newV3APIError(resp.StatusCode, resp.Header.Get(HeaderRequestID), data)
 	}
-	if err := c.verifier.Verify(resp.Header, data); err != nil {
-		return err
-	}
-	return decodeInto(data, out, requestID)
+	return c.verifier.Verify(resp.Header, data)
 }
 
-// call is one logical request, repeated by run as the retry policy allows.
+// call is one logical request, repeated by resty's retry as the policy
+// allows. Its attempts run one after another, so it needs no lock.
 type call struct {
 	method, path, rawQuery string
 	body                   []byte
@@ -389,52 +491,31 @@ type call struct {
 	secure                 bool // v2 with client certificate
 	// sign, for v2, rebuilds the body for each attempt (fresh nonce_str).
 	sign func() ([]byte, error)
+
+	// The state of the attempts, kept by the resty hooks.
+	c       *Client
+	h       handler
+	base    string    // the domain of the next attempt
+	sent    []byte    // the body of the current attempt
+	start   time.Time // when the current attempt began
+	verdict error     // the answer step's error for the current attempt
+	settled int       // attempts already judged by settle
+	err     error     // the SDK's error for the last judged attempt
+	waiting bool      // resty is backing off before the next attempt
+	meta    Response
 }
 
+// handler is the answer step: it judges a response read whole within the
+// size limit, before anything of it reaches the caller.
 type handler func(resp *http.Response, body []byte) error
 
-// run makes the attempts of one call: sign, send, read the body within the
-// size limit, hand it to h, and retry what is safe to retry.
-func (c *Client) run(ctx context.Context, cl *call, base string, h handler) (*Response, error) {
-	if c.timeout > 0 {
-		// A caller's deadline that comes first already bounds the call.
-		if dl, ok := ctx.Deadline(); !ok || time.Until(dl) > c.timeout {
-			var cancel context.CancelFunc
-			ctx, cancel = context.WithTimeout(ctx, c.timeout)
-			defer cancel()
-		}
-	}
-	meta := &Response{}
-	host := base
-	for attempt := 1; ; attempt++ {
-		meta.Attempts = attempt
-		resp, err := c.attempt(ctx, cl, host, h, meta)
-		if err == nil {
-			return meta, nil
-		}
-		if attempt >= c.retry.MaxAttempts || ctx.Err() != nil {
-			return meta, err
-		}
-		retry, useBackup := c.shouldRetry(cl, resp, err)
-		if !retry {
-			return meta, err
-		}
-		if useBackup && host == c.primary && c.backup != "" {
-			host = c.backup
-		}
-		if serr := sleep(ctx, c.backoff(attempt)); serr != nil {
-			return meta, fmt.Errorf("%w (retry abandoned: %w)", err, serr)
-		}
-	}
-}
+type callKey struct{}
 
-// readBuf is a pooled response buffer with its size-limiting reader.
-type readBuf struct {
-	bytes.Buffer
-	lr io.LimitedReader
+// callOf returns the call a resty request belongs to.
+func callOf(ctx context.Context) *call {
+	cl, _ := ctx.Value(callKey{}).(*call)
+	return cl
 }
-
-var bufPool = sync.Pool{New: func() any { return new(readBuf) }}
 
 // Header values shared by every request; never modified.
 var (
@@ -444,28 +525,32 @@ var (
 	contentTypeXML  = []string{"text/xml; charset=utf-8"}
 )
 
-func (c *Client) attempt(ctx context.Context, cl *call, base string, h handler, meta *Response) (attemptStatus, error) {
-	start := time.Now()
-	var fullURL string
-	if cl.rawQuery != "" {
-		fullURL = base + cl.path + "?" + cl.rawQuery
-	} else {
-		fullURL = base + cl.path
-	}
-	u, err := url.Parse(fullURL)
-	if err != nil {
-		return attemptStatus{}, &FieldError{Field: "path", Reason: "does not form a valid URL"}
+// run makes one call through resty: prepareAttempt, signAttempt and
+// verifyAttempt run on every attempt, retryCondition judges each one, and
+// resty's back-off spaces the retries.
+func (c *Client) run(ctx context.Context, cl *call, base string, h handler) (*Response, error) {
+	if ctx == nil {
+		return &Response{}, &FieldError{Field: "ctx", Reason: "nil context.Context (use context.Background())", Missing: true}
 	}
 	rc := c.rc
 	if cl.secure {
 		if c.rcTLS == nil {
-			return attemptStatus{}, &FieldError{Field: "merchant_certificate", Reason: "this v2 endpoint needs the merchant client certificate (WithMerchantCertificate)", Missing: true}
+			return &Response{}, &FieldError{Field: "merchant_certificate", Reason: "this v2 endpoint needs the merchant client certificate (WithMerchantCertificate)", Missing: true}
 		}
 		rc = c.rcTLS
 	}
-	r := rc.R().SetContext(ctx).SetDoNotParseResponse(true)
+	if c.timeout > 0 {
+		// A caller's deadline that comes first already bounds the call.
+		if dl, ok := ctx.Deadline(); !ok || time.Until(dl) > c.timeout {
+			var cancel context.CancelFunc
+			ctx, cancel = context.WithTimeout(ctx, c.timeout)
+			defer cancel()
+		}
+	}
+	cl.c, cl.h, cl.base = c, h, base
+	r := rc.R().SetContext(context.WithValue(ctx, callKey{}, cl))
 	// The caller's values are shared, capped so that nothing appends into
-	// them: the headers are only read on the way out.
+	// them: resty copies the headers into each attempt's request.
 	for k, vs := range cl.header {
 		if len(vs) == 0 {
 			continue
@@ -477,68 +562,160 @@ func (c *Client) attempt(ctx context.Context, cl *call, base string, h handler, 
 			r.Header[ck] = vs[:len(vs):len(vs)]
 		}
 	}
-	// Fixed values share read-only slices: the headers are only read on
-	// the way out.
+	// Fixed values share read-only slices.
 	r.Header["User-Agent"] = c.userAgentHeader
-	body := cl.body
 	if cl.v2 {
-		if body, err = cl.sign(); err != nil {
-			return attemptStatus{}, err
-		}
 		r.Header["Content-Type"] = contentTypeXML
 		r.Header["Accept"] = acceptXML
 	} else {
 		r.Header["Accept"] = acceptJSON
-		if body != nil {
+		if cl.body != nil {
 			r.Header["Content-Type"] = contentTypeJSON
 		}
-		auth, err := c.signer.Authorization(cl.method, requestTarget(fullURL, u), body, c.now().Unix(), NewNonce())
-		if err != nil {
-			return attemptStatus{}, err
-		}
-		// The two values made per attempt share one array.
-		vals := &[2]string{auth, cl.serial}
-		r.Header["Authorization"] = vals[0:1:1]
 		if cl.serial != "" {
-			r.Header[HeaderSerial] = vals[1:2:2]
+			r.Header[HeaderSerial] = []string{cl.serial}
 		}
 	}
+	resp, err := r.Execute(cl.method, cl.url())
+	if r.Attempt > cl.settled {
+		// Resty judges no attempt after the context ended, nor any
+		// without retries: the last one is judged here.
+		cl.settle(r.Attempt, resp, err)
+	}
+	cl.meta.Attempts = max(r.Attempt, 1)
+	meta := &cl.meta
+	// Once the context is done the call fails with its error, whatever
+	// the answer said: no success for a call whose caller gave up.
+	if cerr := ctx.Err(); cerr != nil {
+		if cl.waiting {
+			// The back-off was cut short: the last answer is kept.
+			return meta, fmt.Errorf("%w (retry abandoned: %w)", cl.err, cerr)
+		}
+		return meta, &TransportError{Method: cl.method, Path: cl.path, Err: cerr, RequestID: meta.RequestID}
+	}
+	return meta, cl.err
+}
+
+// url is the URL of the next attempt.
+func (cl *call) url() string {
+	if cl.rawQuery != "" {
+		return cl.base + cl.path + "?" + cl.rawQuery
+	}
+	return cl.base + cl.path
+}
+
+// prepareAttempt (resty OnBeforeRequest, on every attempt) points the
+// attempt at the call's current domain and gives it its body: for v2 a
+// freshly signed one.
+func (c *Client) prepareAttempt(_ *resty.Client, r *resty.Request) error {
+	cl := callOf(r.Context())
+	if cl == nil {
+		return nil
+	}
+	cl.start = time.Now()
+	cl.verdict, cl.waiting = nil, false
+	r.URL = cl.url()
+	body := cl.body
+	if cl.v2 {
+		var err error
+		if body, err = cl.sign(); err != nil {
+			return err
+		}
+	}
+	cl.sent = body
 	if body != nil {
 		r.SetBody(bytes.NewReader(body))
 	}
-	// resty parses the URL string again; fullURL parses to u, so the
-	// request-target sent is the one signed.
-	resp, err := r.Execute(cl.method, fullURL)
-	if err != nil {
-		c.log(ctx, cl, 0, "", start, err)
-		return attemptStatus{transport: true}, &TransportError{Method: cl.method, Path: cl.path, Err: err}
+	return nil
+}
+
+// signAttempt (resty PreRequestHook, on every attempt) signs a v3 request
+// over the request-target and body about to be sent.
+func (c *Client) signAttempt(_ *resty.Client, r *http.Request) error {
+	cl := callOf(r.Context())
+	if cl == nil || cl.v2 {
+		return nil
 	}
-	raw := resp.RawResponse
-	rb := resp.RawBody()
-	defer rb.Close()
-	buf := bufPool.Get().(*readBuf)
-	buf.Reset()
-	defer func() {
-		buf.lr = io.LimitedReader{}
-		if buf.Cap() <= 64<<10 {
-			bufPool.Put(buf)
+	auth, err := c.signer.Authorization(r.Method, r.URL.RequestURI(), cl.sent, c.now().Unix(), NewNonce())
+	if err != nil {
+		return err
+	}
+	r.Header["Authorization"] = []string{auth}
+	return nil
+}
+
+// verifyAttempt (resty OnAfterResponse) runs the call's answer step on a
+// body that resty read whole within the size limit.
+func (c *Client) verifyAttempt(_ *resty.Client, resp *resty.Response) error {
+	cl := callOf(resp.Request.Context())
+	if cl == nil {
+		return nil
+	}
+	cl.verdict = cl.h(resp.RawResponse, resp.Body())
+	return cl.verdict
+}
+
+// retryCondition (resty AddRetryCondition) judges each attempt as it
+// ends: whether it is repeated, and on which domain.
+func (c *Client) retryCondition(resp *resty.Response, err error) bool {
+	if resp == nil || resp.Request == nil {
+		return false // refused before sending: the caller's input or the signer
+	}
+	cl := callOf(resp.Request.Context())
+	if cl == nil {
+		return false
+	}
+	retry := cl.settle(resp.Request.Attempt, resp, err)
+	cl.waiting = retry && resp.Request.Attempt < c.retry.MaxAttempts
+	return retry
+}
+
+// settle turns resty's outcome of an attempt into the SDK's error, logs
+// the attempt, and decides whether it is repeated.
+func (cl *call) settle(attempt int, resp *resty.Response, err error) bool {
+	cl.settled = attempt
+	var raw *http.Response
+	if resp != nil {
+		raw = resp.RawResponse
+	}
+	st := attemptStatus{}
+	switch {
+	case err == nil:
+		cl.err = nil
+	case resp == nil:
+		cl.err = err // refused before sending
+	case raw == nil:
+		st.transport = true
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // its text repeats the method and quotes the whole URL, query included
 		}
-	}()
-	buf.lr = io.LimitedReader{R: rb, N: c.maxBody + 1}
-	n, err := buf.ReadFrom(&buf.lr)
-	requestID := raw.Header.Get(HeaderRequestID)
-	meta.StatusCode, meta.Header, meta.RequestID = raw.StatusCode, raw.Header, requestID
-	if err != nil {
-		c.log(ctx, cl, raw.StatusCode, requestID, start, err)
-		return attemptStatus{status: raw.StatusCode, transport: true}, &TransportError{Method: cl.method, Path: cl.path, Err: fmt.Errorf("reading body: %w", err), RequestID: requestID}
+		cl.err = &TransportError{Method: cl.method, Path: cl.path, Err: err}
+	case cl.verdict != nil && err == cl.verdict:
+		cl.err = err
+	case errors.Is(err, resty.ErrResponseBodyTooLarge):
+		cl.err = fmt.Errorf("%w: more than %d bytes%s", ErrResponseTooLarge, cl.c.maxBody, requestIDNote(raw.Header.Get(HeaderRequestID)))
+	default:
+		st.transport = true
+		cl.err = &TransportError{Method: cl.method, Path: cl.path, Err: fmt.Errorf("reading body: %w", err), RequestID: peerID(raw.Header.Get(HeaderRequestID))}
 	}
-	if n > c.maxBody {
-		c.log(ctx, cl, raw.StatusCode, requestID, start, ErrResponseTooLarge)
-		return attemptStatus{status: raw.StatusCode}, fmt.Errorf("%w: more than %d bytes%s", ErrResponseTooLarge, c.maxBody, requestIDNote(requestID))
+	requestID := ""
+	if raw != nil {
+		st.status = raw.StatusCode
+		requestID = peerID(raw.Header.Get(HeaderRequestID))
+		cl.meta.StatusCode, cl.meta.Header, cl.meta.RequestID = raw.StatusCode, raw.Header, requestID
 	}
-	err = h(raw, buf.Bytes())
-	c.log(ctx, cl, raw.StatusCode, requestID, start, err)
-	return attemptStatus{status: raw.StatusCode}, err
+	if resp != nil {
+		cl.c.log(resp.Request.Context(), cl, st.status, requestID, cl.start, cl.err)
+	}
+	if cl.err == nil || resp == nil {
+		return false
+	}
+	retry, backup := cl.c.shouldRetry(cl, st, cl.err)
+	if backup && cl.base == cl.c.primary && cl.c.backup != "" {
+		cl.base = cl.c.backup // api -> api2; apihk and WithBaseURL have no backup
+	}
+	return retry
 }
 
 func (c *Client) log(ctx context.Context, cl *call, status int, requestID string, start time.Time, err error) {

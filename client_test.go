@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"io"
@@ -15,10 +16,12 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/require"
 
 	"github.com/gowechatpay/wechatpay"
@@ -263,22 +266,26 @@ func TestDoV3NeverRetriesAVerificationFailure(t *testing.T) {
 }
 
 // TestBackupDomainAfterConnectionFailure needs a failure of one host name
-// and success of another, which a loopback server cannot give: a fake
-// transport stands in.
+// and success of another, which a loopback server cannot give: httpmock
+// stands in for the real domains (PrimaryURL, BackupURL).
 func TestBackupDomainAfterConnectionFailure(t *testing.T) {
 	for _, method := range []string{http.MethodGet, http.MethodPost} {
 		t.Run(method, func(t *testing.T) {
 			var hosts []string
 			rec := httptest.NewRecorder()
 			signResponse(t, rec, 200, `{"ok":true}`)
-			rt := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			mt := httpmock.NewMockTransport()
+			mt.RegisterResponder(method, wechatpay.PrimaryURL+"/v3/x", func(r *http.Request) (*http.Response, error) {
 				hosts = append(hosts, r.URL.Host)
-				if r.URL.Host == "api.mch.weixin.qq.com" {
-					return nil, &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}
-				}
-				return &http.Response{StatusCode: 200, Header: rec.Header().Clone(), Body: io.NopCloser(bytes.NewReader(rec.Body.Bytes())), Request: r}, nil
+				return nil, &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}
 			})
-			c := vectorClient(t, time.Now().Unix(), rt, wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond}))
+			mt.RegisterResponder(method, wechatpay.BackupURL+"/v3/x", func(r *http.Request) (*http.Response, error) {
+				hosts = append(hosts, r.URL.Host)
+				resp := httpmock.NewBytesResponse(200, rec.Body.Bytes())
+				resp.Header = rec.Header().Clone()
+				return resp, nil
+			})
+			c := vectorClient(t, time.Now().Unix(), mt, wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond}))
 			var out struct{ OK bool }
 			req := &wechatpay.Request{Method: method, Path: "/v3/x"}
 			if method == http.MethodPost {
@@ -289,6 +296,7 @@ func TestBackupDomainAfterConnectionFailure(t *testing.T) {
 			require.True(t, out.OK)
 			require.Equal(t, 2, resp.Attempts)
 			require.Equal(t, []string{"api.mch.weixin.qq.com", "api2.mch.weixin.qq.com"}, hosts)
+			require.Equal(t, 2, mt.GetTotalCallCount())
 		})
 	}
 	t.Run("global APIs stay on apihk", func(t *testing.T) {
@@ -332,7 +340,12 @@ func TestResponseSizeLimit(t *testing.T) {
 
 func TestContextAndTimeout(t *testing.T) {
 	release := make(chan struct{})
+	arrived := make(chan struct{}, 1)
 	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case arrived <- struct{}{}:
+		default:
+		}
 		select {
 		case <-release:
 		case <-r.Context().Done():
@@ -341,8 +354,12 @@ func TestContextAndTimeout(t *testing.T) {
 	defer srv.Close()
 	defer close(release)
 
+	// Cancelled while the server holds the request.
 	ctx, cancel := context.WithCancel(context.Background())
-	time.AfterFunc(20*time.Millisecond, cancel)
+	go func() {
+		<-arrived
+		cancel()
+	}()
 	_, err := liveClient(t, srv).DoV3(ctx, &wechatpay.Request{Path: "/v3/x"}, nil)
 	require.ErrorIs(t, err, context.Canceled)
 
@@ -523,4 +540,379 @@ func TestExpiredCertificateIsNotTrusted(t *testing.T) {
 	require.ErrorIs(t, v.Verify(signed(), []byte("{}")), wechatpay.ErrUnknownSerial)
 	_, _, err = v.EncryptionKey()
 	require.ErrorIs(t, err, wechatpay.ErrNoWechatpayKey)
+}
+
+// TestParseNotificationLowerCaseHeaderKeys: gateways and several frameworks
+// hand over header maps with lower-case keys (issue 12 item 11).
+func TestParseNotificationLowerCaseHeaderKeys(t *testing.T) {
+	v := loadNotifyVector(t)
+	c := notifyClient(t, v.Now)
+	h := http.Header{}
+	for k, val := range v.Headers {
+		h[strings.ToLower(k)] = []string{val}
+	}
+	n, err := c.ParseNotification(h, []byte(v.Body))
+	require.NoError(t, err)
+	require.Equal(t, v.ExpectPlaintext, string(n.Plaintext))
+	require.Len(t, h, len(v.Headers), "the caller's map is not modified")
+}
+
+// TestDotSegmentsRefusedBeforeIO: "." or ".." as a path value would be
+// normalised away by a proxy (issue 12 item 8).
+func TestDotSegmentsRefusedBeforeIO(t *testing.T) {
+	var hits atomic.Int32
+	rt := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		hits.Add(1)
+		return nil, errors.New("no request may be sent")
+	})
+	c := vectorClient(t, time.Now().Unix(), rt)
+	for _, v := range []string{".", ".."} {
+		_, err := c.DoV3(context.Background(), &wechatpay.Request{Path: "/v3/x/{out_request_no}", PathParams: map[string]string{"out_request_no": v}}, nil)
+		var fe *wechatpay.FieldError
+		require.ErrorAs(t, err, &fe, v)
+		require.Equal(t, "out_request_no", fe.Field)
+	}
+	require.Zero(t, hits.Load())
+}
+
+// TestInvalidInputIsAFieldError: an invalid method or header value, and a
+// nil context, are the caller's input (issue 12 item 9).
+func TestInvalidInputIsAFieldError(t *testing.T) {
+	var hits atomic.Int32
+	rt := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		hits.Add(1)
+		return nil, errors.New("no request may be sent")
+	})
+	c := vectorClient(t, time.Now().Unix(), rt, wechatpay.WithAppID("wxd678efh567hg6787"))
+	for name, req := range map[string]*wechatpay.Request{
+		"method":       {Method: "GE T", Path: "/v3/x"},
+		"header value": {Path: "/v3/x", Header: http.Header{"X-Trace": {"a\r\nInjected: 1"}}},
+		"header name":  {Path: "/v3/x", Header: http.Header{"X Trace": {"a"}}},
+	} {
+		_, err := c.DoV3(context.Background(), req, nil)
+		var fe *wechatpay.FieldError
+		require.ErrorAs(t, err, &fe, name)
+		var te *wechatpay.TransportError
+		require.False(t, errors.As(err, &te), name)
+	}
+	_, err := c.DoV3(nil, &wechatpay.Request{Path: "/v3/x"}, nil) //lint:ignore SA1012 a nil context is the point
+	require.ErrorIs(t, err, wechatpay.ErrInvalidInput)
+	_, _, err = c.DoV2(nil, &wechatpay.V2Request{Path: "/x"}) //lint:ignore SA1012 a nil context is the point
+	require.ErrorIs(t, err, wechatpay.ErrInvalidInput)
+	_, err = querySeedRedPacket(nil, c) //lint:ignore SA1012 a nil context is the point
+	require.ErrorContains(t, err, "nil context", "and so every service")
+	_, err = querySeedReduction(nil, c) //lint:ignore SA1012 a nil context is the point
+	require.ErrorContains(t, err, "nil context", "and so every service")
+	require.Zero(t, hits.Load())
+}
+
+// TestTransportErrorNamesMethodPathAndCauseOnce: no query in the message,
+// no repetition of method and path (issue 12 item 10).
+func TestTransportErrorNamesMethodPathAndCauseOnce(t *testing.T) {
+	rt := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		return nil, &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}
+	})
+	c := vectorClient(t, time.Now().Unix(), rt)
+	_, err := c.DoV3(context.Background(), &wechatpay.Request{Path: "/v3/x", RawQuery: "bal_account_no=SECRETCIPHER&transaction_id=4208"}, nil)
+	var te *wechatpay.TransportError
+	require.ErrorAs(t, err, &te)
+	require.Equal(t, "/v3/x", te.Path)
+	msg := err.Error()
+	require.NotContains(t, msg, "SECRETCIPHER")
+	require.NotContains(t, msg, "4208")
+	require.Equal(t, 1, strings.Count(msg, "/v3/x"), msg)
+	require.Equal(t, 1, strings.Count(msg, "GET"), msg)
+	require.Contains(t, msg, "connection refused")
+}
+
+// TestCallersClientNeverFollowsRedirects: a signed request is not re-sent
+// to wherever a 307 points, whichever client the caller passes (issue 12
+// item 6).
+func TestCallersClientNeverFollowsRedirects(t *testing.T) {
+	var hits atomic.Int32
+	target := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		signResponse(t, w, 200, `{}`)
+	}))
+	defer target.Close()
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, target.URL+"/v3/x", http.StatusTemporaryRedirect)
+	}))
+	defer srv.Close()
+	mine := &http.Client{Transport: srv.Client().Transport}
+	c := liveClient(t, srv, wechatpay.WithHTTPClient(mine))
+	_, err := c.DoV3(context.Background(), &wechatpay.Request{Method: http.MethodPost, Path: "/v3/x", Body: []byte(`{}`)}, nil)
+	var apiErr *wechatpay.APIError
+	require.ErrorAs(t, err, &apiErr)
+	require.Equal(t, http.StatusTemporaryRedirect, apiErr.StatusCode)
+	require.Zero(t, hits.Load(), "the signed request was replayed to the redirect target")
+	require.Nil(t, mine.CheckRedirect, "the caller's client is not modified")
+}
+
+// TestPeerValuesAreCutShort: unauthenticated header values and error bodies
+// reach errors and logs only as a short prefix; the SDK's own transport
+// refuses a huge response header block (issue 12 item 7).
+func TestPeerValuesAreCutShort(t *testing.T) {
+	huge := strings.Repeat("S", 1<<20)
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Request-ID", huge)
+		switch r.URL.Path {
+		case "/v3/serial":
+			signResponse(t, w, 200, `{}`)
+			return // never reached: signResponse wrote
+		case "/v3/error":
+			w.WriteHeader(400)
+			_, _ = io.WriteString(w, `{"code":"`+huge+`","message":"`+huge+`"}`)
+		}
+	}))
+	defer srv.Close()
+	var logs bytes.Buffer
+	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	c := liveClient(t, srv, wechatpay.WithLogger(logger), wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}))
+	_, err := c.DoV3(context.Background(), &wechatpay.Request{Path: "/v3/error"}, nil)
+	var apiErr *wechatpay.APIError
+	require.ErrorAs(t, err, &apiErr)
+	require.Less(t, len(err.Error()), 1024)
+	require.Less(t, len(apiErr.RequestID), 1024)
+	require.Less(t, logs.Len(), 4096)
+
+	// An unknown Wechatpay-Serial of 1 MiB.
+	v := loadNotifyVector(t)
+	nc := notifyClient(t, v.Now, wechatpay.WithLogger(logger))
+	h := v.header()
+	h.Set("Wechatpay-Serial", huge)
+	_, err = nc.ParseNotification(h, []byte(v.Body))
+	require.ErrorIs(t, err, wechatpay.ErrUnknownSerial)
+	require.Less(t, len(err.Error()), 1024)
+	logs.Reset()
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest(http.MethodPost, "/notify", strings.NewReader(v.Body))
+	req.Header = h
+	nc.NotificationHandler(func(context.Context, *wechatpay.Notification) error { return nil }).ServeHTTP(rec, req)
+	require.Equal(t, http.StatusUnauthorized, rec.Code)
+	require.NotZero(t, logs.Len())
+	require.Less(t, logs.Len(), 4096)
+}
+
+// TestOwnTransportLimitsResponseHeaders: 8 MiB of response headers is no
+// WeChat Pay answer (issue 12 item 7).
+func TestOwnTransportLimitsResponseHeaders(t *testing.T) {
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for i := range 8 {
+			w.Header().Set("X-Pad-"+strconv.Itoa(i), strings.Repeat("p", 1<<20))
+		}
+		signResponse(t, w, 200, `{}`)
+	}))
+	defer srv.Close()
+	pool := x509.NewCertPool()
+	pool.AddCert(srv.Certificate())
+	v := loadVectors(t)
+	c, err := wechatpay.NewClient(
+		wechatpay.WithMerchant(v.Identities.Merchant.MchID, v.Identities.Merchant.Serial, merchantKey(t)),
+		wechatpay.WithPublicKey(pubKeyID, wechatpayPubKey(t)),
+		wechatpay.WithBaseURL(srv.URL),
+		wechatpay.WithRootCAs(pool),
+		wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}),
+	)
+	require.NoError(t, err)
+	defer c.Close()
+	_, err = c.DoV3(context.Background(), &wechatpay.Request{Path: "/v3/x"}, nil)
+	var te *wechatpay.TransportError
+	require.ErrorAs(t, err, &te)
+	require.Less(t, len(err.Error()), 1024)
+}
+
+// TestInformationalAnswersFailAtOnce: a 101 Switching Protocols (whose body
+// ignores the request's context) or another 1xx answer followed by silence
+// is a transport error at once (issue 12 item 1).
+func TestInformationalAnswersFailAtOnce(t *testing.T) {
+	for _, status := range []string{"101 Switching Protocols", "102 Processing", "199 Whatever"} {
+		t.Run(status, func(t *testing.T) {
+			release := make(chan struct{})
+			srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				conn, rw, err := http.NewResponseController(w).Hijack()
+				if err != nil {
+					t.Errorf("hijack: %v", err)
+					return
+				}
+				defer conn.Close()
+				_, _ = rw.WriteString("HTTP/1.1 " + status + "\r\nConnection: Upgrade\r\nUpgrade: x-test\r\n\r\n")
+				_ = rw.Flush()
+				<-release // then silence
+			}))
+			defer srv.Close()
+			defer close(release)
+			c := liveClient(t, srv, wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}), wechatpay.WithTimeout(0))
+			done := make(chan error, 1)
+			go func() {
+				_, err := c.DoV3(context.Background(), &wechatpay.Request{Path: "/v3/x"}, nil)
+				done <- err
+			}()
+			select {
+			case err := <-done:
+				var te *wechatpay.TransportError
+				require.ErrorAs(t, err, &te)
+				require.Contains(t, err.Error(), status[:3])
+			case <-time.After(time.Minute): // a safety net, not a margin: the call never ends otherwise
+				t.Fatal("the call hangs")
+			}
+		})
+	}
+}
+
+// blockingBody is a response body whose Read blocks until Close, as the
+// body of a 101 answer does whatever the request's context says.
+type blockingBody struct {
+	reading chan struct{}
+	closed  chan struct{}
+	once    sync.Once
+}
+
+func (b *blockingBody) Read([]byte) (int, error) {
+	close(b.reading)
+	<-b.closed
+	return 0, net.ErrClosed
+}
+
+func (b *blockingBody) Close() error {
+	b.once.Do(func() { close(b.closed) })
+	return nil
+}
+
+// TestBodyReadBoundedByTheCallsContext: a transport whose body ignores the
+// context cannot keep a call past its end (issue 12 item 1).
+func TestBodyReadBoundedByTheCallsContext(t *testing.T) {
+	body := &blockingBody{reading: make(chan struct{}), closed: make(chan struct{})}
+	rt := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		return &http.Response{StatusCode: 200, Header: http.Header{}, Body: body, Request: r}, nil
+	})
+	c := vectorClient(t, time.Now().Unix(), rt)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		<-body.reading // the client is reading the body
+		cancel()
+	}()
+	done := make(chan error, 1)
+	go func() {
+		_, err := c.DoV3(ctx, &wechatpay.Request{Path: "/v3/x"}, nil)
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		require.ErrorIs(t, err, context.Canceled)
+	case <-time.After(time.Minute): // a safety net, not a margin
+		_ = body.Close()
+		t.Fatal("the body read outlived the call's context")
+	}
+}
+
+// TestContextEndedBeforeVerificationIsNeverSuccess: when the caller gives
+// up while the answer arrives, the call reports the context's error, never
+// the answer's verdict (issue 12 item 5). A plain RoundTripper makes the
+// order certain: the context ends, then the answer is handed back.
+func TestContextEndedBeforeVerificationIsNeverSuccess(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		signed bool
+	}{{"signed answer", true}, {"unsigned answer", false}} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			rt := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+				cancel() // the caller gives up as the answer arrives
+				h := http.Header{}
+				if tc.signed {
+					h = signedHeaders(t, []byte(okBody))
+				}
+				return &http.Response{StatusCode: 200, Header: h, Body: io.NopCloser(strings.NewReader(okBody)), Request: r}, nil
+			})
+			c := vectorClient(t, time.Now().Unix(), rt)
+			var out map[string]any
+			resp, err := c.DoV3(ctx, &wechatpay.Request{Path: "/v3/x"}, &out)
+			require.ErrorIs(t, err, context.Canceled)
+			require.NotErrorIs(t, err, wechatpay.ErrInvalidSignature)
+			var te *wechatpay.TransportError
+			require.ErrorAs(t, err, &te)
+			require.Nil(t, out)
+			require.Equal(t, 1, resp.Attempts)
+		})
+	}
+}
+
+// TestRetryAfterOn429: a 429's Retry-After sets the wait before the retry
+// (resty's SetRetryAfter), within the policy's MaxDelay.
+func TestRetryAfterOn429(t *testing.T) {
+	rec := httptest.NewRecorder()
+	signResponse(t, rec, 200, `{"ok":true}`)
+	var times []time.Time
+	mt := httpmock.NewMockTransport()
+	limited := httpmock.NewStringResponse(429, `{"code":"FREQUENCY_LIMITED","message":"m"}`)
+	limited.Header.Set("Retry-After", "1")
+	mt.RegisterResponder(http.MethodGet, wechatpay.PrimaryURL+"/v3/x", func(r *http.Request) (*http.Response, error) {
+		times = append(times, time.Now())
+		if len(times) == 1 {
+			return limited, nil
+		}
+		resp := httpmock.NewBytesResponse(200, rec.Body.Bytes())
+		resp.Header = rec.Header().Clone()
+		return resp, nil
+	})
+	c := vectorClient(t, time.Now().Unix(), mt, wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 2, BaseDelay: time.Millisecond, MaxDelay: 5 * time.Second}))
+	var out struct{ OK bool }
+	resp, err := c.DoV3(context.Background(), &wechatpay.Request{Path: "/v3/x"}, &out)
+	require.NoError(t, err)
+	require.True(t, out.OK)
+	require.Equal(t, 2, resp.Attempts)
+	require.GreaterOrEqual(t, times[1].Sub(times[0]), time.Second, "the retry waited as Retry-After asked")
+}
+
+// TestEveryAttemptSignedAfresh: resty's retry re-runs the signing hook, so
+// each attempt carries its own Authorization over the exact request sent
+// (v3) or its own nonce_str and sign (v2).
+func TestEveryAttemptSignedAfresh(t *testing.T) {
+	now := time.Now().Unix()
+	t.Run("v3", func(t *testing.T) {
+		var reqs []*http.Request
+		var bodies [][]byte
+		mt := httpmock.NewMockTransport()
+		mt.RegisterResponder(http.MethodPost, wechatpay.PrimaryURL+"/v3/x", func(r *http.Request) (*http.Response, error) {
+			body, err := io.ReadAll(r.Body)
+			reqs, bodies = append(reqs, r), append(bodies, body)
+			return httpmock.NewStringResponse(500, `{"code":"SYSTEM_ERROR","message":"m"}`), err
+		})
+		c := vectorClient(t, now, mt, wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond}))
+		resp, err := c.DoV3(context.Background(), &wechatpay.Request{Method: http.MethodPost, Path: "/v3/x", Body: map[string]string{"out_request_no": "N1"}, Idempotent: true}, nil)
+		var apiErr *wechatpay.APIError
+		require.ErrorAs(t, err, &apiErr)
+		require.Equal(t, 3, resp.Attempts)
+		require.Len(t, reqs, 3)
+		for i, r := range reqs {
+			require.Equal(t, `{"out_request_no":"N1"}`, string(bodies[i]))
+			requireAuthorizationVerifies(t, r, bodies[i], now)
+		}
+		require.NotEqual(t, reqs[0].Header.Get("Authorization"), reqs[1].Header.Get("Authorization"))
+		require.NotEqual(t, reqs[1].Header.Get("Authorization"), reqs[2].Header.Get("Authorization"))
+	})
+	t.Run("v2", func(t *testing.T) {
+		var bodies []string
+		record := func(r *http.Request) (*http.Response, error) {
+			body, _ := io.ReadAll(r.Body)
+			bodies = append(bodies, string(body))
+			return nil, &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}
+		}
+		mt := httpmock.NewMockTransport()
+		mt.RegisterResponder(http.MethodPost, wechatpay.PrimaryURL+"/pay/x", record)
+		mt.RegisterResponder(http.MethodPost, wechatpay.BackupURL+"/pay/x", record)
+		c := vectorClient(t, now, mt, wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 2, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond}))
+		_, resp, err := c.DoV2(context.Background(), &wechatpay.V2Request{Path: "/pay/x", Params: map[string]string{"mch_id": "1900016681"}})
+		var te *wechatpay.TransportError
+		require.ErrorAs(t, err, &te)
+		require.Equal(t, 2, resp.Attempts)
+		require.Len(t, bodies, 2)
+		require.Contains(t, bodies[0], "<nonce_str>")
+		require.Contains(t, bodies[0], "<sign>")
+		require.NotEqual(t, bodies[0], bodies[1], "a fresh nonce_str and sign")
+	})
 }

@@ -12,7 +12,8 @@ import (
 // matches ErrInvalidSignature with errors.Is.
 var ErrInvalidSignature = errors.New("wechatpay: invalid signature")
 
-// The verification sentinels, one per rule of the protocol (README §3.3).
+// The verification sentinels, one per rule that Verifier.Verify applies, in
+// its order.
 var (
 	// ErrMissingHeader: a Wechatpay-Timestamp, -Nonce, -Signature or -Serial
 	// header is absent or empty.
@@ -68,7 +69,7 @@ type verifyError struct {
 func (e *verifyError) Error() string {
 	s := e.kind.Error()
 	if e.detail != "" {
-		s += ": " + e.detail
+		s += ": " + peerID(e.detail) // e.g. an unknown Wechatpay-Serial, unauthenticated
 	}
 	return s + requestIDNote(e.requestID)
 }
@@ -76,7 +77,7 @@ func (e *verifyError) Error() string {
 func (e *verifyError) Unwrap() []error { return []error{e.kind, ErrInvalidSignature} }
 
 // RequestID returns the Request-ID of the response that failed verification.
-func (e *verifyError) RequestID() string { return e.requestID }
+func (e *verifyError) RequestID() string { return peerID(e.requestID) }
 
 // FieldError rejects one field of a caller's input before any I/O. It matches
 // ErrInvalidInput, and ErrMissingField when the field was required and empty.

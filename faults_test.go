@@ -332,20 +332,29 @@ func faultReadTimeout(t *testing.T, x *exposure) {
 		t.Run(bc.name, func(t *testing.T) {
 			release := make(chan struct{})
 			srv, hits := x.server(t, func(w http.ResponseWriter, r *http.Request) {
+				if r.URL.Path == "/v3/warm" {
+					writeError(w, http.StatusNotFound, "RESOURCE_NOT_EXISTS")
+					return
+				}
 				select { // no headers until the client gives up
 				case <-release:
 				case <-r.Context().Done():
 				}
 			})
 			t.Cleanup(func() { close(release) }) // runs before srv.Close
-			c := x.client(t, srv, wechatpay.WithTimeout(150*time.Millisecond))
+			c := x.client(t, srv, wechatpay.WithTimeout(500*time.Millisecond))
+			// A warm connection: the timeout is not spent on a TLS handshake
+			// of a loaded machine, only on the held request.
+			_, err := c.DoV3(t.Context(), &wechatpay.Request{Path: "/v3/warm"}, nil)
+			require.Error(t, err)
+			warm := hits.Load()
 			start := time.Now()
 			var out map[string]any
 			resp, err := c.DoV3(t.Context(), bc.request(), &out)
 			x.record(err)
 			require.ErrorIs(t, err, context.DeadlineExceeded)
 			require.Less(t, time.Since(start), 2*time.Second)
-			require.EqualValues(t, 1, hits.Load(), "WithTimeout bounds the call, retries included")
+			require.EqualValues(t, 1, hits.Load()-warm, "WithTimeout bounds the call, retries included")
 			require.Equal(t, 1, resp.Attempts)
 			require.Nil(t, out)
 		})
@@ -396,12 +405,65 @@ func faultOversizedBody(t *testing.T, x *exposure) {
 	})
 }
 
+// emulatorFront puts a loopback TLS server in front of the emulator that
+// calls arrived once the emulator holds a request (counted, reading its
+// body), and returns the client options that use it: tests synchronise on
+// the server holding the request, not on time.
+func emulatorFront(t testing.TB, srv *wechatpaytest.Server, arrived func()) []wechatpay.Option {
+	t.Helper()
+	front := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Body = &arrivalBody{ReadCloser: r.Body, arrived: arrived}
+		srv.ServeHTTP(w, r)
+	}))
+	t.Cleanup(front.Close)
+	return []wechatpay.Option{wechatpay.WithBaseURL(front.URL), wechatpay.WithHTTPClient(front.Client())}
+}
+
+// arrivalBody calls arrived at the first read of a request body.
+type arrivalBody struct {
+	io.ReadCloser
+	once    sync.Once
+	arrived func()
+}
+
+func (b *arrivalBody) Read(p []byte) (int, error) {
+	b.once.Do(b.arrived)
+	return b.ReadCloser.Read(p)
+}
+
+// eventDeadline is a context whose deadline passes when expire is called,
+// so that it passes while the server holds the request however loaded the
+// machine is. Deadline reports an hour ahead until then.
+type eventDeadline struct {
+	context.Context
+	at   time.Time
+	done chan struct{}
+	once sync.Once
+}
+
+func newEventDeadline(parent context.Context) *eventDeadline {
+	return &eventDeadline{Context: parent, at: time.Now().Add(time.Hour), done: make(chan struct{})}
+}
+
+func (d *eventDeadline) Deadline() (time.Time, bool) { return d.at, true }
+func (d *eventDeadline) Done() <-chan struct{}       { return d.done }
+
+func (d *eventDeadline) Err() error {
+	select {
+	case <-d.done:
+		return context.DeadlineExceeded
+	default:
+		return nil
+	}
+}
+
+func (d *eventDeadline) expire() { d.once.Do(func() { close(d.done) }) }
+
 func faultSlowServer(t *testing.T, x *exposure) {
 	srv := x.emulator(t)
 	srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISpecialReduction, Kind: wechatpaytest.FaultDelay, Delay: time.Minute})
-	c := x.emulatorClient(t, srv)
-	ctx, cancel := context.WithTimeout(t.Context(), 500*time.Millisecond)
-	defer cancel()
+	ctx := newEventDeadline(t.Context())
+	c := x.emulatorClient(t, srv, emulatorFront(t, srv, ctx.expire)...)
 	start := time.Now()
 	got, err := querySeedReduction(ctx, c)
 	x.record(err)
@@ -625,9 +687,10 @@ func faultContextCancelled(t *testing.T, x *exposure) {
 	t.Run("while the server works", func(t *testing.T) {
 		srv := x.emulator(t)
 		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISpecialReduction, Kind: wechatpaytest.FaultDelay, Delay: time.Minute})
-		c := x.emulatorClient(t, srv)
 		ctx, cancel := context.WithCancel(t.Context())
-		time.AfterFunc(500*time.Millisecond, cancel) // ample for the request to arrive, even under -race on a loaded machine
+		defer cancel()
+		// Cancelled once the server holds the request.
+		c := x.emulatorClient(t, srv, emulatorFront(t, srv, cancel)...)
 		start := time.Now()
 		got, err := querySeedReduction(ctx, c)
 		x.record(err)
@@ -662,12 +725,17 @@ func faultContextCancelled(t *testing.T, x *exposure) {
 		slow := wechatpay.RetryPolicy{MaxAttempts: 3, BaseDelay: 4 * time.Second, MaxDelay: 4 * time.Second}
 		ctx, cancel := context.WithCancel(t.Context())
 		defer cancel()
-		// The client logs each attempt before it backs off: cancel 50 ms
-		// into the first back-off, which lasts at least 2 s.
+		// The client logs each attempt as it judges it, before it backs
+		// off: cancel then, at the start of the first back-off (4 s).
 		var once sync.Once
-		hook := &logHook{Handler: x.logger().Handler(), f: func() { once.Do(func() { time.AfterFunc(50*time.Millisecond, cancel) }) }}
+		var start time.Time
+		hook := &logHook{Handler: x.logger().Handler(), f: func() {
+			once.Do(func() {
+				start = time.Now()
+				cancel()
+			})
+		}}
 		c := x.emulatorClient(t, srv, wechatpay.WithRetry(slow), wechatpay.WithLogger(slog.New(hook)))
-		start := time.Now()
 		got, err := querySeedReduction(ctx, c)
 		x.record(err)
 		require.ErrorIs(t, err, context.Canceled)

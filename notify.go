@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/textproto"
 	"strconv"
 	"time"
 
@@ -91,13 +92,14 @@ type notificationEnvelope struct {
 // resource that does not decrypt ErrDecrypt. Without an APIv3 key
 // (WithAPIv3Key) it fails with an error matching ErrInvalidConfig.
 //
-// It works with any web framework: pass the request headers and the body
-// bytes exactly as read, before any JSON decoding.
+// It works with any web framework: pass the request headers (keys in any
+// case, e.g. the lower-case maps of API gateways) and the body bytes exactly
+// as read, before any JSON decoding.
 func (c *Client) ParseNotification(header http.Header, body []byte) (*Notification, error) {
 	if len(body) > MaxNotificationBytes {
 		return nil, fmt.Errorf("%w: notification body exceeds %d bytes", ErrResponseTooLarge, MaxNotificationBytes)
 	}
-	if err := c.verifier.Verify(header, body); err != nil {
+	if err := c.verifier.Verify(canonicalHeader(header), body); err != nil {
 		return nil, err
 	}
 	var env notificationEnvelope
@@ -373,4 +375,21 @@ func (c *Client) logNotify(ctx context.Context, msg string, n *Notification, err
 		attrs = append(attrs, slog.Any("notification", n))
 	}
 	c.logger.LogAttrs(ctx, slog.LevelWarn, msg, attrs...)
+}
+
+// canonicalHeader is h, or a copy with canonical keys when some key is not
+// (lower-case maps of gateways and serverless events): http.Header.Get
+// looks up the canonical form only.
+func canonicalHeader(h http.Header) http.Header {
+	for k := range h {
+		if textproto.CanonicalMIMEHeaderKey(k) != k {
+			c := make(http.Header, len(h))
+			for k, vs := range h {
+				ck := textproto.CanonicalMIMEHeaderKey(k)
+				c[ck] = append(c[ck], vs...)
+			}
+			return c
+		}
+	}
+	return h
 }

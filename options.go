@@ -167,8 +167,9 @@ func WithBaseURL(baseURL string) Option {
 // WithHTTPClient sends requests through hc. Its transport is used as it is
 // for v3 calls; for v2 secure endpoints an *http.Transport is cloned with the
 // merchant certificate added, and any other RoundTripper must present the
-// client certificate itself. Its redirect policy is kept; the SDK's own
-// clients never follow redirects.
+// client certificate itself. The SDK uses a copy of hc whose CheckRedirect
+// refuses every redirect (a 3xx is an *APIError): a signed request is never
+// re-sent elsewhere. hc itself is not modified.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) error {
 		c.httpClient = hc

@@ -21,7 +21,8 @@ type Request struct {
 	// "/v3/aggracct-bc/wb-channel/special-reduction/{out_request_no}".
 	Path string
 	// PathParams fill the template; values are escaped with
-	// url.PathEscape and never case-changed. Each must be non-empty.
+	// url.PathEscape and never case-changed. Each must be non-empty and
+	// neither "." nor "..".
 	PathParams map[string]string
 	// Query is encoded sorted by key (url.Values.Encode).
 	Query url.Values
@@ -89,16 +90,17 @@ func decodeInto(data []byte, out any, requestID string) error {
 }
 
 func newV3APIError(status int, requestID string, data []byte) *APIError {
-	e := &APIError{StatusCode: status, RequestID: requestID}
+	// An error answer is not signed: what it says is cut short.
+	e := &APIError{StatusCode: status, RequestID: peerID(requestID)}
 	var wire struct {
 		Code    string          `json:"code"`
 		Message string          `json:"message"`
 		Detail  json.RawMessage `json:"detail"`
 	}
 	if err := json.Unmarshal(data, &wire); err == nil {
-		e.Code, e.Message, e.Detail = wire.Code, wire.Message, wire.Detail
+		e.Code, e.Message, e.Detail = truncate(wire.Code, maxPeerID), truncate(wire.Message, maxPeerText), wire.Detail
 	} else if len(data) > 0 {
-		e.Message = truncate(string(data), 256)
+		e.Message = truncate(string(data), maxPeerText)
 	}
 	if e.Code == "" {
 		e.Code = http.StatusText(status)
@@ -111,8 +113,18 @@ func requestIDNote(requestID string) string {
 	if requestID == "" {
 		return ""
 	}
-	return " (Request-ID " + requestID + ")"
+	return " (Request-ID " + peerID(requestID) + ")"
 }
+
+// The prefixes of values from an unauthenticated peer (headers, error
+// bodies) that errors and logs quote.
+const (
+	maxPeerID   = 80  // a Request-ID, a serial, a code
+	maxPeerText = 256 // a message
+)
+
+// peerID cuts an identifier from an unauthenticated peer to maxPeerID.
+func peerID(s string) string { return truncate(s, maxPeerID) }
 
 func truncate(s string, n int) string {
 	if len(s) <= n {
@@ -187,6 +199,10 @@ func expandPath(tmpl string, params map[string]string) (string, error) {
 		if !ok || v == "" {
 			return "", &FieldError{Field: name, Reason: "path parameter is empty", Missing: true}
 		}
+		if v == "." || v == ".." {
+			// url.PathEscape keeps dots: a proxy would normalise the segment away.
+			return "", &FieldError{Field: name, Reason: "path parameter is a dot segment (. or ..)"}
+		}
 		used++
 		b.WriteString(tmpl[:i])
 		b.WriteString(url.PathEscape(v))
@@ -214,26 +230,4 @@ func encodeBody(body any) ([]byte, error) {
 		return nil, &FieldError{Field: "body", Reason: err.Error()}
 	}
 	return bytes.TrimSuffix(buf.Bytes(), []byte{'\n'}), nil
-}
-
-// requestTarget returns u.RequestURI() for u parsed from fullURL, as a
-// substring of fullURL when it already has that form (the usual case), so
-// that signing does not build the string again.
-func requestTarget(fullURL string, u *url.URL) string {
-	if u.Opaque == "" && u.RawPath == "" && !u.ForceQuery {
-		if i := strings.Index(fullURL, "://"); i >= 0 && u.Host != "" {
-			rest := fullURL[i+3:]
-			if strings.HasPrefix(rest, u.Host) {
-				rest = rest[len(u.Host):]
-				p := u.EscapedPath()
-				if p != "" && strings.HasPrefix(rest, p) {
-					q := rest[len(p):]
-					if (u.RawQuery == "" && q == "") || (len(q) == len(u.RawQuery)+1 && q[0] == '?' && q[1:] == u.RawQuery) {
-						return rest
-					}
-				}
-			}
-		}
-	}
-	return u.RequestURI()
 }

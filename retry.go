@@ -1,30 +1,35 @@
 package wechatpay
 
 import (
-	"context"
 	"crypto/tls"
 	"errors"
-	"math/rand/v2"
 	"net"
+	"net/http"
+	"strconv"
 	"syscall"
 	"time"
+
+	"github.com/go-resty/resty/v2"
 )
 
 // RetryPolicy bounds the retries of calls that are safe to repeat: transport
-// failures, 5xx and 429 on GET and on POSTs documented as re-entrant. Delays
-// grow exponentially from BaseDelay to MaxDelay, each drawn from ±50 % of
-// its nominal value.
+// failures, 5xx and 429 on GET and on POSTs documented as re-entrant, and
+// any call whose connection never opened (DNS, connect, TLS handshake),
+// which also moves from api to api2. It maps onto resty's retry: the n-th
+// retry waits a delay drawn from [d/2, d) with d = BaseDelay·2^(n-1)
+// capped at MaxDelay, and never less than BaseDelay; a 429's Retry-After
+// is honoured within [BaseDelay, MaxDelay].
 type RetryPolicy struct {
 	// MaxAttempts counts the first attempt; 1 disables retries.
 	MaxAttempts int
-	// BaseDelay is the delay before the first retry (before jitter).
+	// BaseDelay is the shortest delay before a retry (resty's wait time).
 	BaseDelay time.Duration
-	// MaxDelay caps any one delay, jitter included.
+	// MaxDelay caps any one delay (resty's max wait time).
 	MaxDelay time.Duration
 }
 
-// DefaultRetryPolicy makes at most three attempts: the retries come about
-// 100 ms and 200 ms (±50 %) after the failures before them.
+// DefaultRetryPolicy makes at most three attempts: the first retry comes
+// 100 ms after the first failure, the second 100–200 ms after the second.
 var DefaultRetryPolicy = RetryPolicy{MaxAttempts: 3, BaseDelay: 100 * time.Millisecond, MaxDelay: 2 * time.Second}
 
 // attemptStatus is what shouldRetry needs to know of a failed attempt.
@@ -72,29 +77,23 @@ func isConnectFailure(err error) bool {
 	return errors.As(err, &certErr)
 }
 
-func (c *Client) backoff(attempt int) time.Duration {
-	d := c.retry.BaseDelay << (attempt - 1)
-	if d > c.retry.MaxDelay || d <= 0 {
-		d = c.retry.MaxDelay
+// retryAfter (resty SetRetryAfter) honours the Retry-After of a 429, in
+// seconds or as an HTTP date; resty keeps the wait within BaseDelay and
+// MaxDelay. Any other answer gets resty's jittered back-off.
+func retryAfter(_ *resty.Client, resp *resty.Response) (time.Duration, error) {
+	if resp.StatusCode() != http.StatusTooManyRequests {
+		return 0, nil
 	}
-	if d <= 0 {
-		return 0
+	v := resp.Header().Get("Retry-After")
+	if s, err := strconv.Atoi(v); err == nil && s > 0 {
+		return time.Duration(s) * time.Second, nil
 	}
-	return min(rand.N(d)+d/2, c.retry.MaxDelay)
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
+	if t, err := http.ParseTime(v); err == nil {
+		if d := time.Until(t); d > 0 {
+			return d, nil
+		}
 	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
+	return 0, nil
 }
 
 // TransportError is a failure to exchange a request and response with
@@ -105,14 +104,15 @@ type TransportError struct {
 	// Method and Path name the call (the path without its query).
 	Method string
 	Path   string
-	// Err is the cause, e.g. a *net.OpError or context.DeadlineExceeded.
+	// Err is the cause, e.g. a *net.OpError or context.DeadlineExceeded
+	// (never the *url.Error around it, whose text quotes the query).
 	Err error
 	// RequestID is the Request-ID when the answer's headers arrived before
 	// the failure (a body cut short); quote it to support.
 	RequestID string
 }
 
-// Error implements error.
+// Error implements error: method, path (no query) and cause, once each.
 func (e *TransportError) Error() string {
 	return "wechatpay: " + e.Method + " " + e.Path + ": " + e.Err.Error() + requestIDNote(e.RequestID)
 }

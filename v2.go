@@ -88,7 +88,7 @@ func (c *Client) DoV2(ctx context.Context, req *V2Request) (map[string]string, *
 
 func (c *Client) handleV2(resp *http.Response, data []byte, signType wxcrypto.SignType, unsigned bool) (map[string]string, error) {
 	if resp.StatusCode != http.StatusOK {
-		return nil, &APIError{StatusCode: resp.StatusCode, Code: http.StatusText(resp.StatusCode), Message: truncate(string(data), 256)}
+		return nil, &APIError{StatusCode: resp.StatusCode, Code: http.StatusText(resp.StatusCode), Message: truncate(string(data), maxPeerText)}
 	}
 	fields, err := v2xml.Decode(data)
 	if err != nil {
@@ -99,19 +99,21 @@ func (c *Client) handleV2(resp *http.Response, data []byte, signType wxcrypto.Si
 		return nil, fmt.Errorf("%w: the reply sign does not verify", ErrV2Sign)
 	}
 	if rc := fields["return_code"]; rc != "SUCCESS" {
-		return nil, &APIError{StatusCode: resp.StatusCode, Code: "FAIL", Message: fields["return_msg"], ReturnCode: rc}
+		// A FAIL reply is not signed: what it says is cut short.
+		return nil, &APIError{StatusCode: resp.StatusCode, Code: "FAIL", Message: truncate(fields["return_msg"], maxPeerText), ReturnCode: truncate(rc, maxPeerID)}
 	}
 	if rc := fields["result_code"]; rc != "SUCCESS" {
+		code, des := truncate(fields["err_code"], maxPeerID), truncate(fields["err_code_des"], maxPeerText)
 		e := &APIError{
-			StatusCode: resp.StatusCode, Code: fields["err_code"], Message: fields["err_code_des"],
-			ErrCode: fields["err_code"], ErrCodeDes: fields["err_code_des"],
-			ReturnCode: fields["return_code"], ResultCode: rc,
+			StatusCode: resp.StatusCode, Code: code, Message: des,
+			ErrCode: code, ErrCodeDes: des,
+			ReturnCode: fields["return_code"], ResultCode: truncate(rc, maxPeerID),
 		}
 		if e.Code == "" {
 			e.Code = "FAIL"
 		}
 		if e.Message == "" {
-			e.Message = fields["return_msg"]
+			e.Message = truncate(fields["return_msg"], maxPeerText)
 		}
 		return nil, e
 	}
