@@ -69,7 +69,7 @@ type verifyError struct {
 func (e *verifyError) Error() string {
 	s := e.kind.Error()
 	if e.detail != "" {
-		s += ": " + peerID(e.detail) // e.g. an unknown Wechatpay-Serial, unauthenticated
+		s += ": " + e.detail // built by the verifier, peer values already cut (unknownSerialDetail)
 	}
 	return s + requestIDNote(e.requestID)
 }
