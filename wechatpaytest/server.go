@@ -51,6 +51,7 @@ type Server struct {
 	redPackets   map[redPacketKey]RedPacket
 	punishments  []Punishment
 	punishByNo   map[string]int // out_request_no → index in punishments
+	agg          aggState       // the rest of the WeBank channel (state_aggracct.go)
 	faults       []*Fault
 	notifyClient *http.Client
 }
@@ -230,6 +231,7 @@ func newServer(opts []Option) (*Server, error) {
 		orders:       map[string]ProfitSharingOrder{},
 		redPackets:   map[redPacketKey]RedPacket{},
 		punishByNo:   map[string]int{},
+		agg:          newAggState(),
 		notifyClient: cfg.notifyClient,
 	}
 	if s.notifyClient == nil {
@@ -241,6 +243,7 @@ func newServer(opts []Option) (*Server, error) {
 	// The built-in APIs, each emulated in its own api_*.go file.
 	s.HandleV3(patternSpecialReduction, s.serveSpecialReduction)
 	s.HandleV3(patternPunish, s.servePunish)
+	s.handleAggracct()
 	s.HandleV3(patternProfitSharing, s.serveProfitSharing)
 	s.HandleV3(patternCertificates, s.serveCertificates)
 	s.HandleV2(pathRedPacket, redPacketRoute, s.serveRedPacket)
