@@ -13,6 +13,12 @@
 //
 //   - GET /v3/aggracct-bc/wb-channel/special-reduction/{out_request_no}
 //   - POST /v3/aggracct-bc/wb-channel/control-orders/punish
+//   - POST /v3/aggracct-bc/wb-channel/special-reduction,
+//     POST /v3/aggracct-bc/wb-channel/control-orders/recover,
+//     GET /v3/aggracct-bc/wb-channel/control-orders/{out_request_no},
+//     POST /v3/aggracct-bc/wb-channel/control-orders/info/update/result/notify
+//     and GET /v3/aggracct-bc/wb-channel/account/balance (the WeBank
+//     channel, with state: see below)
 //   - GET /v3/global/profit-sharing/orders/{out_order_no}
 //   - POST /mmpaymkttransfers/queryworkwxredpack (APIv2, client certificate)
 //   - POST /mmpaymkttransfers/sendworkwxredpack (APIv2, client certificate, workwx_sign)
@@ -104,7 +110,15 @@
 // WithoutSeedFixtures); tests add their own with AddSpecialReduction,
 // AddProfitSharingOrder, AddRedPacket and AddCashRedPacket. Punish keeps real state: the same
 // out_request_no with the same fields returns the same wxpay_punish_no, with
-// other fields 400 PARAM_ERROR. InjectFault makes the server fail on purpose
+// other fields 400 PARAM_ERROR. The WeBank channel keeps state across its
+// APIs: a special reduction lowers its ledger's balance (AddLedger; 403
+// NOT_ENOUGH closes an order the balance does not cover, and its resend is
+// 400 ALREADY_EXISTS), a punish creates the punish order the control-order
+// query answers, and a recover of it (which must name it by both numbers,
+// else 400 INVALID_REQUEST) turns its effect_state to RECOVERED; orders
+// succeed at once unless HoldWeBankOrders, and the re-entrant requests
+// (special reduction, punish, recover) follow the rule of punish.
+// InjectFault makes the server fail on purpose
 // (delay, 500, 429, any status and code such as 403 NO_AUTH, dropped
 // connection before or after handling the request, tampered body,
 // signature probe, stale timestamp); the faults

@@ -52,6 +52,7 @@ type Server struct {
 	redpack      redpackState
 	punishments  []Punishment
 	punishByNo   map[string]int // out_request_no → index in punishments
+	agg          aggState       // the rest of the WeBank channel (state_aggracct.go)
 	faults       []*Fault
 	notifyClient *http.Client
 }
@@ -232,6 +233,7 @@ func newServer(opts []Option) (*Server, error) {
 		redPackets:   map[redPacketKey]RedPacket{},
 		redpack:      newRedpackState(),
 		punishByNo:   map[string]int{},
+		agg:          newAggState(),
 		notifyClient: cfg.notifyClient,
 	}
 	if s.notifyClient == nil {
@@ -243,6 +245,7 @@ func newServer(opts []Option) (*Server, error) {
 	// The built-in APIs, each emulated in its own api_*.go file.
 	s.HandleV3(patternSpecialReduction, s.serveSpecialReduction)
 	s.HandleV3(patternPunish, s.servePunish)
+	s.handleAggracct()
 	s.HandleV3(patternProfitSharing, s.serveProfitSharing)
 	s.HandleV3(patternCertificates, s.serveCertificates)
 	s.HandleV2(pathRedPacket, redPacketRoute, s.serveRedPacket)

@@ -31,6 +31,9 @@ const (
 	PathPunish = "/v3/aggracct-bc/wb-channel/control-orders/punish"
 	// PunishNo is the control-order number of the punish request.
 	PunishNo = "WBPUNISH20251009000001"
+	// PathCreateSpecialReduction is the special-reduction creation path
+	// (answered with the special-reduction query's answer).
+	PathCreateSpecialReduction = "/v3/aggracct-bc/wb-channel/special-reduction"
 	// OutOrderNo, TransactionID and SubMchID identify the profit-sharing
 	// order.
 	OutOrderNo    = "P20150806125346"
@@ -89,10 +92,11 @@ type route struct {
 func New(td *Testdata, opts Options) (*Server, error) {
 	s := &Server{td: td, stop: make(chan struct{})}
 	s.routes = map[string]*route{
-		PathSpecialReduction: {method: http.MethodGet, body: SpecialReductionBody(td), signed: true},
-		PathPunish:           {method: http.MethodPost, body: []byte(`{"wxpay_punish_no":"1000000000202510090000000001","out_request_no":"` + PunishNo + `"}`), signed: true},
-		PathProfitSharing:    {method: http.MethodGet, body: []byte(profitSharingBody), signed: true},
-		PathRedpack:          {method: http.MethodPost, body: td.V2ReplyXML},
+		PathSpecialReduction:       {method: http.MethodGet, body: SpecialReductionBody(td), signed: true},
+		PathCreateSpecialReduction: {method: http.MethodPost, body: SpecialReductionBody(td), signed: true},
+		PathPunish:                 {method: http.MethodPost, body: []byte(`{"wxpay_punish_no":"1000000000202510090000000001","out_request_no":"` + PunishNo + `"}`), signed: true},
+		PathProfitSharing:          {method: http.MethodGet, body: []byte(profitSharingBody), signed: true},
+		PathRedpack:                {method: http.MethodPost, body: td.V2ReplyXML},
 	}
 	send, err := SendWorkWxReply(td)
 	if err != nil {

@@ -46,6 +46,7 @@ var floorOf = map[string]string{
 	"QuerySpecialReductionParallel": "FloorCombinedOAEPParallel",
 	"Punish":                        "FloorCombinedPostOAEP",
 	"PunishParallel":                "FloorCombinedPostOAEPParallel",
+	"CreateSpecialReduction":        "FloorReductionPost",
 	"RedpackQuery":                  "FloorV2",
 	"RedpackQueryParallel":          "FloorV2Parallel",
 	"DoV2":                          "FloorV2",
