@@ -100,8 +100,21 @@ func NewClient(opts ...Option) (*Client, error) {
 }
 
 func configError(err error) error {
-	return fmt.Errorf("%w: %w", ErrInvalidConfig, err)
+	if errors.Is(err, ErrInvalidConfig) {
+		return err // already says so (the credentials file's errors)
+	}
+	return &configErr{err}
 }
+
+// configErr is a construction error: it matches ErrInvalidConfig and its
+// cause, and says "wechatpay: " once.
+type configErr struct{ err error }
+
+func (e *configErr) Error() string {
+	return ErrInvalidConfig.Error() + ": " + strings.TrimPrefix(e.err.Error(), "wechatpay: ")
+}
+
+func (e *configErr) Unwrap() []error { return []error{ErrInvalidConfig, e.err} }
 
 func newClient(cfg *config) (*Client, error) {
 	if cfg.merchantCert != nil {

@@ -916,3 +916,18 @@ func TestEveryAttemptSignedAfresh(t *testing.T) {
 		require.NotEqual(t, bodies[0], bodies[1], "a fresh nonce_str and sign")
 	})
 }
+
+// TestConfigErrorSaysItsPrefixOnce: a construction error reads
+// "wechatpay: invalid configuration: invalid apiv3_key: ...", matching
+// ErrInvalidConfig and the *FieldError behind it.
+func TestConfigErrorSaysItsPrefixOnce(t *testing.T) {
+	key, err := wxcrypto.LoadPrivateKeyFile("testdata/merchant_test_key.pem")
+	require.NoError(t, err)
+	_, err = wechatpay.NewClient(wechatpay.WithMerchant("1900016681", "ABC", key), wechatpay.WithAPIv3Key("short"))
+	require.ErrorIs(t, err, wechatpay.ErrInvalidConfig)
+	var fe *wechatpay.FieldError
+	require.ErrorAs(t, err, &fe)
+	require.Equal(t, "apiv3_key", fe.Field)
+	require.Equal(t, 1, strings.Count(err.Error(), "wechatpay: "), err.Error())
+	require.True(t, strings.HasPrefix(err.Error(), "wechatpay: invalid configuration: invalid apiv3_key: "), err.Error())
+}

@@ -49,6 +49,10 @@ type Credentials struct {
 	APIv3Key string `json:"apiv3_key,omitempty"`
 	// APIv2Key signs APIv2 requests (32 bytes).
 	APIv2Key string `json:"apiv2_key,omitempty"`
+	// WeComPaymentSecret is the secret of the WeCom 企业支付 application,
+	// for the workwx_sign of WeCom red packets (redpack.WithWorkWxSecret).
+	// It is a secret: never print it.
+	WeComPaymentSecret string `json:"wecom_payment_secret,omitempty"`
 
 	// Dir is the directory relative paths are resolved against (the
 	// file's own directory when loaded with LoadCredentials).

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"strconv"
+	"strings"
 )
 
 // ErrInvalidSignature is matched by every signature-verification failure of a
@@ -132,34 +133,38 @@ type APIError struct {
 
 // Error implements error.
 func (e *APIError) Error() string {
-	b := make([]byte, 0, 96)
-	b = append(b, "wechatpay: "...)
-	if e.StatusCode != 0 {
-		b = append(b, "HTTP "...)
-		b = strconv.AppendInt(b, int64(e.StatusCode), 10)
-		b = append(b, ' ')
+	var b strings.Builder
+	b.WriteString("wechatpay: ")
+	code := e.Code
+	switch {
+	case e.ResultCode != "":
+		// A v2 business failure comes with HTTP 200: say what failed.
+		b.WriteString("v2 result_code " + e.ResultCode + ": ")
+	case e.ReturnCode != "":
+		b.WriteString("v2 return_code " + e.ReturnCode)
+		if code == "FAIL" {
+			code = "" // the return_code said it
+		} else if code != "" {
+			b.WriteString(": ")
+		}
+	case e.StatusCode != 0:
+		b.WriteString("HTTP " + strconv.Itoa(e.StatusCode) + " ")
 	}
-	if e.Code != "" {
-		b = append(b, e.Code...)
-	}
+	b.WriteString(code)
 	if e.ErrCode != "" && e.ErrCode != e.Code {
-		b = append(b, " err_code="...)
-		b = append(b, e.ErrCode...)
+		b.WriteString(" err_code=" + e.ErrCode)
 	}
 	msg := e.Message
 	if msg == "" {
 		msg = e.ErrCodeDes
 	}
 	if msg != "" {
-		b = append(b, ": "...)
-		b = append(b, msg...)
+		b.WriteString(": " + msg)
 	}
 	if e.RequestID != "" {
-		b = append(b, " (Request-ID "...)
-		b = append(b, e.RequestID...)
-		b = append(b, ')')
+		b.WriteString(" (Request-ID " + e.RequestID + ")")
 	}
-	return string(b)
+	return b.String()
 }
 
 // Temporary reports whether repeating the same request later may succeed:

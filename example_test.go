@@ -200,7 +200,7 @@ func ExampleCredentials_Format() {
 	fmt.Printf("%#v\n", &cr)
 	// Output:
 	// wechatpay.Credentials{MchID:1900016681 MerchantSerialNo:1A2B3C4D5E6F708192A3B4C5D6E7F8091A2B3C4D MerchantPrivateKeyFile:apiclient_key.pem WechatpayPublicKeyID:PUB_KEY_ID_0114232134912410000000000000 WechatpayPublicKeyFile:pub_key.pem APIv3Key:[redacted]}
-	// wechatpay.Credentials{BaseURL:"", CAFile:"", MchID:"1900016681", AppID:"", MerchantSerialNo:"1A2B3C4D5E6F708192A3B4C5D6E7F8091A2B3C4D", MerchantPrivateKeyFile:"apiclient_key.pem", MerchantCertificateFile:"", WechatpayPublicKeyID:"PUB_KEY_ID_0114232134912410000000000000", WechatpayPublicKeyFile:"pub_key.pem", PlatformCertificateFiles:"", APIv3Key:"[redacted]", APIv2Key:"", Dir:""}
+	// wechatpay.Credentials{BaseURL:"", CAFile:"", MchID:"1900016681", AppID:"", MerchantSerialNo:"1A2B3C4D5E6F708192A3B4C5D6E7F8091A2B3C4D", MerchantPrivateKeyFile:"apiclient_key.pem", MerchantCertificateFile:"", WechatpayPublicKeyID:"PUB_KEY_ID_0114232134912410000000000000", WechatpayPublicKeyFile:"pub_key.pem", PlatformCertificateFiles:"", APIv3Key:"[redacted]", APIv2Key:"", WeComPaymentSecret:"", Dir:""}
 }
 
 // ExampleClient_DownloadV3 fetches a file from a download URL that an API

@@ -2,6 +2,7 @@ package wechatpay
 
 import (
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -165,12 +166,14 @@ func (cr Credentials) describe() description {
 		{"PlatformCertificateFiles", strings.Join(cr.PlatformCertificateFiles, ",")},
 		{"APIv3Key", secretState(cr.APIv3Key != "")},
 		{"APIv2Key", secretState(cr.APIv2Key != "")},
+		{"WeComPaymentSecret", secretState(cr.WeComPaymentSecret != "")},
 		{"Dir", cr.Dir},
 	}}
 }
 
 // Format implements fmt.Formatter: every verb prints the file's fields
-// except the APIv3 and APIv2 keys, which show only as [redacted] when set.
+// except the APIv3 and APIv2 keys and the WeCom payment secret, which show
+// only as [redacted] when set.
 // encoding/json still writes the whole file.
 func (cr Credentials) Format(f fmt.State, verb rune) { cr.describe().format(f, verb) }
 
@@ -226,3 +229,18 @@ func (n Notification) Format(f fmt.State, verb rune) { n.describe().format(f, ve
 
 // GoString implements fmt.GoStringer without the plaintext.
 func (n Notification) GoString() string { return n.describe().text(true) }
+
+// MarshalJSON encodes the envelope and the plaintext's length, never the
+// plaintext, so that a Notification logged through a JSON encoder (slog's
+// JSON handler given a value or a struct holding one) does not leak it.
+// Decode the plaintext with Decode; store it, if at all, deliberately.
+func (n Notification) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		ID             string    `json:"id"`
+		CreateTime     time.Time `json:"create_time,omitzero"`
+		EventType      string    `json:"event_type"`
+		ResourceType   string    `json:"resource_type"`
+		OriginalType   string    `json:"original_type"`
+		PlaintextBytes int       `json:"plaintext_bytes"`
+	}{n.ID, n.CreateTime, n.EventType, n.ResourceType, n.Resource.OriginalType, len(n.Plaintext)})
+}

@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"os"
@@ -92,10 +93,12 @@ func TestSecretsNeverFormatted(t *testing.T) {
 	cr, err := wechatpay.LoadCredentials(credPath)
 	require.NoError(t, err)
 	require.Equal(t, wechatpaytest.TestAPIv3Key, cr.APIv3Key)
+	require.Equal(t, wechatpaytest.TestWeComPaymentSecret, cr.WeComPaymentSecret, "the file carries the secret, so the checks below cover it")
 
 	var forbidden []string
 	forbidden = append(forbidden, secretForms([]byte(wechatpaytest.TestAPIv3Key))...)
 	forbidden = append(forbidden, secretForms([]byte(wechatpaytest.TestAPIv2Key))...)
+	forbidden = append(forbidden, secretForms([]byte(wechatpaytest.TestWeComPaymentSecret))...)
 	forbidden = append(forbidden, secretForms([]byte(plaintext))...)
 	forbidden = append(forbidden, secretForms([]byte("SECRET-PLAINTEXT"))...)
 	forbidden = append(forbidden, privateKeyForms(t, key)...)
@@ -143,12 +146,13 @@ func TestSecretsNeverFormatted(t *testing.T) {
 				func(b *bytes.Buffer) slog.Handler { return slog.NewTextHandler(b, nil) },
 				func(b *bytes.Buffer) slog.Handler { return slog.NewJSONHandler(b, nil) },
 			} {
-				if _, json := mk(nil).(*slog.JSONHandler); json && (tc.name == "Notification" || tc.name == "[]any" || tc.name == "struct") {
+				if _, json := mk(nil).(*slog.JSONHandler); json && (tc.name == "[]any" || tc.name == "struct") {
 					// slog's JSON handler hands a value that is not itself
 					// a slog.LogValuer to encoding/json, which does not
-					// look at LogValue of what it contains (and must write
-					// a credentials file whole). A Notification value is
-					// not a LogValuer: its LogValue has a pointer receiver.
+					// look at LogValue of what it contains, and which must
+					// write a credentials file whole (Credentials has no
+					// redacting MarshalJSON). A Notification marshals
+					// without its plaintext: see TestNotificationJSON.
 					continue
 				}
 				var buf bytes.Buffer
@@ -175,4 +179,21 @@ func TestSecretsNeverFormatted(t *testing.T) {
 	// A nil pointer formats as such, without a panic.
 	var nc *wechatpay.Client
 	require.NotContains(t, fmt.Sprintf("%v %+v %#v", nc, nc, nc), "PANIC")
+}
+
+// TestNotificationJSON: encoding/json, and so slog's JSON handler, writes a
+// Notification (value, pointer, or inside a struct) without its plaintext.
+func TestNotificationJSON(t *testing.T) {
+	n := wechatpay.Notification{ID: "EV-1", EventType: "TRANSACTION.SUCCESS", Plaintext: []byte(`{"secret":"s3cr3t-value"}`)}
+	for _, v := range []any{n, &n, struct{ N wechatpay.Notification }{n}, []any{n}} {
+		data, err := json.Marshal(v)
+		require.NoError(t, err)
+		require.Contains(t, string(data), "EV-1")
+		require.NotContains(t, string(data), "s3cr3t")
+		require.NotContains(t, string(data), base64.StdEncoding.EncodeToString(n.Plaintext)[:16])
+		var buf bytes.Buffer
+		slog.New(slog.NewJSONHandler(&buf, nil)).Info("x", "n", v)
+		require.NotContains(t, buf.String(), "s3cr3t")
+		require.NotContains(t, buf.String(), base64.StdEncoding.EncodeToString(n.Plaintext)[:16])
+	}
 }

@@ -31,7 +31,8 @@ type Request struct {
 	// Body is sent as JSON: nil for none, []byte or json.RawMessage as is,
 	// anything else encoded with encoding/json (no HTML escaping).
 	Body any
-	// Header holds extra headers, e.g. Wechatpay-Serial.
+	// Header holds extra headers. DoV3 sets Wechatpay-Serial itself, to
+	// the key EncryptSensitive encrypts with; set it here only to override.
 	Header http.Header
 	// Global sends the call to the cross-border domain (apihk).
 	Global bool

@@ -12,9 +12,11 @@ import (
 
 // EncryptSensitive encrypts the value of a request field marked 【加密】 with
 // the WeChat Pay key that the client's key mode prefers (RSA-OAEP, SHA-1),
-// and returns the base64 ciphertext with the id or serial of that key. Send
-// the serial as the request's Wechatpay-Serial header: every encrypted field
-// of one request must use the same key. An empty value stays empty.
+// and returns the base64 ciphertext with the id or serial of that key.
+// DoV3 and the typed services send that serial as the request's
+// Wechatpay-Serial header themselves (every encrypted field of one request
+// uses the same key); a request built by other means must send it. An empty
+// value stays empty.
 func (c *Client) EncryptSensitive(plaintext string) (ciphertext, serial string, err error) {
 	serial, key, err := c.verifier.EncryptionKey()
 	if err != nil {

@@ -31,6 +31,11 @@ type V2Request struct {
 	// Idempotent marks a call that is safe to repeat with the same
 	// business number (queries; sends with the same mch_billno).
 	Idempotent bool
+	// Nested names the reply elements that hold elements rather than text
+	// (the list <hblist> of the red-packet query gethbinfo); their value
+	// in the reply fields is their inner XML, to decode with encoding/xml.
+	// Any other nested element is ErrMalformedResponse.
+	Nested []string
 }
 
 // DoV2 makes an APIv2 call: it signs the parameters with the APIv2 key,
@@ -76,7 +81,7 @@ func (c *Client) DoV2(ctx context.Context, req *V2Request) (map[string]string, *
 	var fields map[string]string
 	cl := &call{method: http.MethodPost, path: req.Path, v2: true, secure: req.Secure, retryable: req.Idempotent, sign: sign}
 	meta, err := c.run(ctx, cl, c.primary, func(resp *http.Response, data []byte) error {
-		f, err := c.handleV2(resp, data, signType, req.UnsignedReply)
+		f, err := c.handleV2(resp, data, signType, req.UnsignedReply, req.Nested)
 		fields = f
 		return err
 	})
@@ -86,11 +91,11 @@ func (c *Client) DoV2(ctx context.Context, req *V2Request) (map[string]string, *
 	return fields, meta, nil
 }
 
-func (c *Client) handleV2(resp *http.Response, data []byte, signType wxcrypto.SignType, unsigned bool) (map[string]string, error) {
+func (c *Client) handleV2(resp *http.Response, data []byte, signType wxcrypto.SignType, unsigned bool, nested []string) (map[string]string, error) {
 	if resp.StatusCode != http.StatusOK {
 		return nil, &APIError{StatusCode: resp.StatusCode, Code: http.StatusText(resp.StatusCode), Message: truncate(string(data), maxPeerText)}
 	}
-	fields, err := v2xml.Decode(data)
+	fields, err := v2xml.DecodeNested(data, nested...)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrMalformedResponse, err)
 	}

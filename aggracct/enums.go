@@ -100,3 +100,172 @@ func (r FailReason) Canonical() FailReason {
 // beforehand in the control system. No values are published; scene ids are
 // positive integers (the documented example uses 1).
 type PunishScene int64
+
+// ReqScene is the request scene (请求场景) of the WeBank-channel APIs, an
+// optional field a 2026 community reference added (the official pages of
+// 2025-09 do not have it); "" leaves it out. The meanings are read from the
+// names only. Values this SDK does not know are sent and decoded as they
+// are and report Known() == false.
+type ReqScene string
+
+// The request scenes the community reference lists.
+const (
+	// ReqSceneSJTConvenientSettlementServiceMerchant is an "SJT"
+	// convenient-settlement service merchant.
+	ReqSceneSJTConvenientSettlementServiceMerchant ReqScene = "SJT_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT"
+	// ReqSceneSJTMicroMerchant is an "SJT" micro merchant.
+	ReqSceneSJTMicroMerchant ReqScene = "SJT_MICRO_MERCHANT"
+	// ReqSceneWxShopConvenientSettlementServiceMerchant is a WeChat Shop
+	// (微信小店) convenient-settlement service merchant.
+	ReqSceneWxShopConvenientSettlementServiceMerchant ReqScene = "WX_SHOP_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT"
+)
+
+// Known reports whether s is a value this version of the SDK knows.
+func (s ReqScene) Known() bool {
+	switch s {
+	case ReqSceneSJTConvenientSettlementServiceMerchant, ReqSceneSJTMicroMerchant,
+		ReqSceneWxShopConvenientSettlementServiceMerchant:
+		return true
+	}
+	return false
+}
+
+// FundRepatriationStrategy is the WeBank funds transfer-back strategy
+// (微众资金划回策略) of a punish, an optional field of a 2026 community
+// reference only; "" leaves it out. The meanings are read from the names.
+type FundRepatriationStrategy string
+
+// The documented strategies.
+const (
+	// FundRepatriationAllForbidden: no transfer back at all.
+	FundRepatriationAllForbidden FundRepatriationStrategy = "ALL_FORBIDDEN"
+	// FundRepatriationAllAllowedWhenUnique: every transfer back is allowed
+	// when it is unique.
+	FundRepatriationAllAllowedWhenUnique FundRepatriationStrategy = "ALL_ALLOWED_WHEN_UNIQUE"
+)
+
+// Known reports whether f is a value this version of the SDK knows.
+func (f FundRepatriationStrategy) Known() bool {
+	return f == FundRepatriationAllForbidden || f == FundRepatriationAllAllowedWhenUnique
+}
+
+// ControlType says which kind of control order a number names: a punish
+// (管控) or a recover (解管). It is the control_type of QueryControlOrder
+// and the control_scene of its answer. Values this SDK does not know decode
+// without error and report Known() == false.
+type ControlType string
+
+// The documented control types.
+const (
+	// ControlTypePunish is a punish order (管控), created by Punish.
+	ControlTypePunish ControlType = "PUNISH"
+	// ControlTypeRecover is a recover order (解管), created by Recover.
+	ControlTypeRecover ControlType = "RECOVER"
+)
+
+// Known reports whether t is a value this version of the SDK knows.
+func (t ControlType) Known() bool { return t == ControlTypePunish || t == ControlTypeRecover }
+
+// ControlState is the execution state of a punish or recover order
+// (punish_state, recover_state). Values this SDK does not know decode
+// without error and report Known() == false.
+type ControlState string
+
+// The documented execution states.
+const (
+	// ControlStateExecuting: the order is being executed; query again later.
+	ControlStateExecuting ControlState = "EXECUTING"
+	// ControlStateSuccess: the order was executed.
+	ControlStateSuccess ControlState = "SUCCESS"
+	// ControlStateFailed: execution failed; see ErrorCode and ErrorMessage.
+	ControlStateFailed ControlState = "FAILED"
+)
+
+// Known reports whether s is a value this version of the SDK knows.
+func (s ControlState) Known() bool {
+	switch s {
+	case ControlStateExecuting, ControlStateSuccess, ControlStateFailed:
+		return true
+	}
+	return false
+}
+
+// EffectState says whether a punish is in force. "" means absent (the
+// punish is still executing). Values this SDK does not know decode without
+// error and report Known() == false.
+type EffectState string
+
+// The documented effect states.
+const (
+	// EffectStateActive: the control is in force.
+	EffectStateActive EffectState = "ACTIVE"
+	// EffectStateRecovered: the control was lifted by a recover.
+	EffectStateRecovered EffectState = "RECOVERED"
+)
+
+// Known reports whether s is a value this version of the SDK knows.
+func (s EffectState) Known() bool { return s == EffectStateActive || s == EffectStateRecovered }
+
+// ControlAction is one thing a control disables. Only the values are
+// documented; the meanings are read from the names. Values this SDK does
+// not know decode without error and report Known() == false.
+type ControlAction string
+
+// The documented control actions.
+const (
+	// ControlActionDisableReceive: the merchant cannot receive payments.
+	ControlActionDisableReceive ControlAction = "DISABLE_RECEIVE"
+	// ControlActionDisableWithdrawal: the merchant cannot withdraw.
+	ControlActionDisableWithdrawal ControlAction = "DISABLE_WITHDRAWAL"
+	// ControlActionDisablePay: the merchant cannot pay out.
+	ControlActionDisablePay ControlAction = "DISABLE_PAY"
+	// ControlActionDisableRefund: the merchant cannot refund.
+	ControlActionDisableRefund ControlAction = "DISABLE_REFUND"
+	// ControlActionDisableCloseMerchant: the merchant cannot be closed
+	// (deregistered).
+	ControlActionDisableCloseMerchant ControlAction = "DISABLE_CLOSE_MERCHANT"
+)
+
+// Known reports whether a is a value this version of the SDK knows.
+func (a ControlAction) Known() bool {
+	switch a {
+	case ControlActionDisableReceive, ControlActionDisableWithdrawal, ControlActionDisablePay,
+		ControlActionDisableRefund, ControlActionDisableCloseMerchant:
+		return true
+	}
+	return false
+}
+
+// AuditResult is the outcome of the audit of an info-update request
+// (资料更新请求审核结果) that SyncInfoUpdateAuditResult reports.
+type AuditResult string
+
+// The documented audit results.
+const (
+	// AuditResultPass: the audit passed (审核通过).
+	AuditResultPass AuditResult = "PASS"
+	// AuditResultReject: the audit rejected the request (审核驳回); give
+	// FailCode and FailMsg.
+	AuditResultReject AuditResult = "REJECT"
+)
+
+// Known reports whether r is a value this version of the SDK knows.
+func (r AuditResult) Known() bool { return r == AuditResultPass || r == AuditResultReject }
+
+// AuditScene is the scene of an audit-result report, an optional field of a
+// 2026 community reference only, whose meaning is not documented; "" leaves
+// it out. Other values are sent as they are.
+type AuditScene string
+
+// The documented audit scenes (meanings not documented).
+const (
+	// AuditScene01 is scene "01".
+	AuditScene01 AuditScene = "01"
+	// AuditScene02 is scene "02".
+	AuditScene02 AuditScene = "02"
+	// AuditScene03 is scene "03".
+	AuditScene03 AuditScene = "03"
+)
+
+// Known reports whether s is a value this version of the SDK knows.
+func (s AuditScene) Known() bool { return s == AuditScene01 || s == AuditScene02 || s == AuditScene03 }

@@ -3,6 +3,7 @@ package aggracct_test
 import (
 	"crypto/rand"
 	"crypto/rsa"
+	"strings"
 	"testing"
 	"time"
 
@@ -50,4 +51,44 @@ func requireAPIError(t *testing.T, err error, status int, code string) *wechatpa
 	require.Equal(t, code, apiErr.Code)
 	require.NotEmpty(t, apiErr.RequestID)
 	return apiErr
+}
+
+// requireAnswerFaults requires call to fail on a tampered and on a stale
+// answer of api, with the sentinel errors of each, and to reach the
+// emulator once for each (a verification failure is not retried).
+func requireAnswerFaults(t *testing.T, srv *wechatpaytest.Server, api wechatpaytest.API, call func(c *wechatpay.Client) error) {
+	t.Helper()
+	for _, f := range []struct {
+		kind     wechatpaytest.FaultKind
+		sentinel error
+	}{
+		{wechatpaytest.FaultTamperedBody, wechatpay.ErrBadSignature},
+		{wechatpaytest.FaultStaleTimestamp, wechatpay.ErrStaleTimestamp},
+	} {
+		t.Run(f.kind.String(), func(t *testing.T) {
+			srv.InjectFault(wechatpaytest.Fault{API: api, Kind: f.kind, Count: 1})
+			t.Cleanup(srv.ClearFaults)
+			before := srv.Requests()
+			err := call(srv.Client(fastRetry))
+			require.ErrorIs(t, err, f.sentinel)
+			require.ErrorIs(t, err, wechatpay.ErrInvalidSignature)
+			require.Equal(t, 1, srv.Requests()-before)
+		})
+	}
+}
+
+// requireFieldErrors requires each call to fail with a *wechatpay.FieldError
+// naming its field, before any request reached the emulator.
+func requireFieldErrors(t *testing.T, srv *wechatpaytest.Server, cases map[string]func() error) {
+	t.Helper()
+	before := srv.Requests()
+	for field, call := range cases {
+		name, _, _ := strings.Cut(field, "#")
+		err := call()
+		var fe *wechatpay.FieldError
+		require.ErrorAs(t, err, &fe, field)
+		require.Equal(t, name, fe.Field, field)
+		require.ErrorIs(t, err, wechatpay.ErrInvalidInput, field)
+	}
+	require.Equal(t, before, srv.Requests(), "validation happens before any I/O")
 }

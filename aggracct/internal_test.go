@@ -301,3 +301,80 @@ func TestNilClient(t *testing.T) {
 	_, err = New(nil).Punish(t.Context(), &PunishRequest{})
 	require.ErrorIs(t, err, wechatpay.ErrMissingField)
 }
+
+func TestNilClientNeighbours(t *testing.T) {
+	var nilSvc *Service
+	for name, call := range map[string]func(s *Service) error{
+		"CreateSpecialReduction": func(s *Service) error {
+			_, err := s.CreateSpecialReduction(t.Context(), &CreateSpecialReductionRequest{})
+			return err
+		},
+		"QueryBalance": func(s *Service) error { _, err := s.QueryBalance(t.Context(), &QueryBalanceRequest{}); return err },
+		"Recover":      func(s *Service) error { _, err := s.Recover(t.Context(), &RecoverRequest{}); return err },
+		"QueryControlOrder": func(s *Service) error {
+			_, err := s.QueryControlOrder(t.Context(), &QueryControlOrderRequest{})
+			return err
+		},
+		"SyncInfoUpdateAuditResult": func(s *Service) error {
+			_, err := s.SyncInfoUpdateAuditResult(t.Context(), &SyncInfoUpdateAuditResultRequest{})
+			return err
+		},
+	} {
+		for _, s := range []*Service{New(nil), nilSvc} {
+			err := call(s)
+			var fe *wechatpay.FieldError
+			require.ErrorAs(t, err, &fe, name)
+			require.Equal(t, "client", fe.Field, name)
+		}
+	}
+}
+
+func TestNeighbourEnums(t *testing.T) {
+	for _, v := range []ReqScene{ReqSceneSJTConvenientSettlementServiceMerchant, ReqSceneSJTMicroMerchant, ReqSceneWxShopConvenientSettlementServiceMerchant} {
+		require.True(t, v.Known(), v)
+	}
+	require.False(t, ReqScene("OTHER").Known())
+	require.True(t, FundRepatriationAllForbidden.Known())
+	require.True(t, FundRepatriationAllAllowedWhenUnique.Known())
+	require.False(t, FundRepatriationStrategy("SOME").Known())
+	require.True(t, ControlTypePunish.Known())
+	require.True(t, ControlTypeRecover.Known())
+	require.False(t, ControlType("").Known())
+	for _, v := range []ControlState{ControlStateExecuting, ControlStateSuccess, ControlStateFailed} {
+		require.True(t, v.Known(), v)
+	}
+	require.False(t, ControlState("PAUSED").Known())
+	require.True(t, EffectStateActive.Known())
+	require.True(t, EffectStateRecovered.Known())
+	require.False(t, EffectState("").Known())
+	for _, v := range []ControlAction{ControlActionDisableReceive, ControlActionDisableWithdrawal, ControlActionDisablePay, ControlActionDisableRefund, ControlActionDisableCloseMerchant} {
+		require.True(t, v.Known(), v)
+	}
+	require.False(t, ControlAction("DISABLE_ALL").Known())
+	require.True(t, AuditResultPass.Known())
+	require.True(t, AuditResultReject.Known())
+	require.False(t, AuditResult("MAYBE").Known())
+	for _, v := range []AuditScene{AuditScene01, AuditScene02, AuditScene03} {
+		require.True(t, v.Known(), v)
+	}
+	require.False(t, AuditScene("04").Known())
+}
+
+// TestNeighbourBodies: the request bodies are compact JSON in the
+// documented order, raw UTF-8, optional fields left out, and the audit
+// time in RFC 3339.
+func TestNeighbourBodies(t *testing.T) {
+	b, err := encodeJSON(&reductionBody{MchID: "1", BalAccountNo: "C<>", OutRequestNo: "R1", ReductionType: ReductionTypeFinancialPenalty, Amount: 5, Reason: "罚"})
+	require.NoError(t, err)
+	require.Equal(t, `{"mchid":"1","bal_account_no":"C<>","out_request_no":"R1","reduction_type":"FINANCIAL_PENALTY","amount":5,"reason":"罚"}`, string(b))
+	b, err = encodeJSON(&recoverBody{OutRequestNo: "R", RelatedWebankPunishNo: "P", RelatedWxpayPunishNo: "W", MchID: "1", BalAccountNo: "C", RecoverReason: "ok", ReqScene: ReqSceneSJTMicroMerchant})
+	require.NoError(t, err)
+	require.Equal(t, `{"out_request_no":"R","related_webank_punish_no":"P","related_wxpay_punish_no":"W","mchid":"1","bal_account_no":"C","recover_reason":"ok","req_scene":"SJT_MICRO_MERCHANT"}`, string(b))
+	b, err = encodeJSON(&auditBody{OutRequestNo: "A", MchID: "1", AuditResult: AuditResultPass})
+	require.NoError(t, err)
+	require.Equal(t, `{"out_request_no":"A","mchid":"1","audit_result":"PASS"}`, string(b))
+	p := newPunishBody(&PunishRequest{OutRequestNo: "A", MchID: "1", BalAccountNo: "x", PunishScene: 7, SgnNo: "S", FundRepatriationStrategy: FundRepatriationAllForbidden}, "C")
+	b, err = p.encode()
+	require.NoError(t, err)
+	require.Equal(t, `{"out_request_no":"A","mchid":"1","bal_account_no":"C","punish_scene":7,"sgn_no":"S","fund_repatriation_strategy":"ALL_FORBIDDEN"}`, string(b))
+}

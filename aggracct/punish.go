@@ -1,9 +1,7 @@
 package aggracct
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"net/http"
 	"time"
 	"unicode/utf8"
@@ -33,10 +31,24 @@ type PunishRequest struct {
 	// a UTC+08:00 location to match WeChat Pay's examples. Reaching it does
 	// not lift the control automatically.
 	PunishEndTime time.Time
+	// CardNo is the card number (卡号) in plaintext; optional, left out when
+	// empty. The SDK encrypts it with the same key as BalAccountNo. It is
+	// one of the fields a 2026 community reference added (CardNo, SgnNo,
+	// ReqScene, FundRepatriationStrategy); the official pages of 2025-09 do
+	// not have them.
+	CardNo string
+	// SgnNo is the merchant account agreement number (商户账户协议号);
+	// optional (community only).
+	SgnNo string
+	// ReqScene is the request scene; optional (community only).
+	ReqScene ReqScene
+	// FundRepatriationStrategy is the WeBank funds transfer-back strategy
+	// (微众资金划回策略); optional (community only).
+	FundRepatriationStrategy FundRepatriationStrategy
 }
 
 // PunishResult acknowledges a control order. The outcome of the control
-// itself arrives later as a notification. Both fields are in every answer:
+// itself is read later with QueryControlOrder. Both fields are in every answer:
 // a verified answer without one acknowledges nothing the caller could
 // reconcile against, and is wechatpay.ErrMalformedResponse.
 type PunishResult struct {
@@ -56,6 +68,10 @@ type punishBody struct {
 	PunishScene   PunishScene `json:"punish_scene"`
 	PunishReason  string      `json:"punish_reason,omitempty"`
 	PunishEndTime string      `json:"punish_end_time,omitempty"`
+	CardNo        string      `json:"card_no,omitempty"`
+	SgnNo         string      `json:"sgn_no,omitempty"`
+	ReqScene      ReqScene    `json:"req_scene,omitempty"`
+	FundStrategy  string      `json:"fund_repatriation_strategy,omitempty"`
 }
 
 // newPunishBody builds the wire body from a validated request and the
@@ -67,6 +83,9 @@ func newPunishBody(req *PunishRequest, cipher string) punishBody {
 		BalAccountNo: cipher,
 		PunishScene:  req.PunishScene,
 		PunishReason: req.PunishReason,
+		SgnNo:        req.SgnNo,
+		ReqScene:     req.ReqScene,
+		FundStrategy: string(req.FundRepatriationStrategy),
 	}
 	if !req.PunishEndTime.IsZero() {
 		b.PunishEndTime = req.PunishEndTime.Format(time.RFC3339)
@@ -74,18 +93,8 @@ func newPunishBody(req *PunishRequest, cipher string) punishBody {
 	return b
 }
 
-// encode returns the compact JSON of the body, raw UTF-8, without HTML
-// escaping. It is encoded once per call so that every retry sends the same
-// bytes.
-func (b *punishBody) encode() ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(b); err != nil {
-		return nil, &wechatpay.FieldError{Field: "body", Reason: err.Error()}
-	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte{'\n'}), nil
-}
+// encode returns the compact JSON of the body (see encodeJSON).
+func (b *punishBody) encode() ([]byte, error) { return encodeJSON(b) }
 
 func validatePunish(req *PunishRequest) error {
 	if req == nil {
@@ -112,11 +121,16 @@ func validatePunish(req *PunishRequest) error {
 	if t := req.PunishEndTime; !t.IsZero() && (t.Year() < 1 || t.Year() > 9999) {
 		return &wechatpay.FieldError{Field: "punish_end_time", Reason: "has a year outside 1..9999"}
 	}
-	return nil
+	if err := checkCommunity(req.CardNo, req.SgnNo, req.ReqScene); err != nil {
+		return err
+	}
+	return svc.CheckID("fund_repatriation_strategy", string(req.FundRepatriationStrategy), 0, false)
 }
 
 // Punish registers a control order on a WeBank ledger (发起微众台账管控 /
-// 受理管控); the control's outcome is notified later.
+// 受理管控). The answer only acknowledges the order: poll
+// QueryControlOrder with ControlTypePunish for its outcome (no notification
+// format is documented), and lift it with Recover.
 //
 // POST /v3/aggracct-bc/wb-channel/control-orders/punish
 //
@@ -133,11 +147,12 @@ func (s *Service) Punish(ctx context.Context, req *PunishRequest) (*PunishResult
 	if err := validatePunish(req); err != nil {
 		return nil, err
 	}
-	cipher, serial, err := s.encrypt("bal_account_no", req.BalAccountNo)
+	cipher, card, serial, err := s.encryptPair(req.BalAccountNo, req.CardNo)
 	if err != nil {
 		return nil, err
 	}
 	wire := newPunishBody(req, cipher)
+	wire.CardNo = card
 	body, err := wire.encode()
 	if err != nil {
 		return nil, err

@@ -10,14 +10,16 @@ import (
 	"github.com/gowechatpay/wechatpay/internal/svc"
 )
 
-// The documented rate limits of the two APIs, as the least time between
-// two requests.
+// The documented rate limits of the APIs, as the least time between two
+// requests. Each API has a limit of its own.
 const (
-	// QueryInterval is the documented limit of QuerySpecialReduction: 100
-	// requests per second for each target merchant, one every 10 ms.
+	// QueryInterval is the documented limit of QuerySpecialReduction,
+	// CreateSpecialReduction and QueryBalance, each: 100 requests per
+	// second for each target merchant, one every 10 ms.
 	QueryInterval = time.Second / 100
-	// PunishInterval is the documented limit of Punish: 200 requests per
-	// minute, one every 300 ms.
+	// PunishInterval is the documented limit of Punish, Recover,
+	// QueryControlOrder and SyncInfoUpdateAuditResult, each: 200 requests
+	// per minute, one every 300 ms.
 	PunishInterval = time.Minute / 200
 )
 
@@ -28,6 +30,12 @@ type Service struct {
 	limiter       wechatpay.Limiter
 	queryLimiter  wechatpay.Limiter
 	punishLimiter wechatpay.Limiter
+
+	createLimiter  wechatpay.Limiter
+	balanceLimiter wechatpay.Limiter
+	recoverLimiter wechatpay.Limiter
+	controlLimiter wechatpay.Limiter
+	auditLimiter   wechatpay.Limiter
 }
 
 // Option configures a Service.
@@ -54,6 +62,41 @@ func WithQueryLimiter(l wechatpay.Limiter) Option {
 // WithLimiter limiter. NewPunishLimiter builds one at the documented rate.
 func WithPunishLimiter(l wechatpay.Limiter) Option {
 	return func(s *Service) { s.punishLimiter = l }
+}
+
+// WithCreateReductionLimiter sets a limiter that CreateSpecialReduction
+// waits on, in addition to any WithLimiter limiter. NewQueryLimiter builds
+// one at the documented rate (100 per second per target merchant).
+func WithCreateReductionLimiter(l wechatpay.Limiter) Option {
+	return func(s *Service) { s.createLimiter = l }
+}
+
+// WithBalanceLimiter sets a limiter that QueryBalance waits on, in
+// addition to any WithLimiter limiter. NewQueryLimiter builds one at the
+// documented rate (100 per second per target merchant).
+func WithBalanceLimiter(l wechatpay.Limiter) Option {
+	return func(s *Service) { s.balanceLimiter = l }
+}
+
+// WithRecoverLimiter sets a limiter that Recover waits on, in addition to
+// any WithLimiter limiter. NewPunishLimiter builds one at the documented
+// rate (200 per minute).
+func WithRecoverLimiter(l wechatpay.Limiter) Option {
+	return func(s *Service) { s.recoverLimiter = l }
+}
+
+// WithControlQueryLimiter sets a limiter that QueryControlOrder waits on,
+// in addition to any WithLimiter limiter. NewPunishLimiter builds one at
+// the documented rate (200 per minute).
+func WithControlQueryLimiter(l wechatpay.Limiter) Option {
+	return func(s *Service) { s.controlLimiter = l }
+}
+
+// WithAuditResultLimiter sets a limiter that SyncInfoUpdateAuditResult
+// waits on, in addition to any WithLimiter limiter. NewPunishLimiter builds
+// one at the documented rate (200 per minute).
+func WithAuditResultLimiter(l wechatpay.Limiter) Option {
+	return func(s *Service) { s.auditLimiter = l }
 }
 
 // NewQueryLimiter returns an in-process limiter at the documented rate of

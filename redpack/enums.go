@@ -52,3 +52,53 @@ func (t SendType) Known() bool {
 	}
 	return false
 }
+
+// SceneID is the scene of a red packet (scene_id), required when the
+// amount is below 1 yuan or above 200 yuan. Values this SDK does not know
+// are sent as they are and report Known() == false.
+type SceneID string
+
+// The documented scenes (community enum; meanings as third-party SDKs copied
+// them from the official page).
+const (
+	// SceneProductPromotion: product promotion.
+	SceneProductPromotion SceneID = "PRODUCT_1"
+	// SceneLottery: lottery.
+	SceneLottery SceneID = "PRODUCT_2"
+	// SceneVirtualPrize: virtual-goods prize redemption.
+	SceneVirtualPrize SceneID = "PRODUCT_3"
+	// SceneCompanyWelfare: internal company welfare.
+	SceneCompanyWelfare SceneID = "PRODUCT_4"
+	// SceneChannelSharing: channel revenue sharing.
+	SceneChannelSharing SceneID = "PRODUCT_5"
+	// SceneInsuranceRebate: insurance rebate.
+	SceneInsuranceRebate SceneID = "PRODUCT_6"
+	// SceneLotteryTicket: lottery-ticket prize payout.
+	SceneLotteryTicket SceneID = "PRODUCT_7"
+	// SceneTaxScratchCard: tax scratch-card prize.
+	SceneTaxScratchCard SceneID = "PRODUCT_8"
+)
+
+// Known reports whether s is a value this version of the SDK knows.
+func (s SceneID) Known() bool {
+	switch s {
+	case SceneProductPromotion, SceneLottery, SceneVirtualPrize, SceneCompanyWelfare,
+		SceneChannelSharing, SceneInsuranceRebate, SceneLotteryTicket, SceneTaxScratchCard:
+		return true
+	}
+	return false
+}
+
+// HBType is the kind of a cash red packet (hb_type of gethbinfo).
+type HBType string
+
+// The documented red-packet kinds.
+const (
+	// HBTypeNormal: an ordinary red packet (Send).
+	HBTypeNormal HBType = "NORMAL"
+	// HBTypeGroup: a fission red packet (offline since 2024-06-05).
+	HBTypeGroup HBType = "GROUP"
+)
+
+// Known reports whether t is a value this version of the SDK knows.
+func (t HBType) Known() bool { return t == HBTypeNormal || t == HBTypeGroup }

@@ -29,3 +29,47 @@ func FuzzDecodeWorkWx(f *testing.F) {
 		}
 	})
 }
+
+// FuzzDecodeRedPacket checks that any gethbinfo reply field, hblist
+// included, decodes or fails with ErrMalformedResponse, never panics.
+func FuzzDecodeRedPacket(f *testing.F) {
+	f.Add("hblist", "<hbinfo><openid>o</openid><amount>1</amount><rcv_time>2025-10-09 16:01:30</rcv_time></hbinfo>")
+	f.Add("hblist", "<hbinfo><amount>x</amount></hbinfo>")
+	f.Add("hblist", "<hbinfo>")
+	f.Add("total_num", "1")
+	f.Add("refund_time", "2025-10-09")
+	f.Add("new_field", "x")
+	f.Fuzz(func(t *testing.T, key, value string) {
+		p, err := decodeRedPacket(map[string]string{key: value, "return_code": "SUCCESS"})
+		if err != nil {
+			if !errors.Is(err, wechatpay.ErrMalformedResponse) {
+				t.Fatalf("error %v does not match ErrMalformedResponse", err)
+			}
+			return
+		}
+		if p.Extra != nil && p.Extra[key] != value {
+			t.Fatalf("extra field %q lost", key)
+		}
+	})
+}
+
+// FuzzDecodeSend checks that any send reply field decodes or fails with
+// ErrMalformedResponse, never panics.
+func FuzzDecodeSend(f *testing.F) {
+	f.Add("total_amount", "1000")
+	f.Add("mch_billno", "B")
+	f.Add("sign", "X")
+	f.Add("new_field", "x")
+	f.Fuzz(func(t *testing.T, key, value string) {
+		r, err := decodeSend(map[string]string{key: value, "send_listid": "1"}, "B")
+		if err != nil {
+			if !errors.Is(err, wechatpay.ErrMalformedResponse) {
+				t.Fatalf("error %v does not match ErrMalformedResponse", err)
+			}
+			return
+		}
+		if r.Extra != nil && r.Extra[key] != value {
+			t.Fatalf("extra field %q lost", key)
+		}
+	})
+}

@@ -128,3 +128,16 @@ func TestNilClient(t *testing.T) {
 	_, err := New(nil).QueryWorkWx(t.Context(), &QueryWorkWxRequest{})
 	require.ErrorIs(t, err, wechatpay.ErrMissingField)
 }
+
+func TestRiskInfoEncoding(t *testing.T) {
+	r := &RiskInfo{PostTime: time.Unix(1700000000, 0), Mobile: "86-138", DeviceID: "AA:BB", ClientVersion: "8.0"}
+	if got, want := r.encode(), "clientversion%3D8.0%26deviceid%3DAA%253ABB%26mobile%3D86-138%26posttime%3D1700000000"; got != want {
+		t.Fatalf("risk_info = %q, want %q", got, want)
+	}
+	if got := (&RiskInfo{}).encode(); got != "" {
+		t.Fatalf("empty risk_info = %q", got)
+	}
+	if got := (*RiskInfo)(nil).encode(); got != "" {
+		t.Fatalf("nil risk_info = %q", got)
+	}
+}

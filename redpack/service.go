@@ -7,23 +7,47 @@ import (
 	"github.com/gowechatpay/wechatpay/internal/svc"
 )
 
-// Service calls the WeCom red-packet (企业微信红包) APIv2 endpoints. Build it
-// with New; it is safe for concurrent use. The client needs the APIv2 key
-// (wechatpay.WithAPIv2Key) and the merchant certificate
-// (wechatpay.WithMerchantCertificate) for mTLS.
+// Service calls the cash red-packet (现金红包) and WeCom red-packet
+// (企业微信红包) APIv2 endpoints. Build it with New; it is safe for
+// concurrent use. The client needs the APIv2 key (wechatpay.WithAPIv2Key)
+// and the merchant certificate (wechatpay.WithMerchantCertificate) for
+// mTLS; SendWorkWx also needs WithWorkWxSecret.
 type Service struct {
 	c       *wechatpay.Client
 	limiter wechatpay.Limiter
+	// workwx is behind a pointer so that fmt, which does not follow
+	// pointers below the top level, never prints it.
+	workwx *workwxSecret
 }
+
+// workwxSecret is the secret of the WeCom 企业支付 application.
+type workwxSecret struct{ v string }
 
 // Option configures a Service.
 type Option func(*Service)
 
 // WithLimiter sets a client-side rate limiter that every call of the
 // service waits on (context-aware) after input validation and before any
-// I/O (a limiter of golang.org/x/time/rate is one). No rate limit is documented for these APIs.
+// I/O (a limiter of golang.org/x/time/rate is one). The documented limits
+// are per merchant: 30 packets a second for Send, 1800 a minute for
+// SendWorkWx, none for the queries.
 func WithLimiter(l wechatpay.Limiter) Option {
 	return func(s *Service) { s.limiter = l }
+}
+
+// WithWorkWxSecret sets the secret of the WeCom 企业支付 (payment)
+// application, from the WeCom admin console, that SendWorkWx signs
+// workwx_sign with; it is not the APIv2 or APIv3 key. In a credentials file
+// it is wecom_payment_secret (wechatpay.Credentials.WeComPaymentSecret).
+// The secret is never logged or printed.
+func WithWorkWxSecret(secret string) Option {
+	return func(s *Service) {
+		if secret == "" {
+			s.workwx = nil
+			return
+		}
+		s.workwx = &workwxSecret{v: secret}
+	}
 }
 
 // New returns a Service that calls WeChat Pay through c.

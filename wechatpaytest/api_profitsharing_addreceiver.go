@@ -58,7 +58,7 @@ func (s *Server) serveProfitSharingAddReceiver(r *V3Request) (int, any) {
 	s.mu.Lock()
 	if prev, ok := s.ps.relations[k]; ok && (prev.State == "INIT" || prev.State == "EFFECTIVE") {
 		s.mu.Unlock()
-		return invalidRequest("分账接收方已存在").Answer()
+		return psInvalid("分账接收方已存在").Answer()
 	}
 	s.ps.relations[k] = rel
 	s.mu.Unlock()

@@ -26,9 +26,9 @@ func (s *Server) serveProfitSharingAmounts(r *V3Request) (int, any) {
 	s.mu.Unlock()
 	switch {
 	case !ok:
-		return invalidRequest("该笔交易不能分账, 请确认下单前已标记分账").Answer()
+		return psInvalid("该笔交易不能分账, 请确认下单前已标记分账").Answer()
 	case t.SubMchID != subMchID:
-		return invalidRequest("商户信息与交易的商户信息不匹配").Answer()
+		return psInvalid("商户信息与交易的商户信息不匹配").Answer()
 	}
 	return http.StatusOK, struct {
 		TransactionID string `json:"transaction_id"`

@@ -47,7 +47,7 @@ func (s *Server) serveProfitSharingBillURL(r *V3Request) (int, any) {
 	today := now.In(beijing)
 	today = time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, beijing)
 	if day.After(today) || day.Before(today.AddDate(0, 0, -90)) {
-		return invalidRequest("只能下载最近 90 天的账单").Answer()
+		return psInvalid("只能下载最近 90 天的账单").Answer()
 	}
 	var b [16]byte
 	_, _ = rand.Read(b[:])
@@ -75,7 +75,7 @@ func (s *Server) serveBillDownload(r *V3Request) (int, any) {
 	bill, ok := s.ps.bills[token]
 	if !ok || s.now().After(bill.expires) {
 		s.mu.Unlock()
-		return invalidRequest("下载地址已过期或不存在, 请重新获取").Answer()
+		return psInvalid("下载地址已过期或不存在, 请重新获取").Answer()
 	}
 	var rows [][]string
 	for _, o := range s.orders {

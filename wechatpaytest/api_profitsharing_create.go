@@ -92,14 +92,14 @@ func (s *Server) serveProfitSharingCreate(r *V3Request) (int, any) {
 	for _, rc := range req.Receivers {
 		rel, ok := s.ps.relations[psRelationKey{req.SubMchID, rc.Account}]
 		if !ok || rel.State != "EFFECTIVE" || rel.Type != rc.Type {
-			return invalidRequest("分账接收方 " + rc.Account + " 不存在或未生效").Answer()
+			return psInvalid("分账接收方 " + rc.Account + " 不存在或未生效").Answer()
 		}
 	}
 	switch {
 	case tx.orders >= maxPSOrdersPerTransaction:
-		return invalidRequest("每笔交易最多请求分账 50 次").Answer()
+		return psInvalid("每笔交易最多请求分账 50 次").Answer()
 	case sum > tx.UnsplitAmount:
-		return invalidRequest("分账金额超出剩余待分金额").Answer()
+		return psInvalid("分账金额超出剩余待分金额").Answer()
 	}
 	now := s.now()
 	o := ProfitSharingOrder{SubMchID: req.SubMchID, TransactionID: req.TransactionID, OutOrderNo: req.OutOrderNo,
@@ -151,9 +151,9 @@ func checkPSParty(prefix, typ, account, appID, subAppID string) *ErrorAnswer {
 	case tooLong(account, 64):
 		return paramError(prefix+"account", "body", longerThan(64))
 	case typ == "PERSONAL_OPENID" && appID == "":
-		return invalidRequest("type 为 PERSONAL_OPENID 时 appid 必填")
+		return psInvalid("type 为 PERSONAL_OPENID 时 appid 必填")
 	case typ == "PERSONAL_SUB_OPENID" && subAppID == "":
-		return invalidRequest("type 为 PERSONAL_SUB_OPENID 时 sub_appid 必填")
+		return psInvalid("type 为 PERSONAL_SUB_OPENID 时 sub_appid 必填")
 	}
 	return nil
 }
@@ -163,14 +163,14 @@ func checkPSParty(prefix, typ, account, appID, subAppID string) *ErrorAnswer {
 func (s *Server) psReentry(no, key string) (int, any, bool) {
 	if prev, ok := s.ps.requests[no]; ok {
 		if prev.key != key {
-			code, body := reusedNumber("/out_order_no").Answer()
+			code, body := psReusedNumber("/out_order_no").Answer()
 			return code, body, true
 		}
 		code, body := psOrderAnswer(s.orders[no])
 		return code, body, true
 	}
 	if _, ok := s.orders[no]; ok { // a fixture order
-		code, body := reusedNumber("/out_order_no").Answer()
+		code, body := psReusedNumber("/out_order_no").Answer()
 		return code, body, true
 	}
 	return 0, nil, false
@@ -181,11 +181,11 @@ func (s *Server) psTransaction(txID, subMchID string) (*psTransaction, *ErrorAns
 	tx, ok := s.ps.txs[txID]
 	switch {
 	case !ok:
-		return nil, invalidRequest("该笔交易不能分账, 请确认下单前已标记分账")
+		return nil, psInvalid("该笔交易不能分账, 请确认下单前已标记分账")
 	case tx.SubMchID != subMchID:
-		return nil, invalidRequest("商户信息与交易的商户信息不匹配")
+		return nil, psInvalid("商户信息与交易的商户信息不匹配")
 	case tx.finished:
-		return nil, invalidRequest("该笔交易已解冻剩余资金, 不能再分账")
+		return nil, psInvalid("该笔交易已解冻剩余资金, 不能再分账")
 	}
 	return tx, nil
 }

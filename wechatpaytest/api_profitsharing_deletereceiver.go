@@ -36,7 +36,7 @@ func (s *Server) serveProfitSharingDeleteReceiver(r *V3Request) (int, any) {
 	}
 	s.mu.Unlock()
 	if !ok || rel.Type != req.Type {
-		return invalidRequest("分账接收方不存在").Answer()
+		return psInvalid("分账接收方不存在").Answer()
 	}
 	return http.StatusNoContent, nil
 }

@@ -43,7 +43,7 @@ func (s *Server) serveProfitSharingUnfreeze(r *V3Request) (int, any) {
 		return e.Answer()
 	}
 	if tx.UnsplitAmount == 0 {
-		return invalidRequest("该笔交易没有剩余待分金额").Answer()
+		return psInvalid("该笔交易没有剩余待分金额").Answer()
 	}
 	o := ProfitSharingOrder{SubMchID: req.SubMchID, TransactionID: req.TransactionID, OutOrderNo: req.OutOrderNo,
 		OrderID: s.psNextID("71"), State: "PROCESSING"}

@@ -13,7 +13,8 @@ const patternPunish = "POST /v3/aggracct-bc/wb-channel/control-orders/punish"
 // servePunish answers a punish request: the JSON body with its documented
 // fields and limits, bal_account_no decrypted, then the record. Punish keeps
 // state: the same out_request_no with the same fields answers the same
-// wxpay_punish_no, with other fields 400 PARAM_ERROR.
+// wxpay_punish_no, with other fields 400 PARAM_ERROR; a new one creates the
+// punish order that the control-order query answers.
 func (s *Server) servePunish(r *V3Request) (int, any) {
 	var req struct {
 		OutRequestNo  *string         `json:"out_request_no"`
@@ -22,21 +23,22 @@ func (s *Server) servePunish(r *V3Request) (int, any) {
 		PunishScene   json.RawMessage `json:"punish_scene"`
 		PunishReason  *string         `json:"punish_reason"`
 		PunishEndTime *string         `json:"punish_end_time"`
+		CardNo        *string         `json:"card_no"`
+		SgnNo         *string         `json:"sgn_no"`
+		ReqScene      *string         `json:"req_scene"`
+		FundStrategy  *string         `json:"fund_repatriation_strategy"`
 	}
 	if e := r.DecodeJSON(&req); e != nil {
 		return e.Answer()
 	}
-	str := func(p *string) string {
-		if p == nil {
-			return ""
-		}
-		return *p
-	}
 	p := Punishment{
-		OutRequestNo:  str(req.OutRequestNo),
-		MchID:         str(req.MchID),
-		PunishReason:  str(req.PunishReason),
-		PunishEndTime: str(req.PunishEndTime),
+		OutRequestNo:             str(req.OutRequestNo),
+		MchID:                    str(req.MchID),
+		PunishReason:             str(req.PunishReason),
+		PunishEndTime:            str(req.PunishEndTime),
+		SgnNo:                    str(req.SgnNo),
+		ReqScene:                 str(req.ReqScene),
+		FundRepatriationStrategy: str(req.FundStrategy),
 	}
 	switch {
 	case p.OutRequestNo == "":
@@ -65,6 +67,14 @@ func (s *Server) servePunish(r *V3Request) (int, any) {
 		return e.Answer()
 	}
 	p.BalAccountNo = bal
+	switch p.FundRepatriationStrategy {
+	case "", "ALL_FORBIDDEN", "ALL_ALLOWED_WHEN_UNIQUE":
+	default:
+		return paramError("/fund_repatriation_strategy", "body", "not a documented strategy").Answer()
+	}
+	if p.CardNo, e = communityFields(r, "body", str(req.CardNo), p.ReqScene); e != nil {
+		return e.Answer()
+	}
 
 	s.mu.Lock()
 	if i, ok := s.punishByNo[p.OutRequestNo]; ok {
@@ -72,15 +82,18 @@ func (s *Server) servePunish(r *V3Request) (int, any) {
 		s.mu.Unlock()
 		p.WxpayPunishNo = prev.WxpayPunishNo
 		if p != prev {
-			return (&ErrorAnswer{Code: "PARAM_ERROR", Message: "out_request_no 已使用且请求参数不一致",
-				Detail: map[string]string{"field": "/out_request_no", "location": "body", "issue": "already used with different parameters"},
-				status: http.StatusBadRequest, verdict: "param_error: out_request_no reused with another body"}).Answer()
+			return reusedNumber().Answer()
 		}
 		return punishAnswer(p)
+	}
+	if status, body, ok := s.punishFixtureAnswer(p); ok {
+		s.mu.Unlock()
+		return status, body
 	}
 	p.WxpayPunishNo = s.now().In(beijing).Format("20060102") + strconv.FormatInt(int64(1_000_000_000+len(s.punishments)+1), 10)
 	s.punishByNo[p.OutRequestNo] = len(s.punishments)
 	s.punishments = append(s.punishments, p)
+	s.addPunishOrder(p) // for the control-order query (state_aggracct.go)
 	s.mu.Unlock()
 	return punishAnswer(p)
 }

@@ -38,6 +38,17 @@ func (s *Server) serveRedPacket(r *V2Request) map[string]string {
 	mchID, billNo := params["mch_id"], params["mch_billno"]
 	s.mu.Lock()
 	p, ok := s.redPackets[redPacketKey{mchID, billNo}]
+	if ok && p.AppID == params["appid"] {
+		// SENDING is answered once, then SENT; an unopened SENT packet is
+		// refunded after RedPacketRefundAfter (state_redpack.go).
+		answer, next, refundTime, refund := s.advanceRedPacket(redPacketKey{mchID, billNo}, p.DetailID, p.Status, p.SendTime, p.TotalAmount)
+		if refund != 0 {
+			p.RefundTime, p.RefundAmount = refundTime, refund
+		}
+		p.Status = next
+		s.redPackets[redPacketKey{mchID, billNo}] = p
+		p.Status = answer
+	}
 	s.mu.Unlock()
 	if !ok || p.AppID != params["appid"] {
 		fields := V2Error("NOT_FOUND", msgNotFound)

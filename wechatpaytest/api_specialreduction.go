@@ -29,12 +29,22 @@ func (s *Server) serveSpecialReduction(r *V3Request) (int, any) {
 	if e != nil {
 		return e.Answer()
 	}
+	if _, e := communityFields(r, "query", q.Get("card_no"), q.Get("req_scene")); e != nil {
+		return e.Answer()
+	}
 	s.mu.Lock()
 	red, ok := s.reductions[outRequestNo]
 	s.mu.Unlock()
 	if !ok || red.MchID != mchID || red.BalAccountNo != bal {
 		return notFound("special reduction").Answer()
 	}
+	return reductionAnswer(r, red)
+}
+
+// reductionAnswer is the answer of the query and of the creation of a
+// special reduction: the record, with bal_account_no encrypted for the
+// merchant.
+func reductionAnswer(r *V3Request, red SpecialReduction) (int, any) {
 	encBal, e := r.EncryptForMerchant(red.BalAccountNo)
 	if e != nil {
 		return e.Answer()

@@ -13,6 +13,12 @@
 //
 //   - GET /v3/aggracct-bc/wb-channel/special-reduction/{out_request_no}
 //   - POST /v3/aggracct-bc/wb-channel/control-orders/punish
+//   - POST /v3/aggracct-bc/wb-channel/special-reduction,
+//     POST /v3/aggracct-bc/wb-channel/control-orders/recover,
+//     GET /v3/aggracct-bc/wb-channel/control-orders/{out_request_no},
+//     POST /v3/aggracct-bc/wb-channel/control-orders/info/update/result/notify
+//     and GET /v3/aggracct-bc/wb-channel/account/balance (the WeBank
+//     channel, with state: see below)
 //   - GET /v3/global/profit-sharing/orders/{out_order_no}
 //   - global profit sharing with state (api_profitsharing_*.go,
 //     state_profitsharing.go): POST /v3/global/profit-sharing/orders and
@@ -22,6 +28,9 @@
 //     /v3/global/profit-sharing/bill-download-url, and the download_url it
 //     hands out, GET /v3/bill/downloadurl (a CSV file, unsigned)
 //   - POST /mmpaymkttransfers/queryworkwxredpack (APIv2, client certificate)
+//   - POST /mmpaymkttransfers/sendworkwxredpack (APIv2, client certificate, workwx_sign)
+//   - POST /mmpaymkttransfers/sendredpack (APIv2, client certificate, unsigned replies)
+//   - POST /mmpaymkttransfers/gethbinfo (APIv2, client certificate, unsigned replies)
 //   - GET /v3/certificates
 //
 // and for any endpoint a test teaches it. The emulator is a net/http
@@ -85,13 +94,38 @@
 // (unsigned). Parameters over
 // their documented lengths (mch_billno 28 characters, mch_id, appid and
 // nonce_str 32) get result_code FAIL, err_code PARAM_ERROR. Replies are
-// signed with MD5, except failures, which are unsigned as at WeChat Pay.
+// signed with MD5, except failures, which are unsigned as at WeChat Pay,
+// and every reply of sendredpack and gethbinfo, which WeChat Pay documents
+// unsigned.
+//
+// The red packets keep state (state_redpack.go). A send (sendredpack or
+// sendworkwxredpack; workwx_sign checked with TestWeComPaymentSecret, a bad
+// one SIGN_ERROR) creates a SENDING packet with detail_id = its
+// send_listid, paid from the merchant's balance (SetRedPacketBalance; short
+// is NOTENOUGH, and the bill stays failed). The same mch_billno with the
+// same parameters is re-entrant: the same reply, no second packet; with
+// other parameters FATAL_ERROR. An amount below 100 or above 20000 fen
+// without scene_id is PARAM_ERROR. WeCom packets are found only by
+// queryworkwxredpack, cash packets only by gethbinfo. A sent packet is
+// answered SENDING once, then SENT; OpenRedPacket is the "user opens" hook
+// (RECEIVED); an unopened packet is REFUND after RedPacketRefundAfter (24
+// hours, unconfirmed). SentRedPackets lists the bills and how many
+// requests named each. The fission packet (sendgroupredpack, offline since
+// 2024-06-05) is answered like an unknown path.
 //
 // The seed examples of the protocol documents are built in (see
 // WithoutSeedFixtures); tests add their own with AddSpecialReduction,
-// AddProfitSharingOrder and AddRedPacket. Punish keeps real state: the same
+// AddProfitSharingOrder, AddRedPacket and AddCashRedPacket. Punish keeps real state: the same
 // out_request_no with the same fields returns the same wxpay_punish_no, with
-// other fields 400 PARAM_ERROR. Global profit sharing keeps state too
+// other fields 400 PARAM_ERROR. The WeBank channel keeps state across its
+// APIs: a special reduction lowers its ledger's balance (AddLedger; 403
+// NOT_ENOUGH closes an order the balance does not cover, and its resend is
+// 400 ALREADY_EXISTS), a punish creates the punish order the control-order
+// query answers, and a recover of it (which must name it by both numbers,
+// else 400 INVALID_REQUEST) turns its effect_state to RECOVERED; orders
+// succeed at once unless HoldWeBankOrders, and the re-entrant requests
+// (special reduction, punish, recover) follow the rule of punish.
+// Global profit sharing keeps state too
 // (fixtures: AddProfitSharingTransaction, AddProfitSharingRelation): a
 // distribution request creates a PROCESSING order that its first query
 // finishes, taking its amounts from the transaction's unsplit amount; an
@@ -101,7 +135,8 @@
 // other fields 400 PARAM_ERROR; a bill URL is valid for 30 seconds.
 // InjectFault makes the server fail on purpose
 // (delay, 500, 429, any status and code such as 403 NO_AUTH, dropped
-// connection, tampered body, signature probe, stale timestamp); the faults
+// connection before or after handling the request, tampered body,
+// signature probe, stale timestamp); the faults
 // that alter a signed answer are used up only by answers the emulator
 // signs. SignNotification and SendNotification produce callbacks for a
 // merchant's notification handler.

@@ -24,6 +24,12 @@ const (
 	APIProfitSharing API = "profit-sharing"
 	// APIRedPacket is POST /mmpaymkttransfers/queryworkwxredpack (v2).
 	APIRedPacket API = "redpack"
+	// APISendWorkWxRedPacket is POST /mmpaymkttransfers/sendworkwxredpack (v2).
+	APISendWorkWxRedPacket API = "redpack-send-workwx"
+	// APISendRedPacket is POST /mmpaymkttransfers/sendredpack (v2).
+	APISendRedPacket API = "redpack-send"
+	// APIQueryRedPacket is POST /mmpaymkttransfers/gethbinfo (v2).
+	APIQueryRedPacket API = "redpack-query"
 	// APICertificates is GET /v3/certificates.
 	APICertificates API = "certificates"
 )
@@ -49,7 +55,10 @@ const (
 	// is used up only by an answer the emulator signs: a v3 answer other
 	// than 401 SIGN_ERROR, or a v2 reply with return_code and result_code
 	// SUCCESS. A request answered unsigned (401, CA_ERROR, a bad sign, a
-	// v2 NOT_FOUND, ...) leaves it armed for the next one.
+	// v2 NOT_FOUND, ...) leaves it armed for the next one. On a v2 route
+	// whose replies are unsigned (V2Route.UnsignedReply: sendredpack,
+	// gethbinfo) it applies to a SUCCESS reply by signing it, then altering
+	// it, so the reply carries a sign that does not verify.
 	FaultTamperedBody
 	// FaultProbeSignature answers with a signature probe,
 	// "WECHATPAY/SIGNTEST/" followed by a signature; on v2 (which has no
@@ -64,6 +73,12 @@ const (
 	// v3 code Fault.Code, e.g. 403 NO_AUTH; on v2, result_code FAIL with
 	// err_code Fault.Code (HTTP 200, as WeChat Pay does).
 	FaultAPIError
+	// FaultDropAfterHandling handles the request as usual (its effects,
+	// such as a red packet sent, stand), then closes the connection
+	// without answering, on v3 and v2 routes alike: the client cannot know
+	// the outcome. Like FaultDropConnection, which drops before handling,
+	// it is used up by every request it matches.
+	FaultDropAfterHandling
 )
 
 // signsAnswer reports whether k acts on the signature of an answer (and is
@@ -92,6 +107,8 @@ func (k FaultKind) String() string {
 		return "stale-timestamp"
 	case FaultAPIError:
 		return "api-error"
+	case FaultDropAfterHandling:
+		return "drop-after-handling"
 	}
 	return "unknown-fault"
 }
@@ -151,11 +168,14 @@ func (s *Server) ClearFaults() {
 
 // builtinPatterns maps the built-in API names to their route patterns.
 var builtinPatterns = map[API]string{
-	APISpecialReduction: patternSpecialReduction,
-	APIPunish:           patternPunish,
-	APIProfitSharing:    patternProfitSharing,
-	APIRedPacket:        "POST " + pathRedPacket,
-	APICertificates:     patternCertificates,
+	APISpecialReduction:    patternSpecialReduction,
+	APIPunish:              patternPunish,
+	APIProfitSharing:       patternProfitSharing,
+	APIRedPacket:           "POST " + pathRedPacket,
+	APISendWorkWxRedPacket: "POST " + pathSendWorkWx,
+	APISendRedPacket:       "POST " + pathSendRedPack,
+	APIQueryRedPacket:      "POST " + pathGetHBInfo,
+	APICertificates:        patternCertificates,
 }
 
 // aims reports whether f applies to requests of the route pattern.

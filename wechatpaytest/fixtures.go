@@ -38,11 +38,21 @@ type SpecialReduction struct {
 }
 
 // AddSpecialReduction adds or replaces the special reduction with
-// r.OutRequestNo.
+// r.OutRequestNo. Its ledger (MchID, BalAccountNo) is created with a
+// balance of 0 unless it exists (see AddLedger); a PROCESSING reduction
+// shows as in transit on the ledger's balance. A special-reduction request
+// with that number and the fixture's fields is answered with it (400
+// ALREADY_EXISTS when it is FAILED), one with other fields 400 PARAM_ERROR.
 func (s *Server) AddSpecialReduction(r SpecialReduction) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.reductions[r.OutRequestNo] = r
+	delete(s.agg.reductionReqs, r.OutRequestNo)
+	if k := (ledgerKey{r.MchID, r.BalAccountNo}); r.MchID != "" && r.BalAccountNo != "" {
+		if _, ok := s.agg.ledgers[k]; !ok {
+			s.agg.ledgers[k] = 0
+		}
+	}
 }
 
 // ProfitSharingReceiver is one receiver of a ProfitSharingOrder.
@@ -129,6 +139,9 @@ type Punishment struct {
 	PunishEndTime string
 	// WxpayPunishNo is the control-order number the emulator assigned.
 	WxpayPunishNo string
+	// CardNo (decrypted), SgnNo, ReqScene and FundRepatriationStrategy are
+	// the request's optional community-only fields ("" when absent).
+	CardNo, SgnNo, ReqScene, FundRepatriationStrategy string
 }
 
 // Punishments returns the accepted punish requests, oldest first; a
@@ -152,6 +165,7 @@ func (s *Server) addSeedFixtures() {
 		QuotaChangeNo: "m6a6dx8iit7m932dx03ue2lw2ofo2r88",
 		SuccessTime:   time.Date(2015, 5, 20, 13, 29, 35, 0, beijing),
 	}
+	s.addAggracctSeed()
 	created := time.Date(2022, 3, 23, 17, 10, 13, 0, beijing)
 	s.orders[seedOutOrderNo] = ProfitSharingOrder{
 		SubMchID:      seedSubMchID,

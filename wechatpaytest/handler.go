@@ -186,6 +186,10 @@ func (s *Server) serveRoute(w http.ResponseWriter, r *http.Request, rt *route) {
 			fault = s.takeFault(rt.pattern, false, true)
 		}
 	}
+	if fault != nil && fault.Kind == FaultDropAfterHandling {
+		s.dropConnection(w, r, fault, requestID, "fault: connection dropped after handling ("+rep.verdict+")")
+		return
+	}
 	s.writeReply(w, r, rep, fault, requestID)
 }
 
@@ -276,6 +280,18 @@ func v3Answer(status int, out any) *reply {
 	return &reply{status: status, body: body, verdict: verdict}
 }
 
+// dropConnection closes the request's connection without an answer.
+func (s *Server) dropConnection(w http.ResponseWriter, r *http.Request, f *Fault, requestID, verdict string) {
+	s.log(r, 0, verdict, f, requestID)
+	if hj, ok := w.(http.Hijacker); ok {
+		if conn, _, err := hj.Hijack(); err == nil {
+			_ = conn.Close()
+			return
+		}
+	}
+	panic(http.ErrAbortHandler) // closes the connection or stream
+}
+
 // applyEarlyFault applies the faults that act before the request is
 // handled; it reports whether the request is finished.
 func (s *Server) applyEarlyFault(w http.ResponseWriter, r *http.Request, f *Fault, v2 bool, requestID string) bool {
@@ -290,14 +306,8 @@ func (s *Server) applyEarlyFault(w http.ResponseWriter, r *http.Request, f *Faul
 		}
 		return false
 	case FaultDropConnection:
-		s.log(r, 0, "fault: connection dropped", f, requestID)
-		if hj, ok := w.(http.Hijacker); ok {
-			if conn, _, err := hj.Hijack(); err == nil {
-				_ = conn.Close()
-				return true
-			}
-		}
-		panic(http.ErrAbortHandler) // closes the connection or stream
+		s.dropConnection(w, r, f, requestID, "fault: connection dropped")
+		return true
 	case FaultSystemError:
 		if v2 {
 			rep = v2Reply(V2Error("SYSTEMERROR", "系统繁忙,请稍后再试"), "fault: system error")

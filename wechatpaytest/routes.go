@@ -74,6 +74,10 @@ type V2Route struct {
 	// return_code SUCCESS and result_code SUCCESS (or none) is signed with
 	// the request's sign type, and failures are unsigned, as at WeChat Pay.
 	UnsignedReply bool
+	// Nested names the reply fields whose value is inner XML (a list such
+	// as gethbinfo's hblist, built with encoding/xml), written as they are
+	// rather than as text.
+	Nested []string
 }
 
 // V2Request is a v2 request whose sign verified, as a HandleV2 handler
@@ -109,6 +113,7 @@ func (s *Server) HandleV2(path string, opts V2Route, h func(r *V2Request) map[st
 		panic("wechatpaytest: HandleV2 " + strconv.Quote(path) + ": want a plain path such as /mmpaymkttransfers/queryworkwxredpack")
 	}
 	opts.SignTypes = append([]wxcrypto.SignType(nil), opts.SignTypes...)
+	opts.Nested = append([]string(nil), opts.Nested...)
 	s.handle(&route{srv: s, pattern: http.MethodPost + " " + path, v2: h, v2opts: opts})
 }
 

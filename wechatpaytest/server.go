@@ -49,9 +49,11 @@ type Server struct {
 	reductions   map[string]SpecialReduction
 	orders       map[string]ProfitSharingOrder
 	redPackets   map[redPacketKey]RedPacket
+	redpack      redpackState
 	punishments  []Punishment
-	punishByNo   map[string]int // out_request_no → index in punishments
-	ps           *profitSharingState
+	punishByNo   map[string]int      // out_request_no → index in punishments
+	ps           *profitSharingState // global profit sharing beyond orders (state_profitsharing.go)
+	agg          aggState            // the rest of the WeBank channel (state_aggracct.go)
 	faults       []*Fault
 	notifyClient *http.Client
 }
@@ -230,8 +232,10 @@ func newServer(opts []Option) (*Server, error) {
 		reductions:   map[string]SpecialReduction{},
 		orders:       map[string]ProfitSharingOrder{},
 		redPackets:   map[redPacketKey]RedPacket{},
+		redpack:      newRedpackState(),
 		punishByNo:   map[string]int{},
 		ps:           newProfitSharingState(),
+		agg:          newAggState(),
 		notifyClient: cfg.notifyClient,
 	}
 	if s.notifyClient == nil {
@@ -243,10 +247,14 @@ func newServer(opts []Option) (*Server, error) {
 	// The built-in APIs, each emulated in its own api_*.go file.
 	s.HandleV3(patternSpecialReduction, s.serveSpecialReduction)
 	s.HandleV3(patternPunish, s.servePunish)
+	s.handleAggracct()
 	s.HandleV3(patternProfitSharing, s.serveProfitSharing)
 	s.handleProfitSharing()
 	s.HandleV3(patternCertificates, s.serveCertificates)
 	s.HandleV2(pathRedPacket, redPacketRoute, s.serveRedPacket)
+	s.HandleV2(pathSendWorkWx, sendWorkWxRoute, s.serveSendWorkWx)
+	s.HandleV2(pathSendRedPack, sendRedPackRoute, s.serveSendRedPack)
+	s.HandleV2(pathGetHBInfo, getHBInfoRoute, s.serveGetHBInfo)
 
 	ts := httptest.NewUnstartedServer(s)
 	if cfg.listener != nil {
@@ -443,6 +451,7 @@ func (s *Server) Credentials() *wechatpay.Credentials {
 		PlatformCertificateFiles: []string{filePlatformCert},
 		APIv3Key:                 TestAPIv3Key,
 		APIv2Key:                 TestAPIv2Key,
+		WeComPaymentSecret:       TestWeComPaymentSecret,
 		Dir:                      dir,
 	}
 	if !s.hasPublicKey() {

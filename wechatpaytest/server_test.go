@@ -695,7 +695,9 @@ func TestRouting(t *testing.T) {
 
 	status, _ = rc.do(t, http.MethodPost, "/v3/certificates", nil, nil)
 	require.Equal(t, http.StatusMethodNotAllowed, status)
-	status, _ = rc.do(t, http.MethodGet, punishPath, nil, nil)
+	// GET on the punish path is the control-order query of number
+	// "punish" (GET control-orders/{out_request_no}); PUT is no route's.
+	status, _ = rc.do(t, http.MethodPut, punishPath, nil, nil)
 	require.Equal(t, http.StatusMethodNotAllowed, status)
 	status, _ = rc.do(t, http.MethodGet, redPackPath, nil, nil)
 	require.Equal(t, http.StatusMethodNotAllowed, status)

@@ -55,15 +55,15 @@ type psBill struct {
 // requests per transaction.
 const maxPSOrdersPerTransaction = 50
 
-// invalidRequest is 400 INVALID_REQUEST with a message.
-func invalidRequest(message string) *ErrorAnswer {
+// psInvalid is 400 INVALID_REQUEST with a message.
+func psInvalid(message string) *ErrorAnswer {
 	return &ErrorAnswer{Code: "INVALID_REQUEST", Message: message, status: http.StatusBadRequest,
 		verdict: "invalid_request: " + message}
 }
 
-// reusedNumber is 400 PARAM_ERROR for an out_order_no used by another
+// psReusedNumber is 400 PARAM_ERROR for an out_order_no used by another
 // request.
-func reusedNumber(field string) *ErrorAnswer {
+func psReusedNumber(field string) *ErrorAnswer {
 	return &ErrorAnswer{Code: "PARAM_ERROR", Message: field + " 已使用且请求参数不一致",
 		Detail: map[string]string{"field": field, "location": "body", "issue": "already used with different parameters"},
 		status: http.StatusBadRequest, verdict: "param_error: " + field + " reused with another body"}

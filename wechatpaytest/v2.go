@@ -25,8 +25,8 @@ func v2CommFail(msg, verdict string) *reply {
 	return v2Reply(map[string]string{"return_code": "FAIL", "return_msg": msg}, verdict)
 }
 
-func v2Reply(fields map[string]string, verdict string) *reply {
-	body, err := v2xml.Encode(fields)
+func v2Reply(fields map[string]string, verdict string, nested ...string) *reply {
+	body, err := v2xml.EncodeNested(fields, nested...)
 	if err != nil {
 		body = []byte("<xml><return_code><![CDATA[FAIL]]></return_code><return_msg><![CDATA[SYSTEMERROR]]></return_msg></xml>")
 		verdict = "system_error: encoding the reply: " + err.Error()
@@ -88,18 +88,23 @@ func (s *Server) serveV2(r *http.Request, rt *route, body []byte, takeFault bool
 	case ok && rc != "SUCCESS":
 		verdict = "fail: " + fields["err_code"] + ": " + fields["err_code_des"]
 	}
-	if opts.UnsignedReply || verdict != "ok" {
-		return v2Reply(fields, verdict), nil
+	if verdict != "ok" {
+		return v2Reply(fields, verdict, opts.Nested...), nil
 	}
 	sign, err := wxcrypto.SignV2(fields, TestAPIv2Key, signType)
 	if err != nil {
 		return v2CommFail("SYSTEMERROR", "system_error: signing: "+err.Error()), nil
 	}
 	// A signed reply: the answer-signing faults apply now, and only now, so
-	// the unsigned replies above do not use them up.
+	// the failure replies above do not use them up. On a route whose
+	// replies are unsigned, such a fault makes the success reply carry a
+	// sign that does not verify (the client must check a sign present).
 	var f *Fault
 	if takeFault {
 		f = s.takeFault(rt.pattern, true, true)
+	}
+	if opts.UnsignedReply && f == nil {
+		return v2Reply(fields, verdict, opts.Nested...), nil
 	}
 	if f != nil {
 		switch f.Kind {
@@ -112,7 +117,7 @@ func (s *Server) serveV2(r *http.Request, rt *route, body []byte, takeFault bool
 		}
 	}
 	fields["sign"] = sign
-	return v2Reply(fields, verdict), f
+	return v2Reply(fields, verdict, opts.Nested...), f
 }
 
 // tamperV2 alters one value of a signed reply: it appends a digit to the

@@ -40,6 +40,10 @@ func CheckID(field, v string, maxLen int, required bool) error {
 			return &wechatpay.FieldError{Field: field, Reason: "must be visible ASCII characters only"}
 		}
 	}
+	if v == "." || v == ".." {
+		// A path segment a proxy would normalise away.
+		return &wechatpay.FieldError{Field: field, Reason: "must not be . or .."}
+	}
 	return nil
 }
 

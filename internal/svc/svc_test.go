@@ -32,6 +32,12 @@ func TestCheckID(t *testing.T) {
 			require.NotContains(t, err.Error(), tt.v, "the value is never echoed")
 		}
 	}
+	for _, dots := range []string{".", ".."} {
+		var fe *wechatpay.FieldError
+		require.ErrorAs(t, svc.CheckID("out_request_no", dots, 32, true), &fe, "a dot segment %q", dots)
+		require.Equal(t, "out_request_no", fe.Field)
+	}
+	require.NoError(t, svc.CheckID("out_request_no", "...", 32, true), "three dots are no dot segment")
 }
 
 // countLimiter counts its waits and fails once ctx has ended.

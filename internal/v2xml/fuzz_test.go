@@ -50,3 +50,32 @@ func FuzzDecode(f *testing.F) {
 		require.Equal(t, got, again)
 	})
 }
+
+// FuzzDecodeNested checks that DecodeNested never panics, that a document
+// without the nested child decodes as with Decode, and that whatever it
+// accepts survives EncodeNested → DecodeNested unchanged.
+func FuzzDecodeNested(f *testing.F) {
+	addDecodeSeeds(f)
+	f.Add([]byte("<xml><hblist>\n<hbinfo><openid><![CDATA[o]]></openid><amount>1</amount></hbinfo>\n</hblist></xml>"))
+	f.Add([]byte("<xml><hblist><![CDATA[x]]></hblist></xml>"))
+	f.Add([]byte("<xml><hblist><a><b><c><d/></c></b></a></hblist></xml>"))
+
+	f.Fuzz(func(t *testing.T, data []byte) {
+		got, err := DecodeNested(data, "hblist")
+		if err != nil {
+			require.ErrorIs(t, err, ErrMalformed)
+			require.Nil(t, got)
+			return
+		}
+		if _, ok := got["hblist"]; !ok {
+			flat, err := Decode(data)
+			require.NoError(t, err)
+			require.Equal(t, flat, got)
+		}
+		enc, err := EncodeNested(got, "hblist")
+		require.NoError(t, err)
+		again, err := DecodeNested(enc, "hblist")
+		require.NoError(t, err)
+		require.Equal(t, got, again)
+	})
+}

@@ -57,6 +57,31 @@ func Encode(params map[string]string) ([]byte, error) {
 // AppendEncode is Encode appending to dst (for buffer reuse). On error dst is
 // returned unchanged.
 func AppendEncode(dst []byte, params map[string]string) ([]byte, error) {
+	return appendEncode(dst, params, nil)
+}
+
+// EncodeNested is Encode, except that the values of the keys named in
+// nested are inner XML (as DecodeNested returns them, such as a list of
+// <hbinfo> elements built with encoding/xml) and are written as they are.
+// Such a value must decode with DecodeNested, else EncodeNested returns an
+// error wrapping ErrMalformed.
+func EncodeNested(params map[string]string, nested ...string) ([]byte, error) {
+	for _, k := range nested {
+		v, ok := params[k]
+		if !ok {
+			continue
+		}
+		if !validName(k) {
+			return nil, fmt.Errorf("%w: invalid element name %s", ErrMalformed, quote(k))
+		}
+		if got, err := DecodeNested([]byte("<xml><"+k+">"+v+"</"+k+"></xml>"), k); err != nil || len(got) != 1 || got[k] != strings.Trim(v, xmlSpace) {
+			return nil, fmt.Errorf("%w: value of %s is not inner XML", ErrMalformed, quote(k))
+		}
+	}
+	return appendEncode(nil, params, nested)
+}
+
+func appendEncode(dst []byte, params map[string]string, nested []string) ([]byte, error) {
 	var stack [32]string
 	keys := stack[:0]
 	size := len("<xml></xml>")
@@ -65,7 +90,7 @@ func AppendEncode(dst []byte, params map[string]string) ([]byte, error) {
 		if !validName(k) {
 			return dst, fmt.Errorf("%w: invalid element name %s", ErrMalformed, quote(k))
 		}
-		if !validValue(v) {
+		if !validValue(v) && !slices.Contains(nested, k) {
 			return dst, fmt.Errorf("%w: value of %s is not valid UTF-8 XML text", ErrMalformed, quote(k))
 		}
 		// <k><![CDATA[v]]></k>, plus one split per "]]>".
@@ -82,6 +107,16 @@ func AppendEncode(dst []byte, params map[string]string) ([]byte, error) {
 	dst = slices.Grow(dst, size)
 	dst = append(dst, "<xml>"...)
 	for _, k := range keys {
+		if slices.Contains(nested, k) {
+			dst = append(dst, '<')
+			dst = append(dst, k...)
+			dst = append(dst, '>')
+			dst = append(dst, params[k]...)
+			dst = append(dst, "</"...)
+			dst = append(dst, k...)
+			dst = append(dst, '>')
+			continue
+		}
 		dst = appendElement(dst, k, params[k])
 	}
 	if hasSign {
@@ -167,6 +202,21 @@ func validValue(s string) bool {
 // directly under <xml>, anything but whitespace after </xml>, and more than
 // MaxFields children.
 func Decode(data []byte) (map[string]string, error) {
+	return DecodeNested(data)
+}
+
+// MaxDepth is the deepest nesting DecodeNested accepts inside a nested
+// child (<hblist><hbinfo><openid> is depth 2 inside hblist).
+const MaxDepth = 4
+
+// DecodeNested is Decode, except that the children named in nested may
+// hold elements, such as the list <hblist><hbinfo>…</hbinfo></hblist> of
+// the red-packet query gethbinfo. The value of such a child is its inner
+// XML as received, whitespace around it trimmed, for the caller to decode
+// with encoding/xml. Inside it, elements must be properly nested and at
+// most MaxDepth deep, and the refusals of Decode apply (no DTD, processing
+// instruction or prefixed or invalid name).
+func DecodeNested(data []byte, nested ...string) (map[string]string, error) {
 	data = bytes.TrimPrefix(data, []byte(bom))
 	if len(bytes.Trim(data, xmlSpace)) == 0 {
 		return nil, malformed("empty document")
@@ -180,6 +230,7 @@ func Decode(data []byte) (map[string]string, error) {
 		prolog = iota // before <xml>
 		root          // directly under <xml>
 		child         // inside a child element
+		inner         // inside a nested child (DecodeNested)
 	)
 	state := prolog
 	var (
@@ -190,6 +241,8 @@ func Decode(data []byte) (map[string]string, error) {
 		started bool   // current value has seen non-trimmed content
 		first   = true // next token is the first of the document
 		offset  int64  // input offset at the start of the next token
+		stack   []string
+		rawAt   int64 // input offset of a nested child's inner XML
 	)
 
 	for {
@@ -217,6 +270,8 @@ func Decode(data []byte) (map[string]string, error) {
 		case xml.CharData:
 			cdata := bytes.HasPrefix(data[start:], []byte(cdataOpen))
 			switch state {
+			case inner:
+				// part of the nested child's inner XML, taken as a whole at its end
 			case prolog:
 				if cdata || !isSpace(t) {
 					return nil, malformed("text before the root element")
@@ -272,8 +327,19 @@ func Decode(data []byte) (map[string]string, error) {
 				}
 				key, segs, pending, started = name, segs[:0], pending[:0], false
 				state = child
+				if slices.Contains(nested, name) {
+					stack, rawAt, state = stack[:0], offset, inner
+				}
 			case child:
 				return nil, malformed("element nested in " + quote(key))
+			case inner:
+				if !ok {
+					return nil, malformed("invalid element name " + quote(t.Name.Local))
+				}
+				if len(stack) >= MaxDepth {
+					return nil, malformed(fmt.Sprintf("elements nested more than %d deep in %s", MaxDepth, quote(key)))
+				}
+				stack = append(stack, name)
 			}
 		case xml.EndElement:
 			name, _ := elementName(t.Name)
@@ -294,6 +360,19 @@ func Decode(data []byte) (map[string]string, error) {
 				}
 				fields[key] = string(segs)
 				state = root
+			case inner:
+				if len(stack) == 0 {
+					if name != key {
+						return nil, malformed("element " + quote(key) + " closed by " + quote(t.Name.Local))
+					}
+					fields[key] = string(bytes.Trim(data[rawAt:start], xmlSpace))
+					state = root
+					continue
+				}
+				if open := stack[len(stack)-1]; name != open {
+					return nil, malformed("element " + quote(open) + " closed by " + quote(t.Name.Local))
+				}
+				stack = stack[:len(stack)-1]
 			}
 		}
 	}

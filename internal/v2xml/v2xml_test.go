@@ -352,3 +352,38 @@ func BenchmarkDecode(b *testing.B) {
 		}
 	}
 }
+
+func TestDecodeNested(t *testing.T) {
+	doc := "<xml><a>1</a>\n<hblist>\n<hbinfo><openid><![CDATA[o1]]></openid><amount>1</amount></hbinfo>\n<hbinfo><openid>o2</openid><rcv_time/></hbinfo>\n</hblist><b><![CDATA[x]]></b></xml>"
+	got, err := DecodeNested([]byte(doc), "hblist")
+	require.NoError(t, err)
+	require.Equal(t, map[string]string{
+		"a":      "1",
+		"b":      "x",
+		"hblist": "<hbinfo><openid><![CDATA[o1]]></openid><amount>1</amount></hbinfo>\n<hbinfo><openid>o2</openid><rcv_time/></hbinfo>",
+	}, got)
+	// Without the name, the same document is refused.
+	_, err = Decode([]byte(doc))
+	require.ErrorIs(t, err, ErrMalformed)
+	// The round trip through EncodeNested keeps the inner XML.
+	enc, err := EncodeNested(got, "hblist")
+	require.NoError(t, err)
+	again, err := DecodeNested(enc, "hblist")
+	require.NoError(t, err)
+	require.Equal(t, got, again)
+
+	for name, bad := range map[string]string{
+		"mismatched":  "<xml><hblist><hbinfo></hblist></hbinfo></xml>",
+		"unclosed":    "<xml><hblist><hbinfo></hblist></xml>",
+		"too deep":    "<xml><hblist><a><b><c><d><e/></d></c></b></a></hblist></xml>",
+		"prefixed":    "<xml><hblist><x:a/></hblist></xml>",
+		"proc inst":   "<xml><hblist><?php x?></hblist></xml>",
+		"directive":   "<xml><hblist><!DOCTYPE x></hblist></xml>",
+		"other child": "<xml><a><b/></a></xml>",
+	} {
+		_, err := DecodeNested([]byte(bad), "hblist")
+		require.ErrorIs(t, err, ErrMalformed, name)
+	}
+	_, err = EncodeNested(map[string]string{"hblist": "<a>"}, "hblist")
+	require.ErrorIs(t, err, ErrMalformed)
+}

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	wxcrypto "github.com/gowechatpay/wechatpay/crypto"
+	"github.com/gowechatpay/wechatpay/internal/v2xml"
 )
 
 // The fixture the server answers for: ids and paths of the four APIs.
@@ -30,6 +31,9 @@ const (
 	PathPunish = "/v3/aggracct-bc/wb-channel/control-orders/punish"
 	// PunishNo is the control-order number of the punish request.
 	PunishNo = "WBPUNISH20251009000001"
+	// PathCreateSpecialReduction is the special-reduction creation path
+	// (answered with the special-reduction query's answer).
+	PathCreateSpecialReduction = "/v3/aggracct-bc/wb-channel/special-reduction"
 	// OutOrderNo, TransactionID and SubMchID identify the profit-sharing
 	// order.
 	OutOrderNo    = "P20150806125346"
@@ -39,6 +43,10 @@ const (
 	PathProfitSharing = "/v3/global/profit-sharing/orders/" + OutOrderNo
 	// PathRedpack is the v2 red-packet query path.
 	PathRedpack = "/mmpaymkttransfers/queryworkwxredpack"
+	// PathSendWorkWx is the v2 WeCom red-packet send path, and SendBillNo
+	// the bill number its answer carries.
+	PathSendWorkWx = "/mmpaymkttransfers/sendworkwxredpack"
+	SendBillNo     = "10000098202612010000000001"
 )
 
 // ResignInterval is how often the server signs its answers again, well
@@ -84,12 +92,18 @@ type route struct {
 func New(td *Testdata, opts Options) (*Server, error) {
 	s := &Server{td: td, stop: make(chan struct{})}
 	s.routes = map[string]*route{
-		PathSpecialReduction: {method: http.MethodGet, body: SpecialReductionBody(td), signed: true},
-		PathPunish:           {method: http.MethodPost, body: []byte(`{"wxpay_punish_no":"1000000000202510090000000001","out_request_no":"` + PunishNo + `"}`), signed: true},
-		PathProfitSharing:    {method: http.MethodGet, body: []byte(profitSharingBody), signed: true},
-		PathRedpack:          {method: http.MethodPost, body: td.V2ReplyXML},
+		PathSpecialReduction:       {method: http.MethodGet, body: SpecialReductionBody(td), signed: true},
+		PathCreateSpecialReduction: {method: http.MethodPost, body: SpecialReductionBody(td), signed: true},
+		PathPunish:                 {method: http.MethodPost, body: []byte(`{"wxpay_punish_no":"1000000000202510090000000001","out_request_no":"` + PunishNo + `"}`), signed: true},
+		PathProfitSharing:          {method: http.MethodGet, body: []byte(profitSharingBody), signed: true},
+		PathRedpack:                {method: http.MethodPost, body: td.V2ReplyXML},
 	}
 	s.routes[PathProfitSharingOrders] = &route{method: http.MethodPost, body: []byte(createOrderBody), signed: true}
+	send, err := SendWorkWxReply(td)
+	if err != nil {
+		return nil, err
+	}
+	s.routes[PathSendWorkWx] = &route{method: http.MethodPost, body: send}
 	if err := s.sign(); err != nil {
 		return nil, err
 	}
@@ -113,6 +127,22 @@ func New(td *Testdata, opts Options) (*Server, error) {
 	s.wg.Add(1)
 	go s.resignLoop()
 	return s, nil
+}
+
+// SendWorkWxReply is the answer of the WeCom red-packet send: a SUCCESS
+// for SendBillNo, signed (MD5) with the APIv2 key.
+func SendWorkWxReply(td *Testdata) ([]byte, error) {
+	fields := map[string]string{
+		"return_code": "SUCCESS", "return_msg": "ok", "result_code": "SUCCESS",
+		"mch_billno": SendBillNo, "mch_id": td.MchID, "wxappid": td.AppID, "re_openid": "oxTWIuGaIt6gTKsQRLau2M0yL16E",
+		"total_amount": "1000", "send_listid": "1000041701202512010000000000001", "sender_name": "XX活动",
+	}
+	sign, err := wxcrypto.SignV2(fields, td.APIv2Key, wxcrypto.SignTypeMD5)
+	if err != nil {
+		return nil, err
+	}
+	fields["sign"] = sign
+	return v2xml.Encode(fields)
 }
 
 // SpecialReductionBody is the special-reduction answer: a SUCCESS whose

@@ -47,6 +47,7 @@ var floorOf = map[string]string{
 	"Punish":                        "FloorCombinedPostOAEP",
 	"PunishParallel":                "FloorCombinedPostOAEPParallel",
 	"CreateOrder":                   "FloorCreateOrder",
+	"CreateSpecialReduction":        "FloorReductionPost",
 	"RedpackQuery":                  "FloorV2",
 	"RedpackQueryParallel":          "FloorV2Parallel",
 	"DoV2":                          "FloorV2",
@@ -56,6 +57,7 @@ var floorOf = map[string]string{
 	"RestyHTTP":                     "FloorHTTP",
 	"RedpackQueryVsBare":            "FloorV2Bare",
 	"RedpackQueryVsBareParallel":    "FloorV2BareParallel",
+	"RedpackSendWorkWx":             "FloorV2Send",
 }
 
 var (

@@ -1,0 +1,317 @@
+package aggracct_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/gowechatpay/wechatpay"
+	"github.com/gowechatpay/wechatpay/aggracct"
+	"github.com/gowechatpay/wechatpay/wechatpaytest"
+)
+
+func recoverRequest(no string, p *aggracct.PunishRequest, wxpayPunishNo string) *aggracct.RecoverRequest {
+	return &aggracct.RecoverRequest{
+		OutRequestNo:          no,
+		RelatedWebankPunishNo: p.OutRequestNo,
+		RelatedWxpayPunishNo:  wxpayPunishNo,
+		MchID:                 p.MchID,
+		BalAccountNo:          p.BalAccountNo,
+		RecoverReason:         "核验已通过,解除管控",
+	}
+}
+
+func queryControl(t *testing.T, svc *aggracct.Service, typ aggracct.ControlType, no string) *aggracct.ControlOrder {
+	t.Helper()
+	o, err := svc.QueryControlOrder(t.Context(), &aggracct.QueryControlOrderRequest{OutRequestNo: no, ControlType: typ, MchID: "1900016681"})
+	require.NoError(t, err)
+	require.Equal(t, typ, o.ControlScene)
+	return o
+}
+
+func TestPunishThenRecover(t *testing.T) {
+	srv := newServer(t)
+	svc := aggracct.New(srv.Client())
+	p := punishRequest("WBPUNISH20251009000001")
+	punished, err := svc.Punish(t.Context(), p)
+	require.NoError(t, err)
+
+	o := queryControl(t, svc, aggracct.ControlTypePunish, p.OutRequestNo)
+	require.Nil(t, o.RecoverOrder)
+	po := o.PunishOrder
+	require.Equal(t, punished.WxpayPunishNo, po.WxpayPunishNo)
+	require.Equal(t, p.OutRequestNo, po.OutRequestNo)
+	require.Equal(t, p.MchID, po.MchID)
+	require.Equal(t, aggracct.PunishScene(1), po.PunishScene)
+	require.Equal(t, int64(1), po.PunishRuleVersion)
+	require.Equal(t, "测试用管控原因", po.PunishReason)
+	require.True(t, po.PunishEndTime.Equal(p.PunishEndTime))
+	require.Equal(t, aggracct.ControlStateSuccess, po.PunishState)
+	require.Equal(t, aggracct.EffectStateActive, po.EffectState)
+	require.Equal(t, []aggracct.ControlAction{aggracct.ControlActionDisableWithdrawal}, po.ControlAction)
+	require.False(t, po.PunishAcceptTime.IsZero())
+	require.False(t, po.PunishStartTime.IsZero())
+	require.False(t, po.PunishFinishTime.IsZero())
+
+	rreq := recoverRequest("WBRECOVER20251010000001", p, punished.WxpayPunishNo)
+	rec, err := svc.Recover(t.Context(), rreq)
+	require.NoError(t, err)
+	require.Equal(t, rreq.OutRequestNo, rec.OutRequestNo)
+	require.NotEmpty(t, rec.WxpayRecoverNo)
+	require.Equal(t, 1, rec.Meta.Attempts)
+
+	po = queryControl(t, svc, aggracct.ControlTypePunish, p.OutRequestNo).PunishOrder
+	require.Equal(t, aggracct.EffectStateRecovered, po.EffectState, "the recover lifted the punish")
+	ro := queryControl(t, svc, aggracct.ControlTypeRecover, rreq.OutRequestNo).RecoverOrder
+	require.Equal(t, rec.WxpayRecoverNo, ro.WxpayRecoverNo)
+	require.Equal(t, rreq.OutRequestNo, ro.OutRequestNo)
+	require.Equal(t, punished.WxpayPunishNo, ro.RelatedWxpayPunishNo)
+	require.Equal(t, aggracct.PunishScene(1), ro.PunishScene, "sent as a string")
+	require.Equal(t, int64(1), ro.PunishRuleVersion)
+	require.Equal(t, aggracct.ControlStateSuccess, ro.RecoverState)
+	require.Equal(t, "核验已通过,解除管控", ro.RecoverReason)
+	require.False(t, ro.RecoverFinishTime.IsZero())
+
+	t.Run("re-entry returns the same number", func(t *testing.T) {
+		again, err := svc.Recover(t.Context(), recoverRequest("WBRECOVER20251010000001", p, punished.WxpayPunishNo))
+		require.NoError(t, err)
+		require.Equal(t, rec.WxpayRecoverNo, again.WxpayRecoverNo)
+	})
+	t.Run("400 PARAM_ERROR same number other body", func(t *testing.T) {
+		other := recoverRequest("WBRECOVER20251010000001", p, punished.WxpayPunishNo)
+		other.RecoverReason = "另一个原因"
+		_, err := svc.Recover(t.Context(), other)
+		requireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
+	})
+	t.Run("400 INVALID_REQUEST recover of a lifted punish", func(t *testing.T) {
+		_, err := svc.Recover(t.Context(), recoverRequest("WBRECOVER2", p, punished.WxpayPunishNo))
+		requireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
+	})
+	t.Run("404 RESOURCE_NOT_EXISTS number of the other type", func(t *testing.T) {
+		_, err := svc.QueryControlOrder(t.Context(), &aggracct.QueryControlOrderRequest{OutRequestNo: p.OutRequestNo, ControlType: aggracct.ControlTypeRecover, MchID: p.MchID})
+		requireAPIError(t, err, http.StatusNotFound, "RESOURCE_NOT_EXISTS")
+		_, err = svc.QueryControlOrder(t.Context(), &aggracct.QueryControlOrderRequest{OutRequestNo: rreq.OutRequestNo, ControlType: aggracct.ControlTypePunish, MchID: p.MchID})
+		requireAPIError(t, err, http.StatusNotFound, "RESOURCE_NOT_EXISTS")
+		_, err = svc.QueryControlOrder(t.Context(), &aggracct.QueryControlOrderRequest{OutRequestNo: "NOPE", ControlType: aggracct.ControlTypePunish, MchID: p.MchID})
+		requireAPIError(t, err, http.StatusNotFound, "RESOURCE_NOT_EXISTS")
+		_, err = svc.QueryControlOrder(t.Context(), &aggracct.QueryControlOrderRequest{OutRequestNo: p.OutRequestNo, ControlType: aggracct.ControlTypePunish, MchID: "1900000002"})
+		requireAPIError(t, err, http.StatusNotFound, "RESOURCE_NOT_EXISTS")
+	})
+}
+
+func TestRecoverInvalidRequests(t *testing.T) {
+	srv := newServer(t)
+	svc := aggracct.New(srv.Client())
+	p := punishRequest("WBPUNISH-INV")
+	punished, err := svc.Punish(t.Context(), p)
+	require.NoError(t, err)
+	for name, mutate := range map[string]func(r *aggracct.RecoverRequest){
+		"unknown punish":          func(r *aggracct.RecoverRequest) { r.RelatedWebankPunishNo = "NO-SUCH-PUNISH" },
+		"wxpay_punish_no differs": func(r *aggracct.RecoverRequest) { r.RelatedWxpayPunishNo = "1" + r.RelatedWxpayPunishNo },
+		"other merchant":          func(r *aggracct.RecoverRequest) { r.MchID = "1900000002" },
+		"other ledger":            func(r *aggracct.RecoverRequest) { r.BalAccountNo = "ledger-2" },
+	} {
+		t.Run(name, func(t *testing.T) {
+			r := recoverRequest("WBRECOVER-INV", p, punished.WxpayPunishNo)
+			mutate(r)
+			_, err := svc.Recover(t.Context(), r)
+			requireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
+		})
+	}
+	t.Run("400 PARAM_ERROR undecryptable bal_account_no", func(t *testing.T) {
+		other := aggracct.New(srv.Client(wechatpay.WithPublicKey(srv.PublicKeyID(), otherKey(t))))
+		_, err := other.Recover(t.Context(), recoverRequest("WBRECOVER-INV", p, punished.WxpayPunishNo))
+		requireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
+	})
+	po := queryControl(t, svc, aggracct.ControlTypePunish, p.OutRequestNo).PunishOrder
+	require.Equal(t, aggracct.EffectStateActive, po.EffectState, "no refused recover lifted it")
+}
+
+func TestControlOrdersInProgress(t *testing.T) {
+	srv := newServer(t)
+	svc := aggracct.New(srv.Client())
+	srv.HoldWeBankOrders(true)
+	p := punishRequest("WBPUNISH-HELD")
+	punished, err := svc.Punish(t.Context(), p)
+	require.NoError(t, err)
+	po := queryControl(t, svc, aggracct.ControlTypePunish, p.OutRequestNo).PunishOrder
+	require.Equal(t, aggracct.ControlStateExecuting, po.PunishState)
+	require.Empty(t, po.EffectState)
+	require.True(t, po.PunishFinishTime.IsZero())
+	_, err = svc.Recover(t.Context(), recoverRequest("WBRECOVER-HELD", p, punished.WxpayPunishNo))
+	requireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST") // not in force yet
+
+	srv.SettleWeBankOrders()
+	require.Equal(t, aggracct.EffectStateActive, queryControl(t, svc, aggracct.ControlTypePunish, p.OutRequestNo).PunishOrder.EffectState)
+	_, err = svc.Recover(t.Context(), recoverRequest("WBRECOVER-HELD", p, punished.WxpayPunishNo))
+	require.NoError(t, err)
+	ro := queryControl(t, svc, aggracct.ControlTypeRecover, "WBRECOVER-HELD").RecoverOrder
+	require.Equal(t, aggracct.ControlStateExecuting, ro.RecoverState)
+	require.True(t, ro.RecoverFinishTime.IsZero())
+	require.Equal(t, aggracct.EffectStateActive, queryControl(t, svc, aggracct.ControlTypePunish, p.OutRequestNo).PunishOrder.EffectState)
+
+	srv.SettleWeBankOrders()
+	require.Equal(t, aggracct.ControlStateSuccess, queryControl(t, svc, aggracct.ControlTypeRecover, "WBRECOVER-HELD").RecoverOrder.RecoverState)
+	require.Equal(t, aggracct.EffectStateRecovered, queryControl(t, svc, aggracct.ControlTypePunish, p.OutRequestNo).PunishOrder.EffectState)
+}
+
+func TestControlOrderFixtures(t *testing.T) {
+	srv := newServer(t)
+	svc := aggracct.New(srv.Client())
+	accepted := time.Date(2025, 10, 9, 10, 0, 0, 0, cst)
+	srv.AddPunishOrder(wechatpaytest.PunishOrder{
+		OutRequestNo: "FIXPUNISH", WxpayPunishNo: "W-FIX", MchID: "1900016681", BalAccountNo: seedBalAccountNo,
+		PunishScene: 7, PunishRuleVersion: 3, PunishState: "FAILED", ErrorCode: "SCENE_NOT_REGISTERED", ErrorMessage: "场景未登记",
+		PunishAcceptTime: accepted,
+	})
+	po := queryControl(t, svc, aggracct.ControlTypePunish, "FIXPUNISH").PunishOrder
+	require.Equal(t, aggracct.ControlStateFailed, po.PunishState)
+	require.Equal(t, "SCENE_NOT_REGISTERED", po.ErrorCode)
+	require.Equal(t, "场景未登记", po.ErrorMessage)
+	require.Equal(t, int64(3), po.PunishRuleVersion)
+	require.True(t, po.PunishAcceptTime.Equal(accepted))
+
+	t.Run("a punish with the fixture's number and fields is a re-entry", func(t *testing.T) {
+		got, err := svc.Punish(t.Context(), &aggracct.PunishRequest{OutRequestNo: "FIXPUNISH", MchID: "1900016681", BalAccountNo: seedBalAccountNo, PunishScene: 7})
+		require.NoError(t, err)
+		require.Equal(t, "W-FIX", got.WxpayPunishNo)
+		_, err = svc.Punish(t.Context(), &aggracct.PunishRequest{OutRequestNo: "FIXPUNISH", MchID: "1900016681", BalAccountNo: seedBalAccountNo, PunishScene: 8})
+		requireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
+	})
+
+	srv.AddRecoverOrder(wechatpaytest.RecoverOrder{
+		OutRequestNo: "FIXRECOVER", WxpayRecoverNo: "R-FIX", RelatedWxpayPunishNo: "W-FIX", MchID: "1900016681",
+		PunishScene: 7, PunishRuleVersion: 3, RecoverState: "EXECUTING", RecoverAcceptTime: accepted,
+	})
+	ro := queryControl(t, svc, aggracct.ControlTypeRecover, "FIXRECOVER").RecoverOrder
+	require.Equal(t, aggracct.PunishScene(7), ro.PunishScene)
+	require.Equal(t, aggracct.ControlStateExecuting, ro.RecoverState)
+	require.Empty(t, ro.RecoverReason)
+}
+
+func TestRecoverRetriesWithSameNumber(t *testing.T) {
+	srv := newServer(t)
+	svc := aggracct.New(srv.Client(fastRetry))
+	p := punishRequest("WBPUNISH-RETRY")
+	punished, err := svc.Punish(t.Context(), p)
+	require.NoError(t, err)
+	srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIRecover, Kind: wechatpaytest.FaultDropConnection, Count: 1})
+	first, err := svc.Recover(t.Context(), recoverRequest("WBRECOVER-RETRY", p, punished.WxpayPunishNo))
+	require.NoError(t, err)
+	require.Equal(t, 2, first.Meta.Attempts, "dropped connection then success")
+	srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIRecover, Kind: wechatpaytest.FaultSystemError, Count: 1})
+	second, err := svc.Recover(t.Context(), recoverRequest("WBRECOVER-RETRY", p, punished.WxpayPunishNo))
+	require.NoError(t, err)
+	require.Equal(t, 2, second.Meta.Attempts)
+	require.Equal(t, first.WxpayRecoverNo, second.WxpayRecoverNo)
+}
+
+func TestRecoverAndControlQueryErrors(t *testing.T) {
+	srv := newServer(t)
+	p := punishRequest("WBPUNISH-ERR")
+	punished, err := aggracct.New(srv.Client()).Punish(t.Context(), p)
+	require.NoError(t, err)
+	recover := func(c *wechatpay.Client) error {
+		_, err := aggracct.New(c).Recover(t.Context(), recoverRequest("WBRECOVER-ERR", p, punished.WxpayPunishNo))
+		return err
+	}
+	query := func(c *wechatpay.Client) error {
+		_, err := aggracct.New(c).QueryControlOrder(t.Context(), &aggracct.QueryControlOrderRequest{OutRequestNo: p.OutRequestNo, ControlType: aggracct.ControlTypePunish, MchID: p.MchID})
+		return err
+	}
+	t.Run("401 SIGN_ERROR", func(t *testing.T) {
+		c := srv.Client(wechatpay.WithClock(func() time.Time { return time.Now().Add(10 * time.Minute) }))
+		requireAPIError(t, recover(c), http.StatusUnauthorized, "SIGN_ERROR")
+		requireAPIError(t, query(c), http.StatusUnauthorized, "SIGN_ERROR")
+	})
+	t.Run("403 NO_AUTH", func(t *testing.T) {
+		c, hits := errorServer(t, srv, http.StatusForbidden, "NO_AUTH")
+		requireAPIError(t, recover(c), http.StatusForbidden, "NO_AUTH")
+		requireAPIError(t, query(c), http.StatusForbidden, "NO_AUTH")
+		require.Equal(t, int64(2), hits())
+	})
+	t.Run("429 after the retry budget", func(t *testing.T) {
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIControlOrder, Kind: wechatpaytest.FaultRateLimited, Count: 3})
+		before := srv.Requests()
+		requireAPIError(t, query(srv.Client(fastRetry)), http.StatusTooManyRequests, "FREQUENCY_LIMITED")
+		require.Equal(t, 3, srv.Requests()-before)
+	})
+	t.Run("query 500 retried", func(t *testing.T) {
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIControlOrder, Kind: wechatpaytest.FaultSystemError, Count: 1})
+		require.NoError(t, query(srv.Client(fastRetry)))
+	})
+	t.Run("recover", func(t *testing.T) { requireAnswerFaults(t, srv, wechatpaytest.APIRecover, recover) })
+	t.Run("query", func(t *testing.T) { requireAnswerFaults(t, srv, wechatpaytest.APIControlOrder, query) })
+}
+
+func TestRecoverAndControlQueryValidationBeforeIO(t *testing.T) {
+	srv := newServer(t)
+	svc := aggracct.New(srv.Client())
+	p := punishRequest("WBPUNISH-V")
+	rec := func(f func(r *aggracct.RecoverRequest)) func() error {
+		return func() error {
+			r := recoverRequest("WBRECOVER-V", p, "W1")
+			f(r)
+			_, err := svc.Recover(t.Context(), r)
+			return err
+		}
+	}
+	query := func(r *aggracct.QueryControlOrderRequest) func() error {
+		return func() error { _, err := svc.QueryControlOrder(t.Context(), r); return err }
+	}
+	requireFieldErrors(t, srv, map[string]func() error{
+		"request":                   func() error { _, err := svc.Recover(t.Context(), nil); return err },
+		"out_request_no":            rec(func(r *aggracct.RecoverRequest) { r.OutRequestNo = "" }),
+		"out_request_no#long":       rec(func(r *aggracct.RecoverRequest) { r.OutRequestNo = strings.Repeat("r", 65) }),
+		"out_request_no#same":       rec(func(r *aggracct.RecoverRequest) { r.OutRequestNo = r.RelatedWebankPunishNo }),
+		"related_webank_punish_no":  rec(func(r *aggracct.RecoverRequest) { r.RelatedWebankPunishNo = "" }),
+		"related_wxpay_punish_no":   rec(func(r *aggracct.RecoverRequest) { r.RelatedWxpayPunishNo = "" }),
+		"mchid":                     rec(func(r *aggracct.RecoverRequest) { r.MchID = "" }),
+		"bal_account_no":            rec(func(r *aggracct.RecoverRequest) { r.BalAccountNo = "" }),
+		"bal_account_no#long":       rec(func(r *aggracct.RecoverRequest) { r.BalAccountNo = strings.Repeat("8", 215) }),
+		"recover_reason":            rec(func(r *aggracct.RecoverRequest) { r.RecoverReason = "" }),
+		"recover_reason#utf8":       rec(func(r *aggracct.RecoverRequest) { r.RecoverReason = "bad \xfe" }),
+		"card_no":                   rec(func(r *aggracct.RecoverRequest) { r.CardNo = strings.Repeat("6", 215) }),
+		"req_scene":                 rec(func(r *aggracct.RecoverRequest) { r.ReqScene = "A\tB" }),
+		"request#query":             func() error { _, err := svc.QueryControlOrder(t.Context(), nil); return err },
+		"out_request_no#query":      query(&aggracct.QueryControlOrderRequest{ControlType: aggracct.ControlTypePunish, MchID: "1"}),
+		"out_request_no#query-long": query(&aggracct.QueryControlOrderRequest{OutRequestNo: strings.Repeat("q", 65), ControlType: aggracct.ControlTypePunish, MchID: "1"}),
+		"control_type":              query(&aggracct.QueryControlOrderRequest{OutRequestNo: "Q", MchID: "1"}),
+		"control_type#unknown":      query(&aggracct.QueryControlOrderRequest{OutRequestNo: "Q", ControlType: "PAUSE", MchID: "1"}),
+		"mchid#query":               query(&aggracct.QueryControlOrderRequest{OutRequestNo: "Q", ControlType: aggracct.ControlTypeRecover}),
+		"fund_repatriation_strategy": func() error {
+			r := punishRequest("WBPUNISH-V")
+			r.FundRepatriationStrategy = "ALL ALLOWED"
+			_, err := svc.Punish(t.Context(), r)
+			return err
+		},
+	})
+}
+
+func TestPunishCommunityFields(t *testing.T) {
+	srv := newServer(t)
+	svc := aggracct.New(srv.Client())
+	p := punishRequest("WBPUNISH-COMM")
+	p.CardNo, p.SgnNo, p.ReqScene = "6222000011112222", "SGN1", aggracct.ReqSceneWxShopConvenientSettlementServiceMerchant
+	p.FundRepatriationStrategy = aggracct.FundRepatriationAllAllowedWhenUnique
+	_, err := svc.Punish(t.Context(), p)
+	require.NoError(t, err)
+	got := srv.Punishments()[0]
+	require.Equal(t, "6222000011112222", got.CardNo, "decrypted by the emulator")
+	require.Equal(t, "SGN1", got.SgnNo)
+	require.Equal(t, "WX_SHOP_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT", got.ReqScene)
+	require.Equal(t, "ALL_ALLOWED_WHEN_UNIQUE", got.FundRepatriationStrategy)
+
+	bad := punishRequest("WBPUNISH-COMM2")
+	bad.FundRepatriationStrategy = "SOMETIMES"
+	_, err = svc.Punish(t.Context(), bad)
+	requireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
+
+	rec := recoverRequest("WBRECOVER-COMM", p, srv.Punishments()[0].WxpayPunishNo)
+	rec.CardNo, rec.SgnNo, rec.ReqScene = p.CardNo, p.SgnNo, p.ReqScene
+	_, err = svc.Recover(t.Context(), rec)
+	require.NoError(t, err)
+}

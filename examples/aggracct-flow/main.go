@@ -1,0 +1,213 @@
+// Command aggracct-flow runs the whole WeBank-channel flow (微众渠道) of the
+// aggracct package: it reads a ledger's balance, reduces it by a special
+// reduction and follows that to its result, reads the balance again, puts a
+// control on the ledger's merchant, reads the control order, lifts the
+// control and reads both orders again.
+//
+//	go run ./examples/aggracct-flow                      # against an in-process sandbox
+//	go run ./examples/aggracct-flow -config sandbox/credentials.json
+//
+// Every step is re-entrant: running it again against the same sandbox with
+// the same numbers repeats the same requests, which WeChat Pay answers as
+// re-entries (the reduction is made once). Orders still in progress are
+// polled every -poll until done. Ledger numbers are sent encrypted and
+// never printed.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/gowechatpay/wechatpay/aggracct"
+	"github.com/gowechatpay/wechatpay/examples/internal/exampleutil"
+)
+
+func main() { exampleutil.Main(run) }
+
+// flow holds the flags.
+type flow struct {
+	mchID, balAccountNo              string
+	reductionNo, punishNo, recoverNo string
+	amount                           int64
+	scene                            int64
+	poll                             time.Duration
+	polls                            int
+}
+
+func run(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("aggracct-flow", flag.ContinueOnError)
+	config := fs.String("config", "", "credentials file (default: an in-process sandbox)")
+	var f flow
+	fs.StringVar(&f.mchID, "mchid", "", "target merchant (default: the credentials' mchid)")
+	fs.StringVar(&f.balAccountNo, "bal-account-no", "8609cb22e1774a50a930e414cc71eca06121bcd266335cda230d24a7886a8d9f", "quota ledger number (plaintext; sent encrypted)")
+	fs.StringVar(&f.reductionNo, "reduction-no", "RED20251009000001", "special-reduction number (the idempotency key)")
+	fs.Int64Var(&f.amount, "amount", 100, "amount to reduce, fen")
+	fs.StringVar(&f.punishNo, "punish-no", "WBPUNISH20251009000001", "WeBank punish number (the idempotency key)")
+	fs.Int64Var(&f.scene, "punish-scene", 1, "control scene registered by WeBank")
+	fs.StringVar(&f.recoverNo, "recover-no", "WBRECOVER20251010000001", "WeBank recover number (the idempotency key)")
+	fs.DurationVar(&f.poll, "poll", 2*time.Second, "interval between two queries of an order in progress")
+	fs.IntVar(&f.polls, "polls", 10, "queries of an order in progress before giving up")
+	if err := exampleutil.Parse(fs, args); err != nil {
+		return err
+	}
+	c, done, err := exampleutil.Client(*config)
+	if err != nil {
+		return err
+	}
+	defer done()
+	if f.mchID == "" {
+		f.mchID = c.MchID()
+	}
+	return f.run(ctx, aggracct.New(c), stdout)
+}
+
+func (f *flow) run(ctx context.Context, svc *aggracct.Service, w io.Writer) error {
+	before, err := svc.QueryBalance(ctx, &aggracct.QueryBalanceRequest{MchID: f.mchID, BalAccountNo: f.balAccountNo})
+	if err != nil {
+		return fmt.Errorf("query balance: %w", err)
+	}
+	if err := step(w, "1. balance", "balance (fen)", before.Balance, "in_transit_reduction", before.InTransitReductionExist); err != nil {
+		return err
+	}
+
+	created, err := svc.CreateSpecialReduction(ctx, &aggracct.CreateSpecialReductionRequest{
+		MchID: f.mchID, BalAccountNo: f.balAccountNo, OutRequestNo: f.reductionNo,
+		ReductionType: aggracct.ReductionTypeJudicialDeduction, Amount: f.amount, Reason: "司法案件号:202508080009",
+	})
+	if err != nil {
+		return fmt.Errorf("create special reduction %s: %w", f.reductionNo, err)
+	}
+	if err := step(w, "2. special reduction", "out_request_no", created.OutRequestNo, "state", created.State); err != nil {
+		return err
+	}
+
+	var red *aggracct.SpecialReduction
+	err = f.until(ctx, func() (bool, error) {
+		red, err = svc.QuerySpecialReduction(ctx, &aggracct.QuerySpecialReductionRequest{OutRequestNo: f.reductionNo, MchID: f.mchID, BalAccountNo: f.balAccountNo})
+		return err == nil && red.State != aggracct.StateProcessing, err
+	})
+	if err != nil {
+		return fmt.Errorf("query special reduction %s: %w", f.reductionNo, err)
+	}
+	if err := step(w, "3. special reduction result", "state", red.State, "amount (fen)", red.Amount,
+		"quota_change_no", red.QuotaChangeNo, "fail_reason", red.FailReason); err != nil {
+		return err
+	}
+
+	after, err := svc.QueryBalance(ctx, &aggracct.QueryBalanceRequest{MchID: f.mchID, BalAccountNo: f.balAccountNo})
+	if err != nil {
+		return fmt.Errorf("query balance: %w", err)
+	}
+	if err := step(w, "4. balance", "balance (fen)", after.Balance, "in_transit_reduction", after.InTransitReductionExist); err != nil {
+		return err
+	}
+
+	punished, err := svc.Punish(ctx, &aggracct.PunishRequest{
+		OutRequestNo: f.punishNo, MchID: f.mchID, BalAccountNo: f.balAccountNo,
+		PunishScene: aggracct.PunishScene(f.scene), PunishReason: "测试用管控原因",
+	})
+	if err != nil {
+		return fmt.Errorf("punish %s: %w", f.punishNo, err)
+	}
+	if err := step(w, "5. punish", "out_request_no", punished.OutRequestNo, "wxpay_punish_no", punished.WxpayPunishNo); err != nil {
+		return err
+	}
+
+	po, err := f.punishOrder(ctx, svc, func(o *aggracct.PunishOrder) bool { return o.PunishState != aggracct.ControlStateExecuting })
+	if err != nil {
+		return err
+	}
+	if err := step(w, "6. punish order", "punish_state", po.PunishState, "effect_state", po.EffectState,
+		"control_action", fmt.Sprint(po.ControlAction), "error_code", po.ErrorCode); err != nil {
+		return err
+	}
+	if po.PunishState != aggracct.ControlStateSuccess {
+		return fmt.Errorf("punish %s: %s, nothing to recover", f.punishNo, po.PunishState)
+	}
+
+	recovered, err := svc.Recover(ctx, &aggracct.RecoverRequest{
+		OutRequestNo: f.recoverNo, RelatedWebankPunishNo: f.punishNo, RelatedWxpayPunishNo: punished.WxpayPunishNo,
+		MchID: f.mchID, BalAccountNo: f.balAccountNo, RecoverReason: "核验已通过,解除管控",
+	})
+	if err != nil {
+		return fmt.Errorf("recover %s: %w", f.recoverNo, err)
+	}
+	if err := step(w, "7. recover", "out_request_no", recovered.OutRequestNo, "wxpay_recover_no", recovered.WxpayRecoverNo); err != nil {
+		return err
+	}
+
+	var ro *aggracct.RecoverOrder
+	err = f.until(ctx, func() (bool, error) {
+		o, err := svc.QueryControlOrder(ctx, &aggracct.QueryControlOrderRequest{OutRequestNo: f.recoverNo, ControlType: aggracct.ControlTypeRecover, MchID: f.mchID})
+		if err != nil {
+			return false, err
+		}
+		ro = o.RecoverOrder
+		return ro.RecoverState != aggracct.ControlStateExecuting, nil
+	})
+	if err != nil {
+		return fmt.Errorf("query recover order %s: %w", f.recoverNo, err)
+	}
+	if err := step(w, "8. recover order", "recover_state", ro.RecoverState, "error_code", ro.ErrorCode); err != nil {
+		return err
+	}
+	po, err = f.punishOrder(ctx, svc, func(*aggracct.PunishOrder) bool { return true })
+	if err != nil {
+		return err
+	}
+	return step(w, "9. punish order", "punish_state", po.PunishState, "effect_state", po.EffectState)
+}
+
+// punishOrder queries the punish order until done accepts it.
+func (f *flow) punishOrder(ctx context.Context, svc *aggracct.Service, done func(*aggracct.PunishOrder) bool) (*aggracct.PunishOrder, error) {
+	var po *aggracct.PunishOrder
+	err := f.until(ctx, func() (bool, error) {
+		o, err := svc.QueryControlOrder(ctx, &aggracct.QueryControlOrderRequest{OutRequestNo: f.punishNo, ControlType: aggracct.ControlTypePunish, MchID: f.mchID})
+		if err != nil {
+			return false, err
+		}
+		po = o.PunishOrder
+		return done(po), nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("query punish order %s: %w", f.punishNo, err)
+	}
+	return po, nil
+}
+
+// errStillInProgress is returned when an order is still in progress after
+// the last poll.
+var errStillInProgress = errors.New("still in progress: query it again later")
+
+// until calls query until it reports done or fails, at most f.polls times,
+// f.poll apart.
+func (f *flow) until(ctx context.Context, query func() (done bool, err error)) error {
+	t := time.NewTicker(f.poll)
+	defer t.Stop()
+	for i := 0; ; i++ {
+		done, err := query()
+		if err != nil || done {
+			return err
+		}
+		if i+1 >= f.polls {
+			return errStillInProgress
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
+}
+
+// step prints one step's heading and fields.
+func step(w io.Writer, heading string, pairs ...any) error {
+	if _, err := fmt.Fprintln(w, heading); err != nil {
+		return err
+	}
+	return exampleutil.Table(w, pairs...)
+}

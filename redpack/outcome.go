@@ -1,0 +1,71 @@
+package redpack
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/gowechatpay/wechatpay"
+)
+
+// ErrUnknownOutcome is matched (errors.Is) by the error of a send whose
+// outcome the SDK cannot know: see UnknownOutcomeError.
+var ErrUnknownOutcome = errors.New("redpack: outcome of the send unknown")
+
+// UnknownOutcomeError is the error of Send or SendWorkWx when the packet
+// may or may not have been sent: a transport failure once the request may
+// have left (timeout, connection dropped, body cut short), err_code
+// SYSTEMERROR or PROCESSING, an err_code this SDK does not know, an HTTP
+// status other than 200, or a reply that will not parse or whose sign does
+// not verify. Err is the cause.
+//
+// The send APIs are re-entrant on mch_billno: resending with the same
+// MchBillNo and the same parameters sends at most one packet, so it is the
+// right reaction (or query the packet with Query or QueryWorkWx first).
+// Never resend under a new bill number unless the old one is known to have
+// failed: that can pay twice.
+type UnknownOutcomeError struct {
+	// MchBillNo is the bill number of the send.
+	MchBillNo string
+	// Err is the cause: a *wechatpay.TransportError, a *wechatpay.APIError,
+	// or an error matching wechatpay.ErrMalformedResponse or
+	// wechatpay.ErrV2Sign.
+	Err error
+}
+
+// Error says that the outcome is unknown and what is safe to do.
+func (e *UnknownOutcomeError) Error() string {
+	return "redpack: outcome of the send of mch_billno " + e.MchBillNo +
+		" unknown; resending with the same mch_billno and parameters is safe (at most one packet is sent), or query it; never resend under a new number: " +
+		e.Err.Error()
+}
+
+// Unwrap returns ErrUnknownOutcome and the cause.
+func (e *UnknownOutcomeError) Unwrap() []error { return []error{ErrUnknownOutcome, e.Err} }
+
+// definiteSendCodes are the documented err_code values of the send APIs
+// that say what happened to the bill; SYSTEMERROR and PROCESSING, and any
+// code not listed, leave the outcome unknown.
+var definiteSendCodes = map[string]bool{
+	"SEND_FAILED": true, "FATAL_ERROR": true, "NOTENOUGH": true, "MONEY_LIMIT": true,
+	"SENDNUM_LIMIT": true, "FREQ_LIMIT": true, "SECOND_OVER_LIMITED": true,
+	"DAY_OVER_LIMITED": true, "DAY_ OVER_LIMITED": true, "NO_AUTH": true,
+	"ILLEGAL_APPID": true, "OPENID_ERROR": true, "CA_ERROR": true, "SIGN_ERROR": true,
+	"XML_ERROR": true, "PARAM_ERROR": true, "NO_CONSUME_COMPETENCE": true,
+}
+
+// sendError classifies the error of a send's DoV2 call: a rejection before
+// any I/O, a return_code FAIL (the request was not accepted) and a
+// documented err_code come back as they are; everything else is an
+// *UnknownOutcomeError.
+func sendError(billNo string, err error) error {
+	var fe *wechatpay.FieldError
+	if errors.As(err, &fe) {
+		return err
+	}
+	var apiErr *wechatpay.APIError
+	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusOK &&
+		(apiErr.ReturnCode != "SUCCESS" || definiteSendCodes[apiErr.ErrCode]) {
+		return err
+	}
+	return &UnknownOutcomeError{MchBillNo: billNo, Err: err}
+}

@@ -1,0 +1,48 @@
+package wechatpaytest
+
+import "net/http"
+
+// patternBalance is 查询渠道额度, the ledger balance query.
+const patternBalance = "GET /v3/aggracct-bc/wb-channel/account/balance"
+
+// APIBalance is GET /v3/aggracct-bc/wb-channel/account/balance.
+const APIBalance API = patternBalance
+
+// serveBalance answers a ledger balance query: mchid and bal_account_no
+// (decrypted with the key Wechatpay-Serial names) are required; the
+// ledger's balance is answered, with in_transit_reduction_exist true while
+// a special reduction on it is PROCESSING. An unknown ledger is 404
+// RESOURCE_NOT_EXISTS.
+func (s *Server) serveBalance(r *V3Request) (int, any) {
+	q := r.URL.Query()
+	mchID, cipherBal := q.Get("mchid"), q.Get("bal_account_no")
+	switch {
+	case mchID == "":
+		return paramError("mchid", "query", "required").Answer()
+	case tooLong(mchID, 32):
+		return paramError("mchid", "query", longerThan(32)).Answer()
+	case cipherBal == "":
+		return paramError("bal_account_no", "query", "required").Answer()
+	case tooLong(cipherBal, 1024):
+		return paramError("bal_account_no", "query", longerThan(1024)).Answer()
+	}
+	bal, e := r.DecryptField("bal_account_no", "query", cipherBal)
+	if e != nil {
+		return e.Answer()
+	}
+	if _, e := communityFields(r, "query", q.Get("card_no"), q.Get("req_scene")); e != nil {
+		return e.Answer()
+	}
+	s.mu.Lock()
+	k := ledgerKey{mchID, bal}
+	balance, ok := s.agg.ledgers[k]
+	_, inTransit := s.pending(k)
+	s.mu.Unlock()
+	if !ok {
+		return notFound("ledger").Answer()
+	}
+	return http.StatusOK, struct {
+		InTransitReductionExist bool  `json:"in_transit_reduction_exist"`
+		Balance                 int64 `json:"balance"`
+	}{inTransit, balance}
+}

@@ -1,0 +1,154 @@
+package wechatpaytest
+
+import (
+	"slices"
+	"time"
+)
+
+// seedLedgerBalance is the quota of the seed ledger (the example of 查询渠道额度).
+const seedLedgerBalance = 99999
+
+// Ledger is a quota ledger (额度台账) of the WeBank channel: the balance
+// that GET /v3/aggracct-bc/wb-channel/account/balance answers and that a
+// special reduction (POST /v3/aggracct-bc/wb-channel/special-reduction)
+// lowers once it succeeds.
+type Ledger struct {
+	// MchID and BalAccountNo (plaintext) identify the ledger.
+	MchID, BalAccountNo string
+	// Balance is the quota in fen.
+	Balance int64
+}
+
+// AddLedger adds or replaces the ledger of l.MchID and l.BalAccountNo. The
+// seed fixtures hold one: the seed special reduction's ledger, with a
+// balance of 99999 fen. A special reduction on an unknown ledger is
+// answered 404 RESOURCE_NOT_EXISTS, as is a balance query.
+func (s *Server) AddLedger(l Ledger) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.agg.ledgers[ledgerKey{l.MchID, l.BalAccountNo}] = l.Balance
+}
+
+// LedgerBalance returns the balance of a ledger, and whether it exists.
+func (s *Server) LedgerBalance(mchID, balAccountNo string) (int64, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b, ok := s.agg.ledgers[ledgerKey{mchID, balAccountNo}]
+	return b, ok
+}
+
+// PunishOrder is a punish order (管控单) that GET
+// /v3/aggracct-bc/wb-channel/control-orders/{out_request_no}?control_type=PUNISH
+// answers when the query's mchid matches. A punish request creates one
+// (EXECUTING, then SUCCESS with EffectState ACTIVE); a recover of it sets
+// EffectState to RECOVERED.
+type PunishOrder struct {
+	// OutRequestNo, WxpayPunishNo and MchID identify the order.
+	OutRequestNo, WxpayPunishNo, MchID string
+	// BalAccountNo is the controlled ledger, plaintext: a recover must
+	// name the same one. It is never answered.
+	BalAccountNo string
+	// PunishScene and PunishRuleVersion are answered as JSON numbers.
+	PunishScene, PunishRuleVersion int64
+	// PunishReason, PunishState (EXECUTING, SUCCESS, FAILED), EffectState
+	// (ACTIVE, RECOVERED), ErrorCode and ErrorMessage are answered as they
+	// are; empty ones are left out.
+	PunishReason, PunishState, EffectState, ErrorCode, ErrorMessage string
+	// ControlAction is answered in order unless empty.
+	ControlAction []string
+	// The times are answered in RFC 3339 (UTC+8) unless zero.
+	PunishStartTime, PunishEndTime, PunishAcceptTime, PunishFinishTime time.Time
+}
+
+// AddPunishOrder adds or replaces the punish order with o.OutRequestNo. A
+// punish request with that number and the order's fields is then answered
+// with o.WxpayPunishNo, one with other fields 400 PARAM_ERROR.
+func (s *Server) AddPunishOrder(o PunishOrder) {
+	o.ControlAction = slices.Clone(o.ControlAction)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.agg.punishOrders[o.OutRequestNo] = &o
+}
+
+// RecoverOrder is a recover order (解管单) that GET
+// /v3/aggracct-bc/wb-channel/control-orders/{out_request_no}?control_type=RECOVER
+// answers when the query's mchid matches. A recover request creates one
+// (EXECUTING, then SUCCESS).
+type RecoverOrder struct {
+	// OutRequestNo, WxpayRecoverNo, RelatedWxpayPunishNo and MchID
+	// identify the order and the punish it lifts.
+	OutRequestNo, WxpayRecoverNo, RelatedWxpayPunishNo, MchID string
+	// PunishScene and PunishRuleVersion are those of the lifted punish,
+	// answered as JSON strings (as the community reference shows them).
+	PunishScene, PunishRuleVersion int64
+	// RecoverState (EXECUTING, SUCCESS, FAILED), RecoverReason, ErrorCode
+	// and ErrorMessage are answered as they are; empty ones are left out.
+	RecoverState, RecoverReason, ErrorCode, ErrorMessage string
+	// The times are answered in RFC 3339 (UTC+8) unless zero.
+	RecoverAcceptTime, RecoverFinishTime time.Time
+}
+
+// AddRecoverOrder adds or replaces the recover order with o.OutRequestNo.
+func (s *Server) AddRecoverOrder(o RecoverOrder) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.agg.recoverOrders[o.OutRequestNo] = &o
+}
+
+// AuditReport is an audit-result report (资料更新请求审核结果) that the
+// emulator accepted on POST
+// /v3/aggracct-bc/wb-channel/control-orders/info/update/result/notify.
+type AuditReport struct {
+	// The fields are the request's, as sent; AuditFinishTime is the RFC
+	// 3339 text ("" when absent).
+	OutRequestNo, MchID, AuditResult, AuditFinishTime, AttachInfo, FailCode, FailMsg, Scene string
+}
+
+// AuditReports returns the last report of each (mchid, out_request_no),
+// in the order they were first reported.
+func (s *Server) AuditReports() []AuditReport {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.agg.audits)
+}
+
+// HoldWeBankOrders, when hold is set, leaves the special reductions and
+// the punish and recover orders that requests create in progress
+// (PROCESSING, EXECUTING) until SettleWeBankOrders, so a test can see them
+// before they succeed. By default they succeed at once.
+func (s *Server) HoldWeBankOrders(hold bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.agg.hold = hold
+}
+
+// SettleWeBankOrders makes every special reduction that a request created
+// and that is PROCESSING succeed (its ledger's balance drops by its
+// amount), then every EXECUTING punish order, then every EXECUTING recover
+// order (its punish becomes RECOVERED).
+func (s *Server) SettleWeBankOrders() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now()
+	for _, no := range s.agg.reductionOrder {
+		_, created := s.agg.reductionReqs[no] // not replaced by a fixture since
+		if red := s.reductions[no]; created && red.State == "PROCESSING" {
+			s.settleReduction(no, now)
+		}
+	}
+	for _, o := range s.agg.punishOrders {
+		if o.PunishState == "EXECUTING" {
+			settlePunish(o, now)
+		}
+	}
+	for _, o := range s.agg.recoverOrders {
+		if o.RecoverState == "EXECUTING" {
+			s.settleRecover(o, now)
+		}
+	}
+}
+
+// addAggracctSeed installs the seed ledger.
+func (s *Server) addAggracctSeed() {
+	s.agg.ledgers[ledgerKey{TestMchID, seedBalAccountNo}] = seedLedgerBalance
+}

@@ -1,0 +1,220 @@
+package wechatpaytest
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// aggState is the emulator's state of the WeBank channel (aggracct) beyond
+// the special reductions (Server.reductions) and the punish requests
+// (Server.punishments): ledgers, the requests behind created reductions,
+// control orders and audit reports. Server.mu guards it.
+type aggState struct {
+	hold           bool
+	ledgers        map[ledgerKey]int64
+	reductionReqs  map[string]reductionRequest // out_request_no → the creating request
+	reductionOrder []string                    // created reductions, oldest first
+	punishOrders   map[string]*PunishOrder
+	recoverOrders  map[string]*RecoverOrder
+	recoverReqs    map[string]recoverRequest
+	audits         []AuditReport
+	auditIndex     map[auditKey]int
+	seq            int64 // for the numbers the emulator assigns
+}
+
+type ledgerKey struct{ mchID, bal string }
+
+type auditKey struct{ mchID, no string }
+
+// reductionRequest is a special-reduction request, decrypted: what a
+// resend must repeat.
+type reductionRequest struct {
+	MchID, BalAccountNo, OutRequestNo, ReductionType, Reason, CardNo, SgnNo, ReqScene string
+	Amount                                                                            int64
+}
+
+// recoverRequest is a recover request, decrypted: what a resend must
+// repeat.
+type recoverRequest struct {
+	OutRequestNo, RelatedWebankPunishNo, RelatedWxpayPunishNo, MchID, BalAccountNo string
+	RecoverReason, CardNo, SgnNo, ReqScene                                         string
+}
+
+func newAggState() aggState {
+	return aggState{
+		ledgers:       map[ledgerKey]int64{},
+		reductionReqs: map[string]reductionRequest{},
+		punishOrders:  map[string]*PunishOrder{},
+		recoverOrders: map[string]*RecoverOrder{},
+		recoverReqs:   map[string]recoverRequest{},
+		auditIndex:    map[auditKey]int{},
+	}
+}
+
+// number returns a new WeChat Pay number: the date, a prefix and a
+// counter. The caller holds s.mu.
+func (s *Server) aggNumber(prefix string, now time.Time) string {
+	s.agg.seq++
+	return now.In(beijing).Format("20060102") + prefix + strconv.FormatInt(1_000_000_000+s.agg.seq, 10)
+}
+
+// pending returns the amount of the PROCESSING special reductions on a
+// ledger, and whether there are any. The caller holds s.mu.
+func (s *Server) pending(k ledgerKey) (amount int64, inTransit bool) {
+	for no, red := range s.reductions {
+		if red.State != "PROCESSING" || red.MchID != k.mchID || red.BalAccountNo != k.bal {
+			continue
+		}
+		inTransit = true
+		if req, ok := s.agg.reductionReqs[no]; ok {
+			amount += req.Amount
+		} else {
+			amount += red.Amount
+		}
+	}
+	return amount, inTransit
+}
+
+// settleReduction makes the PROCESSING reduction no succeed: the ledger's
+// balance drops by its amount. The caller holds s.mu.
+func (s *Server) settleReduction(no string, now time.Time) {
+	red, req := s.reductions[no], s.agg.reductionReqs[no]
+	red.State, red.ReductionType, red.Amount, red.Reason = "SUCCESS", req.ReductionType, req.Amount, req.Reason
+	red.QuotaChangeNo = s.aggNumber("QC", now)
+	red.SuccessTime = now
+	s.reductions[no] = red
+	s.agg.ledgers[ledgerKey{red.MchID, red.BalAccountNo}] -= req.Amount
+}
+
+// punishControlAction is the fixture table of control actions per punish
+// scene (a Decision of protocol/apis-domains.md A3); other scenes disable
+// withdrawal too.
+var punishControlAction = map[int64][]string{1: {"DISABLE_WITHDRAWAL"}}
+
+// settlePunish makes an EXECUTING punish order succeed and take effect.
+func settlePunish(o *PunishOrder, now time.Time) {
+	o.PunishState, o.EffectState = "SUCCESS", "ACTIVE"
+	o.PunishStartTime, o.PunishFinishTime = now, now
+	if o.ControlAction == nil {
+		o.ControlAction = punishControlAction[o.PunishScene]
+		if o.ControlAction == nil {
+			o.ControlAction = []string{"DISABLE_WITHDRAWAL"}
+		}
+	}
+}
+
+// settleRecover makes an EXECUTING recover order succeed and lifts its
+// punish. The caller holds s.mu.
+func (s *Server) settleRecover(o *RecoverOrder, now time.Time) {
+	o.RecoverState, o.RecoverFinishTime = "SUCCESS", now
+	for _, p := range s.agg.punishOrders {
+		if p.WxpayPunishNo == o.RelatedWxpayPunishNo {
+			p.EffectState = "RECOVERED"
+		}
+	}
+}
+
+// addPunishOrder creates the punish order of an accepted punish request.
+// The caller holds s.mu.
+func (s *Server) addPunishOrder(p Punishment) {
+	now := s.now()
+	o := &PunishOrder{
+		OutRequestNo: p.OutRequestNo, WxpayPunishNo: p.WxpayPunishNo, MchID: p.MchID,
+		BalAccountNo: p.BalAccountNo, PunishScene: p.PunishScene, PunishRuleVersion: 1,
+		PunishReason: p.PunishReason, PunishState: "EXECUTING", PunishAcceptTime: now,
+	}
+	if p.PunishEndTime != "" {
+		o.PunishEndTime, _ = time.Parse(time.RFC3339, p.PunishEndTime) // checked by servePunish
+	}
+	if !s.agg.hold {
+		settlePunish(o, now)
+	}
+	s.agg.punishOrders[o.OutRequestNo] = o
+}
+
+// punishFixtureAnswer answers a punish request whose number a fixture
+// punish order (AddPunishOrder) holds: the same fields are a re-entry, other
+// ones 400 PARAM_ERROR. ok is false when no fixture holds the number. The
+// caller holds s.mu.
+func (s *Server) punishFixtureAnswer(p Punishment) (status int, body any, ok bool) {
+	o, ok := s.agg.punishOrders[p.OutRequestNo]
+	if !ok {
+		return 0, nil, false
+	}
+	end := ""
+	if !o.PunishEndTime.IsZero() {
+		if t, err := time.Parse(time.RFC3339, p.PunishEndTime); err == nil && t.Equal(o.PunishEndTime) {
+			end = p.PunishEndTime
+		} else {
+			end = "other"
+		}
+	}
+	if o.MchID != p.MchID || o.BalAccountNo != p.BalAccountNo || o.PunishScene != p.PunishScene ||
+		o.PunishReason != p.PunishReason || end != p.PunishEndTime {
+		status, body = reusedNumber().Answer()
+		return status, body, true
+	}
+	p.WxpayPunishNo = o.WxpayPunishNo
+	status, body = punishAnswer(p)
+	return status, body, true
+}
+
+// reusedNumber is 400 PARAM_ERROR for a business number sent again with
+// other fields.
+func reusedNumber() *ErrorAnswer {
+	return &ErrorAnswer{Code: "PARAM_ERROR", Message: "out_request_no 已使用且请求参数不一致",
+		Detail: map[string]string{"field": "/out_request_no", "location": "body", "issue": "already used with different parameters"},
+		status: http.StatusBadRequest, verdict: "param_error: out_request_no reused with another body"}
+}
+
+// invalidRequest is 400 INVALID_REQUEST with a reason.
+func invalidRequest(message, verdict string) *ErrorAnswer {
+	return &ErrorAnswer{Code: "INVALID_REQUEST", Message: message, status: http.StatusBadRequest,
+		verdict: "invalid_request: " + verdict}
+}
+
+// reqScenes are the documented values of req_scene.
+var reqScenes = map[string]bool{
+	"SJT_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT":     true,
+	"SJT_MICRO_MERCHANT":                             true,
+	"WX_SHOP_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT": true,
+}
+
+// communityFields checks the optional fields a 2026 community reference
+// added to every WeBank-channel API: card_no (decrypted and returned),
+// req_scene (a documented value); sgn_no is taken as it is. field builds a
+// field's name in the answer ("/card_no" in a body, "card_no" in a query).
+func communityFields(r *V3Request, location string, cardNo, reqScene string) (string, *ErrorAnswer) {
+	name := func(f string) string {
+		if location == "body" {
+			return "/" + f
+		}
+		return f
+	}
+	if reqScene != "" && !reqScenes[reqScene] {
+		return "", paramError(name("req_scene"), location, "not a documented request scene")
+	}
+	if cardNo == "" {
+		return "", nil
+	}
+	return r.DecryptField(name("card_no"), location, cardNo)
+}
+
+// str dereferences an optional decoded string.
+func str(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+// handleAggracct registers the WeBank-channel APIs beyond the special
+// reduction query and punish, each emulated in its own api_*.go file.
+func (s *Server) handleAggracct() {
+	s.HandleV3(patternCreateSpecialReduction, s.serveCreateSpecialReduction)
+	s.HandleV3(patternRecover, s.serveRecover)
+	s.HandleV3(patternControlOrder, s.serveControlOrder)
+	s.HandleV3(patternAuditResult, s.serveAuditResult)
+	s.HandleV3(patternBalance, s.serveBalance)
+}

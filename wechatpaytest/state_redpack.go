@@ -1,0 +1,142 @@
+package wechatpaytest
+
+import (
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// TestWeComPaymentSecret is the emulator's secret of the WeCom 企业支付
+// application, with which sendworkwxredpack checks workwx_sign (test value,
+// protocol/apis-domains.md C1).
+const TestWeComPaymentSecret = "TestOnlyWeComPaySecret0123456789"
+
+// DefaultRedPacketBalance is the merchant's red-packet balance a server
+// starts with, in fen (1,000,000 yuan).
+const DefaultRedPacketBalance = 100_000_000
+
+// RedPacketRefundAfter is how long after sending an unopened red packet is
+// refunded (REFUND) by the emulator. The real period is unconfirmed (older
+// texts say 72 hours); the emulator takes 24 hours.
+const RedPacketRefundAfter = 24 * time.Hour
+
+// redpackState is the emulator's red-packet state: the cash packets of
+// sendredpack (queried with gethbinfo), the bills every send saw (for
+// re-entrancy), and the merchant's balance. WeCom packets are records of
+// Server.redPackets, which queryworkwxredpack answers.
+type redpackState struct {
+	cash    map[redPacketKey]CashRedPacket
+	bills   map[redPacketKey]*redPacketBill
+	order   []redPacketKey // bills in the order first seen
+	balance int64
+	seq     int64
+}
+
+// redPacketBill is what a send did with one bill number: the parameters
+// that must repeat for a re-entrant send, the reply it got, and how many
+// requests named it.
+type redPacketBill struct {
+	api         string
+	fingerprint string
+	reply       map[string]string
+	sent        SentRedPacket
+}
+
+func newRedpackState() redpackState {
+	return redpackState{
+		cash:    map[redPacketKey]CashRedPacket{},
+		bills:   map[redPacketKey]*redPacketBill{},
+		balance: DefaultRedPacketBalance,
+	}
+}
+
+// sendFingerprint is the business content of a send: every parameter but
+// nonce_str, sign and workwx_sign (which changes with the nonce).
+func sendFingerprint(params map[string]string) string {
+	var b strings.Builder
+	for _, k := range slices.Sorted(maps.Keys(params)) {
+		switch k {
+		case "nonce_str", "sign", "sign_type", "workwx_sign":
+			continue
+		}
+		b.WriteString(k)
+		b.WriteByte('=')
+		b.WriteString(params[k])
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// sendRedPacket runs the state transition of a validated send (s.mu held):
+// a re-entrant repeat answers the first reply, another body FATAL_ERROR;
+// a new bill is refused NOTENOUGH (and kept failed) when the balance is
+// short, else the balance pays for it and create records the packet. It
+// returns the reply fields.
+func (s *Server) sendRedPacket(api string, params map[string]string, amount int64, create func(detailID string, now time.Time)) map[string]string {
+	st := &s.redpack
+	key := redPacketKey{params["mch_id"], params["mch_billno"]}
+	fp := sendFingerprint(params)
+	if b, ok := st.bills[key]; ok {
+		b.sent.Requests++
+		if b.api != api || b.fingerprint != fp {
+			return V2Error("FATAL_ERROR", "该商户单号已使用其他参数发放,请使用原参数重试")
+		}
+		return maps.Clone(b.reply)
+	}
+	b := &redPacketBill{api: api, fingerprint: fp, sent: SentRedPacket{
+		API: api, MchID: key.mchID, MchBillNo: key.billNo, AppID: params["wxappid"],
+		ReOpenID: params["re_openid"], TotalAmount: amount, Requests: 1,
+	}}
+	st.bills[key] = b
+	st.order = append(st.order, key)
+	now := s.now()
+	st.seq++
+	detailID := "100004170" + now.In(beijing).Format("20060102") + strconv.FormatInt(1_000_000_000_000+st.seq, 10)
+	if st.balance < amount {
+		b.reply = V2Error("NOTENOUGH", "帐号余额不足，请到商户平台充值后再重试")
+		b.sent.Failed = true
+		if api == apiNameSendRedPack {
+			st.cash[key] = CashRedPacket{
+				MchBillNo: key.billNo, MchID: key.mchID, AppID: params["wxappid"], DetailID: detailID, Status: "FAILED",
+				SendType: "API", HBType: "NORMAL", TotalNum: 1, TotalAmount: amount, Reason: "余额不足",
+				SendTime: now, Wishing: params["wishing"], Remark: params["remark"], ActName: params["act_name"],
+				ReOpenID: params["re_openid"],
+			}
+		}
+		return maps.Clone(b.reply)
+	}
+	st.balance -= amount
+	b.sent.SendListID = detailID
+	create(detailID, now)
+	b.reply = map[string]string{
+		"return_code": "SUCCESS", "return_msg": "发放成功", "result_code": "SUCCESS",
+		"mch_billno": key.billNo, "mch_id": key.mchID, "wxappid": params["wxappid"],
+		"re_openid": params["re_openid"], "total_amount": strconv.FormatInt(amount, 10),
+		"send_listid": detailID,
+	}
+	return maps.Clone(b.reply)
+}
+
+// advanceRedPacket moves a packet a send created on when it is queried
+// (s.mu held): a SENDING packet is answered SENDING once, then is SENT; a
+// SENT packet unopened for RedPacketRefundAfter is REFUND, its amount back
+// in the balance. It returns the status to answer and the one to keep, and
+// the refund time and amount. Fixtures (AddRedPacket, AddCashRedPacket)
+// are answered as they are.
+func (s *Server) advanceRedPacket(key redPacketKey, detailID, status string, sendTime time.Time, total int64) (answer, next string, refundTime time.Time, refund int64) {
+	if b := s.redpack.bills[key]; b == nil || b.sent.SendListID == "" || b.sent.SendListID != detailID {
+		return status, status, time.Time{}, 0
+	}
+	switch status {
+	case "SENDING":
+		return "SENDING", "SENT", time.Time{}, 0
+	case "SENT":
+		if due := sendTime.Add(RedPacketRefundAfter); !sendTime.IsZero() && !s.now().Before(due) {
+			s.redpack.balance += total
+			return "REFUND", "REFUND", due, total
+		}
+	}
+	return status, status, time.Time{}, 0
+}
