@@ -29,7 +29,9 @@ type Request struct {
 	// RawQuery is sent verbatim when Query is nil (already encoded).
 	RawQuery string
 	// Body is sent as JSON: nil for none, []byte or json.RawMessage as is,
-	// anything else encoded with encoding/json (no HTML escaping).
+	// anything else encoded with encoding/json (no HTML escaping). The
+	// signature covers it. A GET or HEAD carries none; a DELETE may (the
+	// profit-sharing receiver delete).
 	Body any
 	// Header holds extra headers. DoV3 sets Wechatpay-Serial itself, to
 	// the key EncryptSensitive encrypts with; set it here only to override.
