@@ -627,3 +627,28 @@ func TestValidationBeforeIO(t *testing.T) {
 	}
 	require.Equal(t, before, srv.Requests(), "no request left")
 }
+
+// TestCreateOrderConcurrentRepeats: the same request sent at once from
+// several callers makes one order.
+func TestCreateOrderConcurrentRepeats(t *testing.T) {
+	srv := newServer(t)
+	svc := profitsharing.New(srv.Client())
+	ids := make([]string, 8)
+	var wg sync.WaitGroup
+	for i := range ids {
+		wg.Go(func() {
+			o, err := svc.CreateOrder(t.Context(), distribute("C1", 300, false))
+			if err == nil {
+				ids[i] = o.OrderID
+			}
+		})
+	}
+	wg.Wait()
+	for _, id := range ids {
+		require.Equal(t, ids[0], id)
+	}
+	require.NotEmpty(t, ids[0])
+	amount, err := svc.QueryUnsplitAmount(t.Context(), &profitsharing.QueryUnsplitAmountRequest{TransactionID: txID, SubMchID: subMchID})
+	require.NoError(t, err)
+	require.Equal(t, int64(700), amount.UnsplitAmount)
+}

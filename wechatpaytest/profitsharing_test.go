@@ -111,3 +111,70 @@ func srvTLS(srv *wechatpaytest.Server) *tls.Config {
 	roots.AddCert(srv.CACertificate())
 	return &tls.Config{RootCAs: roots}
 }
+
+// TestProfitSharingRouteErrors: the documented limits of each new route,
+// sent raw (the SDK refuses most of them before any I/O).
+func TestProfitSharingRouteErrors(t *testing.T) {
+	srv := wechatpaytest.NewServer()
+	defer srv.Close()
+	c := srv.Client()
+	order := func(mod func(m map[string]any)) map[string]any {
+		m := map[string]any{"sub_mchid": "1900000109", "transaction_id": "4208450740201411110007820472", "out_order_no": "E1",
+			"unfreeze_unsplit": false, "receivers": []map[string]any{{"currency": "CNY", "type": "MERCHANT_ID", "account": "86693852", "amount": 1, "description": "d"}}}
+		mod(m)
+		return m
+	}
+	receiver := func(mod func(m map[string]any)) map[string]any {
+		m := map[string]any{"sub_mchid": "1900000109", "type": "MERCHANT_ID", "account": "1900000200", "relation_type": "SUPPLIER"}
+		mod(m)
+		return m
+	}
+	cases := []struct {
+		method, path string
+		query        url.Values
+		body         any
+		status       int
+		code         string
+	}{
+		{"POST", "/v3/global/profit-sharing/orders", nil, order(func(m map[string]any) { delete(m, "unfreeze_unsplit") }), 400, "PARAM_ERROR"},
+		{"POST", "/v3/global/profit-sharing/orders", nil, order(func(m map[string]any) { m["out_order_no"] = "E 1" }), 400, "PARAM_ERROR"},
+		{"POST", "/v3/global/profit-sharing/orders", nil, order(func(m map[string]any) { delete(m, "transaction_id") }), 400, "PARAM_ERROR"},
+		{"POST", "/v3/global/profit-sharing/orders", nil, order(func(m map[string]any) { m["receivers"] = []any{} }), 400, "PARAM_ERROR"},
+		{"POST", "/v3/global/profit-sharing/orders", nil, order(func(m map[string]any) {
+			m["receivers"] = []map[string]any{{"currency": "CNY", "type": "MERCHANT_ID", "account": "86693852", "amount": 0, "description": "d"}}
+		}), 400, "PARAM_ERROR"},
+		{"POST", "/v3/global/profit-sharing/orders", nil, order(func(m map[string]any) {
+			m["receivers"] = []map[string]any{{"currency": "CNY", "type": "MERCHANT_ID", "account": "86693852", "amount": 1, "description": "d", "name": "not a ciphertext"}}
+		}), 400, "PARAM_ERROR"},
+		{"POST", "/v3/global/profit-sharing/orders/unfreeze", nil, map[string]any{"transaction_id": "4208450740201411110007820472", "out_order_no": "U1"}, 400, "PARAM_ERROR"},
+		{"POST", "/v3/global/profit-sharing/orders/unfreeze", nil, map[string]any{"transaction_id": "42", "out_order_no": "U1", "description": "d"}, 400, "INVALID_REQUEST"},
+		{"POST", "/v3/global/profit-sharing/receivers", nil, receiver(func(m map[string]any) { delete(m, "relation_type") }), 400, "PARAM_ERROR"},
+		{"POST", "/v3/global/profit-sharing/receivers", nil, receiver(func(m map[string]any) { m["relation_type"] = "CUSTOM" }), 400, "PARAM_ERROR"},
+		{"POST", "/v3/global/profit-sharing/receivers", nil, receiver(func(m map[string]any) { m["type"] = "PERSONAL_OPENID" }), 400, "INVALID_REQUEST"},
+		{"POST", "/v3/global/profit-sharing/receivers", nil, receiver(func(m map[string]any) { m["account"] = "86693852" }), 400, "INVALID_REQUEST"},
+		{"POST", "/v3/global/profit-sharing/receivers", nil, receiver(func(m map[string]any) { m["type"] = "PERSONAL_WECHATID" }), 400, "PARAM_ERROR"},
+		{"GET", "/v3/global/profit-sharing/receivers/86693852", url.Values{"sub_mchid": {"1900000109"}}, nil, 400, "PARAM_ERROR"},
+		{"GET", "/v3/global/profit-sharing/receivers/o1", url.Values{"type": {"PERSONAL_SUB_OPENID"}}, nil, 400, "INVALID_REQUEST"},
+		{"GET", "/v3/global/profit-sharing/receivers/86693852", url.Values{"sub_mchid": {"1900000109"}, "type": {"PERSONAL_OPENID"}, "appid": {"wx1"}}, nil, 404, "RESOURCE_NOT_EXISTS"},
+		{"DELETE", "/v3/global/profit-sharing/receivers", nil, map[string]any{"type": "MERCHANT_ID"}, 400, "PARAM_ERROR"},
+		{"GET", "/v3/global/profit-sharing/transactions/4208450740201411110007820472/amounts", url.Values{"sub_mchid": {"1900000110"}}, nil, 400, "INVALID_REQUEST"},
+		{"GET", "/v3/global/profit-sharing/bill-download-url", url.Values{"sub_mchid": {"1900000109"}}, nil, 400, "PARAM_ERROR"},
+		{"GET", "/v3/global/profit-sharing/bill-download-url", url.Values{"bill_date": {"2025/10/09"}}, nil, 400, "PARAM_ERROR"},
+		{"GET", "/v3/global/profit-sharing/bill-download-url", url.Values{"bill_date": {time.Now().AddDate(0, 0, 2).Format(time.DateOnly)}}, nil, 400, "INVALID_REQUEST"},
+	}
+	for _, tc := range cases {
+		_, err := c.DoV3(t.Context(), &wechatpay.Request{Method: tc.method, Path: tc.path, Query: tc.query, Body: tc.body, Global: true}, nil)
+		var apiErr *wechatpay.APIError
+		require.ErrorAs(t, err, &apiErr, "%s %s %v", tc.method, tc.path, tc.body)
+		require.Equal(t, tc.status, apiErr.StatusCode, "%s %s %v: %s", tc.method, tc.path, tc.body, apiErr.Message)
+		require.Equal(t, tc.code, apiErr.Code, "%s %s %v: %s", tc.method, tc.path, tc.body, apiErr.Message)
+	}
+	// Nothing changed: the seed transaction still has its 1000 fen.
+	var left struct {
+		UnsplitAmount int64 `json:"unsplit_amount"`
+	}
+	_, err := c.DoV3(t.Context(), &wechatpay.Request{Path: "/v3/global/profit-sharing/transactions/4208450740201411110007820472/amounts",
+		Query: url.Values{"sub_mchid": {"1900000109"}}, Global: true}, &left)
+	require.NoError(t, err)
+	require.Equal(t, int64(1000), left.UnsplitAmount)
+}
