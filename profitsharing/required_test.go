@@ -2,6 +2,7 @@ package profitsharing_test
 
 import (
 	"bytes"
+	"encoding/base64"
 	"io"
 	"net/http"
 	"strconv"
@@ -89,4 +90,48 @@ func TestQueryOrderRequiredFields(t *testing.T) {
 	require.ErrorIs(t, err, wechatpay.ErrMalformedResponse)
 	require.ErrorContains(t, err, `"receivers.amount"`)
 	require.NotContains(t, err.Error(), "12345678901234567890123", "the value is never echoed")
+}
+
+// TestNewAnswersRequiredFields: the new answers without a field the API
+// always sends are ErrMalformedResponse naming it.
+func TestNewAnswersRequiredFields(t *testing.T) {
+	var body string
+	svc := profitsharing.New(signedAnswerClient(t, &body))
+	ctx := t.Context()
+	queryReceiver := func() error {
+		_, err := svc.QueryReceiver(ctx, &profitsharing.QueryReceiverRequest{Account: "a", Type: profitsharing.ReceiverTypeMerchantID})
+		return err
+	}
+	for _, tt := range []struct {
+		call        func() error
+		body, field string
+	}{
+		{queryReceiver, `{"type":"MERCHANT_ID","state":"INIT"}`, "account"},
+		{queryReceiver, `{"type":"MERCHANT_ID","account":"a"}`, "state"},
+		{func() error {
+			_, err := svc.QueryUnsplitAmount(ctx, &profitsharing.QueryUnsplitAmountRequest{TransactionID: "t"})
+			return err
+		}, `{"unsplit_amount":0,"transaction_id":"t"}`, "currency"},
+		{func() error {
+			_, err := svc.QueryBillDownloadURL(ctx, &profitsharing.QueryBillDownloadURLRequest{BillDate: time.Now()})
+			return err
+		}, `{}`, "download_url"},
+	} {
+		body = tt.body
+		err := tt.call()
+		require.ErrorIs(t, err, wechatpay.ErrMalformedResponse, tt.body)
+		require.ErrorContains(t, err, "the answer has no "+tt.field, tt.body)
+	}
+
+	// A plaintext name is returned as it is; an RSA-sized base64 value
+	// that does not decrypt is ErrDecrypt, never echoed.
+	body = `{"account":"a","state":"EFFECTIVE","name":"张三"}`
+	rel, err := svc.QueryReceiver(ctx, &profitsharing.QueryReceiverRequest{Account: "a", Type: profitsharing.ReceiverTypeMerchantID})
+	require.NoError(t, err)
+	require.Equal(t, "张三", rel.Name)
+	fake := base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{7}, 256))
+	body = `{"account":"a","state":"EFFECTIVE","name":"` + fake + `"}`
+	_, err = svc.QueryReceiver(ctx, &profitsharing.QueryReceiverRequest{Account: "a", Type: profitsharing.ReceiverTypeMerchantID})
+	require.ErrorIs(t, err, wechatpay.ErrDecrypt)
+	require.NotContains(t, err.Error(), fake)
 }
