@@ -9,12 +9,14 @@
 package wire
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -115,7 +117,9 @@ func (t *Time) UnmarshalJSON(data []byte) error {
 		return nil
 	}
 	var s string
-	if err := json.Unmarshal(data, &s); err != nil {
+	if n := len(data); n >= 2 && data[0] == '"' && data[n-1] == '"' && bytes.IndexByte(data, '\\') < 0 {
+		s = string(data[1 : n-1]) // a plain JSON string: nothing to unescape
+	} else if err := json.Unmarshal(data, &s); err != nil {
 		return &json.UnmarshalTypeError{Value: "value", Type: timeType}
 	}
 	v, err := ParseTime(s)
@@ -139,26 +143,66 @@ func Missing(v any) string {
 		}
 		rv = rv.Elem()
 	}
-	return missing(rv, "")
+	return missing(rv)
 }
 
-func missing(v reflect.Value, path string) string {
+// missing builds the path only on the way back from a missing field, so
+// that a complete answer costs no allocation.
+func missing(v reflect.Value) string {
 	switch v.Kind() {
 	case reflect.Pointer:
 		if !v.IsNil() {
-			return missing(v.Elem(), path)
+			return missing(v.Elem())
 		}
 	case reflect.Slice:
 		for i := range v.Len() {
-			if m := missing(v.Index(i), path+"["+strconv.Itoa(i)+"]"); m != "" {
-				return m
+			if m := missing(v.Index(i)); m != "" {
+				return "[" + strconv.Itoa(i) + "]" + dotted(m)
 			}
 		}
 	case reflect.Struct:
-		t := v.Type()
-		if t == timeType || t == reflect.TypeFor[Time]() {
-			return ""
+		for _, f := range fieldsOf(v.Type()) {
+			fv := v.Field(f.index)
+			if f.required && (fv.IsZero() || fv.Kind() == reflect.Slice && fv.Len() == 0) {
+				return f.name
+			}
+			if f.nested {
+				if m := missing(fv); m != "" {
+					return f.name + dotted(m)
+				}
+			}
 		}
+	}
+	return ""
+}
+
+// dotted joins a child's path to its parent's: "[0]" stays as it is, a
+// field name gets a dot.
+func dotted(m string) string {
+	if m[0] == '[' {
+		return m
+	}
+	return "." + m
+}
+
+// field is what missing needs of one struct field.
+type field struct {
+	index    int
+	name     string // JSON name
+	required bool
+	nested   bool // a struct, pointer or slice that may hold required fields
+}
+
+var fieldCache sync.Map // reflect.Type → []field
+
+// fieldsOf returns the exported, JSON-visible fields of struct type t,
+// computed once per type.
+func fieldsOf(t reflect.Type) []field {
+	if fs, ok := fieldCache.Load(t); ok {
+		return fs.([]field)
+	}
+	var fs []field
+	if t != timeType && t != reflect.TypeFor[Time]() {
 		for i := range t.NumField() {
 			f := t.Field(i)
 			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
@@ -168,18 +212,11 @@ func missing(v reflect.Value, path string) string {
 			if name == "" {
 				name = f.Name
 			}
-			p := name
-			if path != "" {
-				p = path + "." + name
-			}
-			fv := v.Field(i)
-			if f.Tag.Get("wire") == "required" && (fv.IsZero() || fv.Kind() == reflect.Slice && fv.Len() == 0) {
-				return p
-			}
-			if m := missing(fv, p); m != "" {
-				return m
-			}
+			k := f.Type.Kind()
+			fs = append(fs, field{index: i, name: name, required: f.Tag.Get("wire") == "required",
+				nested: k == reflect.Struct || k == reflect.Pointer || k == reflect.Slice})
 		}
 	}
-	return ""
+	fieldCache.Store(t, fs)
+	return fs
 }
