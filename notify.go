@@ -75,7 +75,7 @@ type NotificationResource struct {
 // notificationEnvelope is the callback body on the wire.
 type notificationEnvelope struct {
 	ID           string                `json:"id"`
-	CreateTime   wire.Time             `json:"create_time"`
+	CreateTime   json.RawMessage       `json:"create_time"`
 	EventType    string                `json:"event_type"`
 	ResourceType string                `json:"resource_type"`
 	Summary      string                `json:"summary"`
@@ -112,13 +112,17 @@ func (c *Client) ParseNotification(header http.Header, body []byte) (*Notificati
 	if env.Resource == nil || env.Resource.Ciphertext == "" {
 		return nil, fmt.Errorf("%w: no resource", ErrMalformedNotification)
 	}
+	var created time.Time
+	if err := wire.TimeField("create_time", env.CreateTime, &created); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrMalformedNotification, wire.Describe(err))
+	}
 	n := &Notification{
 		ID:           env.ID,
 		EventType:    env.EventType,
 		ResourceType: env.ResourceType,
 		Summary:      env.Summary,
 		Resource:     *env.Resource,
-		CreateTime:   env.CreateTime.Time,
+		CreateTime:   created,
 	}
 	plain, err := c.openResource(&n.Resource, "resource")
 	if err != nil {

@@ -3,6 +3,7 @@ package aggracct
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -84,20 +85,23 @@ func (o *PunishOrder) UnmarshalJSON(data []byte) error {
 	type plain PunishOrder
 	w := struct {
 		*plain
-		PunishScene       flexInt   `json:"punish_scene"`
-		PunishRuleVersion flexInt   `json:"punish_rule_version"`
-		PunishStartTime   wire.Time `json:"punish_start_time"`
-		PunishEndTime     wire.Time `json:"punish_end_time"`
-		PunishAcceptTime  wire.Time `json:"punish_accept_time"`
-		PunishFinishTime  wire.Time `json:"punish_finish_time"`
+		PunishScene       json.RawMessage `json:"punish_scene"`
+		PunishRuleVersion json.RawMessage `json:"punish_rule_version"`
+		PunishStartTime   json.RawMessage `json:"punish_start_time"`
+		PunishEndTime     json.RawMessage `json:"punish_end_time"`
+		PunishAcceptTime  json.RawMessage `json:"punish_accept_time"`
+		PunishFinishTime  json.RawMessage `json:"punish_finish_time"`
 	}{plain: (*plain)(o)}
 	if err := json.Unmarshal(data, &w); err != nil {
 		return err
 	}
-	o.PunishScene, o.PunishRuleVersion = PunishScene(w.PunishScene), int64(w.PunishRuleVersion)
-	o.PunishStartTime, o.PunishEndTime = w.PunishStartTime.Time, w.PunishEndTime.Time
-	o.PunishAcceptTime, o.PunishFinishTime = w.PunishAcceptTime.Time, w.PunishFinishTime.Time
-	return nil
+	return errors.Join(
+		flexInt("punish_scene", w.PunishScene, (*int64)(&o.PunishScene)),
+		flexInt("punish_rule_version", w.PunishRuleVersion, &o.PunishRuleVersion),
+		wire.TimeField("punish_start_time", w.PunishStartTime, &o.PunishStartTime),
+		wire.TimeField("punish_end_time", w.PunishEndTime, &o.PunishEndTime),
+		wire.TimeField("punish_accept_time", w.PunishAcceptTime, &o.PunishAcceptTime),
+		wire.TimeField("punish_finish_time", w.PunishFinishTime, &o.PunishFinishTime))
 }
 
 // RecoverOrder is a recover order (解管单) as QueryControlOrder reads it.
@@ -138,17 +142,19 @@ func (o *RecoverOrder) UnmarshalJSON(data []byte) error {
 	type plain RecoverOrder
 	w := struct {
 		*plain
-		PunishScene       flexInt   `json:"punish_scene"`
-		PunishRuleVersion flexInt   `json:"punish_rule_version"`
-		RecoverAcceptTime wire.Time `json:"recover_accept_time"`
-		RecoverFinishTime wire.Time `json:"recover_finish_time"`
+		PunishScene       json.RawMessage `json:"punish_scene"`
+		PunishRuleVersion json.RawMessage `json:"punish_rule_version"`
+		RecoverAcceptTime json.RawMessage `json:"recover_accept_time"`
+		RecoverFinishTime json.RawMessage `json:"recover_finish_time"`
 	}{plain: (*plain)(o)}
 	if err := json.Unmarshal(data, &w); err != nil {
 		return err
 	}
-	o.PunishScene, o.PunishRuleVersion = PunishScene(w.PunishScene), int64(w.PunishRuleVersion)
-	o.RecoverAcceptTime, o.RecoverFinishTime = w.RecoverAcceptTime.Time, w.RecoverFinishTime.Time
-	return nil
+	return errors.Join(
+		flexInt("punish_scene", w.PunishScene, (*int64)(&o.PunishScene)),
+		flexInt("punish_rule_version", w.PunishRuleVersion, &o.PunishRuleVersion),
+		wire.TimeField("recover_accept_time", w.RecoverAcceptTime, &o.RecoverAcceptTime),
+		wire.TimeField("recover_finish_time", w.RecoverFinishTime, &o.RecoverFinishTime))
 }
 
 // QueryControlOrder returns a punish order or a recover order of the

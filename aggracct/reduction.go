@@ -3,6 +3,7 @@ package aggracct
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -76,14 +77,15 @@ func (r *SpecialReduction) UnmarshalJSON(data []byte) error {
 	type plain SpecialReduction
 	w := struct {
 		*plain
-		SuccessTime wire.Time `json:"success_time"`
-		FailTime    wire.Time `json:"fail_time"`
+		SuccessTime json.RawMessage `json:"success_time"`
+		FailTime    json.RawMessage `json:"fail_time"`
 	}{plain: (*plain)(r)}
 	if err := json.Unmarshal(data, &w); err != nil {
 		return err
 	}
-	r.SuccessTime, r.FailTime = w.SuccessTime.Time, w.FailTime.Time
-	return nil
+	return errors.Join(
+		wire.TimeField("success_time", w.SuccessTime, &r.SuccessTime),
+		wire.TimeField("fail_time", w.FailTime, &r.FailTime))
 }
 
 // QuerySpecialReduction returns the result of a special reduction on a

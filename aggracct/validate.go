@@ -94,32 +94,32 @@ func encodeJSON(v any) ([]byte, error) {
 	return bytes.TrimSuffix(buf.Bytes(), []byte{'\n'}), nil
 }
 
-// flexInt is an integer that WeChat Pay writes as a JSON number in one
-// object and as a JSON string in another (punish_scene,
-// punish_rule_version). null and "" are 0; anything else that is not an
-// integer is an error naming the field, never the value.
-type flexInt int64
-
 var int64Type = reflect.TypeFor[int64]()
 
-// UnmarshalJSON implements json.Unmarshaler.
-func (n *flexInt) UnmarshalJSON(data []byte) error {
-	s := string(data)
-	if s == "null" {
+// flexInt decodes the raw JSON value of an integer that WeChat Pay writes
+// as a JSON number in one object and as a JSON string in another
+// (punish_scene, punish_rule_version) into dst. Absent, null and "" are 0;
+// anything else that is not an integer is an error naming field, never the
+// value (named here: see wire.TimeField).
+func flexInt(field string, raw json.RawMessage, dst *int64) error {
+	s := string(raw)
+	if s == "" || s == "null" {
+		*dst = 0
 		return nil
 	}
-	if len(s) > 0 && s[0] == '"' {
-		if err := json.Unmarshal(data, &s); err != nil {
-			return &json.UnmarshalTypeError{Value: "string", Type: int64Type}
+	if s[0] == '"' {
+		if err := json.Unmarshal(raw, &s); err != nil {
+			return &json.UnmarshalTypeError{Value: "string", Type: int64Type, Field: field}
 		}
 		if s == "" {
+			*dst = 0
 			return nil
 		}
 	}
 	v, err := strconv.ParseInt(s, 10, 64)
 	if err != nil {
-		return &json.UnmarshalTypeError{Value: "value", Type: int64Type}
+		return &json.UnmarshalTypeError{Value: "value", Type: int64Type, Field: field}
 	}
-	*n = flexInt(v)
+	*dst = v
 	return nil
 }

@@ -3,6 +3,7 @@ package profitsharing
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
 	"time"
@@ -97,15 +98,19 @@ func (r *Receiver) UnmarshalJSON(data []byte) error {
 	var v Receiver
 	w := struct {
 		*plain
-		CreateTime wire.Time `json:"create_time"`
-		FinishTime wire.Time `json:"finish_time"`
-		RateValue  *int64    `json:"rate_value"`
-		Rate       *int64    `json:"rate"`
+		CreateTime json.RawMessage `json:"create_time"`
+		FinishTime json.RawMessage `json:"finish_time"`
+		RateValue  *int64          `json:"rate_value"`
+		Rate       *int64          `json:"rate"`
 	}{plain: (*plain)(&v)}
 	if err := json.Unmarshal(data, &w); err != nil {
 		return err
 	}
-	v.CreateTime, v.FinishTime = w.CreateTime.Time, w.FinishTime.Time
+	if err := errors.Join(
+		wire.TimeField("create_time", w.CreateTime, &v.CreateTime),
+		wire.TimeField("finish_time", w.FinishTime, &v.FinishTime)); err != nil {
+		return err
+	}
 	switch {
 	case w.RateValue != nil:
 		v.RateValue = *w.RateValue

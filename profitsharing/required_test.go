@@ -88,7 +88,9 @@ func TestQueryOrderRequiredFields(t *testing.T) {
 	body = `{` + head + `,"receivers":[{"amount":12345678901234567890123}]}`
 	_, err = svc.QueryOrder(t.Context(), req)
 	require.ErrorIs(t, err, wechatpay.ErrMalformedResponse)
-	require.ErrorContains(t, err, `"receivers.amount"`)
+	// Go 1.26 names the whole path, Go 1.27 the receiver's own field (it
+	// adds no context to errors of a nested UnmarshalJSON).
+	require.Regexp(t, `field "(receivers\.)?amount"`, err.Error())
 	require.NotContains(t, err.Error(), "12345678901234567890123", "the value is never echoed")
 }
 

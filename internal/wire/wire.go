@@ -46,6 +46,15 @@ func Unmarshal(data []byte, v any) error {
 	return err // *json.InvalidUnmarshalError, or a caller's own UnmarshalJSON
 }
 
+// Describe is the error Unmarshal would give for err, an error of a field
+// decoded by hand (TimeField): the field named, the value left out.
+func Describe(err error) error {
+	if te, ok := errors.AsType[*json.UnmarshalTypeError](err); ok {
+		return typeError(te)
+	}
+	return err
+}
+
 var timeType = reflect.TypeFor[time.Time]()
 
 // typeError describes te without te.Value, which holds the number as
@@ -53,7 +62,7 @@ var timeType = reflect.TypeFor[time.Time]()
 func typeError(te *json.UnmarshalTypeError) error {
 	var path []string
 	for p := range strings.SplitSeq(te.Field, ".") {
-		if p != Embedded && p != "" {
+		if p != Embedded && p != "" && strings.Trim(p, "0123456789") != "" { // no array indices (Go 1.27 adds them)
 			path = append(path, p)
 		}
 	}
@@ -106,27 +115,30 @@ func ParseTime(s string) (time.Time, error) {
 	return time.ParseInLocation(time.RFC3339Nano, s, beijing)
 }
 
-// Time is a time.Time that decodes from WeChat Pay's RFC 3339 strings with
-// ParseTime: null and "" are the zero time. Anything else that is not an
-// RFC 3339 string is an error that Unmarshal reports naming the field.
-type Time struct{ time.Time }
-
-// UnmarshalJSON implements json.Unmarshaler.
-func (t *Time) UnmarshalJSON(data []byte) error {
-	if string(data) == "null" {
+// TimeField decodes the raw JSON value of a time field, which a type's own
+// UnmarshalJSON holds as json.RawMessage, into dst with ParseTime: absent,
+// null and "" are the zero time. Anything else that is not an RFC 3339
+// string is an *json.UnmarshalTypeError naming field, never the value.
+//
+// The field is named here, by the type that knows it, because encoding/json
+// adds no field context to an error returned by a nested UnmarshalJSON
+// since Go 1.27.
+func TimeField(field string, raw json.RawMessage, dst *time.Time) error {
+	if len(raw) == 0 || string(raw) == "null" {
+		*dst = time.Time{}
 		return nil
 	}
 	var s string
-	if n := len(data); n >= 2 && data[0] == '"' && data[n-1] == '"' && bytes.IndexByte(data, '\\') < 0 {
-		s = string(data[1 : n-1]) // a plain JSON string: nothing to unescape
-	} else if err := json.Unmarshal(data, &s); err != nil {
-		return &json.UnmarshalTypeError{Value: "value", Type: timeType}
+	if n := len(raw); n >= 2 && raw[0] == '"' && raw[n-1] == '"' && bytes.IndexByte(raw, '\\') < 0 {
+		s = string(raw[1 : n-1]) // a plain JSON string: nothing to unescape
+	} else if err := json.Unmarshal(raw, &s); err != nil {
+		return &json.UnmarshalTypeError{Value: "value", Type: timeType, Field: field}
 	}
-	v, err := ParseTime(s)
+	t, err := ParseTime(s)
 	if err != nil {
-		return &json.UnmarshalTypeError{Value: "string", Type: timeType}
+		return &json.UnmarshalTypeError{Value: "string", Type: timeType, Field: field}
 	}
-	t.Time = v
+	*dst = t
 	return nil
 }
 
@@ -202,7 +214,7 @@ func fieldsOf(t reflect.Type) []field {
 		return fs.([]field)
 	}
 	var fs []field
-	if t != timeType && t != reflect.TypeFor[Time]() {
+	if t != timeType {
 		for i := range t.NumField() {
 			f := t.Field(i)
 			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
