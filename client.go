@@ -532,6 +532,12 @@ func callOf(ctx context.Context) *call {
 	return cl
 }
 
+// restyNoParse is the response content type every request tells resty to
+// assume: neither JSON nor XML, so resty's parse step, which has nothing to
+// do (the SDK decodes only verified bodies, itself), skips its two
+// regular-expression matches on the answer's Content-Type (2–3 µs a call).
+const restyNoParse = "none"
+
 // Header values shared by every request; never modified.
 var (
 	acceptJSON      = []string{"application/json"}
@@ -563,7 +569,7 @@ func (c *Client) run(ctx context.Context, cl *call, base string, h handler) (*Re
 		}
 	}
 	cl.c, cl.h, cl.base = c, h, base
-	r := rc.R().SetContext(context.WithValue(ctx, callKey{}, cl))
+	r := rc.R().SetContext(context.WithValue(ctx, callKey{}, cl)).ForceContentType(restyNoParse)
 	// The caller's values are shared, capped so that nothing appends into
 	// them: resty copies the headers into each attempt's request.
 	for k, vs := range cl.header {
