@@ -118,7 +118,7 @@ func (s *Service) SyncInfoUpdateAuditResult(ctx context.Context, req *SyncInfoUp
 	if !req.AuditFinishTime.IsZero() {
 		b.AuditFinishTime = req.AuditFinishTime.Format(time.RFC3339)
 	}
-	body, err := encodeJSON(&b)
+	body, err := svc.EncodeJSON(&b)
 	if err != nil {
 		return nil, err
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/gowechatpay/wechatpay"
 	wxcrypto "github.com/gowechatpay/wechatpay/crypto"
+	"github.com/gowechatpay/wechatpay/internal/svc"
 	"github.com/gowechatpay/wechatpay/internal/wire"
 )
 
@@ -364,13 +365,13 @@ func TestNeighbourEnums(t *testing.T) {
 // documented order, raw UTF-8, optional fields left out, and the audit
 // time in RFC 3339.
 func TestNeighbourBodies(t *testing.T) {
-	b, err := encodeJSON(&reductionBody{MchID: "1", BalAccountNo: "C<>", OutRequestNo: "R1", ReductionType: ReductionTypeFinancialPenalty, Amount: 5, Reason: "罚"})
+	b, err := svc.EncodeJSON(&reductionBody{MchID: "1", BalAccountNo: "C<>", OutRequestNo: "R1", ReductionType: ReductionTypeFinancialPenalty, Amount: 5, Reason: "罚"})
 	require.NoError(t, err)
 	require.Equal(t, `{"mchid":"1","bal_account_no":"C<>","out_request_no":"R1","reduction_type":"FINANCIAL_PENALTY","amount":5,"reason":"罚"}`, string(b))
-	b, err = encodeJSON(&recoverBody{OutRequestNo: "R", RelatedWebankPunishNo: "P", RelatedWxpayPunishNo: "W", MchID: "1", BalAccountNo: "C", RecoverReason: "ok", ReqScene: ReqSceneSJTMicroMerchant})
+	b, err = svc.EncodeJSON(&recoverBody{OutRequestNo: "R", RelatedWebankPunishNo: "P", RelatedWxpayPunishNo: "W", MchID: "1", BalAccountNo: "C", RecoverReason: "ok", ReqScene: ReqSceneSJTMicroMerchant})
 	require.NoError(t, err)
 	require.Equal(t, `{"out_request_no":"R","related_webank_punish_no":"P","related_wxpay_punish_no":"W","mchid":"1","bal_account_no":"C","recover_reason":"ok","req_scene":"SJT_MICRO_MERCHANT"}`, string(b))
-	b, err = encodeJSON(&auditBody{OutRequestNo: "A", MchID: "1", AuditResult: AuditResultPass})
+	b, err = svc.EncodeJSON(&auditBody{OutRequestNo: "A", MchID: "1", AuditResult: AuditResultPass})
 	require.NoError(t, err)
 	require.Equal(t, `{"out_request_no":"A","mchid":"1","audit_result":"PASS"}`, string(b))
 	p := newPunishBody(&PunishRequest{OutRequestNo: "A", MchID: "1", BalAccountNo: "x", PunishScene: 7, SgnNo: "S", FundRepatriationStrategy: FundRepatriationAllForbidden}, "C")

@@ -93,8 +93,8 @@ func newPunishBody(req *PunishRequest, cipher string) punishBody {
 	return b
 }
 
-// encode returns the compact JSON of the body (see encodeJSON).
-func (b *punishBody) encode() ([]byte, error) { return encodeJSON(b) }
+// encode returns the compact JSON of the body (see svc.EncodeJSON).
+func (b *punishBody) encode() ([]byte, error) { return svc.EncodeJSON(b) }
 
 func validatePunish(req *PunishRequest) error {
 	if req == nil {

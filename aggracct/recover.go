@@ -121,7 +121,7 @@ func (s *Service) Recover(ctx context.Context, req *RecoverRequest) (*RecoverRes
 	if err != nil {
 		return nil, err
 	}
-	body, err := encodeJSON(&recoverBody{
+	body, err := svc.EncodeJSON(&recoverBody{
 		OutRequestNo: req.OutRequestNo, RelatedWebankPunishNo: req.RelatedWebankPunishNo,
 		RelatedWxpayPunishNo: req.RelatedWxpayPunishNo, MchID: req.MchID, BalAccountNo: cipher,
 		RecoverReason: req.RecoverReason, CardNo: card, SgnNo: req.SgnNo, ReqScene: req.ReqScene,

@@ -282,7 +282,7 @@ func (s *Service) CreateSpecialReduction(ctx context.Context, req *CreateSpecial
 	if err != nil {
 		return nil, err
 	}
-	body, err := encodeJSON(&reductionBody{
+	body, err := svc.EncodeJSON(&reductionBody{
 		MchID: mchID, BalAccountNo: cipher, OutRequestNo: req.OutRequestNo,
 		ReductionType: req.ReductionType, Amount: req.Amount, Reason: req.Reason,
 		CardNo: card, SgnNo: req.SgnNo, ReqScene: req.ReqScene,

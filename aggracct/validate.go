@@ -1,42 +1,24 @@
 package aggracct
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
 	"reflect"
 	"strconv"
 	"unicode/utf8"
 
 	"github.com/gowechatpay/wechatpay"
-	wxcrypto "github.com/gowechatpay/wechatpay/crypto"
 	"github.com/gowechatpay/wechatpay/internal/svc"
 )
-
-// encrypt encrypts the sensitive field with the client's preferred WeChat
-// Pay key and returns the ciphertext and the key's id or serial for the
-// Wechatpay-Serial header. A value too long for one RSA-OAEP block is a
-// *wechatpay.FieldError.
-func (s *Service) encrypt(field, plain string) (ciphertext, serial string, err error) {
-	ciphertext, serial, err = s.c.EncryptSensitive(plain)
-	if errors.Is(err, wxcrypto.ErrPlaintextTooLong) {
-		return "", "", &wechatpay.FieldError{Field: field, Reason: "is too long to encrypt with RSA-OAEP"}
-	}
-	if err != nil {
-		return "", "", err
-	}
-	return ciphertext, serial, nil
-}
 
 // encryptPair encrypts the ledger number and the optional card number
 // (card_no, "" for none) with the same WeChat Pay key, whose id or serial
 // it returns for the Wechatpay-Serial header.
 func (s *Service) encryptPair(balAccountNo, cardNo string) (balCipher, cardCipher, serial string, err error) {
-	if balCipher, serial, err = s.encrypt("bal_account_no", balAccountNo); err != nil {
+	if balCipher, serial, err = svc.Encrypt(s.c, "bal_account_no", balAccountNo); err != nil {
 		return "", "", "", err
 	}
 	if cardNo != "" {
-		if cardCipher, _, err = s.encrypt("card_no", cardNo); err != nil {
+		if cardCipher, _, err = svc.Encrypt(s.c, "card_no", cardNo); err != nil {
 			return "", "", "", err
 		}
 	}
@@ -79,19 +61,6 @@ func checkAlnum(field, v string, maxLen int) error {
 		}
 	}
 	return nil
-}
-
-// encodeJSON returns the compact JSON of a request body, raw UTF-8,
-// without HTML escaping. A body is encoded once per call so that every
-// retry sends the same bytes.
-func encodeJSON(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, &wechatpay.FieldError{Field: "body", Reason: err.Error()}
-	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte{'\n'}), nil
 }
 
 var int64Type = reflect.TypeFor[int64]()

@@ -160,14 +160,14 @@ func (s *Service) CreateOrder(ctx context.Context, req *CreateOrderRequest) (*Or
 		if r.Name == "" {
 			continue
 		}
-		cipher, serial, err := s.encrypt("receivers["+strconv.Itoa(i)+"].name", r.Name)
+		cipher, serial, err := svc.Encrypt(s.c, "receivers["+strconv.Itoa(i)+"].name", r.Name)
 		if err != nil {
 			return nil, err
 		}
 		b.Receivers[i].Name = cipher
 		header = http.Header{wechatpay.HeaderSerial: {serial}}
 	}
-	body, err := encodeBody(&b)
+	body, err := svc.EncodeJSON(&b)
 	if err != nil {
 		return nil, err
 	}
@@ -255,7 +255,7 @@ func (s *Service) UnfreezeOrder(ctx context.Context, req *UnfreezeOrderRequest) 
 	if err := validateUnfreezeOrder(req); err != nil {
 		return nil, err
 	}
-	body, err := encodeBody(&unfreezeOrderBody{SubMchID: req.SubMchID, TransactionID: req.TransactionID,
+	body, err := svc.EncodeJSON(&unfreezeOrderBody{SubMchID: req.SubMchID, TransactionID: req.TransactionID,
 		OutOrderNo: req.OutOrderNo, Description: req.Description})
 	if err != nil {
 		return nil, err

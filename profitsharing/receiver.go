@@ -178,13 +178,13 @@ func (s *Service) AddReceiver(ctx context.Context, req *AddReceiverRequest) (*Re
 	}
 	var header http.Header
 	if req.Name != "" {
-		cipher, serial, err := s.encrypt("name", req.Name)
+		cipher, serial, err := svc.Encrypt(s.c, "name", req.Name)
 		if err != nil {
 			return nil, err
 		}
 		b.Name, header = cipher, http.Header{wechatpay.HeaderSerial: {serial}}
 	}
-	body, err := encodeBody(&b)
+	body, err := svc.EncodeJSON(&b)
 	if err != nil {
 		return nil, err
 	}
@@ -343,7 +343,7 @@ func (s *Service) DeleteReceiver(ctx context.Context, req *DeleteReceiverRequest
 	if err := validateDeleteReceiver(req); err != nil {
 		return nil, err
 	}
-	body, err := encodeBody(&deleteReceiverBody{SubMchID: req.SubMchID, AppID: req.AppID, SubAppID: req.SubAppID,
+	body, err := svc.EncodeJSON(&deleteReceiverBody{SubMchID: req.SubMchID, AppID: req.AppID, SubAppID: req.SubAppID,
 		Type: req.Type, Account: req.Account})
 	if err != nil {
 		return nil, err

@@ -1,14 +1,10 @@
 package profitsharing
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
 	"strconv"
 	"unicode/utf8"
 
 	"github.com/gowechatpay/wechatpay"
-	wxcrypto "github.com/gowechatpay/wechatpay/crypto"
 	"github.com/gowechatpay/wechatpay/internal/svc"
 )
 
@@ -73,32 +69,4 @@ func checkApps(subMchID, appID, subAppID string) error {
 		return err
 	}
 	return svc.CheckID("sub_appid", subAppID, 32, false)
-}
-
-// encrypt encrypts a sensitive field with the client's preferred WeChat
-// Pay key and returns the ciphertext and the key's id or serial for the
-// Wechatpay-Serial header. A value too long for one RSA-OAEP block is a
-// *wechatpay.FieldError.
-func (s *Service) encrypt(field, plain string) (ciphertext, serial string, err error) {
-	ciphertext, serial, err = s.c.EncryptSensitive(plain)
-	if errors.Is(err, wxcrypto.ErrPlaintextTooLong) {
-		return "", "", &wechatpay.FieldError{Field: field, Reason: "is too long to encrypt with RSA-OAEP"}
-	}
-	if err != nil {
-		return "", "", err
-	}
-	return ciphertext, serial, nil
-}
-
-// encodeBody returns the compact JSON of a request body, raw UTF-8,
-// without HTML escaping. It is encoded once per call so that every retry
-// sends the same bytes.
-func encodeBody(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, &wechatpay.FieldError{Field: "body", Reason: err.Error()}
-	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte{'\n'}), nil
 }

@@ -1,15 +1,20 @@
 // Package svc holds what the typed service packages share: the check that a
-// service has a client, the validation of identifiers, the wait on its
+// service has a client, the validation of identifiers, the encryption of
+// sensitive request fields, the encoding of request bodies, the wait on its
 // client-side rate limiters, and the v3 call that checks the answer.
 package svc
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"reflect"
 	"strconv"
 
 	"github.com/gowechatpay/wechatpay"
+	wxcrypto "github.com/gowechatpay/wechatpay/crypto"
 	"github.com/gowechatpay/wechatpay/internal/wire"
 )
 
@@ -91,4 +96,33 @@ func DoV3(ctx context.Context, pkg string, c *wechatpay.Client, req *wechatpay.R
 		return nil, fmt.Errorf("%s: %w: the answer has no %s%s", pkg, wechatpay.ErrMalformedResponse, field, note)
 	}
 	return meta, nil
+}
+
+// Encrypt encrypts the sensitive request field with c's preferred WeChat
+// Pay key and returns the ciphertext and the key's id or serial for the
+// Wechatpay-Serial header. A value too long for one RSA-OAEP block is a
+// *wechatpay.FieldError naming field.
+func Encrypt(c *wechatpay.Client, field, plain string) (ciphertext, serial string, err error) {
+	ciphertext, serial, err = c.EncryptSensitive(plain)
+	if errors.Is(err, wxcrypto.ErrPlaintextTooLong) {
+		return "", "", &wechatpay.FieldError{Field: field, Reason: "is too long to encrypt with RSA-OAEP"}
+	}
+	if err != nil {
+		return "", "", err
+	}
+	return ciphertext, serial, nil
+}
+
+// EncodeJSON returns the compact JSON of a request body, raw UTF-8,
+// without HTML escaping, as DoV3 encodes a Body. A service encodes its body
+// itself, before waiting on its limiters, so that an unencodable body is a
+// *wechatpay.FieldError before any I/O or wait.
+func EncodeJSON(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, &wechatpay.FieldError{Field: "body", Reason: err.Error()}
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte{'\n'}), nil
 }
