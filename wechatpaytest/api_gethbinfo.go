@@ -2,7 +2,6 @@ package wechatpaytest
 
 import (
 	"encoding/xml"
-	"strconv"
 )
 
 // pathGetHBInfo is 查询红包记录 of cash red packets (APIv2, client
@@ -52,16 +51,7 @@ func (s *Server) serveGetHBInfo(r *V2Request) map[string]string {
 		"err_code": "SUCCESS", "err_code_des": "OK",
 		"mch_billno": p.MchBillNo, "mch_id": p.MchID,
 	}
-	set := func(k, v string) {
-		if v != "" {
-			fields[k] = v
-		}
-	}
-	setInt := func(k string, v int64) {
-		if v != 0 {
-			fields[k] = strconv.FormatInt(v, 10)
-		}
-	}
+	set, setInt := optionalFields(fields)
 	set("detail_id", p.DetailID)
 	set("status", p.Status)
 	set("send_type", p.SendType)

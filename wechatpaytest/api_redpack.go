@@ -59,16 +59,7 @@ func (s *Server) serveRedPacket(r *V2Request) map[string]string {
 		"return_code": "SUCCESS", "return_msg": "OK", "result_code": "SUCCESS",
 		"mch_billno": p.MchBillNo, "mch_id": p.MchID,
 	}
-	set := func(k, v string) {
-		if v != "" {
-			fields[k] = v
-		}
-	}
-	setInt := func(k string, v int64) {
-		if v != 0 {
-			fields[k] = strconv.FormatInt(v, 10)
-		}
-	}
+	set, setInt := optionalFields(fields)
 	set("detail_id", p.DetailID)
 	set("status", p.Status)
 	set("send_type", p.SendType)

@@ -132,3 +132,19 @@ func tamperV2(fields map[string]string) {
 	}
 	fields["return_msg"] += " (tampered)"
 }
+
+// optionalFields returns setters that add a reply field only when it has a
+// value: a string that is not empty, an integer that is not 0.
+func optionalFields(fields map[string]string) (set func(k, v string), setInt func(k string, v int64)) {
+	set = func(k, v string) {
+		if v != "" {
+			fields[k] = v
+		}
+	}
+	setInt = func(k string, v int64) {
+		if v != 0 {
+			fields[k] = strconv.FormatInt(v, 10)
+		}
+	}
+	return set, setInt
+}
