@@ -179,15 +179,18 @@ func (s *Service) postOrder(ctx context.Context, path string, body []byte, heade
 	if err := s.wait(ctx); err != nil {
 		return nil, err
 	}
-	var out Order
-	meta, err := svc.DoV3(ctx, "profitsharing", s.c, &wechatpay.Request{
+	var (
+		w   orderWire
+		out Order
+	)
+	meta, err := svc.DoV3Via(ctx, "profitsharing", s.c, &wechatpay.Request{
 		Method:     http.MethodPost,
 		Path:       path,
 		Body:       body,
 		Header:     header,
 		Global:     true,
 		Idempotent: true,
-	}, &out)
+	}, &w, func() error { return w.to(&out) }, &out)
 	if err != nil {
 		return nil, err
 	}

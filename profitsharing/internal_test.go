@@ -3,6 +3,7 @@ package profitsharing
 import (
 	"encoding/json"
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -174,4 +175,27 @@ func TestValidateQueryOrder(t *testing.T) {
 func TestNilClient(t *testing.T) {
 	_, err := New(nil).QueryOrder(t.Context(), &QueryOrderRequest{})
 	require.ErrorIs(t, err, wechatpay.ErrMissingField)
+}
+
+// TestReceiverWireHasEveryField: the wire form through which answers are
+// decoded carries every JSON field of Receiver (and of Order), so a field
+// added to one and not the other fails here rather than decoding as zero.
+func TestReceiverWireHasEveryField(t *testing.T) {
+	tags := func(v any) map[string]bool {
+		out := map[string]bool{}
+		rt := reflect.TypeOf(v)
+		for i := range rt.NumField() {
+			name, _, _ := strings.Cut(rt.Field(i).Tag.Get("json"), ",")
+			if name != "" && name != "-" {
+				out[name] = true
+			}
+		}
+		return out
+	}
+	for _, pair := range [][2]any{{Receiver{}, receiverWire{}}, {Order{}, orderWire{}}} {
+		have := tags(pair[1])
+		for name := range tags(pair[0]) {
+			require.True(t, have[name], "%T has no field %q of %T", pair[1], name, pair[0])
+		}
+	}
 }

@@ -94,21 +94,69 @@ type Receiver struct {
 // exchange rate under rate_value or rate (rate_value wins when both are
 // present).
 func (r *Receiver) UnmarshalJSON(data []byte) error {
-	type plain Receiver
-	var v Receiver
-	w := struct {
-		*plain
-		CreateTime json.RawMessage `json:"create_time"`
-		FinishTime json.RawMessage `json:"finish_time"`
-		RateValue  *int64          `json:"rate_value"`
-		Rate       *int64          `json:"rate"`
-	}{plain: (*plain)(&v)}
+	var w receiverWire
 	if err := json.Unmarshal(data, &w); err != nil {
 		return err
 	}
+	return w.to(r, "")
+}
+
+// orderWire is an Order as the answer writes it, for encoding/json to fill
+// in one pass (see svc.DoV3Via); to builds the Order.
+type orderWire struct {
+	SubMchID      string         `json:"sub_mchid"`
+	TransactionID string         `json:"transaction_id"`
+	OutOrderNo    string         `json:"out_order_no"`
+	OrderID       string         `json:"order_id"`
+	State         State          `json:"state"`
+	Receivers     []receiverWire `json:"receivers"`
+}
+
+func (w *orderWire) to(o *Order) error {
+	*o = Order{SubMchID: w.SubMchID, TransactionID: w.TransactionID, OutOrderNo: w.OutOrderNo, OrderID: w.OrderID, State: w.State}
+	if w.Receivers == nil {
+		return nil
+	}
+	o.Receivers = make([]Receiver, len(w.Receivers))
+	for i := range w.Receivers {
+		if err := w.Receivers[i].to(&o.Receivers[i], "receivers."); err != nil {
+			*o = Order{}
+			return err
+		}
+	}
+	return nil
+}
+
+// receiverWire is a Receiver as the answer writes it: the times raw, the
+// exchange rate under either of its two names.
+type receiverWire struct {
+	Currency           string          `json:"currency"`
+	Amount             int64           `json:"amount"`
+	Description        string          `json:"description"`
+	Type               ReceiverType    `json:"type"`
+	Account            string          `json:"account"`
+	Result             Result          `json:"result"`
+	FailReason         FailReason      `json:"fail_reason"`
+	CreateTime         json.RawMessage `json:"create_time"`
+	FinishTime         json.RawMessage `json:"finish_time"`
+	DetailID           string          `json:"detail_id"`
+	DetailType         DetailType      `json:"detail_type"`
+	SettlementCurrency string          `json:"settlement_currency"`
+	SettlementAmount   int64           `json:"settlement_amount"`
+	RateValue          *int64          `json:"rate_value"`
+	Rate               *int64          `json:"rate"`
+}
+
+// to builds r from w; path prefixes the names of the fields in errors.
+func (w *receiverWire) to(r *Receiver, path string) error {
+	v := Receiver{
+		Currency: w.Currency, Amount: w.Amount, Description: w.Description, Type: w.Type,
+		Account: w.Account, Result: w.Result, FailReason: w.FailReason, DetailID: w.DetailID,
+		DetailType: w.DetailType, SettlementCurrency: w.SettlementCurrency, SettlementAmount: w.SettlementAmount,
+	}
 	if err := errors.Join(
-		wire.TimeField("create_time", w.CreateTime, &v.CreateTime),
-		wire.TimeField("finish_time", w.FinishTime, &v.FinishTime)); err != nil {
+		wire.TimeField(path+"create_time", w.CreateTime, &v.CreateTime),
+		wire.TimeField(path+"finish_time", w.FinishTime, &v.FinishTime)); err != nil {
 		return err
 	}
 	switch {
@@ -138,17 +186,20 @@ func (s *Service) QueryOrder(ctx context.Context, req *QueryOrderRequest) (*Orde
 	if err := s.wait(ctx); err != nil {
 		return nil, err
 	}
-	var out Order
+	var (
+		w   orderWire
+		out Order
+	)
 	query := url.Values{"transaction_id": {req.TransactionID}}
 	if req.SubMchID != "" {
 		query.Set("sub_mchid", req.SubMchID)
 	}
-	meta, err := svc.DoV3(ctx, "profitsharing", s.c, &wechatpay.Request{
+	meta, err := svc.DoV3Via(ctx, "profitsharing", s.c, &wechatpay.Request{
 		Method: http.MethodGet,
 		Path:   "/v3/global/profit-sharing/orders/" + url.PathEscape(req.OutOrderNo),
 		Query:  query,
 		Global: true,
-	}, &out)
+	}, &w, func() error { return w.to(&out) }, &out)
 	if err != nil {
 		return nil, err
 	}

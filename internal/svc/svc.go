@@ -88,14 +88,43 @@ func DoV3(ctx context.Context, pkg string, c *wechatpay.Client, req *wechatpay.R
 	if err != nil {
 		return nil, err
 	}
-	if field := wire.Missing(out); field != "" {
-		note := ""
-		if meta.RequestID != "" {
-			note = " (Request-ID " + meta.RequestID + ")"
-		}
-		return nil, fmt.Errorf("%s: %w: the answer has no %s%s", pkg, wechatpay.ErrMalformedResponse, field, note)
+	return meta, required(pkg, meta, out)
+}
+
+// DoV3Via is DoV3 for an answer read through its wire form: the verified
+// body is decoded into w, a pointer to a struct of plain fields (times as
+// json.RawMessage, say) that encoding/json fills in one pass, and conv
+// then builds out from w. A type whose fields have their own UnmarshalJSON
+// costs encoding/json three more passes over each of them, which on a list
+// such as an order's receivers is most of a typed call's own time. An
+// error of conv (a field it cannot read, as wire.TimeField reports it) is
+// wechatpay.ErrMalformedResponse naming the field; the fields tagged
+// `wire:"required"` are checked on out.
+func DoV3Via(ctx context.Context, pkg string, c *wechatpay.Client, req *wechatpay.Request, w any, conv func() error, out any) (*wechatpay.Response, error) {
+	meta, err := c.DoV3(ctx, req, w)
+	if err != nil {
+		return nil, err
 	}
-	return meta, nil
+	if err := conv(); err != nil {
+		return nil, fmt.Errorf("%s: %w%s: %w", pkg, wechatpay.ErrMalformedResponse, requestIDNote(meta), wire.Describe(err))
+	}
+	return meta, required(pkg, meta, out)
+}
+
+// required is the error for an answer out without one of its required
+// fields, or nil.
+func required(pkg string, meta *wechatpay.Response, out any) error {
+	if field := wire.Missing(out); field != "" {
+		return fmt.Errorf("%s: %w: the answer has no %s%s", pkg, wechatpay.ErrMalformedResponse, field, requestIDNote(meta))
+	}
+	return nil
+}
+
+func requestIDNote(meta *wechatpay.Response) string {
+	if meta.RequestID == "" {
+		return ""
+	}
+	return " (Request-ID " + meta.RequestID + ")"
 }
 
 // Encrypt encrypts the sensitive request field with c's preferred WeChat
