@@ -44,8 +44,10 @@ func BenchmarkCreateOrder(b *testing.B) { e := getEnv(b); bench(b, e.v3, false, 
 // BenchmarkFloorCreateOrder is sign + POST of the same JSON body + verify:
 // the floor of CreateOrder.
 func BenchmarkFloorCreateOrder(b *testing.B) {
-	benchFloor(b, getEnv(b).v3, false, func(f *floor, ctx context.Context) error {
-		_, err := f.do(ctx, http.MethodPost, loopback.PathProfitSharingOrders, []byte(createOrderJSON))
-		return err
-	})
+	benchFloor(b, getEnv(b).v3, false, (*floor).postCreateOrder)
+}
+
+func (f *floor) postCreateOrder(ctx context.Context) error {
+	_, err := f.do(ctx, http.MethodPost, loopback.PathProfitSharingOrders, []byte(createOrderJSON))
+	return err
 }

@@ -12,6 +12,9 @@
 # rounds and the SDK benchmark first in even ones, and the benchmarks in no
 # pair once. BENCH selects a pair when it matches BenchmarkSDK or
 # BenchmarkFloor. The ratio printed is the median of the per-round ratios.
+# BenchmarkInterleaved, unpaired, runs each sequential pair call by call
+# within one invocation (bench/interleaved_test.go); its table comes last.
+#   BENCH=Interleaved bench/run.sh     # only that, ≈ 25 s a round
 #
 # Raw output goes to bench/bench-<UTC time>.txt and bench/latest.txt (both
 # git-ignored).

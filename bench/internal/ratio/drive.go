@@ -137,9 +137,13 @@ func (rn runner) run(name string) (out []byte, result string, err error) {
 	err = cmd.Run()
 	out = buf.Bytes()
 	for _, l := range strings.Split(string(out), "\n") {
-		if m := lineRE.FindStringSubmatch(strings.TrimSpace(l)); m != nil && m[1] == name {
+		// A benchmark with sub-benchmarks (Interleaved) prints a line
+		// for each: the last one stands for the invocation.
+		if m := lineRE.FindStringSubmatch(strings.TrimSpace(l)); m != nil && (m[1] == name || strings.HasPrefix(m[1], name+"/")) {
 			result = strings.TrimSpace(l)
-			break
+			if m[1] == name {
+				break
+			}
 		}
 	}
 	switch {

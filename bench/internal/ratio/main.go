@@ -200,6 +200,9 @@ func (r *results) ratio(name, floor string) (ratio, bool) {
 func (r *results) rows() []string {
 	var sdk, other []string
 	for _, name := range r.order {
+		if strings.HasPrefix(name, interleavedPrefix) {
+			continue // their own table
+		}
 		if _, ok := floorOf[name]; ok {
 			sdk = append(sdk, name)
 		} else {
@@ -256,6 +259,7 @@ func (r *results) write(w io.Writer) error {
 		fmt.Fprintln(bw, "× floor without min–max: median SDK ns/op ÷ median floor ns/op (no round markers in the input).")
 	}
 	fmt.Fprintln(bw, "Other figures are medians of all runs; a floor shared by several SDK benchmarks runs once per pair.")
+	r.writeInterleaved(bw)
 	header := true
 	for _, name := range rows {
 		seq, ok1 := r.med(name, "ns/op")
@@ -271,6 +275,45 @@ func (r *results) write(w io.Writer) error {
 		}
 	}
 	return bw.Flush()
+}
+
+// interleavedPrefix names the sub-benchmarks of BenchmarkInterleaved: an
+// SDK call and its floor taken turn about, call by call, in one
+// invocation (bench/interleaved_test.go).
+const interleavedPrefix = "Interleaved/"
+
+// writeInterleaved prints the call-by-call table: for each pair the
+// medians over the runs of each side's mean time and of x-floor (the
+// ratio of the two within a run), with the range of x-floor.
+func (r *results) writeInterleaved(bw *bufio.Writer) {
+	header := true
+	for _, name := range r.order {
+		sdk, ok := strings.CutPrefix(name, interleavedPrefix)
+		if !ok {
+			continue
+		}
+		xs := r.vals[name]["x-floor"]
+		if len(xs) == 0 {
+			continue
+		}
+		if header {
+			fmt.Fprintln(bw)
+			fmt.Fprintln(bw, "| call by call (interleaved) | floor | runs | SDK ns/op | floor ns/op | × floor | min–max |")
+			fmt.Fprintln(bw, "| --- | --- | ---: | ---: | ---: | ---: | ---: |")
+			header = false
+		}
+		floor := floorOf[sdk]
+		if floor == "" {
+			floor = "–"
+		}
+		s, _ := r.med(name, "sdk-ns/op")
+		f, _ := r.med(name, "floor-ns/op")
+		fmt.Fprintf(bw, "| %s | %s | %d | %.0f | %.0f | %.3f | %.3f–%.3f |\n", sdk, floor, len(xs), s, f, median(xs), slices.Min(xs), slices.Max(xs))
+	}
+	if !header {
+		fmt.Fprintln(bw)
+		fmt.Fprintln(bw, "Call by call: each run alternates one SDK call and one floor call (order swapped every turn) against the same server, timing each; × floor is the median over the runs of their time ratio within a run.")
+	}
 }
 
 func main() {

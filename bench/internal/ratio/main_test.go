@@ -317,3 +317,33 @@ func TestDrive(t *testing.T) {
 		t.Errorf("drive with a failing benchmark: err = %v", err)
 	}
 }
+
+// TestInterleavedTable: the sub-benchmarks of BenchmarkInterleaved get
+// their own table, with the median of x-floor over the runs and its
+// range, and stay out of the main one.
+func TestInterleavedTable(t *testing.T) {
+	const raw = `# round 1
+# single Interleaved
+BenchmarkInterleaved/QueryOrder-2   	     300	   3200000 ns/op	   1600000 floor-ns/op	   1640000 sdk-ns/op	         1.025 x-floor	   33743 B/op	     294 allocs/op
+# round 2
+# single Interleaved
+BenchmarkInterleaved/QueryOrder-2   	     300	   3200000 ns/op	   1600000 floor-ns/op	   1632000 sdk-ns/op	         1.020 x-floor	   33743 B/op	     294 allocs/op
+# round 3
+# single Interleaved
+BenchmarkInterleaved/QueryOrder-2   	     300	   3200000 ns/op	   1600000 floor-ns/op	   1680000 sdk-ns/op	         1.050 x-floor	   33743 B/op	     294 allocs/op
+`
+	res, err := parse(strings.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rows := res.rows(); len(rows) != 0 {
+		t.Errorf("rows = %v, want none in the main table", rows)
+	}
+	var out strings.Builder
+	if err := res.write(&out); err != nil {
+		t.Fatal(err)
+	}
+	if want := "| QueryOrder | FloorCombined | 3 | 1640000 | 1600000 | 1.025 | 1.020–1.050 |"; !strings.Contains(out.String(), want) {
+		t.Errorf("the table has no line %q:\n%s", want, out.String())
+	}
+}
