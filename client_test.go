@@ -808,6 +808,49 @@ func TestBodyReadBoundedByTheCallsContext(t *testing.T) {
 	}
 }
 
+// TestStdTransportBodyReadEndsWithTheContext: with net/http's Transport,
+// which the client leaves to end its own body reads, a body that stalls
+// half-way ends with the call's context too, over HTTP/1.1 and HTTP/2.
+func TestStdTransportBodyReadEndsWithTheContext(t *testing.T) {
+	for _, h2 := range []bool{false, true} {
+		t.Run(map[bool]string{false: "HTTP/1.1", true: "HTTP/2"}[h2], func(t *testing.T) {
+			sent, release := make(chan struct{}), make(chan struct{})
+			srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Length", "100")
+				_, _ = w.Write([]byte(`{"half":`))
+				w.(http.Flusher).Flush()
+				close(sent)
+				select {
+				case <-release:
+				case <-r.Context().Done():
+				}
+			}))
+			srv.EnableHTTP2 = h2
+			srv.StartTLS()
+			defer srv.Close()
+			defer close(release)
+			c := vectorClient(t, time.Now().Unix(), nil, wechatpay.WithHTTPClient(srv.Client()), wechatpay.WithBaseURL(srv.URL))
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			go func() {
+				<-sent // the client has the headers and is reading the body
+				cancel()
+			}()
+			done := make(chan error, 1)
+			go func() {
+				_, err := c.DoV3(ctx, &wechatpay.Request{Path: "/v3/x"}, nil)
+				done <- err
+			}()
+			select {
+			case err := <-done:
+				require.ErrorIs(t, err, context.Canceled)
+			case <-time.After(time.Minute): // a safety net, not a margin
+				t.Fatal("the body read outlived the call's context")
+			}
+		})
+	}
+}
+
 // TestContextEndedBeforeVerificationIsNeverSuccess: when the caller gives
 // up while the answer arrives, the call reports the context's error, never
 // the answer's verdict (issue 12 item 5). A plain RoundTripper makes the
