@@ -216,10 +216,20 @@ func BenchmarkFloorCrypto(b *testing.B) {
 }
 
 func benchFloorHTTP(b *testing.B, srv *loopback.Remote, t *http.Transport, par bool) {
-	hc := &http.Client{Transport: t}
 	defer t.CloseIdleConnections()
+	call := floorHTTPGet(srv, t)
+	if par {
+		runPar(b, srv, call)
+	} else {
+		runSeq(b, srv, call)
+	}
+}
+
+// floorHTTPGet is the GET of FloorHTTP: the profit-sharing route, body read.
+func floorHTTPGet(srv *loopback.Remote, t *http.Transport) func(ctx context.Context) error {
+	hc := &http.Client{Transport: t}
 	target := srv.URL + profitSharingURI
-	call := func(ctx context.Context) error {
+	return func(ctx context.Context) error {
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
 		if err != nil {
 			return err
@@ -231,11 +241,6 @@ func benchFloorHTTP(b *testing.B, srv *loopback.Remote, t *http.Transport, par b
 		_, err = io.ReadAll(resp.Body)
 		_ = resp.Body.Close()
 		return err
-	}
-	if par {
-		runPar(b, srv, call)
-	} else {
-		runSeq(b, srv, call)
 	}
 }
 

@@ -49,6 +49,12 @@ var interleavedPairs = []interleavedPair{
 		f := &v2SendFloor{td: e.td, hc: &http.Client{Transport: floorTransport(e.v2, merchantTLSCert(e))}, url: e.v2.URL + loopback.PathSendWorkWx}
 		return redpackSendWorkWx(e.td, e.sdkV2), f.call, f.hc.CloseIdleConnections
 	}},
+	// Not a call of the SDK: resty alone against the raw GET, what the
+	// transport library costs by itself.
+	{"RestyHTTP", "FloorHTTP", func(e *env) (func(context.Context) error, func(context.Context) error, func()) {
+		ts, tf := floorTransport(e.v3, nil), floorTransport(e.v3, nil)
+		return restyGet(e.v3, ts), floorHTTPGet(e.v3, tf), func() { ts.CloseIdleConnections(); tf.CloseIdleConnections() }
+	}},
 }
 
 // v3Pair pairs an SDK call on the shared v3 client with a floor method on

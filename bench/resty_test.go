@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/go-resty/resty/v2"
+
+	"github.com/gowechatpay/wechatpay/bench/internal/loopback"
 )
 
 // BenchmarkRestyHTTP is BenchmarkFloorHTTP's GET sent through resty the
@@ -17,9 +19,14 @@ func BenchmarkRestyHTTP(b *testing.B) {
 	e := getEnv(b)
 	t := floorTransport(e.v3, nil)
 	defer t.CloseIdleConnections()
+	runSeq(b, e.v3, restyGet(e.v3, t))
+}
+
+// restyGet is the GET of RestyHTTP.
+func restyGet(srv *loopback.Remote, t *http.Transport) func(ctx context.Context) error {
 	rc := resty.NewWithClient(&http.Client{Transport: t})
-	target := e.v3.URL + profitSharingURI
-	runSeq(b, e.v3, func(ctx context.Context) error {
+	target := srv.URL + profitSharingURI
+	return func(ctx context.Context) error {
 		resp, err := rc.R().SetContext(ctx).SetDoNotParseResponse(true).Execute(http.MethodGet, target)
 		if err != nil {
 			return err
@@ -28,5 +35,5 @@ func BenchmarkRestyHTTP(b *testing.B) {
 		_, err = io.ReadAll(body)
 		_ = body.Close()
 		return err
-	})
+	}
 }
