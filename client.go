@@ -329,18 +329,19 @@ func (c *Client) newResty(hc *http.Client) *resty.Client {
 var errInformational = errors.New("unexpected informational (1xx) answer")
 
 // guardTransport keeps two guarantees resty and net/http do not give: a 1xx
-// answer or protocol switch fails at once (with the trace that run puts in
-// every call's context, see got1xx), and every body read ends with the
-// request's context. net/http's Transport ends its body reads itself, over
-// HTTP/1.1 and HTTP/2 alike; the body of any other RoundTripper is closed
-// when the context ends.
+// answer or protocol switch fails at once (got1xx), and every body read
+// ends with the request's context. net/http's Transport ends its body reads
+// itself, over HTTP/1.1 and HTTP/2 alike; the body of any other
+// RoundTripper is closed when the context ends.
 type guardTransport struct {
 	next      http.RoundTripper
 	stdBodies bool // next is an *http.Transport
 }
 
 func (g guardTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	resp, err := g.next.RoundTrip(r)
+	// WithClientTrace merges a caller's own trace into this one.
+	ctx := httptrace.WithClientTrace(r.Context(), &httptrace.ClientTrace{Got1xxResponse: got1xx})
+	resp, err := g.next.RoundTrip(r.WithContext(ctx))
 	if err != nil {
 		return nil, err
 	}
@@ -348,14 +349,14 @@ func (g guardTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 		_ = resp.Body.Close()
 		return nil, fmt.Errorf("%w: %d", errInformational, resp.StatusCode)
 	}
-	if ctx := r.Context(); !g.stdBodies && ctx.Done() != nil && resp.Body != nil {
+	if !g.stdBodies && ctx.Done() != nil && resp.Body != nil {
 		body := resp.Body
 		resp.Body = &ctxBody{ReadCloser: body, stop: context.AfterFunc(ctx, func() { _ = body.Close() })}
 	}
 	return resp, nil
 }
 
-// got1xx is the Got1xxResponse hook of every call's trace: net/http skips
+// got1xx is the Got1xxResponse hook of every attempt's trace: net/http skips
 // informational answers unless a hook refuses them.
 func got1xx(code int, _ textproto.MIMEHeader) error {
 	if code == http.StatusContinue || code == http.StatusEarlyHints {
@@ -578,9 +579,7 @@ func (c *Client) run(ctx context.Context, cl *call, base string, h handler) (*Re
 		}
 	}
 	cl.c, cl.h, cl.base = c, h, base
-	// One trace per call (WithClientTrace merges a caller's trace into it).
-	ctx = httptrace.WithClientTrace(context.WithValue(ctx, callKey{}, cl), &httptrace.ClientTrace{Got1xxResponse: got1xx})
-	r := rc.R().SetContext(ctx).ForceContentType(restyNoParse)
+	r := rc.R().SetContext(context.WithValue(ctx, callKey{}, cl)).ForceContentType(restyNoParse)
 	// The caller's values are shared, capped so that nothing appends into
 	// them: resty copies the headers into each attempt's request.
 	for k, vs := range cl.header {

@@ -126,6 +126,50 @@ func (f *floor) get(ctx context.Context) error {
 	return err
 }
 
+// typedOrder is the order answer as the cheapest typed client on the
+// standard library would declare it: plain fields, times as time.Time.
+type typedOrder struct {
+	SubMchID      string `json:"sub_mchid"`
+	TransactionID string `json:"transaction_id"`
+	OutOrderNo    string `json:"out_order_no"`
+	OrderID       string `json:"order_id"`
+	State         string `json:"state"`
+	Receivers     []struct {
+		Currency           string    `json:"currency"`
+		Amount             int64     `json:"amount"`
+		Description        string    `json:"description"`
+		Type               string    `json:"type"`
+		Account            string    `json:"account"`
+		Result             string    `json:"result"`
+		FailReason         string    `json:"fail_reason"`
+		CreateTime         time.Time `json:"create_time"`
+		FinishTime         time.Time `json:"finish_time"`
+		DetailID           string    `json:"detail_id"`
+		DetailType         string    `json:"detail_type"`
+		SettlementCurrency string    `json:"settlement_currency"`
+		SettlementAmount   int64     `json:"settlement_amount"`
+		RateValue          int64     `json:"rate_value"`
+	} `json:"receivers"`
+}
+
+// getTyped is get plus json.Unmarshal of the answer into typedOrder: not
+// a floor of bench/run.sh's pairs (those decode nothing), the reference
+// that tells the SDK's own cost from encoding/json's.
+func (f *floor) getTyped(ctx context.Context) error {
+	data, err := f.do(ctx, http.MethodGet, profitSharingURI, nil)
+	if err != nil {
+		return err
+	}
+	var o typedOrder
+	if err := json.Unmarshal(data, &o); err != nil {
+		return err
+	}
+	if len(o.Receivers) != 3 {
+		return errors.New("bench: wrong order decoded")
+	}
+	return nil
+}
+
 // encrypt is one RSA-OAEP (SHA-1) encryption for the WeChat Pay key.
 func (f *floor) encrypt(plain string) (string, error) {
 	ct, err := rsa.EncryptOAEP(sha1.New(), rand.Reader, f.td.WechatpayPub, []byte(plain), nil)

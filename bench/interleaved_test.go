@@ -33,6 +33,10 @@ type interleavedPair struct {
 var interleavedPairs = []interleavedPair{
 	{"DoV3Get", "FloorCombined", v3Pair(func(e *env) func(context.Context) error { return doV3Get(e.sdk) }, (*floor).get)},
 	{"QueryOrder", "FloorCombined", v3Pair(func(e *env) func(context.Context) error { return queryOrder(e.sdk) }, (*floor).get)},
+	// The same call against a floor that decodes the order with
+	// encoding/json into a plain struct: what the SDK adds to the
+	// decoding the issue chose.
+	{"QueryOrderVsTyped", "FloorCombined+json", v3Pair(func(e *env) func(context.Context) error { return queryOrder(e.sdk) }, (*floor).getTyped)},
 	{"QuerySpecialReduction", "FloorCombinedOAEP", v3Pair(func(e *env) func(context.Context) error { return querySpecialReduction(e.td, e.sdk) }, (*floor).getOAEP)},
 	{"Punish", "FloorCombinedPostOAEP", v3Pair(func(e *env) func(context.Context) error { return punish(e.td, e.sdk) }, (*floor).postOAEP)},
 	{"CreateSpecialReduction", "FloorReductionPost", v3Pair(func(e *env) func(context.Context) error { return createSpecialReduction(e.td, e.sdk) }, (*floor).postReduction)},
