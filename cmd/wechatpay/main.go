@@ -7,6 +7,7 @@
 //
 //	wechatpay sign -config FILE -method M -url PATH_AND_QUERY [-body FILE|-] [-timestamp N] [-nonce S]
 //	wechatpay call -config FILE METHOD PATH_AND_QUERY [-body FILE|-] [-header 'Name: value']...
+//	wechatpay call -config FILE POST V2PATH [-sign-type T] [-nested NAME] [-workwx-sign] [-unsigned-reply] key=value...
 //	wechatpay encrypt -config FILE < plaintext
 //	wechatpay decrypt -config FILE < base64
 //	wechatpay notify -config FILE -headers FILE -body FILE [-time N]
@@ -16,7 +17,11 @@
 // call sends a -body with any method but GET and HEAD: a DELETE with a JSON
 // body (such as DELETE /v3/global/profit-sharing/receivers) is signed over
 // that body, and its 204 answer is verified like any other. Paths under
-// /v3/global/ go to the cross-border domain.
+// /v3/global/ go to the cross-border domain. A path outside /v3/ is an
+// APIv2 call: its key=value parameters are signed with the APIv2 key
+// (mch_id filled in from the credentials), sent as XML with the merchant
+// certificate, and the verified reply printed as a JSON object; it is never
+// retried. -workwx-sign adds the workwx_sign of sendworkwxredpack.
 //
 // Results go to stdout, errors to stderr with a non-zero exit status. Keys,
 // the APIv3 and APIv2 keys are never printed.
@@ -26,6 +31,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"encoding/pem"
 	"errors"
 	"flag"
@@ -61,8 +67,9 @@ var commands = []command{
 	{"sign", "print the Authorization header of a v3 request",
 		"wechatpay sign -config credentials.json -method GET -url '/v3/certificates'",
 		runSign},
-	{"call", "send a signed v3 request, verify the reply and print it",
-		"wechatpay call -config credentials.json GET '/v3/global/profit-sharing/orders/P20150806125346?sub_mchid=1900000109&transaction_id=4208450740201411110007820472'",
+	{"call", "send a signed v3 or APIv2 request, verify the reply and print it",
+		"wechatpay call -config credentials.json GET '/v3/global/profit-sharing/orders/P20150806125346?sub_mchid=1900000109&transaction_id=4208450740201411110007820472'\n" +
+			"  wechatpay call -config credentials.json -nested hblist -unsigned-reply POST /mmpaymkttransfers/gethbinfo mch_billno=0010010404201411170000046545 appid=wxe062425f740d30d8 bill_type=MCHT",
 		runCall},
 	{"encrypt", "encrypt stdin for a sensitive request field (RSA-OAEP, WeChat Pay key)",
 		"printf %s 8609cb22e1774a50 | wechatpay encrypt -config credentials.json",
@@ -303,20 +310,37 @@ func runSign(e *env, fs *flag.FlagSet, args []string) error {
 }
 
 func runCall(e *env, fs *flag.FlagSet, args []string) error {
-	bodyFile := fs.String("body", "", "request body `FILE` (JSON), or - for stdin")
+	bodyFile := fs.String("body", "", "v3: request body `FILE` (JSON), or - for stdin")
 	timeout := duration(30 * time.Second)
 	fs.Var(&timeout, "timeout", "bound on the call, retries included (default 30s)")
 	var headers headerList
-	fs.Var(&headers, "header", "extra request header `'Name: value'` (repeatable); Wechatpay-Serial is set for you to the key encrypt uses")
+	fs.Var(&headers, "header", "v3: extra request header `'Name: value'` (repeatable); Wechatpay-Serial is set for you to the key encrypt uses")
+	signType := fs.String("sign-type", "", "v2: `ALGORITHM` MD5 or HMAC-SHA256, sent as sign_type (default: the sign_type parameter, else MD5 without sign_type)")
+	var nested listFlag
+	fs.Var(&nested, "nested", "v2: reply element `NAME` that holds elements, printed as its inner XML (repeatable; hblist for gethbinfo)")
+	workwx := fs.Bool("workwx-sign", false, "v2: add workwx_sign, keyed with the credentials' wecom_payment_secret (sendworkwxredpack)")
+	unsigned := fs.Bool("unsigned-reply", false, "v2: accept a successful reply without a sign (the red-packet sends and gethbinfo often carry none); a sign present must still verify")
 	pos, err := e.parse(fs, args)
 	if err != nil {
 		return err
 	}
-	if len(pos) != 2 {
-		return e.usageError(fs, fmt.Sprintf("want METHOD PATH_AND_QUERY, e.g. GET /v3/certificates; got %d arguments %q", len(pos), pos))
+	if len(pos) < 2 {
+		return e.usageError(fs, fmt.Sprintf("want METHOD PATH_AND_QUERY, e.g. GET /v3/certificates, or POST PATH key=value... for APIv2; got %d arguments %q", len(pos), pos))
 	}
 	if msg := checkTarget("PATH_AND_QUERY", pos[1]); msg != "" {
 		return e.usageError(fs, msg)
+	}
+	if !strings.HasPrefix(pos[1], "/v3/") {
+		if *bodyFile != "" || headers.h != nil {
+			return e.usageError(fs, "-body and -header are for v3 paths; an APIv2 call takes key=value parameters")
+		}
+		return e.callV2(fs, pos, v2CallOptions{signType: *signType, nested: nested, workwx: *workwx, unsigned: *unsigned, timeout: time.Duration(timeout)})
+	}
+	if len(pos) != 2 {
+		return e.usageError(fs, fmt.Sprintf("want METHOD PATH_AND_QUERY for a v3 path, the body with -body; got %d arguments %q", len(pos), pos))
+	}
+	if *signType != "" || nested != nil || *workwx || *unsigned {
+		return e.usageError(fs, "-sign-type, -nested, -workwx-sign and -unsigned-reply are for APIv2 paths")
 	}
 	body, err := e.readBody(*bodyFile)
 	if err != nil {
@@ -345,6 +369,124 @@ func runCall(e *env, fs *flag.FlagSet, args []string) error {
 		_, err = fmt.Fprintln(e.stdout, string(out))
 	}
 	return err
+}
+
+// v2CallOptions are the APIv2 flags of call.
+type v2CallOptions struct {
+	signType         string
+	nested           []string
+	workwx, unsigned bool
+	timeout          time.Duration
+}
+
+// callV2 is call for an APIv2 path: POST PATH key=value..., signed with
+// the APIv2 key (mch_id from the credentials when not given), sent with
+// the merchant certificate when the credentials have one, and the reply's
+// fields printed as a JSON object once the reply and its sign check out.
+// The call is not retried: a v2 write repeated by mistake is not undone.
+func (e *env) callV2(fs *flag.FlagSet, pos []string, o v2CallOptions) error {
+	if m := strings.ToUpper(pos[0]); m != http.MethodPost {
+		return e.usageError(fs, "APIv2 calls are POST, not "+m)
+	}
+	path := pos[1]
+	if strings.Contains(path, "?") {
+		return e.usageError(fs, "an APIv2 path takes no query: give the parameters as key=value")
+	}
+	params, err := e.v2Params(fs, pos[2:])
+	if err != nil {
+		return err
+	}
+	t, err := e.v2SignType(fs, o.signType, params)
+	if err != nil {
+		return err
+	}
+	cr, err := wechatpay.LoadCredentials(e.config)
+	if err != nil {
+		return err
+	}
+	// sign_type is sent by DoV2 for the algorithm it signs with.
+	delete(params, "sign_type")
+	if params["mch_id"] == "" {
+		params["mch_id"] = cr.MchID
+	}
+	if o.workwx {
+		if cr.WeComPaymentSecret == "" {
+			return errors.New("-workwx-sign: the credentials file has no wecom_payment_secret")
+		}
+		if params["nonce_str"] == "" {
+			params["nonce_str"] = wechatpay.NewNonce() // workwx_sign covers it
+		}
+		ws, err := wxcrypto.SignWorkWx(params, cr.WeComPaymentSecret)
+		if err != nil {
+			return err
+		}
+		params["workwx_sign"] = ws
+	}
+	c, err := e.client(wechatpay.WithTimeout(o.timeout), wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}))
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	fields, _, err := c.DoV2(ctx, &wechatpay.V2Request{
+		Path: path, Params: params, SignType: t, Secure: cr.MerchantCertificateFile != "",
+		UnsignedReply: o.unsigned, Nested: o.nested,
+	})
+	if err != nil {
+		return err
+	}
+	if _, signed := fields["sign"]; !signed {
+		fmt.Fprintln(e.stderr, "note: the reply carries no sign (accepted: -unsigned-reply)")
+	}
+	out, err := json.MarshalIndent(fields, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintln(e.stdout, string(out))
+	return err
+}
+
+// v2Params parses key=value arguments.
+func (e *env) v2Params(fs *flag.FlagSet, kvs []string) (map[string]string, error) {
+	params := make(map[string]string, len(kvs))
+	for _, kv := range kvs {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || k == "" {
+			return nil, e.usageError(fs, "parameter "+strconv.Quote(kv)+" is not key=value")
+		}
+		params[k] = v
+	}
+	return params, nil
+}
+
+// v2SignType is the algorithm of -sign-type and the sign_type parameter,
+// which must agree; "" when neither is given (MD5, no sign_type sent).
+func (e *env) v2SignType(fs *flag.FlagSet, flagValue string, params map[string]string) (wxcrypto.SignType, error) {
+	t := wxcrypto.SignType(flagValue)
+	if st, ok := params["sign_type"]; ok {
+		if t != "" && t != wxcrypto.SignType(st) {
+			return "", e.usageError(fs, "-sign-type "+string(t)+" disagrees with the parameter sign_type="+st)
+		}
+		t = wxcrypto.SignType(st)
+	}
+	if t != "" && t != wxcrypto.SignTypeMD5 && t != wxcrypto.SignTypeHMACSHA256 {
+		return "", e.usageError(fs, "-sign-type must be MD5 or HMAC-SHA256")
+	}
+	return t, nil
+}
+
+// listFlag is a repeatable string flag.
+type listFlag []string
+
+func (l *listFlag) String() string { return strings.Join(*l, ",") }
+
+func (l *listFlag) Set(s string) error {
+	if s == "" {
+		return errors.New("want an element name")
+	}
+	*l = append(*l, s)
+	return nil
 }
 
 func runEncrypt(e *env, fs *flag.FlagSet, args []string) error {
@@ -521,28 +663,18 @@ func runV2Sign(e *env, fs *flag.FlagSet, args []string) error {
 	if len(pos) == 0 {
 		return e.usageError(fs, "want key=value parameters")
 	}
-	params := make(map[string]string, len(pos))
-	for _, kv := range pos {
-		k, v, ok := strings.Cut(kv, "=")
-		if !ok || k == "" {
-			return e.usageError(fs, "parameter "+strconv.Quote(kv)+" is not key=value")
-		}
-		params[k] = v
+	params, err := e.v2Params(fs, pos)
+	if err != nil {
+		return err
 	}
 	// sign_type, when sent, is an ordinary signed parameter and names the
 	// algorithm WeChat Pay checks with: the flag must agree with it.
-	t := wxcrypto.SignType(*signType)
-	if st, ok := params["sign_type"]; ok {
-		if t != "" && t != wxcrypto.SignType(st) {
-			return e.usageError(fs, "-sign-type "+string(t)+" disagrees with the parameter sign_type="+st)
-		}
-		t = wxcrypto.SignType(st)
+	t, err := e.v2SignType(fs, *signType, params)
+	if err != nil {
+		return err
 	}
 	if t == "" {
 		t = wxcrypto.SignTypeMD5
-	}
-	if t != wxcrypto.SignTypeMD5 && t != wxcrypto.SignTypeHMACSHA256 {
-		return e.usageError(fs, "-sign-type must be MD5 or HMAC-SHA256")
 	}
 	if _, ok := params["sign_type"]; !ok && t == wxcrypto.SignTypeHMACSHA256 {
 		fmt.Fprintln(e.stderr, "note: no sign_type=HMAC-SHA256 parameter; WeChat Pay checks a request without it as MD5")

@@ -489,7 +489,7 @@ func TestErrorTexts(t *testing.T) {
 		require.Contains(t, r.stderr, "is a URL: give only its path and query")
 		r = runCLI("", "call", "-config", cfg, "/v3/certificates")
 		require.Equal(t, 2, r.code)
-		require.Contains(t, r.stderr, `want METHOD PATH_AND_QUERY, e.g. GET /v3/certificates; got 1 arguments ["/v3/certificates"]`)
+		require.Contains(t, r.stderr, `want METHOD PATH_AND_QUERY, e.g. GET /v3/certificates, or POST PATH key=value... for APIv2; got 1 arguments ["/v3/certificates"]`)
 		r = runCLI("", "sign", "-config", cfg, "-url", "v3/certificates")
 		require.Equal(t, 2, r.code)
 		require.Contains(t, r.stderr, `-url "v3/certificates" must start with /: "/v3/certificates"`)
@@ -579,4 +579,65 @@ func TestCallProfitSharing(t *testing.T) {
 	require.Equal(t, 1, r.code)
 	require.Contains(t, r.stderr, reason(wechatpay.ErrStaleTimestamp))
 	require.Empty(t, r.stdout)
+}
+
+// TestCallV2RedPackets: call reaches the APIv2 red-packet paths: a WeCom
+// send with its workwx_sign, an ordinary send, and the query with its
+// nested list; a reply without a sign is refused unless -unsigned-reply
+// says it may be, and a wrong reply sign always is.
+func TestCallV2RedPackets(t *testing.T) {
+	srv, cfg := emulatorCredentials(t)
+	r := runCLI("", "call", "-config", cfg, "-workwx-sign", "POST", "/mmpaymkttransfers/sendworkwxredpack",
+		"mch_billno=1900016681202612010001", "wxappid=wxd678efh567hg6787", "sender_name=Corp", "re_openid=oxTWIuGaIt6gTKsQRLau2M0yL16E",
+		"total_amount=100", "wishing=w", "act_name=a", "remark=r")
+	require.Zero(t, r.code, r.stderr)
+	require.Contains(t, r.stdout, `"result_code": "SUCCESS"`)
+	require.Contains(t, r.stdout, `"send_listid": "`)
+
+	// Without workwx_sign the emulator refuses the WeCom send.
+	r = runCLI("", "call", "-config", cfg, "POST", "/mmpaymkttransfers/sendworkwxredpack",
+		"mch_billno=1900016681202612010002", "wxappid=wxd678efh567hg6787", "sender_name=Corp", "re_openid=oxTWIuGaIt6gTKsQRLau2M0yL16E",
+		"total_amount=100", "wishing=w", "act_name=a", "remark=r")
+	require.Equal(t, 1, r.code)
+	require.Contains(t, r.stderr, "PARAM_ERROR")
+
+	send := []string{"call", "-config", cfg, "POST", "/mmpaymkttransfers/sendredpack",
+		"mch_billno=1900016681202612010003", "wxappid=wxd678efh567hg6787", "send_name=Shop", "re_openid=oxTWIuGaIt6gTKsQRLau2M0yL16E",
+		"total_amount=100", "total_num=1", "wishing=w", "client_ip=192.168.0.1", "act_name=a", "remark=r"}
+	r = runCLI("", send...)
+	require.Equal(t, 1, r.code, "the emulator answers sendredpack unsigned")
+	require.Contains(t, r.stderr, "no sign")
+	r = runCLI("", append(send[:3:3], append([]string{"-unsigned-reply"}, send[3:]...)...)...)
+	require.Zero(t, r.code, r.stderr)
+	require.Contains(t, r.stderr, "note: the reply carries no sign")
+
+	require.True(t, srv.OpenRedPacket("1900016681", "1900016681202612010003", "oxTWIuGaIt6gTKsQRLau2M0yL16E"))
+	query := []string{"call", "-config", cfg, "-unsigned-reply", "-nested", "hblist", "POST", "/mmpaymkttransfers/gethbinfo",
+		"mch_billno=1900016681202612010003", "appid=wxd678efh567hg6787", "bill_type=MCHT"}
+	r = runCLI("", query...)
+	require.Zero(t, r.code, r.stderr)
+	require.Contains(t, r.stdout, `"mch_billno": "1900016681202612010003"`)
+	require.Contains(t, r.stdout, `"hblist": "\u003chbinfo\u003e`)
+
+	// Without -nested the list is an element where text was expected.
+	r = runCLI("", append(query[:4:4], query[6:]...)...)
+	require.Equal(t, 1, r.code)
+	require.Contains(t, r.stderr, "malformed")
+
+	srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQueryRedPacket, Kind: wechatpaytest.FaultTamperedBody, Count: 1})
+	r = runCLI("", query...)
+	require.Equal(t, 1, r.code)
+	require.Contains(t, r.stderr, "sign does not verify")
+	require.Empty(t, r.stdout)
+
+	// Usage mistakes say what to do.
+	r = runCLI("", "call", "-config", cfg, "GET", "/mmpaymkttransfers/gethbinfo", "appid=x")
+	require.Equal(t, 2, r.code)
+	require.Contains(t, r.stderr, "APIv2 calls are POST")
+	r = runCLI("", "call", "-config", cfg, "-nested", "hblist", "GET", "/v3/certificates")
+	require.Equal(t, 2, r.code)
+	require.Contains(t, r.stderr, "are for APIv2 paths")
+	r = runCLI("", "call", "-config", cfg, "POST", "/mmpaymkttransfers/gethbinfo", "appid")
+	require.Equal(t, 2, r.code)
+	require.Contains(t, r.stderr, `parameter "appid" is not key=value`)
 }
