@@ -88,7 +88,10 @@ func DoV3(ctx context.Context, pkg string, c *wechatpay.Client, req *wechatpay.R
 	if err != nil {
 		return nil, err
 	}
-	return meta, required(pkg, meta, out)
+	if err := required(pkg, meta, out); err != nil {
+		return nil, err
+	}
+	return meta, nil
 }
 
 // DoV3Via is DoV3 for an answer read through its wire form: the verified
@@ -108,7 +111,10 @@ func DoV3Via(ctx context.Context, pkg string, c *wechatpay.Client, req *wechatpa
 	if err := conv(); err != nil {
 		return nil, fmt.Errorf("%s: %w%s: %w", pkg, wechatpay.ErrMalformedResponse, requestIDNote(meta), wire.Describe(err))
 	}
-	return meta, required(pkg, meta, out)
+	if err := required(pkg, meta, out); err != nil {
+		return nil, err
+	}
+	return meta, nil
 }
 
 // required is the error for an answer out without one of its required
