@@ -14,10 +14,12 @@ import (
 // field path from the struct tags; never a piece of the answer.
 var decodeErr = regexp.MustCompile(`^json: (not valid JSON at offset \d+|field "[a-z_.() ]+": want [A-Za-z0-9 ]+)$`)
 
-// FuzzOrderUnmarshal decodes random answers as QueryOrder does: it must
-// never panic, accept only valid JSON, give errors that carry no value,
-// and what it accepts must encode to JSON that decodes and encodes to the
-// same bytes again.
+// FuzzOrderUnmarshal decodes random answers as QueryOrder does (through
+// orderWire, see svc.DoV3Via) and as json.Unmarshal of an Order does
+// (Receiver.UnmarshalJSON): it must never panic, accept only valid JSON,
+// give errors that carry no value, the two ways must agree, and what it
+// accepts must encode to JSON that decodes and encodes to the same bytes
+// again.
 func FuzzOrderUnmarshal(f *testing.F) {
 	f.Add([]byte(seedOrder))
 	for _, s := range []string{
@@ -39,12 +41,23 @@ func FuzzOrderUnmarshal(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		var o Order
-		err := wire.Unmarshal(data, &o)
+		var (
+			w orderWire
+			o Order
+		)
+		err := wire.Unmarshal(data, &w)
+		if err == nil {
+			err = wire.Describe(w.to(&o))
+		}
+		var direct Order
+		derr := wire.Unmarshal(data, &direct)
+		require.Equal(t, err == nil, derr == nil, "the wire form says %v, json.Unmarshal %v", err, derr)
 		if err != nil {
 			require.Regexp(t, decodeErr, err.Error())
+			require.Regexp(t, decodeErr, derr.Error())
 			return
 		}
+		require.Equal(t, direct, o, "the wire form and Receiver.UnmarshalJSON disagree")
 		require.True(t, json.Valid(data), "accepted a body that is not JSON")
 		enc, err := json.Marshal(&o)
 		require.NoError(t, err)
