@@ -10,7 +10,6 @@ import (
 
 	"github.com/gowechatpay/wechatpay"
 	"github.com/gowechatpay/wechatpay/internal/svc"
-	"github.com/gowechatpay/wechatpay/internal/wire"
 )
 
 // QueryRequest identifies an ordinary cash red packet sent with Send.
@@ -132,8 +131,8 @@ func (s *Service) Query(ctx context.Context, req *QueryRequest) (*RedPacket, err
 	if err != nil {
 		return nil, err
 	}
-	if f := wire.Missing(out); f != "" {
-		return nil, fmt.Errorf("redpack: %w: the reply has no %s", wechatpay.ErrMalformedResponse, f)
+	if err := checkRequired(out); err != nil {
+		return nil, err
 	}
 	if meta != nil {
 		out.Meta = *meta
@@ -180,13 +179,7 @@ func decodeRedPacket(fields map[string]string) (*RedPacket, error) {
 		case "hblist":
 			p.Receipts, err = decodeReceipts(v)
 		default:
-			if protocolFields[k] {
-				continue
-			}
-			if p.Extra == nil {
-				p.Extra = make(map[string]string)
-			}
-			p.Extra[k] = v
+			keepExtra(&p.Extra, k, v)
 		}
 		if err != nil {
 			return nil, err

@@ -11,7 +11,6 @@ import (
 
 	"github.com/gowechatpay/wechatpay"
 	"github.com/gowechatpay/wechatpay/internal/svc"
-	"github.com/gowechatpay/wechatpay/internal/wire"
 )
 
 // Amounts below MinAmountWithoutScene or above MaxAmountWithoutScene fen
@@ -313,20 +312,14 @@ func decodeSend(fields map[string]string, billNo string) (*SendResult, error) {
 		case "sign":
 			out.Signed = true
 		default:
-			if protocolFields[k] {
-				continue
-			}
-			if out.Extra == nil {
-				out.Extra = make(map[string]string)
-			}
-			out.Extra[k] = v
+			keepExtra(&out.Extra, k, v)
 		}
 		if err != nil {
 			return nil, err
 		}
 	}
-	if f := wire.Missing(out); f != "" {
-		return nil, fmt.Errorf("redpack: %w: the reply has no %s", wechatpay.ErrMalformedResponse, f)
+	if err := checkRequired(out); err != nil {
+		return nil, err
 	}
 	if out.MchBillNo != "" && out.MchBillNo != billNo {
 		return nil, fmt.Errorf("redpack: %w: the reply is for another mch_billno", wechatpay.ErrMalformedResponse)

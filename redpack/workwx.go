@@ -84,6 +84,27 @@ var protocolFields = map[string]bool{
 	"err_code": true, "err_code_des": true, "sign": true,
 }
 
+// keepExtra puts a reply field that no typed field holds into *extra,
+// unless it is one of protocolFields.
+func keepExtra(extra *map[string]string, k, v string) {
+	if protocolFields[k] {
+		return
+	}
+	if *extra == nil {
+		*extra = make(map[string]string)
+	}
+	(*extra)[k] = v
+}
+
+// checkRequired is the error for a decoded reply out without one of its
+// fields tagged wire:"required", or nil.
+func checkRequired(out any) error {
+	if f := wire.Missing(out); f != "" {
+		return fmt.Errorf("redpack: %w: the reply has no %s", wechatpay.ErrMalformedResponse, f)
+	}
+	return nil
+}
+
 // QueryWorkWx returns the record of a red packet sent through WeCom in the
 // last 30 days (企业微信红包 查询红包记录).
 //
@@ -134,8 +155,8 @@ func (s *Service) QueryWorkWx(ctx context.Context, req *QueryWorkWxRequest) (*Wo
 	if err != nil {
 		return nil, err
 	}
-	if f := wire.Missing(out); f != "" {
-		return nil, fmt.Errorf("redpack: %w: the reply has no %s", wechatpay.ErrMalformedResponse, f)
+	if err := checkRequired(out); err != nil {
+		return nil, err
 	}
 	if meta != nil {
 		out.Meta = *meta
@@ -188,13 +209,7 @@ func decodeWorkWx(fields map[string]string) (*WorkWxRedPacket, error) {
 		case "rcv_time":
 			err = parseTime(k, v, &p.RcvTime)
 		default:
-			if protocolFields[k] {
-				continue
-			}
-			if p.Extra == nil {
-				p.Extra = make(map[string]string)
-			}
-			p.Extra[k] = v
+			keepExtra(&p.Extra, k, v)
 		}
 		if err != nil {
 			return nil, err
