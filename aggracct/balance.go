@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/url"
 
 	"github.com/gowechatpay/wechatpay"
 	"github.com/gowechatpay/wechatpay/internal/svc"
@@ -83,10 +82,7 @@ func (s *Service) QueryBalance(ctx context.Context, req *QueryBalanceRequest) (*
 	if err := s.wait(ctx, s.balanceLimiter); err != nil {
 		return nil, err
 	}
-	query := url.Values{"mchid": {mchID}, "bal_account_no": {cipher}}
-	optional(query, "card_no", card)
-	optional(query, "sgn_no", req.SgnNo)
-	optional(query, "req_scene", string(req.ReqScene))
+	query := accountQuery(mchID, cipher, card, req.SgnNo, req.ReqScene)
 	var w balanceWire
 	meta, err := svc.DoV3(ctx, "aggracct", s.c, &wechatpay.Request{
 		Method: http.MethodGet,

@@ -126,10 +126,7 @@ func (s *Service) QuerySpecialReduction(ctx context.Context, req *QuerySpecialRe
 	if err := s.wait(ctx, s.queryLimiter); err != nil {
 		return nil, err
 	}
-	query := url.Values{"bal_account_no": {cipher}, "mchid": {mchID}}
-	optional(query, "card_no", card)
-	optional(query, "sgn_no", req.SgnNo)
-	optional(query, "req_scene", string(req.ReqScene))
+	query := accountQuery(mchID, cipher, card, req.SgnNo, req.ReqScene)
 	var out SpecialReduction
 	meta, err := svc.DoV3(ctx, "aggracct", s.c, &wechatpay.Request{
 		Method: http.MethodGet,
@@ -147,6 +144,17 @@ func (s *Service) QuerySpecialReduction(ctx context.Context, req *QuerySpecialRe
 }
 
 // optional sets the query parameter key to v unless v is empty.
+// accountQuery is the query of a read by ledger (QuerySpecialReduction,
+// QueryBalance): mchid, the encrypted bal_account_no, and those of the
+// community fields that are set (card_no encrypted).
+func accountQuery(mchID, balCipher, cardCipher, sgnNo string, scene ReqScene) url.Values {
+	q := url.Values{"mchid": {mchID}, "bal_account_no": {balCipher}}
+	optional(q, "card_no", cardCipher)
+	optional(q, "sgn_no", sgnNo)
+	optional(q, "req_scene", string(scene))
+	return q
+}
+
 func optional(q url.Values, key, v string) {
 	if v != "" {
 		q.Set(key, v)
