@@ -19,14 +19,10 @@ func FuzzDecodeWorkWx(f *testing.F) {
 	f.Fuzz(func(t *testing.T, key, value string) {
 		p, err := decodeWorkWx(map[string]string{key: value, "return_code": "SUCCESS"})
 		if err != nil {
-			if !errors.Is(err, wechatpay.ErrMalformedResponse) {
-				t.Fatalf("error %v does not match ErrMalformedResponse", err)
-			}
+			checkDecodeErr(t, err)
 			return
 		}
-		if p.Extra != nil && p.Extra[key] != value {
-			t.Fatalf("extra field %q lost", key)
-		}
+		checkExtraKept(t, p.Extra, key, value)
 	})
 }
 
@@ -42,14 +38,10 @@ func FuzzDecodeRedPacket(f *testing.F) {
 	f.Fuzz(func(t *testing.T, key, value string) {
 		p, err := decodeRedPacket(map[string]string{key: value, "return_code": "SUCCESS"})
 		if err != nil {
-			if !errors.Is(err, wechatpay.ErrMalformedResponse) {
-				t.Fatalf("error %v does not match ErrMalformedResponse", err)
-			}
+			checkDecodeErr(t, err)
 			return
 		}
-		if p.Extra != nil && p.Extra[key] != value {
-			t.Fatalf("extra field %q lost", key)
-		}
+		checkExtraKept(t, p.Extra, key, value)
 	})
 }
 
@@ -63,13 +55,26 @@ func FuzzDecodeSend(f *testing.F) {
 	f.Fuzz(func(t *testing.T, key, value string) {
 		r, err := decodeSend(map[string]string{key: value, "send_listid": "1"}, "B")
 		if err != nil {
-			if !errors.Is(err, wechatpay.ErrMalformedResponse) {
-				t.Fatalf("error %v does not match ErrMalformedResponse", err)
-			}
+			checkDecodeErr(t, err)
 			return
 		}
-		if r.Extra != nil && r.Extra[key] != value {
-			t.Fatalf("extra field %q lost", key)
-		}
+		checkExtraKept(t, r.Extra, key, value)
 	})
+}
+
+// checkDecodeErr fails unless a decoder's error matches
+// ErrMalformedResponse.
+func checkDecodeErr(t *testing.T, err error) {
+	t.Helper()
+	if !errors.Is(err, wechatpay.ErrMalformedResponse) {
+		t.Fatalf("error %v does not match ErrMalformedResponse", err)
+	}
+}
+
+// checkExtraKept fails when a field that went into extra lost its value.
+func checkExtraKept(t *testing.T, extra map[string]string, key, value string) {
+	t.Helper()
+	if extra != nil && extra[key] != value {
+		t.Fatalf("extra field %q lost", key)
+	}
 }
