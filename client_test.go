@@ -788,10 +788,19 @@ func TestBodyReadBoundedByTheCallsContext(t *testing.T) {
 		return &http.Response{StatusCode: 200, Header: http.Header{}, Body: body, Request: r}, nil
 	})
 	c := vectorClient(t, time.Now().Unix(), rt)
+	requireEndsOnCancel(t, c, body.reading, func() { _ = body.Close() })
+}
+
+// requireEndsOnCancel makes a DoV3 call of c, cancels its context once
+// reading is closed (the client is reading the body), and requires the
+// call to end with context.Canceled; onStuck runs before the test fails
+// if it does not.
+func requireEndsOnCancel(t *testing.T, c *wechatpay.Client, reading <-chan struct{}, onStuck func()) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go func() {
-		<-body.reading // the client is reading the body
+		<-reading
 		cancel()
 	}()
 	done := make(chan error, 1)
@@ -803,7 +812,7 @@ func TestBodyReadBoundedByTheCallsContext(t *testing.T) {
 	case err := <-done:
 		require.ErrorIs(t, err, context.Canceled)
 	case <-time.After(time.Minute): // a safety net, not a margin
-		_ = body.Close()
+		onStuck()
 		t.Fatal("the body read outlived the call's context")
 	}
 }
@@ -830,23 +839,8 @@ func TestStdTransportBodyReadEndsWithTheContext(t *testing.T) {
 			defer srv.Close()
 			defer close(release)
 			c := vectorClient(t, time.Now().Unix(), nil, wechatpay.WithHTTPClient(srv.Client()), wechatpay.WithBaseURL(srv.URL))
-			ctx, cancel := context.WithCancel(context.Background())
-			defer cancel()
-			go func() {
-				<-sent // the client has the headers and is reading the body
-				cancel()
-			}()
-			done := make(chan error, 1)
-			go func() {
-				_, err := c.DoV3(ctx, &wechatpay.Request{Path: "/v3/x"}, nil)
-				done <- err
-			}()
-			select {
-			case err := <-done:
-				require.ErrorIs(t, err, context.Canceled)
-			case <-time.After(time.Minute): // a safety net, not a margin
-				t.Fatal("the body read outlived the call's context")
-			}
+			// sent: the client has the headers and is reading the body.
+			requireEndsOnCancel(t, c, sent, func() {})
 		})
 	}
 }
