@@ -485,7 +485,7 @@ func (f *v2Floor) call(ctx context.Context) error {
 
 func benchFloorV2(b *testing.B, par, bare bool) {
 	e := getEnv(b)
-	cert := &tls.Certificate{Certificate: [][]byte{e.td.MerchantCert.Raw}, PrivateKey: e.td.MerchantKey, Leaf: e.td.MerchantCert}
+	cert := merchantTLSCert(e)
 	f := &v2Floor{td: e.td, hc: &http.Client{Transport: floorTransport(e.v2, cert)}, url: e.v2.URL + loopback.PathRedpack, bare: bare}
 	defer f.hc.CloseIdleConnections()
 	if par {

@@ -2,11 +2,11 @@ package bench
 
 import (
 	"context"
-	"crypto/tls"
 	"net/http"
 	"testing"
 	"time"
 
+	"github.com/gowechatpay/wechatpay"
 	"github.com/gowechatpay/wechatpay/bench/internal/loopback"
 )
 
@@ -22,7 +22,9 @@ import (
 // design favours the SDK, small next to a call's RSA signature (B/op
 // tells how much there is to collect).
 type interleavedPair struct {
-	sdk, floor string
+	// sdk names the pair after its SDK benchmark; the ratio tool knows
+	// its floor (floorOf, interleavedFloorOf).
+	sdk string
 	// calls builds both sides; the cleanup closes what they opened.
 	calls func(e *env) (sdk, floor func(context.Context) error, cleanup func())
 }
@@ -31,31 +33,25 @@ type interleavedPair struct {
 // loopback servers. Their names are the benchmarks' own, so the ratio tool
 // matches each with its adjacent-invocation figure.
 var interleavedPairs = []interleavedPair{
-	{"DoV3Get", "FloorCombined", v3Pair(func(e *env) func(context.Context) error { return doV3Get(e.sdk) }, (*floor).get)},
-	{"QueryOrder", "FloorCombined", v3Pair(func(e *env) func(context.Context) error { return queryOrder(e.sdk) }, (*floor).get)},
+	{"DoV3Get", v3Pair(func(e *env) func(context.Context) error { return doV3Get(e.sdk) }, (*floor).get)},
+	{"QueryOrder", v3Pair(func(e *env) func(context.Context) error { return queryOrder(e.sdk) }, (*floor).get)},
 	// The same call against a floor that decodes the order with
 	// encoding/json into a plain struct: what the SDK adds to the
 	// decoding the issue chose.
-	{"QueryOrderVsTyped", "FloorCombined+json", v3Pair(func(e *env) func(context.Context) error { return queryOrder(e.sdk) }, (*floor).getTyped)},
-	{"QuerySpecialReduction", "FloorCombinedOAEP", v3Pair(func(e *env) func(context.Context) error { return querySpecialReduction(e.td, e.sdk) }, (*floor).getOAEP)},
-	{"Punish", "FloorCombinedPostOAEP", v3Pair(func(e *env) func(context.Context) error { return punish(e.td, e.sdk) }, (*floor).postOAEP)},
-	{"CreateSpecialReduction", "FloorReductionPost", v3Pair(func(e *env) func(context.Context) error { return createSpecialReduction(e.td, e.sdk) }, (*floor).postReduction)},
-	{"CreateOrder", "FloorCreateOrder", v3Pair(func(e *env) func(context.Context) error { return createOrder(e.sdk) }, (*floor).postCreateOrder)},
-	{"RedpackQuery", "FloorV2", func(e *env) (func(context.Context) error, func(context.Context) error, func()) {
-		f := &v2Floor{td: e.td, hc: &http.Client{Transport: floorTransport(e.v2, merchantTLSCert(e))}, url: e.v2.URL + loopback.PathRedpack}
-		return redpackQuery(e.td, e.sdkV2), f.call, f.hc.CloseIdleConnections
-	}},
-	{"DoV2", "FloorV2", func(e *env) (func(context.Context) error, func(context.Context) error, func()) {
-		f := &v2Floor{td: e.td, hc: &http.Client{Transport: floorTransport(e.v2, merchantTLSCert(e))}, url: e.v2.URL + loopback.PathRedpack}
-		return doV2(e.td, e.sdkV2), f.call, f.hc.CloseIdleConnections
-	}},
-	{"RedpackSendWorkWx", "FloorV2Send", func(e *env) (func(context.Context) error, func(context.Context) error, func()) {
+	{"QueryOrderVsTyped", v3Pair(func(e *env) func(context.Context) error { return queryOrder(e.sdk) }, (*floor).getTyped)},
+	{"QuerySpecialReduction", v3Pair(func(e *env) func(context.Context) error { return querySpecialReduction(e.td, e.sdk) }, (*floor).getOAEP)},
+	{"Punish", v3Pair(func(e *env) func(context.Context) error { return punish(e.td, e.sdk) }, (*floor).postOAEP)},
+	{"CreateSpecialReduction", v3Pair(func(e *env) func(context.Context) error { return createSpecialReduction(e.td, e.sdk) }, (*floor).postReduction)},
+	{"CreateOrder", v3Pair(func(e *env) func(context.Context) error { return createOrder(e.sdk) }, (*floor).postCreateOrder)},
+	{"RedpackQuery", v2QueryPair(redpackQuery)},
+	{"DoV2", v2QueryPair(doV2)},
+	{"RedpackSendWorkWx", func(e *env) (func(context.Context) error, func(context.Context) error, func()) {
 		f := &v2SendFloor{td: e.td, hc: &http.Client{Transport: floorTransport(e.v2, merchantTLSCert(e))}, url: e.v2.URL + loopback.PathSendWorkWx}
 		return redpackSendWorkWx(e.td, e.sdkV2), f.call, f.hc.CloseIdleConnections
 	}},
 	// Not a call of the SDK: resty alone against the raw GET, what the
 	// transport library costs by itself.
-	{"RestyHTTP", "FloorHTTP", func(e *env) (func(context.Context) error, func(context.Context) error, func()) {
+	{"RestyHTTP", func(e *env) (func(context.Context) error, func(context.Context) error, func()) {
 		ts, tf := floorTransport(e.v3, nil), floorTransport(e.v3, nil)
 		return restyGet(e.v3, ts), floorHTTPGet(e.v3, tf), func() { ts.CloseIdleConnections(); tf.CloseIdleConnections() }
 	}},
@@ -70,9 +66,13 @@ func v3Pair(sdk func(e *env) func(context.Context) error, method func(*floor, co
 	}
 }
 
-// merchantTLSCert is the merchant's client certificate for the v2 floors.
-func merchantTLSCert(e *env) *tls.Certificate {
-	return &tls.Certificate{Certificate: [][]byte{e.td.MerchantCert.Raw}, PrivateKey: e.td.MerchantKey, Leaf: e.td.MerchantCert}
+// v2QueryPair pairs an SDK call of the red-packet query on the shared v2
+// client with FloorV2 on its own connection.
+func v2QueryPair(sdk func(*loopback.Testdata, *wechatpay.Client) func(context.Context) error) func(e *env) (func(context.Context) error, func(context.Context) error, func()) {
+	return func(e *env) (func(context.Context) error, func(context.Context) error, func()) {
+		f := &v2Floor{td: e.td, hc: &http.Client{Transport: floorTransport(e.v2, merchantTLSCert(e))}, url: e.v2.URL + loopback.PathRedpack}
+		return sdk(e.td, e.sdkV2), f.call, f.hc.CloseIdleConnections
+	}
 }
 
 // BenchmarkInterleaved runs every interleaved pair as a sub-benchmark

@@ -3,7 +3,6 @@ package bench
 import (
 	"context"
 	"crypto/md5"
-	"crypto/tls"
 	"encoding/hex"
 	"errors"
 	"io"
@@ -112,7 +111,7 @@ func (f *v2SendFloor) call(ctx context.Context) error {
 // the send's parameters and its second (workwx) sign.
 func BenchmarkFloorV2Send(b *testing.B) {
 	e := getEnv(b)
-	cert := &tls.Certificate{Certificate: [][]byte{e.td.MerchantCert.Raw}, PrivateKey: e.td.MerchantKey, Leaf: e.td.MerchantCert}
+	cert := merchantTLSCert(e)
 	f := &v2SendFloor{td: e.td, hc: &http.Client{Transport: floorTransport(e.v2, cert)}, url: e.v2.URL + loopback.PathSendWorkWx}
 	defer f.hc.CloseIdleConnections()
 	runSeq(b, e.v2, f.call)

@@ -148,6 +148,11 @@ func newSDKClient(td *loopback.Testdata, srv *loopback.Remote, extra ...wechatpa
 	return c, nil
 }
 
+// merchantTLSCert is the merchant's client certificate for the v2 floors.
+func merchantTLSCert(e *env) *tls.Certificate {
+	return &tls.Certificate{Certificate: [][]byte{e.td.MerchantCert.Raw}, PrivateKey: e.td.MerchantKey, Leaf: e.td.MerchantCert}
+}
+
 // floorTransport is the standard-library transport of the floor
 // benchmarks, tuned like the SDK's own: keep-alive with enough idle
 // connections for concurrent callers.
