@@ -422,7 +422,12 @@ func (e *env) callV2(fs *flag.FlagSet, pos []string, o v2CallOptions) error {
 		}
 		params["workwx_sign"] = ws
 	}
-	c, err := e.client(wechatpay.WithTimeout(o.timeout), wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}))
+	// The file is read once: the client is built from cr.
+	opts, err := cr.Options()
+	if err != nil {
+		return err
+	}
+	c, err := wechatpay.NewClient(append(opts, wechatpay.WithTimeout(o.timeout), wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}))...)
 	if err != nil {
 		return err
 	}
