@@ -2,7 +2,6 @@ package aggracct
 
 import (
 	"context"
-	"net/http"
 	"time"
 	"unicode/utf8"
 
@@ -157,17 +156,8 @@ func (s *Service) Punish(ctx context.Context, req *PunishRequest) (*PunishResult
 	if err != nil {
 		return nil, err
 	}
-	if err := s.wait(ctx, s.punishLimiter); err != nil {
-		return nil, err
-	}
 	var out PunishResult
-	meta, err := svc.DoV3(ctx, "aggracct", s.c, &wechatpay.Request{
-		Method:     http.MethodPost,
-		Path:       "/v3/aggracct-bc/wb-channel/control-orders/punish",
-		Body:       body,
-		Header:     http.Header{wechatpay.HeaderSerial: {serial}},
-		Idempotent: true,
-	}, &out)
+	meta, err := s.postEncrypted(ctx, s.punishLimiter, "/v3/aggracct-bc/wb-channel/control-orders/punish", body, serial, &out)
 	if err != nil {
 		return nil, err
 	}

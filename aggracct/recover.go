@@ -2,7 +2,6 @@ package aggracct
 
 import (
 	"context"
-	"net/http"
 
 	"github.com/gowechatpay/wechatpay"
 	"github.com/gowechatpay/wechatpay/internal/svc"
@@ -129,17 +128,8 @@ func (s *Service) Recover(ctx context.Context, req *RecoverRequest) (*RecoverRes
 	if err != nil {
 		return nil, err
 	}
-	if err := s.wait(ctx, s.recoverLimiter); err != nil {
-		return nil, err
-	}
 	var out RecoverResult
-	meta, err := svc.DoV3(ctx, "aggracct", s.c, &wechatpay.Request{
-		Method:     http.MethodPost,
-		Path:       "/v3/aggracct-bc/wb-channel/control-orders/recover",
-		Body:       body,
-		Header:     http.Header{wechatpay.HeaderSerial: {serial}},
-		Idempotent: true,
-	}, &out)
+	meta, err := s.postEncrypted(ctx, s.recoverLimiter, "/v3/aggracct-bc/wb-channel/control-orders/recover", body, serial, &out)
 	if err != nil {
 		return nil, err
 	}

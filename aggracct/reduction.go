@@ -298,17 +298,8 @@ func (s *Service) CreateSpecialReduction(ctx context.Context, req *CreateSpecial
 	if err != nil {
 		return nil, err
 	}
-	if err := s.wait(ctx, s.createLimiter); err != nil {
-		return nil, err
-	}
 	var out SpecialReduction
-	meta, err := svc.DoV3(ctx, "aggracct", s.c, &wechatpay.Request{
-		Method:     http.MethodPost,
-		Path:       "/v3/aggracct-bc/wb-channel/special-reduction",
-		Body:       body,
-		Header:     http.Header{wechatpay.HeaderSerial: {serial}},
-		Idempotent: true,
-	}, &out)
+	meta, err := s.postEncrypted(ctx, s.createLimiter, "/v3/aggracct-bc/wb-channel/special-reduction", body, serial, &out)
 	if err != nil {
 		return nil, err
 	}

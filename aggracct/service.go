@@ -2,6 +2,7 @@ package aggracct
 
 import (
 	"context"
+	"net/http"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -140,4 +141,21 @@ func (s *Service) ready() error {
 // wait waits on the general limiter, then on the method's own.
 func (s *Service) wait(ctx context.Context, method wechatpay.Limiter) error {
 	return svc.Wait(ctx, "aggracct", s.limiter, method)
+}
+
+// postEncrypted sends a re-entrant POST (Punish, Recover,
+// CreateSpecialReduction) whose body carries fields encrypted for the
+// WeChat Pay key serial names, after waiting on the client's limiter and
+// method's, and decodes the answer into out.
+func (s *Service) postEncrypted(ctx context.Context, method wechatpay.Limiter, path string, body []byte, serial string, out any) (*wechatpay.Response, error) {
+	if err := s.wait(ctx, method); err != nil {
+		return nil, err
+	}
+	return svc.DoV3(ctx, "aggracct", s.c, &wechatpay.Request{
+		Method:     http.MethodPost,
+		Path:       path,
+		Body:       body,
+		Header:     http.Header{wechatpay.HeaderSerial: {serial}},
+		Idempotent: true,
+	}, out)
 }
