@@ -2,7 +2,6 @@ package profitsharing
 
 import (
 	"context"
-	"net/http"
 	"net/url"
 	"time"
 
@@ -57,20 +56,12 @@ func (s *Service) QueryUnsplitAmount(ctx context.Context, req *QueryUnsplitAmoun
 	if err := svc.CheckID("sub_mchid", req.SubMchID, 32, false); err != nil {
 		return nil, err
 	}
-	if err := s.wait(ctx); err != nil {
-		return nil, err
-	}
 	var query url.Values
 	if req.SubMchID != "" {
 		query = url.Values{"sub_mchid": {req.SubMchID}}
 	}
 	var out UnsplitAmount
-	meta, err := svc.DoV3(ctx, "profitsharing", s.c, &wechatpay.Request{
-		Method: http.MethodGet,
-		Path:   "/v3/global/profit-sharing/transactions/" + url.PathEscape(req.TransactionID) + "/amounts",
-		Query:  query,
-		Global: true,
-	}, &out)
+	meta, err := s.get(ctx, "/v3/global/profit-sharing/transactions/"+url.PathEscape(req.TransactionID)+"/amounts", query, &out)
 	if err != nil {
 		return nil, err
 	}
@@ -130,20 +121,12 @@ func (s *Service) QueryBillDownloadURL(ctx context.Context, req *QueryBillDownlo
 	case y < 1 || y > 9999:
 		return nil, &wechatpay.FieldError{Field: "bill_date", Reason: "has a year outside 1..9999"}
 	}
-	if err := s.wait(ctx); err != nil {
-		return nil, err
-	}
 	query := url.Values{"bill_date": {req.BillDate.Format(time.DateOnly)}}
 	if req.SubMchID != "" {
 		query.Set("sub_mchid", req.SubMchID)
 	}
 	var out BillDownloadURL
-	meta, err := svc.DoV3(ctx, "profitsharing", s.c, &wechatpay.Request{
-		Method: http.MethodGet,
-		Path:   "/v3/global/profit-sharing/bill-download-url",
-		Query:  query,
-		Global: true,
-	}, &out)
+	meta, err := s.get(ctx, "/v3/global/profit-sharing/bill-download-url", query, &out)
 	if err != nil {
 		return nil, err
 	}

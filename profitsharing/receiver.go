@@ -253,9 +253,6 @@ func (s *Service) QueryReceiver(ctx context.Context, req *QueryReceiverRequest) 
 	if err := validateQueryReceiver(req); err != nil {
 		return nil, err
 	}
-	if err := s.wait(ctx); err != nil {
-		return nil, err
-	}
 	query := url.Values{"type": {string(req.Type)}}
 	for k, v := range map[string]string{"sub_mchid": req.SubMchID, "appid": req.AppID, "sub_appid": req.SubAppID} {
 		if v != "" {
@@ -263,12 +260,7 @@ func (s *Service) QueryReceiver(ctx context.Context, req *QueryReceiverRequest) 
 		}
 	}
 	var out ReceiverRelation
-	meta, err := svc.DoV3(ctx, "profitsharing", s.c, &wechatpay.Request{
-		Method: http.MethodGet,
-		Path:   "/v3/global/profit-sharing/receivers/" + url.PathEscape(req.Account),
-		Query:  query,
-		Global: true,
-	}, &out)
+	meta, err := s.get(ctx, "/v3/global/profit-sharing/receivers/"+url.PathEscape(req.Account), query, &out)
 	if err != nil {
 		return nil, err
 	}

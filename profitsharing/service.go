@@ -2,6 +2,8 @@ package profitsharing
 
 import (
 	"context"
+	"net/http"
+	"net/url"
 
 	"github.com/gowechatpay/wechatpay"
 	"github.com/gowechatpay/wechatpay/internal/svc"
@@ -45,3 +47,13 @@ func (s *Service) ready() error {
 }
 
 func (s *Service) wait(ctx context.Context) error { return svc.Wait(ctx, "profitsharing", s.limiter) }
+
+// get is a read on the global domain (QueryReceiver, QueryUnsplitAmount,
+// QueryBillDownloadURL): the wait on the limiter, then the GET, its answer
+// decoded into out.
+func (s *Service) get(ctx context.Context, path string, query url.Values, out any) (*wechatpay.Response, error) {
+	if err := s.wait(ctx); err != nil {
+		return nil, err
+	}
+	return svc.DoV3(ctx, "profitsharing", s.c, &wechatpay.Request{Method: http.MethodGet, Path: path, Query: query, Global: true}, out)
+}
