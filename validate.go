@@ -208,7 +208,9 @@ func notAll(s, reason string, ok func(byte) bool) string {
 	return ""
 }
 
-func isAlnum(c byte) bool { return '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
+func isAlnum(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
+}
 
 // shape is what the SDK reads of a request type's tags, once per type.
 type shape struct {
