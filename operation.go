@@ -74,8 +74,8 @@ type Operation[Req, Resp any] struct {
 	Repeat Repeat
 }
 
-// Do makes the call: it fills the defaults of a shallow copy of req,
-// validates it (its Validate method when it has one, else
+// Do makes the call: it fills the defaults of a shallow copy of req, cuts
+// its times to the second, validates it (its Validate method when it has one, else
 // ValidateRequest), encrypts its encrypt fields, waits on each limiter in
 // turn, makes the signed call (DoV3: verified before anything is decoded,
 // repeated as Repeat allows) and decodes the answer. req is never
@@ -123,6 +123,7 @@ func (op *Operation[Req, Resp]) request(c *Client, cp Req) (*Request, error) {
 		return nil, sh.err
 	}
 	fillDefaults(v, sh, c)
+	toSeconds(v, sh)
 	if err := validate(&cp); err != nil {
 		return nil, err
 	}
@@ -179,6 +180,16 @@ func fillDefaults(v reflect.Value, sh *shape, c *Client) {
 			fv.SetString(c.MchID())
 		case "appid":
 			fv.SetString(c.AppID())
+		}
+	}
+}
+
+// toSeconds cuts the time fields to the second: WeChat Pay writes a time
+// as RFC 3339 without a fraction (yyyy-MM-DDTHH:mm:ss+TIMEZONE).
+func toSeconds(v reflect.Value, sh *shape) {
+	for _, f := range sh.fields {
+		if fv := v.Field(f.index); fv.Type() == timeType {
+			fv.Set(reflect.ValueOf(fv.Interface().(time.Time).Truncate(time.Second)))
 		}
 	}
 }
