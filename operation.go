@@ -75,7 +75,7 @@ type Operation[Req, Resp any] struct {
 }
 
 // Do makes the call: it fills the defaults of a shallow copy of req, cuts
-// its times to the second, validates it (its Validate method when it has one, else
+// its top-level times to the second, validates it (its Validate method when it has one, else
 // ValidateRequest), encrypts its encrypt fields, waits on each limiter in
 // turn, makes the signed call (DoV3: verified before anything is decoded,
 // repeated as Repeat allows) and decodes the answer. req is never
@@ -184,8 +184,8 @@ func fillDefaults(v reflect.Value, sh *shape, c *Client) {
 	}
 }
 
-// toSeconds cuts the time fields to the second: WeChat Pay writes a time
-// as RFC 3339 without a fraction (yyyy-MM-DDTHH:mm:ss+TIMEZONE).
+// toSeconds cuts the top-level time fields of v to the second: WeChat Pay
+// writes a time as RFC 3339 without a fraction (yyyy-MM-DDTHH:mm:ss+TIMEZONE).
 func toSeconds(v reflect.Value, sh *shape) {
 	for _, f := range sh.fields {
 		if fv := v.Field(f.index); fv.Type() == timeType {
