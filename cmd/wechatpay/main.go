@@ -23,8 +23,12 @@
 // certificate, and the verified reply printed as a JSON object; it is never
 // retried. -workwx-sign adds the workwx_sign of sendworkwxredpack.
 //
-// Results go to stdout, errors to stderr with a non-zero exit status. Keys,
-// the APIv3 and APIv2 keys are never printed.
+// notify -time verifies a saved callback as if at that Unix time, and a
+// stale timestamp is then reported as its distance from -time.
+//
+// Results go to stdout, errors to stderr with a non-zero exit status (a
+// command-line mistake prints one line and where the help is, status 2).
+// Keys, the APIv3 and APIv2 keys are never printed.
 package main
 
 import (
@@ -110,8 +114,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 	}
 	if cmd == nil {
-		fmt.Fprintf(stderr, "wechatpay: unknown command %q\n", args[0])
-		usage(stderr)
+		fmt.Fprintf(stderr, "wechatpay: unknown command %q\nRun 'wechatpay -h' for the commands.\n", args[0])
 		return 2
 	}
 	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
@@ -221,15 +224,23 @@ func usage(w io.Writer) {
 }
 
 // parse parses flags interspersed with positional arguments and returns
-// the positional ones; it requires -config.
+// the positional ones; it requires -config. -h prints the command's help
+// (fs.Usage) and returns flag.ErrHelp; a mistake is a usage error.
 func (e *env) parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	help := fs.Usage
+	defer func() { fs.Usage = help; fs.SetOutput(e.stderr) }()
+	// The flag package prints its errors and the help: parse prints them
+	// itself.
+	fs.Usage = func() {}
+	fs.SetOutput(io.Discard)
 	var pos []string
 	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return nil, err
-			}
-			return nil, errUsage
+		if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(e.stderr)
+			help()
+			return nil, err
+		} else if err != nil {
+			return nil, e.usageError(fs, err.Error())
 		}
 		args = fs.Args()
 		if len(args) == 0 {
@@ -248,9 +259,10 @@ func (e *env) parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	return pos, nil
 }
 
+// usageError prints a command-line mistake on one line, followed by where
+// the command's help is, and returns errUsage.
 func (e *env) usageError(fs *flag.FlagSet, msg string) error {
-	fmt.Fprintf(e.stderr, "%s: %s\n", fs.Name(), msg)
-	fs.Usage()
+	fmt.Fprintf(e.stderr, "%s: %s\nRun '%s -h' for its flags and an example.\n", fs.Name(), msg, fs.Name())
 	return errUsage
 }
 
@@ -312,7 +324,7 @@ func runSign(e *env, fs *flag.FlagSet, args []string) error {
 func runCall(e *env, fs *flag.FlagSet, args []string) error {
 	bodyFile := fs.String("body", "", "v3: request body `FILE` (JSON), or - for stdin")
 	timeout := duration(30 * time.Second)
-	fs.Var(&timeout, "timeout", "bound on the call, retries included (default 30s)")
+	fs.Var(&timeout, "timeout", "bound on the call, retries included")
 	var headers headerList
 	fs.Var(&headers, "header", "v3: extra request header `'Name: value'` (repeatable); Wechatpay-Serial is set for you to the key encrypt uses")
 	signType := fs.String("sign-type", "", "v2: `ALGORITHM` MD5 or HMAC-SHA256, sent as sign_type (default: the sign_type parameter, else MD5 without sign_type)")
@@ -593,12 +605,31 @@ func runNotify(e *env, fs *flag.FlagSet, args []string) error {
 	}
 	defer c.Close()
 	n, err := c.ParseNotification(h, body)
+	if at != 0 && errors.Is(err, wechatpay.ErrStaleTimestamp) {
+		return staleError(h.Get(wechatpay.HeaderTimestamp), at)
+	}
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stderr, "verified notification %s (%s, %s, created %s)\n", n.ID, n.EventType, n.Resource.OriginalType, n.CreateTime.Format(time.RFC3339))
 	_, err = fmt.Fprintln(e.stdout, string(n.Plaintext))
 	return err
+}
+
+// staleError says how far the callback's Wechatpay-Timestamp ts is from
+// -time, the clock it was verified against (the SDK's error measures from
+// the local clock).
+func staleError(ts string, at unixSeconds) error {
+	signed, err := strconv.ParseInt(ts, 10, 64)
+	if err != nil {
+		return fmt.Errorf("%w: %s %q is not Unix seconds", wechatpay.ErrStaleTimestamp, wechatpay.HeaderTimestamp, ts)
+	}
+	when := "before"
+	d := int64(at) - signed
+	if d < 0 {
+		when, d = "after", -d
+	}
+	return fmt.Errorf("%w: signed %ds %s -time %d (%s %d)", wechatpay.ErrStaleTimestamp, d, when, at, wechatpay.HeaderTimestamp, signed)
 }
 
 // parseHeaders reads one "Name: value" per line; blank lines and an HTTP
