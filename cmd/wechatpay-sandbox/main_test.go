@@ -203,6 +203,14 @@ func TestRunRejectsBadFlags(t *testing.T) {
 	for _, want := range []string{"-url", "-event", "-resource", "-schedule-scale", "15s, 15s, 30s, 3m, 10m, 20m, 30m, 30m, 30m, 1h, 3h, 3h, 3h, 6h, 6h"} {
 		require.Contains(t, stderr.String(), want)
 	}
+	// Each flag's default is said at most once, in either help.
+	for _, args := range [][]string{{"-h"}, {"notify", "-h"}} {
+		stderr = syncBuffer{}
+		require.ErrorIs(t, run(args, &stdout, &stderr, nil), flag.ErrHelp)
+		for _, block := range strings.Split(stderr.String(), "\n  -")[1:] {
+			require.LessOrEqual(t, strings.Count(block, "(default"), 1, "%v: -%s", args, block)
+		}
+	}
 }
 
 // entries lists dir's file names.

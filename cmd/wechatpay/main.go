@@ -90,10 +90,13 @@ var commands = []command{
 		runV2Sign},
 }
 
+// env is what a command runs with: the standard streams, -config and the
+// command's help.
 type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	config         string
+	help           func()
 }
 
 // run is the whole program: it returns the exit status.
@@ -117,10 +120,14 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
 	fs := flag.NewFlagSet("wechatpay "+cmd.name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	// parse prints the mistakes and the help, which the flag package would
+	// print together.
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
 	fs.StringVar(&e.config, "config", "", "credentials `FILE` (JSON, paths relative to it)")
-	fs.Usage = func() {
+	e.help = func() {
 		fmt.Fprintf(stderr, "wechatpay %s: %s\n\nExample:\n  %s\n\nFlags:\n", cmd.name, cmd.synopsis, cmd.example)
+		fs.SetOutput(stderr)
 		fs.PrintDefaults()
 	}
 	err := cmd.run(e, fs, args[1:])
@@ -223,19 +230,12 @@ func usage(w io.Writer) {
 
 // parse parses flags interspersed with positional arguments and returns
 // the positional ones; it requires -config. -h prints the command's help
-// (fs.Usage) and returns flag.ErrHelp; a mistake is a usage error.
+// and returns flag.ErrHelp; a mistake is a usage error.
 func (e *env) parse(fs *flag.FlagSet, args []string) ([]string, error) {
-	help := fs.Usage
-	defer func() { fs.Usage = help; fs.SetOutput(e.stderr) }()
-	// The flag package prints its errors and the help: parse prints them
-	// itself.
-	fs.Usage = func() {}
-	fs.SetOutput(io.Discard)
 	var pos []string
 	for {
 		if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
-			fs.SetOutput(e.stderr)
-			help()
+			e.help()
 			return nil, err
 		} else if err != nil {
 			return nil, e.usageError(fs, err.Error())
