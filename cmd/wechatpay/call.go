@@ -27,7 +27,6 @@ type v2CallOptions struct {
 	signType         string
 	nested           listFlag
 	workwx, unsigned bool
-	timeout          time.Duration
 }
 
 // given reports whether any APIv2 flag was given.
@@ -64,8 +63,7 @@ func runCall(e *env, fs *flag.FlagSet, args []string) error {
 		if cf.bodyFile != "" || cf.headers.h != nil {
 			return e.usageError(fs, "-body and -header are for v3 paths; an APIv2 call takes key=value parameters")
 		}
-		cf.v2.timeout = time.Duration(cf.timeout)
-		return e.callV2(fs, pos, cf.v2)
+		return e.callV2(fs, pos, cf)
 	}
 	if len(pos) != 2 {
 		return e.usageError(fs, fmt.Sprintf("want METHOD PATH_AND_QUERY for a v3 path, the body with -body; got %d arguments %q", len(pos), pos))

@@ -11,6 +11,7 @@ import (
 	"os/signal"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gowechatpay/wechatpay"
 	wxcrypto "github.com/gowechatpay/wechatpay/crypto"
@@ -21,7 +22,8 @@ import (
 // the merchant certificate when the credentials have one, and the reply's
 // fields printed as a JSON object once the reply and its sign check out.
 // The call is not retried: a v2 write repeated by mistake is not undone.
-func (e *env) callV2(fs *flag.FlagSet, pos []string, o v2CallOptions) error {
+func (e *env) callV2(fs *flag.FlagSet, pos []string, cf *callFlags) error {
+	o := &cf.v2
 	if m := strings.ToUpper(pos[0]); m != http.MethodPost {
 		return e.usageError(fs, "APIv2 calls are POST, not "+m)
 	}
@@ -49,7 +51,7 @@ func (e *env) callV2(fs *flag.FlagSet, pos []string, o v2CallOptions) error {
 	if err != nil {
 		return err
 	}
-	c, err := wechatpay.NewClient(append(opts, wechatpay.WithTimeout(o.timeout), wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}))...)
+	c, err := wechatpay.NewClient(append(opts, wechatpay.WithTimeout(time.Duration(cf.timeout)), wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}))...)
 	if err != nil {
 		return err
 	}
