@@ -240,9 +240,9 @@ func TestOperationChecksEnumsAndTimesAndSendsWholeSeconds(t *testing.T) {
 	}
 	require.NoError(t, wechatpay.ValidateRequest(&eventRequest{Kind: "RECOVER", At: time.Now()}))
 
-	req := &eventRequest{Kind: "PUNISH", At: time.Date(2025, 12, 31, 23, 59, 59, 999e6, time.FixedZone("CST", 8*3600))}
+	req := &eventRequest{Kind: "PUNISH", At: time.Date(2025, 12, 31, 23, 59, 59, 999_000_000, time.FixedZone("CST", 8*3600))}
 	_, err = op.Do(t.Context(), c, req)
 	require.NoError(t, err)
 	require.Equal(t, "2025-12-31T23:59:59+08:00", at, "a time is sent in its location, to the second")
-	require.Equal(t, 999e6, float64(req.At.Nanosecond()), "the caller's request is as it was")
+	require.Equal(t, 999_000_000, req.At.Nanosecond(), "the caller's request is as it was")
 }
