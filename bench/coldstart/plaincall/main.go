@@ -29,17 +29,12 @@ import (
 )
 
 func main() {
-	if err := run(context.Background(), os.Args[1:]); err != nil {
-		fmt.Fprintln(os.Stderr, "plaincall:", err)
-		os.Exit(1)
-	}
+	call.Main("plaincall", run)
 }
 
-func run(ctx context.Context, args []string) error {
-	cfg, err := call.Parse("plaincall", args)
-	if err != nil {
-		return err
-	}
+// run makes the query of cfg with the standard library and checks the
+// order in its verified answer.
+func run(ctx context.Context, cfg *call.Config) error {
 	key, err := loadPEM[*rsa.PrivateKey](cfg.KeyFile, x509.ParsePKCS8PrivateKey, "an RSA key")
 	if err != nil {
 		return err

@@ -6,7 +6,6 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"os"
 
 	"github.com/gowechatpay/wechatpay"
@@ -16,17 +15,12 @@ import (
 )
 
 func main() {
-	if err := run(context.Background(), os.Args[1:]); err != nil {
-		fmt.Fprintln(os.Stderr, "sdkcall:", err)
-		os.Exit(1)
-	}
+	call.Main("sdkcall", run)
 }
 
-func run(ctx context.Context, args []string) error {
-	cfg, err := call.Parse("sdkcall", args)
-	if err != nil {
-		return err
-	}
+// run makes the query of cfg with the SDK and checks the order in its
+// answer.
+func run(ctx context.Context, cfg *call.Config) error {
 	keyPEM, err := os.ReadFile(cfg.KeyFile)
 	if err != nil {
 		return err

@@ -6,9 +6,11 @@
 package call
 
 import (
+	"context"
 	"crypto/x509"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 )
 
@@ -56,6 +58,20 @@ func Parse(name string, args []string) (*Config, error) {
 		return nil, err
 	}
 	return c, nil
+}
+
+// Main is the main function of the program called name: it parses the
+// command line and calls run with it; if either fails, it prints the error
+// and exits with status 1.
+func Main(name string, run func(context.Context, *Config) error) {
+	c, err := Parse(name, os.Args[1:])
+	if err == nil {
+		err = run(context.Background(), c)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, name+":", err)
+		os.Exit(1)
+	}
 }
 
 // Args returns the command line that Parse reads back as c.
