@@ -178,3 +178,38 @@ func TestDocumentedLimits(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "wechatpay:aggracct:special-reduction:1900016681", l.Key())
 }
+
+// TestLimiterWaitEndsWithItsContext freezes Redis (the proxy holds every
+// command) while Wait asks it, on a client without read or write timeout,
+// so only the context can end the wait: cancelled once the request reached
+// the frozen Redis, Wait returns context.Canceled while Redis is still
+// frozen, under either OnRedisError (a cancelled wait is not a Redis
+// failure: the local limiter is not asked). A deadline that passes while
+// Redis is frozen ends the wait with context.DeadlineExceeded.
+func TestLimiterWaitEndsWithItsContext(t *testing.T) {
+	p := newRedisProxy(t)
+	rdb := newProxiedRedis(t, p, redis.Options{ReadTimeout: -1, WriteTimeout: -1, MaxRetries: -1})
+	local := &countingLimiter{}
+	for _, onErr := range []redisfleet.OnRedisError{redisfleet.ReturnError(), redisfleet.WaitLocally(local)} {
+		l, err := redisfleet.NewLimiter(rdb, uniqueKey("frozen"), redisfleet.QueryLimit, onErr)
+		require.NoError(t, err)
+		p.freeze()
+		ctx, cancel := context.WithCancel(t.Context())
+		done := make(chan error, 1)
+		go func() { done <- l.Wait(ctx) }()
+		<-p.held // Wait's request reached the frozen Redis
+		cancel()
+		require.ErrorIs(t, <-done, context.Canceled)
+		require.True(t, p.frozen(), "Wait returned while Redis was frozen")
+		p.thaw()
+	}
+	require.Zero(t, local.n.Load(), "a cancelled wait is not a Redis failure")
+
+	l, err := redisfleet.NewLimiter(rdb, uniqueKey("frozen"), redisfleet.QueryLimit, redisfleet.ReturnError())
+	require.NoError(t, err)
+	p.freeze()
+	ctx, cancel := context.WithTimeout(t.Context(), time.Millisecond)
+	defer cancel()
+	require.ErrorIs(t, l.Wait(ctx), context.DeadlineExceeded)
+	require.True(t, p.frozen(), "Wait returned while Redis was frozen")
+}
