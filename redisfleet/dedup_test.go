@@ -193,13 +193,9 @@ func TestClaimWhoseReplyIsLost(t *testing.T) {
 	require.Equal(t, wechatpay.ClaimAcquired, state, "the retried claim is the caller's own")
 	require.Equal(t, claim, newRedis(t).Get(t.Context(), prefix+"N1").Val())
 
-	_, state, err = d.Claim(t.Context(), "N1")
-	require.NoError(t, err)
-	require.Equal(t, wechatpay.ClaimBusy, state, "a duplicate while the claim is held")
+	requireClaim(t, d, "N1", wechatpay.ClaimBusy, "a duplicate while the claim is held")
 	require.NoError(t, d.Release(t.Context(), "N1", claim))
-	_, state, err = d.Claim(t.Context(), "N1")
-	require.NoError(t, err)
-	require.Equal(t, wechatpay.ClaimAcquired, state, "the token released the claim")
+	requireClaim(t, d, "N1", wechatpay.ClaimAcquired, "the token released the claim")
 }
 
 // TestRedeliveryAfterALostClaimReply: without go-redis's retries, a claim
@@ -262,17 +258,19 @@ func TestAbandonedClaimIsTheRetrysOwn(t *testing.T) {
 	p.thaw()
 	require.False(t, <-p.evalReplies, "Redis ran the abandoned claim")
 
-	_, state, err := other.Claim(t.Context(), "N1")
-	require.NoError(t, err)
-	require.Equal(t, wechatpay.ClaimBusy, state)
-	claim, state, err := d.Claim(t.Context(), "N1")
-	require.NoError(t, err)
-	require.Equal(t, wechatpay.ClaimAcquired, state, "the retry's own claim")
-	_, state, err = d.Claim(t.Context(), "N1")
-	require.NoError(t, err)
-	require.Equal(t, wechatpay.ClaimBusy, state, "a duplicate while the retry holds it")
+	requireClaim(t, other, "N1", wechatpay.ClaimBusy, "another replica finds the abandoned claim held")
+	claim := requireClaim(t, d, "N1", wechatpay.ClaimAcquired, "the retry's own claim")
+	requireClaim(t, d, "N1", wechatpay.ClaimBusy, "a duplicate while the retry holds it")
 	require.NoError(t, d.Done(t.Context(), "N1", claim))
-	_, state, err = other.Claim(t.Context(), "N1")
-	require.NoError(t, err)
-	require.Equal(t, wechatpay.ClaimDone, state)
+	requireClaim(t, other, "N1", wechatpay.ClaimDone, "done for every replica")
+}
+
+// requireClaim claims id with d, requires the state want, and returns the
+// claim.
+func requireClaim(t *testing.T, d *redisfleet.Deduplicator, id string, want wechatpay.ClaimState, msg string) string {
+	t.Helper()
+	claim, state, err := d.Claim(t.Context(), id)
+	require.NoError(t, err, msg)
+	require.Equal(t, want, state, msg)
+	return claim
 }

@@ -112,83 +112,79 @@ func (p *redisProxy) accept() {
 		default:
 		}
 		lastCmd := make(chan []byte, 1) // the command whose reply is awaited
-		go p.commands(client, server, lastCmd)
-		go p.replies(server, client, lastCmd)
+		go p.pump(client, server, func(cmd []byte) bool { return p.command(cmd, lastCmd) })
+		go p.pump(server, client, func(reply []byte) bool { return p.reply(reply, lastCmd, client, server) })
 	}
 }
 
-// commands forwards the client's commands to Redis, holding them while the
-// proxy is frozen. go-redis sends one command and waits for its reply, so
-// one read is one command.
-func (p *redisProxy) commands(client, server net.Conn, lastCmd chan []byte) {
+// pump copies what from sends to to, one read at a time, as long as pass
+// lets each through; it closes to when from fails.
+func (p *redisProxy) pump(from, to net.Conn, pass func([]byte) bool) {
 	buf := make([]byte, 64<<10)
 	for {
-		n, err := client.Read(buf)
+		n, err := from.Read(buf)
 		if err != nil {
-			_ = server.Close()
+			_ = to.Close()
 			return
 		}
-		p.mu.Lock()
-		gate := p.gate
-		p.mu.Unlock()
-		if gate != nil {
-			select {
-			case p.held <- struct{}{}:
-			case <-p.closed:
-				return
-			}
-			select {
-			case <-gate:
-			case <-p.closed:
-				return
-			}
+		if !pass(buf[:n]) {
+			return
 		}
-		select {
-		case <-lastCmd:
-		default:
-		}
-		lastCmd <- bytes.Clone(buf[:n])
-		if _, err := server.Write(buf[:n]); err != nil {
+		if _, err := to.Write(buf[:n]); err != nil {
 			return
 		}
 	}
 }
 
-// replies forwards Redis's replies to the client, or drops a script's
-// reply when asked to.
-func (p *redisProxy) replies(server, client net.Conn, lastCmd chan []byte) {
-	buf := make([]byte, 64<<10)
-	for {
-		n, err := server.Read(buf)
-		if err != nil {
-			_ = client.Close()
-			return
+// command holds cmd while the proxy is frozen, and records it as the
+// command whose reply is awaited. go-redis sends one command and waits for
+// its reply, so one read is one command.
+func (p *redisProxy) command(cmd []byte, lastCmd chan []byte) bool {
+	p.mu.Lock()
+	gate := p.gate
+	p.mu.Unlock()
+	if gate != nil {
+		if !report(p, p.held, struct{}{}) {
+			return false
 		}
-		var cmd []byte
 		select {
-		case cmd = <-lastCmd:
-		default:
-		}
-		if bytes.Contains(bytes.ToUpper(cmd), []byte("\r\nEVAL")) && buf[0] != '-' {
-			p.mu.Lock()
-			drop := p.drop
-			p.drop = false
-			p.mu.Unlock()
-			select {
-			case p.evalReplies <- drop:
-			case <-p.closed:
-				return
-			}
-			if drop {
-				_ = client.Close()
-				_ = server.Close()
-				return
-			}
-		}
-		if _, err := client.Write(buf[:n]); err != nil {
-			return
+		case <-gate:
+		case <-p.closed:
+			return false
 		}
 	}
+	select {
+	case <-lastCmd:
+	default:
+	}
+	lastCmd <- bytes.Clone(cmd)
+	return true
+}
+
+// reply lets a reply through, or, when asked to, drops a script's
+// successful reply and closes the connection, both ways.
+func (p *redisProxy) reply(reply []byte, lastCmd chan []byte, conns ...net.Conn) bool {
+	var cmd []byte
+	select {
+	case cmd = <-lastCmd:
+	default:
+	}
+	if !bytes.Contains(bytes.ToUpper(cmd), []byte("\r\nEVAL")) || reply[0] == '-' {
+		return true
+	}
+	p.mu.Lock()
+	drop := p.drop
+	p.drop = false
+	p.mu.Unlock()
+	if !report(p, p.evalReplies, drop) {
+		return false
+	}
+	if drop {
+		for _, c := range conns {
+			_ = c.Close()
+		}
+	}
+	return !drop
 }
 
 // newProxiedRedis returns a go-redis client of p, closed at the end of the
@@ -203,4 +199,15 @@ func newProxiedRedis(t testing.TB, p *redisProxy, opt redis.Options) *redis.Clie
 		t.Fatalf("redis ping through the proxy: %v", err)
 	}
 	return rdb
+}
+
+// report sends v on ch for the test, and reports false if the proxy closed
+// first.
+func report[T any](p *redisProxy, ch chan<- T, v T) bool {
+	select {
+	case ch <- v:
+		return true
+	case <-p.closed:
+		return false
+	}
 }
