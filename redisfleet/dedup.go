@@ -87,7 +87,9 @@ func WithKeyPrefix(prefix string) DedupOption {
 }
 
 // NewDeduplicator returns a Deduplicator on rdb. A nil rdb makes every
-// Claim fail, so that no notification is processed unprotected.
+// Claim fail, so that no notification is processed unprotected. Build one
+// per process and keep it: its claims carry its own token, and only the
+// Deduplicator that made a claim recognises it as its own (see Claim).
 func NewDeduplicator(rdb redis.UniversalClient, opts ...DedupOption) *Deduplicator {
 	d := &Deduplicator{rdb: rdb, prefix: KeyPrefix + "notify:", lease: DefaultLease, retention: DefaultRetention, owner: rand.Text()}
 	for _, o := range opts {
