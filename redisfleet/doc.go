@@ -30,8 +30,8 @@
 // # Waits end with their context
 //
 // Every method that asks Redis (Limiter.Wait, Deduplicator.Claim, Release
-// and Done) returns as soon as its context is done, with the context's
-// error, even while Redis does not answer (a frozen server, a half-open
+// and Done) returns as soon as its context is done, with an error matching
+// the context's, even while Redis does not answer (a frozen server, a half-open
 // connection). go-redis itself ends a call at the context's deadline only
 // on a client with ContextTimeoutEnabled, and never when the context is
 // cancelled: the package stops waiting for the reply instead, and the

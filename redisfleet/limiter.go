@@ -104,11 +104,11 @@ func (l *Limiter) Key() string { return l.key }
 // nil; or until ctx is done, and returns ctx's error at once, also while
 // Redis is being asked and does not answer (a frozen Redis, a lost
 // connection): the wait ends with its context, not with the client's read
-// timeout. When the wait that
-// Redis asks for (redis_rate's RetryAfter) would end after ctx's deadline,
-// it returns at once with an error matching context.DeadlineExceeded. When
-// Redis cannot be asked it fails with an error matching ErrUnavailable, or
-// waits on the local limiter, as chosen with OnRedisError.
+// timeout. When the wait that Redis asks for (redis_rate's RetryAfter)
+// would end after ctx's deadline, it returns at once with an error
+// matching context.DeadlineExceeded. When Redis cannot be asked it fails
+// with an error matching ErrUnavailable, or waits on the local limiter, as
+// chosen with OnRedisError.
 func (l *Limiter) Wait(ctx context.Context) error {
 	if ctx == nil {
 		return &wechatpay.FieldError{Field: "ctx", Reason: "nil context", Missing: true}
