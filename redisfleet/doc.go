@@ -31,12 +31,12 @@
 //
 // Every method that asks Redis (Limiter.Wait, Deduplicator.Claim, Release
 // and Done) returns as soon as its context is done, with an error matching
-// the context's, even while Redis does not answer (a frozen server, a half-open
-// connection). go-redis itself ends a call at the context's deadline only
-// on a client with ContextTimeoutEnabled, and never when the context is
-// cancelled: the package stops waiting for the reply instead, and the
-// abandoned call ends in the background when go-redis ends it (at the
-// client's ReadTimeout, 5 seconds by default, or at the context's
+// the context's, even while Redis does not answer (a frozen server, a
+// half-open connection). go-redis itself ends a call at the context's
+// deadline only on a client with ContextTimeoutEnabled, and never when the
+// context is cancelled: the package stops waiting for the reply instead,
+// and the abandoned call ends in the background when go-redis ends it (at
+// the client's ReadTimeout, 5 seconds by default, or at the context's
 // deadline with ContextTimeoutEnabled, which frees the connection sooner).
 //
 // # Callback de-duplication
