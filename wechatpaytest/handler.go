@@ -111,7 +111,8 @@ func rfc3339(t time.Time) string {
 
 // ServeHTTP answers one request as WeChat Pay would. It is the server's
 // handler; tests normally reach it through the Server's URL. A request
-// that matches no registered route is answered 404 NOT_FOUND, or 405
+// that matches no registered route is answered 404 NOT_FOUND with a message
+// that names its method and path as not emulated, or 405
 // METHOD_NOT_ALLOWED with an Allow header when only its method is wrong.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.requests.Add(1)
@@ -139,7 +140,12 @@ func (s *Server) serveNoRoute(w http.ResponseWriter, r *http.Request, h http.Han
 		rep = v3Error(http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", "use "+allow, nil, "method_not_allowed")
 		rep.allow = allow
 	} else {
-		rep = v3Error(http.StatusNotFound, "NOT_FOUND", "no such API: "+r.URL.Path, nil, "not_found: unknown path")
+		// Not "order not found": the message names the route and says the
+		// emulator lacks it, so a merchant's code cannot take it for a
+		// missing record.
+		route := r.Method + " " + r.URL.Path
+		rep = v3Error(http.StatusNotFound, "NOT_FOUND", route+" is not emulated: no route of the emulator takes it (register it with HandleV3, or HandleV2 for a v2 path)",
+			nil, "not_found: not emulated")
 	}
 	s.writeReply(w, r, rep, nil, requestID)
 }

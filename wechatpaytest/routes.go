@@ -42,7 +42,9 @@ func (rt *route) ServeHTTP(w http.ResponseWriter, r *http.Request) { rt.srv.serv
 // server's key mode gives, and the faults of InjectFault apply to it: aim
 // one at this route with Fault.API set to API(pattern).
 //
-// A request for a path no route takes is answered 404 NOT_FOUND, one with
+// A request for a path no route takes is answered 404 NOT_FOUND, its
+// message naming the method and path as not emulated (so that it does not
+// read as a missing order); one with
 // a method no route of its path takes 405 METHOD_NOT_ALLOWED with an Allow
 // header. Like http.ServeMux.Handle, HandleV3 panics on a pattern that
 // ServeMux refuses or that conflicts with one already registered (the

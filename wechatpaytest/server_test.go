@@ -689,9 +689,18 @@ func TestAuthorizationForms(t *testing.T) {
 func TestRouting(t *testing.T) {
 	srv := newServer(t)
 	rc := newRawClient(t, srv)
-	status, body := rc.do(t, http.MethodGet, "/v3/no/such/api", nil, nil)
+	status, body := rc.do(t, http.MethodGet, "/v3/no/such/api?x=1", nil, nil)
 	require.Equal(t, http.StatusNotFound, status)
 	require.Contains(t, string(body), `"code"`)
+	var answer struct{ Code, Message string }
+	require.NoError(t, json.Unmarshal(body, &answer))
+	require.Equal(t, "NOT_FOUND", answer.Code)
+	require.Contains(t, answer.Message, "GET /v3/no/such/api is not emulated", "the route is named, not taken for a missing record")
+	require.Contains(t, answer.Message, "HandleV3")
+	require.NotContains(t, answer.Message, "x=1")
+	status, body = rc.do(t, http.MethodPost, "/pay/unifiedorder", []byte("<xml></xml>"), nil)
+	require.Equal(t, http.StatusNotFound, status)
+	require.Contains(t, string(body), "POST /pay/unifiedorder is not emulated")
 
 	status, _ = rc.do(t, http.MethodPost, "/v3/certificates", nil, nil)
 	require.Equal(t, http.StatusMethodNotAllowed, status)
@@ -701,7 +710,7 @@ func TestRouting(t *testing.T) {
 	require.Equal(t, http.StatusMethodNotAllowed, status)
 	status, _ = rc.do(t, http.MethodGet, redPackPath, nil, nil)
 	require.Equal(t, http.StatusMethodNotAllowed, status)
-	require.Equal(t, 4, srv.Requests())
+	require.Equal(t, 5, srv.Requests())
 }
 
 func TestFaults(t *testing.T) {
