@@ -6,10 +6,12 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -229,12 +231,53 @@ func (s *Server) serveV3(r *http.Request, rt *route, body []byte) *reply {
 	if rep := s.authenticate(r, body); rep != nil {
 		return rep
 	}
-	status, out := rt.v3(&V3Request{Request: r, Body: body, srv: s})
+	status, out := s.callV3(rt, &V3Request{Request: r, Body: body, srv: s})
 	rep := v3Answer(status, out)
 	if rt.fileType != "" && rep.status >= 200 && rep.status <= 299 {
 		rep.unsigned, rep.fileType = true, rt.fileType
 	}
 	return rep
+}
+
+// callV3 runs rt's v3 handler; a panic is logged and answered 500
+// SYSTEM_ERROR (signed, like every v3 answer).
+func (s *Server) callV3(rt *route, req *V3Request) (status int, out any) {
+	defer s.recoverHandler(req.Request, rt, func() {
+		status, out = systemError("the emulated handler of "+rt.pattern+" panicked", "handler panic").Answer()
+	})
+	return rt.v3(req)
+}
+
+// callV2 runs rt's v2 handler; a panic is logged and answered err_code
+// SYSTEMERROR, as WeChat Pay answers an internal error.
+func (s *Server) callV2(rt *route, req *V2Request) (fields map[string]string) {
+	defer s.recoverHandler(req.Request, rt, func() {
+		fields = V2Error("SYSTEMERROR", "系统繁忙,请稍后再试 (the emulated handler of "+rt.pattern+" panicked)")
+	})
+	return rt.v2(req)
+}
+
+// recoverHandler, deferred around a route's handler, recovers its panic:
+// it logs the panic value and stack at level Error with the server's
+// logger (slog's default logger without WithLogger) and calls answer to set
+// the handler's results. http.ErrAbortHandler, a deliberate abort, passes
+// through.
+func (s *Server) recoverHandler(r *http.Request, rt *route, answer func()) {
+	p := recover()
+	if p == nil {
+		return
+	}
+	if p == http.ErrAbortHandler { //nolint:errorlint // net/http compares it so
+		panic(p)
+	}
+	l := s.logger
+	if l == nil {
+		l = slog.Default()
+	}
+	l.LogAttrs(context.Background(), slog.LevelError, "wechatpaytest: handler panic",
+		slog.String("route", rt.pattern), slog.String("path", r.URL.Path),
+		slog.String("panic", fmt.Sprint(p)), slog.String("stack", string(debug.Stack())))
+	answer()
 }
 
 // v3Answer encodes a handler's answer: status 0 is 200 (or, for an

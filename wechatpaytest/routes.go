@@ -49,7 +49,9 @@ func (rt *route) ServeHTTP(w http.ResponseWriter, r *http.Request) { rt.srv.serv
 // header. Like http.ServeMux.Handle, HandleV3 panics on a pattern that
 // ServeMux refuses or that conflicts with one already registered (the
 // built-in APIs included), and on a pattern without a method or a nil h.
-// It may be called before or after Start.
+// It may be called before or after Start. A handler that panics is answered
+// 500 SYSTEM_ERROR, signed, and the panic with its stack is logged at level
+// Error (with the logger of WithLogger, else slog's default logger).
 func (s *Server) HandleV3(pattern string, h func(r *V3Request) (status int, body any)) {
 	if h == nil {
 		panic("wechatpaytest: HandleV3 " + strconv.Quote(pattern) + ": nil handler")
@@ -106,7 +108,8 @@ type V2Request struct {
 // reply is signed as opts says, and the faults of InjectFault apply to it
 // (aim one with Fault.API set to API("POST " + path)). HandleV2 panics like
 // HandleV3 on a path ServeMux refuses or that is already registered, and on
-// a nil h.
+// a nil h. A handler that panics is answered result_code FAIL, err_code
+// SYSTEMERROR, and the panic is logged as with HandleV3.
 func (s *Server) HandleV2(path string, opts V2Route, h func(r *V2Request) map[string]string) {
 	if h == nil {
 		panic("wechatpaytest: HandleV2 " + strconv.Quote(path) + ": nil handler")

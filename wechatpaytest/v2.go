@@ -75,7 +75,7 @@ func (s *Server) serveV2(r *http.Request, rt *route, body []byte, takeFault bool
 	if !wxcrypto.VerifyV2(params, TestAPIv2Key, signType, params["sign"]) {
 		return v2CommFail(msgBadSign, "sign_error: v2 sign does not verify"), nil
 	}
-	fields := rt.v2(&V2Request{Request: r, Body: body, Params: params, SignType: signType})
+	fields := s.callV2(rt, &V2Request{Request: r, Body: body, Params: params, SignType: signType})
 	if fields == nil {
 		return v2CommFail("SYSTEMERROR", "system_error: the handler answered no reply"), nil
 	}
