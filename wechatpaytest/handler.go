@@ -267,7 +267,7 @@ func (s *Server) recoverHandler(r *http.Request, rt *route, answer func()) {
 	if p == nil {
 		return
 	}
-	if p == http.ErrAbortHandler { //nolint:errorlint // net/http compares it so
+	if p == http.ErrAbortHandler { // compared as net/http compares it
 		panic(p)
 	}
 	l := s.logger
