@@ -161,31 +161,31 @@ func TestQueryWorkWxErrors(t *testing.T) {
 		requireV2Error(t, err, "NOT_FOUND")
 	})
 	t.Run("SYSTEMERROR retried then succeeds", func(t *testing.T) {
-		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIRedPacket, Kind: wechatpaytest.FaultSystemError, Count: 2})
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQueryWorkWxRedPacket, Kind: wechatpaytest.FaultSystemError, Count: 2})
 		got, err := query(t, srv.Client(fastRetry), seed)
 		require.NoError(t, err)
 		require.Equal(t, 3, got.Meta.Attempts)
 	})
 	t.Run("SYSTEMERROR after the retry budget", func(t *testing.T) {
-		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIRedPacket, Kind: wechatpaytest.FaultSystemError, Count: 3})
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQueryWorkWxRedPacket, Kind: wechatpaytest.FaultSystemError, Count: 3})
 		_, err := query(t, srv.Client(fastRetry), seed)
 		apiErr := requireV2Error(t, err, "SYSTEMERROR")
 		require.True(t, apiErr.Temporary())
 	})
 	t.Run("FREQ_LIMIT retried with back-off", func(t *testing.T) {
-		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIRedPacket, Kind: wechatpaytest.FaultRateLimited, Count: 1})
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQueryWorkWxRedPacket, Kind: wechatpaytest.FaultRateLimited, Count: 1})
 		got, err := query(t, srv.Client(fastRetry), seed)
 		require.NoError(t, err)
 		require.Equal(t, 2, got.Meta.Attempts)
 	})
 	t.Run("FREQ_LIMIT past the retry budget", func(t *testing.T) {
-		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIRedPacket, Kind: wechatpaytest.FaultRateLimited, Count: 3})
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQueryWorkWxRedPacket, Kind: wechatpaytest.FaultRateLimited, Count: 3})
 		_, err := query(t, srv.Client(fastRetry), seed)
 		apiErr := requireV2Error(t, err, "FREQ_LIMIT")
 		require.True(t, apiErr.Temporary())
 	})
 	t.Run("dropped connection retried", func(t *testing.T) {
-		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIRedPacket, Kind: wechatpaytest.FaultDropConnection, Count: 1})
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQueryWorkWxRedPacket, Kind: wechatpaytest.FaultDropConnection, Count: 1})
 		got, err := query(t, srv.Client(fastRetry), seed)
 		require.NoError(t, err)
 		require.Equal(t, 2, got.Meta.Attempts)
@@ -210,7 +210,7 @@ func TestQueryWorkWxErrors(t *testing.T) {
 	})
 	for _, f := range []wechatpaytest.FaultKind{wechatpaytest.FaultTamperedBody, wechatpaytest.FaultProbeSignature} {
 		t.Run(f.String(), func(t *testing.T) {
-			srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIRedPacket, Kind: f, Count: 1})
+			srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQueryWorkWxRedPacket, Kind: f, Count: 1})
 			got, err := query(t, srv.Client(fastRetry), seed)
 			require.Nil(t, got)
 			require.ErrorIs(t, err, wechatpay.ErrV2Sign)
@@ -218,7 +218,7 @@ func TestQueryWorkWxErrors(t *testing.T) {
 	}
 	t.Run("stale timestamp does not apply to v2", func(t *testing.T) {
 		// v2 replies carry no timestamp; the emulator leaves them as they are.
-		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIRedPacket, Kind: wechatpaytest.FaultStaleTimestamp, Count: 1})
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQueryWorkWxRedPacket, Kind: wechatpaytest.FaultStaleTimestamp, Count: 1})
 		_, err := query(t, srv.Client(fastRetry), seed)
 		require.NoError(t, err)
 	})

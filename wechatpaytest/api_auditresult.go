@@ -6,18 +6,11 @@ import (
 	"unicode/utf8"
 )
 
-// patternAuditResult is 资料更新请求审核结果, WeBank's report of the audit
-// result of an info-update request.
-const patternAuditResult = "POST /v3/aggracct-bc/wb-channel/control-orders/info/update/result/notify"
-
-// APIAuditResult is POST /v3/aggracct-bc/wb-channel/control-orders/info/update/result/notify.
-const APIAuditResult API = patternAuditResult
-
-// serveAuditResult answers an audit-result report: the documented fields,
+// serveSyncInfoUpdateAuditResult answers an audit-result report: the documented fields,
 // limits and enums (audit_result PASS or REJECT; scene 01, 02 or 03 when
 // present), then the report is stored as the last one of its (mchid,
 // out_request_no) (see AuditReports) and answered {"ret_msg":"success"}.
-func (s *Server) serveAuditResult(r *V3Request) (int, any) {
+func (s *Server) serveSyncInfoUpdateAuditResult(r *V3Request) (int, any) {
 	var req struct {
 		OutRequestNo    *string `json:"out_request_no"`
 		MchID           *string `json:"mchid"`

@@ -2,18 +2,12 @@ package wechatpaytest
 
 import "net/http"
 
-// patternBalance is 查询渠道额度, the ledger balance query.
-const patternBalance = "GET /v3/aggracct-bc/wb-channel/account/balance"
-
-// APIBalance is GET /v3/aggracct-bc/wb-channel/account/balance.
-const APIBalance API = patternBalance
-
-// serveBalance answers a ledger balance query: mchid and bal_account_no
+// serveQueryBalance answers a ledger balance query: mchid and bal_account_no
 // (decrypted with the key Wechatpay-Serial names) are required; the
 // ledger's balance is answered, with in_transit_reduction_exist true while
 // a special reduction on it is PROCESSING. An unknown ledger is 404
 // RESOURCE_NOT_EXISTS.
-func (s *Server) serveBalance(r *V3Request) (int, any) {
+func (s *Server) serveQueryBalance(r *V3Request) (int, any) {
 	q := r.URL.Query()
 	mchID, cipherBal := q.Get("mchid"), q.Get("bal_account_no")
 	switch {

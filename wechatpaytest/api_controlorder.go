@@ -5,19 +5,13 @@ import (
 	"strconv"
 )
 
-// patternControlOrder is 查询控制单, the control-order query.
-const patternControlOrder = "GET /v3/aggracct-bc/wb-channel/control-orders/{out_request_no}"
-
-// APIControlOrder is GET /v3/aggracct-bc/wb-channel/control-orders/{out_request_no}.
-const APIControlOrder API = patternControlOrder
-
-// serveControlOrder answers a control-order query: control_type PUNISH or
+// serveQueryControlOrder answers a control-order query: control_type PUNISH or
 // RECOVER and mchid are required; the punish or recover order of that
 // number and merchant is answered, an unknown number or one of the other
 // type 404 RESOURCE_NOT_EXISTS. punish_scene and punish_rule_version are
 // JSON numbers in punish_order and strings in recover_order, as the
 // community reference shows them.
-func (s *Server) serveControlOrder(r *V3Request) (int, any) {
+func (s *Server) serveQueryControlOrder(r *V3Request) (int, any) {
 	no := r.PathValue("out_request_no")
 	q := r.URL.Query()
 	controlType, mchID := q.Get("control_type"), q.Get("mchid")

@@ -5,13 +5,6 @@ import (
 	"unicode/utf8"
 )
 
-// patternCreateSpecialReduction is 特殊减额, the creation of a special
-// reduction.
-const patternCreateSpecialReduction = "POST /v3/aggracct-bc/wb-channel/special-reduction"
-
-// APICreateSpecialReduction is POST /v3/aggracct-bc/wb-channel/special-reduction.
-const APICreateSpecialReduction API = patternCreateSpecialReduction
-
 // serveCreateSpecialReduction answers a special-reduction request: the
 // documented fields and limits, bal_account_no (and card_no) decrypted, then
 // the ledger of (mchid, bal_account_no). A new number with an amount the
@@ -86,7 +79,7 @@ func (s *Server) serveCreateSpecialReduction(r *V3Request) (int, any) {
 // createReduction applies a special-reduction request to the state and
 // returns the order to answer, or the error answer. The caller holds s.mu.
 func (s *Server) createReduction(in reductionRequest) (SpecialReduction, *ErrorAnswer) {
-	if red, ok := s.reductions[in.OutRequestNo]; ok {
+	if red, ok := s.agg.reductions[in.OutRequestNo]; ok {
 		prev, created := s.agg.reductionReqs[in.OutRequestNo]
 		if !created { // a fixture: compare with what it shows
 			prev = reductionRequest{MchID: red.MchID, BalAccountNo: red.BalAccountNo, OutRequestNo: red.OutRequestNo,
@@ -112,12 +105,12 @@ func (s *Server) createReduction(in reductionRequest) (SpecialReduction, *ErrorA
 	red := SpecialReduction{OutRequestNo: in.OutRequestNo, MchID: in.MchID, BalAccountNo: in.BalAccountNo}
 	if pending, _ := s.pending(k); in.Amount > balance-pending {
 		red.State, red.FailReason, red.FailTime = "FAILED", "BALANCE_NOT_ENOUGH", now
-		s.reductions[in.OutRequestNo] = red
+		s.agg.reductions[in.OutRequestNo] = red
 		return SpecialReduction{}, &ErrorAnswer{Code: "NOT_ENOUGH", Message: "额度不足",
 			status: http.StatusForbidden, verdict: "not_enough: the order was closed"}
 	}
 	red.State = "PROCESSING"
-	s.reductions[in.OutRequestNo] = red
+	s.agg.reductions[in.OutRequestNo] = red
 	if !s.agg.hold { // answered PROCESSING, SUCCESS right after
 		s.settleReduction(in.OutRequestNo, now)
 	}

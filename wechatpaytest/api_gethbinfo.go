@@ -4,21 +4,14 @@ import (
 	"encoding/xml"
 )
 
-// pathGetHBInfo is 查询红包记录 of cash red packets (APIv2, client
-// certificate, MD5, unsigned replies).
-const pathGetHBInfo = "/mmpaymkttransfers/gethbinfo"
-
-// getHBInfoRoute: secure, no sign_type, replies never signed, hblist nested.
-var getHBInfoRoute = V2Route{Secure: true, UnsignedReply: true, Nested: []string{"hblist"}}
-
 var getHBInfoParams = []v2Param{
 	{"nonce_str", 32, true}, {"mch_billno", 28, true}, {"mch_id", 32, true}, {"appid", 32, true}, {"bill_type", 32, true},
 }
 
-// serveGetHBInfo answers 查询红包记录: the parameters (bill_type MCHT), then
+// serveQueryCashRedPacket answers 查询红包记录: the parameters (bill_type MCHT), then
 // the cash packet whose mch_id, mch_billno and appid match, moved on as
 // advanceRedPacket says; WeCom packets are not found here.
-func (s *Server) serveGetHBInfo(r *V2Request) map[string]string {
+func (s *Server) serveQueryCashRedPacket(r *V2Request) map[string]string {
 	params := r.Params
 	if fail := checkV2Params(params, getHBInfoParams); fail != nil {
 		return fail

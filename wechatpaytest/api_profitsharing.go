@@ -2,19 +2,16 @@ package wechatpaytest
 
 import "strings"
 
-// patternProfitSharing is 查询分账结果 of global profit sharing.
-const patternProfitSharing = "GET /v3/global/profit-sharing/orders/{out_order_no}"
-
 // notOrderNoChar reports whether c may not appear in an out_order_no.
 func notOrderNoChar(c rune) bool {
 	return (c < '0' || c > '9') && (c < 'a' || c > 'z') && (c < 'A' || c > 'Z') && c != '_' && c != '-'
 }
 
-// serveProfitSharing answers a profit-sharing order query: the documented
+// serveProfitSharingQueryOrder answers a profit-sharing order query: the documented
 // limits, then the order whose out_order_no, transaction_id and sub_mchid
 // match. An order that a distribution or unfreeze request created moves
 // from PROCESSING to FINISHED on its first query.
-func (s *Server) serveProfitSharing(r *V3Request) (int, any) {
+func (s *Server) serveProfitSharingQueryOrder(r *V3Request) (int, any) {
 	outOrderNo := r.PathValue("out_order_no")
 	q := r.URL.Query()
 	txID, subMchID := q.Get("transaction_id"), q.Get("sub_mchid")
@@ -31,11 +28,11 @@ func (s *Server) serveProfitSharing(r *V3Request) (int, any) {
 		return paramError("sub_mchid", "query", longerThan(32)).Answer()
 	}
 	s.mu.Lock()
-	o, ok := s.orders[outOrderNo]
+	o, ok := s.ps.orders[outOrderNo]
 	if ok && o.TransactionID == txID && o.SubMchID == subMchID {
 		// An order the emulator created finishes on its first query.
 		s.finishProfitSharingOrder(outOrderNo)
-		o = s.orders[outOrderNo]
+		o = s.ps.orders[outOrderNo]
 	}
 	s.mu.Unlock()
 	if !ok || o.TransactionID != txID || o.SubMchID != subMchID {

@@ -2,9 +2,6 @@ package wechatpaytest
 
 import "net/http"
 
-// patternProfitSharingAddReceiver is 添加分账接收方 of global profit sharing.
-const patternProfitSharingAddReceiver = "POST /v3/global/profit-sharing/receivers"
-
 // serveProfitSharingAddReceiver answers an add-receiver request: the
 // documented fields, the name decrypted, then a new relationship in state
 // INIT (EFFECTIVE on its first query). A relationship that is INIT or

@@ -2,14 +2,11 @@ package wechatpaytest
 
 import "net/http"
 
-// patternProfitSharingAmounts is 查询剩余待分金额 of global profit sharing.
-const patternProfitSharingAmounts = "GET /v3/global/profit-sharing/transactions/{transaction_id}/amounts"
-
-// serveProfitSharingAmounts answers the unsplit amount of a transaction:
+// serveProfitSharingQueryUnsplitAmount answers the unsplit amount of a transaction:
 // the fixture's amount less what distribution and unfreeze requests took.
 // An unknown transaction, or one of another sub-merchant, is 400
 // INVALID_REQUEST, as documented.
-func (s *Server) serveProfitSharingAmounts(r *V3Request) (int, any) {
+func (s *Server) serveProfitSharingQueryUnsplitAmount(r *V3Request) (int, any) {
 	txID, subMchID := r.PathValue("transaction_id"), r.URL.Query().Get("sub_mchid")
 	switch {
 	case tooLong(txID, 32):

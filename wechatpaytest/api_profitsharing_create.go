@@ -8,10 +8,7 @@ import (
 	"time"
 )
 
-// patternProfitSharingCreate is 请求分账 of global profit sharing.
-const patternProfitSharingCreate = "POST /v3/global/profit-sharing/orders"
-
-// serveProfitSharingCreate answers a distribution request: the documented
+// serveProfitSharingCreateOrder answers a distribution request: the documented
 // fields and limits, names decrypted, then the state: a new out_order_no
 // creates a PROCESSING order with PENDING details (and an
 // UNFREEZE_TO_SPONSOR detail for the rest when unfreeze_unsplit is true),
@@ -19,7 +16,7 @@ const patternProfitSharingCreate = "POST /v3/global/profit-sharing/orders"
 // number with the same fields answers that order, with other fields 400
 // PARAM_ERROR. A receiver that is not EFFECTIVE, a sum above the unsplit
 // amount, a 51st request or a finished transaction is 400 INVALID_REQUEST.
-func (s *Server) serveProfitSharingCreate(r *V3Request) (int, any) {
+func (s *Server) serveProfitSharingCreateOrder(r *V3Request) (int, any) {
 	type receiver struct {
 		Currency    string `json:"currency"`
 		Type        string `json:"type"`
@@ -166,10 +163,10 @@ func (s *Server) psReentry(no, key string) (int, any, bool) {
 			code, body := psReusedNumber("/out_order_no").Answer()
 			return code, body, true
 		}
-		code, body := psOrderAnswer(s.orders[no])
+		code, body := psOrderAnswer(s.ps.orders[no])
 		return code, body, true
 	}
-	if _, ok := s.orders[no]; ok { // a fixture order
+	if _, ok := s.ps.orders[no]; ok { // a fixture order
 		code, body := psReusedNumber("/out_order_no").Answer()
 		return code, body, true
 	}
@@ -206,7 +203,7 @@ func (s *Server) psUnfreezeDetail(tx *psTransaction, description string, now tim
 
 // psAccept stores a new order and answers it. s.mu is held.
 func (s *Server) psAccept(o ProfitSharingOrder, key string) (int, any) {
-	s.orders[o.OutOrderNo] = o
+	s.ps.orders[o.OutOrderNo] = o
 	s.ps.requests[o.OutOrderNo] = &psRequest{key: key, pending: true}
 	return psOrderAnswer(o)
 }

@@ -2,10 +2,6 @@ package wechatpaytest
 
 import "net/http"
 
-// patternProfitSharingDeleteReceiver is 删除分账接收方 of global profit
-// sharing: a DELETE with a JSON body, answered 204.
-const patternProfitSharingDeleteReceiver = "DELETE /v3/global/profit-sharing/receivers"
-
 // serveProfitSharingDeleteReceiver answers a delete-receiver request: the
 // body (its signature covered it), then the relationship is removed and
 // the answer is 204 No Content, signed over the empty body. An unknown

@@ -1,9 +1,5 @@
 package wechatpaytest
 
-// patternProfitSharingQueryReceiver is 查询分账接收方添加结果 of global
-// profit sharing.
-const patternProfitSharingQueryReceiver = "GET /v3/global/profit-sharing/receivers/{account}"
-
 // serveProfitSharingQueryReceiver answers a receiver query: the query
 // parameters, then the relationship of sub_mchid and account with that
 // type (404 RESOURCE_NOT_EXISTS otherwise). An INIT relationship passes

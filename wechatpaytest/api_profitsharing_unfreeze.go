@@ -2,16 +2,13 @@ package wechatpaytest
 
 import "encoding/json"
 
-// patternProfitSharingUnfreeze is 解冻剩余资金 of global profit sharing.
-const patternProfitSharingUnfreeze = "POST /v3/global/profit-sharing/orders/unfreeze"
-
-// serveProfitSharingUnfreeze answers an unfreeze request: the documented
+// serveProfitSharingUnfreezeOrder answers an unfreeze request: the documented
 // fields, then an order whose only detail is UNFREEZE_TO_SPONSOR for the
 // whole unsplit amount (PROCESSING, FINISHED on its first query); the
 // unsplit amount becomes 0 and the transaction takes no more requests.
 // Nothing left is 400 INVALID_REQUEST; the same out_order_no with the same
 // fields answers the same order, with other fields 400 PARAM_ERROR.
-func (s *Server) serveProfitSharingUnfreeze(r *V3Request) (int, any) {
+func (s *Server) serveProfitSharingUnfreezeOrder(r *V3Request) (int, any) {
 	var req struct {
 		SubMchID      string `json:"sub_mchid"`
 		TransactionID string `json:"transaction_id"`

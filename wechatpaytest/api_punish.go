@@ -7,9 +7,6 @@ import (
 	"time"
 )
 
-// patternPunish is 处置 (control-orders punish).
-const patternPunish = "POST /v3/aggracct-bc/wb-channel/control-orders/punish"
-
 // servePunish answers a punish request: the JSON body with its documented
 // fields and limits, bal_account_no decrypted, then the record. Punish keeps
 // state: the same out_request_no with the same fields answers the same
@@ -77,8 +74,8 @@ func (s *Server) servePunish(r *V3Request) (int, any) {
 	}
 
 	s.mu.Lock()
-	if i, ok := s.punishByNo[p.OutRequestNo]; ok {
-		prev := s.punishments[i]
+	if i, ok := s.agg.punishByNo[p.OutRequestNo]; ok {
+		prev := s.agg.punishments[i]
 		s.mu.Unlock()
 		p.WxpayPunishNo = prev.WxpayPunishNo
 		if p != prev {
@@ -90,9 +87,9 @@ func (s *Server) servePunish(r *V3Request) (int, any) {
 		s.mu.Unlock()
 		return status, body
 	}
-	p.WxpayPunishNo = s.now().In(beijing).Format("20060102") + strconv.FormatInt(int64(1_000_000_000+len(s.punishments)+1), 10)
-	s.punishByNo[p.OutRequestNo] = len(s.punishments)
-	s.punishments = append(s.punishments, p)
+	p.WxpayPunishNo = s.now().In(beijing).Format("20060102") + strconv.FormatInt(int64(1_000_000_000+len(s.agg.punishments)+1), 10)
+	s.agg.punishByNo[p.OutRequestNo] = len(s.agg.punishments)
+	s.agg.punishments = append(s.agg.punishments, p)
 	s.addPunishOrder(p) // for the control-order query (state_aggracct.go)
 	s.mu.Unlock()
 	return punishAnswer(p)

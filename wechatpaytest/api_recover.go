@@ -5,12 +5,6 @@ import (
 	"unicode/utf8"
 )
 
-// patternRecover is 解管 (control-orders recover).
-const patternRecover = "POST /v3/aggracct-bc/wb-channel/control-orders/recover"
-
-// APIRecover is POST /v3/aggracct-bc/wb-channel/control-orders/recover.
-const APIRecover API = patternRecover
-
 // serveRecover answers a recover request: the documented fields and
 // limits, bal_account_no (and card_no) decrypted, then the punish order it
 // names. The punish must exist and be in force (ACTIVE), with the same

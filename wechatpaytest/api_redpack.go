@@ -5,12 +5,6 @@ import (
 	"unicode/utf8"
 )
 
-// pathRedPacket is 查询企业微信红包记录 (APIv2, client certificate, MD5).
-const pathRedPacket = "/mmpaymkttransfers/queryworkwxredpack"
-
-// redPacketRoute: a secure endpoint that documents no sign_type.
-var redPacketRoute = V2Route{Secure: true}
-
 // msgNotFound is WeChat Pay's err_code_des of an unknown bill.
 const msgNotFound = "指定单号数据不存在"
 
@@ -21,10 +15,10 @@ var v2Limits = [...]struct {
 	max  int
 }{{"mch_billno", 28}, {"mch_id", 32}, {"appid", 32}, {"nonce_str", 32}}
 
-// serveRedPacket answers the red-packet query once the client certificate
+// serveQueryWorkWxRedPacket answers the red-packet query once the client certificate
 // and the sign are checked: required fields and their lengths, then the
 // record whose mch_id, mch_billno and appid match.
-func (s *Server) serveRedPacket(r *V2Request) map[string]string {
+func (s *Server) serveQueryWorkWxRedPacket(r *V2Request) map[string]string {
 	params := r.Params
 	for _, l := range v2Limits {
 		v := params[l.name]
@@ -37,7 +31,7 @@ func (s *Server) serveRedPacket(r *V2Request) map[string]string {
 	}
 	mchID, billNo := params["mch_id"], params["mch_billno"]
 	s.mu.Lock()
-	p, ok := s.redPackets[redPacketKey{mchID, billNo}]
+	p, ok := s.redpack.workwx[redPacketKey{mchID, billNo}]
 	if ok && p.AppID == params["appid"] {
 		// SENDING is answered once, then SENT; an unopened SENT packet is
 		// refunded after RedPacketRefundAfter (state_redpack.go).
@@ -46,7 +40,7 @@ func (s *Server) serveRedPacket(r *V2Request) map[string]string {
 			p.RefundTime, p.RefundAmount = refundTime, refund
 		}
 		p.Status = next
-		s.redPackets[redPacketKey{mchID, billNo}] = p
+		s.redpack.workwx[redPacketKey{mchID, billNo}] = p
 		p.Status = answer
 	}
 	s.mu.Unlock()

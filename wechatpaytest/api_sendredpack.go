@@ -7,13 +7,6 @@ import (
 	"unicode/utf8"
 )
 
-// pathSendRedPack is 发放普通红包 (APIv2, client certificate, MD5, unsigned
-// replies).
-const pathSendRedPack = "/mmpaymkttransfers/sendredpack"
-
-// sendRedPackRoute: secure, no sign_type, replies never signed.
-var sendRedPackRoute = V2Route{Secure: true, UnsignedReply: true}
-
 // v2Param is a documented parameter of a red-packet request: its maximum
 // length in characters and whether it is required.
 type v2Param struct {
@@ -74,10 +67,10 @@ func checkRedPacketSend(params map[string]string) (int64, map[string]string) {
 	return amount, nil
 }
 
-// serveSendRedPack answers 发放普通红包: the parameters, then the send
+// serveSendCashRedPacket answers 发放普通红包: the parameters, then the send
 // (re-entrant on mch_billno; another body is FATAL_ERROR; NOTENOUGH when
 // the balance is short), creating a SENDING packet that gethbinfo answers.
-func (s *Server) serveSendRedPack(r *V2Request) map[string]string {
+func (s *Server) serveSendCashRedPacket(r *V2Request) map[string]string {
 	params := r.Params
 	if fail := checkV2Params(params, redPacketCommonParams, sendRedPackParams); fail != nil {
 		return fail

@@ -6,24 +6,17 @@ import (
 	wxcrypto "github.com/gowechatpay/wechatpay/crypto"
 )
 
-// pathSendWorkWx is 发放企业红包 (APIv2, client certificate, MD5 plus
-// workwx_sign; success replies signed).
-const pathSendWorkWx = "/mmpaymkttransfers/sendworkwxredpack"
-
-// sendWorkWxRoute: secure, no sign_type, success replies signed.
-var sendWorkWxRoute = V2Route{Secure: true}
-
 // sendWorkWxParams are the parameters only sendworkwxredpack has.
 var sendWorkWxParams = []v2Param{
 	{"sender_name", 128, false}, {"agentid", 32, false}, {"sender_header_media_id", 256, false},
 	{"workwx_sign", 32, true},
 }
 
-// serveSendWorkWx answers 发放企业红包: the parameters, workwx_sign (with
+// serveSendWorkWxRedPacket answers 发放企业红包: the parameters, workwx_sign (with
 // TestWeComPaymentSecret; a bad one is SIGN_ERROR), sender_name or agentid
-// but not both, then the send as serveSendRedPack does, creating a SENDING
+// but not both, then the send as serveSendCashRedPacket does, creating a SENDING
 // WeCom packet that queryworkwxredpack answers.
-func (s *Server) serveSendWorkWx(r *V2Request) map[string]string {
+func (s *Server) serveSendWorkWxRedPacket(r *V2Request) map[string]string {
 	params := r.Params
 	if fail := checkV2Params(params, redPacketCommonParams, sendWorkWxParams); fail != nil {
 		return fail
@@ -42,7 +35,7 @@ func (s *Server) serveSendWorkWx(r *V2Request) map[string]string {
 	defer s.mu.Unlock()
 	fields := s.sendRedPacket(apiNameSendWorkWx, params, amount, func(detailID string, now time.Time) {
 		key := redPacketKey{params["mch_id"], params["mch_billno"]}
-		s.redPackets[key] = RedPacket{
+		s.redpack.workwx[key] = RedPacket{
 			MchBillNo: key.billNo, MchID: key.mchID, AppID: params["wxappid"], DetailID: detailID,
 			Status: "SENDING", SendType: "API", TotalAmount: amount, SendTime: now,
 			Wishing: params["wishing"], Remark: params["remark"], ActName: params["act_name"],

@@ -4,14 +4,11 @@ import (
 	"net/http"
 )
 
-// patternSpecialReduction is 查询特殊减额结果, the special-reduction query.
-const patternSpecialReduction = "GET /v3/aggracct-bc/wb-channel/special-reduction/{out_request_no}"
-
-// serveSpecialReduction answers a special-reduction query: the documented
+// serveQuerySpecialReduction answers a special-reduction query: the documented
 // limits, bal_account_no decrypted with the key Wechatpay-Serial names,
 // then the record whose out_request_no, mchid and bal_account_no match, with
 // bal_account_no encrypted for the merchant.
-func (s *Server) serveSpecialReduction(r *V3Request) (int, any) {
+func (s *Server) serveQuerySpecialReduction(r *V3Request) (int, any) {
 	outRequestNo := r.PathValue("out_request_no")
 	q := r.URL.Query()
 	mchID, cipherBal := q.Get("mchid"), q.Get("bal_account_no")
@@ -33,7 +30,7 @@ func (s *Server) serveSpecialReduction(r *V3Request) (int, any) {
 		return e.Answer()
 	}
 	s.mu.Lock()
-	red, ok := s.reductions[outRequestNo]
+	red, ok := s.agg.reductions[outRequestNo]
 	s.mu.Unlock()
 	if !ok || red.MchID != mchID || red.BalAccountNo != bal {
 		return notFound("special reduction").Answer()

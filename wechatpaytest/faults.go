@@ -5,35 +5,6 @@ import (
 	"time"
 )
 
-// API names one emulated endpoint, to aim a Fault at it: one of the
-// constants below for a built-in API, or the pattern of a route registered
-// with HandleV3 (API("POST /v3/pay/transactions/jsapi")) or HandleV2
-// (API("POST " + path)), exactly as registered. A built-in API can also be
-// named by its pattern, such as API("GET /v3/certificates").
-type API string
-
-// The built-in APIs faults can target.
-const (
-	// APIAny matches every API.
-	APIAny API = ""
-	// APISpecialReduction is GET /v3/aggracct-bc/wb-channel/special-reduction/{out_request_no}.
-	APISpecialReduction API = "special-reduction"
-	// APIPunish is POST /v3/aggracct-bc/wb-channel/control-orders/punish.
-	APIPunish API = "punish"
-	// APIProfitSharing is GET /v3/global/profit-sharing/orders/{out_order_no}.
-	APIProfitSharing API = "profit-sharing"
-	// APIRedPacket is POST /mmpaymkttransfers/queryworkwxredpack (v2).
-	APIRedPacket API = "redpack"
-	// APISendWorkWxRedPacket is POST /mmpaymkttransfers/sendworkwxredpack (v2).
-	APISendWorkWxRedPacket API = "redpack-send-workwx"
-	// APISendRedPacket is POST /mmpaymkttransfers/sendredpack (v2).
-	APISendRedPacket API = "redpack-send"
-	// APIQueryRedPacket is POST /mmpaymkttransfers/gethbinfo (v2).
-	APIQueryRedPacket API = "redpack-query"
-	// APICertificates is GET /v3/certificates.
-	APICertificates API = "certificates"
-)
-
 // FaultKind is a way the emulator misbehaves on purpose.
 type FaultKind int
 
@@ -166,21 +137,9 @@ func (s *Server) ClearFaults() {
 	s.faults = nil
 }
 
-// builtinPatterns maps the built-in API names to their route patterns.
-var builtinPatterns = map[API]string{
-	APISpecialReduction:    patternSpecialReduction,
-	APIPunish:              patternPunish,
-	APIProfitSharing:       patternProfitSharing,
-	APIRedPacket:           "POST " + pathRedPacket,
-	APISendWorkWxRedPacket: "POST " + pathSendWorkWx,
-	APISendRedPacket:       "POST " + pathSendRedPack,
-	APIQueryRedPacket:      "POST " + pathGetHBInfo,
-	APICertificates:        patternCertificates,
-}
-
 // aims reports whether f applies to requests of the route pattern.
 func (f *Fault) aims(pattern string) bool {
-	return f.API == APIAny || string(f.API) == pattern || builtinPatterns[f.API] == pattern
+	return f.API == APIAny || string(f.API) == pattern
 }
 
 // takeFault returns the fault that applies to a request of pattern (a v2 one

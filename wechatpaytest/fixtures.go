@@ -46,7 +46,7 @@ type SpecialReduction struct {
 func (s *Server) AddSpecialReduction(r SpecialReduction) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.reductions[r.OutRequestNo] = r
+	s.agg.reductions[r.OutRequestNo] = r
 	delete(s.agg.reductionReqs, r.OutRequestNo)
 	if k := (ledgerKey{r.MchID, r.BalAccountNo}); r.MchID != "" && r.BalAccountNo != "" {
 		if _, ok := s.agg.ledgers[k]; !ok {
@@ -99,7 +99,7 @@ func (s *Server) AddProfitSharingOrder(o ProfitSharingOrder) {
 	o.Receivers = slices.Clone(o.Receivers)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.orders[o.OutOrderNo] = o
+	s.ps.orders[o.OutOrderNo] = o
 }
 
 // RedPacket is a WeCom red-packet record (查询红包记录) that the emulator
@@ -123,7 +123,7 @@ type redPacketKey struct{ mchID, billNo string }
 func (s *Server) AddRedPacket(p RedPacket) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.redPackets[redPacketKey{p.MchID, p.MchBillNo}] = p
+	s.redpack.workwx[redPacketKey{p.MchID, p.MchBillNo}] = p
 }
 
 // Punishment is a punish request (发起微众台账管控) the emulator accepted.
@@ -149,12 +149,12 @@ type Punishment struct {
 func (s *Server) Punishments() []Punishment {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return slices.Clone(s.punishments)
+	return slices.Clone(s.agg.punishments)
 }
 
 // addSeedFixtures installs the seed examples of protocol/credentials.md.
 func (s *Server) addSeedFixtures() {
-	s.reductions[seedReductionNo] = SpecialReduction{
+	s.agg.reductions[seedReductionNo] = SpecialReduction{
 		OutRequestNo:  seedReductionNo,
 		MchID:         TestMchID,
 		BalAccountNo:  seedBalAccountNo,
@@ -167,7 +167,7 @@ func (s *Server) addSeedFixtures() {
 	}
 	s.addAggracctSeed()
 	created := time.Date(2022, 3, 23, 17, 10, 13, 0, beijing)
-	s.orders[seedOutOrderNo] = ProfitSharingOrder{
+	s.ps.orders[seedOutOrderNo] = ProfitSharingOrder{
 		SubMchID:      seedSubMchID,
 		TransactionID: seedTransactionID,
 		OutOrderNo:    seedOutOrderNo,
@@ -213,6 +213,6 @@ func (s *Server) addSeedFixtures() {
 	for _, mchID := range []string{seedRedPacketMchID, TestMchID} {
 		p := packet
 		p.MchID = mchID
-		s.redPackets[redPacketKey{mchID, seedMchBillNo}] = p
+		s.redpack.workwx[redPacketKey{mchID, seedMchBillNo}] = p
 	}
 }

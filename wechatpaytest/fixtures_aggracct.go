@@ -132,7 +132,7 @@ func (s *Server) SettleWeBankOrders() {
 	now := s.now()
 	for _, no := range s.agg.reductionOrder {
 		_, created := s.agg.reductionReqs[no] // not replaced by a fixture since
-		if red := s.reductions[no]; created && red.State == "PROCESSING" {
+		if red := s.agg.reductions[no]; created && red.State == "PROCESSING" {
 			s.settleReduction(no, now)
 		}
 	}

@@ -92,25 +92,3 @@ func (s *Server) addProfitSharingSeed() {
 
 // psBillTTL is how long a bill download URL is valid.
 const psBillTTL = 30 * time.Second
-
-// The global profit-sharing APIs beside APIProfitSharing (the order
-// query), to aim a Fault at; each is the route's pattern.
-const (
-	// APIProfitSharingCreateOrder is POST /v3/global/profit-sharing/orders.
-	APIProfitSharingCreateOrder API = patternProfitSharingCreate
-	// APIProfitSharingUnfreeze is POST /v3/global/profit-sharing/orders/unfreeze.
-	APIProfitSharingUnfreeze API = patternProfitSharingUnfreeze
-	// APIProfitSharingAddReceiver is POST /v3/global/profit-sharing/receivers.
-	APIProfitSharingAddReceiver API = patternProfitSharingAddReceiver
-	// APIProfitSharingDeleteReceiver is DELETE /v3/global/profit-sharing/receivers.
-	APIProfitSharingDeleteReceiver API = patternProfitSharingDeleteReceiver
-	// APIProfitSharingQueryReceiver is GET /v3/global/profit-sharing/receivers/{account}.
-	APIProfitSharingQueryReceiver API = patternProfitSharingQueryReceiver
-	// APIProfitSharingAmounts is GET /v3/global/profit-sharing/transactions/{transaction_id}/amounts.
-	APIProfitSharingAmounts API = patternProfitSharingAmounts
-	// APIProfitSharingBillURL is GET /v3/global/profit-sharing/bill-download-url.
-	APIProfitSharingBillURL API = patternProfitSharingBillURL
-	// APIBillDownload is GET /v3/bill/downloadurl, the emulator's
-	// download_url; its files are unsigned, so only the early faults apply.
-	APIBillDownload API = patternBillDownload
-)

@@ -117,9 +117,9 @@ func (s *Server) OpenRedPacket(mchID, billNo, openID string) bool {
 		s.redpack.cash[key] = p
 		return true
 	}
-	if p, ok := s.redPackets[key]; ok && (p.Status == "SENDING" || p.Status == "SENT") {
+	if p, ok := s.redpack.workwx[key]; ok && (p.Status == "SENDING" || p.Status == "SENT") {
 		p.Status, p.OpenID, p.Amount, p.RcvTime = "RECEIVED", openID, p.TotalAmount, now
-		s.redPackets[key] = p
+		s.redpack.workwx[key] = p
 		return true
 	}
 	return false

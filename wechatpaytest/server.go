@@ -46,14 +46,9 @@ type Server struct {
 	started      bool
 	closed       bool
 	credDir      string
-	reductions   map[string]SpecialReduction
-	orders       map[string]ProfitSharingOrder
-	redPackets   map[redPacketKey]RedPacket
-	redpack      redpackState
-	punishments  []Punishment
-	punishByNo   map[string]int      // out_request_no → index in punishments
-	ps           *profitSharingState // global profit sharing beyond orders (state_profitsharing.go)
-	agg          aggState            // the rest of the WeBank channel (state_aggracct.go)
+	agg          *aggState           // the WeBank channel (state_aggracct.go)
+	ps           *profitSharingState // global profit sharing (state_profitsharing.go)
+	redpack      *redpackState       // red packets (state_redpack.go)
 	faults       []*Fault
 	notifyClient *http.Client
 }
@@ -229,13 +224,9 @@ func newServer(opts []Option) (*Server, error) {
 		tls:          st,
 		now:          now,
 		logger:       cfg.logger,
-		reductions:   map[string]SpecialReduction{},
-		orders:       map[string]ProfitSharingOrder{},
-		redPackets:   map[redPacketKey]RedPacket{},
-		redpack:      newRedpackState(),
-		punishByNo:   map[string]int{},
-		ps:           newProfitSharingState(),
 		agg:          newAggState(),
+		ps:           newProfitSharingState(),
+		redpack:      newRedpackState(),
 		notifyClient: cfg.notifyClient,
 	}
 	if s.notifyClient == nil {
@@ -244,17 +235,7 @@ func newServer(opts []Option) (*Server, error) {
 	if !cfg.noSeed {
 		s.addSeedFixtures()
 	}
-	// The built-in APIs, each emulated in its own api_*.go file.
-	s.HandleV3(patternSpecialReduction, s.serveSpecialReduction)
-	s.HandleV3(patternPunish, s.servePunish)
-	s.handleAggracct()
-	s.HandleV3(patternProfitSharing, s.serveProfitSharing)
-	s.handleProfitSharing()
-	s.HandleV3(patternCertificates, s.serveCertificates)
-	s.HandleV2(pathRedPacket, redPacketRoute, s.serveRedPacket)
-	s.HandleV2(pathSendWorkWx, sendWorkWxRoute, s.serveSendWorkWx)
-	s.HandleV2(pathSendRedPack, sendRedPackRoute, s.serveSendRedPack)
-	s.HandleV2(pathGetHBInfo, getHBInfoRoute, s.serveGetHBInfo)
+	s.handleBuiltins()
 
 	ts := httptest.NewUnstartedServer(s)
 	if cfg.listener != nil {

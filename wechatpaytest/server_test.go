@@ -731,7 +731,7 @@ func TestFaults(t *testing.T) {
 			{wechatpaytest.FaultProbeSignature, wechatpay.ErrSignatureProbe},
 			{wechatpaytest.FaultStaleTimestamp, wechatpay.ErrStaleTimestamp},
 		} {
-			srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISpecialReduction, Kind: tt.kind, Count: 1})
+			srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQuerySpecialReduction, Kind: tt.kind, Count: 1})
 			_, err := query()
 			require.ErrorIs(t, err, tt.want, tt.kind.String())
 			require.ErrorIs(t, err, wechatpay.ErrInvalidSignature)
@@ -753,12 +753,12 @@ func TestFaults(t *testing.T) {
 	})
 
 	t.Run("500 then recovery", func(t *testing.T) {
-		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISpecialReduction, Kind: wechatpaytest.FaultSystemError, Count: 1})
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQuerySpecialReduction, Kind: wechatpaytest.FaultSystemError, Count: 1})
 		resp, err := query()
 		require.NoError(t, err)
 		require.Equal(t, 2, resp.Attempts)
 
-		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISpecialReduction, Kind: wechatpaytest.FaultSystemError, Count: 3})
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQuerySpecialReduction, Kind: wechatpaytest.FaultSystemError, Count: 3})
 		_, err = query()
 		requireAPIError(t, err, http.StatusInternalServerError, "SYSTEM_ERROR")
 	})
@@ -771,7 +771,7 @@ func TestFaults(t *testing.T) {
 	})
 
 	t.Run("dropped connection", func(t *testing.T) {
-		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISpecialReduction, Kind: wechatpaytest.FaultDropConnection})
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQuerySpecialReduction, Kind: wechatpaytest.FaultDropConnection})
 		defer srv.ClearFaults()
 		_, err := query()
 		var tErr *wechatpay.TransportError
@@ -792,7 +792,7 @@ func TestFaults(t *testing.T) {
 	})
 
 	t.Run("v2", func(t *testing.T) {
-		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIRedPacket, Kind: wechatpaytest.FaultSystemError})
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQueryWorkWxRedPacket, Kind: wechatpaytest.FaultSystemError})
 		_, resp, err := c.DoV2(ctx, redPackRequest("10000098", seedMchBillNo))
 		var apiErr *wechatpay.APIError
 		require.ErrorAs(t, err, &apiErr)
@@ -801,12 +801,12 @@ func TestFaults(t *testing.T) {
 		srv.ClearFaults()
 
 		for _, kind := range []wechatpaytest.FaultKind{wechatpaytest.FaultTamperedBody, wechatpaytest.FaultProbeSignature} {
-			srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIRedPacket, Kind: kind, Count: 1})
+			srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQueryWorkWxRedPacket, Kind: kind, Count: 1})
 			_, _, err = c.DoV2(ctx, redPackRequest("10000098", seedMchBillNo))
 			require.ErrorIs(t, err, wechatpay.ErrV2Sign, kind.String())
 		}
 
-		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIRedPacket, Kind: wechatpaytest.FaultRateLimited, Count: 3})
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQueryWorkWxRedPacket, Kind: wechatpaytest.FaultRateLimited, Count: 3})
 		_, resp, err = c.DoV2(ctx, redPackRequest("10000098", seedMchBillNo))
 		require.ErrorAs(t, err, &apiErr)
 		require.Equal(t, "FREQ_LIMIT", apiErr.ErrCode)
@@ -1205,7 +1205,7 @@ func TestAPIErrorFault(t *testing.T) {
 	srv := wechatpaytest.NewServer()
 	t.Cleanup(srv.Close)
 	c := srv.Client(wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}))
-	srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIProfitSharing, Kind: wechatpaytest.FaultAPIError, Status: http.StatusForbidden, Code: "NO_AUTH", Count: 1})
+	srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIProfitSharingQueryOrder, Kind: wechatpaytest.FaultAPIError, Status: http.StatusForbidden, Code: "NO_AUTH", Count: 1})
 	_, err := c.DoV3(t.Context(), &wechatpay.Request{
 		Path:       "/v3/global/profit-sharing/orders/{out_order_no}",
 		PathParams: map[string]string{"out_order_no": seedOutOrderNo},
@@ -1218,7 +1218,7 @@ func TestAPIErrorFault(t *testing.T) {
 	require.Equal(t, "NO_AUTH", apiErr.Code)
 	require.NotEmpty(t, apiErr.RequestID)
 
-	srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIRedPacket, Kind: wechatpaytest.FaultAPIError, Code: "NO_AUTH", Message: "无权限", Count: 1})
+	srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQueryWorkWxRedPacket, Kind: wechatpaytest.FaultAPIError, Code: "NO_AUTH", Message: "无权限", Count: 1})
 	_, _, err = c.DoV2(t.Context(), redPackRequest("10000098", seedMchBillNo))
 	require.ErrorAs(t, err, &apiErr)
 	require.Equal(t, "NO_AUTH", apiErr.ErrCode)
@@ -1235,7 +1235,7 @@ func TestAPIErrorFaultStatus(t *testing.T) {
 
 	// Status 0 is 400 on v3 (it used to write status 0 and drop the
 	// connection).
-	srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISpecialReduction, Kind: wechatpaytest.FaultAPIError, Code: "INVALID_REQUEST", Count: 1})
+	srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQuerySpecialReduction, Kind: wechatpaytest.FaultAPIError, Code: "INVALID_REQUEST", Count: 1})
 	apiErr := requireAPIError(t, query(), http.StatusBadRequest, "INVALID_REQUEST")
 	require.Equal(t, "fault", apiErr.Message)
 	require.NotEmpty(t, apiErr.RequestID)
@@ -1293,7 +1293,7 @@ func TestSigningFaultsWaitForASignedAnswer(t *testing.T) {
 		{wechatpaytest.FaultStaleTimestamp, wechatpay.ErrStaleTimestamp},
 	} {
 		t.Run("v3 "+tt.kind.String(), func(t *testing.T) {
-			srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISpecialReduction, Kind: tt.kind, Count: 1})
+			srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQuerySpecialReduction, Kind: tt.kind, Count: 1})
 			_, err := stale.DoV3(ctx, reductionRequest(t, stale, seedReductionNo, seedBalAccountNo), nil)
 			requireAPIError(t, err, http.StatusUnauthorized, "SIGN_ERROR")
 			_, err = c.DoV3(ctx, reductionRequest(t, c, seedReductionNo, seedBalAccountNo), nil)
@@ -1304,7 +1304,7 @@ func TestSigningFaultsWaitForASignedAnswer(t *testing.T) {
 	}
 
 	t.Run("v2 tampered body", func(t *testing.T) {
-		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIRedPacket, Kind: wechatpaytest.FaultTamperedBody, Count: 1})
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQueryWorkWxRedPacket, Kind: wechatpaytest.FaultTamperedBody, Count: 1})
 		// Unsigned failures: bill not found, bad sign, missing field.
 		_, _, err := c.DoV2(ctx, redPackRequest("10000098", "NO-SUCH-BILL"))
 		var apiErr *wechatpay.APIError
@@ -1330,7 +1330,7 @@ func TestSigningFaultsWaitForASignedAnswer(t *testing.T) {
 	})
 
 	t.Run("early faults still apply before authentication", func(t *testing.T) {
-		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISpecialReduction, Kind: wechatpaytest.FaultSystemError, Count: 1})
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQuerySpecialReduction, Kind: wechatpaytest.FaultSystemError, Count: 1})
 		_, err := stale.DoV3(ctx, reductionRequest(t, stale, seedReductionNo, seedBalAccountNo), nil)
 		requireAPIError(t, err, http.StatusInternalServerError, "SYSTEM_ERROR")
 		_, err = c.DoV3(ctx, reductionRequest(t, c, seedReductionNo, seedBalAccountNo), nil)
@@ -1338,8 +1338,8 @@ func TestSigningFaultsWaitForASignedAnswer(t *testing.T) {
 	})
 
 	t.Run("the first fault injected decides", func(t *testing.T) {
-		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISpecialReduction, Kind: wechatpaytest.FaultTamperedBody, Count: 1})
-		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISpecialReduction, Kind: wechatpaytest.FaultSystemError, Count: 1})
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQuerySpecialReduction, Kind: wechatpaytest.FaultTamperedBody, Count: 1})
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQuerySpecialReduction, Kind: wechatpaytest.FaultSystemError, Count: 1})
 		_, err := stale.DoV3(ctx, reductionRequest(t, stale, seedReductionNo, seedBalAccountNo), nil)
 		requireAPIError(t, err, http.StatusUnauthorized, "SIGN_ERROR")
 		_, err = c.DoV3(ctx, reductionRequest(t, c, seedReductionNo, seedBalAccountNo), nil)

@@ -6,12 +6,14 @@ import (
 	"time"
 )
 
-// aggState is the emulator's state of the WeBank channel (aggracct) beyond
-// the special reductions (Server.reductions) and the punish requests
-// (Server.punishments): ledgers, the requests behind created reductions,
-// control orders and audit reports. Server.mu guards it.
+// aggState is the emulator's state of the WeBank channel (aggracct): the
+// special reductions and the requests behind those created, ledgers, the
+// punish requests, control orders and audit reports. Server.mu guards it.
 type aggState struct {
 	hold           bool
+	reductions     map[string]SpecialReduction
+	punishments    []Punishment
+	punishByNo     map[string]int // out_request_no → index in punishments
 	ledgers        map[ledgerKey]int64
 	reductionReqs  map[string]reductionRequest // out_request_no → the creating request
 	reductionOrder []string                    // created reductions, oldest first
@@ -41,8 +43,10 @@ type recoverRequest struct {
 	RecoverReason, CardNo, SgnNo, ReqScene                                         string
 }
 
-func newAggState() aggState {
-	return aggState{
+func newAggState() *aggState {
+	return &aggState{
+		reductions:    map[string]SpecialReduction{},
+		punishByNo:    map[string]int{},
 		ledgers:       map[ledgerKey]int64{},
 		reductionReqs: map[string]reductionRequest{},
 		punishOrders:  map[string]*PunishOrder{},
@@ -62,7 +66,7 @@ func (s *Server) aggNumber(prefix string, now time.Time) string {
 // pending returns the amount of the PROCESSING special reductions on a
 // ledger, and whether there are any. The caller holds s.mu.
 func (s *Server) pending(k ledgerKey) (amount int64, inTransit bool) {
-	for no, red := range s.reductions {
+	for no, red := range s.agg.reductions {
 		if red.State != "PROCESSING" || red.MchID != k.mchID || red.BalAccountNo != k.bal {
 			continue
 		}
@@ -79,11 +83,11 @@ func (s *Server) pending(k ledgerKey) (amount int64, inTransit bool) {
 // settleReduction makes the PROCESSING reduction no succeed: the ledger's
 // balance drops by its amount. The caller holds s.mu.
 func (s *Server) settleReduction(no string, now time.Time) {
-	red, req := s.reductions[no], s.agg.reductionReqs[no]
+	red, req := s.agg.reductions[no], s.agg.reductionReqs[no]
 	red.State, red.ReductionType, red.Amount, red.Reason = "SUCCESS", req.ReductionType, req.Amount, req.Reason
 	red.QuotaChangeNo = s.aggNumber("QC", now)
 	red.SuccessTime = now
-	s.reductions[no] = red
+	s.agg.reductions[no] = red
 	s.agg.ledgers[ledgerKey{red.MchID, red.BalAccountNo}] -= req.Amount
 }
 
@@ -207,14 +211,4 @@ func str(p *string) string {
 		return ""
 	}
 	return *p
-}
-
-// handleAggracct registers the WeBank-channel APIs beyond the special
-// reduction query and punish, each emulated in its own api_*.go file.
-func (s *Server) handleAggracct() {
-	s.HandleV3(patternCreateSpecialReduction, s.serveCreateSpecialReduction)
-	s.HandleV3(patternRecover, s.serveRecover)
-	s.HandleV3(patternControlOrder, s.serveControlOrder)
-	s.HandleV3(patternAuditResult, s.serveAuditResult)
-	s.HandleV3(patternBalance, s.serveBalance)
 }

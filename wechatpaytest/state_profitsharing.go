@@ -7,12 +7,12 @@ import (
 	"time"
 )
 
-// profitSharingState is the emulator's state of global profit sharing
-// beyond the orders of Server.orders: transactions with their unsplit
-// amounts, receiver relationships, the requests that created orders (for
+// profitSharingState is the emulator's state of global profit sharing:
+// orders, transactions with their unsplit amounts, receiver relationships, the requests that created orders (for
 // re-entrancy and the PROCESSING → FINISHED move) and bill tokens. It is
 // guarded by Server.mu.
 type profitSharingState struct {
+	orders    map[string]ProfitSharingOrder
 	txs       map[string]*psTransaction
 	relations map[psRelationKey]ProfitSharingRelation
 	requests  map[string]*psRequest // out_order_no → the request that created the order
@@ -22,6 +22,7 @@ type profitSharingState struct {
 
 func newProfitSharingState() *profitSharingState {
 	return &profitSharingState{
+		orders:    map[string]ProfitSharingOrder{},
 		txs:       map[string]*psTransaction{},
 		relations: map[psRelationKey]ProfitSharingRelation{},
 		requests:  map[string]*psRequest{},
@@ -85,7 +86,7 @@ func (s *Server) finishProfitSharingOrder(no string) {
 		return
 	}
 	req.pending = false
-	o := s.orders[no]
+	o := s.ps.orders[no]
 	o.Receivers = slices.Clone(o.Receivers) // answers in flight read the old slice
 	now := s.now()
 	for i := range o.Receivers {
@@ -101,18 +102,5 @@ func (s *Server) finishProfitSharingOrder(no string) {
 		}
 	}
 	o.State = "FINISHED"
-	s.orders[no] = o
-}
-
-// handleProfitSharing registers the global profit-sharing routes beside
-// the order query, each emulated in its own api_profitsharing_*.go file.
-func (s *Server) handleProfitSharing() {
-	s.HandleV3(patternProfitSharingCreate, s.serveProfitSharingCreate)
-	s.HandleV3(patternProfitSharingUnfreeze, s.serveProfitSharingUnfreeze)
-	s.HandleV3(patternProfitSharingAddReceiver, s.serveProfitSharingAddReceiver)
-	s.HandleV3(patternProfitSharingDeleteReceiver, s.serveProfitSharingDeleteReceiver)
-	s.HandleV3(patternProfitSharingQueryReceiver, s.serveProfitSharingQueryReceiver)
-	s.HandleV3(patternProfitSharingAmounts, s.serveProfitSharingAmounts)
-	s.HandleV3(patternProfitSharingBillURL, s.serveProfitSharingBillURL)
-	s.handle(&route{srv: s, pattern: patternBillDownload, v3: s.serveBillDownload, fileType: "text/csv; charset=utf-8"})
+	s.ps.orders[no] = o
 }

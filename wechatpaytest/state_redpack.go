@@ -22,11 +22,12 @@ const DefaultRedPacketBalance = 100_000_000
 // texts say 72 hours); the emulator takes 24 hours.
 const RedPacketRefundAfter = 24 * time.Hour
 
-// redpackState is the emulator's red-packet state: the cash packets of
-// sendredpack (queried with gethbinfo), the bills every send saw (for
-// re-entrancy), and the merchant's balance. WeCom packets are records of
-// Server.redPackets, which queryworkwxredpack answers.
+// redpackState is the emulator's red-packet state: the WeCom packets
+// (queryworkwxredpack answers them), the cash packets of sendredpack
+// (queried with gethbinfo), the bills every send saw (for re-entrancy),
+// and the merchant's balance. Server.mu guards it.
 type redpackState struct {
+	workwx  map[redPacketKey]RedPacket
 	cash    map[redPacketKey]CashRedPacket
 	bills   map[redPacketKey]*redPacketBill
 	order   []redPacketKey // bills in the order first seen
@@ -44,8 +45,9 @@ type redPacketBill struct {
 	sent        SentRedPacket
 }
 
-func newRedpackState() redpackState {
-	return redpackState{
+func newRedpackState() *redpackState {
+	return &redpackState{
+		workwx:  map[redPacketKey]RedPacket{},
 		cash:    map[redPacketKey]CashRedPacket{},
 		bills:   map[redPacketKey]*redPacketBill{},
 		balance: DefaultRedPacketBalance,
@@ -75,7 +77,7 @@ func sendFingerprint(params map[string]string) string {
 // short, else the balance pays for it and create records the packet. It
 // returns the reply fields.
 func (s *Server) sendRedPacket(api string, params map[string]string, amount int64, create func(detailID string, now time.Time)) map[string]string {
-	st := &s.redpack
+	st := s.redpack
 	key := redPacketKey{params["mch_id"], params["mch_billno"]}
 	fp := sendFingerprint(params)
 	if b, ok := st.bills[key]; ok {
