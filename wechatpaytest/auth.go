@@ -35,58 +35,43 @@ func parseAuthorization(h string) (authorization, error) {
 	if !ok {
 		return authorization{}, errAuthScheme
 	}
-	rest = strings.TrimLeft(rest, " ")
-	seen := 0
-	for {
-		eq := strings.IndexByte(rest, '=')
-		if eq <= 0 {
+	fields := map[string]*string{"mchid": &a.MchID, "nonce_str": &a.NonceStr, "timestamp": &a.Timestamp,
+		"serial_no": &a.SerialNo, "signature": &a.Signature}
+	seen := make(map[string]bool, len(fields))
+	for rest = strings.TrimLeft(rest, " "); ; rest = strings.TrimLeft(rest[1:], " ") {
+		key, value, after, ok := cutParam(rest)
+		if !ok {
 			return authorization{}, errAuthSyntax
 		}
-		key := rest[:eq]
-		rest = rest[eq+1:]
-		if !strings.HasPrefix(rest, `"`) {
-			return authorization{}, errAuthSyntax
-		}
-		end := strings.IndexByte(rest[1:], '"')
-		if end < 0 {
-			return authorization{}, errAuthSyntax
-		}
-		value := rest[1 : 1+end]
-		rest = rest[end+2:]
-		var field *string
-		var bit int
-		switch key {
-		case "mchid":
-			field, bit = &a.MchID, 1
-		case "nonce_str":
-			field, bit = &a.NonceStr, 2
-		case "timestamp":
-			field, bit = &a.Timestamp, 4
-		case "serial_no":
-			field, bit = &a.SerialNo, 8
-		case "signature":
-			field, bit = &a.Signature, 16
-		default:
+		switch field := fields[key]; {
+		case field == nil:
 			return authorization{}, errAuthUnknown
-		}
-		if seen&bit != 0 {
+		case seen[key]:
 			return authorization{}, errAuthDuplicate
-		}
-		if value == "" {
+		case value == "":
 			return authorization{}, errAuthEmpty
+		default:
+			seen[key], *field = true, value
 		}
-		seen |= bit
-		*field = value
-		if rest == "" {
+		if rest = after; rest == "" {
 			break
 		}
 		if rest[0] != ',' {
 			return authorization{}, errAuthSyntax
 		}
-		rest = strings.TrimLeft(rest[1:], " ")
 	}
-	if seen != 31 {
+	if len(seen) != len(fields) {
 		return authorization{}, errAuthMissing
 	}
 	return a, nil
+}
+
+// cutParam cuts one key="value" parameter from the front of s.
+func cutParam(s string) (key, value, rest string, ok bool) {
+	key, rest, ok = strings.Cut(s, "=")
+	if !ok || key == "" || !strings.HasPrefix(rest, `"`) {
+		return "", "", "", false
+	}
+	value, rest, ok = strings.Cut(rest[1:], `"`)
+	return key, value, rest, ok
 }

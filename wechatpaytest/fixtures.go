@@ -152,67 +152,10 @@ func (s *Server) Punishments() []Punishment {
 	return slices.Clone(s.agg.punishments)
 }
 
-// addSeedFixtures installs the seed examples of protocol/credentials.md.
+// addSeedFixtures installs the seed examples of protocol/credentials.md,
+// domain by domain.
 func (s *Server) addSeedFixtures() {
-	s.agg.reductions[seedReductionNo] = SpecialReduction{
-		OutRequestNo:  seedReductionNo,
-		MchID:         TestMchID,
-		BalAccountNo:  seedBalAccountNo,
-		ReductionType: "JUDICIAL_DEDUCTION",
-		Amount:        1,
-		State:         "SUCCESS",
-		Reason:        "司法案件号:202508080009",
-		QuotaChangeNo: "m6a6dx8iit7m932dx03ue2lw2ofo2r88",
-		SuccessTime:   time.Date(2015, 5, 20, 13, 29, 35, 0, beijing),
-	}
 	s.addAggracctSeed()
-	created := time.Date(2022, 3, 23, 17, 10, 13, 0, beijing)
-	s.ps.orders[seedOutOrderNo] = ProfitSharingOrder{
-		SubMchID:      seedSubMchID,
-		TransactionID: seedTransactionID,
-		OutOrderNo:    seedOutOrderNo,
-		OrderID:       "7100000751202203238026613597498",
-		State:         "PROCESSING",
-		Receivers: []ProfitSharingReceiver{
-			{
-				Account: "999952224", Amount: 797, CreateTime: created, Currency: "CNY",
-				Description: "Unfreeze the remaining funds to sponsor", DetailID: "7200000751202203238026613597602",
-				DetailType: "UNFREEZE_TO_SPONSOR", RateValue: 83640300, Result: "PENDING",
-				SettlementAmount: 952, SettlementCurrency: "HKD", Type: "MERCHANT_ID",
-			},
-			{
-				Account: "of8YZ6LPmjDmYAqdobIvwTdQQjR8", Amount: 99, CreateTime: created, Currency: "CNY",
-				Description: "Distribute to xxx user-10%", DetailID: "7200000751202203238026613597699",
-				DetailType: "DISTRIBUTE_TO_OTHERS", Result: "PENDING", Type: "PERSONAL_OPENID",
-			},
-			{
-				Account: "2480248971", Amount: 99, CreateTime: created, Currency: "CNY",
-				Description: "Distribute to xxx merchant-10%", DetailID: "7200000751202203238026613597767",
-				DetailType: "DISTRIBUTE_TO_OTHERS", Result: "PENDING", Type: "MERCHANT_ID",
-			},
-		},
-	}
-	packet := RedPacket{
-		MchBillNo:           seedMchBillNo,
-		AppID:               TestAppID,
-		DetailID:            "1000041701202510090000000000001",
-		Status:              "RECEIVED",
-		SendType:            "API",
-		TotalAmount:         5000,
-		SendTime:            time.Date(2025, 10, 9, 16, 0, 0, 0, beijing),
-		Wishing:             "新年快乐",
-		Remark:              "新年红包",
-		ActName:             "新年红包",
-		OpenID:              "ohO4GtzOAAYMp2yapORH3dQB3W18",
-		Amount:              5000,
-		RcvTime:             time.Date(2025, 10, 9, 16, 1, 30, 0, beijing),
-		SenderName:          "XX活动",
-		SenderHeaderMediaID: "1G6nrLmr5EC3MMb_-zK1dDdzmd0p7cNliYu9V5w7o8K0",
-	}
 	s.addProfitSharingSeed()
-	for _, mchID := range []string{seedRedPacketMchID, TestMchID} {
-		p := packet
-		p.MchID = mchID
-		s.redpack.workwx[redPacketKey{mchID, seedMchBillNo}] = p
-	}
+	s.addRedpackSeed()
 }

@@ -148,7 +148,18 @@ func (s *Server) SettleWeBankOrders() {
 	}
 }
 
-// addAggracctSeed installs the seed ledger.
+// addAggracctSeed installs the seed special reduction and its ledger.
 func (s *Server) addAggracctSeed() {
+	s.agg.reductions[seedReductionNo] = SpecialReduction{
+		OutRequestNo:  seedReductionNo,
+		MchID:         TestMchID,
+		BalAccountNo:  seedBalAccountNo,
+		ReductionType: "JUDICIAL_DEDUCTION",
+		Amount:        1,
+		State:         "SUCCESS",
+		Reason:        "司法案件号:202508080009",
+		QuotaChangeNo: "m6a6dx8iit7m932dx03ue2lw2ofo2r88",
+		SuccessTime:   time.Date(2015, 5, 20, 13, 29, 35, 0, beijing),
+	}
 	s.agg.ledgers[ledgerKey{TestMchID, seedBalAccountNo}] = seedLedgerBalance
 }

@@ -78,9 +78,36 @@ func (s *Server) ProfitSharingRelations() []ProfitSharingRelation {
 	return out
 }
 
-// addProfitSharingSeed installs the seed transaction (1000 fen unsplit)
-// and the EFFECTIVE receiver 86693852 of sub-merchant 1900000109.
+// addProfitSharingSeed installs the seed order, the seed transaction (1000
+// fen unsplit) and the EFFECTIVE receiver 86693852 of sub-merchant
+// 1900000109.
 func (s *Server) addProfitSharingSeed() {
+	created := time.Date(2022, 3, 23, 17, 10, 13, 0, beijing)
+	s.ps.orders[seedOutOrderNo] = ProfitSharingOrder{
+		SubMchID:      seedSubMchID,
+		TransactionID: seedTransactionID,
+		OutOrderNo:    seedOutOrderNo,
+		OrderID:       "7100000751202203238026613597498",
+		State:         "PROCESSING",
+		Receivers: []ProfitSharingReceiver{
+			{
+				Account: "999952224", Amount: 797, CreateTime: created, Currency: "CNY",
+				Description: "Unfreeze the remaining funds to sponsor", DetailID: "7200000751202203238026613597602",
+				DetailType: "UNFREEZE_TO_SPONSOR", RateValue: 83640300, Result: "PENDING",
+				SettlementAmount: 952, SettlementCurrency: "HKD", Type: "MERCHANT_ID",
+			},
+			{
+				Account: "of8YZ6LPmjDmYAqdobIvwTdQQjR8", Amount: 99, CreateTime: created, Currency: "CNY",
+				Description: "Distribute to xxx user-10%", DetailID: "7200000751202203238026613597699",
+				DetailType: "DISTRIBUTE_TO_OTHERS", Result: "PENDING", Type: "PERSONAL_OPENID",
+			},
+			{
+				Account: "2480248971", Amount: 99, CreateTime: created, Currency: "CNY",
+				Description: "Distribute to xxx merchant-10%", DetailID: "7200000751202203238026613597767",
+				DetailType: "DISTRIBUTE_TO_OTHERS", Result: "PENDING", Type: "MERCHANT_ID",
+			},
+		},
+	}
 	s.ps.txs[seedTransactionID] = &psTransaction{ProfitSharingTransaction: ProfitSharingTransaction{
 		TransactionID: seedTransactionID, SubMchID: seedSubMchID, Currency: "CNY", UnsplitAmount: seedPSUnsplitAmount,
 	}}

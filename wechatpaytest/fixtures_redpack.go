@@ -124,3 +124,30 @@ func (s *Server) OpenRedPacket(mchID, billNo, openID string) bool {
 	}
 	return false
 }
+
+// addRedpackSeed installs the seed WeCom red packet, for the merchant and
+// for the mch_id of the documented example.
+func (s *Server) addRedpackSeed() {
+	packet := RedPacket{
+		MchBillNo:           seedMchBillNo,
+		AppID:               TestAppID,
+		DetailID:            "1000041701202510090000000000001",
+		Status:              "RECEIVED",
+		SendType:            "API",
+		TotalAmount:         5000,
+		SendTime:            time.Date(2025, 10, 9, 16, 0, 0, 0, beijing),
+		Wishing:             "新年快乐",
+		Remark:              "新年红包",
+		ActName:             "新年红包",
+		OpenID:              "ohO4GtzOAAYMp2yapORH3dQB3W18",
+		Amount:              5000,
+		RcvTime:             time.Date(2025, 10, 9, 16, 1, 30, 0, beijing),
+		SenderName:          "XX活动",
+		SenderHeaderMediaID: "1G6nrLmr5EC3MMb_-zK1dDdzmd0p7cNliYu9V5w7o8K0",
+	}
+	for _, mchID := range []string{seedRedPacketMchID, TestMchID} {
+		p := packet
+		p.MchID = mchID
+		s.redpack.workwx[redPacketKey{mchID, seedMchBillNo}] = p
+	}
+}
