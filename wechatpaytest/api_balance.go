@@ -2,23 +2,17 @@ package wechatpaytest
 
 import "net/http"
 
-// serveQueryBalance answers a ledger balance query: mchid and bal_account_no
-// (decrypted with the key Wechatpay-Serial names) are required; the
-// ledger's balance is answered, with in_transit_reduction_exist true while
-// a special reduction on it is PROCESSING. An unknown ledger is 404
-// RESOURCE_NOT_EXISTS.
+// serveQueryBalance answers a ledger balance query: mchid and
+// bal_account_no (decrypted with the key Wechatpay-Serial names) are
+// required; the ledger's balance is answered, with
+// in_transit_reduction_exist true while a special reduction on it is
+// PROCESSING. An unknown ledger is 404 RESOURCE_NOT_EXISTS.
 func (s *Server) serveQueryBalance(r *V3Request) (int, any) {
 	q := r.URL.Query()
 	mchID, cipherBal := q.Get("mchid"), q.Get("bal_account_no")
-	switch {
-	case mchID == "":
-		return paramError("mchid", "query", "required").Answer()
-	case tooLong(mchID, 32):
-		return paramError("mchid", "query", longerThan(32)).Answer()
-	case cipherBal == "":
-		return paramError("bal_account_no", "query", "required").Answer()
-	case tooLong(cipherBal, 1024):
-		return paramError("bal_account_no", "query", longerThan(1024)).Answer()
+	if e := checkFields("query", field{name: "mchid", value: mchID, required: true, max: 32},
+		field{name: "bal_account_no", value: cipherBal, required: true, max: 1024}); e != nil {
+		return e.Answer()
 	}
 	bal, e := r.DecryptField("bal_account_no", "query", cipherBal)
 	if e != nil {

@@ -1,6 +1,7 @@
 package wechatpaytest
 
 import (
+	"cmp"
 	"net/http"
 	"strconv"
 )
@@ -15,15 +16,10 @@ func (s *Server) serveQueryControlOrder(r *V3Request) (int, any) {
 	no := r.PathValue("out_request_no")
 	q := r.URL.Query()
 	controlType, mchID := q.Get("control_type"), q.Get("mchid")
-	switch {
-	case tooLong(no, 64):
-		return paramError("out_request_no", "path", longerThan(64)).Answer()
-	case controlType == "":
-		return paramError("control_type", "query", "required").Answer()
-	case controlType != "PUNISH" && controlType != "RECOVER":
-		return paramError("control_type", "query", "must be PUNISH or RECOVER").Answer()
-	case mchID == "":
-		return paramError("mchid", "query", "required").Answer()
+	if e := cmp.Or(checkFields("path", field{name: "out_request_no", value: no, max: 64}),
+		checkFields("query", field{name: "control_type", value: controlType, required: true, valid: oneOf("PUNISH", "RECOVER"), issue: "must be PUNISH or RECOVER"},
+			field{name: "mchid", value: mchID, required: true})); e != nil {
+		return e.Answer()
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -17,56 +17,39 @@ import (
 // RESOURCE_NOT_EXISTS.
 func (s *Server) serveCreateSpecialReduction(r *V3Request) (int, any) {
 	var req struct {
-		MchID         *string `json:"mchid"`
-		BalAccountNo  *string `json:"bal_account_no"`
-		OutRequestNo  *string `json:"out_request_no"`
-		ReductionType *string `json:"reduction_type"`
-		Amount        *int64  `json:"amount"`
-		Reason        *string `json:"reason"`
-		CardNo        *string `json:"card_no"`
-		SgnNo         *string `json:"sgn_no"`
-		ReqScene      *string `json:"req_scene"`
+		reductionRequest
+		Amount *int64 `json:"amount"`
 	}
 	if e := r.DecodeJSON(&req); e != nil {
 		return e.Answer()
 	}
-	in := reductionRequest{
-		MchID: str(req.MchID), OutRequestNo: str(req.OutRequestNo), ReductionType: str(req.ReductionType),
-		Reason: str(req.Reason), SgnNo: str(req.SgnNo), ReqScene: str(req.ReqScene),
+	in := req.reductionRequest
+	if e := checkFields("body",
+		field{name: "/mchid", value: in.MchID, required: true, max: 32},
+		field{name: "/bal_account_no", value: in.BalAccountNo, required: true, max: 1024},
+		field{name: "/out_request_no", value: in.OutRequestNo, required: true, max: 32, valid: isAlnum, issue: "at most 32 ASCII digits and letters"},
+		field{name: "/reduction_type", value: in.ReductionType, required: true,
+			valid: oneOf("FINANCIAL_PENALTY", "JUDICIAL_DEDUCTION"), issue: "must be FINANCIAL_PENALTY or JUDICIAL_DEDUCTION"},
+	); e != nil {
+		return e.Answer()
 	}
 	switch {
-	case in.MchID == "":
-		return paramError("/mchid", "body", "required").Answer()
-	case tooLong(in.MchID, 32):
-		return paramError("/mchid", "body", longerThan(32)).Answer()
-	case str(req.BalAccountNo) == "":
-		return paramError("/bal_account_no", "body", "required").Answer()
-	case tooLong(*req.BalAccountNo, 1024):
-		return paramError("/bal_account_no", "body", longerThan(1024)).Answer()
-	case in.OutRequestNo == "":
-		return paramError("/out_request_no", "body", "required").Answer()
-	case tooLong(in.OutRequestNo, 32) || !alnum(in.OutRequestNo):
-		return paramError("/out_request_no", "body", "at most 32 ASCII digits and letters").Answer()
-	case in.ReductionType == "":
-		return paramError("/reduction_type", "body", "required").Answer()
-	case in.ReductionType != "FINANCIAL_PENALTY" && in.ReductionType != "JUDICIAL_DEDUCTION":
-		return paramError("/reduction_type", "body", "must be FINANCIAL_PENALTY or JUDICIAL_DEDUCTION").Answer()
 	case req.Amount == nil:
 		return paramError("/amount", "body", "required").Answer()
 	case *req.Amount <= 0:
 		return paramError("/amount", "body", "must be a positive integer").Answer()
-	case tooLong(in.Reason, 512) || !utf8.ValidString(in.Reason):
-		return paramError("/reason", "body", "at most 512 visible UTF-8 characters").Answer()
+	}
+	if e := checkFields("body", field{name: "/reason", value: in.Reason, max: 512, valid: utf8.ValidString, issue: "at most 512 visible UTF-8 characters"}); e != nil {
+		return e.Answer()
 	}
 	in.Amount = *req.Amount
 	var e *ErrorAnswer
-	if in.BalAccountNo, e = r.DecryptField("/bal_account_no", "body", *req.BalAccountNo); e != nil {
+	if in.BalAccountNo, e = r.DecryptField("/bal_account_no", "body", in.BalAccountNo); e != nil {
 		return e.Answer()
 	}
-	if in.CardNo, e = communityFields(r, "body", str(req.CardNo), in.ReqScene); e != nil {
+	if in.CardNo, e = communityFields(r, "body", in.CardNo, in.ReqScene); e != nil {
 		return e.Answer()
 	}
-
 	s.mu.Lock()
 	red, e := s.createReduction(in)
 	s.mu.Unlock()
@@ -86,7 +69,7 @@ func (s *Server) createReduction(in reductionRequest) (SpecialReduction, *ErrorA
 				ReductionType: red.ReductionType, Reason: red.Reason, Amount: red.Amount}
 		}
 		if prev != in {
-			return SpecialReduction{}, reusedNumber()
+			return SpecialReduction{}, reusedNumber("/out_request_no")
 		}
 		if red.State == "FAILED" {
 			return SpecialReduction{}, &ErrorAnswer{Code: "ALREADY_EXISTS", Message: "特殊减额单已关闭",
@@ -115,14 +98,4 @@ func (s *Server) createReduction(in reductionRequest) (SpecialReduction, *ErrorA
 		s.settleReduction(in.OutRequestNo, now)
 	}
 	return red, nil
-}
-
-// alnum reports whether v is ASCII digits and letters only.
-func alnum(v string) bool {
-	for i := 0; i < len(v); i++ {
-		if c := v[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z') {
-			return false
-		}
-	}
-	return true
 }

@@ -1,11 +1,6 @@
 package wechatpaytest
 
-import "strings"
-
-// notOrderNoChar reports whether c may not appear in an out_order_no.
-func notOrderNoChar(c rune) bool {
-	return (c < '0' || c > '9') && (c < 'a' || c > 'z') && (c < 'A' || c > 'Z') && c != '_' && c != '-'
-}
+import "cmp"
 
 // serveProfitSharingQueryOrder answers a profit-sharing order query: the documented
 // limits, then the order whose out_order_no, transaction_id and sub_mchid
@@ -15,17 +10,11 @@ func (s *Server) serveProfitSharingQueryOrder(r *V3Request) (int, any) {
 	outOrderNo := r.PathValue("out_order_no")
 	q := r.URL.Query()
 	txID, subMchID := q.Get("transaction_id"), q.Get("sub_mchid")
-	switch {
-	case tooLong(outOrderNo, 64):
-		return paramError("out_order_no", "path", longerThan(64)).Answer()
-	case strings.IndexFunc(outOrderNo, notOrderNoChar) >= 0:
-		return paramError("out_order_no", "path", "only digits, letters, '_' and '-' are allowed").Answer()
-	case txID == "":
-		return paramError("transaction_id", "query", "required").Answer()
-	case tooLong(txID, 32):
-		return paramError("transaction_id", "query", longerThan(32)).Answer()
-	case tooLong(subMchID, 32):
-		return paramError("sub_mchid", "query", longerThan(32)).Answer()
+	if e := cmp.Or(checkFields("path", field{name: "out_order_no", value: outOrderNo, max: 64},
+		field{name: "out_order_no", value: outOrderNo, valid: isOrderNo, issue: "only digits, letters, '_' and '-' are allowed"}),
+		checkFields("query", field{name: "transaction_id", value: txID, required: true, max: 32},
+			field{name: "sub_mchid", value: subMchID, max: 32})); e != nil {
+		return e.Answer()
 	}
 	s.mu.Lock()
 	o, ok := s.ps.orders[outOrderNo]

@@ -1,6 +1,9 @@
 package wechatpaytest
 
-import "net/http"
+import (
+	"cmp"
+	"net/http"
+)
 
 // serveProfitSharingAddReceiver answers an add-receiver request: the
 // documented fields, the name decrypted, then a new relationship in state
@@ -26,16 +29,14 @@ func (s *Server) serveProfitSharingAddReceiver(r *V3Request) (int, any) {
 	if e := r.DecodeJSON(&req); e != nil {
 		return e.Answer()
 	}
-	if tooLong(req.SubMchID, 32) {
-		return paramError("/sub_mchid", "body", longerThan(32)).Answer()
-	}
-	if e := checkPSParty("/", req.Type, req.Account, req.AppID, req.SubAppID); e != nil {
+	if e := cmp.Or(checkFields("body", field{name: "/sub_mchid", value: req.SubMchID, max: 32}),
+		checkPSParty("/", req.Type, req.Account, req.AppID, req.SubAppID)); e != nil {
 		return e.Answer()
 	}
-	switch {
-	case req.RelationType == "":
-		return paramError("/relation_type", "body", "required").Answer()
-	case req.RelationType == "CUSTOM" && req.CustomRelation == "":
+	if e := checkFields("body", field{name: "/relation_type", value: req.RelationType, required: true}); e != nil {
+		return e.Answer()
+	}
+	if req.RelationType == "CUSTOM" && req.CustomRelation == "" {
 		return paramError("/custom_relation", "body", "required when relation_type is CUSTOM").Answer()
 	}
 	rel := ProfitSharingRelation{
@@ -55,7 +56,7 @@ func (s *Server) serveProfitSharingAddReceiver(r *V3Request) (int, any) {
 	s.mu.Lock()
 	if prev, ok := s.ps.relations[k]; ok && (prev.State == "INIT" || prev.State == "EFFECTIVE") {
 		s.mu.Unlock()
-		return psInvalid("分账接收方已存在").Answer()
+		return invalidRequest("分账接收方已存在").Answer()
 	}
 	s.ps.relations[k] = rel
 	s.mu.Unlock()

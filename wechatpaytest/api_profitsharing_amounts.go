@@ -1,6 +1,9 @@
 package wechatpaytest
 
-import "net/http"
+import (
+	"cmp"
+	"net/http"
+)
 
 // serveProfitSharingQueryUnsplitAmount answers the unsplit amount of a transaction:
 // the fixture's amount less what distribution and unfreeze requests took.
@@ -8,11 +11,9 @@ import "net/http"
 // INVALID_REQUEST, as documented.
 func (s *Server) serveProfitSharingQueryUnsplitAmount(r *V3Request) (int, any) {
 	txID, subMchID := r.PathValue("transaction_id"), r.URL.Query().Get("sub_mchid")
-	switch {
-	case tooLong(txID, 32):
-		return paramError("transaction_id", "path", longerThan(32)).Answer()
-	case tooLong(subMchID, 32):
-		return paramError("sub_mchid", "query", longerThan(32)).Answer()
+	if e := cmp.Or(checkFields("path", field{name: "transaction_id", value: txID, max: 32}),
+		checkFields("query", field{name: "sub_mchid", value: subMchID, max: 32})); e != nil {
+		return e.Answer()
 	}
 	s.mu.Lock()
 	tx, ok := s.ps.txs[txID]
@@ -23,9 +24,9 @@ func (s *Server) serveProfitSharingQueryUnsplitAmount(r *V3Request) (int, any) {
 	s.mu.Unlock()
 	switch {
 	case !ok:
-		return psInvalid("该笔交易不能分账, 请确认下单前已标记分账").Answer()
+		return invalidRequest("该笔交易不能分账, 请确认下单前已标记分账").Answer()
 	case t.SubMchID != subMchID:
-		return psInvalid("商户信息与交易的商户信息不匹配").Answer()
+		return invalidRequest("商户信息与交易的商户信息不匹配").Answer()
 	}
 	return http.StatusOK, struct {
 		TransactionID string `json:"transaction_id"`

@@ -25,11 +25,9 @@ var psBillHeader = []string{"create_time", "initiator", "sponsor", "sub_mchid", 
 func (s *Server) serveProfitSharingQueryBillDownloadURL(r *V3Request) (int, any) {
 	q := r.URL.Query()
 	subMchID, date := q.Get("sub_mchid"), q.Get("bill_date")
-	if tooLong(subMchID, 32) {
-		return paramError("sub_mchid", "query", longerThan(32)).Answer()
-	}
-	if date == "" {
-		return paramError("bill_date", "query", "required").Answer()
+	if e := checkFields("query", field{name: "sub_mchid", value: subMchID, max: 32},
+		field{name: "bill_date", value: date, required: true}); e != nil {
+		return e.Answer()
 	}
 	day, err := time.ParseInLocation(time.DateOnly, date, beijing)
 	if err != nil {
@@ -39,7 +37,7 @@ func (s *Server) serveProfitSharingQueryBillDownloadURL(r *V3Request) (int, any)
 	today := now.In(beijing)
 	today = time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, beijing)
 	if day.After(today) || day.Before(today.AddDate(0, 0, -90)) {
-		return psInvalid("只能下载最近 90 天的账单").Answer()
+		return invalidRequest("只能下载最近 90 天的账单").Answer()
 	}
 	var b [16]byte
 	_, _ = rand.Read(b[:])
@@ -67,7 +65,7 @@ func (s *Server) serveDownloadBill(r *V3Request) (int, any) {
 	bill, ok := s.ps.bills[token]
 	if !ok || s.now().After(bill.expires) {
 		s.mu.Unlock()
-		return psInvalid("下载地址已过期或不存在, 请重新获取").Answer()
+		return invalidRequest("下载地址已过期或不存在, 请重新获取").Answer()
 	}
 	var rows [][]string
 	for _, o := range s.ps.orders {

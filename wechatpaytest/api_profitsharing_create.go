@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -17,24 +16,7 @@ import (
 // PARAM_ERROR. A receiver that is not EFFECTIVE, a sum above the unsplit
 // amount, a 51st request or a finished transaction is 400 INVALID_REQUEST.
 func (s *Server) serveProfitSharingCreateOrder(r *V3Request) (int, any) {
-	type receiver struct {
-		Currency    string `json:"currency"`
-		Type        string `json:"type"`
-		Account     string `json:"account"`
-		Name        string `json:"name,omitempty"`
-		Authorized  bool   `json:"authorized,omitempty"`
-		Amount      *int64 `json:"amount"`
-		Description string `json:"description"`
-	}
-	var req struct {
-		SubMchID        string     `json:"sub_mchid"`
-		AppID           string     `json:"appid"`
-		SubAppID        string     `json:"sub_appid"`
-		TransactionID   string     `json:"transaction_id"`
-		OutOrderNo      string     `json:"out_order_no"`
-		Receivers       []receiver `json:"receivers"`
-		UnfreezeUnsplit *bool      `json:"unfreeze_unsplit"`
-	}
+	var req psCreateRequest
 	if e := r.DecodeJSON(&req); e != nil {
 		return e.Answer()
 	}
@@ -49,39 +31,77 @@ func (s *Server) serveProfitSharingCreateOrder(r *V3Request) (int, any) {
 	case req.UnfreezeUnsplit == nil:
 		return paramError("/unfreeze_unsplit", "body", "required").Answer()
 	}
-	var sum int64
-	for i := range req.Receivers {
-		rc := &req.Receivers[i]
-		f := "/receivers/" + strconv.Itoa(i) + "/"
-		switch {
-		case rc.Currency == "":
-			return paramError(f+"currency", "body", "required").Answer()
-		case rc.Amount == nil || *rc.Amount <= 0:
-			return paramError(f+"amount", "body", "must be a positive integer").Answer()
-		case rc.Description == "":
-			return paramError(f+"description", "body", "required").Answer()
-		case tooLong(rc.Description, 80):
-			return paramError(f+"description", "body", longerThan(80)).Answer()
-		}
-		if e := checkPSParty(f, rc.Type, rc.Account, req.AppID, req.SubAppID); e != nil {
-			return e.Answer()
-		}
-		if rc.Name != "" {
-			plain, e := r.DecryptField(f+"name", "body", rc.Name)
-			if e != nil {
-				return e.Answer()
-			}
-			rc.Name = plain
-		}
-		sum += *rc.Amount
+	sum, e := checkPSReceivers(r, &req)
+	if e != nil {
+		return e.Answer()
 	}
 	key, _ := json.Marshal(req) // names decrypted: OAEP ciphertexts differ on every try
-
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if code, body, done := s.psReentry(req.OutOrderNo, string(key)); done {
 		return code, body
 	}
+	return s.distribute(&req, sum, string(key))
+}
+
+// psCreateRequest is a distribution request.
+type psCreateRequest struct {
+	SubMchID        string       `json:"sub_mchid"`
+	AppID           string       `json:"appid"`
+	SubAppID        string       `json:"sub_appid"`
+	TransactionID   string       `json:"transaction_id"`
+	OutOrderNo      string       `json:"out_order_no"`
+	Receivers       []psReceiver `json:"receivers"`
+	UnfreezeUnsplit *bool        `json:"unfreeze_unsplit"`
+}
+
+// psReceiver is one receiver of a distribution request.
+type psReceiver struct {
+	Currency    string `json:"currency"`
+	Type        string `json:"type"`
+	Account     string `json:"account"`
+	Name        string `json:"name,omitempty"`
+	Authorized  bool   `json:"authorized,omitempty"`
+	Amount      *int64 `json:"amount"`
+	Description string `json:"description"`
+}
+
+// checkPSReceivers checks the receivers of a distribution request and
+// decrypts their names in place; it returns the sum of their amounts.
+func checkPSReceivers(r *V3Request, req *psCreateRequest) (int64, *ErrorAnswer) {
+	var sum int64
+	for i := range req.Receivers {
+		rc := &req.Receivers[i]
+		f := "/receivers/" + strconv.Itoa(i) + "/"
+		if e := checkFields("body", field{name: f + "currency", value: rc.Currency, required: true}); e != nil {
+			return 0, e
+		}
+		if rc.Amount == nil || *rc.Amount <= 0 {
+			return 0, paramError(f+"amount", "body", "must be a positive integer")
+		}
+		if e := checkFields("body", field{name: f + "description", value: rc.Description, required: true, max: 80}); e != nil {
+			return 0, e
+		}
+		if e := checkPSParty(f, rc.Type, rc.Account, req.AppID, req.SubAppID); e != nil {
+			return 0, e
+		}
+		if rc.Name != "" {
+			plain, e := r.DecryptField(f+"name", "body", rc.Name)
+			if e != nil {
+				return 0, e
+			}
+			rc.Name = plain
+		}
+		sum += *rc.Amount
+	}
+	return sum, nil
+}
+
+// distribute applies a new distribution request: its receivers must be
+// EFFECTIVE, the transaction must take it (at most 50 requests, sum within
+// the unsplit amount); then the order is created PROCESSING with PENDING
+// details. The caller holds s.mu.
+func (s *Server) distribute(req *psCreateRequest, sum int64, key string) (int, any) {
 	tx, e := s.psTransaction(req.TransactionID, req.SubMchID)
 	if e != nil {
 		return e.Answer()
@@ -89,14 +109,14 @@ func (s *Server) serveProfitSharingCreateOrder(r *V3Request) (int, any) {
 	for _, rc := range req.Receivers {
 		rel, ok := s.ps.relations[psRelationKey{req.SubMchID, rc.Account}]
 		if !ok || rel.State != "EFFECTIVE" || rel.Type != rc.Type {
-			return psInvalid("分账接收方 " + rc.Account + " 不存在或未生效").Answer()
+			return invalidRequest("分账接收方 " + rc.Account + " 不存在或未生效").Answer()
 		}
 	}
 	switch {
 	case tx.orders >= maxPSOrdersPerTransaction:
-		return psInvalid("每笔交易最多请求分账 50 次").Answer()
+		return invalidRequest("每笔交易最多请求分账 50 次").Answer()
 	case sum > tx.UnsplitAmount:
-		return psInvalid("分账金额超出剩余待分金额").Answer()
+		return invalidRequest("分账金额超出剩余待分金额").Answer()
 	}
 	now := s.now()
 	o := ProfitSharingOrder{SubMchID: req.SubMchID, TransactionID: req.TransactionID, OutOrderNo: req.OutOrderNo,
@@ -112,45 +132,32 @@ func (s *Server) serveProfitSharingCreateOrder(r *V3Request) (int, any) {
 	if *req.UnfreezeUnsplit {
 		o.Receivers = append(o.Receivers, s.psUnfreezeDetail(tx, "解冻剩余资金", now))
 	}
-	return s.psAccept(o, string(key))
+	return s.psAccept(o, key)
 }
 
 // checkPSOrderFields checks the fields distribution and unfreeze requests
 // share.
 func checkPSOrderFields(subMchID, txID, outOrderNo string) *ErrorAnswer {
-	switch {
-	case tooLong(subMchID, 32):
-		return paramError("/sub_mchid", "body", longerThan(32))
-	case txID == "":
-		return paramError("/transaction_id", "body", "required")
-	case tooLong(txID, 32):
-		return paramError("/transaction_id", "body", longerThan(32))
-	case outOrderNo == "":
-		return paramError("/out_order_no", "body", "required")
-	case tooLong(outOrderNo, 64):
-		return paramError("/out_order_no", "body", longerThan(64))
-	case strings.IndexFunc(outOrderNo, notOrderNoChar) >= 0:
-		return paramError("/out_order_no", "body", "only digits, letters, '_' and '-' are allowed")
-	}
-	return nil
+	return checkFields("body",
+		field{name: "/sub_mchid", value: subMchID, max: 32},
+		field{name: "/transaction_id", value: txID, required: true, max: 32},
+		field{name: "/out_order_no", value: outOrderNo, required: true, max: 64},
+		field{name: "/out_order_no", value: outOrderNo, valid: isOrderNo, issue: "only digits, letters, '_' and '-' are allowed"})
 }
 
 // checkPSParty checks a receiver's type and account, and the appid or
 // sub_appid its type needs (400 INVALID_REQUEST without, as documented).
 func checkPSParty(prefix, typ, account, appID, subAppID string) *ErrorAnswer {
+	if e := checkFields("body",
+		field{name: prefix + "type", value: typ, required: true, valid: oneOf("MERCHANT_ID", "PERSONAL_OPENID", "PERSONAL_SUB_OPENID"), issue: "not a receiver type"},
+		field{name: prefix + "account", value: account, required: true, max: 64}); e != nil {
+		return e
+	}
 	switch {
-	case typ == "":
-		return paramError(prefix+"type", "body", "required")
-	case typ != "MERCHANT_ID" && typ != "PERSONAL_OPENID" && typ != "PERSONAL_SUB_OPENID":
-		return paramError(prefix+"type", "body", "not a receiver type")
-	case account == "":
-		return paramError(prefix+"account", "body", "required")
-	case tooLong(account, 64):
-		return paramError(prefix+"account", "body", longerThan(64))
 	case typ == "PERSONAL_OPENID" && appID == "":
-		return psInvalid("type 为 PERSONAL_OPENID 时 appid 必填")
+		return invalidRequest("type 为 PERSONAL_OPENID 时 appid 必填")
 	case typ == "PERSONAL_SUB_OPENID" && subAppID == "":
-		return psInvalid("type 为 PERSONAL_SUB_OPENID 时 sub_appid 必填")
+		return invalidRequest("type 为 PERSONAL_SUB_OPENID 时 sub_appid 必填")
 	}
 	return nil
 }
@@ -160,14 +167,14 @@ func checkPSParty(prefix, typ, account, appID, subAppID string) *ErrorAnswer {
 func (s *Server) psReentry(no, key string) (int, any, bool) {
 	if prev, ok := s.ps.requests[no]; ok {
 		if prev.key != key {
-			code, body := psReusedNumber("/out_order_no").Answer()
+			code, body := reusedNumber("/out_order_no").Answer()
 			return code, body, true
 		}
 		code, body := psOrderAnswer(s.ps.orders[no])
 		return code, body, true
 	}
 	if _, ok := s.ps.orders[no]; ok { // a fixture order
-		code, body := psReusedNumber("/out_order_no").Answer()
+		code, body := reusedNumber("/out_order_no").Answer()
 		return code, body, true
 	}
 	return 0, nil, false
@@ -178,11 +185,11 @@ func (s *Server) psTransaction(txID, subMchID string) (*psTransaction, *ErrorAns
 	tx, ok := s.ps.txs[txID]
 	switch {
 	case !ok:
-		return nil, psInvalid("该笔交易不能分账, 请确认下单前已标记分账")
+		return nil, invalidRequest("该笔交易不能分账, 请确认下单前已标记分账")
 	case tx.SubMchID != subMchID:
-		return nil, psInvalid("商户信息与交易的商户信息不匹配")
+		return nil, invalidRequest("商户信息与交易的商户信息不匹配")
 	case tx.finished:
-		return nil, psInvalid("该笔交易已解冻剩余资金, 不能再分账")
+		return nil, invalidRequest("该笔交易已解冻剩余资金, 不能再分账")
 	}
 	return tx, nil
 }

@@ -1,6 +1,9 @@
 package wechatpaytest
 
-import "net/http"
+import (
+	"cmp"
+	"net/http"
+)
 
 // serveProfitSharingDeleteReceiver answers a delete-receiver request: the
 // body (its signature covered it), then the relationship is removed and
@@ -18,10 +21,8 @@ func (s *Server) serveProfitSharingDeleteReceiver(r *V3Request) (int, any) {
 	if e := r.DecodeJSON(&req); e != nil {
 		return e.Answer()
 	}
-	if tooLong(req.SubMchID, 32) {
-		return paramError("/sub_mchid", "body", longerThan(32)).Answer()
-	}
-	if e := checkPSParty("/", req.Type, req.Account, req.AppID, req.SubAppID); e != nil {
+	if e := cmp.Or(checkFields("body", field{name: "/sub_mchid", value: req.SubMchID, max: 32}),
+		checkPSParty("/", req.Type, req.Account, req.AppID, req.SubAppID)); e != nil {
 		return e.Answer()
 	}
 	k := psRelationKey{req.SubMchID, req.Account}
@@ -32,7 +33,7 @@ func (s *Server) serveProfitSharingDeleteReceiver(r *V3Request) (int, any) {
 	}
 	s.mu.Unlock()
 	if !ok || rel.Type != req.Type {
-		return psInvalid("分账接收方不存在").Answer()
+		return invalidRequest("分账接收方不存在").Answer()
 	}
 	return http.StatusNoContent, nil
 }

@@ -7,8 +7,8 @@ package wechatpaytest
 func (s *Server) serveProfitSharingQueryReceiver(r *V3Request) (int, any) {
 	q := r.URL.Query()
 	account, subMchID, typ := r.PathValue("account"), q.Get("sub_mchid"), q.Get("type")
-	if tooLong(subMchID, 32) {
-		return paramError("sub_mchid", "query", longerThan(32)).Answer()
+	if e := checkFields("query", field{name: "sub_mchid", value: subMchID, max: 32}); e != nil {
+		return e.Answer()
 	}
 	if e := checkPSParty("", typ, account, q.Get("appid"), q.Get("sub_appid")); e != nil {
 		if d, ok := e.Detail.(map[string]string); ok {

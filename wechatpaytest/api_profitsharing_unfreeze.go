@@ -1,6 +1,9 @@
 package wechatpaytest
 
-import "encoding/json"
+import (
+	"cmp"
+	"encoding/json"
+)
 
 // serveProfitSharingUnfreezeOrder answers an unfreeze request: the documented
 // fields, then an order whose only detail is UNFREEZE_TO_SPONSOR for the
@@ -18,14 +21,9 @@ func (s *Server) serveProfitSharingUnfreezeOrder(r *V3Request) (int, any) {
 	if e := r.DecodeJSON(&req); e != nil {
 		return e.Answer()
 	}
-	if e := checkPSOrderFields(req.SubMchID, req.TransactionID, req.OutOrderNo); e != nil {
+	if e := cmp.Or(checkPSOrderFields(req.SubMchID, req.TransactionID, req.OutOrderNo),
+		checkFields("body", field{name: "/description", value: req.Description, required: true, max: 80})); e != nil {
 		return e.Answer()
-	}
-	switch {
-	case req.Description == "":
-		return paramError("/description", "body", "required").Answer()
-	case tooLong(req.Description, 80):
-		return paramError("/description", "body", longerThan(80)).Answer()
 	}
 	key, _ := json.Marshal(req)
 	key = append([]byte("unfreeze:"), key...)
@@ -40,7 +38,7 @@ func (s *Server) serveProfitSharingUnfreezeOrder(r *V3Request) (int, any) {
 		return e.Answer()
 	}
 	if tx.UnsplitAmount == 0 {
-		return psInvalid("该笔交易没有剩余待分金额").Answer()
+		return invalidRequest("该笔交易没有剩余待分金额").Answer()
 	}
 	o := ProfitSharingOrder{SubMchID: req.SubMchID, TransactionID: req.TransactionID, OutOrderNo: req.OutOrderNo,
 		OrderID: s.psNextID("71"), State: "PROCESSING"}

@@ -1,26 +1,21 @@
 package wechatpaytest
 
 import (
+	"cmp"
 	"net/http"
 )
 
-// serveQuerySpecialReduction answers a special-reduction query: the documented
-// limits, bal_account_no decrypted with the key Wechatpay-Serial names,
-// then the record whose out_request_no, mchid and bal_account_no match, with
-// bal_account_no encrypted for the merchant.
+// serveQuerySpecialReduction answers a special-reduction query: the
+// documented limits, bal_account_no decrypted with the key Wechatpay-Serial
+// names, then the record whose out_request_no, mchid and bal_account_no
+// match, with bal_account_no encrypted for the merchant.
 func (s *Server) serveQuerySpecialReduction(r *V3Request) (int, any) {
-	outRequestNo := r.PathValue("out_request_no")
-	q := r.URL.Query()
+	outRequestNo, q := r.PathValue("out_request_no"), r.URL.Query()
 	mchID, cipherBal := q.Get("mchid"), q.Get("bal_account_no")
-	switch {
-	case tooLong(outRequestNo, 32):
-		return paramError("out_request_no", "path", longerThan(32)).Answer()
-	case mchID == "":
-		return paramError("mchid", "query", "required").Answer()
-	case tooLong(mchID, 32):
-		return paramError("mchid", "query", longerThan(32)).Answer()
-	case cipherBal == "":
-		return paramError("bal_account_no", "query", "required").Answer()
+	if e := cmp.Or(checkFields("path", field{name: "out_request_no", value: outRequestNo, max: 32}),
+		checkFields("query", field{name: "mchid", value: mchID, required: true, max: 32},
+			field{name: "bal_account_no", value: cipherBal, required: true})); e != nil {
+		return e.Answer()
 	}
 	bal, e := r.DecryptField("bal_account_no", "query", cipherBal)
 	if e != nil {

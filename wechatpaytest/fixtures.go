@@ -128,20 +128,24 @@ func (s *Server) AddRedPacket(p RedPacket) {
 
 // Punishment is a punish request (发起微众台账管控) the emulator accepted.
 type Punishment struct {
-	// OutRequestNo, MchID, PunishScene and PunishReason are the request's.
-	OutRequestNo string
-	MchID        string
+	// OutRequestNo, MchID, PunishScene and PunishReason are the request's
+	// (the JSON names of the request).
+	OutRequestNo string `json:"out_request_no"`
+	MchID        string `json:"mchid"`
 	// BalAccountNo is the decrypted ledger number.
-	BalAccountNo string
-	PunishScene  int64
-	PunishReason string
+	BalAccountNo string `json:"-"`
+	PunishScene  int64  `json:"-"`
+	PunishReason string `json:"punish_reason"`
 	// PunishEndTime is the RFC 3339 text as sent ("" when absent).
-	PunishEndTime string
+	PunishEndTime string `json:"punish_end_time"`
 	// WxpayPunishNo is the control-order number the emulator assigned.
-	WxpayPunishNo string
+	WxpayPunishNo string `json:"-"`
 	// CardNo (decrypted), SgnNo, ReqScene and FundRepatriationStrategy are
 	// the request's optional community-only fields ("" when absent).
-	CardNo, SgnNo, ReqScene, FundRepatriationStrategy string
+	CardNo                   string `json:"-"`
+	SgnNo                    string `json:"sgn_no"`
+	ReqScene                 string `json:"req_scene"`
+	FundRepatriationStrategy string `json:"fund_repatriation_strategy"`
 }
 
 // Punishments returns the accepted punish requests, oldest first; a

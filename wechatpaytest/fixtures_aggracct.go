@@ -99,9 +99,16 @@ func (s *Server) AddRecoverOrder(o RecoverOrder) {
 // emulator accepted on POST
 // /v3/aggracct-bc/wb-channel/control-orders/info/update/result/notify.
 type AuditReport struct {
-	// The fields are the request's, as sent; AuditFinishTime is the RFC
-	// 3339 text ("" when absent).
-	OutRequestNo, MchID, AuditResult, AuditFinishTime, AttachInfo, FailCode, FailMsg, Scene string
+	// The fields are the request's, as sent (the JSON names of the
+	// request); AuditFinishTime is the RFC 3339 text ("" when absent).
+	OutRequestNo    string `json:"out_request_no"`
+	MchID           string `json:"mchid"`
+	AuditResult     string `json:"audit_result"`
+	AuditFinishTime string `json:"audit_finish_time"`
+	AttachInfo      string `json:"attach_info"`
+	FailCode        string `json:"fail_code"`
+	FailMsg         string `json:"fail_msg"`
+	Scene           string `json:"scene"`
 }
 
 // AuditReports returns the last report of each (mchid, out_request_no),

@@ -15,7 +15,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/gowechatpay/wechatpay"
 	wxcrypto "github.com/gowechatpay/wechatpay/crypto"
@@ -57,34 +56,6 @@ func errorReply(e *ErrorAnswer) *reply {
 func v3Error(status int, code, message string, detail any, verdict string) *reply {
 	return errorReply(&ErrorAnswer{Code: code, Message: message, Detail: detail, status: status, verdict: verdict})
 }
-
-// paramError is 400 PARAM_ERROR about one field.
-func paramError(field, location, issue string) *ErrorAnswer {
-	return &ErrorAnswer{
-		Code: "PARAM_ERROR", Message: "参数错误: " + field + ": " + issue,
-		Detail: map[string]string{"field": field, "location": location, "issue": issue},
-		status: http.StatusBadRequest, verdict: "param_error: " + field + ": " + issue,
-	}
-}
-
-// notFound is 404 RESOURCE_NOT_EXISTS about a record.
-func notFound(what string) *ErrorAnswer {
-	return &ErrorAnswer{Code: "RESOURCE_NOT_EXISTS", Message: what + " does not exist",
-		status: http.StatusNotFound, verdict: "not_found: " + what}
-}
-
-// systemError is 500 SYSTEM_ERROR; verdict says why, for the log only.
-func systemError(message, verdict string) *ErrorAnswer {
-	return &ErrorAnswer{Code: "SYSTEM_ERROR", Message: message, status: http.StatusInternalServerError,
-		verdict: "system_error: " + verdict}
-}
-
-// tooLong reports whether v has more than maxLen characters (documented
-// limits do not say bytes or characters; the emulator is lenient).
-func tooLong(v string, maxLen int) bool { return utf8.RuneCountInString(v) > maxLen }
-
-// longerThan is the issue of a value over a length limit.
-func longerThan(maxLen int) string { return "longer than " + strconv.Itoa(maxLen) + " characters" }
 
 func signError(reason string) *reply {
 	r := v3Error(http.StatusUnauthorized, "SIGN_ERROR", "签名错误: "+reason,

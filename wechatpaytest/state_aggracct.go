@@ -1,7 +1,6 @@
 package wechatpaytest
 
 import (
-	"net/http"
 	"strconv"
 	"time"
 )
@@ -32,15 +31,29 @@ type auditKey struct{ mchID, no string }
 // reductionRequest is a special-reduction request, decrypted: what a
 // resend must repeat.
 type reductionRequest struct {
-	MchID, BalAccountNo, OutRequestNo, ReductionType, Reason, CardNo, SgnNo, ReqScene string
-	Amount                                                                            int64
+	MchID         string `json:"mchid"`
+	BalAccountNo  string `json:"bal_account_no"` // decrypted once checked
+	OutRequestNo  string `json:"out_request_no"`
+	ReductionType string `json:"reduction_type"`
+	Reason        string `json:"reason"`
+	CardNo        string `json:"card_no"` // decrypted once checked
+	SgnNo         string `json:"sgn_no"`
+	ReqScene      string `json:"req_scene"`
+	Amount        int64  `json:"-"`
 }
 
 // recoverRequest is a recover request, decrypted: what a resend must
 // repeat.
 type recoverRequest struct {
-	OutRequestNo, RelatedWebankPunishNo, RelatedWxpayPunishNo, MchID, BalAccountNo string
-	RecoverReason, CardNo, SgnNo, ReqScene                                         string
+	OutRequestNo          string `json:"out_request_no"`
+	RelatedWebankPunishNo string `json:"related_webank_punish_no"`
+	RelatedWxpayPunishNo  string `json:"related_wxpay_punish_no"`
+	MchID                 string `json:"mchid"`
+	BalAccountNo          string `json:"bal_account_no"` // decrypted once checked
+	RecoverReason         string `json:"recover_reason"`
+	CardNo                string `json:"card_no"` // decrypted once checked
+	SgnNo                 string `json:"sgn_no"`
+	ReqScene              string `json:"req_scene"`
 }
 
 func newAggState() *aggState {
@@ -156,7 +169,7 @@ func (s *Server) punishFixtureAnswer(p Punishment) (status int, body any, ok boo
 	}
 	if o.MchID != p.MchID || o.BalAccountNo != p.BalAccountNo || o.PunishScene != p.PunishScene ||
 		o.PunishReason != p.PunishReason || end != p.PunishEndTime {
-		status, body = reusedNumber().Answer()
+		status, body = reusedNumber("/out_request_no").Answer()
 		return status, body, true
 	}
 	p.WxpayPunishNo = o.WxpayPunishNo
@@ -164,51 +177,21 @@ func (s *Server) punishFixtureAnswer(p Punishment) (status int, body any, ok boo
 	return status, body, true
 }
 
-// reusedNumber is 400 PARAM_ERROR for a business number sent again with
-// other fields.
-func reusedNumber() *ErrorAnswer {
-	return &ErrorAnswer{Code: "PARAM_ERROR", Message: "out_request_no 已使用且请求参数不一致",
-		Detail: map[string]string{"field": "/out_request_no", "location": "body", "issue": "already used with different parameters"},
-		status: http.StatusBadRequest, verdict: "param_error: out_request_no reused with another body"}
-}
-
-// invalidRequest is 400 INVALID_REQUEST with a reason.
-func invalidRequest(message, verdict string) *ErrorAnswer {
-	return &ErrorAnswer{Code: "INVALID_REQUEST", Message: message, status: http.StatusBadRequest,
-		verdict: "invalid_request: " + verdict}
-}
-
-// reqScenes are the documented values of req_scene.
-var reqScenes = map[string]bool{
-	"SJT_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT":     true,
-	"SJT_MICRO_MERCHANT":                             true,
-	"WX_SHOP_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT": true,
-}
-
 // communityFields checks the optional fields a 2026 community reference
 // added to every WeBank-channel API: card_no (decrypted and returned),
-// req_scene (a documented value); sgn_no is taken as it is. field builds a
-// field's name in the answer ("/card_no" in a body, "card_no" in a query).
+// req_scene (a documented value); sgn_no is taken as it is. A field's name
+// in the answer is "/card_no" in a body, "card_no" in a query.
 func communityFields(r *V3Request, location string, cardNo, reqScene string) (string, *ErrorAnswer) {
-	name := func(f string) string {
-		if location == "body" {
-			return "/" + f
-		}
-		return f
+	prefix := ""
+	if location == "body" {
+		prefix = "/"
 	}
-	if reqScene != "" && !reqScenes[reqScene] {
-		return "", paramError(name("req_scene"), location, "not a documented request scene")
+	if e := checkFields(location, field{name: prefix + "req_scene", value: reqScene, issue: "not a documented request scene",
+		valid: oneOf("SJT_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT", "SJT_MICRO_MERCHANT", "WX_SHOP_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT")}); e != nil {
+		return "", e
 	}
 	if cardNo == "" {
 		return "", nil
 	}
-	return r.DecryptField(name("card_no"), location, cardNo)
-}
-
-// str dereferences an optional decoded string.
-func str(p *string) string {
-	if p == nil {
-		return ""
-	}
-	return *p
+	return r.DecryptField(prefix+"card_no", location, cardNo)
 }

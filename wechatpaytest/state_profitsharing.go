@@ -1,7 +1,6 @@
 package wechatpaytest
 
 import (
-	"net/http"
 	"slices"
 	"strconv"
 	"time"
@@ -55,20 +54,6 @@ type psBill struct {
 // maxPSOrdersPerTransaction is the documented limit of distribution
 // requests per transaction.
 const maxPSOrdersPerTransaction = 50
-
-// psInvalid is 400 INVALID_REQUEST with a message.
-func psInvalid(message string) *ErrorAnswer {
-	return &ErrorAnswer{Code: "INVALID_REQUEST", Message: message, status: http.StatusBadRequest,
-		verdict: "invalid_request: " + message}
-}
-
-// psReusedNumber is 400 PARAM_ERROR for an out_order_no used by another
-// request.
-func psReusedNumber(field string) *ErrorAnswer {
-	return &ErrorAnswer{Code: "PARAM_ERROR", Message: field + " 已使用且请求参数不一致",
-		Detail: map[string]string{"field": field, "location": "body", "issue": "already used with different parameters"},
-		status: http.StatusBadRequest, verdict: "param_error: " + field + " reused with another body"}
-}
 
 // nextID returns a new numeric id with prefix p; s.mu is held.
 func (s *Server) psNextID(p string) string {
