@@ -4,16 +4,7 @@ import (
 	"net/netip"
 	"strconv"
 	"time"
-	"unicode/utf8"
 )
-
-// v2Param is a documented parameter of a red-packet request: its maximum
-// length in characters and whether it is required.
-type v2Param struct {
-	name     string
-	max      int
-	required bool
-}
 
 // redPacketCommonParams are the parameters both sends document.
 var redPacketCommonParams = []v2Param{
@@ -26,26 +17,6 @@ var redPacketCommonParams = []v2Param{
 var sendRedPackParams = []v2Param{
 	{"send_name", 32, true}, {"total_num", 4, true}, {"client_ip", 15, true},
 	{"sub_mch_id", 32, false}, {"msgappid", 32, false}, {"consume_mch_id", 32, false}, {"risk_info", 128, false},
-}
-
-// checkV2Params answers PARAM_ERROR for the first missing or too long
-// parameter, nil when all are well.
-func checkV2Params(params map[string]string, lists ...[]v2Param) map[string]string {
-	for _, list := range lists {
-		for _, l := range list {
-			v := params[l.name]
-			if v == "" {
-				if l.required {
-					return V2Error("PARAM_ERROR", "参数错误: "+l.name+" 不能为空")
-				}
-				continue
-			}
-			if utf8.RuneCountInString(v) > l.max {
-				return V2Error("PARAM_ERROR", "参数错误: "+l.name+" 长度超过"+strconv.Itoa(l.max))
-			}
-		}
-	}
-	return nil
 }
 
 // checkRedPacketSend checks what both sends share beyond the lengths: the

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // TestWeComPaymentSecret is the emulator's secret of the WeCom 企业支付
@@ -124,21 +125,57 @@ func (s *Server) sendRedPacket(api string, params map[string]string, amount int6
 // advanceRedPacket moves a packet a send created on when it is queried
 // (s.mu held): a SENDING packet is answered SENDING once, then is SENT; a
 // SENT packet unopened for RedPacketRefundAfter is REFUND, its amount back
-// in the balance. It returns the status to answer and the one to keep, and
-// the refund time and amount. Fixtures (AddRedPacket, AddCashRedPacket)
-// are answered as they are.
-func (s *Server) advanceRedPacket(key redPacketKey, detailID, status string, sendTime time.Time, total int64) (answer, next string, refundTime time.Time, refund int64) {
+// in the balance. It sets *status, *refundTime and *refund to what is kept
+// and returns the status to answer. Fixtures (AddRedPacket,
+// AddCashRedPacket) are answered as they are.
+func (s *Server) advanceRedPacket(key redPacketKey, detailID string, status *string, sendTime time.Time, total int64, refundTime *time.Time, refund *int64) string {
 	if b := s.redpack.bills[key]; b == nil || b.sent.SendListID == "" || b.sent.SendListID != detailID {
-		return status, status, time.Time{}, 0
+		return *status
 	}
-	switch status {
+	switch *status {
 	case "SENDING":
-		return "SENDING", "SENT", time.Time{}, 0
+		*status = "SENT"
+		return "SENDING"
 	case "SENT":
 		if due := sendTime.Add(RedPacketRefundAfter); !sendTime.IsZero() && !s.now().Before(due) {
 			s.redpack.balance += total
-			return "REFUND", "REFUND", due, total
+			*status, *refundTime, *refund = "REFUND", due, total
 		}
 	}
-	return status, status, time.Time{}, 0
+	return *status
+}
+
+// redPacketNotFound is the reply to a query of an unknown bill.
+func redPacketNotFound(key redPacketKey) map[string]string {
+	fields := V2Error("NOT_FOUND", "指定单号数据不存在")
+	fields["mch_billno"], fields["mch_id"] = key.billNo, key.mchID
+	return fields
+}
+
+// v2Param is a documented parameter of a red-packet request: its maximum
+// length in characters and whether it is required.
+type v2Param struct {
+	name     string
+	max      int
+	required bool
+}
+
+// checkV2Params answers PARAM_ERROR for the first missing or too long
+// parameter, nil when all are well.
+func checkV2Params(params map[string]string, lists ...[]v2Param) map[string]string {
+	for _, list := range lists {
+		for _, l := range list {
+			v := params[l.name]
+			if v == "" {
+				if l.required {
+					return V2Error("PARAM_ERROR", "参数错误: "+l.name+" 不能为空")
+				}
+				continue
+			}
+			if utf8.RuneCountInString(v) > l.max {
+				return V2Error("PARAM_ERROR", "参数错误: "+l.name+" 长度超过"+strconv.Itoa(l.max))
+			}
+		}
+	}
+	return nil
 }
