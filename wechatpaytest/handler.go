@@ -2,6 +2,7 @@ package wechatpaytest
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -315,7 +316,6 @@ func (s *Server) dropConnection(w http.ResponseWriter, r *http.Request, f *Fault
 // applyEarlyFault applies the faults that act before the request is
 // handled; it reports whether the request is finished.
 func (s *Server) applyEarlyFault(w http.ResponseWriter, r *http.Request, f *Fault, v2 bool, requestID string) bool {
-	var rep *reply
 	switch f.Kind {
 	case FaultDelay:
 		t := time.NewTimer(f.Delay)
@@ -328,46 +328,42 @@ func (s *Server) applyEarlyFault(w http.ResponseWriter, r *http.Request, f *Faul
 	case FaultDropConnection:
 		s.dropConnection(w, r, f, requestID, "fault: connection dropped")
 		return true
-	case FaultSystemError:
-		if v2 {
-			rep = v2Reply(V2Error("SYSTEMERROR", "系统繁忙,请稍后再试"), "fault: system error")
-		} else {
-			rep = v3Error(http.StatusInternalServerError, "SYSTEM_ERROR", "系统错误", nil, "fault: system error")
-		}
-	case FaultRateLimited:
-		if v2 {
-			rep = v2Reply(V2Error("FREQ_LIMIT", "超过频率限制,请稍后再试"), "fault: rate limited")
-		} else {
-			rep = v3Error(http.StatusTooManyRequests, "FREQUENCY_LIMITED", "频率超限", nil, "fault: rate limited")
-		}
-	case FaultAPIError:
-		msg := f.Message
-		if msg == "" {
-			msg = "fault"
-		}
-		status := f.Status
-		if status == 0 {
-			status = http.StatusBadRequest
-		}
-		if v2 {
-			rep = v2Reply(V2Error(f.Code, msg), "fault: api error "+f.Code)
-		} else {
-			rep = v3Error(status, f.Code, msg, nil, "fault: api error "+f.Code)
-		}
-	default:
+	}
+	rep := faultReply(f, v2)
+	if rep == nil {
 		return false
 	}
 	_, _ = io.Copy(io.Discard, io.LimitReader(r.Body, maxRequestBody))
-	if rep.xml {
-		w.Header().Set("Content-Type", "text/xml; charset=utf-8")
-	} else {
-		w.Header().Set("Content-Type", "application/json")
-		w.Header().Set(wechatpay.HeaderRequestID, requestID)
-	}
-	w.WriteHeader(rep.status)
-	_, _ = w.Write(rep.body)
-	s.log(r, rep.status, rep.verdict, f, requestID)
+	s.writeReply(w, r, rep, f, requestID)
 	return true
+}
+
+// faultReply is the error answer of the faults that answer one, unsigned,
+// or nil for another fault.
+func faultReply(f *Fault, v2 bool) *reply {
+	var status int
+	var code, msg, v2Code, v2Msg string
+	switch f.Kind {
+	case FaultSystemError:
+		status, code, msg, v2Code, v2Msg = http.StatusInternalServerError, "SYSTEM_ERROR", "系统错误", "SYSTEMERROR", "系统繁忙,请稍后再试"
+	case FaultRateLimited:
+		status, code, msg, v2Code, v2Msg = http.StatusTooManyRequests, "FREQUENCY_LIMITED", "频率超限", "FREQ_LIMIT", "超过频率限制,请稍后再试"
+	case FaultAPIError:
+		status, code, msg = cmp.Or(f.Status, http.StatusBadRequest), f.Code, cmp.Or(f.Message, "fault")
+		v2Code, v2Msg = code, msg
+	default:
+		return nil
+	}
+	verdict := "fault: " + strings.ReplaceAll(f.Kind.String(), "-", " ")
+	if f.Kind == FaultAPIError {
+		verdict += " " + f.Code
+	}
+	if v2 {
+		return v2Reply(V2Error(v2Code, v2Msg), verdict)
+	}
+	rep := v3Error(status, code, msg, nil, verdict)
+	rep.unsigned = true
+	return rep
 }
 
 func (s *Server) log(r *http.Request, status int, verdict string, f *Fault, requestID string) {
@@ -445,24 +441,13 @@ func (s *Server) signV3(h http.Header, r *http.Request, rep *reply, f *Fault) {
 	if kind == FaultStaleTimestamp {
 		now = now.Add(-staleBy)
 	}
-	ts := strconv.FormatInt(now.Unix(), 10)
-	nonce := wechatpay.NewNonce()
-	sig, err := signMessage(key, ts, nonce, rep.body)
-	if err != nil {
+	if err := signHeaders(h, key, serial, now, rep.body, kind == FaultProbeSignature); err != nil {
 		*rep = *errorReply(systemError("signing failed", "signing: "+err.Error()))
 		return
 	}
-	switch kind {
-	case FaultProbeSignature:
-		sig = wechatpay.ProbePrefix + sig
-	case FaultTamperedBody:
+	if kind == FaultTamperedBody {
 		rep.body = tamper(rep.body)
 	}
-	h.Set(wechatpay.HeaderTimestamp, ts)
-	h.Set(wechatpay.HeaderNonce, nonce)
-	h.Set(wechatpay.HeaderSignature, sig)
-	h.Set(wechatpay.HeaderSerial, serial)
-	h.Set(wechatpay.HeaderSignatureType, wechatpay.AuthScheme)
 }
 
 // tamper returns a copy of body with one ASCII letter or digit changed (or

@@ -11,7 +11,6 @@ import (
 	"io"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -110,20 +109,11 @@ func (s *Server) notificationBody(eventType string, resource any) ([]byte, error
 // with a fresh nonce: each redelivery of one notification is signed afresh,
 // as WeChat Pay does, so that its timestamp is current.
 func (s *Server) signNotification(body []byte) (http.Header, error) {
-	ts := strconv.FormatInt(s.now().Unix(), 10)
-	sigNonce := wechatpay.NewNonce()
+	h := http.Header{"Content-Type": {"application/json"}}
 	key, serial := s.notificationKey()
-	sig, err := signMessage(key, ts, sigNonce, body)
-	if err != nil {
+	if err := signHeaders(h, key, serial, s.now(), body, false); err != nil {
 		return nil, fmt.Errorf("wechatpaytest: SignNotification: %w", err)
 	}
-	h := http.Header{}
-	h.Set("Content-Type", "application/json")
-	h.Set(wechatpay.HeaderTimestamp, ts)
-	h.Set(wechatpay.HeaderNonce, sigNonce)
-	h.Set(wechatpay.HeaderSignature, sig)
-	h.Set(wechatpay.HeaderSerial, serial)
-	h.Set(wechatpay.HeaderSignatureType, wechatpay.AuthScheme)
 	return h, nil
 }
 
