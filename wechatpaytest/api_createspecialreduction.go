@@ -43,11 +43,7 @@ func (s *Server) serveCreateSpecialReduction(r *V3Request) (int, any) {
 		return e.Answer()
 	}
 	in.Amount = *req.Amount
-	var e *ErrorAnswer
-	if in.BalAccountNo, e = r.DecryptField("/bal_account_no", "body", in.BalAccountNo); e != nil {
-		return e.Answer()
-	}
-	if in.CardNo, e = communityFields(r, "body", in.CardNo, in.ReqScene); e != nil {
+	if e := ledgerFields(r, "body", &in.BalAccountNo, &in.CardNo, in.ReqScene); e != nil {
 		return e.Answer()
 	}
 	s.mu.Lock()

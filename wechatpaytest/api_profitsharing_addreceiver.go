@@ -1,9 +1,6 @@
 package wechatpaytest
 
-import (
-	"cmp"
-	"net/http"
-)
+import "net/http"
 
 // serveProfitSharingAddReceiver answers an add-receiver request: the
 // documented fields, the name decrypted, then a new relationship in state
@@ -11,11 +8,7 @@ import (
 // EFFECTIVE already is 400 INVALID_REQUEST.
 func (s *Server) serveProfitSharingAddReceiver(r *V3Request) (int, any) {
 	var req struct {
-		SubMchID          string `json:"sub_mchid"`
-		AppID             string `json:"appid"`
-		SubAppID          string `json:"sub_appid"`
-		Type              string `json:"type"`
-		Account           string `json:"account"`
+		psParty
 		Name              string `json:"name"`
 		RelationType      string `json:"relation_type"`
 		CustomRelation    string `json:"custom_relation"`
@@ -29,8 +22,7 @@ func (s *Server) serveProfitSharingAddReceiver(r *V3Request) (int, any) {
 	if e := r.DecodeJSON(&req); e != nil {
 		return e.Answer()
 	}
-	if e := cmp.Or(checkFields("body", field{name: "/sub_mchid", value: req.SubMchID, max: 32}),
-		checkPSParty("/", req.Type, req.Account, req.AppID, req.SubAppID)); e != nil {
+	if e := req.check(); e != nil {
 		return e.Answer()
 	}
 	if e := checkFields("body", field{name: "/relation_type", value: req.RelationType, required: true}); e != nil {

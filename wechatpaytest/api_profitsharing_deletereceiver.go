@@ -1,9 +1,6 @@
 package wechatpaytest
 
-import (
-	"cmp"
-	"net/http"
-)
+import "net/http"
 
 // serveProfitSharingDeleteReceiver answers a delete-receiver request: the
 // body (its signature covered it), then the relationship is removed and
@@ -11,18 +8,11 @@ import (
 // receiver is 400 INVALID_REQUEST; later distributions to it are refused,
 // and PENDING details for it close with NO_RELATION.
 func (s *Server) serveProfitSharingDeleteReceiver(r *V3Request) (int, any) {
-	var req struct {
-		SubMchID string `json:"sub_mchid"`
-		AppID    string `json:"appid"`
-		SubAppID string `json:"sub_appid"`
-		Type     string `json:"type"`
-		Account  string `json:"account"`
-	}
+	var req psParty
 	if e := r.DecodeJSON(&req); e != nil {
 		return e.Answer()
 	}
-	if e := cmp.Or(checkFields("body", field{name: "/sub_mchid", value: req.SubMchID, max: 32}),
-		checkPSParty("/", req.Type, req.Account, req.AppID, req.SubAppID)); e != nil {
+	if e := req.check(); e != nil {
 		return e.Answer()
 	}
 	k := psRelationKey{req.SubMchID, req.Account}

@@ -38,11 +38,8 @@ func (s *Server) servePunish(r *V3Request) (int, any) {
 		return e.Answer()
 	}
 	p.PunishScene, _ = strconv.ParseInt(scene, 10, 64) // checked
-	var e *ErrorAnswer
-	if p.BalAccountNo, e = r.DecryptField("/bal_account_no", "body", req.BalAccountNo); e != nil {
-		return e.Answer()
-	}
-	if p.CardNo, e = communityFields(r, "body", req.CardNo, p.ReqScene); e != nil {
+	p.BalAccountNo, p.CardNo = req.BalAccountNo, req.CardNo
+	if e := ledgerFields(r, "body", &p.BalAccountNo, &p.CardNo, p.ReqScene); e != nil {
 		return e.Answer()
 	}
 	s.mu.Lock()

@@ -17,11 +17,8 @@ func (s *Server) serveQuerySpecialReduction(r *V3Request) (int, any) {
 			field{name: "bal_account_no", value: cipherBal, required: true})); e != nil {
 		return e.Answer()
 	}
-	bal, e := r.DecryptField("bal_account_no", "query", cipherBal)
-	if e != nil {
-		return e.Answer()
-	}
-	if _, e := communityFields(r, "query", q.Get("card_no"), q.Get("req_scene")); e != nil {
+	bal, cardNo := cipherBal, q.Get("card_no")
+	if e := ledgerFields(r, "query", &bal, &cardNo, q.Get("req_scene")); e != nil {
 		return e.Answer()
 	}
 	s.mu.Lock()

@@ -29,11 +29,7 @@ func (s *Server) serveRecover(r *V3Request) (int, any) {
 	); e != nil {
 		return e.Answer()
 	}
-	var e *ErrorAnswer
-	if in.BalAccountNo, e = r.DecryptField("/bal_account_no", "body", in.BalAccountNo); e != nil {
-		return e.Answer()
-	}
-	if in.CardNo, e = communityFields(r, "body", in.CardNo, in.ReqScene); e != nil {
+	if e := ledgerFields(r, "body", &in.BalAccountNo, &in.CardNo, in.ReqScene); e != nil {
 		return e.Answer()
 	}
 	s.mu.Lock()

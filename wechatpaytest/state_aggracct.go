@@ -177,21 +177,26 @@ func (s *Server) punishFixtureAnswer(p Punishment) (status int, body any, ok boo
 	return status, body, true
 }
 
-// communityFields checks the optional fields a 2026 community reference
-// added to every WeBank-channel API: card_no (decrypted and returned),
-// req_scene (a documented value); sgn_no is taken as it is. A field's name
-// in the answer is "/card_no" in a body, "card_no" in a query.
-func communityFields(r *V3Request, location string, cardNo, reqScene string) (string, *ErrorAnswer) {
+// ledgerFields decrypts bal_account_no (*bal) in place, then checks the
+// optional fields a 2026 community reference added to every WeBank-channel
+// API: req_scene (a documented value) and card_no (*cardNo, decrypted in
+// place); sgn_no is taken as it is. A field's name in the answer is
+// "/card_no" in a body, "card_no" in a query.
+func ledgerFields(r *V3Request, location string, bal, cardNo *string, reqScene string) *ErrorAnswer {
 	prefix := ""
 	if location == "body" {
 		prefix = "/"
 	}
+	var e *ErrorAnswer
+	if *bal, e = r.DecryptField(prefix+"bal_account_no", location, *bal); e != nil {
+		return e
+	}
 	if e := checkFields(location, field{name: prefix + "req_scene", value: reqScene, issue: "not a documented request scene",
 		valid: oneOf("SJT_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT", "SJT_MICRO_MERCHANT", "WX_SHOP_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT")}); e != nil {
-		return "", e
+		return e
 	}
-	if cardNo == "" {
-		return "", nil
+	if *cardNo != "" {
+		*cardNo, e = r.DecryptField(prefix+"card_no", location, *cardNo)
 	}
-	return r.DecryptField(prefix+"card_no", location, cardNo)
+	return e
 }

@@ -1,6 +1,7 @@
 package wechatpaytest
 
 import (
+	"cmp"
 	"slices"
 	"strconv"
 	"time"
@@ -88,4 +89,19 @@ func (s *Server) finishProfitSharingOrder(no string) {
 	}
 	o.State = "FINISHED"
 	s.ps.orders[no] = o
+}
+
+// psParty is the receiver a relationship request (add, delete) names.
+type psParty struct {
+	SubMchID string `json:"sub_mchid"`
+	AppID    string `json:"appid"`
+	SubAppID string `json:"sub_appid"`
+	Type     string `json:"type"`
+	Account  string `json:"account"`
+}
+
+// check checks the fields of the party.
+func (p *psParty) check() *ErrorAnswer {
+	return cmp.Or(checkFields("body", field{name: "/sub_mchid", value: p.SubMchID, max: 32}),
+		checkPSParty("/", p.Type, p.Account, p.AppID, p.SubAppID))
 }
