@@ -103,7 +103,7 @@ func TestQueryWorkWxEnums(t *testing.T) {
 	}
 	for i, tt := range tests {
 		t.Run(tt.status+"/"+tt.sendType, func(t *testing.T) {
-			p := wechatpaytest.RedPacket{
+			p := wechatpaytest.WorkWxRedPacket{
 				MchBillNo: fmt.Sprintf("BILL%024d", i), MchID: srv.MchID(), AppID: srv.AppID(),
 				DetailID: fmt.Sprintf("D%d", i), Status: tt.status, SendType: tt.sendType,
 				TotalAmount: 100 + int64(i), Reason: tt.reason, SendTime: sent, Wishing: "w", ActName: "a",
@@ -112,7 +112,7 @@ func TestQueryWorkWxEnums(t *testing.T) {
 				p.RefundTime = sent.Add(24 * time.Hour)
 				p.RefundAmount = p.TotalAmount
 			}
-			srv.AddRedPacket(p)
+			srv.AddWorkWxRedPacket(p)
 			got, err := svc.QueryWorkWx(t.Context(), &redpack.QueryWorkWxRequest{MchBillNo: p.MchBillNo})
 			require.NoError(t, err)
 			require.Equal(t, redpack.Status(tt.status), got.Status)
@@ -316,29 +316,29 @@ func TestQueryWorkWxRequiredFields(t *testing.T) {
 	srv := newServer(t)
 	svc := redpack.New(srv.Client())
 	sent := time.Date(2025, 10, 1, 9, 0, 0, 0, cst)
-	full := wechatpaytest.RedPacket{
+	full := wechatpaytest.WorkWxRedPacket{
 		MchID: srv.MchID(), AppID: srv.AppID(), DetailID: "D1", Status: "SENT", SendType: "API", TotalAmount: 100, SendTime: sent,
 	}
 	for i, tt := range []struct {
 		field string
-		strip func(*wechatpaytest.RedPacket)
+		strip func(*wechatpaytest.WorkWxRedPacket)
 	}{
-		{"detail_id", func(p *wechatpaytest.RedPacket) { p.DetailID = "" }},
-		{"status", func(p *wechatpaytest.RedPacket) { p.Status = "" }},
-		{"send_type", func(p *wechatpaytest.RedPacket) { p.SendType = "" }},
-		{"send_time", func(p *wechatpaytest.RedPacket) { p.SendTime = time.Time{} }},
+		{"detail_id", func(p *wechatpaytest.WorkWxRedPacket) { p.DetailID = "" }},
+		{"status", func(p *wechatpaytest.WorkWxRedPacket) { p.Status = "" }},
+		{"send_type", func(p *wechatpaytest.WorkWxRedPacket) { p.SendType = "" }},
+		{"send_time", func(p *wechatpaytest.WorkWxRedPacket) { p.SendTime = time.Time{} }},
 	} {
 		p := full
 		p.MchBillNo = fmt.Sprintf("REQ%025d", i)
 		tt.strip(&p)
-		srv.AddRedPacket(p)
+		srv.AddWorkWxRedPacket(p)
 		got, err := svc.QueryWorkWx(t.Context(), &redpack.QueryWorkWxRequest{MchBillNo: p.MchBillNo})
 		require.Nil(t, got, tt.field)
 		require.ErrorIs(t, err, wechatpay.ErrMalformedResponse, tt.field)
 		require.ErrorContains(t, err, "the reply has no "+tt.field)
 	}
 	full.MchBillNo = "REQ-FULL"
-	srv.AddRedPacket(full)
+	srv.AddWorkWxRedPacket(full)
 	got, err := svc.QueryWorkWx(t.Context(), &redpack.QueryWorkWxRequest{MchBillNo: full.MchBillNo})
 	require.NoError(t, err)
 	require.Equal(t, redpack.Status("SENT"), got.Status)

@@ -35,7 +35,7 @@ func (s *Server) serveSendWorkWxRedPacket(r *V2Request) map[string]string {
 	defer s.mu.Unlock()
 	fields := s.sendRedPacket(apiNameSendWorkWx, params, amount, func(detailID string, now time.Time) {
 		key := redPacketKey{params["mch_id"], params["mch_billno"]}
-		s.redpack.workwx[key] = RedPacket{
+		s.redpack.workwx[key] = WorkWxRedPacket{
 			MchBillNo: key.billNo, MchID: key.mchID, AppID: params["wxappid"], DetailID: detailID,
 			Status: "SENDING", SendType: "API", TotalAmount: amount, SendTime: now,
 			Wishing: params["wishing"], Remark: params["remark"], ActName: params["act_name"],

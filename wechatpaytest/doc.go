@@ -100,7 +100,7 @@
 //
 // The seed examples of the protocol documents are built in (see
 // WithoutSeedFixtures); tests add their own with AddSpecialReduction,
-// AddProfitSharingOrder, AddRedPacket and AddCashRedPacket. Punish keeps real state: the same
+// AddProfitSharingOrder, AddWorkWxRedPacket and AddCashRedPacket. Punish keeps real state: the same
 // out_request_no with the same fields returns the same wxpay_punish_no, with
 // other fields 400 PARAM_ERROR. The WeBank channel keeps state across its
 // APIs: a special reduction lowers its ledger's balance (AddLedger; 403

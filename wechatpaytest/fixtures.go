@@ -102,11 +102,11 @@ func (s *Server) AddProfitSharingOrder(o ProfitSharingOrder) {
 	s.ps.orders[o.OutOrderNo] = o
 }
 
-// RedPacket is a WeCom red-packet record (查询红包记录) that the emulator
+// WorkWxRedPacket is a WeCom red-packet record (查询红包记录) that the emulator
 // answers for POST /mmpaymkttransfers/queryworkwxredpack when the request's
 // mch_billno, mch_id and appid match. Empty strings and zero amounts and
 // times are left out of the answer.
-type RedPacket struct {
+type WorkWxRedPacket struct {
 	// MchBillNo, MchID and AppID identify the packet; the other strings
 	// are answered under their snake_case names (detail_id, status, ...).
 	MchBillNo, MchID, AppID, DetailID, Status, SendType, Reason, Wishing, Remark, ActName, OpenID, SenderName, SenderHeaderMediaID string
@@ -119,8 +119,8 @@ type RedPacket struct {
 
 type redPacketKey struct{ mchID, billNo string }
 
-// AddRedPacket adds or replaces the red packet with p.MchID and p.MchBillNo.
-func (s *Server) AddRedPacket(p RedPacket) {
+// AddWorkWxRedPacket adds or replaces the red packet with p.MchID and p.MchBillNo.
+func (s *Server) AddWorkWxRedPacket(p WorkWxRedPacket) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.redpack.workwx[redPacketKey{p.MchID, p.MchBillNo}] = p

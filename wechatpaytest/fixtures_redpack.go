@@ -128,7 +128,7 @@ func (s *Server) OpenRedPacket(mchID, billNo, openID string) bool {
 // addRedpackSeed installs the seed WeCom red packet, for the merchant and
 // for the mch_id of the documented example.
 func (s *Server) addRedpackSeed() {
-	packet := RedPacket{
+	packet := WorkWxRedPacket{
 		MchBillNo:           seedMchBillNo,
 		AppID:               TestAppID,
 		DetailID:            "1000041701202510090000000000001",

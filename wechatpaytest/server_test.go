@@ -479,7 +479,7 @@ func TestRedPacket(t *testing.T) {
 	})
 
 	t.Run("added", func(t *testing.T) {
-		srv.AddRedPacket(wechatpaytest.RedPacket{
+		srv.AddWorkWxRedPacket(wechatpaytest.WorkWxRedPacket{
 			MchBillNo: "BILL-2", MchID: wechatpaytest.TestMchID, AppID: wechatpaytest.TestAppID,
 			DetailID: "D2", Status: "REFUND", SendType: "API", TotalAmount: 100, RefundAmount: 100,
 			SendTime: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), RefundTime: time.Date(2025, 1, 2, 0, 0, 0, 0, time.UTC),
@@ -1145,7 +1145,7 @@ func TestConcurrentUse(t *testing.T) {
 					PathParams: map[string]string{"out_order_no": seedOutOrderNo},
 					Query:      url.Values{"sub_mchid": {seedSubMchID}, "transaction_id": {seedTransactionID}}}, nil)
 			case 3:
-				srv.AddRedPacket(wechatpaytest.RedPacket{MchBillNo: "B" + strconv.Itoa(i), MchID: "10000098", AppID: wechatpaytest.TestAppID, Status: "SENT"})
+				srv.AddWorkWxRedPacket(wechatpaytest.WorkWxRedPacket{MchBillNo: "B" + strconv.Itoa(i), MchID: "10000098", AppID: wechatpaytest.TestAppID, Status: "SENT"})
 				_, _, err = c.DoV2(ctx, redPackRequest("10000098", "B"+strconv.Itoa(i)))
 			}
 			if err != nil {

@@ -28,7 +28,7 @@ const RedPacketRefundAfter = 24 * time.Hour
 // (queried with gethbinfo), the bills every send saw (for re-entrancy),
 // and the merchant's balance. Server.mu guards it.
 type redpackState struct {
-	workwx  map[redPacketKey]RedPacket
+	workwx  map[redPacketKey]WorkWxRedPacket
 	cash    map[redPacketKey]CashRedPacket
 	bills   map[redPacketKey]*redPacketBill
 	order   []redPacketKey // bills in the order first seen
@@ -48,7 +48,7 @@ type redPacketBill struct {
 
 func newRedpackState() *redpackState {
 	return &redpackState{
-		workwx:  map[redPacketKey]RedPacket{},
+		workwx:  map[redPacketKey]WorkWxRedPacket{},
 		cash:    map[redPacketKey]CashRedPacket{},
 		bills:   map[redPacketKey]*redPacketBill{},
 		balance: DefaultRedPacketBalance,
@@ -126,7 +126,7 @@ func (s *Server) sendRedPacket(api string, params map[string]string, amount int6
 // (s.mu held): a SENDING packet is answered SENDING once, then is SENT; a
 // SENT packet unopened for RedPacketRefundAfter is REFUND, its amount back
 // in the balance. It sets *status, *refundTime and *refund to what is kept
-// and returns the status to answer. Fixtures (AddRedPacket,
+// and returns the status to answer. Fixtures (AddWorkWxRedPacket,
 // AddCashRedPacket) are answered as they are.
 func (s *Server) advanceRedPacket(key redPacketKey, detailID string, status *string, sendTime time.Time, total int64, refundTime *time.Time, refund *int64) string {
 	if b := s.redpack.bills[key]; b == nil || b.sent.SendListID == "" || b.sent.SendListID != detailID {
