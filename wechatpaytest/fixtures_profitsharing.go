@@ -1,6 +1,9 @@
 package wechatpaytest
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // Seed fixture values of global profit sharing (protocol/apis-domains.md
 // B3 and B6).
@@ -119,3 +122,50 @@ func (s *Server) addProfitSharingSeed() {
 
 // psBillTTL is how long a bill download URL is valid.
 const psBillTTL = 30 * time.Second
+
+// ProfitSharingReceiver is one receiver of a ProfitSharingOrder.
+type ProfitSharingReceiver struct {
+	// Currency, Amount (smallest unit), Description, Type, Account,
+	// Result and FailReason are answered as they are (receivers[] fields
+	// of the same names); an empty FailReason is left out.
+	Currency    string
+	Amount      int64
+	Description string
+	Type        string
+	Account     string
+	Result      string
+	FailReason  string
+	// CreateTime and FinishTime are answered in RFC 3339; a zero
+	// FinishTime is left out.
+	CreateTime time.Time
+	FinishTime time.Time
+	// DetailID and DetailType are answered as they are.
+	DetailID   string
+	DetailType string
+	// SettlementCurrency, SettlementAmount and RateValue (× 10^8) are
+	// answered for UNFREEZE_TO_SPONSOR entries; empty or zero ones are
+	// left out.
+	SettlementCurrency string
+	SettlementAmount   int64
+	RateValue          int64
+}
+
+// ProfitSharingOrder is a global profit-sharing order that the emulator
+// answers for GET /v3/global/profit-sharing/orders/{out_order_no} when the
+// query's transaction_id and sub_mchid (empty for none) match.
+type ProfitSharingOrder struct {
+	// SubMchID, TransactionID and OutOrderNo identify the order (SubMchID
+	// empty for an order without sub-merchant); OrderID and State are
+	// answered as they are.
+	SubMchID, TransactionID, OutOrderNo, OrderID, State string
+	// Receivers are answered in order.
+	Receivers []ProfitSharingReceiver
+}
+
+// AddProfitSharingOrder adds or replaces the order with o.OutOrderNo.
+func (s *Server) AddProfitSharingOrder(o ProfitSharingOrder) {
+	o.Receivers = slices.Clone(o.Receivers)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.ps.orders[o.OutOrderNo] = o
+}

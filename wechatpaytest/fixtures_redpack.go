@@ -151,3 +151,27 @@ func (s *Server) addRedpackSeed() {
 		s.redpack.workwx[redPacketKey{mchID, seedMchBillNo}] = p
 	}
 }
+
+// WorkWxRedPacket is a WeCom red-packet record (查询红包记录) that the emulator
+// answers for POST /mmpaymkttransfers/queryworkwxredpack when the request's
+// mch_billno, mch_id and appid match. Empty strings and zero amounts and
+// times are left out of the answer.
+type WorkWxRedPacket struct {
+	// MchBillNo, MchID and AppID identify the packet; the other strings
+	// are answered under their snake_case names (detail_id, status, ...).
+	MchBillNo, MchID, AppID, DetailID, Status, SendType, Reason, Wishing, Remark, ActName, OpenID, SenderName, SenderHeaderMediaID string
+	// TotalAmount, RefundAmount and Amount are answered in fen unless zero.
+	TotalAmount, RefundAmount, Amount int64
+	// SendTime, RefundTime and RcvTime are rendered "2006-01-02 15:04:05"
+	// in UTC+8.
+	SendTime, RefundTime, RcvTime time.Time
+}
+
+type redPacketKey struct{ mchID, billNo string }
+
+// AddWorkWxRedPacket adds or replaces the red packet with p.MchID and p.MchBillNo.
+func (s *Server) AddWorkWxRedPacket(p WorkWxRedPacket) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.redpack.workwx[redPacketKey{p.MchID, p.MchBillNo}] = p
+}
