@@ -58,14 +58,18 @@ func (s *Server) serveSendCashRedPacket(r *V2Request) map[string]string {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	fields := s.sendRedPacket(apiNameSendRedPack, params, amount, func(detailID string, now time.Time) {
+	fields := s.sendRedPacket(apiNameSendRedPack, params, amount, func(detailID string, now time.Time, failed bool) {
 		key := redPacketKey{params["mch_id"], params["mch_billno"]}
-		s.redpack.cash[key] = CashRedPacket{
+		p := CashRedPacket{
 			MchBillNo: key.billNo, MchID: key.mchID, AppID: params["wxappid"], DetailID: detailID,
 			Status: "SENDING", SendType: "API", HBType: "NORMAL", TotalNum: 1, TotalAmount: amount,
 			SendTime: now, Wishing: params["wishing"], Remark: params["remark"], ActName: params["act_name"],
 			ReOpenID: params["re_openid"],
 		}
+		if failed { // a cash packet refused NOTENOUGH is kept, FAILED
+			p.Status, p.Reason = "FAILED", "余额不足"
+		}
+		s.redpack.cash[key] = p
 	})
 	if fields["result_code"] == "SUCCESS" {
 		// As observed at WeChat Pay: a success also carries err_code SUCCESS.

@@ -33,7 +33,10 @@ func (s *Server) serveSendWorkWxRedPacket(r *V2Request) map[string]string {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	fields := s.sendRedPacket(apiNameSendWorkWx, params, amount, func(detailID string, now time.Time) {
+	fields := s.sendRedPacket(apiNameSendWorkWx, params, amount, func(detailID string, now time.Time, failed bool) {
+		if failed { // a WeCom packet refused NOTENOUGH leaves no record
+			return
+		}
 		key := redPacketKey{params["mch_id"], params["mch_billno"]}
 		s.redpack.workwx[key] = WorkWxRedPacket{
 			MchBillNo: key.billNo, MchID: key.mchID, AppID: params["wxappid"], DetailID: detailID,
@@ -43,11 +46,7 @@ func (s *Server) serveSendWorkWxRedPacket(r *V2Request) map[string]string {
 		}
 	})
 	if fields["result_code"] == "SUCCESS" {
-		for _, k := range []string{"sender_name", "sender_header_media_id"} {
-			if v := params[k]; v != "" {
-				fields[k] = v
-			}
-		}
+		v2Fields(fields, "sender_name", params["sender_name"], "sender_header_media_id", params["sender_header_media_id"])
 	}
 	return fields
 }

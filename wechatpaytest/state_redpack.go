@@ -75,9 +75,9 @@ func sendFingerprint(params map[string]string) string {
 // sendRedPacket runs the state transition of a validated send (s.mu held):
 // a re-entrant repeat answers the first reply, another body FATAL_ERROR;
 // a new bill is refused NOTENOUGH (and kept failed) when the balance is
-// short, else the balance pays for it and create records the packet. It
-// returns the reply fields.
-func (s *Server) sendRedPacket(api string, params map[string]string, amount int64, create func(detailID string, now time.Time)) map[string]string {
+// short (create records the failed packet, failed set), else the balance
+// pays for it and create records the packet. It returns the reply fields.
+func (s *Server) sendRedPacket(api string, params map[string]string, amount int64, create func(detailID string, now time.Time, failed bool)) map[string]string {
 	st := s.redpack
 	key := redPacketKey{params["mch_id"], params["mch_billno"]}
 	fp := sendFingerprint(params)
@@ -100,19 +100,12 @@ func (s *Server) sendRedPacket(api string, params map[string]string, amount int6
 	if st.balance < amount {
 		b.reply = V2Error("NOTENOUGH", "帐号余额不足，请到商户平台充值后再重试")
 		b.sent.Failed = true
-		if api == apiNameSendRedPack {
-			st.cash[key] = CashRedPacket{
-				MchBillNo: key.billNo, MchID: key.mchID, AppID: params["wxappid"], DetailID: detailID, Status: "FAILED",
-				SendType: "API", HBType: "NORMAL", TotalNum: 1, TotalAmount: amount, Reason: "余额不足",
-				SendTime: now, Wishing: params["wishing"], Remark: params["remark"], ActName: params["act_name"],
-				ReOpenID: params["re_openid"],
-			}
-		}
+		create(detailID, now, true)
 		return maps.Clone(b.reply)
 	}
 	st.balance -= amount
 	b.sent.SendListID = detailID
-	create(detailID, now)
+	create(detailID, now, false)
 	b.reply = map[string]string{
 		"return_code": "SUCCESS", "return_msg": "发放成功", "result_code": "SUCCESS",
 		"mch_billno": key.billNo, "mch_id": key.mchID, "wxappid": params["wxappid"],
