@@ -75,6 +75,18 @@ func marshalJSON(v any) ([]byte, error) {
 	return bytes.TrimSuffix(buf.Bytes(), []byte{'\n'}), nil
 }
 
+// rawOrJSON returns v itself when it is []byte or json.RawMessage, else its
+// JSON encoding.
+func rawOrJSON(v any) ([]byte, error) {
+	switch b := v.(type) {
+	case []byte:
+		return b, nil
+	case json.RawMessage:
+		return b, nil
+	}
+	return marshalJSON(v)
+}
+
 // rfc3339 renders t in UTC+8, or "" for the zero time.
 func rfc3339(t time.Time) string {
 	if t.IsZero() {
@@ -271,10 +283,6 @@ func v3Answer(status int, out any) *reply {
 	verdict := "ok"
 	switch b := out.(type) {
 	case nil:
-	case []byte:
-		body = b
-	case json.RawMessage:
-		body = b
 	case *ErrorAnswer:
 		if b == nil {
 			return errorReply(systemError("the handler answered a nil *ErrorAnswer", "nil error answer"))
@@ -286,7 +294,7 @@ func v3Answer(status int, out any) *reply {
 		body, verdict = rep.body, rep.verdict
 	default:
 		var err error
-		if body, err = marshalJSON(out); err != nil {
+		if body, err = rawOrJSON(out); err != nil {
 			return errorReply(systemError("encoding the answer failed", "encoding the answer: "+err.Error()))
 		}
 	}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -54,17 +53,9 @@ func (s *Server) notificationBody(eventType string, resource any) ([]byte, error
 	if eventType == "" {
 		return nil, fmt.Errorf("wechatpaytest: SignNotification: empty event type")
 	}
-	var plain []byte
-	switch r := resource.(type) {
-	case []byte:
-		plain = r
-	case json.RawMessage:
-		plain = r
-	default:
-		var err error
-		if plain, err = marshalJSON(resource); err != nil {
-			return nil, fmt.Errorf("wechatpaytest: SignNotification: encoding the resource: %w", err)
-		}
+	plain, err := rawOrJSON(resource)
+	if err != nil {
+		return nil, fmt.Errorf("wechatpaytest: SignNotification: encoding the resource: %w", err)
 	}
 	originalType, _, _ := strings.Cut(eventType, ".")
 	originalType = strings.ToLower(originalType)
