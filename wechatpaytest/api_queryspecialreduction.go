@@ -1,9 +1,6 @@
 package wechatpaytest
 
-import (
-	"cmp"
-	"net/http"
-)
+import "cmp"
 
 // serveQuerySpecialReduction answers a special-reduction query: the
 // documented limits, bal_account_no decrypted with the key Wechatpay-Serial
@@ -28,37 +25,4 @@ func (s *Server) serveQuerySpecialReduction(r *V3Request) (int, any) {
 		return notFound("special reduction").Answer()
 	}
 	return reductionAnswer(r, red)
-}
-
-// reductionAnswer is the answer of the query and of the creation of a
-// special reduction: the record, with bal_account_no encrypted for the
-// merchant.
-func reductionAnswer(r *V3Request, red SpecialReduction) (int, any) {
-	encBal, e := r.EncryptForMerchant(red.BalAccountNo)
-	if e != nil {
-		return e.Answer()
-	}
-	wire := struct {
-		MchID         string `json:"mchid"`
-		BalAccountNo  string `json:"bal_account_no"`
-		OutRequestNo  string `json:"out_request_no"`
-		ReductionType string `json:"reduction_type,omitempty"`
-		Amount        *int64 `json:"amount,omitempty"`
-		State         string `json:"state,omitempty"`
-		Reason        string `json:"reason,omitempty"`
-		QuotaChangeNo string `json:"quota_change_no,omitempty"`
-		SuccessTime   string `json:"success_time,omitempty"`
-		FailTime      string `json:"fail_time,omitempty"`
-		FailReason    string `json:"fail_reason,omitempty"`
-	}{
-		MchID: red.MchID, BalAccountNo: encBal, OutRequestNo: red.OutRequestNo,
-		ReductionType: red.ReductionType, State: red.State, Reason: red.Reason,
-		QuotaChangeNo: red.QuotaChangeNo, SuccessTime: rfc3339(red.SuccessTime),
-		FailTime: rfc3339(red.FailTime), FailReason: red.FailReason,
-	}
-	if red.State == "SUCCESS" || red.Amount != 0 {
-		amount := red.Amount
-		wire.Amount = &amount
-	}
-	return http.StatusOK, wire
 }
