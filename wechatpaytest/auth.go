@@ -2,9 +2,13 @@ package wechatpaytest
 
 import (
 	"errors"
+	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gowechatpay/wechatpay"
+	wxcrypto "github.com/gowechatpay/wechatpay/crypto"
 )
 
 // authorization holds the five parameters of a v3 Authorization header.
@@ -74,4 +78,49 @@ func cutParam(s string) (key, value, rest string, ok bool) {
 	}
 	value, rest, ok = strings.Cut(rest[1:], `"`)
 	return key, value, rest, ok
+}
+
+// authenticate checks a v3 request's Authorization as WeChat Pay does and
+// returns a 401 SIGN_ERROR answer when it fails.
+func (s *Server) authenticate(r *http.Request, body []byte) *reply {
+	values := r.Header.Values("Authorization")
+	if len(values) != 1 {
+		return signError("exactly one Authorization header is required")
+	}
+	a, err := parseAuthorization(values[0])
+	if err != nil {
+		return signError(err.Error())
+	}
+	if a.MchID != TestMchID {
+		return signError("mchid is not the merchant's")
+	}
+	if !strings.EqualFold(a.SerialNo, s.keys.merchantSerial) {
+		return signError("serial_no is not the serial of the merchant API certificate")
+	}
+	ts, err := strconv.ParseInt(a.Timestamp, 10, 64)
+	if err != nil || a.Timestamp[0] == '+' || a.Timestamp[0] == '-' {
+		return signError("malformed timestamp")
+	}
+	window := int64(wechatpay.Window / time.Second)
+	if d := s.now().Unix() - ts; d > window || d < -window {
+		return signError("stale timestamp")
+	}
+	msg := make([]byte, 0, len(r.Method)+len(r.RequestURI)+len(a.Timestamp)+len(a.NonceStr)+len(body)+5)
+	for _, part := range [][]byte{[]byte(r.Method), []byte(r.RequestURI), []byte(a.Timestamp), []byte(a.NonceStr), body} {
+		msg = append(msg, part...)
+		msg = append(msg, '\n')
+	}
+	if err := wxcrypto.VerifySHA256WithRSA(&s.keys.merchantKey.PublicKey, msg, a.Signature); err != nil {
+		return signError("signature does not verify")
+	}
+	return nil
+}
+
+// signError is the 401 SIGN_ERROR of a request whose Authorization failed,
+// unsigned.
+func signError(reason string) *reply {
+	r := v3Error(http.StatusUnauthorized, "SIGN_ERROR", "签名错误: "+reason,
+		map[string]string{"location": "authorization", "issue": reason}, "sign_error: "+reason)
+	r.unsigned = true
+	return r
 }

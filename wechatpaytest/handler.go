@@ -18,11 +18,10 @@ import (
 	"time"
 
 	"github.com/gowechatpay/wechatpay"
-	wxcrypto "github.com/gowechatpay/wechatpay/crypto"
 )
 
-// This file holds what every route shares: dispatch, authentication,
-// faults, signing and the log. The emulation of each built-in API is in its
+// This file holds what every route shares: dispatch, faults, signing and
+// the log (authentication is in auth.go). The emulation of each built-in API is in its
 // own api_*.go file.
 
 // maxRequestBody bounds the body the emulator reads.
@@ -56,13 +55,6 @@ func errorReply(e *ErrorAnswer) *reply {
 // v3Error builds a v3 error answer in WeChat Pay's shape.
 func v3Error(status int, code, message string, detail any, verdict string) *reply {
 	return errorReply(&ErrorAnswer{Code: code, Message: message, Detail: detail, status: status, verdict: verdict})
-}
-
-func signError(reason string) *reply {
-	r := v3Error(http.StatusUnauthorized, "SIGN_ERROR", "签名错误: "+reason,
-		map[string]string{"location": "authorization", "issue": reason}, "sign_error: "+reason)
-	r.unsigned = true
-	return r
 }
 
 func marshalJSON(v any) ([]byte, error) {
@@ -398,42 +390,6 @@ func (s *Server) newRequestID() string {
 	var b [8]byte
 	_, _ = rand.Read(b[:]) // never fails since Go 1.24
 	return strconv.FormatUint(s.idCounter.Add(1), 10) + "-" + strings.ToUpper(hex.EncodeToString(b[:]))
-}
-
-// authenticate checks a v3 request's Authorization as WeChat Pay does and
-// returns a 401 SIGN_ERROR answer when it fails.
-func (s *Server) authenticate(r *http.Request, body []byte) *reply {
-	values := r.Header.Values("Authorization")
-	if len(values) != 1 {
-		return signError("exactly one Authorization header is required")
-	}
-	a, err := parseAuthorization(values[0])
-	if err != nil {
-		return signError(err.Error())
-	}
-	if a.MchID != TestMchID {
-		return signError("mchid is not the merchant's")
-	}
-	if !strings.EqualFold(a.SerialNo, s.keys.merchantSerial) {
-		return signError("serial_no is not the serial of the merchant API certificate")
-	}
-	ts, err := strconv.ParseInt(a.Timestamp, 10, 64)
-	if err != nil || a.Timestamp[0] == '+' || a.Timestamp[0] == '-' {
-		return signError("malformed timestamp")
-	}
-	window := int64(wechatpay.Window / time.Second)
-	if d := s.now().Unix() - ts; d > window || d < -window {
-		return signError("stale timestamp")
-	}
-	msg := make([]byte, 0, len(r.Method)+len(r.RequestURI)+len(a.Timestamp)+len(a.NonceStr)+len(body)+5)
-	for _, part := range [][]byte{[]byte(r.Method), []byte(r.RequestURI), []byte(a.Timestamp), []byte(a.NonceStr), body} {
-		msg = append(msg, part...)
-		msg = append(msg, '\n')
-	}
-	if err := wxcrypto.VerifySHA256WithRSA(&s.keys.merchantKey.PublicKey, msg, a.Signature); err != nil {
-		return signError("signature does not verify")
-	}
-	return nil
 }
 
 // signV3 adds the signature headers of a v3 answer, applying the signing
