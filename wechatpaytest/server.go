@@ -46,7 +46,7 @@ type Server struct {
 	started      bool
 	closed       bool
 	credDir      string
-	agg          *aggState           // the WeBank channel (state_aggracct.go)
+	agg          *aggracctState      // the WeBank channel (state_aggracct.go)
 	ps           *profitSharingState // global profit sharing (state_profitsharing.go)
 	redpack      *redpackState       // red packets (state_redpack.go)
 	faults       []*Fault
@@ -226,7 +226,7 @@ func newServerState(cfg *config) (*Server, error) {
 	}
 	s := &Server{
 		keys: ks, keyMode: cfg.keyMode, mux: http.NewServeMux(), tls: st, now: cfg.now, logger: cfg.logger,
-		agg: newAggState(), ps: newProfitSharingState(), redpack: newRedpackState(), notifyClient: cfg.notifyClient,
+		agg: newAggracctState(), ps: newProfitSharingState(), redpack: newRedpackState(), notifyClient: cfg.notifyClient,
 	}
 	if s.now == nil {
 		s.now = time.Now

@@ -6,10 +6,10 @@ import (
 	"time"
 )
 
-// aggState is the emulator's state of the WeBank channel (aggracct): the
+// aggracctState is the emulator's state of the WeBank channel (aggracct): the
 // special reductions and the requests behind those created, ledgers, the
 // punish requests, control orders and audit reports. Server.mu guards it.
-type aggState struct {
+type aggracctState struct {
 	hold           bool
 	reductions     map[string]SpecialReduction
 	punishments    []Punishment
@@ -57,8 +57,8 @@ type recoverRequest struct {
 	ReqScene              string `json:"req_scene"`
 }
 
-func newAggState() *aggState {
-	return &aggState{
+func newAggracctState() *aggracctState {
+	return &aggracctState{
 		reductions:    map[string]SpecialReduction{},
 		punishByNo:    map[string]int{},
 		ledgers:       map[ledgerKey]int64{},
