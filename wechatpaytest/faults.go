@@ -87,8 +87,9 @@ func (k FaultKind) String() string {
 // Fault makes the emulator misbehave for the requests it matches, to test a
 // merchant's error paths.
 type Fault struct {
-	// API is the API the fault applies to: a built-in API, the pattern of
-	// a route registered with HandleV3 or HandleV2, or APIAny for all.
+	// API is the route the fault applies to, by its pattern exactly as
+	// registered: an API constant for a built-in API, the pattern given
+	// to HandleV3 ("POST " + path for HandleV2), or APIAny for all.
 	API API
 	// Kind is what goes wrong.
 	Kind FaultKind

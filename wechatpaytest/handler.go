@@ -21,8 +21,8 @@ import (
 )
 
 // This file holds what every route shares: dispatch, faults, signing and
-// the log (authentication is in auth.go). The emulation of each built-in API is in its
-// own api_*.go file.
+// the log (authentication is in auth.go). The emulation of each built-in
+// API is in its own api_*.go file.
 
 // maxRequestBody bounds the body the emulator reads.
 const maxRequestBody = 1 << 20
