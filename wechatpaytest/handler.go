@@ -115,8 +115,7 @@ func (s *Server) serveNoRoute(w http.ResponseWriter, r *http.Request, h http.Han
 	h.ServeHTTP(rec, r)
 	var rep *reply
 	if allow := rec.Header().Get("Allow"); rec.Code == http.StatusMethodNotAllowed && allow != "" {
-		rep = v3Error(http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", "use "+allow, nil, "method_not_allowed")
-		rep.allow = allow
+		rep = methodNotAllowed(allow)
 	} else {
 		// Not "order not found": the message names the route and says the
 		// emulator lacks it, so a merchant's code cannot take it for a
@@ -128,15 +127,20 @@ func (s *Server) serveNoRoute(w http.ResponseWriter, r *http.Request, h http.Han
 	s.writeReply(w, r, rep, nil, requestID)
 }
 
+// methodNotAllowed is 405 METHOD_NOT_ALLOWED with the Allow header allow.
+func methodNotAllowed(allow string) *reply {
+	rep := v3Error(http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", "use "+allow, nil, "method_not_allowed")
+	rep.allow = allow
+	return rep
+}
+
 // serveRoute answers a request for rt: body, early faults, authentication
 // (v3) or client certificate and sign (v2), the route's handler, then the
 // signed answer and the signing faults.
 func (s *Server) serveRoute(w http.ResponseWriter, r *http.Request, rt *route) {
 	requestID := s.newRequestID()
 	if r.Method != rt.method { // a GET pattern also matches HEAD
-		rep := v3Error(http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", "use "+rt.method, nil, "method_not_allowed")
-		rep.allow = rt.method
-		s.writeReply(w, r, rep, nil, requestID)
+		s.writeReply(w, r, methodNotAllowed(rt.method), nil, requestID)
 		return
 	}
 	v2 := rt.v2 != nil
