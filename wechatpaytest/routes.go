@@ -154,17 +154,16 @@ func (r *V3Request) DecodeJSON(v any) *ErrorAnswer {
 			status: http.StatusBadRequest, verdict: "invalid_request: content type"}
 	}
 	dec := json.NewDecoder(bytes.NewReader(r.Body))
-	if err := dec.Decode(v); err != nil {
-		return &ErrorAnswer{Code: "PARAM_ERROR", Message: "请求体不是合法的JSON",
-			Detail: map[string]string{"location": "body", "issue": "not a JSON object of the documented fields"},
-			status: http.StatusBadRequest, verdict: "param_error: body is not valid JSON"}
+	issue, verdict := "not a JSON object of the documented fields", "body is not valid JSON"
+	if err := dec.Decode(v); err == nil {
+		if !dec.More() {
+			return nil
+		}
+		issue, verdict = "data after the JSON object", "data after the JSON object"
 	}
-	if dec.More() {
-		return &ErrorAnswer{Code: "PARAM_ERROR", Message: "请求体不是合法的JSON",
-			Detail: map[string]string{"location": "body", "issue": "data after the JSON object"},
-			status: http.StatusBadRequest, verdict: "param_error: data after the JSON object"}
-	}
-	return nil
+	return &ErrorAnswer{Code: "PARAM_ERROR", Message: "请求体不是合法的JSON",
+		Detail: map[string]string{"location": "body", "issue": issue},
+		status: http.StatusBadRequest, verdict: "param_error: " + verdict}
 }
 
 // DecryptField decrypts a sensitive request field (RSA-OAEP, base64) with
