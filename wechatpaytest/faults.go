@@ -59,27 +59,15 @@ func (k FaultKind) signsAnswer() bool {
 	return k == FaultTamperedBody || k == FaultProbeSignature || k == FaultStaleTimestamp
 }
 
+// faultNames are the kinds' names, as String returns them.
+var faultNames = [...]string{FaultDelay: "delay", FaultSystemError: "system-error", FaultRateLimited: "rate-limited",
+	FaultDropConnection: "drop-connection", FaultTamperedBody: "tampered-body", FaultProbeSignature: "probe-signature",
+	FaultStaleTimestamp: "stale-timestamp", FaultAPIError: "api-error", FaultDropAfterHandling: "drop-after-handling"}
+
 // String returns the kind's name.
 func (k FaultKind) String() string {
-	switch k {
-	case FaultDelay:
-		return "delay"
-	case FaultSystemError:
-		return "system-error"
-	case FaultRateLimited:
-		return "rate-limited"
-	case FaultDropConnection:
-		return "drop-connection"
-	case FaultTamperedBody:
-		return "tampered-body"
-	case FaultProbeSignature:
-		return "probe-signature"
-	case FaultStaleTimestamp:
-		return "stale-timestamp"
-	case FaultAPIError:
-		return "api-error"
-	case FaultDropAfterHandling:
-		return "drop-after-handling"
+	if k > 0 && int(k) < len(faultNames) {
+		return faultNames[k]
 	}
 	return "unknown-fault"
 }
