@@ -461,7 +461,7 @@ func (d *eventDeadline) expire() { d.once.Do(func() { close(d.done) }) }
 
 func faultSlowServer(t *testing.T, x *exposure) {
 	srv := x.emulator(t)
-	srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISpecialReduction, Kind: wechatpaytest.FaultDelay, Delay: time.Minute})
+	srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQuerySpecialReduction, Kind: wechatpaytest.FaultDelay, Delay: time.Minute})
 	ctx := newEventDeadline(t.Context())
 	c := x.emulatorClient(t, srv, emulatorFront(t, srv, ctx.expire)...)
 	start := time.Now()
@@ -480,7 +480,7 @@ func faultServerErrorThenSuccess(t *testing.T, x *exposure) {
 		api  wechatpaytest.API
 		call func(context.Context, *wechatpay.Client) (*wechatpay.Response, error)
 	}{
-		{wechatpaytest.APISpecialReduction, func(ctx context.Context, c *wechatpay.Client) (*wechatpay.Response, error) {
+		{wechatpaytest.APIQuerySpecialReduction, func(ctx context.Context, c *wechatpay.Client) (*wechatpay.Response, error) {
 			r, err := querySeedReduction(ctx, c)
 			if err != nil {
 				return nil, err
@@ -496,7 +496,7 @@ func faultServerErrorThenSuccess(t *testing.T, x *exposure) {
 			require.Equal(t, "FAULT-5XX", r.OutRequestNo)
 			return &r.Meta, nil
 		}},
-		{wechatpaytest.APIProfitSharing, func(ctx context.Context, c *wechatpay.Client) (*wechatpay.Response, error) {
+		{wechatpaytest.APIProfitSharingQueryOrder, func(ctx context.Context, c *wechatpay.Client) (*wechatpay.Response, error) {
 			o, err := querySeedOrder(ctx, c)
 			if err != nil {
 				return nil, err
@@ -504,7 +504,7 @@ func faultServerErrorThenSuccess(t *testing.T, x *exposure) {
 			checkSeedOrder(t, o)
 			return &o.Meta, nil
 		}},
-		{wechatpaytest.APIRedPacket, func(ctx context.Context, c *wechatpay.Client) (*wechatpay.Response, error) {
+		{wechatpaytest.APIQueryWorkWxRedPacket, func(ctx context.Context, c *wechatpay.Client) (*wechatpay.Response, error) {
 			p, err := querySeedRedPacket(ctx, c)
 			if err != nil {
 				return nil, err
@@ -524,7 +524,7 @@ func faultServerErrorThenSuccess(t *testing.T, x *exposure) {
 		})
 	}
 	t.Run("persistent 5xx stays within the budget", func(t *testing.T) {
-		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISpecialReduction, Kind: wechatpaytest.FaultSystemError})
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQuerySpecialReduction, Kind: wechatpaytest.FaultSystemError})
 		defer srv.ClearFaults()
 		before := srv.Requests()
 		got, err := querySeedReduction(t.Context(), c)
@@ -586,7 +586,7 @@ func faultRateLimitedBackoff(t *testing.T, x *exposure) {
 	})
 	t.Run("typed call", func(t *testing.T) {
 		srv := x.emulator(t)
-		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIProfitSharing, Kind: wechatpaytest.FaultRateLimited, Count: 1})
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIProfitSharingQueryOrder, Kind: wechatpaytest.FaultRateLimited, Count: 1})
 		o, err := querySeedOrder(t.Context(), x.emulatorClient(t, srv))
 		x.record(err)
 		require.NoError(t, err)
@@ -686,7 +686,7 @@ func faultPrimaryDown(t *testing.T, x *exposure) {
 func faultContextCancelled(t *testing.T, x *exposure) {
 	t.Run("while the server works", func(t *testing.T) {
 		srv := x.emulator(t)
-		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISpecialReduction, Kind: wechatpaytest.FaultDelay, Delay: time.Minute})
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQuerySpecialReduction, Kind: wechatpaytest.FaultDelay, Delay: time.Minute})
 		ctx, cancel := context.WithCancel(t.Context())
 		defer cancel()
 		// Cancelled once the server holds the request.
@@ -721,7 +721,7 @@ func faultContextCancelled(t *testing.T, x *exposure) {
 	}
 	t.Run("during the back-off", func(t *testing.T) {
 		srv := x.emulator(t)
-		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISpecialReduction, Kind: wechatpaytest.FaultSystemError})
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQuerySpecialReduction, Kind: wechatpaytest.FaultSystemError})
 		slow := wechatpay.RetryPolicy{MaxAttempts: 3, BaseDelay: 4 * time.Second, MaxDelay: 4 * time.Second}
 		ctx, cancel := context.WithCancel(t.Context())
 		defer cancel()
@@ -795,7 +795,7 @@ func faultDroppedConnection(t *testing.T, x *exposure) {
 	})
 	t.Run("GET is retried", func(t *testing.T) {
 		c := x.emulatorClient(t, srv)
-		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISpecialReduction, Kind: wechatpaytest.FaultDropConnection, Count: 1})
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQuerySpecialReduction, Kind: wechatpaytest.FaultDropConnection, Count: 1})
 		r, err := querySeedReduction(t.Context(), c)
 		x.record(err)
 		require.NoError(t, err)
@@ -1061,7 +1061,7 @@ func failClosedV2(t *testing.T, x *exposure) {
 		})
 		for _, kind := range []wechatpaytest.FaultKind{wechatpaytest.FaultTamperedBody, wechatpaytest.FaultProbeSignature} {
 			t.Run(kind.String()+"/"+call.name, func(t *testing.T) {
-				srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIRedPacket, Kind: kind})
+				srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQueryWorkWxRedPacket, Kind: kind})
 				defer srv.ClearFaults()
 				before := srv.Requests()
 				got, err := call.call(t.Context())

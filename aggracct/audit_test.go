@@ -59,7 +59,7 @@ func TestSyncInfoUpdateAuditResultIsNotRetried(t *testing.T) {
 	svc := aggracct.New(srv.Client(fastRetry))
 	for _, kind := range []wechatpaytest.FaultKind{wechatpaytest.FaultSystemError, wechatpaytest.FaultRateLimited, wechatpaytest.FaultDropConnection} {
 		t.Run(kind.String(), func(t *testing.T) {
-			srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIAuditResult, Kind: kind, Count: 1})
+			srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISyncInfoUpdateAuditResult, Kind: kind, Count: 1})
 			t.Cleanup(srv.ClearFaults)
 			before := srv.Requests()
 			_, err := svc.SyncInfoUpdateAuditResult(t.Context(), auditRequest())
@@ -83,7 +83,7 @@ func TestSyncInfoUpdateAuditResultErrors(t *testing.T) {
 		c, _ := errorServer(t, srv, http.StatusForbidden, "NO_AUTH")
 		requireAPIError(t, sync(c), http.StatusForbidden, "NO_AUTH")
 	})
-	requireAnswerFaults(t, srv, wechatpaytest.APIAuditResult, sync)
+	requireAnswerFaults(t, srv, wechatpaytest.APISyncInfoUpdateAuditResult, sync)
 }
 
 func TestSyncInfoUpdateAuditResultValidationBeforeIO(t *testing.T) {

@@ -234,17 +234,17 @@ func TestRecoverAndControlQueryErrors(t *testing.T) {
 		require.Equal(t, int64(2), hits())
 	})
 	t.Run("429 after the retry budget", func(t *testing.T) {
-		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIControlOrder, Kind: wechatpaytest.FaultRateLimited, Count: 3})
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQueryControlOrder, Kind: wechatpaytest.FaultRateLimited, Count: 3})
 		before := srv.Requests()
 		requireAPIError(t, query(srv.Client(fastRetry)), http.StatusTooManyRequests, "FREQUENCY_LIMITED")
 		require.Equal(t, 3, srv.Requests()-before)
 	})
 	t.Run("query 500 retried", func(t *testing.T) {
-		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIControlOrder, Kind: wechatpaytest.FaultSystemError, Count: 1})
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQueryControlOrder, Kind: wechatpaytest.FaultSystemError, Count: 1})
 		require.NoError(t, query(srv.Client(fastRetry)))
 	})
 	t.Run("recover", func(t *testing.T) { requireAnswerFaults(t, srv, wechatpaytest.APIRecover, recover) })
-	t.Run("query", func(t *testing.T) { requireAnswerFaults(t, srv, wechatpaytest.APIControlOrder, query) })
+	t.Run("query", func(t *testing.T) { requireAnswerFaults(t, srv, wechatpaytest.APIQueryControlOrder, query) })
 }
 
 func TestRecoverAndControlQueryValidationBeforeIO(t *testing.T) {

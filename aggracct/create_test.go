@@ -233,7 +233,7 @@ func TestQueryBalanceErrors(t *testing.T) {
 		return err
 	}
 	t.Run("500 retried", func(t *testing.T) {
-		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIBalance, Kind: wechatpaytest.FaultSystemError, Count: 1})
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQueryBalance, Kind: wechatpaytest.FaultSystemError, Count: 1})
 		b, err := aggracct.New(srv.Client(fastRetry)).QueryBalance(t.Context(), &aggracct.QueryBalanceRequest{BalAccountNo: seedBalAccountNo})
 		require.NoError(t, err)
 		require.Equal(t, 2, b.Meta.Attempts)
@@ -242,7 +242,7 @@ func TestQueryBalanceErrors(t *testing.T) {
 		c, _ := errorServer(t, srv, http.StatusForbidden, "NO_AUTH")
 		requireAPIError(t, query(c), http.StatusForbidden, "NO_AUTH")
 	})
-	requireAnswerFaults(t, srv, wechatpaytest.APIBalance, query)
+	requireAnswerFaults(t, srv, wechatpaytest.APIQueryBalance, query)
 }
 
 func TestCreateAndBalanceValidationBeforeIO(t *testing.T) {

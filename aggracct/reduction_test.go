@@ -140,27 +140,27 @@ func TestQuerySpecialReductionErrors(t *testing.T) {
 		require.Equal(t, int64(1), hits(), "403 is not retried")
 	})
 	t.Run("429 retried then succeeds", func(t *testing.T) {
-		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISpecialReduction, Kind: wechatpaytest.FaultRateLimited, Count: 1})
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQuerySpecialReduction, Kind: wechatpaytest.FaultRateLimited, Count: 1})
 		got, err := query(t, srv.Client(fastRetry), seed)
 		require.NoError(t, err)
 		require.Equal(t, 2, got.Meta.Attempts)
 		require.Equal(t, seedBalAccountNo, got.BalAccountNo)
 	})
 	t.Run("429 FREQUENCY_LIMITED after the retry budget", func(t *testing.T) {
-		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISpecialReduction, Kind: wechatpaytest.FaultRateLimited, Count: 3})
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQuerySpecialReduction, Kind: wechatpaytest.FaultRateLimited, Count: 3})
 		before := srv.Requests()
 		_, err := query(t, srv.Client(fastRetry), seed)
 		requireAPIError(t, err, http.StatusTooManyRequests, "FREQUENCY_LIMITED")
 		require.Equal(t, 3, srv.Requests()-before)
 	})
 	t.Run("500 retried then succeeds", func(t *testing.T) {
-		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISpecialReduction, Kind: wechatpaytest.FaultSystemError, Count: 2})
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQuerySpecialReduction, Kind: wechatpaytest.FaultSystemError, Count: 2})
 		got, err := query(t, srv.Client(fastRetry), seed)
 		require.NoError(t, err)
 		require.Equal(t, 3, got.Meta.Attempts)
 	})
 	t.Run("500 SYSTEM_ERROR after the retry budget", func(t *testing.T) {
-		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISpecialReduction, Kind: wechatpaytest.FaultSystemError, Count: 3})
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQuerySpecialReduction, Kind: wechatpaytest.FaultSystemError, Count: 3})
 		_, err := query(t, srv.Client(fastRetry), seed)
 		requireAPIError(t, err, http.StatusInternalServerError, "SYSTEM_ERROR")
 	})
@@ -173,7 +173,7 @@ func TestQuerySpecialReductionErrors(t *testing.T) {
 		{wechatpaytest.FaultStaleTimestamp, wechatpay.ErrStaleTimestamp},
 	} {
 		t.Run(f.kind.String(), func(t *testing.T) {
-			srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISpecialReduction, Kind: f.kind, Count: 1})
+			srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQuerySpecialReduction, Kind: f.kind, Count: 1})
 			before := srv.Requests()
 			got, err := query(t, srv.Client(fastRetry), seed)
 			require.Nil(t, got)

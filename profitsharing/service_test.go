@@ -192,24 +192,24 @@ func TestQueryOrderErrors(t *testing.T) {
 		})
 	}
 	t.Run("429 retried then succeeds", func(t *testing.T) {
-		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIProfitSharing, Kind: wechatpaytest.FaultRateLimited, Count: 1})
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIProfitSharingQueryOrder, Kind: wechatpaytest.FaultRateLimited, Count: 1})
 		got, err := query(t, srv.Client(fastRetry), seed)
 		require.NoError(t, err)
 		require.Equal(t, 2, got.Meta.Attempts)
 	})
 	t.Run("429 FREQUENCY_LIMITED after the retry budget", func(t *testing.T) {
-		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIProfitSharing, Kind: wechatpaytest.FaultRateLimited, Count: 3})
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIProfitSharingQueryOrder, Kind: wechatpaytest.FaultRateLimited, Count: 3})
 		_, err := query(t, srv.Client(fastRetry), seed)
 		requireAPIError(t, err, http.StatusTooManyRequests, "FREQUENCY_LIMITED")
 	})
 	t.Run("500 retried then succeeds", func(t *testing.T) {
-		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIProfitSharing, Kind: wechatpaytest.FaultSystemError, Count: 1})
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIProfitSharingQueryOrder, Kind: wechatpaytest.FaultSystemError, Count: 1})
 		got, err := query(t, srv.Client(fastRetry), seed)
 		require.NoError(t, err)
 		require.Equal(t, 2, got.Meta.Attempts)
 	})
 	t.Run("500 SYSTEM_ERROR after the retry budget", func(t *testing.T) {
-		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIProfitSharing, Kind: wechatpaytest.FaultSystemError, Count: 3})
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIProfitSharingQueryOrder, Kind: wechatpaytest.FaultSystemError, Count: 3})
 		_, err := query(t, srv.Client(fastRetry), seed)
 		requireAPIError(t, err, http.StatusInternalServerError, "SYSTEM_ERROR")
 	})
@@ -222,7 +222,7 @@ func TestQueryOrderErrors(t *testing.T) {
 		{wechatpaytest.FaultStaleTimestamp, wechatpay.ErrStaleTimestamp},
 	} {
 		t.Run(f.kind.String(), func(t *testing.T) {
-			srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIProfitSharing, Kind: f.kind, Count: 1})
+			srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIProfitSharingQueryOrder, Kind: f.kind, Count: 1})
 			got, err := query(t, srv.Client(fastRetry), seed)
 			require.Nil(t, got)
 			require.ErrorIs(t, err, f.sentinel)

@@ -115,7 +115,7 @@ func TestWritesRetrySafety(t *testing.T) {
 		require.Equal(t, 2, got.Meta.Attempts)
 	}
 	srv.AddProfitSharingTransaction(wechatpaytest.ProfitSharingTransaction{TransactionID: "T2", UnsplitAmount: 50})
-	srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIProfitSharingUnfreeze, Kind: wechatpaytest.FaultDropConnection, Count: 1})
+	srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIProfitSharingUnfreezeOrder, Kind: wechatpaytest.FaultDropConnection, Count: 1})
 	u, err := svc.UnfreezeOrder(t.Context(), &profitsharing.UnfreezeOrderRequest{TransactionID: "T2", OutOrderNo: "U1", Description: "解冻"})
 	require.NoError(t, err)
 	require.Equal(t, 2, u.Meta.Attempts)
@@ -447,7 +447,7 @@ func TestAnswersVerified(t *testing.T) {
 			_, err := svc.CreateOrder(ctx, distribute(fmt.Sprintf("V%d", i), 1, false))
 			return err
 		}},
-		{wechatpaytest.APIProfitSharingUnfreeze, func(i int) error {
+		{wechatpaytest.APIProfitSharingUnfreezeOrder, func(i int) error {
 			tx := fmt.Sprintf("TW%d", i) // an unfreeze finishes its transaction
 			srv.AddProfitSharingTransaction(wechatpaytest.ProfitSharingTransaction{TransactionID: tx, UnsplitAmount: 10})
 			_, err := svc.UnfreezeOrder(ctx, &profitsharing.UnfreezeOrderRequest{TransactionID: tx, OutOrderNo: fmt.Sprintf("W%d", i), Description: "解冻"})
@@ -467,11 +467,11 @@ func TestAnswersVerified(t *testing.T) {
 			_, err := svc.DeleteReceiver(ctx, &profitsharing.DeleteReceiverRequest{SubMchID: subMchID, Type: profitsharing.ReceiverTypeMerchantID, Account: fmt.Sprintf("19000004%02d", i)})
 			return err
 		}},
-		{wechatpaytest.APIProfitSharingAmounts, func(int) error {
+		{wechatpaytest.APIProfitSharingQueryUnsplitAmount, func(int) error {
 			_, err := svc.QueryUnsplitAmount(ctx, &profitsharing.QueryUnsplitAmountRequest{TransactionID: txID, SubMchID: subMchID})
 			return err
 		}},
-		{wechatpaytest.APIProfitSharingBillURL, func(int) error {
+		{wechatpaytest.APIProfitSharingQueryBillDownloadURL, func(int) error {
 			_, err := svc.QueryBillDownloadURL(ctx, &profitsharing.QueryBillDownloadURLRequest{SubMchID: subMchID, BillDate: today})
 			return err
 		}},

@@ -90,25 +90,25 @@ func TestQueryErrors(t *testing.T) {
 		requireV2Error(t, err, "NOT_FOUND")
 	})
 	t.Run("SYSTEMERROR retried", func(t *testing.T) {
-		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQueryRedPacket, Kind: wechatpaytest.FaultSystemError, Count: 2})
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQueryCashRedPacket, Kind: wechatpaytest.FaultSystemError, Count: 2})
 		p, err := svc.Query(t.Context(), q)
 		require.NoError(t, err)
 		require.Equal(t, 3, p.Meta.Attempts)
 	})
 	t.Run("dropped connection retried", func(t *testing.T) {
-		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQueryRedPacket, Kind: wechatpaytest.FaultDropConnection, Count: 1})
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQueryCashRedPacket, Kind: wechatpaytest.FaultDropConnection, Count: 1})
 		p, err := svc.Query(t.Context(), q)
 		require.NoError(t, err)
 		require.Equal(t, 2, p.Meta.Attempts)
 	})
 	t.Run("NO_AUTH", func(t *testing.T) {
-		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQueryRedPacket, Kind: wechatpaytest.FaultAPIError, Code: "NO_AUTH", Count: 1})
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQueryCashRedPacket, Kind: wechatpaytest.FaultAPIError, Code: "NO_AUTH", Count: 1})
 		_, err := svc.Query(t.Context(), q)
 		requireV2Error(t, err, "NO_AUTH")
 	})
 	for _, f := range []wechatpaytest.FaultKind{wechatpaytest.FaultTamperedBody, wechatpaytest.FaultProbeSignature} {
 		t.Run("wrong sign "+f.String(), func(t *testing.T) {
-			srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQueryRedPacket, Kind: f, Count: 1})
+			srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQueryCashRedPacket, Kind: f, Count: 1})
 			p, err := svc.Query(t.Context(), q)
 			require.Nil(t, p)
 			require.ErrorIs(t, err, wechatpay.ErrV2Sign)

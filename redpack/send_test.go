@@ -141,10 +141,10 @@ func TestSendRetriedAfterDroppedConnection(t *testing.T) {
 		handle int // requests the send handler saw
 		send   func(*wechatpaytest.Server, string) (*redpack.SendResult, error)
 	}{
-		{"sendredpack/after handling", wechatpaytest.APISendRedPacket, wechatpaytest.FaultDropAfterHandling, 2, func(srv *wechatpaytest.Server, bill string) (*redpack.SendResult, error) {
+		{"sendredpack/after handling", wechatpaytest.APISendCashRedPacket, wechatpaytest.FaultDropAfterHandling, 2, func(srv *wechatpaytest.Server, bill string) (*redpack.SendResult, error) {
 			return redpack.New(srv.Client(fastRetry)).Send(t.Context(), sendReq(bill))
 		}},
-		{"sendredpack/before handling", wechatpaytest.APISendRedPacket, wechatpaytest.FaultDropConnection, 1, func(srv *wechatpaytest.Server, bill string) (*redpack.SendResult, error) {
+		{"sendredpack/before handling", wechatpaytest.APISendCashRedPacket, wechatpaytest.FaultDropConnection, 1, func(srv *wechatpaytest.Server, bill string) (*redpack.SendResult, error) {
 			return redpack.New(srv.Client(fastRetry)).Send(t.Context(), sendReq(bill))
 		}},
 		{"sendworkwxredpack/after handling", wechatpaytest.APISendWorkWxRedPacket, wechatpaytest.FaultDropAfterHandling, 2, func(srv *wechatpaytest.Server, bill string) (*redpack.SendResult, error) {
@@ -175,7 +175,7 @@ func TestSendUnknownOutcome(t *testing.T) {
 	svc := redpack.New(srv.Client(fastRetry))
 
 	t.Run("connection dropped on every attempt", func(t *testing.T) {
-		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISendRedPacket, Kind: wechatpaytest.FaultDropAfterHandling, Count: 3})
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISendCashRedPacket, Kind: wechatpaytest.FaultDropAfterHandling, Count: 3})
 		_, err := svc.Send(t.Context(), sendReq(bill))
 		var te *wechatpay.TransportError
 		require.ErrorAs(t, requireUnknown(t, err, bill, nil), &te)
@@ -188,20 +188,20 @@ func TestSendUnknownOutcome(t *testing.T) {
 		require.Equal(t, res.SendListID, sent[0].SendListID)
 	})
 	t.Run("SYSTEMERROR retried then succeeds", func(t *testing.T) {
-		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISendRedPacket, Kind: wechatpaytest.FaultSystemError, Count: 2})
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISendCashRedPacket, Kind: wechatpaytest.FaultSystemError, Count: 2})
 		res, err := svc.Send(t.Context(), sendReq(bill))
 		require.NoError(t, err)
 		require.Equal(t, 3, res.Meta.Attempts)
 	})
 	t.Run("SYSTEMERROR past the retry budget", func(t *testing.T) {
-		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISendRedPacket, Kind: wechatpaytest.FaultSystemError, Count: 3})
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISendCashRedPacket, Kind: wechatpaytest.FaultSystemError, Count: 3})
 		_, err := svc.Send(t.Context(), sendReq(bill))
 		requireUnknown(t, err, bill, nil)
 		requireV2Error(t, err, "SYSTEMERROR")
 	})
 	for _, code := range []string{"PROCESSING", "SOMETHING_NEW"} {
 		t.Run(code, func(t *testing.T) {
-			srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISendRedPacket, Kind: wechatpaytest.FaultAPIError, Code: code, Count: 1})
+			srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISendCashRedPacket, Kind: wechatpaytest.FaultAPIError, Code: code, Count: 1})
 			before := srv.Requests()
 			_, err := svc.Send(t.Context(), sendReq(bill))
 			requireUnknown(t, err, bill, nil)
@@ -211,14 +211,14 @@ func TestSendUnknownOutcome(t *testing.T) {
 	}
 	for _, f := range []wechatpaytest.FaultKind{wechatpaytest.FaultTamperedBody, wechatpaytest.FaultProbeSignature} {
 		t.Run("wrong sign "+f.String(), func(t *testing.T) {
-			srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISendRedPacket, Kind: f, Count: 1})
+			srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISendCashRedPacket, Kind: f, Count: 1})
 			res, err := svc.Send(t.Context(), sendReq(bill))
 			require.Nil(t, res)
 			requireUnknown(t, err, bill, wechatpay.ErrV2Sign)
 		})
 	}
 	t.Run("stale timestamp does not apply to v2", func(t *testing.T) {
-		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISendRedPacket, Kind: wechatpaytest.FaultStaleTimestamp, Count: 1})
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISendCashRedPacket, Kind: wechatpaytest.FaultStaleTimestamp, Count: 1})
 		_, err := svc.Send(t.Context(), sendReq(bill))
 		require.NoError(t, err)
 		srv.ClearFaults()
@@ -302,7 +302,7 @@ func TestSendDefiniteErrors(t *testing.T) {
 	for i, code := range []string{"SEND_FAILED", "MONEY_LIMIT", "SENDNUM_LIMIT", "SECOND_OVER_LIMITED", "DAY_OVER_LIMITED",
 		"NO_AUTH", "ILLEGAL_APPID", "OPENID_ERROR", "PARAM_ERROR", "XML_ERROR", "NO_CONSUME_COMPETENCE"} {
 		t.Run(code, func(t *testing.T) {
-			srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISendRedPacket, Kind: wechatpaytest.FaultAPIError, Code: code, Count: 1})
+			srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISendCashRedPacket, Kind: wechatpaytest.FaultAPIError, Code: code, Count: 1})
 			before := srv.Requests()
 			_, err := svc.Send(t.Context(), sendReq(fmt.Sprintf("B%d", i)))
 			requireV2Error(t, err, code)
@@ -311,7 +311,7 @@ func TestSendDefiniteErrors(t *testing.T) {
 		})
 	}
 	t.Run("FREQ_LIMIT retried", func(t *testing.T) {
-		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISendRedPacket, Kind: wechatpaytest.FaultRateLimited, Count: 1})
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISendCashRedPacket, Kind: wechatpaytest.FaultRateLimited, Count: 1})
 		res, err := svc.Send(t.Context(), sendReq("10000098202612010000000007"))
 		require.NoError(t, err)
 		require.Equal(t, 2, res.Meta.Attempts)

@@ -103,7 +103,7 @@ func TestQueryWorkWxEnums(t *testing.T) {
 	}
 	for i, tt := range tests {
 		t.Run(tt.status+"/"+tt.sendType, func(t *testing.T) {
-			p := wechatpaytest.RedPacket{
+			p := wechatpaytest.WorkWxRedPacket{
 				MchBillNo: fmt.Sprintf("BILL%024d", i), MchID: srv.MchID(), AppID: srv.AppID(),
 				DetailID: fmt.Sprintf("D%d", i), Status: tt.status, SendType: tt.sendType,
 				TotalAmount: 100 + int64(i), Reason: tt.reason, SendTime: sent, Wishing: "w", ActName: "a",
@@ -112,7 +112,7 @@ func TestQueryWorkWxEnums(t *testing.T) {
 				p.RefundTime = sent.Add(24 * time.Hour)
 				p.RefundAmount = p.TotalAmount
 			}
-			srv.AddRedPacket(p)
+			srv.AddWorkWxRedPacket(p)
 			got, err := svc.QueryWorkWx(t.Context(), &redpack.QueryWorkWxRequest{MchBillNo: p.MchBillNo})
 			require.NoError(t, err)
 			require.Equal(t, redpack.Status(tt.status), got.Status)
@@ -161,31 +161,31 @@ func TestQueryWorkWxErrors(t *testing.T) {
 		requireV2Error(t, err, "NOT_FOUND")
 	})
 	t.Run("SYSTEMERROR retried then succeeds", func(t *testing.T) {
-		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIRedPacket, Kind: wechatpaytest.FaultSystemError, Count: 2})
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQueryWorkWxRedPacket, Kind: wechatpaytest.FaultSystemError, Count: 2})
 		got, err := query(t, srv.Client(fastRetry), seed)
 		require.NoError(t, err)
 		require.Equal(t, 3, got.Meta.Attempts)
 	})
 	t.Run("SYSTEMERROR after the retry budget", func(t *testing.T) {
-		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIRedPacket, Kind: wechatpaytest.FaultSystemError, Count: 3})
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQueryWorkWxRedPacket, Kind: wechatpaytest.FaultSystemError, Count: 3})
 		_, err := query(t, srv.Client(fastRetry), seed)
 		apiErr := requireV2Error(t, err, "SYSTEMERROR")
 		require.True(t, apiErr.Temporary())
 	})
 	t.Run("FREQ_LIMIT retried with back-off", func(t *testing.T) {
-		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIRedPacket, Kind: wechatpaytest.FaultRateLimited, Count: 1})
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQueryWorkWxRedPacket, Kind: wechatpaytest.FaultRateLimited, Count: 1})
 		got, err := query(t, srv.Client(fastRetry), seed)
 		require.NoError(t, err)
 		require.Equal(t, 2, got.Meta.Attempts)
 	})
 	t.Run("FREQ_LIMIT past the retry budget", func(t *testing.T) {
-		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIRedPacket, Kind: wechatpaytest.FaultRateLimited, Count: 3})
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQueryWorkWxRedPacket, Kind: wechatpaytest.FaultRateLimited, Count: 3})
 		_, err := query(t, srv.Client(fastRetry), seed)
 		apiErr := requireV2Error(t, err, "FREQ_LIMIT")
 		require.True(t, apiErr.Temporary())
 	})
 	t.Run("dropped connection retried", func(t *testing.T) {
-		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIRedPacket, Kind: wechatpaytest.FaultDropConnection, Count: 1})
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQueryWorkWxRedPacket, Kind: wechatpaytest.FaultDropConnection, Count: 1})
 		got, err := query(t, srv.Client(fastRetry), seed)
 		require.NoError(t, err)
 		require.Equal(t, 2, got.Meta.Attempts)
@@ -210,7 +210,7 @@ func TestQueryWorkWxErrors(t *testing.T) {
 	})
 	for _, f := range []wechatpaytest.FaultKind{wechatpaytest.FaultTamperedBody, wechatpaytest.FaultProbeSignature} {
 		t.Run(f.String(), func(t *testing.T) {
-			srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIRedPacket, Kind: f, Count: 1})
+			srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQueryWorkWxRedPacket, Kind: f, Count: 1})
 			got, err := query(t, srv.Client(fastRetry), seed)
 			require.Nil(t, got)
 			require.ErrorIs(t, err, wechatpay.ErrV2Sign)
@@ -218,7 +218,7 @@ func TestQueryWorkWxErrors(t *testing.T) {
 	}
 	t.Run("stale timestamp does not apply to v2", func(t *testing.T) {
 		// v2 replies carry no timestamp; the emulator leaves them as they are.
-		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIRedPacket, Kind: wechatpaytest.FaultStaleTimestamp, Count: 1})
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQueryWorkWxRedPacket, Kind: wechatpaytest.FaultStaleTimestamp, Count: 1})
 		_, err := query(t, srv.Client(fastRetry), seed)
 		require.NoError(t, err)
 	})
@@ -316,29 +316,29 @@ func TestQueryWorkWxRequiredFields(t *testing.T) {
 	srv := newServer(t)
 	svc := redpack.New(srv.Client())
 	sent := time.Date(2025, 10, 1, 9, 0, 0, 0, cst)
-	full := wechatpaytest.RedPacket{
+	full := wechatpaytest.WorkWxRedPacket{
 		MchID: srv.MchID(), AppID: srv.AppID(), DetailID: "D1", Status: "SENT", SendType: "API", TotalAmount: 100, SendTime: sent,
 	}
 	for i, tt := range []struct {
 		field string
-		strip func(*wechatpaytest.RedPacket)
+		strip func(*wechatpaytest.WorkWxRedPacket)
 	}{
-		{"detail_id", func(p *wechatpaytest.RedPacket) { p.DetailID = "" }},
-		{"status", func(p *wechatpaytest.RedPacket) { p.Status = "" }},
-		{"send_type", func(p *wechatpaytest.RedPacket) { p.SendType = "" }},
-		{"send_time", func(p *wechatpaytest.RedPacket) { p.SendTime = time.Time{} }},
+		{"detail_id", func(p *wechatpaytest.WorkWxRedPacket) { p.DetailID = "" }},
+		{"status", func(p *wechatpaytest.WorkWxRedPacket) { p.Status = "" }},
+		{"send_type", func(p *wechatpaytest.WorkWxRedPacket) { p.SendType = "" }},
+		{"send_time", func(p *wechatpaytest.WorkWxRedPacket) { p.SendTime = time.Time{} }},
 	} {
 		p := full
 		p.MchBillNo = fmt.Sprintf("REQ%025d", i)
 		tt.strip(&p)
-		srv.AddRedPacket(p)
+		srv.AddWorkWxRedPacket(p)
 		got, err := svc.QueryWorkWx(t.Context(), &redpack.QueryWorkWxRequest{MchBillNo: p.MchBillNo})
 		require.Nil(t, got, tt.field)
 		require.ErrorIs(t, err, wechatpay.ErrMalformedResponse, tt.field)
 		require.ErrorContains(t, err, "the reply has no "+tt.field)
 	}
 	full.MchBillNo = "REQ-FULL"
-	srv.AddRedPacket(full)
+	srv.AddWorkWxRedPacket(full)
 	got, err := svc.QueryWorkWx(t.Context(), &redpack.QueryWorkWxRequest{MchBillNo: full.MchBillNo})
 	require.NoError(t, err)
 	require.Equal(t, redpack.Status("SENT"), got.Status)

@@ -103,7 +103,7 @@ func TestWeBankChannelFaults(t *testing.T) {
 	balanceReq := &wechatpay.Request{Method: http.MethodGet, Path: "/v3/aggracct-bc/wb-channel/account/balance",
 		Query: url.Values{"mchid": {wechatpaytest.TestMchID}, "bal_account_no": {ct}}}
 	for _, api := range []wechatpaytest.API{wechatpaytest.APICreateSpecialReduction, wechatpaytest.APIRecover,
-		wechatpaytest.APIControlOrder, wechatpaytest.APIAuditResult} {
+		wechatpaytest.APIQueryControlOrder, wechatpaytest.APISyncInfoUpdateAuditResult} {
 		srv.InjectFault(wechatpaytest.Fault{API: api, Kind: wechatpaytest.FaultAPIError, Status: http.StatusForbidden, Code: "NO_AUTH"})
 	}
 	var out struct {
@@ -112,7 +112,7 @@ func TestWeBankChannelFaults(t *testing.T) {
 	_, err = c.DoV3(t.Context(), balanceReq, &out)
 	require.NoError(t, err, "faults aimed at other routes")
 	require.Equal(t, int64(99999), *out.Balance)
-	srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIBalance, Kind: wechatpaytest.FaultAPIError, Status: http.StatusForbidden, Code: "NO_AUTH", Count: 1})
+	srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQueryBalance, Kind: wechatpaytest.FaultAPIError, Status: http.StatusForbidden, Code: "NO_AUTH", Count: 1})
 	_, err = c.DoV3(t.Context(), balanceReq, &out)
 	requireAPIError(t, err, http.StatusForbidden, "NO_AUTH")
 }

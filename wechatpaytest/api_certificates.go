@@ -7,9 +7,6 @@ import (
 	wxcrypto "github.com/gowechatpay/wechatpay/crypto"
 )
 
-// patternCertificates is 下载平台证书, the platform certificate download.
-const patternCertificates = "GET /v3/certificates"
-
 // msgNoCertificates is WeChat Pay's answer to a merchant of the public key
 // asking for platform certificates.
 const msgNoCertificates = "无可用的平台证书"

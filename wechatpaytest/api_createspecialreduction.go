@@ -5,13 +5,6 @@ import (
 	"unicode/utf8"
 )
 
-// patternCreateSpecialReduction is 特殊减额, the creation of a special
-// reduction.
-const patternCreateSpecialReduction = "POST /v3/aggracct-bc/wb-channel/special-reduction"
-
-// APICreateSpecialReduction is POST /v3/aggracct-bc/wb-channel/special-reduction.
-const APICreateSpecialReduction API = patternCreateSpecialReduction
-
 // serveCreateSpecialReduction answers a special-reduction request: the
 // documented fields and limits, bal_account_no (and card_no) decrypted, then
 // the ledger of (mchid, bal_account_no). A new number with an amount the
@@ -24,56 +17,35 @@ const APICreateSpecialReduction API = patternCreateSpecialReduction
 // RESOURCE_NOT_EXISTS.
 func (s *Server) serveCreateSpecialReduction(r *V3Request) (int, any) {
 	var req struct {
-		MchID         *string `json:"mchid"`
-		BalAccountNo  *string `json:"bal_account_no"`
-		OutRequestNo  *string `json:"out_request_no"`
-		ReductionType *string `json:"reduction_type"`
-		Amount        *int64  `json:"amount"`
-		Reason        *string `json:"reason"`
-		CardNo        *string `json:"card_no"`
-		SgnNo         *string `json:"sgn_no"`
-		ReqScene      *string `json:"req_scene"`
+		reductionRequest
+		Amount *int64 `json:"amount"`
 	}
 	if e := r.DecodeJSON(&req); e != nil {
 		return e.Answer()
 	}
-	in := reductionRequest{
-		MchID: str(req.MchID), OutRequestNo: str(req.OutRequestNo), ReductionType: str(req.ReductionType),
-		Reason: str(req.Reason), SgnNo: str(req.SgnNo), ReqScene: str(req.ReqScene),
+	in := req.reductionRequest
+	if e := checkFields("body",
+		field{name: "/mchid", value: in.MchID, required: true, max: 32},
+		field{name: "/bal_account_no", value: in.BalAccountNo, required: true, max: 1024},
+		field{name: "/out_request_no", value: in.OutRequestNo, required: true, max: 32, valid: isAlnum, issue: "at most 32 ASCII digits and letters"},
+		field{name: "/reduction_type", value: in.ReductionType, required: true,
+			valid: oneOf("FINANCIAL_PENALTY", "JUDICIAL_DEDUCTION"), issue: "must be FINANCIAL_PENALTY or JUDICIAL_DEDUCTION"},
+	); e != nil {
+		return e.Answer()
 	}
 	switch {
-	case in.MchID == "":
-		return paramError("/mchid", "body", "required").Answer()
-	case tooLong(in.MchID, 32):
-		return paramError("/mchid", "body", longerThan(32)).Answer()
-	case str(req.BalAccountNo) == "":
-		return paramError("/bal_account_no", "body", "required").Answer()
-	case tooLong(*req.BalAccountNo, 1024):
-		return paramError("/bal_account_no", "body", longerThan(1024)).Answer()
-	case in.OutRequestNo == "":
-		return paramError("/out_request_no", "body", "required").Answer()
-	case tooLong(in.OutRequestNo, 32) || !alnum(in.OutRequestNo):
-		return paramError("/out_request_no", "body", "at most 32 ASCII digits and letters").Answer()
-	case in.ReductionType == "":
-		return paramError("/reduction_type", "body", "required").Answer()
-	case in.ReductionType != "FINANCIAL_PENALTY" && in.ReductionType != "JUDICIAL_DEDUCTION":
-		return paramError("/reduction_type", "body", "must be FINANCIAL_PENALTY or JUDICIAL_DEDUCTION").Answer()
 	case req.Amount == nil:
 		return paramError("/amount", "body", "required").Answer()
 	case *req.Amount <= 0:
 		return paramError("/amount", "body", "must be a positive integer").Answer()
-	case tooLong(in.Reason, 512) || !utf8.ValidString(in.Reason):
-		return paramError("/reason", "body", "at most 512 visible UTF-8 characters").Answer()
+	}
+	if e := checkFields("body", field{name: "/reason", value: in.Reason, max: 512, valid: utf8.ValidString, issue: "at most 512 visible UTF-8 characters"}); e != nil {
+		return e.Answer()
 	}
 	in.Amount = *req.Amount
-	var e *ErrorAnswer
-	if in.BalAccountNo, e = r.DecryptField("/bal_account_no", "body", *req.BalAccountNo); e != nil {
+	if e := ledgerFields(r, "body", &in.BalAccountNo, &in.CardNo, in.ReqScene); e != nil {
 		return e.Answer()
 	}
-	if in.CardNo, e = communityFields(r, "body", str(req.CardNo), in.ReqScene); e != nil {
-		return e.Answer()
-	}
-
 	s.mu.Lock()
 	red, e := s.createReduction(in)
 	s.mu.Unlock()
@@ -86,14 +58,14 @@ func (s *Server) serveCreateSpecialReduction(r *V3Request) (int, any) {
 // createReduction applies a special-reduction request to the state and
 // returns the order to answer, or the error answer. The caller holds s.mu.
 func (s *Server) createReduction(in reductionRequest) (SpecialReduction, *ErrorAnswer) {
-	if red, ok := s.reductions[in.OutRequestNo]; ok {
+	if red, ok := s.agg.reductions[in.OutRequestNo]; ok {
 		prev, created := s.agg.reductionReqs[in.OutRequestNo]
 		if !created { // a fixture: compare with what it shows
 			prev = reductionRequest{MchID: red.MchID, BalAccountNo: red.BalAccountNo, OutRequestNo: red.OutRequestNo,
 				ReductionType: red.ReductionType, Reason: red.Reason, Amount: red.Amount}
 		}
 		if prev != in {
-			return SpecialReduction{}, reusedNumber()
+			return SpecialReduction{}, reusedNumber("/out_request_no")
 		}
 		if red.State == "FAILED" {
 			return SpecialReduction{}, &ErrorAnswer{Code: "ALREADY_EXISTS", Message: "特殊减额单已关闭",
@@ -112,24 +84,14 @@ func (s *Server) createReduction(in reductionRequest) (SpecialReduction, *ErrorA
 	red := SpecialReduction{OutRequestNo: in.OutRequestNo, MchID: in.MchID, BalAccountNo: in.BalAccountNo}
 	if pending, _ := s.pending(k); in.Amount > balance-pending {
 		red.State, red.FailReason, red.FailTime = "FAILED", "BALANCE_NOT_ENOUGH", now
-		s.reductions[in.OutRequestNo] = red
+		s.agg.reductions[in.OutRequestNo] = red
 		return SpecialReduction{}, &ErrorAnswer{Code: "NOT_ENOUGH", Message: "额度不足",
 			status: http.StatusForbidden, verdict: "not_enough: the order was closed"}
 	}
 	red.State = "PROCESSING"
-	s.reductions[in.OutRequestNo] = red
+	s.agg.reductions[in.OutRequestNo] = red
 	if !s.agg.hold { // answered PROCESSING, SUCCESS right after
 		s.settleReduction(in.OutRequestNo, now)
 	}
 	return red, nil
-}
-
-// alnum reports whether v is ASCII digits and letters only.
-func alnum(v string) bool {
-	for i := 0; i < len(v); i++ {
-		if c := v[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z') {
-			return false
-		}
-	}
-	return true
 }

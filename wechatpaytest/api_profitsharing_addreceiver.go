@@ -1,21 +1,12 @@
 package wechatpaytest
 
-import "net/http"
-
-// patternProfitSharingAddReceiver is 添加分账接收方 of global profit sharing.
-const patternProfitSharingAddReceiver = "POST /v3/global/profit-sharing/receivers"
-
 // serveProfitSharingAddReceiver answers an add-receiver request: the
 // documented fields, the name decrypted, then a new relationship in state
 // INIT (EFFECTIVE on its first query). A relationship that is INIT or
 // EFFECTIVE already is 400 INVALID_REQUEST.
 func (s *Server) serveProfitSharingAddReceiver(r *V3Request) (int, any) {
 	var req struct {
-		SubMchID          string `json:"sub_mchid"`
-		AppID             string `json:"appid"`
-		SubAppID          string `json:"sub_appid"`
-		Type              string `json:"type"`
-		Account           string `json:"account"`
+		psParty
 		Name              string `json:"name"`
 		RelationType      string `json:"relation_type"`
 		CustomRelation    string `json:"custom_relation"`
@@ -29,16 +20,13 @@ func (s *Server) serveProfitSharingAddReceiver(r *V3Request) (int, any) {
 	if e := r.DecodeJSON(&req); e != nil {
 		return e.Answer()
 	}
-	if tooLong(req.SubMchID, 32) {
-		return paramError("/sub_mchid", "body", longerThan(32)).Answer()
-	}
-	if e := checkPSParty("/", req.Type, req.Account, req.AppID, req.SubAppID); e != nil {
+	if e := req.check(); e != nil {
 		return e.Answer()
 	}
-	switch {
-	case req.RelationType == "":
-		return paramError("/relation_type", "body", "required").Answer()
-	case req.RelationType == "CUSTOM" && req.CustomRelation == "":
+	if e := checkFields("body", field{name: "/relation_type", value: req.RelationType, required: true}); e != nil {
+		return e.Answer()
+	}
+	if req.RelationType == "CUSTOM" && req.CustomRelation == "" {
 		return paramError("/custom_relation", "body", "required when relation_type is CUSTOM").Answer()
 	}
 	rel := ProfitSharingRelation{
@@ -58,35 +46,9 @@ func (s *Server) serveProfitSharingAddReceiver(r *V3Request) (int, any) {
 	s.mu.Lock()
 	if prev, ok := s.ps.relations[k]; ok && (prev.State == "INIT" || prev.State == "EFFECTIVE") {
 		s.mu.Unlock()
-		return psInvalid("分账接收方已存在").Answer()
+		return invalidRequest("分账接收方已存在").Answer()
 	}
 	s.ps.relations[k] = rel
 	s.mu.Unlock()
 	return psRelationAnswer(r, rel)
-}
-
-// psRelationAnswer is the answer of a relationship, the name encrypted for
-// the merchant.
-func psRelationAnswer(r *V3Request, rel ProfitSharingRelation) (int, any) {
-	name, e := r.EncryptForMerchant(rel.Name)
-	if e != nil {
-		return e.Answer()
-	}
-	return http.StatusOK, struct {
-		SubMchID          string `json:"sub_mchid,omitempty"`
-		Type              string `json:"type"`
-		Account           string `json:"account"`
-		Name              string `json:"name,omitempty"`
-		RelationType      string `json:"relation_type,omitempty"`
-		CustomRelation    string `json:"custom_relation,omitempty"`
-		Scene             string `json:"scene,omitempty"`
-		MajorService      string `json:"major_service,omitempty"`
-		ExpectedRatio     int64  `json:"expected_ratio,omitempty"`
-		FileID            string `json:"file_id,omitempty"`
-		ApplicationFileID string `json:"application_file_id,omitempty"`
-		PartnershipFileID string `json:"partnership_file_id,omitempty"`
-		State             string `json:"state"`
-		FailReason        string `json:"fail_reason,omitempty"`
-	}{rel.SubMchID, rel.Type, rel.Account, name, rel.RelationType, rel.CustomRelation, rel.Scene, rel.MajorService,
-		rel.ExpectedRatio, rel.FileID, rel.ApplicationFileID, rel.PartnershipFileID, rel.State, rel.FailReason}
 }

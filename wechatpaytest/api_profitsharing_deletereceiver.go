@@ -2,30 +2,17 @@ package wechatpaytest
 
 import "net/http"
 
-// patternProfitSharingDeleteReceiver is 删除分账接收方 of global profit
-// sharing: a DELETE with a JSON body, answered 204.
-const patternProfitSharingDeleteReceiver = "DELETE /v3/global/profit-sharing/receivers"
-
 // serveProfitSharingDeleteReceiver answers a delete-receiver request: the
 // body (its signature covered it), then the relationship is removed and
 // the answer is 204 No Content, signed over the empty body. An unknown
 // receiver is 400 INVALID_REQUEST; later distributions to it are refused,
 // and PENDING details for it close with NO_RELATION.
 func (s *Server) serveProfitSharingDeleteReceiver(r *V3Request) (int, any) {
-	var req struct {
-		SubMchID string `json:"sub_mchid"`
-		AppID    string `json:"appid"`
-		SubAppID string `json:"sub_appid"`
-		Type     string `json:"type"`
-		Account  string `json:"account"`
-	}
+	var req psParty
 	if e := r.DecodeJSON(&req); e != nil {
 		return e.Answer()
 	}
-	if tooLong(req.SubMchID, 32) {
-		return paramError("/sub_mchid", "body", longerThan(32)).Answer()
-	}
-	if e := checkPSParty("/", req.Type, req.Account, req.AppID, req.SubAppID); e != nil {
+	if e := req.check(); e != nil {
 		return e.Answer()
 	}
 	k := psRelationKey{req.SubMchID, req.Account}
@@ -36,7 +23,7 @@ func (s *Server) serveProfitSharingDeleteReceiver(r *V3Request) (int, any) {
 	}
 	s.mu.Unlock()
 	if !ok || rel.Type != req.Type {
-		return psInvalid("分账接收方不存在").Answer()
+		return invalidRequest("分账接收方不存在").Answer()
 	}
 	return http.StatusNoContent, nil
 }

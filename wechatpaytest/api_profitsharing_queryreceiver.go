@@ -1,9 +1,5 @@
 package wechatpaytest
 
-// patternProfitSharingQueryReceiver is 查询分账接收方添加结果 of global
-// profit sharing.
-const patternProfitSharingQueryReceiver = "GET /v3/global/profit-sharing/receivers/{account}"
-
 // serveProfitSharingQueryReceiver answers a receiver query: the query
 // parameters, then the relationship of sub_mchid and account with that
 // type (404 RESOURCE_NOT_EXISTS otherwise). An INIT relationship passes
@@ -11,8 +7,8 @@ const patternProfitSharingQueryReceiver = "GET /v3/global/profit-sharing/receive
 func (s *Server) serveProfitSharingQueryReceiver(r *V3Request) (int, any) {
 	q := r.URL.Query()
 	account, subMchID, typ := r.PathValue("account"), q.Get("sub_mchid"), q.Get("type")
-	if tooLong(subMchID, 32) {
-		return paramError("sub_mchid", "query", longerThan(32)).Answer()
+	if e := checkFields("query", field{name: "sub_mchid", value: subMchID, max: 32}); e != nil {
+		return e.Answer()
 	}
 	if e := checkPSParty("", typ, account, q.Get("appid"), q.Get("sub_appid")); e != nil {
 		if d, ok := e.Detail.(map[string]string); ok {

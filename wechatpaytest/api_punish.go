@@ -4,11 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
-	"time"
 )
-
-// patternPunish is 处置 (control-orders punish).
-const patternPunish = "POST /v3/aggracct-bc/wb-channel/control-orders/punish"
 
 // servePunish answers a punish request: the JSON body with its documented
 // fields and limits, bal_account_no decrypted, then the record. Punish keeps
@@ -17,84 +13,60 @@ const patternPunish = "POST /v3/aggracct-bc/wb-channel/control-orders/punish"
 // punish order that the control-order query answers.
 func (s *Server) servePunish(r *V3Request) (int, any) {
 	var req struct {
-		OutRequestNo  *string         `json:"out_request_no"`
-		MchID         *string         `json:"mchid"`
-		BalAccountNo  *string         `json:"bal_account_no"`
-		PunishScene   json.RawMessage `json:"punish_scene"`
-		PunishReason  *string         `json:"punish_reason"`
-		PunishEndTime *string         `json:"punish_end_time"`
-		CardNo        *string         `json:"card_no"`
-		SgnNo         *string         `json:"sgn_no"`
-		ReqScene      *string         `json:"req_scene"`
-		FundStrategy  *string         `json:"fund_repatriation_strategy"`
+		Punishment
+		BalAccountNo string          `json:"bal_account_no"`
+		PunishScene  json.RawMessage `json:"punish_scene"`
+		CardNo       string          `json:"card_no"`
 	}
 	if e := r.DecodeJSON(&req); e != nil {
 		return e.Answer()
 	}
-	p := Punishment{
-		OutRequestNo:             str(req.OutRequestNo),
-		MchID:                    str(req.MchID),
-		PunishReason:             str(req.PunishReason),
-		PunishEndTime:            str(req.PunishEndTime),
-		SgnNo:                    str(req.SgnNo),
-		ReqScene:                 str(req.ReqScene),
-		FundRepatriationStrategy: str(req.FundStrategy),
+	p := req.Punishment
+	scene := string(req.PunishScene)
+	if scene == "null" {
+		scene = ""
 	}
-	switch {
-	case p.OutRequestNo == "":
-		return paramError("/out_request_no", "body", "required").Answer()
-	case tooLong(p.OutRequestNo, 64):
-		return paramError("/out_request_no", "body", longerThan(64)).Answer()
-	case p.MchID == "":
-		return paramError("/mchid", "body", "required").Answer()
-	case str(req.BalAccountNo) == "":
-		return paramError("/bal_account_no", "body", "required").Answer()
-	case req.PunishScene == nil || string(req.PunishScene) == "null":
-		return paramError("/punish_scene", "body", "required").Answer()
-	}
-	scene, err := strconv.ParseInt(string(req.PunishScene), 10, 64)
-	if err != nil || scene <= 0 {
-		return paramError("/punish_scene", "body", "must be a positive integer").Answer()
-	}
-	p.PunishScene = scene
-	if p.PunishEndTime != "" {
-		if _, err := time.Parse(time.RFC3339, p.PunishEndTime); err != nil {
-			return paramError("/punish_end_time", "body", "not an RFC 3339 time").Answer()
-		}
-	}
-	bal, e := r.DecryptField("/bal_account_no", "body", *req.BalAccountNo)
-	if e != nil {
+	if e := checkFields("body",
+		field{name: "/out_request_no", value: p.OutRequestNo, required: true, max: 64},
+		field{name: "/mchid", value: p.MchID, required: true},
+		field{name: "/bal_account_no", value: req.BalAccountNo, required: true},
+		field{name: "/punish_scene", value: scene, required: true, valid: isPositive, issue: "must be a positive integer"},
+		field{name: "/punish_end_time", value: p.PunishEndTime, valid: isRFC3339, issue: "not an RFC 3339 time"},
+		field{name: "/fund_repatriation_strategy", value: p.FundRepatriationStrategy,
+			valid: oneOf("ALL_FORBIDDEN", "ALL_ALLOWED_WHEN_UNIQUE"), issue: "not a documented strategy"},
+	); e != nil {
 		return e.Answer()
 	}
-	p.BalAccountNo = bal
-	switch p.FundRepatriationStrategy {
-	case "", "ALL_FORBIDDEN", "ALL_ALLOWED_WHEN_UNIQUE":
-	default:
-		return paramError("/fund_repatriation_strategy", "body", "not a documented strategy").Answer()
-	}
-	if p.CardNo, e = communityFields(r, "body", str(req.CardNo), p.ReqScene); e != nil {
+	p.PunishScene, _ = strconv.ParseInt(scene, 10, 64) // checked
+	p.BalAccountNo, p.CardNo = req.BalAccountNo, req.CardNo
+	if e := ledgerFields(r, "body", &p.BalAccountNo, &p.CardNo, p.ReqScene); e != nil {
 		return e.Answer()
 	}
-
 	s.mu.Lock()
-	if i, ok := s.punishByNo[p.OutRequestNo]; ok {
-		prev := s.punishments[i]
-		s.mu.Unlock()
+	defer s.mu.Unlock()
+	return s.punish(p)
+}
+
+// punish applies an accepted punish request: a re-entry answers the first
+// number (other fields: 400 PARAM_ERROR), a fixture's number is answered
+// as punishFixtureAnswer says, a new one is numbered, recorded and makes
+// its punish order. The caller holds s.mu.
+func (s *Server) punish(p Punishment) (int, any) {
+	if i, ok := s.agg.punishByNo[p.OutRequestNo]; ok {
+		prev := s.agg.punishments[i]
 		p.WxpayPunishNo = prev.WxpayPunishNo
 		if p != prev {
-			return reusedNumber().Answer()
+			return reusedNumber("/out_request_no").Answer()
 		}
 		return punishAnswer(p)
 	}
 	if status, body, ok := s.punishFixtureAnswer(p); ok {
-		s.mu.Unlock()
 		return status, body
 	}
-	p.WxpayPunishNo = s.now().In(beijing).Format("20060102") + strconv.FormatInt(int64(1_000_000_000+len(s.punishments)+1), 10)
-	s.punishByNo[p.OutRequestNo] = len(s.punishments)
-	s.punishments = append(s.punishments, p)
+	p.WxpayPunishNo = s.now().In(beijing).Format("20060102") + strconv.FormatInt(int64(1_000_000_000+len(s.agg.punishments)+1), 10)
+	s.agg.punishByNo[p.OutRequestNo] = len(s.agg.punishments)
+	s.agg.punishments = append(s.agg.punishments, p)
 	s.addPunishOrder(p) // for the control-order query (state_aggracct.go)
-	s.mu.Unlock()
 	return punishAnswer(p)
 }
 

@@ -8,32 +8,15 @@
 //	client := srv.Client()
 //	// ... call client.DoV3 / DoV2 or a typed service built on client
 //
-// The emulator behaves like WeChat Pay for the APIs of the SDK, each
-// emulated in its own file (api_*.go):
-//
-//   - GET /v3/aggracct-bc/wb-channel/special-reduction/{out_request_no}
-//   - POST /v3/aggracct-bc/wb-channel/control-orders/punish
-//   - POST /v3/aggracct-bc/wb-channel/special-reduction,
-//     POST /v3/aggracct-bc/wb-channel/control-orders/recover,
-//     GET /v3/aggracct-bc/wb-channel/control-orders/{out_request_no},
-//     POST /v3/aggracct-bc/wb-channel/control-orders/info/update/result/notify
-//     and GET /v3/aggracct-bc/wb-channel/account/balance (the WeBank
-//     channel, with state: see below)
-//   - GET /v3/global/profit-sharing/orders/{out_order_no}
-//   - global profit sharing with state (api_profitsharing_*.go,
-//     state_profitsharing.go): POST /v3/global/profit-sharing/orders and
-//     /orders/unfreeze, POST, DELETE (JSON body, 204) and GET
-//     /v3/global/profit-sharing/receivers[/{account}], GET
-//     /v3/global/profit-sharing/transactions/{transaction_id}/amounts, GET
-//     /v3/global/profit-sharing/bill-download-url, and the download_url it
-//     hands out, GET /v3/bill/downloadurl (a CSV file, unsigned)
-//   - POST /mmpaymkttransfers/queryworkwxredpack (APIv2, client certificate)
-//   - POST /mmpaymkttransfers/sendworkwxredpack (APIv2, client certificate, workwx_sign)
-//   - POST /mmpaymkttransfers/sendredpack (APIv2, client certificate, unsigned replies)
-//   - POST /mmpaymkttransfers/gethbinfo (APIv2, client certificate, unsigned replies)
-//   - GET /v3/certificates
-//
-// and for any endpoint a test teaches it. The emulator is a net/http
+// The emulator behaves like WeChat Pay for the APIs of the SDK: each API
+// constant (APIPunish, APIQueryWorkWxRedPacket, ...) names one by its
+// route, such as "POST /v3/aggracct-bc/wb-channel/control-orders/punish";
+// each is emulated in its own file (api_*.go), and each domain's routes
+// are registered from one table (apis.go): the WeBank channel of
+// aggregated accounts, global profit sharing (with the bill file its
+// download_url hands out, unsigned), the red packets of APIv2 (client
+// certificate, MD5) and GET /v3/certificates; and for any endpoint a test
+// teaches it. The emulator is a net/http
 // ServeMux behind WeChat Pay's verification and signing step: HandleV3
 // registers a v3 endpoint by a ServeMux pattern with a method, such as
 // "GET /v3/pay/transactions/out-trade-no/{out_trade_no}", and HandleV2 a v2
@@ -59,7 +42,9 @@
 // out_order_no 1 to 64 digits, letters, '_' and '-', transaction_id and
 // sub_mchid at most 32; punish out_request_no at most 64 and punish_scene a
 // positive integer. Errors use WeChat Pay's JSON shape; an unknown id is 404
-// RESOURCE_NOT_EXISTS, a wrong method 405, an unknown path 404.
+// RESOURCE_NOT_EXISTS, a wrong method 405, a path no route takes 404
+// NOT_FOUND naming the route as not emulated. A handler that panics is
+// answered 500 SYSTEM_ERROR (v2: SYSTEMERROR) and the panic is logged.
 //
 // Every v3 answer carries a Request-ID. Answers are signed, except 401
 // SIGN_ERROR and the errors made by FaultSystemError, FaultRateLimited and
@@ -115,7 +100,7 @@
 //
 // The seed examples of the protocol documents are built in (see
 // WithoutSeedFixtures); tests add their own with AddSpecialReduction,
-// AddProfitSharingOrder, AddRedPacket and AddCashRedPacket. Punish keeps real state: the same
+// AddProfitSharingOrder, AddWorkWxRedPacket and AddCashRedPacket. Punish keeps real state: the same
 // out_request_no with the same fields returns the same wxpay_punish_no, with
 // other fields 400 PARAM_ERROR. The WeBank channel keeps state across its
 // APIs: a special reduction lowers its ledger's balance (AddLedger; 403
@@ -139,7 +124,8 @@
 // signature probe, stale timestamp); the faults
 // that alter a signed answer are used up only by answers the emulator
 // signs. SignNotification and SendNotification produce callbacks for a
-// merchant's notification handler.
+// merchant's notification handler; a delivery waits for the answer 5 s,
+// WeChat Pay's deadline, and redelivers after a failure or a late answer.
 //
 // By default the server uses a fixed test key set embedded in the package
 // (the repository's testdata keys), so starting one is fast; WithFreshKeys

@@ -15,7 +15,7 @@ import (
 func ExampleServer_SentRedPackets() {
 	srv := wechatpaytest.NewServer()
 	defer srv.Close()
-	srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISendRedPacket, Kind: wechatpaytest.FaultDropAfterHandling, Count: 1})
+	srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISendCashRedPacket, Kind: wechatpaytest.FaultDropAfterHandling, Count: 1})
 
 	res, err := redpack.New(srv.Client()).Send(context.Background(), &redpack.SendRequest{
 		MchBillNo: "10000098202612010000000001", SendName: "天虹百货", ReOpenID: "o1", TotalAmount: 1000,

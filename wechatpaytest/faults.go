@@ -5,35 +5,6 @@ import (
 	"time"
 )
 
-// API names one emulated endpoint, to aim a Fault at it: one of the
-// constants below for a built-in API, or the pattern of a route registered
-// with HandleV3 (API("POST /v3/pay/transactions/jsapi")) or HandleV2
-// (API("POST " + path)), exactly as registered. A built-in API can also be
-// named by its pattern, such as API("GET /v3/certificates").
-type API string
-
-// The built-in APIs faults can target.
-const (
-	// APIAny matches every API.
-	APIAny API = ""
-	// APISpecialReduction is GET /v3/aggracct-bc/wb-channel/special-reduction/{out_request_no}.
-	APISpecialReduction API = "special-reduction"
-	// APIPunish is POST /v3/aggracct-bc/wb-channel/control-orders/punish.
-	APIPunish API = "punish"
-	// APIProfitSharing is GET /v3/global/profit-sharing/orders/{out_order_no}.
-	APIProfitSharing API = "profit-sharing"
-	// APIRedPacket is POST /mmpaymkttransfers/queryworkwxredpack (v2).
-	APIRedPacket API = "redpack"
-	// APISendWorkWxRedPacket is POST /mmpaymkttransfers/sendworkwxredpack (v2).
-	APISendWorkWxRedPacket API = "redpack-send-workwx"
-	// APISendRedPacket is POST /mmpaymkttransfers/sendredpack (v2).
-	APISendRedPacket API = "redpack-send"
-	// APIQueryRedPacket is POST /mmpaymkttransfers/gethbinfo (v2).
-	APIQueryRedPacket API = "redpack-query"
-	// APICertificates is GET /v3/certificates.
-	APICertificates API = "certificates"
-)
-
 // FaultKind is a way the emulator misbehaves on purpose.
 type FaultKind int
 
@@ -88,27 +59,15 @@ func (k FaultKind) signsAnswer() bool {
 	return k == FaultTamperedBody || k == FaultProbeSignature || k == FaultStaleTimestamp
 }
 
+// faultNames are the kinds' names, as String returns them.
+var faultNames = [...]string{FaultDelay: "delay", FaultSystemError: "system-error", FaultRateLimited: "rate-limited",
+	FaultDropConnection: "drop-connection", FaultTamperedBody: "tampered-body", FaultProbeSignature: "probe-signature",
+	FaultStaleTimestamp: "stale-timestamp", FaultAPIError: "api-error", FaultDropAfterHandling: "drop-after-handling"}
+
 // String returns the kind's name.
 func (k FaultKind) String() string {
-	switch k {
-	case FaultDelay:
-		return "delay"
-	case FaultSystemError:
-		return "system-error"
-	case FaultRateLimited:
-		return "rate-limited"
-	case FaultDropConnection:
-		return "drop-connection"
-	case FaultTamperedBody:
-		return "tampered-body"
-	case FaultProbeSignature:
-		return "probe-signature"
-	case FaultStaleTimestamp:
-		return "stale-timestamp"
-	case FaultAPIError:
-		return "api-error"
-	case FaultDropAfterHandling:
-		return "drop-after-handling"
+	if k > 0 && int(k) < len(faultNames) {
+		return faultNames[k]
 	}
 	return "unknown-fault"
 }
@@ -116,8 +75,9 @@ func (k FaultKind) String() string {
 // Fault makes the emulator misbehave for the requests it matches, to test a
 // merchant's error paths.
 type Fault struct {
-	// API is the API the fault applies to: a built-in API, the pattern of
-	// a route registered with HandleV3 or HandleV2, or APIAny for all.
+	// API is the route the fault applies to, by its pattern exactly as
+	// registered: an API constant for a built-in API, the pattern given
+	// to HandleV3 ("POST " + path for HandleV2), or APIAny for all.
 	API API
 	// Kind is what goes wrong.
 	Kind FaultKind
@@ -166,21 +126,9 @@ func (s *Server) ClearFaults() {
 	s.faults = nil
 }
 
-// builtinPatterns maps the built-in API names to their route patterns.
-var builtinPatterns = map[API]string{
-	APISpecialReduction:    patternSpecialReduction,
-	APIPunish:              patternPunish,
-	APIProfitSharing:       patternProfitSharing,
-	APIRedPacket:           "POST " + pathRedPacket,
-	APISendWorkWxRedPacket: "POST " + pathSendWorkWx,
-	APISendRedPacket:       "POST " + pathSendRedPack,
-	APIQueryRedPacket:      "POST " + pathGetHBInfo,
-	APICertificates:        patternCertificates,
-}
-
 // aims reports whether f applies to requests of the route pattern.
 func (f *Fault) aims(pattern string) bool {
-	return f.API == APIAny || string(f.API) == pattern || builtinPatterns[f.API] == pattern
+	return f.API == APIAny || string(f.API) == pattern
 }
 
 // takeFault returns the fault that applies to a request of pattern (a v2 one

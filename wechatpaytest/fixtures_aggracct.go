@@ -99,9 +99,16 @@ func (s *Server) AddRecoverOrder(o RecoverOrder) {
 // emulator accepted on POST
 // /v3/aggracct-bc/wb-channel/control-orders/info/update/result/notify.
 type AuditReport struct {
-	// The fields are the request's, as sent; AuditFinishTime is the RFC
-	// 3339 text ("" when absent).
-	OutRequestNo, MchID, AuditResult, AuditFinishTime, AttachInfo, FailCode, FailMsg, Scene string
+	// The fields are the request's, as sent (the JSON names of the
+	// request); AuditFinishTime is the RFC 3339 text ("" when absent).
+	OutRequestNo    string `json:"out_request_no"`
+	MchID           string `json:"mchid"`
+	AuditResult     string `json:"audit_result"`
+	AuditFinishTime string `json:"audit_finish_time"`
+	AttachInfo      string `json:"attach_info"`
+	FailCode        string `json:"fail_code"`
+	FailMsg         string `json:"fail_msg"`
+	Scene           string `json:"scene"`
 }
 
 // AuditReports returns the last report of each (mchid, out_request_no),
@@ -132,7 +139,7 @@ func (s *Server) SettleWeBankOrders() {
 	now := s.now()
 	for _, no := range s.agg.reductionOrder {
 		_, created := s.agg.reductionReqs[no] // not replaced by a fixture since
-		if red := s.reductions[no]; created && red.State == "PROCESSING" {
+		if red := s.agg.reductions[no]; created && red.State == "PROCESSING" {
 			s.settleReduction(no, now)
 		}
 	}
@@ -148,7 +155,87 @@ func (s *Server) SettleWeBankOrders() {
 	}
 }
 
-// addAggracctSeed installs the seed ledger.
+// addAggracctSeed installs the seed special reduction and its ledger.
 func (s *Server) addAggracctSeed() {
+	s.agg.reductions[seedReductionNo] = SpecialReduction{
+		OutRequestNo:  seedReductionNo,
+		MchID:         TestMchID,
+		BalAccountNo:  seedBalAccountNo,
+		ReductionType: "JUDICIAL_DEDUCTION",
+		Amount:        1,
+		State:         "SUCCESS",
+		Reason:        "司法案件号:202508080009",
+		QuotaChangeNo: "m6a6dx8iit7m932dx03ue2lw2ofo2r88",
+		SuccessTime:   time.Date(2015, 5, 20, 13, 29, 35, 0, beijing),
+	}
 	s.agg.ledgers[ledgerKey{TestMchID, seedBalAccountNo}] = seedLedgerBalance
 }
+
+// SpecialReduction is a special-reduction result (查询特殊减额结果) that the
+// emulator answers for GET
+// /v3/aggracct-bc/wb-channel/special-reduction/{out_request_no} when the
+// query's mchid and decrypted bal_account_no match.
+type SpecialReduction struct {
+	// OutRequestNo, MchID and BalAccountNo identify the reduction;
+	// BalAccountNo is plaintext: the emulator compares it with the
+	// decrypted request value and encrypts it for the merchant in answers.
+	OutRequestNo, MchID, BalAccountNo string
+	// ReductionType, State, Reason, QuotaChangeNo and FailReason are
+	// answered as they are; empty ones are left out.
+	ReductionType, State, Reason, QuotaChangeNo, FailReason string
+	// Amount is answered (in fen) when State is SUCCESS.
+	Amount int64
+	// SuccessTime and FailTime are answered unless zero.
+	SuccessTime, FailTime time.Time
+}
+
+// AddSpecialReduction adds or replaces the special reduction with
+// r.OutRequestNo. Its ledger (MchID, BalAccountNo) is created with a
+// balance of 0 unless it exists (see AddLedger); a PROCESSING reduction
+// shows as in transit on the ledger's balance. A special-reduction request
+// with that number and the fixture's fields is answered with it (400
+// ALREADY_EXISTS when it is FAILED), one with other fields 400 PARAM_ERROR.
+func (s *Server) AddSpecialReduction(r SpecialReduction) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.agg.reductions[r.OutRequestNo] = r
+	delete(s.agg.reductionReqs, r.OutRequestNo)
+	if k := (ledgerKey{r.MchID, r.BalAccountNo}); r.MchID != "" && r.BalAccountNo != "" {
+		if _, ok := s.agg.ledgers[k]; !ok {
+			s.agg.ledgers[k] = 0
+		}
+	}
+}
+
+// Punishment is a punish request (发起微众台账管控) the emulator accepted.
+type Punishment struct {
+	// OutRequestNo, MchID, PunishScene and PunishReason are the request's
+	// (the JSON names of the request).
+	OutRequestNo string `json:"out_request_no"`
+	MchID        string `json:"mchid"`
+	// BalAccountNo is the decrypted ledger number.
+	BalAccountNo string `json:"-"`
+	PunishScene  int64  `json:"-"`
+	PunishReason string `json:"punish_reason"`
+	// PunishEndTime is the RFC 3339 text as sent ("" when absent).
+	PunishEndTime string `json:"punish_end_time"`
+	// WxpayPunishNo is the control-order number the emulator assigned.
+	WxpayPunishNo string `json:"-"`
+	// CardNo (decrypted), SgnNo, ReqScene and FundRepatriationStrategy are
+	// the request's optional community-only fields ("" when absent).
+	CardNo                   string `json:"-"`
+	SgnNo                    string `json:"sgn_no"`
+	ReqScene                 string `json:"req_scene"`
+	FundRepatriationStrategy string `json:"fund_repatriation_strategy"`
+}
+
+// Punishments returns the accepted punish requests, oldest first; a
+// repeated request (same out_request_no and body) is recorded once.
+func (s *Server) Punishments() []Punishment {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.agg.punishments)
+}
+
+// addSeedFixtures installs the seed examples of protocol/credentials.md,
+// domain by domain.

@@ -1,6 +1,9 @@
 package wechatpaytest
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // Seed fixture values of global profit sharing (protocol/apis-domains.md
 // B3 and B6).
@@ -78,9 +81,36 @@ func (s *Server) ProfitSharingRelations() []ProfitSharingRelation {
 	return out
 }
 
-// addProfitSharingSeed installs the seed transaction (1000 fen unsplit)
-// and the EFFECTIVE receiver 86693852 of sub-merchant 1900000109.
+// addProfitSharingSeed installs the seed order, the seed transaction (1000
+// fen unsplit) and the EFFECTIVE receiver 86693852 of sub-merchant
+// 1900000109.
 func (s *Server) addProfitSharingSeed() {
+	created := time.Date(2022, 3, 23, 17, 10, 13, 0, beijing)
+	s.ps.orders[seedOutOrderNo] = ProfitSharingOrder{
+		SubMchID:      seedSubMchID,
+		TransactionID: seedTransactionID,
+		OutOrderNo:    seedOutOrderNo,
+		OrderID:       "7100000751202203238026613597498",
+		State:         "PROCESSING",
+		Receivers: []ProfitSharingReceiver{
+			{
+				Account: "999952224", Amount: 797, CreateTime: created, Currency: "CNY",
+				Description: "Unfreeze the remaining funds to sponsor", DetailID: "7200000751202203238026613597602",
+				DetailType: "UNFREEZE_TO_SPONSOR", RateValue: 83640300, Result: "PENDING",
+				SettlementAmount: 952, SettlementCurrency: "HKD", Type: "MERCHANT_ID",
+			},
+			{
+				Account: "of8YZ6LPmjDmYAqdobIvwTdQQjR8", Amount: 99, CreateTime: created, Currency: "CNY",
+				Description: "Distribute to xxx user-10%", DetailID: "7200000751202203238026613597699",
+				DetailType: "DISTRIBUTE_TO_OTHERS", Result: "PENDING", Type: "PERSONAL_OPENID",
+			},
+			{
+				Account: "2480248971", Amount: 99, CreateTime: created, Currency: "CNY",
+				Description: "Distribute to xxx merchant-10%", DetailID: "7200000751202203238026613597767",
+				DetailType: "DISTRIBUTE_TO_OTHERS", Result: "PENDING", Type: "MERCHANT_ID",
+			},
+		},
+	}
 	s.ps.txs[seedTransactionID] = &psTransaction{ProfitSharingTransaction: ProfitSharingTransaction{
 		TransactionID: seedTransactionID, SubMchID: seedSubMchID, Currency: "CNY", UnsplitAmount: seedPSUnsplitAmount,
 	}}
@@ -93,24 +123,49 @@ func (s *Server) addProfitSharingSeed() {
 // psBillTTL is how long a bill download URL is valid.
 const psBillTTL = 30 * time.Second
 
-// The global profit-sharing APIs beside APIProfitSharing (the order
-// query), to aim a Fault at; each is the route's pattern.
-const (
-	// APIProfitSharingCreateOrder is POST /v3/global/profit-sharing/orders.
-	APIProfitSharingCreateOrder API = patternProfitSharingCreate
-	// APIProfitSharingUnfreeze is POST /v3/global/profit-sharing/orders/unfreeze.
-	APIProfitSharingUnfreeze API = patternProfitSharingUnfreeze
-	// APIProfitSharingAddReceiver is POST /v3/global/profit-sharing/receivers.
-	APIProfitSharingAddReceiver API = patternProfitSharingAddReceiver
-	// APIProfitSharingDeleteReceiver is DELETE /v3/global/profit-sharing/receivers.
-	APIProfitSharingDeleteReceiver API = patternProfitSharingDeleteReceiver
-	// APIProfitSharingQueryReceiver is GET /v3/global/profit-sharing/receivers/{account}.
-	APIProfitSharingQueryReceiver API = patternProfitSharingQueryReceiver
-	// APIProfitSharingAmounts is GET /v3/global/profit-sharing/transactions/{transaction_id}/amounts.
-	APIProfitSharingAmounts API = patternProfitSharingAmounts
-	// APIProfitSharingBillURL is GET /v3/global/profit-sharing/bill-download-url.
-	APIProfitSharingBillURL API = patternProfitSharingBillURL
-	// APIBillDownload is GET /v3/bill/downloadurl, the emulator's
-	// download_url; its files are unsigned, so only the early faults apply.
-	APIBillDownload API = patternBillDownload
-)
+// ProfitSharingReceiver is one receiver of a ProfitSharingOrder.
+type ProfitSharingReceiver struct {
+	// Currency, Amount (smallest unit), Description, Type, Account,
+	// Result and FailReason are answered as they are (receivers[] fields
+	// of the same names); an empty FailReason is left out.
+	Currency    string
+	Amount      int64
+	Description string
+	Type        string
+	Account     string
+	Result      string
+	FailReason  string
+	// CreateTime and FinishTime are answered in RFC 3339; a zero
+	// FinishTime is left out.
+	CreateTime time.Time
+	FinishTime time.Time
+	// DetailID and DetailType are answered as they are.
+	DetailID   string
+	DetailType string
+	// SettlementCurrency, SettlementAmount and RateValue (× 10^8) are
+	// answered for UNFREEZE_TO_SPONSOR entries; empty or zero ones are
+	// left out.
+	SettlementCurrency string
+	SettlementAmount   int64
+	RateValue          int64
+}
+
+// ProfitSharingOrder is a global profit-sharing order that the emulator
+// answers for GET /v3/global/profit-sharing/orders/{out_order_no} when the
+// query's transaction_id and sub_mchid (empty for none) match.
+type ProfitSharingOrder struct {
+	// SubMchID, TransactionID and OutOrderNo identify the order (SubMchID
+	// empty for an order without sub-merchant); OrderID and State are
+	// answered as they are.
+	SubMchID, TransactionID, OutOrderNo, OrderID, State string
+	// Receivers are answered in order.
+	Receivers []ProfitSharingReceiver
+}
+
+// AddProfitSharingOrder adds or replaces the order with o.OutOrderNo.
+func (s *Server) AddProfitSharingOrder(o ProfitSharingOrder) {
+	o.Receivers = slices.Clone(o.Receivers)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.ps.orders[o.OutOrderNo] = o
+}

@@ -117,10 +117,61 @@ func (s *Server) OpenRedPacket(mchID, billNo, openID string) bool {
 		s.redpack.cash[key] = p
 		return true
 	}
-	if p, ok := s.redPackets[key]; ok && (p.Status == "SENDING" || p.Status == "SENT") {
+	if p, ok := s.redpack.workwx[key]; ok && (p.Status == "SENDING" || p.Status == "SENT") {
 		p.Status, p.OpenID, p.Amount, p.RcvTime = "RECEIVED", openID, p.TotalAmount, now
-		s.redPackets[key] = p
+		s.redpack.workwx[key] = p
 		return true
 	}
 	return false
+}
+
+// addRedpackSeed installs the seed WeCom red packet, for the merchant and
+// for the mch_id of the documented example.
+func (s *Server) addRedpackSeed() {
+	packet := WorkWxRedPacket{
+		MchBillNo:           seedMchBillNo,
+		AppID:               TestAppID,
+		DetailID:            "1000041701202510090000000000001",
+		Status:              "RECEIVED",
+		SendType:            "API",
+		TotalAmount:         5000,
+		SendTime:            time.Date(2025, 10, 9, 16, 0, 0, 0, beijing),
+		Wishing:             "新年快乐",
+		Remark:              "新年红包",
+		ActName:             "新年红包",
+		OpenID:              "ohO4GtzOAAYMp2yapORH3dQB3W18",
+		Amount:              5000,
+		RcvTime:             time.Date(2025, 10, 9, 16, 1, 30, 0, beijing),
+		SenderName:          "XX活动",
+		SenderHeaderMediaID: "1G6nrLmr5EC3MMb_-zK1dDdzmd0p7cNliYu9V5w7o8K0",
+	}
+	for _, mchID := range []string{seedRedPacketMchID, TestMchID} {
+		p := packet
+		p.MchID = mchID
+		s.redpack.workwx[redPacketKey{mchID, seedMchBillNo}] = p
+	}
+}
+
+// WorkWxRedPacket is a WeCom red-packet record (查询红包记录) that the emulator
+// answers for POST /mmpaymkttransfers/queryworkwxredpack when the request's
+// mch_billno, mch_id and appid match. Empty strings and zero amounts and
+// times are left out of the answer.
+type WorkWxRedPacket struct {
+	// MchBillNo, MchID and AppID identify the packet; the other strings
+	// are answered under their snake_case names (detail_id, status, ...).
+	MchBillNo, MchID, AppID, DetailID, Status, SendType, Reason, Wishing, Remark, ActName, OpenID, SenderName, SenderHeaderMediaID string
+	// TotalAmount, RefundAmount and Amount are answered in fen unless zero.
+	TotalAmount, RefundAmount, Amount int64
+	// SendTime, RefundTime and RcvTime are rendered "2006-01-02 15:04:05"
+	// in UTC+8.
+	SendTime, RefundTime, RcvTime time.Time
+}
+
+type redPacketKey struct{ mchID, billNo string }
+
+// AddWorkWxRedPacket adds or replaces the red packet with p.MchID and p.MchBillNo.
+func (s *Server) AddWorkWxRedPacket(p WorkWxRedPacket) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.redpack.workwx[redPacketKey{p.MchID, p.MchBillNo}] = p
 }

@@ -2,26 +2,27 @@ package wechatpaytest
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/gowechatpay/wechatpay"
-	wxcrypto "github.com/gowechatpay/wechatpay/crypto"
 )
 
-// This file holds what every route shares: dispatch, authentication,
-// faults, signing and the log. The emulation of each built-in API is in its
-// own api_*.go file.
+// This file holds what every route shares: dispatch, faults, signing and
+// the log (authentication is in auth.go). The emulation of each built-in
+// API is in its own api_*.go file.
 
 // maxRequestBody bounds the body the emulator reads.
 const maxRequestBody = 1 << 20
@@ -56,41 +57,6 @@ func v3Error(status int, code, message string, detail any, verdict string) *repl
 	return errorReply(&ErrorAnswer{Code: code, Message: message, Detail: detail, status: status, verdict: verdict})
 }
 
-// paramError is 400 PARAM_ERROR about one field.
-func paramError(field, location, issue string) *ErrorAnswer {
-	return &ErrorAnswer{
-		Code: "PARAM_ERROR", Message: "参数错误: " + field + ": " + issue,
-		Detail: map[string]string{"field": field, "location": location, "issue": issue},
-		status: http.StatusBadRequest, verdict: "param_error: " + field + ": " + issue,
-	}
-}
-
-// notFound is 404 RESOURCE_NOT_EXISTS about a record.
-func notFound(what string) *ErrorAnswer {
-	return &ErrorAnswer{Code: "RESOURCE_NOT_EXISTS", Message: what + " does not exist",
-		status: http.StatusNotFound, verdict: "not_found: " + what}
-}
-
-// systemError is 500 SYSTEM_ERROR; verdict says why, for the log only.
-func systemError(message, verdict string) *ErrorAnswer {
-	return &ErrorAnswer{Code: "SYSTEM_ERROR", Message: message, status: http.StatusInternalServerError,
-		verdict: "system_error: " + verdict}
-}
-
-// tooLong reports whether v has more than maxLen characters (documented
-// limits do not say bytes or characters; the emulator is lenient).
-func tooLong(v string, maxLen int) bool { return utf8.RuneCountInString(v) > maxLen }
-
-// longerThan is the issue of a value over a length limit.
-func longerThan(maxLen int) string { return "longer than " + strconv.Itoa(maxLen) + " characters" }
-
-func signError(reason string) *reply {
-	r := v3Error(http.StatusUnauthorized, "SIGN_ERROR", "签名错误: "+reason,
-		map[string]string{"location": "authorization", "issue": reason}, "sign_error: "+reason)
-	r.unsigned = true
-	return r
-}
-
 func marshalJSON(v any) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -99,6 +65,18 @@ func marshalJSON(v any) ([]byte, error) {
 		return nil, err
 	}
 	return bytes.TrimSuffix(buf.Bytes(), []byte{'\n'}), nil
+}
+
+// rawOrJSON returns v itself when it is []byte or json.RawMessage, else its
+// JSON encoding.
+func rawOrJSON(v any) ([]byte, error) {
+	switch b := v.(type) {
+	case []byte:
+		return b, nil
+	case json.RawMessage:
+		return b, nil
+	}
+	return marshalJSON(v)
 }
 
 // rfc3339 renders t in UTC+8, or "" for the zero time.
@@ -111,7 +89,8 @@ func rfc3339(t time.Time) string {
 
 // ServeHTTP answers one request as WeChat Pay would. It is the server's
 // handler; tests normally reach it through the Server's URL. A request
-// that matches no registered route is answered 404 NOT_FOUND, or 405
+// that matches no registered route is answered 404 NOT_FOUND with a message
+// that names its method and path as not emulated, or 405
 // METHOD_NOT_ALLOWED with an Allow header when only its method is wrong.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.requests.Add(1)
@@ -136,12 +115,23 @@ func (s *Server) serveNoRoute(w http.ResponseWriter, r *http.Request, h http.Han
 	h.ServeHTTP(rec, r)
 	var rep *reply
 	if allow := rec.Header().Get("Allow"); rec.Code == http.StatusMethodNotAllowed && allow != "" {
-		rep = v3Error(http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", "use "+allow, nil, "method_not_allowed")
-		rep.allow = allow
+		rep = methodNotAllowed(allow)
 	} else {
-		rep = v3Error(http.StatusNotFound, "NOT_FOUND", "no such API: "+r.URL.Path, nil, "not_found: unknown path")
+		// Not "order not found": the message names the route and says the
+		// emulator lacks it, so a merchant's code cannot take it for a
+		// missing record.
+		route := r.Method + " " + r.URL.Path
+		rep = v3Error(http.StatusNotFound, "NOT_FOUND", route+" is not emulated: no route of the emulator takes it (register it with HandleV3, or HandleV2 for a v2 path)",
+			nil, "not_found: not emulated")
 	}
 	s.writeReply(w, r, rep, nil, requestID)
+}
+
+// methodNotAllowed is 405 METHOD_NOT_ALLOWED with the Allow header allow.
+func methodNotAllowed(allow string) *reply {
+	rep := v3Error(http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", "use "+allow, nil, "method_not_allowed")
+	rep.allow = allow
+	return rep
 }
 
 // serveRoute answers a request for rt: body, early faults, authentication
@@ -150,9 +140,7 @@ func (s *Server) serveNoRoute(w http.ResponseWriter, r *http.Request, h http.Han
 func (s *Server) serveRoute(w http.ResponseWriter, r *http.Request, rt *route) {
 	requestID := s.newRequestID()
 	if r.Method != rt.method { // a GET pattern also matches HEAD
-		rep := v3Error(http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", "use "+rt.method, nil, "method_not_allowed")
-		rep.allow = rt.method
-		s.writeReply(w, r, rep, nil, requestID)
+		s.writeReply(w, r, methodNotAllowed(rt.method), nil, requestID)
 		return
 	}
 	v2 := rt.v2 != nil
@@ -223,12 +211,53 @@ func (s *Server) serveV3(r *http.Request, rt *route, body []byte) *reply {
 	if rep := s.authenticate(r, body); rep != nil {
 		return rep
 	}
-	status, out := rt.v3(&V3Request{Request: r, Body: body, srv: s})
+	status, out := s.callV3(rt, &V3Request{Request: r, Body: body, srv: s})
 	rep := v3Answer(status, out)
 	if rt.fileType != "" && rep.status >= 200 && rep.status <= 299 {
 		rep.unsigned, rep.fileType = true, rt.fileType
 	}
 	return rep
+}
+
+// callV3 runs rt's v3 handler; a panic is logged and answered 500
+// SYSTEM_ERROR (signed, like every v3 answer).
+func (s *Server) callV3(rt *route, req *V3Request) (status int, out any) {
+	defer s.recoverHandler(req.Request, rt, func() {
+		status, out = systemError("the emulated handler of "+rt.pattern+" panicked", "handler panic").Answer()
+	})
+	return rt.v3(req)
+}
+
+// callV2 runs rt's v2 handler; a panic is logged and answered err_code
+// SYSTEMERROR, as WeChat Pay answers an internal error.
+func (s *Server) callV2(rt *route, req *V2Request) (fields map[string]string) {
+	defer s.recoverHandler(req.Request, rt, func() {
+		fields = V2Error("SYSTEMERROR", "系统繁忙,请稍后再试 (the emulated handler of "+rt.pattern+" panicked)")
+	})
+	return rt.v2(req)
+}
+
+// recoverHandler, deferred around a route's handler, recovers its panic:
+// it logs the panic value and stack at level Error with the server's
+// logger (slog's default logger without WithLogger) and calls answer to set
+// the handler's results. http.ErrAbortHandler, a deliberate abort, passes
+// through.
+func (s *Server) recoverHandler(r *http.Request, rt *route, answer func()) {
+	p := recover()
+	if p == nil {
+		return
+	}
+	if p == http.ErrAbortHandler { // compared as net/http compares it
+		panic(p)
+	}
+	l := s.logger
+	if l == nil {
+		l = slog.Default()
+	}
+	l.LogAttrs(context.Background(), slog.LevelError, "wechatpaytest: handler panic",
+		slog.String("route", rt.pattern), slog.String("path", r.URL.Path),
+		slog.String("panic", fmt.Sprint(p)), slog.String("stack", string(debug.Stack())))
+	answer()
 }
 
 // v3Answer encodes a handler's answer: status 0 is 200 (or, for an
@@ -250,10 +279,6 @@ func v3Answer(status int, out any) *reply {
 	verdict := "ok"
 	switch b := out.(type) {
 	case nil:
-	case []byte:
-		body = b
-	case json.RawMessage:
-		body = b
 	case *ErrorAnswer:
 		if b == nil {
 			return errorReply(systemError("the handler answered a nil *ErrorAnswer", "nil error answer"))
@@ -265,7 +290,7 @@ func v3Answer(status int, out any) *reply {
 		body, verdict = rep.body, rep.verdict
 	default:
 		var err error
-		if body, err = marshalJSON(out); err != nil {
+		if body, err = rawOrJSON(out); err != nil {
 			return errorReply(systemError("encoding the answer failed", "encoding the answer: "+err.Error()))
 		}
 	}
@@ -295,7 +320,6 @@ func (s *Server) dropConnection(w http.ResponseWriter, r *http.Request, f *Fault
 // applyEarlyFault applies the faults that act before the request is
 // handled; it reports whether the request is finished.
 func (s *Server) applyEarlyFault(w http.ResponseWriter, r *http.Request, f *Fault, v2 bool, requestID string) bool {
-	var rep *reply
 	switch f.Kind {
 	case FaultDelay:
 		t := time.NewTimer(f.Delay)
@@ -308,46 +332,42 @@ func (s *Server) applyEarlyFault(w http.ResponseWriter, r *http.Request, f *Faul
 	case FaultDropConnection:
 		s.dropConnection(w, r, f, requestID, "fault: connection dropped")
 		return true
-	case FaultSystemError:
-		if v2 {
-			rep = v2Reply(V2Error("SYSTEMERROR", "系统繁忙,请稍后再试"), "fault: system error")
-		} else {
-			rep = v3Error(http.StatusInternalServerError, "SYSTEM_ERROR", "系统错误", nil, "fault: system error")
-		}
-	case FaultRateLimited:
-		if v2 {
-			rep = v2Reply(V2Error("FREQ_LIMIT", "超过频率限制,请稍后再试"), "fault: rate limited")
-		} else {
-			rep = v3Error(http.StatusTooManyRequests, "FREQUENCY_LIMITED", "频率超限", nil, "fault: rate limited")
-		}
-	case FaultAPIError:
-		msg := f.Message
-		if msg == "" {
-			msg = "fault"
-		}
-		status := f.Status
-		if status == 0 {
-			status = http.StatusBadRequest
-		}
-		if v2 {
-			rep = v2Reply(V2Error(f.Code, msg), "fault: api error "+f.Code)
-		} else {
-			rep = v3Error(status, f.Code, msg, nil, "fault: api error "+f.Code)
-		}
-	default:
+	}
+	rep := faultReply(f, v2)
+	if rep == nil {
 		return false
 	}
 	_, _ = io.Copy(io.Discard, io.LimitReader(r.Body, maxRequestBody))
-	if rep.xml {
-		w.Header().Set("Content-Type", "text/xml; charset=utf-8")
-	} else {
-		w.Header().Set("Content-Type", "application/json")
-		w.Header().Set(wechatpay.HeaderRequestID, requestID)
-	}
-	w.WriteHeader(rep.status)
-	_, _ = w.Write(rep.body)
-	s.log(r, rep.status, rep.verdict, f, requestID)
+	s.writeReply(w, r, rep, f, requestID)
 	return true
+}
+
+// faultReply is the error answer of the faults that answer one, unsigned,
+// or nil for another fault.
+func faultReply(f *Fault, v2 bool) *reply {
+	var status int
+	var code, msg, v2Code, v2Msg string
+	switch f.Kind {
+	case FaultSystemError:
+		status, code, msg, v2Code, v2Msg = http.StatusInternalServerError, "SYSTEM_ERROR", "系统错误", "SYSTEMERROR", "系统繁忙,请稍后再试"
+	case FaultRateLimited:
+		status, code, msg, v2Code, v2Msg = http.StatusTooManyRequests, "FREQUENCY_LIMITED", "频率超限", "FREQ_LIMIT", "超过频率限制,请稍后再试"
+	case FaultAPIError:
+		status, code, msg = cmp.Or(f.Status, http.StatusBadRequest), f.Code, cmp.Or(f.Message, "fault")
+		v2Code, v2Msg = code, msg
+	default:
+		return nil
+	}
+	verdict := "fault: " + strings.ReplaceAll(f.Kind.String(), "-", " ")
+	if f.Kind == FaultAPIError {
+		verdict += " " + f.Code
+	}
+	if v2 {
+		return v2Reply(V2Error(v2Code, v2Msg), verdict)
+	}
+	rep := v3Error(status, code, msg, nil, verdict)
+	rep.unsigned = true
+	return rep
 }
 
 func (s *Server) log(r *http.Request, status int, verdict string, f *Fault, requestID string) {
@@ -376,42 +396,6 @@ func (s *Server) newRequestID() string {
 	return strconv.FormatUint(s.idCounter.Add(1), 10) + "-" + strings.ToUpper(hex.EncodeToString(b[:]))
 }
 
-// authenticate checks a v3 request's Authorization as WeChat Pay does and
-// returns a 401 SIGN_ERROR answer when it fails.
-func (s *Server) authenticate(r *http.Request, body []byte) *reply {
-	values := r.Header.Values("Authorization")
-	if len(values) != 1 {
-		return signError("exactly one Authorization header is required")
-	}
-	a, err := parseAuthorization(values[0])
-	if err != nil {
-		return signError(err.Error())
-	}
-	if a.MchID != TestMchID {
-		return signError("mchid is not the merchant's")
-	}
-	if !strings.EqualFold(a.SerialNo, s.keys.merchantSerial) {
-		return signError("serial_no is not the serial of the merchant API certificate")
-	}
-	ts, err := strconv.ParseInt(a.Timestamp, 10, 64)
-	if err != nil || a.Timestamp[0] == '+' || a.Timestamp[0] == '-' {
-		return signError("malformed timestamp")
-	}
-	window := int64(wechatpay.Window / time.Second)
-	if d := s.now().Unix() - ts; d > window || d < -window {
-		return signError("stale timestamp")
-	}
-	msg := make([]byte, 0, len(r.Method)+len(r.RequestURI)+len(a.Timestamp)+len(a.NonceStr)+len(body)+5)
-	for _, part := range [][]byte{[]byte(r.Method), []byte(r.RequestURI), []byte(a.Timestamp), []byte(a.NonceStr), body} {
-		msg = append(msg, part...)
-		msg = append(msg, '\n')
-	}
-	if err := wxcrypto.VerifySHA256WithRSA(&s.keys.merchantKey.PublicKey, msg, a.Signature); err != nil {
-		return signError("signature does not verify")
-	}
-	return nil
-}
-
 // signV3 adds the signature headers of a v3 answer, applying the signing
 // fault f (nil for none). The key is the one the key mode gives for r (see
 // signingKey); the Wechatpay-Serial answer header names it.
@@ -425,24 +409,13 @@ func (s *Server) signV3(h http.Header, r *http.Request, rep *reply, f *Fault) {
 	if kind == FaultStaleTimestamp {
 		now = now.Add(-staleBy)
 	}
-	ts := strconv.FormatInt(now.Unix(), 10)
-	nonce := wechatpay.NewNonce()
-	sig, err := signMessage(key, ts, nonce, rep.body)
-	if err != nil {
+	if err := signHeaders(h, key, serial, now, rep.body, kind == FaultProbeSignature); err != nil {
 		*rep = *errorReply(systemError("signing failed", "signing: "+err.Error()))
 		return
 	}
-	switch kind {
-	case FaultProbeSignature:
-		sig = wechatpay.ProbePrefix + sig
-	case FaultTamperedBody:
+	if kind == FaultTamperedBody {
 		rep.body = tamper(rep.body)
 	}
-	h.Set(wechatpay.HeaderTimestamp, ts)
-	h.Set(wechatpay.HeaderNonce, nonce)
-	h.Set(wechatpay.HeaderSignature, sig)
-	h.Set(wechatpay.HeaderSerial, serial)
-	h.Set(wechatpay.HeaderSignatureType, wechatpay.AuthScheme)
 }
 
 // tamper returns a copy of body with one ASCII letter or digit changed (or

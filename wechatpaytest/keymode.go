@@ -4,7 +4,9 @@ import (
 	"crypto/rsa"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gowechatpay/wechatpay"
 	wxcrypto "github.com/gowechatpay/wechatpay/crypto"
@@ -124,13 +126,25 @@ func (s *Server) encryptForMerchant(plain string) (string, *ErrorAnswer) {
 	return ct, nil
 }
 
-func signMessage(key *rsa.PrivateKey, ts, nonce string, body []byte) (string, error) {
-	msg := make([]byte, 0, len(ts)+len(nonce)+len(body)+3)
-	msg = append(msg, ts...)
-	msg = append(msg, '\n')
-	msg = append(msg, nonce...)
-	msg = append(msg, '\n')
-	msg = append(msg, body...)
-	msg = append(msg, '\n')
-	return wxcrypto.SignSHA256WithRSA(key, msg)
+// signHeaders signs body as WeChat Pay signs answers and callbacks, with
+// key, the timestamp of now and a fresh nonce, and sets the five signature
+// headers of h, Wechatpay-Serial naming the key by serial; with probe set
+// the signature is a signature probe (WECHATPAY/SIGNTEST/…).
+func signHeaders(h http.Header, key *rsa.PrivateKey, serial string, now time.Time, body []byte, probe bool) error {
+	ts := strconv.FormatInt(now.Unix(), 10)
+	nonce := wechatpay.NewNonce()
+	msg := append(append([]byte(ts+"\n"+nonce+"\n"), body...), '\n')
+	sig, err := wxcrypto.SignSHA256WithRSA(key, msg)
+	if err != nil {
+		return err
+	}
+	if probe {
+		sig = wechatpay.ProbePrefix + sig
+	}
+	h.Set(wechatpay.HeaderTimestamp, ts)
+	h.Set(wechatpay.HeaderNonce, nonce)
+	h.Set(wechatpay.HeaderSignature, sig)
+	h.Set(wechatpay.HeaderSerial, serial)
+	h.Set(wechatpay.HeaderSignatureType, wechatpay.AuthScheme)
+	return nil
 }

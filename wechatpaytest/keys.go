@@ -1,6 +1,7 @@
 package wechatpaytest
 
 import (
+	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -91,33 +92,37 @@ func loadFixedKeys() (*keySet, error) {
 }
 
 func parseKeySet(merchantKey, merchantCert, pubKeyPrivate, platformKey, platformCert []byte) (*keySet, error) {
-	var ks keySet
+	ks := keySet{pubKeyID: TestPublicKeyID}
 	var err error
-	if ks.merchantKey, err = wxcrypto.LoadPrivateKey(merchantKey); err != nil {
-		return nil, fmt.Errorf("wechatpaytest: merchant key: %w", err)
-	}
-	if ks.merchantCert, err = wxcrypto.LoadCertificate(merchantCert); err != nil {
-		return nil, fmt.Errorf("wechatpaytest: merchant certificate: %w", err)
-	}
-	if k, ok := ks.merchantCert.PublicKey.(*rsa.PublicKey); !ok || !k.Equal(&ks.merchantKey.PublicKey) {
-		return nil, errors.New("wechatpaytest: the merchant certificate does not match the merchant key")
+	if ks.merchantKey, ks.merchantCert, err = parsePair(merchantKey, merchantCert, "merchant"); err != nil {
+		return nil, err
 	}
 	if ks.pubKey, err = wxcrypto.LoadPrivateKey(pubKeyPrivate); err != nil {
 		return nil, fmt.Errorf("wechatpaytest: WeChat Pay public-key-id key: %w", err)
 	}
-	if ks.platformKey, err = wxcrypto.LoadPrivateKey(platformKey); err != nil {
-		return nil, fmt.Errorf("wechatpaytest: platform key: %w", err)
+	if ks.platformKey, ks.platformCert, err = parsePair(platformKey, platformCert, "platform"); err != nil {
+		return nil, err
 	}
-	if ks.platformCert, err = wxcrypto.LoadCertificate(platformCert); err != nil {
-		return nil, fmt.Errorf("wechatpaytest: platform certificate: %w", err)
-	}
-	if k, ok := ks.platformCert.PublicKey.(*rsa.PublicKey); !ok || !k.Equal(&ks.platformKey.PublicKey) {
-		return nil, errors.New("wechatpaytest: the platform certificate does not match the platform key")
-	}
-	ks.pubKeyID = TestPublicKeyID
 	ks.merchantSerial = wxcrypto.CertificateSerial(ks.merchantCert)
 	ks.platformSerial = wxcrypto.CertificateSerial(ks.platformCert)
 	return &ks, nil
+}
+
+// parsePair parses a private key and its certificate, which must match;
+// what names them in errors.
+func parsePair(keyPEM, certPEM []byte, what string) (*rsa.PrivateKey, *x509.Certificate, error) {
+	key, err := wxcrypto.LoadPrivateKey(keyPEM)
+	if err != nil {
+		return nil, nil, fmt.Errorf("wechatpaytest: %s key: %w", what, err)
+	}
+	cert, err := wxcrypto.LoadCertificate(certPEM)
+	if err != nil {
+		return nil, nil, fmt.Errorf("wechatpaytest: %s certificate: %w", what, err)
+	}
+	if k, ok := cert.PublicKey.(*rsa.PublicKey); !ok || !k.Equal(&key.PublicKey) {
+		return nil, nil, fmt.Errorf("wechatpaytest: the %s certificate does not match the %s key", what, what)
+	}
+	return key, cert, nil
 }
 
 // generateKeySet makes three new RSA-2048 keys, a self-signed merchant API
@@ -137,18 +142,10 @@ func generateKeySet() (*keySet, error) {
 	ks := &keySet{merchantKey: keys[0], pubKey: keys[1], platformKey: keys[2], pubKeyID: TestPublicKeyID}
 	now := time.Now()
 	var err error
-	ks.merchantCert, err = selfSigned(ks.merchantKey, pkix.Name{
-		Country: []string{"CN"}, Organization: []string{"TEST ONLY - not a WeChat Pay certificate"},
-		OrganizationalUnit: []string{"merchant API certificate (wechatpaytest)"}, CommonName: TestMchID,
-	}, now, x509.ExtKeyUsageClientAuth)
-	if err != nil {
+	if ks.merchantCert, err = selfSigned(ks.merchantKey, "merchant API certificate (wechatpaytest)", TestMchID, now, x509.ExtKeyUsageClientAuth); err != nil {
 		return nil, err
 	}
-	ks.platformCert, err = selfSigned(ks.platformKey, pkix.Name{
-		Country: []string{"CN"}, Organization: []string{"TEST ONLY - not a WeChat Pay certificate"},
-		OrganizationalUnit: []string{"WeChat Pay platform certificate (wechatpaytest)"}, CommonName: "Tenpay.com (wechatpaytest)",
-	}, now, x509.ExtKeyUsageServerAuth)
-	if err != nil {
+	if ks.platformCert, err = selfSigned(ks.platformKey, "WeChat Pay platform certificate (wechatpaytest)", "Tenpay.com (wechatpaytest)", now, x509.ExtKeyUsageServerAuth); err != nil {
 		return nil, err
 	}
 	ks.merchantSerial = wxcrypto.CertificateSerial(ks.merchantCert)
@@ -167,29 +164,39 @@ func randomSerial() (*big.Int, error) {
 	return new(big.Int).SetBytes(b[:]), nil
 }
 
-func selfSigned(key *rsa.PrivateKey, subject pkix.Name, now time.Time, eku x509.ExtKeyUsage) (*x509.Certificate, error) {
-	serial, err := randomSerial()
-	if err != nil {
-		return nil, err
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber:          serial,
-		Subject:               subject,
+// selfSigned returns a self-signed certificate of key, valid for ten
+// years, for the test-only subject of unit and cn.
+func selfSigned(key *rsa.PrivateKey, unit, cn string, now time.Time, eku x509.ExtKeyUsage) (*x509.Certificate, error) {
+	return issue(&x509.Certificate{
+		Subject: pkix.Name{Country: []string{"CN"}, Organization: []string{"TEST ONLY - not a WeChat Pay certificate"},
+			OrganizationalUnit: []string{unit}, CommonName: cn},
 		NotBefore:             now.Add(-time.Hour),
 		NotAfter:              now.AddDate(10, 0, 0),
 		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment,
 		ExtKeyUsage:           []x509.ExtKeyUsage{eku},
 		BasicConstraintsValid: true,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	}, nil, &key.PublicKey, key)
+}
+
+// issue creates the certificate of tmpl with a random serial for the public
+// key pub, signed with signer, the key of parent (nil: self-signed).
+func issue(tmpl, parent *x509.Certificate, pub any, signer crypto.Signer) (*x509.Certificate, error) {
+	serial, err := randomSerial()
 	if err != nil {
-		return nil, fmt.Errorf("wechatpaytest: creating certificate: %w", err)
+		return nil, err
 	}
-	cert, err := x509.ParseCertificate(der)
-	if err != nil {
-		return nil, fmt.Errorf("wechatpaytest: parsing certificate: %w", err)
+	tmpl.SerialNumber = serial
+	if parent == nil {
+		parent = tmpl
 	}
-	return cert, nil
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, pub, signer)
+	if err == nil {
+		var cert *x509.Certificate
+		if cert, err = x509.ParseCertificate(der); err == nil {
+			return cert, nil
+		}
+	}
+	return nil, fmt.Errorf("wechatpaytest: certificate of %s: %w", tmpl.Subject.CommonName, err)
 }
 
 // loadOrCreateKeyDir reads the key set from dir, or generates one and writes
@@ -309,56 +316,28 @@ type serverTLS struct {
 
 func newServerTLS(now time.Time) (*serverTLS, error) {
 	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return nil, fmt.Errorf("wechatpaytest: CA key: %w", err)
+	key, err2 := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err := errors.Join(err, err2); err != nil {
+		return nil, fmt.Errorf("wechatpaytest: TLS keys: %w", err)
 	}
-	caSerial, err := randomSerial()
-	if err != nil {
-		return nil, err
+	subject := func(cn string) pkix.Name {
+		return pkix.Name{Organization: []string{"TEST ONLY - wechatpaytest"}, CommonName: cn}
 	}
-	caTmpl := &x509.Certificate{
-		SerialNumber:          caSerial,
-		Subject:               pkix.Name{Organization: []string{"TEST ONLY - wechatpaytest"}, CommonName: "wechatpaytest CA"},
-		NotBefore:             now.Add(-time.Hour),
-		NotAfter:              now.AddDate(1, 0, 0),
+	ca, err := issue(&x509.Certificate{
+		Subject: subject("wechatpaytest CA"), NotBefore: now.Add(-time.Hour), NotAfter: now.AddDate(1, 0, 0),
 		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
-		BasicConstraintsValid: true,
-		IsCA:                  true,
-		MaxPathLenZero:        true,
-	}
-	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
-	if err != nil {
-		return nil, fmt.Errorf("wechatpaytest: CA certificate: %w", err)
-	}
-	ca, err := x509.ParseCertificate(caDER)
-	if err != nil {
-		return nil, fmt.Errorf("wechatpaytest: CA certificate: %w", err)
-	}
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return nil, fmt.Errorf("wechatpaytest: server key: %w", err)
-	}
-	serial, err := randomSerial()
+		BasicConstraintsValid: true, IsCA: true, MaxPathLenZero: true,
+	}, nil, &caKey.PublicKey, caKey)
 	if err != nil {
 		return nil, err
 	}
-	tmpl := &x509.Certificate{
-		SerialNumber: serial,
-		Subject:      pkix.Name{Organization: []string{"TEST ONLY - wechatpaytest"}, CommonName: "127.0.0.1"},
-		NotBefore:    now.Add(-time.Hour),
-		NotAfter:     now.AddDate(1, 0, 0),
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
-		DNSNames:     []string{"localhost"},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca, &key.PublicKey, caKey)
+	leaf, err := issue(&x509.Certificate{
+		Subject: subject("127.0.0.1"), NotBefore: now.Add(-time.Hour), NotAfter: now.AddDate(1, 0, 0),
+		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback}, DNSNames: []string{"localhost"},
+	}, ca, &key.PublicKey, caKey)
 	if err != nil {
-		return nil, fmt.Errorf("wechatpaytest: server certificate: %w", err)
+		return nil, err
 	}
-	leaf, err := x509.ParseCertificate(der)
-	if err != nil {
-		return nil, fmt.Errorf("wechatpaytest: server certificate: %w", err)
-	}
-	return &serverTLS{ca: ca, server: tls.Certificate{Certificate: [][]byte{der, caDER}, PrivateKey: key, Leaf: leaf}}, nil
+	return &serverTLS{ca: ca, server: tls.Certificate{Certificate: [][]byte{leaf.Raw, ca.Raw}, PrivateKey: key, Leaf: leaf}}, nil
 }

@@ -5,12 +5,11 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -54,17 +53,9 @@ func (s *Server) notificationBody(eventType string, resource any) ([]byte, error
 	if eventType == "" {
 		return nil, fmt.Errorf("wechatpaytest: SignNotification: empty event type")
 	}
-	var plain []byte
-	switch r := resource.(type) {
-	case []byte:
-		plain = r
-	case json.RawMessage:
-		plain = r
-	default:
-		var err error
-		if plain, err = marshalJSON(resource); err != nil {
-			return nil, fmt.Errorf("wechatpaytest: SignNotification: encoding the resource: %w", err)
-		}
+	plain, err := rawOrJSON(resource)
+	if err != nil {
+		return nil, fmt.Errorf("wechatpaytest: SignNotification: encoding the resource: %w", err)
 	}
 	originalType, _, _ := strings.Cut(eventType, ".")
 	originalType = strings.ToLower(originalType)
@@ -109,20 +100,11 @@ func (s *Server) notificationBody(eventType string, resource any) ([]byte, error
 // with a fresh nonce: each redelivery of one notification is signed afresh,
 // as WeChat Pay does, so that its timestamp is current.
 func (s *Server) signNotification(body []byte) (http.Header, error) {
-	ts := strconv.FormatInt(s.now().Unix(), 10)
-	sigNonce := wechatpay.NewNonce()
+	h := http.Header{"Content-Type": {"application/json"}}
 	key, serial := s.notificationKey()
-	sig, err := signMessage(key, ts, sigNonce, body)
-	if err != nil {
+	if err := signHeaders(h, key, serial, s.now(), body, false); err != nil {
 		return nil, fmt.Errorf("wechatpaytest: SignNotification: %w", err)
 	}
-	h := http.Header{}
-	h.Set("Content-Type", "application/json")
-	h.Set(wechatpay.HeaderTimestamp, ts)
-	h.Set(wechatpay.HeaderNonce, sigNonce)
-	h.Set(wechatpay.HeaderSignature, sig)
-	h.Set(wechatpay.HeaderSerial, serial)
-	h.Set(wechatpay.HeaderSignatureType, wechatpay.AuthScheme)
 	return h, nil
 }
 
@@ -151,9 +133,18 @@ func RedeliverySchedule() []time.Duration {
 	return slices.Clone(redeliverySchedule[:])
 }
 
-// maxDeliveryBody bounds how much of an answer a redelivering
-// SendNotification keeps.
+// maxDeliveryBody bounds how much of an answer SendNotification keeps.
 const maxDeliveryBody = 64 << 10
+
+// answerDeadline is how long WeChat Pay waits for the merchant's answer to
+// one callback delivery: 5 s, the deadline WeChat Pay documents for
+// answering a callback (protocol/apis-2026.md, callback
+// SECURITY_ECHO.SUCCESS: "within 5 seconds", from the partner callback
+// page 4019605946). A later answer is a failure, as no answer is.
+const answerDeadline = 5 * time.Second
+
+// errLateAnswer is the cause of a delivery's end at the answer deadline.
+var errLateAnswer = errors.New("answer deadline passed")
 
 // Delivery is one delivery of a notification, as reported to the function
 // set by WithDeliveryObserver.
@@ -162,10 +153,11 @@ type Delivery struct {
 	Attempt int
 	// StatusCode is the answer's status; 0 when there was no answer.
 	StatusCode int
-	// Body is the answer's body (at most 64 KiB) with WithRedelivery;
-	// without it the body is left unread for SendNotification's caller.
+	// Body is the answer's body (at most 64 KiB).
 	Body []byte
-	// Err is the transport error when there was no answer.
+	// Err is the transport error when there was no answer, or the error
+	// of an answer (status and body) that came after the answer deadline
+	// (see WithAnswerDeadline); it wraps context.DeadlineExceeded then.
 	Err error
 	// Next is the wait before the next delivery (already scaled); 0 when
 	// none follows (a 2xx answer, redelivery off, or the schedule done).
@@ -182,6 +174,7 @@ type NotifyOption func(*notifyConfig)
 
 type notifyConfig struct {
 	redeliver bool
+	deadline  time.Duration
 	scale     float64
 	wait      func(ctx context.Context, d time.Duration) error
 	observe   func(Delivery)
@@ -196,6 +189,15 @@ type notifyConfig struct {
 // positive.
 func WithRedelivery(scale float64) NotifyOption {
 	return func(c *notifyConfig) { c.redeliver, c.scale = true, scale }
+}
+
+// WithAnswerDeadline sets how long each delivery waits for the merchant's
+// answer, its status and body, before it counts as a failure (redelivered
+// with WithRedelivery): 5 s by default, WeChat Pay's documented deadline. A
+// test can shorten it to see a hanging handler abandoned. d must be
+// positive.
+func WithAnswerDeadline(d time.Duration) NotifyOption {
+	return func(c *notifyConfig) { c.deadline = d }
 }
 
 // WithRedeliveryWait replaces the timer that waits between redeliveries,
@@ -224,17 +226,20 @@ func sleep(ctx context.Context, d time.Duration) error {
 }
 
 // SendNotification signs a notification like SignNotification and POSTs it
-// to url (http or https) with the client set by WithNotificationClient. The
-// caller closes the response body.
+// to url (http or https) with the client set by WithNotificationClient.
+// Each delivery waits for the answer (status and body) at most the answer
+// deadline (WithAnswerDeadline: 5 s by default, as WeChat Pay); a later
+// answer is a failure, reported as a transport error. The answer's body is
+// read (at most 64 KiB) and replayable; the caller closes it.
 //
 // Without options it delivers once and returns the answer, whatever its
-// status. With WithRedelivery it delivers again after each failure answer,
-// on WeChat Pay's schedule, until a 2xx answer, the end of the schedule or
-// the wait function's error (ctx's end); it returns the last answer (its
-// body already read and replayable), or the last delivery's transport
-// error, or the error that stopped the waiting.
+// status. With WithRedelivery it delivers again after each failure (a
+// status other than 2xx, no answer or a late one), on WeChat Pay's
+// schedule, until a 2xx answer, the end of the schedule or the wait
+// function's error (ctx's end); it returns the last answer, or the last
+// delivery's error, or the error that stopped the waiting.
 func (s *Server) SendNotification(ctx context.Context, url, eventType string, resource any, opts ...NotifyOption) (*http.Response, error) {
-	cfg := notifyConfig{wait: sleep}
+	cfg := notifyConfig{wait: sleep, deadline: answerDeadline}
 	for _, o := range opts {
 		if o != nil {
 			o(&cfg)
@@ -243,29 +248,16 @@ func (s *Server) SendNotification(ctx context.Context, url, eventType string, re
 	if cfg.redeliver && !(cfg.scale > 0) {
 		return nil, fmt.Errorf("wechatpaytest: SendNotification: redelivery scale must be positive, got %v", cfg.scale)
 	}
+	if cfg.deadline <= 0 {
+		return nil, fmt.Errorf("wechatpaytest: SendNotification: answer deadline must be positive, got %v", cfg.deadline)
+	}
 	body, err := s.notificationBody(eventType, resource)
 	if err != nil {
 		return nil, err
 	}
 	for attempt := 1; ; attempt++ {
-		resp, err := s.deliver(ctx, url, body)
-		d := Delivery{Attempt: attempt, Err: err}
-		if resp != nil {
-			d.StatusCode = resp.StatusCode
-		}
-		if cfg.redeliver && resp != nil {
-			// The answer is kept for the observer and the caller; the
-			// connection is released before any wait.
-			b, rerr := io.ReadAll(io.LimitReader(resp.Body, maxDeliveryBody))
-			_ = resp.Body.Close()
-			if rerr != nil {
-				resp, d.Err, d.StatusCode = nil, fmt.Errorf("wechatpaytest: SendNotification: reading the answer: %w", rerr), 0
-				err = d.Err
-			} else {
-				resp.Body = io.NopCloser(bytes.NewReader(b))
-				d.Body = b
-			}
-		}
+		resp, d := s.deliver(ctx, url, body, cfg.deadline)
+		d.Attempt = attempt
 		last := !cfg.redeliver || d.OK() || attempt > len(redeliverySchedule)
 		if !last {
 			d.Next = time.Duration(float64(redeliverySchedule[attempt-1]) * cfg.scale)
@@ -274,7 +266,7 @@ func (s *Server) SendNotification(ctx context.Context, url, eventType string, re
 			cfg.observe(d)
 		}
 		if last {
-			return resp, err
+			return resp, d.Err
 		}
 		if werr := cfg.wait(ctx, d.Next); werr != nil {
 			return nil, fmt.Errorf("wechatpaytest: SendNotification: redelivery stopped after %d deliveries: %w", attempt, werr)
@@ -282,20 +274,33 @@ func (s *Server) SendNotification(ctx context.Context, url, eventType string, re
 	}
 }
 
-// deliver POSTs one delivery of body, signed now.
-func (s *Server) deliver(ctx context.Context, url string, body []byte) (*http.Response, error) {
+// deliver POSTs one delivery of body, signed now, and reads its answer
+// within deadline. The answer's body is read and replayable; the
+// connection is released before any wait.
+func (s *Server) deliver(ctx context.Context, url string, body []byte, deadline time.Duration) (*http.Response, Delivery) {
 	h, err := s.signNotification(body)
 	if err != nil {
-		return nil, err
+		return nil, Delivery{Err: err}
 	}
+	ctx, cancel := context.WithTimeoutCause(ctx, deadline, errLateAnswer)
+	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
-		return nil, fmt.Errorf("wechatpaytest: SendNotification: %w", err)
+		return nil, Delivery{Err: fmt.Errorf("wechatpaytest: SendNotification: %w", err)}
 	}
 	req.Header = h
 	resp, err := s.notifyClient.Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("wechatpaytest: SendNotification: %w", err)
+	var b []byte
+	if err == nil {
+		b, err = io.ReadAll(io.LimitReader(resp.Body, maxDeliveryBody))
+		_ = resp.Body.Close()
 	}
-	return resp, nil
+	switch {
+	case err != nil && context.Cause(ctx) == errLateAnswer:
+		return nil, Delivery{Err: fmt.Errorf("wechatpaytest: SendNotification: no answer within %v, the answer deadline: %w", deadline, context.DeadlineExceeded)}
+	case err != nil:
+		return nil, Delivery{Err: fmt.Errorf("wechatpaytest: SendNotification: %w", err)}
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(b))
+	return resp, Delivery{StatusCode: resp.StatusCode, Body: b}
 }

@@ -235,3 +235,57 @@ func ExampleRedeliverySchedule() {
 	fmt.Println(wechatpaytest.RedeliverySchedule()[:4], len(wechatpaytest.RedeliverySchedule()), total)
 	// Output: [15s 15s 30s 3m0s] 15 24h4m0s
 }
+
+// TestSendNotificationAnswerDeadline: a merchant handler that hangs does
+// not hold a delivery: at the answer deadline the delivery is a failure,
+// and it is redelivered. The handler blocks until the test releases it (at
+// its end), so every delivery is late whatever the machine's speed, whether
+// the deadline ends it before or after the handler was reached.
+func TestSendNotificationAnswerDeadline(t *testing.T) {
+	release := make(chan struct{})
+	hs := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	t.Cleanup(hs.Close)
+	t.Cleanup(func() { close(release) }) // runs before hs.Close
+	srv := wechatpaytest.NewServer(wechatpaytest.WithNotificationClient(hs.Client()))
+	t.Cleanup(srv.Close)
+
+	var seen []wechatpaytest.Delivery
+	stop := errors.New("seen enough")
+	resp, err := srv.SendNotification(t.Context(), hs.URL, "TRANSACTION.SUCCESS", []byte(`{}`),
+		wechatpaytest.WithAnswerDeadline(50*time.Millisecond),
+		wechatpaytest.WithRedelivery(1),
+		wechatpaytest.WithDeliveryObserver(func(d wechatpaytest.Delivery) { seen = append(seen, d) }),
+		wechatpaytest.WithRedeliveryWait(func(_ context.Context, d time.Duration) error {
+			if len(seen) == 2 {
+				return stop
+			}
+			return nil
+		}),
+	)
+	require.Nil(t, resp)
+	require.ErrorIs(t, err, stop)
+	require.ErrorContains(t, err, "after 2 deliveries")
+	require.Len(t, seen, 2, "a late answer is a failure: the notification is redelivered")
+	for i, d := range seen {
+		require.ErrorIs(t, d.Err, context.DeadlineExceeded)
+		require.ErrorContains(t, d.Err, "no answer within 50ms")
+		require.Zero(t, d.StatusCode)
+		require.False(t, d.OK())
+		require.Equal(t, wechatpaytest.RedeliverySchedule()[i], d.Next)
+	}
+
+	// Without redelivery the late answer is the error returned.
+	resp, err = srv.SendNotification(t.Context(), hs.URL, "TRANSACTION.SUCCESS", []byte(`{}`),
+		wechatpaytest.WithAnswerDeadline(time.Millisecond))
+	require.Nil(t, resp)
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	require.False(t, errors.Is(t.Context().Err(), context.DeadlineExceeded))
+	_, err = srv.SendNotification(t.Context(), hs.URL, "TRANSACTION.SUCCESS", []byte(`{}`), wechatpaytest.WithAnswerDeadline(0))
+	require.ErrorContains(t, err, "answer deadline must be positive")
+}

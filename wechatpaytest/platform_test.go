@@ -3,6 +3,8 @@ package wechatpaytest_test
 import (
 	"crypto/rand"
 	"crypto/rsa"
+	"errors"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"sync"
@@ -310,4 +312,37 @@ func TestErrorAnswerLiteral(t *testing.T) {
 	_, e := wechatpaytest.V3Error(http.StatusForbidden, "NO_AUTH", "商户无权限")
 	require.Equal(t, http.StatusForbidden, e.Status())
 	require.Equal(t, "wechatpaytest: answer 403 NO_AUTH: 商户无权限", e.Error())
+}
+
+// TestHandlerPanic: a v3 or v2 handler that panics is answered (a signed
+// 500 SYSTEM_ERROR, a v2 SYSTEMERROR) rather than a dropped connection, and
+// the panic is logged with the server's logger.
+func TestHandlerPanic(t *testing.T) {
+	var buf lockedBuffer
+	srv := wechatpaytest.NewUnstartedServer(wechatpaytest.WithLogger(slog.New(slog.NewTextHandler(&buf, nil))))
+	t.Cleanup(srv.Close)
+	srv.HandleV3("GET /v3/panics/{no}", func(*wechatpaytest.V3Request) (int, any) { panic("merchant handler bug") })
+	srv.HandleV2("/pay/panics", wechatpaytest.V2Route{}, func(*wechatpaytest.V2Request) map[string]string {
+		panic(errors.New("v2 handler bug"))
+	})
+	srv.Start()
+	c := newClient(t, srv, wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}))
+
+	_, err := c.DoV3(t.Context(), &wechatpay.Request{Path: "/v3/panics/1"}, nil)
+	apiErr := requireAPIError(t, err, http.StatusInternalServerError, "SYSTEM_ERROR")
+	require.Contains(t, apiErr.Message, "GET /v3/panics/{no}")
+	status, header, _ := newRawClient(t, srv).doHeader(t, http.MethodGet, "/v3/panics/2", nil, nil)
+	require.Equal(t, http.StatusInternalServerError, status)
+	require.NotEmpty(t, header.Get(wechatpay.HeaderSignature), "the 500 is signed like every v3 answer")
+
+	_, _, err = c.DoV2(t.Context(), &wechatpay.V2Request{Path: "/pay/panics", Params: map[string]string{"mch_id": wechatpaytest.TestMchID}})
+	require.ErrorAs(t, err, &apiErr)
+	require.Equal(t, "SYSTEMERROR", apiErr.ErrCode)
+
+	out := buf.String()
+	require.Contains(t, out, `level=ERROR msg="wechatpaytest: handler panic" route="GET /v3/panics/{no}"`)
+	require.Contains(t, out, `panic="merchant handler bug"`)
+	require.Contains(t, out, `route="POST /pay/panics" path=/pay/panics panic="v2 handler bug"`)
+	require.Contains(t, out, "platform_test.go", "the stack names the handler")
+	require.Contains(t, out, `status=500 verdict="system_error: handler panic"`)
 }

@@ -98,7 +98,7 @@ func TestBillDownloadRoute(t *testing.T) {
 	require.True(t, strings.HasPrefix(string(data), "create_time,initiator,sponsor,sub_mchid,transaction_id,order_id,out_order_no,detail_id,"))
 
 	// An early fault aimed at the download applies.
-	srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIBillDownload, Kind: wechatpaytest.FaultAPIError, Status: 403, Code: "NO_AUTH"})
+	srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIDownloadBill, Kind: wechatpaytest.FaultAPIError, Status: 403, Code: "NO_AUTH"})
 	_, _, err = c.DownloadV3(t.Context(), bill.DownloadURL, 0)
 	var apiErr *wechatpay.APIError
 	require.ErrorAs(t, err, &apiErr)

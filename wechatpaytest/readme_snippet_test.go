@@ -16,7 +16,7 @@ func TestReadmeSnippet(t *testing.T) {
 		OutRequestNo: "R1", MchID: srv.MchID(), BalAccountNo: "acct-1",
 		State: "FAILED", FailReason: "BALANCE_NOT_ENOUGH", FailTime: time.Now(),
 	})
-	srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISpecialReduction, Kind: wechatpaytest.FaultSystemError, Count: 1})
+	srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQuerySpecialReduction, Kind: wechatpaytest.FaultSystemError, Count: 1})
 
 	svc := aggracct.New(srv.Client())
 	r, err := svc.QuerySpecialReduction(t.Context(), &aggracct.QuerySpecialReductionRequest{OutRequestNo: "R1", BalAccountNo: "acct-1"})

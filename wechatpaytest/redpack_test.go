@@ -127,7 +127,7 @@ func TestFaultDropAfterHandling(t *testing.T) {
 	srv := wechatpaytest.NewServer(wechatpaytest.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))
 	defer srv.Close()
 	require.Equal(t, "drop-after-handling", wechatpaytest.FaultDropAfterHandling.String())
-	srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISendRedPacket, Kind: wechatpaytest.FaultDropAfterHandling, Count: 1})
+	srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISendCashRedPacket, Kind: wechatpaytest.FaultDropAfterHandling, Count: 1})
 	c := srv.Client(wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}))
 	_, _, err := c.DoV2(t.Context(), &wechatpay.V2Request{Path: "/mmpaymkttransfers/sendredpack", Params: cashSendParams("D1"), Secure: true, UnsignedReply: true})
 	var te *wechatpay.TransportError

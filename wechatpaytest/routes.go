@@ -42,12 +42,16 @@ func (rt *route) ServeHTTP(w http.ResponseWriter, r *http.Request) { rt.srv.serv
 // server's key mode gives, and the faults of InjectFault apply to it: aim
 // one at this route with Fault.API set to API(pattern).
 //
-// A request for a path no route takes is answered 404 NOT_FOUND, one with
+// A request for a path no route takes is answered 404 NOT_FOUND, its
+// message naming the method and path as not emulated (so that it does not
+// read as a missing order); one with
 // a method no route of its path takes 405 METHOD_NOT_ALLOWED with an Allow
 // header. Like http.ServeMux.Handle, HandleV3 panics on a pattern that
 // ServeMux refuses or that conflicts with one already registered (the
 // built-in APIs included), and on a pattern without a method or a nil h.
-// It may be called before or after Start.
+// It may be called before or after Start. A handler that panics is answered
+// 500 SYSTEM_ERROR, signed, and the panic with its stack is logged at level
+// Error (with the logger of WithLogger, else slog's default logger).
 func (s *Server) HandleV3(pattern string, h func(r *V3Request) (status int, body any)) {
 	if h == nil {
 		panic("wechatpaytest: HandleV3 " + strconv.Quote(pattern) + ": nil handler")
@@ -104,7 +108,8 @@ type V2Request struct {
 // reply is signed as opts says, and the faults of InjectFault apply to it
 // (aim one with Fault.API set to API("POST " + path)). HandleV2 panics like
 // HandleV3 on a path ServeMux refuses or that is already registered, and on
-// a nil h.
+// a nil h. A handler that panics is answered result_code FAIL, err_code
+// SYSTEMERROR, and the panic is logged as with HandleV3.
 func (s *Server) HandleV2(path string, opts V2Route, h func(r *V2Request) map[string]string) {
 	if h == nil {
 		panic("wechatpaytest: HandleV2 " + strconv.Quote(path) + ": nil handler")
@@ -149,17 +154,16 @@ func (r *V3Request) DecodeJSON(v any) *ErrorAnswer {
 			status: http.StatusBadRequest, verdict: "invalid_request: content type"}
 	}
 	dec := json.NewDecoder(bytes.NewReader(r.Body))
-	if err := dec.Decode(v); err != nil {
-		return &ErrorAnswer{Code: "PARAM_ERROR", Message: "请求体不是合法的JSON",
-			Detail: map[string]string{"location": "body", "issue": "not a JSON object of the documented fields"},
-			status: http.StatusBadRequest, verdict: "param_error: body is not valid JSON"}
+	issue, verdict := "not a JSON object of the documented fields", "body is not valid JSON"
+	if err := dec.Decode(v); err == nil {
+		if !dec.More() {
+			return nil
+		}
+		issue, verdict = "data after the JSON object", "data after the JSON object"
 	}
-	if dec.More() {
-		return &ErrorAnswer{Code: "PARAM_ERROR", Message: "请求体不是合法的JSON",
-			Detail: map[string]string{"location": "body", "issue": "data after the JSON object"},
-			status: http.StatusBadRequest, verdict: "param_error: data after the JSON object"}
-	}
-	return nil
+	return &ErrorAnswer{Code: "PARAM_ERROR", Message: "请求体不是合法的JSON",
+		Detail: map[string]string{"location": "body", "issue": issue},
+		status: http.StatusBadRequest, verdict: "param_error: " + verdict}
 }
 
 // DecryptField decrypts a sensitive request field (RSA-OAEP, base64) with

@@ -46,14 +46,9 @@ type Server struct {
 	started      bool
 	closed       bool
 	credDir      string
-	reductions   map[string]SpecialReduction
-	orders       map[string]ProfitSharingOrder
-	redPackets   map[redPacketKey]RedPacket
-	redpack      redpackState
-	punishments  []Punishment
-	punishByNo   map[string]int      // out_request_no → index in punishments
-	ps           *profitSharingState // global profit sharing beyond orders (state_profitsharing.go)
-	agg          aggState            // the rest of the WeBank channel (state_aggracct.go)
+	agg          *aggracctState      // the WeBank channel (state_aggracct.go)
+	ps           *profitSharingState // global profit sharing (state_profitsharing.go)
+	redpack      *redpackState       // red packets (state_redpack.go)
 	faults       []*Fault
 	notifyClient *http.Client
 }
@@ -180,19 +175,33 @@ func newServer(opts []Option) (*Server, error) {
 			o(&cfg)
 		}
 	}
-	var ks *keySet
-	var err error
 	if cfg.listener == nil && cfg.addr != "" {
 		// A busy address is found before any key file is written.
+		var err error
 		if cfg.listener, err = net.Listen("tcp", cfg.addr); err != nil {
 			return nil, fmt.Errorf("wechatpaytest: listening on %s: %w", cfg.addr, err)
 		}
 	}
-	closeListener := func() {
+	s, err := newServerState(&cfg)
+	if err != nil {
 		if cfg.listener != nil {
 			_ = cfg.listener.Close()
 		}
+		return nil, err
 	}
+	if !cfg.noSeed {
+		s.addSeedFixtures()
+	}
+	s.handleBuiltins()
+	s.ts = s.newHTTPServer(cfg.listener)
+	return s, nil
+}
+
+// newServerState builds a Server of cfg, its keys loaded or made, not yet
+// serving.
+func newServerState(cfg *config) (*Server, error) {
+	var ks *keySet
+	var err error
 	switch {
 	case cfg.keyDir != "":
 		ks, err = loadOrCreateKeyDir(cfg.keyDir)
@@ -202,7 +211,6 @@ func newServer(opts []Option) (*Server, error) {
 		ks, err = loadFixedKeys()
 	}
 	if err != nil {
-		closeListener()
 		return nil, err
 	}
 	switch cfg.keyMode {
@@ -210,80 +218,54 @@ func newServer(opts []Option) (*Server, error) {
 		cfg.keyMode = wechatpay.KeyModePublicKey
 	case wechatpay.KeyModePublicKey, wechatpay.KeyModeCertificates, wechatpay.KeyModeBoth:
 	default:
-		closeListener()
 		return nil, fmt.Errorf("wechatpaytest: unknown key mode %s", cfg.keyMode)
-	}
-	now := cfg.now
-	if now == nil {
-		now = time.Now
 	}
 	st, err := newServerTLS(time.Now())
 	if err != nil {
-		closeListener()
 		return nil, err
 	}
 	s := &Server{
-		keys:         ks,
-		keyMode:      cfg.keyMode,
-		mux:          http.NewServeMux(),
-		tls:          st,
-		now:          now,
-		logger:       cfg.logger,
-		reductions:   map[string]SpecialReduction{},
-		orders:       map[string]ProfitSharingOrder{},
-		redPackets:   map[redPacketKey]RedPacket{},
-		redpack:      newRedpackState(),
-		punishByNo:   map[string]int{},
-		ps:           newProfitSharingState(),
-		agg:          newAggState(),
-		notifyClient: cfg.notifyClient,
+		keys: ks, keyMode: cfg.keyMode, mux: http.NewServeMux(), tls: st, now: cfg.now, logger: cfg.logger,
+		agg: newAggracctState(), ps: newProfitSharingState(), redpack: newRedpackState(), notifyClient: cfg.notifyClient,
+	}
+	if s.now == nil {
+		s.now = time.Now
 	}
 	if s.notifyClient == nil {
 		s.notifyClient = &http.Client{Timeout: 30 * time.Second}
 	}
-	if !cfg.noSeed {
-		s.addSeedFixtures()
-	}
-	// The built-in APIs, each emulated in its own api_*.go file.
-	s.HandleV3(patternSpecialReduction, s.serveSpecialReduction)
-	s.HandleV3(patternPunish, s.servePunish)
-	s.handleAggracct()
-	s.HandleV3(patternProfitSharing, s.serveProfitSharing)
-	s.handleProfitSharing()
-	s.HandleV3(patternCertificates, s.serveCertificates)
-	s.HandleV2(pathRedPacket, redPacketRoute, s.serveRedPacket)
-	s.HandleV2(pathSendWorkWx, sendWorkWxRoute, s.serveSendWorkWx)
-	s.HandleV2(pathSendRedPack, sendRedPackRoute, s.serveSendRedPack)
-	s.HandleV2(pathGetHBInfo, getHBInfoRoute, s.serveGetHBInfo)
+	return s, nil
+}
 
+// newHTTPServer returns the unstarted HTTPS server of s, on ln when it is
+// not nil: TLS 1.2 or later with the server certificate, the merchant API
+// certificate as optional client certificate, HTTP/1.1 only
+// (FaultDropConnection hijacks), errors logged with the server's logger.
+func (s *Server) newHTTPServer(ln net.Listener) *httptest.Server {
 	ts := httptest.NewUnstartedServer(s)
-	if cfg.listener != nil {
+	if ln != nil {
 		_ = ts.Listener.Close()
-		ts.Listener = cfg.listener
+		ts.Listener = ln
 	}
 	clientCAs := x509.NewCertPool()
-	clientCAs.AddCert(ks.merchantCert)
+	clientCAs.AddCert(s.keys.merchantCert)
 	ts.TLS = &tls.Config{
 		MinVersion:   tls.VersionTLS12,
-		Certificates: []tls.Certificate{st.server},
+		Certificates: []tls.Certificate{s.tls.server},
 		ClientAuth:   tls.VerifyClientCertIfGiven,
 		ClientCAs:    clientCAs,
-		NextProtos:   []string{"http/1.1"}, // no HTTP/2: FaultDropConnection hijacks
+		NextProtos:   []string{"http/1.1"},
 	}
 	ts.EnableHTTP2 = false
-	var errLog *log.Logger
-	if cfg.logger != nil {
-		errLog = slog.NewLogLogger(cfg.logger.Handler(), slog.LevelWarn)
-	} else {
-		errLog = log.New(io.Discard, "", 0)
+	ts.Config.ErrorLog = log.New(io.Discard, "", 0)
+	if s.logger != nil {
+		ts.Config.ErrorLog = slog.NewLogLogger(s.logger.Handler(), slog.LevelWarn)
 	}
-	ts.Config.ErrorLog = errLog
 	ts.Config.ReadHeaderTimeout = 30 * time.Second
 	// A client trickling a request cannot hold a connection for ever.
 	ts.Config.ReadTimeout = 2 * time.Minute
 	ts.Config.IdleTimeout = 2 * time.Minute
-	s.ts = ts
-	return s, nil
+	return ts
 }
 
 // Start starts a server from NewUnstartedServer. It panics if the server

@@ -479,7 +479,7 @@ func TestRedPacket(t *testing.T) {
 	})
 
 	t.Run("added", func(t *testing.T) {
-		srv.AddRedPacket(wechatpaytest.RedPacket{
+		srv.AddWorkWxRedPacket(wechatpaytest.WorkWxRedPacket{
 			MchBillNo: "BILL-2", MchID: wechatpaytest.TestMchID, AppID: wechatpaytest.TestAppID,
 			DetailID: "D2", Status: "REFUND", SendType: "API", TotalAmount: 100, RefundAmount: 100,
 			SendTime: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), RefundTime: time.Date(2025, 1, 2, 0, 0, 0, 0, time.UTC),
@@ -689,9 +689,18 @@ func TestAuthorizationForms(t *testing.T) {
 func TestRouting(t *testing.T) {
 	srv := newServer(t)
 	rc := newRawClient(t, srv)
-	status, body := rc.do(t, http.MethodGet, "/v3/no/such/api", nil, nil)
+	status, body := rc.do(t, http.MethodGet, "/v3/no/such/api?x=1", nil, nil)
 	require.Equal(t, http.StatusNotFound, status)
 	require.Contains(t, string(body), `"code"`)
+	var answer struct{ Code, Message string }
+	require.NoError(t, json.Unmarshal(body, &answer))
+	require.Equal(t, "NOT_FOUND", answer.Code)
+	require.Contains(t, answer.Message, "GET /v3/no/such/api is not emulated", "the route is named, not taken for a missing record")
+	require.Contains(t, answer.Message, "HandleV3")
+	require.NotContains(t, answer.Message, "x=1")
+	status, body = rc.do(t, http.MethodPost, "/pay/unifiedorder", []byte("<xml></xml>"), nil)
+	require.Equal(t, http.StatusNotFound, status)
+	require.Contains(t, string(body), "POST /pay/unifiedorder is not emulated")
 
 	status, _ = rc.do(t, http.MethodPost, "/v3/certificates", nil, nil)
 	require.Equal(t, http.StatusMethodNotAllowed, status)
@@ -701,7 +710,7 @@ func TestRouting(t *testing.T) {
 	require.Equal(t, http.StatusMethodNotAllowed, status)
 	status, _ = rc.do(t, http.MethodGet, redPackPath, nil, nil)
 	require.Equal(t, http.StatusMethodNotAllowed, status)
-	require.Equal(t, 4, srv.Requests())
+	require.Equal(t, 5, srv.Requests())
 }
 
 func TestFaults(t *testing.T) {
@@ -722,7 +731,7 @@ func TestFaults(t *testing.T) {
 			{wechatpaytest.FaultProbeSignature, wechatpay.ErrSignatureProbe},
 			{wechatpaytest.FaultStaleTimestamp, wechatpay.ErrStaleTimestamp},
 		} {
-			srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISpecialReduction, Kind: tt.kind, Count: 1})
+			srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQuerySpecialReduction, Kind: tt.kind, Count: 1})
 			_, err := query()
 			require.ErrorIs(t, err, tt.want, tt.kind.String())
 			require.ErrorIs(t, err, wechatpay.ErrInvalidSignature)
@@ -744,12 +753,12 @@ func TestFaults(t *testing.T) {
 	})
 
 	t.Run("500 then recovery", func(t *testing.T) {
-		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISpecialReduction, Kind: wechatpaytest.FaultSystemError, Count: 1})
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQuerySpecialReduction, Kind: wechatpaytest.FaultSystemError, Count: 1})
 		resp, err := query()
 		require.NoError(t, err)
 		require.Equal(t, 2, resp.Attempts)
 
-		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISpecialReduction, Kind: wechatpaytest.FaultSystemError, Count: 3})
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQuerySpecialReduction, Kind: wechatpaytest.FaultSystemError, Count: 3})
 		_, err = query()
 		requireAPIError(t, err, http.StatusInternalServerError, "SYSTEM_ERROR")
 	})
@@ -762,7 +771,7 @@ func TestFaults(t *testing.T) {
 	})
 
 	t.Run("dropped connection", func(t *testing.T) {
-		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISpecialReduction, Kind: wechatpaytest.FaultDropConnection})
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQuerySpecialReduction, Kind: wechatpaytest.FaultDropConnection})
 		defer srv.ClearFaults()
 		_, err := query()
 		var tErr *wechatpay.TransportError
@@ -783,7 +792,7 @@ func TestFaults(t *testing.T) {
 	})
 
 	t.Run("v2", func(t *testing.T) {
-		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIRedPacket, Kind: wechatpaytest.FaultSystemError})
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQueryWorkWxRedPacket, Kind: wechatpaytest.FaultSystemError})
 		_, resp, err := c.DoV2(ctx, redPackRequest("10000098", seedMchBillNo))
 		var apiErr *wechatpay.APIError
 		require.ErrorAs(t, err, &apiErr)
@@ -792,12 +801,12 @@ func TestFaults(t *testing.T) {
 		srv.ClearFaults()
 
 		for _, kind := range []wechatpaytest.FaultKind{wechatpaytest.FaultTamperedBody, wechatpaytest.FaultProbeSignature} {
-			srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIRedPacket, Kind: kind, Count: 1})
+			srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQueryWorkWxRedPacket, Kind: kind, Count: 1})
 			_, _, err = c.DoV2(ctx, redPackRequest("10000098", seedMchBillNo))
 			require.ErrorIs(t, err, wechatpay.ErrV2Sign, kind.String())
 		}
 
-		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIRedPacket, Kind: wechatpaytest.FaultRateLimited, Count: 3})
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQueryWorkWxRedPacket, Kind: wechatpaytest.FaultRateLimited, Count: 3})
 		_, resp, err = c.DoV2(ctx, redPackRequest("10000098", seedMchBillNo))
 		require.ErrorAs(t, err, &apiErr)
 		require.Equal(t, "FREQ_LIMIT", apiErr.ErrCode)
@@ -1136,7 +1145,7 @@ func TestConcurrentUse(t *testing.T) {
 					PathParams: map[string]string{"out_order_no": seedOutOrderNo},
 					Query:      url.Values{"sub_mchid": {seedSubMchID}, "transaction_id": {seedTransactionID}}}, nil)
 			case 3:
-				srv.AddRedPacket(wechatpaytest.RedPacket{MchBillNo: "B" + strconv.Itoa(i), MchID: "10000098", AppID: wechatpaytest.TestAppID, Status: "SENT"})
+				srv.AddWorkWxRedPacket(wechatpaytest.WorkWxRedPacket{MchBillNo: "B" + strconv.Itoa(i), MchID: "10000098", AppID: wechatpaytest.TestAppID, Status: "SENT"})
 				_, _, err = c.DoV2(ctx, redPackRequest("10000098", "B"+strconv.Itoa(i)))
 			}
 			if err != nil {
@@ -1196,7 +1205,7 @@ func TestAPIErrorFault(t *testing.T) {
 	srv := wechatpaytest.NewServer()
 	t.Cleanup(srv.Close)
 	c := srv.Client(wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}))
-	srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIProfitSharing, Kind: wechatpaytest.FaultAPIError, Status: http.StatusForbidden, Code: "NO_AUTH", Count: 1})
+	srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIProfitSharingQueryOrder, Kind: wechatpaytest.FaultAPIError, Status: http.StatusForbidden, Code: "NO_AUTH", Count: 1})
 	_, err := c.DoV3(t.Context(), &wechatpay.Request{
 		Path:       "/v3/global/profit-sharing/orders/{out_order_no}",
 		PathParams: map[string]string{"out_order_no": seedOutOrderNo},
@@ -1209,7 +1218,7 @@ func TestAPIErrorFault(t *testing.T) {
 	require.Equal(t, "NO_AUTH", apiErr.Code)
 	require.NotEmpty(t, apiErr.RequestID)
 
-	srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIRedPacket, Kind: wechatpaytest.FaultAPIError, Code: "NO_AUTH", Message: "无权限", Count: 1})
+	srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQueryWorkWxRedPacket, Kind: wechatpaytest.FaultAPIError, Code: "NO_AUTH", Message: "无权限", Count: 1})
 	_, _, err = c.DoV2(t.Context(), redPackRequest("10000098", seedMchBillNo))
 	require.ErrorAs(t, err, &apiErr)
 	require.Equal(t, "NO_AUTH", apiErr.ErrCode)
@@ -1226,7 +1235,7 @@ func TestAPIErrorFaultStatus(t *testing.T) {
 
 	// Status 0 is 400 on v3 (it used to write status 0 and drop the
 	// connection).
-	srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISpecialReduction, Kind: wechatpaytest.FaultAPIError, Code: "INVALID_REQUEST", Count: 1})
+	srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQuerySpecialReduction, Kind: wechatpaytest.FaultAPIError, Code: "INVALID_REQUEST", Count: 1})
 	apiErr := requireAPIError(t, query(), http.StatusBadRequest, "INVALID_REQUEST")
 	require.Equal(t, "fault", apiErr.Message)
 	require.NotEmpty(t, apiErr.RequestID)
@@ -1284,7 +1293,7 @@ func TestSigningFaultsWaitForASignedAnswer(t *testing.T) {
 		{wechatpaytest.FaultStaleTimestamp, wechatpay.ErrStaleTimestamp},
 	} {
 		t.Run("v3 "+tt.kind.String(), func(t *testing.T) {
-			srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISpecialReduction, Kind: tt.kind, Count: 1})
+			srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQuerySpecialReduction, Kind: tt.kind, Count: 1})
 			_, err := stale.DoV3(ctx, reductionRequest(t, stale, seedReductionNo, seedBalAccountNo), nil)
 			requireAPIError(t, err, http.StatusUnauthorized, "SIGN_ERROR")
 			_, err = c.DoV3(ctx, reductionRequest(t, c, seedReductionNo, seedBalAccountNo), nil)
@@ -1295,7 +1304,7 @@ func TestSigningFaultsWaitForASignedAnswer(t *testing.T) {
 	}
 
 	t.Run("v2 tampered body", func(t *testing.T) {
-		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIRedPacket, Kind: wechatpaytest.FaultTamperedBody, Count: 1})
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQueryWorkWxRedPacket, Kind: wechatpaytest.FaultTamperedBody, Count: 1})
 		// Unsigned failures: bill not found, bad sign, missing field.
 		_, _, err := c.DoV2(ctx, redPackRequest("10000098", "NO-SUCH-BILL"))
 		var apiErr *wechatpay.APIError
@@ -1321,7 +1330,7 @@ func TestSigningFaultsWaitForASignedAnswer(t *testing.T) {
 	})
 
 	t.Run("early faults still apply before authentication", func(t *testing.T) {
-		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISpecialReduction, Kind: wechatpaytest.FaultSystemError, Count: 1})
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQuerySpecialReduction, Kind: wechatpaytest.FaultSystemError, Count: 1})
 		_, err := stale.DoV3(ctx, reductionRequest(t, stale, seedReductionNo, seedBalAccountNo), nil)
 		requireAPIError(t, err, http.StatusInternalServerError, "SYSTEM_ERROR")
 		_, err = c.DoV3(ctx, reductionRequest(t, c, seedReductionNo, seedBalAccountNo), nil)
@@ -1329,8 +1338,8 @@ func TestSigningFaultsWaitForASignedAnswer(t *testing.T) {
 	})
 
 	t.Run("the first fault injected decides", func(t *testing.T) {
-		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISpecialReduction, Kind: wechatpaytest.FaultTamperedBody, Count: 1})
-		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISpecialReduction, Kind: wechatpaytest.FaultSystemError, Count: 1})
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQuerySpecialReduction, Kind: wechatpaytest.FaultTamperedBody, Count: 1})
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQuerySpecialReduction, Kind: wechatpaytest.FaultSystemError, Count: 1})
 		_, err := stale.DoV3(ctx, reductionRequest(t, stale, seedReductionNo, seedBalAccountNo), nil)
 		requireAPIError(t, err, http.StatusUnauthorized, "SIGN_ERROR")
 		_, err = c.DoV3(ctx, reductionRequest(t, c, seedReductionNo, seedBalAccountNo), nil)

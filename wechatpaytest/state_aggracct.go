@@ -6,12 +6,14 @@ import (
 	"time"
 )
 
-// aggState is the emulator's state of the WeBank channel (aggracct) beyond
-// the special reductions (Server.reductions) and the punish requests
-// (Server.punishments): ledgers, the requests behind created reductions,
-// control orders and audit reports. Server.mu guards it.
-type aggState struct {
+// aggracctState is the emulator's state of the WeBank channel (aggracct): the
+// special reductions and the requests behind those created, ledgers, the
+// punish requests, control orders and audit reports. Server.mu guards it.
+type aggracctState struct {
 	hold           bool
+	reductions     map[string]SpecialReduction
+	punishments    []Punishment
+	punishByNo     map[string]int // out_request_no → index in punishments
 	ledgers        map[ledgerKey]int64
 	reductionReqs  map[string]reductionRequest // out_request_no → the creating request
 	reductionOrder []string                    // created reductions, oldest first
@@ -30,19 +32,35 @@ type auditKey struct{ mchID, no string }
 // reductionRequest is a special-reduction request, decrypted: what a
 // resend must repeat.
 type reductionRequest struct {
-	MchID, BalAccountNo, OutRequestNo, ReductionType, Reason, CardNo, SgnNo, ReqScene string
-	Amount                                                                            int64
+	MchID         string `json:"mchid"`
+	BalAccountNo  string `json:"bal_account_no"` // decrypted once checked
+	OutRequestNo  string `json:"out_request_no"`
+	ReductionType string `json:"reduction_type"`
+	Reason        string `json:"reason"`
+	CardNo        string `json:"card_no"` // decrypted once checked
+	SgnNo         string `json:"sgn_no"`
+	ReqScene      string `json:"req_scene"`
+	Amount        int64  `json:"-"`
 }
 
 // recoverRequest is a recover request, decrypted: what a resend must
 // repeat.
 type recoverRequest struct {
-	OutRequestNo, RelatedWebankPunishNo, RelatedWxpayPunishNo, MchID, BalAccountNo string
-	RecoverReason, CardNo, SgnNo, ReqScene                                         string
+	OutRequestNo          string `json:"out_request_no"`
+	RelatedWebankPunishNo string `json:"related_webank_punish_no"`
+	RelatedWxpayPunishNo  string `json:"related_wxpay_punish_no"`
+	MchID                 string `json:"mchid"`
+	BalAccountNo          string `json:"bal_account_no"` // decrypted once checked
+	RecoverReason         string `json:"recover_reason"`
+	CardNo                string `json:"card_no"` // decrypted once checked
+	SgnNo                 string `json:"sgn_no"`
+	ReqScene              string `json:"req_scene"`
 }
 
-func newAggState() aggState {
-	return aggState{
+func newAggracctState() *aggracctState {
+	return &aggracctState{
+		reductions:    map[string]SpecialReduction{},
+		punishByNo:    map[string]int{},
 		ledgers:       map[ledgerKey]int64{},
 		reductionReqs: map[string]reductionRequest{},
 		punishOrders:  map[string]*PunishOrder{},
@@ -62,7 +80,7 @@ func (s *Server) aggNumber(prefix string, now time.Time) string {
 // pending returns the amount of the PROCESSING special reductions on a
 // ledger, and whether there are any. The caller holds s.mu.
 func (s *Server) pending(k ledgerKey) (amount int64, inTransit bool) {
-	for no, red := range s.reductions {
+	for no, red := range s.agg.reductions {
 		if red.State != "PROCESSING" || red.MchID != k.mchID || red.BalAccountNo != k.bal {
 			continue
 		}
@@ -79,11 +97,11 @@ func (s *Server) pending(k ledgerKey) (amount int64, inTransit bool) {
 // settleReduction makes the PROCESSING reduction no succeed: the ledger's
 // balance drops by its amount. The caller holds s.mu.
 func (s *Server) settleReduction(no string, now time.Time) {
-	red, req := s.reductions[no], s.agg.reductionReqs[no]
+	red, req := s.agg.reductions[no], s.agg.reductionReqs[no]
 	red.State, red.ReductionType, red.Amount, red.Reason = "SUCCESS", req.ReductionType, req.Amount, req.Reason
 	red.QuotaChangeNo = s.aggNumber("QC", now)
 	red.SuccessTime = now
-	s.reductions[no] = red
+	s.agg.reductions[no] = red
 	s.agg.ledgers[ledgerKey{red.MchID, red.BalAccountNo}] -= req.Amount
 }
 
@@ -152,7 +170,7 @@ func (s *Server) punishFixtureAnswer(p Punishment) (status int, body any, ok boo
 	}
 	if o.MchID != p.MchID || o.BalAccountNo != p.BalAccountNo || o.PunishScene != p.PunishScene ||
 		o.PunishReason != p.PunishReason || end != p.PunishEndTime {
-		status, body = reusedNumber().Answer()
+		status, body = reusedNumber("/out_request_no").Answer()
 		return status, body, true
 	}
 	p.WxpayPunishNo = o.WxpayPunishNo
@@ -160,61 +178,59 @@ func (s *Server) punishFixtureAnswer(p Punishment) (status int, body any, ok boo
 	return status, body, true
 }
 
-// reusedNumber is 400 PARAM_ERROR for a business number sent again with
-// other fields.
-func reusedNumber() *ErrorAnswer {
-	return &ErrorAnswer{Code: "PARAM_ERROR", Message: "out_request_no 已使用且请求参数不一致",
-		Detail: map[string]string{"field": "/out_request_no", "location": "body", "issue": "already used with different parameters"},
-		status: http.StatusBadRequest, verdict: "param_error: out_request_no reused with another body"}
-}
-
-// invalidRequest is 400 INVALID_REQUEST with a reason.
-func invalidRequest(message, verdict string) *ErrorAnswer {
-	return &ErrorAnswer{Code: "INVALID_REQUEST", Message: message, status: http.StatusBadRequest,
-		verdict: "invalid_request: " + verdict}
-}
-
-// reqScenes are the documented values of req_scene.
-var reqScenes = map[string]bool{
-	"SJT_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT":     true,
-	"SJT_MICRO_MERCHANT":                             true,
-	"WX_SHOP_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT": true,
-}
-
-// communityFields checks the optional fields a 2026 community reference
-// added to every WeBank-channel API: card_no (decrypted and returned),
-// req_scene (a documented value); sgn_no is taken as it is. field builds a
-// field's name in the answer ("/card_no" in a body, "card_no" in a query).
-func communityFields(r *V3Request, location string, cardNo, reqScene string) (string, *ErrorAnswer) {
-	name := func(f string) string {
-		if location == "body" {
-			return "/" + f
-		}
-		return f
+// ledgerFields decrypts bal_account_no (*bal) in place, then checks the
+// optional fields a 2026 community reference added to every WeBank-channel
+// API: req_scene (a documented value) and card_no (*cardNo, decrypted in
+// place); sgn_no is taken as it is. A field's name in the answer is
+// "/card_no" in a body, "card_no" in a query.
+func ledgerFields(r *V3Request, location string, bal, cardNo *string, reqScene string) *ErrorAnswer {
+	prefix := ""
+	if location == "body" {
+		prefix = "/"
 	}
-	if reqScene != "" && !reqScenes[reqScene] {
-		return "", paramError(name("req_scene"), location, "not a documented request scene")
+	var e *ErrorAnswer
+	if *bal, e = r.DecryptField(prefix+"bal_account_no", location, *bal); e != nil {
+		return e
 	}
-	if cardNo == "" {
-		return "", nil
+	if e := checkFields(location, field{name: prefix + "req_scene", value: reqScene, issue: "not a documented request scene",
+		valid: oneOf("SJT_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT", "SJT_MICRO_MERCHANT", "WX_SHOP_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT")}); e != nil {
+		return e
 	}
-	return r.DecryptField(name("card_no"), location, cardNo)
+	if *cardNo != "" {
+		*cardNo, e = r.DecryptField(prefix+"card_no", location, *cardNo)
+	}
+	return e
 }
 
-// str dereferences an optional decoded string.
-func str(p *string) string {
-	if p == nil {
-		return ""
+// reductionAnswer is the answer of the query and of the creation of a
+// special reduction: the record, with bal_account_no encrypted for the
+// merchant.
+func reductionAnswer(r *V3Request, red SpecialReduction) (int, any) {
+	encBal, e := r.EncryptForMerchant(red.BalAccountNo)
+	if e != nil {
+		return e.Answer()
 	}
-	return *p
-}
-
-// handleAggracct registers the WeBank-channel APIs beyond the special
-// reduction query and punish, each emulated in its own api_*.go file.
-func (s *Server) handleAggracct() {
-	s.HandleV3(patternCreateSpecialReduction, s.serveCreateSpecialReduction)
-	s.HandleV3(patternRecover, s.serveRecover)
-	s.HandleV3(patternControlOrder, s.serveControlOrder)
-	s.HandleV3(patternAuditResult, s.serveAuditResult)
-	s.HandleV3(patternBalance, s.serveBalance)
+	wire := struct {
+		MchID         string `json:"mchid"`
+		BalAccountNo  string `json:"bal_account_no"`
+		OutRequestNo  string `json:"out_request_no"`
+		ReductionType string `json:"reduction_type,omitempty"`
+		Amount        *int64 `json:"amount,omitempty"`
+		State         string `json:"state,omitempty"`
+		Reason        string `json:"reason,omitempty"`
+		QuotaChangeNo string `json:"quota_change_no,omitempty"`
+		SuccessTime   string `json:"success_time,omitempty"`
+		FailTime      string `json:"fail_time,omitempty"`
+		FailReason    string `json:"fail_reason,omitempty"`
+	}{
+		MchID: red.MchID, BalAccountNo: encBal, OutRequestNo: red.OutRequestNo,
+		ReductionType: red.ReductionType, State: red.State, Reason: red.Reason,
+		QuotaChangeNo: red.QuotaChangeNo, SuccessTime: rfc3339(red.SuccessTime),
+		FailTime: rfc3339(red.FailTime), FailReason: red.FailReason,
+	}
+	if red.State == "SUCCESS" || red.Amount != 0 {
+		amount := red.Amount
+		wire.Amount = &amount
+	}
+	return http.StatusOK, wire
 }

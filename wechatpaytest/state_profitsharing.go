@@ -1,18 +1,19 @@
 package wechatpaytest
 
 import (
+	"cmp"
 	"net/http"
 	"slices"
 	"strconv"
 	"time"
 )
 
-// profitSharingState is the emulator's state of global profit sharing
-// beyond the orders of Server.orders: transactions with their unsplit
-// amounts, receiver relationships, the requests that created orders (for
+// profitSharingState is the emulator's state of global profit sharing:
+// orders, transactions with their unsplit amounts, receiver relationships, the requests that created orders (for
 // re-entrancy and the PROCESSING → FINISHED move) and bill tokens. It is
 // guarded by Server.mu.
 type profitSharingState struct {
+	orders    map[string]ProfitSharingOrder
 	txs       map[string]*psTransaction
 	relations map[psRelationKey]ProfitSharingRelation
 	requests  map[string]*psRequest // out_order_no → the request that created the order
@@ -22,6 +23,7 @@ type profitSharingState struct {
 
 func newProfitSharingState() *profitSharingState {
 	return &profitSharingState{
+		orders:    map[string]ProfitSharingOrder{},
 		txs:       map[string]*psTransaction{},
 		relations: map[psRelationKey]ProfitSharingRelation{},
 		requests:  map[string]*psRequest{},
@@ -55,20 +57,6 @@ type psBill struct {
 // requests per transaction.
 const maxPSOrdersPerTransaction = 50
 
-// psInvalid is 400 INVALID_REQUEST with a message.
-func psInvalid(message string) *ErrorAnswer {
-	return &ErrorAnswer{Code: "INVALID_REQUEST", Message: message, status: http.StatusBadRequest,
-		verdict: "invalid_request: " + message}
-}
-
-// psReusedNumber is 400 PARAM_ERROR for an out_order_no used by another
-// request.
-func psReusedNumber(field string) *ErrorAnswer {
-	return &ErrorAnswer{Code: "PARAM_ERROR", Message: field + " 已使用且请求参数不一致",
-		Detail: map[string]string{"field": field, "location": "body", "issue": "already used with different parameters"},
-		status: http.StatusBadRequest, verdict: "param_error: " + field + " reused with another body"}
-}
-
 // nextID returns a new numeric id with prefix p; s.mu is held.
 func (s *Server) psNextID(p string) string {
 	s.ps.seq++
@@ -85,7 +73,7 @@ func (s *Server) finishProfitSharingOrder(no string) {
 		return
 	}
 	req.pending = false
-	o := s.orders[no]
+	o := s.ps.orders[no]
 	o.Receivers = slices.Clone(o.Receivers) // answers in flight read the old slice
 	now := s.now()
 	for i := range o.Receivers {
@@ -101,18 +89,164 @@ func (s *Server) finishProfitSharingOrder(no string) {
 		}
 	}
 	o.State = "FINISHED"
-	s.orders[no] = o
+	s.ps.orders[no] = o
 }
 
-// handleProfitSharing registers the global profit-sharing routes beside
-// the order query, each emulated in its own api_profitsharing_*.go file.
-func (s *Server) handleProfitSharing() {
-	s.HandleV3(patternProfitSharingCreate, s.serveProfitSharingCreate)
-	s.HandleV3(patternProfitSharingUnfreeze, s.serveProfitSharingUnfreeze)
-	s.HandleV3(patternProfitSharingAddReceiver, s.serveProfitSharingAddReceiver)
-	s.HandleV3(patternProfitSharingDeleteReceiver, s.serveProfitSharingDeleteReceiver)
-	s.HandleV3(patternProfitSharingQueryReceiver, s.serveProfitSharingQueryReceiver)
-	s.HandleV3(patternProfitSharingAmounts, s.serveProfitSharingAmounts)
-	s.HandleV3(patternProfitSharingBillURL, s.serveProfitSharingBillURL)
-	s.handle(&route{srv: s, pattern: patternBillDownload, v3: s.serveBillDownload, fileType: "text/csv; charset=utf-8"})
+// psParty is the receiver a relationship request (add, delete) names.
+type psParty struct {
+	SubMchID string `json:"sub_mchid"`
+	AppID    string `json:"appid"`
+	SubAppID string `json:"sub_appid"`
+	Type     string `json:"type"`
+	Account  string `json:"account"`
+}
+
+// check checks the fields of the party.
+func (p *psParty) check() *ErrorAnswer {
+	return cmp.Or(checkFields("body", field{name: "/sub_mchid", value: p.SubMchID, max: 32}),
+		checkPSParty("/", p.Type, p.Account, p.AppID, p.SubAppID))
+}
+
+// checkPSOrderFields checks the fields distribution and unfreeze requests
+// share.
+func checkPSOrderFields(subMchID, txID, outOrderNo string) *ErrorAnswer {
+	return checkFields("body",
+		field{name: "/sub_mchid", value: subMchID, max: 32},
+		field{name: "/transaction_id", value: txID, required: true, max: 32},
+		field{name: "/out_order_no", value: outOrderNo, required: true, max: 64},
+		field{name: "/out_order_no", value: outOrderNo, valid: isOrderNo, issue: "only digits, letters, '_' and '-' are allowed"})
+}
+
+// checkPSParty checks a receiver's type and account, and the appid or
+// sub_appid its type needs (400 INVALID_REQUEST without, as documented).
+func checkPSParty(prefix, typ, account, appID, subAppID string) *ErrorAnswer {
+	if e := checkFields("body",
+		field{name: prefix + "type", value: typ, required: true, valid: oneOf("MERCHANT_ID", "PERSONAL_OPENID", "PERSONAL_SUB_OPENID"), issue: "not a receiver type"},
+		field{name: prefix + "account", value: account, required: true, max: 64}); e != nil {
+		return e
+	}
+	switch {
+	case typ == "PERSONAL_OPENID" && appID == "":
+		return invalidRequest("type 为 PERSONAL_OPENID 时 appid 必填")
+	case typ == "PERSONAL_SUB_OPENID" && subAppID == "":
+		return invalidRequest("type 为 PERSONAL_SUB_OPENID 时 sub_appid 必填")
+	}
+	return nil
+}
+
+// psReentry answers a request whose out_order_no is taken: the order when
+// key is the same request, 400 PARAM_ERROR otherwise. s.mu is held.
+func (s *Server) psReentry(no, key string) (int, any, bool) {
+	if prev, ok := s.ps.requests[no]; ok {
+		if prev.key != key {
+			code, body := reusedNumber("/out_order_no").Answer()
+			return code, body, true
+		}
+		code, body := psOrderAnswer(s.ps.orders[no])
+		return code, body, true
+	}
+	if _, ok := s.ps.orders[no]; ok { // a fixture order
+		code, body := reusedNumber("/out_order_no").Answer()
+		return code, body, true
+	}
+	return 0, nil, false
+}
+
+// psTransaction finds the transaction a request distributes. s.mu is held.
+func (s *Server) psTransaction(txID, subMchID string) (*psTransaction, *ErrorAnswer) {
+	tx, ok := s.ps.txs[txID]
+	switch {
+	case !ok:
+		return nil, invalidRequest("该笔交易不能分账, 请确认下单前已标记分账")
+	case tx.SubMchID != subMchID:
+		return nil, invalidRequest("商户信息与交易的商户信息不匹配")
+	case tx.finished:
+		return nil, invalidRequest("该笔交易已解冻剩余资金, 不能再分账")
+	}
+	return tx, nil
+}
+
+// psUnfreezeDetail takes the rest of tx for the sponsor (the calling
+// merchant), which finishes the transaction. s.mu is held.
+func (s *Server) psUnfreezeDetail(tx *psTransaction, description string, now time.Time) ProfitSharingReceiver {
+	rest := tx.UnsplitAmount
+	tx.UnsplitAmount, tx.finished = 0, true
+	d := ProfitSharingReceiver{
+		Currency: tx.Currency, Amount: rest, Description: description, Type: "MERCHANT_ID", Account: TestMchID,
+		Result: "PENDING", DetailID: s.psNextID("72"), DetailType: "UNFREEZE_TO_SPONSOR",
+		SettlementCurrency: tx.Currency, SettlementAmount: rest, RateValue: 100_000_000,
+	}
+	d.CreateTime = now
+	return d
+}
+
+// psAccept stores a new order and answers it. s.mu is held.
+func (s *Server) psAccept(o ProfitSharingOrder, key string) (int, any) {
+	s.ps.orders[o.OutOrderNo] = o
+	s.ps.requests[o.OutOrderNo] = &psRequest{key: key, pending: true}
+	return psOrderAnswer(o)
+}
+
+// psOrderAnswer is the answer of an order, as QueryOrder gives it.
+func psOrderAnswer(o ProfitSharingOrder) (int, any) {
+	type receiver struct {
+		Amount             int64  `json:"amount"`
+		Currency           string `json:"currency"`
+		Description        string `json:"description"`
+		Type               string `json:"type"`
+		Account            string `json:"account"`
+		Result             string `json:"result"`
+		FailReason         string `json:"fail_reason,omitempty"`
+		CreateTime         string `json:"create_time"`
+		FinishTime         string `json:"finish_time,omitempty"`
+		DetailID           string `json:"detail_id"`
+		DetailType         string `json:"detail_type"`
+		SettlementCurrency string `json:"settlement_currency,omitempty"`
+		SettlementAmount   int64  `json:"settlement_amount,omitempty"`
+		RateValue          int64  `json:"rate_value,omitempty"`
+	}
+	wire := struct {
+		SubMchID      string     `json:"sub_mchid,omitempty"`
+		TransactionID string     `json:"transaction_id"`
+		OutOrderNo    string     `json:"out_order_no"`
+		OrderID       string     `json:"order_id"`
+		State         string     `json:"state"`
+		Receivers     []receiver `json:"receivers"`
+	}{o.SubMchID, o.TransactionID, o.OutOrderNo, o.OrderID, o.State, make([]receiver, 0, len(o.Receivers))}
+	for _, rc := range o.Receivers {
+		wire.Receivers = append(wire.Receivers, receiver{
+			Amount: rc.Amount, Currency: rc.Currency, Description: rc.Description, Type: rc.Type,
+			Account: rc.Account, Result: rc.Result, FailReason: rc.FailReason,
+			CreateTime: rfc3339(rc.CreateTime), FinishTime: rfc3339(rc.FinishTime),
+			DetailID: rc.DetailID, DetailType: rc.DetailType, SettlementCurrency: rc.SettlementCurrency,
+			SettlementAmount: rc.SettlementAmount, RateValue: rc.RateValue,
+		})
+	}
+	return http.StatusOK, wire
+}
+
+// psRelationAnswer is the answer of a relationship, the name encrypted for
+// the merchant.
+func psRelationAnswer(r *V3Request, rel ProfitSharingRelation) (int, any) {
+	name, e := r.EncryptForMerchant(rel.Name)
+	if e != nil {
+		return e.Answer()
+	}
+	return http.StatusOK, struct {
+		SubMchID          string `json:"sub_mchid,omitempty"`
+		Type              string `json:"type"`
+		Account           string `json:"account"`
+		Name              string `json:"name,omitempty"`
+		RelationType      string `json:"relation_type,omitempty"`
+		CustomRelation    string `json:"custom_relation,omitempty"`
+		Scene             string `json:"scene,omitempty"`
+		MajorService      string `json:"major_service,omitempty"`
+		ExpectedRatio     int64  `json:"expected_ratio,omitempty"`
+		FileID            string `json:"file_id,omitempty"`
+		ApplicationFileID string `json:"application_file_id,omitempty"`
+		PartnershipFileID string `json:"partnership_file_id,omitempty"`
+		State             string `json:"state"`
+		FailReason        string `json:"fail_reason,omitempty"`
+	}{rel.SubMchID, rel.Type, rel.Account, name, rel.RelationType, rel.CustomRelation, rel.Scene, rel.MajorService,
+		rel.ExpectedRatio, rel.FileID, rel.ApplicationFileID, rel.PartnershipFileID, rel.State, rel.FailReason}
 }

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // TestWeComPaymentSecret is the emulator's secret of the WeCom 企业支付
@@ -22,11 +23,12 @@ const DefaultRedPacketBalance = 100_000_000
 // texts say 72 hours); the emulator takes 24 hours.
 const RedPacketRefundAfter = 24 * time.Hour
 
-// redpackState is the emulator's red-packet state: the cash packets of
-// sendredpack (queried with gethbinfo), the bills every send saw (for
-// re-entrancy), and the merchant's balance. WeCom packets are records of
-// Server.redPackets, which queryworkwxredpack answers.
+// redpackState is the emulator's red-packet state: the WeCom packets
+// (queryworkwxredpack answers them), the cash packets of sendredpack
+// (queried with gethbinfo), the bills every send saw (for re-entrancy),
+// and the merchant's balance. Server.mu guards it.
 type redpackState struct {
+	workwx  map[redPacketKey]WorkWxRedPacket
 	cash    map[redPacketKey]CashRedPacket
 	bills   map[redPacketKey]*redPacketBill
 	order   []redPacketKey // bills in the order first seen
@@ -44,8 +46,9 @@ type redPacketBill struct {
 	sent        SentRedPacket
 }
 
-func newRedpackState() redpackState {
-	return redpackState{
+func newRedpackState() *redpackState {
+	return &redpackState{
+		workwx:  map[redPacketKey]WorkWxRedPacket{},
 		cash:    map[redPacketKey]CashRedPacket{},
 		bills:   map[redPacketKey]*redPacketBill{},
 		balance: DefaultRedPacketBalance,
@@ -72,10 +75,10 @@ func sendFingerprint(params map[string]string) string {
 // sendRedPacket runs the state transition of a validated send (s.mu held):
 // a re-entrant repeat answers the first reply, another body FATAL_ERROR;
 // a new bill is refused NOTENOUGH (and kept failed) when the balance is
-// short, else the balance pays for it and create records the packet. It
-// returns the reply fields.
-func (s *Server) sendRedPacket(api string, params map[string]string, amount int64, create func(detailID string, now time.Time)) map[string]string {
-	st := &s.redpack
+// short (create records the failed packet, failed set), else the balance
+// pays for it and create records the packet. It returns the reply fields.
+func (s *Server) sendRedPacket(api string, params map[string]string, amount int64, create func(detailID string, now time.Time, failed bool)) map[string]string {
+	st := s.redpack
 	key := redPacketKey{params["mch_id"], params["mch_billno"]}
 	fp := sendFingerprint(params)
 	if b, ok := st.bills[key]; ok {
@@ -97,19 +100,12 @@ func (s *Server) sendRedPacket(api string, params map[string]string, amount int6
 	if st.balance < amount {
 		b.reply = V2Error("NOTENOUGH", "帐号余额不足，请到商户平台充值后再重试")
 		b.sent.Failed = true
-		if api == apiNameSendRedPack {
-			st.cash[key] = CashRedPacket{
-				MchBillNo: key.billNo, MchID: key.mchID, AppID: params["wxappid"], DetailID: detailID, Status: "FAILED",
-				SendType: "API", HBType: "NORMAL", TotalNum: 1, TotalAmount: amount, Reason: "余额不足",
-				SendTime: now, Wishing: params["wishing"], Remark: params["remark"], ActName: params["act_name"],
-				ReOpenID: params["re_openid"],
-			}
-		}
+		create(detailID, now, true)
 		return maps.Clone(b.reply)
 	}
 	st.balance -= amount
 	b.sent.SendListID = detailID
-	create(detailID, now)
+	create(detailID, now, false)
 	b.reply = map[string]string{
 		"return_code": "SUCCESS", "return_msg": "发放成功", "result_code": "SUCCESS",
 		"mch_billno": key.billNo, "mch_id": key.mchID, "wxappid": params["wxappid"],
@@ -122,21 +118,57 @@ func (s *Server) sendRedPacket(api string, params map[string]string, amount int6
 // advanceRedPacket moves a packet a send created on when it is queried
 // (s.mu held): a SENDING packet is answered SENDING once, then is SENT; a
 // SENT packet unopened for RedPacketRefundAfter is REFUND, its amount back
-// in the balance. It returns the status to answer and the one to keep, and
-// the refund time and amount. Fixtures (AddRedPacket, AddCashRedPacket)
-// are answered as they are.
-func (s *Server) advanceRedPacket(key redPacketKey, detailID, status string, sendTime time.Time, total int64) (answer, next string, refundTime time.Time, refund int64) {
+// in the balance. It sets *status, *refundTime and *refund to what is kept
+// and returns the status to answer. Fixtures (AddWorkWxRedPacket,
+// AddCashRedPacket) are answered as they are.
+func (s *Server) advanceRedPacket(key redPacketKey, detailID string, status *string, sendTime time.Time, total int64, refundTime *time.Time, refund *int64) string {
 	if b := s.redpack.bills[key]; b == nil || b.sent.SendListID == "" || b.sent.SendListID != detailID {
-		return status, status, time.Time{}, 0
+		return *status
 	}
-	switch status {
+	switch *status {
 	case "SENDING":
-		return "SENDING", "SENT", time.Time{}, 0
+		*status = "SENT"
+		return "SENDING"
 	case "SENT":
 		if due := sendTime.Add(RedPacketRefundAfter); !sendTime.IsZero() && !s.now().Before(due) {
 			s.redpack.balance += total
-			return "REFUND", "REFUND", due, total
+			*status, *refundTime, *refund = "REFUND", due, total
 		}
 	}
-	return status, status, time.Time{}, 0
+	return *status
+}
+
+// redPacketNotFound is the reply to a query of an unknown bill.
+func redPacketNotFound(key redPacketKey) map[string]string {
+	fields := V2Error("NOT_FOUND", "指定单号数据不存在")
+	fields["mch_billno"], fields["mch_id"] = key.billNo, key.mchID
+	return fields
+}
+
+// v2Param is a documented parameter of a red-packet request: its maximum
+// length in characters and whether it is required.
+type v2Param struct {
+	name     string
+	max      int
+	required bool
+}
+
+// checkV2Params answers PARAM_ERROR for the first missing or too long
+// parameter, nil when all are well.
+func checkV2Params(params map[string]string, lists ...[]v2Param) map[string]string {
+	for _, list := range lists {
+		for _, l := range list {
+			v := params[l.name]
+			if v == "" {
+				if l.required {
+					return V2Error("PARAM_ERROR", "参数错误: "+l.name+" 不能为空")
+				}
+				continue
+			}
+			if utf8.RuneCountInString(v) > l.max {
+				return V2Error("PARAM_ERROR", "参数错误: "+l.name+" 长度超过"+strconv.Itoa(l.max))
+			}
+		}
+	}
+	return nil
 }

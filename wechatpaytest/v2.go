@@ -56,68 +56,77 @@ func (s *Server) serveV2(r *http.Request, rt *route, body []byte, takeFault bool
 	if err != nil {
 		return v2CommFail("XML格式错误", "xml_error: "+err.Error()), nil
 	}
-	signType := wxcrypto.SignTypeMD5
-	st := params["sign_type"]
-	switch {
-	case len(opts.SignTypes) == 0 && st != "":
-		// The endpoint documents no sign_type, and one sent is known to
-		// make WeChat Pay answer a signature error, whatever its value
-		// and however the request was signed.
-		return v2CommFail(msgBadSign, "sign_error: sign_type "+strconv.Quote(st)+" sent; this endpoint documents none"), nil
-	case st != "":
-		if !slices.Contains(opts.SignTypes, wxcrypto.SignType(st)) {
-			return v2CommFail(msgBadSign, "sign_error: sign_type "+strconv.Quote(st)+" is not one this endpoint takes"), nil
-		}
-		signType = wxcrypto.SignType(st)
-	case len(opts.SignTypes) > 0 && !slices.Contains(opts.SignTypes, wxcrypto.SignTypeMD5):
-		return v2CommFail(msgBadSign, "sign_error: no sign_type sent; this endpoint takes no MD5"), nil
+	signType, refusal := v2SignType(opts.SignTypes, params["sign_type"])
+	if refusal == "" && !wxcrypto.VerifyV2(params, TestAPIv2Key, signType, params["sign"]) {
+		refusal = "v2 sign does not verify"
 	}
-	if !wxcrypto.VerifyV2(params, TestAPIv2Key, signType, params["sign"]) {
-		return v2CommFail(msgBadSign, "sign_error: v2 sign does not verify"), nil
+	if refusal != "" {
+		return v2CommFail(msgBadSign, "sign_error: "+refusal), nil
 	}
-	fields := rt.v2(&V2Request{Request: r, Body: body, Params: params, SignType: signType})
+	fields := s.callV2(rt, &V2Request{Request: r, Body: body, Params: params, SignType: signType})
 	if fields == nil {
 		return v2CommFail("SYSTEMERROR", "system_error: the handler answered no reply"), nil
 	}
 	fields = maps.Clone(fields)
 	delete(fields, "sign")
-	verdict := "ok"
 	switch rc, ok := fields["result_code"]; {
 	case fields["return_code"] != "SUCCESS":
-		verdict = "fail: " + fields["return_msg"]
+		return v2Reply(fields, "fail: "+fields["return_msg"], opts.Nested...), nil
 	case ok && rc != "SUCCESS":
-		verdict = "fail: " + fields["err_code"] + ": " + fields["err_code_des"]
-	}
-	if verdict != "ok" {
-		return v2Reply(fields, verdict, opts.Nested...), nil
-	}
-	sign, err := wxcrypto.SignV2(fields, TestAPIv2Key, signType)
-	if err != nil {
-		return v2CommFail("SYSTEMERROR", "system_error: signing: "+err.Error()), nil
+		return v2Reply(fields, "fail: "+fields["err_code"]+": "+fields["err_code_des"], opts.Nested...), nil
 	}
 	// A signed reply: the answer-signing faults apply now, and only now, so
-	// the failure replies above do not use them up. On a route whose
-	// replies are unsigned, such a fault makes the success reply carry a
-	// sign that does not verify (the client must check a sign present).
+	// the failure replies above do not use them up.
 	var f *Fault
 	if takeFault {
 		f = s.takeFault(rt.pattern, true, true)
 	}
-	if opts.UnsignedReply && f == nil {
-		return v2Reply(fields, verdict, opts.Nested...), nil
+	return signV2Reply(fields, signType, opts, f), f
+}
+
+// v2SignType returns the sign type of a request whose sign_type is st, on
+// an endpoint that takes the sign types types (none documented: MD5, and a
+// sign_type sent is refused, as WeChat Pay is known to do whatever its
+// value), or why the request is refused.
+func v2SignType(types []wxcrypto.SignType, st string) (wxcrypto.SignType, string) {
+	switch {
+	case len(types) == 0 && st != "":
+		return "", "sign_type " + strconv.Quote(st) + " sent; this endpoint documents none"
+	case st != "" && !slices.Contains(types, wxcrypto.SignType(st)):
+		return "", "sign_type " + strconv.Quote(st) + " is not one this endpoint takes"
+	case st != "":
+		return wxcrypto.SignType(st), ""
+	case len(types) > 0 && !slices.Contains(types, wxcrypto.SignTypeMD5):
+		return "", "no sign_type sent; this endpoint takes no MD5"
 	}
-	if f != nil {
-		switch f.Kind {
-		case FaultTamperedBody:
-			tamperV2(fields)
-			verdict = "fault: tampered body"
-		case FaultProbeSignature:
-			sign = "WECHATPAYSIGNTEST" + sign[len("WECHATPAYSIGNTEST"):]
-			verdict = "fault: wrong sign"
-		}
+	return wxcrypto.SignTypeMD5, ""
+}
+
+// signV2Reply signs a success reply with signType, applying the
+// answer-signing fault f (nil for none). On a route whose replies are
+// unsigned it leaves the reply unsigned, unless f applies: then the reply
+// carries a sign that does not verify (the client must check a sign
+// present).
+func signV2Reply(fields map[string]string, signType wxcrypto.SignType, opts V2Route, f *Fault) *reply {
+	if opts.UnsignedReply && f == nil {
+		return v2Reply(fields, "ok", opts.Nested...)
+	}
+	sign, err := wxcrypto.SignV2(fields, TestAPIv2Key, signType)
+	if err != nil {
+		return v2CommFail("SYSTEMERROR", "system_error: signing: "+err.Error())
+	}
+	verdict := "ok"
+	switch {
+	case f == nil:
+	case f.Kind == FaultTamperedBody:
+		tamperV2(fields)
+		verdict = "fault: tampered body"
+	case f.Kind == FaultProbeSignature:
+		sign = "WECHATPAYSIGNTEST" + sign[len("WECHATPAYSIGNTEST"):]
+		verdict = "fault: wrong sign"
 	}
 	fields["sign"] = sign
-	return v2Reply(fields, verdict, opts.Nested...), f
+	return v2Reply(fields, verdict, opts.Nested...)
 }
 
 // tamperV2 alters one value of a signed reply: it appends a digit to the
@@ -133,18 +142,21 @@ func tamperV2(fields map[string]string) {
 	fields["return_msg"] += " (tampered)"
 }
 
-// optionalFields returns setters that add a reply field only when it has a
-// value: a string that is not empty, an integer that is not 0.
-func optionalFields(fields map[string]string) (set func(k, v string), setInt func(k string, v int64)) {
-	set = func(k, v string) {
-		if v != "" {
-			fields[k] = v
+// v2Fields adds to fields the pairs of kv, name then value, whose value is
+// not empty, and returns fields.
+func v2Fields(fields map[string]string, kv ...string) map[string]string {
+	for i := 0; i+1 < len(kv); i += 2 {
+		if kv[i+1] != "" {
+			fields[kv[i]] = kv[i+1]
 		}
 	}
-	setInt = func(k string, v int64) {
-		if v != 0 {
-			fields[k] = strconv.FormatInt(v, 10)
-		}
+	return fields
+}
+
+// nonZero renders v in decimal, or "" for 0.
+func nonZero(v int64) string {
+	if v == 0 {
+		return ""
 	}
-	return set, setInt
+	return strconv.FormatInt(v, 10)
 }

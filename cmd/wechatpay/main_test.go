@@ -654,7 +654,7 @@ func TestCallV2RedPackets(t *testing.T) {
 	require.Equal(t, 1, r.code)
 	require.Contains(t, r.stderr, "malformed")
 
-	srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQueryRedPacket, Kind: wechatpaytest.FaultTamperedBody, Count: 1})
+	srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQueryCashRedPacket, Kind: wechatpaytest.FaultTamperedBody, Count: 1})
 	r = runCLI("", query...)
 	require.Equal(t, 1, r.code)
 	require.Contains(t, r.stderr, "sign does not verify")

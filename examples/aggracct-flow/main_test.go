@@ -13,7 +13,7 @@ import (
 )
 
 func TestRun(t *testing.T) {
-	exampletest.Check(t, run, wechatpaytest.APIBalance,
+	exampletest.Check(t, run, wechatpaytest.APIQueryBalance,
 		"balance (fen):         99999", "balance (fen):         99899",
 		"state:            SUCCESS", "effect_state:    ACTIVE", "recover_state:  SUCCESS", "effect_state:  RECOVERED")
 }
@@ -25,7 +25,7 @@ func TestRunTamperedLater(t *testing.T) {
 	t.Cleanup(srv.Close)
 	path, err := srv.WriteCredentials(t.TempDir())
 	require.NoError(t, err)
-	srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIControlOrder, Kind: wechatpaytest.FaultTamperedBody})
+	srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQueryControlOrder, Kind: wechatpaytest.FaultTamperedBody})
 	var out bytes.Buffer
 	err = run(t.Context(), []string{"-config", path}, &out)
 	require.ErrorIs(t, err, wechatpay.ErrInvalidSignature)

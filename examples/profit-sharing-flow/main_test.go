@@ -21,9 +21,9 @@ func TestRun(t *testing.T) {
 func TestTamperedAnswers(t *testing.T) {
 	for _, api := range []wechatpaytest.API{
 		wechatpaytest.APIProfitSharingAddReceiver, wechatpaytest.APIProfitSharingQueryReceiver,
-		wechatpaytest.APIProfitSharingCreateOrder, wechatpaytest.APIProfitSharing,
-		wechatpaytest.APIProfitSharingUnfreeze, wechatpaytest.APIProfitSharingAmounts,
-		wechatpaytest.APIProfitSharingBillURL,
+		wechatpaytest.APIProfitSharingCreateOrder, wechatpaytest.APIProfitSharingQueryOrder,
+		wechatpaytest.APIProfitSharingUnfreezeOrder, wechatpaytest.APIProfitSharingQueryUnsplitAmount,
+		wechatpaytest.APIProfitSharingQueryBillDownloadURL,
 	} {
 		srv := wechatpaytest.NewServer()
 		path, err := srv.WriteCredentials(t.TempDir())

@@ -8,7 +8,7 @@ import (
 )
 
 func TestRun(t *testing.T) {
-	exampletest.Check(t, run, wechatpaytest.APIProfitSharing, "state:           PROCESSING", "settlement:   952 HKD")
+	exampletest.Check(t, run, wechatpaytest.APIProfitSharingQueryOrder, "state:           PROCESSING", "settlement:   952 HKD")
 }
 
 func TestFlags(t *testing.T) { exampletest.CheckFlags(t, run) }

@@ -17,7 +17,7 @@ func TestRun(t *testing.T) {
 	exampletest.Check(t, run, wechatpaytest.APISendWorkWxRedPacket, want...)
 	// The cash send's reply is unsigned; a sign present that does not
 	// verify leaves the outcome unknown, and the flow fails before printing.
-	exampletest.Check(t, run, wechatpaytest.APISendRedPacket, want...)
+	exampletest.Check(t, run, wechatpaytest.APISendCashRedPacket, want...)
 }
 
 func TestRunUnknownOutcome(t *testing.T) {
@@ -25,7 +25,7 @@ func TestRunUnknownOutcome(t *testing.T) {
 	t.Cleanup(srv.Close)
 	path, err := srv.WriteCredentials(t.TempDir())
 	require.NoError(t, err)
-	srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISendRedPacket, Kind: wechatpaytest.FaultDropAfterHandling})
+	srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISendCashRedPacket, Kind: wechatpaytest.FaultDropAfterHandling})
 	var out bytes.Buffer
 	err = run(t.Context(), []string{"-config", path}, &out)
 	require.ErrorIs(t, err, redpack.ErrUnknownOutcome)

@@ -8,7 +8,7 @@ import (
 )
 
 func TestRun(t *testing.T) {
-	exampletest.Check(t, run, wechatpaytest.APIRedPacket, "status:              RECEIVED", "total_amount (fen):  5000")
+	exampletest.Check(t, run, wechatpaytest.APIQueryWorkWxRedPacket, "status:              RECEIVED", "total_amount (fen):  5000")
 }
 
 func TestFlags(t *testing.T) { exampletest.CheckFlags(t, run) }

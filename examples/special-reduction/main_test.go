@@ -8,7 +8,7 @@ import (
 )
 
 func TestRun(t *testing.T) {
-	exampletest.Check(t, run, wechatpaytest.APISpecialReduction,
+	exampletest.Check(t, run, wechatpaytest.APIQuerySpecialReduction,
 		"state:            SUCCESS", "bal_account_no:   8609…8d9f (decrypted, masked)")
 }
 

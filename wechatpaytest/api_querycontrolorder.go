@@ -1,35 +1,25 @@
 package wechatpaytest
 
 import (
+	"cmp"
 	"net/http"
 	"strconv"
 )
 
-// patternControlOrder is 查询控制单, the control-order query.
-const patternControlOrder = "GET /v3/aggracct-bc/wb-channel/control-orders/{out_request_no}"
-
-// APIControlOrder is GET /v3/aggracct-bc/wb-channel/control-orders/{out_request_no}.
-const APIControlOrder API = patternControlOrder
-
-// serveControlOrder answers a control-order query: control_type PUNISH or
+// serveQueryControlOrder answers a control-order query: control_type PUNISH or
 // RECOVER and mchid are required; the punish or recover order of that
 // number and merchant is answered, an unknown number or one of the other
 // type 404 RESOURCE_NOT_EXISTS. punish_scene and punish_rule_version are
 // JSON numbers in punish_order and strings in recover_order, as the
 // community reference shows them.
-func (s *Server) serveControlOrder(r *V3Request) (int, any) {
+func (s *Server) serveQueryControlOrder(r *V3Request) (int, any) {
 	no := r.PathValue("out_request_no")
 	q := r.URL.Query()
 	controlType, mchID := q.Get("control_type"), q.Get("mchid")
-	switch {
-	case tooLong(no, 64):
-		return paramError("out_request_no", "path", longerThan(64)).Answer()
-	case controlType == "":
-		return paramError("control_type", "query", "required").Answer()
-	case controlType != "PUNISH" && controlType != "RECOVER":
-		return paramError("control_type", "query", "must be PUNISH or RECOVER").Answer()
-	case mchID == "":
-		return paramError("mchid", "query", "required").Answer()
+	if e := cmp.Or(checkFields("path", field{name: "out_request_no", value: no, max: 64}),
+		checkFields("query", field{name: "control_type", value: controlType, required: true, valid: oneOf("PUNISH", "RECOVER"), issue: "must be PUNISH or RECOVER"},
+			field{name: "mchid", value: mchID, required: true})); e != nil {
+		return e.Answer()
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

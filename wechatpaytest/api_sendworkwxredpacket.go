@@ -6,24 +6,17 @@ import (
 	wxcrypto "github.com/gowechatpay/wechatpay/crypto"
 )
 
-// pathSendWorkWx is 发放企业红包 (APIv2, client certificate, MD5 plus
-// workwx_sign; success replies signed).
-const pathSendWorkWx = "/mmpaymkttransfers/sendworkwxredpack"
-
-// sendWorkWxRoute: secure, no sign_type, success replies signed.
-var sendWorkWxRoute = V2Route{Secure: true}
-
 // sendWorkWxParams are the parameters only sendworkwxredpack has.
 var sendWorkWxParams = []v2Param{
 	{"sender_name", 128, false}, {"agentid", 32, false}, {"sender_header_media_id", 256, false},
 	{"workwx_sign", 32, true},
 }
 
-// serveSendWorkWx answers 发放企业红包: the parameters, workwx_sign (with
+// serveSendWorkWxRedPacket answers 发放企业红包: the parameters, workwx_sign (with
 // TestWeComPaymentSecret; a bad one is SIGN_ERROR), sender_name or agentid
-// but not both, then the send as serveSendRedPack does, creating a SENDING
+// but not both, then the send as serveSendCashRedPacket does, creating a SENDING
 // WeCom packet that queryworkwxredpack answers.
-func (s *Server) serveSendWorkWx(r *V2Request) map[string]string {
+func (s *Server) serveSendWorkWxRedPacket(r *V2Request) map[string]string {
 	params := r.Params
 	if fail := checkV2Params(params, redPacketCommonParams, sendWorkWxParams); fail != nil {
 		return fail
@@ -40,9 +33,12 @@ func (s *Server) serveSendWorkWx(r *V2Request) map[string]string {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	fields := s.sendRedPacket(apiNameSendWorkWx, params, amount, func(detailID string, now time.Time) {
+	fields := s.sendRedPacket(apiNameSendWorkWx, params, amount, func(detailID string, now time.Time, failed bool) {
+		if failed { // a WeCom packet refused NOTENOUGH leaves no record
+			return
+		}
 		key := redPacketKey{params["mch_id"], params["mch_billno"]}
-		s.redPackets[key] = RedPacket{
+		s.redpack.workwx[key] = WorkWxRedPacket{
 			MchBillNo: key.billNo, MchID: key.mchID, AppID: params["wxappid"], DetailID: detailID,
 			Status: "SENDING", SendType: "API", TotalAmount: amount, SendTime: now,
 			Wishing: params["wishing"], Remark: params["remark"], ActName: params["act_name"],
@@ -50,11 +46,7 @@ func (s *Server) serveSendWorkWx(r *V2Request) map[string]string {
 		}
 	})
 	if fields["result_code"] == "SUCCESS" {
-		for _, k := range []string{"sender_name", "sender_header_media_id"} {
-			if v := params[k]; v != "" {
-				fields[k] = v
-			}
-		}
+		v2Fields(fields, "sender_name", params["sender_name"], "sender_header_media_id", params["sender_header_media_id"])
 	}
 	return fields
 }

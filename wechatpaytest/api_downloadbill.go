@@ -3,82 +3,32 @@ package wechatpaytest
 import (
 	"bytes"
 	"cmp"
-	"crypto/rand"
 	"encoding/csv"
-	"encoding/hex"
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 	"time"
 )
-
-// patternProfitSharingBillURL is 获取分账账单文件下载地址 of global profit
-// sharing.
-const patternProfitSharingBillURL = "GET /v3/global/profit-sharing/bill-download-url"
-
-// patternBillDownload is the download_url the emulator hands out: a GET
-// signed by the merchant, answered with the file, unsigned.
-const patternBillDownload = "GET /v3/bill/downloadurl"
 
 // psBillHeader is the header row of the bill's detail part.
 var psBillHeader = []string{"create_time", "initiator", "sponsor", "sub_mchid", "transaction_id", "order_id",
 	"out_order_no", "detail_id", "receiver_account", "amount", "currency", "settlement_amount",
 	"settlement_currency", "exchange_rate", "business_type", "status", "description"}
 
-// serveProfitSharingBillURL answers a bill URL: bill_date (YYYY-MM-DD,
-// within the last 90 days, not in the future; else 400 INVALID_REQUEST),
-// then a download_url on the emulator itself whose token is valid for 30
-// seconds.
-func (s *Server) serveProfitSharingBillURL(r *V3Request) (int, any) {
-	q := r.URL.Query()
-	subMchID, date := q.Get("sub_mchid"), q.Get("bill_date")
-	if tooLong(subMchID, 32) {
-		return paramError("sub_mchid", "query", longerThan(32)).Answer()
-	}
-	if date == "" {
-		return paramError("bill_date", "query", "required").Answer()
-	}
-	day, err := time.ParseInLocation(time.DateOnly, date, beijing)
-	if err != nil {
-		return paramError("bill_date", "query", "not a YYYY-MM-DD date").Answer()
-	}
-	now := s.now()
-	today := now.In(beijing)
-	today = time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, beijing)
-	if day.After(today) || day.Before(today.AddDate(0, 0, -90)) {
-		return psInvalid("只能下载最近 90 天的账单").Answer()
-	}
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	token := hex.EncodeToString(b[:])
-	s.mu.Lock()
-	for t, bill := range s.ps.bills { // forget the expired tokens
-		if now.After(bill.expires) {
-			delete(s.ps.bills, t)
-		}
-	}
-	s.ps.bills[token] = psBill{subMchID: subMchID, date: date, expires: now.Add(psBillTTL)}
-	s.mu.Unlock()
-	return http.StatusOK, struct {
-		DownloadURL string `json:"download_url"`
-	}{s.URL + "/v3/bill/downloadurl?" + url.Values{"token": {token}}.Encode()}
-}
-
-// serveBillDownload answers a bill download: the token (unknown or
+// serveDownloadBill answers a bill download: the token (unknown or
 // expired: 400 INVALID_REQUEST), then the CSV of that day's SUCCESS and
 // CLOSED details of the sub-merchant, every value prefixed with '`',
 // amounts in yuan, unsigned. The summary part is not written.
-func (s *Server) serveBillDownload(r *V3Request) (int, any) {
+func (s *Server) serveDownloadBill(r *V3Request) (int, any) {
 	token := r.URL.Query().Get("token")
 	s.mu.Lock()
 	bill, ok := s.ps.bills[token]
 	if !ok || s.now().After(bill.expires) {
 		s.mu.Unlock()
-		return psInvalid("下载地址已过期或不存在, 请重新获取").Answer()
+		return invalidRequest("下载地址已过期或不存在, 请重新获取").Answer()
 	}
 	var rows [][]string
-	for _, o := range s.orders {
+	for _, o := range s.ps.orders {
 		if _, own := s.ps.requests[o.OutOrderNo]; !own || o.SubMchID != bill.subMchID {
 			continue
 		}

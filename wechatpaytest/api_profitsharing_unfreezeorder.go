@@ -1,17 +1,17 @@
 package wechatpaytest
 
-import "encoding/json"
+import (
+	"cmp"
+	"encoding/json"
+)
 
-// patternProfitSharingUnfreeze is 解冻剩余资金 of global profit sharing.
-const patternProfitSharingUnfreeze = "POST /v3/global/profit-sharing/orders/unfreeze"
-
-// serveProfitSharingUnfreeze answers an unfreeze request: the documented
+// serveProfitSharingUnfreezeOrder answers an unfreeze request: the documented
 // fields, then an order whose only detail is UNFREEZE_TO_SPONSOR for the
 // whole unsplit amount (PROCESSING, FINISHED on its first query); the
 // unsplit amount becomes 0 and the transaction takes no more requests.
 // Nothing left is 400 INVALID_REQUEST; the same out_order_no with the same
 // fields answers the same order, with other fields 400 PARAM_ERROR.
-func (s *Server) serveProfitSharingUnfreeze(r *V3Request) (int, any) {
+func (s *Server) serveProfitSharingUnfreezeOrder(r *V3Request) (int, any) {
 	var req struct {
 		SubMchID      string `json:"sub_mchid"`
 		TransactionID string `json:"transaction_id"`
@@ -21,14 +21,9 @@ func (s *Server) serveProfitSharingUnfreeze(r *V3Request) (int, any) {
 	if e := r.DecodeJSON(&req); e != nil {
 		return e.Answer()
 	}
-	if e := checkPSOrderFields(req.SubMchID, req.TransactionID, req.OutOrderNo); e != nil {
+	if e := cmp.Or(checkPSOrderFields(req.SubMchID, req.TransactionID, req.OutOrderNo),
+		checkFields("body", field{name: "/description", value: req.Description, required: true, max: 80})); e != nil {
 		return e.Answer()
-	}
-	switch {
-	case req.Description == "":
-		return paramError("/description", "body", "required").Answer()
-	case tooLong(req.Description, 80):
-		return paramError("/description", "body", longerThan(80)).Answer()
 	}
 	key, _ := json.Marshal(req)
 	key = append([]byte("unfreeze:"), key...)
@@ -43,7 +38,7 @@ func (s *Server) serveProfitSharingUnfreeze(r *V3Request) (int, any) {
 		return e.Answer()
 	}
 	if tx.UnsplitAmount == 0 {
-		return psInvalid("该笔交易没有剩余待分金额").Answer()
+		return invalidRequest("该笔交易没有剩余待分金额").Answer()
 	}
 	o := ProfitSharingOrder{SubMchID: req.SubMchID, TransactionID: req.TransactionID, OutOrderNo: req.OutOrderNo,
 		OrderID: s.psNextID("71"), State: "PROCESSING"}

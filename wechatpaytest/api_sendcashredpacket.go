@@ -4,23 +4,7 @@ import (
 	"net/netip"
 	"strconv"
 	"time"
-	"unicode/utf8"
 )
-
-// pathSendRedPack is 发放普通红包 (APIv2, client certificate, MD5, unsigned
-// replies).
-const pathSendRedPack = "/mmpaymkttransfers/sendredpack"
-
-// sendRedPackRoute: secure, no sign_type, replies never signed.
-var sendRedPackRoute = V2Route{Secure: true, UnsignedReply: true}
-
-// v2Param is a documented parameter of a red-packet request: its maximum
-// length in characters and whether it is required.
-type v2Param struct {
-	name     string
-	max      int
-	required bool
-}
 
 // redPacketCommonParams are the parameters both sends document.
 var redPacketCommonParams = []v2Param{
@@ -33,26 +17,6 @@ var redPacketCommonParams = []v2Param{
 var sendRedPackParams = []v2Param{
 	{"send_name", 32, true}, {"total_num", 4, true}, {"client_ip", 15, true},
 	{"sub_mch_id", 32, false}, {"msgappid", 32, false}, {"consume_mch_id", 32, false}, {"risk_info", 128, false},
-}
-
-// checkV2Params answers PARAM_ERROR for the first missing or too long
-// parameter, nil when all are well.
-func checkV2Params(params map[string]string, lists ...[]v2Param) map[string]string {
-	for _, list := range lists {
-		for _, l := range list {
-			v := params[l.name]
-			if v == "" {
-				if l.required {
-					return V2Error("PARAM_ERROR", "参数错误: "+l.name+" 不能为空")
-				}
-				continue
-			}
-			if utf8.RuneCountInString(v) > l.max {
-				return V2Error("PARAM_ERROR", "参数错误: "+l.name+" 长度超过"+strconv.Itoa(l.max))
-			}
-		}
-	}
-	return nil
 }
 
 // checkRedPacketSend checks what both sends share beyond the lengths: the
@@ -74,10 +38,10 @@ func checkRedPacketSend(params map[string]string) (int64, map[string]string) {
 	return amount, nil
 }
 
-// serveSendRedPack answers 发放普通红包: the parameters, then the send
+// serveSendCashRedPacket answers 发放普通红包: the parameters, then the send
 // (re-entrant on mch_billno; another body is FATAL_ERROR; NOTENOUGH when
 // the balance is short), creating a SENDING packet that gethbinfo answers.
-func (s *Server) serveSendRedPack(r *V2Request) map[string]string {
+func (s *Server) serveSendCashRedPacket(r *V2Request) map[string]string {
 	params := r.Params
 	if fail := checkV2Params(params, redPacketCommonParams, sendRedPackParams); fail != nil {
 		return fail
@@ -94,14 +58,18 @@ func (s *Server) serveSendRedPack(r *V2Request) map[string]string {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	fields := s.sendRedPacket(apiNameSendRedPack, params, amount, func(detailID string, now time.Time) {
+	fields := s.sendRedPacket(apiNameSendRedPack, params, amount, func(detailID string, now time.Time, failed bool) {
 		key := redPacketKey{params["mch_id"], params["mch_billno"]}
-		s.redpack.cash[key] = CashRedPacket{
+		p := CashRedPacket{
 			MchBillNo: key.billNo, MchID: key.mchID, AppID: params["wxappid"], DetailID: detailID,
 			Status: "SENDING", SendType: "API", HBType: "NORMAL", TotalNum: 1, TotalAmount: amount,
 			SendTime: now, Wishing: params["wishing"], Remark: params["remark"], ActName: params["act_name"],
 			ReOpenID: params["re_openid"],
 		}
+		if failed { // a cash packet refused NOTENOUGH is kept, FAILED
+			p.Status, p.Reason = "FAILED", "余额不足"
+		}
+		s.redpack.cash[key] = p
 	})
 	if fields["result_code"] == "SUCCESS" {
 		// As observed at WeChat Pay: a success also carries err_code SUCCESS.
