@@ -24,7 +24,9 @@ const DefaultMaxDownloadBytes = 256 << 20
 // merchant like every v3 request, over the path and query of rawURL as
 // given, with an empty body line. The answer is not signed by WeChat Pay
 // (downloads carry no Wechatpay-* headers), so it is not verified: only its
-// status is checked, and a 4xx/5xx answer is an *APIError. A gzip answer
+// status is checked. A 4xx/5xx answer is an *APIError; only a 200 is the
+// file, and another 2xx (such as 206 Partial Content, though no range is
+// asked for) is an error matching ErrMalformedResponse. A gzip answer
 // (Content-Encoding gzip, or a body of type application/x-gzip or
 // application/gzip) is decompressed.
 //
@@ -100,6 +102,11 @@ func (c *Client) DownloadV3(ctx context.Context, rawURL string, maxBytes int64) 
 			return fail(&TransportError{Method: http.MethodGet, Path: path, Err: fmt.Errorf("reading body: %w", rerr), RequestID: requestID})
 		}
 		return fail(newV3APIError(raw.StatusCode, requestID, data))
+	}
+	if raw.StatusCode != http.StatusOK {
+		// No range was asked for: a 206 is a part, 204 no file, any other
+		// 2xx not the file either.
+		return fail(fmt.Errorf("%w: a %d %s answer is not the whole file (only 200 is)%s", ErrMalformedResponse, raw.StatusCode, http.StatusText(raw.StatusCode), requestIDNote(requestID)))
 	}
 	if !stopped {
 		return fail(&TransportError{Method: http.MethodGet, Path: path, Err: fmt.Errorf("%w (the client's timeout of %s)", context.DeadlineExceeded, c.timeout), RequestID: requestID})
