@@ -146,7 +146,16 @@ func TestNotificationHandlerDeduplicates(t *testing.T) {
 	t.Run("a panic releases the claim", func(t *testing.T) {
 		d := newMapDeduplicator()
 		h := c.NotificationHandler(func(context.Context, *wechatpay.Notification) error { panic("boom") }, wechatpay.WithDeduplicator(d))
-		require.PanicsWithValue(t, "boom", func() { serveCallback(h, hdr, body) })
+		require.NotPanics(t, func() {
+			require.Equal(t, http.StatusInternalServerError, serveCallback(h, hdr, body).Code)
+		}, "the panic is the 500 the docs promise, not net/http's dropped connection")
+		require.Equal(t, []string{"claim", "release"}, d.log())
+	})
+
+	t.Run("an abort still aborts, and releases the claim", func(t *testing.T) {
+		d := newMapDeduplicator()
+		h := c.NotificationHandler(func(context.Context, *wechatpay.Notification) error { panic(http.ErrAbortHandler) }, wechatpay.WithDeduplicator(d))
+		require.PanicsWithValue(t, http.ErrAbortHandler, func() { serveCallback(h, hdr, body) })
 		require.Equal(t, []string{"claim", "release"}, d.log())
 	})
 
@@ -303,4 +312,72 @@ func TestMemoryDeduplicatorClaims(t *testing.T) {
 	var fe *wechatpay.FieldError
 	require.ErrorAs(t, err, &fe)
 	require.Equal(t, "done", wechatpay.ClaimDone.String())
+}
+
+// TestNotificationHandlerPanics: a panic in fn, with or without a
+// deduplicator, is answered 500 (so WeChat Pay redelivers), releases the
+// claim (so the redelivery runs fn), and is logged with its stack but not
+// its value, which may carry a decrypted field.
+func TestNotificationHandlerPanics(t *testing.T) {
+	srv := wechatpaytest.NewServer()
+	t.Cleanup(srv.Close)
+	const secret = "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" // a decrypted payer openid
+	hdr, body, err := srv.SignNotification("TRANSACTION.SUCCESS", map[string]any{"out_trade_no": "PANIC-1", "payer": map[string]string{"openid": secret}})
+	require.NoError(t, err)
+
+	for name, value := range map[string]any{
+		"string":          "payer " + secret,
+		"error":           fmt.Errorf("payer %s", secret),
+		"runtime error":   nil, // a nil map write
+		"panic(nil)":      (*int)(nil),
+		"with dedup, too": "payer " + secret,
+	} {
+		t.Run(name, func(t *testing.T) {
+			x := newExposure()
+			c := x.emulatorClient(t, srv)
+			var opts []wechatpay.NotificationOption
+			d := newMapDeduplicator()
+			if name == "with dedup, too" {
+				opts = append(opts, wechatpay.WithDeduplicator(d))
+			}
+			runs := 0
+			h := c.NotificationHandler(func(_ context.Context, n *wechatpay.Notification) error {
+				runs++
+				if runs > 1 {
+					return nil
+				}
+				switch v := value.(type) {
+				case nil:
+					var m map[string]string
+					//lint:ignore SA5000 a runtime error whose cause is a decrypted value
+					m[string(n.Plaintext)] = "x"
+				case *int:
+					panic(nil) // a *runtime.PanicNilError
+				default:
+					panic(v)
+				}
+				return nil
+			}, opts...)
+			rec := serveCallback(h, hdr, body)
+			require.Equal(t, http.StatusInternalServerError, rec.Code)
+			require.JSONEq(t, `{"code":"FAIL","message":"notification not processed"}`, rec.Body.String())
+			x.mu.Lock()
+			out := x.logs.String()
+			x.mu.Unlock()
+			require.Contains(t, out, "wechatpay notification handler failed")
+			require.Contains(t, out, "panicked with ")
+			if name == "runtime error" {
+				require.Contains(t, out, "assignment to entry in nil map")
+			}
+			require.Contains(t, out, "TestNotificationHandlerPanics", "the stack names the panicking function")
+			require.NotContains(t, out, secret, "the panic value is not logged")
+			require.NotContains(t, rec.Body.String(), secret)
+
+			require.Equal(t, http.StatusNoContent, serveCallback(h, hdr, body).Code, "the redelivery runs fn again")
+			require.Equal(t, 2, runs)
+			if name == "with dedup, too" {
+				require.Equal(t, []string{"claim", "release", "claim", "done"}, d.log())
+			}
+		})
+	}
 }

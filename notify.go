@@ -10,7 +10,9 @@ import (
 	"log/slog"
 	"net/http"
 	"net/textproto"
+	"runtime"
 	"strconv"
+	"strings"
 	"time"
 
 	wxcrypto "github.com/gowechatpay/wechatpay/crypto"
@@ -225,6 +227,11 @@ func (n *Notification) LogValue() slog.Value {
 //     or a stale timestamp): 401; any other bad callback: 400; a method other
 //     than POST: 405; a client without an APIv3 key: 500.
 //   - fn returns an error: 500.
+//   - fn panics: 500, and the panic is logged as an error (the panic
+//     value's type, or the text of a Go runtime error, and the stack's
+//     function names and lines; never the value itself, which may hold a
+//     decrypted field); net/http never sees it. A panic with http.ErrAbortHandler, the deliberate abort, goes on
+//     to net/http.
 //
 // Failure replies carry {"code":"FAIL","message":"..."}; the message names
 // the failed check and never includes keys, plaintext or fn's error, which
@@ -276,7 +283,7 @@ func (c *Client) NotificationHandler(fn func(ctx context.Context, n *Notificatio
 			c.serveDeduplicated(w, r, n, fn, cfg.dedup)
 			return
 		}
-		if err := fn(r.Context(), n); err != nil {
+		if err := callNotify(r.Context(), fn, n); err != nil {
 			c.logNotify(r.Context(), "wechatpay notification handler failed", n, err)
 			writeNotifyFailure(w, http.StatusInternalServerError, "notification not processed")
 			return
@@ -310,14 +317,15 @@ func (c *Client) serveDeduplicated(w http.ResponseWriter, r *http.Request, n *No
 		if finished {
 			return
 		}
-		// fn panicked: give the id back before the panic goes on.
+		// fn aborted the handler (http.ErrAbortHandler) or its goroutine
+		// (runtime.Goexit): give the id back before that goes on.
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), dedupTimeout)
 		defer cancel()
 		if err := d.Release(rctx, n.ID, claim); err != nil {
 			c.logNotify(ctx, "wechatpay notification claim not released", n, err)
 		}
 	}()
-	ferr := fn(ctx, n)
+	ferr := callNotify(ctx, fn, n)
 	finished = true
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), dedupTimeout)
 	defer cancel()
@@ -333,6 +341,53 @@ func (c *Client) serveDeduplicated(w http.ResponseWriter, r *http.Request, n *No
 		c.logNotify(ctx, "wechatpay notification processed but not marked done", n, err)
 	}
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// notifyPanic is a panic of the merchant's notification function: the
+// panic value's type and the stack, without the value.
+type notifyPanic struct {
+	value string // the panic value's type, or a runtime error's text
+	stack string // one "function file:line" a line, innermost first
+}
+
+func (p *notifyPanic) Error() string {
+	return "wechatpay: the notification function panicked with " + p.value
+}
+
+// callNotify runs fn, turning a panic into a *notifyPanic; a panic with
+// http.ErrAbortHandler goes on.
+func callNotify(ctx context.Context, fn func(context.Context, *Notification) error, n *Notification) (err error) {
+	defer func() {
+		v := recover()
+		if v == nil {
+			return
+		}
+		if v == http.ErrAbortHandler { //nolint:errorlint // net/http compares it the same way
+			panic(v)
+		}
+		typ := fmt.Sprintf("%T", v)
+		value := "a " + typ + " (value not logged)"
+		if re, ok := v.(runtime.Error); ok && strings.HasPrefix(strings.TrimPrefix(typ, "*"), "runtime.") {
+			value = "runtime error: " + strings.TrimPrefix(re.Error(), "runtime error: ") // types and indexes, no data
+		}
+		err = &notifyPanic{value: value, stack: panicStack()}
+	}()
+	return fn(ctx, n)
+}
+
+// panicStack is the stack of a recovered panic from the panicking frame
+// out: function names, files and lines, never argument values.
+func panicStack() string {
+	pc := make([]uintptr, 32)
+	frames := runtime.CallersFrames(pc[:runtime.Callers(4, pc)]) // past Callers, panicStack, the deferred func, gopanic
+	var b strings.Builder
+	for {
+		f, more := frames.Next()
+		fmt.Fprintf(&b, "%s %s:%d\n", f.Function, f.File, f.Line)
+		if !more {
+			return b.String()
+		}
+	}
 }
 
 // notifyFailure maps a ParseNotification error to the reply's status and a
@@ -375,6 +430,9 @@ func (c *Client) logNotify(ctx context.Context, msg string, n *Notification, err
 		return
 	}
 	attrs := []slog.Attr{slog.String("error", err.Error())}
+	if p, ok := errors.AsType[*notifyPanic](err); ok {
+		attrs = append(attrs, slog.String("stack", p.stack))
+	}
 	if n != nil {
 		attrs = append(attrs, slog.Any("notification", n))
 	}
