@@ -101,7 +101,7 @@ func TestNotificationHandlerDeduplicates(t *testing.T) {
 		d := newMapDeduplicator()
 		runs := 0
 		fail := true
-		h := c.NotificationHandler(func(context.Context, *wechatpay.Notification) error {
+		h := notifyHandler(t, c, func(context.Context, *wechatpay.Notification) error {
 			runs++
 			if fail {
 				return errors.New("database down")
@@ -125,7 +125,7 @@ func TestNotificationHandlerDeduplicates(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, wechatpay.ClaimAcquired, state)
 		ran := false
-		h := c.NotificationHandler(func(context.Context, *wechatpay.Notification) error { ran = true; return nil }, wechatpay.WithDeduplicator(d))
+		h := notifyHandler(t, c, func(context.Context, *wechatpay.Notification) error { ran = true; return nil }, wechatpay.WithDeduplicator(d))
 		rec := serveCallback(h, hdr, body)
 		require.Equal(t, http.StatusConflict, rec.Code)
 		require.Contains(t, rec.Body.String(), `"code":"FAIL"`)
@@ -136,7 +136,7 @@ func TestNotificationHandlerDeduplicates(t *testing.T) {
 		d := newMapDeduplicator()
 		d.failAll = errors.New("redis: connection refused")
 		ran := false
-		h := c.NotificationHandler(func(context.Context, *wechatpay.Notification) error { ran = true; return nil }, wechatpay.WithDeduplicator(d))
+		h := notifyHandler(t, c, func(context.Context, *wechatpay.Notification) error { ran = true; return nil }, wechatpay.WithDeduplicator(d))
 		rec := serveCallback(h, hdr, body)
 		require.Equal(t, http.StatusServiceUnavailable, rec.Code)
 		require.NotContains(t, rec.Body.String(), "redis", "the store's error stays in the log")
@@ -145,7 +145,7 @@ func TestNotificationHandlerDeduplicates(t *testing.T) {
 
 	t.Run("a panic releases the claim", func(t *testing.T) {
 		d := newMapDeduplicator()
-		h := c.NotificationHandler(func(context.Context, *wechatpay.Notification) error { panic("boom") }, wechatpay.WithDeduplicator(d))
+		h := notifyHandler(t, c, func(context.Context, *wechatpay.Notification) error { panic("boom") }, wechatpay.WithDeduplicator(d))
 		require.NotPanics(t, func() {
 			require.Equal(t, http.StatusInternalServerError, serveCallback(h, hdr, body).Code)
 		}, "the panic is the 500 the docs promise, not net/http's dropped connection")
@@ -154,7 +154,7 @@ func TestNotificationHandlerDeduplicates(t *testing.T) {
 
 	t.Run("an abort still aborts, and releases the claim", func(t *testing.T) {
 		d := newMapDeduplicator()
-		h := c.NotificationHandler(func(context.Context, *wechatpay.Notification) error { panic(http.ErrAbortHandler) }, wechatpay.WithDeduplicator(d))
+		h := notifyHandler(t, c, func(context.Context, *wechatpay.Notification) error { panic(http.ErrAbortHandler) }, wechatpay.WithDeduplicator(d))
 		require.PanicsWithValue(t, http.ErrAbortHandler, func() { serveCallback(h, hdr, body) })
 		require.Equal(t, []string{"claim", "release"}, d.log())
 	})
@@ -162,7 +162,7 @@ func TestNotificationHandlerDeduplicates(t *testing.T) {
 	t.Run("a cancelled request still marks the id done", func(t *testing.T) {
 		d := newMapDeduplicator()
 		ctx, cancel := context.WithCancel(t.Context())
-		h := c.NotificationHandler(func(context.Context, *wechatpay.Notification) error { cancel(); return nil }, wechatpay.WithDeduplicator(d))
+		h := notifyHandler(t, c, func(context.Context, *wechatpay.Notification) error { cancel(); return nil }, wechatpay.WithDeduplicator(d))
 		req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/notify", bytes.NewReader(body))
 		req.Header = hdr.Clone()
 		rec := httptest.NewRecorder()
@@ -177,7 +177,7 @@ func TestNotificationHandlerDeduplicates(t *testing.T) {
 		d := newMapDeduplicator()
 		d.failDone = errors.New("redis: i/o timeout")
 		runs := 0
-		h := c.NotificationHandler(func(context.Context, *wechatpay.Notification) error { runs++; return nil }, wechatpay.WithDeduplicator(d))
+		h := notifyHandler(t, c, func(context.Context, *wechatpay.Notification) error { runs++; return nil }, wechatpay.WithDeduplicator(d))
 		require.Equal(t, http.StatusNoContent, serveCallback(h, hdr, body).Code)
 		require.Equal(t, 1, runs)
 		require.Equal(t, []string{"claim", "done"}, d.log())
@@ -185,7 +185,7 @@ func TestNotificationHandlerDeduplicates(t *testing.T) {
 
 	t.Run("an unverified callback is never claimed", func(t *testing.T) {
 		d := newMapDeduplicator()
-		h := c.NotificationHandler(func(context.Context, *wechatpay.Notification) error { return nil }, wechatpay.WithDeduplicator(d))
+		h := notifyHandler(t, c, func(context.Context, *wechatpay.Notification) error { return nil }, wechatpay.WithDeduplicator(d))
 		bad := hdr.Clone()
 		bad.Set(wechatpay.HeaderSignature, "AAAA")
 		require.Equal(t, http.StatusUnauthorized, serveCallback(h, bad, body).Code)
@@ -209,10 +209,14 @@ func ExampleWithDeduplicator() {
 	// redisfleet.NewDeduplicator(redisClient).
 	dedup := wechatpay.NewMemoryDeduplicator()
 	runs := 0
-	handler := client.NotificationHandler(func(ctx context.Context, n *wechatpay.Notification) error {
+	handler, err := client.NotificationHandler(func(ctx context.Context, n *wechatpay.Notification) error {
 		runs++ // record the payment
 		return nil
 	}, wechatpay.WithDeduplicator(dedup))
+	if err != nil { // a client without an APIv3 key
+		fmt.Println("error:", err)
+		return
+	}
 
 	hdr, body, err := srv.SignNotification("TRANSACTION.SUCCESS", map[string]any{"out_trade_no": "ORDER-1"})
 	if err != nil {
@@ -245,7 +249,7 @@ func TestMemoryDeduplicatorRunsOnce(t *testing.T) {
 	others := make(chan struct{}, callers)
 	extra := make(chan struct{}) // closed by a second run, to fail rather than hang
 	var extraOnce sync.Once
-	h := c.NotificationHandler(func(context.Context, *wechatpay.Notification) error {
+	h := notifyHandler(t, c, func(context.Context, *wechatpay.Notification) error {
 		mu.Lock()
 		runs++
 		n := runs
@@ -341,7 +345,7 @@ func TestNotificationHandlerPanics(t *testing.T) {
 				opts = append(opts, wechatpay.WithDeduplicator(d))
 			}
 			runs := 0
-			h := c.NotificationHandler(func(_ context.Context, n *wechatpay.Notification) error {
+			h := notifyHandler(t, c, func(_ context.Context, n *wechatpay.Notification) error {
 				runs++
 				if runs > 1 {
 					return nil

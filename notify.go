@@ -142,7 +142,7 @@ func (c *Client) ParseNotification(header http.Header, body []byte) (*Notificati
 // an encrypt_certificate) with the APIv3 key; what names it in errors.
 func (c *Client) openResource(r *NotificationResource, what string) ([]byte, error) {
 	if len(c.apiV3Key) == 0 {
-		return nil, configError(&FieldError{Field: "apiv3_key", Reason: "not configured (WithAPIv3Key); it decrypts " + what, Missing: true})
+		return nil, noAPIv3Key(what)
 	}
 	if r.Algorithm != AlgorithmAEADAES256GCM {
 		return nil, fmt.Errorf("%w: %s.algorithm %q", ErrUnsupportedAlgorithm, what, truncate(r.Algorithm, 32))
@@ -152,9 +152,16 @@ func (c *Client) openResource(r *NotificationResource, what string) ([]byte, err
 	}
 	plain, err := wxcrypto.OpenAESGCM(c.apiV3Key, []byte(r.Nonce), []byte(r.AssociatedData), r.Ciphertext)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s: %w", ErrDecrypt, what, err)
+		// It verified, so WeChat Pay sent it: the key is the likely cause.
+		return nil, fmt.Errorf("%w: the APIv3 key does not open this %s (check the key set with WithAPIv3Key, credentials field apiv3_key, against the one in the merchant platform): %w", ErrDecrypt, what, err)
 	}
 	return plain, nil
+}
+
+// noAPIv3Key is the error of a client without an APIv3 key asked to
+// decrypt what.
+func noAPIv3Key(what string) error {
+	return configError(&FieldError{Field: "apiv3_key", Reason: "not configured (WithAPIv3Key, credentials field apiv3_key); it decrypts " + what, Missing: true})
 }
 
 // ParseNotificationRequest is ParseNotification for an *http.Request. It
@@ -219,13 +226,15 @@ func (n *Notification) LogValue() slog.Value {
 
 // NotificationHandler returns an http.Handler for a notify_url: it verifies
 // and decrypts each callback with ParseNotificationRequest, calls fn with the
-// request's context, and writes the reply WeChat Pay expects.
+// request's context, and writes the reply WeChat Pay expects. A client
+// without an APIv3 key (which decrypts every callback) or a nil fn is an
+// error matching ErrInvalidConfig here, not at the first callback.
 //
 //   - fn returns nil: 204 No Content without a body (WeChat Pay accepts 200
 //     or 204 with no body as success).
 //   - the signature does not verify (including a WECHATPAY/SIGNTEST/ probe
 //     or a stale timestamp): 401; any other bad callback: 400; a method other
-//     than POST: 405; a client without an APIv3 key: 500.
+//     than POST: 405.
 //   - fn returns an error: 500.
 //   - fn panics: 500, and the panic is logged as an error (the panic
 //     value's type, or the text of a Go runtime error, and the stack's
@@ -259,7 +268,13 @@ func (n *Notification) LogValue() slog.Value {
 // Release and Done run even if the request's context is cancelled, within
 // 5 seconds. A Done that fails after fn succeeded is logged and the reply is
 // still 204: fn's work is done, and the claim's expiry bounds what remains.
-func (c *Client) NotificationHandler(fn func(ctx context.Context, n *Notification) error, opts ...NotificationOption) http.Handler {
+func (c *Client) NotificationHandler(fn func(ctx context.Context, n *Notification) error, opts ...NotificationOption) (http.Handler, error) {
+	switch {
+	case len(c.apiV3Key) == 0:
+		return nil, noAPIv3Key("every callback")
+	case fn == nil:
+		return nil, configError(&FieldError{Field: "fn", Reason: "is nil", Missing: true})
+	}
 	var cfg notifyConfig
 	for _, o := range opts {
 		if o != nil {
@@ -289,7 +304,7 @@ func (c *Client) NotificationHandler(fn func(ctx context.Context, n *Notificatio
 			return
 		}
 		w.WriteHeader(http.StatusNoContent)
-	})
+	}), nil
 }
 
 // serveDeduplicated runs fn for n under a claim in d (see NotificationHandler).
