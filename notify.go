@@ -141,7 +141,7 @@ func (c *Client) ParseNotification(header http.Header, body []byte) (*Notificati
 // openResource decrypts an AEAD_AES_256_GCM resource (a callback resource or
 // an encrypt_certificate) with the APIv3 key; what names it in errors.
 func (c *Client) openResource(r *NotificationResource, what string) ([]byte, error) {
-	if len(c.apiV3Key) == 0 {
+	if len(c.apiV3Key()) == 0 {
 		return nil, noAPIv3Key(what)
 	}
 	if r.Algorithm != AlgorithmAEADAES256GCM {
@@ -150,7 +150,7 @@ func (c *Client) openResource(r *NotificationResource, what string) ([]byte, err
 	if len(r.Nonce) != wxcrypto.GCMNonceSize {
 		return nil, fmt.Errorf("%w: %s.nonce: %w", ErrDecrypt, what, wxcrypto.ErrInvalidNonce)
 	}
-	plain, err := wxcrypto.OpenAESGCM(c.apiV3Key, []byte(r.Nonce), []byte(r.AssociatedData), r.Ciphertext)
+	plain, err := wxcrypto.OpenAESGCM(c.apiV3Key(), []byte(r.Nonce), []byte(r.AssociatedData), r.Ciphertext)
 	if err != nil {
 		// It verified, so WeChat Pay sent it: the key is the likely cause.
 		return nil, fmt.Errorf("%w: the APIv3 key does not open this %s (check the key set with WithAPIv3Key, credentials field apiv3_key, against the one in the merchant platform): %w", ErrDecrypt, what, err)
@@ -270,7 +270,7 @@ func (n *Notification) LogValue() slog.Value {
 // still 204: fn's work is done, and the claim's expiry bounds what remains.
 func (c *Client) NotificationHandler(fn func(ctx context.Context, n *Notification) error, opts ...NotificationOption) (http.Handler, error) {
 	switch {
-	case len(c.apiV3Key) == 0:
+	case len(c.apiV3Key()) == 0:
 		return nil, noAPIv3Key("every callback")
 	case fn == nil:
 		return nil, configError(&FieldError{Field: "fn", Reason: "is nil", Missing: true})

@@ -20,7 +20,12 @@ import (
 
 func readRows(t *testing.T, file string) ([]profitsharing.BillRow, error) {
 	t.Helper()
-	br := profitsharing.NewBillReader(strings.NewReader(file))
+	return readBill(strings.NewReader(file))
+}
+
+// readBill reads the rows of a bill file as the docs show.
+func readBill(file io.Reader) ([]profitsharing.BillRow, error) {
+	br := profitsharing.NewBillReader(file)
 	var rows []profitsharing.BillRow
 	for {
 		row, err := br.Next()
@@ -188,18 +193,7 @@ func TestBillReaderChecksTheDigest(t *testing.T) {
 		rc, err := svc.DownloadBill(t.Context(), bill)
 		require.NoError(t, err)
 		defer rc.Close()
-		br := profitsharing.NewBillReader(rc)
-		var rows []profitsharing.BillRow
-		for {
-			row, err := br.Next()
-			if errors.Is(err, io.EOF) {
-				return rows, nil
-			}
-			if err != nil {
-				return rows, err
-			}
-			rows = append(rows, *row)
-		}
+		return readBill(rc)
 	}
 	rows, err := read()
 	require.NoError(t, err)
