@@ -377,7 +377,7 @@ func callNotify(ctx context.Context, fn func(context.Context, *Notification) err
 		if v == nil {
 			return
 		}
-		if v == http.ErrAbortHandler { //nolint:errorlint // net/http compares it the same way
+		if v == http.ErrAbortHandler { // as net/http compares it
 			panic(v)
 		}
 		typ := fmt.Sprintf("%T", v)

@@ -287,17 +287,14 @@ func (b *BillReader) readHeader() error {
 	return nil
 }
 
-// readErr is the error of a failed read: io.EOF and the reader's own
-// errors (a digest mismatch, a transport error) as they are, a CSV syntax
-// error as a malformed bill.
+// readErr is the error of a failed read: a CSV syntax error as a malformed
+// bill, anything else (io.EOF, a digest mismatch, a transport error) as it
+// is.
 func (b *BillReader) readErr(err error) error {
 	if pe, ok := errors.AsType[*csv.ParseError](err); ok {
 		return fmt.Errorf("profitsharing: bill %w: %w", pe, wechatpay.ErrMalformedResponse)
 	}
-	if err == io.EOF {
-		return io.EOF
-	}
-	return fmt.Errorf("profitsharing: bill: %w", err)
+	return err
 }
 
 // billError is a malformed bill at line.
