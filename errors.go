@@ -83,8 +83,12 @@ func (e *verifyError) RequestID() string { return peerID(e.requestID) }
 // FieldError rejects one field of a caller's input before any I/O. It matches
 // ErrInvalidInput, and ErrMissingField when the field was required and empty.
 type FieldError struct {
-	// Field is the wire name of the field, e.g. "out_request_no".
+	// Field is the wire name of the field, e.g. "out_request_no", with
+	// the path into nested fields ("receivers[0].amount").
 	Field string
+	// GoField is the Go name of the field when the error comes from a
+	// typed request's Validate ("Receivers[0].Amount"); "" otherwise.
+	GoField string
 	// Reason says what is wrong, without echoing the value.
 	Reason string
 	// Missing is true when a required field was empty.
@@ -93,6 +97,9 @@ type FieldError struct {
 
 // Error implements error.
 func (e *FieldError) Error() string {
+	if e.GoField != "" && e.GoField != e.Field {
+		return "wechatpay: invalid " + e.GoField + " (" + e.Field + "): " + e.Reason
+	}
 	return "wechatpay: invalid " + e.Field + ": " + e.Reason
 }
 

@@ -232,3 +232,56 @@ func fieldsOf(t reflect.Type) []field {
 	fieldCache.Store(t, fs)
 	return fs
 }
+
+// Absent returns the JSON name of the first top-level field of the struct
+// type t (or a pointer to one) tagged `wire:"present"` that the JSON object
+// data lacks or holds as null; "" when every such field is there. It is for
+// answer fields whose zero value means something (a balance of 0, a flag
+// false), where Missing cannot tell absence from the value. Types without
+// such fields cost nothing: data is read only for types that have them.
+func Absent(data []byte, t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct {
+		return ""
+	}
+	names := presentOf(t)
+	if len(names) == 0 {
+		return ""
+	}
+	var keys map[string]json.RawMessage
+	if json.Unmarshal(data, &keys) != nil {
+		return names[0]
+	}
+	for _, n := range names {
+		if v, ok := keys[n]; !ok || string(v) == "null" {
+			return n
+		}
+	}
+	return ""
+}
+
+var presentCache sync.Map // reflect.Type → []string
+
+// presentOf lists the JSON names of t's fields tagged `wire:"present"`,
+// computed once per type.
+func presentOf(t reflect.Type) []string {
+	if ns, ok := presentCache.Load(t); ok {
+		return ns.([]string)
+	}
+	var ns []string
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if f.Tag.Get("wire") != "present" {
+			continue
+		}
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "" {
+			name = f.Name
+		}
+		ns = append(ns, name)
+	}
+	presentCache.Store(t, ns)
+	return ns
+}

@@ -1,0 +1,332 @@
+package wechatpay
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+
+	wxcrypto "github.com/gowechatpay/wechatpay/crypto"
+	"github.com/gowechatpay/wechatpay/internal/wire"
+)
+
+// Domain is the WeChat Pay domain an Operation is sent to.
+type Domain int
+
+const (
+	// DomainAPI is api.mch.weixin.qq.com, with api2 as its backup after a
+	// connection-level failure.
+	DomainAPI Domain = iota
+	// DomainGlobal is apihk.mch.weixin.qq.com (the cross-border APIs),
+	// which has no backup.
+	DomainGlobal
+)
+
+// Repeat says whether an Operation may be sent again after a transport
+// failure, a 429 or a 5xx answer, whose outcome is unknown.
+type Repeat int
+
+const (
+	// RepeatNever: a second attempt could act twice. GET and HEAD
+	// operations are reads and repeat whatever this says.
+	RepeatNever Repeat = iota
+	// RepeatRead: the operation only reads.
+	RepeatRead
+	// RepeatReentrant: the API documents that the same business number
+	// with the same body acts once however often it is sent.
+	RepeatReentrant
+)
+
+// Operation declares one v3 API: its method, path, domain and retry safety;
+// its request type Req (a struct) and its answer type Resp (a struct) carry
+// the rest in their tags. A typed service method is one call of Do.
+//
+// The request's fields say where they go: `path:"name"` fills the {name}
+// segment of Path, `query:"name"` is a query parameter (left out when
+// zero), and every other field is the JSON body (POST, PUT, PATCH and
+// DELETE) by its json tag; a path or query field is tagged json:"-". Their
+// `wx` tags (see ValidateRequest) say how they are checked, which are
+// encrypted and which default to the client's merchant number or appid.
+//
+// The answer's fields are decoded from the verified JSON body by their json
+// tags; a field tagged `wire:"required"` that the answer leaves at its zero
+// value, or one tagged `wire:"present"` (for a bool or number whose zero
+// means something) that the answer lacks, makes the answer
+// ErrMalformedResponse. An exported field Meta of type Response receives
+// the exchange's metadata.
+type Operation[Req, Resp any] struct {
+	// Name is the package and method, e.g. "aggracct.QueryBalance"; error
+	// messages start with the package.
+	Name string
+	// Method is the HTTP method.
+	Method string
+	// Path is the path, with {name} segments filled from path fields.
+	Path string
+	// Domain is where the call is sent.
+	Domain Domain
+	// Repeat says whether a failed attempt may be repeated.
+	Repeat Repeat
+}
+
+// Do makes the call: it fills the defaults of a shallow copy of req, cuts
+// its top-level times to the second, validates it (its Validate method when it has one, else
+// ValidateRequest), encrypts its encrypt fields, waits on each limiter in
+// turn, makes the signed call (DoV3: verified before anything is decoded,
+// repeated as Repeat allows) and decodes the answer. req is never
+// modified. c nil (a service built without a client) and req nil are
+// *FieldError.
+func (op *Operation[Req, Resp]) Do(ctx context.Context, c *Client, req *Req, limiters ...Limiter) (*Resp, error) {
+	pkg, _, _ := strings.Cut(op.Name, ".")
+	if c == nil {
+		return nil, &FieldError{Field: "client", Reason: pkg + ".New was given a nil *wechatpay.Client", Missing: true}
+	}
+	if req == nil {
+		return nil, &FieldError{Field: "request", Reason: "is nil", Missing: true}
+	}
+	r, err := op.request(c, *req)
+	if err != nil {
+		return nil, err
+	}
+	if err := waitAll(ctx, pkg, limiters); err != nil {
+		return nil, err
+	}
+	var out Resp
+	var raw json.RawMessage
+	meta, err := c.DoV3(ctx, r, &raw)
+	if err != nil {
+		return nil, err
+	}
+	if err := decodeAnswer(pkg, raw, &out, meta); err != nil {
+		return nil, err
+	}
+	if m := metaField(reflect.TypeFor[Resp]()); m >= 0 {
+		reflect.ValueOf(&out).Elem().Field(m).Set(reflect.ValueOf(*meta))
+	}
+	return &out, nil
+}
+
+// request validates and encrypts cp, a copy of the caller's request, and
+// builds the call.
+func (op *Operation[Req, Resp]) request(c *Client, cp Req) (*Request, error) {
+	v := reflect.ValueOf(&cp).Elem()
+	if v.Kind() != reflect.Struct {
+		return nil, &FieldError{Field: "request", Reason: "is not a struct"}
+	}
+	sh := shapeOf(v.Type())
+	if sh.err != nil {
+		return nil, sh.err
+	}
+	fillDefaults(v, sh, c)
+	toSeconds(v, sh)
+	if err := validate(&cp); err != nil {
+		return nil, err
+	}
+	r := &Request{Method: op.Method, Path: op.Path, Global: op.Domain == DomainGlobal, Idempotent: op.Repeat != RepeatNever}
+	if sh.encrypt {
+		serial, err := encryptFields(c, v, sh, "")
+		if err != nil {
+			return nil, err
+		}
+		r.Header = http.Header{HeaderSerial: {serial}}
+	}
+	for _, f := range sh.fields {
+		fv := v.Field(f.index)
+		switch {
+		case f.path:
+			if r.PathParams == nil {
+				r.PathParams = map[string]string{}
+			}
+			r.PathParams[f.wire] = scalar(fv)
+		case f.query && !fv.IsZero():
+			if r.Query == nil {
+				r.Query = url.Values{}
+			}
+			r.Query.Set(f.wire, scalar(fv))
+		}
+	}
+	if op.Method != http.MethodGet && op.Method != http.MethodHead {
+		body, err := encodeBody(v.Addr().Interface())
+		if err != nil {
+			return nil, err
+		}
+		r.Body = body
+	}
+	return r, nil
+}
+
+// validate runs req's own Validate, or ValidateRequest for a type without.
+func validate(req any) error {
+	if v, ok := req.(interface{ Validate() error }); ok {
+		return v.Validate()
+	}
+	return ValidateRequest(req)
+}
+
+// fillDefaults sets the empty fields tagged default=mchid or default=appid.
+func fillDefaults(v reflect.Value, sh *shape, c *Client) {
+	for _, f := range sh.fields {
+		fv := v.Field(f.index)
+		if fv.Kind() != reflect.String || fv.String() != "" {
+			continue
+		}
+		switch f.rules.def {
+		case "mchid":
+			fv.SetString(c.MchID())
+		case "appid":
+			fv.SetString(c.AppID())
+		}
+	}
+}
+
+// toSeconds cuts the top-level time fields of v to the second: WeChat Pay
+// writes a time as RFC 3339 without a fraction (yyyy-MM-DDTHH:mm:ss+TIMEZONE).
+func toSeconds(v reflect.Value, sh *shape) {
+	for _, f := range sh.fields {
+		if fv := v.Field(f.index); fv.Type() == timeType {
+			fv.Set(reflect.ValueOf(fv.Interface().(time.Time).Truncate(time.Second)))
+		}
+	}
+}
+
+// encryptFields encrypts, in v (a copy the caller does not see), every
+// field tagged encrypt, looking into nested structs and slices, which are
+// copied before any of their fields changes. It returns the serial of the
+// key used.
+func encryptFields(c *Client, v reflect.Value, sh *shape, prefix string) (serial string, err error) {
+	for _, f := range sh.fields {
+		fv := v.Field(f.index)
+		var s string
+		switch {
+		case f.rules.encrypt && fv.Kind() == reflect.String && fv.String() != "":
+			var cipher string
+			if cipher, s, err = c.EncryptSensitive(fv.String()); err != nil {
+				if errors.Is(err, wxcrypto.ErrPlaintextTooLong) {
+					return "", &FieldError{Field: prefix + f.wire, GoField: f.goName, Reason: "is too long to encrypt with RSA-OAEP"}
+				}
+				return "", err
+			}
+			fv.SetString(cipher)
+		case f.nestedEncrypts:
+			if s, err = encryptNested(c, fv, prefix+f.wire); err != nil {
+				return "", err
+			}
+		}
+		serial = firstNonEmpty(serial, s)
+	}
+	return serial, nil
+}
+
+// encryptNested encrypts the fields of the struct, pointer or slice fv
+// after replacing it with a copy of its own.
+func encryptNested(c *Client, fv reflect.Value, prefix string) (serial string, err error) {
+	switch fv.Kind() {
+	case reflect.Pointer:
+		if fv.IsNil() {
+			return "", nil
+		}
+		cp := reflect.New(fv.Type().Elem())
+		cp.Elem().Set(fv.Elem())
+		fv.Set(cp)
+		return encryptNested(c, cp.Elem(), prefix)
+	case reflect.Slice:
+		cp := reflect.MakeSlice(fv.Type(), fv.Len(), fv.Len())
+		reflect.Copy(cp, fv)
+		fv.Set(cp)
+		for i := range cp.Len() {
+			s, err := encryptNested(c, cp.Index(i), prefix+"["+strconv.Itoa(i)+"]")
+			if err != nil {
+				return "", err
+			}
+			serial = firstNonEmpty(serial, s)
+		}
+		return serial, nil
+	case reflect.Struct:
+		return encryptFields(c, fv, shapeOf(fv.Type()), prefix+".")
+	}
+	return "", nil
+}
+
+func firstNonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// scalar is the text of a path or query field: a string (or string type)
+// as it is, a number in decimal, a bool as true or false.
+func scalar(v reflect.Value) string {
+	switch v.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return strconv.FormatInt(v.Int(), 10)
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return strconv.FormatUint(v.Uint(), 10)
+	case reflect.Bool:
+		return strconv.FormatBool(v.Bool())
+	}
+	return v.String()
+}
+
+// waitAll waits on each limiter in turn, giving up when ctx ends. A nil
+// limiter, or a nil pointer (or map, func, ...) in the interface, is
+// skipped rather than called.
+func waitAll(ctx context.Context, pkg string, limiters []Limiter) error {
+	for _, l := range limiters {
+		if isNilLimiter(l) {
+			continue
+		}
+		if err := l.Wait(ctx); err != nil {
+			return fmt.Errorf("%s: waiting for the rate limiter: %w", pkg, err)
+		}
+	}
+	return nil
+}
+
+func isNilLimiter(l Limiter) bool {
+	if l == nil {
+		return true
+	}
+	switch v := reflect.ValueOf(l); v.Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Func, reflect.Chan, reflect.Slice, reflect.Interface:
+		return v.IsNil()
+	}
+	return false
+}
+
+// decodeAnswer decodes the verified body raw into out and checks its
+// required and present fields.
+func decodeAnswer(pkg string, raw json.RawMessage, out any, meta *Response) error {
+	if err := decodeInto(raw, out, meta.RequestID); err != nil {
+		return err
+	}
+	field := wire.Missing(out)
+	if field == "" {
+		field = wire.Absent(raw, reflect.TypeOf(out))
+	}
+	if field != "" {
+		return fmt.Errorf("%s: %w: the answer has no %s%s", pkg, ErrMalformedResponse, field, requestIDNote(meta.RequestID))
+	}
+	return nil
+}
+
+var (
+	responseType = reflect.TypeFor[Response]()
+	timeType     = reflect.TypeFor[time.Time]()
+)
+
+// metaField is the index of t's field Meta of type Response, or -1.
+func metaField(t reflect.Type) int {
+	if t.Kind() != reflect.Struct {
+		return -1
+	}
+	if f, ok := t.FieldByName("Meta"); ok && f.Type == responseType && len(f.Index) == 1 {
+		return f.Index[0]
+	}
+	return -1
+}

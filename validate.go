@@ -1,0 +1,306 @@
+package wechatpay
+
+import (
+	"errors"
+	"net/netip"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+)
+
+// ValidateRequest checks a typed request (a pointer to a struct) against
+// the rules in its fields' `wx` tags and returns every problem at once, as
+// errors.Join of *FieldError, each naming the Go field and its wire name
+// (`ActName (act_name): is required`); nil when the request is valid. It
+// never echoes a value. The typed services' Validate methods call it; a
+// merchant who declares an Operation of their own can too.
+//
+// A tag is a comma-separated list of rules:
+//
+//	required      a string or slice non-empty, a number non-zero
+//	max=N         a string at most N characters (for ascii, id, alnum,
+//	              orderno and digits, characters are bytes), a slice at
+//	              most N items, a number at most N
+//	maxbytes=N    a string at most N bytes of UTF-8
+//	min=N         a number at least N (when set: 0 is left to required)
+//	id            visible ASCII, and neither "." nor ".." (a path segment)
+//	alnum         ASCII letters and digits
+//	orderno       ASCII letters, digits, '_' and '-'
+//	digits        ASCII digits
+//	ipv4          a dotted IPv4 address
+//	oneof=A|B     one of the values listed (a string)
+//	encrypt       sent encrypted (RSA-OAEP) by the Operation
+//	default=mchid the client's merchant number when empty (default=appid:
+//	              its appid); filled by the Operation before validation
+//
+// A string field without a character-set rule is text: valid UTF-8 without
+// control characters other than tab, newline and carriage return. A
+// time.Time (sent as RFC 3339) must have a year in 1..9999. Structs,
+// pointers to structs and slices of structs are checked field by field.
+// The wire name is the field's json, xml, path or query tag.
+func ValidateRequest(req any) error {
+	v := reflect.ValueOf(req)
+	for v.Kind() == reflect.Pointer {
+		if v.IsNil() {
+			return &FieldError{Field: "request", Reason: "is nil", Missing: true}
+		}
+		v = v.Elem()
+	}
+	if v.Kind() != reflect.Struct {
+		return &FieldError{Field: "request", Reason: "is not a struct"}
+	}
+	var errs []error
+	checkStruct(v, "", "", &errs)
+	return errors.Join(errs...)
+}
+
+// checkStruct appends the problems of struct value v, whose fields' paths
+// start with goPrefix and wirePrefix.
+func checkStruct(v reflect.Value, goPrefix, wirePrefix string, errs *[]error) {
+	for _, f := range shapeOf(v.Type()).fields {
+		fv := v.Field(f.index)
+		goName, wireName := goPrefix+f.goName, wirePrefix+f.wire
+		switch fv.Kind() {
+		case reflect.String:
+			f.rules.checkString(fv.String(), goName, wireName, errs)
+		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+			f.rules.checkInt(fv.Int(), goName, wireName, errs)
+		case reflect.Slice:
+			f.rules.checkLen(fv.Len(), goName, wireName, errs)
+			for i := range fv.Len() {
+				if e := reflect.Indirect(fv.Index(i)); e.Kind() == reflect.Struct {
+					idx := "[" + strconv.Itoa(i) + "]"
+					checkStruct(e, goName+idx+".", wireName+idx+".", errs)
+				}
+			}
+		case reflect.Pointer:
+			if fv.IsNil() {
+				f.rules.checkLen(0, goName, wireName, errs)
+			} else if e := fv.Elem(); e.Kind() == reflect.Struct {
+				checkStruct(e, goName+".", wireName+".", errs)
+			}
+		case reflect.Struct:
+			if fv.Type() == timeType {
+				f.rules.checkTime(fv.Interface().(time.Time), goName, wireName, errs)
+			} else {
+				checkStruct(fv, goName+".", wireName+".", errs)
+			}
+		}
+	}
+}
+
+// rules are one field's `wx` tag, parsed once per type.
+type rules struct {
+	required, encrypt bool
+	max, maxBytes     int   // 0: none
+	min               int64 // with hasMin
+	hasMin            bool
+	charset           string   // "" for text
+	oneOf             []string // the values allowed; nil for any
+	def               string   // "mchid", "appid" or ""
+}
+
+func parseRules(tag string) rules {
+	var r rules
+	for item := range strings.SplitSeq(tag, ",") {
+		key, val, _ := strings.Cut(strings.TrimSpace(item), "=")
+		n, _ := strconv.ParseInt(val, 10, 64)
+		switch key {
+		case "required":
+			r.required = true
+		case "encrypt":
+			r.encrypt = true
+		case "max":
+			r.max = int(n)
+		case "maxbytes":
+			r.maxBytes = int(n)
+		case "min":
+			r.min, r.hasMin = n, true
+		case "default":
+			r.def = val
+		case "oneof":
+			r.oneOf = strings.Split(val, "|")
+		case "id", "alnum", "orderno", "digits", "ipv4":
+			r.charset = key
+		}
+	}
+	return r
+}
+
+func (r *rules) fail(errs *[]error, goName, wireName, reason string, missing bool) {
+	*errs = append(*errs, &FieldError{Field: wireName, GoField: goName, Reason: reason, Missing: missing})
+}
+
+func (r *rules) checkString(s, goName, wireName string, errs *[]error) {
+	if s == "" {
+		if r.required {
+			r.fail(errs, goName, wireName, "is required", true)
+		}
+		return
+	}
+	n := len(s)
+	if r.charset == "" {
+		n = utf8.RuneCountInString(s)
+	}
+	switch {
+	case r.max > 0 && n > r.max:
+		r.fail(errs, goName, wireName, "is "+strconv.Itoa(n)+" characters, at most "+strconv.Itoa(r.max)+" allowed", false)
+	case r.maxBytes > 0 && len(s) > r.maxBytes:
+		r.fail(errs, goName, wireName, "is "+strconv.Itoa(len(s))+" bytes, at most "+strconv.Itoa(r.maxBytes)+" allowed", false)
+	}
+	if reason := charsetProblem(r.charset, s); reason != "" {
+		r.fail(errs, goName, wireName, reason, false)
+	}
+	if r.oneOf != nil && !slices.Contains(r.oneOf, s) {
+		r.fail(errs, goName, wireName, "must be "+strings.Join(r.oneOf, " or "), false)
+	}
+}
+
+func (r *rules) checkTime(t time.Time, goName, wireName string, errs *[]error) {
+	switch {
+	case t.IsZero() && r.required:
+		r.fail(errs, goName, wireName, "is required", true)
+	case !t.IsZero() && (t.Year() < 1 || t.Year() > 9999):
+		r.fail(errs, goName, wireName, "has a year outside 1..9999", false)
+	}
+}
+
+func (r *rules) checkInt(n int64, goName, wireName string, errs *[]error) {
+	switch {
+	case n == 0 && r.required:
+		r.fail(errs, goName, wireName, "is required", true)
+	case r.hasMin && n < r.min:
+		r.fail(errs, goName, wireName, "is "+strconv.FormatInt(n, 10)+", at least "+strconv.FormatInt(r.min, 10)+" allowed", false)
+	case r.max > 0 && n > int64(r.max):
+		r.fail(errs, goName, wireName, "is "+strconv.FormatInt(n, 10)+", at most "+strconv.Itoa(r.max)+" allowed", false)
+	}
+}
+
+func (r *rules) checkLen(n int, goName, wireName string, errs *[]error) {
+	switch {
+	case n == 0 && r.required:
+		r.fail(errs, goName, wireName, "is required", true)
+	case r.max > 0 && n > r.max:
+		r.fail(errs, goName, wireName, "has "+strconv.Itoa(n)+" items, at most "+strconv.Itoa(r.max)+" allowed", false)
+	}
+}
+
+// charsetProblem says what is wrong with s for charset, or "".
+func charsetProblem(charset, s string) string {
+	switch charset {
+	case "":
+		if !utf8.ValidString(s) {
+			return "is not valid UTF-8"
+		}
+		for _, c := range s {
+			if c < ' ' && c != '\t' && c != '\n' && c != '\r' || c == 0x7F || c == 0xFFFE || c == 0xFFFF {
+				return "holds a control character"
+			}
+		}
+	case "ipv4":
+		if a, err := netip.ParseAddr(s); err != nil || !a.Is4() {
+			return "must be an IPv4 address"
+		}
+	case "id":
+		if s == "." || s == ".." {
+			return "must not be . or .." // a path segment a proxy would normalise away
+		}
+		return notAll(s, "must be visible ASCII characters only", func(c byte) bool { return c > ' ' && c <= '~' })
+	case "alnum":
+		return notAll(s, "must be ASCII letters and digits only", isAlnum)
+	case "orderno":
+		return notAll(s, "may hold only digits, letters, '_' and '-'", func(c byte) bool { return isAlnum(c) || c == '_' || c == '-' })
+	case "digits":
+		return notAll(s, "must be ASCII digits only", func(c byte) bool { return '0' <= c && c <= '9' })
+	}
+	return ""
+}
+
+func notAll(s, reason string, ok func(byte) bool) string {
+	for i := 0; i < len(s); i++ {
+		if !ok(s[i]) {
+			return reason
+		}
+	}
+	return ""
+}
+
+func isAlnum(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
+}
+
+// shape is what the SDK reads of a request type's tags, once per type.
+type shape struct {
+	fields  []fieldShape
+	encrypt bool // a field, or a nested one, is tagged encrypt
+	err     error
+}
+
+// fieldShape is one exported field of a request type.
+type fieldShape struct {
+	index          int
+	goName, wire   string
+	path, query    bool // the field fills a {wire} path segment or a query parameter
+	rules          rules
+	nestedEncrypts bool // a struct, pointer or slice whose fields encrypt
+}
+
+var shapes sync.Map // reflect.Type → *shape
+
+func shapeOf(t reflect.Type) *shape {
+	if s, ok := shapes.Load(t); ok {
+		return s.(*shape)
+	}
+	s := &shape{}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		fs := fieldShape{index: i, goName: f.Name, rules: parseRules(f.Tag.Get("wx"))}
+		fs.wire, fs.path, fs.query = wireName(f)
+		if (fs.path || fs.query) && f.Tag.Get("json") != "-" {
+			s.err = errors.New("wechatpay: " + t.String() + "." + f.Name + ` has a path or query tag but no json:"-"`)
+		}
+		if et := elemStruct(f.Type); et != nil && et != timeType {
+			fs.nestedEncrypts = shapeOf(et).encrypt
+		}
+		s.encrypt = s.encrypt || fs.rules.encrypt || fs.nestedEncrypts
+		s.fields = append(s.fields, fs)
+	}
+	actual, _ := shapes.LoadOrStore(t, s)
+	return actual.(*shape)
+}
+
+// wireName is the field's name on the wire and whether it goes into the
+// path or the query.
+func wireName(f reflect.StructField) (name string, path, query bool) {
+	if n := f.Tag.Get("path"); n != "" {
+		return n, true, false
+	}
+	if n := f.Tag.Get("query"); n != "" {
+		return n, false, true
+	}
+	for _, key := range []string{"json", "xml"} {
+		if n, _, _ := strings.Cut(f.Tag.Get(key), ","); n != "" && n != "-" {
+			return n, false, false
+		}
+	}
+	return f.Name, false, false
+}
+
+// elemStruct is the struct type that t is, points to or holds in a slice;
+// nil for any other type.
+func elemStruct(t reflect.Type) reflect.Type {
+	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice {
+		t = t.Elem()
+	}
+	if t.Kind() == reflect.Struct {
+		return t
+	}
+	return nil
+}
