@@ -58,7 +58,7 @@ func (c *Client) DownloadCertificates(ctx context.Context) ([]*x509.Certificate,
 	if c.verifier.Mode() == KeyModePublicKey {
 		return nil, configError(&FieldError{Field: "key_mode", Reason: "public-key mode has no platform certificates to download"})
 	}
-	if len(c.apiV3Key) == 0 {
+	if len(c.apiV3Key()) == 0 {
 		return nil, configError(&FieldError{Field: "apiv3_key", Reason: "not configured (WithAPIv3Key); it decrypts platform certificates", Missing: true})
 	}
 	header, body, err := c.getUnverified(ctx, certificatesPath)
@@ -213,7 +213,7 @@ func (c *Client) startCertificateRefresh(interval time.Duration) error {
 	if interval <= 0 || c.verifier.Mode() == KeyModePublicKey {
 		return nil
 	}
-	if len(c.apiV3Key) == 0 {
+	if len(c.apiV3Key()) == 0 {
 		return &FieldError{Field: "apiv3_key", Reason: "required by WithCertificateRefresh", Missing: true}
 	}
 	ctx, cancel := context.WithCancel(context.Background())

@@ -57,8 +57,7 @@ type Client struct {
 	mchID, appID string
 	signer       *Signer
 	verifier     *Verifier
-	apiV3Key     []byte
-	apiV2Key     string
+	keys         *clientKeys // behind a pointer: no fmt verb reaches it (redact.go)
 
 	primary, backup, global string
 
@@ -177,7 +176,7 @@ func newClient(cfg *config) (*Client, error) {
 		appID:     cfg.appID,
 		signer:    signer,
 		verifier:  v,
-		apiV2Key:  cfg.apiV2Key,
+		keys:      &clientKeys{apiV2: cfg.apiV2Key},
 		primary:   PrimaryURL,
 		backup:    BackupURL,
 		global:    GlobalURL,
@@ -189,7 +188,7 @@ func newClient(cfg *config) (*Client, error) {
 		userAgent: cfg.userAgent,
 	}
 	if cfg.apiV3Set {
-		c.apiV3Key = []byte(cfg.apiV3Key)
+		c.keys.apiV3 = []byte(cfg.apiV3Key)
 	}
 	if c.userAgent == "" {
 		c.userAgent = "gowechatpay/" + Version + " (" + runtime.GOOS + "/" + runtime.GOARCH + ") " + runtime.Version()

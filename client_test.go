@@ -689,7 +689,7 @@ func TestPeerValuesAreCutShort(t *testing.T) {
 	rec := httptest.NewRecorder()
 	req := httptest.NewRequest(http.MethodPost, "/notify", strings.NewReader(v.Body))
 	req.Header = h
-	nc.NotificationHandler(func(context.Context, *wechatpay.Notification) error { return nil }).ServeHTTP(rec, req)
+	notifyHandler(t, nc, func(context.Context, *wechatpay.Notification) error { return nil }).ServeHTTP(rec, req)
 	require.Equal(t, http.StatusUnauthorized, rec.Code)
 	require.NotZero(t, logs.Len())
 	require.Less(t, logs.Len(), 4096)

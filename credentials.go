@@ -2,8 +2,10 @@ package wechatpay
 
 import (
 	"bytes"
+	"crypto/rsa"
 	"crypto/x509"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -130,7 +132,7 @@ func (cr *Credentials) Options() ([]Option, error) {
 		opts = append(opts, WithMerchantCertificate(cert))
 	}
 	if cr.WechatpayPublicKeyFile != "" {
-		pub, err := wxcrypto.LoadPublicKeyFile(cr.path(cr.WechatpayPublicKeyFile))
+		pub, err := loadWechatpayPublicKey(cr.path(cr.WechatpayPublicKeyFile))
 		if err != nil {
 			return nil, wrap("wechatpay_public_key_file", cr.WechatpayPublicKeyFile, err)
 		}
@@ -167,6 +169,30 @@ func (cr *Credentials) Options() ([]Option, error) {
 		opts = append(opts, WithRootCAs(pool))
 	}
 	return opts, nil
+}
+
+// errCertificateAsPublicKey: a certificate in wechatpay_public_key_file.
+var errCertificateAsPublicKey = errors.New("is a certificate, not a public key (a platform certificate goes in platform_certificate_files)")
+
+// loadWechatpayPublicKey reads the WeChat Pay public key of a PUB_KEY_ID_.
+// Unlike wxcrypto.LoadPublicKeyFile it refuses a certificate: a platform
+// certificate's key would sign and encrypt under the wrong id, and fail
+// only at the first answer or at WeChat Pay.
+func loadWechatpayPublicKey(path string) (*rsa.PublicKey, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	for rest := data; ; {
+		var block *pem.Block
+		if block, rest = pem.Decode(rest); block == nil || strings.HasSuffix(block.Type, "PUBLIC KEY") {
+			break
+		}
+		if block.Type == "CERTIFICATE" {
+			return nil, errCertificateAsPublicKey
+		}
+	}
+	return wxcrypto.LoadPublicKey(data)
 }
 
 // fieldError is a required field of the credentials file that is missing.

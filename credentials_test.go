@@ -44,15 +44,17 @@ func TestNewClientFromFile(t *testing.T) {
 
 func TestCredentialsErrorsNameTheField(t *testing.T) {
 	tests := map[string]struct{ json, field string }{
-		"unknown field":     {`{"mchid":"1","merchant_private_key_file":"merchant_test_key.pem","wechatpay_public_key_id":"PUB_KEY_ID_1","wechatpay_public_key_file":"wechatpay_pubkey_test.pem","merchant_serial_no":"AB","mchid_typo":"x"}`, ""},
-		"no mchid":          {`{"merchant_private_key_file":"merchant_test_key.pem"}`, "mchid"},
-		"no wechatpay key":  {`{"mchid":"1","merchant_private_key_file":"merchant_test_key.pem","merchant_serial_no":"AB"}`, "wechatpay_public_key_file"},
-		"key id missing":    {`{"mchid":"1","merchant_private_key_file":"merchant_test_key.pem","merchant_serial_no":"AB","wechatpay_public_key_file":"wechatpay_pubkey_test.pem"}`, "wechatpay_public_key_id"},
-		"missing key file":  {`{"mchid":"1","merchant_private_key_file":"nope.pem","merchant_serial_no":"AB","wechatpay_public_key_id":"PUB_KEY_ID_1","wechatpay_public_key_file":"wechatpay_pubkey_test.pem"}`, "merchant_private_key_file"},
-		"cert as key":       {`{"mchid":"1","merchant_private_key_file":"merchant_test_cert.pem","merchant_serial_no":"AB","wechatpay_public_key_id":"PUB_KEY_ID_1","wechatpay_public_key_file":"wechatpay_pubkey_test.pem"}`, "merchant_private_key_file"},
-		"short apiv3 key":   {`{"mchid":"1","merchant_private_key_file":"merchant_test_key.pem","merchant_serial_no":"AB","wechatpay_public_key_id":"PUB_KEY_ID_1","wechatpay_public_key_file":"wechatpay_pubkey_test.pem","apiv3_key":"short"}`, "apiv3_key"},
-		"trailing data":     {`{"mchid":"1"} {}`, ""},
-		"ca file not found": {`{"mchid":"1","merchant_private_key_file":"merchant_test_key.pem","merchant_serial_no":"AB","wechatpay_public_key_id":"PUB_KEY_ID_1","wechatpay_public_key_file":"wechatpay_pubkey_test.pem","ca_file":"none.pem"}`, "ca_file"},
+		"unknown field":               {`{"mchid":"1","merchant_private_key_file":"merchant_test_key.pem","wechatpay_public_key_id":"PUB_KEY_ID_1","wechatpay_public_key_file":"wechatpay_pubkey_test.pem","merchant_serial_no":"AB","mchid_typo":"x"}`, ""},
+		"no mchid":                    {`{"merchant_private_key_file":"merchant_test_key.pem"}`, "mchid"},
+		"no wechatpay key":            {`{"mchid":"1","merchant_private_key_file":"merchant_test_key.pem","merchant_serial_no":"AB"}`, "wechatpay_public_key_file"},
+		"key id missing":              {`{"mchid":"1","merchant_private_key_file":"merchant_test_key.pem","merchant_serial_no":"AB","wechatpay_public_key_file":"wechatpay_pubkey_test.pem"}`, "wechatpay_public_key_id"},
+		"missing key file":            {`{"mchid":"1","merchant_private_key_file":"nope.pem","merchant_serial_no":"AB","wechatpay_public_key_id":"PUB_KEY_ID_1","wechatpay_public_key_file":"wechatpay_pubkey_test.pem"}`, "merchant_private_key_file"},
+		"cert as key":                 {`{"mchid":"1","merchant_private_key_file":"merchant_test_cert.pem","merchant_serial_no":"AB","wechatpay_public_key_id":"PUB_KEY_ID_1","wechatpay_public_key_file":"wechatpay_pubkey_test.pem"}`, "merchant_private_key_file"},
+		"short apiv3 key":             {`{"mchid":"1","merchant_private_key_file":"merchant_test_key.pem","merchant_serial_no":"AB","wechatpay_public_key_id":"PUB_KEY_ID_1","wechatpay_public_key_file":"wechatpay_pubkey_test.pem","apiv3_key":"short"}`, "apiv3_key"},
+		"trailing data":               {`{"mchid":"1"} {}`, ""},
+		"ca file not found":           {`{"mchid":"1","merchant_private_key_file":"merchant_test_key.pem","merchant_serial_no":"AB","wechatpay_public_key_id":"PUB_KEY_ID_1","wechatpay_public_key_file":"wechatpay_pubkey_test.pem","ca_file":"none.pem"}`, "ca_file"},
+		"platform cert as public key": {`{"mchid":"1","merchant_private_key_file":"merchant_test_key.pem","merchant_serial_no":"AB","wechatpay_public_key_id":"PUB_KEY_ID_1","wechatpay_public_key_file":"wechatpay_platform_test_cert.pem"}`, "wechatpay_public_key_file"},
+		"merchant cert as public key": {`{"mchid":"1","merchant_private_key_file":"merchant_test_key.pem","merchant_serial_no":"AB","wechatpay_public_key_id":"PUB_KEY_ID_1","wechatpay_public_key_file":"merchant_test_cert.pem"}`, "wechatpay_public_key_file"},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -82,14 +84,17 @@ func TestCredentialsErrorText(t *testing.T) {
 			"merchant_test_cert.pem: "},
 		"ca file not PEM": {`{"mchid":"1","merchant_private_key_file":"merchant_test_key.pem","merchant_serial_no":"AB","wechatpay_public_key_id":"PUB_KEY_ID_1","wechatpay_public_key_file":"wechatpay_pubkey_test.pem","ca_file":"credentials.json"}`,
 			"credentials.json: no PEM certificate in it; it must hold the PEM CA certificate that issued base_url's certificate"},
+		"platform cert as public key": {`{"mchid":"1","merchant_private_key_file":"merchant_test_key.pem","merchant_serial_no":"AB","wechatpay_public_key_id":"PUB_KEY_ID_1","wechatpay_public_key_file":"wechatpay_platform_test_cert.pem","platform_certificate_files":["wechatpay_platform_test_cert.pem"]}`,
+			"wechatpay_public_key_file " + filepath.Join("DIR", "wechatpay_platform_test_cert.pem") + ": is a certificate, not a public key (a platform certificate goes in platform_certificate_files); it must be the WeChat Pay public key"},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
-			_, err := wechatpay.NewClientFromFile(writeCredentials(t, tt.json))
+			path := writeCredentials(t, tt.json)
+			_, err := wechatpay.NewClientFromFile(path)
 			require.ErrorIs(t, err, wechatpay.ErrInvalidConfig)
 			var fe *wechatpay.FieldError
 			require.ErrorAs(t, err, &fe)
-			require.Contains(t, err.Error(), tt.want)
+			require.Contains(t, err.Error(), strings.ReplaceAll(tt.want, "DIR", filepath.Dir(path)))
 			require.Equal(t, 1, strings.Count(err.Error(), "wechatpay: "), err.Error())
 			require.NotContains(t, err.Error(), "wechatpay/crypto: ")
 			require.Equal(t, 1, strings.Count(err.Error(), "invalid configuration"), err.Error())

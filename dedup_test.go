@@ -101,7 +101,7 @@ func TestNotificationHandlerDeduplicates(t *testing.T) {
 		d := newMapDeduplicator()
 		runs := 0
 		fail := true
-		h := c.NotificationHandler(func(context.Context, *wechatpay.Notification) error {
+		h := notifyHandler(t, c, func(context.Context, *wechatpay.Notification) error {
 			runs++
 			if fail {
 				return errors.New("database down")
@@ -125,7 +125,7 @@ func TestNotificationHandlerDeduplicates(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, wechatpay.ClaimAcquired, state)
 		ran := false
-		h := c.NotificationHandler(func(context.Context, *wechatpay.Notification) error { ran = true; return nil }, wechatpay.WithDeduplicator(d))
+		h := notifyHandler(t, c, func(context.Context, *wechatpay.Notification) error { ran = true; return nil }, wechatpay.WithDeduplicator(d))
 		rec := serveCallback(h, hdr, body)
 		require.Equal(t, http.StatusConflict, rec.Code)
 		require.Contains(t, rec.Body.String(), `"code":"FAIL"`)
@@ -136,7 +136,7 @@ func TestNotificationHandlerDeduplicates(t *testing.T) {
 		d := newMapDeduplicator()
 		d.failAll = errors.New("redis: connection refused")
 		ran := false
-		h := c.NotificationHandler(func(context.Context, *wechatpay.Notification) error { ran = true; return nil }, wechatpay.WithDeduplicator(d))
+		h := notifyHandler(t, c, func(context.Context, *wechatpay.Notification) error { ran = true; return nil }, wechatpay.WithDeduplicator(d))
 		rec := serveCallback(h, hdr, body)
 		require.Equal(t, http.StatusServiceUnavailable, rec.Code)
 		require.NotContains(t, rec.Body.String(), "redis", "the store's error stays in the log")
@@ -145,15 +145,24 @@ func TestNotificationHandlerDeduplicates(t *testing.T) {
 
 	t.Run("a panic releases the claim", func(t *testing.T) {
 		d := newMapDeduplicator()
-		h := c.NotificationHandler(func(context.Context, *wechatpay.Notification) error { panic("boom") }, wechatpay.WithDeduplicator(d))
-		require.PanicsWithValue(t, "boom", func() { serveCallback(h, hdr, body) })
+		h := notifyHandler(t, c, func(context.Context, *wechatpay.Notification) error { panic("boom") }, wechatpay.WithDeduplicator(d))
+		require.NotPanics(t, func() {
+			require.Equal(t, http.StatusInternalServerError, serveCallback(h, hdr, body).Code)
+		}, "the panic is the 500 the docs promise, not net/http's dropped connection")
+		require.Equal(t, []string{"claim", "release"}, d.log())
+	})
+
+	t.Run("an abort still aborts, and releases the claim", func(t *testing.T) {
+		d := newMapDeduplicator()
+		h := notifyHandler(t, c, func(context.Context, *wechatpay.Notification) error { panic(http.ErrAbortHandler) }, wechatpay.WithDeduplicator(d))
+		require.PanicsWithValue(t, http.ErrAbortHandler, func() { serveCallback(h, hdr, body) })
 		require.Equal(t, []string{"claim", "release"}, d.log())
 	})
 
 	t.Run("a cancelled request still marks the id done", func(t *testing.T) {
 		d := newMapDeduplicator()
 		ctx, cancel := context.WithCancel(t.Context())
-		h := c.NotificationHandler(func(context.Context, *wechatpay.Notification) error { cancel(); return nil }, wechatpay.WithDeduplicator(d))
+		h := notifyHandler(t, c, func(context.Context, *wechatpay.Notification) error { cancel(); return nil }, wechatpay.WithDeduplicator(d))
 		req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/notify", bytes.NewReader(body))
 		req.Header = hdr.Clone()
 		rec := httptest.NewRecorder()
@@ -168,7 +177,7 @@ func TestNotificationHandlerDeduplicates(t *testing.T) {
 		d := newMapDeduplicator()
 		d.failDone = errors.New("redis: i/o timeout")
 		runs := 0
-		h := c.NotificationHandler(func(context.Context, *wechatpay.Notification) error { runs++; return nil }, wechatpay.WithDeduplicator(d))
+		h := notifyHandler(t, c, func(context.Context, *wechatpay.Notification) error { runs++; return nil }, wechatpay.WithDeduplicator(d))
 		require.Equal(t, http.StatusNoContent, serveCallback(h, hdr, body).Code)
 		require.Equal(t, 1, runs)
 		require.Equal(t, []string{"claim", "done"}, d.log())
@@ -176,7 +185,7 @@ func TestNotificationHandlerDeduplicates(t *testing.T) {
 
 	t.Run("an unverified callback is never claimed", func(t *testing.T) {
 		d := newMapDeduplicator()
-		h := c.NotificationHandler(func(context.Context, *wechatpay.Notification) error { return nil }, wechatpay.WithDeduplicator(d))
+		h := notifyHandler(t, c, func(context.Context, *wechatpay.Notification) error { return nil }, wechatpay.WithDeduplicator(d))
 		bad := hdr.Clone()
 		bad.Set(wechatpay.HeaderSignature, "AAAA")
 		require.Equal(t, http.StatusUnauthorized, serveCallback(h, bad, body).Code)
@@ -200,10 +209,14 @@ func ExampleWithDeduplicator() {
 	// redisfleet.NewDeduplicator(redisClient).
 	dedup := wechatpay.NewMemoryDeduplicator()
 	runs := 0
-	handler := client.NotificationHandler(func(ctx context.Context, n *wechatpay.Notification) error {
+	handler, err := client.NotificationHandler(func(ctx context.Context, n *wechatpay.Notification) error {
 		runs++ // record the payment
 		return nil
 	}, wechatpay.WithDeduplicator(dedup))
+	if err != nil { // a client without an APIv3 key
+		fmt.Println("error:", err)
+		return
+	}
 
 	hdr, body, err := srv.SignNotification("TRANSACTION.SUCCESS", map[string]any{"out_trade_no": "ORDER-1"})
 	if err != nil {
@@ -236,7 +249,7 @@ func TestMemoryDeduplicatorRunsOnce(t *testing.T) {
 	others := make(chan struct{}, callers)
 	extra := make(chan struct{}) // closed by a second run, to fail rather than hang
 	var extraOnce sync.Once
-	h := c.NotificationHandler(func(context.Context, *wechatpay.Notification) error {
+	h := notifyHandler(t, c, func(context.Context, *wechatpay.Notification) error {
 		mu.Lock()
 		runs++
 		n := runs
@@ -303,4 +316,72 @@ func TestMemoryDeduplicatorClaims(t *testing.T) {
 	var fe *wechatpay.FieldError
 	require.ErrorAs(t, err, &fe)
 	require.Equal(t, "done", wechatpay.ClaimDone.String())
+}
+
+// TestNotificationHandlerPanics: a panic in fn, with or without a
+// deduplicator, is answered 500 (so WeChat Pay redelivers), releases the
+// claim (so the redelivery runs fn), and is logged with its stack but not
+// its value, which may carry a decrypted field.
+func TestNotificationHandlerPanics(t *testing.T) {
+	srv := wechatpaytest.NewServer()
+	t.Cleanup(srv.Close)
+	const secret = "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" // a decrypted payer openid
+	hdr, body, err := srv.SignNotification("TRANSACTION.SUCCESS", map[string]any{"out_trade_no": "PANIC-1", "payer": map[string]string{"openid": secret}})
+	require.NoError(t, err)
+
+	for name, value := range map[string]any{
+		"string":          "payer " + secret,
+		"error":           fmt.Errorf("payer %s", secret),
+		"runtime error":   nil, // a nil map write
+		"panic(nil)":      (*int)(nil),
+		"with dedup, too": "payer " + secret,
+	} {
+		t.Run(name, func(t *testing.T) {
+			x := newExposure()
+			c := x.emulatorClient(t, srv)
+			var opts []wechatpay.NotificationOption
+			d := newMapDeduplicator()
+			if name == "with dedup, too" {
+				opts = append(opts, wechatpay.WithDeduplicator(d))
+			}
+			runs := 0
+			h := notifyHandler(t, c, func(_ context.Context, n *wechatpay.Notification) error {
+				runs++
+				if runs > 1 {
+					return nil
+				}
+				switch v := value.(type) {
+				case nil:
+					var m map[string]string
+					//lint:ignore SA5000 a runtime error whose cause is a decrypted value
+					m[string(n.Plaintext)] = "x"
+				case *int:
+					panic(nil) // a *runtime.PanicNilError
+				default:
+					panic(v)
+				}
+				return nil
+			}, opts...)
+			rec := serveCallback(h, hdr, body)
+			require.Equal(t, http.StatusInternalServerError, rec.Code)
+			require.JSONEq(t, `{"code":"FAIL","message":"notification not processed"}`, rec.Body.String())
+			x.mu.Lock()
+			out := x.logs.String()
+			x.mu.Unlock()
+			require.Contains(t, out, "wechatpay notification handler failed")
+			require.Contains(t, out, "panicked with ")
+			if name == "runtime error" {
+				require.Contains(t, out, "assignment to entry in nil map")
+			}
+			require.Contains(t, out, "TestNotificationHandlerPanics", "the stack names the panicking function")
+			require.NotContains(t, out, secret, "the panic value is not logged")
+			require.NotContains(t, rec.Body.String(), secret)
+
+			require.Equal(t, http.StatusNoContent, serveCallback(h, hdr, body).Code, "the redelivery runs fn again")
+			require.Equal(t, 2, runs)
+			if name == "with dedup, too" {
+				require.Equal(t, []string{"claim", "release", "claim", "done"}, d.log())
+			}
+		})
+	}
 }

@@ -24,7 +24,9 @@ const DefaultMaxDownloadBytes = 256 << 20
 // merchant like every v3 request, over the path and query of rawURL as
 // given, with an empty body line. The answer is not signed by WeChat Pay
 // (downloads carry no Wechatpay-* headers), so it is not verified: only its
-// status is checked, and a 4xx/5xx answer is an *APIError. A gzip answer
+// status is checked. A 4xx/5xx answer is an *APIError; only a 200 is the
+// file, and another 2xx (such as 206 Partial Content, though no range is
+// asked for) is an error matching ErrMalformedResponse. A gzip answer
 // (Content-Encoding gzip, or a body of type application/x-gzip or
 // application/gzip) is decompressed.
 //
@@ -94,12 +96,8 @@ func (c *Client) DownloadV3(ctx context.Context, rawURL string, maxBytes int64) 
 		c.log(ctx, cl, raw.StatusCode, requestID, start, err)
 		return nil, meta, err
 	}
-	if raw.StatusCode < 200 || raw.StatusCode > 299 {
-		data, rerr := io.ReadAll(io.LimitReader(body, c.maxBody))
-		if rerr != nil {
-			return fail(&TransportError{Method: http.MethodGet, Path: path, Err: fmt.Errorf("reading body: %w", rerr), RequestID: requestID})
-		}
-		return fail(newV3APIError(raw.StatusCode, requestID, data))
+	if err := c.downloadStatus(raw, path, requestID); err != nil {
+		return fail(err)
 	}
 	if !stopped {
 		return fail(&TransportError{Method: http.MethodGet, Path: path, Err: fmt.Errorf("%w (the client's timeout of %s)", context.DeadlineExceeded, c.timeout), RequestID: requestID})
@@ -117,6 +115,23 @@ func (c *Client) DownloadV3(ctx context.Context, rawURL string, maxBytes int64) 
 	}
 	c.log(ctx, cl, raw.StatusCode, requestID, start, nil)
 	return &download{ctx: ctx, r: rd, body: body, cancel: cancel, left: maxBytes, max: maxBytes, path: path, requestID: requestID}, meta, nil
+}
+
+// downloadStatus is nil for a 200, the file; a status outside 2xx is an
+// *APIError and another 2xx an error matching ErrMalformedResponse: no
+// range is asked for, so a 206 is a part, a 204 no file.
+func (c *Client) downloadStatus(raw *http.Response, path, requestID string) error {
+	switch {
+	case raw.StatusCode == http.StatusOK:
+		return nil
+	case raw.StatusCode < 200 || raw.StatusCode > 299:
+		data, err := io.ReadAll(io.LimitReader(raw.Body, c.maxBody))
+		if err != nil {
+			return &TransportError{Method: http.MethodGet, Path: path, Err: fmt.Errorf("reading body: %w", err), RequestID: requestID}
+		}
+		return newV3APIError(raw.StatusCode, requestID, data)
+	}
+	return fmt.Errorf("%w: a %d %s answer is not the whole file (only 200 is)%s", ErrMalformedResponse, raw.StatusCode, http.StatusText(raw.StatusCode), requestIDNote(requestID))
 }
 
 // checkDownloadURL parses rawURL and refuses a URL the client must not

@@ -235,3 +235,36 @@ func TestDownloadV3NotRetried(t *testing.T) {
 	defer mu.Unlock()
 	require.Equal(t, 2, n)
 }
+
+// TestDownloadV3OnlyA200IsAFile: no range is asked for, so a 206 Partial
+// Content (or any other 2xx) is not the file, whatever it carries.
+func TestDownloadV3OnlyA200IsAFile(t *testing.T) {
+	const file = "create_time,amount\n`2025-10-09 10:00:00,`8.88\n"
+	c, base := fileServer(t, func(w http.ResponseWriter, r *http.Request) {
+		status, _ := strconv.Atoi(strings.TrimPrefix(r.URL.Path, "/"))
+		body := file
+		switch {
+		case r.Header.Get("Range") != "":
+			status = http.StatusBadRequest // no range is asked for
+		case status == http.StatusPartialContent:
+			w.Header().Set("Content-Range", "bytes 0-9/"+strconv.Itoa(len(file)))
+			body = file[:10]
+		}
+		w.WriteHeader(status)
+		_, _ = io.WriteString(w, body)
+	})
+	for _, status := range []int{http.StatusPartialContent, http.StatusCreated, http.StatusAccepted,
+		http.StatusNonAuthoritativeInfo, http.StatusNoContent, http.StatusResetContent, 299} {
+		rc, meta, err := c.DownloadV3(t.Context(), base+"/"+strconv.Itoa(status), 0)
+		require.Nil(t, rc, status)
+		require.ErrorIs(t, err, wechatpay.ErrMalformedResponse, status)
+		require.ErrorContains(t, err, "only 200 is", status)
+		require.Equal(t, status, meta.StatusCode)
+	}
+	rc, _, err := c.DownloadV3(t.Context(), base+"/200", 0)
+	require.NoError(t, err)
+	data, err := io.ReadAll(rc)
+	require.NoError(t, err)
+	require.Equal(t, file, string(data))
+	require.NoError(t, rc.Close())
+}

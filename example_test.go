@@ -155,8 +155,7 @@ func ExampleClient_NotificationHandler() {
 	c := keys.Client()
 	defer c.Close()
 
-	mux := http.NewServeMux()
-	mux.Handle("POST /wechatpay/notify", c.NotificationHandler(func(ctx context.Context, n *wechatpay.Notification) error {
+	handler, err := c.NotificationHandler(func(ctx context.Context, n *wechatpay.Notification) error {
 		var refund struct {
 			OutRefundNo  string `json:"out_refund_no"`
 			RefundStatus string `json:"refund_status"`
@@ -166,7 +165,13 @@ func ExampleClient_NotificationHandler() {
 		}
 		fmt.Println("refund", refund.OutRefundNo, refund.RefundStatus)
 		return nil
-	}))
+	})
+	if err != nil { // a client without an APIv3 key fails here, not at the first callback
+		fmt.Println("error:", err)
+		return
+	}
+	mux := http.NewServeMux()
+	mux.Handle("POST /wechatpay/notify", handler)
 	hs := httptest.NewTLSServer(mux)
 	defer hs.Close()
 

@@ -10,7 +10,9 @@ import (
 	"log/slog"
 	"net/http"
 	"net/textproto"
+	"runtime"
 	"strconv"
+	"strings"
 	"time"
 
 	wxcrypto "github.com/gowechatpay/wechatpay/crypto"
@@ -139,8 +141,8 @@ func (c *Client) ParseNotification(header http.Header, body []byte) (*Notificati
 // openResource decrypts an AEAD_AES_256_GCM resource (a callback resource or
 // an encrypt_certificate) with the APIv3 key; what names it in errors.
 func (c *Client) openResource(r *NotificationResource, what string) ([]byte, error) {
-	if len(c.apiV3Key) == 0 {
-		return nil, configError(&FieldError{Field: "apiv3_key", Reason: "not configured (WithAPIv3Key); it decrypts " + what, Missing: true})
+	if len(c.apiV3Key()) == 0 {
+		return nil, noAPIv3Key(what)
 	}
 	if r.Algorithm != AlgorithmAEADAES256GCM {
 		return nil, fmt.Errorf("%w: %s.algorithm %q", ErrUnsupportedAlgorithm, what, truncate(r.Algorithm, 32))
@@ -148,11 +150,18 @@ func (c *Client) openResource(r *NotificationResource, what string) ([]byte, err
 	if len(r.Nonce) != wxcrypto.GCMNonceSize {
 		return nil, fmt.Errorf("%w: %s.nonce: %w", ErrDecrypt, what, wxcrypto.ErrInvalidNonce)
 	}
-	plain, err := wxcrypto.OpenAESGCM(c.apiV3Key, []byte(r.Nonce), []byte(r.AssociatedData), r.Ciphertext)
+	plain, err := wxcrypto.OpenAESGCM(c.apiV3Key(), []byte(r.Nonce), []byte(r.AssociatedData), r.Ciphertext)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s: %w", ErrDecrypt, what, err)
+		// It verified, so WeChat Pay sent it: the key is the likely cause.
+		return nil, fmt.Errorf("%w: the APIv3 key does not open this %s (check the key set with WithAPIv3Key, credentials field apiv3_key, against the one in the merchant platform): %w", ErrDecrypt, what, err)
 	}
 	return plain, nil
+}
+
+// noAPIv3Key is the error of a client without an APIv3 key asked to
+// decrypt what.
+func noAPIv3Key(what string) error {
+	return configError(&FieldError{Field: "apiv3_key", Reason: "not configured (WithAPIv3Key, credentials field apiv3_key); it decrypts " + what, Missing: true})
 }
 
 // ParseNotificationRequest is ParseNotification for an *http.Request. It
@@ -217,14 +226,21 @@ func (n *Notification) LogValue() slog.Value {
 
 // NotificationHandler returns an http.Handler for a notify_url: it verifies
 // and decrypts each callback with ParseNotificationRequest, calls fn with the
-// request's context, and writes the reply WeChat Pay expects.
+// request's context, and writes the reply WeChat Pay expects. A client
+// without an APIv3 key (which decrypts every callback) or a nil fn is an
+// error matching ErrInvalidConfig here, not at the first callback.
 //
 //   - fn returns nil: 204 No Content without a body (WeChat Pay accepts 200
 //     or 204 with no body as success).
 //   - the signature does not verify (including a WECHATPAY/SIGNTEST/ probe
 //     or a stale timestamp): 401; any other bad callback: 400; a method other
-//     than POST: 405; a client without an APIv3 key: 500.
+//     than POST: 405.
 //   - fn returns an error: 500.
+//   - fn panics: 500, and the panic is logged as an error (the panic
+//     value's type, or the text of a Go runtime error, and the stack's
+//     function names and lines; never the value itself, which may hold a
+//     decrypted field); net/http never sees it. A panic with http.ErrAbortHandler, the deliberate abort, goes on
+//     to net/http.
 //
 // Failure replies carry {"code":"FAIL","message":"..."}; the message names
 // the failed check and never includes keys, plaintext or fn's error, which
@@ -252,7 +268,13 @@ func (n *Notification) LogValue() slog.Value {
 // Release and Done run even if the request's context is cancelled, within
 // 5 seconds. A Done that fails after fn succeeded is logged and the reply is
 // still 204: fn's work is done, and the claim's expiry bounds what remains.
-func (c *Client) NotificationHandler(fn func(ctx context.Context, n *Notification) error, opts ...NotificationOption) http.Handler {
+func (c *Client) NotificationHandler(fn func(ctx context.Context, n *Notification) error, opts ...NotificationOption) (http.Handler, error) {
+	switch {
+	case len(c.apiV3Key()) == 0:
+		return nil, noAPIv3Key("every callback")
+	case fn == nil:
+		return nil, configError(&FieldError{Field: "fn", Reason: "is nil", Missing: true})
+	}
 	var cfg notifyConfig
 	for _, o := range opts {
 		if o != nil {
@@ -276,13 +298,13 @@ func (c *Client) NotificationHandler(fn func(ctx context.Context, n *Notificatio
 			c.serveDeduplicated(w, r, n, fn, cfg.dedup)
 			return
 		}
-		if err := fn(r.Context(), n); err != nil {
+		if err := callNotify(r.Context(), fn, n); err != nil {
 			c.logNotify(r.Context(), "wechatpay notification handler failed", n, err)
 			writeNotifyFailure(w, http.StatusInternalServerError, "notification not processed")
 			return
 		}
 		w.WriteHeader(http.StatusNoContent)
-	})
+	}), nil
 }
 
 // serveDeduplicated runs fn for n under a claim in d (see NotificationHandler).
@@ -310,14 +332,15 @@ func (c *Client) serveDeduplicated(w http.ResponseWriter, r *http.Request, n *No
 		if finished {
 			return
 		}
-		// fn panicked: give the id back before the panic goes on.
+		// fn aborted the handler (http.ErrAbortHandler) or its goroutine
+		// (runtime.Goexit): give the id back before that goes on.
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), dedupTimeout)
 		defer cancel()
 		if err := d.Release(rctx, n.ID, claim); err != nil {
 			c.logNotify(ctx, "wechatpay notification claim not released", n, err)
 		}
 	}()
-	ferr := fn(ctx, n)
+	ferr := callNotify(ctx, fn, n)
 	finished = true
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), dedupTimeout)
 	defer cancel()
@@ -333,6 +356,53 @@ func (c *Client) serveDeduplicated(w http.ResponseWriter, r *http.Request, n *No
 		c.logNotify(ctx, "wechatpay notification processed but not marked done", n, err)
 	}
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// notifyPanic is a panic of the merchant's notification function: the
+// panic value's type and the stack, without the value.
+type notifyPanic struct {
+	value string // the panic value's type, or a runtime error's text
+	stack string // one "function file:line" a line, innermost first
+}
+
+func (p *notifyPanic) Error() string {
+	return "wechatpay: the notification function panicked with " + p.value
+}
+
+// callNotify runs fn, turning a panic into a *notifyPanic; a panic with
+// http.ErrAbortHandler goes on.
+func callNotify(ctx context.Context, fn func(context.Context, *Notification) error, n *Notification) (err error) {
+	defer func() {
+		v := recover()
+		if v == nil {
+			return
+		}
+		if v == http.ErrAbortHandler { // as net/http compares it
+			panic(v)
+		}
+		typ := fmt.Sprintf("%T", v)
+		value := "a " + typ + " (value not logged)"
+		if re, ok := v.(runtime.Error); ok && strings.HasPrefix(strings.TrimPrefix(typ, "*"), "runtime.") {
+			value = "runtime error: " + strings.TrimPrefix(re.Error(), "runtime error: ") // types and indexes, no data
+		}
+		err = &notifyPanic{value: value, stack: panicStack()}
+	}()
+	return fn(ctx, n)
+}
+
+// panicStack is the stack of a recovered panic from the panicking frame
+// out: function names, files and lines, never argument values.
+func panicStack() string {
+	pc := make([]uintptr, 32)
+	frames := runtime.CallersFrames(pc[:runtime.Callers(4, pc)]) // past Callers, panicStack, the deferred func, gopanic
+	var b strings.Builder
+	for {
+		f, more := frames.Next()
+		fmt.Fprintf(&b, "%s %s:%d\n", f.Function, f.File, f.Line)
+		if !more {
+			return b.String()
+		}
+	}
 }
 
 // notifyFailure maps a ParseNotification error to the reply's status and a
@@ -375,6 +445,9 @@ func (c *Client) logNotify(ctx context.Context, msg string, n *Notification, err
 		return
 	}
 	attrs := []slog.Attr{slog.String("error", err.Error())}
+	if p, ok := errors.AsType[*notifyPanic](err); ok {
+		attrs = append(attrs, slog.String("stack", p.stack))
+	}
 	if n != nil {
 		attrs = append(attrs, slog.Any("notification", n))
 	}

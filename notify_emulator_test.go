@@ -32,7 +32,7 @@ func TestNotificationHandlerWithEmulator(t *testing.T) {
 
 	var mu sync.Mutex
 	seen := map[string]transaction{}
-	hs := httptest.NewServer(c.NotificationHandler(func(_ context.Context, n *wechatpay.Notification) error {
+	hs := httptest.NewServer(notifyHandler(t, c, func(_ context.Context, n *wechatpay.Notification) error {
 		var tx transaction
 		if err := n.Decode(&tx); err != nil {
 			return err

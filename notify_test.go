@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -259,7 +260,7 @@ func TestParseNotificationRefusals(t *testing.T) {
 
 	c := notifyClient(t, now)
 	var handled int
-	srv := httptest.NewServer(c.NotificationHandler(func(context.Context, *wechatpay.Notification) error {
+	srv := httptest.NewServer(notifyHandler(t, c, func(context.Context, *wechatpay.Notification) error {
 		handled++
 		return nil
 	}))
@@ -302,15 +303,27 @@ func TestParseNotificationRefusals(t *testing.T) {
 	require.NoError(t, err)
 	_, err = noKey.ParseNotification(v.header(), []byte(v.Body))
 	require.ErrorIs(t, err, wechatpay.ErrInvalidConfig)
-	rec := httptest.NewRecorder()
-	req := httptest.NewRequest(http.MethodPost, "/notify", strings.NewReader(v.Body))
-	req.Header = v.header()
-	noKey.NotificationHandler(func(context.Context, *wechatpay.Notification) error { return nil }).ServeHTTP(rec, req)
-	require.Equal(t, http.StatusInternalServerError, rec.Code)
+	// ... and so does its NotificationHandler, when it is built rather than
+	// at the first callback (it answered every callback 500 before).
+	h, err := noKey.NotificationHandler(func(context.Context, *wechatpay.Notification) error { return nil })
+	require.Nil(t, h)
+	require.ErrorIs(t, err, wechatpay.ErrInvalidConfig)
+	require.ErrorContains(t, err, "apiv3_key")
+	require.ErrorContains(t, err, "WithAPIv3Key")
+	_, err = c.NotificationHandler(nil)
+	require.ErrorIs(t, err, wechatpay.ErrInvalidConfig)
 
 	// Oversized bodies are refused before anything else.
 	_, err = c.ParseNotification(v.header(), make([]byte, wechatpay.MaxNotificationBytes+1))
 	require.ErrorIs(t, err, wechatpay.ErrResponseTooLarge)
+}
+
+// notifyHandler is c.NotificationHandler(fn, opts...), which must build.
+func notifyHandler(t testing.TB, c *wechatpay.Client, fn func(context.Context, *wechatpay.Notification) error, opts ...wechatpay.NotificationOption) http.Handler {
+	t.Helper()
+	h, err := c.NotificationHandler(fn, opts...)
+	require.NoError(t, err)
+	return h
 }
 
 type failReply struct {
@@ -343,7 +356,7 @@ func TestNotificationHandler(t *testing.T) {
 	c := notifyClient(t, v.Now)
 	var got []string
 	fail := false
-	srv := httptest.NewServer(c.NotificationHandler(func(_ context.Context, n *wechatpay.Notification) error {
+	srv := httptest.NewServer(notifyHandler(t, c, func(_ context.Context, n *wechatpay.Notification) error {
 		if fail {
 			return errors.New("database down: secret detail")
 		}
@@ -407,4 +420,32 @@ func FuzzParseNotification(f *testing.F) {
 			t.Fatal("wrong plaintext")
 		}
 	})
+}
+
+// TestParseNotificationWrongAPIv3Key: a callback WeChat Pay signed that
+// the configured APIv3 key does not open says which key and where it is
+// set, never the key.
+func TestParseNotificationWrongAPIv3Key(t *testing.T) {
+	v := loadNotifyVector(t)
+	const wrong = "0123456789abcdef0123456789ABCDEF" // 32 bytes, not the merchant's
+	c := notifyClient(t, v.Now, wechatpay.WithAPIv3Key(wrong))
+	_, err := c.ParseNotification(v.header(), []byte(v.Body))
+	require.ErrorIs(t, err, wechatpay.ErrDecrypt)
+	require.ErrorIs(t, err, wxcrypto.ErrAuthFailed)
+	require.ErrorContains(t, err, "the APIv3 key does not open this resource")
+	require.ErrorContains(t, err, "WithAPIv3Key")
+	require.ErrorContains(t, err, "apiv3_key")
+	require.NotContains(t, err.Error(), wrong)
+	require.NotContains(t, err.Error(), ntAPIv3Key)
+
+	// The handler answers 400 and logs the same hint.
+	var logs bytes.Buffer
+	lc := notifyClient(t, v.Now, wechatpay.WithAPIv3Key(wrong), wechatpay.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest(http.MethodPost, "/notify", strings.NewReader(v.Body))
+	req.Header = v.header()
+	notifyHandler(t, lc, func(context.Context, *wechatpay.Notification) error { return nil }).ServeHTTP(rec, req)
+	require.Equal(t, http.StatusBadRequest, rec.Code)
+	require.Contains(t, logs.String(), "the APIv3 key does not open this resource")
+	require.NotContains(t, logs.String(), wrong)
 }

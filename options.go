@@ -108,7 +108,10 @@ func WithAppID(appID string) Option {
 }
 
 // WithPublicKey trusts the WeChat Pay public key with the given id
-// (PUB_KEY_ID_...), the key merchants onboarded since late 2024 have.
+// (PUB_KEY_ID_...), the key merchants onboarded since late 2024 have. Load
+// it from pub_key.pem, never from a platform certificate (whose key goes
+// with its own serial: WithPlatformCertificates); the credentials file
+// refuses a certificate as wechatpay_public_key_file.
 func WithPublicKey(id string, key *rsa.PublicKey) Option {
 	return func(c *config) error {
 		c.pubKeyID, c.pubKey = id, key

@@ -16,7 +16,12 @@ import (
 // (%v, %+v, %#v, %s, %q, %x, ...) and through slog, so that a client or a
 // credentials file logged by accident leaks nothing. They describe what is
 // useful when debugging: merchant number, serials, key ids, base URL, and
-// whether each secret is set.
+// whether each secret is set. The domain services format through a
+// Redaction. A verb fmt reports as bad (%p of a value, %w outside Errorf;
+// go vet reports both when it knows the type) prints the top level without
+// calling Format: the Client keeps its keys behind a pointer for that, but
+// the exported fields of Credentials (the keys) and of a Notification
+// (Plaintext) show then, as they would printed one by one.
 
 // redacted is what a set secret is shown as.
 const redacted = "[redacted]"
@@ -107,6 +112,31 @@ func (d description) logValue() slog.Value {
 	return slog.GroupValue(attrs...)
 }
 
+// clientKeys holds the client's APIv3 and APIv2 keys. The Client holds it
+// behind a pointer: fmt follows no pointer below the top level, and the
+// verbs it reports as bad (%p of a value, %w outside Errorf) print the top
+// level without calling Format, so no verb reaches the keys.
+type clientKeys struct {
+	apiV3 []byte
+	apiV2 string
+}
+
+// apiV3Key is the APIv3 key, nil when not configured.
+func (c *Client) apiV3Key() []byte {
+	if c.keys == nil {
+		return nil
+	}
+	return c.keys.apiV3
+}
+
+// apiV2Key is the APIv2 key, "" when not configured.
+func (c *Client) apiV2Key() string {
+	if c.keys == nil {
+		return ""
+	}
+	return c.keys.apiV2
+}
+
 // describe is the redacted description of a client.
 func (c Client) describe() description {
 	var pubID string
@@ -132,8 +162,8 @@ func (c Client) describe() description {
 		{"PublicKeyID", pubID},
 		{"PlatformSerials", strings.Join(serials, ",")},
 		{"BaseURL", c.primary},
-		{"APIv3Key", secretState(len(c.apiV3Key) > 0)},
-		{"APIv2Key", secretState(c.apiV2Key != "")},
+		{"APIv3Key", secretState(len(c.apiV3Key()) > 0)},
+		{"APIv2Key", secretState(c.apiV2Key() != "")},
 	}}
 }
 
@@ -243,4 +273,56 @@ func (n Notification) MarshalJSON() ([]byte, error) {
 		OriginalType   string    `json:"original_type"`
 		PlaintextBytes int       `json:"plaintext_bytes"`
 	}{n.ID, n.CreateTime, n.EventType, n.ResourceType, n.Resource.OriginalType, len(n.Plaintext)})
+}
+
+// Redaction is the redacted description of a value that holds a client or
+// a secret, for the fmt and slog methods of such types outside this
+// package: a domain service's Format, String, GoString and LogValue return
+// what its Redaction's do, so that no verb reaches its client's keys or its
+// own secrets. It shows the type, the client as Client formats itself, and
+// the names of the secrets the value holds, as [redacted].
+type Redaction struct {
+	// Type is the type's name, such as "aggracct.Service".
+	Type string
+	// Client is the client the value holds; nil for none.
+	Client *Client
+	// Secrets names the secrets the value holds and are set, such as
+	// "WorkWxSecret".
+	Secrets []string
+}
+
+// describe is the redacted description: the client's own description,
+// then the secrets.
+func (r Redaction) describe() description {
+	d := description{typ: r.Type, fields: []field{}}
+	if r.Client != nil {
+		d.fields = append(d.fields, field{"Client", r.Client.describe().text(false)})
+	}
+	for _, name := range r.Secrets {
+		d.fields = append(d.fields, field{name, redacted})
+	}
+	return d
+}
+
+// Format implements fmt.Formatter with the redacted description, under
+// every verb.
+func (r Redaction) Format(f fmt.State, verb rune) { r.describe().format(f, verb) }
+
+// GoString implements fmt.GoStringer with the redacted description.
+func (r Redaction) GoString() string { return r.describe().text(true) }
+
+// String returns the redacted description.
+func (r Redaction) String() string { return r.describe().text(false) }
+
+// LogValue implements slog.LogValuer: the client's group and the
+// secrets' names.
+func (r Redaction) LogValue() slog.Value {
+	var attrs []slog.Attr
+	if r.Client != nil {
+		attrs = append(attrs, slog.Any("client", r.Client.describe().logValue()))
+	}
+	for _, name := range r.Secrets {
+		attrs = append(attrs, slog.String(name, redacted))
+	}
+	return slog.GroupValue(attrs...)
 }

@@ -47,7 +47,7 @@ func (c *Client) DoV2(ctx context.Context, req *V2Request) (map[string]string, *
 	if req == nil {
 		return nil, nil, &FieldError{Field: "request", Reason: "nil", Missing: true}
 	}
-	if c.apiV2Key == "" {
+	if c.apiV2Key() == "" {
 		return nil, nil, &FieldError{Field: "apiv2_key", Reason: "not configured (WithAPIv2Key)", Missing: true}
 	}
 	if !strings.HasPrefix(req.Path, "/") {
@@ -71,7 +71,7 @@ func (c *Client) DoV2(ctx context.Context, req *V2Request) (map[string]string, *
 			params["sign_type"] = string(signType)
 			algo = signType
 		}
-		s, err := wxcrypto.SignV2(params, c.apiV2Key, algo)
+		s, err := wxcrypto.SignV2(params, c.apiV2Key(), algo)
 		if err != nil {
 			return nil, err
 		}
@@ -135,5 +135,5 @@ func (c *Client) checkV2Sign(fields map[string]string, signType wxcrypto.SignTyp
 	if signType == wxcrypto.SignTypeHMACSHA256 || len(sign) == 64 {
 		algo = wxcrypto.SignTypeHMACSHA256
 	}
-	return wxcrypto.VerifyV2(fields, c.apiV2Key, algo, sign)
+	return wxcrypto.VerifyV2(fields, c.apiV2Key(), algo, sign)
 }

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -46,6 +47,8 @@ func WithMaxBillBytes(n int64) Option {
 // hash_type (SHA1 or SHA256) and hash_value, the reader checks the
 // decompressed file against them and returns ErrBillDigestMismatch instead
 // of io.EOF on a mismatch; another hash_type is an error before any I/O.
+// NewBillReader reads to the end of the file before its io.EOF, so reading
+// the rows checks the digest.
 // The download is not retried.
 func (s *Service) DownloadBill(ctx context.Context, bill *BillDownloadURL) (io.ReadCloser, error) {
 	if err := s.ready(); err != nil {
@@ -140,125 +143,163 @@ var billColumns = []string{"create_time", "initiator", "sponsor", "sub_mchid", "
 	"settlement_currency", "exchange_rate", "business_type", "status", "description"}
 
 // BillReader reads the rows of the detail part of a bill file (UTF-8 CSV,
-// every value prefixed with '`', which it strips). Columns are found by
-// their header names (detaill_id, a documented misspelling, is accepted),
-// else by their documented positions. The detail part ends at the first
-// row of another width (the summary part, whose format is not
-// documented).
+// RFC 4180 quoting, every value prefixed with '`', which it strips).
+//
+// The header must name every documented column, in any order (detaill_id,
+// a documented misspelling, is accepted); a header that names none of them
+// must have exactly the documented 17 columns, taken by position. Every
+// detail row has the header's width. The detail part may be followed by a
+// summary part (whose columns are not documented): a header row, none of
+// whose values begins with '`', then at least one row of its width. Next
+// returns io.EOF only once the whole file has been read, so a digest that
+// DownloadBill checks has been checked; anything else (a row of another
+// width, a bare or unterminated quote, a missing, repeated or empty
+// column, a value that does not parse) is an error matching
+// wechatpay.ErrMalformedResponse that names the line, never a value. No
+// row is skipped and no value is defaulted.
 type BillReader struct {
-	r      *csv.Reader
-	index  []int // column of each of billColumns; -1 when absent
-	width  int
-	line   int
-	header bool
-	done   bool
+	r     *csv.Reader
+	index []int // column of each of billColumns
+	err   error // sticky: io.EOF or the first error
 }
 
 // NewBillReader returns a reader of the bill file r.
 func NewBillReader(r io.Reader) *BillReader {
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1
-	cr.LazyQuotes = true
+	cr := csv.NewReader(r) // FieldsPerRecord 0: every row as wide as the header
 	return &BillReader{r: cr}
 }
 
-// Next returns the next detail row, or io.EOF after the last one. An error
-// names the line and column, never a value.
+// Next returns the next detail row, or io.EOF once the whole file has been
+// read. An error names the line and column, never a value; after an error
+// or io.EOF, Next returns the same again.
 func (b *BillReader) Next() (*BillRow, error) {
-	if b.done {
-		return nil, io.EOF
+	if b.err != nil {
+		return nil, b.err
 	}
-	if !b.header {
+	row, err := b.next()
+	if err != nil {
+		b.err = err
+	}
+	return row, err
+}
+
+func (b *BillReader) next() (*BillRow, error) {
+	if b.index == nil {
 		if err := b.readHeader(); err != nil {
 			return nil, err
 		}
 	}
 	rec, err := b.r.Read()
-	b.line++
-	if err == io.EOF || (err == nil && (len(rec) != b.width || (len(rec) == 1 && strings.TrimSpace(rec[0]) == ""))) {
-		b.done = true
-		return nil, io.EOF
+	if pe, ok := errors.AsType[*csv.ParseError](err); ok && pe.Err == csv.ErrFieldCount {
+		return nil, b.readSummary(rec, pe.StartLine)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("profitsharing: bill line %d: %w", b.line, err)
+		return nil, b.readErr(err)
 	}
+	line, _ := b.r.FieldPos(0)
+	return b.row(rec, line)
+}
+
+// row converts one detail record.
+func (b *BillReader) row(rec []string, line int) (*BillRow, error) {
 	get := func(col int) string {
-		if i := b.index[col]; i >= 0 && i < len(rec) {
-			return strings.TrimPrefix(strings.TrimSpace(rec[i]), "`")
-		}
-		return ""
+		return strings.TrimPrefix(strings.TrimSpace(rec[b.index[col]]), "`")
 	}
 	row := &BillRow{
 		Initiator: get(1), Sponsor: get(2), SubMchID: get(3), TransactionID: get(4), OrderID: get(5),
 		OutOrderNo: get(6), DetailID: get(7), ReceiverAccount: get(8), Currency: get(10),
 		SettlementCurrency: get(12), ExchangeRate: get(13), BusinessType: get(14), Status: get(15), Description: get(16),
 	}
-	if v := get(0); v != "" {
-		if row.CreateTime, err = time.ParseInLocation(time.DateTime, v, beijing); err != nil {
-			return nil, fmt.Errorf("profitsharing: bill line %d: create_time is not a YYYY-MM-DD HH:MM:SS time", b.line)
-		}
+	var err error
+	if row.CreateTime, err = time.ParseInLocation(time.DateTime, get(0), beijing); err != nil {
+		return nil, billError(line, "create_time is not a YYYY-MM-DD HH:MM:SS time")
 	}
 	for _, f := range []struct {
 		col int
 		dst *int64
 	}{{9, &row.Amount}, {11, &row.SettlementAmount}} {
-		if v := get(f.col); v != "" {
-			if *f.dst, err = parseYuan(v); err != nil {
-				return nil, fmt.Errorf("profitsharing: bill line %d: %s is not an amount in yuan", b.line, billColumns[f.col])
-			}
+		if *f.dst, err = parseYuan(get(f.col)); err != nil {
+			return nil, billError(line, billColumns[f.col]+" is not an amount in yuan")
 		}
 	}
 	return row, nil
 }
 
+// readSummary reads the summary part to the end of the file: head, the
+// first row of another width than the detail part, must be a header, and
+// at least one row of its width must follow.
+func (b *BillReader) readSummary(head []string, line int) error {
+	for _, v := range head {
+		if v = strings.TrimSpace(v); v == "" || strings.HasPrefix(v, "`") {
+			return billError(line, fmt.Sprintf("a row of %d fields, not the %d of the header", len(head), b.r.FieldsPerRecord))
+		}
+	}
+	b.r.FieldsPerRecord = len(head)
+	for rows := 0; ; rows++ {
+		_, err := b.r.Read()
+		if err == io.EOF && rows == 0 {
+			return billError(line, "a summary header without a row")
+		}
+		if err != nil {
+			return b.readErr(err)
+		}
+	}
+}
+
 var beijing = time.FixedZone("CST", 8*3600)
 
+// readHeader reads the header and finds the documented columns in it.
 func (b *BillReader) readHeader() error {
-	b.header = true
 	rec, err := b.r.Read()
-	b.line++
-	if err == io.EOF {
-		b.done = true
-		return io.EOF
-	}
 	if err != nil {
-		return fmt.Errorf("profitsharing: bill line %d: %w", b.line, err)
+		return b.readErr(err)
 	}
-	b.width = len(rec)
-	b.index = make([]int, len(billColumns))
+	line, _ := b.r.FieldPos(0)
+	index := make([]int, len(billColumns))
 	byName := map[string]int{}
 	for i, name := range rec {
 		name = strings.ToLower(strings.TrimPrefix(strings.TrimSpace(strings.TrimPrefix(name, "\ufeff")), "`"))
 		if name == "detaill_id" {
 			name = "detail_id"
 		}
+		if _, dup := byName[name]; dup && slices.Contains(billColumns, name) {
+			return billError(line, "the header names "+name+" twice")
+		}
 		byName[name] = i
 	}
-	named := hasAny(byName)
+	var missing []string
 	for col, name := range billColumns {
 		i, ok := byName[name]
-		switch {
-		case ok:
-			b.index[col] = i
-		case named:
-			b.index[col] = -1 // a named header without this column
-		case col < len(rec):
-			b.index[col] = col
-		default:
-			b.index[col] = -1
+		if !ok {
+			missing, i = append(missing, name), col
 		}
+		index[col] = i
 	}
+	switch {
+	case len(missing) == len(billColumns) && len(rec) != len(billColumns):
+		return billError(line, fmt.Sprintf("the header names no documented column and has %d columns, not %d", len(rec), len(billColumns)))
+	case len(missing) == len(billColumns) && slices.ContainsFunc(rec, func(v string) bool { return strings.HasPrefix(v, "`") }):
+		return billError(line, "the file begins with a row, not a header")
+	case len(missing) > 0 && len(missing) < len(billColumns):
+		return billError(line, "the header has no column "+strings.Join(missing, ", "))
+	}
+	b.index = index
 	return nil
 }
 
-// hasAny reports whether the header names any documented column.
-func hasAny(byName map[string]int) bool {
-	for _, name := range billColumns {
-		if _, ok := byName[name]; ok {
-			return true
-		}
+// readErr is the error of a failed read: a CSV syntax error as a malformed
+// bill, anything else (io.EOF, a digest mismatch, a transport error) as it
+// is.
+func (b *BillReader) readErr(err error) error {
+	if pe, ok := errors.AsType[*csv.ParseError](err); ok {
+		return fmt.Errorf("profitsharing: bill %w: %w", pe, wechatpay.ErrMalformedResponse)
 	}
-	return false
+	return err
+}
+
+// billError is a malformed bill at line.
+func billError(line int, reason string) error {
+	return fmt.Errorf("profitsharing: bill line %d: %s: %w", line, reason, wechatpay.ErrMalformedResponse)
 }
 
 // parseYuan converts a yuan amount with at most two decimals to fen,

@@ -19,7 +19,10 @@ type QueryOrderRequest struct {
 	// 1–64 characters of digits, letters, '_' and '-'.
 	OutOrderNo string
 	// SubMchID is the sub-merchant id, institutional mode only; at most 32
-	// characters. Empty means not sent.
+	// characters. Empty means not sent. It is part of the lookup: an
+	// institution's order is found only with the sub-merchant of its
+	// transaction, and without it (or with another) WeChat Pay answers
+	// that the merchant does not match, or that no such order exists.
 	SubMchID string
 	// TransactionID is the WeChat Pay transaction id; required, at most 32
 	// characters.

@@ -170,6 +170,15 @@ func TestQueryOrderErrors(t *testing.T) {
 		req.SubMchID = ""
 		_, err := query(t, srv.Client(), req)
 		requireAPIError(t, err, http.StatusNotFound, "RESOURCE_NOT_EXISTS")
+		require.ErrorContains(t, err, "sub_mchid", "a missing sub_mchid is named")
+		req.SubMchID = "1900000999"
+		_, err = query(t, srv.Client(), req)
+		requireAPIError(t, err, http.StatusNotFound, "RESOURCE_NOT_EXISTS")
+		require.ErrorContains(t, err, "with this sub_mchid", "a wrong sub_mchid is named")
+		req = seed
+		req.OutOrderNo = "P-unknown"
+		_, err = query(t, srv.Client(), req)
+		require.NotContains(t, err.Error(), "sub_mchid", "an unknown order is not blamed on sub_mchid")
 	})
 	t.Run("401 SIGN_ERROR clock 10 minutes off", func(t *testing.T) {
 		_, err := query(t, srv.Client(wechatpay.WithClock(func() time.Time { return time.Now().Add(-10 * time.Minute) })), seed)

@@ -50,7 +50,7 @@ func TestCallbackRunsOnce(t *testing.T) {
 		c := srv.Client()
 		t.Cleanup(c.Close)
 		d := redisfleet.NewDeduplicator(newRedis(t), redisfleet.WithKeyPrefix(prefix))
-		handlers[i] = c.NotificationHandler(func(ctx context.Context, n *wechatpay.Notification) error {
+		h, err := c.NotificationHandler(func(ctx context.Context, n *wechatpay.Notification) error {
 			if runs.Add(1) > 1 {
 				extraOnce.Do(func() { close(extra) })
 				return nil
@@ -66,6 +66,8 @@ func TestCallbackRunsOnce(t *testing.T) {
 			}
 			return nil
 		}, wechatpay.WithDeduplicator(d))
+		require.NoError(t, err)
+		handlers[i] = h
 	}
 
 	start := make(chan struct{})
@@ -164,10 +166,11 @@ func TestDeduplicatorWithoutRedis(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			ran := false
-			h := c.NotificationHandler(func(context.Context, *wechatpay.Notification) error { ran = true; return nil }, wechatpay.WithDeduplicator(d))
+			h, err := c.NotificationHandler(func(context.Context, *wechatpay.Notification) error { ran = true; return nil }, wechatpay.WithDeduplicator(d))
+			require.NoError(t, err)
 			require.Equal(t, http.StatusServiceUnavailable, post(t, h, hdr, body))
 			require.False(t, ran)
-			_, _, err := d.Claim(t.Context(), "N")
+			_, _, err = d.Claim(t.Context(), "N")
 			require.ErrorIs(t, err, redisfleet.ErrUnavailable)
 			require.ErrorIs(t, d.Release(t.Context(), "N", "c"), redisfleet.ErrUnavailable)
 			require.ErrorIs(t, d.Done(t.Context(), "N", "c"), redisfleet.ErrUnavailable)
@@ -216,7 +219,9 @@ func TestRedeliveryAfterALostClaimReply(t *testing.T) {
 	replica := func(d *redisfleet.Deduplicator) http.Handler {
 		c := srv.Client()
 		t.Cleanup(c.Close)
-		return c.NotificationHandler(fn, wechatpay.WithDeduplicator(d))
+		h, err := c.NotificationHandler(fn, wechatpay.WithDeduplicator(d))
+		require.NoError(t, err)
+		return h
 	}
 	here := replica(redisfleet.NewDeduplicator(newProxiedRedis(t, p, redis.Options{MaxRetries: -1}), redisfleet.WithKeyPrefix(prefix)))
 	there := replica(redisfleet.NewDeduplicator(newRedis(t), redisfleet.WithKeyPrefix(prefix)))

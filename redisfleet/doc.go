@@ -45,7 +45,7 @@
 // can receive the same one at once. A Deduplicator implements
 // wechatpay.NotificationDeduplicator:
 //
-//	h := client.NotificationHandler(recordPayment,
+//	h, err := client.NotificationHandler(recordPayment,
 //		wechatpay.WithDeduplicator(redisfleet.NewDeduplicator(rdb)))
 //
 // Each verified notification's id is claimed with one atomic Redis script

@@ -46,8 +46,13 @@ func ExampleNewDeduplicator() {
 	recordPayment := func(ctx context.Context, n *wechatpay.Notification) error {
 		return nil // store the payment; an error makes WeChat Pay redeliver
 	}
-	http.Handle("/wechatpay/notify", client.NotificationHandler(recordPayment,
-		wechatpay.WithDeduplicator(redisfleet.NewDeduplicator(rdb))))
+	h, err := client.NotificationHandler(recordPayment,
+		wechatpay.WithDeduplicator(redisfleet.NewDeduplicator(rdb)))
+	if err != nil { // a client without an APIv3 key
+		fmt.Println("error:", err)
+		return
+	}
+	http.Handle("/wechatpay/notify", h)
 }
 
 // A limit of one's own, shared by the fleet: 10 calls a second, bursts of 5.

@@ -4,7 +4,8 @@ import "cmp"
 
 // serveProfitSharingQueryOrder answers a profit-sharing order query: the documented
 // limits, then the order whose out_order_no, transaction_id and sub_mchid
-// match. An order that a distribution or unfreeze request created moves
+// match (else 404 RESOURCE_NOT_EXISTS, whose message names sub_mchid when
+// only it is missing or differs). An order that a distribution or unfreeze request created moves
 // from PROCESSING to FINISHED on its first query.
 func (s *Server) serveProfitSharingQueryOrder(r *V3Request) (int, any) {
 	outOrderNo := r.PathValue("out_order_no")
@@ -25,7 +26,12 @@ func (s *Server) serveProfitSharingQueryOrder(r *V3Request) (int, any) {
 	}
 	s.mu.Unlock()
 	if !ok || o.TransactionID != txID || o.SubMchID != subMchID {
-		return notFound("profit-sharing order").Answer()
+		a := notFound("profit-sharing order")
+		if ok && o.TransactionID == txID {
+			// Only sub_mchid differs: say it is part of the lookup.
+			a.Message += " with this sub_mchid (an institution's order is found with its transaction's sub_mchid; a direct merchant's without one)"
+		}
+		return a.Answer()
 	}
 	return psOrderAnswer(o)
 }

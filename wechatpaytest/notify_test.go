@@ -38,12 +38,13 @@ func newFlakyMerchant(t *testing.T, srv *wechatpaytest.Server, failures int) (*f
 	m := &flakyMerchant{failures: failures}
 	client := srv.Client()
 	t.Cleanup(client.Close)
-	h := client.NotificationHandler(func(_ context.Context, n *wechatpay.Notification) error {
+	h, err := client.NotificationHandler(func(_ context.Context, n *wechatpay.Notification) error {
 		m.mu.Lock()
 		defer m.mu.Unlock()
 		m.handled = append(m.handled, n.ID)
 		return nil
 	})
+	require.NoError(t, err)
 	hs := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, err := io.ReadAll(r.Body)
 		if err != nil {
@@ -187,7 +188,7 @@ func ExampleServer_SendNotification() {
 	defer client.Close()
 
 	refused := false
-	notifyURL := httptest.NewTLSServer(client.NotificationHandler(func(ctx context.Context, n *wechatpay.Notification) error {
+	handler, err := client.NotificationHandler(func(ctx context.Context, n *wechatpay.Notification) error {
 		if !refused {
 			refused = true
 			return errors.New("database busy") // answered 500: WeChat Pay redelivers
@@ -201,7 +202,12 @@ func ExampleServer_SendNotification() {
 		}
 		fmt.Println("handled", n.EventType, tx.OutTradeNo, tx.TradeState)
 		return nil
-	}))
+	})
+	if err != nil {
+		fmt.Println("error:", err)
+		return
+	}
+	notifyURL := httptest.NewTLSServer(handler)
 	defer notifyURL.Close()
 
 	srv := wechatpaytest.NewServer(wechatpaytest.WithNotificationClient(notifyURL.Client()))

@@ -40,12 +40,13 @@ func startMerchant(t *testing.T, credPath string, failures int) *merchant {
 	require.NoError(t, err)
 	t.Cleanup(client.Close)
 	m := &merchant{failures: failures}
-	handler := client.NotificationHandler(func(_ context.Context, n *wechatpay.Notification) error {
+	handler, err := client.NotificationHandler(func(_ context.Context, n *wechatpay.Notification) error {
 		m.mu.Lock()
 		defer m.mu.Unlock()
 		m.plaintexts = append(m.plaintexts, n.EventType+" "+string(n.Plaintext))
 		return nil
 	})
+	require.NoError(t, err)
 	hs := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		m.mu.Lock()
 		m.deliveries++
