@@ -19,7 +19,8 @@ import (
 //
 // A tag is a comma-separated list of rules:
 //
-//	required      a string or slice non-empty, a number non-zero
+//	required      a string or slice non-empty, a number non-zero, a
+//	              time.Time not the zero time
 //	max=N         a string at most N characters (for ascii, id, alnum,
 //	              orderno and digits, characters are bytes), a slice at
 //	              most N items, a number at most N
@@ -82,6 +83,8 @@ func checkStruct(v reflect.Value, goPrefix, wirePrefix string, errs *[]error) {
 		case reflect.Struct:
 			if fv.Type() != timeType {
 				checkStruct(fv, goName+".", wireName+".", errs)
+			} else if f.rules.required && fv.IsZero() {
+				f.rules.fail(errs, goName, wireName, "is required", true)
 			}
 		}
 	}
