@@ -88,8 +88,8 @@ func TestQueryOrderRequiredFields(t *testing.T) {
 	body = `{` + head + `,"receivers":[{"amount":12345678901234567890123}]}`
 	_, err = svc.QueryOrder(t.Context(), req)
 	require.ErrorIs(t, err, wechatpay.ErrMalformedResponse)
-	// The answer is decoded through its wire form (no nested
-	// UnmarshalJSON), so Go 1.26 and 1.27 both name the whole path.
+	// Receiver has no UnmarshalJSON of its own: encoding/json names the
+	// whole path.
 	require.Contains(t, err.Error(), `field "receivers.amount"`)
 	require.NotContains(t, err.Error(), "12345678901234567890123", "the value is never echoed")
 

@@ -63,7 +63,7 @@ func TestQueryOrderSeed(t *testing.T) {
 	created := time.Date(2022, 3, 23, 17, 10, 13, 0, cst)
 	sponsor := got.Receivers[0]
 	require.True(t, sponsor.CreateTime.Equal(created))
-	sponsor.CreateTime = time.Time{}
+	sponsor.CreateTime = profitsharing.Time{}
 	require.Equal(t, profitsharing.Receiver{
 		Currency: "CNY", Amount: 797, Description: "Unfreeze the remaining funds to sponsor",
 		Type: profitsharing.ReceiverTypeMerchantID, Account: "999952224", Result: profitsharing.ResultPending,
