@@ -97,10 +97,13 @@ func TestReceiverTimes(t *testing.T) {
 	require.True(t, r.CreateTime.Equal(time.Date(2022, 3, 23, 9, 10, 13, 456e6, time.UTC)))
 	require.True(t, r.FinishTime.IsZero())
 
-	err := json.Unmarshal([]byte(`{"create_time":"2022-03-23 17:10:13"}`), &r)
+	// The SDK's decoding (wire.Unmarshal) names the field on Go 1.26 and
+	// 1.27 alike; encoding/json alone names it on Go 1.26.
+	err := wire.Unmarshal([]byte(`{"create_time":"2022-03-23 17:10:13"}`), &r)
 	require.ErrorContains(t, err, "create_time")
-	err = json.Unmarshal([]byte(`{"finish_time":"yesterday"}`), &r)
+	err = wire.Unmarshal([]byte(`{"finish_time":"yesterday"}`), &r)
 	require.ErrorContains(t, err, "finish_time")
+	require.Error(t, json.Unmarshal([]byte(`{"finish_time":"yesterday"}`), &r))
 	require.Error(t, json.Unmarshal([]byte(`{"amount":"1"}`), &r))
 }
 

@@ -14,8 +14,8 @@ import (
 //
 // It decodes the field on its own, so that an answer's struct needs no
 // UnmarshalJSON of its own (which would make encoding/json scan each of
-// its objects three more times). A malformed time is an error naming the
-// field, never its value.
+// its objects three more times). A malformed time in an answer is
+// wechatpay.ErrMalformedResponse naming the field, never its value.
 type Time struct {
 	time.Time
 }
