@@ -49,8 +49,8 @@ const (
 //
 // The request's fields say where they go: `path:"name"` fills the {name}
 // segment of Path, `query:"name"` is a query parameter (left out when
-// zero; a time.Time is sent as its date, YYYY-MM-DD), and every other field is the JSON body (POST, PUT, PATCH and
-// DELETE) by its json tag; a path or query field is tagged json:"-". Their
+// zero; a time.Time is sent as its date, YYYY-MM-DD), and every other
+// field is the JSON body (POST, PUT, PATCH and DELETE) by its json tag; a path or query field is tagged json:"-". Their
 // `wx` tags (see ValidateRequest) say how they are checked, which are
 // encrypted and which default to the client's merchant number or appid.
 //
@@ -79,8 +79,8 @@ type Operation[Req, Resp any] struct {
 	After func(c *Client, raw []byte, out *Resp) error
 }
 
-// Do makes the call: it fills the defaults of a shallow copy of req,
-// validates it (its Validate method when it has one, else
+// Do makes the call: it fills the defaults of a shallow copy of req, cuts
+// its top-level times to the second, validates it (its Validate method when it has one, else
 // ValidateRequest), encrypts its encrypt fields, waits on each limiter in
 // turn, makes the signed call (DoV3: verified before anything is decoded,
 // repeated as Repeat allows) and decodes the answer. req is never
@@ -133,6 +133,7 @@ func (op *Operation[Req, Resp]) request(c *Client, cp Req) (*Request, error) {
 		return nil, sh.err
 	}
 	fillDefaults(v, sh, c)
+	toSeconds(v, sh)
 	if err := validate(&cp); err != nil {
 		return nil, err
 	}
@@ -189,6 +190,16 @@ func fillDefaults(v reflect.Value, sh *shape, c *Client) {
 			fv.SetString(c.MchID())
 		case "appid":
 			fv.SetString(c.AppID())
+		}
+	}
+}
+
+// toSeconds cuts the top-level time fields of v to the second: WeChat Pay
+// writes a time as RFC 3339 without a fraction (yyyy-MM-DDTHH:mm:ss+TIMEZONE).
+func toSeconds(v reflect.Value, sh *shape) {
+	for _, f := range sh.fields {
+		if fv := v.Field(f.index); fv.Type() == timeType {
+			fv.Set(reflect.ValueOf(fv.Interface().(time.Time).Truncate(time.Second)))
 		}
 	}
 }

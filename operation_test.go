@@ -250,3 +250,45 @@ func TestOperationSendsADateAndRunsAfter(t *testing.T) {
 	require.ErrorIs(t, err, refuse)
 	require.Nil(t, ans)
 }
+
+// eventRequest has an enum field and time fields.
+type eventRequest struct {
+	Kind string    `json:"kind" wx:"required,oneof=PUNISH|RECOVER"`
+	At   time.Time `json:"at,omitzero" wx:"required"`
+	End  time.Time `json:"end,omitzero"`
+}
+
+func TestOperationChecksEnumsAndTimesAndSendsWholeSeconds(t *testing.T) {
+	srv := wechatpaytest.NewServer()
+	t.Cleanup(srv.Close)
+	var at string
+	srv.HandleV3("POST /v3/example/events", func(r *wechatpaytest.V3Request) (int, any) {
+		var body struct {
+			At string `json:"at"`
+		}
+		if e := r.DecodeJSON(&body); e != nil {
+			return e.Answer()
+		}
+		at = body.At
+		return 200, map[string]any{}
+	})
+	c := srv.Client()
+	t.Cleanup(c.Close)
+	op := wechatpay.Operation[eventRequest, struct{}]{Name: "example.Event", Method: http.MethodPost, Path: "/v3/example/events"}
+
+	_, err := op.Do(t.Context(), c, &eventRequest{Kind: "PAUSE", End: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)})
+	for _, want := range []string{
+		"Kind (kind): must be PUNISH or RECOVER",
+		"At (at): is required",
+		"End (end): has a year outside 1..9999",
+	} {
+		require.ErrorContains(t, err, want)
+	}
+	require.NoError(t, wechatpay.ValidateRequest(&eventRequest{Kind: "RECOVER", At: time.Now()}))
+
+	req := &eventRequest{Kind: "PUNISH", At: time.Date(2025, 12, 31, 23, 59, 59, 999_000_000, time.FixedZone("CST", 8*3600))}
+	_, err = op.Do(t.Context(), c, req)
+	require.NoError(t, err)
+	require.Equal(t, "2025-12-31T23:59:59+08:00", at, "a time is sent in its location, to the second")
+	require.Equal(t, 999_000_000, req.At.Nanosecond(), "the caller's request is as it was")
+}

@@ -4,9 +4,11 @@ import (
 	"errors"
 	"net/netip"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 	"unicode/utf8"
 )
 
@@ -19,8 +21,7 @@ import (
 //
 // A tag is a comma-separated list of rules:
 //
-//	required      a string or slice non-empty, a number non-zero, a
-//	              time.Time not the zero time
+//	required      a string or slice non-empty, a number non-zero
 //	max=N         a string at most N characters (for ascii, id, alnum,
 //	              orderno and digits, characters are bytes), a slice at
 //	              most N items, a number at most N
@@ -31,12 +32,15 @@ import (
 //	orderno       ASCII letters, digits, '_' and '-'
 //	digits        ASCII digits
 //	ipv4          a dotted IPv4 address
+//	oneof=A|B     one of the values listed (a string)
 //	encrypt       sent encrypted (RSA-OAEP) by the Operation
 //	default=mchid the client's merchant number when empty (default=appid:
 //	              its appid); filled by the Operation before validation
 //
 // A string field without a character-set rule is text: valid UTF-8 without
-// control characters other than tab, newline and carriage return. Structs,
+// control characters other than tab, newline and carriage return. A
+// time.Time (sent as RFC 3339 in a body, as its date in a path or query)
+// must have a year in 1..9999. Structs,
 // pointers to structs and slices of structs are checked field by field.
 // The wire name is the field's json, xml, path or query tag.
 func ValidateRequest(req any) error {
@@ -81,10 +85,10 @@ func checkStruct(v reflect.Value, goPrefix, wirePrefix string, errs *[]error) {
 				checkStruct(e, goName+".", wireName+".", errs)
 			}
 		case reflect.Struct:
-			if fv.Type() != timeType {
+			if fv.Type() == timeType {
+				f.rules.checkTime(fv.Interface().(time.Time), goName, wireName, errs)
+			} else {
 				checkStruct(fv, goName+".", wireName+".", errs)
-			} else if f.rules.required && fv.IsZero() {
-				f.rules.fail(errs, goName, wireName, "is required", true)
 			}
 		}
 	}
@@ -96,8 +100,9 @@ type rules struct {
 	max, maxBytes     int   // 0: none
 	min               int64 // with hasMin
 	hasMin            bool
-	charset           string // "" for text
-	def               string // "mchid", "appid" or ""
+	charset           string   // "" for text
+	oneOf             []string // the values allowed; nil for any
+	def               string   // "mchid", "appid" or ""
 }
 
 func parseRules(tag string) rules {
@@ -118,6 +123,8 @@ func parseRules(tag string) rules {
 			r.min, r.hasMin = n, true
 		case "default":
 			r.def = val
+		case "oneof":
+			r.oneOf = strings.Split(val, "|")
 		case "id", "alnum", "orderno", "digits", "ipv4":
 			r.charset = key
 		}
@@ -148,6 +155,18 @@ func (r *rules) checkString(s, goName, wireName string, errs *[]error) {
 	}
 	if reason := charsetProblem(r.charset, s); reason != "" {
 		r.fail(errs, goName, wireName, reason, false)
+	}
+	if r.oneOf != nil && !slices.Contains(r.oneOf, s) {
+		r.fail(errs, goName, wireName, "must be "+strings.Join(r.oneOf, " or "), false)
+	}
+}
+
+func (r *rules) checkTime(t time.Time, goName, wireName string, errs *[]error) {
+	switch {
+	case t.IsZero() && r.required:
+		r.fail(errs, goName, wireName, "is required", true)
+	case !t.IsZero() && (t.Year() < 1 || t.Year() > 9999):
+		r.fail(errs, goName, wireName, "has a year outside 1..9999", false)
 	}
 }
 

@@ -2,48 +2,50 @@ package aggracct
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 
 	"github.com/gowechatpay/wechatpay"
-	"github.com/gowechatpay/wechatpay/internal/svc"
 )
 
 // QueryBalanceRequest asks for the quota balance of a ledger.
 type QueryBalanceRequest struct {
 	// MchID is the merchant; at most 32 characters. Empty means the
 	// client's own merchant number.
-	MchID string
+	MchID string `json:"-" query:"mchid" wx:"default=mchid,id,max=32"`
 	// BalAccountNo is the quota ledger number (额度台账号) in plaintext;
 	// required. The SDK encrypts it (RSA-OAEP) and never logs it.
-	BalAccountNo string
+	BalAccountNo string `json:"-" query:"bal_account_no" wx:"required,id,encrypt"`
 	// CardNo is the card number (卡号) in plaintext; optional, encrypted
 	// by the SDK. CardNo, SgnNo and ReqScene are fields a 2026 community
 	// reference added; the official pages of 2025-09 do not have them.
-	CardNo string
+	CardNo string `json:"-" query:"card_no" wx:"id,encrypt"`
 	// SgnNo is the sub-account agreement number; optional (community only).
-	SgnNo string
+	SgnNo string `json:"-" query:"sgn_no" wx:"id"`
 	// ReqScene is the request scene; optional (community only).
-	ReqScene ReqScene
+	ReqScene ReqScene `json:"-" query:"req_scene" wx:"id"`
 }
 
-// Balance is the quota of a ledger (渠道额度).
+// Validate checks the request as QueryBalance does before any I/O (the
+// client's merchant number is filled in after), reporting every problem.
+func (r *QueryBalanceRequest) Validate() error { return wechatpay.ValidateRequest(r) }
+
+// Balance is the quota of a ledger (渠道额度). Both fields are in every
+// answer, and their zero values mean something: a verified answer without
+// one is wechatpay.ErrMalformedResponse.
 type Balance struct {
-	// InTransitReductionExist reports a special reduction still in
-	// progress on the ledger: Balance does not reflect it yet.
-	InTransitReductionExist bool
 	// Balance is the quota of the ledger. The unit is not stated; fen is
 	// assumed, like the amounts of CreateSpecialReduction.
-	Balance int64
+	Balance int64 `json:"balance" wire:"present"`
+	// InTransitReductionExist reports a special reduction still in
+	// progress on the ledger: Balance does not reflect it yet.
+	InTransitReductionExist bool `json:"in_transit_reduction_exist" wire:"present"`
 	// Meta describes the HTTP exchange (Request-ID, attempts).
-	Meta wechatpay.Response
+	Meta wechatpay.Response `json:"-"`
 }
 
-// balanceWire is the answer as sent: both fields are in every answer, and
-// their zero values mean something, so absence is told apart.
-type balanceWire struct {
-	InTransitReductionExist *bool  `json:"in_transit_reduction_exist"`
-	Balance                 *int64 `json:"balance"`
+var opQueryBalance = wechatpay.Operation[QueryBalanceRequest, Balance]{
+	Name: "aggracct.QueryBalance", Method: http.MethodGet, Repeat: wechatpay.RepeatRead,
+	Path: "/v3/aggracct-bc/wb-channel/account/balance",
 }
 
 // QueryBalance returns the quota balance of a WeBank-channel ledger
@@ -56,52 +58,5 @@ type balanceWire struct {
 // transport errors, 429 and 5xx. A verified answer without balance or
 // in_transit_reduction_exist is wechatpay.ErrMalformedResponse.
 func (s *Service) QueryBalance(ctx context.Context, req *QueryBalanceRequest) (*Balance, error) {
-	if err := s.ready(); err != nil {
-		return nil, err
-	}
-	if req == nil {
-		return nil, &wechatpay.FieldError{Field: "request", Reason: "is nil", Missing: true}
-	}
-	mchID := req.MchID
-	if mchID == "" {
-		mchID = s.c.MchID()
-	}
-	if err := svc.CheckID("mchid", mchID, 32, true); err != nil {
-		return nil, err
-	}
-	if err := svc.CheckID("bal_account_no", req.BalAccountNo, 0, true); err != nil {
-		return nil, err
-	}
-	if err := checkCommunity(req.CardNo, req.SgnNo, req.ReqScene); err != nil {
-		return nil, err
-	}
-	cipher, card, serial, err := s.encryptPair(req.BalAccountNo, req.CardNo)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.wait(ctx, s.balanceLimiter); err != nil {
-		return nil, err
-	}
-	query := accountQuery(mchID, cipher, card, req.SgnNo, req.ReqScene)
-	var w balanceWire
-	meta, err := svc.DoV3(ctx, "aggracct", s.c, &wechatpay.Request{
-		Method: http.MethodGet,
-		Path:   "/v3/aggracct-bc/wb-channel/account/balance",
-		Query:  query,
-		Header: http.Header{wechatpay.HeaderSerial: {serial}},
-	}, &w)
-	if err != nil {
-		return nil, err
-	}
-	missing := ""
-	switch {
-	case w.Balance == nil:
-		missing = "balance"
-	case w.InTransitReductionExist == nil:
-		missing = "in_transit_reduction_exist"
-	}
-	if missing != "" {
-		return nil, fmt.Errorf("aggracct: %w: the answer has no %s (Request-ID %s)", wechatpay.ErrMalformedResponse, missing, meta.RequestID)
-	}
-	return &Balance{InTransitReductionExist: *w.InTransitReductionExist, Balance: *w.Balance, Meta: *meta}, nil
+	return opQueryBalance.Do(ctx, s.client(), req, s.limits(apiBalance)...)
 }

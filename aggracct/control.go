@@ -6,11 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
+	"reflect"
+	"strconv"
 	"time"
 
 	"github.com/gowechatpay/wechatpay"
-	"github.com/gowechatpay/wechatpay/internal/svc"
 	"github.com/gowechatpay/wechatpay/internal/wire"
 )
 
@@ -18,13 +18,17 @@ import (
 type QueryControlOrderRequest struct {
 	// OutRequestNo is the WeBank punish or recover number; required, at
 	// most 64 characters. It must be of the kind ControlType says.
-	OutRequestNo string
+	OutRequestNo string `json:"-" path:"out_request_no" wx:"required,id,max=64"`
 	// ControlType says which kind of order OutRequestNo names; required,
 	// ControlTypePunish or ControlTypeRecover.
-	ControlType ControlType
+	ControlType ControlType `json:"-" query:"control_type" wx:"required,oneof=PUNISH|RECOVER"`
 	// MchID is the target merchant of that punish or recover; required.
-	MchID string
+	MchID string `json:"-" query:"mchid" wx:"required,id"`
 }
+
+// Validate checks the request as QueryControlOrder does before any I/O,
+// reporting every problem.
+func (r *QueryControlOrderRequest) Validate() error { return wechatpay.ValidateRequest(r) }
 
 // ControlOrder is a punish order or a recover order: ControlScene says
 // which of PunishOrder and RecoverOrder is set. A verified answer without
@@ -157,6 +161,11 @@ func (o *RecoverOrder) UnmarshalJSON(data []byte) error {
 		wire.TimeField("recover_finish_time", w.RecoverFinishTime, &o.RecoverFinishTime))
 }
 
+var opQueryControlOrder = wechatpay.Operation[QueryControlOrderRequest, ControlOrder]{
+	Name: "aggracct.QueryControlOrder", Method: http.MethodGet, Repeat: wechatpay.RepeatRead,
+	Path: "/v3/aggracct-bc/wb-channel/control-orders/{out_request_no}",
+}
+
 // QueryControlOrder returns a punish order or a recover order of the
 // WeBank channel (查询控制单), the way to learn the outcome of Punish and
 // Recover: no notification format is documented.
@@ -168,48 +177,53 @@ func (o *RecoverOrder) UnmarshalJSON(data []byte) error {
 // and 5xx. An unknown number, or one of the other kind, is a
 // *wechatpay.APIError (404 RESOURCE_NOT_EXISTS at the emulator).
 func (s *Service) QueryControlOrder(ctx context.Context, req *QueryControlOrderRequest) (*ControlOrder, error) {
-	if err := s.ready(); err != nil {
-		return nil, err
-	}
-	if req == nil {
-		return nil, &wechatpay.FieldError{Field: "request", Reason: "is nil", Missing: true}
-	}
-	if err := svc.CheckID("out_request_no", req.OutRequestNo, 64, true); err != nil {
-		return nil, err
-	}
-	switch req.ControlType {
-	case ControlTypePunish, ControlTypeRecover:
-	case "":
-		return nil, &wechatpay.FieldError{Field: "control_type", Reason: "is required", Missing: true}
-	default:
-		return nil, &wechatpay.FieldError{Field: "control_type", Reason: "must be PUNISH or RECOVER"}
-	}
-	if err := svc.CheckID("mchid", req.MchID, 0, true); err != nil {
-		return nil, err
-	}
-	if err := s.wait(ctx, s.controlLimiter); err != nil {
-		return nil, err
-	}
-	var out ControlOrder
-	meta, err := svc.DoV3(ctx, "aggracct", s.c, &wechatpay.Request{
-		Method: http.MethodGet,
-		Path:   "/v3/aggracct-bc/wb-channel/control-orders/" + url.PathEscape(req.OutRequestNo),
-		Query:  url.Values{"control_type": {string(req.ControlType)}, "mchid": {req.MchID}},
-	}, &out)
-	if err != nil {
-		return nil, err
-	}
+	o, err := opQueryControlOrder.Do(ctx, s.client(), req, s.limits(apiControl)...)
+	return then(o, err, (*ControlOrder).complete)
+}
+
+// complete checks that the answer carries the order its control_scene
+// names.
+func (o *ControlOrder) complete() error {
 	missing := ""
 	switch {
-	case out.ControlScene == ControlTypePunish && out.PunishOrder == nil:
+	case o.ControlScene == ControlTypePunish && o.PunishOrder == nil:
 		missing = "punish_order"
-	case out.ControlScene == ControlTypeRecover && out.RecoverOrder == nil:
+	case o.ControlScene == ControlTypeRecover && o.RecoverOrder == nil:
 		missing = "recover_order"
 	}
 	if missing != "" {
-		return nil, fmt.Errorf("aggracct: %w: control_scene %s without %s (Request-ID %s)",
-			wechatpay.ErrMalformedResponse, out.ControlScene, missing, meta.RequestID)
+		return fmt.Errorf("aggracct: %w: control_scene %s without %s (Request-ID %s)",
+			wechatpay.ErrMalformedResponse, o.ControlScene, missing, o.Meta.RequestID)
 	}
-	out.Meta = *meta
-	return &out, nil
+	return nil
+}
+
+var int64Type = reflect.TypeFor[int64]()
+
+// flexInt decodes the raw JSON value of an integer that WeChat Pay writes
+// as a JSON number in one object and as a JSON string in another
+// (punish_scene, punish_rule_version) into dst. Absent, null and "" are 0;
+// anything else that is not an integer is an error naming field, never the
+// value (named here: see wire.TimeField).
+func flexInt(field string, raw json.RawMessage, dst *int64) error {
+	s := string(raw)
+	if s == "" || s == "null" {
+		*dst = 0
+		return nil
+	}
+	if s[0] == '"' {
+		if err := json.Unmarshal(raw, &s); err != nil {
+			return &json.UnmarshalTypeError{Value: "string", Type: int64Type, Field: field}
+		}
+		if s == "" {
+			*dst = 0
+			return nil
+		}
+	}
+	v, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return &json.UnmarshalTypeError{Value: "value", Type: int64Type, Field: field}
+	}
+	*dst = v
+	return nil
 }

@@ -36,24 +36,24 @@
 // Wechatpay-Serial, and returns the response's copy decrypted; so is the
 // optional card_no. The optional fields a 2026 community reference added
 // (card_no, sgn_no, req_scene, fund_repatriation_strategy) are left out
-// unless set. Every
-// response is verified before it is decoded.
+// unless set. Every response is verified before it is decoded.
 //
-// Input is checked before any I/O: a bad field is a *wechatpay.FieldError
-// naming it. A 4xx/5xx answer is a *wechatpay.APIError; the core client
-// retries 429, 5xx and transport failures with back-off for the queries
-// and for the POSTs documented as re-entrant with the same out_request_no
-// and body: CreateSpecialReduction, Punish and Recover. It does not retry
-// SyncInfoUpdateAuditResult, whose re-entry is not documented. The
-// documented rate limits are 100 requests per second per target merchant
-// (QuerySpecialReduction, CreateSpecialReduction, QueryBalance) and 200
-// per minute (Punish, Recover, QueryControlOrder,
+// Input is checked before any I/O by the request's Validate, which reports
+// every problem at once, each a *wechatpay.FieldError naming the Go field
+// and its wire name. A 4xx/5xx answer is a *wechatpay.APIError; the core
+// client retries 429, 5xx and transport failures with back-off for the
+// queries and for the POSTs documented as re-entrant with the same
+// out_request_no and body: CreateSpecialReduction, Punish and Recover. It
+// does not retry SyncInfoUpdateAuditResult, whose re-entry is not
+// documented. The documented rate limits are 100 requests per second per
+// target merchant (QuerySpecialReduction, CreateSpecialReduction,
+// QueryBalance) and 200 per minute (Punish, Recover, QueryControlOrder,
 // SyncInfoUpdateAuditResult), each API its own (QueryInterval,
-// PunishInterval): WithLimiter and the per-method options (WithQueryLimiter,
-// WithPunishLimiter, WithCreateReductionLimiter, ...) take any
-// wechatpay.Limiter to keep a merchant under them on the client side, in
-// one process (NewQueryLimiter, NewPunishLimiter) or, with a shared
-// limiter, across a fleet.
+// PunishInterval): WithLimiter and the per-method options
+// (WithQueryLimiter, WithPunishLimiter, WithCreateReductionLimiter, ...)
+// take any wechatpay.Limiter to keep a merchant under them on the client
+// side, in one process (NewQueryLimiter, NewPunishLimiter) or, with a
+// shared limiter, across a fleet.
 //
 // A verified answer without a field the API always sends (state,
 // out_request_no, wxpay_punish_no, control_scene, balance, ...) is

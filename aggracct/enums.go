@@ -1,5 +1,7 @@
 package aggracct
 
+import "github.com/gowechatpay/wechatpay/internal/enum"
+
 // ReductionType is the kind of a special reduction (特殊减额类型). It is
 // present only when State is StateSuccess; "" means absent. Values this SDK
 // does not know decode without error and report Known() == false.
@@ -16,14 +18,10 @@ const (
 	ReductionTypeJudicialDeduction ReductionType = "JUDICIAL_DEDUCTION"
 )
 
+var reductionTypes = enum.Of(ReductionTypeUnknown, ReductionTypeFinancialPenalty, ReductionTypeJudicialDeduction)
+
 // Known reports whether t is a value this version of the SDK knows.
-func (t ReductionType) Known() bool {
-	switch t {
-	case ReductionTypeUnknown, ReductionTypeFinancialPenalty, ReductionTypeJudicialDeduction:
-		return true
-	}
-	return false
-}
+func (t ReductionType) Known() bool { return reductionTypes.Has(t) }
 
 // State is the processing state of a special reduction. Values this SDK does
 // not know decode without error and report Known() == false.
@@ -41,14 +39,10 @@ const (
 	StateFailed State = "FAILED"
 )
 
+var states = enum.Of(StateUnknown, StateProcessing, StateSuccess, StateFailed)
+
 // Known reports whether s is a value this version of the SDK knows.
-func (s State) Known() bool {
-	switch s {
-	case StateUnknown, StateProcessing, StateSuccess, StateFailed:
-		return true
-	}
-	return false
-}
+func (s State) Known() bool { return states.Has(s) }
 
 // FailReason says why a special reduction failed. It is present only when
 // State is StateFailed; "" means absent. Values this SDK does not know decode
@@ -75,16 +69,12 @@ const (
 	FailReasonTimeOutClosed FailReason = "TIME_OUT_CLOSED"
 )
 
+var failReasons = enum.Of(FailReasonUnknown, FailReasonBalanceNotEnough, FailReasonReceiptNotExist,
+	FailReasonReceiptNotExistClosed, FailReasonTimeOutClosed)
+
 // Known reports whether r is a value this version of the SDK knows,
 // including the alias FailReasonReceiptNotExistClosed.
-func (r FailReason) Known() bool {
-	switch r {
-	case FailReasonUnknown, FailReasonBalanceNotEnough, FailReasonReceiptNotExist,
-		FailReasonReceiptNotExistClosed, FailReasonTimeOutClosed:
-		return true
-	}
-	return false
-}
+func (r FailReason) Known() bool { return failReasons.Has(r) }
 
 // Canonical returns the documented spelling of r: the alias
 // FailReasonReceiptNotExistClosed becomes FailReasonReceiptNotExist, and
@@ -120,15 +110,11 @@ const (
 	ReqSceneWxShopConvenientSettlementServiceMerchant ReqScene = "WX_SHOP_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT"
 )
 
+var reqScenes = enum.Of(ReqSceneSJTConvenientSettlementServiceMerchant, ReqSceneSJTMicroMerchant,
+	ReqSceneWxShopConvenientSettlementServiceMerchant)
+
 // Known reports whether s is a value this version of the SDK knows.
-func (s ReqScene) Known() bool {
-	switch s {
-	case ReqSceneSJTConvenientSettlementServiceMerchant, ReqSceneSJTMicroMerchant,
-		ReqSceneWxShopConvenientSettlementServiceMerchant:
-		return true
-	}
-	return false
-}
+func (s ReqScene) Known() bool { return reqScenes.Has(s) }
 
 // FundRepatriationStrategy is the WeBank funds transfer-back strategy
 // (微众资金划回策略) of a punish, an optional field of a 2026 community
@@ -144,10 +130,10 @@ const (
 	FundRepatriationAllAllowedWhenUnique FundRepatriationStrategy = "ALL_ALLOWED_WHEN_UNIQUE"
 )
 
+var fundStrategies = enum.Of(FundRepatriationAllForbidden, FundRepatriationAllAllowedWhenUnique)
+
 // Known reports whether f is a value this version of the SDK knows.
-func (f FundRepatriationStrategy) Known() bool {
-	return f == FundRepatriationAllForbidden || f == FundRepatriationAllAllowedWhenUnique
-}
+func (f FundRepatriationStrategy) Known() bool { return fundStrategies.Has(f) }
 
 // ControlType says which kind of control order a number names: a punish
 // (管控) or a recover (解管). It is the control_type of QueryControlOrder
@@ -163,8 +149,10 @@ const (
 	ControlTypeRecover ControlType = "RECOVER"
 )
 
+var controlTypes = enum.Of(ControlTypePunish, ControlTypeRecover)
+
 // Known reports whether t is a value this version of the SDK knows.
-func (t ControlType) Known() bool { return t == ControlTypePunish || t == ControlTypeRecover }
+func (t ControlType) Known() bool { return controlTypes.Has(t) }
 
 // ControlState is the execution state of a punish or recover order
 // (punish_state, recover_state). Values this SDK does not know decode
@@ -181,14 +169,10 @@ const (
 	ControlStateFailed ControlState = "FAILED"
 )
 
+var controlStates = enum.Of(ControlStateExecuting, ControlStateSuccess, ControlStateFailed)
+
 // Known reports whether s is a value this version of the SDK knows.
-func (s ControlState) Known() bool {
-	switch s {
-	case ControlStateExecuting, ControlStateSuccess, ControlStateFailed:
-		return true
-	}
-	return false
-}
+func (s ControlState) Known() bool { return controlStates.Has(s) }
 
 // EffectState says whether a punish is in force. "" means absent (the
 // punish is still executing). Values this SDK does not know decode without
@@ -203,8 +187,10 @@ const (
 	EffectStateRecovered EffectState = "RECOVERED"
 )
 
+var effectStates = enum.Of(EffectStateActive, EffectStateRecovered)
+
 // Known reports whether s is a value this version of the SDK knows.
-func (s EffectState) Known() bool { return s == EffectStateActive || s == EffectStateRecovered }
+func (s EffectState) Known() bool { return effectStates.Has(s) }
 
 // ControlAction is one thing a control disables. Only the values are
 // documented; the meanings are read from the names. Values this SDK does
@@ -226,15 +212,11 @@ const (
 	ControlActionDisableCloseMerchant ControlAction = "DISABLE_CLOSE_MERCHANT"
 )
 
+var controlActions = enum.Of(ControlActionDisableReceive, ControlActionDisableWithdrawal, ControlActionDisablePay,
+	ControlActionDisableRefund, ControlActionDisableCloseMerchant)
+
 // Known reports whether a is a value this version of the SDK knows.
-func (a ControlAction) Known() bool {
-	switch a {
-	case ControlActionDisableReceive, ControlActionDisableWithdrawal, ControlActionDisablePay,
-		ControlActionDisableRefund, ControlActionDisableCloseMerchant:
-		return true
-	}
-	return false
-}
+func (a ControlAction) Known() bool { return controlActions.Has(a) }
 
 // AuditResult is the outcome of the audit of an info-update request
 // (资料更新请求审核结果) that SyncInfoUpdateAuditResult reports.
@@ -249,8 +231,10 @@ const (
 	AuditResultReject AuditResult = "REJECT"
 )
 
+var auditResults = enum.Of(AuditResultPass, AuditResultReject)
+
 // Known reports whether r is a value this version of the SDK knows.
-func (r AuditResult) Known() bool { return r == AuditResultPass || r == AuditResultReject }
+func (r AuditResult) Known() bool { return auditResults.Has(r) }
 
 // AuditScene is the scene of an audit-result report, an optional field of a
 // 2026 community reference only, whose meaning is not documented; "" leaves
@@ -267,5 +251,7 @@ const (
 	AuditScene03 AuditScene = "03"
 )
 
+var auditScenes = enum.Of(AuditScene01, AuditScene02, AuditScene03)
+
 // Known reports whether s is a value this version of the SDK knows.
-func (s AuditScene) Known() bool { return s == AuditScene01 || s == AuditScene02 || s == AuditScene03 }
+func (s AuditScene) Known() bool { return auditScenes.Has(s) }

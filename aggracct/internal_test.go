@@ -3,6 +3,7 @@ package aggracct
 import (
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -16,7 +17,6 @@ import (
 
 	"github.com/gowechatpay/wechatpay"
 	wxcrypto "github.com/gowechatpay/wechatpay/crypto"
-	"github.com/gowechatpay/wechatpay/internal/svc"
 	"github.com/gowechatpay/wechatpay/internal/wire"
 )
 
@@ -91,6 +91,39 @@ func (c *countingTransport) RoundTrip(*http.Request) (*http.Response, error) {
 	return nil, errors.New("no I/O expected")
 }
 
+// sentBody returns the body that send made a service send through a
+// transport that answers nothing, with the ciphertext of each encrypted
+// field (bal_account_no, card_no) replaced by cipher[plaintext], once it is
+// shown to decrypt to that plaintext with the WeChat Pay test key.
+func sentBody(t *testing.T, cipher map[string]string, send func(*Service) error) string {
+	t.Helper()
+	var body []byte
+	rt := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		body, _ = io.ReadAll(r.Body)
+		return nil, errors.New("no answer")
+	})
+	c := vectorClient(t, loadVectors(t), time.Now(), wechatpay.WithTransport(rt), wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}))
+	require.Error(t, send(New(c)))
+	key, err := wxcrypto.LoadPrivateKeyFile(filepath.Join("..", "testdata", "wechatpay_pubkey_test_key.pem"))
+	require.NoError(t, err)
+	var fields map[string]any
+	require.NoError(t, json.Unmarshal(body, &fields))
+	out := string(body)
+	for _, name := range []string{"bal_account_no", "card_no"} {
+		if ct, ok := fields[name].(string); ok {
+			plain, err := wxcrypto.DecryptOAEP(key, ct)
+			require.NoError(t, err, name)
+			require.Contains(t, cipher, string(plain), name)
+			out = strings.Replace(out, ct, cipher[string(plain)], 1)
+		}
+	}
+	return out
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
 func TestPunishBodyMatchesVector(t *testing.T) {
 	v := loadVectors(t)
 	ct := loadCiphertexts(t)
@@ -101,26 +134,34 @@ func TestPunishBodyMatchesVector(t *testing.T) {
 		}
 	}
 	require.NotEmpty(t, want)
+	const ledger = "8609cb22e1774a50a930e414cc71eca06121bcd266335cda230d24a7886a8d9f"
 	req := &PunishRequest{
 		OutRequestNo:  "WBPUNISH20251009000001",
 		MchID:         "1900016681",
-		BalAccountNo:  "8609cb22e1774a50a930e414cc71eca06121bcd266335cda230d24a7886a8d9f",
+		BalAccountNo:  ledger,
 		PunishScene:   1,
 		PunishReason:  "测试用管控原因",
 		PunishEndTime: time.Date(2025, 12, 31, 23, 59, 59, 0, time.FixedZone("CST", 8*3600)),
 	}
-	require.NoError(t, validatePunish(req))
-	wire := newPunishBody(req, ct["bal_account_no_for_wechatpay_pubkey"])
-	got, err := wire.encode()
-	require.NoError(t, err)
-	require.Equal(t, want, string(got))
+	require.NoError(t, req.Validate())
+	got := sentBody(t, map[string]string{ledger: ct["bal_account_no_for_wechatpay_pubkey"]}, func(s *Service) error {
+		_, err := s.Punish(t.Context(), req)
+		return err
+	})
+	require.Equal(t, want, got)
 }
 
 func TestPunishBodyOmitsOptionalFields(t *testing.T) {
-	wire := newPunishBody(&PunishRequest{OutRequestNo: "A", MchID: "1", BalAccountNo: "x", PunishScene: 7}, "C<>&")
-	got, err := wire.encode()
-	require.NoError(t, err)
-	require.Equal(t, `{"out_request_no":"A","mchid":"1","bal_account_no":"C<>&","punish_scene":7}`, string(got))
+	got := sentBody(t, map[string]string{"x": "C<>&"}, func(s *Service) error {
+		_, err := s.Punish(t.Context(), &PunishRequest{OutRequestNo: "A", MchID: "1", BalAccountNo: "x", PunishScene: 7})
+		return err
+	})
+	require.Equal(t, `{"out_request_no":"A","mchid":"1","bal_account_no":"C<>&","punish_scene":7}`, got)
+	got = sentBody(t, map[string]string{"x": "C"}, func(s *Service) error {
+		_, err := s.Punish(t.Context(), &PunishRequest{OutRequestNo: "A", MchID: "1", BalAccountNo: "x", PunishScene: 7, PunishReason: "<>&"})
+		return err
+	})
+	require.Equal(t, `{"out_request_no":"A","mchid":"1","bal_account_no":"C","punish_scene":7,"punish_reason":"<>&"}`, got, "no HTML escaping")
 }
 
 func TestValidatePunish(t *testing.T) {
@@ -143,15 +184,15 @@ func TestValidatePunish(t *testing.T) {
 		{"punish_reason bad UTF-8", func(r *PunishRequest) { r.PunishReason = "\xff" }, "punish_reason", false},
 		{"punish_end_time year 10000", func(r *PunishRequest) { r.PunishEndTime = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC) }, "punish_end_time", false},
 	}
-	require.NoError(t, validatePunish(&ok))
+	require.NoError(t, ok.Validate())
 	long := ok
 	long.OutRequestNo = strings.Repeat("a", 64)
-	require.NoError(t, validatePunish(&long))
+	require.NoError(t, long.Validate())
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := ok
 			tt.mutate(&r)
-			err := validatePunish(&r)
+			err := r.Validate()
 			var fe *wechatpay.FieldError
 			require.ErrorAs(t, err, &fe)
 			require.Equal(t, tt.field, fe.Field)
@@ -160,7 +201,7 @@ func TestValidatePunish(t *testing.T) {
 		})
 	}
 	var fe *wechatpay.FieldError
-	require.ErrorAs(t, validatePunish(nil), &fe)
+	require.ErrorAs(t, (*PunishRequest)(nil).Validate(), &fe)
 }
 
 func TestEnums(t *testing.T) {
@@ -365,17 +406,27 @@ func TestNeighbourEnums(t *testing.T) {
 // documented order, raw UTF-8, optional fields left out, and the audit
 // time in RFC 3339.
 func TestNeighbourBodies(t *testing.T) {
-	b, err := svc.EncodeJSON(&reductionBody{MchID: "1", BalAccountNo: "C<>", OutRequestNo: "R1", ReductionType: ReductionTypeFinancialPenalty, Amount: 5, Reason: "罚"})
-	require.NoError(t, err)
-	require.Equal(t, `{"mchid":"1","bal_account_no":"C<>","out_request_no":"R1","reduction_type":"FINANCIAL_PENALTY","amount":5,"reason":"罚"}`, string(b))
-	b, err = svc.EncodeJSON(&recoverBody{OutRequestNo: "R", RelatedWebankPunishNo: "P", RelatedWxpayPunishNo: "W", MchID: "1", BalAccountNo: "C", RecoverReason: "ok", ReqScene: ReqSceneSJTMicroMerchant})
-	require.NoError(t, err)
-	require.Equal(t, `{"out_request_no":"R","related_webank_punish_no":"P","related_wxpay_punish_no":"W","mchid":"1","bal_account_no":"C","recover_reason":"ok","req_scene":"SJT_MICRO_MERCHANT"}`, string(b))
-	b, err = svc.EncodeJSON(&auditBody{OutRequestNo: "A", MchID: "1", AuditResult: AuditResultPass})
-	require.NoError(t, err)
-	require.Equal(t, `{"out_request_no":"A","mchid":"1","audit_result":"PASS"}`, string(b))
-	p := newPunishBody(&PunishRequest{OutRequestNo: "A", MchID: "1", BalAccountNo: "x", PunishScene: 7, SgnNo: "S", FundRepatriationStrategy: FundRepatriationAllForbidden}, "C")
-	b, err = p.encode()
-	require.NoError(t, err)
-	require.Equal(t, `{"out_request_no":"A","mchid":"1","bal_account_no":"C","punish_scene":7,"sgn_no":"S","fund_repatriation_strategy":"ALL_FORBIDDEN"}`, string(b))
+	send := func(cipher map[string]string, call func(s *Service) error) string {
+		return sentBody(t, cipher, call)
+	}
+	b := send(map[string]string{"b": "C<>"}, func(s *Service) error {
+		_, err := s.CreateSpecialReduction(t.Context(), &CreateSpecialReductionRequest{MchID: "1", BalAccountNo: "b", OutRequestNo: "R1", ReductionType: ReductionTypeFinancialPenalty, Amount: 5, Reason: "罚"})
+		return err
+	})
+	require.Equal(t, `{"mchid":"1","bal_account_no":"C<>","out_request_no":"R1","reduction_type":"FINANCIAL_PENALTY","amount":5,"reason":"罚"}`, b)
+	b = send(map[string]string{"b": "C"}, func(s *Service) error {
+		_, err := s.Recover(t.Context(), &RecoverRequest{OutRequestNo: "R", RelatedWebankPunishNo: "P", RelatedWxpayPunishNo: "W", MchID: "1", BalAccountNo: "b", RecoverReason: "ok", ReqScene: ReqSceneSJTMicroMerchant})
+		return err
+	})
+	require.Equal(t, `{"out_request_no":"R","related_webank_punish_no":"P","related_wxpay_punish_no":"W","mchid":"1","bal_account_no":"C","recover_reason":"ok","req_scene":"SJT_MICRO_MERCHANT"}`, b)
+	b = send(nil, func(s *Service) error {
+		_, err := s.SyncInfoUpdateAuditResult(t.Context(), &SyncInfoUpdateAuditResultRequest{OutRequestNo: "A", MchID: "1", AuditResult: AuditResultPass})
+		return err
+	})
+	require.Equal(t, `{"out_request_no":"A","mchid":"1","audit_result":"PASS"}`, b)
+	b = send(map[string]string{"x": "C"}, func(s *Service) error {
+		_, err := s.Punish(t.Context(), &PunishRequest{OutRequestNo: "A", MchID: "1", BalAccountNo: "x", PunishScene: 7, SgnNo: "S", FundRepatriationStrategy: FundRepatriationAllForbidden})
+		return err
+	})
+	require.Equal(t, `{"out_request_no":"A","mchid":"1","bal_account_no":"C","punish_scene":7,"sgn_no":"S","fund_repatriation_strategy":"ALL_FORBIDDEN"}`, b)
 }

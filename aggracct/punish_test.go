@@ -80,6 +80,43 @@ func TestPunish(t *testing.T) {
 		ps := srv.Punishments()
 		require.Equal(t, "2026-01-02T03:04:05Z", ps[len(ps)-1].PunishEndTime)
 	})
+	t.Run("end time to the second", func(t *testing.T) {
+		req := punishRequest("WB-FRACTION")
+		req.PunishEndTime = time.Date(2026, 1, 2, 3, 4, 5, 999_999_999, cst)
+		_, err := svc.Punish(t.Context(), req)
+		require.NoError(t, err)
+		ps := srv.Punishments()
+		require.Equal(t, "2026-01-02T03:04:05+08:00", ps[len(ps)-1].PunishEndTime)
+		require.Equal(t, 999_999_999, req.PunishEndTime.Nanosecond(), "the caller's request is not modified")
+	})
+}
+
+// TestValidateReportsEveryProblem: a request's Validate names every bad
+// field at once, by its Go and wire names, and a nil request is an error.
+func TestValidateReportsEveryProblem(t *testing.T) {
+	err := (&aggracct.PunishRequest{PunishScene: -1, FundRepatriationStrategy: "A B"}).Validate()
+	for _, want := range []string{
+		"OutRequestNo (out_request_no): is required",
+		"MchID (mchid): is required",
+		"BalAccountNo (bal_account_no): is required",
+		"PunishScene (punish_scene): is -1, at least 1 allowed",
+		"FundRepatriationStrategy (fund_repatriation_strategy): must be visible ASCII characters only",
+	} {
+		require.ErrorContains(t, err, want)
+	}
+	err = (&aggracct.RecoverRequest{OutRequestNo: "P1", RelatedWebankPunishNo: "P1"}).Validate()
+	require.ErrorContains(t, err, "OutRequestNo (out_request_no): must differ from related_webank_punish_no")
+	require.ErrorContains(t, err, "RecoverReason (recover_reason): is required")
+	err = (&aggracct.QueryControlOrderRequest{OutRequestNo: "Q", ControlType: "PAUSE"}).Validate()
+	require.ErrorContains(t, err, "ControlType (control_type): must be PUNISH or RECOVER")
+	require.ErrorContains(t, err, "MchID (mchid): is required")
+	for _, v := range []interface{ Validate() error }{
+		(*aggracct.QueryBalanceRequest)(nil), (*aggracct.QuerySpecialReductionRequest)(nil),
+		(*aggracct.CreateSpecialReductionRequest)(nil), (*aggracct.PunishRequest)(nil), (*aggracct.RecoverRequest)(nil),
+		(*aggracct.QueryControlOrderRequest)(nil), (*aggracct.SyncInfoUpdateAuditResultRequest)(nil),
+	} {
+		require.ErrorIs(t, v.Validate(), wechatpay.ErrMissingField, "%T", v)
+	}
 }
 
 func TestPunishRetriesWithSameNumber(t *testing.T) {

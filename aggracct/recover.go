@@ -2,44 +2,46 @@ package aggracct
 
 import (
 	"context"
+	"errors"
+	"net/http"
 
 	"github.com/gowechatpay/wechatpay"
-	"github.com/gowechatpay/wechatpay/internal/svc"
 )
 
 // RecoverRequest lifts a control (解管) that Punish put on a WeBank ledger.
+// Its fields are the body, in the documented order.
 type RecoverRequest struct {
 	// OutRequestNo is the WeBank recover number (微众解管单号); required, at
 	// most 64 characters, and not the punish's number. It is the
 	// idempotency key: repeat a call with the same number and fields, never
 	// a new number.
-	OutRequestNo string
+	OutRequestNo string `json:"out_request_no" wx:"required,id,max=64"`
 	// RelatedWebankPunishNo is the out_request_no of the punish to lift
 	// (微众管控单号); required.
-	RelatedWebankPunishNo string
+	RelatedWebankPunishNo string `json:"related_webank_punish_no" wx:"required,id,max=64"`
 	// RelatedWxpayPunishNo is the WxpayPunishNo that Punish returned for
 	// it; required.
-	RelatedWxpayPunishNo string
+	RelatedWxpayPunishNo string `json:"related_wxpay_punish_no" wx:"required,id"`
 	// MchID is the merchant whose control is lifted; required.
-	MchID string
+	MchID string `json:"mchid" wx:"required,id"`
 	// BalAccountNo is the controlled ledger (the WeBank drawdown account,
 	// 微众支用账号) in plaintext; required. The SDK encrypts it (RSA-OAEP)
 	// and never logs it.
-	BalAccountNo string
+	BalAccountNo string `json:"bal_account_no" wx:"required,id,encrypt"`
 	// RecoverReason is the reason, visible UTF-8, at most 256 characters
 	// (checked by WeChat Pay). The official page makes it optional, a
 	// community reference required: the SDK requires it, which is valid
 	// under both.
-	RecoverReason string
+	RecoverReason string `json:"recover_reason" wx:"required"`
 	// CardNo is the card of the controlled merchant (卡号) in plaintext;
 	// optional, encrypted by the SDK. CardNo, SgnNo and ReqScene are fields
 	// a 2026 community reference added; the official pages of 2025-09 do
 	// not have them.
-	CardNo string
+	CardNo string `json:"card_no,omitempty" wx:"id,encrypt"`
 	// SgnNo is the sub-account agreement number; optional (community only).
-	SgnNo string
+	SgnNo string `json:"sgn_no,omitempty" wx:"id"`
 	// ReqScene is the request scene; optional (community only).
-	ReqScene ReqScene
+	ReqScene ReqScene `json:"req_scene,omitempty" wx:"id"`
 }
 
 // RecoverResult acknowledges a recover order. Whether the recover
@@ -55,46 +57,20 @@ type RecoverResult struct {
 	Meta wechatpay.Response `json:"-"`
 }
 
-// recoverBody is the request body of Recover, fields in the documented
-// order.
-type recoverBody struct {
-	OutRequestNo          string   `json:"out_request_no"`
-	RelatedWebankPunishNo string   `json:"related_webank_punish_no"`
-	RelatedWxpayPunishNo  string   `json:"related_wxpay_punish_no"`
-	MchID                 string   `json:"mchid"`
-	BalAccountNo          string   `json:"bal_account_no"`
-	RecoverReason         string   `json:"recover_reason"`
-	CardNo                string   `json:"card_no,omitempty"`
-	SgnNo                 string   `json:"sgn_no,omitempty"`
-	ReqScene              ReqScene `json:"req_scene,omitempty"`
+// Validate checks the request as Recover does before any I/O, reporting
+// every problem: its fields' rules, and that OutRequestNo is not the
+// punish's number.
+func (r *RecoverRequest) Validate() error {
+	err := wechatpay.ValidateRequest(r)
+	if r != nil && r.OutRequestNo != "" && r.OutRequestNo == r.RelatedWebankPunishNo {
+		err = errors.Join(err, &wechatpay.FieldError{Field: "out_request_no", GoField: "OutRequestNo", Reason: "must differ from related_webank_punish_no"})
+	}
+	return err
 }
 
-func validateRecover(req *RecoverRequest) error {
-	if req == nil {
-		return &wechatpay.FieldError{Field: "request", Reason: "is nil", Missing: true}
-	}
-	if err := svc.CheckID("out_request_no", req.OutRequestNo, 64, true); err != nil {
-		return err
-	}
-	if err := svc.CheckID("related_webank_punish_no", req.RelatedWebankPunishNo, 64, true); err != nil {
-		return err
-	}
-	if req.OutRequestNo == req.RelatedWebankPunishNo {
-		return &wechatpay.FieldError{Field: "out_request_no", Reason: "must differ from related_webank_punish_no"}
-	}
-	if err := svc.CheckID("related_wxpay_punish_no", req.RelatedWxpayPunishNo, 0, true); err != nil {
-		return err
-	}
-	if err := svc.CheckID("mchid", req.MchID, 0, true); err != nil {
-		return err
-	}
-	if err := svc.CheckID("bal_account_no", req.BalAccountNo, 0, true); err != nil {
-		return err
-	}
-	if err := checkText("recover_reason", req.RecoverReason, true); err != nil {
-		return err
-	}
-	return checkCommunity(req.CardNo, req.SgnNo, req.ReqScene)
+var opRecover = wechatpay.Operation[RecoverRequest, RecoverResult]{
+	Name: "aggracct.Recover", Method: http.MethodPost, Repeat: wechatpay.RepeatReentrant,
+	Path: "/v3/aggracct-bc/wb-channel/control-orders/recover",
 }
 
 // Recover lifts a control on a WeBank ledger (解管): it names the punish
@@ -110,29 +86,5 @@ func validateRecover(req *RecoverRequest) error {
 // the same number and fields returns the same WxpayRecoverNo. Never reuse a
 // number for other fields (the emulator answers 400 PARAM_ERROR).
 func (s *Service) Recover(ctx context.Context, req *RecoverRequest) (*RecoverResult, error) {
-	if err := s.ready(); err != nil {
-		return nil, err
-	}
-	if err := validateRecover(req); err != nil {
-		return nil, err
-	}
-	cipher, card, serial, err := s.encryptPair(req.BalAccountNo, req.CardNo)
-	if err != nil {
-		return nil, err
-	}
-	body, err := svc.EncodeJSON(&recoverBody{
-		OutRequestNo: req.OutRequestNo, RelatedWebankPunishNo: req.RelatedWebankPunishNo,
-		RelatedWxpayPunishNo: req.RelatedWxpayPunishNo, MchID: req.MchID, BalAccountNo: cipher,
-		RecoverReason: req.RecoverReason, CardNo: card, SgnNo: req.SgnNo, ReqScene: req.ReqScene,
-	})
-	if err != nil {
-		return nil, err
-	}
-	var out RecoverResult
-	meta, err := s.postEncrypted(ctx, s.recoverLimiter, "/v3/aggracct-bc/wb-channel/control-orders/recover", body, serial, &out)
-	if err != nil {
-		return nil, err
-	}
-	out.Meta = *meta
-	return &out, nil
+	return opRecover.Do(ctx, s.client(), req, s.limits(apiRecover)...)
 }

@@ -6,11 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"time"
 
 	"github.com/gowechatpay/wechatpay"
-	"github.com/gowechatpay/wechatpay/internal/svc"
 	"github.com/gowechatpay/wechatpay/internal/wire"
 )
 
@@ -18,24 +16,29 @@ import (
 type QuerySpecialReductionRequest struct {
 	// OutRequestNo is the special-reduction number (特殊减额单号); required,
 	// at most 32 characters.
-	OutRequestNo string
+	OutRequestNo string `json:"-" path:"out_request_no" wx:"required,id,max=32"`
 	// MchID is the WeChat Pay merchant number; at most 32 characters. Empty
 	// means the client's own merchant number.
-	MchID string
+	MchID string `json:"-" query:"mchid" wx:"default=mchid,id,max=32"`
 	// BalAccountNo is the quota ledger number (额度台账号) in plaintext;
 	// required. The SDK encrypts it (RSA-OAEP) and never logs it.
-	BalAccountNo string
+	BalAccountNo string `json:"-" query:"bal_account_no" wx:"required,id,encrypt"`
 	// CardNo is the card number (卡号) in plaintext; optional, left out
 	// when empty, encrypted by the SDK. CardNo, SgnNo and ReqScene are
 	// fields a 2026 community reference added; the official pages of
 	// 2025-09 do not have them.
-	CardNo string
+	CardNo string `json:"-" query:"card_no" wx:"id,encrypt"`
 	// SgnNo is the merchant account agreement number (商户账户协议号);
 	// optional (community only).
-	SgnNo string
+	SgnNo string `json:"-" query:"sgn_no" wx:"id"`
 	// ReqScene is the request scene; optional (community only).
-	ReqScene ReqScene
+	ReqScene ReqScene `json:"-" query:"req_scene" wx:"id"`
 }
+
+// Validate checks the request as QuerySpecialReduction does before any
+// I/O (the client's merchant number is filled in after), reporting every
+// problem.
+func (r *QuerySpecialReductionRequest) Validate() error { return wechatpay.ValidateRequest(r) }
 
 // SpecialReduction is the result of a special reduction. Fields documented
 // for one state only are zero values in the others. The fields tagged
@@ -88,6 +91,11 @@ func (r *SpecialReduction) UnmarshalJSON(data []byte) error {
 		wire.TimeField("fail_time", w.FailTime, &r.FailTime))
 }
 
+var opQuerySpecialReduction = wechatpay.Operation[QuerySpecialReductionRequest, SpecialReduction]{
+	Name: "aggracct.QuerySpecialReduction", Method: http.MethodGet, Repeat: wechatpay.RepeatRead,
+	Path: "/v3/aggracct-bc/wb-channel/special-reduction/{out_request_no}",
+}
+
 // QuerySpecialReduction returns the result of a special reduction on a
 // WeBank-channel aggregated account (查询特殊减额结果).
 //
@@ -97,165 +105,68 @@ func (r *SpecialReduction) UnmarshalJSON(data []byte) error {
 // WithQueryLimiter). The call is read-only and is retried by the client on
 // transport errors, 429 and 5xx.
 func (s *Service) QuerySpecialReduction(ctx context.Context, req *QuerySpecialReductionRequest) (*SpecialReduction, error) {
-	if err := s.ready(); err != nil {
-		return nil, err
-	}
-	if req == nil {
-		return nil, &wechatpay.FieldError{Field: "request", Reason: "is nil", Missing: true}
-	}
-	mchID := req.MchID
-	if mchID == "" {
-		mchID = s.c.MchID()
-	}
-	if err := svc.CheckID("out_request_no", req.OutRequestNo, 32, true); err != nil {
-		return nil, err
-	}
-	if err := svc.CheckID("mchid", mchID, 32, true); err != nil {
-		return nil, err
-	}
-	if err := svc.CheckID("bal_account_no", req.BalAccountNo, 0, true); err != nil {
-		return nil, err
-	}
-	if err := checkCommunity(req.CardNo, req.SgnNo, req.ReqScene); err != nil {
-		return nil, err
-	}
-	cipher, card, serial, err := s.encryptPair(req.BalAccountNo, req.CardNo)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.wait(ctx, s.queryLimiter); err != nil {
-		return nil, err
-	}
-	query := accountQuery(mchID, cipher, card, req.SgnNo, req.ReqScene)
-	var out SpecialReduction
-	meta, err := svc.DoV3(ctx, "aggracct", s.c, &wechatpay.Request{
-		Method: http.MethodGet,
-		Path:   "/v3/aggracct-bc/wb-channel/special-reduction/" + url.PathEscape(req.OutRequestNo),
-		Query:  query,
-		Header: http.Header{wechatpay.HeaderSerial: {serial}},
-	}, &out)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.openReduction(&out, meta, req.BalAccountNo); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	r, err := opQuerySpecialReduction.Do(ctx, s.client(), req, s.limits(apiQuery)...)
+	return then(r, err, func(r *SpecialReduction) error { return s.open(r, req.BalAccountNo) })
 }
 
-// optional sets the query parameter key to v unless v is empty.
-// accountQuery is the query of a read by ledger (QuerySpecialReduction,
-// QueryBalance): mchid, the encrypted bal_account_no, and those of the
-// community fields that are set (card_no encrypted).
-func accountQuery(mchID, balCipher, cardCipher, sgnNo string, scene ReqScene) url.Values {
-	q := url.Values{"mchid": {mchID}, "bal_account_no": {balCipher}}
-	optional(q, "card_no", cardCipher)
-	optional(q, "sgn_no", sgnNo)
-	optional(q, "req_scene", string(scene))
-	return q
-}
-
-func optional(q url.Values, key, v string) {
-	if v != "" {
-		q.Set(key, v)
-	}
-}
-
-// openReduction completes a verified special-reduction answer: its Meta,
-// and its bal_account_no decrypted. The field is marked encrypted, yet the
-// official examples show it in plaintext: a verified answer that carries
-// exactly the ledger number the caller sent is taken as it is, anything
-// else must decrypt.
-func (s *Service) openReduction(out *SpecialReduction, meta *wechatpay.Response, plain string) error {
-	out.Meta = *meta
-	if out.BalAccountNo == plain {
+// open decrypts the bal_account_no of a verified special-reduction answer.
+// The field is marked encrypted, yet the official examples show it in
+// plaintext: a verified answer that carries exactly the ledger number the
+// caller sent is taken as it is, anything else must decrypt.
+func (s *Service) open(r *SpecialReduction, plain string) error {
+	if r.BalAccountNo == plain {
 		return nil
 	}
 	var err error
-	if out.BalAccountNo, err = s.c.DecryptSensitive(out.BalAccountNo); err != nil {
-		return fmt.Errorf("aggracct: bal_account_no (Request-ID %s): %w", meta.RequestID, err)
+	if r.BalAccountNo, err = s.c.DecryptSensitive(r.BalAccountNo); err != nil {
+		return fmt.Errorf("aggracct: bal_account_no (Request-ID %s): %w", r.Meta.RequestID, err)
 	}
 	return nil
 }
 
 // CreateSpecialReductionRequest reduces a quota ledger (特殊减额): a
-// judicial deduction or a financial penalty.
+// judicial deduction or a financial penalty. Its fields are the body, in
+// the documented order.
 type CreateSpecialReductionRequest struct {
 	// MchID is the target merchant of the reduction (特殊减额目标商户号); at
 	// most 32 characters. Empty means the client's own merchant number.
-	MchID string
+	MchID string `json:"mchid" wx:"default=mchid,id,max=32"`
 	// BalAccountNo is the quota ledger number (额度台账号) in plaintext;
 	// required. The SDK encrypts it (RSA-OAEP) and never logs it.
-	BalAccountNo string
+	BalAccountNo string `json:"bal_account_no" wx:"required,id,encrypt"`
 	// OutRequestNo is the merchant's special-reduction number; required,
 	// at most 32 ASCII digits and letters. It is the idempotency key: the
 	// API is re-entrant for 31 days with the same number and fields.
-	OutRequestNo string
+	OutRequestNo string `json:"out_request_no" wx:"required,alnum,max=32"`
 	// ReductionType is the kind of reduction; required,
 	// ReductionTypeFinancialPenalty or ReductionTypeJudicialDeduction.
-	ReductionType ReductionType
+	ReductionType ReductionType `json:"reduction_type" wx:"required,oneof=FINANCIAL_PENALTY|JUDICIAL_DEDUCTION"`
 	// Amount is the amount to reduce in fen; required, positive.
-	Amount int64
+	Amount int64 `json:"amount" wx:"required,min=1"`
 	// Reason is kept for audit; optional, visible UTF-8, at most 512
 	// characters (checked by WeChat Pay). For a judicial deduction, the
 	// case number of the requesting party; for a financial penalty, the
 	// reason.
-	Reason string
+	Reason string `json:"reason,omitempty"`
 	// CardNo is the card number (卡号) in plaintext; optional, encrypted
 	// by the SDK. CardNo, SgnNo and ReqScene are fields a 2026 community
 	// reference added; the official pages of 2025-09 do not have them.
-	CardNo string
+	CardNo string `json:"card_no,omitempty" wx:"id,encrypt"`
 	// SgnNo is the merchant account agreement number (商户账户协议号);
 	// optional (community only).
-	SgnNo string
+	SgnNo string `json:"sgn_no,omitempty" wx:"id"`
 	// ReqScene is the request scene; optional (community only).
-	ReqScene ReqScene
+	ReqScene ReqScene `json:"req_scene,omitempty" wx:"id"`
 }
 
-// reductionBody is the request body of CreateSpecialReduction, fields in
-// the documented order.
-type reductionBody struct {
-	MchID         string        `json:"mchid"`
-	BalAccountNo  string        `json:"bal_account_no"`
-	OutRequestNo  string        `json:"out_request_no"`
-	ReductionType ReductionType `json:"reduction_type"`
-	Amount        int64         `json:"amount"`
-	Reason        string        `json:"reason,omitempty"`
-	CardNo        string        `json:"card_no,omitempty"`
-	SgnNo         string        `json:"sgn_no,omitempty"`
-	ReqScene      ReqScene      `json:"req_scene,omitempty"`
-}
+// Validate checks the request as CreateSpecialReduction does before any
+// I/O (the client's merchant number is filled in after), reporting every
+// problem.
+func (r *CreateSpecialReductionRequest) Validate() error { return wechatpay.ValidateRequest(r) }
 
-func validateCreateReduction(req *CreateSpecialReductionRequest, mchID string) error {
-	if req == nil {
-		return &wechatpay.FieldError{Field: "request", Reason: "is nil", Missing: true}
-	}
-	if err := svc.CheckID("mchid", mchID, 32, true); err != nil {
-		return err
-	}
-	if err := svc.CheckID("bal_account_no", req.BalAccountNo, 0, true); err != nil {
-		return err
-	}
-	if err := checkAlnum("out_request_no", req.OutRequestNo, 32); err != nil {
-		return err
-	}
-	switch req.ReductionType {
-	case ReductionTypeFinancialPenalty, ReductionTypeJudicialDeduction:
-	case "":
-		return &wechatpay.FieldError{Field: "reduction_type", Reason: "is required", Missing: true}
-	default:
-		return &wechatpay.FieldError{Field: "reduction_type", Reason: "must be FINANCIAL_PENALTY or JUDICIAL_DEDUCTION"}
-	}
-	switch {
-	case req.Amount == 0:
-		return &wechatpay.FieldError{Field: "amount", Reason: "is required", Missing: true}
-	case req.Amount < 0:
-		return &wechatpay.FieldError{Field: "amount", Reason: "must be a positive number of fen"}
-	}
-	if err := checkText("reason", req.Reason, false); err != nil {
-		return err
-	}
-	return checkCommunity(req.CardNo, req.SgnNo, req.ReqScene)
+var opCreateSpecialReduction = wechatpay.Operation[CreateSpecialReductionRequest, SpecialReduction]{
+	Name: "aggracct.CreateSpecialReduction", Method: http.MethodPost, Repeat: wechatpay.RepeatReentrant,
+	Path: "/v3/aggracct-bc/wb-channel/special-reduction",
 }
 
 // CreateSpecialReduction reduces a quota ledger of the WeBank channel
@@ -274,37 +185,6 @@ func validateCreateReduction(req *CreateSpecialReductionRequest, mchID string) e
 // number. Never reuse a number for other fields (the emulator answers 400
 // PARAM_ERROR).
 func (s *Service) CreateSpecialReduction(ctx context.Context, req *CreateSpecialReductionRequest) (*SpecialReduction, error) {
-	if err := s.ready(); err != nil {
-		return nil, err
-	}
-	var mchID string
-	if req != nil {
-		if mchID = req.MchID; mchID == "" {
-			mchID = s.c.MchID()
-		}
-	}
-	if err := validateCreateReduction(req, mchID); err != nil {
-		return nil, err
-	}
-	cipher, card, serial, err := s.encryptPair(req.BalAccountNo, req.CardNo)
-	if err != nil {
-		return nil, err
-	}
-	body, err := svc.EncodeJSON(&reductionBody{
-		MchID: mchID, BalAccountNo: cipher, OutRequestNo: req.OutRequestNo,
-		ReductionType: req.ReductionType, Amount: req.Amount, Reason: req.Reason,
-		CardNo: card, SgnNo: req.SgnNo, ReqScene: req.ReqScene,
-	})
-	if err != nil {
-		return nil, err
-	}
-	var out SpecialReduction
-	meta, err := s.postEncrypted(ctx, s.createLimiter, "/v3/aggracct-bc/wb-channel/special-reduction", body, serial, &out)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.openReduction(&out, meta, req.BalAccountNo); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	r, err := opCreateSpecialReduction.Do(ctx, s.client(), req, s.limits(apiCreate)...)
+	return then(r, err, func(r *SpecialReduction) error { return s.open(r, req.BalAccountNo) })
 }

@@ -1,14 +1,11 @@
 package aggracct
 
 import (
-	"context"
-	"net/http"
 	"time"
 
 	"golang.org/x/time/rate"
 
 	"github.com/gowechatpay/wechatpay"
-	"github.com/gowechatpay/wechatpay/internal/svc"
 )
 
 // The documented rate limits of the APIs, as the least time between two
@@ -27,17 +24,24 @@ const (
 // Service calls the aggregated-account (聚合账户) APIs of the WeBank
 // channel (微众银行渠道). Build it with New; it is safe for concurrent use.
 type Service struct {
-	c             *wechatpay.Client
-	limiter       wechatpay.Limiter
-	queryLimiter  wechatpay.Limiter
-	punishLimiter wechatpay.Limiter
-
-	createLimiter  wechatpay.Limiter
-	balanceLimiter wechatpay.Limiter
-	recoverLimiter wechatpay.Limiter
-	controlLimiter wechatpay.Limiter
-	auditLimiter   wechatpay.Limiter
+	c        *wechatpay.Client
+	limiter  wechatpay.Limiter       // every call's (WithLimiter)
+	limiters [apis]wechatpay.Limiter // each API's own
 }
+
+// api names an API by the index of its own limiter.
+type api int
+
+const (
+	apiQuery api = iota
+	apiPunish
+	apiCreate
+	apiBalance
+	apiRecover
+	apiControl
+	apiAudit
+	apis
+)
 
 // Option configures a Service.
 type Option func(*Service)
@@ -56,48 +60,48 @@ func WithLimiter(l wechatpay.Limiter) Option {
 // addition to any WithLimiter limiter. NewQueryLimiter builds one at the
 // documented rate.
 func WithQueryLimiter(l wechatpay.Limiter) Option {
-	return func(s *Service) { s.queryLimiter = l }
+	return func(s *Service) { s.limiters[apiQuery] = l }
 }
 
 // WithPunishLimiter sets a limiter that Punish waits on, in addition to any
 // WithLimiter limiter. NewPunishLimiter builds one at the documented rate.
 func WithPunishLimiter(l wechatpay.Limiter) Option {
-	return func(s *Service) { s.punishLimiter = l }
+	return func(s *Service) { s.limiters[apiPunish] = l }
 }
 
 // WithCreateReductionLimiter sets a limiter that CreateSpecialReduction
 // waits on, in addition to any WithLimiter limiter. NewQueryLimiter builds
 // one at the documented rate (100 per second per target merchant).
 func WithCreateReductionLimiter(l wechatpay.Limiter) Option {
-	return func(s *Service) { s.createLimiter = l }
+	return func(s *Service) { s.limiters[apiCreate] = l }
 }
 
 // WithBalanceLimiter sets a limiter that QueryBalance waits on, in
 // addition to any WithLimiter limiter. NewQueryLimiter builds one at the
 // documented rate (100 per second per target merchant).
 func WithBalanceLimiter(l wechatpay.Limiter) Option {
-	return func(s *Service) { s.balanceLimiter = l }
+	return func(s *Service) { s.limiters[apiBalance] = l }
 }
 
 // WithRecoverLimiter sets a limiter that Recover waits on, in addition to
 // any WithLimiter limiter. NewPunishLimiter builds one at the documented
 // rate (200 per minute).
 func WithRecoverLimiter(l wechatpay.Limiter) Option {
-	return func(s *Service) { s.recoverLimiter = l }
+	return func(s *Service) { s.limiters[apiRecover] = l }
 }
 
 // WithControlQueryLimiter sets a limiter that QueryControlOrder waits on,
 // in addition to any WithLimiter limiter. NewPunishLimiter builds one at
 // the documented rate (200 per minute).
 func WithControlQueryLimiter(l wechatpay.Limiter) Option {
-	return func(s *Service) { s.controlLimiter = l }
+	return func(s *Service) { s.limiters[apiControl] = l }
 }
 
 // WithAuditResultLimiter sets a limiter that SyncInfoUpdateAuditResult
 // waits on, in addition to any WithLimiter limiter. NewPunishLimiter builds
 // one at the documented rate (200 per minute).
 func WithAuditResultLimiter(l wechatpay.Limiter) Option {
-	return func(s *Service) { s.auditLimiter = l }
+	return func(s *Service) { s.limiters[apiAudit] = l }
 }
 
 // NewQueryLimiter returns an in-process limiter at the documented rate of
@@ -130,32 +134,32 @@ func New(c *wechatpay.Client, opts ...Option) *Service {
 	return s
 }
 
-// ready checks the service was built with a client.
-func (s *Service) ready() error {
+// client is the service's client; nil for a nil *Service, which
+// Operation.Do reports.
+func (s *Service) client() *wechatpay.Client {
 	if s == nil {
-		return svc.Ready("aggracct", false, nil)
+		return nil
 	}
-	return svc.Ready("aggracct", true, s.c)
+	return s.c
 }
 
-// wait waits on the general limiter, then on the method's own.
-func (s *Service) wait(ctx context.Context, method wechatpay.Limiter) error {
-	return svc.Wait(ctx, "aggracct", s.limiter, method)
+// limits are the limiters a call of a waits on, the service's then the
+// API's own; none for a nil *Service.
+func (s *Service) limits(a api) []wechatpay.Limiter {
+	if s == nil {
+		return nil
+	}
+	return []wechatpay.Limiter{s.limiter, s.limiters[a]}
 }
 
-// postEncrypted sends a re-entrant POST (Punish, Recover,
-// CreateSpecialReduction) whose body carries fields encrypted for the
-// WeChat Pay key serial names, after waiting on the client's limiter and
-// method's, and decodes the answer into out.
-func (s *Service) postEncrypted(ctx context.Context, method wechatpay.Limiter, path string, body []byte, serial string, out any) (*wechatpay.Response, error) {
-	if err := s.wait(ctx, method); err != nil {
+// then returns out once check accepts it, or the first error: never a
+// result with an error.
+func then[T any](out *T, err error, check func(*T) error) (*T, error) {
+	if err == nil {
+		err = check(out)
+	}
+	if err != nil {
 		return nil, err
 	}
-	return svc.DoV3(ctx, "aggracct", s.c, &wechatpay.Request{
-		Method:     http.MethodPost,
-		Path:       path,
-		Body:       body,
-		Header:     http.Header{wechatpay.HeaderSerial: {serial}},
-		Idempotent: true,
-	}, out)
+	return out, nil
 }

@@ -2,7 +2,6 @@ package profitsharing
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"time"
 
@@ -71,19 +70,9 @@ type QueryBillDownloadURLRequest struct {
 	BillDate time.Time `json:"-" query:"bill_date" wx:"required"`
 }
 
-// Validate checks the request before any I/O and reports every problem:
-// the rules of its tags (see wechatpay.ValidateRequest) and a BillDate
-// whose year has four digits. QueryBillDownloadURL calls it.
-func (r *QueryBillDownloadURLRequest) Validate() error {
-	if r == nil {
-		return wechatpay.ValidateRequest(r)
-	}
-	var year error
-	if y := r.BillDate.Year(); !r.BillDate.IsZero() && (y < 1 || y > 9999) {
-		year = &wechatpay.FieldError{Field: "bill_date", GoField: "BillDate", Reason: "has a year outside 1..9999"}
-	}
-	return errors.Join(wechatpay.ValidateRequest(r), year)
-}
+// Validate checks the request before any I/O and reports every problem
+// (see wechatpay.ValidateRequest); QueryBillDownloadURL calls it.
+func (r *QueryBillDownloadURLRequest) Validate() error { return wechatpay.ValidateRequest(r) }
 
 // BillDownloadURL is the answer of QueryBillDownloadURL, for DownloadBill.
 type BillDownloadURL struct {

@@ -22,14 +22,16 @@ const DefaultLease = 10 * time.Minute
 // hours, longer than WeChat Pay's redelivery window of about 24 hours.
 const DefaultRetention = 72 * time.Hour
 
-// doneValue marks a processed id; a claim's value is "claim:" and a token.
+// doneValue marks a processed id; a claim's value is its token (see
+// Deduplicator.Claim), which starts with "claim:".
 const doneValue = "done"
 
-// claimScript atomically claims KEYS[1] (SET NX with an expiry) or returns
-// what holds it.
+// claimScript atomically claims KEYS[1] for the token ARGV[1] for ARGV[2]
+// milliseconds, when it is free or already holds that token (a retried
+// claim whose first reply was lost), or returns what holds it.
 var claimScript = redis.NewScript(`
 local v = redis.call("GET", KEYS[1])
-if v then return v end
+if v and v ~= ARGV[1] then return v end
 redis.call("SET", KEYS[1], ARGV[1], "PX", ARGV[2])
 return false
 `)
@@ -48,6 +50,8 @@ type Deduplicator struct {
 	prefix    string
 	lease     time.Duration
 	retention time.Duration
+	owner     string // this Deduplicator's part of every claim token
+	unsettled unsettledClaims
 }
 
 var _ wechatpay.NotificationDeduplicator = (*Deduplicator)(nil)
@@ -83,9 +87,11 @@ func WithKeyPrefix(prefix string) DedupOption {
 }
 
 // NewDeduplicator returns a Deduplicator on rdb. A nil rdb makes every
-// Claim fail, so that no notification is processed unprotected.
+// Claim fail, so that no notification is processed unprotected. Build one
+// per process and keep it: its claims carry its own token, and only the
+// Deduplicator that made a claim recognises it as its own (see Claim).
 func NewDeduplicator(rdb redis.UniversalClient, opts ...DedupOption) *Deduplicator {
-	d := &Deduplicator{rdb: rdb, prefix: KeyPrefix + "notify:", lease: DefaultLease, retention: DefaultRetention}
+	d := &Deduplicator{rdb: rdb, prefix: KeyPrefix + "notify:", lease: DefaultLease, retention: DefaultRetention, owner: rand.Text()}
 	for _, o := range opts {
 		if o != nil {
 			o(d)
@@ -95,9 +101,21 @@ func NewDeduplicator(rdb redis.UniversalClient, opts ...DedupOption) *Deduplicat
 }
 
 // Claim claims notification id atomically: it returns
-// wechatpay.ClaimAcquired and a fresh claim token when no replica holds id,
+// wechatpay.ClaimAcquired and the claim's token when no replica holds id,
 // wechatpay.ClaimDone when id was processed, and wechatpay.ClaimBusy when
-// another claim holds it. Errors match ErrUnavailable.
+// another claim holds it. Errors match ErrUnavailable; Claim returns as
+// soon as ctx is done, with an error that also matches ctx's error.
+//
+// A claim stores a token unique to this Deduplicator (one per replica) and
+// to the claim. Claim is safe to retry: when Redis ran a claim but its
+// reply was lost (a dropped connection that go-redis retries, a timeout, a
+// cancelled context), the claim is this Deduplicator's own, and a retry
+// with the same token takes it instead of finding it busy. go-redis's own
+// retry sends the same token; after an error, the next Claim of the same
+// id on the same Deduplicator (WeChat Pay's redelivery to this replica)
+// reuses the token, so the callback is processed at once rather than
+// answered 409 until the lease ends. Another replica, or a duplicate that
+// arrives here while a claim is held, still finds the id busy.
 func (d *Deduplicator) Claim(ctx context.Context, id string) (string, wechatpay.ClaimState, error) {
 	if d.rdb == nil {
 		return "", 0, fmt.Errorf("%w: no redis client", ErrUnavailable)
@@ -105,12 +123,19 @@ func (d *Deduplicator) Claim(ctx context.Context, id string) (string, wechatpay.
 	if id == "" {
 		return "", 0, &wechatpay.FieldError{Field: "id", Reason: "empty", Missing: true}
 	}
-	claim := "claim:" + rand.Text()
-	v, err := claimScript.Run(ctx, d.rdb, []string{d.prefix + id}, claim, d.lease.Milliseconds()).Text()
+	token, ok := d.unsettled.take(id)
+	if !ok {
+		token = "claim:" + d.owner + ":" + rand.Text()
+	}
+	v, err := untilDone(ctx, func(ctx context.Context) (string, error) {
+		return claimScript.Run(ctx, d.rdb, []string{d.prefix + id}, token, d.lease.Milliseconds()).Text()
+	})
 	switch {
 	case err == redis.Nil:
-		return claim, wechatpay.ClaimAcquired, nil
+		return token, wechatpay.ClaimAcquired, nil
 	case err != nil:
+		// Redis may have run the claim: its token is kept for a retry.
+		d.unsettled.keep(id, token, time.Now().Add(d.lease))
 		return "", 0, fmt.Errorf("%w: claiming a notification: %w", ErrUnavailable, err)
 	case v == doneValue:
 		return "", wechatpay.ClaimDone, nil
@@ -120,24 +145,32 @@ func (d *Deduplicator) Claim(ctx context.Context, id string) (string, wechatpay.
 
 // Release deletes the claim on id if it is still the one Claim returned,
 // so that the redelivery is processed. Errors match ErrUnavailable; the
-// claim then expires after its lease.
+// claim then expires after its lease. Release returns as soon as ctx is
+// done.
 func (d *Deduplicator) Release(ctx context.Context, id, claim string) error {
 	if d.rdb == nil {
 		return fmt.Errorf("%w: no redis client", ErrUnavailable)
 	}
-	if err := releaseScript.Run(ctx, d.rdb, []string{d.prefix + id}, claim).Err(); err != nil {
+	_, err := untilDone(ctx, func(ctx context.Context) (any, error) {
+		return releaseScript.Run(ctx, d.rdb, []string{d.prefix + id}, claim).Result()
+	})
+	if err != nil {
 		return fmt.Errorf("%w: releasing a notification: %w", ErrUnavailable, err)
 	}
 	return nil
 }
 
 // Done records id as processed for the retention period, whoever holds it:
-// the merchant's function has run. Errors match ErrUnavailable.
+// the merchant's function has run. Errors match ErrUnavailable. Done
+// returns as soon as ctx is done.
 func (d *Deduplicator) Done(ctx context.Context, id, _ string) error {
 	if d.rdb == nil {
 		return fmt.Errorf("%w: no redis client", ErrUnavailable)
 	}
-	if err := d.rdb.Set(ctx, d.prefix+id, doneValue, d.retention).Err(); err != nil {
+	_, err := untilDone(ctx, func(ctx context.Context) (string, error) {
+		return d.rdb.Set(ctx, d.prefix+id, doneValue, d.retention).Result()
+	})
+	if err != nil {
 		return fmt.Errorf("%w: marking a notification done: %w", ErrUnavailable, err)
 	}
 	return nil

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/require"
 
 	"github.com/gowechatpay/wechatpay"
@@ -172,4 +173,104 @@ func TestDeduplicatorWithoutRedis(t *testing.T) {
 			require.ErrorIs(t, d.Done(t.Context(), "N", "c"), redisfleet.ErrUnavailable)
 		})
 	}
+}
+
+// TestClaimWhoseReplyIsLost: Redis runs a claim and the network loses its
+// reply (the proxy drops it and the connection). go-redis retries on a new
+// connection with the same token, and the claim is the caller's own:
+// acquired, not busy.
+func TestClaimWhoseReplyIsLost(t *testing.T) {
+	p := newRedisProxy(t)
+	rdb := newProxiedRedis(t, p, redis.Options{})
+	prefix := uniqueKey("lost-reply") + ":"
+	d := redisfleet.NewDeduplicator(rdb, redisfleet.WithKeyPrefix(prefix))
+
+	p.dropEvalReply()
+	claim, state, err := d.Claim(t.Context(), "N1")
+	require.NoError(t, err)
+	require.True(t, <-p.evalReplies, "the first reply was dropped after Redis ran the claim")
+	require.False(t, <-p.evalReplies, "go-redis's retry got its reply")
+	require.Equal(t, wechatpay.ClaimAcquired, state, "the retried claim is the caller's own")
+	require.Equal(t, claim, newRedis(t).Get(t.Context(), prefix+"N1").Val())
+
+	requireClaim(t, d, "N1", wechatpay.ClaimBusy, "a duplicate while the claim is held")
+	require.NoError(t, d.Release(t.Context(), "N1", claim))
+	requireClaim(t, d, "N1", wechatpay.ClaimAcquired, "the token released the claim")
+}
+
+// TestRedeliveryAfterALostClaimReply: without go-redis's retries, a claim
+// whose reply is lost after Redis ran it answers 503 and the function does
+// not run. Another replica's copy of the callback finds the id held (409),
+// but WeChat Pay's redelivery to the replica whose claim it is runs the
+// function at once (204), not after the lease; then the id is done for
+// every replica.
+func TestRedeliveryAfterALostClaimReply(t *testing.T) {
+	srv := wechatpaytest.NewServer()
+	t.Cleanup(srv.Close)
+	hdr, body, err := srv.SignNotification("TRANSACTION.SUCCESS", map[string]any{"out_trade_no": uniqueKey("LOST"), "trade_state": "SUCCESS"})
+	require.NoError(t, err)
+	prefix := uniqueKey("lost-redelivery") + ":"
+	p := newRedisProxy(t)
+	var runs atomic.Int64
+	fn := func(context.Context, *wechatpay.Notification) error { runs.Add(1); return nil }
+	replica := func(d *redisfleet.Deduplicator) http.Handler {
+		c := srv.Client()
+		t.Cleanup(c.Close)
+		return c.NotificationHandler(fn, wechatpay.WithDeduplicator(d))
+	}
+	here := replica(redisfleet.NewDeduplicator(newProxiedRedis(t, p, redis.Options{MaxRetries: -1}), redisfleet.WithKeyPrefix(prefix)))
+	there := replica(redisfleet.NewDeduplicator(newRedis(t), redisfleet.WithKeyPrefix(prefix)))
+
+	p.dropEvalReply()
+	require.Equal(t, http.StatusServiceUnavailable, post(t, here, hdr, body))
+	require.True(t, <-p.evalReplies, "Redis ran the claim and its reply was dropped")
+	require.Zero(t, runs.Load())
+	require.Equal(t, http.StatusConflict, post(t, there, hdr, body), "another replica finds the claim held")
+
+	require.Equal(t, http.StatusNoContent, post(t, here, hdr, body), "the redelivery takes its own claim")
+	require.False(t, <-p.evalReplies)
+	require.Equal(t, int64(1), runs.Load())
+	require.Equal(t, http.StatusNoContent, post(t, there, hdr, body))
+	require.Equal(t, int64(1), runs.Load())
+}
+
+// TestAbandonedClaimIsTheRetrysOwn: a claim that a frozen Redis holds ends
+// with its context (an error matching both ErrUnavailable and
+// context.Canceled) while Redis is still frozen. Thawed, Redis runs it; the
+// retry on the same Deduplicator acquires it, another replica finds it
+// busy, and so does a duplicate while the retry holds it.
+func TestAbandonedClaimIsTheRetrysOwn(t *testing.T) {
+	p := newRedisProxy(t)
+	prefix := uniqueKey("abandoned") + ":"
+	d := redisfleet.NewDeduplicator(newProxiedRedis(t, p, redis.Options{ReadTimeout: -1, WriteTimeout: -1, MaxRetries: -1}), redisfleet.WithKeyPrefix(prefix))
+	other := redisfleet.NewDeduplicator(newRedis(t), redisfleet.WithKeyPrefix(prefix))
+
+	p.freeze()
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { _, _, err := d.Claim(ctx, "N1"); done <- err }()
+	<-p.held // the claim reached the frozen Redis
+	cancel()
+	err := <-done
+	require.ErrorIs(t, err, redisfleet.ErrUnavailable)
+	require.ErrorIs(t, err, context.Canceled)
+	require.True(t, p.frozen(), "Claim returned while Redis was frozen")
+	p.thaw()
+	require.False(t, <-p.evalReplies, "Redis ran the abandoned claim")
+
+	requireClaim(t, other, "N1", wechatpay.ClaimBusy, "another replica finds the abandoned claim held")
+	claim := requireClaim(t, d, "N1", wechatpay.ClaimAcquired, "the retry's own claim")
+	requireClaim(t, d, "N1", wechatpay.ClaimBusy, "a duplicate while the retry holds it")
+	require.NoError(t, d.Done(t.Context(), "N1", claim))
+	requireClaim(t, other, "N1", wechatpay.ClaimDone, "done for every replica")
+}
+
+// requireClaim claims id with d, requires the state want, and returns the
+// claim.
+func requireClaim(t *testing.T, d *redisfleet.Deduplicator, id string, want wechatpay.ClaimState, msg string) string {
+	t.Helper()
+	claim, state, err := d.Claim(t.Context(), id)
+	require.NoError(t, err, msg)
+	require.Equal(t, want, state, msg)
+	return claim
 }

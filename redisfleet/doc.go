@@ -27,6 +27,18 @@
 // instance rate.NewLimiter(aggracct.QueryRate/4, 1) on each of four
 // replicas). A Limiter is never silently unlimited.
 //
+// # Waits end with their context
+//
+// Every method that asks Redis (Limiter.Wait, Deduplicator.Claim, Release
+// and Done) returns as soon as its context is done, with an error matching
+// the context's, even while Redis does not answer (a frozen server, a
+// half-open connection). go-redis itself ends a call at the context's
+// deadline only on a client with ContextTimeoutEnabled, and never when the
+// context is cancelled: the package stops waiting for the reply instead,
+// and the abandoned call ends in the background when go-redis ends it (at
+// the client's ReadTimeout, 5 seconds by default, or at the context's
+// deadline with ContextTimeoutEnabled, which frees the connection sooner).
+//
 // # Callback de-duplication
 //
 // WeChat Pay redelivers a callback until it gets a 2xx, and two replicas
@@ -44,4 +56,12 @@
 // duplicate that arrives while the first is still running gets 409, and
 // WeChat Pay delivers it again later. When Redis cannot be reached the
 // function does not run and the answer is 503: WeChat Pay redelivers.
+//
+// A claim stores a token unique to its Deduplicator (one per replica) and
+// to the claim, so a claim is recognisable as one's own: when Redis ran a
+// claim but its reply was lost, go-redis's retry (the same token) acquires
+// it, and after a failed Claim the redelivery of that callback to the same
+// replica reuses the token and runs the function at once, instead of
+// getting 409 until the lease ends. Other replicas find the id busy until
+// then, as for a replica that died while running the function.
 package redisfleet

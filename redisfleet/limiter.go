@@ -101,11 +101,14 @@ func NewPunishLimiter(rdb redis.UniversalClient, mchID string, onErr OnRedisErro
 func (l *Limiter) Key() string { return l.key }
 
 // Wait blocks until the fleet's limit lets one more request go, and returns
-// nil; or until ctx is done, and returns ctx's error. When the wait that
-// Redis asks for (redis_rate's RetryAfter) would end after ctx's deadline,
-// it returns at once with an error matching context.DeadlineExceeded. When
-// Redis cannot be asked it fails with an error matching ErrUnavailable, or
-// waits on the local limiter, as chosen with OnRedisError.
+// nil; or until ctx is done, and returns ctx's error at once, also while
+// Redis is being asked and does not answer (a frozen Redis, a lost
+// connection): the wait ends with its context, not with the client's read
+// timeout. When the wait that Redis asks for (redis_rate's RetryAfter)
+// would end after ctx's deadline, it returns at once with an error
+// matching context.DeadlineExceeded. When Redis cannot be asked it fails
+// with an error matching ErrUnavailable, or waits on the local limiter, as
+// chosen with OnRedisError.
 func (l *Limiter) Wait(ctx context.Context) error {
 	if ctx == nil {
 		return &wechatpay.FieldError{Field: "ctx", Reason: "nil context", Missing: true}
@@ -120,7 +123,9 @@ func (l *Limiter) Wait(ctx context.Context) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		res, err := l.lim.Allow(ctx, l.key, l.limit)
+		res, err := untilDone(ctx, func(ctx context.Context) (*redis_rate.Result, error) {
+			return l.lim.Allow(ctx, l.key, l.limit)
+		})
 		if err != nil {
 			if ctx.Err() != nil {
 				return ctx.Err()

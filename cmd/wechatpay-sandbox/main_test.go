@@ -3,18 +3,14 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"crypto/tls"
 	"crypto/x509"
-	"encoding/pem"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"log"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
@@ -181,6 +177,20 @@ func TestRunRejectsBadFlags(t *testing.T) {
 	require.ErrorContains(t, err, "unexpected arguments")
 	require.ErrorIs(t, err, errUsage)
 
+	// A mistake prints one line and where the help is, not the help.
+	for _, args := range [][]string{{"-nope"}, {"-grace", "soon"}, {"notify", "-nope"}, {"notify", "-resource", "r.json"}} {
+		stderr = syncBuffer{}
+		err = run(args, &stdout, &stderr, nil)
+		require.ErrorIs(t, err, errUsage, args)
+		lines := strings.Split(strings.TrimSuffix(stderr.String(), "\n"), "\n")
+		require.Len(t, lines, 2, stderr.String())
+		require.True(t, strings.HasPrefix(lines[0], "wechatpay-sandbox"), lines[0])
+		require.Regexp(t, `^Run 'wechatpay-sandbox( notify)? -h' for its flags\.$`, lines[1])
+	}
+	stderr = syncBuffer{}
+	require.ErrorIs(t, run([]string{"-nope"}, &stdout, &stderr, nil), errUsage)
+	require.Equal(t, "wechatpay-sandbox: flag provided but not defined: -nope\nRun 'wechatpay-sandbox -h' for its flags.\n", stderr.String())
+
 	// -h prints both forms and is no error (exit 0).
 	stderr = syncBuffer{}
 	err = run([]string{"-h"}, &stdout, &stderr, nil)
@@ -192,6 +202,14 @@ func TestRunRejectsBadFlags(t *testing.T) {
 	require.ErrorIs(t, err, flag.ErrHelp)
 	for _, want := range []string{"-url", "-event", "-resource", "-schedule-scale", "15s, 15s, 30s, 3m, 10m, 20m, 30m, 30m, 30m, 1h, 3h, 3h, 3h, 6h, 6h"} {
 		require.Contains(t, stderr.String(), want)
+	}
+	// Each flag's default is said at most once, in either help.
+	for _, args := range [][]string{{"-h"}, {"notify", "-h"}} {
+		stderr = syncBuffer{}
+		require.ErrorIs(t, run(args, &stdout, &stderr, nil), flag.ErrHelp)
+		for _, block := range strings.Split(stderr.String(), "\n  -")[1:] {
+			require.LessOrEqual(t, strings.Count(block, "(default"), 1, "%v: -%s", args, block)
+		}
 	}
 }
 
@@ -491,116 +509,4 @@ func TestBinarySecondSignal(t *testing.T) {
 	require.Equal(t, 1, p.wait(t, 30*time.Second), "a second signal exits at once, without the hour of grace")
 	<-closed
 	require.Contains(t, p.stderr.String(), "second signal")
-}
-
-// merchant is a notify_url: a NotificationHandler with the sandbox's
-// credentials behind a gate that answers 500 to the first failures
-// deliveries.
-type merchant struct {
-	mu         sync.Mutex
-	failures   int
-	deliveries int
-	plaintexts []string
-}
-
-func TestNotifyRedelivers(t *testing.T) {
-	dir := t.TempDir()
-	sb := startSandbox(t, dir)
-	sb.stop(t) // notify needs only the keys
-
-	client, err := wechatpay.NewClientFromFile(sb.credPath())
-	require.NoError(t, err)
-	t.Cleanup(client.Close)
-	m := &merchant{failures: 2}
-	handler := client.NotificationHandler(func(_ context.Context, n *wechatpay.Notification) error {
-		m.mu.Lock()
-		defer m.mu.Unlock()
-		m.plaintexts = append(m.plaintexts, n.EventType+" "+string(n.Plaintext))
-		return nil
-	})
-	hs := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		m.mu.Lock()
-		m.deliveries++
-		fail := m.deliveries <= m.failures
-		m.mu.Unlock()
-		if fail {
-			http.Error(w, `{"code":"FAIL","message":"try later"}`, http.StatusServiceUnavailable)
-			return
-		}
-		handler.ServeHTTP(w, r)
-	}))
-	hs.Config.ErrorLog = log.New(io.Discard, "", 0) // the refused handshake below
-	hs.StartTLS()
-	t.Cleanup(hs.Close)
-	caPath := filepath.Join(t.TempDir(), "merchant_ca.pem")
-	require.NoError(t, os.WriteFile(caPath, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: hs.Certificate().Raw}), 0o600))
-	resource := filepath.Join(t.TempDir(), "refund.json")
-	require.NoError(t, os.WriteFile(resource, []byte(`{"out_refund_no":"R1","refund_status":"SUCCESS"}`), 0o600))
-
-	var stdout, stderr syncBuffer
-	err = run([]string{"notify", "-dir", dir, "-url", hs.URL + "/notify", "-event", "REFUND.SUCCESS",
-		"-resource", resource, "-ca", caPath, "-schedule-scale", "0.001"}, &stdout, &stderr, nil)
-	require.NoError(t, err, stderr.String())
-	out := stdout.String()
-	require.Contains(t, out, "delivery 1: HTTP 503 Service Unavailable\n{\"code\":\"FAIL\",\"message\":\"try later\"}\nredelivering in 15ms\n")
-	require.Contains(t, out, "delivery 2: HTTP 503 Service Unavailable\n")
-	require.Contains(t, out, "delivery 3: HTTP 204 No Content\nacknowledged\n")
-	require.NotContains(t, out, "delivery 4")
-	m.mu.Lock()
-	require.Equal(t, 3, m.deliveries)
-	require.Equal(t, []string{`REFUND.SUCCESS {"out_refund_no":"R1","refund_status":"SUCCESS"}`}, m.plaintexts)
-	m.mu.Unlock()
-
-	// A handler that refuses: -once gives up after one delivery, exit 1.
-	m.mu.Lock()
-	m.deliveries, m.failures = 0, 100
-	m.mu.Unlock()
-	stdout = syncBuffer{}
-	err = run([]string{"notify", "-dir", dir, "-url", hs.URL, "-resource", resource, "-ca", caPath, "-once"}, &stdout, &stderr, nil)
-	require.ErrorContains(t, err, "callback not acknowledged: the last delivery was answered 503 Service Unavailable")
-	require.NotErrorIs(t, err, errUsage)
-	require.Contains(t, stdout.String(), "delivery 1: HTTP 503")
-
-	// Without -ca, the merchant's self-signed certificate is refused: a
-	// transport error, redelivered until the signal stops it.
-	sigs := make(chan os.Signal, 1)
-	stdout = syncBuffer{}
-	done := make(chan error, 1)
-	go func() {
-		done <- run([]string{"notify", "-dir", dir, "-url", hs.URL, "-resource", resource}, &stdout, &stderr, sigs)
-	}()
-	deadline := time.Now().Add(30 * time.Second)
-	for !strings.Contains(stdout.String(), "redelivering in 15s") && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	require.Contains(t, stdout.String(), "delivery 1: no answer:")
-	require.Contains(t, stdout.String(), "certificate")
-	sigs <- syscall.SIGINT
-	require.ErrorIs(t, <-done, context.Canceled)
-}
-
-func TestNotifyBadInput(t *testing.T) {
-	dir := t.TempDir()
-	resource := filepath.Join(dir, "r.json")
-	require.NoError(t, os.WriteFile(resource, []byte(`{"a":1}`), 0o600))
-	bad := filepath.Join(dir, "bad.json")
-	require.NoError(t, os.WriteFile(bad, []byte(`{"a":`), 0o600))
-	for _, tc := range []struct {
-		args  []string
-		want  string
-		usage bool
-	}{
-		{[]string{"-resource", resource}, "-url is required", true},
-		{[]string{"-url", "localhost:8080/notify", "-resource", resource}, "is not an http or https URL", true},
-		{[]string{"-url", "https://127.0.0.1:1/n"}, "-resource is required", true},
-		{[]string{"-url", "https://127.0.0.1:1/n", "-resource", resource, "-schedule-scale", "0"}, "-schedule-scale must be positive", true},
-		{[]string{"-url", "https://127.0.0.1:1/n", "-resource", resource, "extra"}, "unexpected arguments", true},
-		{[]string{"-url", "https://127.0.0.1:1/n", "-resource", bad}, "is not valid JSON", false},
-		{[]string{"-url", "https://127.0.0.1:1/n", "-resource", resource, "-dir", filepath.Join(dir, "none")}, "holds no sandbox", false},
-	} {
-		var stdout, stderr syncBuffer
-		err := run(append([]string{"notify"}, tc.args...), &stdout, &stderr, nil)
-		require.ErrorContains(t, err, tc.want, tc.args)
-		require.Equal(t, tc.usage, errors.Is(err, errUsage), tc.args)
-	}
 }

@@ -23,15 +23,17 @@
 // certificate, and the verified reply printed as a JSON object; it is never
 // retried. -workwx-sign adds the workwx_sign of sendworkwxredpack.
 //
-// Results go to stdout, errors to stderr with a non-zero exit status. Keys,
-// the APIv3 and APIv2 keys are never printed.
+// notify -time verifies a saved callback as if at that Unix time, and a
+// stale timestamp is then reported as its distance from -time.
+//
+// Results go to stdout, errors to stderr with a non-zero exit status (a
+// command-line mistake prints one line and where the help is, status 2).
+// Keys, the APIv3 and APIv2 keys are never printed.
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
 	"encoding/pem"
 	"errors"
 	"flag"
@@ -88,10 +90,13 @@ var commands = []command{
 		runV2Sign},
 }
 
+// env is what a command runs with: the standard streams, -config and the
+// command's help.
 type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	config         string
+	help           func()
 }
 
 // run is the whole program: it returns the exit status.
@@ -110,16 +115,19 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 	}
 	if cmd == nil {
-		fmt.Fprintf(stderr, "wechatpay: unknown command %q\n", args[0])
-		usage(stderr)
+		fmt.Fprintf(stderr, "wechatpay: unknown command %q\nRun 'wechatpay -h' for the commands.\n", args[0])
 		return 2
 	}
 	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
 	fs := flag.NewFlagSet("wechatpay "+cmd.name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	// parse prints the mistakes and the help, which the flag package would
+	// print together.
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
 	fs.StringVar(&e.config, "config", "", "credentials `FILE` (JSON, paths relative to it)")
-	fs.Usage = func() {
+	e.help = func() {
 		fmt.Fprintf(stderr, "wechatpay %s: %s\n\nExample:\n  %s\n\nFlags:\n", cmd.name, cmd.synopsis, cmd.example)
+		fs.SetOutput(stderr)
 		fs.PrintDefaults()
 	}
 	err := cmd.run(e, fs, args[1:])
@@ -221,15 +229,16 @@ func usage(w io.Writer) {
 }
 
 // parse parses flags interspersed with positional arguments and returns
-// the positional ones; it requires -config.
+// the positional ones; it requires -config. -h prints the command's help
+// and returns flag.ErrHelp; a mistake is a usage error.
 func (e *env) parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return nil, err
-			}
-			return nil, errUsage
+		if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+			e.help()
+			return nil, err
+		} else if err != nil {
+			return nil, e.usageError(fs, err.Error())
 		}
 		args = fs.Args()
 		if len(args) == 0 {
@@ -248,9 +257,10 @@ func (e *env) parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	return pos, nil
 }
 
+// usageError prints a command-line mistake on one line, followed by where
+// the command's help is, and returns errUsage.
 func (e *env) usageError(fs *flag.FlagSet, msg string) error {
-	fmt.Fprintf(e.stderr, "%s: %s\n", fs.Name(), msg)
-	fs.Usage()
+	fmt.Fprintf(e.stderr, "%s: %s\nRun '%s -h' for its flags and an example.\n", fs.Name(), msg, fs.Name())
 	return errUsage
 }
 
@@ -309,215 +319,36 @@ func runSign(e *env, fs *flag.FlagSet, args []string) error {
 	return err
 }
 
-func runCall(e *env, fs *flag.FlagSet, args []string) error {
-	bodyFile := fs.String("body", "", "v3: request body `FILE` (JSON), or - for stdin")
-	timeout := duration(30 * time.Second)
-	fs.Var(&timeout, "timeout", "bound on the call, retries included (default 30s)")
-	var headers headerList
-	fs.Var(&headers, "header", "v3: extra request header `'Name: value'` (repeatable); Wechatpay-Serial is set for you to the key encrypt uses")
-	signType := fs.String("sign-type", "", "v2: `ALGORITHM` MD5 or HMAC-SHA256, sent as sign_type (default: the sign_type parameter, else MD5 without sign_type)")
-	var nested listFlag
-	fs.Var(&nested, "nested", "v2: reply element `NAME` that holds elements, printed as its inner XML (repeatable; hblist for gethbinfo)")
-	workwx := fs.Bool("workwx-sign", false, "v2: add workwx_sign, keyed with the credentials' wecom_payment_secret (sendworkwxredpack)")
-	unsigned := fs.Bool("unsigned-reply", false, "v2: accept a successful reply without a sign (the red-packet sends and gethbinfo often carry none); a sign present must still verify")
-	pos, err := e.parse(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(pos) < 2 {
-		return e.usageError(fs, fmt.Sprintf("want METHOD PATH_AND_QUERY, e.g. GET /v3/certificates, or POST PATH key=value... for APIv2; got %d arguments %q", len(pos), pos))
-	}
-	if msg := checkTarget("PATH_AND_QUERY", pos[1]); msg != "" {
-		return e.usageError(fs, msg)
-	}
-	if !strings.HasPrefix(pos[1], "/v3/") {
-		if *bodyFile != "" || headers.h != nil {
-			return e.usageError(fs, "-body and -header are for v3 paths; an APIv2 call takes key=value parameters")
-		}
-		return e.callV2(fs, pos, v2CallOptions{signType: *signType, nested: nested, workwx: *workwx, unsigned: *unsigned, timeout: time.Duration(timeout)})
-	}
-	if len(pos) != 2 {
-		return e.usageError(fs, fmt.Sprintf("want METHOD PATH_AND_QUERY for a v3 path, the body with -body; got %d arguments %q", len(pos), pos))
-	}
-	if *signType != "" || nested != nil || *workwx || *unsigned {
-		return e.usageError(fs, "-sign-type, -nested, -workwx-sign and -unsigned-reply are for APIv2 paths")
-	}
-	body, err := e.readBody(*bodyFile)
-	if err != nil {
-		return err
-	}
-	c, err := e.client(wechatpay.WithTimeout(time.Duration(timeout)))
-	if err != nil {
-		return err
-	}
-	defer c.Close()
-	path, rawQuery, _ := strings.Cut(pos[1], "?")
-	// Cross-border APIs live on the global domain (apihk).
-	req := &wechatpay.Request{Method: strings.ToUpper(pos[0]), Path: path, RawQuery: rawQuery, Global: strings.HasPrefix(path, "/v3/global/"), Header: headers.h}
-	if body != nil {
-		req.Body = body
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	var out []byte
-	resp, err := c.DoV3(ctx, req, &out)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stdout, "HTTP %d %s\nRequest-ID: %s\n\n", resp.StatusCode, http.StatusText(resp.StatusCode), resp.RequestID)
-	if len(out) > 0 {
-		_, err = fmt.Fprintln(e.stdout, string(out))
-	}
-	return err
-}
-
-// v2CallOptions are the APIv2 flags of call.
-type v2CallOptions struct {
-	signType         string
-	nested           []string
-	workwx, unsigned bool
-	timeout          time.Duration
-}
-
-// callV2 is call for an APIv2 path: POST PATH key=value..., signed with
-// the APIv2 key (mch_id from the credentials when not given), sent with
-// the merchant certificate when the credentials have one, and the reply's
-// fields printed as a JSON object once the reply and its sign check out.
-// The call is not retried: a v2 write repeated by mistake is not undone.
-func (e *env) callV2(fs *flag.FlagSet, pos []string, o v2CallOptions) error {
-	if m := strings.ToUpper(pos[0]); m != http.MethodPost {
-		return e.usageError(fs, "APIv2 calls are POST, not "+m)
-	}
-	path := pos[1]
-	if strings.Contains(path, "?") {
-		return e.usageError(fs, "an APIv2 path takes no query: give the parameters as key=value")
-	}
-	params, err := e.v2Params(fs, pos[2:])
-	if err != nil {
-		return err
-	}
-	t, err := e.v2SignType(fs, o.signType, params)
-	if err != nil {
-		return err
-	}
-	cr, err := wechatpay.LoadCredentials(e.config)
-	if err != nil {
-		return err
-	}
-	// sign_type is sent by DoV2 for the algorithm it signs with.
-	delete(params, "sign_type")
-	if params["mch_id"] == "" {
-		params["mch_id"] = cr.MchID
-	}
-	if o.workwx {
-		if cr.WeComPaymentSecret == "" {
-			return errors.New("-workwx-sign: the credentials file has no wecom_payment_secret")
-		}
-		if params["nonce_str"] == "" {
-			params["nonce_str"] = wechatpay.NewNonce() // workwx_sign covers it
-		}
-		ws, err := wxcrypto.SignWorkWx(params, cr.WeComPaymentSecret)
+func runEncrypt(e *env, fs *flag.FlagSet, args []string) error {
+	return e.withStdin(fs, args, func(c *wechatpay.Client, in []byte) error {
+		ct, serial, err := c.EncryptSensitive(string(trimNewline(in)))
 		if err != nil {
 			return err
 		}
-		params["workwx_sign"] = ws
-	}
-	// The file is read once: the client is built from cr.
-	opts, err := cr.Options()
-	if err != nil {
+		fmt.Fprintf(e.stderr, "encrypted for %s: %s (wechatpay call and DoV3 send this header themselves)\n", wechatpay.HeaderSerial, serial)
+		_, err = fmt.Fprintln(e.stdout, ct)
 		return err
-	}
-	c, err := wechatpay.NewClient(append(opts, wechatpay.WithTimeout(o.timeout), wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}))...)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	fields, _, err := c.DoV2(ctx, &wechatpay.V2Request{
-		Path: path, Params: params, SignType: t, Secure: cr.MerchantCertificateFile != "",
-		UnsignedReply: o.unsigned, Nested: o.nested,
 	})
-	if err != nil {
-		return err
-	}
-	if _, signed := fields["sign"]; !signed {
-		fmt.Fprintln(e.stderr, "note: the reply carries no sign (accepted: -unsigned-reply)")
-	}
-	out, err := json.MarshalIndent(fields, "", "  ")
-	if err != nil {
-		return err
-	}
-	_, err = fmt.Fprintln(e.stdout, string(out))
-	return err
-}
-
-// v2Params parses key=value arguments.
-func (e *env) v2Params(fs *flag.FlagSet, kvs []string) (map[string]string, error) {
-	params := make(map[string]string, len(kvs))
-	for _, kv := range kvs {
-		k, v, ok := strings.Cut(kv, "=")
-		if !ok || k == "" {
-			return nil, e.usageError(fs, "parameter "+strconv.Quote(kv)+" is not key=value")
-		}
-		params[k] = v
-	}
-	return params, nil
-}
-
-// v2SignType is the algorithm of -sign-type and the sign_type parameter,
-// which must agree; "" when neither is given (MD5, no sign_type sent).
-func (e *env) v2SignType(fs *flag.FlagSet, flagValue string, params map[string]string) (wxcrypto.SignType, error) {
-	t := wxcrypto.SignType(flagValue)
-	if st, ok := params["sign_type"]; ok {
-		if t != "" && t != wxcrypto.SignType(st) {
-			return "", e.usageError(fs, "-sign-type "+string(t)+" disagrees with the parameter sign_type="+st)
-		}
-		t = wxcrypto.SignType(st)
-	}
-	if t != "" && t != wxcrypto.SignTypeMD5 && t != wxcrypto.SignTypeHMACSHA256 {
-		return "", e.usageError(fs, "-sign-type must be MD5 or HMAC-SHA256")
-	}
-	return t, nil
-}
-
-// listFlag is a repeatable string flag.
-type listFlag []string
-
-func (l *listFlag) String() string { return strings.Join(*l, ",") }
-
-func (l *listFlag) Set(s string) error {
-	if s == "" {
-		return errors.New("want an element name")
-	}
-	*l = append(*l, s)
-	return nil
-}
-
-func runEncrypt(e *env, fs *flag.FlagSet, args []string) error {
-	if err := e.noArgs(fs, args); err != nil {
-		return err
-	}
-	c, err := e.client()
-	if err != nil {
-		return err
-	}
-	defer c.Close()
-	plain, err := io.ReadAll(e.stdin)
-	if err != nil {
-		return err
-	}
-	plain = trimNewline(plain)
-	ct, serial, err := c.EncryptSensitive(string(plain))
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stderr, "encrypted for %s: %s (wechatpay call and DoV3 send this header themselves)\n", wechatpay.HeaderSerial, serial)
-	_, err = fmt.Fprintln(e.stdout, ct)
-	return err
 }
 
 func runDecrypt(e *env, fs *flag.FlagSet, args []string) error {
+	return e.withStdin(fs, args, func(c *wechatpay.Client, in []byte) error {
+		ct := strings.TrimSpace(string(in))
+		if ct == "" {
+			return errors.New("no ciphertext on stdin")
+		}
+		plain, err := c.DecryptSensitive(ct)
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintln(e.stdout, plain)
+		return err
+	})
+}
+
+// withStdin runs a command that takes no arguments and reads stdin: f gets
+// a client of the credentials and the whole of stdin.
+func (e *env) withStdin(fs *flag.FlagSet, args []string, f func(c *wechatpay.Client, in []byte) error) error {
 	if err := e.noArgs(fs, args); err != nil {
 		return err
 	}
@@ -530,16 +361,7 @@ func runDecrypt(e *env, fs *flag.FlagSet, args []string) error {
 	if err != nil {
 		return err
 	}
-	ct := strings.TrimSpace(string(in))
-	if ct == "" {
-		return errors.New("no ciphertext on stdin")
-	}
-	plain, err := c.DecryptSensitive(ct)
-	if err != nil {
-		return err
-	}
-	_, err = fmt.Fprintln(e.stdout, plain)
-	return err
+	return f(c, in)
 }
 
 func (e *env) noArgs(fs *flag.FlagSet, args []string) error {
@@ -557,71 +379,6 @@ func (e *env) noArgs(fs *flag.FlagSet, args []string) error {
 func trimNewline(b []byte) []byte {
 	b = bytes.TrimSuffix(b, []byte("\n"))
 	return bytes.TrimSuffix(b, []byte("\r"))
-}
-
-func runNotify(e *env, fs *flag.FlagSet, args []string) error {
-	headersFile := fs.String("headers", "", "`FILE` with the callback's headers, one 'Name: value' per line")
-	bodyFile := fs.String("body", "", "`FILE` with the callback's exact body")
-	var at unixSeconds
-	fs.Var(&at, "time", "verify as if at Unix `SECONDS` (to replay an old callback; default: now)")
-	if err := e.noArgs(fs, args); err != nil {
-		return err
-	}
-	if *headersFile == "" || *bodyFile == "" {
-		return e.usageError(fs, "-headers and -body are required")
-	}
-	rawHeaders, err := os.ReadFile(*headersFile)
-	if err != nil {
-		return err
-	}
-	h, err := parseHeaders(rawHeaders)
-	if err != nil {
-		return fmt.Errorf("%s: %w", *headersFile, err)
-	}
-	body, err := os.ReadFile(*bodyFile)
-	if err != nil {
-		return err
-	}
-	var opts []wechatpay.Option
-	if at != 0 {
-		t := time.Unix(int64(at), 0)
-		opts = append(opts, wechatpay.WithClock(func() time.Time { return t }))
-	}
-	c, err := e.client(opts...)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
-	n, err := c.ParseNotification(h, body)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stderr, "verified notification %s (%s, %s, created %s)\n", n.ID, n.EventType, n.Resource.OriginalType, n.CreateTime.Format(time.RFC3339))
-	_, err = fmt.Fprintln(e.stdout, string(n.Plaintext))
-	return err
-}
-
-// parseHeaders reads one "Name: value" per line; blank lines and an HTTP
-// request or status line are skipped.
-func parseHeaders(data []byte) (http.Header, error) {
-	h := http.Header{}
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(make([]byte, 0, 4096), 1<<20)
-	for line := 1; sc.Scan(); line++ {
-		text := strings.TrimRight(sc.Text(), "\r")
-		if strings.TrimSpace(text) == "" || strings.HasPrefix(text, "POST ") || strings.HasPrefix(text, "HTTP/") {
-			continue
-		}
-		name, value, ok := strings.Cut(text, ":")
-		if !ok || strings.TrimSpace(name) == "" {
-			return nil, fmt.Errorf("line %d: want 'Name: value'", line)
-		}
-		h.Add(strings.TrimSpace(name), strings.TrimSpace(value))
-	}
-	if err := sc.Err(); err != nil {
-		return nil, err
-	}
-	return h, nil
 }
 
 func runCertificates(e *env, fs *flag.FlagSet, args []string) error {
@@ -657,45 +414,4 @@ func runCertificates(e *env, fs *flag.FlagSet, args []string) error {
 			cert.NotBefore.UTC().Format(time.RFC3339), cert.NotAfter.UTC().Format(time.RFC3339))
 	}
 	return nil
-}
-
-func runV2Sign(e *env, fs *flag.FlagSet, args []string) error {
-	signType := fs.String("sign-type", "", "`ALGORITHM`: MD5 or HMAC-SHA256 (default: the sign_type parameter, else MD5)")
-	pos, err := e.parse(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(pos) == 0 {
-		return e.usageError(fs, "want key=value parameters")
-	}
-	params, err := e.v2Params(fs, pos)
-	if err != nil {
-		return err
-	}
-	// sign_type, when sent, is an ordinary signed parameter and names the
-	// algorithm WeChat Pay checks with: the flag must agree with it.
-	t, err := e.v2SignType(fs, *signType, params)
-	if err != nil {
-		return err
-	}
-	if t == "" {
-		t = wxcrypto.SignTypeMD5
-	}
-	if _, ok := params["sign_type"]; !ok && t == wxcrypto.SignTypeHMACSHA256 {
-		fmt.Fprintln(e.stderr, "note: no sign_type=HMAC-SHA256 parameter; WeChat Pay checks a request without it as MD5")
-	}
-	// Only the APIv2 key is used: no key file is loaded.
-	cr, err := wechatpay.LoadCredentials(e.config)
-	if err != nil {
-		return err
-	}
-	if len(cr.APIv2Key) != 32 {
-		return errors.New("the credentials file has no 32-character apiv2_key")
-	}
-	sign, err := wxcrypto.SignV2(params, cr.APIv2Key, t)
-	if err != nil {
-		return err
-	}
-	_, err = fmt.Fprintln(e.stdout, sign)
-	return err
 }

@@ -241,6 +241,22 @@ func TestNotify(t *testing.T) {
 	require.Contains(t, r.stderr, reason(wechatpay.ErrStaleTimestamp))
 	require.Empty(t, r.stdout)
 
+	// With -time, the skew is measured from -time, not from the local clock.
+	signed, err := strconv.ParseInt(v.Notification.Headers[wechatpay.HeaderTimestamp], 10, 64)
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		at   int64
+		want string
+	}{
+		{signed + 3600, fmt.Sprintf("signed 3600s before -time %d (Wechatpay-Timestamp %d)", signed+3600, signed)},
+		{signed - 301, fmt.Sprintf("signed 301s after -time %d (Wechatpay-Timestamp %d)", signed-301, signed)},
+	} {
+		r = runCLI("", "notify", "-config", cfg, "-headers", hp, "-body", bp, "-time", strconv.FormatInt(tc.at, 10))
+		require.Equal(t, 1, r.code)
+		require.Equal(t, "wechatpay notify: "+reason(wechatpay.ErrStaleTimestamp)+": "+tc.want+"\n", r.stderr)
+		require.Empty(t, r.stdout)
+	}
+
 	_, tampered := writeCallback(t, headers, []byte(strings.Replace(v.Notification.Body, "EV-", "EW-", 1)))
 	r = runCLI("", "notify", "-config", cfg, "-headers", hp, "-body", tampered, "-time", at)
 	require.Equal(t, 1, r.code)
@@ -325,16 +341,30 @@ func TestUsage(t *testing.T) {
 	r = runCLI("", "bogus")
 	require.Equal(t, 2, r.code)
 	require.Contains(t, r.stderr, `unknown command "bogus"`)
+	require.Equal(t, "wechatpay: unknown command \"bogus\"\nRun 'wechatpay -h' for the commands.\n", r.stderr, "one line and where the help is")
 	for _, c := range commands {
 		r := runCLI("", c.name, "-h")
 		require.Zero(t, r.code, c.name)
 		require.Contains(t, r.stderr, "Example:\n", c.name)
+		// Each flag's default is said at most once.
+		for _, block := range strings.Split(r.stderr, "\n  -")[1:] {
+			require.LessOrEqual(t, strings.Count(block, "(default"), 1, "%s: -%s", c.name, block)
+		}
 		require.Contains(t, r.stderr, "wechatpay "+c.name+" -config", c.name)
 		require.Contains(t, r.stderr, "-config", c.name)
 		r = runCLI("", c.name)
 		require.Equal(t, 2, r.code, c.name)
 		require.Contains(t, r.stderr, "-config is required", c.name)
+		// A mistake prints one line and where the help is, not the help.
+		want := "wechatpay " + c.name + ": -config is required\nRun 'wechatpay " + c.name + " -h' for its flags and an example.\n"
+		require.Equal(t, want, r.stderr, c.name)
+		r = runCLI("", c.name, "-config", "c.json", "-nope")
+		require.Equal(t, 2, r.code, c.name)
+		want = "wechatpay " + c.name + ": flag provided but not defined: -nope\nRun 'wechatpay " + c.name + " -h' for its flags and an example.\n"
+		require.Equal(t, want, r.stderr, c.name)
 	}
+	r = runCLI("", "call", "-h")
+	require.Equal(t, 1, strings.Count(r.stderr, "(default 30s)"), r.stderr)
 	r = runCLI("", "decrypt", "-config", filepath.Join(t.TempDir(), "missing.json"))
 	require.Equal(t, 1, r.code)
 	require.Contains(t, r.stderr, "credentials")

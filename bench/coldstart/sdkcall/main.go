@@ -5,70 +5,49 @@ package main
 
 import (
 	"context"
-	"crypto/x509"
 	"errors"
-	"flag"
-	"fmt"
 	"os"
 
 	"github.com/gowechatpay/wechatpay"
+	"github.com/gowechatpay/wechatpay/bench/coldstart/internal/call"
 	wxcrypto "github.com/gowechatpay/wechatpay/crypto"
 	"github.com/gowechatpay/wechatpay/profitsharing"
 )
 
 func main() {
-	if err := run(context.Background(), os.Args[1:]); err != nil {
-		fmt.Fprintln(os.Stderr, "sdkcall:", err)
-		os.Exit(1)
-	}
+	call.Main("sdkcall", run)
 }
 
-func run(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("sdkcall", flag.ContinueOnError)
-	base := fs.String("url", "", "server base URL")
-	caFile := fs.String("ca", "", "PEM file of the server's CA")
-	keyFile := fs.String("key", "", "merchant private key PEM")
-	pubFile := fs.String("pub", "", "WeChat Pay public key PEM")
-	mchID := fs.String("mchid", "", "merchant number")
-	serial := fs.String("serial", "", "merchant certificate serial")
-	pubID := fs.String("pubid", "", "WeChat Pay public key id")
-	order := fs.String("order", "", "out_order_no")
-	sub := fs.String("sub", "", "sub_mchid")
-	tx := fs.String("tx", "", "transaction_id")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	keyPEM, err := os.ReadFile(*keyFile)
+// run makes the query of cfg with the SDK and checks the order in its
+// answer.
+func run(ctx context.Context, cfg *call.Config) error {
+	keyPEM, err := os.ReadFile(cfg.KeyFile)
 	if err != nil {
 		return err
 	}
-	pub, err := wxcrypto.LoadPublicKeyFile(*pubFile)
+	pub, err := wxcrypto.LoadPublicKeyFile(cfg.PubFile)
 	if err != nil {
 		return err
 	}
-	caPEM, err := os.ReadFile(*caFile)
+	pool, err := cfg.RootCAs()
 	if err != nil {
 		return err
-	}
-	pool := x509.NewCertPool()
-	if !pool.AppendCertsFromPEM(caPEM) {
-		return errors.New("no CA certificate in " + *caFile)
 	}
 	c, err := wechatpay.NewClient(
-		wechatpay.WithMerchantPEM(*mchID, *serial, keyPEM),
-		wechatpay.WithPublicKey(*pubID, pub),
-		wechatpay.WithBaseURL(*base),
+		wechatpay.WithMerchantPEM(cfg.MchID, cfg.Serial, keyPEM),
+		wechatpay.WithPublicKey(cfg.PubID, pub),
+		wechatpay.WithBaseURL(cfg.URL),
 		wechatpay.WithRootCAs(pool),
 	)
 	if err != nil {
 		return err
 	}
 	defer c.Close()
-	o, err := profitsharing.New(c).QueryOrder(ctx, &profitsharing.QueryOrderRequest{OutOrderNo: *order, SubMchID: *sub, TransactionID: *tx})
+	o, err := profitsharing.New(c).QueryOrder(ctx, &profitsharing.QueryOrderRequest{OutOrderNo: cfg.OutOrderNo, SubMchID: cfg.SubMchID, TransactionID: cfg.TransactionID})
 	if err != nil {
 		return err
 	}
-	if o.OutOrderNo != *order {
+	if o.OutOrderNo != cfg.OutOrderNo {
 		return errors.New("wrong order in the answer")
 	}
 	return nil

@@ -109,21 +109,28 @@ type vectorsFile struct {
 // LoadTestdata reads the committed test keys and vectors from dir (the
 // module's testdata directory).
 func LoadTestdata(dir string) (*Testdata, error) {
-	read := func(name string) ([]byte, error) {
-		b, err := os.ReadFile(filepath.Join(dir, name))
-		if err != nil {
-			return nil, fmt.Errorf("loopback: %w", err)
-		}
-		return b, nil
+	var v vectorsFile
+	if err := readJSON(dir, "vectors.json", &v); err != nil {
+		return nil, err
 	}
-	raw, err := read("vectors.json")
+	td, err := v.testdata(dir)
 	if err != nil {
 		return nil, err
 	}
-	var v vectorsFile
-	if err := json.Unmarshal(raw, &v); err != nil {
-		return nil, fmt.Errorf("loopback: vectors.json: %w", err)
+	var ciphers map[string]string
+	if err := readJSON(dir, "oaep_ciphertexts.json", &ciphers); err != nil {
+		return nil, err
 	}
+	td.BalAccountForMerchant = ciphers["bal_account_no_for_merchant"]
+	td.BalAccountForWechatpay = ciphers["bal_account_no_for_wechatpay_pubkey"]
+	if err := td.loadKeys(); err != nil {
+		return nil, err
+	}
+	return td, nil
+}
+
+// testdata returns the identities and vectors of v, read from dir.
+func (v *vectorsFile) testdata(dir string) (*Testdata, error) {
 	td := &Testdata{
 		Dir:            dir,
 		MchID:          v.Identities.Merchant.MchID,
@@ -152,42 +159,54 @@ func LoadTestdata(dir string) (*Testdata, error) {
 	if td.BalAccountNo == "" || td.V2ReplyXML == nil {
 		return nil, fmt.Errorf("loopback: vectors.json lacks the OAEP or v2 reply vector")
 	}
-
-	var ciphers map[string]string
-	raw, err = read("oaep_ciphertexts.json")
-	if err != nil {
-		return nil, err
-	}
-	if err := json.Unmarshal(raw, &ciphers); err != nil {
-		return nil, fmt.Errorf("loopback: oaep_ciphertexts.json: %w", err)
-	}
-	td.BalAccountForMerchant = ciphers["bal_account_no_for_merchant"]
-	td.BalAccountForWechatpay = ciphers["bal_account_no_for_wechatpay_pubkey"]
-
-	if td.MerchantKeyPEM, err = read("merchant_test_key.pem"); err != nil {
-		return nil, err
-	}
-	if td.MerchantKey, err = wxcrypto.LoadPrivateKey(td.MerchantKeyPEM); err != nil {
-		return nil, fmt.Errorf("loopback: merchant key: %w", err)
-	}
-	if td.MerchantCertPEM, err = read("merchant_test_cert.pem"); err != nil {
-		return nil, err
-	}
-	if td.MerchantCert, err = wxcrypto.LoadCertificate(td.MerchantCertPEM); err != nil {
-		return nil, fmt.Errorf("loopback: merchant certificate: %w", err)
-	}
-	if td.WechatpayPubPEM, err = read("wechatpay_pubkey_test.pem"); err != nil {
-		return nil, err
-	}
-	if td.WechatpayPub, err = wxcrypto.LoadPublicKey(td.WechatpayPubPEM); err != nil {
-		return nil, fmt.Errorf("loopback: WeChat Pay public key: %w", err)
-	}
-	keyPEM, err := read("wechatpay_pubkey_test_key.pem")
-	if err != nil {
-		return nil, err
-	}
-	if td.WechatpayKey, err = wxcrypto.LoadPrivateKey(keyPEM); err != nil {
-		return nil, fmt.Errorf("loopback: WeChat Pay private key: %w", err)
-	}
 	return td, nil
+}
+
+// loadKeys reads and parses the merchant's and WeChat Pay's test keys and
+// the merchant certificate from td.Dir.
+func (td *Testdata) loadKeys() (err error) {
+	if td.MerchantKeyPEM, td.MerchantKey, err = loadPEM(td.Dir, "merchant_test_key.pem", "merchant key", wxcrypto.LoadPrivateKey); err != nil {
+		return err
+	}
+	if td.MerchantCertPEM, td.MerchantCert, err = loadPEM(td.Dir, "merchant_test_cert.pem", "merchant certificate", wxcrypto.LoadCertificate); err != nil {
+		return err
+	}
+	if td.WechatpayPubPEM, td.WechatpayPub, err = loadPEM(td.Dir, "wechatpay_pubkey_test.pem", "WeChat Pay public key", wxcrypto.LoadPublicKey); err != nil {
+		return err
+	}
+	_, td.WechatpayKey, err = loadPEM(td.Dir, "wechatpay_pubkey_test_key.pem", "WeChat Pay private key", wxcrypto.LoadPrivateKey)
+	return err
+}
+
+// readFile returns the content of the file name of dir.
+func readFile(dir, name string) ([]byte, error) {
+	b, err := os.ReadFile(filepath.Join(dir, name))
+	if err != nil {
+		return nil, fmt.Errorf("loopback: %w", err)
+	}
+	return b, nil
+}
+
+// readJSON decodes the JSON file name of dir into v.
+func readJSON(dir, name string, v any) error {
+	raw, err := readFile(dir, name)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(raw, v); err != nil {
+		return fmt.Errorf("loopback: %s: %w", name, err)
+	}
+	return nil
+}
+
+// loadPEM returns the PEM file name of dir as stored and as parse reads
+// it; what names its content in a parse error.
+func loadPEM[T any](dir, name, what string, parse func([]byte) (T, error)) (pemBytes []byte, v T, err error) {
+	if pemBytes, err = readFile(dir, name); err != nil {
+		return nil, v, err
+	}
+	if v, err = parse(pemBytes); err != nil {
+		return nil, v, fmt.Errorf("loopback: %s: %w", what, err)
+	}
+	return pemBytes, v, nil
 }

@@ -159,30 +159,10 @@ func (rn runner) run(name string) (out []byte, result string, err error) {
 // markers to o.raw and one progress line per invocation to progress. It
 // stops at the first failed invocation.
 func drive(o driveOptions, progress io.Writer) (err error) {
-	if o.raw == "" {
-		return errors.New("ratio: -exec needs -raw")
-	}
-	if o.count < 1 {
-		return fmt.Errorf("ratio: -count %d: need at least one round", o.count)
-	}
-	re, err := regexp.Compile(o.bench)
-	if err != nil {
-		return fmt.Errorf("ratio: -bench: %w", err)
-	}
-	exe, err := filepath.Abs(o.exe)
-	if err != nil {
-		return fmt.Errorf("ratio: %w", err)
-	}
-	rn := runner{exe: exe, dir: o.dir, benchtime: o.benchtime, timeout: o.timeout}
-	listed, err := rn.list()
-	if err != nil {
+	d := &driver{o: o, progress: progress}
+	if err := d.prepare(); err != nil {
 		return err
 	}
-	p, err := makePlan(listed, re)
-	if err != nil {
-		return err
-	}
-
 	f, err := os.Create(o.raw)
 	if err != nil {
 		return fmt.Errorf("ratio: %w", err)
@@ -192,33 +172,94 @@ func drive(o driveOptions, progress io.Writer) (err error) {
 			err = fmt.Errorf("ratio: %w", cerr)
 		}
 	}()
+	d.raw = f
 	start := time.Now()
-	if _, err := fmt.Fprintf(f, "# interleaved: count %d, benchtime %s, bench %q, %d pairs, %d unpaired\n",
-		o.count, o.benchtime, o.bench, len(p.pairs), len(p.singles)); err != nil {
-		return fmt.Errorf("ratio: writing %s: %w", o.raw, err)
+	if err := d.record("# interleaved: count %d, benchtime %s, bench %q, %d pairs, %d unpaired\n",
+		o.count, o.benchtime, o.bench, len(d.p.pairs), len(d.p.singles)); err != nil {
+		return err
 	}
-	invocations := 0
 	for r := 1; r <= o.count; r++ {
-		if _, err := fmt.Fprintf(f, "# round %d\n", r); err != nil {
-			return fmt.Errorf("ratio: writing %s: %w", o.raw, err)
+		if err := d.round(r); err != nil {
+			return err
 		}
-		for _, st := range p.steps(r) {
-			if _, err := fmt.Fprintln(f, st.marker); err != nil {
-				return fmt.Errorf("ratio: writing %s: %w", o.raw, err)
-			}
-			for _, name := range st.names {
-				out, result, rerr := rn.run(name)
-				if _, err := f.Write(out); err != nil {
-					return fmt.Errorf("ratio: writing %s: %w", o.raw, err)
-				}
-				if rerr != nil {
-					return fmt.Errorf("ratio: round %d/%d: %w; its output:\n%s", r, o.count, rerr, out)
-				}
-				invocations++
-				fmt.Fprintf(progress, "[%d/%d] %s\n", r, o.count, result)
+	}
+	fmt.Fprintf(progress, "%d invocations in %s\n", d.invocations, time.Since(start).Round(time.Second))
+	return nil
+}
+
+// driver runs the rounds of the -exec mode.
+type driver struct {
+	o           driveOptions
+	rn          runner
+	p           plan
+	raw         io.Writer // the -raw file
+	progress    io.Writer
+	invocations int
+}
+
+// prepare checks the options, lists the test binary's benchmarks and
+// makes the plan.
+func (d *driver) prepare() error {
+	if d.o.raw == "" {
+		return errors.New("ratio: -exec needs -raw")
+	}
+	if d.o.count < 1 {
+		return fmt.Errorf("ratio: -count %d: need at least one round", d.o.count)
+	}
+	re, err := regexp.Compile(d.o.bench)
+	if err != nil {
+		return fmt.Errorf("ratio: -bench: %w", err)
+	}
+	exe, err := filepath.Abs(d.o.exe)
+	if err != nil {
+		return fmt.Errorf("ratio: %w", err)
+	}
+	d.rn = runner{exe: exe, dir: d.o.dir, benchtime: d.o.benchtime, timeout: d.o.timeout}
+	listed, err := d.rn.list()
+	if err != nil {
+		return err
+	}
+	d.p, err = makePlan(listed, re)
+	return err
+}
+
+// round runs round r: each step's marker, then its invocations.
+func (d *driver) round(r int) error {
+	if err := d.record("# round %d\n", r); err != nil {
+		return err
+	}
+	for _, st := range d.p.steps(r) {
+		if err := d.record("%s\n", st.marker); err != nil {
+			return err
+		}
+		for _, name := range st.names {
+			if err := d.invoke(r, name); err != nil {
+				return err
 			}
 		}
 	}
-	fmt.Fprintf(progress, "%d invocations in %s\n", invocations, time.Since(start).Round(time.Second))
+	return nil
+}
+
+// invoke runs Benchmark<name> in round r, records its output and reports
+// its result line to progress.
+func (d *driver) invoke(r int, name string) error {
+	out, result, rerr := d.rn.run(name)
+	if err := d.record("%s", out); err != nil {
+		return err
+	}
+	if rerr != nil {
+		return fmt.Errorf("ratio: round %d/%d: %w; its output:\n%s", r, d.o.count, rerr, out)
+	}
+	d.invocations++
+	fmt.Fprintf(d.progress, "[%d/%d] %s\n", r, d.o.count, result)
+	return nil
+}
+
+// record writes to the raw file.
+func (d *driver) record(format string, a ...any) error {
+	if _, err := fmt.Fprintf(d.raw, format, a...); err != nil {
+		return fmt.Errorf("ratio: writing %s: %w", d.o.raw, err)
+	}
 	return nil
 }

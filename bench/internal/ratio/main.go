@@ -212,43 +212,28 @@ func (r *results) rows() []string {
 	return append(sdk, other...)
 }
 
+// write prints the tables: each benchmark against its floor, the
+// call-by-call pairs, and the parallel speed-ups.
 func (r *results) write(w io.Writer) error {
 	bw := bufio.NewWriter(w)
+	rows := r.rows()
+	r.writeMain(bw, rows)
+	r.writeInterleaved(bw)
+	r.writeSpeedUps(bw, rows)
+	return bw.Flush()
+}
+
+// writeMain prints the table of rows, each with its ratio to its floor,
+// and the notes that say how the ratios were taken.
+func (r *results) writeMain(bw *bufio.Writer, rows []string) {
 	fmt.Fprintln(bw, "| benchmark | floor | runs | ns/op | × floor | min–max | CPU × floor | B/op (floor) | allocs/op (floor) | dials/op |")
 	fmt.Fprintln(bw, "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
 	perRound, ofMedians := false, false
-	rows := r.rows()
 	for _, name := range rows {
-		ns, _ := r.med(name, "ns/op")
-		b, _ := r.med(name, "B/op")
-		a, _ := r.med(name, "allocs/op")
-		floor, x, span, cpu, fb, fa := floorOf[name], "", "", "", "", ""
-		if rt, ok := r.ratio(name, floor); ok {
-			x = fmt.Sprintf("%.3f", rt.mid)
-			if rt.perRound {
-				perRound = true
-				span = fmt.Sprintf("%.3f–%.3f", rt.min, rt.max)
-			} else {
-				ofMedians = true
-				span = "–"
-			}
-			cpu = "–"
-			if cs := r.roundRatiosOf(name, floor, "cpu-ns/op"); len(cs) > 0 {
-				cpu = fmt.Sprintf("%.3f", median(cs))
-			}
-			v, _ := r.med(floor, "B/op")
-			fb = fmt.Sprintf(" (%.0f)", v)
-			v, _ = r.med(floor, "allocs/op")
-			fa = fmt.Sprintf(" (%.0f)", v)
-		} else {
-			floor = "–"
-		}
-		dials := "–"
-		if d, ok := r.med(name, "dials/op"); ok {
-			dials = strconv.FormatFloat(d, 'g', 3, 64)
-		}
-		fmt.Fprintf(bw, "| %s | %s | %d | %.0f | %s | %s | %s | %.0f%s | %.0f%s | %s |\n",
-			name, floor, len(r.vals[name]["ns/op"]), ns, x, span, cpu, b, fb, a, fa, dials)
+		line, rt, ok := r.row(name)
+		fmt.Fprintln(bw, line)
+		perRound = perRound || ok && rt.perRound
+		ofMedians = ofMedians || ok && !rt.perRound
 	}
 	fmt.Fprintln(bw)
 	if perRound {
@@ -259,7 +244,43 @@ func (r *results) write(w io.Writer) error {
 		fmt.Fprintln(bw, "× floor without min–max: median SDK ns/op ÷ median floor ns/op (no round markers in the input).")
 	}
 	fmt.Fprintln(bw, "Other figures are medians of all runs; a floor shared by several SDK benchmarks runs once per pair.")
-	r.writeInterleaved(bw)
+}
+
+// row returns name's line of the main table and, if its floor is in the
+// results, its ratio to it.
+func (r *results) row(name string) (line string, rt ratio, ok bool) {
+	ns, _ := r.med(name, "ns/op")
+	b, _ := r.med(name, "B/op")
+	a, _ := r.med(name, "allocs/op")
+	floor, x, span, cpu, fb, fa := floorOf[name], "", "", "", "", ""
+	if rt, ok = r.ratio(name, floor); ok {
+		x, span = fmt.Sprintf("%.3f", rt.mid), "–"
+		if rt.perRound {
+			span = fmt.Sprintf("%.3f–%.3f", rt.min, rt.max)
+		}
+		cpu = "–"
+		if cs := r.roundRatiosOf(name, floor, "cpu-ns/op"); len(cs) > 0 {
+			cpu = fmt.Sprintf("%.3f", median(cs))
+		}
+		v, _ := r.med(floor, "B/op")
+		fb = fmt.Sprintf(" (%.0f)", v)
+		v, _ = r.med(floor, "allocs/op")
+		fa = fmt.Sprintf(" (%.0f)", v)
+	} else {
+		floor = "–"
+	}
+	dials := "–"
+	if d, ok := r.med(name, "dials/op"); ok {
+		dials = strconv.FormatFloat(d, 'g', 3, 64)
+	}
+	line = fmt.Sprintf("| %s | %s | %d | %.0f | %s | %s | %s | %.0f%s | %.0f%s | %s |",
+		name, floor, len(r.vals[name]["ns/op"]), ns, x, span, cpu, b, fb, a, fa, dials)
+	return line, rt, ok
+}
+
+// writeSpeedUps prints, for each of rows that has a Parallel twin, its
+// sequential ns/op over the twin's.
+func (r *results) writeSpeedUps(bw *bufio.Writer, rows []string) {
 	header := true
 	for _, name := range rows {
 		seq, ok1 := r.med(name, "ns/op")
@@ -274,7 +295,6 @@ func (r *results) write(w io.Writer) error {
 			fmt.Fprintf(bw, "| %s | %.2f |\n", name, seq/p)
 		}
 	}
-	return bw.Flush()
 }
 
 // interleavedPrefix names the sub-benchmarks of BenchmarkInterleaved: an
