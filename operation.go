@@ -49,8 +49,8 @@ const (
 //
 // The request's fields say where they go: `path:"name"` fills the {name}
 // segment of Path, `query:"name"` is a query parameter (left out when
-// zero), and every other field is the JSON body (POST, PUT, PATCH and
-// DELETE) by its json tag; a path or query field is tagged json:"-". Their
+// zero; a time.Time is sent as its date, YYYY-MM-DD), and every other
+// field is the JSON body (POST, PUT, PATCH and DELETE) by its json tag; a path or query field is tagged json:"-". Their
 // `wx` tags (see ValidateRequest) say how they are checked, which are
 // encrypted and which default to the client's merchant number or appid.
 //
@@ -72,6 +72,11 @@ type Operation[Req, Resp any] struct {
 	Domain Domain
 	// Repeat says whether a failed attempt may be repeated.
 	Repeat Repeat
+	// After, when set, finishes a decoded answer whose required fields
+	// are there, before it is returned: it decrypts a field, or reads what
+	// the answer's tags cannot say (raw is the verified body). Its error
+	// is the call's.
+	After func(c *Client, raw []byte, out *Resp) error
 }
 
 // Do makes the call: it fills the defaults of a shallow copy of req, cuts
@@ -107,6 +112,11 @@ func (op *Operation[Req, Resp]) Do(ctx context.Context, c *Client, req *Req, lim
 	}
 	if m := metaField(reflect.TypeFor[Resp]()); m >= 0 {
 		reflect.ValueOf(&out).Elem().Field(m).Set(reflect.ValueOf(*meta))
+	}
+	if op.After != nil {
+		if err := op.After(c, raw, &out); err != nil {
+			return nil, err
+		}
 	}
 	return &out, nil
 }
@@ -260,8 +270,13 @@ func firstNonEmpty(a, b string) string {
 }
 
 // scalar is the text of a path or query field: a string (or string type)
-// as it is, a number in decimal, a bool as true or false.
+// as it is, a number in decimal, a bool as true or false, a time.Time as
+// its date in its own location (YYYY-MM-DD, the form of WeChat Pay's
+// bill_date parameters).
 func scalar(v reflect.Value) string {
+	if v.Type() == timeType {
+		return v.Interface().(time.Time).Format(time.DateOnly)
+	}
 	switch v.Kind() {
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		return strconv.FormatInt(v.Int(), 10)

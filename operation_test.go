@@ -205,6 +205,52 @@ func TestValidateRequestNeverEchoesAValue(t *testing.T) {
 	}
 }
 
+// dayRequest has a date in the query, required.
+type dayRequest struct {
+	Day time.Time `json:"-" query:"day" wx:"required"`
+}
+
+type dayAnswer struct {
+	Day  string `json:"day" wire:"required"`
+	Note string `json:"note"`
+}
+
+func TestOperationSendsADateAndRunsAfter(t *testing.T) {
+	srv := wechatpaytest.NewServer()
+	t.Cleanup(srv.Close)
+	srv.HandleV3("GET /v3/example/days", func(r *wechatpaytest.V3Request) (int, any) {
+		return 200, map[string]any{"day": r.URL.Query().Get("day"), "note": "n"}
+	})
+	c := srv.Client()
+	t.Cleanup(c.Close)
+	var raws []string
+	op := wechatpay.Operation[dayRequest, dayAnswer]{Name: "example.Day", Method: http.MethodGet, Path: "/v3/example/days", Repeat: wechatpay.RepeatRead,
+		After: func(got *wechatpay.Client, raw []byte, out *dayAnswer) error {
+			require.Same(t, c, got)
+			raws = append(raws, string(raw))
+			out.Note += " after"
+			return nil
+		}}
+	day := time.Date(2026, 2, 3, 23, 30, 0, 0, time.FixedZone("CST", 8*3600))
+	ans, err := op.Do(t.Context(), c, &dayRequest{Day: day})
+	require.NoError(t, err)
+	require.Equal(t, "2026-02-03", ans.Day, "the date in the time's own location")
+	require.Equal(t, "n after", ans.Note)
+	require.Len(t, raws, 1)
+	require.Contains(t, raws[0], `"2026-02-03"`)
+
+	_, err = op.Do(t.Context(), c, &dayRequest{})
+	require.ErrorContains(t, err, "Day (day): is required")
+	require.ErrorIs(t, err, wechatpay.ErrMissingField)
+	require.Len(t, raws, 1, "After runs only on an answer")
+
+	refuse := errors.New("after refuses")
+	op.After = func(*wechatpay.Client, []byte, *dayAnswer) error { return refuse }
+	ans, err = op.Do(t.Context(), c, &dayRequest{Day: day})
+	require.ErrorIs(t, err, refuse)
+	require.Nil(t, ans)
+}
+
 // eventRequest has an enum field and time fields.
 type eventRequest struct {
 	Kind string    `json:"kind" wx:"required,oneof=PUNISH|RECOVER"`

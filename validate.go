@@ -39,7 +39,8 @@ import (
 //
 // A string field without a character-set rule is text: valid UTF-8 without
 // control characters other than tab, newline and carriage return. A
-// time.Time (sent as RFC 3339) must have a year in 1..9999. Structs,
+// time.Time (sent as RFC 3339 in a body, as its date in a path or query)
+// must have a year in 1..9999. Structs,
 // pointers to structs and slices of structs are checked field by field.
 // The wire name is the field's json, xml, path or query tag.
 func ValidateRequest(req any) error {

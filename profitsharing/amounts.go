@@ -2,11 +2,10 @@ package profitsharing
 
 import (
 	"context"
-	"net/url"
+	"net/http"
 	"time"
 
 	"github.com/gowechatpay/wechatpay"
-	"github.com/gowechatpay/wechatpay/internal/svc"
 )
 
 // QueryUnsplitAmountRequest names the transaction whose undistributed
@@ -14,11 +13,15 @@ import (
 type QueryUnsplitAmountRequest struct {
 	// TransactionID is the WeChat Pay transaction id; required, at most 32
 	// characters.
-	TransactionID string
+	TransactionID string `json:"-" path:"transaction_id" wx:"required,id,max=32"`
 	// SubMchID is the sub-merchant: required in institutional mode, empty
 	// in direct mode.
-	SubMchID string
+	SubMchID string `json:"-" query:"sub_mchid" wx:"id,max=32"`
 }
+
+// Validate checks the request before any I/O and reports every problem
+// (see wechatpay.ValidateRequest); QueryUnsplitAmount calls it.
+func (r *QueryUnsplitAmountRequest) Validate() error { return wechatpay.ValidateRequest(r) }
 
 // UnsplitAmount is the amount of a transaction not yet distributed.
 type UnsplitAmount struct {
@@ -26,12 +29,18 @@ type UnsplitAmount struct {
 	TransactionID string `json:"transaction_id" wire:"required"`
 	// UnsplitAmount is the amount still to be distributed, in the
 	// currency's smallest unit (fen); 0 once everything was distributed or
-	// unfrozen.
-	UnsplitAmount int64 `json:"unsplit_amount"`
+	// unfrozen. An answer without it is wechatpay.ErrMalformedResponse,
+	// never a 0.
+	UnsplitAmount int64 `json:"unsplit_amount" wire:"present"`
 	// Currency is the currency of the amount (CNY at present).
 	Currency string `json:"currency" wire:"required"`
 	// Meta describes the HTTP exchange (Request-ID, attempts).
 	Meta wechatpay.Response `json:"-"`
+}
+
+var opQueryUnsplitAmount = wechatpay.Operation[QueryUnsplitAmountRequest, UnsplitAmount]{
+	Name: "profitsharing.QueryUnsplitAmount", Method: http.MethodGet, Path: "/v3/global/profit-sharing/transactions/{transaction_id}/amounts",
+	Domain: wechatpay.DomainGlobal, Repeat: wechatpay.RepeatRead,
 }
 
 // QueryUnsplitAmount returns the amount of a transaction not yet
@@ -44,29 +53,7 @@ type UnsplitAmount struct {
 // Rate limit: not documented (see WithLimiter). The call is read-only and
 // is retried by the client on transport errors, 429 and 5xx.
 func (s *Service) QueryUnsplitAmount(ctx context.Context, req *QueryUnsplitAmountRequest) (*UnsplitAmount, error) {
-	if err := s.ready(); err != nil {
-		return nil, err
-	}
-	if req == nil {
-		return nil, &wechatpay.FieldError{Field: "request", Reason: "is nil", Missing: true}
-	}
-	if err := svc.CheckID("transaction_id", req.TransactionID, 32, true); err != nil {
-		return nil, err
-	}
-	if err := svc.CheckID("sub_mchid", req.SubMchID, 32, false); err != nil {
-		return nil, err
-	}
-	var query url.Values
-	if req.SubMchID != "" {
-		query = url.Values{"sub_mchid": {req.SubMchID}}
-	}
-	var out UnsplitAmount
-	meta, err := s.get(ctx, "/v3/global/profit-sharing/transactions/"+url.PathEscape(req.TransactionID)+"/amounts", query, &out)
-	if err != nil {
-		return nil, err
-	}
-	out.Meta = *meta
-	return &out, nil
+	return opQueryUnsplitAmount.Do(ctx, s.client(), req, s.limit())
 }
 
 // QueryBillDownloadURLRequest names the day whose distribution bill to
@@ -74,14 +61,18 @@ func (s *Service) QueryUnsplitAmount(ctx context.Context, req *QueryUnsplitAmoun
 type QueryBillDownloadURLRequest struct {
 	// SubMchID is the sub-merchant whose bill is wanted: required in
 	// institutional mode, empty in direct mode.
-	SubMchID string
+	SubMchID string `json:"-" query:"sub_mchid" wx:"id,max=32"`
 	// BillDate is the day of the bill: its year, month and day in its own
 	// location are sent as YYYY-MM-DD; required. WeChat Pay's days are in
 	// UTC+08:00, so pass a time in that zone, such as
 	// time.Now().In(time.FixedZone("CST", 8*3600)). Bills of the last 90
 	// days are served.
-	BillDate time.Time
+	BillDate time.Time `json:"-" query:"bill_date" wx:"required"`
 }
+
+// Validate checks the request before any I/O and reports every problem
+// (see wechatpay.ValidateRequest); QueryBillDownloadURL calls it.
+func (r *QueryBillDownloadURLRequest) Validate() error { return wechatpay.ValidateRequest(r) }
 
 // BillDownloadURL is the answer of QueryBillDownloadURL, for DownloadBill.
 type BillDownloadURL struct {
@@ -96,6 +87,11 @@ type BillDownloadURL struct {
 	Meta wechatpay.Response `json:"-"`
 }
 
+var opQueryBillDownloadURL = wechatpay.Operation[QueryBillDownloadURLRequest, BillDownloadURL]{
+	Name: "profitsharing.QueryBillDownloadURL", Method: http.MethodGet, Path: "/v3/global/profit-sharing/bill-download-url",
+	Domain: wechatpay.DomainGlobal, Repeat: wechatpay.RepeatRead,
+}
+
 // QueryBillDownloadURL returns the URL of a day's distribution bill
 // (跨境分账 获取分账账单文件下载地址), valid for 30 seconds: pass the answer
 // to DownloadBill at once. The bill lists the successful distributions of
@@ -106,30 +102,5 @@ type BillDownloadURL struct {
 // Rate limit: not documented (see WithLimiter). The call is read-only and
 // is retried by the client on transport errors, 429 and 5xx.
 func (s *Service) QueryBillDownloadURL(ctx context.Context, req *QueryBillDownloadURLRequest) (*BillDownloadURL, error) {
-	if err := s.ready(); err != nil {
-		return nil, err
-	}
-	if req == nil {
-		return nil, &wechatpay.FieldError{Field: "request", Reason: "is nil", Missing: true}
-	}
-	if err := svc.CheckID("sub_mchid", req.SubMchID, 32, false); err != nil {
-		return nil, err
-	}
-	switch y := req.BillDate.Year(); {
-	case req.BillDate.IsZero():
-		return nil, &wechatpay.FieldError{Field: "bill_date", Reason: "is required", Missing: true}
-	case y < 1 || y > 9999:
-		return nil, &wechatpay.FieldError{Field: "bill_date", Reason: "has a year outside 1..9999"}
-	}
-	query := url.Values{"bill_date": {req.BillDate.Format(time.DateOnly)}}
-	if req.SubMchID != "" {
-		query.Set("sub_mchid", req.SubMchID)
-	}
-	var out BillDownloadURL
-	meta, err := s.get(ctx, "/v3/global/profit-sharing/bill-download-url", query, &out)
-	if err != nil {
-		return nil, err
-	}
-	out.Meta = *meta
-	return &out, nil
+	return opQueryBillDownloadURL.Do(ctx, s.client(), req, s.limit())
 }

@@ -24,8 +24,11 @@
 // and decrypted in answers.
 //
 // Enums are typed strings: values this SDK does not know decode without
-// error and report Known() == false. The exchange rate is decoded from
-// either rate_value or rate. Input is checked before any I/O (a
-// *wechatpay.FieldError names the field); a 4xx/5xx answer is a
+// error and report Known() == false. Answer times are Time, a time.Time
+// that reads WeChat Pay's RFC 3339 forms. The exchange rate is decoded from
+// either rate_value or rate. Each request type has a Validate method, run
+// before any I/O, that reports every problem at once (errors.Join of
+// *wechatpay.FieldError, each naming the Go field and its wire name:
+// "OutOrderNo (out_order_no): is required"); a 4xx/5xx answer is a
 // *wechatpay.APIError, and 429 and 5xx are retried by the core client.
 package profitsharing

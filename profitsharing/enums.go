@@ -1,5 +1,7 @@
 package profitsharing
 
+import "github.com/gowechatpay/wechatpay/internal/enum"
+
 // State is the state of a profit-sharing order; the outcome of each receiver
 // is in Receiver.Result. Values this SDK does not know decode without error
 // and report Known() == false.
@@ -13,14 +15,10 @@ const (
 	StateFinished State = "FINISHED"
 )
 
+var states = enum.Of(StateProcessing, StateFinished)
+
 // Known reports whether s is a value this version of the SDK knows.
-func (s State) Known() bool {
-	switch s {
-	case StateProcessing, StateFinished:
-		return true
-	}
-	return false
-}
+func (s State) Known() bool { return states.Has(s) }
 
 // ReceiverType is the kind of account that receives a share.
 type ReceiverType string
@@ -36,14 +34,10 @@ const (
 	ReceiverTypePersonalSubOpenID ReceiverType = "PERSONAL_SUB_OPENID"
 )
 
+var receiverTypes = enum.Of(ReceiverTypeMerchantID, ReceiverTypePersonalOpenID, ReceiverTypePersonalSubOpenID)
+
 // Known reports whether t is a value this version of the SDK knows.
-func (t ReceiverType) Known() bool {
-	switch t {
-	case ReceiverTypeMerchantID, ReceiverTypePersonalOpenID, ReceiverTypePersonalSubOpenID:
-		return true
-	}
-	return false
-}
+func (t ReceiverType) Known() bool { return receiverTypes.Has(t) }
 
 // Result is the outcome of one distribution detail.
 type Result string
@@ -58,14 +52,10 @@ const (
 	ResultClosed Result = "CLOSED"
 )
 
+var results = enum.Of(ResultPending, ResultSuccess, ResultClosed)
+
 // Known reports whether r is a value this version of the SDK knows.
-func (r Result) Known() bool {
-	switch r {
-	case ResultPending, ResultSuccess, ResultClosed:
-		return true
-	}
-	return false
-}
+func (r Result) Known() bool { return results.Has(r) }
 
 // FailReason says why a detail was closed; "" means absent (it is present
 // only when Result is ResultClosed).
@@ -98,16 +88,12 @@ const (
 	FailReasonDefaultError FailReason = "DEFAULT_ERROR"
 )
 
+var failReasons = enum.Of(FailReasonNoRelation, FailReasonSubMerchantFronen, FailReasonMchContractSettleOff,
+	FailReasonMchContractFrozen, FailReasonAccountAbnormal, FailReasonReceiverHighRisk,
+	FailReasonReceiverRealNameNotVerified, FailReasonNoAuth, FailReasonDefaultError)
+
 // Known reports whether r is a value this version of the SDK knows.
-func (r FailReason) Known() bool {
-	switch r {
-	case FailReasonNoRelation, FailReasonSubMerchantFronen, FailReasonMchContractSettleOff,
-		FailReasonMchContractFrozen, FailReasonAccountAbnormal, FailReasonReceiverHighRisk,
-		FailReasonReceiverRealNameNotVerified, FailReasonNoAuth, FailReasonDefaultError:
-		return true
-	}
-	return false
-}
+func (r FailReason) Known() bool { return failReasons.Has(r) }
 
 // DetailType distinguishes a distribution to another receiver from the
 // return of the remaining funds to the sponsor.
@@ -123,14 +109,10 @@ const (
 	DetailTypeUnfreezeToSponsor DetailType = "UNFREEZE_TO_SPONSOR"
 )
 
+var detailTypes = enum.Of(DetailTypeDistributeToOthers, DetailTypeUnfreezeToSponsor)
+
 // Known reports whether t is a value this version of the SDK knows.
-func (t DetailType) Known() bool {
-	switch t {
-	case DetailTypeDistributeToOthers, DetailTypeUnfreezeToSponsor:
-		return true
-	}
-	return false
-}
+func (t DetailType) Known() bool { return detailTypes.Has(t) }
 
 // RelationType is the relationship of a receiver with the distributing
 // merchant (AddReceiver).
@@ -151,15 +133,11 @@ const (
 	RelationTypeCustom RelationType = "CUSTOM"
 )
 
+var relationTypes = enum.Of(RelationTypeSupplier, RelationTypeDistributor, RelationTypeTaxServiceProvider,
+	RelationTypeITServiceProvider, RelationTypeCustom)
+
 // Known reports whether t is a value this version of the SDK knows.
-func (t RelationType) Known() bool {
-	switch t {
-	case RelationTypeSupplier, RelationTypeDistributor, RelationTypeTaxServiceProvider,
-		RelationTypeITServiceProvider, RelationTypeCustom:
-		return true
-	}
-	return false
-}
+func (t RelationType) Known() bool { return relationTypes.Has(t) }
 
 // ReceiverState is the audit state of a receiver relationship. The name of
 // the failed state is not documented: treat a non-empty
@@ -174,11 +152,7 @@ const (
 	ReceiverStateEffective ReceiverState = "EFFECTIVE"
 )
 
+var receiverStates = enum.Of(ReceiverStateInit, ReceiverStateEffective)
+
 // Known reports whether s is a value this version of the SDK knows.
-func (s ReceiverState) Known() bool {
-	switch s {
-	case ReceiverStateInit, ReceiverStateEffective:
-		return true
-	}
-	return false
-}
+func (s ReceiverState) Known() bool { return receiverStates.Has(s) }

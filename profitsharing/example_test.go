@@ -58,7 +58,7 @@ func ExampleOrder() {
 		return
 	}
 	r := order.Receivers[0]
-	fmt.Println(order.State, r.Result, r.Amount, r.Currency, r.FinishTime.Sub(r.CreateTime))
+	fmt.Println(order.State, r.Result, r.Amount, r.Currency, r.FinishTime.Sub(r.CreateTime.Time))
 	// Output: FINISHED SUCCESS 99 CNY 2m27s
 }
 

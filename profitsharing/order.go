@@ -1,15 +1,12 @@
 package profitsharing
 
 import (
+	"bytes"
 	"context"
-	"encoding/json"
-	"errors"
+	"fmt"
 	"net/http"
-	"net/url"
-	"time"
 
 	"github.com/gowechatpay/wechatpay"
-	"github.com/gowechatpay/wechatpay/internal/svc"
 	"github.com/gowechatpay/wechatpay/internal/wire"
 )
 
@@ -17,17 +14,21 @@ import (
 type QueryOrderRequest struct {
 	// OutOrderNo is the merchant's distribution order number; required,
 	// 1–64 characters of digits, letters, '_' and '-'.
-	OutOrderNo string
+	OutOrderNo string `json:"-" path:"out_order_no" wx:"required,orderno,max=64"`
 	// SubMchID is the sub-merchant id, institutional mode only; at most 32
 	// characters. Empty means not sent. It is part of the lookup: an
 	// institution's order is found only with the sub-merchant of its
 	// transaction, and without it (or with another) WeChat Pay answers
 	// that the merchant does not match, or that no such order exists.
-	SubMchID string
+	SubMchID string `json:"-" query:"sub_mchid" wx:"id,max=32"`
 	// TransactionID is the WeChat Pay transaction id; required, at most 32
 	// characters.
-	TransactionID string
+	TransactionID string `json:"-" query:"transaction_id" wx:"required,id,max=32"`
 }
+
+// Validate checks the request before any I/O and reports every problem
+// (see wechatpay.ValidateRequest); QueryOrder calls it.
+func (r *QueryOrderRequest) Validate() error { return wechatpay.ValidateRequest(r) }
 
 // Order is a profit-sharing order with one entry per receiver. It decodes
 // with encoding/json; the fields tagged wire:"required" (in Order and in
@@ -69,10 +70,10 @@ type Receiver struct {
 	// FailReason says why the detail was closed (ResultClosed only).
 	FailReason FailReason `json:"fail_reason,omitempty"`
 	// CreateTime is when the detail was created.
-	CreateTime time.Time `json:"create_time,omitzero" wire:"required"`
+	CreateTime Time `json:"create_time,omitzero" wire:"required"`
 	// FinishTime is when the detail finished (ResultSuccess or
 	// ResultClosed); zero when absent.
-	FinishTime time.Time `json:"finish_time,omitzero"`
+	FinishTime Time `json:"finish_time,omitzero"`
 	// DetailID is WeChat Pay's detail id.
 	DetailID string `json:"detail_id" wire:"required"`
 	// DetailType says whether funds went to another receiver or back to
@@ -85,91 +86,46 @@ type Receiver struct {
 	// conversion, smallest unit (DetailTypeUnfreezeToSponsor only).
 	SettlementAmount int64 `json:"settlement_amount,omitempty"`
 	// RateValue is the price of one unit of the settlement currency in the
-	// distribution currency × 10^8 (CNY→CNY = 100000000), from the field
-	// rate_value or, when that is absent, rate (DetailTypeUnfreezeToSponsor
-	// only).
+	// distribution currency × 10^8 (CNY→CNY = 100000000)
+	// (DetailTypeUnfreezeToSponsor only). It is the field rate_value; in
+	// the answers of QueryOrder, CreateOrder and UnfreezeOrder, the field
+	// rate when rate_value is absent (WeChat Pay's documents give both
+	// names).
 	RateValue int64 `json:"rate_value,omitempty"`
 }
 
-// UnmarshalJSON decodes a receiver as WeChat Pay sends it, with
-// encoding/json into the zero Receiver: RFC 3339 times (with or without a
-// fraction of a second; absent, "" or null is the zero time) and the
-// exchange rate under rate_value or rate (rate_value wins when both are
-// present).
-func (r *Receiver) UnmarshalJSON(data []byte) error {
-	var w receiverWire
-	if err := json.Unmarshal(data, &w); err != nil {
-		return err
-	}
-	return w.to(r, "")
+// rateSpelling is what an order answer says under the exchange rate's
+// second name, rate, read only when the answer holds that name.
+type rateSpelling struct {
+	Receivers []struct {
+		RateValue *int64 `json:"rate_value"`
+		Rate      *int64 `json:"rate"`
+	} `json:"receivers"`
 }
 
-// orderWire is an Order as the answer writes it, for encoding/json to fill
-// in one pass (see svc.DoV3Via); to builds the Order.
-type orderWire struct {
-	SubMchID      string         `json:"sub_mchid"`
-	TransactionID string         `json:"transaction_id"`
-	OutOrderNo    string         `json:"out_order_no"`
-	OrderID       string         `json:"order_id"`
-	State         State          `json:"state"`
-	Receivers     []receiverWire `json:"receivers"`
-}
-
-func (w *orderWire) to(o *Order) error {
-	*o = Order{SubMchID: w.SubMchID, TransactionID: w.TransactionID, OutOrderNo: w.OutOrderNo, OrderID: w.OrderID, State: w.State}
-	if w.Receivers == nil {
+// readRate is the After of the order operations: it sets RateValue from
+// rate for each receiver without rate_value. An answer without the name
+// "rate" (the documented example) costs one bytes.Contains (of rate",
+// whose first byte is rarer than a quote: 3 times faster).
+func readRate(_ *wechatpay.Client, raw []byte, o *Order) error {
+	if !bytes.Contains(raw, []byte(`rate"`)) {
 		return nil
 	}
-	o.Receivers = make([]Receiver, len(w.Receivers))
-	for i := range w.Receivers {
-		if err := w.Receivers[i].to(&o.Receivers[i], "receivers."); err != nil {
-			*o = Order{}
-			return err
+	var alt rateSpelling
+	if err := wire.Unmarshal(raw, &alt); err != nil {
+		return fmt.Errorf("profitsharing: %w: %w", wechatpay.ErrMalformedResponse, err)
+	}
+	for i, r := range alt.Receivers {
+		if i < len(o.Receivers) && r.RateValue == nil && r.Rate != nil {
+			o.Receivers[i].RateValue = *r.Rate
 		}
 	}
 	return nil
 }
 
-// receiverWire is a Receiver as the answer writes it: the times raw, the
-// exchange rate under either of its two names.
-type receiverWire struct {
-	Currency           string          `json:"currency"`
-	Amount             int64           `json:"amount"`
-	Description        string          `json:"description"`
-	Type               ReceiverType    `json:"type"`
-	Account            string          `json:"account"`
-	Result             Result          `json:"result"`
-	FailReason         FailReason      `json:"fail_reason"`
-	CreateTime         json.RawMessage `json:"create_time"`
-	FinishTime         json.RawMessage `json:"finish_time"`
-	DetailID           string          `json:"detail_id"`
-	DetailType         DetailType      `json:"detail_type"`
-	SettlementCurrency string          `json:"settlement_currency"`
-	SettlementAmount   int64           `json:"settlement_amount"`
-	RateValue          *int64          `json:"rate_value"`
-	Rate               *int64          `json:"rate"`
-}
-
-// to builds r from w; path prefixes the names of the fields in errors.
-func (w *receiverWire) to(r *Receiver, path string) error {
-	v := Receiver{
-		Currency: w.Currency, Amount: w.Amount, Description: w.Description, Type: w.Type,
-		Account: w.Account, Result: w.Result, FailReason: w.FailReason, DetailID: w.DetailID,
-		DetailType: w.DetailType, SettlementCurrency: w.SettlementCurrency, SettlementAmount: w.SettlementAmount,
-	}
-	if err := errors.Join(
-		wire.TimeField(path+"create_time", w.CreateTime, &v.CreateTime),
-		wire.TimeField(path+"finish_time", w.FinishTime, &v.FinishTime)); err != nil {
-		return err
-	}
-	switch {
-	case w.RateValue != nil:
-		v.RateValue = *w.RateValue
-	case w.Rate != nil:
-		v.RateValue = *w.Rate
-	}
-	*r = v
-	return nil
+var opQueryOrder = wechatpay.Operation[QueryOrderRequest, Order]{
+	Name: "profitsharing.QueryOrder", Method: http.MethodGet, Path: "/v3/global/profit-sharing/orders/{out_order_no}",
+	Domain: wechatpay.DomainGlobal, Repeat: wechatpay.RepeatRead, After: readRate,
 }
 
 // QueryOrder returns the result of a cross-border funds-distribution or
@@ -180,45 +136,5 @@ func (w *receiverWire) to(r *Receiver, path string) error {
 // Rate limit: not documented (see WithLimiter). The call is read-only and
 // is retried by the client on transport errors, 429 and 5xx.
 func (s *Service) QueryOrder(ctx context.Context, req *QueryOrderRequest) (*Order, error) {
-	if err := s.ready(); err != nil {
-		return nil, err
-	}
-	if err := validateQueryOrder(req); err != nil {
-		return nil, err
-	}
-	if err := s.wait(ctx); err != nil {
-		return nil, err
-	}
-	var (
-		w   orderWire
-		out Order
-	)
-	query := url.Values{"transaction_id": {req.TransactionID}}
-	if req.SubMchID != "" {
-		query.Set("sub_mchid", req.SubMchID)
-	}
-	meta, err := svc.DoV3Via(ctx, "profitsharing", s.c, &wechatpay.Request{
-		Method: http.MethodGet,
-		Path:   "/v3/global/profit-sharing/orders/" + url.PathEscape(req.OutOrderNo),
-		Query:  query,
-		Global: true,
-	}, &w, func() error { return w.to(&out) }, &out)
-	if err != nil {
-		return nil, err
-	}
-	out.Meta = *meta
-	return &out, nil
-}
-
-func validateQueryOrder(req *QueryOrderRequest) error {
-	if req == nil {
-		return &wechatpay.FieldError{Field: "request", Reason: "is nil", Missing: true}
-	}
-	if err := checkOrderNo(req.OutOrderNo); err != nil {
-		return err
-	}
-	if err := svc.CheckID("sub_mchid", req.SubMchID, 32, false); err != nil {
-		return err
-	}
-	return svc.CheckID("transaction_id", req.TransactionID, 32, true)
+	return opQueryOrder.Do(ctx, s.client(), req, s.limit())
 }

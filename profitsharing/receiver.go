@@ -3,11 +3,10 @@ package profitsharing
 import (
 	"context"
 	"encoding/base64"
+	"errors"
 	"net/http"
-	"net/url"
 
 	"github.com/gowechatpay/wechatpay"
-	"github.com/gowechatpay/wechatpay/internal/svc"
 )
 
 // AddReceiverRequest registers a receiver relationship (添加分账接收方).
@@ -16,66 +15,63 @@ import (
 type AddReceiverRequest struct {
 	// SubMchID is the sub-merchant: required in institutional mode, empty
 	// in direct mode; at most 32 characters.
-	SubMchID string
+	SubMchID string `json:"sub_mchid,omitempty" wx:"id,max=32"`
 	// AppID is the merchant's app id; required for
 	// ReceiverTypePersonalOpenID.
-	AppID string
+	AppID string `json:"appid,omitempty" wx:"id,max=32"`
 	// SubAppID is the sub-merchant's app id; required for
 	// ReceiverTypePersonalSubOpenID.
-	SubAppID string
+	SubAppID string `json:"sub_appid,omitempty" wx:"id,max=32"`
 	// Type is the receiver type; required.
-	Type ReceiverType
+	Type ReceiverType `json:"type" wx:"required,id,max=32"`
 	// Account is the merchant id or openid; required, at most 64
 	// characters.
-	Account string
+	Account string `json:"account" wx:"required,id,max=64"`
 	// Name is the receiver's full name in plaintext, optional (a personal
 	// name is checked). The SDK encrypts it and never logs it.
-	Name string
+	Name string `json:"name,omitempty" wx:"encrypt"`
 	// Authorized says that the user's consent to pass real-name data was
 	// obtained; sent only when true.
-	Authorized bool
+	Authorized bool `json:"authorized,omitempty"`
 	// RelationType is the relationship with the distributing merchant;
 	// required.
-	RelationType RelationType
+	RelationType RelationType `json:"relation_type" wx:"required,id,max=32"`
 	// CustomRelation describes the relationship; required when
 	// RelationType is RelationTypeCustom.
-	CustomRelation string
+	CustomRelation string `json:"custom_relation,omitempty"`
 	// Scene describes the distribution scenario; optional.
-	Scene string
+	Scene string `json:"scene,omitempty"`
 	// MajorService is the receiver's main business; optional.
-	MajorService string
+	MajorService string `json:"major_service,omitempty"`
 	// ExpectedRatio is the expected distribution ratio, optional (0 is not
 	// sent). The unit is not documented; the official example 2000
 	// suggests basis points (20.00%).
-	ExpectedRatio int64
+	ExpectedRatio int64 `json:"expected_ratio,omitempty" wx:"min=0"`
 	// ApplicationFileID is the file id of the receiver application letter
 	// (申请函); optional.
-	ApplicationFileID string
+	ApplicationFileID string `json:"application_file_id,omitempty" wx:"id"`
 	// PartnershipFileID is the file id of the partnership proof
 	// (合作关系证明); optional.
-	PartnershipFileID string
+	PartnershipFileID string `json:"partnership_file_id,omitempty" wx:"id"`
 	// FileID is the file id field of the 2025 documentation, which merges
 	// the two documents; optional. Which of the three fields WeChat Pay
 	// reads is not confirmed: only those set are sent.
-	FileID string
+	FileID string `json:"file_id,omitempty" wx:"id"`
 }
 
-type addReceiverBody struct {
-	SubMchID          string       `json:"sub_mchid,omitempty"`
-	AppID             string       `json:"appid,omitempty"`
-	SubAppID          string       `json:"sub_appid,omitempty"`
-	Type              ReceiverType `json:"type"`
-	Account           string       `json:"account"`
-	Name              string       `json:"name,omitempty"`
-	Authorized        bool         `json:"authorized,omitempty"`
-	RelationType      RelationType `json:"relation_type"`
-	CustomRelation    string       `json:"custom_relation,omitempty"`
-	Scene             string       `json:"scene,omitempty"`
-	MajorService      string       `json:"major_service,omitempty"`
-	ExpectedRatio     int64        `json:"expected_ratio,omitempty"`
-	ApplicationFileID string       `json:"application_file_id,omitempty"`
-	PartnershipFileID string       `json:"partnership_file_id,omitempty"`
-	FileID            string       `json:"file_id,omitempty"`
+// Validate checks the request before any I/O and reports every problem:
+// the rules of its tags (see wechatpay.ValidateRequest), the appid or
+// sub_appid a personal receiver needs, and the CustomRelation that
+// RelationTypeCustom needs. AddReceiver calls it.
+func (r *AddReceiverRequest) Validate() error {
+	if r == nil {
+		return wechatpay.ValidateRequest(r)
+	}
+	var custom error
+	if r.RelationType == RelationTypeCustom && r.CustomRelation == "" {
+		custom = &wechatpay.FieldError{Field: "custom_relation", GoField: "CustomRelation", Reason: "is required for a CUSTOM relation", Missing: true}
+	}
+	return errors.Join(wechatpay.ValidateRequest(r), needApps(r.AppID, r.SubAppID, r.Type), custom)
 }
 
 // ReceiverRelation is a receiver relationship as AddReceiver and
@@ -114,40 +110,13 @@ type ReceiverRelation struct {
 	Meta wechatpay.Response `json:"-"`
 }
 
-func validateAddReceiver(req *AddReceiverRequest) error {
-	if req == nil {
-		return &wechatpay.FieldError{Field: "request", Reason: "is nil", Missing: true}
-	}
-	if err := checkApps(req.SubMchID, req.AppID, req.SubAppID); err != nil {
+var opAddReceiver = wechatpay.Operation[AddReceiverRequest, ReceiverRelation]{
+	Name: "profitsharing.AddReceiver", Method: http.MethodPost, Path: "/v3/global/profit-sharing/receivers",
+	Domain: wechatpay.DomainGlobal, Repeat: wechatpay.RepeatNever,
+	After: func(c *wechatpay.Client, _ []byte, r *ReceiverRelation) (err error) {
+		r.Name, err = c.DecryptSensitive(r.Name)
 		return err
-	}
-	if err := checkParty("", req.Type, req.Account, req.AppID, req.SubAppID); err != nil {
-		return err
-	}
-	if err := checkText("name", req.Name, 0, false); err != nil {
-		return err
-	}
-	if err := svc.CheckID("relation_type", string(req.RelationType), 32, true); err != nil {
-		return err
-	}
-	if err := checkText("custom_relation", req.CustomRelation, 0, req.RelationType == RelationTypeCustom); err != nil {
-		return err
-	}
-	for _, f := range []struct{ name, v string }{{"scene", req.Scene}, {"major_service", req.MajorService}} {
-		if err := checkText(f.name, f.v, 0, false); err != nil {
-			return err
-		}
-	}
-	if req.ExpectedRatio < 0 {
-		return &wechatpay.FieldError{Field: "expected_ratio", Reason: "must not be negative"}
-	}
-	for _, f := range []struct{ name, v string }{{"application_file_id", req.ApplicationFileID},
-		{"partnership_file_id", req.PartnershipFileID}, {"file_id", req.FileID}} {
-		if err := svc.CheckID(f.name, f.v, 0, false); err != nil {
-			return err
-		}
-	}
-	return nil
+	},
 }
 
 // AddReceiver registers a receiver relationship (跨境分账 添加分账接收方). It
@@ -164,75 +133,44 @@ func validateAddReceiver(req *AddReceiverRequest) error {
 // successful add is rejected), so the client does not retry it: after a
 // transport failure, call QueryReceiver.
 func (s *Service) AddReceiver(ctx context.Context, req *AddReceiverRequest) (*ReceiverRelation, error) {
-	if err := s.ready(); err != nil {
-		return nil, err
-	}
-	if err := validateAddReceiver(req); err != nil {
-		return nil, err
-	}
-	b := addReceiverBody{
-		SubMchID: req.SubMchID, AppID: req.AppID, SubAppID: req.SubAppID, Type: req.Type, Account: req.Account,
-		Authorized: req.Authorized, RelationType: req.RelationType, CustomRelation: req.CustomRelation,
-		Scene: req.Scene, MajorService: req.MajorService, ExpectedRatio: req.ExpectedRatio,
-		ApplicationFileID: req.ApplicationFileID, PartnershipFileID: req.PartnershipFileID, FileID: req.FileID,
-	}
-	var header http.Header
-	if req.Name != "" {
-		cipher, serial, err := svc.Encrypt(s.c, "name", req.Name)
-		if err != nil {
-			return nil, err
-		}
-		b.Name, header = cipher, http.Header{wechatpay.HeaderSerial: {serial}}
-	}
-	body, err := svc.EncodeJSON(&b)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.wait(ctx); err != nil {
-		return nil, err
-	}
-	var out ReceiverRelation
-	meta, err := svc.DoV3(ctx, "profitsharing", s.c, &wechatpay.Request{
-		Method: http.MethodPost,
-		Path:   "/v3/global/profit-sharing/receivers",
-		Body:   body,
-		Header: header,
-		Global: true,
-	}, &out)
-	if err != nil {
-		return nil, err
-	}
-	if out.Name, err = s.c.DecryptSensitive(out.Name); err != nil {
-		return nil, err
-	}
-	out.Meta = *meta
-	return &out, nil
+	return opAddReceiver.Do(ctx, s.client(), req, s.limit())
 }
 
 // QueryReceiverRequest names the receiver relationship to read.
 type QueryReceiverRequest struct {
 	// Account is the merchant id or openid; required, at most 64
 	// characters.
-	Account string
+	Account string `json:"-" path:"account" wx:"required,id,max=64"`
 	// SubMchID is the sub-merchant: required in institutional mode, empty
 	// in direct mode.
-	SubMchID string
+	SubMchID string `json:"-" query:"sub_mchid" wx:"id,max=32"`
 	// AppID is required for ReceiverTypePersonalOpenID.
-	AppID string
+	AppID string `json:"-" query:"appid" wx:"id,max=32"`
 	// SubAppID is required for ReceiverTypePersonalSubOpenID.
-	SubAppID string
+	SubAppID string `json:"-" query:"sub_appid" wx:"id,max=32"`
 	// Type is the receiver type; required.
-	Type ReceiverType
+	Type ReceiverType `json:"-" query:"type" wx:"required,id,max=32"`
 }
 
-func validateQueryReceiver(req *QueryReceiverRequest) error {
-	if req == nil {
-		return &wechatpay.FieldError{Field: "request", Reason: "is nil", Missing: true}
+// Validate checks the request before any I/O and reports every problem:
+// the rules of its tags (see wechatpay.ValidateRequest) and the appid or
+// sub_appid a personal receiver needs. QueryReceiver calls it.
+func (r *QueryReceiverRequest) Validate() error {
+	if r == nil {
+		return wechatpay.ValidateRequest(r)
 	}
-	if err := checkApps(req.SubMchID, req.AppID, req.SubAppID); err != nil {
+	return errors.Join(wechatpay.ValidateRequest(r), needApps(r.AppID, r.SubAppID, r.Type))
+}
+
+var opQueryReceiver = wechatpay.Operation[QueryReceiverRequest, ReceiverRelation]{
+	Name: "profitsharing.QueryReceiver", Method: http.MethodGet, Path: "/v3/global/profit-sharing/receivers/{account}",
+	Domain: wechatpay.DomainGlobal, Repeat: wechatpay.RepeatRead,
+	After: func(c *wechatpay.Client, _ []byte, r *ReceiverRelation) (err error) {
+		if looksEncrypted(r.Name) {
+			r.Name, err = c.DecryptSensitive(r.Name)
+		}
 		return err
-	}
-	return checkParty("", req.Type, req.Account, req.AppID, req.SubAppID)
+	},
 }
 
 // QueryReceiver reads a receiver relationship and its audit state
@@ -247,30 +185,7 @@ func validateQueryReceiver(req *QueryReceiverRequest) error {
 // is read-only and is retried by the client on transport errors, 429 and
 // 5xx.
 func (s *Service) QueryReceiver(ctx context.Context, req *QueryReceiverRequest) (*ReceiverRelation, error) {
-	if err := s.ready(); err != nil {
-		return nil, err
-	}
-	if err := validateQueryReceiver(req); err != nil {
-		return nil, err
-	}
-	query := url.Values{"type": {string(req.Type)}}
-	for k, v := range map[string]string{"sub_mchid": req.SubMchID, "appid": req.AppID, "sub_appid": req.SubAppID} {
-		if v != "" {
-			query.Set(k, v)
-		}
-	}
-	var out ReceiverRelation
-	meta, err := s.get(ctx, "/v3/global/profit-sharing/receivers/"+url.PathEscape(req.Account), query, &out)
-	if err != nil {
-		return nil, err
-	}
-	if looksEncrypted(out.Name) {
-		if out.Name, err = s.c.DecryptSensitive(out.Name); err != nil {
-			return nil, err
-		}
-	}
-	out.Meta = *meta
-	return &out, nil
+	return opQueryReceiver.Do(ctx, s.client(), req, s.limit())
 }
 
 // looksEncrypted reports whether v is standard base64 of one RSA-2048,
@@ -288,34 +203,36 @@ func looksEncrypted(v string) bool {
 type DeleteReceiverRequest struct {
 	// SubMchID is the sub-merchant: required in institutional mode, empty
 	// in direct mode.
-	SubMchID string
+	SubMchID string `json:"sub_mchid,omitempty" wx:"id,max=32"`
 	// AppID is required for ReceiverTypePersonalOpenID.
-	AppID string
+	AppID string `json:"appid,omitempty" wx:"id,max=32"`
 	// SubAppID is required for ReceiverTypePersonalSubOpenID.
-	SubAppID string
+	SubAppID string `json:"sub_appid,omitempty" wx:"id,max=32"`
 	// Type is the receiver type; required.
-	Type ReceiverType
+	Type ReceiverType `json:"type" wx:"required,id,max=32"`
 	// Account is the merchant id or openid; required, at most 64
 	// characters.
-	Account string
+	Account string `json:"account" wx:"required,id,max=64"`
 }
 
-type deleteReceiverBody struct {
-	SubMchID string       `json:"sub_mchid,omitempty"`
-	AppID    string       `json:"appid,omitempty"`
-	SubAppID string       `json:"sub_appid,omitempty"`
-	Type     ReceiverType `json:"type"`
-	Account  string       `json:"account"`
+// Validate checks the request before any I/O and reports every problem:
+// the rules of its tags (see wechatpay.ValidateRequest) and the appid or
+// sub_appid a personal receiver needs. DeleteReceiver calls it.
+func (r *DeleteReceiverRequest) Validate() error {
+	if r == nil {
+		return wechatpay.ValidateRequest(r)
+	}
+	return errors.Join(wechatpay.ValidateRequest(r), needApps(r.AppID, r.SubAppID, r.Type))
 }
 
-func validateDeleteReceiver(req *DeleteReceiverRequest) error {
-	if req == nil {
-		return &wechatpay.FieldError{Field: "request", Reason: "is nil", Missing: true}
-	}
-	if err := checkApps(req.SubMchID, req.AppID, req.SubAppID); err != nil {
-		return err
-	}
-	return checkParty("", req.Type, req.Account, req.AppID, req.SubAppID)
+// deleted is the answer of DeleteReceiver: 204 No Content, its metadata.
+type deleted struct {
+	Meta wechatpay.Response `json:"-"`
+}
+
+var opDeleteReceiver = wechatpay.Operation[DeleteReceiverRequest, deleted]{
+	Name: "profitsharing.DeleteReceiver", Method: http.MethodDelete, Path: "/v3/global/profit-sharing/receivers",
+	Domain: wechatpay.DomainGlobal, Repeat: wechatpay.RepeatNever,
 }
 
 // DeleteReceiver removes a receiver relationship (跨境分账 删除分账接收方):
@@ -329,24 +246,9 @@ func validateDeleteReceiver(req *DeleteReceiverRequest) error {
 // error once the receiver is gone, so the client does not retry it: after
 // a transport failure, confirm with QueryReceiver.
 func (s *Service) DeleteReceiver(ctx context.Context, req *DeleteReceiverRequest) (*wechatpay.Response, error) {
-	if err := s.ready(); err != nil {
-		return nil, err
-	}
-	if err := validateDeleteReceiver(req); err != nil {
-		return nil, err
-	}
-	body, err := svc.EncodeJSON(&deleteReceiverBody{SubMchID: req.SubMchID, AppID: req.AppID, SubAppID: req.SubAppID,
-		Type: req.Type, Account: req.Account})
+	d, err := opDeleteReceiver.Do(ctx, s.client(), req, s.limit())
 	if err != nil {
 		return nil, err
 	}
-	if err := s.wait(ctx); err != nil {
-		return nil, err
-	}
-	return s.c.DoV3(ctx, &wechatpay.Request{
-		Method: http.MethodDelete,
-		Path:   "/v3/global/profit-sharing/receivers",
-		Body:   body,
-		Global: true,
-	}, nil)
+	return &d.Meta, nil
 }

@@ -88,10 +88,23 @@ func TestQueryOrderRequiredFields(t *testing.T) {
 	body = `{` + head + `,"receivers":[{"amount":12345678901234567890123}]}`
 	_, err = svc.QueryOrder(t.Context(), req)
 	require.ErrorIs(t, err, wechatpay.ErrMalformedResponse)
-	// The answer is decoded through its wire form (no nested
-	// UnmarshalJSON), so Go 1.26 and 1.27 both name the whole path.
+	// Receiver has no UnmarshalJSON of its own: encoding/json names the
+	// whole path.
 	require.Contains(t, err.Error(), `field "receivers.amount"`)
 	require.NotContains(t, err.Error(), "12345678901234567890123", "the value is never echoed")
+
+	// The exchange rate's second spelling, rate, is read when rate_value
+	// is absent.
+	body = `{` + head + `,"receivers":[` + receiver[:len(receiver)-1] + `,"rate":650000000},` + receiver[:len(receiver)-1] + `,"rate_value":0,"rate":3}]}`
+	o, err = svc.QueryOrder(t.Context(), req)
+	require.NoError(t, err)
+	require.Equal(t, int64(650000000), o.Receivers[0].RateValue)
+	require.Zero(t, o.Receivers[1].RateValue)
+	body = `{` + head + `,"receivers":[` + receiver[:len(receiver)-1] + `,"rate":"SECRET"}]}`
+	o, err = svc.QueryOrder(t.Context(), req)
+	require.Nil(t, o)
+	require.ErrorIs(t, err, wechatpay.ErrMalformedResponse)
+	require.NotContains(t, err.Error(), "SECRET")
 
 	body = `{` + head + `,"receivers":[` + receiver + `,{"create_time":"yesterday at 5"}]}`
 	o, err = svc.QueryOrder(t.Context(), req)

@@ -2,11 +2,10 @@ package profitsharing
 
 import (
 	"context"
-	"net/http"
-	"net/url"
+	"fmt"
+	"reflect"
 
 	"github.com/gowechatpay/wechatpay"
-	"github.com/gowechatpay/wechatpay/internal/svc"
 )
 
 // Service calls the cross-border profit-sharing (跨境分账) APIs on WeChat
@@ -22,10 +21,16 @@ type Option func(*Service)
 
 // WithLimiter sets a client-side rate limiter that every call of the
 // service waits on (context-aware) after input validation and before any
-// I/O (a limiter of golang.org/x/time/rate is one). No rate limit is documented for these APIs; a 429 answer is retried
-// with back-off by the core client.
+// I/O (a limiter of golang.org/x/time/rate is one). No rate limit is
+// documented for these APIs; a 429 answer is retried with back-off by the
+// core client. A nil limiter, or a nil pointer, sets none.
 func WithLimiter(l wechatpay.Limiter) Option {
-	return func(s *Service) { s.limiter = l }
+	return func(s *Service) {
+		if v := reflect.ValueOf(l); l != nil && v.Kind() == reflect.Pointer && v.IsNil() {
+			l = nil
+		}
+		s.limiter = l
+	}
 }
 
 // New returns a Service that calls WeChat Pay through c.
@@ -39,21 +44,40 @@ func New(c *wechatpay.Client, opts ...Option) *Service {
 	return s
 }
 
-func (s *Service) ready() error {
+// client is the service's client; nil for a nil *Service, which the
+// operations report as a missing client.
+func (s *Service) client() *wechatpay.Client {
 	if s == nil {
-		return svc.Ready("profitsharing", false, nil)
+		return nil
 	}
-	return svc.Ready("profitsharing", true, s.c)
+	return s.c
 }
 
-func (s *Service) wait(ctx context.Context) error { return svc.Wait(ctx, "profitsharing", s.limiter) }
-
-// get is a read on the global domain (QueryReceiver, QueryUnsplitAmount,
-// QueryBillDownloadURL): the wait on the limiter, then the GET, its answer
-// decoded into out.
-func (s *Service) get(ctx context.Context, path string, query url.Values, out any) (*wechatpay.Response, error) {
-	if err := s.wait(ctx); err != nil {
-		return nil, err
+// limit is the service's limiter; nil for a nil *Service.
+func (s *Service) limit() wechatpay.Limiter {
+	if s == nil {
+		return nil
 	}
-	return svc.DoV3(ctx, "profitsharing", s.c, &wechatpay.Request{Method: http.MethodGet, Path: path, Query: query, Global: true}, out)
+	return s.limiter
+}
+
+// ready refuses a service without a client, before any I/O (DownloadBill,
+// which is no Operation).
+func (s *Service) ready() error {
+	if s.client() == nil {
+		return &wechatpay.FieldError{Field: "client", Reason: "profitsharing.New was given a nil *wechatpay.Client", Missing: true}
+	}
+	return nil
+}
+
+// wait waits on the limiter before a download (the operations wait on it
+// themselves).
+func (s *Service) wait(ctx context.Context) error {
+	if s.limiter == nil {
+		return nil
+	}
+	if err := s.limiter.Wait(ctx); err != nil {
+		return fmt.Errorf("profitsharing: waiting for the rate limiter: %w", err)
+	}
+	return nil
 }

@@ -63,7 +63,7 @@ func TestQueryOrderSeed(t *testing.T) {
 	created := time.Date(2022, 3, 23, 17, 10, 13, 0, cst)
 	sponsor := got.Receivers[0]
 	require.True(t, sponsor.CreateTime.Equal(created))
-	sponsor.CreateTime = time.Time{}
+	sponsor.CreateTime = profitsharing.Time{}
 	require.Equal(t, profitsharing.Receiver{
 		Currency: "CNY", Amount: 797, Description: "Unfreeze the remaining funds to sponsor",
 		Type: profitsharing.ReceiverTypeMerchantID, Account: "999952224", Result: profitsharing.ResultPending,
@@ -285,4 +285,53 @@ func TestQueryOrderLimiter(t *testing.T) {
 	_, err := blocked.QueryOrder(ctx, &req)
 	require.ErrorContains(t, err, "rate limiter")
 	require.Equal(t, before, srv.Requests(), "the wait ends before any I/O")
+}
+
+// TestValidationReportsEveryProblem: an empty or wrong request is refused
+// before any I/O with every problem at once, each by its Go and wire name.
+func TestValidationReportsEveryProblem(t *testing.T) {
+	srv := newServer(t)
+	svc := profitsharing.New(srv.Client())
+	before := srv.Requests()
+	_, err := svc.CreateOrder(t.Context(), &profitsharing.CreateOrderRequest{})
+	for _, want := range []string{
+		"TransactionID (transaction_id): is required",
+		"OutOrderNo (out_order_no): is required",
+		"Receivers (receivers): is required",
+	} {
+		require.ErrorContains(t, err, want)
+	}
+	_, err = svc.CreateOrder(t.Context(), &profitsharing.CreateOrderRequest{
+		SubMchID: "19 00", TransactionID: txID, OutOrderNo: "P.1",
+		Receivers: []profitsharing.OrderReceiver{
+			{Currency: "CNY", Type: profitsharing.ReceiverTypePersonalOpenID, Account: "o1", Amount: 0, Description: "d"},
+			{Currency: "CNYX", Type: profitsharing.ReceiverTypePersonalSubOpenID, Account: "o2", Amount: -1},
+		},
+	})
+	for _, want := range []string{
+		"SubMchID (sub_mchid): must be visible ASCII characters only",
+		"OutOrderNo (out_order_no): may hold only digits, letters, '_' and '-'",
+		"Receivers[0].Amount (receivers[0].amount): is required",
+		"Receivers[1].Currency (receivers[1].currency): is 4 characters, at most 3 allowed",
+		"Receivers[1].Amount (receivers[1].amount): is -1, at least 1 allowed",
+		"Receivers[1].Description (receivers[1].description): is required",
+		"AppID (appid): is required for a PERSONAL_OPENID receiver",
+		"SubAppID (sub_appid): is required for a PERSONAL_SUB_OPENID receiver",
+	} {
+		require.ErrorContains(t, err, want)
+	}
+	_, err = svc.AddReceiver(t.Context(), &profitsharing.AddReceiverRequest{RelationType: profitsharing.RelationTypeCustom, ExpectedRatio: -1})
+	for _, want := range []string{
+		"Type (type): is required",
+		"Account (account): is required",
+		"CustomRelation (custom_relation): is required for a CUSTOM relation",
+		"ExpectedRatio (expected_ratio): is -1, at least 0 allowed",
+	} {
+		require.ErrorContains(t, err, want)
+	}
+	_, err = svc.QueryBillDownloadURL(t.Context(), &profitsharing.QueryBillDownloadURLRequest{BillDate: time.Date(10000, 1, 1, 0, 0, 0, 0, cst)})
+	require.ErrorContains(t, err, "BillDate (bill_date): has a year outside 1..9999")
+	_, err = (*profitsharing.Service)(nil).QueryOrder(t.Context(), &seed)
+	require.ErrorContains(t, err, "profitsharing.New was given a nil *wechatpay.Client")
+	require.Equal(t, before, srv.Requests())
 }

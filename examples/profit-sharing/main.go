@@ -67,8 +67,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 			"  fail_reason", r.FailReason,
 			"  settlement", settlement(r),
 			"  rate", rate,
-			"  create_time", exampleutil.Time(r.CreateTime, time.RFC3339),
-			"  finish_time", exampleutil.Time(r.FinishTime, time.RFC3339),
+			"  create_time", exampleutil.Time(r.CreateTime.Time, time.RFC3339),
+			"  finish_time", exampleutil.Time(r.FinishTime.Time, time.RFC3339),
 			"  detail_id", r.DetailID,
 		); err != nil {
 			return err

@@ -41,9 +41,59 @@ func Unmarshal(data []byte, v any) error {
 		return fmt.Errorf("json: not valid JSON at offset %d", se.Offset)
 	}
 	if te, ok := errors.AsType[*json.UnmarshalTypeError](err); ok {
+		if te.Field == "" && te.Type != nil {
+			te.Field = locate(data, reflect.TypeOf(v), te.Type)
+		}
 		return typeError(te)
 	}
 	return err // *json.InvalidUnmarshalError, or a caller's own UnmarshalJSON
+}
+
+var unmarshalerType = reflect.TypeFor[json.Unmarshaler]()
+
+// locate returns the JSON path (names, no indices) of the first field of
+// t, in data, whose own UnmarshalJSON refuses its value with a type error
+// of type want; "" when there is none. encoding/json adds no path to such
+// an error since Go 1.27 (a field type that decodes itself cannot know its
+// name); locate runs only on that error's way out.
+func locate(data []byte, t, want reflect.Type) string {
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch {
+	case t == nil:
+	case t.Kind() == reflect.Slice || t.Kind() == reflect.Array:
+		var items []json.RawMessage
+		_ = json.Unmarshal(data, &items)
+		for _, it := range items {
+			if p := locate(it, t.Elem(), want); p != "" {
+				return p
+			}
+		}
+	case t.Kind() == reflect.Struct:
+		var obj map[string]json.RawMessage
+		_ = json.Unmarshal(data, &obj)
+		for _, f := range fieldsOf(t) {
+			raw, ok := obj[f.name]
+			ft := t.Field(f.index).Type
+			for ft.Kind() == reflect.Pointer {
+				ft = ft.Elem()
+			}
+			switch {
+			case !ok:
+			case reflect.PointerTo(ft).Implements(unmarshalerType):
+				err := json.Unmarshal(raw, reflect.New(ft).Interface())
+				if te, ok := errors.AsType[*json.UnmarshalTypeError](err); ok && te.Type == want {
+					return f.name
+				}
+			default:
+				if p := locate(raw, ft, want); p != "" {
+					return f.name + "." + p
+				}
+			}
+		}
+	}
+	return ""
 }
 
 // Describe is the error Unmarshal would give for err, an error of a field

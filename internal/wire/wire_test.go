@@ -159,3 +159,35 @@ func FuzzUnmarshal(f *testing.F) {
 		require.Regexp(t, errForm, err.Error())
 	})
 }
+
+// stamp decodes itself, as answer types' time fields do (a small type with
+// its own UnmarshalJSON); its error carries no path.
+type stamp struct{ time.Time }
+
+func (s *stamp) UnmarshalJSON(data []byte) error { return wire.TimeField("", data, &s.Time) }
+
+type withStamps struct {
+	Head  string `json:"head"`
+	Lines []struct {
+		At    stamp  `json:"at"`
+		Until *stamp `json:"until"`
+	} `json:"lines"`
+}
+
+// TestUnmarshalNamesTheFieldOfAFieldTypesOwnError: an error of a field
+// type's own UnmarshalJSON names the field's whole path, on Go 1.26 (where
+// encoding/json adds it) and 1.27 (where Unmarshal finds it).
+func TestUnmarshalNamesTheFieldOfAFieldTypesOwnError(t *testing.T) {
+	for in, field := range map[string]string{
+		`{"lines":[{"at":"2022-03-23T17:10:13+08:00"},{"at":"SECRET-VALUE"}]}`:  "lines.at",
+		`{"lines":[{"at":""},{"at":null,"until":"2022-03-23 17:10:13"}]}`:       "lines.until",
+		`{"head":"h","lines":[{"until":"2022-03-23T17:10:13Z","at":12345678}]}`: "lines.at",
+	} {
+		var w withStamps
+		err := wire.Unmarshal([]byte(in), &w)
+		require.EqualError(t, err, `json: field "`+field+`": want an RFC 3339 time`, in)
+	}
+	var w withStamps
+	require.NoError(t, wire.Unmarshal([]byte(`{"lines":[{"at":"2022-03-23T17:10:13.5+08:00","until":""}]}`), &w))
+	require.Equal(t, 500*time.Millisecond, time.Duration(w.Lines[0].At.Nanosecond()))
+}
