@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	wxcrypto "github.com/gowechatpay/wechatpay/crypto"
@@ -335,13 +336,20 @@ var (
 	timeType     = reflect.TypeFor[time.Time]()
 )
 
-// metaField is the index of t's field Meta of type Response, or -1.
+var metaFields sync.Map // reflect.Type → int
+
+// metaField is the index of t's field Meta of type Response, or -1,
+// looked up once per type.
 func metaField(t reflect.Type) int {
-	if t.Kind() != reflect.Struct {
-		return -1
+	if i, ok := metaFields.Load(t); ok {
+		return i.(int)
 	}
-	if f, ok := t.FieldByName("Meta"); ok && f.Type == responseType && len(f.Index) == 1 {
-		return f.Index[0]
+	i := -1
+	if t.Kind() == reflect.Struct {
+		if f, ok := t.FieldByName("Meta"); ok && f.Type == responseType && len(f.Index) == 1 {
+			i = f.Index[0]
+		}
 	}
-	return -1
+	metaFields.Store(t, i)
+	return i
 }
