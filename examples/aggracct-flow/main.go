@@ -17,9 +17,9 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/gowechatpay/wechatpay/aggracct"
@@ -28,7 +28,7 @@ import (
 
 func main() { exampleutil.Main(run) }
 
-// flow holds the flags.
+// flow holds the flags and the service the steps call.
 type flow struct {
 	mchID, balAccountNo              string
 	reductionNo, punishNo, recoverNo string
@@ -36,11 +36,13 @@ type flow struct {
 	scene                            int64
 	poll                             time.Duration
 	polls                            int
+
+	svc *aggracct.Service
+	w   io.Writer
 }
 
 func run(ctx context.Context, args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("aggracct-flow", flag.ContinueOnError)
-	config := fs.String("config", "", "credentials file (default: an in-process sandbox)")
+	fs := exampleutil.NewFlags("aggracct-flow")
 	var f flow
 	fs.StringVar(&f.mchID, "mchid", "", "target merchant (default: the credentials' mchid)")
 	fs.StringVar(&f.balAccountNo, "bal-account-no", "8609cb22e1774a50a930e414cc71eca06121bcd266335cda230d24a7886a8d9f", "quota ledger number (plaintext; sent encrypted)")
@@ -51,10 +53,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.StringVar(&f.recoverNo, "recover-no", "WBRECOVER20251010000001", "WeBank recover number (the idempotency key)")
 	fs.DurationVar(&f.poll, "poll", 2*time.Second, "interval between two queries of an order in progress")
 	fs.IntVar(&f.polls, "polls", 10, "queries of an order in progress before giving up")
-	if err := exampleutil.Parse(fs, args); err != nil {
-		return err
-	}
-	c, done, err := exampleutil.Client(*config)
+	c, done, err := fs.Client(args)
 	if err != nil {
 		return err
 	}
@@ -62,66 +61,75 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if f.mchID == "" {
 		f.mchID = c.MchID()
 	}
-	return f.run(ctx, aggracct.New(c), stdout)
-}
-
-func (f *flow) run(ctx context.Context, svc *aggracct.Service, w io.Writer) error {
-	before, err := svc.QueryBalance(ctx, &aggracct.QueryBalanceRequest{MchID: f.mchID, BalAccountNo: f.balAccountNo})
-	if err != nil {
-		return fmt.Errorf("query balance: %w", err)
-	}
-	if err := step(w, "1. balance", "balance (fen)", before.Balance, "in_transit_reduction", before.InTransitReductionExist); err != nil {
+	f.svc, f.w = aggracct.New(c), stdout
+	if err := f.reduce(ctx); err != nil {
 		return err
 	}
+	return f.control(ctx)
+}
 
-	created, err := svc.CreateSpecialReduction(ctx, &aggracct.CreateSpecialReductionRequest{
+// reduce reads the balance, reduces it by a special reduction, follows
+// that to its result and reads the balance again (steps 1 to 4).
+func (f *flow) reduce(ctx context.Context) error {
+	if err := f.balance(ctx, "1. balance"); err != nil {
+		return err
+	}
+	created, err := f.svc.CreateSpecialReduction(ctx, &aggracct.CreateSpecialReductionRequest{
 		MchID: f.mchID, BalAccountNo: f.balAccountNo, OutRequestNo: f.reductionNo,
 		ReductionType: aggracct.ReductionTypeJudicialDeduction, Amount: f.amount, Reason: "司法案件号:202508080009",
 	})
 	if err != nil {
 		return fmt.Errorf("create special reduction %s: %w", f.reductionNo, err)
 	}
-	if err := step(w, "2. special reduction", "out_request_no", created.OutRequestNo, "state", created.State); err != nil {
+	if err := step(f.w, "2. special reduction", "out_request_no", created.OutRequestNo, "state", created.State); err != nil {
 		return err
 	}
 
 	var red *aggracct.SpecialReduction
 	err = f.until(ctx, func() (bool, error) {
-		red, err = svc.QuerySpecialReduction(ctx, &aggracct.QuerySpecialReductionRequest{OutRequestNo: f.reductionNo, MchID: f.mchID, BalAccountNo: f.balAccountNo})
+		red, err = f.svc.QuerySpecialReduction(ctx, &aggracct.QuerySpecialReductionRequest{OutRequestNo: f.reductionNo, MchID: f.mchID, BalAccountNo: f.balAccountNo})
 		return err == nil && red.State != aggracct.StateProcessing, err
 	})
 	if err != nil {
 		return fmt.Errorf("query special reduction %s: %w", f.reductionNo, err)
 	}
-	if err := step(w, "3. special reduction result", "state", red.State, "amount (fen)", red.Amount,
+	if err := step(f.w, "3. special reduction result", "state", red.State, "amount (fen)", red.Amount,
 		"quota_change_no", red.QuotaChangeNo, "fail_reason", red.FailReason); err != nil {
 		return err
 	}
+	return f.balance(ctx, "4. balance")
+}
 
-	after, err := svc.QueryBalance(ctx, &aggracct.QueryBalanceRequest{MchID: f.mchID, BalAccountNo: f.balAccountNo})
+// balance prints the ledger's balance under heading.
+func (f *flow) balance(ctx context.Context, heading string) error {
+	b, err := f.svc.QueryBalance(ctx, &aggracct.QueryBalanceRequest{MchID: f.mchID, BalAccountNo: f.balAccountNo})
 	if err != nil {
 		return fmt.Errorf("query balance: %w", err)
 	}
-	if err := step(w, "4. balance", "balance (fen)", after.Balance, "in_transit_reduction", after.InTransitReductionExist); err != nil {
-		return err
-	}
+	return step(f.w, heading, "balance (fen)", b.Balance, "in_transit_reduction", b.InTransitReductionExist)
+}
 
-	punished, err := svc.Punish(ctx, &aggracct.PunishRequest{
+// control puts a control on the ledger's merchant, reads the control
+// order, lifts the control and reads both orders again (steps 5 to 9).
+func (f *flow) control(ctx context.Context) error {
+	punished, err := f.svc.Punish(ctx, &aggracct.PunishRequest{
 		OutRequestNo: f.punishNo, MchID: f.mchID, BalAccountNo: f.balAccountNo,
 		PunishScene: aggracct.PunishScene(f.scene), PunishReason: "测试用管控原因",
 	})
 	if err != nil {
 		return fmt.Errorf("punish %s: %w", f.punishNo, err)
 	}
-	if err := step(w, "5. punish", "out_request_no", punished.OutRequestNo, "wxpay_punish_no", punished.WxpayPunishNo); err != nil {
+	if err := step(f.w, "5. punish", "out_request_no", punished.OutRequestNo, "wxpay_punish_no", punished.WxpayPunishNo); err != nil {
 		return err
 	}
-
-	po, err := f.punishOrder(ctx, svc, func(o *aggracct.PunishOrder) bool { return o.PunishState != aggracct.ControlStateExecuting })
+	o, err := f.controlOrder(ctx, f.punishNo, aggracct.ControlTypePunish, func(o *aggracct.ControlOrder) bool {
+		return o.PunishOrder.PunishState != aggracct.ControlStateExecuting
+	})
 	if err != nil {
 		return err
 	}
-	if err := step(w, "6. punish order", "punish_state", po.PunishState, "effect_state", po.EffectState,
+	po := o.PunishOrder
+	if err := step(f.w, "6. punish order", "punish_state", po.PunishState, "effect_state", po.EffectState,
 		"control_action", fmt.Sprint(po.ControlAction), "error_code", po.ErrorCode); err != nil {
 		return err
 	}
@@ -129,54 +137,43 @@ func (f *flow) run(ctx context.Context, svc *aggracct.Service, w io.Writer) erro
 		return fmt.Errorf("punish %s: %s, nothing to recover", f.punishNo, po.PunishState)
 	}
 
-	recovered, err := svc.Recover(ctx, &aggracct.RecoverRequest{
+	recovered, err := f.svc.Recover(ctx, &aggracct.RecoverRequest{
 		OutRequestNo: f.recoverNo, RelatedWebankPunishNo: f.punishNo, RelatedWxpayPunishNo: punished.WxpayPunishNo,
 		MchID: f.mchID, BalAccountNo: f.balAccountNo, RecoverReason: "核验已通过,解除管控",
 	})
 	if err != nil {
 		return fmt.Errorf("recover %s: %w", f.recoverNo, err)
 	}
-	if err := step(w, "7. recover", "out_request_no", recovered.OutRequestNo, "wxpay_recover_no", recovered.WxpayRecoverNo); err != nil {
+	if err := step(f.w, "7. recover", "out_request_no", recovered.OutRequestNo, "wxpay_recover_no", recovered.WxpayRecoverNo); err != nil {
 		return err
 	}
-
-	var ro *aggracct.RecoverOrder
-	err = f.until(ctx, func() (bool, error) {
-		o, err := svc.QueryControlOrder(ctx, &aggracct.QueryControlOrderRequest{OutRequestNo: f.recoverNo, ControlType: aggracct.ControlTypeRecover, MchID: f.mchID})
-		if err != nil {
-			return false, err
-		}
-		ro = o.RecoverOrder
-		return ro.RecoverState != aggracct.ControlStateExecuting, nil
-	})
-	if err != nil {
-		return fmt.Errorf("query recover order %s: %w", f.recoverNo, err)
-	}
-	if err := step(w, "8. recover order", "recover_state", ro.RecoverState, "error_code", ro.ErrorCode); err != nil {
+	if o, err = f.controlOrder(ctx, f.recoverNo, aggracct.ControlTypeRecover, func(o *aggracct.ControlOrder) bool {
+		return o.RecoverOrder.RecoverState != aggracct.ControlStateExecuting
+	}); err != nil {
 		return err
 	}
-	po, err = f.punishOrder(ctx, svc, func(*aggracct.PunishOrder) bool { return true })
-	if err != nil {
+	if err := step(f.w, "8. recover order", "recover_state", o.RecoverOrder.RecoverState, "error_code", o.RecoverOrder.ErrorCode); err != nil {
 		return err
 	}
-	return step(w, "9. punish order", "punish_state", po.PunishState, "effect_state", po.EffectState)
+	if o, err = f.controlOrder(ctx, f.punishNo, aggracct.ControlTypePunish, func(*aggracct.ControlOrder) bool { return true }); err != nil {
+		return err
+	}
+	return step(f.w, "9. punish order", "punish_state", o.PunishOrder.PunishState, "effect_state", o.PunishOrder.EffectState)
 }
 
-// punishOrder queries the punish order until done accepts it.
-func (f *flow) punishOrder(ctx context.Context, svc *aggracct.Service, done func(*aggracct.PunishOrder) bool) (*aggracct.PunishOrder, error) {
-	var po *aggracct.PunishOrder
+// controlOrder queries the control order no of type typ until done
+// accepts it.
+func (f *flow) controlOrder(ctx context.Context, no string, typ aggracct.ControlType, done func(*aggracct.ControlOrder) bool) (*aggracct.ControlOrder, error) {
+	var o *aggracct.ControlOrder
 	err := f.until(ctx, func() (bool, error) {
-		o, err := svc.QueryControlOrder(ctx, &aggracct.QueryControlOrderRequest{OutRequestNo: f.punishNo, ControlType: aggracct.ControlTypePunish, MchID: f.mchID})
-		if err != nil {
-			return false, err
-		}
-		po = o.PunishOrder
-		return done(po), nil
+		var err error
+		o, err = f.svc.QueryControlOrder(ctx, &aggracct.QueryControlOrderRequest{OutRequestNo: no, ControlType: typ, MchID: f.mchID})
+		return err == nil && done(o), err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("query punish order %s: %w", f.punishNo, err)
+		return nil, fmt.Errorf("query %s order %s: %w", strings.ToLower(string(typ)), no, err)
 	}
-	return po, nil
+	return o, nil
 }
 
 // errStillInProgress is returned when an order is still in progress after

@@ -21,25 +21,16 @@ func TestRun(t *testing.T) {
 // TestRunTamperedLater: a tampered answer in the middle of the flow fails
 // it, and nothing of that answer is printed.
 func TestRunTamperedLater(t *testing.T) {
-	srv := wechatpaytest.NewServer()
-	t.Cleanup(srv.Close)
-	path, err := srv.WriteCredentials(t.TempDir())
-	require.NoError(t, err)
-	srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQueryControlOrder, Kind: wechatpaytest.FaultTamperedBody})
-	var out bytes.Buffer
-	err = run(t.Context(), []string{"-config", path}, &out)
+	out, err := exampletest.RunTampered(t, run, wechatpaytest.APIQueryControlOrder)
 	require.ErrorIs(t, err, wechatpay.ErrInvalidSignature)
-	require.Contains(t, out.String(), "5. punish")
-	require.NotContains(t, out.String(), "6. punish order")
+	require.Contains(t, out, "5. punish")
+	require.NotContains(t, out, "6. punish order")
 }
 
 // TestRunTwice: the flow is re-entrant against the same sandbox; the
 // reduction is made once.
 func TestRunTwice(t *testing.T) {
-	srv := wechatpaytest.NewServer()
-	t.Cleanup(srv.Close)
-	path, err := srv.WriteCredentials(t.TempDir())
-	require.NoError(t, err)
+	srv, path := exampletest.Sandbox(t)
 	for range 2 {
 		require.NoError(t, run(t.Context(), []string{"-config", path}, &bytes.Buffer{}))
 	}

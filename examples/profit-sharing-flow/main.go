@@ -16,7 +16,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"strconv"
@@ -31,37 +30,52 @@ func main() { exampleutil.Main(run) }
 // beijing is UTC+08:00, the zone of WeChat Pay's bill days.
 var beijing = time.FixedZone("CST", 8*3600)
 
+// flow holds the flags, the service the steps call and what they print,
+// written out only once every step succeeded.
+type flow struct {
+	subMchID, transactionID, account, orderNo string
+	amount                                    int64
+
+	svc *profitsharing.Service
+	out bytes.Buffer
+}
+
 func run(ctx context.Context, args []string, stdout io.Writer) error {
 	stamp := strconv.FormatInt(time.Now().UnixNano()%1e10, 10)
-	fs := flag.NewFlagSet("profit-sharing-flow", flag.ContinueOnError)
-	config := fs.String("config", "", "credentials file (default: an in-process sandbox)")
-	subMchID := fs.String("sub-mchid", "1900000109", "sub-merchant id (institutional mode; empty for none)")
-	transactionID := fs.String("transaction-id", "4208450740201411110007820472", "WeChat Pay transaction id, marked for profit sharing")
-	account := fs.String("receiver", "19"+stamp[len(stamp)-8:], "merchant id of the receiver to add, pay and delete")
-	amount := fs.Int64("amount", 100, "amount to distribute, in fen")
-	orderNo := fs.String("out-order-no", "PSF"+stamp, "distribution number; the unfreeze uses it with the suffix -U")
-	if err := exampleutil.Parse(fs, args); err != nil {
-		return err
-	}
-	c, done, err := exampleutil.Client(*config)
+	fs := exampleutil.NewFlags("profit-sharing-flow")
+	var f flow
+	fs.StringVar(&f.subMchID, "sub-mchid", "1900000109", "sub-merchant id (institutional mode; empty for none)")
+	fs.StringVar(&f.transactionID, "transaction-id", "4208450740201411110007820472", "WeChat Pay transaction id, marked for profit sharing")
+	fs.StringVar(&f.account, "receiver", "19"+stamp[len(stamp)-8:], "merchant id of the receiver to add, pay and delete")
+	fs.Int64Var(&f.amount, "amount", 100, "amount to distribute, in fen")
+	fs.StringVar(&f.orderNo, "out-order-no", "PSF"+stamp, "distribution number; the unfreeze uses it with the suffix -U")
+	c, done, err := fs.Client(args)
 	if err != nil {
 		return err
 	}
 	defer done()
-	svc := profitsharing.New(c)
-	var out bytes.Buffer // printed only once every step succeeded
+	f.svc = profitsharing.New(c)
+	for _, step := range []func(context.Context) error{f.addReceiver, f.distribute, f.unfreeze, f.readBill, f.deleteReceiver} {
+		if err := step(ctx); err != nil {
+			return err
+		}
+	}
+	_, err = stdout.Write(f.out.Bytes())
+	return err
+}
 
-	// 1. Add the receiver, then read it until its audit passed.
-	rel, err := svc.AddReceiver(ctx, &profitsharing.AddReceiverRequest{
-		SubMchID: *subMchID, Type: profitsharing.ReceiverTypeMerchantID, Account: *account,
+// addReceiver adds the receiver, then reads it: its audit must have passed.
+func (f *flow) addReceiver(ctx context.Context) error {
+	rel, err := f.svc.AddReceiver(ctx, &profitsharing.AddReceiverRequest{
+		SubMchID: f.subMchID, Type: profitsharing.ReceiverTypeMerchantID, Account: f.account,
 		Name: "示例供应商有限公司", RelationType: profitsharing.RelationTypeSupplier,
 	})
 	if err != nil {
 		return fmt.Errorf("add receiver: %w", err)
 	}
-	fmt.Fprintf(&out, "receiver %s added: %s\n", rel.Account, rel.State)
-	rel, err = svc.QueryReceiver(ctx, &profitsharing.QueryReceiverRequest{
-		Account: *account, SubMchID: *subMchID, Type: profitsharing.ReceiverTypeMerchantID,
+	fmt.Fprintf(&f.out, "receiver %s added: %s\n", rel.Account, rel.State)
+	rel, err = f.svc.QueryReceiver(ctx, &profitsharing.QueryReceiverRequest{
+		Account: f.account, SubMchID: f.subMchID, Type: profitsharing.ReceiverTypeMerchantID,
 	})
 	switch {
 	case err != nil:
@@ -71,75 +85,77 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	case rel.State != profitsharing.ReceiverStateEffective:
 		return fmt.Errorf("receiver %s is %s: the audit is not done, run again later", rel.Account, rel.State)
 	}
-	fmt.Fprintf(&out, "receiver %s audited: %s\n", rel.Account, rel.State)
+	fmt.Fprintf(&f.out, "receiver %s audited: %s\n", rel.Account, rel.State)
+	return nil
+}
 
-	// 2. Distribute to it (re-entrant: retried with the same number), then
-	// read the result.
-	order, err := svc.CreateOrder(ctx, &profitsharing.CreateOrderRequest{
-		SubMchID: *subMchID, TransactionID: *transactionID, OutOrderNo: *orderNo,
+// distribute distributes to the receiver (re-entrant: retried with the
+// same number), then reads the result.
+func (f *flow) distribute(ctx context.Context) error {
+	order, err := f.svc.CreateOrder(ctx, &profitsharing.CreateOrderRequest{
+		SubMchID: f.subMchID, TransactionID: f.transactionID, OutOrderNo: f.orderNo,
 		Receivers: []profitsharing.OrderReceiver{{Currency: "CNY", Type: profitsharing.ReceiverTypeMerchantID,
-			Account: *account, Amount: *amount, Description: "分给供应商"}},
+			Account: f.account, Amount: f.amount, Description: "分给供应商"}},
 	})
 	if err != nil {
 		return fmt.Errorf("create order: %w", err)
 	}
-	fmt.Fprintf(&out, "order %s accepted: %s\n", order.OutOrderNo, order.State)
-	if err := query(ctx, svc, &out, *subMchID, *transactionID, *orderNo); err != nil {
-		return err
-	}
+	fmt.Fprintf(&f.out, "order %s accepted: %s\n", order.OutOrderNo, order.State)
+	return f.query(ctx, f.orderNo)
+}
 
-	// 3. Unfreeze what is left to the sponsor, and check nothing remains.
-	unfreezeNo := *orderNo + "-U"
-	if _, err := svc.UnfreezeOrder(ctx, &profitsharing.UnfreezeOrderRequest{
-		SubMchID: *subMchID, TransactionID: *transactionID, OutOrderNo: unfreezeNo, Description: "解冻全部剩余资金",
+// unfreeze unfreezes what is left to the sponsor, and checks nothing
+// remains.
+func (f *flow) unfreeze(ctx context.Context) error {
+	unfreezeNo := f.orderNo + "-U"
+	if _, err := f.svc.UnfreezeOrder(ctx, &profitsharing.UnfreezeOrderRequest{
+		SubMchID: f.subMchID, TransactionID: f.transactionID, OutOrderNo: unfreezeNo, Description: "解冻全部剩余资金",
 	}); err != nil {
 		return fmt.Errorf("unfreeze: %w", err)
 	}
-	if err := query(ctx, svc, &out, *subMchID, *transactionID, unfreezeNo); err != nil {
+	if err := f.query(ctx, unfreezeNo); err != nil {
 		return err
 	}
-	left, err := svc.QueryUnsplitAmount(ctx, &profitsharing.QueryUnsplitAmountRequest{TransactionID: *transactionID, SubMchID: *subMchID})
+	left, err := f.svc.QueryUnsplitAmount(ctx, &profitsharing.QueryUnsplitAmountRequest{TransactionID: f.transactionID, SubMchID: f.subMchID})
 	if err != nil {
 		return fmt.Errorf("query unsplit amount: %w", err)
 	}
-	fmt.Fprintf(&out, "unsplit amount: %d %s\n", left.UnsplitAmount, left.Currency)
+	fmt.Fprintf(&f.out, "unsplit amount: %d %s\n", left.UnsplitAmount, left.Currency)
+	return nil
+}
 
-	// 4. Today's bill: its URL is valid for 30 seconds.
-	bill, err := svc.QueryBillDownloadURL(ctx, &profitsharing.QueryBillDownloadURLRequest{SubMchID: *subMchID, BillDate: time.Now().In(beijing)})
-	if err != nil {
-		return fmt.Errorf("query bill URL: %w", err)
-	}
-	if err := readBill(ctx, svc, &out, bill, *orderNo); err != nil {
-		return err
-	}
-
-	// 5. Remove the receiver.
-	if _, err := svc.DeleteReceiver(ctx, &profitsharing.DeleteReceiverRequest{
-		SubMchID: *subMchID, Type: profitsharing.ReceiverTypeMerchantID, Account: *account,
+// deleteReceiver removes the receiver.
+func (f *flow) deleteReceiver(ctx context.Context) error {
+	if _, err := f.svc.DeleteReceiver(ctx, &profitsharing.DeleteReceiverRequest{
+		SubMchID: f.subMchID, Type: profitsharing.ReceiverTypeMerchantID, Account: f.account,
 	}); err != nil {
 		return fmt.Errorf("delete receiver: %w", err)
 	}
-	fmt.Fprintf(&out, "receiver %s deleted\n", *account)
-	_, err = stdout.Write(out.Bytes())
-	return err
+	fmt.Fprintf(&f.out, "receiver %s deleted\n", f.account)
+	return nil
 }
 
 // query prints an order's state and details.
-func query(ctx context.Context, svc *profitsharing.Service, out io.Writer, subMchID, txID, no string) error {
-	o, err := svc.QueryOrder(ctx, &profitsharing.QueryOrderRequest{OutOrderNo: no, SubMchID: subMchID, TransactionID: txID})
+func (f *flow) query(ctx context.Context, no string) error {
+	o, err := f.svc.QueryOrder(ctx, &profitsharing.QueryOrderRequest{OutOrderNo: no, SubMchID: f.subMchID, TransactionID: f.transactionID})
 	if err != nil {
 		return fmt.Errorf("query order %s: %w", no, err)
 	}
-	fmt.Fprintf(out, "order %s: %s\n", o.OutOrderNo, o.State)
+	fmt.Fprintf(&f.out, "order %s: %s\n", o.OutOrderNo, o.State)
 	for _, r := range o.Receivers {
-		fmt.Fprintf(out, "  %s %s %d %s %s %s\n", r.DetailType, r.Account, r.Amount, r.Currency, r.Result, r.FailReason)
+		fmt.Fprintf(&f.out, "  %s %s %d %s %s %s\n", r.DetailType, r.Account, r.Amount, r.Currency, r.Result, r.FailReason)
 	}
 	return nil
 }
 
-// readBill streams the bill and prints the rows of this run's order.
-func readBill(ctx context.Context, svc *profitsharing.Service, out io.Writer, bill *profitsharing.BillDownloadURL, no string) error {
-	file, err := svc.DownloadBill(ctx, bill)
+// readBill fetches today's bill (its URL is valid for 30 seconds), streams
+// it and prints the rows of this run's orders.
+func (f *flow) readBill(ctx context.Context) error {
+	bill, err := f.svc.QueryBillDownloadURL(ctx, &profitsharing.QueryBillDownloadURLRequest{SubMchID: f.subMchID, BillDate: time.Now().In(beijing)})
+	if err != nil {
+		return fmt.Errorf("query bill URL: %w", err)
+	}
+	file, err := f.svc.DownloadBill(ctx, bill)
 	if err != nil {
 		return fmt.Errorf("download bill: %w", err)
 	}
@@ -155,10 +171,10 @@ func readBill(ctx context.Context, svc *profitsharing.Service, out io.Writer, bi
 			return fmt.Errorf("read bill: %w", err)
 		}
 		n++
-		if row.OutOrderNo == no || row.OutOrderNo == no+"-U" {
-			fmt.Fprintf(out, "bill: %s %s %s %d %s %s\n", row.OutOrderNo, row.BusinessType, row.ReceiverAccount, row.Amount, row.Currency, row.Status)
+		if row.OutOrderNo == f.orderNo || row.OutOrderNo == f.orderNo+"-U" {
+			fmt.Fprintf(&f.out, "bill: %s %s %s %d %s %s\n", row.OutOrderNo, row.BusinessType, row.ReceiverAccount, row.Amount, row.Currency, row.Status)
 		}
 	}
-	fmt.Fprintf(out, "bill rows: %d\n", n)
+	fmt.Fprintf(&f.out, "bill rows: %d\n", n)
 	return nil
 }

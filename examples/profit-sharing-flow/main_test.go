@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -25,14 +24,9 @@ func TestTamperedAnswers(t *testing.T) {
 		wechatpaytest.APIProfitSharingUnfreezeOrder, wechatpaytest.APIProfitSharingQueryUnsplitAmount,
 		wechatpaytest.APIProfitSharingQueryBillDownloadURL,
 	} {
-		srv := wechatpaytest.NewServer()
-		path, err := srv.WriteCredentials(t.TempDir())
-		require.NoError(t, err)
-		srv.InjectFault(wechatpaytest.Fault{API: api, Kind: wechatpaytest.FaultTamperedBody})
-		var out bytes.Buffer
-		require.Error(t, run(t.Context(), []string{"-config", path}, &out), api)
-		require.Empty(t, out.String())
-		srv.Close()
+		out, err := exampletest.RunTampered(t, run, api)
+		require.Error(t, err, api)
+		require.Empty(t, out)
 	}
 }
 

@@ -7,7 +7,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"time"
@@ -19,15 +18,11 @@ import (
 func main() { exampleutil.Main(run) }
 
 func run(ctx context.Context, args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("profit-sharing", flag.ContinueOnError)
-	config := fs.String("config", "", "credentials file (default: an in-process sandbox)")
+	fs := exampleutil.NewFlags("profit-sharing")
 	outOrderNo := fs.String("out-order-no", "P20150806125346", "merchant distribution order number")
 	subMchID := fs.String("sub-mchid", "1900000109", "sub-merchant id (institutional mode; empty for none)")
 	transactionID := fs.String("transaction-id", "4208450740201411110007820472", "WeChat Pay transaction id")
-	if err := exampleutil.Parse(fs, args); err != nil {
-		return err
-	}
-	c, done, err := exampleutil.Client(*config)
+	c, done, err := fs.Client(args)
 	if err != nil {
 		return err
 	}

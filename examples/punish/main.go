@@ -9,7 +9,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"time"
@@ -21,26 +20,18 @@ import (
 func main() { exampleutil.Main(run) }
 
 func run(ctx context.Context, args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("punish", flag.ContinueOnError)
-	config := fs.String("config", "", "credentials file (default: an in-process sandbox)")
+	fs := exampleutil.NewFlags("punish")
 	outRequestNo := fs.String("out-request-no", "WBPUNISH20251009000001", "WeBank control-order number (the idempotency key)")
 	mchID := fs.String("mchid", "", "merchant to control (default: the credentials' mchid)")
 	balAccountNo := fs.String("bal-account-no", "8609cb22e1774a50a930e414cc71eca06121bcd266335cda230d24a7886a8d9f", "ledger to control (plaintext; sent encrypted)")
 	scene := fs.Int64("punish-scene", 1, "control scene registered by WeBank")
 	reason := fs.String("punish-reason", "测试用管控原因", "free-text reason")
-	endTime := fs.String("punish-end-time", "", "end of the control, RFC 3339 (default: long-term)")
-	if err := exampleutil.Parse(fs, args); err != nil {
-		return err
-	}
 	var end time.Time
-	if *endTime != "" {
-		t, err := time.Parse(time.RFC3339, *endTime)
-		if err != nil {
-			return fmt.Errorf("-punish-end-time: %w", err)
-		}
-		end = t
-	}
-	c, done, err := exampleutil.Client(*config)
+	fs.Func("punish-end-time", "end of the control, RFC 3339 (default: long-term)", func(s string) (err error) {
+		end, err = time.Parse(time.RFC3339, s)
+		return err
+	})
+	c, done, err := fs.Client(args)
 	if err != nil {
 		return err
 	}

@@ -10,7 +10,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"time"
@@ -22,15 +21,11 @@ import (
 func main() { exampleutil.Main(run) }
 
 func run(ctx context.Context, args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("special-reduction", flag.ContinueOnError)
-	config := fs.String("config", "", "credentials file (default: an in-process sandbox)")
+	fs := exampleutil.NewFlags("special-reduction")
 	outRequestNo := fs.String("out-request-no", "htozr8denqegbt6tk6u10iymo7yww5pn", "special-reduction number")
 	mchID := fs.String("mchid", "", "target merchant (default: the credentials' mchid)")
 	balAccountNo := fs.String("bal-account-no", "8609cb22e1774a50a930e414cc71eca06121bcd266335cda230d24a7886a8d9f", "quota ledger number (plaintext; sent encrypted)")
-	if err := exampleutil.Parse(fs, args); err != nil {
-		return err
-	}
-	c, done, err := exampleutil.Client(*config)
+	c, done, err := fs.Client(args)
 	if err != nil {
 		return err
 	}

@@ -31,10 +31,7 @@ func Check(t *testing.T, run Run, api wechatpaytest.API, want ...string) {
 		require.Contains(t, out.String(), w)
 	}
 
-	srv := wechatpaytest.NewServer()
-	t.Cleanup(srv.Close)
-	path, err := srv.WriteCredentials(t.TempDir())
-	require.NoError(t, err)
+	srv, path := Sandbox(t)
 	out.Reset()
 	require.NoError(t, run(t.Context(), []string{"-config", path}, &out))
 	for _, w := range want {
@@ -43,9 +40,32 @@ func Check(t *testing.T, run Run, api wechatpaytest.API, want ...string) {
 
 	srv.InjectFault(wechatpaytest.Fault{API: api, Kind: wechatpaytest.FaultTamperedBody})
 	out.Reset()
-	err = run(t.Context(), []string{"-config", path}, &out)
+	err := run(t.Context(), []string{"-config", path}, &out)
 	require.Error(t, err, "a tampered answer must fail the example")
 	require.Empty(t, out.String(), "nothing of a tampered answer is printed")
+}
+
+// Sandbox starts an emulator that the test's end closes, and returns it
+// with the path of its credentials file, for -config.
+func Sandbox(t *testing.T) (*wechatpaytest.Server, string) {
+	t.Helper()
+	srv := wechatpaytest.NewServer()
+	t.Cleanup(srv.Close)
+	path, err := srv.WriteCredentials(t.TempDir())
+	require.NoError(t, err)
+	return srv, path
+}
+
+// RunTampered runs an example with -config against a new sandbox that
+// tampers with every answer of api, and returns what it printed and its
+// error.
+func RunTampered(t *testing.T, run Run, api wechatpaytest.API) (string, error) {
+	t.Helper()
+	srv, path := Sandbox(t)
+	srv.InjectFault(wechatpaytest.Fault{API: api, Kind: wechatpaytest.FaultTamperedBody})
+	var out bytes.Buffer
+	err := run(t.Context(), []string{"-config", path}, &out)
+	return out.String(), err
 }
 
 // CheckFlags requires -h to be no error (exit 0, the flags printed) and a

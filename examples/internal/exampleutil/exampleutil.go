@@ -1,6 +1,7 @@
-// Package exampleutil holds what the runnable examples share: a client for
-// either an in-process sandbox or the endpoint of a credentials file, and a
-// main wrapper that turns an error into a one-line reason and exit code 1.
+// Package exampleutil holds what the runnable examples share: a flag set
+// with -config, a client for either an in-process sandbox or the endpoint of
+// a credentials file, and a main wrapper that turns an error into a
+// one-line reason and exit code 1.
 package exampleutil
 
 import (
@@ -59,6 +60,27 @@ func Parse(fs *flag.FlagSet, args []string) error {
 		return fmt.Errorf("%w: unexpected arguments %q", ErrUsage, fs.Args())
 	}
 	return nil
+}
+
+// Flags is an example's flag set, with the -config flag every example has.
+type Flags struct {
+	*flag.FlagSet
+	config *string
+}
+
+// NewFlags returns the flag set of the example name, with -config.
+func NewFlags(name string) *Flags {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	return &Flags{FlagSet: fs, config: fs.String("config", "", "credentials file (default: an in-process sandbox)")}
+}
+
+// Client parses args as Parse does, then returns Client's client for
+// -config. Call the returned function when done.
+func (f *Flags) Client(args []string) (*wechatpay.Client, func(), error) {
+	if err := Parse(f.FlagSet, args); err != nil {
+		return nil, nil, err
+	}
+	return Client(*f.config)
 }
 
 // Main runs fn with a context that SIGINT and SIGTERM cancel, and exits
