@@ -81,9 +81,9 @@ func TestConcurrentClientUnderFaults(t *testing.T) {
 				n := w*calls + i
 				switch n % 4 {
 				case 0:
-					r, err := agg.QuerySpecialReduction(ctx, &aggracct.QuerySpecialReductionRequest{OutRequestNo: seedReductionNo, BalAccountNo: seedBalAccountNo})
+					r, err := agg.QuerySpecialReduction(ctx, &aggracct.QuerySpecialReductionRequest{OutRequestNo: wechatpaytest.SeedReductionNo, BalAccountNo: wechatpaytest.SeedBalAccountNo})
 					tally.add("reduction", err, checkStorm(err, r, func() bool {
-						return r.OutRequestNo == seedReductionNo && r.BalAccountNo == seedBalAccountNo && r.State == "SUCCESS" && r.Amount == 1
+						return r.OutRequestNo == wechatpaytest.SeedReductionNo && r.BalAccountNo == wechatpaytest.SeedBalAccountNo && r.State == "SUCCESS" && r.Amount == 1
 					}))
 				case 1:
 					no := fmt.Sprintf("STORM-%03d", n)
@@ -97,14 +97,14 @@ func TestConcurrentClientUnderFaults(t *testing.T) {
 					}
 					tally.mu.Unlock()
 				case 2:
-					o, err := ps.QueryOrder(ctx, &profitsharing.QueryOrderRequest{OutOrderNo: seedOutOrderNo, SubMchID: seedSubMchID, TransactionID: seedTransactionID})
+					o, err := ps.QueryOrder(ctx, &profitsharing.QueryOrderRequest{OutOrderNo: wechatpaytest.SeedOutOrderNo, SubMchID: wechatpaytest.SeedSubMchID, TransactionID: wechatpaytest.SeedTransactionID})
 					tally.add("profit-sharing", err, checkStorm(err, o, func() bool {
 						return o.OrderID == seedOrderID && len(o.Receivers) == 3 && o.Receivers[0].Amount == 797
 					}))
 				case 3:
-					p, err := rp.QueryWorkWx(ctx, &redpack.QueryWorkWxRequest{MchBillNo: seedMchBillNo})
+					p, err := rp.QueryWorkWx(ctx, &redpack.QueryWorkWxRequest{MchBillNo: wechatpaytest.SeedMchBillNo})
 					tally.add("redpack", err, checkStorm(err, p, func() bool {
-						return p.DetailID == seedRedPacketID && p.TotalAmount == 5000 && p.MchBillNo == seedMchBillNo
+						return p.DetailID == seedRedPacketID && p.TotalAmount == 5000 && p.MchBillNo == wechatpaytest.SeedMchBillNo
 					}))
 				}
 				if n%3 == 0 {
@@ -139,7 +139,7 @@ func TestConcurrentClientUnderFaults(t *testing.T) {
 		if strings.HasPrefix(p.OutRequestNo, "STORM-") {
 			_, dup := recorded[p.OutRequestNo]
 			require.False(t, dup, "control order %s recorded twice", p.OutRequestNo)
-			require.Equal(t, seedBalAccountNo, p.BalAccountNo)
+			require.Equal(t, wechatpaytest.SeedBalAccountNo, p.BalAccountNo)
 			recorded[p.OutRequestNo] = p.WxpayPunishNo
 		}
 	}
@@ -147,7 +147,7 @@ func TestConcurrentClientUnderFaults(t *testing.T) {
 }
 
 func punishStorm(ctx context.Context, agg *aggracct.Service, c *wechatpay.Client, no string) (*aggracct.PunishResult, error) {
-	return agg.Punish(ctx, &aggracct.PunishRequest{OutRequestNo: no, MchID: c.MchID(), BalAccountNo: seedBalAccountNo, PunishScene: 1})
+	return agg.Punish(ctx, &aggracct.PunishRequest{OutRequestNo: no, MchID: c.MchID(), BalAccountNo: wechatpaytest.SeedBalAccountNo, PunishScene: 1})
 }
 
 // checkStorm returns a problem, or "" when the call either failed in an

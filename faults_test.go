@@ -36,14 +36,8 @@ import (
 // The emulator's seed fixtures (see wechatpaytest), which the scenarios
 // query and compare with.
 const (
-	seedReductionNo   = "htozr8denqegbt6tk6u10iymo7yww5pn"
-	seedBalAccountNo  = "8609cb22e1774a50a930e414cc71eca06121bcd266335cda230d24a7886a8d9f"
-	seedOutOrderNo    = "P20150806125346"
-	seedSubMchID      = "1900000109"
-	seedTransactionID = "4208450740201411110007820472"
-	seedOrderID       = "7100000751202203238026613597498"
-	seedMchBillNo     = "10000098201411111234567890"
-	seedRedPacketID   = "1000041701202510090000000000001"
+	seedOrderID     = "7100000751202203238026613597498"
+	seedRedPacketID = "1000041701202510090000000000001"
 )
 
 // fastRetry is the default policy with millisecond delays.
@@ -774,7 +768,7 @@ func faultDroppedConnection(t *testing.T, x *exposure) {
 			if rec.OutRequestNo == "FAULT-DROP" {
 				n++
 				require.Equal(t, rec.WxpayPunishNo, p.WxpayPunishNo)
-				require.Equal(t, seedBalAccountNo, rec.BalAccountNo)
+				require.Equal(t, wechatpaytest.SeedBalAccountNo, rec.BalAccountNo)
 			}
 		}
 		require.Equal(t, 1, n)
@@ -821,7 +815,7 @@ func faultClientErrorsFinal(t *testing.T, x *exposure) {
 	t.Run("404 for an unknown id", func(t *testing.T) {
 		c := x.emulatorClient(t, srv)
 		got, err := aggracct.New(c).QuerySpecialReduction(t.Context(), &aggracct.QuerySpecialReductionRequest{
-			OutRequestNo: "nosuchreduction", BalAccountNo: seedBalAccountNo,
+			OutRequestNo: "nosuchreduction", BalAccountNo: wechatpaytest.SeedBalAccountNo,
 		})
 		x.record(err)
 		var apiErr *wechatpay.APIError
@@ -831,13 +825,13 @@ func faultClientErrorsFinal(t *testing.T, x *exposure) {
 	})
 	t.Run("400 for a field encrypted with the wrong key", func(t *testing.T) {
 		c := x.emulatorClient(t, srv)
-		cipher, err := wxcrypto.EncryptOAEP(srv.MerchantPublicKey(), []byte(seedBalAccountNo))
+		cipher, err := wxcrypto.EncryptOAEP(srv.MerchantPublicKey(), []byte(wechatpaytest.SeedBalAccountNo))
 		require.NoError(t, err)
 		before := srv.Requests()
 		var out map[string]any
 		_, err = c.DoV3(t.Context(), &wechatpay.Request{
 			Path:       "/v3/aggracct-bc/wb-channel/special-reduction/{out_request_no}",
-			PathParams: map[string]string{"out_request_no": seedReductionNo},
+			PathParams: map[string]string{"out_request_no": wechatpaytest.SeedReductionNo},
 			Query:      url.Values{"mchid": {srv.MchID()}, "bal_account_no": {cipher}},
 			Header:     http.Header{wechatpay.HeaderSerial: {srv.PublicKeyID()}},
 		}, &out)
@@ -922,8 +916,8 @@ var v3Calls = []v3Call{
 		var out map[string]any
 		_, err := c.DoV3(ctx, &wechatpay.Request{
 			Path:       "/v3/global/profit-sharing/orders/{out_order_no}",
-			PathParams: map[string]string{"out_order_no": seedOutOrderNo},
-			Query:      url.Values{"sub_mchid": {seedSubMchID}, "transaction_id": {seedTransactionID}},
+			PathParams: map[string]string{"out_order_no": wechatpaytest.SeedOutOrderNo},
+			Query:      url.Values{"sub_mchid": {wechatpaytest.SeedSubMchID}, "transaction_id": {wechatpaytest.SeedTransactionID}},
 			Global:     true,
 		}, &out)
 		if err == nil {
@@ -935,8 +929,8 @@ var v3Calls = []v3Call{
 		var raw json.RawMessage
 		_, err := c.DoV3(ctx, &wechatpay.Request{
 			Path:       "/v3/global/profit-sharing/orders/{out_order_no}",
-			PathParams: map[string]string{"out_order_no": seedOutOrderNo},
-			Query:      url.Values{"sub_mchid": {seedSubMchID}, "transaction_id": {seedTransactionID}},
+			PathParams: map[string]string{"out_order_no": wechatpaytest.SeedOutOrderNo},
+			Query:      url.Values{"sub_mchid": {wechatpaytest.SeedSubMchID}, "transaction_id": {wechatpaytest.SeedTransactionID}},
 			Global:     true,
 		}, &raw)
 		if err == nil {
@@ -1044,7 +1038,7 @@ func failClosedV2(t *testing.T, x *exposure) {
 		{"DoV2", func(ctx context.Context) (any, error) {
 			fields, _, err := c.DoV2(ctx, &wechatpay.V2Request{
 				Path:   "/mmpaymkttransfers/queryworkwxredpack",
-				Params: map[string]string{"mch_billno": seedMchBillNo, "mch_id": srv.MchID(), "appid": srv.AppID()},
+				Params: map[string]string{"mch_billno": wechatpaytest.SeedMchBillNo, "mch_id": srv.MchID(), "appid": srv.AppID()},
 				Secure: true,
 			})
 			if err == nil {
@@ -1076,28 +1070,28 @@ func failClosedV2(t *testing.T, x *exposure) {
 
 func querySeedReduction(ctx context.Context, c *wechatpay.Client) (*aggracct.SpecialReduction, error) {
 	return aggracct.New(c).QuerySpecialReduction(ctx, &aggracct.QuerySpecialReductionRequest{
-		OutRequestNo: seedReductionNo, BalAccountNo: seedBalAccountNo,
+		OutRequestNo: wechatpaytest.SeedReductionNo, BalAccountNo: wechatpaytest.SeedBalAccountNo,
 	})
 }
 
 func checkSeedReduction(t testing.TB, r *aggracct.SpecialReduction) {
 	t.Helper()
-	require.Equal(t, seedReductionNo, r.OutRequestNo)
-	require.Equal(t, seedBalAccountNo, r.BalAccountNo)
+	require.Equal(t, wechatpaytest.SeedReductionNo, r.OutRequestNo)
+	require.Equal(t, wechatpaytest.SeedBalAccountNo, r.BalAccountNo)
 	require.Equal(t, aggracct.State("SUCCESS"), r.State)
 	require.EqualValues(t, 1, r.Amount)
 }
 
 func punish(ctx context.Context, c *wechatpay.Client, no string) (*aggracct.PunishResult, error) {
 	return aggracct.New(c).Punish(ctx, &aggracct.PunishRequest{
-		OutRequestNo: no, MchID: c.MchID(), BalAccountNo: seedBalAccountNo, PunishScene: 1, PunishReason: "hardening test",
+		OutRequestNo: no, MchID: c.MchID(), BalAccountNo: wechatpaytest.SeedBalAccountNo, PunishScene: 1, PunishReason: "hardening test",
 	})
 }
 
 // punishRequest is the punish call as a generic DoV3 request.
 func punishRequest(t testing.TB, c *wechatpay.Client, no string, idempotent bool) *wechatpay.Request {
 	t.Helper()
-	cipher, serial, err := c.EncryptSensitive(seedBalAccountNo)
+	cipher, serial, err := c.EncryptSensitive(wechatpaytest.SeedBalAccountNo)
 	require.NoError(t, err)
 	return &wechatpay.Request{
 		Method: http.MethodPost,
@@ -1112,25 +1106,25 @@ func punishRequest(t testing.TB, c *wechatpay.Client, no string, idempotent bool
 
 func querySeedOrder(ctx context.Context, c *wechatpay.Client) (*profitsharing.Order, error) {
 	return profitsharing.New(c).QueryOrder(ctx, &profitsharing.QueryOrderRequest{
-		OutOrderNo: seedOutOrderNo, SubMchID: seedSubMchID, TransactionID: seedTransactionID,
+		OutOrderNo: wechatpaytest.SeedOutOrderNo, SubMchID: wechatpaytest.SeedSubMchID, TransactionID: wechatpaytest.SeedTransactionID,
 	})
 }
 
 func checkSeedOrder(t testing.TB, o *profitsharing.Order) {
 	t.Helper()
 	require.Equal(t, seedOrderID, o.OrderID)
-	require.Equal(t, seedOutOrderNo, o.OutOrderNo)
+	require.Equal(t, wechatpaytest.SeedOutOrderNo, o.OutOrderNo)
 	require.Len(t, o.Receivers, 3)
 	require.EqualValues(t, 797, o.Receivers[0].Amount)
 }
 
 func querySeedRedPacket(ctx context.Context, c *wechatpay.Client) (*redpack.WorkWxRedPacket, error) {
-	return redpack.New(c).QueryWorkWx(ctx, &redpack.QueryWorkWxRequest{MchBillNo: seedMchBillNo})
+	return redpack.New(c).QueryWorkWx(ctx, &redpack.QueryWorkWxRequest{MchBillNo: wechatpaytest.SeedMchBillNo})
 }
 
 func checkSeedRedPacket(t testing.TB, p *redpack.WorkWxRedPacket) {
 	t.Helper()
-	require.Equal(t, seedMchBillNo, p.MchBillNo)
+	require.Equal(t, wechatpaytest.SeedMchBillNo, p.MchBillNo)
 	require.Equal(t, seedRedPacketID, p.DetailID)
 	require.EqualValues(t, 5000, p.TotalAmount)
 }

@@ -34,7 +34,7 @@ func secretMarkers(t *testing.T) []string {
 		wechatpaytest.TestAPIv3Key, wechatpaytest.TestAPIv2Key,
 		v.Identities.APIv3Key, v.Identities.APIv2Key,
 		wechatpay.AuthScheme + " ", `signature="`, `nonce_str="`,
-		seedBalAccountNo, seedBalAccountNo[:16],
+		wechatpaytest.SeedBalAccountNo, wechatpaytest.SeedBalAccountNo[:16],
 	}
 	keyFiles, err := filepath.Glob(filepath.Join("testdata", "*key*.pem"))
 	require.NoError(t, err)

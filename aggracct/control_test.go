@@ -163,7 +163,7 @@ func TestControlOrderFixtures(t *testing.T) {
 	svc := aggracct.New(srv.Client())
 	accepted := time.Date(2025, 10, 9, 10, 0, 0, 0, cst)
 	srv.AddPunishOrder(wechatpaytest.PunishOrder{
-		OutRequestNo: "FIXPUNISH", WxpayPunishNo: "W-FIX", MchID: "1900016681", BalAccountNo: seedBalAccountNo,
+		OutRequestNo: "FIXPUNISH", WxpayPunishNo: "W-FIX", MchID: "1900016681", BalAccountNo: wechatpaytest.SeedBalAccountNo,
 		PunishScene: 7, PunishRuleVersion: 3, PunishState: "FAILED", ErrorCode: "SCENE_NOT_REGISTERED", ErrorMessage: "场景未登记",
 		PunishAcceptTime: accepted,
 	})
@@ -175,10 +175,10 @@ func TestControlOrderFixtures(t *testing.T) {
 	require.True(t, po.PunishAcceptTime.Equal(accepted))
 
 	t.Run("a punish with the fixture's number and fields is a re-entry", func(t *testing.T) {
-		got, err := svc.Punish(t.Context(), &aggracct.PunishRequest{OutRequestNo: "FIXPUNISH", MchID: "1900016681", BalAccountNo: seedBalAccountNo, PunishScene: 7})
+		got, err := svc.Punish(t.Context(), &aggracct.PunishRequest{OutRequestNo: "FIXPUNISH", MchID: "1900016681", BalAccountNo: wechatpaytest.SeedBalAccountNo, PunishScene: 7})
 		require.NoError(t, err)
 		require.Equal(t, "W-FIX", got.WxpayPunishNo)
-		_, err = svc.Punish(t.Context(), &aggracct.PunishRequest{OutRequestNo: "FIXPUNISH", MchID: "1900016681", BalAccountNo: seedBalAccountNo, PunishScene: 8})
+		_, err = svc.Punish(t.Context(), &aggracct.PunishRequest{OutRequestNo: "FIXPUNISH", MchID: "1900016681", BalAccountNo: wechatpaytest.SeedBalAccountNo, PunishScene: 8})
 		requireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
 	})
 

@@ -15,7 +15,7 @@ import (
 
 func reductionRequest(no string, amount int64) *aggracct.CreateSpecialReductionRequest {
 	return &aggracct.CreateSpecialReductionRequest{
-		BalAccountNo:  seedBalAccountNo,
+		BalAccountNo:  wechatpaytest.SeedBalAccountNo,
 		OutRequestNo:  no,
 		ReductionType: aggracct.ReductionTypeJudicialDeduction,
 		Amount:        amount,
@@ -25,7 +25,7 @@ func reductionRequest(no string, amount int64) *aggracct.CreateSpecialReductionR
 
 func balance(t *testing.T, svc *aggracct.Service) *aggracct.Balance {
 	t.Helper()
-	b, err := svc.QueryBalance(t.Context(), &aggracct.QueryBalanceRequest{BalAccountNo: seedBalAccountNo})
+	b, err := svc.QueryBalance(t.Context(), &aggracct.QueryBalanceRequest{BalAccountNo: wechatpaytest.SeedBalAccountNo})
 	require.NoError(t, err)
 	return b
 }
@@ -39,11 +39,11 @@ func TestCreateSpecialReductionLowersTheBalance(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, aggracct.StateProcessing, got.State)
 	require.Equal(t, srv.MchID(), got.MchID, "empty MchID is the client's")
-	require.Equal(t, seedBalAccountNo, got.BalAccountNo, "decrypted")
+	require.Equal(t, wechatpaytest.SeedBalAccountNo, got.BalAccountNo, "decrypted")
 	require.Equal(t, "RED1", got.OutRequestNo)
 	require.Equal(t, 1, got.Meta.Attempts)
 
-	q, err := svc.QuerySpecialReduction(t.Context(), &aggracct.QuerySpecialReductionRequest{OutRequestNo: "RED1", BalAccountNo: seedBalAccountNo})
+	q, err := svc.QuerySpecialReduction(t.Context(), &aggracct.QuerySpecialReductionRequest{OutRequestNo: "RED1", BalAccountNo: wechatpaytest.SeedBalAccountNo})
 	require.NoError(t, err)
 	require.Equal(t, aggracct.StateSuccess, q.State)
 	require.Equal(t, int64(1000), q.Amount)
@@ -70,7 +70,7 @@ func TestCreateSpecialReductionLowersTheBalance(t *testing.T) {
 	t.Run("403 NOT_ENOUGH closes the order, then 400 ALREADY_EXISTS", func(t *testing.T) {
 		_, err := svc.CreateSpecialReduction(t.Context(), reductionRequest("RED2", 98999+1))
 		requireAPIError(t, err, http.StatusForbidden, "NOT_ENOUGH")
-		q, err := svc.QuerySpecialReduction(t.Context(), &aggracct.QuerySpecialReductionRequest{OutRequestNo: "RED2", BalAccountNo: seedBalAccountNo})
+		q, err := svc.QuerySpecialReduction(t.Context(), &aggracct.QuerySpecialReductionRequest{OutRequestNo: "RED2", BalAccountNo: wechatpaytest.SeedBalAccountNo})
 		require.NoError(t, err)
 		require.Equal(t, aggracct.StateFailed, q.State)
 		require.Equal(t, aggracct.FailReasonBalanceNotEnough, q.FailReason)
@@ -98,7 +98,7 @@ func TestCreateSpecialReductionLowersTheBalance(t *testing.T) {
 		other := aggracct.New(srv.Client(wechatpay.WithPublicKey(srv.PublicKeyID(), otherKey(t))))
 		_, err := other.CreateSpecialReduction(t.Context(), reductionRequest("RED5", 1))
 		requireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
-		_, err = other.QueryBalance(t.Context(), &aggracct.QueryBalanceRequest{BalAccountNo: seedBalAccountNo})
+		_, err = other.QueryBalance(t.Context(), &aggracct.QueryBalanceRequest{BalAccountNo: wechatpaytest.SeedBalAccountNo})
 		requireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
 	})
 }
@@ -120,7 +120,7 @@ func TestSpecialReductionInTransit(t *testing.T) {
 	b = balance(t, svc)
 	require.False(t, b.InTransitReductionExist)
 	require.Equal(t, int64(999), b.Balance)
-	q, err := svc.QuerySpecialReduction(t.Context(), &aggracct.QuerySpecialReductionRequest{OutRequestNo: "HELD1", BalAccountNo: seedBalAccountNo})
+	q, err := svc.QuerySpecialReduction(t.Context(), &aggracct.QuerySpecialReductionRequest{OutRequestNo: "HELD1", BalAccountNo: wechatpaytest.SeedBalAccountNo})
 	require.NoError(t, err)
 	require.Equal(t, aggracct.StateSuccess, q.State)
 }
@@ -144,13 +144,13 @@ func TestSpecialReductionFixturesFeedTheLedger(t *testing.T) {
 
 	t.Run("a fixture's number is re-entrant with its fields", func(t *testing.T) {
 		again, err := svc.CreateSpecialReduction(t.Context(), &aggracct.CreateSpecialReductionRequest{
-			BalAccountNo: seedBalAccountNo, OutRequestNo: seedReductionNo,
+			BalAccountNo: wechatpaytest.SeedBalAccountNo, OutRequestNo: wechatpaytest.SeedReductionNo,
 			ReductionType: aggracct.ReductionTypeJudicialDeduction, Amount: 1, Reason: "司法案件号:202508080009",
 		})
 		require.NoError(t, err)
 		require.Equal(t, "m6a6dx8iit7m932dx03ue2lw2ofo2r88", again.QuotaChangeNo)
 		_, err = svc.CreateSpecialReduction(t.Context(), &aggracct.CreateSpecialReductionRequest{
-			BalAccountNo: seedBalAccountNo, OutRequestNo: seedReductionNo,
+			BalAccountNo: wechatpaytest.SeedBalAccountNo, OutRequestNo: wechatpaytest.SeedReductionNo,
 			ReductionType: aggracct.ReductionTypeJudicialDeduction, Amount: 2,
 		})
 		requireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
@@ -188,15 +188,15 @@ func TestCreateSpecialReductionCommunityFields(t *testing.T) {
 	requireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR") // the decrypted card number differs
 
 	b, err := svc.QueryBalance(t.Context(), &aggracct.QueryBalanceRequest{
-		BalAccountNo: seedBalAccountNo, CardNo: "6222000011112222", SgnNo: "SGN1", ReqScene: aggracct.ReqSceneSJTMicroMerchant,
+		BalAccountNo: wechatpaytest.SeedBalAccountNo, CardNo: "6222000011112222", SgnNo: "SGN1", ReqScene: aggracct.ReqSceneSJTMicroMerchant,
 	})
 	require.NoError(t, err)
 	require.Equal(t, int64(99998), b.Balance)
 	_, err = svc.QuerySpecialReduction(t.Context(), &aggracct.QuerySpecialReductionRequest{
-		OutRequestNo: "COMM1", BalAccountNo: seedBalAccountNo, CardNo: "6222000011112222", SgnNo: "SGN1", ReqScene: aggracct.ReqSceneSJTMicroMerchant,
+		OutRequestNo: "COMM1", BalAccountNo: wechatpaytest.SeedBalAccountNo, CardNo: "6222000011112222", SgnNo: "SGN1", ReqScene: aggracct.ReqSceneSJTMicroMerchant,
 	})
 	require.NoError(t, err)
-	_, err = svc.QueryBalance(t.Context(), &aggracct.QueryBalanceRequest{BalAccountNo: seedBalAccountNo, ReqScene: "NO_SUCH_SCENE"})
+	_, err = svc.QueryBalance(t.Context(), &aggracct.QueryBalanceRequest{BalAccountNo: wechatpaytest.SeedBalAccountNo, ReqScene: "NO_SUCH_SCENE"})
 	requireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
 }
 
@@ -229,12 +229,12 @@ func TestCreateSpecialReductionErrors(t *testing.T) {
 func TestQueryBalanceErrors(t *testing.T) {
 	srv := newServer(t)
 	query := func(c *wechatpay.Client) error {
-		_, err := aggracct.New(c).QueryBalance(t.Context(), &aggracct.QueryBalanceRequest{BalAccountNo: seedBalAccountNo})
+		_, err := aggracct.New(c).QueryBalance(t.Context(), &aggracct.QueryBalanceRequest{BalAccountNo: wechatpaytest.SeedBalAccountNo})
 		return err
 	}
 	t.Run("500 retried", func(t *testing.T) {
 		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQueryBalance, Kind: wechatpaytest.FaultSystemError, Count: 1})
-		b, err := aggracct.New(srv.Client(fastRetry)).QueryBalance(t.Context(), &aggracct.QueryBalanceRequest{BalAccountNo: seedBalAccountNo})
+		b, err := aggracct.New(srv.Client(fastRetry)).QueryBalance(t.Context(), &aggracct.QueryBalanceRequest{BalAccountNo: wechatpaytest.SeedBalAccountNo})
 		require.NoError(t, err)
 		require.Equal(t, 2, b.Meta.Attempts)
 	})

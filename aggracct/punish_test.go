@@ -19,7 +19,7 @@ func punishRequest(no string) *aggracct.PunishRequest {
 	return &aggracct.PunishRequest{
 		OutRequestNo:  no,
 		MchID:         "1900016681",
-		BalAccountNo:  seedBalAccountNo,
+		BalAccountNo:  wechatpaytest.SeedBalAccountNo,
 		PunishScene:   1,
 		PunishReason:  "测试用管控原因",
 		PunishEndTime: time.Date(2025, 12, 31, 23, 59, 59, 0, cst),
@@ -37,11 +37,11 @@ func TestPunish(t *testing.T) {
 	require.NotEmpty(t, got.WxpayPunishNo)
 	require.Equal(t, 1, got.Meta.Attempts)
 	require.NotEmpty(t, got.Meta.RequestID)
-	require.Equal(t, seedBalAccountNo, req.BalAccountNo, "the caller's request is not modified")
+	require.Equal(t, wechatpaytest.SeedBalAccountNo, req.BalAccountNo, "the caller's request is not modified")
 	require.Equal(t, []wechatpaytest.Punishment{{
 		OutRequestNo:  req.OutRequestNo,
 		MchID:         req.MchID,
-		BalAccountNo:  seedBalAccountNo, // the server decrypted what the SDK encrypted
+		BalAccountNo:  wechatpaytest.SeedBalAccountNo, // the server decrypted what the SDK encrypted
 		PunishScene:   1,
 		PunishReason:  "测试用管控原因",
 		PunishEndTime: "2025-12-31T23:59:59+08:00",
@@ -243,7 +243,7 @@ func TestPunishLimiter(t *testing.T) {
 	t.Run("shared limiter covers both methods", func(t *testing.T) {
 		l := rate.NewLimiter(rate.Every(time.Hour), 1)
 		svc := aggracct.New(srv.Client(), aggracct.WithLimiter(l))
-		_, err := svc.QuerySpecialReduction(t.Context(), &aggracct.QuerySpecialReductionRequest{OutRequestNo: seedReductionNo, BalAccountNo: seedBalAccountNo})
+		_, err := svc.QuerySpecialReduction(t.Context(), &aggracct.QuerySpecialReductionRequest{OutRequestNo: wechatpaytest.SeedReductionNo, BalAccountNo: wechatpaytest.SeedBalAccountNo})
 		require.NoError(t, err)
 		ctx, cancel := context.WithTimeout(t.Context(), 20*time.Millisecond)
 		defer cancel()

@@ -15,24 +15,19 @@ import (
 	"github.com/gowechatpay/wechatpay/wechatpaytest"
 )
 
-const (
-	seedReductionNo  = "htozr8denqegbt6tk6u10iymo7yww5pn"
-	seedBalAccountNo = "8609cb22e1774a50a930e414cc71eca06121bcd266335cda230d24a7886a8d9f"
-)
-
 var cst = time.FixedZone("CST", 8*3600)
 
 func TestQuerySpecialReductionSeed(t *testing.T) {
 	srv := newServer(t)
 	svc := aggracct.New(srv.Client())
 	got, err := svc.QuerySpecialReduction(t.Context(), &aggracct.QuerySpecialReductionRequest{
-		OutRequestNo: seedReductionNo,
-		BalAccountNo: seedBalAccountNo,
+		OutRequestNo: wechatpaytest.SeedReductionNo,
+		BalAccountNo: wechatpaytest.SeedBalAccountNo,
 	})
 	require.NoError(t, err)
 	require.Equal(t, srv.MchID(), got.MchID)
-	require.Equal(t, seedBalAccountNo, got.BalAccountNo, "decrypted")
-	require.Equal(t, seedReductionNo, got.OutRequestNo)
+	require.Equal(t, wechatpaytest.SeedBalAccountNo, got.BalAccountNo, "decrypted")
+	require.Equal(t, wechatpaytest.SeedReductionNo, got.OutRequestNo)
 	require.Equal(t, aggracct.ReductionTypeJudicialDeduction, got.ReductionType)
 	require.Equal(t, int64(1), got.Amount)
 	require.Equal(t, aggracct.StateSuccess, got.State)
@@ -105,7 +100,7 @@ func TestQuerySpecialReductionEnums(t *testing.T) {
 
 func TestQuerySpecialReductionErrors(t *testing.T) {
 	srv := newServer(t)
-	seed := aggracct.QuerySpecialReductionRequest{OutRequestNo: seedReductionNo, BalAccountNo: seedBalAccountNo}
+	seed := aggracct.QuerySpecialReductionRequest{OutRequestNo: wechatpaytest.SeedReductionNo, BalAccountNo: wechatpaytest.SeedBalAccountNo}
 	query := func(t *testing.T, c *wechatpay.Client, req aggracct.QuerySpecialReductionRequest) (*aggracct.SpecialReduction, error) {
 		t.Helper()
 		return aggracct.New(c).QuerySpecialReduction(t.Context(), &req)
@@ -144,7 +139,7 @@ func TestQuerySpecialReductionErrors(t *testing.T) {
 		got, err := query(t, srv.Client(fastRetry), seed)
 		require.NoError(t, err)
 		require.Equal(t, 2, got.Meta.Attempts)
-		require.Equal(t, seedBalAccountNo, got.BalAccountNo)
+		require.Equal(t, wechatpaytest.SeedBalAccountNo, got.BalAccountNo)
 	})
 	t.Run("429 FREQUENCY_LIMITED after the retry budget", func(t *testing.T) {
 		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQuerySpecialReduction, Kind: wechatpaytest.FaultRateLimited, Count: 3})
@@ -193,11 +188,11 @@ func TestQuerySpecialReductionValidationBeforeIO(t *testing.T) {
 		field string
 	}{
 		{nil, "request"},
-		{&aggracct.QuerySpecialReductionRequest{BalAccountNo: seedBalAccountNo}, "out_request_no"},
-		{&aggracct.QuerySpecialReductionRequest{OutRequestNo: strings.Repeat("r", 33), BalAccountNo: seedBalAccountNo}, "out_request_no"},
-		{&aggracct.QuerySpecialReductionRequest{OutRequestNo: "r 1", BalAccountNo: seedBalAccountNo}, "out_request_no"},
-		{&aggracct.QuerySpecialReductionRequest{OutRequestNo: "r1", MchID: "商户", BalAccountNo: seedBalAccountNo}, "mchid"},
-		{&aggracct.QuerySpecialReductionRequest{OutRequestNo: "r1", MchID: strings.Repeat("1", 33), BalAccountNo: seedBalAccountNo}, "mchid"},
+		{&aggracct.QuerySpecialReductionRequest{BalAccountNo: wechatpaytest.SeedBalAccountNo}, "out_request_no"},
+		{&aggracct.QuerySpecialReductionRequest{OutRequestNo: strings.Repeat("r", 33), BalAccountNo: wechatpaytest.SeedBalAccountNo}, "out_request_no"},
+		{&aggracct.QuerySpecialReductionRequest{OutRequestNo: "r 1", BalAccountNo: wechatpaytest.SeedBalAccountNo}, "out_request_no"},
+		{&aggracct.QuerySpecialReductionRequest{OutRequestNo: "r1", MchID: "商户", BalAccountNo: wechatpaytest.SeedBalAccountNo}, "mchid"},
+		{&aggracct.QuerySpecialReductionRequest{OutRequestNo: "r1", MchID: strings.Repeat("1", 33), BalAccountNo: wechatpaytest.SeedBalAccountNo}, "mchid"},
 		{&aggracct.QuerySpecialReductionRequest{OutRequestNo: "r1"}, "bal_account_no"},
 		{&aggracct.QuerySpecialReductionRequest{OutRequestNo: "r1", BalAccountNo: strings.Repeat("8", 300)}, "bal_account_no"},
 	} {
@@ -212,7 +207,7 @@ func TestQuerySpecialReductionValidationBeforeIO(t *testing.T) {
 
 func TestQuerySpecialReductionLimiter(t *testing.T) {
 	srv := newServer(t)
-	seed := &aggracct.QuerySpecialReductionRequest{OutRequestNo: seedReductionNo, BalAccountNo: seedBalAccountNo}
+	seed := &aggracct.QuerySpecialReductionRequest{OutRequestNo: wechatpaytest.SeedReductionNo, BalAccountNo: wechatpaytest.SeedBalAccountNo}
 
 	t.Run("paces calls", func(t *testing.T) {
 		svc := aggracct.New(srv.Client(), aggracct.WithQueryLimiter(rate.NewLimiter(rate.Every(100*time.Millisecond), 1)))
@@ -266,13 +261,13 @@ func TestPlatformCertificateMode(t *testing.T) {
 	srv := wechatpaytest.NewServer(wechatpaytest.WithKeyMode(wechatpay.KeyModeCertificates))
 	t.Cleanup(srv.Close)
 	svc := aggracct.New(srv.Client(wechatpay.WithKeyMode(wechatpay.KeyModeCertificates)))
-	got, err := svc.QuerySpecialReduction(t.Context(), &aggracct.QuerySpecialReductionRequest{OutRequestNo: seedReductionNo, BalAccountNo: seedBalAccountNo})
+	got, err := svc.QuerySpecialReduction(t.Context(), &aggracct.QuerySpecialReductionRequest{OutRequestNo: wechatpaytest.SeedReductionNo, BalAccountNo: wechatpaytest.SeedBalAccountNo})
 	require.NoError(t, err)
-	require.Equal(t, seedBalAccountNo, got.BalAccountNo)
+	require.Equal(t, wechatpaytest.SeedBalAccountNo, got.BalAccountNo)
 	require.Equal(t, srv.PlatformSerial(), got.Meta.Header.Get(wechatpay.HeaderSerial), "answer signed with the platform key")
 
 	res, err := svc.Punish(t.Context(), punishRequest("WB-PLATFORM"))
 	require.NoError(t, err)
-	require.Equal(t, seedBalAccountNo, srv.Punishments()[0].BalAccountNo)
+	require.Equal(t, wechatpaytest.SeedBalAccountNo, srv.Punishments()[0].BalAccountNo)
 	require.NotEmpty(t, res.WxpayPunishNo)
 }

@@ -23,7 +23,7 @@ func TestWeBankChannelRefusals(t *testing.T) {
 		require.NoError(t, err)
 		return ct
 	}
-	bal := enc(seedBalAccountNo)
+	bal := enc(wechatpaytest.SeedBalAccountNo)
 	post := func(path string, body map[string]any) error {
 		_, err := c.DoV3(t.Context(), &wechatpay.Request{Method: http.MethodPost, Path: path, Body: body}, nil)
 		return err
@@ -52,7 +52,7 @@ func TestWeBankChannelRefusals(t *testing.T) {
 	for name, err := range map[string]error{
 		"reduction without mchid":      reduction(func(b map[string]any) { delete(b, "mchid") }),
 		"reduction without ledger":     reduction(func(b map[string]any) { delete(b, "bal_account_no") }),
-		"reduction plaintext ledger":   reduction(func(b map[string]any) { b["bal_account_no"] = seedBalAccountNo }),
+		"reduction plaintext ledger":   reduction(func(b map[string]any) { b["bal_account_no"] = wechatpaytest.SeedBalAccountNo }),
 		"reduction number with a dash": reduction(func(b map[string]any) { b["out_request_no"] = "R-1" }),
 		"reduction number of 33":       reduction(func(b map[string]any) { b["out_request_no"] = strings.Repeat("r", 33) }),
 		"reduction type unknown":       reduction(func(b map[string]any) { b["reduction_type"] = "REDUCTION_TYPE_UNKNOWN" }),
@@ -79,13 +79,13 @@ func TestWeBankChannelRefusals(t *testing.T) {
 		"control query without mchid":  get("/v3/aggracct-bc/wb-channel/control-orders/P1", url.Values{"control_type": {"PUNISH"}}),
 		"balance without mchid":        get("/v3/aggracct-bc/wb-channel/account/balance", url.Values{"bal_account_no": {bal}}),
 		"balance without ledger":       get("/v3/aggracct-bc/wb-channel/account/balance", url.Values{"mchid": {wechatpaytest.TestMchID}}),
-		"balance plaintext ledger":     get("/v3/aggracct-bc/wb-channel/account/balance", url.Values{"mchid": {wechatpaytest.TestMchID}, "bal_account_no": {seedBalAccountNo}}),
+		"balance plaintext ledger":     get("/v3/aggracct-bc/wb-channel/account/balance", url.Values{"mchid": {wechatpaytest.TestMchID}, "bal_account_no": {wechatpaytest.SeedBalAccountNo}}),
 		"balance card not encrypted":   get("/v3/aggracct-bc/wb-channel/account/balance", url.Values{"mchid": {wechatpaytest.TestMchID}, "bal_account_no": {bal}, "card_no": {"6222"}}),
-		"query undocumented scene":     get("/v3/aggracct-bc/wb-channel/special-reduction/"+seedReductionNo, url.Values{"mchid": {wechatpaytest.TestMchID}, "bal_account_no": {bal}, "req_scene": {"OTHER"}}),
+		"query undocumented scene":     get("/v3/aggracct-bc/wb-channel/special-reduction/"+wechatpaytest.SeedReductionNo, url.Values{"mchid": {wechatpaytest.TestMchID}, "bal_account_no": {bal}, "req_scene": {"OTHER"}}),
 	} {
 		t.Run(name, func(t *testing.T) { requireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR") })
 	}
-	balance, ok := srv.LedgerBalance(wechatpaytest.TestMchID, seedBalAccountNo)
+	balance, ok := srv.LedgerBalance(wechatpaytest.TestMchID, wechatpaytest.SeedBalAccountNo)
 	require.True(t, ok)
 	require.Equal(t, int64(99999), balance, "no refused reduction touched the ledger")
 	require.Empty(t, srv.AuditReports())
@@ -98,7 +98,7 @@ func TestWeBankChannelRefusals(t *testing.T) {
 func TestWeBankChannelFaults(t *testing.T) {
 	srv := newServer(t)
 	c := newClient(t, srv)
-	ct, _, err := c.EncryptSensitive(seedBalAccountNo)
+	ct, _, err := c.EncryptSensitive(wechatpaytest.SeedBalAccountNo)
 	require.NoError(t, err)
 	balanceReq := &wechatpay.Request{Method: http.MethodGet, Path: "/v3/aggracct-bc/wb-channel/account/balance",
 		Query: url.Values{"mchid": {wechatpaytest.TestMchID}, "bal_account_no": {ct}}}

@@ -157,10 +157,10 @@ func (s *Server) SettleWeBankOrders() {
 
 // addAggracctSeed installs the seed special reduction and its ledger.
 func (s *Server) addAggracctSeed() {
-	s.agg.reductions[seedReductionNo] = SpecialReduction{
-		OutRequestNo:  seedReductionNo,
+	s.agg.reductions[SeedReductionNo] = SpecialReduction{
+		OutRequestNo:  SeedReductionNo,
 		MchID:         TestMchID,
-		BalAccountNo:  seedBalAccountNo,
+		BalAccountNo:  SeedBalAccountNo,
 		ReductionType: "JUDICIAL_DEDUCTION",
 		Amount:        1,
 		State:         "SUCCESS",
@@ -168,7 +168,7 @@ func (s *Server) addAggracctSeed() {
 		QuotaChangeNo: "m6a6dx8iit7m932dx03ue2lw2ofo2r88",
 		SuccessTime:   time.Date(2015, 5, 20, 13, 29, 35, 0, beijing),
 	}
-	s.agg.ledgers[ledgerKey{TestMchID, seedBalAccountNo}] = seedLedgerBalance
+	s.agg.ledgers[ledgerKey{TestMchID, SeedBalAccountNo}] = seedLedgerBalance
 }
 
 // SpecialReduction is a special-reduction result (查询特殊减额结果) that the

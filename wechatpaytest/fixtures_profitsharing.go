@@ -86,10 +86,10 @@ func (s *Server) ProfitSharingRelations() []ProfitSharingRelation {
 // 1900000109.
 func (s *Server) addProfitSharingSeed() {
 	created := time.Date(2022, 3, 23, 17, 10, 13, 0, beijing)
-	s.ps.orders[seedOutOrderNo] = ProfitSharingOrder{
-		SubMchID:      seedSubMchID,
-		TransactionID: seedTransactionID,
-		OutOrderNo:    seedOutOrderNo,
+	s.ps.orders[SeedOutOrderNo] = ProfitSharingOrder{
+		SubMchID:      SeedSubMchID,
+		TransactionID: SeedTransactionID,
+		OutOrderNo:    SeedOutOrderNo,
 		OrderID:       "7100000751202203238026613597498",
 		State:         "PROCESSING",
 		Receivers: []ProfitSharingReceiver{
@@ -111,11 +111,11 @@ func (s *Server) addProfitSharingSeed() {
 			},
 		},
 	}
-	s.ps.txs[seedTransactionID] = &psTransaction{ProfitSharingTransaction: ProfitSharingTransaction{
-		TransactionID: seedTransactionID, SubMchID: seedSubMchID, Currency: "CNY", UnsplitAmount: seedPSUnsplitAmount,
+	s.ps.txs[SeedTransactionID] = &psTransaction{ProfitSharingTransaction: ProfitSharingTransaction{
+		TransactionID: SeedTransactionID, SubMchID: SeedSubMchID, Currency: "CNY", UnsplitAmount: seedPSUnsplitAmount,
 	}}
-	s.ps.relations[psRelationKey{seedSubMchID, seedPSReceiverAccount}] = ProfitSharingRelation{
-		SubMchID: seedSubMchID, Type: "MERCHANT_ID", Account: seedPSReceiverAccount,
+	s.ps.relations[psRelationKey{SeedSubMchID, seedPSReceiverAccount}] = ProfitSharingRelation{
+		SubMchID: SeedSubMchID, Type: "MERCHANT_ID", Account: seedPSReceiverAccount,
 		RelationType: "TAX_SERVICE_PROVIDER", State: "EFFECTIVE",
 	}
 }

@@ -129,7 +129,7 @@ func (s *Server) OpenRedPacket(mchID, billNo, openID string) bool {
 // for the mch_id of the documented example.
 func (s *Server) addRedpackSeed() {
 	packet := WorkWxRedPacket{
-		MchBillNo:           seedMchBillNo,
+		MchBillNo:           SeedMchBillNo,
 		AppID:               TestAppID,
 		DetailID:            "1000041701202510090000000000001",
 		Status:              "RECEIVED",
@@ -145,10 +145,10 @@ func (s *Server) addRedpackSeed() {
 		SenderName:          "XX活动",
 		SenderHeaderMediaID: "1G6nrLmr5EC3MMb_-zK1dDdzmd0p7cNliYu9V5w7o8K0",
 	}
-	for _, mchID := range []string{seedRedPacketMchID, TestMchID} {
+	for _, mchID := range []string{SeedRedPacketMchID, TestMchID} {
 		p := packet
 		p.MchID = mchID
-		s.redpack.workwx[redPacketKey{mchID, seedMchBillNo}] = p
+		s.redpack.workwx[redPacketKey{mchID, SeedMchBillNo}] = p
 	}
 }
 

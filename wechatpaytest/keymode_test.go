@@ -55,7 +55,7 @@ func TestKeyModes(t *testing.T) {
 			require.Equal(t, tt.mode, c.Verifier().Mode())
 			for _, client := range []*wechatpay.Client{c, fromFile} {
 				var got reduction
-				_, err = client.DoV3(t.Context(), reductionRequest(t, client, seedReductionNo, seedBalAccountNo), &got)
+				_, err = client.DoV3(t.Context(), reductionRequest(t, client, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), &got)
 				require.NoError(t, err)
 				require.Equal(t, "SUCCESS", got.State)
 			}

@@ -23,6 +23,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/gowechatpay/wechatpay/wechatpaytest"
 )
 
 // protocolClient is a v3 client written from the wire protocol alone, with
@@ -146,15 +148,15 @@ func TestProtocolClientVerifiesEveryAnswer(t *testing.T) {
 	require.False(t, c.hasCertFile, "a merchant of the public key has no platform certificate")
 
 	reduction := func(bal string) string {
-		return "/v3/aggracct-bc/wb-channel/special-reduction/" + seedReductionNo + "?" +
+		return "/v3/aggracct-bc/wb-channel/special-reduction/" + wechatpaytest.SeedReductionNo + "?" +
 			url.Values{"mchid": {c.mchID}, "bal_account_no": {bal}}.Encode()
 	}
 	profitSharing := func(no string) string {
 		return "/v3/global/profit-sharing/orders/" + no + "?" +
-			url.Values{"sub_mchid": {seedSubMchID}, "transaction_id": {seedTransactionID}}.Encode()
+			url.Values{"sub_mchid": {wechatpaytest.SeedSubMchID}, "transaction_id": {wechatpaytest.SeedTransactionID}}.Encode()
 	}
 	punish, err := json.Marshal(map[string]any{"out_request_no": "PROTO-1", "mchid": c.mchID,
-		"bal_account_no": c.encrypt(t, seedBalAccountNo), "punish_scene": 1, "punish_reason": "protocol test"})
+		"bal_account_no": c.encrypt(t, wechatpaytest.SeedBalAccountNo), "punish_scene": 1, "punish_reason": "protocol test"})
 	require.NoError(t, err)
 
 	for _, tt := range []struct {
@@ -165,12 +167,12 @@ func TestProtocolClientVerifiesEveryAnswer(t *testing.T) {
 		serial string // sent only with an encrypted field
 		status int
 	}{
-		{"profit sharing", http.MethodGet, profitSharing(seedOutOrderNo), nil, "", 200},
+		{"profit sharing", http.MethodGet, profitSharing(wechatpaytest.SeedOutOrderNo), nil, "", 200},
 		{"profit sharing unknown", http.MethodGet, profitSharing("NO-SUCH-ORDER"), nil, "", 404},
 		{"profit sharing bad id", http.MethodGet, profitSharing("bad*id"), nil, "", 400},
-		{"special reduction", http.MethodGet, reduction(c.encrypt(t, seedBalAccountNo)), nil, c.pubKeyID, 200},
+		{"special reduction", http.MethodGet, reduction(c.encrypt(t, wechatpaytest.SeedBalAccountNo)), nil, c.pubKeyID, 200},
 		{"special reduction other ledger", http.MethodGet, reduction(c.encrypt(t, "other")), nil, c.pubKeyID, 404},
-		{"special reduction without serial", http.MethodGet, reduction(c.encrypt(t, seedBalAccountNo)), nil, "", 400},
+		{"special reduction without serial", http.MethodGet, reduction(c.encrypt(t, wechatpaytest.SeedBalAccountNo)), nil, "", 400},
 		{"punish", http.MethodPost, "/v3/aggracct-bc/wb-channel/control-orders/punish", punish, c.pubKeyID, 200},
 		{"punish reentry", http.MethodPost, "/v3/aggracct-bc/wb-channel/control-orders/punish", punish, c.pubKeyID, 200},
 		{"punish bad JSON", http.MethodPost, "/v3/aggracct-bc/wb-channel/control-orders/punish", []byte(`{`), "", 400},
@@ -187,7 +189,7 @@ func TestProtocolClientVerifiesEveryAnswer(t *testing.T) {
 	}
 
 	t.Run("a platform serial does not change the key", func(t *testing.T) {
-		status, h, body := c.do(t, http.MethodGet, profitSharing(seedOutOrderNo), nil, srv.PlatformSerial())
+		status, h, body := c.do(t, http.MethodGet, profitSharing(wechatpaytest.SeedOutOrderNo), nil, srv.PlatformSerial())
 		require.Equal(t, 200, status)
 		c.verify(t, h, body)
 	})
@@ -195,7 +197,7 @@ func TestProtocolClientVerifiesEveryAnswer(t *testing.T) {
 	t.Run("401 is unsigned", func(t *testing.T) {
 		stale := *c
 		stale.serial = "0000"
-		status, h, _ := stale.do(t, http.MethodGet, profitSharing(seedOutOrderNo), nil, "")
+		status, h, _ := stale.do(t, http.MethodGet, profitSharing(wechatpaytest.SeedOutOrderNo), nil, "")
 		require.Equal(t, 401, status)
 		require.Empty(t, h.Get("Wechatpay-Signature"))
 	})

@@ -30,12 +30,6 @@ import (
 )
 
 const (
-	seedReductionNo   = "htozr8denqegbt6tk6u10iymo7yww5pn"
-	seedBalAccountNo  = "8609cb22e1774a50a930e414cc71eca06121bcd266335cda230d24a7886a8d9f"
-	seedOutOrderNo    = "P20150806125346"
-	seedSubMchID      = "1900000109"
-	seedTransactionID = "4208450740201411110007820472"
-	seedMchBillNo     = "10000098201411111234567890"
 	redPackPath       = "/mmpaymkttransfers/queryworkwxredpack"
 	reductionPath     = "/v3/aggracct-bc/wb-channel/special-reduction/{out_request_no}"
 	punishPath        = "/v3/aggracct-bc/wb-channel/control-orders/punish"
@@ -104,18 +98,18 @@ func TestSpecialReduction(t *testing.T) {
 
 	t.Run("seed", func(t *testing.T) {
 		var got reduction
-		resp, err := c.DoV3(ctx, reductionRequest(t, c, seedReductionNo, seedBalAccountNo), &got)
+		resp, err := c.DoV3(ctx, reductionRequest(t, c, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), &got)
 		require.NoError(t, err)
 		require.NotEmpty(t, resp.RequestID)
 		require.Equal(t, srv.PublicKeyID(), resp.Header.Get(wechatpay.HeaderSerial))
-		require.NotEqual(t, seedBalAccountNo, got.BalAccountNo, "bal_account_no must be encrypted on the wire")
+		require.NotEqual(t, wechatpaytest.SeedBalAccountNo, got.BalAccountNo, "bal_account_no must be encrypted on the wire")
 		plain, err := c.DecryptSensitive(got.BalAccountNo)
 		require.NoError(t, err)
-		require.Equal(t, seedBalAccountNo, plain)
+		require.Equal(t, wechatpaytest.SeedBalAccountNo, plain)
 		got.BalAccountNo = plain
 		one := int64(1)
 		require.Equal(t, reduction{
-			MchID: wechatpaytest.TestMchID, BalAccountNo: seedBalAccountNo, OutRequestNo: seedReductionNo,
+			MchID: wechatpaytest.TestMchID, BalAccountNo: wechatpaytest.SeedBalAccountNo, OutRequestNo: wechatpaytest.SeedReductionNo,
 			ReductionType: "JUDICIAL_DEDUCTION", Amount: &one, State: "SUCCESS", Reason: "司法案件号:202508080009",
 			QuotaChangeNo: "m6a6dx8iit7m932dx03ue2lw2ofo2r88", SuccessTime: "2015-05-20T13:29:35+08:00",
 		}, got)
@@ -127,7 +121,7 @@ func TestSpecialReduction(t *testing.T) {
 		srv := newServer(t, wechatpaytest.WithKeyMode(wechatpay.KeyModeBoth))
 		pc := newClient(t, srv, wechatpay.WithKeyMode(wechatpay.KeyModeCertificates))
 		var got reduction
-		resp, err := pc.DoV3(ctx, reductionRequest(t, pc, seedReductionNo, seedBalAccountNo), &got)
+		resp, err := pc.DoV3(ctx, reductionRequest(t, pc, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), &got)
 		require.NoError(t, err)
 		require.Equal(t, srv.PlatformSerial(), resp.Header.Get(wechatpay.HeaderSerial), "answer signed with the key the request named")
 		require.Equal(t, "SUCCESS", got.State)
@@ -169,7 +163,7 @@ func TestSpecialReduction(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			req := reductionRequest(t, c, seedReductionNo, seedBalAccountNo)
+			req := reductionRequest(t, c, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo)
 			tt.mutate(req)
 			_, err := c.DoV3(ctx, req, nil)
 			apiErr := requireAPIError(t, err, tt.status, tt.code)
@@ -181,9 +175,9 @@ func TestSpecialReduction(t *testing.T) {
 		// The client adds its preferred serial when none is set, so send
 		// the request raw to leave the header out.
 		rc := newRawClient(t, srv)
-		ct, _, err := c.EncryptSensitive(seedBalAccountNo)
+		ct, _, err := c.EncryptSensitive(wechatpaytest.SeedBalAccountNo)
 		require.NoError(t, err)
-		uri := "/v3/aggracct-bc/wb-channel/special-reduction/" + seedReductionNo + "?" +
+		uri := "/v3/aggracct-bc/wb-channel/special-reduction/" + wechatpaytest.SeedReductionNo + "?" +
 			url.Values{"mchid": {wechatpaytest.TestMchID}, "bal_account_no": {ct}}.Encode()
 		status, body := rc.do(t, http.MethodGet, uri, nil, nil)
 		require.Equal(t, http.StatusBadRequest, status)
@@ -221,7 +215,7 @@ func TestPunish(t *testing.T) {
 		return out, err
 	}
 	base := punishBody{
-		OutRequestNo: "WBPUNISH20251009000001", MchID: wechatpaytest.TestMchID, BalAccountNo: seedBalAccountNo,
+		OutRequestNo: "WBPUNISH20251009000001", MchID: wechatpaytest.TestMchID, BalAccountNo: wechatpaytest.SeedBalAccountNo,
 		PunishScene: &scene, PunishReason: "测试用管控原因", PunishEndTime: "2025-12-31T23:59:59+08:00",
 	}
 
@@ -252,7 +246,7 @@ func TestPunish(t *testing.T) {
 	got := srv.Punishments()
 	require.Len(t, got, 2)
 	require.Equal(t, wechatpaytest.Punishment{
-		OutRequestNo: base.OutRequestNo, MchID: wechatpaytest.TestMchID, BalAccountNo: seedBalAccountNo,
+		OutRequestNo: base.OutRequestNo, MchID: wechatpaytest.TestMchID, BalAccountNo: wechatpaytest.SeedBalAccountNo,
 		PunishScene: 1, PunishReason: "测试用管控原因", PunishEndTime: "2025-12-31T23:59:59+08:00",
 		WxpayPunishNo: first["wxpay_punish_no"],
 	}, got[0])
@@ -323,13 +317,13 @@ func TestProfitSharing(t *testing.T) {
 		}, &o)
 		return &o, err
 	}
-	seedQuery := url.Values{"sub_mchid": {seedSubMchID}, "transaction_id": {seedTransactionID}}
+	seedQuery := url.Values{"sub_mchid": {wechatpaytest.SeedSubMchID}, "transaction_id": {wechatpaytest.SeedTransactionID}}
 
-	o, err := query(seedOutOrderNo, seedQuery)
+	o, err := query(wechatpaytest.SeedOutOrderNo, seedQuery)
 	require.NoError(t, err)
-	require.Equal(t, seedOutOrderNo, o.OutOrderNo)
-	require.Equal(t, seedSubMchID, o.SubMchID)
-	require.Equal(t, seedTransactionID, o.TransactionID)
+	require.Equal(t, wechatpaytest.SeedOutOrderNo, o.OutOrderNo)
+	require.Equal(t, wechatpaytest.SeedSubMchID, o.SubMchID)
+	require.Equal(t, wechatpaytest.SeedTransactionID, o.TransactionID)
 	require.Equal(t, "7100000751202203238026613597498", o.OrderID)
 	require.Equal(t, "PROCESSING", o.State)
 	require.Len(t, o.Receivers, 3)
@@ -342,9 +336,9 @@ func TestProfitSharing(t *testing.T) {
 
 	_, err = query("P-unknown", seedQuery)
 	requireAPIError(t, err, 404, "RESOURCE_NOT_EXISTS")
-	_, err = query(seedOutOrderNo, url.Values{"sub_mchid": {seedSubMchID}, "transaction_id": {"4200000000000000000000000000"}})
+	_, err = query(wechatpaytest.SeedOutOrderNo, url.Values{"sub_mchid": {wechatpaytest.SeedSubMchID}, "transaction_id": {"4200000000000000000000000000"}})
 	requireAPIError(t, err, 404, "RESOURCE_NOT_EXISTS")
-	_, err = query(seedOutOrderNo, url.Values{"sub_mchid": {seedSubMchID}})
+	_, err = query(wechatpaytest.SeedOutOrderNo, url.Values{"sub_mchid": {wechatpaytest.SeedSubMchID}})
 	requireAPIError(t, err, 400, "PARAM_ERROR")
 
 	finished := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
@@ -408,7 +402,7 @@ func TestRedPacket(t *testing.T) {
 
 	for _, mchID := range []string{"10000098", wechatpaytest.TestMchID} {
 		t.Run("seed "+mchID, func(t *testing.T) {
-			fields, _, err := c.DoV2(ctx, redPackRequest(mchID, seedMchBillNo))
+			fields, _, err := c.DoV2(ctx, redPackRequest(mchID, wechatpaytest.SeedMchBillNo))
 			require.NoError(t, err)
 			require.Equal(t, "RECEIVED", fields["status"])
 			require.Equal(t, mchID, fields["mch_id"])
@@ -436,7 +430,7 @@ func TestRedPacket(t *testing.T) {
 			{"MD5 parameter, MD5 sign", "", "MD5"},
 		} {
 			t.Run(tt.name, func(t *testing.T) {
-				req := redPackRequest("10000098", seedMchBillNo)
+				req := redPackRequest("10000098", wechatpaytest.SeedMchBillNo)
 				req.SignType = tt.signType
 				if tt.param != "" {
 					req.Params["sign_type"] = tt.param
@@ -455,7 +449,7 @@ func TestRedPacket(t *testing.T) {
 
 		// An empty sign_type is an empty parameter, left out of the sign
 		// like any other.
-		req := redPackRequest("10000098", seedMchBillNo)
+		req := redPackRequest("10000098", wechatpaytest.SeedMchBillNo)
 		req.Params["sign_type"] = ""
 		fields, _, err := lc.DoV2(ctx, req)
 		require.NoError(t, err)
@@ -470,7 +464,7 @@ func TestRedPacket(t *testing.T) {
 	})
 
 	t.Run("wrong appid", func(t *testing.T) {
-		req := redPackRequest("10000098", seedMchBillNo)
+		req := redPackRequest("10000098", wechatpaytest.SeedMchBillNo)
 		req.Params["appid"] = "wx8888888888888888"
 		_, _, err := c.DoV2(ctx, req)
 		var apiErr *wechatpay.APIError
@@ -493,7 +487,7 @@ func TestRedPacket(t *testing.T) {
 	})
 
 	t.Run("missing field", func(t *testing.T) {
-		req := redPackRequest("10000098", seedMchBillNo)
+		req := redPackRequest("10000098", wechatpaytest.SeedMchBillNo)
 		delete(req.Params, "appid")
 		_, _, err := c.DoV2(ctx, req)
 		var apiErr *wechatpay.APIError
@@ -503,7 +497,7 @@ func TestRedPacket(t *testing.T) {
 
 	t.Run("bad sign", func(t *testing.T) {
 		other := newClient(t, srv, wechatpay.WithAPIv2Key("WrongApiV2Key0000000000000000000"))
-		_, _, err := other.DoV2(ctx, redPackRequest("10000098", seedMchBillNo))
+		_, _, err := other.DoV2(ctx, redPackRequest("10000098", wechatpaytest.SeedMchBillNo))
 		var apiErr *wechatpay.APIError
 		require.ErrorAs(t, err, &apiErr)
 		require.Equal(t, "FAIL", apiErr.ReturnCode)
@@ -512,7 +506,7 @@ func TestRedPacket(t *testing.T) {
 
 	t.Run("no client certificate", func(t *testing.T) {
 		noCert := newClient(t, srv, wechatpay.WithMerchantCertificate(nil))
-		req := redPackRequest("10000098", seedMchBillNo)
+		req := redPackRequest("10000098", wechatpaytest.SeedMchBillNo)
 		req.Secure = false // the SDK refuses to call a secure endpoint without one
 		_, _, err := noCert.DoV2(ctx, req)
 		var apiErr *wechatpay.APIError
@@ -527,7 +521,7 @@ func TestRedPacket(t *testing.T) {
 		roots.AddCert(srv.CACertificate())
 		stranger := newClient(t, fresh, wechatpay.WithBaseURL(srv.URL), wechatpay.WithRootCAs(roots),
 			wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}))
-		_, _, err := stranger.DoV2(ctx, redPackRequest("10000098", seedMchBillNo))
+		_, _, err := stranger.DoV2(ctx, redPackRequest("10000098", wechatpaytest.SeedMchBillNo))
 		// The server asks only for certificates of the merchant's CA, so
 		// Go's TLS client presents none.
 		var apiErr *wechatpay.APIError
@@ -626,7 +620,7 @@ func TestAuthenticationRejects(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := newClient(t, srv, tt.opts...)
-			_, err := c.DoV3(ctx, reductionRequest(t, c, seedReductionNo, seedBalAccountNo), nil)
+			_, err := c.DoV3(ctx, reductionRequest(t, c, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), nil)
 			apiErr := requireAPIError(t, err, 401, "SIGN_ERROR")
 			require.NotEmpty(t, apiErr.RequestID)
 			require.Contains(t, apiErr.Message, tt.reason)
@@ -668,8 +662,8 @@ func TestAuthorizationForms(t *testing.T) {
 
 	t.Run("signature covers the exact request target", func(t *testing.T) {
 		// Signed for one percent-encoding, sent with another.
-		signed := "/v3/global/profit-sharing/orders/" + seedOutOrderNo + "?sub_mchid=" + seedSubMchID + "&transaction_id=" + seedTransactionID
-		sent := "/v3/global/profit-sharing/orders/%50" + seedOutOrderNo[1:] + "?sub_mchid=" + seedSubMchID + "&transaction_id=" + seedTransactionID
+		signed := "/v3/global/profit-sharing/orders/" + wechatpaytest.SeedOutOrderNo + "?sub_mchid=" + wechatpaytest.SeedSubMchID + "&transaction_id=" + wechatpaytest.SeedTransactionID
+		sent := "/v3/global/profit-sharing/orders/%50" + wechatpaytest.SeedOutOrderNo[1:] + "?sub_mchid=" + wechatpaytest.SeedSubMchID + "&transaction_id=" + wechatpaytest.SeedTransactionID
 		auth := wechatpay.AuthScheme + " " + strings.Join(rc.authorization(t, http.MethodGet, signed, nil, time.Now().Unix()), ",")
 		status, _ := rc.do(t, http.MethodGet, sent, nil, http.Header{"Authorization": {auth}})
 		require.Equal(t, http.StatusUnauthorized, status)
@@ -719,7 +713,7 @@ func TestFaults(t *testing.T) {
 	ctx := t.Context()
 	query := func() (*wechatpay.Response, error) {
 		var out reduction
-		return c.DoV3(ctx, reductionRequest(t, c, seedReductionNo, seedBalAccountNo), &out)
+		return c.DoV3(ctx, reductionRequest(t, c, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), &out)
 	}
 
 	t.Run("signature faults", func(t *testing.T) {
@@ -787,13 +781,13 @@ func TestFaults(t *testing.T) {
 
 		srv.InjectFault(wechatpaytest.Fault{Kind: wechatpaytest.FaultDelay, Delay: time.Minute, Count: 1})
 		short := newClient(t, srv, wechatpay.WithTimeout(100*time.Millisecond), wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}))
-		_, err = short.DoV3(ctx, reductionRequest(t, short, seedReductionNo, seedBalAccountNo), nil)
+		_, err = short.DoV3(ctx, reductionRequest(t, short, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), nil)
 		require.ErrorIs(t, err, context.DeadlineExceeded)
 	})
 
 	t.Run("v2", func(t *testing.T) {
 		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQueryWorkWxRedPacket, Kind: wechatpaytest.FaultSystemError})
-		_, resp, err := c.DoV2(ctx, redPackRequest("10000098", seedMchBillNo))
+		_, resp, err := c.DoV2(ctx, redPackRequest("10000098", wechatpaytest.SeedMchBillNo))
 		var apiErr *wechatpay.APIError
 		require.ErrorAs(t, err, &apiErr)
 		require.Equal(t, "SYSTEMERROR", apiErr.ErrCode)
@@ -802,12 +796,12 @@ func TestFaults(t *testing.T) {
 
 		for _, kind := range []wechatpaytest.FaultKind{wechatpaytest.FaultTamperedBody, wechatpaytest.FaultProbeSignature} {
 			srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQueryWorkWxRedPacket, Kind: kind, Count: 1})
-			_, _, err = c.DoV2(ctx, redPackRequest("10000098", seedMchBillNo))
+			_, _, err = c.DoV2(ctx, redPackRequest("10000098", wechatpaytest.SeedMchBillNo))
 			require.ErrorIs(t, err, wechatpay.ErrV2Sign, kind.String())
 		}
 
 		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQueryWorkWxRedPacket, Kind: wechatpaytest.FaultRateLimited, Count: 3})
-		_, resp, err = c.DoV2(ctx, redPackRequest("10000098", seedMchBillNo))
+		_, resp, err = c.DoV2(ctx, redPackRequest("10000098", wechatpaytest.SeedMchBillNo))
 		require.ErrorAs(t, err, &apiErr)
 		require.Equal(t, "FREQ_LIMIT", apiErr.ErrCode)
 		require.Equal(t, 3, resp.Attempts, "FREQ_LIMIT is retried within the budget")
@@ -940,10 +934,10 @@ func TestWriteCredentials(t *testing.T) {
 	require.NoError(t, err)
 	defer c.Close()
 	var got reduction
-	_, err = c.DoV3(t.Context(), reductionRequest(t, c, seedReductionNo, seedBalAccountNo), &got)
+	_, err = c.DoV3(t.Context(), reductionRequest(t, c, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), &got)
 	require.NoError(t, err)
 	require.Equal(t, "SUCCESS", got.State)
-	fields, _, err := c.DoV2(t.Context(), redPackRequest("10000098", seedMchBillNo))
+	fields, _, err := c.DoV2(t.Context(), redPackRequest("10000098", wechatpaytest.SeedMchBillNo))
 	require.NoError(t, err)
 	require.Equal(t, "RECEIVED", fields["status"])
 }
@@ -961,15 +955,15 @@ func TestFreshKeys(t *testing.T) {
 
 	c := newClient(t, srv)
 	var got reduction
-	_, err := c.DoV3(t.Context(), reductionRequest(t, c, seedReductionNo, seedBalAccountNo), &got)
+	_, err := c.DoV3(t.Context(), reductionRequest(t, c, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), &got)
 	require.NoError(t, err)
 	require.Equal(t, "SUCCESS", got.State)
-	_, _, err = c.DoV2(t.Context(), redPackRequest("10000098", seedMchBillNo))
+	_, _, err = c.DoV2(t.Context(), redPackRequest("10000098", wechatpaytest.SeedMchBillNo))
 	require.NoError(t, err)
 
 	// The fixed server's client does not hold the fresh keys.
 	stranger := newClient(t, fixed, wechatpay.WithBaseURL(srv.URL), wechatpay.WithRootCAs(poolOf(srv.CACertificate())))
-	_, err = stranger.DoV3(t.Context(), reductionRequest(t, stranger, seedReductionNo, seedBalAccountNo), nil)
+	_, err = stranger.DoV3(t.Context(), reductionRequest(t, stranger, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), nil)
 	requireAPIError(t, err, 401, "SIGN_ERROR")
 }
 
@@ -989,7 +983,7 @@ func TestKeyDir(t *testing.T) {
 	require.Equal(t, first.PlatformSerial(), second.PlatformSerial())
 	require.True(t, first.MerchantPublicKey().Equal(second.MerchantPublicKey()))
 	c := newClient(t, second)
-	_, err = c.DoV3(t.Context(), reductionRequest(t, c, seedReductionNo, seedBalAccountNo), nil)
+	_, err = c.DoV3(t.Context(), reductionRequest(t, c, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), nil)
 	require.NoError(t, err)
 
 	require.NoError(t, os.Remove(filepath.Join(dir, "apiclient_cert.pem")))
@@ -1025,7 +1019,7 @@ func TestWildcardAddressAdvertisesLoopback(t *testing.T) {
 			require.Equal(t, "127.0.0.1", u.Hostname())
 			require.NotEqual(t, "0", u.Port())
 			c := newClient(t, srv)
-			_, err = c.DoV3(t.Context(), reductionRequest(t, c, seedReductionNo, seedBalAccountNo), nil)
+			_, err = c.DoV3(t.Context(), reductionRequest(t, c, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), nil)
 			require.NoError(t, err)
 		})
 	}
@@ -1046,9 +1040,9 @@ func TestUnstartedServer(t *testing.T) {
 	_, err := c.DoV3(t.Context(), reductionRequest(t, c, "R-1", "B-1"), &got)
 	require.NoError(t, err, "both clocks agree, an hour behind")
 	require.Equal(t, "PROCESSING", got.State)
-	_, err = c.DoV3(t.Context(), reductionRequest(t, c, seedReductionNo, seedBalAccountNo), nil)
+	_, err = c.DoV3(t.Context(), reductionRequest(t, c, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), nil)
 	requireAPIError(t, err, 404, "RESOURCE_NOT_EXISTS")
-	_, _, err = c.DoV2(t.Context(), redPackRequest("10000098", seedMchBillNo))
+	_, _, err = c.DoV2(t.Context(), redPackRequest("10000098", wechatpaytest.SeedMchBillNo))
 	var apiErr *wechatpay.APIError
 	require.ErrorAs(t, err, &apiErr)
 	require.Equal(t, "NOT_FOUND", apiErr.ErrCode)
@@ -1076,19 +1070,19 @@ func TestLogging(t *testing.T) {
 	var buf lockedBuffer
 	srv := newServer(t, wechatpaytest.WithLogger(slog.New(slog.NewTextHandler(&buf, nil))))
 	c := newClient(t, srv)
-	_, err := c.DoV3(t.Context(), reductionRequest(t, c, seedReductionNo, seedBalAccountNo), nil)
+	_, err := c.DoV3(t.Context(), reductionRequest(t, c, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), nil)
 	require.NoError(t, err)
 	stale := newClient(t, srv, wechatpay.WithClock(func() time.Time { return time.Now().Add(-time.Hour) }))
-	_, err = stale.DoV3(t.Context(), reductionRequest(t, stale, seedReductionNo, seedBalAccountNo), nil)
+	_, err = stale.DoV3(t.Context(), reductionRequest(t, stale, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), nil)
 	require.Error(t, err)
-	_, _, err = c.DoV2(t.Context(), redPackRequest("10000098", seedMchBillNo))
+	_, _, err = c.DoV2(t.Context(), redPackRequest("10000098", wechatpaytest.SeedMchBillNo))
 	require.NoError(t, err)
 
 	out := buf.String()
-	require.Contains(t, out, "method=GET path=/v3/aggracct-bc/wb-channel/special-reduction/"+seedReductionNo+" status=200 verdict=ok")
+	require.Contains(t, out, "method=GET path=/v3/aggracct-bc/wb-channel/special-reduction/"+wechatpaytest.SeedReductionNo+" status=200 verdict=ok")
 	require.Contains(t, out, `status=401 verdict="sign_error: stale timestamp"`)
 	require.Contains(t, out, "path=/mmpaymkttransfers/queryworkwxredpack status=200 verdict=ok")
-	for _, secret := range []string{wechatpay.AuthScheme, "signature=", "bal_account_no=", seedBalAccountNo, wechatpaytest.TestAPIv2Key, wechatpaytest.TestAPIv3Key, "PRIVATE KEY"} {
+	for _, secret := range []string{wechatpay.AuthScheme, "signature=", "bal_account_no=", wechatpaytest.SeedBalAccountNo, wechatpaytest.TestAPIv2Key, wechatpaytest.TestAPIv3Key, "PRIVATE KEY"} {
 		require.NotContains(t, out, secret)
 	}
 }
@@ -1100,7 +1094,7 @@ func TestCloseWaitsForInFlight(t *testing.T) {
 	srv.InjectFault(wechatpaytest.Fault{Kind: wechatpaytest.FaultDelay, Delay: 300 * time.Millisecond})
 	done := make(chan error, 1)
 	go func() {
-		_, err := c.DoV3(context.Background(), reductionRequest(t, c, seedReductionNo, seedBalAccountNo), nil)
+		_, err := c.DoV3(context.Background(), reductionRequest(t, c, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), nil)
 		done <- err
 	}()
 	require.Eventually(t, func() bool { return srv.Requests() == 1 }, 5*time.Second, 5*time.Millisecond)
@@ -1127,7 +1121,7 @@ func TestConcurrentUse(t *testing.T) {
 			switch i % 4 {
 			case 0:
 				var out reduction
-				_, err = c.DoV3(ctx, reductionRequest(t, c, seedReductionNo, seedBalAccountNo), &out)
+				_, err = c.DoV3(ctx, reductionRequest(t, c, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), &out)
 			case 1:
 				ct, serial, encErr := c.EncryptSensitive("acct-" + strconv.Itoa(i%8))
 				if encErr != nil {
@@ -1142,8 +1136,8 @@ func TestConcurrentUse(t *testing.T) {
 				}, nil)
 			case 2:
 				_, err = c.DoV3(ctx, &wechatpay.Request{Method: http.MethodGet, Path: profitSharingPath, Global: true,
-					PathParams: map[string]string{"out_order_no": seedOutOrderNo},
-					Query:      url.Values{"sub_mchid": {seedSubMchID}, "transaction_id": {seedTransactionID}}}, nil)
+					PathParams: map[string]string{"out_order_no": wechatpaytest.SeedOutOrderNo},
+					Query:      url.Values{"sub_mchid": {wechatpaytest.SeedSubMchID}, "transaction_id": {wechatpaytest.SeedTransactionID}}}, nil)
 			case 3:
 				srv.AddWorkWxRedPacket(wechatpaytest.WorkWxRedPacket{MchBillNo: "B" + strconv.Itoa(i), MchID: "10000098", AppID: wechatpaytest.TestAppID, Status: "SENT"})
 				_, _, err = c.DoV2(ctx, redPackRequest("10000098", "B"+strconv.Itoa(i)))
@@ -1167,9 +1161,9 @@ func TestNoGoroutineLeak(t *testing.T) {
 	before := runtime.NumGoroutine()
 	srv := wechatpaytest.NewServer()
 	c := srv.Client()
-	_, err := c.DoV3(t.Context(), reductionRequest(t, c, seedReductionNo, seedBalAccountNo), nil)
+	_, err := c.DoV3(t.Context(), reductionRequest(t, c, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), nil)
 	require.NoError(t, err)
-	_, _, err = c.DoV2(t.Context(), redPackRequest("10000098", seedMchBillNo))
+	_, _, err = c.DoV2(t.Context(), redPackRequest("10000098", wechatpaytest.SeedMchBillNo))
 	require.NoError(t, err)
 	c.Close()
 	srv.Close()
@@ -1208,8 +1202,8 @@ func TestAPIErrorFault(t *testing.T) {
 	srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIProfitSharingQueryOrder, Kind: wechatpaytest.FaultAPIError, Status: http.StatusForbidden, Code: "NO_AUTH", Count: 1})
 	_, err := c.DoV3(t.Context(), &wechatpay.Request{
 		Path:       "/v3/global/profit-sharing/orders/{out_order_no}",
-		PathParams: map[string]string{"out_order_no": seedOutOrderNo},
-		Query:      url.Values{"transaction_id": {seedTransactionID}},
+		PathParams: map[string]string{"out_order_no": wechatpaytest.SeedOutOrderNo},
+		Query:      url.Values{"transaction_id": {wechatpaytest.SeedTransactionID}},
 		Global:     true,
 	}, nil)
 	var apiErr *wechatpay.APIError
@@ -1219,7 +1213,7 @@ func TestAPIErrorFault(t *testing.T) {
 	require.NotEmpty(t, apiErr.RequestID)
 
 	srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQueryWorkWxRedPacket, Kind: wechatpaytest.FaultAPIError, Code: "NO_AUTH", Message: "无权限", Count: 1})
-	_, _, err = c.DoV2(t.Context(), redPackRequest("10000098", seedMchBillNo))
+	_, _, err = c.DoV2(t.Context(), redPackRequest("10000098", wechatpaytest.SeedMchBillNo))
 	require.ErrorAs(t, err, &apiErr)
 	require.Equal(t, "NO_AUTH", apiErr.ErrCode)
 	require.Equal(t, "无权限", apiErr.ErrCodeDes)
@@ -1229,7 +1223,7 @@ func TestAPIErrorFaultStatus(t *testing.T) {
 	srv := newServer(t)
 	c := newClient(t, srv, wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}))
 	query := func() error {
-		_, err := c.DoV3(t.Context(), reductionRequest(t, c, seedReductionNo, seedBalAccountNo), nil)
+		_, err := c.DoV3(t.Context(), reductionRequest(t, c, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), nil)
 		return err
 	}
 
@@ -1294,11 +1288,11 @@ func TestSigningFaultsWaitForASignedAnswer(t *testing.T) {
 	} {
 		t.Run("v3 "+tt.kind.String(), func(t *testing.T) {
 			srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQuerySpecialReduction, Kind: tt.kind, Count: 1})
-			_, err := stale.DoV3(ctx, reductionRequest(t, stale, seedReductionNo, seedBalAccountNo), nil)
+			_, err := stale.DoV3(ctx, reductionRequest(t, stale, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), nil)
 			requireAPIError(t, err, http.StatusUnauthorized, "SIGN_ERROR")
-			_, err = c.DoV3(ctx, reductionRequest(t, c, seedReductionNo, seedBalAccountNo), nil)
+			_, err = c.DoV3(ctx, reductionRequest(t, c, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), nil)
 			require.ErrorIs(t, err, tt.want, "the 401 left the fault armed")
-			_, err = c.DoV3(ctx, reductionRequest(t, c, seedReductionNo, seedBalAccountNo), nil)
+			_, err = c.DoV3(ctx, reductionRequest(t, c, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), nil)
 			require.NoError(t, err, "the signed answer used it up")
 		})
 	}
@@ -1311,42 +1305,42 @@ func TestSigningFaultsWaitForASignedAnswer(t *testing.T) {
 		require.ErrorAs(t, err, &apiErr)
 		require.Equal(t, "NOT_FOUND", apiErr.ErrCode)
 		wrongKey := newClient(t, srv, noRetry, wechatpay.WithAPIv2Key(strings.Repeat("k", 32)))
-		_, _, err = wrongKey.DoV2(ctx, redPackRequest("10000098", seedMchBillNo))
+		_, _, err = wrongKey.DoV2(ctx, redPackRequest("10000098", wechatpaytest.SeedMchBillNo))
 		require.ErrorAs(t, err, &apiErr)
 		require.Equal(t, "FAIL", apiErr.ReturnCode)
 
-		_, _, err = c.DoV2(ctx, redPackRequest("10000098", seedMchBillNo))
+		_, _, err = c.DoV2(ctx, redPackRequest("10000098", wechatpaytest.SeedMchBillNo))
 		require.ErrorIs(t, err, wechatpay.ErrV2Sign, "the unsigned replies left the fault armed")
-		_, _, err = c.DoV2(ctx, redPackRequest("10000098", seedMchBillNo))
+		_, _, err = c.DoV2(ctx, redPackRequest("10000098", wechatpaytest.SeedMchBillNo))
 		require.NoError(t, err, "the signed reply used it up")
 	})
 
 	t.Run("v2 does not use up a stale timestamp", func(t *testing.T) {
 		srv.InjectFault(wechatpaytest.Fault{Kind: wechatpaytest.FaultStaleTimestamp, Count: 1})
-		_, _, err := c.DoV2(ctx, redPackRequest("10000098", seedMchBillNo))
+		_, _, err := c.DoV2(ctx, redPackRequest("10000098", wechatpaytest.SeedMchBillNo))
 		require.NoError(t, err)
-		_, err = c.DoV3(ctx, reductionRequest(t, c, seedReductionNo, seedBalAccountNo), nil)
+		_, err = c.DoV3(ctx, reductionRequest(t, c, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), nil)
 		require.ErrorIs(t, err, wechatpay.ErrStaleTimestamp)
 	})
 
 	t.Run("early faults still apply before authentication", func(t *testing.T) {
 		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQuerySpecialReduction, Kind: wechatpaytest.FaultSystemError, Count: 1})
-		_, err := stale.DoV3(ctx, reductionRequest(t, stale, seedReductionNo, seedBalAccountNo), nil)
+		_, err := stale.DoV3(ctx, reductionRequest(t, stale, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), nil)
 		requireAPIError(t, err, http.StatusInternalServerError, "SYSTEM_ERROR")
-		_, err = c.DoV3(ctx, reductionRequest(t, c, seedReductionNo, seedBalAccountNo), nil)
+		_, err = c.DoV3(ctx, reductionRequest(t, c, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), nil)
 		require.NoError(t, err)
 	})
 
 	t.Run("the first fault injected decides", func(t *testing.T) {
 		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQuerySpecialReduction, Kind: wechatpaytest.FaultTamperedBody, Count: 1})
 		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQuerySpecialReduction, Kind: wechatpaytest.FaultSystemError, Count: 1})
-		_, err := stale.DoV3(ctx, reductionRequest(t, stale, seedReductionNo, seedBalAccountNo), nil)
+		_, err := stale.DoV3(ctx, reductionRequest(t, stale, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), nil)
 		requireAPIError(t, err, http.StatusUnauthorized, "SIGN_ERROR")
-		_, err = c.DoV3(ctx, reductionRequest(t, c, seedReductionNo, seedBalAccountNo), nil)
+		_, err = c.DoV3(ctx, reductionRequest(t, c, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), nil)
 		require.ErrorIs(t, err, wechatpay.ErrBadSignature)
-		_, err = c.DoV3(ctx, reductionRequest(t, c, seedReductionNo, seedBalAccountNo), nil)
+		_, err = c.DoV3(ctx, reductionRequest(t, c, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), nil)
 		requireAPIError(t, err, http.StatusInternalServerError, "SYSTEM_ERROR")
-		_, err = c.DoV3(ctx, reductionRequest(t, c, seedReductionNo, seedBalAccountNo), nil)
+		_, err = c.DoV3(ctx, reductionRequest(t, c, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), nil)
 		require.NoError(t, err)
 	})
 }
@@ -1363,7 +1357,7 @@ func TestDocumentedLimits(t *testing.T) {
 	n := func(k int) string { return strings.Repeat("7", k) }
 
 	reduction := func(no, mchID string) *wechatpay.Request {
-		req := reductionRequest(t, c, no, seedBalAccountNo)
+		req := reductionRequest(t, c, no, wechatpaytest.SeedBalAccountNo)
 		req.Query.Set("mchid", mchID)
 		return req
 	}
@@ -1375,7 +1369,7 @@ func TestDocumentedLimits(t *testing.T) {
 		return &wechatpay.Request{Method: http.MethodGet, Path: profitSharingPath, Global: true,
 			PathParams: map[string]string{"out_order_no": no}, Query: q}
 	}
-	ct, serial, err := c.EncryptSensitive(seedBalAccountNo)
+	ct, serial, err := c.EncryptSensitive(wechatpaytest.SeedBalAccountNo)
 	require.NoError(t, err)
 	punish := func(no string, scene any) *wechatpay.Request {
 		body := map[string]any{"out_request_no": no, "mchid": wechatpaytest.TestMchID, "bal_account_no": ct, "punish_scene": scene}
@@ -1392,17 +1386,17 @@ func TestDocumentedLimits(t *testing.T) {
 	}{
 		{"reduction out_request_no 32", reduction(n(32), wechatpaytest.TestMchID), "", "", 404},
 		{"reduction out_request_no 33", reduction(n(33), wechatpaytest.TestMchID), "out_request_no", "path", 0},
-		{"reduction mchid 32", reduction(seedReductionNo, n(32)), "", "", 404},
-		{"reduction mchid 33", reduction(seedReductionNo, n(33)), "mchid", "query", 0},
-		{"profit out_order_no 64", profit("A-_z"+n(60), seedTransactionID, ""), "", "", 404},
-		{"profit out_order_no 65", profit(n(65), seedTransactionID, ""), "out_order_no", "path", 0},
-		{"profit out_order_no with a dot", profit("P2015.0806", seedTransactionID, ""), "out_order_no", "path", 0},
-		{"profit out_order_no with a space", profit("P 1", seedTransactionID, ""), "out_order_no", "path", 0},
-		{"profit out_order_no not ASCII", profit("订单1", seedTransactionID, ""), "out_order_no", "path", 0},
-		{"profit transaction_id 32", profit(seedOutOrderNo, n(32), seedSubMchID), "", "", 404},
-		{"profit transaction_id 33", profit(seedOutOrderNo, n(33), seedSubMchID), "transaction_id", "query", 0},
-		{"profit sub_mchid 32", profit(seedOutOrderNo, seedTransactionID, n(32)), "", "", 404},
-		{"profit sub_mchid 33", profit(seedOutOrderNo, seedTransactionID, n(33)), "sub_mchid", "query", 0},
+		{"reduction mchid 32", reduction(wechatpaytest.SeedReductionNo, n(32)), "", "", 404},
+		{"reduction mchid 33", reduction(wechatpaytest.SeedReductionNo, n(33)), "mchid", "query", 0},
+		{"profit out_order_no 64", profit("A-_z"+n(60), wechatpaytest.SeedTransactionID, ""), "", "", 404},
+		{"profit out_order_no 65", profit(n(65), wechatpaytest.SeedTransactionID, ""), "out_order_no", "path", 0},
+		{"profit out_order_no with a dot", profit("P2015.0806", wechatpaytest.SeedTransactionID, ""), "out_order_no", "path", 0},
+		{"profit out_order_no with a space", profit("P 1", wechatpaytest.SeedTransactionID, ""), "out_order_no", "path", 0},
+		{"profit out_order_no not ASCII", profit("订单1", wechatpaytest.SeedTransactionID, ""), "out_order_no", "path", 0},
+		{"profit transaction_id 32", profit(wechatpaytest.SeedOutOrderNo, n(32), wechatpaytest.SeedSubMchID), "", "", 404},
+		{"profit transaction_id 33", profit(wechatpaytest.SeedOutOrderNo, n(33), wechatpaytest.SeedSubMchID), "transaction_id", "query", 0},
+		{"profit sub_mchid 32", profit(wechatpaytest.SeedOutOrderNo, wechatpaytest.SeedTransactionID, n(32)), "", "", 404},
+		{"profit sub_mchid 33", profit(wechatpaytest.SeedOutOrderNo, wechatpaytest.SeedTransactionID, n(33)), "sub_mchid", "query", 0},
 		{"punish out_request_no 64", punish(n(64), 1), "", "", 200},
 		{"punish out_request_no 65", punish(n(65), 1), "/out_request_no", "body", 0},
 		{"punish_scene 0", punish("LIMIT-1", 0), "/punish_scene", "body", 0},
@@ -1465,7 +1459,7 @@ func TestDocumentedLimits(t *testing.T) {
 		})
 	}
 	// A nonce_str of 32 characters is what the SDK sends: the seed is found.
-	req := redPackRequest("10000098", seedMchBillNo)
+	req := redPackRequest("10000098", wechatpaytest.SeedMchBillNo)
 	req.Params["nonce_str"] = n(32)
 	_, _, err = c.DoV2(ctx, req)
 	require.NoError(t, err)
