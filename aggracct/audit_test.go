@@ -10,6 +10,7 @@ import (
 
 	"github.com/gowechatpay/wechatpay"
 	"github.com/gowechatpay/wechatpay/aggracct"
+	"github.com/gowechatpay/wechatpay/internal/sdktest"
 	"github.com/gowechatpay/wechatpay/wechatpaytest"
 )
 
@@ -26,7 +27,7 @@ func auditRequest() *aggracct.SyncInfoUpdateAuditResultRequest {
 }
 
 func TestSyncInfoUpdateAuditResult(t *testing.T) {
-	srv := newServer(t)
+	srv := sdktest.NewServer(t)
 	svc := aggracct.New(srv.Client())
 	got, err := svc.SyncInfoUpdateAuditResult(t.Context(), auditRequest())
 	require.NoError(t, err)
@@ -50,13 +51,13 @@ func TestSyncInfoUpdateAuditResult(t *testing.T) {
 		r := auditRequest()
 		r.Scene = "04"
 		_, err := svc.SyncInfoUpdateAuditResult(t.Context(), r)
-		requireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
+		sdktest.RequireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
 	})
 }
 
 func TestSyncInfoUpdateAuditResultIsNotRetried(t *testing.T) {
-	srv := newServer(t)
-	svc := aggracct.New(srv.Client(fastRetry))
+	srv := sdktest.NewServer(t)
+	svc := aggracct.New(srv.Client(sdktest.FastRetry))
 	for _, kind := range []wechatpaytest.FaultKind{wechatpaytest.FaultSystemError, wechatpaytest.FaultRateLimited, wechatpaytest.FaultDropConnection} {
 		t.Run(kind.String(), func(t *testing.T) {
 			srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISyncInfoUpdateAuditResult, Kind: kind, Count: 1})
@@ -71,23 +72,23 @@ func TestSyncInfoUpdateAuditResultIsNotRetried(t *testing.T) {
 }
 
 func TestSyncInfoUpdateAuditResultErrors(t *testing.T) {
-	srv := newServer(t)
-	sync := func(c *wechatpay.Client) error {
+	srv := sdktest.NewServer(t)
+	sync := func(t *testing.T, c *wechatpay.Client) error {
 		_, err := aggracct.New(c).SyncInfoUpdateAuditResult(t.Context(), auditRequest())
 		return err
 	}
 	t.Run("401 SIGN_ERROR", func(t *testing.T) {
-		requireAPIError(t, sync(srv.Client(wechatpay.WithClock(func() time.Time { return time.Now().Add(-10 * time.Minute) }))), http.StatusUnauthorized, "SIGN_ERROR")
+		sdktest.RequireAPIError(t, sync(t, srv.Client(wechatpay.WithClock(func() time.Time { return time.Now().Add(-10 * time.Minute) }))), http.StatusUnauthorized, "SIGN_ERROR")
 	})
 	t.Run("403 NO_AUTH", func(t *testing.T) {
-		c, _ := errorServer(t, srv, http.StatusForbidden, "NO_AUTH")
-		requireAPIError(t, sync(c), http.StatusForbidden, "NO_AUTH")
+		c, _ := sdktest.ErrorServer(t, srv, http.StatusForbidden, "NO_AUTH")
+		sdktest.RequireAPIError(t, sync(t, c), http.StatusForbidden, "NO_AUTH")
 	})
-	requireAnswerFaults(t, srv, wechatpaytest.APISyncInfoUpdateAuditResult, sync)
+	sdktest.RequireAnswerFaults(t, srv, wechatpaytest.APISyncInfoUpdateAuditResult, sync)
 }
 
 func TestSyncInfoUpdateAuditResultValidationBeforeIO(t *testing.T) {
-	srv := newServer(t)
+	srv := sdktest.NewServer(t)
 	svc := aggracct.New(srv.Client())
 	sync := func(f func(r *aggracct.SyncInfoUpdateAuditResultRequest)) func() error {
 		return func() error {
@@ -97,7 +98,7 @@ func TestSyncInfoUpdateAuditResultValidationBeforeIO(t *testing.T) {
 			return err
 		}
 	}
-	requireFieldErrors(t, srv, map[string]func() error{
+	sdktest.RequireFieldErrors(t, srv, map[string]func() error{
 		"request":             func() error { _, err := svc.SyncInfoUpdateAuditResult(t.Context(), nil); return err },
 		"out_request_no":      sync(func(r *aggracct.SyncInfoUpdateAuditResultRequest) { r.OutRequestNo = "" }),
 		"out_request_no#long": sync(func(r *aggracct.SyncInfoUpdateAuditResultRequest) { r.OutRequestNo = strings.Repeat("o", 65) }),

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gowechatpay/wechatpay"
 	"github.com/gowechatpay/wechatpay/aggracct"
+	"github.com/gowechatpay/wechatpay/internal/sdktest"
 	"github.com/gowechatpay/wechatpay/wechatpaytest"
 )
 
@@ -33,7 +34,7 @@ func queryControl(t *testing.T, svc *aggracct.Service, typ aggracct.ControlType,
 }
 
 func TestPunishThenRecover(t *testing.T) {
-	srv := newServer(t)
+	srv := sdktest.NewServer(t)
 	svc := aggracct.New(srv.Client())
 	p := punishRequest("WBPUNISH20251009000001")
 	punished, err := svc.Punish(t.Context(), p)
@@ -84,26 +85,26 @@ func TestPunishThenRecover(t *testing.T) {
 		other := recoverRequest("WBRECOVER20251010000001", p, punished.WxpayPunishNo)
 		other.RecoverReason = "另一个原因"
 		_, err := svc.Recover(t.Context(), other)
-		requireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
+		sdktest.RequireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
 	})
 	t.Run("400 INVALID_REQUEST recover of a lifted punish", func(t *testing.T) {
 		_, err := svc.Recover(t.Context(), recoverRequest("WBRECOVER2", p, punished.WxpayPunishNo))
-		requireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
+		sdktest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
 	})
 	t.Run("404 RESOURCE_NOT_EXISTS number of the other type", func(t *testing.T) {
 		_, err := svc.QueryControlOrder(t.Context(), &aggracct.QueryControlOrderRequest{OutRequestNo: p.OutRequestNo, ControlType: aggracct.ControlTypeRecover, MchID: p.MchID})
-		requireAPIError(t, err, http.StatusNotFound, "RESOURCE_NOT_EXISTS")
+		sdktest.RequireAPIError(t, err, http.StatusNotFound, "RESOURCE_NOT_EXISTS")
 		_, err = svc.QueryControlOrder(t.Context(), &aggracct.QueryControlOrderRequest{OutRequestNo: rreq.OutRequestNo, ControlType: aggracct.ControlTypePunish, MchID: p.MchID})
-		requireAPIError(t, err, http.StatusNotFound, "RESOURCE_NOT_EXISTS")
+		sdktest.RequireAPIError(t, err, http.StatusNotFound, "RESOURCE_NOT_EXISTS")
 		_, err = svc.QueryControlOrder(t.Context(), &aggracct.QueryControlOrderRequest{OutRequestNo: "NOPE", ControlType: aggracct.ControlTypePunish, MchID: p.MchID})
-		requireAPIError(t, err, http.StatusNotFound, "RESOURCE_NOT_EXISTS")
+		sdktest.RequireAPIError(t, err, http.StatusNotFound, "RESOURCE_NOT_EXISTS")
 		_, err = svc.QueryControlOrder(t.Context(), &aggracct.QueryControlOrderRequest{OutRequestNo: p.OutRequestNo, ControlType: aggracct.ControlTypePunish, MchID: "1900000002"})
-		requireAPIError(t, err, http.StatusNotFound, "RESOURCE_NOT_EXISTS")
+		sdktest.RequireAPIError(t, err, http.StatusNotFound, "RESOURCE_NOT_EXISTS")
 	})
 }
 
 func TestRecoverInvalidRequests(t *testing.T) {
-	srv := newServer(t)
+	srv := sdktest.NewServer(t)
 	svc := aggracct.New(srv.Client())
 	p := punishRequest("WBPUNISH-INV")
 	punished, err := svc.Punish(t.Context(), p)
@@ -118,20 +119,20 @@ func TestRecoverInvalidRequests(t *testing.T) {
 			r := recoverRequest("WBRECOVER-INV", p, punished.WxpayPunishNo)
 			mutate(r)
 			_, err := svc.Recover(t.Context(), r)
-			requireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
+			sdktest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
 		})
 	}
 	t.Run("400 PARAM_ERROR undecryptable bal_account_no", func(t *testing.T) {
 		other := aggracct.New(srv.Client(wechatpay.WithPublicKey(srv.PublicKeyID(), otherKey(t))))
 		_, err := other.Recover(t.Context(), recoverRequest("WBRECOVER-INV", p, punished.WxpayPunishNo))
-		requireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
+		sdktest.RequireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
 	})
 	po := queryControl(t, svc, aggracct.ControlTypePunish, p.OutRequestNo).PunishOrder
 	require.Equal(t, aggracct.EffectStateActive, po.EffectState, "no refused recover lifted it")
 }
 
 func TestControlOrdersInProgress(t *testing.T) {
-	srv := newServer(t)
+	srv := sdktest.NewServer(t)
 	svc := aggracct.New(srv.Client())
 	srv.HoldWeBankOrders(true)
 	p := punishRequest("WBPUNISH-HELD")
@@ -142,7 +143,7 @@ func TestControlOrdersInProgress(t *testing.T) {
 	require.Empty(t, po.EffectState)
 	require.True(t, po.PunishFinishTime.IsZero())
 	_, err = svc.Recover(t.Context(), recoverRequest("WBRECOVER-HELD", p, punished.WxpayPunishNo))
-	requireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST") // not in force yet
+	sdktest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST") // not in force yet
 
 	srv.SettleWeBankOrders()
 	require.Equal(t, aggracct.EffectStateActive, queryControl(t, svc, aggracct.ControlTypePunish, p.OutRequestNo).PunishOrder.EffectState)
@@ -159,7 +160,7 @@ func TestControlOrdersInProgress(t *testing.T) {
 }
 
 func TestControlOrderFixtures(t *testing.T) {
-	srv := newServer(t)
+	srv := sdktest.NewServer(t)
 	svc := aggracct.New(srv.Client())
 	accepted := time.Date(2025, 10, 9, 10, 0, 0, 0, cst)
 	srv.AddPunishOrder(wechatpaytest.PunishOrder{
@@ -179,7 +180,7 @@ func TestControlOrderFixtures(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, "W-FIX", got.WxpayPunishNo)
 		_, err = svc.Punish(t.Context(), &aggracct.PunishRequest{OutRequestNo: "FIXPUNISH", MchID: "1900016681", BalAccountNo: wechatpaytest.SeedBalAccountNo, PunishScene: 8})
-		requireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
+		sdktest.RequireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
 	})
 
 	srv.AddRecoverOrder(wechatpaytest.RecoverOrder{
@@ -193,8 +194,8 @@ func TestControlOrderFixtures(t *testing.T) {
 }
 
 func TestRecoverRetriesWithSameNumber(t *testing.T) {
-	srv := newServer(t)
-	svc := aggracct.New(srv.Client(fastRetry))
+	srv := sdktest.NewServer(t)
+	svc := aggracct.New(srv.Client(sdktest.FastRetry))
 	p := punishRequest("WBPUNISH-RETRY")
 	punished, err := svc.Punish(t.Context(), p)
 	require.NoError(t, err)
@@ -210,45 +211,45 @@ func TestRecoverRetriesWithSameNumber(t *testing.T) {
 }
 
 func TestRecoverAndControlQueryErrors(t *testing.T) {
-	srv := newServer(t)
+	srv := sdktest.NewServer(t)
 	p := punishRequest("WBPUNISH-ERR")
 	punished, err := aggracct.New(srv.Client()).Punish(t.Context(), p)
 	require.NoError(t, err)
-	recover := func(c *wechatpay.Client) error {
+	recover := func(t *testing.T, c *wechatpay.Client) error {
 		_, err := aggracct.New(c).Recover(t.Context(), recoverRequest("WBRECOVER-ERR", p, punished.WxpayPunishNo))
 		return err
 	}
-	query := func(c *wechatpay.Client) error {
+	query := func(t *testing.T, c *wechatpay.Client) error {
 		_, err := aggracct.New(c).QueryControlOrder(t.Context(), &aggracct.QueryControlOrderRequest{OutRequestNo: p.OutRequestNo, ControlType: aggracct.ControlTypePunish, MchID: p.MchID})
 		return err
 	}
 	t.Run("401 SIGN_ERROR", func(t *testing.T) {
 		c := srv.Client(wechatpay.WithClock(func() time.Time { return time.Now().Add(10 * time.Minute) }))
-		requireAPIError(t, recover(c), http.StatusUnauthorized, "SIGN_ERROR")
-		requireAPIError(t, query(c), http.StatusUnauthorized, "SIGN_ERROR")
+		sdktest.RequireAPIError(t, recover(t, c), http.StatusUnauthorized, "SIGN_ERROR")
+		sdktest.RequireAPIError(t, query(t, c), http.StatusUnauthorized, "SIGN_ERROR")
 	})
 	t.Run("403 NO_AUTH", func(t *testing.T) {
-		c, hits := errorServer(t, srv, http.StatusForbidden, "NO_AUTH")
-		requireAPIError(t, recover(c), http.StatusForbidden, "NO_AUTH")
-		requireAPIError(t, query(c), http.StatusForbidden, "NO_AUTH")
+		c, hits := sdktest.ErrorServer(t, srv, http.StatusForbidden, "NO_AUTH")
+		sdktest.RequireAPIError(t, recover(t, c), http.StatusForbidden, "NO_AUTH")
+		sdktest.RequireAPIError(t, query(t, c), http.StatusForbidden, "NO_AUTH")
 		require.Equal(t, int64(2), hits())
 	})
 	t.Run("429 after the retry budget", func(t *testing.T) {
 		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQueryControlOrder, Kind: wechatpaytest.FaultRateLimited, Count: 3})
 		before := srv.Requests()
-		requireAPIError(t, query(srv.Client(fastRetry)), http.StatusTooManyRequests, "FREQUENCY_LIMITED")
+		sdktest.RequireAPIError(t, query(t, srv.Client(sdktest.FastRetry)), http.StatusTooManyRequests, "FREQUENCY_LIMITED")
 		require.Equal(t, 3, srv.Requests()-before)
 	})
 	t.Run("query 500 retried", func(t *testing.T) {
 		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQueryControlOrder, Kind: wechatpaytest.FaultSystemError, Count: 1})
-		require.NoError(t, query(srv.Client(fastRetry)))
+		require.NoError(t, query(t, srv.Client(sdktest.FastRetry)))
 	})
-	t.Run("recover", func(t *testing.T) { requireAnswerFaults(t, srv, wechatpaytest.APIRecover, recover) })
-	t.Run("query", func(t *testing.T) { requireAnswerFaults(t, srv, wechatpaytest.APIQueryControlOrder, query) })
+	t.Run("recover", func(t *testing.T) { sdktest.RequireAnswerFaults(t, srv, wechatpaytest.APIRecover, recover) })
+	t.Run("query", func(t *testing.T) { sdktest.RequireAnswerFaults(t, srv, wechatpaytest.APIQueryControlOrder, query) })
 }
 
 func TestRecoverAndControlQueryValidationBeforeIO(t *testing.T) {
-	srv := newServer(t)
+	srv := sdktest.NewServer(t)
 	svc := aggracct.New(srv.Client())
 	p := punishRequest("WBPUNISH-V")
 	rec := func(f func(r *aggracct.RecoverRequest)) func() error {
@@ -262,7 +263,7 @@ func TestRecoverAndControlQueryValidationBeforeIO(t *testing.T) {
 	query := func(r *aggracct.QueryControlOrderRequest) func() error {
 		return func() error { _, err := svc.QueryControlOrder(t.Context(), r); return err }
 	}
-	requireFieldErrors(t, srv, map[string]func() error{
+	sdktest.RequireFieldErrors(t, srv, map[string]func() error{
 		"request":                   func() error { _, err := svc.Recover(t.Context(), nil); return err },
 		"out_request_no":            rec(func(r *aggracct.RecoverRequest) { r.OutRequestNo = "" }),
 		"out_request_no#long":       rec(func(r *aggracct.RecoverRequest) { r.OutRequestNo = strings.Repeat("r", 65) }),
@@ -292,7 +293,7 @@ func TestRecoverAndControlQueryValidationBeforeIO(t *testing.T) {
 }
 
 func TestPunishCommunityFields(t *testing.T) {
-	srv := newServer(t)
+	srv := sdktest.NewServer(t)
 	svc := aggracct.New(srv.Client())
 	p := punishRequest("WBPUNISH-COMM")
 	p.CardNo, p.SgnNo, p.ReqScene = "6222000011112222", "SGN1", aggracct.ReqSceneWxShopConvenientSettlementServiceMerchant
@@ -308,7 +309,7 @@ func TestPunishCommunityFields(t *testing.T) {
 	bad := punishRequest("WBPUNISH-COMM2")
 	bad.FundRepatriationStrategy = "SOMETIMES"
 	_, err = svc.Punish(t.Context(), bad)
-	requireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
+	sdktest.RequireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
 
 	rec := recoverRequest("WBRECOVER-COMM", p, srv.Punishments()[0].WxpayPunishNo)
 	rec.CardNo, rec.SgnNo, rec.ReqScene = p.CardNo, p.SgnNo, p.ReqScene

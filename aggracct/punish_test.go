@@ -12,6 +12,7 @@ import (
 
 	"github.com/gowechatpay/wechatpay"
 	"github.com/gowechatpay/wechatpay/aggracct"
+	"github.com/gowechatpay/wechatpay/internal/sdktest"
 	"github.com/gowechatpay/wechatpay/wechatpaytest"
 )
 
@@ -27,7 +28,7 @@ func punishRequest(no string) *aggracct.PunishRequest {
 }
 
 func TestPunish(t *testing.T) {
-	srv := newServer(t)
+	srv := sdktest.NewServer(t)
 	svc := aggracct.New(srv.Client())
 
 	req := punishRequest("WBPUNISH20251009000001")
@@ -58,7 +59,7 @@ func TestPunish(t *testing.T) {
 		other := punishRequest("WBPUNISH20251009000001")
 		other.PunishScene = 2
 		_, err := svc.Punish(t.Context(), other)
-		requireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
+		sdktest.RequireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
 	})
 	t.Run("optional fields omitted", func(t *testing.T) {
 		req := &aggracct.PunishRequest{OutRequestNo: "WB-MIN", MchID: "1900000002", BalAccountNo: "ledger-2", PunishScene: 42}
@@ -120,8 +121,8 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 }
 
 func TestPunishRetriesWithSameNumber(t *testing.T) {
-	srv := newServer(t)
-	svc := aggracct.New(srv.Client(fastRetry))
+	srv := sdktest.NewServer(t)
+	svc := aggracct.New(srv.Client(sdktest.FastRetry))
 
 	srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIPunish, Kind: wechatpaytest.FaultSystemError, Count: 1})
 	first, err := svc.Punish(t.Context(), punishRequest("WB-RETRY-1"))
@@ -143,63 +144,47 @@ func TestPunishRetriesWithSameNumber(t *testing.T) {
 }
 
 func TestPunishErrors(t *testing.T) {
-	srv := newServer(t)
+	srv := sdktest.NewServer(t)
 	punish := func(t *testing.T, c *wechatpay.Client) (*aggracct.PunishResult, error) {
 		t.Helper()
 		return aggracct.New(c).Punish(t.Context(), punishRequest("WB-ERR"))
 	}
 	t.Run("400 PARAM_ERROR undecryptable bal_account_no", func(t *testing.T) {
 		_, err := punish(t, srv.Client(wechatpay.WithPublicKey(srv.PublicKeyID(), otherKey(t))))
-		requireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
+		sdktest.RequireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
 	})
 	t.Run("401 SIGN_ERROR clock 10 minutes ahead", func(t *testing.T) {
 		_, err := punish(t, srv.Client(wechatpay.WithClock(func() time.Time { return time.Now().Add(10 * time.Minute) })))
-		requireAPIError(t, err, http.StatusUnauthorized, "SIGN_ERROR")
+		sdktest.RequireAPIError(t, err, http.StatusUnauthorized, "SIGN_ERROR")
 	})
 	t.Run("403 NO_AUTH", func(t *testing.T) {
-		c, hits := errorServer(t, srv, http.StatusForbidden, "NO_AUTH")
+		c, hits := sdktest.ErrorServer(t, srv, http.StatusForbidden, "NO_AUTH")
 		_, err := punish(t, c)
-		requireAPIError(t, err, http.StatusForbidden, "NO_AUTH")
+		sdktest.RequireAPIError(t, err, http.StatusForbidden, "NO_AUTH")
 		require.Equal(t, int64(1), hits())
 	})
 	t.Run("404 RESOURCE_NOT_EXISTS", func(t *testing.T) {
-		c, hits := errorServer(t, srv, http.StatusNotFound, "RESOURCE_NOT_EXISTS")
+		c, hits := sdktest.ErrorServer(t, srv, http.StatusNotFound, "RESOURCE_NOT_EXISTS")
 		_, err := punish(t, c)
-		requireAPIError(t, err, http.StatusNotFound, "RESOURCE_NOT_EXISTS")
+		sdktest.RequireAPIError(t, err, http.StatusNotFound, "RESOURCE_NOT_EXISTS")
 		require.Equal(t, int64(1), hits())
 	})
-	t.Run("429 FREQUENCY_LIMITED after the retry budget", func(t *testing.T) {
-		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIPunish, Kind: wechatpaytest.FaultRateLimited, Count: 3})
-		before := srv.Requests()
-		_, err := punish(t, srv.Client(fastRetry))
-		requireAPIError(t, err, http.StatusTooManyRequests, "FREQUENCY_LIMITED")
-		require.Equal(t, 3, srv.Requests()-before)
+	sdktest.RequireRetries(t, srv, wechatpaytest.APIPunish, func(t *testing.T, c *wechatpay.Client) (int, error) {
+		got, err := punish(t, c)
+		if err != nil {
+			return 0, err
+		}
+		return got.Meta.Attempts, nil
 	})
-	t.Run("500 SYSTEM_ERROR after the retry budget", func(t *testing.T) {
-		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIPunish, Kind: wechatpaytest.FaultSystemError, Count: 3})
-		_, err := punish(t, srv.Client(fastRetry))
-		requireAPIError(t, err, http.StatusInternalServerError, "SYSTEM_ERROR")
+	sdktest.RequireAnswerFaults(t, srv, wechatpaytest.APIPunish, func(t *testing.T, c *wechatpay.Client) error {
+		got, err := punish(t, c)
+		require.Nil(t, got)
+		return err
 	})
-	for _, f := range []struct {
-		kind     wechatpaytest.FaultKind
-		sentinel error
-	}{
-		{wechatpaytest.FaultTamperedBody, wechatpay.ErrBadSignature},
-		{wechatpaytest.FaultProbeSignature, wechatpay.ErrSignatureProbe},
-		{wechatpaytest.FaultStaleTimestamp, wechatpay.ErrStaleTimestamp},
-	} {
-		t.Run(f.kind.String(), func(t *testing.T) {
-			srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIPunish, Kind: f.kind, Count: 1})
-			got, err := punish(t, srv.Client(fastRetry))
-			require.Nil(t, got)
-			require.ErrorIs(t, err, f.sentinel)
-			require.ErrorIs(t, err, wechatpay.ErrInvalidSignature)
-		})
-	}
 }
 
 func TestPunishValidationBeforeIO(t *testing.T) {
-	srv := newServer(t)
+	srv := sdktest.NewServer(t)
 	svc := aggracct.New(srv.Client())
 	before := srv.Requests()
 	mutate := func(f func(r *aggracct.PunishRequest)) *aggracct.PunishRequest {
@@ -230,7 +215,7 @@ func TestPunishValidationBeforeIO(t *testing.T) {
 }
 
 func TestPunishLimiter(t *testing.T) {
-	srv := newServer(t)
+	srv := sdktest.NewServer(t)
 	t.Run("paces calls", func(t *testing.T) {
 		svc := aggracct.New(srv.Client(), aggracct.WithPunishLimiter(rate.NewLimiter(rate.Every(100*time.Millisecond), 1)))
 		start := time.Now()

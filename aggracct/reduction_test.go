@@ -12,13 +12,14 @@ import (
 
 	"github.com/gowechatpay/wechatpay"
 	"github.com/gowechatpay/wechatpay/aggracct"
+	"github.com/gowechatpay/wechatpay/internal/sdktest"
 	"github.com/gowechatpay/wechatpay/wechatpaytest"
 )
 
 var cst = time.FixedZone("CST", 8*3600)
 
 func TestQuerySpecialReductionSeed(t *testing.T) {
-	srv := newServer(t)
+	srv := sdktest.NewServer(t)
 	svc := aggracct.New(srv.Client())
 	got, err := svc.QuerySpecialReduction(t.Context(), &aggracct.QuerySpecialReductionRequest{
 		OutRequestNo: wechatpaytest.SeedReductionNo,
@@ -42,7 +43,7 @@ func TestQuerySpecialReductionSeed(t *testing.T) {
 }
 
 func TestQuerySpecialReductionEnums(t *testing.T) {
-	srv := newServer(t)
+	srv := sdktest.NewServer(t)
 	svc := aggracct.New(srv.Client())
 	success := time.Date(2025, 10, 9, 16, 53, 20, 0, cst)
 	failed := time.Date(2025, 10, 9, 17, 0, 0, 0, cst)
@@ -99,7 +100,7 @@ func TestQuerySpecialReductionEnums(t *testing.T) {
 }
 
 func TestQuerySpecialReductionErrors(t *testing.T) {
-	srv := newServer(t)
+	srv := sdktest.NewServer(t)
 	seed := aggracct.QuerySpecialReductionRequest{OutRequestNo: wechatpaytest.SeedReductionNo, BalAccountNo: wechatpaytest.SeedBalAccountNo}
 	query := func(t *testing.T, c *wechatpay.Client, req aggracct.QuerySpecialReductionRequest) (*aggracct.SpecialReduction, error) {
 		t.Helper()
@@ -110,103 +111,68 @@ func TestQuerySpecialReductionErrors(t *testing.T) {
 		req := seed
 		req.OutRequestNo = "unknown"
 		_, err := query(t, srv.Client(), req)
-		requireAPIError(t, err, http.StatusNotFound, "RESOURCE_NOT_EXISTS")
+		sdktest.RequireAPIError(t, err, http.StatusNotFound, "RESOURCE_NOT_EXISTS")
 	})
 	t.Run("404 other ledger", func(t *testing.T) {
 		req := seed
 		req.BalAccountNo = "0000"
 		_, err := query(t, srv.Client(), req)
-		requireAPIError(t, err, http.StatusNotFound, "RESOURCE_NOT_EXISTS")
+		sdktest.RequireAPIError(t, err, http.StatusNotFound, "RESOURCE_NOT_EXISTS")
 	})
 	t.Run("400 PARAM_ERROR undecryptable bal_account_no", func(t *testing.T) {
 		c := srv.Client(wechatpay.WithPublicKey(srv.PublicKeyID(), otherKey(t)))
 		_, err := query(t, c, seed)
-		requireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
+		sdktest.RequireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
 	})
 	t.Run("401 SIGN_ERROR clock 10 minutes off", func(t *testing.T) {
 		c := srv.Client(wechatpay.WithClock(func() time.Time { return time.Now().Add(-10 * time.Minute) }))
 		_, err := query(t, c, seed)
-		requireAPIError(t, err, http.StatusUnauthorized, "SIGN_ERROR")
+		sdktest.RequireAPIError(t, err, http.StatusUnauthorized, "SIGN_ERROR")
 	})
 	t.Run("403 NO_AUTH", func(t *testing.T) {
-		c, hits := errorServer(t, srv, http.StatusForbidden, "NO_AUTH")
+		c, hits := sdktest.ErrorServer(t, srv, http.StatusForbidden, "NO_AUTH")
 		_, err := query(t, c, seed)
-		requireAPIError(t, err, http.StatusForbidden, "NO_AUTH")
+		sdktest.RequireAPIError(t, err, http.StatusForbidden, "NO_AUTH")
 		require.Equal(t, int64(1), hits(), "403 is not retried")
 	})
-	t.Run("429 retried then succeeds", func(t *testing.T) {
-		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQuerySpecialReduction, Kind: wechatpaytest.FaultRateLimited, Count: 1})
-		got, err := query(t, srv.Client(fastRetry), seed)
-		require.NoError(t, err)
-		require.Equal(t, 2, got.Meta.Attempts)
+	sdktest.RequireRetries(t, srv, wechatpaytest.APIQuerySpecialReduction, func(t *testing.T, c *wechatpay.Client) (int, error) {
+		got, err := query(t, c, seed)
+		if err != nil {
+			return 0, err
+		}
 		require.Equal(t, wechatpaytest.SeedBalAccountNo, got.BalAccountNo)
+		return got.Meta.Attempts, nil
 	})
-	t.Run("429 FREQUENCY_LIMITED after the retry budget", func(t *testing.T) {
-		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQuerySpecialReduction, Kind: wechatpaytest.FaultRateLimited, Count: 3})
-		before := srv.Requests()
-		_, err := query(t, srv.Client(fastRetry), seed)
-		requireAPIError(t, err, http.StatusTooManyRequests, "FREQUENCY_LIMITED")
-		require.Equal(t, 3, srv.Requests()-before)
+	sdktest.RequireAnswerFaults(t, srv, wechatpaytest.APIQuerySpecialReduction, func(t *testing.T, c *wechatpay.Client) error {
+		got, err := query(t, c, seed)
+		require.Nil(t, got)
+		return err
 	})
-	t.Run("500 retried then succeeds", func(t *testing.T) {
-		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQuerySpecialReduction, Kind: wechatpaytest.FaultSystemError, Count: 2})
-		got, err := query(t, srv.Client(fastRetry), seed)
-		require.NoError(t, err)
-		require.Equal(t, 3, got.Meta.Attempts)
-	})
-	t.Run("500 SYSTEM_ERROR after the retry budget", func(t *testing.T) {
-		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQuerySpecialReduction, Kind: wechatpaytest.FaultSystemError, Count: 3})
-		_, err := query(t, srv.Client(fastRetry), seed)
-		requireAPIError(t, err, http.StatusInternalServerError, "SYSTEM_ERROR")
-	})
-	for _, f := range []struct {
-		kind     wechatpaytest.FaultKind
-		sentinel error
-	}{
-		{wechatpaytest.FaultTamperedBody, wechatpay.ErrBadSignature},
-		{wechatpaytest.FaultProbeSignature, wechatpay.ErrSignatureProbe},
-		{wechatpaytest.FaultStaleTimestamp, wechatpay.ErrStaleTimestamp},
-	} {
-		t.Run(f.kind.String(), func(t *testing.T) {
-			srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQuerySpecialReduction, Kind: f.kind, Count: 1})
-			before := srv.Requests()
-			got, err := query(t, srv.Client(fastRetry), seed)
-			require.Nil(t, got)
-			require.ErrorIs(t, err, f.sentinel)
-			require.ErrorIs(t, err, wechatpay.ErrInvalidSignature)
-			require.Equal(t, 1, srv.Requests()-before, "a verification failure is not retried")
-		})
-	}
 }
 
 func TestQuerySpecialReductionValidationBeforeIO(t *testing.T) {
-	srv := newServer(t)
+	srv := sdktest.NewServer(t)
 	svc := aggracct.New(srv.Client())
-	before := srv.Requests()
-	for _, tt := range []struct {
-		req   *aggracct.QuerySpecialReductionRequest
-		field string
-	}{
-		{nil, "request"},
-		{&aggracct.QuerySpecialReductionRequest{BalAccountNo: wechatpaytest.SeedBalAccountNo}, "out_request_no"},
-		{&aggracct.QuerySpecialReductionRequest{OutRequestNo: strings.Repeat("r", 33), BalAccountNo: wechatpaytest.SeedBalAccountNo}, "out_request_no"},
-		{&aggracct.QuerySpecialReductionRequest{OutRequestNo: "r 1", BalAccountNo: wechatpaytest.SeedBalAccountNo}, "out_request_no"},
-		{&aggracct.QuerySpecialReductionRequest{OutRequestNo: "r1", MchID: "商户", BalAccountNo: wechatpaytest.SeedBalAccountNo}, "mchid"},
-		{&aggracct.QuerySpecialReductionRequest{OutRequestNo: "r1", MchID: strings.Repeat("1", 33), BalAccountNo: wechatpaytest.SeedBalAccountNo}, "mchid"},
-		{&aggracct.QuerySpecialReductionRequest{OutRequestNo: "r1"}, "bal_account_no"},
-		{&aggracct.QuerySpecialReductionRequest{OutRequestNo: "r1", BalAccountNo: strings.Repeat("8", 300)}, "bal_account_no"},
-	} {
-		_, err := svc.QuerySpecialReduction(t.Context(), tt.req)
-		var fe *wechatpay.FieldError
-		require.ErrorAs(t, err, &fe)
-		require.Equal(t, tt.field, fe.Field)
-		require.ErrorIs(t, err, wechatpay.ErrInvalidInput)
+	call := func(r *aggracct.QuerySpecialReductionRequest) func() error {
+		return func() error {
+			_, err := svc.QuerySpecialReduction(t.Context(), r)
+			return err
+		}
 	}
-	require.Equal(t, before, srv.Requests(), "no request may reach the server")
+	sdktest.RequireFieldErrors(t, srv, map[string]func() error{
+		"request":                call(nil),
+		"out_request_no":         call(&aggracct.QuerySpecialReductionRequest{BalAccountNo: wechatpaytest.SeedBalAccountNo}),
+		"out_request_no#long":    call(&aggracct.QuerySpecialReductionRequest{OutRequestNo: strings.Repeat("r", 33), BalAccountNo: wechatpaytest.SeedBalAccountNo}),
+		"out_request_no#charset": call(&aggracct.QuerySpecialReductionRequest{OutRequestNo: "r 1", BalAccountNo: wechatpaytest.SeedBalAccountNo}),
+		"mchid#charset":          call(&aggracct.QuerySpecialReductionRequest{OutRequestNo: "r1", MchID: "商户", BalAccountNo: wechatpaytest.SeedBalAccountNo}),
+		"mchid#2":                call(&aggracct.QuerySpecialReductionRequest{OutRequestNo: "r1", MchID: strings.Repeat("1", 33), BalAccountNo: wechatpaytest.SeedBalAccountNo}),
+		"bal_account_no":         call(&aggracct.QuerySpecialReductionRequest{OutRequestNo: "r1"}),
+		"bal_account_no#long":    call(&aggracct.QuerySpecialReductionRequest{OutRequestNo: "r1", BalAccountNo: strings.Repeat("8", 300)}),
+	})
 }
 
 func TestQuerySpecialReductionLimiter(t *testing.T) {
-	srv := newServer(t)
+	srv := sdktest.NewServer(t)
 	seed := &aggracct.QuerySpecialReductionRequest{OutRequestNo: wechatpaytest.SeedReductionNo, BalAccountNo: wechatpaytest.SeedBalAccountNo}
 
 	t.Run("paces calls", func(t *testing.T) {

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gowechatpay/wechatpay"
+	"github.com/gowechatpay/wechatpay/internal/sdktest"
 	"github.com/gowechatpay/wechatpay/profitsharing"
 	"github.com/gowechatpay/wechatpay/wechatpaytest"
 )
@@ -180,7 +181,7 @@ func TestBillReaderRefusesMalformed(t *testing.T) {
 // the docs show, reads the summary part too, so a changed amount is
 // ErrBillDigestMismatch, never a clean io.EOF.
 func TestBillReaderChecksTheDigest(t *testing.T) {
-	srv := newServer(t)
+	srv := sdktest.NewServer(t)
 	file := billHeader + billRow + "total_count,total_amount\n`1,`8.88\n"
 	var served atomic.Pointer[string] // the file the route serves
 	served.Store(&file)

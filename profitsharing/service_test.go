@@ -12,45 +12,18 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/gowechatpay/wechatpay"
+	"github.com/gowechatpay/wechatpay/internal/sdktest"
 	"github.com/gowechatpay/wechatpay/profitsharing"
 	"github.com/gowechatpay/wechatpay/wechatpaytest"
 )
 
 var (
-	cst       = time.FixedZone("CST", 8*3600)
-	fastRetry = wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond})
-	seed      = profitsharing.QueryOrderRequest{OutOrderNo: "P20150806125346", SubMchID: "1900000109", TransactionID: "4208450740201411110007820472"}
+	cst  = time.FixedZone("CST", 8*3600)
+	seed = profitsharing.QueryOrderRequest{OutOrderNo: "P20150806125346", SubMchID: "1900000109", TransactionID: "4208450740201411110007820472"}
 )
 
-func newServer(t *testing.T) *wechatpaytest.Server {
-	t.Helper()
-	srv := wechatpaytest.NewServer()
-	t.Cleanup(srv.Close)
-	return srv
-}
-
-func requireAPIError(t *testing.T, err error, status int, code string) {
-	t.Helper()
-	var apiErr *wechatpay.APIError
-	require.ErrorAs(t, err, &apiErr)
-	require.Equal(t, status, apiErr.StatusCode)
-	require.Equal(t, code, apiErr.Code)
-	require.NotEmpty(t, apiErr.RequestID)
-}
-
-// errorServer makes the emulator answer every request with status and a
-// WeChat Pay error code until the test ends. It returns a client and the
-// number of requests made since.
-func errorServer(t *testing.T, srv *wechatpaytest.Server, status int, code string) (*wechatpay.Client, func() int64) {
-	t.Helper()
-	srv.InjectFault(wechatpaytest.Fault{Kind: wechatpaytest.FaultAPIError, Status: status, Code: code})
-	t.Cleanup(srv.ClearFaults)
-	before := srv.Requests()
-	return srv.Client(fastRetry), func() int64 { return int64(srv.Requests() - before) }
-}
-
 func TestQueryOrderSeed(t *testing.T) {
-	srv := newServer(t)
+	srv := sdktest.NewServer(t)
 	req := seed
 	got, err := profitsharing.New(srv.Client()).QueryOrder(t.Context(), &req)
 	require.NoError(t, err)
@@ -79,7 +52,7 @@ func TestQueryOrderSeed(t *testing.T) {
 }
 
 func TestQueryOrderEnums(t *testing.T) {
-	srv := newServer(t)
+	srv := sdktest.NewServer(t)
 	svc := profitsharing.New(srv.Client())
 	created := time.Date(2025, 10, 9, 10, 0, 0, 0, cst)
 	finished := time.Date(2025, 10, 9, 10, 5, 0, 0, cst)
@@ -152,7 +125,7 @@ func TestQueryOrderEnums(t *testing.T) {
 }
 
 func TestQueryOrderErrors(t *testing.T) {
-	srv := newServer(t)
+	srv := sdktest.NewServer(t)
 	query := func(t *testing.T, c *wechatpay.Client, req profitsharing.QueryOrderRequest) (*profitsharing.Order, error) {
 		t.Helper()
 		return profitsharing.New(c).QueryOrder(t.Context(), &req)
@@ -161,19 +134,19 @@ func TestQueryOrderErrors(t *testing.T) {
 		req := seed
 		req.OutOrderNo = "P-unknown"
 		before := srv.Requests()
-		_, err := query(t, srv.Client(fastRetry), req)
-		requireAPIError(t, err, http.StatusNotFound, "RESOURCE_NOT_EXISTS")
+		_, err := query(t, srv.Client(sdktest.FastRetry), req)
+		sdktest.RequireAPIError(t, err, http.StatusNotFound, "RESOURCE_NOT_EXISTS")
 		require.Equal(t, 1, srv.Requests()-before, "404 is not retried")
 	})
 	t.Run("404 sub_mchid does not match", func(t *testing.T) {
 		req := seed
 		req.SubMchID = ""
 		_, err := query(t, srv.Client(), req)
-		requireAPIError(t, err, http.StatusNotFound, "RESOURCE_NOT_EXISTS")
+		sdktest.RequireAPIError(t, err, http.StatusNotFound, "RESOURCE_NOT_EXISTS")
 		require.ErrorContains(t, err, "sub_mchid", "a missing sub_mchid is named")
 		req.SubMchID = "1900000999"
 		_, err = query(t, srv.Client(), req)
-		requireAPIError(t, err, http.StatusNotFound, "RESOURCE_NOT_EXISTS")
+		sdktest.RequireAPIError(t, err, http.StatusNotFound, "RESOURCE_NOT_EXISTS")
 		require.ErrorContains(t, err, "with this sub_mchid", "a wrong sub_mchid is named")
 		req = seed
 		req.OutOrderNo = "P-unknown"
@@ -182,7 +155,7 @@ func TestQueryOrderErrors(t *testing.T) {
 	})
 	t.Run("401 SIGN_ERROR clock 10 minutes off", func(t *testing.T) {
 		_, err := query(t, srv.Client(wechatpay.WithClock(func() time.Time { return time.Now().Add(-10 * time.Minute) })), seed)
-		requireAPIError(t, err, http.StatusUnauthorized, "SIGN_ERROR")
+		sdktest.RequireAPIError(t, err, http.StatusUnauthorized, "SIGN_ERROR")
 	})
 	for _, e := range []struct {
 		status int
@@ -194,78 +167,48 @@ func TestQueryOrderErrors(t *testing.T) {
 		{http.StatusInternalServerError, "SYSTEM_ERROR", 3},
 	} {
 		t.Run(fmt.Sprintf("%d %s from a fake server", e.status, e.code), func(t *testing.T) {
-			c, hits := errorServer(t, srv, e.status, e.code)
+			c, hits := sdktest.ErrorServer(t, srv, e.status, e.code)
 			_, err := query(t, c, seed)
-			requireAPIError(t, err, e.status, e.code)
+			sdktest.RequireAPIError(t, err, e.status, e.code)
 			require.Equal(t, e.hits, hits())
 		})
 	}
-	t.Run("429 retried then succeeds", func(t *testing.T) {
-		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIProfitSharingQueryOrder, Kind: wechatpaytest.FaultRateLimited, Count: 1})
-		got, err := query(t, srv.Client(fastRetry), seed)
-		require.NoError(t, err)
-		require.Equal(t, 2, got.Meta.Attempts)
+	sdktest.RequireRetries(t, srv, wechatpaytest.APIProfitSharingQueryOrder, func(t *testing.T, c *wechatpay.Client) (int, error) {
+		got, err := query(t, c, seed)
+		if err != nil {
+			return 0, err
+		}
+		return got.Meta.Attempts, nil
 	})
-	t.Run("429 FREQUENCY_LIMITED after the retry budget", func(t *testing.T) {
-		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIProfitSharingQueryOrder, Kind: wechatpaytest.FaultRateLimited, Count: 3})
-		_, err := query(t, srv.Client(fastRetry), seed)
-		requireAPIError(t, err, http.StatusTooManyRequests, "FREQUENCY_LIMITED")
+	sdktest.RequireAnswerFaults(t, srv, wechatpaytest.APIProfitSharingQueryOrder, func(t *testing.T, c *wechatpay.Client) error {
+		got, err := query(t, c, seed)
+		require.Nil(t, got)
+		return err
 	})
-	t.Run("500 retried then succeeds", func(t *testing.T) {
-		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIProfitSharingQueryOrder, Kind: wechatpaytest.FaultSystemError, Count: 1})
-		got, err := query(t, srv.Client(fastRetry), seed)
-		require.NoError(t, err)
-		require.Equal(t, 2, got.Meta.Attempts)
-	})
-	t.Run("500 SYSTEM_ERROR after the retry budget", func(t *testing.T) {
-		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIProfitSharingQueryOrder, Kind: wechatpaytest.FaultSystemError, Count: 3})
-		_, err := query(t, srv.Client(fastRetry), seed)
-		requireAPIError(t, err, http.StatusInternalServerError, "SYSTEM_ERROR")
-	})
-	for _, f := range []struct {
-		kind     wechatpaytest.FaultKind
-		sentinel error
-	}{
-		{wechatpaytest.FaultTamperedBody, wechatpay.ErrBadSignature},
-		{wechatpaytest.FaultProbeSignature, wechatpay.ErrSignatureProbe},
-		{wechatpaytest.FaultStaleTimestamp, wechatpay.ErrStaleTimestamp},
-	} {
-		t.Run(f.kind.String(), func(t *testing.T) {
-			srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIProfitSharingQueryOrder, Kind: f.kind, Count: 1})
-			got, err := query(t, srv.Client(fastRetry), seed)
-			require.Nil(t, got)
-			require.ErrorIs(t, err, f.sentinel)
-			require.ErrorIs(t, err, wechatpay.ErrInvalidSignature)
-		})
-	}
 }
 
 func TestQueryOrderValidationBeforeIO(t *testing.T) {
-	srv := newServer(t)
+	srv := sdktest.NewServer(t)
 	svc := profitsharing.New(srv.Client())
-	before := srv.Requests()
-	for _, tt := range []struct {
-		req   *profitsharing.QueryOrderRequest
-		field string
-	}{
-		{nil, "request"},
-		{&profitsharing.QueryOrderRequest{TransactionID: seed.TransactionID}, "out_order_no"},
-		{&profitsharing.QueryOrderRequest{OutOrderNo: "P.1", TransactionID: seed.TransactionID}, "out_order_no"},
-		{&profitsharing.QueryOrderRequest{OutOrderNo: strings.Repeat("P", 65), TransactionID: seed.TransactionID}, "out_order_no"},
-		{&profitsharing.QueryOrderRequest{OutOrderNo: "P1", SubMchID: strings.Repeat("1", 33), TransactionID: seed.TransactionID}, "sub_mchid"},
-		{&profitsharing.QueryOrderRequest{OutOrderNo: "P1"}, "transaction_id"},
-		{&profitsharing.QueryOrderRequest{OutOrderNo: "P1", TransactionID: strings.Repeat("4", 33)}, "transaction_id"},
-	} {
-		_, err := svc.QueryOrder(t.Context(), tt.req)
-		var fe *wechatpay.FieldError
-		require.ErrorAs(t, err, &fe)
-		require.Equal(t, tt.field, fe.Field)
+	call := func(r *profitsharing.QueryOrderRequest) func() error {
+		return func() error {
+			_, err := svc.QueryOrder(t.Context(), r)
+			return err
+		}
 	}
-	require.Equal(t, before, srv.Requests())
+	sdktest.RequireFieldErrors(t, srv, map[string]func() error{
+		"request":              call(nil),
+		"out_order_no":         call(&profitsharing.QueryOrderRequest{TransactionID: seed.TransactionID}),
+		"out_order_no#charset": call(&profitsharing.QueryOrderRequest{OutOrderNo: "P.1", TransactionID: seed.TransactionID}),
+		"out_order_no#long":    call(&profitsharing.QueryOrderRequest{OutOrderNo: strings.Repeat("P", 65), TransactionID: seed.TransactionID}),
+		"sub_mchid#long":       call(&profitsharing.QueryOrderRequest{OutOrderNo: "P1", SubMchID: strings.Repeat("1", 33), TransactionID: seed.TransactionID}),
+		"transaction_id":       call(&profitsharing.QueryOrderRequest{OutOrderNo: "P1"}),
+		"transaction_id#long":  call(&profitsharing.QueryOrderRequest{OutOrderNo: "P1", TransactionID: strings.Repeat("4", 33)}),
+	})
 }
 
 func TestQueryOrderLimiter(t *testing.T) {
-	srv := newServer(t)
+	srv := sdktest.NewServer(t)
 	svc := profitsharing.New(srv.Client(), profitsharing.WithLimiter(rate.NewLimiter(rate.Every(100*time.Millisecond), 1)))
 	start := time.Now()
 	for range 3 {
@@ -290,7 +233,7 @@ func TestQueryOrderLimiter(t *testing.T) {
 // TestValidationReportsEveryProblem: an empty or wrong request is refused
 // before any I/O with every problem at once, each by its Go and wire name.
 func TestValidationReportsEveryProblem(t *testing.T) {
-	srv := newServer(t)
+	srv := sdktest.NewServer(t)
 	svc := profitsharing.New(srv.Client())
 	before := srv.Requests()
 	_, err := svc.CreateOrder(t.Context(), &profitsharing.CreateOrderRequest{})

@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gowechatpay/wechatpay"
+	"github.com/gowechatpay/wechatpay/internal/sdktest"
 	"github.com/gowechatpay/wechatpay/profitsharing"
 	"github.com/gowechatpay/wechatpay/wechatpaytest"
 )
@@ -35,7 +36,7 @@ func distribute(no string, amount int64, unfreeze bool) *profitsharing.CreateOrd
 }
 
 func TestCreateOrderFlow(t *testing.T) {
-	srv := newServer(t)
+	srv := sdktest.NewServer(t)
 	svc := profitsharing.New(srv.Client())
 	ctx := t.Context()
 
@@ -74,13 +75,13 @@ func TestCreateOrderFlow(t *testing.T) {
 
 	// Unfrozen: no more distribution, nothing to unfreeze.
 	_, err = svc.CreateOrder(ctx, distribute("P20251009000003", 1, false))
-	requireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
+	sdktest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
 	_, err = svc.UnfreezeOrder(ctx, &profitsharing.UnfreezeOrderRequest{SubMchID: subMchID, TransactionID: txID, OutOrderNo: "P20251009000004", Description: "解冻全部剩余资金"})
-	requireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
+	sdktest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
 }
 
 func TestCreateOrderReentrant(t *testing.T) {
-	srv := newServer(t)
+	srv := sdktest.NewServer(t)
 	svc := profitsharing.New(srv.Client())
 	req := distribute("P1", 100, false)
 	req.Receivers[0].Name = "示例商户全称" // encrypted anew (another ciphertext) on every call
@@ -95,18 +96,18 @@ func TestCreateOrderReentrant(t *testing.T) {
 
 	other := distribute("P1", 101, false)
 	_, err = svc.CreateOrder(t.Context(), other)
-	requireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
+	sdktest.RequireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
 	// The number of a fixture order is taken too.
 	_, err = svc.CreateOrder(t.Context(), distribute(seed.OutOrderNo, 1, false))
-	requireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
+	sdktest.RequireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
 }
 
 // TestWritesRetrySafety: distribution and unfreeze requests are re-entrant
 // per out_order_no, so they are retried (one order results); adding and
 // deleting a receiver are not.
 func TestWritesRetrySafety(t *testing.T) {
-	srv := newServer(t)
-	svc := profitsharing.New(srv.Client(fastRetry))
+	srv := sdktest.NewServer(t)
+	svc := profitsharing.New(srv.Client(sdktest.FastRetry))
 	for _, kind := range []wechatpaytest.FaultKind{wechatpaytest.FaultSystemError, wechatpaytest.FaultDropConnection} {
 		no := "R" + kind.String()
 		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIProfitSharingCreateOrder, Kind: kind, Count: 1})
@@ -136,33 +137,33 @@ func TestWritesRetrySafety(t *testing.T) {
 		srv.InjectFault(wechatpaytest.Fault{API: name, Kind: wechatpaytest.FaultSystemError, Count: 1})
 		before := srv.Requests()
 		err := call()
-		requireAPIError(t, err, http.StatusInternalServerError, "SYSTEM_ERROR")
+		sdktest.RequireAPIError(t, err, http.StatusInternalServerError, "SYSTEM_ERROR")
 		require.Equal(t, before+1, srv.Requests(), "%s is not retried", name)
 	}
 }
 
 func TestCreateOrderErrors(t *testing.T) {
-	srv := newServer(t)
+	srv := sdktest.NewServer(t)
 	svc := profitsharing.New(srv.Client())
 	ctx := t.Context()
 
 	notEffective := distribute("E1", 1, false)
 	notEffective.Receivers[0].Account = "1900000999"
 	_, err := svc.CreateOrder(ctx, notEffective)
-	requireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
+	sdktest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
 
 	_, err = svc.CreateOrder(ctx, distribute("E2", 1001, false))
-	requireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
+	sdktest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
 
 	unknownTx := distribute("E3", 1, false)
 	unknownTx.TransactionID = "4200000000000000000000000000"
 	_, err = svc.CreateOrder(ctx, unknownTx)
-	requireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
+	sdktest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
 
 	otherSub := distribute("E4", 1, false)
 	otherSub.SubMchID = "1900000110"
 	_, err = svc.CreateOrder(ctx, otherSub)
-	requireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
+	sdktest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
 
 	// At most 50 requests per transaction.
 	for i := range 50 {
@@ -170,21 +171,21 @@ func TestCreateOrderErrors(t *testing.T) {
 		require.NoError(t, err)
 	}
 	_, err = svc.CreateOrder(ctx, distribute("N50", 1, false))
-	requireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
+	sdktest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
 
 	// A personal receiver without appid, sent raw (the SDK refuses it).
 	_, err = srv.Client().DoV3(ctx, &wechatpay.Request{Method: http.MethodPost, Path: "/v3/global/profit-sharing/orders", Global: true,
 		Body: map[string]any{"transaction_id": txID, "sub_mchid": subMchID, "out_order_no": "E5", "unfreeze_unsplit": false,
 			"receivers": []map[string]any{{"currency": "CNY", "type": "PERSONAL_OPENID", "account": "o1", "amount": 1, "description": "d"}}}}, nil)
-	requireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
+	sdktest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
 
 	for _, code := range []struct {
 		status int
 		code   string
 	}{{403, "NO_AUTH"}, {400, "INVALID_REQUEST"}, {429, "FREQUENCY_LIMITED"}} {
-		c, n := errorServer(t, srv, code.status, code.code)
+		c, n := sdktest.ErrorServer(t, srv, code.status, code.code)
 		_, err := profitsharing.New(c).CreateOrder(ctx, distribute("F"+code.code, 1, false))
-		requireAPIError(t, err, code.status, code.code)
+		sdktest.RequireAPIError(t, err, code.status, code.code)
 		if code.status == 429 {
 			require.Equal(t, int64(3), n(), "429 is retried")
 		} else {
@@ -195,7 +196,7 @@ func TestCreateOrderErrors(t *testing.T) {
 }
 
 func TestUnfreezeOrder(t *testing.T) {
-	srv := newServer(t)
+	srv := sdktest.NewServer(t)
 	svc := profitsharing.New(srv.Client())
 	srv.AddProfitSharingTransaction(wechatpaytest.ProfitSharingTransaction{TransactionID: "T1", SubMchID: subMchID, UnsplitAmount: 500})
 	req := &profitsharing.UnfreezeOrderRequest{SubMchID: subMchID, TransactionID: "T1", OutOrderNo: "U1", Description: "解冻全部剩余资金"}
@@ -214,7 +215,7 @@ func TestUnfreezeOrder(t *testing.T) {
 	other := *req
 	other.Description = "另一个理由"
 	_, err = svc.UnfreezeOrder(t.Context(), &other)
-	requireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
+	sdktest.RequireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
 
 	q, err := svc.QueryOrder(t.Context(), &profitsharing.QueryOrderRequest{OutOrderNo: "U1", SubMchID: subMchID, TransactionID: "T1"})
 	require.NoError(t, err)
@@ -227,11 +228,11 @@ func TestUnfreezeOrder(t *testing.T) {
 	second := *req
 	second.OutOrderNo = "U2"
 	_, err = svc.UnfreezeOrder(t.Context(), &second)
-	requireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
+	sdktest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
 }
 
 func TestReceiverLifecycle(t *testing.T) {
-	srv := newServer(t)
+	srv := sdktest.NewServer(t)
 	svc := profitsharing.New(srv.Client())
 	ctx := t.Context()
 	add := &profitsharing.AddReceiverRequest{
@@ -248,13 +249,13 @@ func TestReceiverLifecycle(t *testing.T) {
 	require.Equal(t, "app-file", got.ApplicationFileID)
 
 	_, err = svc.AddReceiver(ctx, add)
-	requireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
+	sdktest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
 
 	// Not EFFECTIVE yet: a distribution to it is refused.
 	d := distribute("D1", 10, false)
 	d.Receivers[0].Account = "1900000200"
 	_, err = svc.CreateOrder(ctx, d)
-	requireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
+	sdktest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
 
 	query := &profitsharing.QueryReceiverRequest{Account: "1900000200", SubMchID: subMchID, Type: profitsharing.ReceiverTypeMerchantID}
 	q, err := svc.QueryReceiver(ctx, query)
@@ -273,12 +274,12 @@ func TestReceiverLifecycle(t *testing.T) {
 	require.NotEmpty(t, meta.RequestID)
 
 	_, err = svc.QueryReceiver(ctx, query)
-	requireAPIError(t, err, http.StatusNotFound, "RESOURCE_NOT_EXISTS")
+	sdktest.RequireAPIError(t, err, http.StatusNotFound, "RESOURCE_NOT_EXISTS")
 	_, err = svc.DeleteReceiver(ctx, &profitsharing.DeleteReceiverRequest{SubMchID: subMchID, Type: profitsharing.ReceiverTypeMerchantID, Account: "1900000200"})
-	requireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
+	sdktest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
 	d.OutOrderNo = "D3"
 	_, err = svc.CreateOrder(ctx, d)
-	requireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
+	sdktest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
 
 	// The detail still PENDING for the deleted receiver closes.
 	o, err := svc.QueryOrder(ctx, &profitsharing.QueryOrderRequest{OutOrderNo: "D2", SubMchID: subMchID, TransactionID: txID})
@@ -292,26 +293,26 @@ func TestReceiverLifecycle(t *testing.T) {
 		{"type": "PERSONAL_SUB_OPENID", "account": "o1"},
 	} {
 		_, err = srv.Client().DoV3(ctx, &wechatpay.Request{Method: http.MethodDelete, Path: "/v3/global/profit-sharing/receivers", Body: body, Global: true}, nil)
-		requireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
+		sdktest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
 	}
-	c, _ := errorServer(t, srv, http.StatusForbidden, "NO_AUTH")
+	c, _ := sdktest.ErrorServer(t, srv, http.StatusForbidden, "NO_AUTH")
 	_, err = profitsharing.New(c).DeleteReceiver(ctx, &profitsharing.DeleteReceiverRequest{Type: profitsharing.ReceiverTypeMerchantID, Account: receiver})
-	requireAPIError(t, err, http.StatusForbidden, "NO_AUTH")
+	sdktest.RequireAPIError(t, err, http.StatusForbidden, "NO_AUTH")
 }
 
 func TestQueryUnsplitAmountErrors(t *testing.T) {
-	srv := newServer(t)
+	srv := sdktest.NewServer(t)
 	svc := profitsharing.New(srv.Client())
 	got, err := svc.QueryUnsplitAmount(t.Context(), &profitsharing.QueryUnsplitAmountRequest{TransactionID: txID, SubMchID: subMchID})
 	require.NoError(t, err)
 	require.Equal(t, int64(1000), got.UnsplitAmount)
 	_, err = svc.QueryUnsplitAmount(t.Context(), &profitsharing.QueryUnsplitAmountRequest{TransactionID: "4200000000000000000000000001", SubMchID: subMchID})
-	requireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
+	sdktest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
 	_, err = svc.QueryUnsplitAmount(t.Context(), &profitsharing.QueryUnsplitAmountRequest{TransactionID: txID})
-	requireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
-	c, _ := errorServer(t, srv, http.StatusForbidden, "NO_AUTH")
+	sdktest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
+	c, _ := sdktest.ErrorServer(t, srv, http.StatusForbidden, "NO_AUTH")
 	_, err = profitsharing.New(c).QueryUnsplitAmount(t.Context(), &profitsharing.QueryUnsplitAmountRequest{TransactionID: txID, SubMchID: subMchID})
-	requireAPIError(t, err, http.StatusForbidden, "NO_AUTH")
+	sdktest.RequireAPIError(t, err, http.StatusForbidden, "NO_AUTH")
 }
 
 // clock is a settable emulator clock.
@@ -402,15 +403,15 @@ func TestBill(t *testing.T) {
 	// After 30 seconds the URL has expired.
 	clk.add(31 * time.Second)
 	_, err = svc.DownloadBill(ctx, bill)
-	requireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
+	sdktest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
 
 	// Only the last 90 days.
 	_, err = svc.QueryBillDownloadURL(ctx, &profitsharing.QueryBillDownloadURLRequest{SubMchID: subMchID, BillDate: today.AddDate(0, 0, -91)})
-	requireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
+	sdktest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
 }
 
 func TestDownloadBillRefusals(t *testing.T) {
-	srv := newServer(t)
+	srv := sdktest.NewServer(t)
 	svc := profitsharing.New(srv.Client())
 	before := srv.Requests()
 	for _, tc := range []struct {
@@ -435,7 +436,7 @@ func TestDownloadBillRefusals(t *testing.T) {
 // TestAnswersVerified: a tampered or stale answer of every new API fails
 // verification (the bill file itself is unsigned by protocol).
 func TestAnswersVerified(t *testing.T) {
-	srv := newServer(t)
+	srv := sdktest.NewServer(t)
 	svc := profitsharing.New(srv.Client())
 	ctx := t.Context()
 	today := time.Now().In(cst)
@@ -500,7 +501,7 @@ func TestAnswersVerified(t *testing.T) {
 }
 
 func TestValidationBeforeIO(t *testing.T) {
-	srv := newServer(t)
+	srv := sdktest.NewServer(t)
 	svc := profitsharing.New(srv.Client())
 	ctx := context.Background()
 	long := strings.Repeat("1", 65)
@@ -631,7 +632,7 @@ func TestValidationBeforeIO(t *testing.T) {
 // TestCreateOrderConcurrentRepeats: the same request sent at once from
 // several callers makes one order.
 func TestCreateOrderConcurrentRepeats(t *testing.T) {
-	srv := newServer(t)
+	srv := sdktest.NewServer(t)
 	svc := profitsharing.New(srv.Client())
 	ids := make([]string, 8)
 	var wg sync.WaitGroup
