@@ -17,6 +17,7 @@ import (
 
 	"github.com/gowechatpay/wechatpay"
 	wxcrypto "github.com/gowechatpay/wechatpay/crypto"
+	"github.com/gowechatpay/wechatpay/internal/sdktest"
 	"github.com/gowechatpay/wechatpay/internal/wire"
 )
 
@@ -166,42 +167,24 @@ func TestPunishBodyOmitsOptionalFields(t *testing.T) {
 
 func TestValidatePunish(t *testing.T) {
 	ok := PunishRequest{OutRequestNo: "WB1", MchID: "1900016681", BalAccountNo: "8609", PunishScene: 1}
-	tests := []struct {
-		name    string
-		mutate  func(r *PunishRequest)
-		field   string
-		missing bool
-	}{
-		{"out_request_no empty", func(r *PunishRequest) { r.OutRequestNo = "" }, "out_request_no", true},
-		{"out_request_no 65", func(r *PunishRequest) { r.OutRequestNo = strings.Repeat("a", 65) }, "out_request_no", false},
-		{"out_request_no space", func(r *PunishRequest) { r.OutRequestNo = "a b" }, "out_request_no", false},
-		{"out_request_no non-ASCII", func(r *PunishRequest) { r.OutRequestNo = "单号" }, "out_request_no", false},
-		{"mchid empty", func(r *PunishRequest) { r.MchID = "" }, "mchid", true},
-		{"mchid control char", func(r *PunishRequest) { r.MchID = "19\n" }, "mchid", false},
-		{"bal_account_no empty", func(r *PunishRequest) { r.BalAccountNo = "" }, "bal_account_no", true},
-		{"punish_scene zero", func(r *PunishRequest) { r.PunishScene = 0 }, "punish_scene", true},
-		{"punish_scene negative", func(r *PunishRequest) { r.PunishScene = -1 }, "punish_scene", false},
-		{"punish_reason bad UTF-8", func(r *PunishRequest) { r.PunishReason = "\xff" }, "punish_reason", false},
-		{"punish_end_time year 10000", func(r *PunishRequest) { r.PunishEndTime = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC) }, "punish_end_time", false},
+	tests := []sdktest.Invalid[PunishRequest]{
+		{Name: "out_request_no empty", Mutate: func(r *PunishRequest) { r.OutRequestNo = "" }, Field: "out_request_no", Missing: true},
+		{Name: "out_request_no 65", Mutate: func(r *PunishRequest) { r.OutRequestNo = strings.Repeat("a", 65) }, Field: "out_request_no"},
+		{Name: "out_request_no space", Mutate: func(r *PunishRequest) { r.OutRequestNo = "a b" }, Field: "out_request_no"},
+		{Name: "out_request_no non-ASCII", Mutate: func(r *PunishRequest) { r.OutRequestNo = "单号" }, Field: "out_request_no"},
+		{Name: "mchid empty", Mutate: func(r *PunishRequest) { r.MchID = "" }, Field: "mchid", Missing: true},
+		{Name: "mchid control char", Mutate: func(r *PunishRequest) { r.MchID = "19\n" }, Field: "mchid"},
+		{Name: "bal_account_no empty", Mutate: func(r *PunishRequest) { r.BalAccountNo = "" }, Field: "bal_account_no", Missing: true},
+		{Name: "punish_scene zero", Mutate: func(r *PunishRequest) { r.PunishScene = 0 }, Field: "punish_scene", Missing: true},
+		{Name: "punish_scene negative", Mutate: func(r *PunishRequest) { r.PunishScene = -1 }, Field: "punish_scene"},
+		{Name: "punish_reason bad UTF-8", Mutate: func(r *PunishRequest) { r.PunishReason = "\xff" }, Field: "punish_reason"},
+		{Name: "punish_end_time year 10000", Mutate: func(r *PunishRequest) { r.PunishEndTime = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC) }, Field: "punish_end_time"},
 	}
 	require.NoError(t, ok.Validate())
 	long := ok
 	long.OutRequestNo = strings.Repeat("a", 64)
 	require.NoError(t, long.Validate())
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			r := ok
-			tt.mutate(&r)
-			err := r.Validate()
-			var fe *wechatpay.FieldError
-			require.ErrorAs(t, err, &fe)
-			require.Equal(t, tt.field, fe.Field)
-			require.ErrorIs(t, err, wechatpay.ErrInvalidInput)
-			require.Equal(t, tt.missing, errors.Is(err, wechatpay.ErrMissingField))
-		})
-	}
-	var fe *wechatpay.FieldError
-	require.ErrorAs(t, (*PunishRequest)(nil).Validate(), &fe)
+	sdktest.RequireInvalid(t, ok, tests)
 }
 
 func TestEnums(t *testing.T) {

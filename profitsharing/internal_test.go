@@ -2,7 +2,6 @@ package profitsharing
 
 import (
 	"encoding/json"
-	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gowechatpay/wechatpay"
+	"github.com/gowechatpay/wechatpay/internal/sdktest"
 	"github.com/gowechatpay/wechatpay/internal/wire"
 )
 
@@ -157,37 +157,18 @@ func TestValidateQueryOrder(t *testing.T) {
 	require.NoError(t, edge.Validate())
 	edge.OutOrderNo = "A_b-9"
 	require.NoError(t, edge.Validate())
-	tests := []struct {
-		name    string
-		mutate  func(r *QueryOrderRequest)
-		field   string
-		missing bool
-	}{
-		{"out_order_no empty", func(r *QueryOrderRequest) { r.OutOrderNo = "" }, "out_order_no", true},
-		{"out_order_no 65", func(r *QueryOrderRequest) { r.OutOrderNo = strings.Repeat("a", 65) }, "out_order_no", false},
-		{"out_order_no dot", func(r *QueryOrderRequest) { r.OutOrderNo = "P.1" }, "out_order_no", false},
-		{"out_order_no slash", func(r *QueryOrderRequest) { r.OutOrderNo = "P/1" }, "out_order_no", false},
-		{"out_order_no non-ASCII", func(r *QueryOrderRequest) { r.OutOrderNo = "分账1" }, "out_order_no", false},
-		{"sub_mchid 33", func(r *QueryOrderRequest) { r.SubMchID = strings.Repeat("1", 33) }, "sub_mchid", false},
-		{"sub_mchid space", func(r *QueryOrderRequest) { r.SubMchID = "19 00" }, "sub_mchid", false},
-		{"transaction_id empty", func(r *QueryOrderRequest) { r.TransactionID = "" }, "transaction_id", true},
-		{"transaction_id 33", func(r *QueryOrderRequest) { r.TransactionID = strings.Repeat("4", 33) }, "transaction_id", false},
+	tests := []sdktest.Invalid[QueryOrderRequest]{
+		{Name: "out_order_no empty", Mutate: func(r *QueryOrderRequest) { r.OutOrderNo = "" }, Field: "out_order_no", Missing: true},
+		{Name: "out_order_no 65", Mutate: func(r *QueryOrderRequest) { r.OutOrderNo = strings.Repeat("a", 65) }, Field: "out_order_no"},
+		{Name: "out_order_no dot", Mutate: func(r *QueryOrderRequest) { r.OutOrderNo = "P.1" }, Field: "out_order_no"},
+		{Name: "out_order_no slash", Mutate: func(r *QueryOrderRequest) { r.OutOrderNo = "P/1" }, Field: "out_order_no"},
+		{Name: "out_order_no non-ASCII", Mutate: func(r *QueryOrderRequest) { r.OutOrderNo = "分账1" }, Field: "out_order_no"},
+		{Name: "sub_mchid 33", Mutate: func(r *QueryOrderRequest) { r.SubMchID = strings.Repeat("1", 33) }, Field: "sub_mchid"},
+		{Name: "sub_mchid space", Mutate: func(r *QueryOrderRequest) { r.SubMchID = "19 00" }, Field: "sub_mchid"},
+		{Name: "transaction_id empty", Mutate: func(r *QueryOrderRequest) { r.TransactionID = "" }, Field: "transaction_id", Missing: true},
+		{Name: "transaction_id 33", Mutate: func(r *QueryOrderRequest) { r.TransactionID = strings.Repeat("4", 33) }, Field: "transaction_id"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			r := ok
-			tt.mutate(&r)
-			err := r.Validate()
-			var fe *wechatpay.FieldError
-			require.ErrorAs(t, err, &fe)
-			require.Equal(t, tt.field, fe.Field)
-			require.ErrorIs(t, err, wechatpay.ErrInvalidInput)
-			require.Equal(t, tt.missing, errors.Is(err, wechatpay.ErrMissingField))
-		})
-	}
-	var fe *wechatpay.FieldError
-	require.ErrorAs(t, (*QueryOrderRequest)(nil).Validate(), &fe)
-	require.Equal(t, "request", fe.Field)
+	sdktest.RequireInvalid(t, ok, tests)
 }
 
 func TestNilClient(t *testing.T) {

@@ -8,6 +8,7 @@
 package sdktest
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 	"testing"
@@ -130,4 +131,40 @@ func RequireFieldErrors(t testing.TB, srv *wechatpaytest.Server, cases map[strin
 		require.ErrorIs(t, err, wechatpay.ErrInvalidInput, field)
 	}
 	require.Equal(t, before, srv.Requests(), "validation happens before any I/O")
+}
+
+// Invalid is a case of RequireInvalid: a change that makes a valid request
+// invalid, and the field (its wire name) that the error names.
+type Invalid[R any] struct {
+	Name    string
+	Mutate  func(r *R)
+	Field   string
+	Missing bool // the error is also wechatpay.ErrMissingField
+}
+
+// RequireInvalid requires ok to validate, each case's change of it to fail
+// with a *wechatpay.FieldError naming the case's field (and matching
+// wechatpay.ErrMissingField exactly when the case says so), and a nil
+// request to be refused as "request".
+func RequireInvalid[R any, P interface {
+	*R
+	Validate() error
+}](t *testing.T, ok R, cases []Invalid[R]) {
+	t.Helper()
+	require.NoError(t, P(&ok).Validate())
+	for _, tt := range cases {
+		t.Run(tt.Name, func(t *testing.T) {
+			r := ok
+			tt.Mutate(&r)
+			err := P(&r).Validate()
+			var fe *wechatpay.FieldError
+			require.ErrorAs(t, err, &fe)
+			require.Equal(t, tt.Field, fe.Field)
+			require.ErrorIs(t, err, wechatpay.ErrInvalidInput)
+			require.Equal(t, tt.Missing, errors.Is(err, wechatpay.ErrMissingField))
+		})
+	}
+	var fe *wechatpay.FieldError
+	require.ErrorAs(t, P(nil).Validate(), &fe)
+	require.Equal(t, "request", fe.Field)
 }
