@@ -152,22 +152,15 @@ func TestQuerySpecialReductionErrors(t *testing.T) {
 
 func TestQuerySpecialReductionValidationBeforeIO(t *testing.T) {
 	srv := sdktest.NewServer(t)
-	svc := aggracct.New(srv.Client())
-	call := func(r *aggracct.QuerySpecialReductionRequest) func() error {
-		return func() error {
-			_, err := svc.QuerySpecialReduction(t.Context(), r)
-			return err
-		}
-	}
-	sdktest.RequireFieldErrors(t, srv, map[string]func() error{
-		"request":                call(nil),
-		"out_request_no":         call(&aggracct.QuerySpecialReductionRequest{BalAccountNo: wechatpaytest.SeedBalAccountNo}),
-		"out_request_no#long":    call(&aggracct.QuerySpecialReductionRequest{OutRequestNo: strings.Repeat("r", 33), BalAccountNo: wechatpaytest.SeedBalAccountNo}),
-		"out_request_no#charset": call(&aggracct.QuerySpecialReductionRequest{OutRequestNo: "r 1", BalAccountNo: wechatpaytest.SeedBalAccountNo}),
-		"mchid#charset":          call(&aggracct.QuerySpecialReductionRequest{OutRequestNo: "r1", MchID: "商户", BalAccountNo: wechatpaytest.SeedBalAccountNo}),
-		"mchid#2":                call(&aggracct.QuerySpecialReductionRequest{OutRequestNo: "r1", MchID: strings.Repeat("1", 33), BalAccountNo: wechatpaytest.SeedBalAccountNo}),
-		"bal_account_no":         call(&aggracct.QuerySpecialReductionRequest{OutRequestNo: "r1"}),
-		"bal_account_no#long":    call(&aggracct.QuerySpecialReductionRequest{OutRequestNo: "r1", BalAccountNo: strings.Repeat("8", 300)}),
+	sdktest.RequireRefused(t, srv, aggracct.New(srv.Client()).QuerySpecialReduction, map[string]*aggracct.QuerySpecialReductionRequest{
+		"request":                nil,
+		"out_request_no":         {BalAccountNo: wechatpaytest.SeedBalAccountNo},
+		"out_request_no#long":    {OutRequestNo: strings.Repeat("r", 33), BalAccountNo: wechatpaytest.SeedBalAccountNo},
+		"out_request_no#charset": {OutRequestNo: "r 1", BalAccountNo: wechatpaytest.SeedBalAccountNo},
+		"mchid#charset":          {OutRequestNo: "r1", MchID: "商户", BalAccountNo: wechatpaytest.SeedBalAccountNo},
+		"mchid#long":             {OutRequestNo: "r1", MchID: strings.Repeat("1", 33), BalAccountNo: wechatpaytest.SeedBalAccountNo},
+		"bal_account_no":         {OutRequestNo: "r1"},
+		"bal_account_no#long":    {OutRequestNo: "r1", BalAccountNo: strings.Repeat("8", 300)},
 	})
 }
 

@@ -189,21 +189,14 @@ func TestQueryOrderErrors(t *testing.T) {
 
 func TestQueryOrderValidationBeforeIO(t *testing.T) {
 	srv := sdktest.NewServer(t)
-	svc := profitsharing.New(srv.Client())
-	call := func(r *profitsharing.QueryOrderRequest) func() error {
-		return func() error {
-			_, err := svc.QueryOrder(t.Context(), r)
-			return err
-		}
-	}
-	sdktest.RequireFieldErrors(t, srv, map[string]func() error{
-		"request":              call(nil),
-		"out_order_no":         call(&profitsharing.QueryOrderRequest{TransactionID: seed.TransactionID}),
-		"out_order_no#charset": call(&profitsharing.QueryOrderRequest{OutOrderNo: "P.1", TransactionID: seed.TransactionID}),
-		"out_order_no#long":    call(&profitsharing.QueryOrderRequest{OutOrderNo: strings.Repeat("P", 65), TransactionID: seed.TransactionID}),
-		"sub_mchid#long":       call(&profitsharing.QueryOrderRequest{OutOrderNo: "P1", SubMchID: strings.Repeat("1", 33), TransactionID: seed.TransactionID}),
-		"transaction_id":       call(&profitsharing.QueryOrderRequest{OutOrderNo: "P1"}),
-		"transaction_id#long":  call(&profitsharing.QueryOrderRequest{OutOrderNo: "P1", TransactionID: strings.Repeat("4", 33)}),
+	sdktest.RequireRefused(t, srv, profitsharing.New(srv.Client()).QueryOrder, map[string]*profitsharing.QueryOrderRequest{
+		"request":              nil,
+		"out_order_no":         {TransactionID: seed.TransactionID},
+		"out_order_no#charset": {OutOrderNo: "P.1", TransactionID: seed.TransactionID},
+		"out_order_no#long":    {OutOrderNo: strings.Repeat("P", 65), TransactionID: seed.TransactionID},
+		"sub_mchid#long":       {OutOrderNo: "P1", SubMchID: strings.Repeat("1", 33), TransactionID: seed.TransactionID},
+		"transaction_id":       {OutOrderNo: "P1"},
+		"transaction_id#long":  {OutOrderNo: "P1", TransactionID: strings.Repeat("4", 33)},
 	})
 }
 

@@ -8,6 +8,7 @@
 package sdktest
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strings"
@@ -131,6 +132,21 @@ func RequireFieldErrors(t testing.TB, srv *wechatpaytest.Server, cases map[strin
 		require.ErrorIs(t, err, wechatpay.ErrInvalidInput, field)
 	}
 	require.Equal(t, before, srv.Requests(), "validation happens before any I/O")
+}
+
+// RequireRefused requires do, a typed method, to refuse each request
+// with a *wechatpay.FieldError naming its key's field, as RequireFieldErrors
+// does.
+func RequireRefused[R, T any](t *testing.T, srv *wechatpaytest.Server, do func(context.Context, *R) (T, error), cases map[string]*R) {
+	t.Helper()
+	calls := make(map[string]func() error, len(cases))
+	for field, r := range cases {
+		calls[field] = func() error {
+			_, err := do(t.Context(), r)
+			return err
+		}
+	}
+	RequireFieldErrors(t, srv, calls)
 }
 
 // Invalid is a case of RequireInvalid: a change that makes a valid request
