@@ -96,31 +96,27 @@ func readFile(t testing.TB, name string) []byte {
 }
 
 func merchantKey(t testing.TB) *rsa.PrivateKey {
-	t.Helper()
-	k, err := wxcrypto.LoadPrivateKey(readFile(t, "merchant_test_key.pem"))
-	require.NoError(t, err)
-	return k
+	return loadPEM(t, "merchant_test_key.pem", wxcrypto.LoadPrivateKey)
 }
 
 func wechatpayPubKey(t testing.TB) *rsa.PublicKey {
-	t.Helper()
-	k, err := wxcrypto.LoadPublicKey(readFile(t, "wechatpay_pubkey_test.pem"))
-	require.NoError(t, err)
-	return k
+	return loadPEM(t, "wechatpay_pubkey_test.pem", wxcrypto.LoadPublicKey)
 }
 
 func platformCert(t testing.TB) *x509.Certificate {
-	t.Helper()
-	c, err := wxcrypto.LoadCertificate(readFile(t, "wechatpay_platform_test_cert.pem"))
-	require.NoError(t, err)
-	return c
+	return loadPEM(t, "wechatpay_platform_test_cert.pem", wxcrypto.LoadCertificate)
 }
 
 func merchantCert(t testing.TB) *x509.Certificate {
+	return loadPEM(t, "merchant_test_cert.pem", wxcrypto.LoadCertificate)
+}
+
+// loadPEM parses the test file name with load.
+func loadPEM[T any](t testing.TB, name string, load func([]byte) (T, error)) T {
 	t.Helper()
-	c, err := wxcrypto.LoadCertificate(readFile(t, "merchant_test_cert.pem"))
+	v, err := load(readFile(t, name))
 	require.NoError(t, err)
-	return c
+	return v
 }
 
 const pubKeyID = "PUB_KEY_ID_0114232134912410000000000000"
