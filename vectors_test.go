@@ -20,73 +20,11 @@ import (
 
 	"github.com/gowechatpay/wechatpay"
 	wxcrypto "github.com/gowechatpay/wechatpay/crypto"
+	"github.com/gowechatpay/wechatpay/internal/testvectors"
 )
 
-// vectors mirrors the parts of testdata/vectors.json the root tests use.
-type vectors struct {
-	Identities struct {
-		Merchant struct {
-			MchID  string `json:"mchid"`
-			Serial string `json:"certificate_serial_no"`
-		} `json:"merchant"`
-		APIv3Key string `json:"apiv3_key"`
-		APIv2Key string `json:"apiv2_key"`
-	} `json:"identities"`
-	Signing []struct {
-		Name           string            `json:"name"`
-		Method         string            `json:"method"`
-		Host           string            `json:"host"`
-		PathTemplate   string            `json:"path_template"`
-		PathParams     map[string]string `json:"path_params"`
-		CanonicalURL   string            `json:"canonical_url"`
-		Timestamp      int64             `json:"timestamp"`
-		Nonce          string            `json:"nonce"`
-		Body           string            `json:"body"`
-		SigningMessage string            `json:"signing_message"`
-		Signature      string            `json:"signature"`
-		Authorization  string            `json:"authorization"`
-		Headers        map[string]string `json:"request_headers"`
-		Query          [][2]string       `json:"query"`
-	} `json:"v3_request_signing"`
-	Verification struct {
-		Now   int64             `json:"now"`
-		Keys  map[string]string `json:"keys_by_serial"`
-		Cases []struct {
-			Name    string            `json:"name"`
-			Expect  string            `json:"expect"`
-			Status  int               `json:"status"`
-			Body    string            `json:"body"`
-			Headers map[string]string `json:"headers"`
-		} `json:"cases"`
-	} `json:"v3_response_verification"`
-	Notification struct {
-		Now     int64             `json:"now"`
-		Headers map[string]string `json:"headers"`
-		Body    string            `json:"body"`
-	} `json:"v3_notification"`
-	V2 struct {
-		RequestXML struct {
-			Params map[string]string `json:"params"`
-			XML    string            `json:"xml"`
-		} `json:"request_xml"`
-		Responses []struct {
-			Name    string            `json:"name"`
-			Expect  string            `json:"expect"`
-			XML     string            `json:"xml"`
-			Fields  map[string]string `json:"fields"`
-			ErrCode string            `json:"err_code"`
-		} `json:"responses"`
-	} `json:"v2_queryworkwxredpack"`
-}
-
-func loadVectors(t testing.TB) *vectors {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join("testdata", "vectors.json"))
-	require.NoError(t, err)
-	var v vectors
-	require.NoError(t, json.Unmarshal(data, &v))
-	return &v
-}
+// loadVectors reads the shared test vectors.
+func loadVectors(t testing.TB) *testvectors.Vectors { return testvectors.Load(t) }
 
 func readFile(t testing.TB, name string) []byte {
 	t.Helper()

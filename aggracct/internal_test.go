@@ -18,43 +18,9 @@ import (
 	"github.com/gowechatpay/wechatpay"
 	wxcrypto "github.com/gowechatpay/wechatpay/crypto"
 	"github.com/gowechatpay/wechatpay/internal/sdktest"
+	"github.com/gowechatpay/wechatpay/internal/testvectors"
 	"github.com/gowechatpay/wechatpay/internal/wire"
 )
-
-// vectors is the part of ../testdata/vectors.json these tests read.
-type vectors struct {
-	Identities struct {
-		Merchant struct {
-			MchID  string `json:"mchid"`
-			Serial string `json:"certificate_serial_no"`
-		} `json:"merchant"`
-		PublicKey struct {
-			ID string `json:"public_key_id"`
-		} `json:"wechatpay_public_key"`
-	} `json:"identities"`
-	Signing []struct {
-		Name string `json:"name"`
-		Body string `json:"body"`
-	} `json:"v3_request_signing"`
-	Responses struct {
-		Now   int64 `json:"now"`
-		Cases []struct {
-			Name    string            `json:"name"`
-			Status  int               `json:"status"`
-			Body    string            `json:"body"`
-			Headers map[string]string `json:"headers"`
-		} `json:"cases"`
-	} `json:"v3_response_verification"`
-}
-
-func loadVectors(t *testing.T) *vectors {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join("..", "testdata", "vectors.json"))
-	require.NoError(t, err)
-	var v vectors
-	require.NoError(t, json.Unmarshal(data, &v))
-	return &v
-}
 
 func loadCiphertexts(t *testing.T) map[string]string {
 	t.Helper()
@@ -67,7 +33,7 @@ func loadCiphertexts(t *testing.T) map[string]string {
 
 // vectorClient builds a client with the committed test keys, its clock at
 // now, sending through rt.
-func vectorClient(t *testing.T, v *vectors, now time.Time, opts ...wechatpay.Option) *wechatpay.Client {
+func vectorClient(t *testing.T, v *testvectors.Vectors, now time.Time, opts ...wechatpay.Option) *wechatpay.Client {
 	t.Helper()
 	key, err := wxcrypto.LoadPrivateKeyFile(filepath.Join("..", "testdata", "merchant_test_key.pem"))
 	require.NoError(t, err)
@@ -103,7 +69,7 @@ func sentBody(t *testing.T, cipher map[string]string, send func(*Service) error)
 		body, _ = io.ReadAll(r.Body)
 		return nil, errors.New("no answer")
 	})
-	c := vectorClient(t, loadVectors(t), time.Now(), wechatpay.WithTransport(rt), wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}))
+	c := vectorClient(t, testvectors.Load(t), time.Now(), wechatpay.WithTransport(rt), wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}))
 	require.Error(t, send(New(c)))
 	key, err := wxcrypto.LoadPrivateKeyFile(filepath.Join("..", "testdata", "wechatpay_pubkey_test_key.pem"))
 	require.NoError(t, err)
@@ -126,7 +92,7 @@ type roundTripFunc func(*http.Request) (*http.Response, error)
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 func TestPunishBodyMatchesVector(t *testing.T) {
-	v := loadVectors(t)
+	v := testvectors.Load(t)
 	ct := loadCiphertexts(t)
 	var want string
 	for _, s := range v.Signing {
@@ -239,9 +205,9 @@ func TestParseTime(t *testing.T) {
 // (ok_public_key) over TLS and checks the full path: encrypted query,
 // verified response, decrypted bal_account_no.
 func TestQuerySpecialReductionSignedVector(t *testing.T) {
-	v := loadVectors(t)
-	var vc = v.Responses.Cases[0]
-	for _, c := range v.Responses.Cases {
+	v := testvectors.Load(t)
+	var vc = v.Verification.Cases[0]
+	for _, c := range v.Verification.Cases {
 		if c.Name == "ok_public_key" {
 			vc = c
 		}
@@ -257,7 +223,7 @@ func TestQuerySpecialReductionSignedVector(t *testing.T) {
 		_, _ = w.Write([]byte(vc.Body))
 	}))
 	t.Cleanup(srv.Close)
-	c := vectorClient(t, v, time.Unix(v.Responses.Now, 0), wechatpay.WithBaseURL(srv.URL), wechatpay.WithHTTPClient(srv.Client()))
+	c := vectorClient(t, v, time.Unix(v.Verification.Now, 0), wechatpay.WithBaseURL(srv.URL), wechatpay.WithHTTPClient(srv.Client()))
 	res, err := New(c).QuerySpecialReduction(t.Context(), &QuerySpecialReductionRequest{
 		OutRequestNo: "htozr8denqegbt6tk6u10iymo7yww5pn",
 		BalAccountNo: "8609cb22e1774a50a930e414cc71eca06121bcd266335cda230d24a7886a8d9f",
@@ -281,7 +247,7 @@ func TestQuerySpecialReductionSignedVector(t *testing.T) {
 }
 
 func TestValidationBeforeIO(t *testing.T) {
-	v := loadVectors(t)
+	v := testvectors.Load(t)
 	rt := &countingTransport{}
 	svc := New(vectorClient(t, v, time.Now(), wechatpay.WithTransport(rt)))
 	ctx := t.Context()

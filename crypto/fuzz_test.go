@@ -5,11 +5,13 @@ import (
 	"encoding/base64"
 	"errors"
 	"testing"
+
+	"github.com/gowechatpay/wechatpay/internal/testvectors"
 )
 
 func FuzzOpenAESGCM(f *testing.F) {
-	v := loadVectors(f)
-	for _, c := range v.AEADAES256GCM {
+	v := testvectors.Load(f)
+	for _, c := range v.AEAD {
 		f.Add([]byte(c.Key), []byte(c.Nonce), []byte(c.AssociatedData), c.Ciphertext)
 	}
 	f.Add(testAPIv3Key, testNonce, []byte(nil), "")
@@ -90,8 +92,8 @@ func FuzzLoadCertificate(f *testing.F) {
 
 func FuzzDecryptOAEP(f *testing.F) {
 	priv := loadTestPrivateKey(f, "merchant_test_key.pem")
-	v := loadVectors(f)
-	for _, c := range v.RSAOAEP {
+	v := testvectors.Load(f)
+	for _, c := range v.OAEP {
 		f.Add(c.Ciphertext)
 	}
 	f.Add("")
@@ -109,8 +111,8 @@ func FuzzDecryptOAEP(f *testing.F) {
 
 func FuzzVerifySHA256WithRSA(f *testing.F) {
 	pub := loadTestPublicKey(f, "merchant_test_pubkey.pem")
-	v := loadVectors(f)
-	for _, c := range v.V3RequestSigning {
+	v := testvectors.Load(f)
+	for _, c := range v.Signing {
 		f.Add([]byte(c.SigningMessage), c.Signature)
 	}
 	f.Add([]byte("m"), "")

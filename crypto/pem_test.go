@@ -12,6 +12,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/gowechatpay/wechatpay/internal/testvectors"
 )
 
 var testPEMFiles = []string{
@@ -71,14 +73,14 @@ func TestLoadCertificateFiles(t *testing.T) {
 		require.Len(t, certs, 1)
 		require.True(t, cert.Equal(certs[0]))
 	}
-	v := loadVectors(t)
+	v := testvectors.Load(t)
 	merchant, err := LoadCertificateFile(testdataPath(v.Identities.Merchant.Certificate))
 	require.NoError(t, err)
-	require.Equal(t, v.Identities.Merchant.CertificateSerialNo, CertificateSerial(merchant))
+	require.Equal(t, v.Identities.Merchant.Serial, CertificateSerial(merchant))
 	require.Equal(t, "1900016681", merchant.Subject.CommonName)
-	platform, err := LoadCertificateFile(testdataPath(v.Identities.WechatpayPlatformCertificate.Certificate))
+	platform, err := LoadCertificateFile(testdataPath(v.Identities.PlatformCertificate.Certificate))
 	require.NoError(t, err)
-	require.Equal(t, v.Identities.WechatpayPlatformCertificate.SerialNo, CertificateSerial(platform))
+	require.Equal(t, v.Identities.PlatformCertificate.SerialNo, CertificateSerial(platform))
 }
 
 func TestLoadCertificatesBundle(t *testing.T) {

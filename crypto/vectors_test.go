@@ -8,99 +8,11 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/gowechatpay/wechatpay/internal/testvectors"
 )
 
 const testdataDir = "../testdata"
-
-type testVectors struct {
-	Identities struct {
-		Merchant struct {
-			PrivateKeyPKCS8     string `json:"private_key_pkcs8"`
-			PrivateKeyPKCS1     string `json:"private_key_pkcs1"`
-			PublicKey           string `json:"public_key"`
-			Certificate         string `json:"certificate"`
-			CertificateSerialNo string `json:"certificate_serial_no"`
-		} `json:"merchant"`
-		WechatpayPublicKey struct {
-			PublicKeyID           string `json:"public_key_id"`
-			PublicKey             string `json:"public_key"`
-			PrivateKeyForEmulator string `json:"private_key_for_emulator"`
-		} `json:"wechatpay_public_key"`
-		WechatpayPlatformCertificate struct {
-			SerialNo              string `json:"serial_no"`
-			Certificate           string `json:"certificate"`
-			PrivateKeyForEmulator string `json:"private_key_for_emulator"`
-		} `json:"wechatpay_platform_certificate"`
-		APIv3Key string `json:"apiv3_key"`
-		APIv2Key string `json:"apiv2_key"`
-	} `json:"identities"`
-	V3RequestSigning []struct {
-		Name           string `json:"name"`
-		SigningMessage string `json:"signing_message"`
-		Signature      string `json:"signature"`
-	} `json:"v3_request_signing"`
-	V3ResponseVerification struct {
-		KeysBySerial map[string]string `json:"keys_by_serial"`
-		Cases        []struct {
-			Name                string            `json:"name"`
-			Expect              string            `json:"expect"`
-			Body                string            `json:"body"`
-			Headers             map[string]string `json:"headers"`
-			VerificationMessage string            `json:"verification_message"`
-		} `json:"cases"`
-	} `json:"v3_response_verification"`
-	V3Notification struct {
-		Headers             map[string]string `json:"headers"`
-		Body                string            `json:"body"`
-		VerificationMessage string            `json:"verification_message"`
-		ExpectPlaintext     string            `json:"expect_plaintext"`
-	} `json:"v3_notification"`
-	AEADAES256GCM []struct {
-		Name           string `json:"name"`
-		Expect         string `json:"expect"`
-		Key            string `json:"key"`
-		Nonce          string `json:"nonce"`
-		AssociatedData string `json:"associated_data"`
-		Plaintext      string `json:"plaintext"`
-		Ciphertext     string `json:"ciphertext"`
-	} `json:"aead_aes_256_gcm"`
-	RSAOAEP []struct {
-		Name          string `json:"name"`
-		Expect        string `json:"expect"`
-		EncryptedWith string `json:"encrypted_with"`
-		DecryptWith   string `json:"decrypt_with"`
-		Ciphertext    string `json:"ciphertext"`
-		Plaintext     string `json:"plaintext"`
-	} `json:"rsa_oaep"`
-	V2QueryWorkWxRedpack struct {
-		APIv2Key string `json:"apiv2_key"`
-		Signs    []struct {
-			Name         string            `json:"name"`
-			SignType     string            `json:"sign_type"`
-			Key          string            `json:"key"`
-			Params       map[string]string `json:"params"`
-			StringToSign string            `json:"string_to_sign"`
-			Sign         string            `json:"sign"`
-		} `json:"signs"`
-		RequestXML struct {
-			Params map[string]string `json:"params"`
-		} `json:"request_xml"`
-		Responses []struct {
-			Name   string            `json:"name"`
-			Expect string            `json:"expect"`
-			Fields map[string]string `json:"fields"`
-		} `json:"responses"`
-	} `json:"v2_queryworkwxredpack"`
-}
-
-func loadVectors(t testing.TB) *testVectors {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join(testdataDir, "vectors.json"))
-	require.NoError(t, err)
-	var v testVectors
-	require.NoError(t, json.Unmarshal(b, &v))
-	return &v
-}
 
 func testdataPath(name string) string { return filepath.Join(testdataDir, name) }
 
@@ -126,13 +38,13 @@ func loadTestPublicKey(t testing.TB, name string) *rsa.PublicKey {
 }
 
 func TestVectorsV3RequestSigning(t *testing.T) {
-	v := loadVectors(t)
-	require.Len(t, v.V3RequestSigning, 4)
+	v := testvectors.Load(t)
+	require.Len(t, v.Signing, 4)
 	m := v.Identities.Merchant
 	pub := loadTestPublicKey(t, m.PublicKey)
 	for _, keyFile := range []string{m.PrivateKeyPKCS8, m.PrivateKeyPKCS1} {
 		priv := loadTestPrivateKey(t, keyFile)
-		for _, c := range v.V3RequestSigning {
+		for _, c := range v.Signing {
 			t.Run(keyFile+"/"+c.Name, func(t *testing.T) {
 				sig, err := SignSHA256WithRSA(priv, []byte(c.SigningMessage))
 				require.NoError(t, err)
@@ -144,15 +56,15 @@ func TestVectorsV3RequestSigning(t *testing.T) {
 }
 
 func TestVectorsV3ResponseVerification(t *testing.T) {
-	v := loadVectors(t)
-	rv := v.V3ResponseVerification
+	v := testvectors.Load(t)
+	rv := v.Verification
 	require.Len(t, rv.Cases, 16)
 	keys := map[string]*rsa.PublicKey{}
-	for serial, file := range rv.KeysBySerial {
+	for serial, file := range rv.Keys {
 		keys[serial] = loadTestPublicKey(t, file)
 	}
 	require.Len(t, keys, 2)
-	pubKeyID := v.Identities.WechatpayPublicKey.PublicKeyID
+	pubKeyID := v.Identities.PublicKey.ID
 	var checkedOK, checkedBad, checkedMalformed int
 	for _, c := range rv.Cases {
 		t.Run(c.Name, func(t *testing.T) {
@@ -201,9 +113,9 @@ func TestVectorsV3ResponseVerification(t *testing.T) {
 }
 
 func TestVectorsV3Notification(t *testing.T) {
-	v := loadVectors(t)
-	n := v.V3Notification
-	pub := loadTestPublicKey(t, v.V3ResponseVerification.KeysBySerial[n.Headers["Wechatpay-Serial"]])
+	v := testvectors.Load(t)
+	n := v.Notification
+	pub := loadTestPublicKey(t, v.Verification.Keys[n.Headers["Wechatpay-Serial"]])
 	require.Equal(t, n.Headers["Wechatpay-Timestamp"]+"\n"+n.Headers["Wechatpay-Nonce"]+"\n"+n.Body+"\n", n.VerificationMessage)
 	require.NoError(t, VerifySHA256WithRSA(pub, []byte(n.VerificationMessage), n.Headers["Wechatpay-Signature"]))
 
@@ -223,9 +135,9 @@ func TestVectorsV3Notification(t *testing.T) {
 }
 
 func TestVectorsAEADAES256GCM(t *testing.T) {
-	v := loadVectors(t)
-	require.Len(t, v.AEADAES256GCM, 5)
-	for _, c := range v.AEADAES256GCM {
+	v := testvectors.Load(t)
+	require.Len(t, v.AEAD, 5)
+	for _, c := range v.AEAD {
 		t.Run(c.Name, func(t *testing.T) {
 			pt, err := OpenAESGCM([]byte(c.Key), []byte(c.Nonce), []byte(c.AssociatedData), c.Ciphertext)
 			switch c.Expect {
@@ -247,11 +159,11 @@ func TestVectorsAEADAES256GCM(t *testing.T) {
 }
 
 func TestVectorsRSAOAEP(t *testing.T) {
-	v := loadVectors(t)
-	require.Len(t, v.RSAOAEP, 6)
+	v := testvectors.Load(t)
+	require.Len(t, v.OAEP, 6)
 	var committed map[string]string
 	require.NoError(t, json.Unmarshal(readTestdata(t, "oaep_ciphertexts.json"), &committed))
-	for _, c := range v.RSAOAEP {
+	for _, c := range v.OAEP {
 		t.Run(c.Name, func(t *testing.T) {
 			require.Equal(t, committed[c.Name], c.Ciphertext)
 			priv := loadTestPrivateKey(t, c.DecryptWith)
@@ -278,8 +190,8 @@ func TestVectorsRSAOAEP(t *testing.T) {
 }
 
 func TestVectorsV2Signs(t *testing.T) {
-	v := loadVectors(t)
-	red := v.V2QueryWorkWxRedpack
+	v := testvectors.Load(t)
+	red := v.V2
 	require.Len(t, red.Signs, 5)
 	for _, c := range red.Signs {
 		t.Run(c.Name, func(t *testing.T) {

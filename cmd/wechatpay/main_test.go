@@ -17,51 +17,11 @@ import (
 
 	"github.com/gowechatpay/wechatpay"
 	wxcrypto "github.com/gowechatpay/wechatpay/crypto"
+	"github.com/gowechatpay/wechatpay/internal/testvectors"
 	"github.com/gowechatpay/wechatpay/wechatpaytest"
 )
 
 const testdata = "../../testdata"
-
-type vectorFile struct {
-	Signing []struct {
-		Name          string `json:"name"`
-		Method        string `json:"method"`
-		CanonicalURL  string `json:"canonical_url"`
-		Timestamp     int64  `json:"timestamp"`
-		Nonce         string `json:"nonce"`
-		Body          string `json:"body"`
-		Authorization string `json:"authorization"`
-	} `json:"v3_request_signing"`
-	Notification struct {
-		Now             int64             `json:"now"`
-		Headers         map[string]string `json:"headers"`
-		Body            string            `json:"body"`
-		ExpectPlaintext string            `json:"expect_plaintext"`
-	} `json:"v3_notification"`
-	OAEP []struct {
-		Name       string `json:"name"`
-		Ciphertext string `json:"ciphertext"`
-		Plaintext  string `json:"plaintext"`
-	} `json:"rsa_oaep"`
-	V2 struct {
-		Signs []struct {
-			Name     string            `json:"name"`
-			SignType string            `json:"sign_type"`
-			Key      string            `json:"key"`
-			Params   map[string]string `json:"params"`
-			Sign     string            `json:"sign"`
-		} `json:"signs"`
-	} `json:"v2_queryworkwxredpack"`
-}
-
-func loadVectors(t testing.TB) *vectorFile {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join(testdata, "vectors.json"))
-	require.NoError(t, err)
-	var v vectorFile
-	require.NoError(t, json.Unmarshal(data, &v))
-	return &v
-}
 
 // vectorCredentials writes a credentials file for the vector identities
 // into a temporary directory, with copies of the PEM files next to it and
@@ -113,7 +73,7 @@ func runCLI(stdin string, args ...string) result {
 }
 
 func TestSignReproducesVectors(t *testing.T) {
-	v := loadVectors(t)
+	v := testvectors.Load(t)
 	cfg := vectorCredentials(t)
 	for _, s := range v.Signing {
 		t.Run(s.Name, func(t *testing.T) {
@@ -185,7 +145,7 @@ func TestEncrypt(t *testing.T) {
 }
 
 func TestDecrypt(t *testing.T) {
-	v := loadVectors(t)
+	v := testvectors.Load(t)
 	cfg := vectorCredentials(t)
 	var found bool
 	for _, o := range v.OAEP {
@@ -222,7 +182,7 @@ func writeCallback(t testing.TB, headers map[string][]string, body []byte) (stri
 }
 
 func TestNotify(t *testing.T) {
-	v := loadVectors(t)
+	v := testvectors.Load(t)
 	cfg := vectorCredentials(t)
 	headers := map[string][]string{}
 	for k, val := range v.Notification.Headers {
@@ -295,7 +255,7 @@ func TestCertificates(t *testing.T) {
 }
 
 func TestV2Sign(t *testing.T) {
-	v := loadVectors(t)
+	v := testvectors.Load(t)
 	cfg := vectorCredentials(t)
 	var checked int
 	for _, s := range v.V2.Signs {
@@ -382,7 +342,7 @@ func TestBinary(t *testing.T) {
 	out, err := build.CombinedOutput()
 	require.NoError(t, err, string(out))
 
-	v := loadVectors(t)
+	v := testvectors.Load(t)
 	vcfg := vectorCredentials(t)
 	srv, ecfg := emulatorCredentials(t, wechatpaytest.WithKeyMode(wechatpay.KeyModeBoth)) // certificates and encrypt
 	headers := map[string][]string{}
