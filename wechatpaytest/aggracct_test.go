@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gowechatpay/wechatpay"
+	"github.com/gowechatpay/wechatpay/internal/sdktest"
 	"github.com/gowechatpay/wechatpay/wechatpaytest"
 )
 
@@ -16,7 +17,7 @@ import (
 // SDK never sends, and requires the documented 400 answers naming the
 // field; nothing of them changes the state.
 func TestWeBankChannelRefusals(t *testing.T) {
-	srv := newServer(t)
+	srv := sdktest.NewServer(t)
 	c := newClient(t, srv)
 	enc := func(plain string) string {
 		ct, _, err := c.EncryptSensitive(plain)
@@ -96,7 +97,7 @@ func TestWeBankChannelRefusals(t *testing.T) {
 // new WeBank-channel route by its API constant: the fault applies to that
 // route only.
 func TestWeBankChannelFaults(t *testing.T) {
-	srv := newServer(t)
+	srv := sdktest.NewServer(t)
 	c := newClient(t, srv)
 	ct, _, err := c.EncryptSensitive(wechatpaytest.SeedBalAccountNo)
 	require.NoError(t, err)

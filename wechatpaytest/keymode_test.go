@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gowechatpay/wechatpay"
+	"github.com/gowechatpay/wechatpay/internal/sdktest"
 	"github.com/gowechatpay/wechatpay/wechatpaytest"
 )
 
@@ -25,7 +26,7 @@ func TestKeyModes(t *testing.T) {
 		{wechatpay.KeyModeBoth, (*wechatpaytest.Server).PlatformSerial, (*wechatpaytest.Server).PublicKeyID, 200, true, true},
 	} {
 		t.Run(tt.mode.String(), func(t *testing.T) {
-			srv := newServer(t, wechatpaytest.WithKeyMode(tt.mode))
+			srv := sdktest.NewServer(t, wechatpaytest.WithKeyMode(tt.mode))
 			require.Equal(t, tt.mode, srv.KeyMode())
 			rc := newRawClient(t, srv)
 			for _, sent := range []string{"", srv.PublicKeyID(), srv.PlatformSerial()} {
@@ -80,7 +81,7 @@ func TestParseKeyMode(t *testing.T) {
 func TestNotificationKeyFollowsKeyMode(t *testing.T) {
 	for _, mode := range []wechatpay.KeyMode{wechatpay.KeyModePublicKey, wechatpay.KeyModeCertificates, wechatpay.KeyModeBoth} {
 		t.Run(mode.String(), func(t *testing.T) {
-			srv := newServer(t, wechatpaytest.WithKeyMode(mode))
+			srv := sdktest.NewServer(t, wechatpaytest.WithKeyMode(mode))
 			h, body, err := srv.SignNotification("TRANSACTION.SUCCESS", map[string]string{"out_trade_no": "1217752501201407033233368018"})
 			require.NoError(t, err)
 			want := srv.PublicKeyID()

@@ -24,6 +24,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/gowechatpay/wechatpay/internal/sdktest"
 	"github.com/gowechatpay/wechatpay/wechatpaytest"
 )
 
@@ -141,7 +142,7 @@ func (c *protocolClient) verify(t *testing.T, h http.Header, body []byte) {
 // and error alike, whether or not it sends a Wechatpay-Serial. Only 401
 // SIGN_ERROR is unsigned, as at WeChat Pay.
 func TestProtocolClientVerifiesEveryAnswer(t *testing.T) {
-	srv := newServer(t)
+	srv := sdktest.NewServer(t)
 	path, err := srv.WriteCredentials(t.TempDir())
 	require.NoError(t, err)
 	c := newProtocolClient(t, path)

@@ -26,6 +26,7 @@ import (
 
 	"github.com/gowechatpay/wechatpay"
 	wxcrypto "github.com/gowechatpay/wechatpay/crypto"
+	"github.com/gowechatpay/wechatpay/internal/sdktest"
 	"github.com/gowechatpay/wechatpay/wechatpaytest"
 )
 
@@ -35,16 +36,6 @@ const (
 	punishPath        = "/v3/aggracct-bc/wb-channel/control-orders/punish"
 	profitSharingPath = "/v3/global/profit-sharing/orders/{out_order_no}"
 )
-
-// fastRetry keeps fault tests quick.
-var fastRetry = wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond})
-
-func newServer(t *testing.T, opts ...wechatpaytest.Option) *wechatpaytest.Server {
-	t.Helper()
-	srv := wechatpaytest.NewServer(opts...)
-	t.Cleanup(srv.Close)
-	return srv
-}
 
 func newClient(t *testing.T, srv *wechatpaytest.Server, opts ...wechatpay.Option) *wechatpay.Client {
 	t.Helper()
@@ -92,7 +83,7 @@ func requireAPIError(t *testing.T, err error, status int, code string) *wechatpa
 }
 
 func TestSpecialReduction(t *testing.T) {
-	srv := newServer(t)
+	srv := sdktest.NewServer(t)
 	c := newClient(t, srv)
 	ctx := t.Context()
 
@@ -118,7 +109,7 @@ func TestSpecialReduction(t *testing.T) {
 	t.Run("platform certificate key", func(t *testing.T) {
 		// A merchant in migration holds both keys; this client names the
 		// platform certificate.
-		srv := newServer(t, wechatpaytest.WithKeyMode(wechatpay.KeyModeBoth))
+		srv := sdktest.NewServer(t, wechatpaytest.WithKeyMode(wechatpay.KeyModeBoth))
 		pc := newClient(t, srv, wechatpay.WithKeyMode(wechatpay.KeyModeCertificates))
 		var got reduction
 		resp, err := pc.DoV3(ctx, reductionRequest(t, pc, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), &got)
@@ -187,7 +178,7 @@ func TestSpecialReduction(t *testing.T) {
 }
 
 func TestPunish(t *testing.T) {
-	srv := newServer(t)
+	srv := sdktest.NewServer(t)
 	c := newClient(t, srv)
 	ctx := t.Context()
 	type punishBody struct {
@@ -285,7 +276,7 @@ func TestPunish(t *testing.T) {
 }
 
 func TestProfitSharing(t *testing.T) {
-	srv := newServer(t)
+	srv := sdktest.NewServer(t)
 	c := newClient(t, srv)
 	ctx := t.Context()
 	type receiver struct {
@@ -357,7 +348,7 @@ func TestProfitSharing(t *testing.T) {
 }
 
 func TestCertificates(t *testing.T) {
-	srv := newServer(t, wechatpaytest.WithKeyMode(wechatpay.KeyModeCertificates))
+	srv := sdktest.NewServer(t, wechatpaytest.WithKeyMode(wechatpay.KeyModeCertificates))
 	c := newClient(t, srv)
 	var out struct {
 		Data []struct {
@@ -396,7 +387,7 @@ func redPackRequest(mchID, billNo string) *wechatpay.V2Request {
 }
 
 func TestRedPacket(t *testing.T) {
-	srv := newServer(t)
+	srv := sdktest.NewServer(t)
 	c := newClient(t, srv)
 	ctx := t.Context()
 
@@ -418,7 +409,7 @@ func TestRedPacket(t *testing.T) {
 		// with a signature error, whatever its value and however the
 		// request was signed.
 		var buf lockedBuffer
-		logged := newServer(t, wechatpaytest.WithLogger(slog.New(slog.NewTextHandler(&buf, nil))))
+		logged := sdktest.NewServer(t, wechatpaytest.WithLogger(slog.New(slog.NewTextHandler(&buf, nil))))
 		lc := newClient(t, logged)
 		for _, tt := range []struct {
 			name     string
@@ -516,7 +507,7 @@ func TestRedPacket(t *testing.T) {
 	})
 
 	t.Run("another merchant's certificate", func(t *testing.T) {
-		fresh := newServer(t, wechatpaytest.WithFreshKeys())
+		fresh := sdktest.NewServer(t, wechatpaytest.WithFreshKeys())
 		roots := x509.NewCertPool()
 		roots.AddCert(srv.CACertificate())
 		stranger := newClient(t, fresh, wechatpay.WithBaseURL(srv.URL), wechatpay.WithRootCAs(roots),
@@ -586,7 +577,7 @@ func (rc *rawClient) doHeader(t *testing.T, method, uri string, body []byte, hea
 }
 
 func TestAuthenticationRejects(t *testing.T) {
-	srv := newServer(t)
+	srv := sdktest.NewServer(t)
 	ctx := t.Context()
 	otherKey, err := rsa.GenerateKey(rand.Reader, 2048)
 	require.NoError(t, err)
@@ -629,7 +620,7 @@ func TestAuthenticationRejects(t *testing.T) {
 }
 
 func TestAuthorizationForms(t *testing.T) {
-	srv := newServer(t, wechatpaytest.WithKeyMode(wechatpay.KeyModeCertificates)) // serves /v3/certificates
+	srv := sdktest.NewServer(t, wechatpaytest.WithKeyMode(wechatpay.KeyModeCertificates)) // serves /v3/certificates
 	rc := newRawClient(t, srv)
 	uri := "/v3/certificates"
 	params := rc.authorization(t, http.MethodGet, uri, nil, time.Now().Unix())
@@ -681,7 +672,7 @@ func TestAuthorizationForms(t *testing.T) {
 }
 
 func TestRouting(t *testing.T) {
-	srv := newServer(t)
+	srv := sdktest.NewServer(t)
 	rc := newRawClient(t, srv)
 	status, body := rc.do(t, http.MethodGet, "/v3/no/such/api?x=1", nil, nil)
 	require.Equal(t, http.StatusNotFound, status)
@@ -708,8 +699,8 @@ func TestRouting(t *testing.T) {
 }
 
 func TestFaults(t *testing.T) {
-	srv := newServer(t)
-	c := newClient(t, srv, fastRetry)
+	srv := sdktest.NewServer(t)
+	c := newClient(t, srv, sdktest.FastRetry)
 	ctx := t.Context()
 	query := func() (*wechatpay.Response, error) {
 		var out reduction
@@ -809,7 +800,7 @@ func TestFaults(t *testing.T) {
 }
 
 func TestNotifications(t *testing.T) {
-	srv := newServer(t)
+	srv := sdktest.NewServer(t)
 	c := newClient(t, srv)
 	type transaction struct {
 		MchID        string `json:"mchid"`
@@ -893,7 +884,7 @@ func TestNotifications(t *testing.T) {
 	t.Run("https receiver", func(t *testing.T) {
 		tlsMerchant := httptest.NewTLSServer(handler)
 		defer tlsMerchant.Close()
-		notifier := newServer(t, wechatpaytest.WithNotificationClient(tlsMerchant.Client()))
+		notifier := sdktest.NewServer(t, wechatpaytest.WithNotificationClient(tlsMerchant.Client()))
 		resp, err := notifier.SendNotification(t.Context(), tlsMerchant.URL, "TRANSACTION.SUCCESS", want)
 		require.NoError(t, err)
 		require.NoError(t, resp.Body.Close())
@@ -913,7 +904,7 @@ func TestNotifications(t *testing.T) {
 }
 
 func TestWriteCredentials(t *testing.T) {
-	srv := newServer(t)
+	srv := sdktest.NewServer(t)
 	require.Empty(t, srv.Credentials().Dir)
 	dir := filepath.Join(t.TempDir(), "creds")
 	path, err := srv.WriteCredentials(dir)
@@ -930,7 +921,7 @@ func TestWriteCredentials(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, os.FileMode(0o600), info.Mode().Perm())
 
-	c, err := wechatpay.NewClientFromFile(path, fastRetry)
+	c, err := wechatpay.NewClientFromFile(path, sdktest.FastRetry)
 	require.NoError(t, err)
 	defer c.Close()
 	var got reduction
@@ -943,8 +934,8 @@ func TestWriteCredentials(t *testing.T) {
 }
 
 func TestFreshKeys(t *testing.T) {
-	fixed := newServer(t)
-	srv := newServer(t, wechatpaytest.WithFreshKeys())
+	fixed := sdktest.NewServer(t)
+	srv := sdktest.NewServer(t, wechatpaytest.WithFreshKeys())
 	require.Len(t, srv.MerchantSerial(), 40)
 	require.NotEqual(t, fixed.MerchantSerial(), srv.MerchantSerial())
 	require.NotEqual(t, fixed.PlatformSerial(), srv.PlatformSerial())
@@ -978,7 +969,7 @@ func TestKeyDir(t *testing.T) {
 	first, err := wechatpaytest.Listen(wechatpaytest.WithKeyDir(dir))
 	require.NoError(t, err)
 	first.Close()
-	second := newServer(t, wechatpaytest.WithKeyDir(dir))
+	second := sdktest.NewServer(t, wechatpaytest.WithKeyDir(dir))
 	require.Equal(t, first.MerchantSerial(), second.MerchantSerial())
 	require.Equal(t, first.PlatformSerial(), second.PlatformSerial())
 	require.True(t, first.MerchantPublicKey().Equal(second.MerchantPublicKey()))
@@ -1068,7 +1059,7 @@ func (l *lockedBuffer) String() string {
 
 func TestLogging(t *testing.T) {
 	var buf lockedBuffer
-	srv := newServer(t, wechatpaytest.WithLogger(slog.New(slog.NewTextHandler(&buf, nil))))
+	srv := sdktest.NewServer(t, wechatpaytest.WithLogger(slog.New(slog.NewTextHandler(&buf, nil))))
 	c := newClient(t, srv)
 	_, err := c.DoV3(t.Context(), reductionRequest(t, c, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), nil)
 	require.NoError(t, err)
@@ -1109,7 +1100,7 @@ func TestCloseWaitsForInFlight(t *testing.T) {
 }
 
 func TestConcurrentUse(t *testing.T) {
-	srv := newServer(t)
+	srv := sdktest.NewServer(t)
 	c := newClient(t, srv)
 	ctx := t.Context()
 	scene := int64(2)
@@ -1220,7 +1211,7 @@ func TestAPIErrorFault(t *testing.T) {
 }
 
 func TestAPIErrorFaultStatus(t *testing.T) {
-	srv := newServer(t)
+	srv := sdktest.NewServer(t)
 	c := newClient(t, srv, wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}))
 	query := func() error {
 		_, err := c.DoV3(t.Context(), reductionRequest(t, c, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), nil)
@@ -1272,7 +1263,7 @@ func TestAPIErrorFaultStatus(t *testing.T) {
 // is not used up by a request answered unsigned (a 401, a v2 failure), so
 // the next valid request gets it.
 func TestSigningFaultsWaitForASignedAnswer(t *testing.T) {
-	srv := newServer(t)
+	srv := sdktest.NewServer(t)
 	noRetry := wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1})
 	c := newClient(t, srv, noRetry)
 	stale := newClient(t, srv, noRetry, wechatpay.WithClock(func() time.Time { return time.Now().Add(-time.Hour) }))
@@ -1351,7 +1342,7 @@ func TestSigningFaultsWaitForASignedAnswer(t *testing.T) {
 // naming the field (v3) or result_code FAIL, err_code PARAM_ERROR (v2);
 // within it, the request goes on to the usual lookup.
 func TestDocumentedLimits(t *testing.T) {
-	srv := newServer(t)
+	srv := sdktest.NewServer(t)
 	c := newClient(t, srv, wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}))
 	ctx := t.Context()
 	n := func(k int) string { return strings.Repeat("7", k) }
@@ -1469,7 +1460,7 @@ func TestDocumentedLimits(t *testing.T) {
 // request's Wechatpay-Serial names, and with the platform certificate key
 // when it names none, so a client without a WeChat Pay key can bootstrap.
 func TestAnswerKeyFollowsWechatpaySerial(t *testing.T) {
-	srv := newServer(t, wechatpaytest.WithKeyMode(wechatpay.KeyModeBoth)) // a merchant in migration
+	srv := sdktest.NewServer(t, wechatpaytest.WithKeyMode(wechatpay.KeyModeBoth)) // a merchant in migration
 	rc := newRawClient(t, srv)
 	c := newClient(t, srv) // its verifier holds both keys
 	for _, tt := range []struct {
