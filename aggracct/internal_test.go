@@ -154,22 +154,9 @@ func TestValidatePunish(t *testing.T) {
 }
 
 func TestEnums(t *testing.T) {
-	for _, v := range []ReductionType{ReductionTypeUnknown, ReductionTypeFinancialPenalty, ReductionTypeJudicialDeduction} {
-		require.True(t, v.Known(), v)
-	}
-	require.False(t, ReductionType("").Known())
-	require.False(t, ReductionType("ADMINISTRATIVE").Known())
-
-	for _, v := range []State{StateUnknown, StateProcessing, StateSuccess, StateFailed} {
-		require.True(t, v.Known(), v)
-	}
-	require.False(t, State("CLOSED").Known())
-
-	for _, v := range []FailReason{FailReasonUnknown, FailReasonBalanceNotEnough, FailReasonReceiptNotExist, FailReasonReceiptNotExistClosed, FailReasonTimeOutClosed} {
-		require.True(t, v.Known(), v)
-	}
-	require.False(t, FailReason("").Known())
-	require.False(t, FailReason("NEW_REASON").Known())
+	sdktest.RequireKnown(t, []ReductionType{ReductionTypeUnknown, ReductionTypeFinancialPenalty, ReductionTypeJudicialDeduction}, "", "ADMINISTRATIVE")
+	sdktest.RequireKnown(t, []State{StateUnknown, StateProcessing, StateSuccess, StateFailed}, "CLOSED")
+	sdktest.RequireKnown(t, []FailReason{FailReasonUnknown, FailReasonBalanceNotEnough, FailReasonReceiptNotExist, FailReasonReceiptNotExistClosed, FailReasonTimeOutClosed}, "", "NEW_REASON")
 	require.Equal(t, FailReasonReceiptNotExist, FailReasonReceiptNotExistClosed.Canonical())
 	require.Equal(t, FailReasonReceiptNotExist, FailReasonReceiptNotExist.Canonical())
 	require.Equal(t, FailReasonBalanceNotEnough, FailReasonBalanceNotEnough.Canonical())
@@ -321,34 +308,14 @@ func TestNilClientNeighbours(t *testing.T) {
 }
 
 func TestNeighbourEnums(t *testing.T) {
-	for _, v := range []ReqScene{ReqSceneSJTConvenientSettlementServiceMerchant, ReqSceneSJTMicroMerchant, ReqSceneWxShopConvenientSettlementServiceMerchant} {
-		require.True(t, v.Known(), v)
-	}
-	require.False(t, ReqScene("OTHER").Known())
-	require.True(t, FundRepatriationAllForbidden.Known())
-	require.True(t, FundRepatriationAllAllowedWhenUnique.Known())
-	require.False(t, FundRepatriationStrategy("SOME").Known())
-	require.True(t, ControlTypePunish.Known())
-	require.True(t, ControlTypeRecover.Known())
-	require.False(t, ControlType("").Known())
-	for _, v := range []ControlState{ControlStateExecuting, ControlStateSuccess, ControlStateFailed} {
-		require.True(t, v.Known(), v)
-	}
-	require.False(t, ControlState("PAUSED").Known())
-	require.True(t, EffectStateActive.Known())
-	require.True(t, EffectStateRecovered.Known())
-	require.False(t, EffectState("").Known())
-	for _, v := range []ControlAction{ControlActionDisableReceive, ControlActionDisableWithdrawal, ControlActionDisablePay, ControlActionDisableRefund, ControlActionDisableCloseMerchant} {
-		require.True(t, v.Known(), v)
-	}
-	require.False(t, ControlAction("DISABLE_ALL").Known())
-	require.True(t, AuditResultPass.Known())
-	require.True(t, AuditResultReject.Known())
-	require.False(t, AuditResult("MAYBE").Known())
-	for _, v := range []AuditScene{AuditScene01, AuditScene02, AuditScene03} {
-		require.True(t, v.Known(), v)
-	}
-	require.False(t, AuditScene("04").Known())
+	sdktest.RequireKnown(t, []ReqScene{ReqSceneSJTConvenientSettlementServiceMerchant, ReqSceneSJTMicroMerchant, ReqSceneWxShopConvenientSettlementServiceMerchant}, "OTHER")
+	sdktest.RequireKnown(t, []FundRepatriationStrategy{FundRepatriationAllForbidden, FundRepatriationAllAllowedWhenUnique}, "SOME")
+	sdktest.RequireKnown(t, []ControlType{ControlTypePunish, ControlTypeRecover}, "")
+	sdktest.RequireKnown(t, []ControlState{ControlStateExecuting, ControlStateSuccess, ControlStateFailed}, "PAUSED")
+	sdktest.RequireKnown(t, []EffectState{EffectStateActive, EffectStateRecovered}, "")
+	sdktest.RequireKnown(t, []ControlAction{ControlActionDisableReceive, ControlActionDisableWithdrawal, ControlActionDisablePay, ControlActionDisableRefund, ControlActionDisableCloseMerchant}, "DISABLE_ALL")
+	sdktest.RequireKnown(t, []AuditResult{AuditResultPass, AuditResultReject}, "MAYBE")
+	sdktest.RequireKnown(t, []AuditScene{AuditScene01, AuditScene02, AuditScene03}, "04")
 }
 
 // TestNeighbourBodies: the request bodies are compact JSON in the

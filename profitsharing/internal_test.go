@@ -120,29 +120,13 @@ func TestReceiverRoundTrip(t *testing.T) {
 }
 
 func TestEnums(t *testing.T) {
-	for _, v := range []State{StateProcessing, StateFinished} {
-		require.True(t, v.Known(), v)
-	}
-	for _, v := range []ReceiverType{ReceiverTypeMerchantID, ReceiverTypePersonalOpenID, ReceiverTypePersonalSubOpenID} {
-		require.True(t, v.Known(), v)
-	}
-	for _, v := range []Result{ResultPending, ResultSuccess, ResultClosed} {
-		require.True(t, v.Known(), v)
-	}
-	for _, v := range []FailReason{FailReasonNoRelation, FailReasonSubMerchantFronen, FailReasonMchContractSettleOff,
+	sdktest.RequireKnown(t, []State{StateProcessing, StateFinished}, "", "CLOSED")
+	sdktest.RequireKnown(t, []ReceiverType{ReceiverTypeMerchantID, ReceiverTypePersonalOpenID, ReceiverTypePersonalSubOpenID}, "PERSONAL_WECHATID")
+	sdktest.RequireKnown(t, []Result{ResultPending, ResultSuccess, ResultClosed}, "FAILED")
+	sdktest.RequireKnown(t, []FailReason{FailReasonNoRelation, FailReasonSubMerchantFronen, FailReasonMchContractSettleOff,
 		FailReasonMchContractFrozen, FailReasonAccountAbnormal, FailReasonReceiverHighRisk,
-		FailReasonReceiverRealNameNotVerified, FailReasonNoAuth, FailReasonDefaultError} {
-		require.True(t, v.Known(), v)
-	}
-	for _, v := range []DetailType{DetailTypeDistributeToOthers, DetailTypeUnfreezeToSponsor} {
-		require.True(t, v.Known(), v)
-	}
-	require.False(t, State("").Known())
-	require.False(t, State("CLOSED").Known())
-	require.False(t, ReceiverType("PERSONAL_WECHATID").Known())
-	require.False(t, Result("FAILED").Known())
-	require.False(t, FailReason("SUB_MERCHANT_FROZEN").Known())
-	require.False(t, DetailType("REFUND").Known())
+		FailReasonReceiverRealNameNotVerified, FailReasonNoAuth, FailReasonDefaultError}, "SUB_MERCHANT_FROZEN")
+	sdktest.RequireKnown(t, []DetailType{DetailTypeDistributeToOthers, DetailTypeUnfreezeToSponsor}, "REFUND")
 
 	var r Receiver
 	require.NoError(t, json.Unmarshal([]byte(`{"type":"NEW","result":"NEW","fail_reason":"SUB_MERCHANT_FROZEN","detail_type":"NEW"}`), &r))

@@ -184,3 +184,15 @@ func RequireInvalid[R any, P interface {
 	require.ErrorAs(t, P(nil).Validate(), &fe)
 	require.Equal(t, "request", fe.Field)
 }
+
+// RequireKnown requires each of known to be a value its enum type knows,
+// and each of unknown not.
+func RequireKnown[E interface{ Known() bool }](t testing.TB, known []E, unknown ...E) {
+	t.Helper()
+	for _, v := range known {
+		require.True(t, v.Known(), v)
+	}
+	for _, v := range unknown {
+		require.False(t, v.Known(), v)
+	}
+}
