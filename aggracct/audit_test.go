@@ -90,16 +90,9 @@ func TestSyncInfoUpdateAuditResultErrors(t *testing.T) {
 func TestSyncInfoUpdateAuditResultValidationBeforeIO(t *testing.T) {
 	srv := sdktest.NewServer(t)
 	svc := aggracct.New(srv.Client())
-	sync := func(f func(r *aggracct.SyncInfoUpdateAuditResultRequest)) func() error {
-		return func() error {
-			r := auditRequest()
-			f(r)
-			_, err := svc.SyncInfoUpdateAuditResult(t.Context(), r)
-			return err
-		}
-	}
+	sync := sdktest.Mutated(t, svc.SyncInfoUpdateAuditResult, auditRequest)
 	sdktest.RequireFieldErrors(t, srv, map[string]func() error{
-		"request":             func() error { _, err := svc.SyncInfoUpdateAuditResult(t.Context(), nil); return err },
+		"request":             sdktest.Call(t, svc.SyncInfoUpdateAuditResult, nil),
 		"out_request_no":      sync(func(r *aggracct.SyncInfoUpdateAuditResultRequest) { r.OutRequestNo = "" }),
 		"out_request_no#long": sync(func(r *aggracct.SyncInfoUpdateAuditResultRequest) { r.OutRequestNo = strings.Repeat("o", 65) }),
 		"mchid":               sync(func(r *aggracct.SyncInfoUpdateAuditResultRequest) { r.MchID = "" }),

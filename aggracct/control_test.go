@@ -252,19 +252,9 @@ func TestRecoverAndControlQueryValidationBeforeIO(t *testing.T) {
 	srv := sdktest.NewServer(t)
 	svc := aggracct.New(srv.Client())
 	p := punishRequest("WBPUNISH-V")
-	rec := func(f func(r *aggracct.RecoverRequest)) func() error {
-		return func() error {
-			r := recoverRequest("WBRECOVER-V", p, "W1")
-			f(r)
-			_, err := svc.Recover(t.Context(), r)
-			return err
-		}
-	}
-	query := func(r *aggracct.QueryControlOrderRequest) func() error {
-		return func() error { _, err := svc.QueryControlOrder(t.Context(), r); return err }
-	}
+	rec := sdktest.Mutated(t, svc.Recover, func() *aggracct.RecoverRequest { return recoverRequest("WBRECOVER-V", p, "W1") })
 	sdktest.RequireFieldErrors(t, srv, map[string]func() error{
-		"request":                   func() error { _, err := svc.Recover(t.Context(), nil); return err },
+		"request":                   sdktest.Call(t, svc.Recover, nil),
 		"out_request_no":            rec(func(r *aggracct.RecoverRequest) { r.OutRequestNo = "" }),
 		"out_request_no#long":       rec(func(r *aggracct.RecoverRequest) { r.OutRequestNo = strings.Repeat("r", 65) }),
 		"out_request_no#same":       rec(func(r *aggracct.RecoverRequest) { r.OutRequestNo = r.RelatedWebankPunishNo }),
@@ -278,11 +268,11 @@ func TestRecoverAndControlQueryValidationBeforeIO(t *testing.T) {
 		"card_no":                   rec(func(r *aggracct.RecoverRequest) { r.CardNo = strings.Repeat("6", 215) }),
 		"req_scene":                 rec(func(r *aggracct.RecoverRequest) { r.ReqScene = "A\tB" }),
 		"request#query":             func() error { _, err := svc.QueryControlOrder(t.Context(), nil); return err },
-		"out_request_no#query":      query(&aggracct.QueryControlOrderRequest{ControlType: aggracct.ControlTypePunish, MchID: "1"}),
-		"out_request_no#query-long": query(&aggracct.QueryControlOrderRequest{OutRequestNo: strings.Repeat("q", 65), ControlType: aggracct.ControlTypePunish, MchID: "1"}),
-		"control_type":              query(&aggracct.QueryControlOrderRequest{OutRequestNo: "Q", MchID: "1"}),
-		"control_type#unknown":      query(&aggracct.QueryControlOrderRequest{OutRequestNo: "Q", ControlType: "PAUSE", MchID: "1"}),
-		"mchid#query":               query(&aggracct.QueryControlOrderRequest{OutRequestNo: "Q", ControlType: aggracct.ControlTypeRecover}),
+		"out_request_no#query":      sdktest.Call(t, svc.QueryControlOrder, &aggracct.QueryControlOrderRequest{ControlType: aggracct.ControlTypePunish, MchID: "1"}),
+		"out_request_no#query-long": sdktest.Call(t, svc.QueryControlOrder, &aggracct.QueryControlOrderRequest{OutRequestNo: strings.Repeat("q", 65), ControlType: aggracct.ControlTypePunish, MchID: "1"}),
+		"control_type":              sdktest.Call(t, svc.QueryControlOrder, &aggracct.QueryControlOrderRequest{OutRequestNo: "Q", MchID: "1"}),
+		"control_type#unknown":      sdktest.Call(t, svc.QueryControlOrder, &aggracct.QueryControlOrderRequest{OutRequestNo: "Q", ControlType: "PAUSE", MchID: "1"}),
+		"mchid#query":               sdktest.Call(t, svc.QueryControlOrder, &aggracct.QueryControlOrderRequest{OutRequestNo: "Q", ControlType: aggracct.ControlTypeRecover}),
 		"fund_repatriation_strategy": func() error {
 			r := punishRequest("WBPUNISH-V")
 			r.FundRepatriationStrategy = "ALL ALLOWED"

@@ -249,19 +249,9 @@ func TestQueryBalanceErrors(t *testing.T) {
 func TestCreateAndBalanceValidationBeforeIO(t *testing.T) {
 	srv := sdktest.NewServer(t)
 	svc := aggracct.New(srv.Client())
-	create := func(f func(r *aggracct.CreateSpecialReductionRequest)) func() error {
-		return func() error {
-			r := reductionRequest("VALID1", 1)
-			f(r)
-			_, err := svc.CreateSpecialReduction(t.Context(), r)
-			return err
-		}
-	}
-	bal := func(r *aggracct.QueryBalanceRequest) func() error {
-		return func() error { _, err := svc.QueryBalance(t.Context(), r); return err }
-	}
+	create := sdktest.Mutated(t, svc.CreateSpecialReduction, func() *aggracct.CreateSpecialReductionRequest { return reductionRequest("VALID1", 1) })
 	sdktest.RequireFieldErrors(t, srv, map[string]func() error{
-		"request":                func() error { _, err := svc.CreateSpecialReduction(t.Context(), nil); return err },
+		"request":                sdktest.Call(t, svc.CreateSpecialReduction, nil),
 		"mchid":                  create(func(r *aggracct.CreateSpecialReductionRequest) { r.MchID = strings.Repeat("1", 33) }),
 		"bal_account_no":         create(func(r *aggracct.CreateSpecialReductionRequest) { r.BalAccountNo = "" }),
 		"bal_account_no#long":    create(func(r *aggracct.CreateSpecialReductionRequest) { r.BalAccountNo = strings.Repeat("8", 215) }),
@@ -278,10 +268,10 @@ func TestCreateAndBalanceValidationBeforeIO(t *testing.T) {
 		"sgn_no":                 create(func(r *aggracct.CreateSpecialReductionRequest) { r.SgnNo = "协议" }),
 		"req_scene":              create(func(r *aggracct.CreateSpecialReductionRequest) { r.ReqScene = "A B" }),
 		"request#balance":        func() error { _, err := svc.QueryBalance(t.Context(), nil); return err },
-		"bal_account_no#balance": bal(&aggracct.QueryBalanceRequest{}),
-		"mchid#balance":          bal(&aggracct.QueryBalanceRequest{MchID: strings.Repeat("1", 33), BalAccountNo: "x"}),
-		"card_no#balance":        bal(&aggracct.QueryBalanceRequest{BalAccountNo: "x", CardNo: strings.Repeat("6", 215)}),
-		"sgn_no#balance":         bal(&aggracct.QueryBalanceRequest{BalAccountNo: "x", SgnNo: "a b"}),
+		"bal_account_no#balance": sdktest.Call(t, svc.QueryBalance, &aggracct.QueryBalanceRequest{}),
+		"mchid#balance":          sdktest.Call(t, svc.QueryBalance, &aggracct.QueryBalanceRequest{MchID: strings.Repeat("1", 33), BalAccountNo: "x"}),
+		"card_no#balance":        sdktest.Call(t, svc.QueryBalance, &aggracct.QueryBalanceRequest{BalAccountNo: "x", CardNo: strings.Repeat("6", 215)}),
+		"sgn_no#balance":         sdktest.Call(t, svc.QueryBalance, &aggracct.QueryBalanceRequest{BalAccountNo: "x", SgnNo: "a b"}),
 		"card_no#query": func() error {
 			_, err := svc.QuerySpecialReduction(t.Context(), &aggracct.QuerySpecialReductionRequest{OutRequestNo: "A", BalAccountNo: "x", CardNo: "a\x00"})
 			return err

@@ -134,6 +134,28 @@ func RequireFieldErrors(t testing.TB, srv *wechatpaytest.Server, cases map[strin
 	require.Equal(t, before, srv.Requests(), "validation happens before any I/O")
 }
 
+// Call returns a call of do, a typed method, with r, for
+// RequireFieldErrors.
+func Call[R, T any](t *testing.T, do func(context.Context, *R) (T, error), r *R) func() error {
+	return func() error {
+		_, err := do(t.Context(), r)
+		return err
+	}
+}
+
+// Mutated returns, for a change of a request, a call of do with a request
+// from valid so changed, for RequireFieldErrors.
+func Mutated[R, T any](t *testing.T, do func(context.Context, *R) (T, error), valid func() *R) func(change func(r *R)) func() error {
+	return func(change func(r *R)) func() error {
+		return func() error {
+			r := valid()
+			change(r)
+			_, err := do(t.Context(), r)
+			return err
+		}
+	}
+}
+
 // RequireRefused requires do, a typed method, to refuse each request
 // with a *wechatpay.FieldError naming its key's field, as RequireFieldErrors
 // does.
@@ -141,10 +163,7 @@ func RequireRefused[R, T any](t *testing.T, srv *wechatpaytest.Server, do func(c
 	t.Helper()
 	calls := make(map[string]func() error, len(cases))
 	for field, r := range cases {
-		calls[field] = func() error {
-			_, err := do(t.Context(), r)
-			return err
-		}
+		calls[field] = Call(t, do, r)
 	}
 	RequireFieldErrors(t, srv, calls)
 }
