@@ -18,7 +18,7 @@ import (
 // field; nothing of them changes the state.
 func TestWeBankChannelRefusals(t *testing.T) {
 	srv := sdktest.NewServer(t)
-	c := newClient(t, srv)
+	c := sdktest.NewClient(t, srv)
 	enc := func(plain string) string {
 		ct, _, err := c.EncryptSensitive(plain)
 		require.NoError(t, err)
@@ -98,7 +98,7 @@ func TestWeBankChannelRefusals(t *testing.T) {
 // route only.
 func TestWeBankChannelFaults(t *testing.T) {
 	srv := sdktest.NewServer(t)
-	c := newClient(t, srv)
+	c := sdktest.NewClient(t, srv)
 	ct, _, err := c.EncryptSensitive(wechatpaytest.SeedBalAccountNo)
 	require.NoError(t, err)
 	balanceReq := &wechatpay.Request{Method: http.MethodGet, Path: "/v3/aggracct-bc/wb-channel/account/balance",

@@ -52,7 +52,7 @@ func TestKeyModes(t *testing.T) {
 			fromFile, err := wechatpay.NewClientFromFile(path)
 			require.NoError(t, err)
 			defer fromFile.Close()
-			c := newClient(t, srv)
+			c := sdktest.NewClient(t, srv)
 			require.Equal(t, tt.mode, c.Verifier().Mode())
 			for _, client := range []*wechatpay.Client{c, fromFile} {
 				var got reduction
@@ -89,7 +89,7 @@ func TestNotificationKeyFollowsKeyMode(t *testing.T) {
 				want = srv.PlatformSerial()
 			}
 			require.Equal(t, want, h.Get(wechatpay.HeaderSerial))
-			c := newClient(t, srv)
+			c := sdktest.NewClient(t, srv)
 			_, err = c.ParseNotification(h, body)
 			require.NoError(t, err)
 		})

@@ -15,6 +15,7 @@ import (
 
 	"github.com/gowechatpay/wechatpay"
 	wxcrypto "github.com/gowechatpay/wechatpay/crypto"
+	"github.com/gowechatpay/wechatpay/internal/sdktest"
 	"github.com/gowechatpay/wechatpay/wechatpaytest"
 )
 
@@ -97,7 +98,7 @@ func placeOrder(t *testing.T, c *wechatpay.Client, outTradeNo string) (string, e
 // sees a request whose signature is wrong.
 func TestMerchantTeachesAnEndpoint(t *testing.T) {
 	srv, calls := merchantEmulator(t)
-	c := newClient(t, srv, wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}))
+	c := sdktest.NewClient(t, srv, wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}))
 
 	t.Run("verified answer", func(t *testing.T) {
 		prepayID, err := placeOrder(t, c, "1217752501201407033233368018")
@@ -151,7 +152,7 @@ func TestMerchantTeachesAnEndpoint(t *testing.T) {
 		// The merchant's serial, another key: the signature does not verify.
 		other, err := rsa.GenerateKey(rand.Reader, 2048)
 		require.NoError(t, err)
-		stranger := newClient(t, srv, wechatpay.WithMerchant(wechatpaytest.TestMchID, srv.MerchantSerial(), other), wechatpay.WithMerchantCertificate(nil))
+		stranger := sdktest.NewClient(t, srv, wechatpay.WithMerchant(wechatpaytest.TestMchID, srv.MerchantSerial(), other), wechatpay.WithMerchantCertificate(nil))
 		before := calls.Load()
 		_, err = placeOrder(t, stranger, "T3")
 		requireAPIError(t, err, http.StatusUnauthorized, "SIGN_ERROR")
@@ -208,7 +209,7 @@ func TestHandlerHelpers(t *testing.T) {
 	})
 	srv.HandleV3("GET /v3/broken", func(r *wechatpaytest.V3Request) (int, any) { return 42, nil })
 	srv.Start()
-	c := newClient(t, srv, wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}))
+	c := sdktest.NewClient(t, srv, wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}))
 
 	ct, serial, err := c.EncryptSensitive("张三")
 	require.NoError(t, err)
@@ -258,7 +259,7 @@ func TestHandleV2(t *testing.T) {
 			return map[string]string{"return_code": "SUCCESS", "result_code": "SUCCESS"}
 		})
 	srv.Start()
-	c := newClient(t, srv, wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}))
+	c := sdktest.NewClient(t, srv, wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}))
 	query := func(c *wechatpay.Client, st wxcrypto.SignType, no string) (map[string]string, error) {
 		fields, _, err := c.DoV2(t.Context(), &wechatpay.V2Request{Path: "/pay/orderquery", SignType: st,
 			Params: map[string]string{"appid": wechatpaytest.TestAppID, "mch_id": wechatpaytest.TestMchID, "out_trade_no": no}})
@@ -283,7 +284,7 @@ func TestHandleV2(t *testing.T) {
 	require.ErrorIs(t, err, wechatpay.ErrV2Sign)
 
 	before := calls.Load()
-	wrongKey := newClient(t, srv, wechatpay.WithAPIv2Key("WrongApiV2Key0000000000000000000"))
+	wrongKey := sdktest.NewClient(t, srv, wechatpay.WithAPIv2Key("WrongApiV2Key0000000000000000000"))
 	_, err = query(wrongKey, wxcrypto.SignTypeHMACSHA256, "1217752501201407033233368018")
 	require.ErrorAs(t, err, &apiErr)
 	require.Equal(t, "FAIL", apiErr.ReturnCode)
@@ -305,7 +306,7 @@ func TestErrorAnswerLiteral(t *testing.T) {
 		return 0, &wechatpaytest.ErrorAnswer{Code: "INVALID_REQUEST", Message: "literal", Detail: map[string]string{"location": "query"}}
 	})
 	srv.Start()
-	c := newClient(t, srv, wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}))
+	c := sdktest.NewClient(t, srv, wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}))
 	_, err := c.DoV3(t.Context(), &wechatpay.Request{Path: "/v3/literal"}, nil)
 	apiErr := requireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
 	require.JSONEq(t, `{"location":"query"}`, string(apiErr.Detail))
@@ -326,7 +327,7 @@ func TestHandlerPanic(t *testing.T) {
 		panic(errors.New("v2 handler bug"))
 	})
 	srv.Start()
-	c := newClient(t, srv, wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}))
+	c := sdktest.NewClient(t, srv, wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}))
 
 	_, err := c.DoV3(t.Context(), &wechatpay.Request{Path: "/v3/panics/1"}, nil)
 	apiErr := requireAPIError(t, err, http.StatusInternalServerError, "SYSTEM_ERROR")

@@ -37,13 +37,6 @@ const (
 	profitSharingPath = "/v3/global/profit-sharing/orders/{out_order_no}"
 )
 
-func newClient(t *testing.T, srv *wechatpaytest.Server, opts ...wechatpay.Option) *wechatpay.Client {
-	t.Helper()
-	c := srv.Client(opts...)
-	t.Cleanup(c.Close)
-	return c
-}
-
 type reduction struct {
 	MchID         string `json:"mchid"`
 	BalAccountNo  string `json:"bal_account_no"`
@@ -84,7 +77,7 @@ func requireAPIError(t *testing.T, err error, status int, code string) *wechatpa
 
 func TestSpecialReduction(t *testing.T) {
 	srv := sdktest.NewServer(t)
-	c := newClient(t, srv)
+	c := sdktest.NewClient(t, srv)
 	ctx := t.Context()
 
 	t.Run("seed", func(t *testing.T) {
@@ -110,7 +103,7 @@ func TestSpecialReduction(t *testing.T) {
 		// A merchant in migration holds both keys; this client names the
 		// platform certificate.
 		srv := sdktest.NewServer(t, wechatpaytest.WithKeyMode(wechatpay.KeyModeBoth))
-		pc := newClient(t, srv, wechatpay.WithKeyMode(wechatpay.KeyModeCertificates))
+		pc := sdktest.NewClient(t, srv, wechatpay.WithKeyMode(wechatpay.KeyModeCertificates))
 		var got reduction
 		resp, err := pc.DoV3(ctx, reductionRequest(t, pc, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), &got)
 		require.NoError(t, err)
@@ -179,7 +172,7 @@ func TestSpecialReduction(t *testing.T) {
 
 func TestPunish(t *testing.T) {
 	srv := sdktest.NewServer(t)
-	c := newClient(t, srv)
+	c := sdktest.NewClient(t, srv)
 	ctx := t.Context()
 	type punishBody struct {
 		OutRequestNo  string `json:"out_request_no,omitempty"`
@@ -277,7 +270,7 @@ func TestPunish(t *testing.T) {
 
 func TestProfitSharing(t *testing.T) {
 	srv := sdktest.NewServer(t)
-	c := newClient(t, srv)
+	c := sdktest.NewClient(t, srv)
 	ctx := t.Context()
 	type receiver struct {
 		Amount             int64  `json:"amount"`
@@ -349,7 +342,7 @@ func TestProfitSharing(t *testing.T) {
 
 func TestCertificates(t *testing.T) {
 	srv := sdktest.NewServer(t, wechatpaytest.WithKeyMode(wechatpay.KeyModeCertificates))
-	c := newClient(t, srv)
+	c := sdktest.NewClient(t, srv)
 	var out struct {
 		Data []struct {
 			SerialNo           string `json:"serial_no"`
@@ -388,7 +381,7 @@ func redPackRequest(mchID, billNo string) *wechatpay.V2Request {
 
 func TestRedPacket(t *testing.T) {
 	srv := sdktest.NewServer(t)
-	c := newClient(t, srv)
+	c := sdktest.NewClient(t, srv)
 	ctx := t.Context()
 
 	for _, mchID := range []string{"10000098", wechatpaytest.TestMchID} {
@@ -410,7 +403,7 @@ func TestRedPacket(t *testing.T) {
 		// request was signed.
 		var buf lockedBuffer
 		logged := sdktest.NewServer(t, wechatpaytest.WithLogger(slog.New(slog.NewTextHandler(&buf, nil))))
-		lc := newClient(t, logged)
+		lc := sdktest.NewClient(t, logged)
 		for _, tt := range []struct {
 			name     string
 			signType wxcrypto.SignType
@@ -487,7 +480,7 @@ func TestRedPacket(t *testing.T) {
 	})
 
 	t.Run("bad sign", func(t *testing.T) {
-		other := newClient(t, srv, wechatpay.WithAPIv2Key("WrongApiV2Key0000000000000000000"))
+		other := sdktest.NewClient(t, srv, wechatpay.WithAPIv2Key("WrongApiV2Key0000000000000000000"))
 		_, _, err := other.DoV2(ctx, redPackRequest("10000098", wechatpaytest.SeedMchBillNo))
 		var apiErr *wechatpay.APIError
 		require.ErrorAs(t, err, &apiErr)
@@ -496,7 +489,7 @@ func TestRedPacket(t *testing.T) {
 	})
 
 	t.Run("no client certificate", func(t *testing.T) {
-		noCert := newClient(t, srv, wechatpay.WithMerchantCertificate(nil))
+		noCert := sdktest.NewClient(t, srv, wechatpay.WithMerchantCertificate(nil))
 		req := redPackRequest("10000098", wechatpaytest.SeedMchBillNo)
 		req.Secure = false // the SDK refuses to call a secure endpoint without one
 		_, _, err := noCert.DoV2(ctx, req)
@@ -510,7 +503,7 @@ func TestRedPacket(t *testing.T) {
 		fresh := sdktest.NewServer(t, wechatpaytest.WithFreshKeys())
 		roots := x509.NewCertPool()
 		roots.AddCert(srv.CACertificate())
-		stranger := newClient(t, fresh, wechatpay.WithBaseURL(srv.URL), wechatpay.WithRootCAs(roots),
+		stranger := sdktest.NewClient(t, fresh, wechatpay.WithBaseURL(srv.URL), wechatpay.WithRootCAs(roots),
 			wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}))
 		_, _, err := stranger.DoV2(ctx, redPackRequest("10000098", wechatpaytest.SeedMchBillNo))
 		// The server asks only for certificates of the merchant's CA, so
@@ -610,7 +603,7 @@ func TestAuthenticationRejects(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := newClient(t, srv, tt.opts...)
+			c := sdktest.NewClient(t, srv, tt.opts...)
 			_, err := c.DoV3(ctx, reductionRequest(t, c, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), nil)
 			apiErr := requireAPIError(t, err, 401, "SIGN_ERROR")
 			require.NotEmpty(t, apiErr.RequestID)
@@ -700,7 +693,7 @@ func TestRouting(t *testing.T) {
 
 func TestFaults(t *testing.T) {
 	srv := sdktest.NewServer(t)
-	c := newClient(t, srv, sdktest.FastRetry)
+	c := sdktest.NewClient(t, srv, sdktest.FastRetry)
 	ctx := t.Context()
 	query := func() (*wechatpay.Response, error) {
 		var out reduction
@@ -771,7 +764,7 @@ func TestFaults(t *testing.T) {
 		require.GreaterOrEqual(t, time.Since(start), 200*time.Millisecond)
 
 		srv.InjectFault(wechatpaytest.Fault{Kind: wechatpaytest.FaultDelay, Delay: time.Minute, Count: 1})
-		short := newClient(t, srv, wechatpay.WithTimeout(100*time.Millisecond), wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}))
+		short := sdktest.NewClient(t, srv, wechatpay.WithTimeout(100*time.Millisecond), wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}))
 		_, err = short.DoV3(ctx, reductionRequest(t, short, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), nil)
 		require.ErrorIs(t, err, context.DeadlineExceeded)
 	})
@@ -801,7 +794,7 @@ func TestFaults(t *testing.T) {
 
 func TestNotifications(t *testing.T) {
 	srv := sdktest.NewServer(t)
-	c := newClient(t, srv)
+	c := sdktest.NewClient(t, srv)
 	type transaction struct {
 		MchID        string `json:"mchid"`
 		OutTradeNo   string `json:"out_trade_no"`
@@ -944,7 +937,7 @@ func TestFreshKeys(t *testing.T) {
 	require.Equal(t, "wxe062425f740d30d8", srv.AppID())
 	require.Equal(t, "PUB_KEY_ID_0114232134912410000000000000", srv.PublicKeyID())
 
-	c := newClient(t, srv)
+	c := sdktest.NewClient(t, srv)
 	var got reduction
 	_, err := c.DoV3(t.Context(), reductionRequest(t, c, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), &got)
 	require.NoError(t, err)
@@ -953,7 +946,7 @@ func TestFreshKeys(t *testing.T) {
 	require.NoError(t, err)
 
 	// The fixed server's client does not hold the fresh keys.
-	stranger := newClient(t, fixed, wechatpay.WithBaseURL(srv.URL), wechatpay.WithRootCAs(poolOf(srv.CACertificate())))
+	stranger := sdktest.NewClient(t, fixed, wechatpay.WithBaseURL(srv.URL), wechatpay.WithRootCAs(poolOf(srv.CACertificate())))
 	_, err = stranger.DoV3(t.Context(), reductionRequest(t, stranger, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), nil)
 	requireAPIError(t, err, 401, "SIGN_ERROR")
 }
@@ -973,7 +966,7 @@ func TestKeyDir(t *testing.T) {
 	require.Equal(t, first.MerchantSerial(), second.MerchantSerial())
 	require.Equal(t, first.PlatformSerial(), second.PlatformSerial())
 	require.True(t, first.MerchantPublicKey().Equal(second.MerchantPublicKey()))
-	c := newClient(t, second)
+	c := sdktest.NewClient(t, second)
 	_, err = c.DoV3(t.Context(), reductionRequest(t, c, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), nil)
 	require.NoError(t, err)
 
@@ -1009,7 +1002,7 @@ func TestWildcardAddressAdvertisesLoopback(t *testing.T) {
 			require.NoError(t, err)
 			require.Equal(t, "127.0.0.1", u.Hostname())
 			require.NotEqual(t, "0", u.Port())
-			c := newClient(t, srv)
+			c := sdktest.NewClient(t, srv)
 			_, err = c.DoV3(t.Context(), reductionRequest(t, c, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), nil)
 			require.NoError(t, err)
 		})
@@ -1026,7 +1019,7 @@ func TestUnstartedServer(t *testing.T) {
 	require.Panics(t, srv.Start)
 
 	clock := wechatpay.WithClock(func() time.Time { return time.Now().Add(-time.Hour) })
-	c := newClient(t, srv, clock)
+	c := sdktest.NewClient(t, srv, clock)
 	var got reduction
 	_, err := c.DoV3(t.Context(), reductionRequest(t, c, "R-1", "B-1"), &got)
 	require.NoError(t, err, "both clocks agree, an hour behind")
@@ -1060,10 +1053,10 @@ func (l *lockedBuffer) String() string {
 func TestLogging(t *testing.T) {
 	var buf lockedBuffer
 	srv := sdktest.NewServer(t, wechatpaytest.WithLogger(slog.New(slog.NewTextHandler(&buf, nil))))
-	c := newClient(t, srv)
+	c := sdktest.NewClient(t, srv)
 	_, err := c.DoV3(t.Context(), reductionRequest(t, c, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), nil)
 	require.NoError(t, err)
-	stale := newClient(t, srv, wechatpay.WithClock(func() time.Time { return time.Now().Add(-time.Hour) }))
+	stale := sdktest.NewClient(t, srv, wechatpay.WithClock(func() time.Time { return time.Now().Add(-time.Hour) }))
 	_, err = stale.DoV3(t.Context(), reductionRequest(t, stale, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), nil)
 	require.Error(t, err)
 	_, _, err = c.DoV2(t.Context(), redPackRequest("10000098", wechatpaytest.SeedMchBillNo))
@@ -1101,7 +1094,7 @@ func TestCloseWaitsForInFlight(t *testing.T) {
 
 func TestConcurrentUse(t *testing.T) {
 	srv := sdktest.NewServer(t)
-	c := newClient(t, srv)
+	c := sdktest.NewClient(t, srv)
 	ctx := t.Context()
 	scene := int64(2)
 	var wg sync.WaitGroup
@@ -1187,8 +1180,7 @@ func TestDelayFaultEndsWithTheClient(t *testing.T) {
 }
 
 func TestAPIErrorFault(t *testing.T) {
-	srv := wechatpaytest.NewServer()
-	t.Cleanup(srv.Close)
+	srv := sdktest.NewServer(t)
 	c := srv.Client(wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}))
 	srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIProfitSharingQueryOrder, Kind: wechatpaytest.FaultAPIError, Status: http.StatusForbidden, Code: "NO_AUTH", Count: 1})
 	_, err := c.DoV3(t.Context(), &wechatpay.Request{
@@ -1212,7 +1204,7 @@ func TestAPIErrorFault(t *testing.T) {
 
 func TestAPIErrorFaultStatus(t *testing.T) {
 	srv := sdktest.NewServer(t)
-	c := newClient(t, srv, wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}))
+	c := sdktest.NewClient(t, srv, wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}))
 	query := func() error {
 		_, err := c.DoV3(t.Context(), reductionRequest(t, c, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), nil)
 		return err
@@ -1265,8 +1257,8 @@ func TestAPIErrorFaultStatus(t *testing.T) {
 func TestSigningFaultsWaitForASignedAnswer(t *testing.T) {
 	srv := sdktest.NewServer(t)
 	noRetry := wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1})
-	c := newClient(t, srv, noRetry)
-	stale := newClient(t, srv, noRetry, wechatpay.WithClock(func() time.Time { return time.Now().Add(-time.Hour) }))
+	c := sdktest.NewClient(t, srv, noRetry)
+	stale := sdktest.NewClient(t, srv, noRetry, wechatpay.WithClock(func() time.Time { return time.Now().Add(-time.Hour) }))
 	ctx := t.Context()
 
 	for _, tt := range []struct {
@@ -1295,7 +1287,7 @@ func TestSigningFaultsWaitForASignedAnswer(t *testing.T) {
 		var apiErr *wechatpay.APIError
 		require.ErrorAs(t, err, &apiErr)
 		require.Equal(t, "NOT_FOUND", apiErr.ErrCode)
-		wrongKey := newClient(t, srv, noRetry, wechatpay.WithAPIv2Key(strings.Repeat("k", 32)))
+		wrongKey := sdktest.NewClient(t, srv, noRetry, wechatpay.WithAPIv2Key(strings.Repeat("k", 32)))
 		_, _, err = wrongKey.DoV2(ctx, redPackRequest("10000098", wechatpaytest.SeedMchBillNo))
 		require.ErrorAs(t, err, &apiErr)
 		require.Equal(t, "FAIL", apiErr.ReturnCode)
@@ -1343,7 +1335,7 @@ func TestSigningFaultsWaitForASignedAnswer(t *testing.T) {
 // within it, the request goes on to the usual lookup.
 func TestDocumentedLimits(t *testing.T) {
 	srv := sdktest.NewServer(t)
-	c := newClient(t, srv, wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}))
+	c := sdktest.NewClient(t, srv, wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}))
 	ctx := t.Context()
 	n := func(k int) string { return strings.Repeat("7", k) }
 
@@ -1462,7 +1454,7 @@ func TestDocumentedLimits(t *testing.T) {
 func TestAnswerKeyFollowsWechatpaySerial(t *testing.T) {
 	srv := sdktest.NewServer(t, wechatpaytest.WithKeyMode(wechatpay.KeyModeBoth)) // a merchant in migration
 	rc := newRawClient(t, srv)
-	c := newClient(t, srv) // its verifier holds both keys
+	c := sdktest.NewClient(t, srv) // its verifier holds both keys
 	for _, tt := range []struct {
 		name, sent, want string
 	}{

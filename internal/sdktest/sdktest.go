@@ -32,6 +32,14 @@ func NewServer(t testing.TB, opts ...wechatpaytest.Option) *wechatpaytest.Server
 	return srv
 }
 
+// NewClient returns srv's client with opts, closed when the test ends.
+func NewClient(t testing.TB, srv *wechatpaytest.Server, opts ...wechatpay.Option) *wechatpay.Client {
+	t.Helper()
+	c := srv.Client(opts...)
+	t.Cleanup(c.Close)
+	return c
+}
+
 // ErrorServer makes the emulator answer every request with status and a
 // WeChat Pay error code until the test ends. It returns a client and the
 // number of requests made since.
