@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/go-resty/resty/v2"
 )
 
 // DefaultMaxDownloadBytes is the default limit on a file fetched with
@@ -61,62 +63,68 @@ func (c *Client) DownloadV3(ctx context.Context, rawURL string, maxBytes int64) 
 	if c.timeout > 0 {
 		timer = time.AfterFunc(c.timeout, cancel)
 	}
-	path := u.EscapedPath()
-	r := c.rc.R().SetContext(ctx).SetDoNotParseResponse(true)
-	r.Header["User-Agent"] = c.userAgentHeader
-	r.Header["Accept"] = []string{"*/*"}
-	r.Header["Authorization"] = []string{auth}
+	r := c.rc.R().SetContext(ctx).SetDoNotParseResponse(true).AddRetryCondition(func(*resty.Response, error) bool { return false })
+	r.Header = http.Header{"User-Agent": c.userAgentHeader, "Accept": {"*/*"}, "Authorization": {auth}}
 	start := time.Now()
 	resp, err := r.Execute(http.MethodGet, u.String())
-	stopped := timer == nil || timer.Stop()
-	meta := &Response{Attempts: 1}
-	cl := &call{method: http.MethodGet, path: path}
+	timedOut := timer != nil && !timer.Stop()
+	meta, path := &Response{Attempts: 1}, u.EscapedPath()
 	if err != nil || resp == nil || resp.RawResponse == nil {
 		cancel()
-		if err == nil {
-			err = errors.New("no answer")
-		}
-		if !stopped {
+		if err = downloadFailure(err); timedOut {
 			err = fmt.Errorf("%w (the client's timeout of %s)", context.DeadlineExceeded, c.timeout)
-		} else if ue, ok := errors.AsType[*url.Error](err); ok {
-			err = ue.Err // its text quotes the whole URL, token included
 		}
-		c.log(ctx, cl, 0, "", start, err)
+		c.log(ctx, http.MethodGet, path, 0, "", start, err)
 		return nil, meta, &TransportError{Method: http.MethodGet, Path: path, Err: err}
 	}
 	raw := resp.RawResponse
-	requestID := peerID(raw.Header.Get(HeaderRequestID))
-	meta.StatusCode, meta.Header, meta.RequestID = raw.StatusCode, raw.Header, requestID
-	body := raw.Body
-	fail := func(err error) (io.ReadCloser, *Response, error) {
-		_ = body.Close()
+	meta.StatusCode, meta.Header, meta.RequestID = raw.StatusCode, raw.Header, peerID(raw.Header.Get(HeaderRequestID))
+	rd, err := c.openDownload(raw, maxBytes, timedOut, path)
+	c.log(ctx, http.MethodGet, path, raw.StatusCode, meta.RequestID, start, err)
+	if err != nil {
+		_ = raw.Body.Close()
 		cancel()
-		c.log(ctx, cl, raw.StatusCode, requestID, start, err)
 		return nil, meta, err
 	}
-	if raw.StatusCode < 200 || raw.StatusCode > 299 {
-		data, rerr := io.ReadAll(io.LimitReader(body, c.maxBody))
-		if rerr != nil {
-			return fail(&TransportError{Method: http.MethodGet, Path: path, Err: fmt.Errorf("reading body: %w", rerr), RequestID: requestID})
-		}
-		return fail(newV3APIError(raw.StatusCode, requestID, data))
+	return &download{ctx: ctx, r: rd, body: raw.Body, cancel: cancel, left: maxBytes, max: maxBytes, path: path, requestID: meta.RequestID}, meta, nil
+}
+
+// downloadFailure is the cause of a download that got no answer.
+func downloadFailure(err error) error {
+	if err == nil {
+		return errors.New("no answer")
 	}
-	if !stopped {
-		return fail(&TransportError{Method: http.MethodGet, Path: path, Err: fmt.Errorf("%w (the client's timeout of %s)", context.DeadlineExceeded, c.timeout), RequestID: requestID})
+	if ue, ok := errors.AsType[*url.Error](err); ok {
+		return ue.Err // its text quotes the whole URL, token included
+	}
+	return err
+}
+
+// openDownload checks a download's answer and returns the reader of the
+// file: decompressed, not yet bounded by maxBytes.
+func (c *Client) openDownload(raw *http.Response, maxBytes int64, timedOut bool, path string) (io.Reader, error) {
+	requestID := peerID(raw.Header.Get(HeaderRequestID))
+	if raw.StatusCode < 200 || raw.StatusCode > 299 {
+		data, rerr := io.ReadAll(io.LimitReader(raw.Body, c.maxBody))
+		if rerr != nil {
+			return nil, &TransportError{Method: http.MethodGet, Path: path, Err: fmt.Errorf("reading body: %w", rerr), RequestID: requestID}
+		}
+		return nil, newV3APIError(raw.StatusCode, requestID, data)
+	}
+	if timedOut {
+		return nil, &TransportError{Method: http.MethodGet, Path: path, Err: fmt.Errorf("%w (the client's timeout of %s)", context.DeadlineExceeded, c.timeout), RequestID: requestID}
 	}
 	if raw.ContentLength > maxBytes && !isGzip(raw) {
-		return fail(fmt.Errorf("%w: the file is %d bytes, more than %d allowed%s", ErrResponseTooLarge, raw.ContentLength, maxBytes, requestIDNote(requestID)))
+		return nil, fmt.Errorf("%w: the file is %d bytes, more than %d allowed%s", ErrResponseTooLarge, raw.ContentLength, maxBytes, requestIDNote(requestID))
 	}
-	var rd io.Reader = body
-	if isGzip(raw) {
-		zr, zerr := gzip.NewReader(body)
-		if zerr != nil {
-			return fail(fmt.Errorf("%w: the gzip file does not decompress: %w%s", ErrMalformedResponse, zerr, requestIDNote(requestID)))
-		}
-		rd = zr
+	if !isGzip(raw) {
+		return raw.Body, nil
 	}
-	c.log(ctx, cl, raw.StatusCode, requestID, start, nil)
-	return &download{ctx: ctx, r: rd, body: body, cancel: cancel, left: maxBytes, max: maxBytes, path: path, requestID: requestID}, meta, nil
+	zr, err := gzip.NewReader(raw.Body)
+	if err != nil {
+		return nil, fmt.Errorf("%w: the gzip file does not decompress: %w%s", ErrMalformedResponse, err, requestIDNote(requestID))
+	}
+	return zr, nil
 }
 
 // checkDownloadURL parses rawURL and refuses a URL the client must not
