@@ -8,14 +8,12 @@ import (
 	"log/slog"
 	"math"
 	"net/http"
-	"net/textproto"
 	"net/url"
 	"runtime"
 	"strings"
 	"time"
 
 	"github.com/go-resty/resty/v2"
-	"golang.org/x/net/http/httpguts"
 )
 
 // Version is the SDK's version, sent in the User-Agent header.
@@ -50,15 +48,15 @@ type Client struct {
 
 	primary, backup, global string
 
+	// Every request on them goes through send.
 	rc    *resty.Client // v3 and v2 calls without client certificate
 	rcTLS *resty.Client // v2 secure endpoints (mTLS); nil without a certificate
 
-	logger    *slog.Logger
-	now       func() time.Time
-	timeout   time.Duration
-	retry     RetryPolicy
-	maxBody   int64
-	userAgent string
+	logger  *slog.Logger
+	now     func() time.Time
+	timeout time.Duration
+	retry   RetryPolicy
+	maxBody int64
 	// userAgentHeader is the User-Agent header value, shared read-only.
 	userAgentHeader []string
 
@@ -87,23 +85,6 @@ func NewClient(opts ...Option) (*Client, error) {
 	return c, nil
 }
 
-func configError(err error) error {
-	if errors.Is(err, ErrInvalidConfig) {
-		return err // already says so (the credentials file's errors)
-	}
-	return &configErr{err}
-}
-
-// configErr is a construction error: it matches ErrInvalidConfig and its
-// cause, and says "wechatpay: " once.
-type configErr struct{ err error }
-
-func (e *configErr) Error() string {
-	return ErrInvalidConfig.Error() + ": " + strings.TrimPrefix(e.err.Error(), "wechatpay: ")
-}
-
-func (e *configErr) Unwrap() []error { return []error{ErrInvalidConfig, e.err} }
-
 func newClient(cfg *config) (*Client, error) {
 	signer, err := cfg.merchantSigner()
 	if err != nil {
@@ -121,17 +102,16 @@ func newClient(cfg *config) (*Client, error) {
 		return nil, err
 	}
 	c := &Client{
-		mchID:     cfg.mchID,
-		appID:     cfg.appID,
-		signer:    signer,
-		verifier:  v,
-		apiV2Key:  cfg.apiV2Key,
-		logger:    cfg.logger,
-		now:       now,
-		timeout:   cfg.timeout,
-		retry:     cfg.retry,
-		maxBody:   cfg.maxBody,
-		userAgent: cfg.userAgent,
+		mchID:    cfg.mchID,
+		appID:    cfg.appID,
+		signer:   signer,
+		verifier: v,
+		apiV2Key: cfg.apiV2Key,
+		logger:   cfg.logger,
+		now:      now,
+		timeout:  cfg.timeout,
+		retry:    cfg.retry,
+		maxBody:  cfg.maxBody,
 	}
 	if c.primary, c.backup, c.global, err = cfg.domains(); err != nil {
 		return nil, err
@@ -139,10 +119,10 @@ func newClient(cfg *config) (*Client, error) {
 	if cfg.apiV3Set {
 		c.apiV3Key = []byte(cfg.apiV3Key)
 	}
-	if c.userAgent == "" {
-		c.userAgent = "gowechatpay/" + Version + " (" + runtime.GOOS + "/" + runtime.GOARCH + ") " + runtime.Version()
+	if cfg.userAgent == "" {
+		cfg.userAgent = "gowechatpay/" + Version + " (" + runtime.GOOS + "/" + runtime.GOARCH + ") " + runtime.Version()
 	}
-	c.userAgentHeader = []string{c.userAgent}
+	c.userAgentHeader = []string{cfg.userAgent}
 	hc, hcTLS, err := httpClients(cfg, signer)
 	if err != nil {
 		return nil, err
@@ -237,86 +217,6 @@ func (c *Client) DoV3(ctx context.Context, req *Request, out any) (*Response, er
 	return meta, decodeInto(verified, out, meta.RequestID)
 }
 
-// v3Exchange checks a v3 request before any I/O and builds its exchange,
-// still without a judge.
-func (c *Client) v3Exchange(req *Request, out any) (*exchange, error) {
-	if req == nil {
-		return nil, &FieldError{Field: "request", Reason: "nil", Missing: true}
-	}
-	method := strings.ToUpper(req.Method)
-	if method == "" {
-		method = http.MethodGet
-	}
-	if !httpguts.ValidHeaderFieldName(method) {
-		return nil, &FieldError{Field: "method", Reason: "is not an HTTP method token"}
-	}
-	header, err := c.v3Header(req.Header)
-	if err != nil {
-		return nil, err
-	}
-	path, err := expandPath(req.Path, req.PathParams)
-	if err != nil {
-		return nil, err
-	}
-	target := path
-	if req.Query != nil {
-		target += "?" + encodeQuery(req.Query)
-	} else if req.RawQuery != "" {
-		target += "?" + req.RawQuery
-	}
-	// A DELETE may carry a JSON body, signed like a POST's (the
-	// profit-sharing receiver delete); a GET or HEAD carries none.
-	if req.Body != nil && (method == http.MethodGet || method == http.MethodHead) {
-		return nil, &FieldError{Field: "body", Reason: method + " requests carry no body"}
-	}
-	if err := checkOut(out); err != nil {
-		return nil, err
-	}
-	body, err := encodeBody(req.Body)
-	if err != nil {
-		return nil, err
-	}
-	if body != nil {
-		header["Content-Type"] = contentTypeJSON
-	}
-	base := c.primary
-	if req.Global {
-		base = c.global
-	}
-	retryable := method == http.MethodGet || method == http.MethodHead || req.Idempotent
-	return &exchange{c: c, method: method, path: path, target: target, header: header, body: body, retryable: retryable, base: base}, nil
-}
-
-// v3Header checks the caller's headers and returns them with the SDK's own:
-// User-Agent, Accept and, unless the caller set one, the Wechatpay-Serial
-// of the key EncryptSensitive encrypts with.
-func (c *Client) v3Header(h http.Header) (http.Header, error) {
-	header := make(http.Header, len(h)+4)
-	for k, vs := range h {
-		if !httpguts.ValidHeaderFieldName(k) {
-			return nil, &FieldError{Field: "header", Reason: "a header name is not a token"}
-		}
-		for _, v := range vs {
-			if !httpguts.ValidHeaderFieldValue(v) {
-				return nil, &FieldError{Field: "header", Reason: "the value of " + truncate(k, 64) + " has a control character"}
-			}
-		}
-		if len(vs) == 0 {
-			continue
-		}
-		ck := textproto.CanonicalMIMEHeaderKey(k)
-		header[ck] = append(header[ck], vs...) // a copy: the caller's arrays stay as they are
-	}
-	header["User-Agent"] = c.userAgentHeader
-	header["Accept"] = acceptJSON
-	if h.Get(HeaderSerial) == "" {
-		if s, _, err := c.verifier.EncryptionKey(); err == nil {
-			header[HeaderSerial] = []string{s}
-		}
-	}
-	return header, nil
-}
-
 // verifyV3 is the verdict on one v3 answer: an *APIError for a 4xx/5xx,
 // a verification error for a 2xx that does not verify, nil otherwise.
 func (c *Client) verifyV3(resp *http.Response, data []byte) error {
@@ -373,8 +273,8 @@ type attempt struct {
 
 type exchangeKey struct{}
 
-// exchangeOf returns the exchange of the attempt whose context is ctx: nil
-// for DownloadV3, which signs and judges its one attempt itself.
+// exchangeOf returns the exchange of the attempt whose context is ctx: every
+// request on the client's resty clients goes through send.
 func exchangeOf(ctx context.Context) *exchange {
 	x, _ := ctx.Value(exchangeKey{}).(*exchange)
 	return x
@@ -432,9 +332,6 @@ func (c *Client) send(ctx context.Context, x *exchange, secure bool) (*Response,
 
 // begin starts an attempt: its domain and its body, for v2 freshly signed.
 func (x *exchange) begin(r *resty.Request) error {
-	if x == nil {
-		return nil
-	}
 	x.try = attempt{n: r.Attempt, start: time.Now()}
 	r.URL = x.base + x.target
 	body := x.body
@@ -454,7 +351,7 @@ func (x *exchange) begin(r *resty.Request) error {
 // authorize signs a v3 attempt over the request-target and body about to
 // be sent.
 func (x *exchange) authorize(r *http.Request) error {
-	if x == nil || x.v2Body != nil {
+	if x.v2Body != nil {
 		return nil
 	}
 	auth, err := x.c.signer.Authorization(r.Method, r.URL.RequestURI(), x.try.sent, x.c.now().Unix(), NewNonce())
@@ -467,9 +364,6 @@ func (x *exchange) authorize(r *http.Request) error {
 
 // answer judges an answer that resty read whole within the size limit.
 func (x *exchange) answer(resp *resty.Response) error {
-	if x == nil {
-		return nil
-	}
 	x.try.answered = true
 	x.try.err = x.judge(resp.RawResponse, resp.Body())
 	return x.try.err

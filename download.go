@@ -12,8 +12,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/go-resty/resty/v2"
 )
 
 // DefaultMaxDownloadBytes is the default limit on a file fetched with
@@ -59,25 +57,32 @@ func (c *Client) DownloadV3(ctx context.Context, rawURL string, maxBytes int64) 
 		return nil, &Response{}, err
 	}
 	ctx, cancel := context.WithCancel(ctx)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		cancel()
+		return nil, &Response{}, &FieldError{Field: "download_url", Reason: "is not a valid request URL"}
+	}
+	req.Header = http.Header{"User-Agent": c.userAgentHeader, "Accept": {"*/*"}, "Authorization": {auth}}
 	var timer *time.Timer
 	if c.timeout > 0 {
 		timer = time.AfterFunc(c.timeout, cancel)
 	}
-	r := c.rc.R().SetContext(ctx).SetDoNotParseResponse(true).AddRetryCondition(func(*resty.Response, error) bool { return false })
-	r.Header = http.Header{"User-Agent": c.userAgentHeader, "Accept": {"*/*"}, "Authorization": {auth}}
 	start := time.Now()
-	resp, err := r.Execute(http.MethodGet, u.String())
+	// Not retried, not parsed: resty's http.Client without its pipeline.
+	raw, err := c.rc.GetClient().Do(req)
 	timedOut := timer != nil && !timer.Stop()
 	meta, path := &Response{Attempts: 1}, u.EscapedPath()
-	if err != nil || resp == nil || resp.RawResponse == nil {
+	if err != nil {
 		cancel()
-		if err = downloadFailure(err); timedOut {
+		if ue, ok := errors.AsType[*url.Error](err); ok {
+			err = ue.Err // its text quotes the whole URL, token included
+		}
+		if timedOut {
 			err = fmt.Errorf("%w (the client's timeout of %s)", context.DeadlineExceeded, c.timeout)
 		}
 		c.log(ctx, http.MethodGet, path, 0, "", start, err)
 		return nil, meta, &TransportError{Method: http.MethodGet, Path: path, Err: err}
 	}
-	raw := resp.RawResponse
 	meta.StatusCode, meta.Header, meta.RequestID = raw.StatusCode, raw.Header, peerID(raw.Header.Get(HeaderRequestID))
 	rd, err := c.openDownload(raw, maxBytes, timedOut, path)
 	c.log(ctx, http.MethodGet, path, raw.StatusCode, meta.RequestID, start, err)
@@ -87,17 +92,6 @@ func (c *Client) DownloadV3(ctx context.Context, rawURL string, maxBytes int64) 
 		return nil, meta, err
 	}
 	return &download{ctx: ctx, r: rd, body: raw.Body, cancel: cancel, left: maxBytes, max: maxBytes, path: path, requestID: meta.RequestID}, meta, nil
-}
-
-// downloadFailure is the cause of a download that got no answer.
-func downloadFailure(err error) error {
-	if err == nil {
-		return errors.New("no answer")
-	}
-	if ue, ok := errors.AsType[*url.Error](err); ok {
-		return ue.Err // its text quotes the whole URL, token included
-	}
-	return err
 }
 
 // openDownload checks a download's answer and returns the reader of the

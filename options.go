@@ -4,6 +4,7 @@ import (
 	"crypto"
 	"crypto/rsa"
 	"crypto/x509"
+	"errors"
 	"log/slog"
 	"math"
 	"net/http"
@@ -282,6 +283,23 @@ func WithCertificateRefresh(interval time.Duration) Option {
 		return nil
 	}
 }
+
+func configError(err error) error {
+	if errors.Is(err, ErrInvalidConfig) {
+		return err // already says so (the credentials file's errors)
+	}
+	return &configErr{err}
+}
+
+// configErr is a construction error: it matches ErrInvalidConfig and its
+// cause, and says "wechatpay: " once.
+type configErr struct{ err error }
+
+func (e *configErr) Error() string {
+	return ErrInvalidConfig.Error() + ": " + strings.TrimPrefix(e.err.Error(), "wechatpay: ")
+}
+
+func (e *configErr) Unwrap() []error { return []error{ErrInvalidConfig, e.err} }
 
 // merchantSigner checks the merchant serial and key of WithMerchant or
 // WithMerchantSigner against the merchant certificate, if any, and returns
