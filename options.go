@@ -161,7 +161,9 @@ func WithAPIv2Key(key string) Option {
 
 // WithBaseURL sends every call to baseURL (scheme, host and an optional path
 // prefix) instead of the api, api2 and apihk domains: for the sandbox and
-// tests.
+// tests. It must be https://, or plain http:// on a loopback host
+// (localhost, 127.0.0.0/8, ::1); a v2 call that needs the merchant client
+// certificate is never sent over plain http://.
 func WithBaseURL(baseURL string) Option {
 	return func(c *config) error {
 		c.baseURL = baseURL
