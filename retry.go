@@ -45,7 +45,7 @@ func (x *exchange) retries(a *attempt) bool {
 		apiErr, ok := errors.AsType[*APIError](a.err)
 		return ok && x.retryable && apiErr.Temporary()
 	case a.status != 0:
-		return x.retryable // the answer broke off: the request was processed
+		return x.retryable // the answer broke off: the request reached the server
 	case isCertificateFailure(te.Err):
 		// Not transient on one host: one attempt on api, then api2.
 		return x.toBackup()
@@ -70,19 +70,10 @@ func (x *exchange) toBackup() bool {
 // isConnectFailure reports failures before any byte of the request could
 // have been processed: DNS, connect, a peer that does not speak TLS.
 func isConnectFailure(err error) bool {
-	var dnsErr *net.DNSError
-	if errors.As(err, &dnsErr) {
-		return true
-	}
-	var opErr *net.OpError
-	if errors.As(err, &opErr) && opErr.Op == "dial" {
-		return true
-	}
-	if errors.Is(err, syscall.ECONNREFUSED) {
-		return true
-	}
-	var recErr tls.RecordHeaderError
-	return errors.As(err, &recErr)
+	_, dns := errors.AsType[*net.DNSError](err)
+	op, isOp := errors.AsType[*net.OpError](err)
+	_, notTLS := errors.AsType[tls.RecordHeaderError](err)
+	return dns || isOp && op.Op == "dial" || notTLS || errors.Is(err, syscall.ECONNREFUSED)
 }
 
 // isCertificateFailure reports a server certificate that did not verify.
