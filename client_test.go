@@ -16,6 +16,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -380,6 +381,32 @@ func TestCertificateFailureIsNotRetriedOnTheSameHost(t *testing.T) {
 		require.Equal(t, 1, resp.Attempts)
 		require.EqualValues(t, 1, hellos.Load())
 	})
+}
+
+// TestQueryOfTheRequestTarget: Query, when not nil, replaces RawQuery, and
+// an empty one sends the bare path (no "?"), as the signature covers it.
+func TestQueryOfTheRequestTarget(t *testing.T) {
+	var mu sync.Mutex
+	var got []string
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		got = append(got, r.RequestURI)
+		mu.Unlock()
+		signResponse(t, w, 200, `{}`)
+	}))
+	defer srv.Close()
+	c := liveClient(t, srv)
+	for _, req := range []*wechatpay.Request{
+		{Path: "/v3/x", Query: url.Values{}, RawQuery: "ignored=1"},
+		{Path: "/v3/x", RawQuery: "a=1"},
+		{Path: "/v3/x", Query: url.Values{"b": {"2 3"}}, RawQuery: "ignored=1"},
+	} {
+		_, err := c.DoV3(context.Background(), req, nil)
+		require.NoError(t, err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	require.Equal(t, []string{"/v3/x", "/v3/x?a=1", "/v3/x?b=2+3"}, got)
 }
 
 func TestResponseSizeLimit(t *testing.T) {

@@ -259,11 +259,13 @@ func (c *Client) v3Exchange(req *Request, out any) (*exchange, error) {
 	if err != nil {
 		return nil, err
 	}
-	target := path
+	rawQuery := req.RawQuery
 	if req.Query != nil {
-		target += "?" + encodeQuery(req.Query)
-	} else if req.RawQuery != "" {
-		target += "?" + req.RawQuery
+		rawQuery = encodeQuery(req.Query)
+	}
+	target := path
+	if rawQuery != "" {
+		target += "?" + rawQuery
 	}
 	// A DELETE may carry a JSON body, signed like a POST's (the
 	// profit-sharing receiver delete); a GET or HEAD carries none.
