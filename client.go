@@ -157,9 +157,6 @@ func (c *Client) newResty(hc *http.Client) *resty.Client {
 	rc.SetResponseBodyLimit(int(min(c.maxBody, math.MaxInt)))
 	rc.OnBeforeRequest(func(_ *resty.Client, r *resty.Request) error { return exchangeOf(r.Context()).begin(r) })
 	rc.SetPreRequestHook(func(_ *resty.Client, r *http.Request) error { return exchangeOf(r.Context()).authorize(r) })
-	rc.OnAfterResponse(func(_ *resty.Client, resp *resty.Response) error {
-		return exchangeOf(resp.Request.Context()).answer(resp)
-	})
 	return rc
 }
 
@@ -265,7 +262,7 @@ type attempt struct {
 	start    time.Time
 	sent     []byte // the body the v3 signature covers
 	status   int    // 0 while no answer arrived
-	answered bool   // the judge ruled on an answer read whole: err is its ruling
+	answered bool   // an answer was read whole: err is the judge's ruling
 	ended    bool   // end has judged the attempt
 	retry    bool   // end decided on another attempt
 	err      error  // the attempt's outcome
@@ -288,9 +285,9 @@ const restyNoParse = "none"
 
 // send runs x through resty. Each attempt: begin (OnBeforeRequest) gives it
 // its domain and body, authorize (PreRequestHook) signs the bytes about to
-// be sent, answer (OnAfterResponse) judges an answer read whole before
-// anything decodes it, end (the retry condition) settles the attempt and
-// says whether resty repeats it after its back-off.
+// be sent, resty sends them and reads the answer within the size limit,
+// end (the retry condition) judges the attempt and says whether resty
+// repeats it after its back-off.
 func (c *Client) send(ctx context.Context, x *exchange, secure bool) (*Response, error) {
 	if ctx == nil {
 		return &Response{}, &FieldError{Field: "ctx", Reason: "nil context.Context (use context.Background())", Missing: true}
@@ -362,18 +359,13 @@ func (x *exchange) authorize(r *http.Request) error {
 	return nil
 }
 
-// answer judges an answer that resty read whole within the size limit.
-func (x *exchange) answer(resp *resty.Response) error {
-	x.try.answered = true
-	x.try.err = x.judge(resp.RawResponse, resp.Body())
-	return x.try.err
-}
-
-// end settles the attempt that just ended: its outcome, its log record and
-// whether resty repeats it (see retries).
+// end judges the attempt that just ended, once: the judge rules on an
+// answer that resty read whole within the size limit, before anything
+// decodes it; a failure to get one is a transport error. It logs the
+// attempt and says whether resty repeats it (see retries).
 func (x *exchange) end(resp *resty.Response, err error) bool {
 	a := &x.try
-	a.ended = true
+	a.ended, a.answered = true, err == nil
 	if resp == nil {
 		a.err = err // refused before sending: the caller's input or the signer
 		return false
@@ -383,7 +375,9 @@ func (x *exchange) end(resp *resty.Response, err error) bool {
 		a.status, requestID = raw.StatusCode, peerID(raw.Header.Get(HeaderRequestID))
 		x.meta.StatusCode, x.meta.Header, x.meta.RequestID = raw.StatusCode, raw.Header, requestID
 	}
-	if !a.answered {
+	if a.answered {
+		a.err = x.judge(resp.RawResponse, resp.Body())
+	} else {
 		a.err = x.failure(err, requestID)
 	}
 	x.c.log(resp.Request.Context(), x.method, x.path, a.status, requestID, a.start, a.err)
@@ -394,8 +388,6 @@ func (x *exchange) end(resp *resty.Response, err error) bool {
 // failure is the error of an attempt that got no answer read whole.
 func (x *exchange) failure(err error, requestID string) error {
 	switch {
-	case err == nil:
-		return nil
 	case x.try.status == 0:
 		if ue, ok := errors.AsType[*url.Error](err); ok {
 			err = ue.Err // its text repeats the method and quotes the whole URL, query included
