@@ -152,8 +152,7 @@ func (c *Client) newResty(hc *http.Client) *resty.Client {
 	rc.SetRetryMaxWaitTime(c.retry.MaxDelay)
 	rc.SetRetryAfter(retryAfter)
 	// resty fails an over-limit read (ErrResponseBodyTooLarge) rather than
-	// truncating it; the limit would not apply with DoNotParseResponse,
-	// which only DownloadV3 uses.
+	// truncating it. DownloadV3 streams on the http.Client, without resty.
 	rc.SetResponseBodyLimit(int(min(c.maxBody, math.MaxInt)))
 	rc.OnBeforeRequest(func(_ *resty.Client, r *resty.Request) error { return exchangeOf(r.Context()).begin(r) })
 	rc.SetPreRequestHook(func(_ *resty.Client, r *http.Request) error { return exchangeOf(r.Context()).authorize(r) })
