@@ -79,8 +79,7 @@ func (c *Client) DoV2(ctx context.Context, req *V2Request) (map[string]string, *
 		return v2xml.Encode(params)
 	}
 	var fields map[string]string
-	cl := &call{method: http.MethodPost, path: req.Path, v2: true, secure: req.Secure, retryable: req.Idempotent, sign: sign}
-	meta, err := c.run(ctx, cl, c.primary, func(resp *http.Response, data []byte) error {
+	meta, err := c.postV2(ctx, req.Path, req.Secure, req.Idempotent, sign, func(resp *http.Response, data []byte) error {
 		f, err := c.handleV2(resp, data, signType, req.UnsignedReply, req.Nested)
 		fields = f
 		return err
