@@ -16,8 +16,10 @@ var ErrUnknownOutcome = errors.New("redpack: outcome of the send unknown")
 // may or may not have been sent: a transport failure once the request may
 // have left (timeout, connection dropped, body cut short), err_code
 // SYSTEMERROR or PROCESSING, an err_code this SDK does not know, an HTTP
-// status other than 200, or a reply that will not parse or whose sign does
-// not verify. Err is the cause.
+// status other than 200, a return_code or result_code that is missing or
+// not exactly SUCCESS or FAIL (padded, in another case), or a reply that
+// will not parse or whose sign does not verify: anything but a readable,
+// documented rejection. Err is the cause.
 //
 // The send APIs are re-entrant on mch_billno: resending with the same
 // MchBillNo and the same parameters sends at most one packet, so it is the
