@@ -69,18 +69,8 @@ type V2Operation[Req, Resp any] struct {
 // judges the reply and decodes it into Resp. req is never modified. c nil
 // (a service built without a client) and req nil are *FieldError.
 func (op *V2Operation[Req, Resp]) Do(ctx context.Context, c *Client, req *Req, limiters ...Limiter) (*Resp, error) {
-	pkg, _, _ := strings.Cut(op.Name, ".")
-	if c == nil {
-		return nil, &FieldError{Field: "client", Reason: pkg + ".New was given a nil *wechatpay.Client", Missing: true}
-	}
-	if req == nil {
-		return nil, &FieldError{Field: "request", Reason: "is nil", Missing: true}
-	}
-	params, err := op.params(c, *req)
+	pkg, params, err := prepare(ctx, op.Name, c, req, op.params, limiters)
 	if err != nil {
-		return nil, err
-	}
-	if err := waitAll(ctx, pkg, limiters); err != nil {
 		return nil, err
 	}
 	var (
@@ -110,16 +100,8 @@ func (op *V2Operation[Req, Resp]) Do(ctx context.Context, c *Client, req *Req, l
 // params validates cp, a copy of the caller's request, and returns its
 // parameters.
 func (op *V2Operation[Req, Resp]) params(c *Client, cp Req) (map[string]string, error) {
-	v := reflect.ValueOf(&cp).Elem()
-	if v.Kind() != reflect.Struct {
-		return nil, &FieldError{Field: "request", Reason: "is not a struct"}
-	}
-	sh := shapeOf(v.Type())
-	if sh.err != nil {
-		return nil, sh.err
-	}
-	fillDefaults(v, sh, c)
-	if err := validate(&cp); err != nil {
+	v, sh, err := checked(c, &cp)
+	if err != nil {
 		return nil, err
 	}
 	p := make(map[string]string, len(sh.fields)+len(op.Params)+3)
