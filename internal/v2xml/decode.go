@@ -67,7 +67,9 @@ func Unmarshal(data []byte, v any, nested ...string) (map[string]string, error) 
 	if err != nil {
 		return nil, err
 	}
+	r.emit = true
 	derr := xml.NewTokenDecoder(r).Decode(v)
+	r.emit, r.queue = false, nil
 	at := r.lastEnd
 	if r.err != nil {
 		return nil, r.err
@@ -117,6 +119,7 @@ type reader struct {
 	stack   []string // open elements inside a nested child
 	rawAt   int64    // input offset of a nested child's inner XML
 	queue   []xml.Token
+	emit    bool   // Token hands tokens on (else they are only checked)
 	done    bool   // </xml> read
 	err     error  // the first refusal
 	lastEnd string // the path of the element closed last, for Unmarshal's errors
@@ -149,15 +152,12 @@ func (r *reader) Token() (xml.Token, error) {
 	return t, nil
 }
 
-// drain reads the rest of the document.
+// drain reads the rest of the document, handing nothing on.
 func (r *reader) drain() error {
-	for {
-		if _, err := r.Token(); err == io.EOF {
-			return nil
-		} else if err != nil {
-			return err
-		}
+	for r.err == nil && !r.done {
+		r.err = r.step()
 	}
+	return r.err
 }
 
 // step reads one raw token.
@@ -207,8 +207,8 @@ func (r *reader) text(t xml.CharData, cdata bool) error {
 		if !cdata {
 			t = bytes.Trim(t, xmlSpace)
 		}
-		if len(t) > 0 {
-			r.queue = append(r.queue, t.Copy())
+		if len(t) > 0 && r.emit {
+			r.queue = append(r.queue, t) // read before the next step: no copy
 		}
 	}
 	return nil
@@ -233,7 +233,8 @@ func (r *reader) start(n xml.Name) error {
 		if len(r.fields) >= MaxFields {
 			return malformed(fmt.Sprintf("more than %d elements", MaxFields))
 		}
-		r.key, r.value, r.state = name, value{}, child
+		r.key, r.state = name, child
+		r.value.reset()
 		if slices.Contains(r.nested, name) {
 			r.stack, r.rawAt, r.state = r.stack[:0], r.offset, inner
 		}
@@ -248,7 +249,9 @@ func (r *reader) start(n xml.Name) error {
 		}
 		r.stack = append(r.stack, name)
 	}
-	r.queue = append(r.queue, xml.StartElement{Name: xml.Name{Local: name}})
+	if r.emit {
+		r.queue = append(r.queue, xml.StartElement{Name: xml.Name{Local: name}})
+	}
 	return nil
 }
 
@@ -280,11 +283,15 @@ func (r *reader) end(n xml.Name, start int64) error {
 			r.fields[r.key] = string(bytes.Trim(r.data[r.rawAt:start], xmlSpace))
 		} else {
 			r.fields[r.key] = string(r.value.segs)
-			r.queue = append(r.queue, xml.CharData(r.value.segs))
+			if r.emit {
+				r.queue = append(r.queue, xml.CharData(r.value.segs))
+			}
 		}
 		r.lastEnd, r.state = r.key, root
 	}
-	r.queue = append(r.queue, xml.EndElement{Name: xml.Name{Local: name}})
+	if r.emit {
+		r.queue = append(r.queue, xml.EndElement{Name: xml.Name{Local: name}})
+	}
 	return nil
 }
 
@@ -294,6 +301,12 @@ type value struct {
 	segs    []byte // the value so far
 	pending []byte // plain whitespace, kept only if more CDATA or text follows
 	started bool   // the value has seen content that is kept
+}
+
+// reset starts a new value, reusing the buffers: what was handed on of the
+// last one has been read.
+func (v *value) reset() {
+	v.segs, v.pending, v.started = v.segs[:0], v.pending[:0], false
 }
 
 func (v *value) add(t []byte, cdata bool) {
