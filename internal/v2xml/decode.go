@@ -38,8 +38,10 @@ const MaxDepth = 4
 // hold elements, such as the list <hblist><hbinfo>…</hbinfo></hblist> of
 // the red-packet query gethbinfo. The value of such a child is its inner
 // XML as received, whitespace around it trimmed. Inside it, elements must
-// be properly nested and at most MaxDepth deep, and the refusals of Decode
-// apply (no DTD, processing instruction or prefixed or invalid name).
+// be properly nested and at most MaxDepth deep, a name may repeat only
+// directly under the nested child (the items of a list), and the refusals
+// of Decode apply (no DTD, processing instruction or prefixed or invalid
+// name).
 func DecodeNested(data []byte, nested ...string) (map[string]string, error) {
 	r, err := newReader(data, nested)
 	if err != nil {
@@ -116,8 +118,9 @@ type reader struct {
 	offset  int64 // input offset at the start of the next token
 	key     string
 	value   value
-	stack   []string // open elements inside a nested child
-	rawAt   int64    // input offset of a nested child's inner XML
+	stack   []string   // open elements inside a nested child
+	kids    [][]string // the children seen of each element of stack
+	rawAt   int64      // input offset of a nested child's inner XML
 	queue   []xml.Token
 	emit    bool   // Token hands tokens on (else they are only checked)
 	done    bool   // </xml> read
@@ -247,11 +250,31 @@ func (r *reader) start(n xml.Name) error {
 		if len(r.stack) >= MaxDepth {
 			return malformed(fmt.Sprintf("elements nested more than %d deep in %s", MaxDepth, quote(r.key)))
 		}
-		r.stack = append(r.stack, name)
+		if err := r.push(name); err != nil {
+			return err
+		}
 	}
 	if r.emit {
 		r.queue = append(r.queue, xml.StartElement{Name: xml.Name{Local: name}})
 	}
+	return nil
+}
+
+// push opens an element inside a nested child. Below the list's items
+// (<hbinfo>, which repeat), names are fields: one may not repeat in its
+// parent.
+func (r *reader) push(name string) error {
+	if d := len(r.stack); d > 0 {
+		if slices.Contains(r.kids[d-1], name) {
+			return malformed("duplicate element " + quote(name) + " in " + quote(r.key))
+		}
+		r.kids[d-1] = append(r.kids[d-1], name)
+	}
+	r.stack = append(r.stack, name)
+	if len(r.kids) < len(r.stack) {
+		r.kids = append(r.kids, nil)
+	}
+	r.kids[len(r.stack)-1] = r.kids[len(r.stack)-1][:0]
 	return nil
 }
 

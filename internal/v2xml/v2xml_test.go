@@ -380,6 +380,8 @@ func TestDecodeNested(t *testing.T) {
 		"proc inst":   "<xml><hblist><?php x?></hblist></xml>",
 		"directive":   "<xml><hblist><!DOCTYPE x></hblist></xml>",
 		"other child": "<xml><a><b/></a></xml>",
+		"dup in item": "<xml><hblist><hbinfo><openid>a</openid><openid>b</openid></hbinfo></hblist></xml>",
+		"dup deeper":  "<xml><hblist><hbinfo><x><y/><y/></x></hbinfo></hblist></xml>",
 	} {
 		_, err := DecodeNested([]byte(bad), "hblist")
 		require.ErrorIs(t, err, ErrMalformed, name)
@@ -419,13 +421,14 @@ func TestUnmarshal(t *testing.T) {
 
 	// What DecodeNested refuses, Unmarshal refuses, with no fields.
 	for name, bad := range map[string]string{
-		"duplicate": "<xml><a>1</a><a>2</a></xml>",
-		"dtd":       "<!DOCTYPE xml [<!ENTITY e \"x\">]><xml><a>&e;</a></xml>",
-		"entity":    "<xml><a>&e;</a></xml>",
-		"nested":    "<xml><a><b/></a></xml>",
-		"trailing":  "<xml><a>1</a></xml><x/>",
-		"unclosed":  "<xml><hblist><hbinfo></hblist></xml>",
-		"empty":     " ",
+		"duplicate":      "<xml><a>1</a><a>2</a></xml>",
+		"dtd":            "<!DOCTYPE xml [<!ENTITY e \"x\">]><xml><a>&e;</a></xml>",
+		"entity":         "<xml><a>&e;</a></xml>",
+		"nested":         "<xml><a><b/></a></xml>",
+		"trailing":       "<xml><a>1</a></xml><x/>",
+		"unclosed":       "<xml><hblist><hbinfo></hblist></xml>",
+		"dup item field": "<xml><hblist><hbinfo><n>1</n><n>2</n></hbinfo></hblist></xml>",
+		"empty":          " ",
 	} {
 		fields, err := Unmarshal([]byte(bad), &answer{}, "hblist")
 		require.ErrorIs(t, err, ErrMalformed, name)
