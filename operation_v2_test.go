@@ -1,6 +1,7 @@
 package wechatpay_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -237,4 +238,43 @@ func TestV2OperationMalformedAnswers(t *testing.T) {
 			require.NotContains(t, err.Error(), ">x<")
 		})
 	}
+}
+
+// ExampleV2Operation declares an APIv2 endpoint the SDK has no method for
+// and calls it against the emulator: the parameters and their checks come
+// from the request's tags, the answer is decoded by its xml tags.
+func ExampleV2Operation() {
+	type lookupRequest struct {
+		MchID  string `xml:"mch_id" wx:"required,id,max=32,default=mchid"`
+		BillNo string `xml:"bill_no" wx:"required,alnum,max=28"`
+	}
+	type lookupAnswer struct {
+		BillNo string             `xml:"bill_no" wire:"required"`
+		State  string             `xml:"state"`
+		Meta   wechatpay.Response `xml:"-"`
+	}
+	op := wechatpay.V2Operation[lookupRequest, lookupAnswer]{
+		Name: "example.Lookup", Path: "/example/lookup", Secure: true, Repeat: wechatpay.RepeatRead,
+	}
+
+	srv := wechatpaytest.NewServer()
+	defer srv.Close()
+	srv.HandleV2("/example/lookup", wechatpaytest.V2Route{Secure: true}, func(r *wechatpaytest.V2Request) map[string]string {
+		return map[string]string{"return_code": "SUCCESS", "result_code": "SUCCESS", "bill_no": r.Params["bill_no"], "state": "DONE"}
+	})
+	c := srv.Client()
+	defer c.Close()
+
+	ans, err := op.Do(context.Background(), c, &lookupRequest{BillNo: "B1"})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(ans.BillNo, ans.State, ans.Meta.StatusCode)
+
+	_, err = op.Do(context.Background(), c, &lookupRequest{BillNo: "B-1"})
+	fmt.Println(err)
+	// Output:
+	// B1 DONE 200
+	// wechatpay: invalid BillNo (bill_no): must be ASCII letters and digits only
 }
