@@ -213,3 +213,24 @@ func TestRiskInfoEncoding(t *testing.T) {
 		t.Fatalf("nil risk_info = %q", got)
 	}
 }
+
+// TestValidateReportsEverything: an empty request reports every missing
+// field at once, by its Go and wire names.
+func TestValidateReportsEverything(t *testing.T) {
+	err := (&SendRequest{}).Validate()
+	for _, want := range []string{
+		"MchBillNo (mch_billno): is required", "MchID (mch_id): is required", "WxAppID (wxappid): is required",
+		"SendName (send_name): is required", "ReOpenID (re_openid): is required", "TotalAmount (total_amount): is required",
+		"Wishing (wishing): is required", "ClientIP (client_ip): is required", "ActName (act_name): is required",
+		"Remark (remark): is required",
+	} {
+		require.ErrorContains(t, err, want)
+	}
+	err = (&SendWorkWxRequest{TotalAmount: 50}).Validate()
+	require.ErrorContains(t, err, "SceneID (scene_id): is required for an amount below 100")
+	require.ErrorContains(t, err, "SenderName (sender_name): or agentid is required")
+	require.ErrorContains(t, err, "ActName (act_name): is required")
+	require.ErrorContains(t, (&QueryRequest{MchBillNo: "a-b"}).Validate(), "MchBillNo (mch_billno): must be ASCII letters and digits only")
+	require.ErrorContains(t, (&QueryWorkWxRequest{}).Validate(), "AppID (appid): is required")
+	require.NoError(t, (&QueryWorkWxRequest{MchBillNo: "B", MchID: "1", AppID: "wx1"}).Validate())
+}

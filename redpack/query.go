@@ -21,6 +21,11 @@ type QueryRequest struct {
 	AppID string `xml:"appid" wx:"required,id,max=32,default=appid"`
 }
 
+// Validate checks the request as Query does before any I/O (MchID and
+// AppID are required here; Query fills them from the client first) and
+// returns every problem at once.
+func (r *QueryRequest) Validate() error { return wechatpay.ValidateRequest(r) }
+
 // RedPacket is the record of a cash red packet (gethbinfo). Amounts are in
 // fen; times are in Beijing time (UTC+08:00), zero when absent. Only the
 // fields tagged wire:"required" are in every successful reply: a reply

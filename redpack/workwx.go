@@ -22,6 +22,11 @@ type QueryWorkWxRequest struct {
 	AppID string `xml:"appid" wx:"required,id,max=32,default=appid"`
 }
 
+// Validate checks the request as QueryWorkWx does before any I/O (MchID
+// and AppID are required here; QueryWorkWx fills them from the client
+// first) and returns every problem at once.
+func (r *QueryWorkWxRequest) Validate() error { return wechatpay.ValidateRequest(r) }
+
 // WorkWxRedPacket is the record of a WeCom red packet. Amounts are in fen;
 // times are in Beijing time (UTC+08:00), zero when absent. The fields
 // tagged wire:"required" are in every successful reply: a verified reply
