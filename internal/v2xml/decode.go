@@ -69,7 +69,7 @@ func Unmarshal(data []byte, v any, nested ...string) (map[string]string, error) 
 	if err != nil {
 		return nil, err
 	}
-	r.emit = true
+	r.emit, r.queue = true, make([]xml.Token, 0, 4)
 	derr := xml.NewTokenDecoder(r).Decode(v)
 	r.emit, r.queue = false, nil
 	at := r.lastEnd
@@ -118,10 +118,11 @@ type reader struct {
 	offset  int64 // input offset at the start of the next token
 	key     string
 	value   value
-	stack   []string   // open elements inside a nested child
-	kids    [][]string // the children seen of each element of stack
-	rawAt   int64      // input offset of a nested child's inner XML
-	queue   []xml.Token
+	stack   []string    // open elements inside a nested child
+	kids    [][]string  // the children seen of each element of stack
+	rawAt   int64       // input offset of a nested child's inner XML
+	queue   []xml.Token // tokens to hand on, from head
+	head    int
 	emit    bool   // Token hands tokens on (else they are only checked)
 	done    bool   // </xml> read
 	err     error  // the first refusal
@@ -141,7 +142,10 @@ func newReader(data []byte, nested []string) (*reader, error) {
 
 // Token returns the next token handed on, io.EOF after </xml>.
 func (r *reader) Token() (xml.Token, error) {
-	for len(r.queue) == 0 {
+	if r.head == len(r.queue) {
+		r.head, r.queue = 0, r.queue[:0] // all read: the array is reused
+	}
+	for r.head == len(r.queue) {
 		if r.err != nil {
 			return nil, r.err
 		}
@@ -150,9 +154,8 @@ func (r *reader) Token() (xml.Token, error) {
 		}
 		r.err = r.step()
 	}
-	t := r.queue[0]
-	r.queue = r.queue[1:]
-	return t, nil
+	r.head++
+	return r.queue[r.head-1], nil
 }
 
 // drain reads the rest of the document, handing nothing on.
