@@ -186,6 +186,7 @@ func TestV2ReturnCodeStrict(t *testing.T) {
 		"missing":       {"<xml>" + cdata("return_msg", "x") + "</xml>", false},
 		"empty":         {"<xml>" + cdata("return_code", "") + "</xml>", false},
 		"padded":        {"<xml>" + cdata("return_code", " FAIL") + "</xml>", false},
+		"padded plain":  {"<xml><return_code>FAIL </return_code></xml>", false},
 		"lower case":    {"<xml>" + cdata("return_code", "fail") + "</xml>", false},
 		"lower success": {"<xml>" + cdata("return_code", "success") + cdata("result_code", "SUCCESS") + "</xml>", false},
 		"other":         {"<xml>" + cdata("return_code", "OK") + "</xml>", false},

@@ -17,8 +17,11 @@ import (
 // value is its text (CDATA sections and character data, concatenated).
 // Whitespace between elements is ignored; leading and trailing whitespace of
 // plain character data in a value is trimmed, CDATA content is kept
-// verbatim. Attributes and comments are ignored. An XML declaration is
-// accepted only as the first thing in the document and only for UTF-8.
+// verbatim. The codes that say what became of a call (return_code,
+// result_code, err_code) are taken as sent, whitespace included, so that a
+// padded code is never read as the code. Attributes and comments are
+// ignored. An XML declaration is accepted only as the first thing in the
+// document and only for UTF-8.
 //
 // Decode refuses, with an error wrapping ErrMalformed: empty input, DTDs and
 // other <!…> declarations, processing instructions, a root other than
@@ -94,6 +97,9 @@ func describe(err error) string {
 	}
 	return "does not decode: " + truncate(err.Error(), 2*maxErrBytes)
 }
+
+// codes are the children whose plain text is not trimmed.
+var codes = map[string]bool{"return_code": true, "result_code": true, "err_code": true}
 
 // Where the reader is in the document.
 const (
@@ -208,7 +214,7 @@ func (r *reader) text(t xml.CharData, cdata bool) error {
 			return malformed("text directly under <xml>")
 		}
 	case child:
-		r.value.add(t, cdata)
+		r.value.add(t, cdata || codes[r.key])
 	case inner:
 		if !cdata {
 			t = bytes.Trim(t, xmlSpace)

@@ -435,3 +435,15 @@ func TestUnmarshal(t *testing.T) {
 		require.Nil(t, fields, name)
 	}
 }
+
+// TestDecodeCodesAsSent: the codes that say what became of a call keep
+// their whitespace, so that a padded code is not read as the code; other
+// plain values are trimmed.
+func TestDecodeCodesAsSent(t *testing.T) {
+	got, err := Decode([]byte("<xml>\n <return_code> FAIL</return_code>\n <result_code>SUCCESS\n</result_code><err_code>\tX</err_code><a> x </a><return_msg> m </return_msg></xml>"))
+	require.NoError(t, err)
+	require.Equal(t, map[string]string{"return_code": " FAIL", "result_code": "SUCCESS\n", "err_code": "\tX", "a": "x", "return_msg": "m"}, got)
+	got, err = Decode([]byte("<xml><return_code>FAIL</return_code><result_code><![CDATA[FAIL]]></result_code></xml>"))
+	require.NoError(t, err)
+	require.Equal(t, map[string]string{"return_code": "FAIL", "result_code": "FAIL"}, got)
+}
