@@ -173,19 +173,19 @@ func checkListedTime(listed string, want time.Time) error {
 // Only DownloadCertificates uses it, and it verifies the answer itself
 // before trusting any of it.
 func (c *Client) getUnverified(ctx context.Context, path string) (http.Header, []byte, error) {
-	var header http.Header
-	if serial, _, err := c.verifier.EncryptionKey(); err == nil {
-		header = http.Header{HeaderSerial: {serial}}
+	x, err := c.v3Exchange(&Request{Path: path}, nil)
+	if err != nil {
+		return nil, nil, err
 	}
-	cl := &call{method: http.MethodGet, path: path, header: header, retryable: true}
 	var body []byte
-	meta, err := c.run(ctx, cl, c.primary, func(resp *http.Response, data []byte) error {
+	x.judge = func(resp *http.Response, data []byte) error {
 		if resp.StatusCode < 200 || resp.StatusCode > 299 {
 			return newV3APIError(resp.StatusCode, resp.Header.Get(HeaderRequestID), data)
 		}
 		body = bytes.Clone(data) // data is a pooled buffer
 		return nil
-	})
+	}
+	meta, err := c.send(ctx, x, false)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -3,27 +3,17 @@ package wechatpay
 import (
 	"bytes"
 	"context"
-	"crypto/rsa"
-	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"math"
 	"net/http"
-	"net/http/httptrace"
-	"net/textproto"
 	"net/url"
 	"runtime"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/go-resty/resty/v2"
-	"golang.org/x/net/http/httpguts"
-
-	wxcrypto "github.com/gowechatpay/wechatpay/crypto"
 )
 
 // Version is the SDK's version, sent in the User-Agent header.
@@ -42,10 +32,6 @@ const (
 // DefaultMaxResponseBytes is the default limit on a response body.
 const DefaultMaxResponseBytes = 4 << 20
 
-// maxResponseHeaderBytes bounds the response headers on the SDK's own
-// transport: a wide margin over WeChat Pay's answers.
-const maxResponseHeaderBytes = 64 << 10
-
 // DefaultTimeout is the default bound on one call, retries included.
 const DefaultTimeout = 30 * time.Second
 
@@ -61,15 +47,15 @@ type Client struct {
 
 	primary, backup, global string
 
+	// Every request on them goes through send.
 	rc    *resty.Client // v3 and v2 calls without client certificate
 	rcTLS *resty.Client // v2 secure endpoints (mTLS); nil without a certificate
 
-	logger    *slog.Logger
-	now       func() time.Time
-	timeout   time.Duration
-	retry     RetryPolicy
-	maxBody   int64
-	userAgent string
+	logger  *slog.Logger
+	now     func() time.Time
+	timeout time.Duration
+	retry   RetryPolicy
+	maxBody int64
 	// userAgentHeader is the User-Agent header value, shared read-only.
 	userAgentHeader []string
 
@@ -98,111 +84,44 @@ func NewClient(opts ...Option) (*Client, error) {
 	return c, nil
 }
 
-func configError(err error) error {
-	if errors.Is(err, ErrInvalidConfig) {
-		return err // already says so (the credentials file's errors)
-	}
-	return &configErr{err}
-}
-
-// configErr is a construction error: it matches ErrInvalidConfig and its
-// cause, and says "wechatpay: " once.
-type configErr struct{ err error }
-
-func (e *configErr) Error() string {
-	return ErrInvalidConfig.Error() + ": " + strings.TrimPrefix(e.err.Error(), "wechatpay: ")
-}
-
-func (e *configErr) Unwrap() []error { return []error{ErrInvalidConfig, e.err} }
-
 func newClient(cfg *config) (*Client, error) {
-	if cfg.merchantCert != nil {
-		serial := wxcrypto.CertificateSerial(cfg.merchantCert)
-		if cfg.serial == "" {
-			cfg.serial = serial
-		} else if !strings.EqualFold(cfg.serial, serial) {
-			return nil, &FieldError{Field: "merchant_serial_no", Reason: "does not match the merchant certificate's serial " + serial}
-		}
-	}
-	cfg.serial = strings.ToUpper(cfg.serial)
 	signer, err := cfg.merchantSigner()
 	if err != nil {
 		return nil, err
 	}
-	if cfg.apiV3Set && len(cfg.apiV3Key) != 32 {
-		return nil, &FieldError{Field: "apiv3_key", Reason: "must be 32 bytes, got " + strconv.Itoa(len(cfg.apiV3Key))}
-	}
-	if cfg.apiV2Set && len(cfg.apiV2Key) != 32 {
-		return nil, &FieldError{Field: "apiv2_key", Reason: "must be 32 bytes, got " + strconv.Itoa(len(cfg.apiV2Key))}
+	if err := cfg.checkAPIKeys(); err != nil {
+		return nil, err
 	}
 	now := cfg.now
 	if now == nil {
 		now = time.Now
 	}
-
-	v := NewVerifier(cfg.mode, now)
-	v.excluded = cfg.serial
-	if cfg.pubKey != nil || cfg.pubKeyID != "" {
-		if err := v.SetPublicKey(cfg.pubKeyID, cfg.pubKey); err != nil {
-			return nil, err
-		}
-		if cfg.pubKey.Equal(signer.pub) {
-			return nil, &FieldError{Field: "wechatpay_public_key", Reason: "is the merchant's own public key"}
-		}
+	v, err := cfg.verifier(signer, now)
+	if err != nil {
+		return nil, err
 	}
-	for _, cert := range cfg.certs {
-		if _, err := v.AddCertificate(cert); err != nil {
-			return nil, err
-		}
-		if k, ok := cert.PublicKey.(*rsa.PublicKey); ok && k.Equal(signer.pub) {
-			return nil, &FieldError{Field: "platform_certificate", Reason: "holds the merchant's own public key"}
-		}
-	}
-	switch cfg.mode {
-	case KeyModePublicKey, KeyModeBoth:
-		if cfg.pubKey == nil {
-			return nil, &FieldError{Field: "wechatpay_public_key", Reason: "required by key mode " + cfg.mode.String(), Missing: true}
-		}
-	}
-	if (cfg.mode == KeyModeBoth || cfg.mode == KeyModeCertificates) && len(cfg.certs) == 0 && cfg.certRefresh == 0 {
-		return nil, &FieldError{Field: "platform_certificate", Reason: "required by key mode " + cfg.mode.String() + " (or WithCertificateRefresh)", Missing: true}
-	}
-	if cfg.pubKey == nil && len(cfg.certs) == 0 && cfg.certRefresh == 0 {
-		return nil, &FieldError{Field: "wechatpay_public_key", Reason: "no WeChat Pay public key or platform certificate configured", Missing: true}
-	}
-
 	c := &Client{
-		mchID:     cfg.mchID,
-		appID:     cfg.appID,
-		signer:    signer,
-		verifier:  v,
-		keys:      &clientKeys{apiV2: cfg.apiV2Key},
-		primary:   PrimaryURL,
-		backup:    BackupURL,
-		global:    GlobalURL,
-		logger:    cfg.logger,
-		now:       now,
-		timeout:   cfg.timeout,
-		retry:     cfg.retry,
-		maxBody:   cfg.maxBody,
-		userAgent: cfg.userAgent,
+		mchID:    cfg.mchID,
+		appID:    cfg.appID,
+		signer:   signer,
+		verifier: v,
+		keys:     &clientKeys{apiV2: cfg.apiV2Key},
+		logger:   cfg.logger,
+		now:      now,
+		timeout:  cfg.timeout,
+		retry:    cfg.retry,
+		maxBody:  cfg.maxBody,
+	}
+	if c.primary, c.backup, c.global, err = cfg.domains(); err != nil {
+		return nil, err
 	}
 	if cfg.apiV3Set {
 		c.keys.apiV3 = []byte(cfg.apiV3Key)
 	}
-	if c.userAgent == "" {
-		c.userAgent = "gowechatpay/" + Version + " (" + runtime.GOOS + "/" + runtime.GOARCH + ") " + runtime.Version()
+	if cfg.userAgent == "" {
+		cfg.userAgent = "gowechatpay/" + Version + " (" + runtime.GOOS + "/" + runtime.GOARCH + ") " + runtime.Version()
 	}
-	c.userAgentHeader = []string{c.userAgent}
-	if cfg.baseURL != "" {
-		u, err := url.Parse(cfg.baseURL)
-		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
-			return nil, &FieldError{Field: "base_url", Reason: "must be an absolute http(s) URL without query"}
-		}
-		base := strings.TrimRight(u.String(), "/")
-		c.primary, c.backup, c.global = base, "", base
-	}
-
+	c.userAgentHeader = []string{cfg.userAgent}
 	hc, hcTLS, err := httpClients(cfg, signer)
 	if err != nil {
 		return nil, err
@@ -217,90 +136,9 @@ func newClient(cfg *config) (*Client, error) {
 	return c, nil
 }
 
-// httpClients returns the HTTP client for ordinary calls and, when a
-// merchant certificate is configured, the one presenting it for mTLS.
-func httpClients(cfg *config, s *Signer) (*http.Client, *http.Client, error) {
-	var clientCert *tls.Certificate
-	if cfg.merchantCert != nil {
-		clientCert = &tls.Certificate{
-			Certificate: [][]byte{cfg.merchantCert.Raw},
-			PrivateKey:  s.key,
-			Leaf:        cfg.merchantCert,
-		}
-	}
-	switch {
-	case cfg.httpClient != nil && cfg.transport != nil:
-		return nil, nil, &FieldError{Field: "http_client", Reason: "WithHTTPClient and WithTransport are exclusive"}
-	case cfg.httpClient != nil:
-		// A copy: resty fills in a nil Transport, a signed request never
-		// follows a redirect, and the caller's client (perhaps
-		// http.DefaultClient) must stay as it is.
-		hc := new(http.Client)
-		*hc = *cfg.httpClient
-		hc.CheckRedirect = noRedirects
-		if hc.Transport == nil {
-			hc.Transport = http.DefaultTransport
-		}
-		if clientCert == nil {
-			return hc, nil, nil
-		}
-		tlsHC := *hc
-		if t, ok := hc.Transport.(*http.Transport); ok {
-			tlsHC.Transport = withClientCert(t, clientCert)
-		}
-		return hc, &tlsHC, nil
-	case cfg.transport != nil:
-		hc := &http.Client{Transport: cfg.transport, CheckRedirect: noRedirects}
-		if clientCert == nil {
-			return hc, nil, nil
-		}
-		if t, ok := cfg.transport.(*http.Transport); ok {
-			return hc, &http.Client{Transport: withClientCert(t, clientCert), CheckRedirect: noRedirects}, nil
-		}
-		return hc, hc, nil
-	}
-	hc := &http.Client{Transport: newTransport(cfg.rootCAs, nil), CheckRedirect: noRedirects}
-	if clientCert == nil {
-		return hc, nil, nil
-	}
-	return hc, &http.Client{Transport: newTransport(cfg.rootCAs, clientCert), CheckRedirect: noRedirects}, nil
-}
-
-// noRedirects makes a 3xx answer the call's result (an *APIError): WeChat
-// Pay does not redirect API calls, and a signed request is not replayed to
-// wherever a redirect points.
-func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-
-// newTransport is the SDK's own transport: keep-alive with enough idle
-// connections per host for concurrent callers, HTTP/2 when offered, TLS 1.2
-// at least.
-func newTransport(roots *x509.CertPool, cert *tls.Certificate) *http.Transport {
-	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.MaxIdleConns = 256
-	t.MaxIdleConnsPerHost = 64
-	t.IdleConnTimeout = 90 * time.Second
-	t.ForceAttemptHTTP2 = true
-	// WeChat Pay's answers carry about 1 KiB of headers.
-	t.MaxResponseHeaderBytes = maxResponseHeaderBytes
-	t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12, RootCAs: roots}
-	if cert != nil {
-		t.TLSClientConfig.Certificates = []tls.Certificate{*cert}
-	}
-	return t
-}
-
-func withClientCert(t *http.Transport, cert *tls.Certificate) *http.Transport {
-	t = t.Clone()
-	if t.TLSClientConfig == nil {
-		t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
-	}
-	t.TLSClientConfig.Certificates = []tls.Certificate{*cert}
-	return t
-}
-
-// newResty is the resty client behind one *http.Client: the SDK's steps
-// hang on resty's pipeline (see run), and its retry carries out the
-// client's RetryPolicy.
+// newResty is the resty client behind one *http.Client: the SDK's steps of
+// an attempt hang on resty's hooks (see send), and resty's retry and
+// back-off carry out the client's RetryPolicy.
 func (c *Client) newResty(hc *http.Client) *resty.Client {
 	guarded := *hc
 	_, std := hc.Transport.(*http.Transport)
@@ -312,84 +150,13 @@ func (c *Client) newResty(hc *http.Client) *resty.Client {
 	rc.SetRetryWaitTime(c.retry.BaseDelay)
 	rc.SetRetryMaxWaitTime(c.retry.MaxDelay)
 	rc.SetRetryAfter(retryAfter)
-	rc.AddRetryCondition(c.retryCondition)
 	// resty fails an over-limit read (ErrResponseBodyTooLarge) rather than
-	// truncating it; the limit would not apply with DoNotParseResponse,
-	// which the SDK does not use.
+	// truncating it. DownloadV3 streams on the http.Client, without resty.
 	rc.SetResponseBodyLimit(int(min(c.maxBody, math.MaxInt)))
-	rc.OnBeforeRequest(c.prepareAttempt)
-	rc.SetPreRequestHook(c.signAttempt)
-	rc.OnAfterResponse(c.verifyAttempt)
+	rc.OnBeforeRequest(func(_ *resty.Client, r *resty.Request) error { return exchangeOf(r.Context()).begin(r) })
+	rc.SetPreRequestHook(func(_ *resty.Client, r *http.Request) error { return exchangeOf(r.Context()).authorize(r) })
 	return rc
 }
-
-// errInformational is a 1xx answer other than 100 Continue and 103 Early
-// Hints, or a protocol switch: no WeChat Pay answer.
-var errInformational = errors.New("unexpected informational (1xx) answer")
-
-// guardTransport keeps two guarantees resty and net/http do not give: a 1xx
-// answer or protocol switch fails at once (got1xx), and every body read
-// ends with the request's context. net/http's Transport ends its body reads
-// itself, over HTTP/1.1 and HTTP/2 alike; the body of any other
-// RoundTripper is closed when the context ends.
-type guardTransport struct {
-	next      http.RoundTripper
-	stdBodies bool // next is an *http.Transport
-}
-
-func (g guardTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	// WithClientTrace merges a caller's own trace into this one.
-	ctx := httptrace.WithClientTrace(r.Context(), &httptrace.ClientTrace{Got1xxResponse: got1xx})
-	resp, err := g.next.RoundTrip(r.WithContext(ctx))
-	if err != nil {
-		return nil, err
-	}
-	if resp.StatusCode < 200 {
-		_ = resp.Body.Close()
-		return nil, fmt.Errorf("%w: %d", errInformational, resp.StatusCode)
-	}
-	if !g.stdBodies && ctx.Done() != nil && resp.Body != nil {
-		body := resp.Body
-		resp.Body = &ctxBody{ReadCloser: body, stop: context.AfterFunc(ctx, func() { _ = body.Close() })}
-	}
-	return resp, nil
-}
-
-// got1xx is the Got1xxResponse hook of every attempt's trace: net/http skips
-// informational answers unless a hook refuses them.
-func got1xx(code int, _ textproto.MIMEHeader) error {
-	if code == http.StatusContinue || code == http.StatusEarlyHints {
-		return nil
-	}
-	return fmt.Errorf("%w: %d", errInformational, code)
-}
-
-// CloseIdleConnections lets http.Client.CloseIdleConnections reach the
-// transport.
-func (g guardTransport) CloseIdleConnections() {
-	if ci, ok := g.next.(interface{ CloseIdleConnections() }); ok {
-		ci.CloseIdleConnections()
-	}
-}
-
-// ctxBody is a body closed when its request's context ends.
-type ctxBody struct {
-	io.ReadCloser
-	stop func() bool
-}
-
-func (b *ctxBody) Close() error {
-	b.stop()
-	return b.ReadCloser.Close()
-}
-
-type discardLogger struct{}
-
-func (discardLogger) Errorf(string, ...any) {}
-
-func (discardLogger) Warnf(string, ...any) {}
-
-func (discardLogger) Debugf(string, ...any) {}
 
 // MchID returns the merchant number of the client.
 func (c *Client) MchID() string { return c.mchID }
@@ -426,68 +193,19 @@ func (c *Client) Close() {
 // *TransportError wrapping ctx.Err(), whatever the answer said; a 1xx
 // answer (other than 100/103) and any redirect are never followed.
 func (c *Client) DoV3(ctx context.Context, req *Request, out any) (*Response, error) {
-	if req == nil {
-		return nil, &FieldError{Field: "request", Reason: "nil", Missing: true}
-	}
-	method := strings.ToUpper(req.Method)
-	if method == "" {
-		method = http.MethodGet
-	}
-	if !httpguts.ValidHeaderFieldName(method) {
-		return nil, &FieldError{Field: "method", Reason: "is not an HTTP method token"}
-	}
-	for k, vs := range req.Header {
-		if !httpguts.ValidHeaderFieldName(k) {
-			return nil, &FieldError{Field: "header", Reason: "a header name is not a token"}
-		}
-		for _, v := range vs {
-			if !httpguts.ValidHeaderFieldValue(v) {
-				return nil, &FieldError{Field: "header", Reason: "the value of " + truncate(k, 64) + " has a control character"}
-			}
-		}
-	}
-	path, err := expandPath(req.Path, req.PathParams)
+	x, err := c.v3Exchange(req, out)
 	if err != nil {
 		return nil, err
 	}
-	rawQuery := req.RawQuery
-	if req.Query != nil {
-		rawQuery = encodeQuery(req.Query)
-	}
-	// A DELETE may carry a JSON body, signed like a POST's (the
-	// profit-sharing receiver delete); a GET or HEAD carries none.
-	if req.Body != nil && (method == http.MethodGet || method == http.MethodHead) {
-		return nil, &FieldError{Field: "body", Reason: method + " requests carry no body"}
-	}
-	if err := checkOut(out); err != nil {
-		return nil, err
-	}
-	body, err := encodeBody(req.Body)
-	if err != nil {
-		return nil, err
-	}
-	// The default Wechatpay-Serial is added by attempt, without copying
-	// the caller's header.
-	var serial string
-	if req.Header.Get(HeaderSerial) == "" {
-		if s, _, err := c.verifier.EncryptionKey(); err == nil {
-			serial = s
-		}
-	}
-	base := c.primary
-	if req.Global {
-		base = c.global
-	}
-	retryable := method == http.MethodGet || method == http.MethodHead || req.Idempotent
-	call := &call{method: method, path: path, rawQuery: rawQuery, body: body, header: req.Header, serial: serial, retryable: retryable, v2: false}
 	var verified []byte
-	meta, err := c.run(ctx, call, base, func(resp *http.Response, data []byte) error {
+	x.judge = func(resp *http.Response, data []byte) error {
 		if err := c.verifyV3(resp, data); err != nil {
 			return err
 		}
 		verified = data
 		return nil
-	})
+	}
+	meta, err := c.send(ctx, x, false)
 	if err != nil {
 		return meta, err
 	}
@@ -503,49 +221,14 @@ func (c *Client) verifyV3(resp *http.Response, data []byte) error {
 	return c.verifier.Verify(resp.Header, data)
 }
 
-// call is one logical request, repeated by resty's retry as the policy
-// allows. Its attempts run one after another, so it needs no lock.
-type call struct {
-	method, path, rawQuery string
-	body                   []byte
-	header                 http.Header
-	serial                 string // Wechatpay-Serial to add; "" when header has one
-	retryable              bool
-	v2                     bool
-	secure                 bool // v2 with client certificate
-	// sign, for v2, rebuilds the body for each attempt (fresh nonce_str).
-	sign func() ([]byte, error)
-
-	// The state of the attempts, kept by the resty hooks.
-	c       *Client
-	h       handler
-	base    string    // the domain of the next attempt
-	sent    []byte    // the body of the current attempt
-	start   time.Time // when the current attempt began
-	verdict error     // the answer step's error for the current attempt
-	settled int       // attempts already judged by settle
-	err     error     // the SDK's error for the last judged attempt
-	waiting bool      // resty is backing off before the next attempt
-	meta    Response
+// postV2 makes an APIv2 call: body builds each attempt's XML (signed
+// afresh) and judge rules on each answer; secure sends it with the merchant
+// client certificate, never over plain HTTP.
+func (c *Client) postV2(ctx context.Context, path string, secure, retryable bool, body func() ([]byte, error), judge func(*http.Response, []byte) error) (*Response, error) {
+	header := http.Header{"User-Agent": c.userAgentHeader, "Content-Type": contentTypeXML, "Accept": acceptXML}
+	x := &exchange{c: c, method: http.MethodPost, path: path, target: path, header: header, v2Body: body, retryable: retryable, judge: judge, base: c.primary}
+	return c.send(ctx, x, secure)
 }
-
-// handler is the answer step: it judges a response read whole within the
-// size limit, before anything of it reaches the caller.
-type handler func(resp *http.Response, body []byte) error
-
-type callKey struct{}
-
-// callOf returns the call a resty request belongs to.
-func callOf(ctx context.Context) *call {
-	cl, _ := ctx.Value(callKey{}).(*call)
-	return cl
-}
-
-// restyNoParse is the response content type every request tells resty to
-// assume: neither JSON nor XML, so resty's parse step, which has nothing to
-// do (the SDK decodes only verified bodies, itself), skips its two
-// regular-expression matches on the answer's Content-Type (2–3 µs a call).
-const restyNoParse = "none"
 
 // Header values shared by every request; never modified.
 var (
@@ -555,118 +238,118 @@ var (
 	contentTypeXML  = []string{"text/xml; charset=utf-8"}
 )
 
-// run makes one call through resty: prepareAttempt, signAttempt and
-// verifyAttempt run on every attempt, retryCondition judges each one, and
-// resty's back-off spaces the retries.
-func (c *Client) run(ctx context.Context, cl *call, base string, h handler) (*Response, error) {
+// exchange is one call as resty runs it: what every attempt sends, and the
+// attempt under way. Its attempts run one after another: it needs no lock.
+type exchange struct {
+	c            *Client
+	method, path string // for errors and logs: the path has no query
+	target       string // the path and query of every attempt
+	header       http.Header
+	body         []byte                 // v3: the body of every attempt
+	v2Body       func() ([]byte, error) // v2: each attempt's body, signed afresh
+	retryable    bool                   // safe to repeat once sent
+	judge        func(resp *http.Response, body []byte) error
+	base         string // the domain of the next attempt
+	try          attempt
+	meta         Response
+}
+
+// attempt is one try of an exchange, from its start to its judgement.
+type attempt struct {
+	n        int // resty's count, from 1
+	start    time.Time
+	sent     []byte // the body the v3 signature covers
+	status   int    // 0 while no answer arrived
+	answered bool   // an answer was read whole: err is the judge's ruling
+	ended    bool   // end has judged the attempt
+	retry    bool   // end decided on another attempt
+	err      error  // the attempt's outcome
+}
+
+type exchangeKey struct{}
+
+// exchangeOf returns the exchange of the attempt whose context is ctx: every
+// request on the client's resty clients goes through send.
+func exchangeOf(ctx context.Context) *exchange {
+	x, _ := ctx.Value(exchangeKey{}).(*exchange)
+	return x
+}
+
+// restyNoParse is the response content type every request tells resty to
+// assume: neither JSON nor XML, so resty's parse step, which has nothing to
+// do (the SDK decodes only verified bodies, itself), skips its two
+// regular-expression matches on the answer's Content-Type (2–3 µs a call).
+const restyNoParse = "none"
+
+// send runs x through resty. Each attempt: begin (OnBeforeRequest) gives it
+// its domain and body, authorize (PreRequestHook) signs the bytes about to
+// be sent, resty sends them and reads the answer within the size limit,
+// end (the retry condition) judges the attempt and says whether resty
+// repeats it after its back-off.
+func (c *Client) send(ctx context.Context, x *exchange, secure bool) (*Response, error) {
 	if ctx == nil {
 		return &Response{}, &FieldError{Field: "ctx", Reason: "nil context.Context (use context.Background())", Missing: true}
 	}
 	rc := c.rc
-	if cl.secure {
-		if c.rcTLS == nil {
+	if secure {
+		switch {
+		case c.rcTLS == nil:
 			return &Response{}, &FieldError{Field: "merchant_certificate", Reason: "this v2 endpoint needs the merchant client certificate (WithMerchantCertificate)", Missing: true}
+		case strings.HasPrefix(x.base, "http:"):
+			return &Response{}, &FieldError{Field: "base_url", Reason: "is plain http://: this v2 endpoint needs the merchant client certificate, which only https:// presents"}
 		}
 		rc = c.rcTLS
 	}
-	if c.timeout > 0 {
+	if dl, ok := ctx.Deadline(); c.timeout > 0 && (!ok || time.Until(dl) > c.timeout) {
 		// A caller's deadline that comes first already bounds the call.
-		if dl, ok := ctx.Deadline(); !ok || time.Until(dl) > c.timeout {
-			var cancel context.CancelFunc
-			ctx, cancel = context.WithTimeout(ctx, c.timeout)
-			defer cancel()
-		}
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.timeout)
+		defer cancel()
 	}
-	cl.c, cl.h, cl.base = c, h, base
-	r := rc.R().SetContext(context.WithValue(ctx, callKey{}, cl)).ForceContentType(restyNoParse)
-	// The caller's values are shared, capped so that nothing appends into
-	// them: resty copies the headers into each attempt's request.
-	for k, vs := range cl.header {
-		if len(vs) == 0 {
-			continue
-		}
-		ck := textproto.CanonicalMIMEHeaderKey(k)
-		if prev := r.Header[ck]; prev != nil {
-			r.Header[ck] = append(prev[:len(prev):len(prev)], vs...)
-		} else {
-			r.Header[ck] = vs[:len(vs):len(vs)]
-		}
+	r := rc.R().SetContext(context.WithValue(ctx, exchangeKey{}, x)).ForceContentType(restyNoParse).AddRetryCondition(x.end)
+	r.Header = x.header
+	resp, err := r.Execute(x.method, x.base+x.target)
+	if !x.try.ended {
+		x.end(resp, err) // resty judges no attempt after its context ended, nor any without retries
 	}
-	// Fixed values share read-only slices.
-	r.Header["User-Agent"] = c.userAgentHeader
-	if cl.v2 {
-		r.Header["Content-Type"] = contentTypeXML
-		r.Header["Accept"] = acceptXML
-	} else {
-		r.Header["Accept"] = acceptJSON
-		if cl.body != nil {
-			r.Header["Content-Type"] = contentTypeJSON
-		}
-		if cl.serial != "" {
-			r.Header[HeaderSerial] = []string{cl.serial}
-		}
+	x.meta.Attempts = max(r.Attempt, 1)
+	cerr := ctx.Err()
+	switch {
+	case cerr == nil:
+		return &x.meta, x.try.err
+	case x.try.retry:
+		// The back-off was cut short: the last answer is kept.
+		return &x.meta, fmt.Errorf("%w (retry abandoned: %w)", x.try.err, cerr)
 	}
-	resp, err := r.Execute(cl.method, cl.url())
-	if r.Attempt > cl.settled {
-		// Resty judges no attempt after the context ended, nor any
-		// without retries: the last one is judged here.
-		cl.settle(r.Attempt, resp, err)
-	}
-	cl.meta.Attempts = max(r.Attempt, 1)
-	meta := &cl.meta
-	// Once the context is done the call fails with its error, whatever
-	// the answer said: no success for a call whose caller gave up.
-	if cerr := ctx.Err(); cerr != nil {
-		if cl.waiting {
-			// The back-off was cut short: the last answer is kept.
-			return meta, fmt.Errorf("%w (retry abandoned: %w)", cl.err, cerr)
-		}
-		return meta, &TransportError{Method: cl.method, Path: cl.path, Err: cerr, RequestID: meta.RequestID}
-	}
-	return meta, cl.err
+	// No success for a call whose caller gave up, whatever the answer said.
+	return &x.meta, &TransportError{Method: x.method, Path: x.path, Err: cerr, RequestID: x.meta.RequestID}
 }
 
-// url is the URL of the next attempt.
-func (cl *call) url() string {
-	if cl.rawQuery != "" {
-		return cl.base + cl.path + "?" + cl.rawQuery
-	}
-	return cl.base + cl.path
-}
-
-// prepareAttempt (resty OnBeforeRequest, on every attempt) points the
-// attempt at the call's current domain and gives it its body: for v2 a
-// freshly signed one.
-func (c *Client) prepareAttempt(_ *resty.Client, r *resty.Request) error {
-	cl := callOf(r.Context())
-	if cl == nil {
-		return nil
-	}
-	cl.start = time.Now()
-	cl.verdict, cl.waiting = nil, false
-	r.URL = cl.url()
-	body := cl.body
-	if cl.v2 {
+// begin starts an attempt: its domain and its body, for v2 freshly signed.
+func (x *exchange) begin(r *resty.Request) error {
+	x.try = attempt{n: r.Attempt, start: time.Now()}
+	r.URL = x.base + x.target
+	body := x.body
+	if x.v2Body != nil {
 		var err error
-		if body, err = cl.sign(); err != nil {
+		if body, err = x.v2Body(); err != nil {
 			return err
 		}
 	}
-	cl.sent = body
+	x.try.sent = body
 	if body != nil {
 		r.SetBody(bytes.NewReader(body))
 	}
 	return nil
 }
 
-// signAttempt (resty PreRequestHook, on every attempt) signs a v3 request
-// over the request-target and body about to be sent.
-func (c *Client) signAttempt(_ *resty.Client, r *http.Request) error {
-	cl := callOf(r.Context())
-	if cl == nil || cl.v2 {
+// authorize signs a v3 attempt over the request-target and body about to
+// be sent.
+func (x *exchange) authorize(r *http.Request) error {
+	if x.v2Body != nil {
 		return nil
 	}
-	auth, err := c.signer.Authorization(r.Method, r.URL.RequestURI(), cl.sent, c.now().Unix(), NewNonce())
+	auth, err := x.c.signer.Authorization(r.Method, r.URL.RequestURI(), x.try.sent, x.c.now().Unix(), NewNonce())
 	if err != nil {
 		return err
 	}
@@ -674,87 +357,55 @@ func (c *Client) signAttempt(_ *resty.Client, r *http.Request) error {
 	return nil
 }
 
-// verifyAttempt (resty OnAfterResponse) runs the call's answer step on a
-// body that resty read whole within the size limit.
-func (c *Client) verifyAttempt(_ *resty.Client, resp *resty.Response) error {
-	cl := callOf(resp.Request.Context())
-	if cl == nil {
-		return nil
-	}
-	cl.verdict = cl.h(resp.RawResponse, resp.Body())
-	return cl.verdict
-}
-
-// retryCondition (resty AddRetryCondition) judges each attempt as it
-// ends: whether it is repeated, and on which domain.
-func (c *Client) retryCondition(resp *resty.Response, err error) bool {
-	if resp == nil || resp.Request == nil {
-		return false // refused before sending: the caller's input or the signer
-	}
-	cl := callOf(resp.Request.Context())
-	if cl == nil {
+// end judges the attempt that just ended, once: the judge rules on an
+// answer that resty read whole within the size limit, before anything
+// decodes it; a failure to get one is a transport error. It logs the
+// attempt and says whether resty repeats it (see retries).
+func (x *exchange) end(resp *resty.Response, err error) bool {
+	a := &x.try
+	a.ended, a.answered = true, err == nil
+	if resp == nil {
+		a.err = err // refused before sending: the caller's input or the signer
 		return false
-	}
-	retry := cl.settle(resp.Request.Attempt, resp, err)
-	cl.waiting = retry && resp.Request.Attempt < c.retry.MaxAttempts
-	return retry
-}
-
-// settle turns resty's outcome of an attempt into the SDK's error, logs
-// the attempt, and decides whether it is repeated.
-func (cl *call) settle(attempt int, resp *resty.Response, err error) bool {
-	cl.settled = attempt
-	var raw *http.Response
-	if resp != nil {
-		raw = resp.RawResponse
-	}
-	st := attemptStatus{}
-	switch {
-	case err == nil:
-		cl.err = nil
-	case resp == nil:
-		cl.err = err // refused before sending
-	case raw == nil:
-		st.transport = true
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err // its text repeats the method and quotes the whole URL, query included
-		}
-		cl.err = &TransportError{Method: cl.method, Path: cl.path, Err: err}
-	case cl.verdict != nil && err == cl.verdict:
-		cl.err = err
-	case errors.Is(err, resty.ErrResponseBodyTooLarge):
-		cl.err = fmt.Errorf("%w: more than %d bytes%s", ErrResponseTooLarge, cl.c.maxBody, requestIDNote(raw.Header.Get(HeaderRequestID)))
-	default:
-		st.transport = true
-		cl.err = &TransportError{Method: cl.method, Path: cl.path, Err: fmt.Errorf("reading body: %w", err), RequestID: peerID(raw.Header.Get(HeaderRequestID))}
 	}
 	requestID := ""
-	if raw != nil {
-		st.status = raw.StatusCode
-		requestID = peerID(raw.Header.Get(HeaderRequestID))
-		cl.meta.StatusCode, cl.meta.Header, cl.meta.RequestID = raw.StatusCode, raw.Header, requestID
+	if raw := resp.RawResponse; raw != nil {
+		a.status, requestID = raw.StatusCode, peerID(raw.Header.Get(HeaderRequestID))
+		x.meta.StatusCode, x.meta.Header, x.meta.RequestID = raw.StatusCode, raw.Header, requestID
 	}
-	if resp != nil {
-		cl.c.log(resp.Request.Context(), cl, st.status, requestID, cl.start, cl.err)
+	if a.answered {
+		a.err = x.judge(resp.RawResponse, resp.Body())
+	} else {
+		a.err = x.failure(err, requestID)
 	}
-	if cl.err == nil || resp == nil {
-		return false
-	}
-	retry, backup := cl.c.shouldRetry(cl, st, cl.err)
-	if backup && cl.base == cl.c.primary && cl.c.backup != "" {
-		cl.base = cl.c.backup // api -> api2; apihk and WithBaseURL have no backup
-	}
-	return retry
+	x.c.log(resp.Request.Context(), x.method, x.path, a.status, requestID, a.start, a.err)
+	a.retry = a.err != nil && x.retries(a)
+	return a.retry
 }
 
-func (c *Client) log(ctx context.Context, cl *call, status int, requestID string, start time.Time, err error) {
+// failure is the error of an attempt that got no answer read whole.
+func (x *exchange) failure(err error, requestID string) error {
+	switch {
+	case x.try.status == 0:
+		if ue, ok := errors.AsType[*url.Error](err); ok {
+			err = ue.Err // its text repeats the method and quotes the whole URL, query included
+		}
+		return &TransportError{Method: x.method, Path: x.path, Err: err}
+	case errors.Is(err, resty.ErrResponseBodyTooLarge):
+		return fmt.Errorf("%w: more than %d bytes%s", ErrResponseTooLarge, x.c.maxBody, requestIDNote(requestID))
+	}
+	return &TransportError{Method: x.method, Path: x.path, Err: fmt.Errorf("reading body: %w", err), RequestID: requestID}
+}
+
+// log records one attempt at debug level: never a key, a signature or a
+// body.
+func (c *Client) log(ctx context.Context, method, path string, status int, requestID string, start time.Time, err error) {
 	if c.logger == nil || !c.logger.Enabled(ctx, slog.LevelDebug) {
 		return
 	}
 	attrs := []slog.Attr{
-		slog.String("method", cl.method),
-		slog.String("path", cl.path),
+		slog.String("method", method),
+		slog.String("path", path),
 		slog.Int("status", status),
 		slog.String("request_id", requestID),
 		slog.Duration("duration", time.Since(start)),

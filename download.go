@@ -59,62 +59,64 @@ func (c *Client) DownloadV3(ctx context.Context, rawURL string, maxBytes int64) 
 		return nil, &Response{}, err
 	}
 	ctx, cancel := context.WithCancel(ctx)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		cancel()
+		return nil, &Response{}, &FieldError{Field: "download_url", Reason: "is not a valid request URL"}
+	}
+	req.Header = http.Header{"User-Agent": c.userAgentHeader, "Accept": {"*/*"}, "Authorization": {auth}}
 	var timer *time.Timer
 	if c.timeout > 0 {
 		timer = time.AfterFunc(c.timeout, cancel)
 	}
-	path := u.EscapedPath()
-	r := c.rc.R().SetContext(ctx).SetDoNotParseResponse(true)
-	r.Header["User-Agent"] = c.userAgentHeader
-	r.Header["Accept"] = []string{"*/*"}
-	r.Header["Authorization"] = []string{auth}
 	start := time.Now()
-	resp, err := r.Execute(http.MethodGet, u.String())
-	stopped := timer == nil || timer.Stop()
-	meta := &Response{Attempts: 1}
-	cl := &call{method: http.MethodGet, path: path}
-	if err != nil || resp == nil || resp.RawResponse == nil {
+	// Not retried, not parsed: resty's http.Client without its pipeline.
+	raw, err := c.rc.GetClient().Do(req)
+	timedOut := timer != nil && !timer.Stop()
+	meta, path := &Response{Attempts: 1}, u.EscapedPath()
+	if err != nil {
 		cancel()
-		if err == nil {
-			err = errors.New("no answer")
-		}
-		if !stopped {
-			err = fmt.Errorf("%w (the client's timeout of %s)", context.DeadlineExceeded, c.timeout)
-		} else if ue, ok := errors.AsType[*url.Error](err); ok {
+		if ue, ok := errors.AsType[*url.Error](err); ok {
 			err = ue.Err // its text quotes the whole URL, token included
 		}
-		c.log(ctx, cl, 0, "", start, err)
+		if timedOut {
+			err = fmt.Errorf("%w (the client's timeout of %s)", context.DeadlineExceeded, c.timeout)
+		}
+		c.log(ctx, http.MethodGet, path, 0, "", start, err)
 		return nil, meta, &TransportError{Method: http.MethodGet, Path: path, Err: err}
 	}
-	raw := resp.RawResponse
-	requestID := peerID(raw.Header.Get(HeaderRequestID))
-	meta.StatusCode, meta.Header, meta.RequestID = raw.StatusCode, raw.Header, requestID
-	body := raw.Body
-	fail := func(err error) (io.ReadCloser, *Response, error) {
-		_ = body.Close()
+	meta.StatusCode, meta.Header, meta.RequestID = raw.StatusCode, raw.Header, peerID(raw.Header.Get(HeaderRequestID))
+	rd, err := c.openDownload(raw, maxBytes, timedOut, path)
+	c.log(ctx, http.MethodGet, path, raw.StatusCode, meta.RequestID, start, err)
+	if err != nil {
+		_ = raw.Body.Close()
 		cancel()
-		c.log(ctx, cl, raw.StatusCode, requestID, start, err)
 		return nil, meta, err
 	}
+	return &download{ctx: ctx, r: rd, body: raw.Body, cancel: cancel, left: maxBytes, max: maxBytes, path: path, requestID: meta.RequestID}, meta, nil
+}
+
+// openDownload checks a download's answer and returns the reader of the
+// file: decompressed, not yet bounded by maxBytes.
+func (c *Client) openDownload(raw *http.Response, maxBytes int64, timedOut bool, path string) (io.Reader, error) {
+	requestID := peerID(raw.Header.Get(HeaderRequestID))
 	if err := c.downloadStatus(raw, path, requestID); err != nil {
-		return fail(err)
+		return nil, err
 	}
-	if !stopped {
-		return fail(&TransportError{Method: http.MethodGet, Path: path, Err: fmt.Errorf("%w (the client's timeout of %s)", context.DeadlineExceeded, c.timeout), RequestID: requestID})
+	if timedOut {
+		return nil, &TransportError{Method: http.MethodGet, Path: path, Err: fmt.Errorf("%w (the client's timeout of %s)", context.DeadlineExceeded, c.timeout), RequestID: requestID}
 	}
 	if raw.ContentLength > maxBytes && !isGzip(raw) {
-		return fail(fmt.Errorf("%w: the file is %d bytes, more than %d allowed%s", ErrResponseTooLarge, raw.ContentLength, maxBytes, requestIDNote(requestID)))
+		return nil, fmt.Errorf("%w: the file is %d bytes, more than %d allowed%s", ErrResponseTooLarge, raw.ContentLength, maxBytes, requestIDNote(requestID))
 	}
-	var rd io.Reader = body
-	if isGzip(raw) {
-		zr, zerr := gzip.NewReader(body)
-		if zerr != nil {
-			return fail(fmt.Errorf("%w: the gzip file does not decompress: %w%s", ErrMalformedResponse, zerr, requestIDNote(requestID)))
-		}
-		rd = zr
+	if !isGzip(raw) {
+		return raw.Body, nil
 	}
-	c.log(ctx, cl, raw.StatusCode, requestID, start, nil)
-	return &download{ctx: ctx, r: rd, body: body, cancel: cancel, left: maxBytes, max: maxBytes, path: path, requestID: requestID}, meta, nil
+	zr, err := gzip.NewReader(raw.Body)
+	if err != nil {
+		return nil, fmt.Errorf("%w: the gzip file does not decompress: %w%s", ErrMalformedResponse, err, requestIDNote(requestID))
+	}
+	return zr, nil
 }
 
 // downloadStatus is nil for a 200, the file; a status outside 2xx is an

@@ -88,18 +88,8 @@ type Operation[Req, Resp any] struct {
 // modified. c nil (a service built without a client) and req nil are
 // *FieldError.
 func (op *Operation[Req, Resp]) Do(ctx context.Context, c *Client, req *Req, limiters ...Limiter) (*Resp, error) {
-	pkg, _, _ := strings.Cut(op.Name, ".")
-	if c == nil {
-		return nil, &FieldError{Field: "client", Reason: pkg + ".New was given a nil *wechatpay.Client", Missing: true}
-	}
-	if req == nil {
-		return nil, &FieldError{Field: "request", Reason: "is nil", Missing: true}
-	}
-	r, err := op.request(c, *req)
+	pkg, r, err := prepare(ctx, op.Name, c, req, op.request, limiters)
 	if err != nil {
-		return nil, err
-	}
-	if err := waitAll(ctx, pkg, limiters); err != nil {
 		return nil, err
 	}
 	var out Resp
@@ -122,20 +112,29 @@ func (op *Operation[Req, Resp]) Do(ctx context.Context, c *Client, req *Req, lim
 	return &out, nil
 }
 
+// prepare is how every operation named name starts: c and req must be
+// there, build makes what is sent of a copy of *req, and the limiters are
+// waited on in turn. pkg is the package part of name.
+func prepare[Req, T any](ctx context.Context, name string, c *Client, req *Req, build func(*Client, Req) (T, error), limiters []Limiter) (pkg string, r T, err error) {
+	pkg, _, _ = strings.Cut(name, ".")
+	switch {
+	case c == nil:
+		err = &FieldError{Field: "client", Reason: pkg + ".New was given a nil *wechatpay.Client", Missing: true}
+	case req == nil:
+		err = &FieldError{Field: "request", Reason: "is nil", Missing: true}
+	default:
+		if r, err = build(c, *req); err == nil {
+			err = waitAll(ctx, pkg, limiters)
+		}
+	}
+	return pkg, r, err
+}
+
 // request validates and encrypts cp, a copy of the caller's request, and
 // builds the call.
 func (op *Operation[Req, Resp]) request(c *Client, cp Req) (*Request, error) {
-	v := reflect.ValueOf(&cp).Elem()
-	if v.Kind() != reflect.Struct {
-		return nil, &FieldError{Field: "request", Reason: "is not a struct"}
-	}
-	sh := shapeOf(v.Type())
-	if sh.err != nil {
-		return nil, sh.err
-	}
-	fillDefaults(v, sh, c)
-	toSeconds(v, sh)
-	if err := validate(&cp); err != nil {
+	v, sh, err := checked(c, &cp)
+	if err != nil {
 		return nil, err
 	}
 	r := &Request{Method: op.Method, Path: op.Path, Global: op.Domain == DomainGlobal, Idempotent: op.Repeat != RepeatNever}
@@ -169,6 +168,21 @@ func (op *Operation[Req, Resp]) request(c *Client, cp Req) (*Request, error) {
 		r.Body = body
 	}
 	return r, nil
+}
+
+// checked fills the defaults of *cp, a copy of the caller's request, and
+// validates it; v is *cp and sh its shape.
+func checked[Req any](c *Client, cp *Req) (v reflect.Value, sh *shape, err error) {
+	v = reflect.ValueOf(cp).Elem()
+	if v.Kind() != reflect.Struct {
+		return v, nil, &FieldError{Field: "request", Reason: "is not a struct"}
+	}
+	if sh = shapeOf(v.Type()); sh.err != nil {
+		return v, nil, sh.err
+	}
+	fillDefaults(v, sh, c)
+	toSeconds(v, sh)
+	return v, sh, validate(cp)
 }
 
 // validate runs req's own Validate, or ValidateRequest for a type without.

@@ -4,9 +4,14 @@ import (
 	"crypto"
 	"crypto/rsa"
 	"crypto/x509"
+	"errors"
 	"log/slog"
 	"math"
 	"net/http"
+	"net/netip"
+	"net/url"
+	"strconv"
+	"strings"
 	"time"
 
 	wxcrypto "github.com/gowechatpay/wechatpay/crypto"
@@ -159,7 +164,9 @@ func WithAPIv2Key(key string) Option {
 
 // WithBaseURL sends every call to baseURL (scheme, host and an optional path
 // prefix) instead of the api, api2 and apihk domains: for the sandbox and
-// tests.
+// tests. It must be https://, or plain http:// on a loopback host
+// (localhost, 127.0.0.0/8, ::1); a v2 call that needs the merchant client
+// certificate is never sent over plain http://.
 func WithBaseURL(baseURL string) Option {
 	return func(c *config) error {
 		c.baseURL = baseURL
@@ -282,10 +289,36 @@ func WithCertificateRefresh(interval time.Duration) Option {
 	}
 }
 
-// merchantSigner checks the merchant key of WithMerchant or
+func configError(err error) error {
+	if errors.Is(err, ErrInvalidConfig) {
+		return err // already says so (the credentials file's errors)
+	}
+	return &configErr{err}
+}
+
+// configErr is a construction error: it matches ErrInvalidConfig and its
+// cause, and says "wechatpay: " once.
+type configErr struct{ err error }
+
+func (e *configErr) Error() string {
+	return ErrInvalidConfig.Error() + ": " + strings.TrimPrefix(e.err.Error(), "wechatpay: ")
+}
+
+func (e *configErr) Unwrap() []error { return []error{ErrInvalidConfig, e.err} }
+
+// merchantSigner checks the merchant serial and key of WithMerchant or
 // WithMerchantSigner against the merchant certificate, if any, and returns
 // its Signer.
 func (cfg *config) merchantSigner() (*Signer, error) {
+	if cfg.merchantCert != nil {
+		serial := wxcrypto.CertificateSerial(cfg.merchantCert)
+		if cfg.serial == "" {
+			cfg.serial = serial
+		} else if !strings.EqualFold(cfg.serial, serial) {
+			return nil, &FieldError{Field: "merchant_serial_no", Reason: "does not match the merchant certificate's serial " + serial}
+		}
+	}
+	cfg.serial = strings.ToUpper(cfg.serial)
 	if cfg.extSigner != nil {
 		s, err := newCryptoSigner(cfg.mchID, cfg.serial, cfg.extSigner, "merchant_signer")
 		if err != nil {
@@ -310,4 +343,76 @@ func (cfg *config) merchantSigner() (*Signer, error) {
 		}
 	}
 	return NewSigner(cfg.mchID, cfg.serial, cfg.key)
+}
+
+// checkAPIKeys checks the length of the APIv3 and APIv2 keys that were set.
+func (cfg *config) checkAPIKeys() error {
+	if cfg.apiV3Set && len(cfg.apiV3Key) != 32 {
+		return &FieldError{Field: "apiv3_key", Reason: "must be 32 bytes, got " + strconv.Itoa(len(cfg.apiV3Key))}
+	}
+	if cfg.apiV2Set && len(cfg.apiV2Key) != 32 {
+		return &FieldError{Field: "apiv2_key", Reason: "must be 32 bytes, got " + strconv.Itoa(len(cfg.apiV2Key))}
+	}
+	return nil
+}
+
+// verifier builds the Verifier of the WeChat Pay keys the key mode needs,
+// none of them the merchant's own key (signer's).
+func (cfg *config) verifier(signer *Signer, now func() time.Time) (*Verifier, error) {
+	v := NewVerifier(cfg.mode, now)
+	v.excluded = cfg.serial
+	if cfg.pubKey != nil || cfg.pubKeyID != "" {
+		if err := v.SetPublicKey(cfg.pubKeyID, cfg.pubKey); err != nil {
+			return nil, err
+		}
+		if cfg.pubKey.Equal(signer.pub) {
+			return nil, &FieldError{Field: "wechatpay_public_key", Reason: "is the merchant's own public key"}
+		}
+	}
+	for _, cert := range cfg.certs {
+		if _, err := v.AddCertificate(cert); err != nil {
+			return nil, err
+		}
+		if k, ok := cert.PublicKey.(*rsa.PublicKey); ok && k.Equal(signer.pub) {
+			return nil, &FieldError{Field: "platform_certificate", Reason: "holds the merchant's own public key"}
+		}
+	}
+	switch {
+	case (cfg.mode == KeyModePublicKey || cfg.mode == KeyModeBoth) && cfg.pubKey == nil:
+		return nil, &FieldError{Field: "wechatpay_public_key", Reason: "required by key mode " + cfg.mode.String(), Missing: true}
+	case (cfg.mode == KeyModeBoth || cfg.mode == KeyModeCertificates) && len(cfg.certs) == 0 && cfg.certRefresh == 0:
+		return nil, &FieldError{Field: "platform_certificate", Reason: "required by key mode " + cfg.mode.String() + " (or WithCertificateRefresh)", Missing: true}
+	case cfg.pubKey == nil && len(cfg.certs) == 0 && cfg.certRefresh == 0:
+		return nil, &FieldError{Field: "wechatpay_public_key", Reason: "no WeChat Pay public key or platform certificate configured", Missing: true}
+	}
+	return v, nil
+}
+
+// domains returns the primary, backup and global domains: WeChat Pay's, or
+// the base URL of WithBaseURL for all three, with no backup. A plain
+// http:// base URL is refused unless its host is loopback (the emulator,
+// local tests): signed requests and encrypted fields travel in it.
+func (cfg *config) domains() (primary, backup, global string, err error) {
+	if cfg.baseURL == "" {
+		return PrimaryURL, BackupURL, GlobalURL, nil
+	}
+	u, err := url.Parse(cfg.baseURL)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return "", "", "", &FieldError{Field: "base_url", Reason: "must be an absolute http(s) URL without query"}
+	}
+	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
+		return "", "", "", &FieldError{Field: "base_url", Reason: "is plain http:// on a host that is not loopback (localhost, 127.0.0.0/8, ::1): signed requests and encrypted fields would travel in clear text; use https://"}
+	}
+	base := strings.TrimRight(u.String(), "/")
+	return base, "", base, nil
+}
+
+// isLoopback reports whether host names the local machine: localhost, an
+// address in 127.0.0.0/8, or ::1.
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.Unmap().IsLoopback()
 }

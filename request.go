@@ -5,10 +5,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/textproto"
 	"net/url"
 	"reflect"
 	"slices"
 	"strings"
+
+	"golang.org/x/net/http/httpguts"
 
 	"github.com/gowechatpay/wechatpay/internal/wire"
 )
@@ -233,4 +236,86 @@ func encodeBody(body any) ([]byte, error) {
 		return nil, &FieldError{Field: "body", Reason: err.Error()}
 	}
 	return bytes.TrimSuffix(buf.Bytes(), []byte{'\n'}), nil
+}
+
+// v3Exchange checks a v3 request before any I/O and builds its exchange,
+// still without a judge.
+func (c *Client) v3Exchange(req *Request, out any) (*exchange, error) {
+	if req == nil {
+		return nil, &FieldError{Field: "request", Reason: "nil", Missing: true}
+	}
+	method := strings.ToUpper(req.Method)
+	if method == "" {
+		method = http.MethodGet
+	}
+	if !httpguts.ValidHeaderFieldName(method) {
+		return nil, &FieldError{Field: "method", Reason: "is not an HTTP method token"}
+	}
+	header, err := c.v3Header(req.Header)
+	if err != nil {
+		return nil, err
+	}
+	path, err := expandPath(req.Path, req.PathParams)
+	if err != nil {
+		return nil, err
+	}
+	rawQuery := req.RawQuery
+	if req.Query != nil {
+		rawQuery = encodeQuery(req.Query)
+	}
+	target := path
+	if rawQuery != "" {
+		target += "?" + rawQuery
+	}
+	// A DELETE may carry a JSON body, signed like a POST's (the
+	// profit-sharing receiver delete); a GET or HEAD carries none.
+	if req.Body != nil && (method == http.MethodGet || method == http.MethodHead) {
+		return nil, &FieldError{Field: "body", Reason: method + " requests carry no body"}
+	}
+	if err := checkOut(out); err != nil {
+		return nil, err
+	}
+	body, err := encodeBody(req.Body)
+	if err != nil {
+		return nil, err
+	}
+	if body != nil {
+		header["Content-Type"] = contentTypeJSON
+	}
+	base := c.primary
+	if req.Global {
+		base = c.global
+	}
+	retryable := method == http.MethodGet || method == http.MethodHead || req.Idempotent
+	return &exchange{c: c, method: method, path: path, target: target, header: header, body: body, retryable: retryable, base: base}, nil
+}
+
+// v3Header checks the caller's headers and returns them with the SDK's own:
+// User-Agent, Accept and, unless the caller set one, the Wechatpay-Serial
+// of the key EncryptSensitive encrypts with.
+func (c *Client) v3Header(h http.Header) (http.Header, error) {
+	header := make(http.Header, len(h)+4)
+	for k, vs := range h {
+		if !httpguts.ValidHeaderFieldName(k) {
+			return nil, &FieldError{Field: "header", Reason: "a header name is not a token"}
+		}
+		for _, v := range vs {
+			if !httpguts.ValidHeaderFieldValue(v) {
+				return nil, &FieldError{Field: "header", Reason: "the value of " + truncate(k, 64) + " has a control character"}
+			}
+		}
+		if len(vs) == 0 {
+			continue
+		}
+		ck := textproto.CanonicalMIMEHeaderKey(k)
+		header[ck] = append(header[ck], vs...) // a copy: the caller's arrays stay as they are
+	}
+	header["User-Agent"] = c.userAgentHeader
+	header["Accept"] = acceptJSON
+	if h.Get(HeaderSerial) == "" {
+		if s, _, err := c.verifier.EncryptionKey(); err == nil {
+			header[HeaderSerial] = []string{s}
+		}
+	}
+	return header, nil
 }

@@ -15,7 +15,8 @@ import (
 // RetryPolicy bounds the retries of calls that are safe to repeat: transport
 // failures, 5xx and 429 on GET and on POSTs documented as re-entrant, and
 // any call whose connection never opened (DNS, connect, TLS handshake),
-// which also moves from api to api2. It maps onto resty's retry: the n-th
+// which also moves from api to api2. A server certificate that does not
+// verify is not retried on the same host: only api moves to api2. It maps onto resty's retry: the n-th
 // retry waits a delay drawn from [d/2, d) with d = BaseDelay·2^(n-1)
 // capped at MaxDelay, and never less than BaseDelay; a 429's Retry-After
 // is honoured within [BaseDelay, MaxDelay].
@@ -32,49 +33,53 @@ type RetryPolicy struct {
 // 100 ms after the first failure, the second 100–200 ms after the second.
 var DefaultRetryPolicy = RetryPolicy{MaxAttempts: 3, BaseDelay: 100 * time.Millisecond, MaxDelay: 2 * time.Second}
 
-// attemptStatus is what shouldRetry needs to know of a failed attempt.
-type attemptStatus struct {
-	status    int  // 0 when no response was read
-	transport bool // the failure is in the transport, not an answer
+// retries reports whether the failed attempt a is repeated, and moves x to
+// the backup domain when the repeat goes there.
+func (x *exchange) retries(a *attempt) bool {
+	if a.n >= x.c.retry.MaxAttempts {
+		return false
+	}
+	te, transport := errors.AsType[*TransportError](a.err)
+	switch {
+	case a.answered || !transport:
+		apiErr, ok := errors.AsType[*APIError](a.err)
+		return ok && x.retryable && apiErr.Temporary()
+	case a.status != 0:
+		return x.retryable // the answer broke off: the request reached the server
+	case isCertificateFailure(te.Err):
+		// Not transient on one host: one attempt on api, then api2.
+		return x.toBackup()
+	case isConnectFailure(te.Err):
+		// The request never reached the server: safe for any method.
+		x.toBackup()
+		return true
+	}
+	return x.retryable
 }
 
-// shouldRetry decides whether a failed attempt is repeated, and whether the
-// next attempt goes to the backup domain.
-func (c *Client) shouldRetry(cl *call, st attemptStatus, err error) (retry, backup bool) {
-	if st.transport {
-		if st.status == 0 && isConnectFailure(err) {
-			// The request never reached the server: safe for any method.
-			return true, true
-		}
-		return cl.retryable, false
+// toBackup moves the next attempt from api to api2 and reports whether it
+// did; apihk and WithBaseURL have no backup.
+func (x *exchange) toBackup() bool {
+	if x.base != x.c.primary || x.c.backup == "" {
+		return false
 	}
-	var apiErr *APIError
-	if errors.As(err, &apiErr) && cl.retryable && apiErr.Temporary() {
-		return true, false
-	}
-	return false, false
+	x.base = x.c.backup
+	return true
 }
 
 // isConnectFailure reports failures before any byte of the request could
-// have been processed: DNS, connect, TLS handshake.
+// have been processed: DNS, connect, a peer that does not speak TLS.
 func isConnectFailure(err error) bool {
-	var dnsErr *net.DNSError
-	if errors.As(err, &dnsErr) {
-		return true
-	}
-	var opErr *net.OpError
-	if errors.As(err, &opErr) && opErr.Op == "dial" {
-		return true
-	}
-	if errors.Is(err, syscall.ECONNREFUSED) {
-		return true
-	}
-	var recErr tls.RecordHeaderError
-	if errors.As(err, &recErr) {
-		return true
-	}
-	var certErr *tls.CertificateVerificationError
-	return errors.As(err, &certErr)
+	_, dns := errors.AsType[*net.DNSError](err)
+	op, isOp := errors.AsType[*net.OpError](err)
+	_, notTLS := errors.AsType[tls.RecordHeaderError](err)
+	return dns || isOp && op.Op == "dial" || notTLS || errors.Is(err, syscall.ECONNREFUSED)
+}
+
+// isCertificateFailure reports a server certificate that did not verify.
+func isCertificateFailure(err error) bool {
+	_, ok := errors.AsType[*tls.CertificateVerificationError](err)
+	return ok
 }
 
 // retryAfter (resty SetRetryAfter) honours the Retry-After of a 429, in

@@ -42,48 +42,19 @@ type V2Request struct {
 // posts them as XML (over mTLS for secure endpoints), and returns the reply
 // fields once return_code and result_code are SUCCESS and the reply sign
 // verifies. A FAIL is an *APIError carrying return_msg, err_code and
-// err_code_des; a bad or missing sign matches ErrV2Sign.
+// err_code_des; a bad or missing sign matches ErrV2Sign; a reply whose
+// return_code is missing or neither SUCCESS nor FAIL matches
+// ErrMalformedResponse. V2Operation is the typed form of the same call.
 func (c *Client) DoV2(ctx context.Context, req *V2Request) (map[string]string, *Response, error) {
 	if req == nil {
 		return nil, nil, &FieldError{Field: "request", Reason: "nil", Missing: true}
 	}
-	if c.apiV2Key() == "" {
-		return nil, nil, &FieldError{Field: "apiv2_key", Reason: "not configured (WithAPIv2Key)", Missing: true}
-	}
-	if !strings.HasPrefix(req.Path, "/") {
-		return nil, nil, &FieldError{Field: "path", Reason: "must start with /"}
-	}
-	signType := req.SignType
-	switch signType {
-	case "", wxcrypto.SignTypeMD5, wxcrypto.SignTypeHMACSHA256:
-	default:
-		return nil, nil, &FieldError{Field: "sign_type", Reason: "must be MD5 or HMAC-SHA256"}
-	}
-	sign := func() ([]byte, error) {
-		params := make(map[string]string, len(req.Params)+3)
-		maps.Copy(params, req.Params)
-		delete(params, "sign")
-		if params["nonce_str"] == "" {
-			params["nonce_str"] = NewNonce()
-		}
-		algo := wxcrypto.SignTypeMD5
-		if signType != "" {
-			params["sign_type"] = string(signType)
-			algo = signType
-		}
-		s, err := wxcrypto.SignV2(params, c.apiV2Key(), algo)
-		if err != nil {
-			return nil, err
-		}
-		params["sign"] = s
-		return v2xml.Encode(params)
-	}
+	spec := v2Spec{path: req.Path, secure: req.Secure, retryable: req.Idempotent, unsigned: req.UnsignedReply, signType: req.SignType}
 	var fields map[string]string
-	cl := &call{method: http.MethodPost, path: req.Path, v2: true, secure: req.Secure, retryable: req.Idempotent, sign: sign}
-	meta, err := c.run(ctx, cl, c.primary, func(resp *http.Response, data []byte) error {
-		f, err := c.handleV2(resp, data, signType, req.UnsignedReply, req.Nested)
+	meta, err := c.exchangeV2(ctx, &spec, req.Params, func(data []byte) (map[string]string, error) {
+		f, err := v2xml.DecodeNested(data, req.Nested...)
 		fields = f
-		return err
+		return f, err
 	})
 	if err != nil {
 		return nil, meta, err
@@ -91,28 +62,88 @@ func (c *Client) DoV2(ctx context.Context, req *V2Request) (map[string]string, *
 	return fields, meta, nil
 }
 
-func (c *Client) handleV2(resp *http.Response, data []byte, signType wxcrypto.SignType, unsigned bool, nested []string) (map[string]string, error) {
-	if resp.StatusCode != http.StatusOK {
-		return nil, &APIError{StatusCode: resp.StatusCode, Code: http.StatusText(resp.StatusCode), Message: truncate(string(data), maxPeerText)}
+// v2Spec is what an APIv2 exchange needs to know of its endpoint.
+type v2Spec struct {
+	path                        string
+	secure, retryable, unsigned bool
+	signType                    wxcrypto.SignType
+}
+
+// exchangeV2 checks the call, then posts params signed afresh on every
+// attempt and judges each 200 reply by the fields that parse returns: its
+// sign, return_code and result_code.
+func (c *Client) exchangeV2(ctx context.Context, spec *v2Spec, params map[string]string, parse func(data []byte) (map[string]string, error)) (*Response, error) {
+	if c.apiV2Key() == "" {
+		return nil, &FieldError{Field: "apiv2_key", Reason: "not configured (WithAPIv2Key)", Missing: true}
 	}
-	fields, err := v2xml.DecodeNested(data, nested...)
+	if !strings.HasPrefix(spec.path, "/") {
+		return nil, &FieldError{Field: "path", Reason: "must start with /"}
+	}
+	switch spec.signType {
+	case "", wxcrypto.SignTypeMD5, wxcrypto.SignTypeHMACSHA256:
+	default:
+		return nil, &FieldError{Field: "sign_type", Reason: "must be MD5 or HMAC-SHA256"}
+	}
+	body := func() ([]byte, error) { return c.signV2(params, spec.signType) }
+	judge := func(resp *http.Response, data []byte) error {
+		if resp.StatusCode != http.StatusOK {
+			return &APIError{StatusCode: resp.StatusCode, Code: http.StatusText(resp.StatusCode), Message: truncate(string(data), maxPeerText)}
+		}
+		fields, err := parse(data)
+		if err != nil {
+			return fmt.Errorf("%w: %w", ErrMalformedResponse, err)
+		}
+		return c.judgeV2(fields, spec)
+	}
+	return c.postV2(ctx, spec.path, spec.secure, spec.retryable, body, judge)
+}
+
+// signV2 is the body of one attempt: params with nonce_str (fresh unless
+// params hold one), sign_type when signType is not "", and the sign.
+func (c *Client) signV2(params map[string]string, signType wxcrypto.SignType) ([]byte, error) {
+	p := make(map[string]string, len(params)+3)
+	maps.Copy(p, params)
+	delete(p, "sign")
+	if p["nonce_str"] == "" {
+		p["nonce_str"] = NewNonce()
+	}
+	algo := wxcrypto.SignTypeMD5
+	if signType != "" {
+		p["sign_type"] = string(signType)
+		algo = signType
+	}
+	s, err := wxcrypto.SignV2(p, c.apiV2Key(), algo)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrMalformedResponse, err)
+		return nil, err
 	}
+	p["sign"] = s
+	return v2xml.Encode(p)
+}
+
+// judgeV2 judges the fields of a 200 reply: a sign present must verify; a
+// return_code FAIL and a result_code other than SUCCESS are *APIError; a
+// return_code missing or neither SUCCESS nor FAIL (padded, in another case)
+// is ErrMalformedResponse, not a rejection; a success must be signed unless
+// the endpoint's replies are documented unsigned.
+func (c *Client) judgeV2(fields map[string]string, spec *v2Spec) error {
 	sign, signed := fields["sign"]
-	if signed && !c.checkV2Sign(fields, signType, sign) {
-		return nil, fmt.Errorf("%w: the reply sign does not verify", ErrV2Sign)
+	if signed && !c.checkV2Sign(fields, spec.signType, sign) {
+		return fmt.Errorf("%w: the reply sign does not verify", ErrV2Sign)
 	}
-	if rc := fields["return_code"]; rc != "SUCCESS" {
+	switch fields["return_code"] {
+	case "SUCCESS":
+	case "FAIL":
 		// A FAIL reply is not signed: what it says is cut short.
-		return nil, &APIError{StatusCode: resp.StatusCode, Code: "FAIL", Message: truncate(fields["return_msg"], maxPeerText), ReturnCode: truncate(rc, maxPeerID)}
+		return &APIError{StatusCode: http.StatusOK, Code: "FAIL", Message: truncate(fields["return_msg"], maxPeerText), ReturnCode: "FAIL"}
+	default:
+		return fmt.Errorf("%w: return_code is missing or neither SUCCESS nor FAIL", ErrMalformedResponse)
 	}
 	if rc := fields["result_code"]; rc != "SUCCESS" {
 		code, des := truncate(fields["err_code"], maxPeerID), truncate(fields["err_code_des"], maxPeerText)
 		e := &APIError{
-			StatusCode: resp.StatusCode, Code: code, Message: des,
+			StatusCode: http.StatusOK, Code: code, Message: des,
 			ErrCode: code, ErrCodeDes: des,
-			ReturnCode: fields["return_code"], ResultCode: truncate(rc, maxPeerID),
+			ReturnCode: "SUCCESS", ResultCode: truncate(rc, maxPeerID),
 		}
 		if e.Code == "" {
 			e.Code = "FAIL"
@@ -120,12 +151,12 @@ func (c *Client) handleV2(resp *http.Response, data []byte, signType wxcrypto.Si
 		if e.Message == "" {
 			e.Message = truncate(fields["return_msg"], maxPeerText)
 		}
-		return nil, e
+		return e
 	}
-	if !signed && !unsigned {
-		return nil, fmt.Errorf("%w: a successful reply carries no sign", ErrV2Sign)
+	if !signed && !spec.unsigned {
+		return fmt.Errorf("%w: a successful reply carries no sign", ErrV2Sign)
 	}
-	return fields, nil
+	return nil
 }
 
 // checkV2Sign verifies a reply sign with the request's algorithm; a sign of

@@ -17,9 +17,11 @@
 // parameters sends at most one packet, so the client retries them, and
 // the right reaction to any doubt is to resend with the same number. A
 // send whose outcome the SDK cannot know (a transport failure once the
-// request may have left, SYSTEMERROR, an unknown err_code, a reply that will
-// not parse or whose sign does not verify) is an *UnknownOutcomeError
-// matching ErrUnknownOutcome. Never resend under a new number unless the
+// request may have left, SYSTEMERROR, an unknown err_code, a return_code or
+// result_code that is missing or not exactly SUCCESS or FAIL, a reply that
+// will not parse or whose sign does not verify) is an *UnknownOutcomeError
+// matching ErrUnknownOutcome: only a readable, documented rejection is a
+// definite failure. Never resend under a new number unless the
 // old one is known to have failed.
 //
 // The client needs the APIv2 key and the merchant certificate:
@@ -37,6 +39,11 @@
 //	if errors.As(err, &apiErr) && apiErr.ErrCode == "NOT_FOUND" {
 //		// maybe still processing: query again later; never re-send under a new bill number
 //	}
+//
+// Each method is one wechatpay.V2Operation over its request type, whose
+// xml and wx tags say what is sent and how it is checked (Validate reports
+// every problem at once), and its answer type, decoded straight from the
+// reply with encoding/xml.
 //
 // Reply signs: every sign present is verified. A successful
 // queryworkwxredpack reply must carry one (its fields, including ones this

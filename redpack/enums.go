@@ -1,5 +1,7 @@
 package redpack
 
+import "github.com/gowechatpay/wechatpay/internal/enum"
+
 // Status is the state of a red packet. Values this SDK does not know decode
 // without error and report Known() == false.
 type Status string
@@ -22,13 +24,9 @@ const (
 )
 
 // Known reports whether s is a value this version of the SDK knows.
-func (s Status) Known() bool {
-	switch s {
-	case StatusSending, StatusSent, StatusFailed, StatusReceived, StatusRefunding, StatusRefunded:
-		return true
-	}
-	return false
-}
+func (s Status) Known() bool { return statuses.Has(s) }
+
+var statuses = enum.Of(StatusSending, StatusSent, StatusFailed, StatusReceived, StatusRefunding, StatusRefunded)
 
 // SendType is how a red packet was sent.
 type SendType string
@@ -45,13 +43,9 @@ const (
 )
 
 // Known reports whether t is a value this version of the SDK knows.
-func (t SendType) Known() bool {
-	switch t {
-	case SendTypeAPI, SendTypeUpload, SendTypeActivity:
-		return true
-	}
-	return false
-}
+func (t SendType) Known() bool { return sendTypes.Has(t) }
+
+var sendTypes = enum.Of(SendTypeAPI, SendTypeUpload, SendTypeActivity)
 
 // SceneID is the scene of a red packet (scene_id), required when the
 // amount is below 1 yuan or above 200 yuan. Values this SDK does not know
@@ -80,14 +74,10 @@ const (
 )
 
 // Known reports whether s is a value this version of the SDK knows.
-func (s SceneID) Known() bool {
-	switch s {
-	case SceneProductPromotion, SceneLottery, SceneVirtualPrize, SceneCompanyWelfare,
-		SceneChannelSharing, SceneInsuranceRebate, SceneLotteryTicket, SceneTaxScratchCard:
-		return true
-	}
-	return false
-}
+func (s SceneID) Known() bool { return scenes.Has(s) }
+
+var scenes = enum.Of(SceneProductPromotion, SceneLottery, SceneVirtualPrize, SceneCompanyWelfare,
+	SceneChannelSharing, SceneInsuranceRebate, SceneLotteryTicket, SceneTaxScratchCard)
 
 // HBType is the kind of a cash red packet (hb_type of gethbinfo).
 type HBType string
@@ -101,4 +91,6 @@ const (
 )
 
 // Known reports whether t is a value this version of the SDK knows.
-func (t HBType) Known() bool { return t == HBTypeNormal || t == HBTypeGroup }
+func (t HBType) Known() bool { return hbTypes.Has(t) }
+
+var hbTypes = enum.Of(HBTypeNormal, HBTypeGroup)

@@ -2,13 +2,15 @@ package redpack
 
 import (
 	"errors"
+	"maps"
 	"testing"
 
 	"github.com/gowechatpay/wechatpay"
 )
 
-// FuzzDecodeWorkWx checks that any reply field decodes or fails with
-// ErrMalformedResponse, never panics, and that unknown fields land in Extra.
+// FuzzDecodeWorkWx checks that any reply field, added to a signed reply
+// of QueryWorkWx, decodes or fails with ErrMalformedResponse, never
+// panics, and that unknown fields land in Extra.
 func FuzzDecodeWorkWx(f *testing.F) {
 	f.Add("total_amount", "5000")
 	f.Add("send_time", "2025-10-09 16:00:00")
@@ -16,8 +18,14 @@ func FuzzDecodeWorkWx(f *testing.F) {
 	f.Add("amount", "-1")
 	f.Add("new_field", "x")
 	f.Add("status", "RFUND_ING")
+	fake := newFakeReplies(f)
 	f.Fuzz(func(t *testing.T, key, value string) {
-		p, err := decodeWorkWx(map[string]string{key: value, "return_code": "SUCCESS"})
+		fields := maps.Clone(vectorFields(t, "success_signed_md5"))
+		fields[key] = value
+		if key == "return_code" || key == "result_code" || key == "sign" {
+			return // the call's verdict, not the decoder's
+		}
+		p, err := decodeWorkWx(t, fake, fields)
 		if err != nil {
 			checkDecodeErr(t, err)
 			return
@@ -35,8 +43,17 @@ func FuzzDecodeRedPacket(f *testing.F) {
 	f.Add("total_num", "1")
 	f.Add("refund_time", "2025-10-09")
 	f.Add("new_field", "x")
+	fake := newFakeReplies(f)
 	f.Fuzz(func(t *testing.T, key, value string) {
-		p, err := decodeRedPacket(map[string]string{key: value, "return_code": "SUCCESS"})
+		fields := map[string]string{"return_code": "SUCCESS", "result_code": "SUCCESS", "mch_billno": "B", "mch_id": "M", "detail_id": "D"}
+		if _, protocol := fields[key]; protocol || key == "sign" {
+			return
+		}
+		fields[key] = value
+		if !fake.reply(fields, false) {
+			return
+		}
+		p, err := fake.svc.Query(t.Context(), &QueryRequest{MchBillNo: "B"})
 		if err != nil {
 			checkDecodeErr(t, err)
 			return
@@ -45,20 +62,33 @@ func FuzzDecodeRedPacket(f *testing.F) {
 	})
 }
 
-// FuzzDecodeSend checks that any send reply field decodes or fails with
-// ErrMalformedResponse, never panics.
+// FuzzDecodeSend checks that any send reply field decodes or leaves the
+// outcome unknown (ErrUnknownOutcome), never panics, for both sends.
 func FuzzDecodeSend(f *testing.F) {
 	f.Add("total_amount", "1000")
 	f.Add("mch_billno", "B")
 	f.Add("sign", "X")
 	f.Add("new_field", "x")
+	fake := newFakeReplies(f)
 	f.Fuzz(func(t *testing.T, key, value string) {
-		r, err := decodeSend(map[string]string{key: value, "send_listid": "1"}, "B")
-		if err != nil {
-			checkDecodeErr(t, err)
+		fields := map[string]string{"return_code": "SUCCESS", "result_code": "SUCCESS", "send_listid": "1"}
+		fields[key] = value
+		if !fake.reply(fields, false) {
 			return
 		}
-		checkExtraKept(t, r.Extra, key, value)
+		for _, send := range []func() (*SendResult, error){
+			func() (*SendResult, error) { return fake.svc.Send(t.Context(), sendRequest("B")) },
+			func() (*SendResult, error) { return fake.svc.SendWorkWx(t.Context(), sendWorkWxRequest("B")) },
+		} {
+			r, err := send()
+			if err != nil {
+				if !errors.Is(err, ErrUnknownOutcome) {
+					t.Fatalf("error %v of a send with a 200 reply is not an unknown outcome", err)
+				}
+				continue
+			}
+			checkExtraKept(t, r.Extra, key, value)
+		}
 	})
 }
 
@@ -77,4 +107,12 @@ func checkExtraKept(t *testing.T, extra map[string]string, key, value string) {
 	if extra != nil && extra[key] != value {
 		t.Fatalf("extra field %q lost", key)
 	}
+}
+
+func sendRequest(billNo string) *SendRequest {
+	return &SendRequest{MchBillNo: billNo, SendName: "s", ReOpenID: "o", TotalAmount: 100, Wishing: "w", ClientIP: "10.0.0.1", ActName: "a", Remark: "r"}
+}
+
+func sendWorkWxRequest(billNo string) *SendWorkWxRequest {
+	return &SendWorkWxRequest{MchBillNo: billNo, SenderName: "s", ReOpenID: "o", TotalAmount: 100, Wishing: "w", ActName: "a", Remark: "r"}
 }

@@ -2,6 +2,7 @@ package redpack
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 
 	"github.com/gowechatpay/wechatpay"
@@ -15,8 +16,10 @@ var ErrUnknownOutcome = errors.New("redpack: outcome of the send unknown")
 // may or may not have been sent: a transport failure once the request may
 // have left (timeout, connection dropped, body cut short), err_code
 // SYSTEMERROR or PROCESSING, an err_code this SDK does not know, an HTTP
-// status other than 200, or a reply that will not parse or whose sign does
-// not verify. Err is the cause.
+// status other than 200, a return_code or result_code that is missing or
+// not exactly SUCCESS or FAIL (padded, in another case), or a reply that
+// will not parse or whose sign does not verify: anything but a readable,
+// documented rejection. Err is the cause.
 //
 // The send APIs are re-entrant on mch_billno: resending with the same
 // MchBillNo and the same parameters sends at most one packet, so it is the
@@ -53,19 +56,47 @@ var definiteSendCodes = map[string]bool{
 	"XML_ERROR": true, "PARAM_ERROR": true, "NO_CONSUME_COMPETENCE": true,
 }
 
-// sendError classifies the error of a send's DoV2 call: a rejection before
-// any I/O, a return_code FAIL (the request was not accepted) and a
-// documented err_code come back as they are; everything else is an
+// sent settles the outcome of a send of billNo: an error that leaves it
+// unknown becomes an *UnknownOutcomeError, and so does a success that
+// echoes another bill number.
+func sent(out *SendResult, err error, billNo string) (*SendResult, error) {
+	if err != nil {
+		return nil, sendError(billNo, err)
+	}
+	if out.MchBillNo != "" && out.MchBillNo != billNo {
+		err = fmt.Errorf("redpack: %w: the reply is for another mch_billno", wechatpay.ErrMalformedResponse)
+		return nil, &UnknownOutcomeError{MchBillNo: billNo, Err: err}
+	}
+	return out, nil
+}
+
+// sendError classifies the error of a send: a rejection before any I/O (a
+// *wechatpay.FieldError, a limiter's error) and a readable, documented
+// rejection (see definite) come back as they are; everything else is an
 // *UnknownOutcomeError.
 func sendError(billNo string, err error) error {
 	var fe *wechatpay.FieldError
-	if errors.As(err, &fe) {
+	var ns *notSentError
+	if errors.As(err, &fe) || errors.As(err, &ns) {
 		return err
 	}
 	var apiErr *wechatpay.APIError
-	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusOK &&
-		(apiErr.ReturnCode != "SUCCESS" || definiteSendCodes[apiErr.ErrCode]) {
+	if errors.As(err, &apiErr) && definite(apiErr) {
 		return err
 	}
 	return &UnknownOutcomeError{MchBillNo: billNo, Err: err}
+}
+
+// definite reports whether a send's *wechatpay.APIError says what
+// happened to the bill: an HTTP 200 reply whose return_code is exactly
+// FAIL (the request was not accepted), or whose result_code is exactly
+// FAIL with a documented err_code. A reply whose return_code is missing,
+// padded or in another case never gets here: it is
+// wechatpay.ErrMalformedResponse.
+func definite(e *wechatpay.APIError) bool {
+	if e.StatusCode != http.StatusOK {
+		return false
+	}
+	return e.ReturnCode == "FAIL" ||
+		e.ReturnCode == "SUCCESS" && e.ResultCode == "FAIL" && definiteSendCodes[e.ErrCode]
 }

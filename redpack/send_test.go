@@ -3,6 +3,7 @@ package redpack_test
 import (
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -427,4 +428,78 @@ func noCertClient(srv *wechatpaytest.Server) *http.Client {
 	roots := x509.NewCertPool()
 	roots.AddCert(srv.CACertificate())
 	return &http.Client{Transport: plainTransport{&http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots}}}}
+}
+
+// TestSendHostileReplies: a 200 reply that is not a readable, documented
+// rejection leaves the outcome of every send unknown; only an exact
+// return_code FAIL, or an exact result_code FAIL with a documented
+// err_code, is a definite failure.
+func TestSendHostileReplies(t *testing.T) {
+	srv := newServer(t)
+	const bill = "10000098202612010000000010"
+	cdata := func(k, v string) string { return "<" + k + "><![CDATA[" + v + "]]></" + k + ">" }
+	notEnough := cdata("err_code", "NOTENOUGH") + cdata("err_code_des", "余额不足")
+	for _, tt := range []struct {
+		name     string
+		status   int
+		body     string
+		definite bool
+	}{
+		{"return_code missing", 200, "<xml>" + cdata("return_msg", "x") + cdata("result_code", "FAIL") + notEnough + "</xml>", false},
+		{"return_code empty", 200, "<xml>" + cdata("return_code", "") + cdata("return_msg", "x") + "</xml>", false},
+		{"return_code padded", 200, "<xml>" + cdata("return_code", "FAIL ") + cdata("return_msg", "x") + "</xml>", false},
+		{"return_code padded before", 200, "<xml>" + cdata("return_code", "\tFAIL") + cdata("return_msg", "x") + "</xml>", false},
+		{"return_code in lower case", 200, "<xml>" + cdata("return_code", "fail") + cdata("return_msg", "x") + "</xml>", false},
+		{"return_code in mixed case", 200, "<xml>" + cdata("return_code", "Fail") + cdata("return_msg", "x") + "</xml>", false},
+		{"return_code other", 200, "<xml>" + cdata("return_code", "ERROR") + cdata("return_msg", "x") + "</xml>", false},
+		{"plain-text return_code padded", 200, "<xml><return_code> FAIL </return_code><return_msg>x</return_msg></xml>", false},
+		{"plain-text return_code on its own line", 200, "<xml><return_code>\nFAIL\n</return_code></xml>", false},
+		{"plain-text err_code padded", 200, "<xml><return_code>SUCCESS</return_code><result_code>FAIL</result_code><err_code> NOTENOUGH</err_code></xml>", false},
+		{"return_code twice", 200, "<xml>" + cdata("return_code", "FAIL") + cdata("return_code", "SUCCESS") + "</xml>", false},
+		{"result_code missing", 200, "<xml>" + cdata("return_code", "SUCCESS") + notEnough + "</xml>", false},
+		{"result_code padded", 200, "<xml>" + cdata("return_code", "SUCCESS") + cdata("result_code", "FAIL ") + notEnough + "</xml>", false},
+		{"result_code in lower case", 200, "<xml>" + cdata("return_code", "SUCCESS") + cdata("result_code", "fail") + notEnough + "</xml>", false},
+		{"err_code padded", 200, "<xml>" + cdata("return_code", "SUCCESS") + cdata("result_code", "FAIL") + cdata("err_code", " NOTENOUGH") + "</xml>", false},
+		{"err_code in lower case", 200, "<xml>" + cdata("return_code", "SUCCESS") + cdata("result_code", "FAIL") + cdata("err_code", "notenough") + "</xml>", false},
+		{"err_code missing", 200, "<xml>" + cdata("return_code", "SUCCESS") + cdata("result_code", "FAIL") + "</xml>", false},
+		{"DTD", 200, "<!DOCTYPE xml [<!ENTITY f \"FAIL\">]><xml><return_code>&f;</return_code></xml>", false},
+		{"empty body", 200, "", false},
+		{"not XML", 200, "FAIL", false},
+		{"FAIL under HTTP 400", 400, "<xml>" + cdata("return_code", "FAIL") + cdata("return_msg", "x") + "</xml>", false},
+		{"exact return_code FAIL", 200, "<xml>" + cdata("return_code", "FAIL") + cdata("return_msg", "签名错误") + "</xml>", true},
+		{"plain-text return_code FAIL", 200, "<xml>\n  <return_code>FAIL</return_code>\n  <return_msg>x</return_msg>\n</xml>", true},
+		{"exact NOTENOUGH", 200, "<xml>" + cdata("return_code", "SUCCESS") + cdata("result_code", "FAIL") + notEnough + "</xml>", true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			fake := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.WriteHeader(tt.status)
+				fmt.Fprint(w, tt.body)
+			}))
+			t.Cleanup(fake.Close)
+			c := srv.Client(wechatpay.WithBaseURL(fake.URL), wechatpay.WithHTTPClient(fake.Client()), fastRetry)
+			t.Cleanup(c.Close)
+			for name, send := range map[string]func() (*redpack.SendResult, error){
+				"Send": func() (*redpack.SendResult, error) { return redpack.New(c).Send(t.Context(), sendReq(bill)) },
+				"SendWorkWx": func() (*redpack.SendResult, error) {
+					return redpack.New(c, redpack.WithWorkWxSecret("s")).SendWorkWx(t.Context(), workwxReq(bill))
+				},
+			} {
+				res, err := send()
+				require.Nil(t, res, name)
+				if tt.definite {
+					var apiErr *wechatpay.APIError
+					require.ErrorAs(t, err, &apiErr, name)
+					require.NotErrorIs(t, err, redpack.ErrUnknownOutcome, name)
+					continue
+				}
+				requireUnknown(t, err, bill, nil)
+				var apiErr *wechatpay.APIError
+				if tt.status == http.StatusOK && (!errors.As(err, &apiErr) || apiErr.ReturnCode != "SUCCESS") {
+					// Not a result_code rejection (whose unknown codes wrap
+					// the *APIError): the reply itself is malformed.
+					require.ErrorIs(t, err, wechatpay.ErrMalformedResponse, name)
+				}
+			}
+		})
+	}
 }

@@ -2,6 +2,7 @@ package redpack
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/gowechatpay/wechatpay"
@@ -15,34 +16,34 @@ type SendWorkWxRequest struct {
 	// MchBillNo is the bill number: required, 1 to 28 characters of
 	// [0-9A-Za-z], unique per merchant. Resending the same number with the
 	// same parameters sends at most one packet.
-	MchBillNo string
+	MchBillNo string `xml:"mch_billno" wx:"required,alnum,max=28"`
 	// MchID is the merchant number; at most 32 characters, empty for the
 	// client's.
-	MchID string
+	MchID string `xml:"mch_id" wx:"required,id,max=32,default=mchid"`
 	// WxAppID is the WeCom corp id (企业微信 corpid); at most 32
 	// characters, empty for the client's appid (wechatpay.WithAppID).
-	WxAppID string
+	WxAppID string `xml:"wxappid" wx:"required,id,max=32,default=appid"`
 	// SenderName sends as a person: the sender name shown; at most 128.
-	SenderName string
+	SenderName string `xml:"sender_name" wx:"max=128"`
 	// AgentID sends in the name of a WeCom application: its agent id.
-	AgentID string
+	AgentID string `xml:"agentid" wx:"id,max=32"`
 	// SenderHeaderMediaID is the WeCom media id of the sender's avatar.
-	SenderHeaderMediaID string
+	SenderHeaderMediaID string `xml:"sender_header_media_id" wx:"id,max=256"`
 	// ReOpenID is the receiver's openid (converted from the WeCom userid):
 	// required, at most 32.
-	ReOpenID string
+	ReOpenID string `xml:"re_openid" wx:"required,id,max=32"`
 	// TotalAmount is the amount in fen: required, positive; below 100 or
 	// above 20000 it needs SceneID.
-	TotalAmount int64
+	TotalAmount int64 `xml:"total_amount" wx:"required,min=1"`
 	// Wishing is the greeting: required, at most 128.
-	Wishing string
+	Wishing string `xml:"wishing" wx:"required,max=128"`
 	// ActName is the activity name: required, at most 32.
-	ActName string
+	ActName string `xml:"act_name" wx:"required,max=32"`
 	// Remark is the remark: required, at most 256.
-	Remark string
+	Remark string `xml:"remark" wx:"required,max=256"`
 	// SceneID is the scene; required when the amount is below 100 or above
 	// 20000 fen.
-	SceneID SceneID
+	SceneID SceneID `xml:"scene_id" wx:"id,max=32"`
 }
 
 // SendWorkWx sends a red packet to a member of a WeCom corp (企业微信红包
@@ -67,37 +68,49 @@ type SendWorkWxRequest struct {
 // unconfirmed, and an error there could lead a caller to resend under a
 // new number).
 func (s *Service) SendWorkWx(ctx context.Context, req *SendWorkWxRequest) (*SendResult, error) {
-	if err := s.ready(); err != nil {
-		return nil, err
+	op := opSendWorkWx
+	op.Complete = s.signWorkWx
+	out, err := op.Do(ctx, s.client(), req, s.wait())
+	return sent(out, err, req.billNo())
+}
+
+var opSendWorkWx = wechatpay.V2Operation[SendWorkWxRequest, SendResult]{
+	Name: "redpack.SendWorkWx", Path: "/mmpaymkttransfers/sendworkwxredpack", Secure: true, UnsignedReply: true,
+	Repeat: wechatpay.RepeatReentrant, // on mch_billno
+}
+
+// signWorkWx adds nonce_str, one for every attempt, and workwx_sign, which
+// covers it, keyed with the WeCom payment secret.
+func (s *Service) signWorkWx(p map[string]string) error {
+	if s == nil || s.workwx == nil {
+		return &wechatpay.FieldError{Field: "workwx_secret", Reason: "not configured (redpack.WithWorkWxSecret)", Missing: true}
 	}
-	if req == nil {
-		return nil, &wechatpay.FieldError{Field: "request", Reason: "is nil", Missing: true}
-	}
-	p := map[string]string{
-		"mch_billno": req.MchBillNo, "mch_id": or(req.MchID, s.c.MchID()), "wxappid": or(req.WxAppID, s.c.AppID()),
-		"sender_name": req.SenderName, "agentid": req.AgentID, "sender_header_media_id": req.SenderHeaderMediaID,
-		"re_openid": req.ReOpenID, "wishing": req.Wishing, "act_name": req.ActName, "remark": req.Remark,
-		"scene_id": string(req.SceneID),
-	}
-	if err := checkSend(p, req.TotalAmount, []limit{
-		{"sender_name", 128, false, false}, {"agentid", 32, false, true}, {"sender_header_media_id", 256, false, true},
-	}); err != nil {
-		return nil, err
-	}
-	switch {
-	case req.SenderName != "" && req.AgentID != "":
-		return nil, &wechatpay.FieldError{Field: "agentid", Reason: "must not be set with sender_name (one or the other)"}
-	case req.SenderName == "" && req.AgentID == "":
-		return nil, &wechatpay.FieldError{Field: "sender_name", Reason: "or agentid is required", Missing: true}
-	case s.workwx == nil:
-		return nil, &wechatpay.FieldError{Field: "workwx_secret", Reason: "not configured (redpack.WithWorkWxSecret)", Missing: true}
-	}
-	// One nonce for every attempt: workwx_sign covers it.
 	p["nonce_str"] = wechatpay.NewNonce()
 	ws, err := wxcrypto.SignWorkWx(p, s.workwx.v)
 	if err != nil {
-		return nil, fmt.Errorf("redpack: workwx_sign: %w", err) // GODEBUG=fips140=only refuses MD5
+		return fmt.Errorf("redpack: workwx_sign: %w", err) // GODEBUG=fips140=only refuses MD5
 	}
 	p["workwx_sign"] = ws
-	return s.send(ctx, "/mmpaymkttransfers/sendworkwxredpack", p)
+	return nil
+}
+
+// Validate checks the request as SendWorkWx does before any I/O (MchID
+// and WxAppID are required here; SendWorkWx fills them from the client
+// first) and returns every problem at once.
+func (r *SendWorkWxRequest) Validate() error {
+	var sender error
+	switch {
+	case r.SenderName != "" && r.AgentID != "":
+		sender = &wechatpay.FieldError{Field: "agentid", GoField: "AgentID", Reason: "must not be set with sender_name (one or the other)"}
+	case r.SenderName == "" && r.AgentID == "":
+		sender = &wechatpay.FieldError{Field: "sender_name", GoField: "SenderName", Reason: "or agentid is required", Missing: true}
+	}
+	return errors.Join(wechatpay.ValidateRequest(r), checkScene(r.TotalAmount, r.SceneID), sender)
+}
+
+func (r *SendWorkWxRequest) billNo() string {
+	if r == nil {
+		return ""
+	}
+	return r.MchBillNo
 }

@@ -2,9 +2,9 @@ package redpack
 
 import (
 	"context"
+	"reflect"
 
 	"github.com/gowechatpay/wechatpay"
-	"github.com/gowechatpay/wechatpay/internal/svc"
 )
 
 // Service calls the cash red-packet (现金红包) and WeCom red-packet
@@ -61,11 +61,43 @@ func New(c *wechatpay.Client, opts ...Option) *Service {
 	return s
 }
 
-func (s *Service) ready() error {
+// client is the client of s; nil for a nil *Service (the operations
+// report it).
+func (s *Service) client() *wechatpay.Client {
 	if s == nil {
-		return svc.Ready("redpack", false, nil)
+		return nil
 	}
-	return svc.Ready("redpack", true, s.c)
+	return s.c
 }
 
-func (s *Service) wait(ctx context.Context) error { return svc.Wait(ctx, "redpack", s.limiter) }
+// wait is the limiter of s, its errors marked as coming before any I/O
+// (so that a send that never left is not an unknown outcome); nil when
+// there is none.
+func (s *Service) wait() wechatpay.Limiter {
+	if s == nil || s.limiter == nil {
+		return nil
+	}
+	return waitBeforeIO{s.limiter}
+}
+
+// waitBeforeIO marks the errors of a limiter.
+type waitBeforeIO struct{ l wechatpay.Limiter }
+
+func (w waitBeforeIO) Wait(ctx context.Context) error {
+	switch v := reflect.ValueOf(w.l); v.Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Func, reflect.Chan, reflect.Slice, reflect.Interface:
+		if v.IsNil() {
+			return nil // a nil limiter in the interface: none
+		}
+	}
+	if err := w.l.Wait(ctx); err != nil {
+		return &notSentError{err}
+	}
+	return nil
+}
+
+// notSentError is the error of a limiter, before any I/O.
+type notSentError struct{ err error }
+
+func (e *notSentError) Error() string { return e.err.Error() }
+func (e *notSentError) Unwrap() error { return e.err }

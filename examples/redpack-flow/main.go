@@ -29,14 +29,21 @@ import (
 
 func main() { exampleutil.Main(run) }
 
+// options are the flags of the flow.
+type options struct {
+	billNo, workwxBillNo, openID, clientIP string
+	amount                                 int64
+}
+
 func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("redpack-flow", flag.ContinueOnError)
 	config := fs.String("config", "", "credentials file (default: an in-process sandbox)")
-	billNo := fs.String("mch-billno", "10000098202612010000000001", "bill number of the cash red packet (the idempotency key)")
-	workwxBillNo := fs.String("workwx-billno", "10000098202612010000000002", "bill number of the WeCom red packet (the idempotency key)")
-	openID := fs.String("openid", "oxTWIuGaIt6gTKsQRLau2M0yL16E", "receiver's openid")
-	amount := fs.Int64("amount", 1000, "amount of each packet, in fen")
-	clientIP := fs.String("client-ip", "192.168.0.1", "IPv4 address of the calling server")
+	var o options
+	fs.StringVar(&o.billNo, "mch-billno", "10000098202612010000000001", "bill number of the cash red packet (the idempotency key)")
+	fs.StringVar(&o.workwxBillNo, "workwx-billno", "10000098202612010000000002", "bill number of the WeCom red packet (the idempotency key)")
+	fs.StringVar(&o.openID, "openid", "oxTWIuGaIt6gTKsQRLau2M0yL16E", "receiver's openid")
+	fs.Int64Var(&o.amount, "amount", 1000, "amount of each packet, in fen")
+	fs.StringVar(&o.clientIP, "client-ip", "192.168.0.1", "IPv4 address of the calling server")
 	if err := exampleutil.Parse(fs, args); err != nil {
 		return err
 	}
@@ -57,25 +64,37 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 
 	// Nothing is printed until every answer has been checked.
 	var out bytes.Buffer
+	if err := cash(ctx, svc, &o, &out); err != nil {
+		return err
+	}
+	if err := workWx(ctx, svc, &o, &out); err != nil {
+		return err
+	}
+	_, err = out.WriteTo(stdout)
+	return err
+}
+
+// cash sends a cash red packet, resends it, and queries it.
+func cash(ctx context.Context, svc *redpack.Service, o *options, out io.Writer) error {
 	send := &redpack.SendRequest{
-		MchBillNo: *billNo, SendName: "天虹百货", ReOpenID: *openID, TotalAmount: *amount,
-		Wishing: "感谢您参加猜灯谜活动，祝您元宵节快乐！", ClientIP: *clientIP,
+		MchBillNo: o.billNo, SendName: "天虹百货", ReOpenID: o.openID, TotalAmount: o.amount,
+		Wishing: "感谢您参加猜灯谜活动，祝您元宵节快乐！", ClientIP: o.clientIP,
 		ActName: "猜灯谜抢红包活动", Remark: "猜越多得越多，快来抢！",
 	}
 	sent, err := svc.Send(ctx, send)
 	if err != nil {
-		return sendFailed("send", *billNo, err)
+		return sendFailed("send", o.billNo, err)
 	}
 	again, err := svc.Send(ctx, send)
 	if err != nil {
-		return sendFailed("resend", *billNo, err)
+		return sendFailed("resend", o.billNo, err)
 	}
-	p, err := svc.Query(ctx, &redpack.QueryRequest{MchBillNo: *billNo})
+	p, err := svc.Query(ctx, &redpack.QueryRequest{MchBillNo: o.billNo})
 	if err != nil {
-		return fmt.Errorf("query red packet %s: %w", *billNo, err)
+		return fmt.Errorf("query red packet %s: %w", o.billNo, err)
 	}
-	fmt.Fprintln(&out, "cash red packet (sendredpack, gethbinfo)")
-	if err := exampleutil.Table(&out,
+	fmt.Fprintln(out, "cash red packet (sendredpack, gethbinfo)")
+	return exampleutil.Table(out,
 		"mch_billno", sent.MchBillNo,
 		"send_listid", sent.SendListID,
 		"resend: same packet", again.SendListID == sent.SendListID,
@@ -83,23 +102,24 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		"hb_type", p.HBType,
 		"total_amount (fen)", p.TotalAmount,
 		"send_time", exampleutil.Time(p.SendTime, beijing),
-	); err != nil {
-		return err
-	}
+	)
+}
 
+// workWx sends a WeCom red packet and queries it.
+func workWx(ctx context.Context, svc *redpack.Service, o *options, out io.Writer) error {
 	w, err := svc.SendWorkWx(ctx, &redpack.SendWorkWxRequest{
-		MchBillNo: *workwxBillNo, SenderName: "XX活动", ReOpenID: *openID, TotalAmount: *amount,
+		MchBillNo: o.workwxBillNo, SenderName: "XX活动", ReOpenID: o.openID, TotalAmount: o.amount,
 		Wishing: "感谢您参加猜灯谜活动", ActName: "猜灯谜抢红包活动", Remark: "猜越多得越多",
 	})
 	if err != nil {
-		return sendFailed("send WeCom", *workwxBillNo, err)
+		return sendFailed("send WeCom", o.workwxBillNo, err)
 	}
-	wp, err := svc.QueryWorkWx(ctx, &redpack.QueryWorkWxRequest{MchBillNo: *workwxBillNo})
+	wp, err := svc.QueryWorkWx(ctx, &redpack.QueryWorkWxRequest{MchBillNo: o.workwxBillNo})
 	if err != nil {
-		return fmt.Errorf("query WeCom red packet %s: %w", *workwxBillNo, err)
+		return fmt.Errorf("query WeCom red packet %s: %w", o.workwxBillNo, err)
 	}
-	fmt.Fprintln(&out, "WeCom red packet (sendworkwxredpack, queryworkwxredpack)")
-	if err := exampleutil.Table(&out,
+	fmt.Fprintln(out, "WeCom red packet (sendworkwxredpack, queryworkwxredpack)")
+	return exampleutil.Table(out,
 		"mch_billno", w.MchBillNo,
 		"send_listid", w.SendListID,
 		"signed reply", w.Signed,
@@ -107,11 +127,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		"sender_name", wp.SenderName,
 		"total_amount (fen)", wp.TotalAmount,
 		"send_time", exampleutil.Time(wp.SendTime, beijing),
-	); err != nil {
-		return err
-	}
-	_, err = out.WriteTo(stdout)
-	return err
+	)
 }
 
 // sendFailed describes a failed send, saying what is safe to do.

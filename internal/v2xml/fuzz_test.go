@@ -51,7 +51,8 @@ func FuzzDecode(f *testing.F) {
 	})
 }
 
-// FuzzDecodeNested checks that DecodeNested never panics, that a document
+// FuzzDecodeNested checks that DecodeNested never panics, that Unmarshal
+// accepts the same documents with the same fields, that a document
 // without the nested child decodes as with Decode, and that whatever it
 // accepts survives EncodeNested → DecodeNested unchanged.
 func FuzzDecodeNested(f *testing.F) {
@@ -62,6 +63,17 @@ func FuzzDecodeNested(f *testing.F) {
 
 	f.Fuzz(func(t *testing.T, data []byte) {
 		got, err := DecodeNested(data, "hblist")
+		var sink struct {
+			Items []struct {
+				A int `xml:"a"`
+			} `xml:"hblist>hbinfo"`
+		}
+		if fields, uerr := Unmarshal(data, &sink, "hblist"); err != nil {
+			require.ErrorIs(t, uerr, ErrMalformed)
+			require.Nil(t, fields, "Unmarshal refuses what DecodeNested refuses")
+		} else {
+			require.Equal(t, got, fields, "Unmarshal reads the fields DecodeNested reads")
+		}
 		if err != nil {
 			require.ErrorIs(t, err, ErrMalformed)
 			require.Nil(t, got)

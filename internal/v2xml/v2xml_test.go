@@ -380,10 +380,70 @@ func TestDecodeNested(t *testing.T) {
 		"proc inst":   "<xml><hblist><?php x?></hblist></xml>",
 		"directive":   "<xml><hblist><!DOCTYPE x></hblist></xml>",
 		"other child": "<xml><a><b/></a></xml>",
+		"dup in item": "<xml><hblist><hbinfo><openid>a</openid><openid>b</openid></hbinfo></hblist></xml>",
+		"dup deeper":  "<xml><hblist><hbinfo><x><y/><y/></x></hbinfo></hblist></xml>",
 	} {
 		_, err := DecodeNested([]byte(bad), "hblist")
 		require.ErrorIs(t, err, ErrMalformed, name)
 	}
 	_, err = EncodeNested(map[string]string{"hblist": "<a>"}, "hblist")
 	require.ErrorIs(t, err, ErrMalformed)
+}
+
+func TestUnmarshal(t *testing.T) {
+	type item struct {
+		OpenID string `xml:"openid"`
+		Amount int64  `xml:"amount"`
+	}
+	type answer struct {
+		A     string `xml:"a"`
+		B     string `xml:"b"`
+		N     int64  `xml:"n"`
+		Items []item `xml:"hblist>hbinfo"`
+	}
+	doc := "<?xml version=\"1.0\"?><xml><a> 1 </a><!-- c -->\n<b><![CDATA[ x ]]></b><n> 7 </n><hblist>\n<hbinfo><openid> o1 </openid><amount>1</amount></hbinfo>\n<hbinfo><openid><![CDATA[o2]]></openid></hbinfo>\n</hblist></xml>"
+	var got answer
+	fields, err := Unmarshal([]byte(doc), &got, "hblist")
+	require.NoError(t, err)
+	require.Equal(t, answer{A: "1", B: " x ", N: 7, Items: []item{{"o1", 1}, {"o2", 0}}}, got)
+	want, err := DecodeNested([]byte(doc), "hblist")
+	require.NoError(t, err)
+	require.Equal(t, want, fields, "the fields are those of DecodeNested")
+
+	// A value that does not fit: the fields, and an error naming the element only.
+	fields, err = Unmarshal([]byte("<xml><n>seven</n><a>1</a></xml>"), &answer{})
+	require.ErrorIs(t, err, ErrMalformed)
+	require.ErrorContains(t, err, "n is not a valid number")
+	require.NotContains(t, err.Error(), "seven")
+	require.Equal(t, map[string]string{"n": "seven", "a": "1"}, fields)
+	_, err = Unmarshal([]byte("<xml><hblist><hbinfo><amount>x</amount></hbinfo></hblist></xml>"), &answer{}, "hblist")
+	require.ErrorContains(t, err, "hblist.hbinfo.amount")
+
+	// What DecodeNested refuses, Unmarshal refuses, with no fields.
+	for name, bad := range map[string]string{
+		"duplicate":      "<xml><a>1</a><a>2</a></xml>",
+		"dtd":            "<!DOCTYPE xml [<!ENTITY e \"x\">]><xml><a>&e;</a></xml>",
+		"entity":         "<xml><a>&e;</a></xml>",
+		"nested":         "<xml><a><b/></a></xml>",
+		"trailing":       "<xml><a>1</a></xml><x/>",
+		"unclosed":       "<xml><hblist><hbinfo></hblist></xml>",
+		"dup item field": "<xml><hblist><hbinfo><n>1</n><n>2</n></hbinfo></hblist></xml>",
+		"empty":          " ",
+	} {
+		fields, err := Unmarshal([]byte(bad), &answer{}, "hblist")
+		require.ErrorIs(t, err, ErrMalformed, name)
+		require.Nil(t, fields, name)
+	}
+}
+
+// TestDecodeCodesAsSent: the codes that say what became of a call keep
+// their whitespace, so that a padded code is not read as the code; other
+// plain values are trimmed.
+func TestDecodeCodesAsSent(t *testing.T) {
+	got, err := Decode([]byte("<xml>\n <return_code> FAIL</return_code>\n <result_code>SUCCESS\n</result_code><err_code>\tX</err_code><a> x </a><return_msg> m </return_msg></xml>"))
+	require.NoError(t, err)
+	require.Equal(t, map[string]string{"return_code": " FAIL", "result_code": "SUCCESS\n", "err_code": "\tX", "a": "x", "return_msg": "m"}, got)
+	got, err = Decode([]byte("<xml><return_code>FAIL</return_code><result_code><![CDATA[FAIL]]></result_code></xml>"))
+	require.NoError(t, err)
+	require.Equal(t, map[string]string{"return_code": "FAIL", "result_code": "FAIL"}, got)
 }

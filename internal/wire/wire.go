@@ -257,8 +257,8 @@ type field struct {
 
 var fieldCache sync.Map // reflect.Type → []field
 
-// fieldsOf returns the exported, JSON-visible fields of struct type t,
-// computed once per type.
+// fieldsOf returns the exported, JSON-visible fields of struct type t (for
+// a field without a json tag, by its xml tag), computed once per type.
 func fieldsOf(t reflect.Type) []field {
 	if fs, ok := fieldCache.Load(t); ok {
 		return fs.([]field)
@@ -267,7 +267,11 @@ func fieldsOf(t reflect.Type) []field {
 	if t != timeType {
 		for i := range t.NumField() {
 			f := t.Field(i)
-			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			tag, ok := f.Tag.Lookup("json")
+			if !ok {
+				tag = f.Tag.Get("xml") // an APIv2 answer
+			}
+			name, _, _ := strings.Cut(tag, ",")
 			if !f.IsExported() || name == "-" {
 				continue
 			}
