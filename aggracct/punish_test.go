@@ -186,31 +186,17 @@ func TestPunishErrors(t *testing.T) {
 func TestPunishValidationBeforeIO(t *testing.T) {
 	srv := sdktest.NewServer(t)
 	svc := aggracct.New(srv.Client())
-	before := srv.Requests()
-	mutate := func(f func(r *aggracct.PunishRequest)) *aggracct.PunishRequest {
-		r := punishRequest("WB-VALID")
-		f(r)
-		return r
-	}
-	for _, tt := range []struct {
-		req   *aggracct.PunishRequest
-		field string
-	}{
-		{nil, "request"},
-		{mutate(func(r *aggracct.PunishRequest) { r.OutRequestNo = "" }), "out_request_no"},
-		{mutate(func(r *aggracct.PunishRequest) { r.OutRequestNo = strings.Repeat("w", 65) }), "out_request_no"},
-		{mutate(func(r *aggracct.PunishRequest) { r.MchID = "" }), "mchid"},
-		{mutate(func(r *aggracct.PunishRequest) { r.BalAccountNo = "" }), "bal_account_no"},
-		{mutate(func(r *aggracct.PunishRequest) { r.BalAccountNo = strings.Repeat("8", 215) }), "bal_account_no"},
-		{mutate(func(r *aggracct.PunishRequest) { r.PunishScene = 0 }), "punish_scene"},
-		{mutate(func(r *aggracct.PunishRequest) { r.PunishReason = "bad \xfe" }), "punish_reason"},
-	} {
-		_, err := svc.Punish(t.Context(), tt.req)
-		var fe *wechatpay.FieldError
-		require.ErrorAs(t, err, &fe)
-		require.Equal(t, tt.field, fe.Field)
-	}
-	require.Equal(t, before, srv.Requests())
+	punish := sdktest.Mutated(t, svc.Punish, func() *aggracct.PunishRequest { return punishRequest("WB-VALID") })
+	sdktest.RequireFieldErrors(t, srv, map[string]func() error{
+		"request":             sdktest.Call(t, svc.Punish, nil),
+		"out_request_no":      punish(func(r *aggracct.PunishRequest) { r.OutRequestNo = "" }),
+		"out_request_no#long": punish(func(r *aggracct.PunishRequest) { r.OutRequestNo = strings.Repeat("w", 65) }),
+		"mchid":               punish(func(r *aggracct.PunishRequest) { r.MchID = "" }),
+		"bal_account_no":      punish(func(r *aggracct.PunishRequest) { r.BalAccountNo = "" }),
+		"bal_account_no#long": punish(func(r *aggracct.PunishRequest) { r.BalAccountNo = strings.Repeat("8", 215) }),
+		"punish_scene":        punish(func(r *aggracct.PunishRequest) { r.PunishScene = 0 }),
+		"punish_reason":       punish(func(r *aggracct.PunishRequest) { r.PunishReason = "bad \xfe" }),
+	})
 	require.Empty(t, srv.Punishments())
 }
 

@@ -1,7 +1,6 @@
 package profitsharing_test
 
 import (
-	"context"
 	"crypto/sha1"
 	"encoding/hex"
 	"errors"
@@ -503,130 +502,47 @@ func TestAnswersVerified(t *testing.T) {
 func TestValidationBeforeIO(t *testing.T) {
 	srv := sdktest.NewServer(t)
 	svc := profitsharing.New(srv.Client())
-	ctx := context.Background()
 	long := strings.Repeat("1", 65)
 	tooMany := distribute("X", 1, false)
 	for range 50 {
 		tooMany.Receivers = append(tooMany.Receivers, tooMany.Receivers[0])
 	}
-	mod := func(f func(r *profitsharing.CreateOrderRequest)) *profitsharing.CreateOrderRequest {
-		r := distribute("X", 1, false)
-		f(r)
-		return r
-	}
-	cases := []struct {
-		field string
-		call  func() error
-	}{
-		{"request", func() error { _, err := svc.CreateOrder(ctx, nil); return err }},
-		{"out_order_no", func() error { _, err := svc.CreateOrder(ctx, distribute("", 1, false)); return err }},
-		{"out_order_no", func() error { _, err := svc.CreateOrder(ctx, distribute("P 1", 1, false)); return err }},
-		{"out_order_no", func() error { _, err := svc.CreateOrder(ctx, distribute(long, 1, false)); return err }},
-		{"transaction_id", func() error {
-			_, err := svc.CreateOrder(ctx, mod(func(r *profitsharing.CreateOrderRequest) { r.TransactionID = "" }))
-			return err
-		}},
-		{"receivers", func() error {
-			_, err := svc.CreateOrder(ctx, mod(func(r *profitsharing.CreateOrderRequest) { r.Receivers = nil }))
-			return err
-		}},
-		{"receivers", func() error { _, err := svc.CreateOrder(ctx, tooMany); return err }},
-		{"receivers[0].amount", func() error { _, err := svc.CreateOrder(ctx, distribute("X", 0, false)); return err }},
-		{"receivers[0].amount", func() error { _, err := svc.CreateOrder(ctx, distribute("X", -5, false)); return err }},
-		{"receivers[0].currency", func() error {
-			_, err := svc.CreateOrder(ctx, mod(func(r *profitsharing.CreateOrderRequest) { r.Receivers[0].Currency = "" }))
-			return err
-		}},
-		{"receivers[0].description", func() error {
-			_, err := svc.CreateOrder(ctx, mod(func(r *profitsharing.CreateOrderRequest) { r.Receivers[0].Description = strings.Repeat("分", 81) }))
-			return err
-		}},
-		{"receivers[0].account", func() error {
-			_, err := svc.CreateOrder(ctx, mod(func(r *profitsharing.CreateOrderRequest) { r.Receivers[0].Account = long }))
-			return err
-		}},
-		{"receivers[0].type", func() error {
-			_, err := svc.CreateOrder(ctx, mod(func(r *profitsharing.CreateOrderRequest) { r.Receivers[0].Type = "" }))
-			return err
-		}},
-		{"appid", func() error {
-			_, err := svc.CreateOrder(ctx, mod(func(r *profitsharing.CreateOrderRequest) {
-				r.Receivers[0].Type = profitsharing.ReceiverTypePersonalOpenID
-			}))
-			return err
-		}},
-		{"sub_appid", func() error {
-			_, err := svc.CreateOrder(ctx, mod(func(r *profitsharing.CreateOrderRequest) {
-				r.Receivers[0].Type = profitsharing.ReceiverTypePersonalSubOpenID
-			}))
-			return err
-		}},
-		{"receivers[0].name", func() error {
-			_, err := svc.CreateOrder(ctx, mod(func(r *profitsharing.CreateOrderRequest) { r.Receivers[0].Name = strings.Repeat("名", 200) }))
-			return err
-		}},
-		{"description", func() error {
-			_, err := svc.UnfreezeOrder(ctx, &profitsharing.UnfreezeOrderRequest{TransactionID: txID, OutOrderNo: "U"})
-			return err
-		}},
-		{"out_order_no", func() error {
-			_, err := svc.UnfreezeOrder(ctx, &profitsharing.UnfreezeOrderRequest{TransactionID: txID, OutOrderNo: "U/1", Description: "d"})
-			return err
-		}},
-		{"relation_type", func() error {
-			_, err := svc.AddReceiver(ctx, &profitsharing.AddReceiverRequest{Type: profitsharing.ReceiverTypeMerchantID, Account: receiver})
-			return err
-		}},
-		{"custom_relation", func() error {
-			_, err := svc.AddReceiver(ctx, &profitsharing.AddReceiverRequest{Type: profitsharing.ReceiverTypeMerchantID, Account: receiver, RelationType: profitsharing.RelationTypeCustom})
-			return err
-		}},
-		{"account", func() error {
-			_, err := svc.AddReceiver(ctx, &profitsharing.AddReceiverRequest{Type: profitsharing.ReceiverTypeMerchantID, RelationType: profitsharing.RelationTypeSupplier})
-			return err
-		}},
-		{"expected_ratio", func() error {
-			_, err := svc.AddReceiver(ctx, &profitsharing.AddReceiverRequest{Type: profitsharing.ReceiverTypeMerchantID, Account: receiver, RelationType: profitsharing.RelationTypeSupplier, ExpectedRatio: -1})
-			return err
-		}},
-		{"type", func() error {
-			_, err := svc.QueryReceiver(ctx, &profitsharing.QueryReceiverRequest{Account: receiver})
-			return err
-		}},
-		{"appid", func() error {
-			_, err := svc.QueryReceiver(ctx, &profitsharing.QueryReceiverRequest{Account: "o1", Type: profitsharing.ReceiverTypePersonalOpenID})
-			return err
-		}},
-		{"account", func() error {
-			_, err := svc.DeleteReceiver(ctx, &profitsharing.DeleteReceiverRequest{Type: profitsharing.ReceiverTypeMerchantID})
-			return err
-		}},
-		{"sub_appid", func() error {
-			_, err := svc.DeleteReceiver(ctx, &profitsharing.DeleteReceiverRequest{Type: profitsharing.ReceiverTypePersonalSubOpenID, Account: "o1"})
-			return err
-		}},
-		{"transaction_id", func() error {
-			_, err := svc.QueryUnsplitAmount(ctx, &profitsharing.QueryUnsplitAmountRequest{})
-			return err
-		}},
-		{"sub_mchid", func() error {
-			_, err := svc.QueryUnsplitAmount(ctx, &profitsharing.QueryUnsplitAmountRequest{TransactionID: txID, SubMchID: strings.Repeat("1", 33)})
-			return err
-		}},
-		{"bill_date", func() error {
-			_, err := svc.QueryBillDownloadURL(ctx, &profitsharing.QueryBillDownloadURLRequest{SubMchID: subMchID})
-			return err
-		}},
-	}
-	before := srv.Requests()
-	for _, tc := range cases {
-		err := tc.call()
-		var fe *wechatpay.FieldError
-		require.ErrorAs(t, err, &fe, tc.field)
-		require.Equal(t, tc.field, fe.Field)
-		require.ErrorIs(t, err, wechatpay.ErrInvalidInput)
-	}
-	require.Equal(t, before, srv.Requests(), "no request left")
+	create := sdktest.Mutated(t, svc.CreateOrder, func() *profitsharing.CreateOrderRequest { return distribute("X", 1, false) })
+	sdktest.RequireFieldErrors(t, srv, map[string]func() error{
+		"request":                  sdktest.Call(t, svc.CreateOrder, nil),
+		"out_order_no":             sdktest.Call(t, svc.CreateOrder, distribute("", 1, false)),
+		"out_order_no#2":           sdktest.Call(t, svc.CreateOrder, distribute("P 1", 1, false)),
+		"out_order_no#3":           sdktest.Call(t, svc.CreateOrder, distribute(long, 1, false)),
+		"transaction_id":           create(func(r *profitsharing.CreateOrderRequest) { r.TransactionID = "" }),
+		"receivers":                create(func(r *profitsharing.CreateOrderRequest) { r.Receivers = nil }),
+		"receivers#2":              sdktest.Call(t, svc.CreateOrder, tooMany),
+		"receivers[0].amount":      sdktest.Call(t, svc.CreateOrder, distribute("X", 0, false)),
+		"receivers[0].amount#2":    sdktest.Call(t, svc.CreateOrder, distribute("X", -5, false)),
+		"receivers[0].currency":    create(func(r *profitsharing.CreateOrderRequest) { r.Receivers[0].Currency = "" }),
+		"receivers[0].description": create(func(r *profitsharing.CreateOrderRequest) { r.Receivers[0].Description = strings.Repeat("分", 81) }),
+		"receivers[0].account":     create(func(r *profitsharing.CreateOrderRequest) { r.Receivers[0].Account = long }),
+		"receivers[0].type":        create(func(r *profitsharing.CreateOrderRequest) { r.Receivers[0].Type = "" }),
+		"appid": create(func(r *profitsharing.CreateOrderRequest) {
+			r.Receivers[0].Type = profitsharing.ReceiverTypePersonalOpenID
+		}),
+		"sub_appid": create(func(r *profitsharing.CreateOrderRequest) {
+			r.Receivers[0].Type = profitsharing.ReceiverTypePersonalSubOpenID
+		}),
+		"receivers[0].name": create(func(r *profitsharing.CreateOrderRequest) { r.Receivers[0].Name = strings.Repeat("名", 200) }),
+		"description":       sdktest.Call(t, svc.UnfreezeOrder, &profitsharing.UnfreezeOrderRequest{TransactionID: txID, OutOrderNo: "U"}),
+		"out_order_no#4":    sdktest.Call(t, svc.UnfreezeOrder, &profitsharing.UnfreezeOrderRequest{TransactionID: txID, OutOrderNo: "U/1", Description: "d"}),
+		"relation_type":     sdktest.Call(t, svc.AddReceiver, &profitsharing.AddReceiverRequest{Type: profitsharing.ReceiverTypeMerchantID, Account: receiver}),
+		"custom_relation":   sdktest.Call(t, svc.AddReceiver, &profitsharing.AddReceiverRequest{Type: profitsharing.ReceiverTypeMerchantID, Account: receiver, RelationType: profitsharing.RelationTypeCustom}),
+		"account":           sdktest.Call(t, svc.AddReceiver, &profitsharing.AddReceiverRequest{Type: profitsharing.ReceiverTypeMerchantID, RelationType: profitsharing.RelationTypeSupplier}),
+		"expected_ratio":    sdktest.Call(t, svc.AddReceiver, &profitsharing.AddReceiverRequest{Type: profitsharing.ReceiverTypeMerchantID, Account: receiver, RelationType: profitsharing.RelationTypeSupplier, ExpectedRatio: -1}),
+		"type":              sdktest.Call(t, svc.QueryReceiver, &profitsharing.QueryReceiverRequest{Account: receiver}),
+		"appid#2":           sdktest.Call(t, svc.QueryReceiver, &profitsharing.QueryReceiverRequest{Account: "o1", Type: profitsharing.ReceiverTypePersonalOpenID}),
+		"account#2":         sdktest.Call(t, svc.DeleteReceiver, &profitsharing.DeleteReceiverRequest{Type: profitsharing.ReceiverTypeMerchantID}),
+		"sub_appid#2":       sdktest.Call(t, svc.DeleteReceiver, &profitsharing.DeleteReceiverRequest{Type: profitsharing.ReceiverTypePersonalSubOpenID, Account: "o1"}),
+		"transaction_id#2":  sdktest.Call(t, svc.QueryUnsplitAmount, &profitsharing.QueryUnsplitAmountRequest{}),
+		"sub_mchid":         sdktest.Call(t, svc.QueryUnsplitAmount, &profitsharing.QueryUnsplitAmountRequest{TransactionID: txID, SubMchID: strings.Repeat("1", 33)}),
+		"bill_date":         sdktest.Call(t, svc.QueryBillDownloadURL, &profitsharing.QueryBillDownloadURLRequest{SubMchID: subMchID}),
+	})
 }
 
 // TestCreateOrderConcurrentRepeats: the same request sent at once from
