@@ -319,7 +319,7 @@ func TestErrorAnswerLiteral(t *testing.T) {
 // 500 SYSTEM_ERROR, a v2 SYSTEMERROR) rather than a dropped connection, and
 // the panic is logged with the server's logger.
 func TestHandlerPanic(t *testing.T) {
-	var buf lockedBuffer
+	var buf sdktest.Buffer
 	srv := wechatpaytest.NewUnstartedServer(wechatpaytest.WithLogger(slog.New(slog.NewTextHandler(&buf, nil))))
 	t.Cleanup(srv.Close)
 	srv.HandleV3("GET /v3/panics/{no}", func(*wechatpaytest.V3Request) (int, any) { panic("merchant handler bug") })

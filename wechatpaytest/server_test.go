@@ -401,7 +401,7 @@ func TestRedPacket(t *testing.T) {
 		// The endpoint documents no sign_type, and WeChat Pay answers one
 		// with a signature error, whatever its value and however the
 		// request was signed.
-		var buf lockedBuffer
+		var buf sdktest.Buffer
 		logged := sdktest.NewServer(t, wechatpaytest.WithLogger(slog.New(slog.NewTextHandler(&buf, nil))))
 		lc := sdktest.NewClient(t, logged)
 		for _, tt := range []struct {
@@ -1032,26 +1032,8 @@ func TestUnstartedServer(t *testing.T) {
 	require.Equal(t, "NOT_FOUND", apiErr.ErrCode)
 }
 
-// lockedBuffer collects log output from concurrent handlers.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 func TestLogging(t *testing.T) {
-	var buf lockedBuffer
+	var buf sdktest.Buffer
 	srv := sdktest.NewServer(t, wechatpaytest.WithLogger(slog.New(slog.NewTextHandler(&buf, nil))))
 	c := sdktest.NewClient(t, srv)
 	_, err := c.DoV3(t.Context(), reductionRequest(t, c, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), nil)

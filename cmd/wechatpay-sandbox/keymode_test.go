@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gowechatpay/wechatpay"
+	"github.com/gowechatpay/wechatpay/internal/sdktest"
 )
 
 // TestRunKeyMode: -key-mode certificates writes a credentials file of a
@@ -30,7 +31,7 @@ func TestRunKeyMode(t *testing.T) {
 	sb.stop(t)
 
 	empty := t.TempDir()
-	var stdout, stderr syncBuffer
+	var stdout, stderr sdktest.Buffer
 	err = run([]string{"-addr", "127.0.0.1:0", "-dir", empty, "-key-mode", "platform"}, &stdout, &stderr, nil)
 	require.ErrorContains(t, err, "unknown key mode")
 	require.NoFileExists(t, filepath.Join(empty, "credentials.json"))

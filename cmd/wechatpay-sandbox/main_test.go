@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
@@ -25,26 +24,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gowechatpay/wechatpay"
+	"github.com/gowechatpay/wechatpay/internal/sdktest"
 )
-
-// syncBuffer is a bytes.Buffer safe for the concurrent writes of a server
-// and the reads of a test.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // waitForFile waits until path exists or the deadline passes.
 func waitForFile(t *testing.T, path string, done <-chan error) {
@@ -92,7 +73,7 @@ func querySeedReduction(t *testing.T, credPath string) string {
 // sandbox is a run of the sandbox in-process.
 type sandbox struct {
 	dir            string
-	stdout, stderr syncBuffer
+	stdout, stderr sdktest.Buffer
 	sigs           chan os.Signal
 	done           chan error
 }
@@ -170,7 +151,7 @@ func TestRunInProcess(t *testing.T) {
 }
 
 func TestRunRejectsBadFlags(t *testing.T) {
-	var stdout, stderr syncBuffer
+	var stdout, stderr sdktest.Buffer
 	err := run([]string{"-nope"}, &stdout, &stderr, nil)
 	require.ErrorIs(t, err, errUsage)
 	err = run([]string{"-dir", t.TempDir(), "extra"}, &stdout, &stderr, nil)
@@ -179,7 +160,7 @@ func TestRunRejectsBadFlags(t *testing.T) {
 
 	// A mistake prints one line and where the help is, not the help.
 	for _, args := range [][]string{{"-nope"}, {"-grace", "soon"}, {"notify", "-nope"}, {"notify", "-resource", "r.json"}} {
-		stderr = syncBuffer{}
+		stderr = sdktest.Buffer{}
 		err = run(args, &stdout, &stderr, nil)
 		require.ErrorIs(t, err, errUsage, args)
 		lines := strings.Split(strings.TrimSuffix(stderr.String(), "\n"), "\n")
@@ -187,17 +168,17 @@ func TestRunRejectsBadFlags(t *testing.T) {
 		require.True(t, strings.HasPrefix(lines[0], "wechatpay-sandbox"), lines[0])
 		require.Regexp(t, `^Run 'wechatpay-sandbox( notify)? -h' for its flags\.$`, lines[1])
 	}
-	stderr = syncBuffer{}
+	stderr = sdktest.Buffer{}
 	require.ErrorIs(t, run([]string{"-nope"}, &stdout, &stderr, nil), errUsage)
 	require.Equal(t, "wechatpay-sandbox: flag provided but not defined: -nope\nRun 'wechatpay-sandbox -h' for its flags.\n", stderr.String())
 
 	// -h prints both forms and is no error (exit 0).
-	stderr = syncBuffer{}
+	stderr = sdktest.Buffer{}
 	err = run([]string{"-h"}, &stdout, &stderr, nil)
 	require.ErrorIs(t, err, flag.ErrHelp)
 	require.Contains(t, stderr.String(), "wechatpay-sandbox notify")
 	require.Contains(t, stderr.String(), "-grace")
-	stderr = syncBuffer{}
+	stderr = sdktest.Buffer{}
 	err = run([]string{"notify", "-h"}, &stdout, &stderr, nil)
 	require.ErrorIs(t, err, flag.ErrHelp)
 	for _, want := range []string{"-url", "-event", "-resource", "-schedule-scale", "15s, 15s, 30s, 3m, 10m, 20m, 30m, 30m, 30m, 1h, 3h, 3h, 3h, 6h, 6h"} {
@@ -205,7 +186,7 @@ func TestRunRejectsBadFlags(t *testing.T) {
 	}
 	// Each flag's default is said at most once, in either help.
 	for _, args := range [][]string{{"-h"}, {"notify", "-h"}} {
-		stderr = syncBuffer{}
+		stderr = sdktest.Buffer{}
 		require.ErrorIs(t, run(args, &stdout, &stderr, nil), flag.ErrHelp)
 		for _, block := range strings.Split(stderr.String(), "\n  -")[1:] {
 			require.LessOrEqual(t, strings.Count(block, "(default"), 1, "%v: -%s", args, block)
@@ -234,7 +215,7 @@ func TestRunBusyAddress(t *testing.T) {
 
 	// A busy port is found before any file is written.
 	other := t.TempDir()
-	var stdout, stderr syncBuffer
+	var stdout, stderr sdktest.Buffer
 	err = run([]string{"-addr", u.Host, "-dir", other}, &stdout, &stderr, nil)
 	require.ErrorContains(t, err, "cannot listen on -addr "+u.Host)
 	require.ErrorContains(t, err, "pass another -addr")
@@ -289,7 +270,7 @@ func binary(t *testing.T) string {
 // process is the sandbox binary running.
 type process struct {
 	cmd            *exec.Cmd
-	stdout, stderr syncBuffer
+	stdout, stderr sdktest.Buffer
 	done           chan error
 	exited         bool
 }
@@ -352,7 +333,7 @@ func TestTwoSandboxesOneDir(t *testing.T) {
 	before := readAll(t, dir)
 	require.Equal(t, strconv.Itoa(first.cmd.Process.Pid)+"\n", before[lockFileName])
 
-	var stdout, stderr syncBuffer
+	var stdout, stderr sdktest.Buffer
 	err := run([]string{"-addr", "127.0.0.1:0", "-dir", dir}, &stdout, &stderr, nil)
 	require.ErrorContains(t, err, "-dir "+dir+" is in use by another wechatpay-sandbox (pid "+strconv.Itoa(first.cmd.Process.Pid)+",")
 	require.ErrorContains(t, err, "stop that process or pass another -dir")

@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gowechatpay/wechatpay"
+	"github.com/gowechatpay/wechatpay/internal/sdktest"
 )
 
 // merchant is a notify_url: a NotificationHandler with the credentials of
@@ -87,7 +88,7 @@ func TestNotifyRedelivers(t *testing.T) {
 
 	m := startMerchant(t, sb.credPath(), 2)
 	resource := writeResource(t, `{"out_refund_no":"R1","refund_status":"SUCCESS"}`)
-	var stdout, stderr syncBuffer
+	var stdout, stderr sdktest.Buffer
 	err := run([]string{"notify", "-dir", dir, "-url", m.url, "-event", "REFUND.SUCCESS",
 		"-resource", resource, "-ca", m.ca, "-schedule-scale", "0.001"}, &stdout, &stderr, nil)
 	require.NoError(t, err, stderr.String())
@@ -105,7 +106,7 @@ func TestNotifyRedelivers(t *testing.T) {
 	m.mu.Lock()
 	m.deliveries, m.failures = 0, 100
 	m.mu.Unlock()
-	stdout = syncBuffer{}
+	stdout = sdktest.Buffer{}
 	err = run([]string{"notify", "-dir", dir, "-url", m.url, "-resource", resource, "-ca", m.ca, "-once"}, &stdout, &stderr, nil)
 	require.ErrorContains(t, err, "callback not acknowledged: the last delivery was answered 503 Service Unavailable")
 	require.NotErrorIs(t, err, errUsage)
@@ -114,7 +115,7 @@ func TestNotifyRedelivers(t *testing.T) {
 	// Without -ca, the merchant's self-signed certificate is refused: a
 	// transport error, redelivered until the signal stops it.
 	sigs := make(chan os.Signal, 1)
-	stdout = syncBuffer{}
+	stdout = sdktest.Buffer{}
 	done := make(chan error, 1)
 	go func() {
 		done <- run([]string{"notify", "-dir", dir, "-url", m.url, "-resource", resource}, &stdout, &stderr, sigs)
@@ -141,7 +142,7 @@ func TestNotifyKeyModes(t *testing.T) {
 			sb.stop(t)
 			m := startMerchant(t, sb.credPath(), 0)
 			resource := writeResource(t, `{"out_trade_no":"T1","trade_state":"SUCCESS"}`)
-			var stdout, stderr syncBuffer
+			var stdout, stderr sdktest.Buffer
 			err := run([]string{"notify", "-dir", dir, "-url", m.url, "-resource", resource, "-ca", m.ca, "-once"}, &stdout, &stderr, nil)
 			require.NoError(t, err, stdout.String())
 			require.Contains(t, stdout.String(), "delivery 1: HTTP 204 No Content\nacknowledged\n")
@@ -164,7 +165,7 @@ func TestNotifyRefusesMissingKeys(t *testing.T) {
 	require.NoError(t, err)
 	resource := writeResource(t, `{"a":1}`)
 	notify := func(dir string) error {
-		var stdout, stderr syncBuffer
+		var stdout, stderr sdktest.Buffer
 		return run([]string{"notify", "-dir", dir, "-url", "https://127.0.0.1:1/n", "-resource", resource, "-once"}, &stdout, &stderr, nil)
 	}
 
@@ -211,7 +212,7 @@ func TestNotifyBadInput(t *testing.T) {
 		{[]string{"-url", "https://127.0.0.1:1/n", "-resource", bad}, "is not valid JSON", false},
 		{[]string{"-url", "https://127.0.0.1:1/n", "-resource", resource, "-dir", filepath.Join(dir, "none")}, "holds no sandbox", false},
 	} {
-		var stdout, stderr syncBuffer
+		var stdout, stderr sdktest.Buffer
 		err := run(append([]string{"notify"}, tc.args...), &stdout, &stderr, nil)
 		require.ErrorContains(t, err, tc.want, tc.args)
 		require.Equal(t, tc.usage, errors.Is(err, errUsage), tc.args)
