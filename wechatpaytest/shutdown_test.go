@@ -1,20 +1,18 @@
 package wechatpaytest_test
 
 import (
-	"bufio"
 	"context"
-	"crypto/tls"
 	"crypto/x509"
 	"fmt"
 	"io"
 	"net"
-	"net/url"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/gowechatpay/wechatpay/internal/sdktest"
 	"github.com/gowechatpay/wechatpay/wechatpaytest"
 )
 
@@ -58,21 +56,11 @@ func TestListenBusyAddressWritesNoKeys(t *testing.T) {
 
 func TestShutdownClosesWhatRemains(t *testing.T) {
 	srv := wechatpaytest.NewServer()
-	u, err := url.Parse(srv.URL)
-	require.NoError(t, err)
 	roots := x509.NewCertPool()
 	roots.AddCert(srv.CACertificate())
-	conn, err := tls.Dial("tcp", u.Host, &tls.Config{RootCAs: roots})
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = conn.Close() })
 	// A request whose body never comes, in flight once the server asks
 	// for the body (100 Continue).
-	_, err = fmt.Fprintf(conn, "POST /v3/aggracct-bc/wb-channel/control-orders/punish HTTP/1.1\r\nHost: %s\r\nContent-Length: 100\r\nExpect: 100-continue\r\n\r\n", u.Host)
-	require.NoError(t, err)
-	br := bufio.NewReader(conn)
-	line, err := br.ReadString('\n')
-	require.NoError(t, err)
-	require.Equal(t, "HTTP/1.1 100 Continue\r\n", line)
+	_, br := sdktest.InFlight(t, srv.URL, roots, 100)
 
 	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
 	defer cancel()

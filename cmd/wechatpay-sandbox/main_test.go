@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bufio"
-	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"flag"
@@ -383,26 +381,11 @@ func trickle(t *testing.T, dir string) <-chan struct{} {
 	t.Helper()
 	cr, err := wechatpay.LoadCredentials(filepath.Join(dir, wechatpay.CredentialsFileName))
 	require.NoError(t, err)
-	u, err := url.Parse(cr.BaseURL)
-	require.NoError(t, err)
 	caPEM, err := os.ReadFile(filepath.Join(dir, cr.CAFile))
 	require.NoError(t, err)
 	roots := x509.NewCertPool()
 	require.True(t, roots.AppendCertsFromPEM(caPEM))
-	conn, err := tls.Dial("tcp", u.Host, &tls.Config{RootCAs: roots, ServerName: u.Hostname()})
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = conn.Close() })
-	// Expect: 100-continue makes the server answer "100 Continue" when
-	// the handler starts reading the body: the request is then in flight.
-	_, err = fmt.Fprintf(conn, "POST /v3/aggracct-bc/wb-channel/control-orders/punish HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: 1000\r\nExpect: 100-continue\r\n\r\n", u.Host)
-	require.NoError(t, err)
-	br := bufio.NewReader(conn)
-	line, err := br.ReadString('\n')
-	require.NoError(t, err)
-	require.Equal(t, "HTTP/1.1 100 Continue\r\n", line)
-	line, err = br.ReadString('\n')
-	require.NoError(t, err)
-	require.Equal(t, "\r\n", line)
+	conn, br := sdktest.InFlight(t, cr.BaseURL, roots, 1000)
 	_, err = conn.Write([]byte("{"))
 	require.NoError(t, err)
 	closed := make(chan struct{})
