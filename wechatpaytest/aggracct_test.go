@@ -84,7 +84,7 @@ func TestWeBankChannelRefusals(t *testing.T) {
 		"balance card not encrypted":   get("/v3/aggracct-bc/wb-channel/account/balance", url.Values{"mchid": {wechatpaytest.TestMchID}, "bal_account_no": {bal}, "card_no": {"6222"}}),
 		"query undocumented scene":     get("/v3/aggracct-bc/wb-channel/special-reduction/"+wechatpaytest.SeedReductionNo, url.Values{"mchid": {wechatpaytest.TestMchID}, "bal_account_no": {bal}, "req_scene": {"OTHER"}}),
 	} {
-		t.Run(name, func(t *testing.T) { requireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR") })
+		t.Run(name, func(t *testing.T) { sdktest.RequireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR") })
 	}
 	balance, ok := srv.LedgerBalance(wechatpaytest.TestMchID, wechatpaytest.SeedBalAccountNo)
 	require.True(t, ok)
@@ -115,5 +115,5 @@ func TestWeBankChannelFaults(t *testing.T) {
 	require.Equal(t, int64(99999), *out.Balance)
 	srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQueryBalance, Kind: wechatpaytest.FaultAPIError, Status: http.StatusForbidden, Code: "NO_AUTH", Count: 1})
 	_, err = c.DoV3(t.Context(), balanceReq, &out)
-	requireAPIError(t, err, http.StatusForbidden, "NO_AUTH")
+	sdktest.RequireAPIError(t, err, http.StatusForbidden, "NO_AUTH")
 }

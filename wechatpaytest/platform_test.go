@@ -126,11 +126,11 @@ func TestMerchantTeachesAnEndpoint(t *testing.T) {
 			PathParams: map[string]string{"out_trade_no": "unknown"},
 			Query:      url.Values{"mchid": {wechatpaytest.TestMchID}},
 		}, nil)
-		apiErr := requireAPIError(t, err, http.StatusNotFound, "ORDER_NOT_EXIST")
+		apiErr := sdktest.RequireAPIError(t, err, http.StatusNotFound, "ORDER_NOT_EXIST")
 		require.Equal(t, "订单不存在", apiErr.Message)
 
 		_, err = c.DoV3(t.Context(), &wechatpay.Request{Method: http.MethodPost, Path: "/v3/pay/transactions/jsapi", Body: []byte(`{"out_trade_no":`)}, nil)
-		requireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
+		sdktest.RequireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
 	})
 
 	t.Run("tampered answer refused", func(t *testing.T) {
@@ -155,7 +155,7 @@ func TestMerchantTeachesAnEndpoint(t *testing.T) {
 		stranger := sdktest.NewClient(t, srv, wechatpay.WithMerchant(wechatpaytest.TestMchID, srv.MerchantSerial(), other), wechatpay.WithMerchantCertificate(nil))
 		before := calls.Load()
 		_, err = placeOrder(t, stranger, "T3")
-		requireAPIError(t, err, http.StatusUnauthorized, "SIGN_ERROR")
+		sdktest.RequireAPIError(t, err, http.StatusUnauthorized, "SIGN_ERROR")
 		require.Equal(t, before, calls.Load(), "the handler ran for a request whose signature is wrong")
 	})
 
@@ -225,7 +225,7 @@ func TestHandlerHelpers(t *testing.T) {
 
 	_, err = c.DoV3(t.Context(), &wechatpay.Request{Method: http.MethodPost, Path: "/v3/transfer/batches",
 		Body: map[string]string{"user_name": "bm90IGEgY2lwaGVydGV4dA=="}}, nil)
-	requireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
+	sdktest.RequireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
 
 	resp, err := c.DoV3(t.Context(), &wechatpay.Request{Method: http.MethodPost,
 		Path: "/v3/pay/transactions/out-trade-no/{out_trade_no}/close", PathParams: map[string]string{"out_trade_no": "1217752501201407033233368018"},
@@ -234,7 +234,7 @@ func TestHandlerHelpers(t *testing.T) {
 	require.Equal(t, http.StatusNoContent, resp.StatusCode)
 
 	_, err = c.DoV3(t.Context(), &wechatpay.Request{Path: "/v3/broken"}, nil)
-	requireAPIError(t, err, http.StatusInternalServerError, "SYSTEM_ERROR")
+	sdktest.RequireAPIError(t, err, http.StatusInternalServerError, "SYSTEM_ERROR")
 }
 
 // TestHandleV2 teaches the emulator a v2 endpoint that takes both sign
@@ -308,7 +308,7 @@ func TestErrorAnswerLiteral(t *testing.T) {
 	srv.Start()
 	c := sdktest.NewClient(t, srv, wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}))
 	_, err := c.DoV3(t.Context(), &wechatpay.Request{Path: "/v3/literal"}, nil)
-	apiErr := requireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
+	apiErr := sdktest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
 	require.JSONEq(t, `{"location":"query"}`, string(apiErr.Detail))
 	_, e := wechatpaytest.V3Error(http.StatusForbidden, "NO_AUTH", "商户无权限")
 	require.Equal(t, http.StatusForbidden, e.Status())
@@ -330,7 +330,7 @@ func TestHandlerPanic(t *testing.T) {
 	c := sdktest.NewClient(t, srv, wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}))
 
 	_, err := c.DoV3(t.Context(), &wechatpay.Request{Path: "/v3/panics/1"}, nil)
-	apiErr := requireAPIError(t, err, http.StatusInternalServerError, "SYSTEM_ERROR")
+	apiErr := sdktest.RequireAPIError(t, err, http.StatusInternalServerError, "SYSTEM_ERROR")
 	require.Contains(t, apiErr.Message, "GET /v3/panics/{no}")
 	status, header, _ := newRawClient(t, srv).doHeader(t, http.MethodGet, "/v3/panics/2", nil, nil)
 	require.Equal(t, http.StatusInternalServerError, status)

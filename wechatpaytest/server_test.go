@@ -66,15 +66,6 @@ func reductionRequest(t *testing.T, c *wechatpay.Client, outRequestNo, bal strin
 	}
 }
 
-func requireAPIError(t *testing.T, err error, status int, code string) *wechatpay.APIError {
-	t.Helper()
-	var apiErr *wechatpay.APIError
-	require.ErrorAs(t, err, &apiErr)
-	require.Equal(t, status, apiErr.StatusCode, "error: %v", err)
-	require.Equal(t, code, apiErr.Code, "error: %v", err)
-	return apiErr
-}
-
 func TestSpecialReduction(t *testing.T) {
 	srv := sdktest.NewServer(t)
 	c := sdktest.NewClient(t, srv)
@@ -150,7 +141,7 @@ func TestSpecialReduction(t *testing.T) {
 			req := reductionRequest(t, c, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo)
 			tt.mutate(req)
 			_, err := c.DoV3(ctx, req, nil)
-			apiErr := requireAPIError(t, err, tt.status, tt.code)
+			apiErr := sdktest.RequireAPIError(t, err, tt.status, tt.code)
 			require.NotEmpty(t, apiErr.RequestID)
 		})
 	}
@@ -217,7 +208,7 @@ func TestPunish(t *testing.T) {
 	other := base
 	other.PunishReason = "另一个原因"
 	_, err = punish(other)
-	requireAPIError(t, err, 400, "PARAM_ERROR")
+	sdktest.RequireAPIError(t, err, 400, "PARAM_ERROR")
 
 	// A new number gets a new control order.
 	second := base
@@ -253,7 +244,7 @@ func TestPunish(t *testing.T) {
 			b.OutRequestNo = "WBPUNISH-" + strings.ReplaceAll(tt.name, " ", "-")
 			tt.mutate(&b)
 			_, err := punish(b)
-			apiErr := requireAPIError(t, err, 400, "PARAM_ERROR")
+			apiErr := sdktest.RequireAPIError(t, err, 400, "PARAM_ERROR")
 			var detail map[string]string
 			require.NoError(t, json.Unmarshal(apiErr.Detail, &detail))
 			require.Equal(t, tt.field, detail["field"])
@@ -263,7 +254,7 @@ func TestPunish(t *testing.T) {
 
 	t.Run("not JSON", func(t *testing.T) {
 		_, err := c.DoV3(ctx, &wechatpay.Request{Method: http.MethodPost, Path: punishPath, Body: []byte("{")}, nil)
-		requireAPIError(t, err, 400, "PARAM_ERROR")
+		sdktest.RequireAPIError(t, err, 400, "PARAM_ERROR")
 	})
 	require.Len(t, srv.Punishments(), 2, "rejected requests are not recorded")
 }
@@ -319,11 +310,11 @@ func TestProfitSharing(t *testing.T) {
 	require.Zero(t, o.Receivers[1].RateValue)
 
 	_, err = query("P-unknown", seedQuery)
-	requireAPIError(t, err, 404, "RESOURCE_NOT_EXISTS")
+	sdktest.RequireAPIError(t, err, 404, "RESOURCE_NOT_EXISTS")
 	_, err = query(wechatpaytest.SeedOutOrderNo, url.Values{"sub_mchid": {wechatpaytest.SeedSubMchID}, "transaction_id": {"4200000000000000000000000000"}})
-	requireAPIError(t, err, 404, "RESOURCE_NOT_EXISTS")
+	sdktest.RequireAPIError(t, err, 404, "RESOURCE_NOT_EXISTS")
 	_, err = query(wechatpaytest.SeedOutOrderNo, url.Values{"sub_mchid": {wechatpaytest.SeedSubMchID}})
-	requireAPIError(t, err, 400, "PARAM_ERROR")
+	sdktest.RequireAPIError(t, err, 400, "PARAM_ERROR")
 
 	finished := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
 	srv.AddProfitSharingOrder(wechatpaytest.ProfitSharingOrder{
@@ -605,7 +596,7 @@ func TestAuthenticationRejects(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			c := sdktest.NewClient(t, srv, tt.opts...)
 			_, err := c.DoV3(ctx, reductionRequest(t, c, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), nil)
-			apiErr := requireAPIError(t, err, 401, "SIGN_ERROR")
+			apiErr := sdktest.RequireAPIError(t, err, 401, "SIGN_ERROR")
 			require.NotEmpty(t, apiErr.RequestID)
 			require.Contains(t, apiErr.Message, tt.reason)
 		})
@@ -722,7 +713,7 @@ func TestFaults(t *testing.T) {
 		srv.InjectFault(wechatpaytest.Fault{Kind: wechatpaytest.FaultRateLimited})
 		before := srv.Requests()
 		resp, err := query()
-		requireAPIError(t, err, http.StatusTooManyRequests, "FREQUENCY_LIMITED")
+		sdktest.RequireAPIError(t, err, http.StatusTooManyRequests, "FREQUENCY_LIMITED")
 		require.Equal(t, 3, resp.Attempts)
 		require.Equal(t, before+3, srv.Requests())
 		srv.ClearFaults()
@@ -738,7 +729,7 @@ func TestFaults(t *testing.T) {
 
 		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQuerySpecialReduction, Kind: wechatpaytest.FaultSystemError, Count: 3})
 		_, err = query()
-		requireAPIError(t, err, http.StatusInternalServerError, "SYSTEM_ERROR")
+		sdktest.RequireAPIError(t, err, http.StatusInternalServerError, "SYSTEM_ERROR")
 	})
 
 	t.Run("other API unaffected", func(t *testing.T) {
@@ -948,7 +939,7 @@ func TestFreshKeys(t *testing.T) {
 	// The fixed server's client does not hold the fresh keys.
 	stranger := sdktest.NewClient(t, fixed, wechatpay.WithBaseURL(srv.URL), wechatpay.WithRootCAs(poolOf(srv.CACertificate())))
 	_, err = stranger.DoV3(t.Context(), reductionRequest(t, stranger, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), nil)
-	requireAPIError(t, err, 401, "SIGN_ERROR")
+	sdktest.RequireAPIError(t, err, 401, "SIGN_ERROR")
 }
 
 func poolOf(cert *x509.Certificate) *x509.CertPool {
@@ -1025,7 +1016,7 @@ func TestUnstartedServer(t *testing.T) {
 	require.NoError(t, err, "both clocks agree, an hour behind")
 	require.Equal(t, "PROCESSING", got.State)
 	_, err = c.DoV3(t.Context(), reductionRequest(t, c, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), nil)
-	requireAPIError(t, err, 404, "RESOURCE_NOT_EXISTS")
+	sdktest.RequireAPIError(t, err, 404, "RESOURCE_NOT_EXISTS")
 	_, _, err = c.DoV2(t.Context(), redPackRequest("10000098", wechatpaytest.SeedMchBillNo))
 	var apiErr *wechatpay.APIError
 	require.ErrorAs(t, err, &apiErr)
@@ -1195,14 +1186,14 @@ func TestAPIErrorFaultStatus(t *testing.T) {
 	// Status 0 is 400 on v3 (it used to write status 0 and drop the
 	// connection).
 	srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQuerySpecialReduction, Kind: wechatpaytest.FaultAPIError, Code: "INVALID_REQUEST", Count: 1})
-	apiErr := requireAPIError(t, query(), http.StatusBadRequest, "INVALID_REQUEST")
+	apiErr := sdktest.RequireAPIError(t, query(), http.StatusBadRequest, "INVALID_REQUEST")
 	require.Equal(t, "fault", apiErr.Message)
 	require.NotEmpty(t, apiErr.RequestID)
 	require.NoError(t, query(), "the fault applied once")
 
 	for _, status := range []int{400, 599} {
 		srv.InjectFault(wechatpaytest.Fault{Kind: wechatpaytest.FaultAPIError, Status: status, Code: "SOME_CODE", Count: 1})
-		requireAPIError(t, query(), status, "SOME_CODE")
+		sdktest.RequireAPIError(t, query(), status, "SOME_CODE")
 	}
 
 	for _, tt := range []struct {
@@ -1230,7 +1221,7 @@ func TestAPIErrorFaultStatus(t *testing.T) {
 	require.NoError(t, query(), "a refused fault is not armed")
 	// Status is not checked for the kinds that do not use it.
 	srv.InjectFault(wechatpaytest.Fault{Kind: wechatpaytest.FaultSystemError, Status: 200, Count: 1})
-	requireAPIError(t, query(), http.StatusInternalServerError, "SYSTEM_ERROR")
+	sdktest.RequireAPIError(t, query(), http.StatusInternalServerError, "SYSTEM_ERROR")
 }
 
 // TestSigningFaultsWaitForASignedAnswer: a fault that alters a signed answer
@@ -1254,7 +1245,7 @@ func TestSigningFaultsWaitForASignedAnswer(t *testing.T) {
 		t.Run("v3 "+tt.kind.String(), func(t *testing.T) {
 			srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQuerySpecialReduction, Kind: tt.kind, Count: 1})
 			_, err := stale.DoV3(ctx, reductionRequest(t, stale, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), nil)
-			requireAPIError(t, err, http.StatusUnauthorized, "SIGN_ERROR")
+			sdktest.RequireAPIError(t, err, http.StatusUnauthorized, "SIGN_ERROR")
 			_, err = c.DoV3(ctx, reductionRequest(t, c, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), nil)
 			require.ErrorIs(t, err, tt.want, "the 401 left the fault armed")
 			_, err = c.DoV3(ctx, reductionRequest(t, c, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), nil)
@@ -1291,7 +1282,7 @@ func TestSigningFaultsWaitForASignedAnswer(t *testing.T) {
 	t.Run("early faults still apply before authentication", func(t *testing.T) {
 		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQuerySpecialReduction, Kind: wechatpaytest.FaultSystemError, Count: 1})
 		_, err := stale.DoV3(ctx, reductionRequest(t, stale, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), nil)
-		requireAPIError(t, err, http.StatusInternalServerError, "SYSTEM_ERROR")
+		sdktest.RequireAPIError(t, err, http.StatusInternalServerError, "SYSTEM_ERROR")
 		_, err = c.DoV3(ctx, reductionRequest(t, c, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), nil)
 		require.NoError(t, err)
 	})
@@ -1300,11 +1291,11 @@ func TestSigningFaultsWaitForASignedAnswer(t *testing.T) {
 		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQuerySpecialReduction, Kind: wechatpaytest.FaultTamperedBody, Count: 1})
 		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQuerySpecialReduction, Kind: wechatpaytest.FaultSystemError, Count: 1})
 		_, err := stale.DoV3(ctx, reductionRequest(t, stale, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), nil)
-		requireAPIError(t, err, http.StatusUnauthorized, "SIGN_ERROR")
+		sdktest.RequireAPIError(t, err, http.StatusUnauthorized, "SIGN_ERROR")
 		_, err = c.DoV3(ctx, reductionRequest(t, c, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), nil)
 		require.ErrorIs(t, err, wechatpay.ErrBadSignature)
 		_, err = c.DoV3(ctx, reductionRequest(t, c, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), nil)
-		requireAPIError(t, err, http.StatusInternalServerError, "SYSTEM_ERROR")
+		sdktest.RequireAPIError(t, err, http.StatusInternalServerError, "SYSTEM_ERROR")
 		_, err = c.DoV3(ctx, reductionRequest(t, c, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), nil)
 		require.NoError(t, err)
 	})
@@ -1378,11 +1369,11 @@ func TestDocumentedLimits(t *testing.T) {
 				if tt.status == 200 {
 					require.NoError(t, err)
 				} else {
-					requireAPIError(t, err, tt.status, "RESOURCE_NOT_EXISTS")
+					sdktest.RequireAPIError(t, err, tt.status, "RESOURCE_NOT_EXISTS")
 				}
 				return
 			}
-			apiErr := requireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
+			apiErr := sdktest.RequireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
 			var detail map[string]string
 			require.NoError(t, json.Unmarshal(apiErr.Detail, &detail))
 			require.Equal(t, tt.field, detail["field"])
