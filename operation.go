@@ -51,8 +51,8 @@ const (
 // The request's fields say where they go: `path:"name"` fills the {name}
 // segment of Path, `query:"name"` is a query parameter (left out when
 // zero; a time.Time is sent as its date, YYYY-MM-DD), and every other
-// field is the JSON body (POST, PUT, PATCH and DELETE) by its json tag; a path or query field is tagged json:"-". Their
-// `wx` tags (see ValidateRequest) say how they are checked, which are
+// field is the JSON body (POST, PUT, PATCH and DELETE) by its json tag; a
+// path or query field is tagged json:"-". Their `wx` tags (see ValidateRequest) say how they are checked, which are
 // encrypted and which default to the client's merchant number or appid.
 //
 // The answer's fields are decoded from the verified JSON body by their json
@@ -81,8 +81,8 @@ type Operation[Req, Resp any] struct {
 }
 
 // Do makes the call: it fills the defaults of a shallow copy of req, cuts
-// its top-level times to the second, validates it (its Validate method when it has one, else
-// ValidateRequest), encrypts its encrypt fields, waits on each limiter in
+// its top-level times to the second, validates it (its Validate method
+// when it has one, else ValidateRequest), encrypts its encrypt fields, waits on each limiter in
 // turn, makes the signed call (DoV3: verified before anything is decoded,
 // repeated as Repeat allows) and decodes the answer. req is never
 // modified. c nil (a service built without a client) and req nil are
