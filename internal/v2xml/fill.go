@@ -87,8 +87,11 @@ func newPlan(t reflect.Type) *plan {
 
 // leaf reports whether fill reads a value of type t.
 func leaf(t reflect.Type) bool {
-	if t == timeType || reflect.PointerTo(t).Implements(textUnmarshalerType) {
-		return !reflect.PointerTo(t).Implements(xmlUnmarshalerType)
+	switch pt := reflect.PointerTo(t); {
+	case pt.Implements(xmlUnmarshalerType):
+		return false
+	case t == timeType || pt.Implements(textUnmarshalerType):
+		return true
 	}
 	switch t.Kind() {
 	case reflect.String, reflect.Bool,

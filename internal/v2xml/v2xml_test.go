@@ -500,4 +500,21 @@ func TestUnmarshalTimesAndOwnDecoders(t *testing.T) {
 	require.Nil(t, planOf(&struct {
 		A string `xml:"a,attr"`
 	}{}), "an attribute: encoding/xml decodes it")
+	var field struct {
+		S ownString `xml:"s"`
+	}
+	require.Nil(t, planOf(&field), "a field with UnmarshalXML: encoding/xml decodes the answer")
+	_, err = Unmarshal([]byte("<xml><s>x</s></xml>"), &field)
+	require.NoError(t, err)
+	require.Equal(t, ownString("own:x"), field.S)
+}
+
+// ownString is a string that decodes itself.
+type ownString string
+
+func (o *ownString) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
+	var s string
+	err := d.DecodeElement(&s, &start)
+	*o = ownString("own:" + s)
+	return err
 }
