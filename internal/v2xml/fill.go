@@ -30,7 +30,15 @@ var (
 type flatField struct {
 	index int
 	name  string
+	read  int // how it is read: readScalar, readTime or readText
 }
+
+// How a leaf field is read.
+const (
+	readScalar = iota // a string, []byte, bool or number, as copyValue
+	readTime          // time.Time in TimeLayout
+	readText          // UnmarshalText
+)
 
 // plan is how Unmarshal fills an answer type from the fields DecodeNested
 // read: its leaf fields by name, what is nested with encoding/xml.
@@ -39,7 +47,7 @@ type plan struct {
 	nested bool // a field is tagged `xml:"a>b"`
 }
 
-var plans sync.Map // reflect.Type (a struct) → *plan, nil when it has none
+var plans sync.Map // reflect.Type (of v) → *plan, nil when it has none
 
 // planOf returns the plan of v, a pointer to a struct whose fields are all
 // leaves of a kind fill reads, nested lists, or left out (`xml:"-"` and
@@ -47,14 +55,17 @@ var plans sync.Map // reflect.Type (a struct) → *plan, nil when it has none
 // whole.
 func planOf(v any) *plan {
 	t := reflect.TypeOf(v)
-	if t == nil || t.Kind() != reflect.Pointer || t.Elem().Kind() != reflect.Struct || t.Implements(xmlUnmarshalerType) {
+	if t == nil {
 		return nil
 	}
-	if p, ok := plans.Load(t.Elem()); ok {
+	if p, ok := plans.Load(t); ok {
 		return p.(*plan)
 	}
-	p := newPlan(t.Elem())
-	actual, _ := plans.LoadOrStore(t.Elem(), p)
+	var p *plan
+	if t.Kind() == reflect.Pointer && t.Elem().Kind() == reflect.Struct && !t.Implements(xmlUnmarshalerType) {
+		p = newPlan(t.Elem())
+	}
+	actual, _ := plans.LoadOrStore(t, p)
 	return actual.(*plan)
 }
 
@@ -74,33 +85,36 @@ func newPlan(t reflect.Type) *plan {
 			p.nested = true
 			continue
 		}
-		if !leaf(f.Type) {
+		read, ok := leaf(f.Type)
+		if !ok {
 			return nil
 		}
 		if name == "" {
 			name = f.Name
 		}
-		p.flat = append(p.flat, flatField{index: i, name: name})
+		p.flat = append(p.flat, flatField{index: i, name: name, read: read})
 	}
 	return p
 }
 
-// leaf reports whether fill reads a value of type t.
-func leaf(t reflect.Type) bool {
+// leaf reports whether fill reads a value of type t, and how.
+func leaf(t reflect.Type) (int, bool) {
 	switch pt := reflect.PointerTo(t); {
 	case pt.Implements(xmlUnmarshalerType):
-		return false
-	case t == timeType || pt.Implements(textUnmarshalerType):
-		return true
+		return 0, false
+	case t == timeType:
+		return readTime, true
+	case pt.Implements(textUnmarshalerType):
+		return readText, true
 	}
 	switch t.Kind() {
 	case reflect.String, reflect.Bool,
 		reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
 		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
 		reflect.Float32, reflect.Float64:
-		return true
+		return readScalar, true
 	}
-	return t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Uint8
+	return readScalar, t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Uint8
 }
 
 // fill sets the leaf fields of v (a pointer to a struct) from fields as
@@ -113,7 +127,7 @@ func (p *plan) fill(v any, fields map[string]string) error {
 		if !ok {
 			continue
 		}
-		if err := setLeaf(sv.Field(f.index), s); err != nil {
+		if err := setLeaf(sv.Field(f.index), f.read, s); err != nil {
 			return fmt.Errorf("%w: %s %s", ErrMalformed, f.name, describe(err))
 		}
 	}
@@ -126,9 +140,9 @@ var errTime = errors.New("is not a time like " + strconv.Quote(TimeLayout))
 // setLeaf stores s in fv as encoding/xml's copyValue does (numbers and
 // booleans with surrounding space trimmed, empty as zero), through
 // UnmarshalText for a type that has it, time.Time in TimeLayout.
-func setLeaf(fv reflect.Value, s string) error {
-	switch {
-	case fv.Type() == timeType:
+func setLeaf(fv reflect.Value, read int, s string) error {
+	switch read {
+	case readTime:
 		if s == "" {
 			return nil
 		}
@@ -138,7 +152,7 @@ func setLeaf(fv reflect.Value, s string) error {
 		}
 		fv.Set(reflect.ValueOf(t))
 		return nil
-	case fv.Addr().Type().Implements(textUnmarshalerType):
+	case readText:
 		return fv.Addr().Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(s))
 	}
 	if s == "" {
