@@ -6,6 +6,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/gowechatpay/wechatpay"
+	"github.com/gowechatpay/wechatpay/internal/service"
 )
 
 // The documented rate limits of the APIs, as the least time between two
@@ -27,6 +28,11 @@ type Service struct {
 	c        *wechatpay.Client
 	limiter  wechatpay.Limiter       // every call's (WithLimiter)
 	limiters [apis]wechatpay.Limiter // each API's own
+}
+
+// redaction describes the service without the keys its client holds.
+func (s Service) redaction() wechatpay.Redaction {
+	return wechatpay.Redaction{Type: "aggracct.Service", Client: s.c}
 }
 
 // api names an API by the index of its own limiter.
@@ -124,15 +130,7 @@ func NewPunishLimiter() wechatpay.Limiter {
 }
 
 // New returns a Service that calls WeChat Pay through c.
-func New(c *wechatpay.Client, opts ...Option) *Service {
-	s := &Service{c: c}
-	for _, o := range opts {
-		if o != nil {
-			o(s)
-		}
-	}
-	return s
-}
+func New(c *wechatpay.Client, opts ...Option) *Service { return service.New(&Service{c: c}, opts) }
 
 // client is the service's client; nil for a nil *Service, which
 // Operation.Do reports.
