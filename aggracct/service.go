@@ -65,49 +65,40 @@ func WithLimiter(l wechatpay.Limiter) Option {
 // WithQueryLimiter sets a limiter that QuerySpecialReduction waits on, in
 // addition to any WithLimiter limiter. NewQueryLimiter builds one at the
 // documented rate.
-func WithQueryLimiter(l wechatpay.Limiter) Option {
-	return func(s *Service) { s.limiters[apiQuery] = l }
-}
+func WithQueryLimiter(l wechatpay.Limiter) Option { return withOwn(apiQuery, l) }
 
 // WithPunishLimiter sets a limiter that Punish waits on, in addition to any
 // WithLimiter limiter. NewPunishLimiter builds one at the documented rate.
-func WithPunishLimiter(l wechatpay.Limiter) Option {
-	return func(s *Service) { s.limiters[apiPunish] = l }
-}
+func WithPunishLimiter(l wechatpay.Limiter) Option { return withOwn(apiPunish, l) }
 
 // WithCreateReductionLimiter sets a limiter that CreateSpecialReduction
 // waits on, in addition to any WithLimiter limiter. NewQueryLimiter builds
 // one at the documented rate (100 per second per target merchant).
-func WithCreateReductionLimiter(l wechatpay.Limiter) Option {
-	return func(s *Service) { s.limiters[apiCreate] = l }
-}
+func WithCreateReductionLimiter(l wechatpay.Limiter) Option { return withOwn(apiCreate, l) }
 
 // WithBalanceLimiter sets a limiter that QueryBalance waits on, in
 // addition to any WithLimiter limiter. NewQueryLimiter builds one at the
 // documented rate (100 per second per target merchant).
-func WithBalanceLimiter(l wechatpay.Limiter) Option {
-	return func(s *Service) { s.limiters[apiBalance] = l }
-}
+func WithBalanceLimiter(l wechatpay.Limiter) Option { return withOwn(apiBalance, l) }
 
 // WithRecoverLimiter sets a limiter that Recover waits on, in addition to
 // any WithLimiter limiter. NewPunishLimiter builds one at the documented
 // rate (200 per minute).
-func WithRecoverLimiter(l wechatpay.Limiter) Option {
-	return func(s *Service) { s.limiters[apiRecover] = l }
-}
+func WithRecoverLimiter(l wechatpay.Limiter) Option { return withOwn(apiRecover, l) }
 
 // WithControlQueryLimiter sets a limiter that QueryControlOrder waits on,
 // in addition to any WithLimiter limiter. NewPunishLimiter builds one at
 // the documented rate (200 per minute).
-func WithControlQueryLimiter(l wechatpay.Limiter) Option {
-	return func(s *Service) { s.limiters[apiControl] = l }
-}
+func WithControlQueryLimiter(l wechatpay.Limiter) Option { return withOwn(apiControl, l) }
 
 // WithAuditResultLimiter sets a limiter that SyncInfoUpdateAuditResult
 // waits on, in addition to any WithLimiter limiter. NewPunishLimiter builds
 // one at the documented rate (200 per minute).
-func WithAuditResultLimiter(l wechatpay.Limiter) Option {
-	return func(s *Service) { s.limiters[apiAudit] = l }
+func WithAuditResultLimiter(l wechatpay.Limiter) Option { return withOwn(apiAudit, l) }
+
+// withOwn sets the limiter of API a.
+func withOwn(a api, l wechatpay.Limiter) Option {
+	return func(s *Service) { s.limiters[a] = l }
 }
 
 // NewQueryLimiter returns an in-process limiter at the documented rate of
