@@ -45,14 +45,6 @@ func (s *Service) client() *wechatpay.Client {
 	return s.c
 }
 
-// limit is the service's limiter; nil for a nil *Service.
-func (s *Service) limit() wechatpay.Limiter {
-	if s == nil {
-		return nil
-	}
-	return s.limiter
-}
-
 // ready refuses a service without a client, before any I/O (DownloadBill,
 // which is no Operation).
 func (s *Service) ready() error {
@@ -60,6 +52,14 @@ func (s *Service) ready() error {
 		return &wechatpay.FieldError{Field: "client", Reason: "profitsharing.New was given a nil *wechatpay.Client", Missing: true}
 	}
 	return nil
+}
+
+// limit is the service's limiter; nil for a nil *Service.
+func (s *Service) limit() wechatpay.Limiter {
+	if s == nil {
+		return nil
+	}
+	return s.limiter
 }
 
 // wait waits on the limiter before a download (the operations wait on it
