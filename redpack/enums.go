@@ -23,10 +23,10 @@ const (
 	StatusRefunded Status = "REFUND"
 )
 
-var statuses = enum.Of(StatusSending, StatusSent, StatusFailed, StatusReceived, StatusRefunding, StatusRefunded)
-
 // Known reports whether s is a value this version of the SDK knows.
 func (s Status) Known() bool { return statuses.Has(s) }
+
+var statuses = enum.Of(StatusSending, StatusSent, StatusFailed, StatusReceived, StatusRefunding, StatusRefunded)
 
 // SendType is how a red packet was sent.
 type SendType string
@@ -42,10 +42,10 @@ const (
 	SendTypeActivity SendType = "ACTIVITY"
 )
 
-var sendTypes = enum.Of(SendTypeAPI, SendTypeUpload, SendTypeActivity)
-
 // Known reports whether t is a value this version of the SDK knows.
 func (t SendType) Known() bool { return sendTypes.Has(t) }
+
+var sendTypes = enum.Of(SendTypeAPI, SendTypeUpload, SendTypeActivity)
 
 // SceneID is the scene of a red packet (scene_id), required when the
 // amount is below 1 yuan or above 200 yuan. Values this SDK does not know
@@ -73,11 +73,11 @@ const (
 	SceneTaxScratchCard SceneID = "PRODUCT_8"
 )
 
-var scenes = enum.Of(SceneProductPromotion, SceneLottery, SceneVirtualPrize, SceneCompanyWelfare,
-	SceneChannelSharing, SceneInsuranceRebate, SceneLotteryTicket, SceneTaxScratchCard)
-
 // Known reports whether s is a value this version of the SDK knows.
 func (s SceneID) Known() bool { return scenes.Has(s) }
+
+var scenes = enum.Of(SceneProductPromotion, SceneLottery, SceneVirtualPrize, SceneCompanyWelfare,
+	SceneChannelSharing, SceneInsuranceRebate, SceneLotteryTicket, SceneTaxScratchCard)
 
 // HBType is the kind of a cash red packet (hb_type of gethbinfo).
 type HBType string
@@ -90,7 +90,7 @@ const (
 	HBTypeGroup HBType = "GROUP"
 )
 
-var hbTypes = enum.Of(HBTypeNormal, HBTypeGroup)
-
 // Known reports whether t is a value this version of the SDK knows.
 func (t HBType) Known() bool { return hbTypes.Has(t) }
+
+var hbTypes = enum.Of(HBTypeNormal, HBTypeGroup)
