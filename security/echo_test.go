@@ -2,6 +2,8 @@ package security_test
 
 import (
 	"crypto"
+	"fmt"
+	"log/slog"
 	"strings"
 	"testing"
 
@@ -143,4 +145,22 @@ func TestEchoLimiter(t *testing.T) {
 	_, err := svc.Echo(t.Context(), &security.EchoRequest{EchoMessage: "x"})
 	require.NoError(t, err)
 	require.EqualValues(t, 1, l.Waits())
+}
+
+// The service formats and logs itself redacted: no verb reaches its
+// client's keys.
+func TestServiceRedacted(t *testing.T) {
+	srv := sdktest.NewServer(t)
+	svc := security.New(sdktest.NewClient(t, srv))
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
+		out := fmt.Sprintf(verb, svc)
+		require.Contains(t, out, "security.Service", verb)
+		require.Contains(t, out, srv.MchID(), verb)
+		require.NotContains(t, out, wechatpaytest.TestAPIv3Key, verb)
+		require.NotContains(t, out, "PRIVATE KEY", verb)
+	}
+	var buf strings.Builder
+	slog.New(slog.NewTextHandler(&buf, nil)).Info("svc", "svc", svc)
+	require.Contains(t, buf.String(), srv.MchID())
+	require.NotContains(t, buf.String(), wechatpaytest.TestAPIv3Key)
 }

@@ -14,8 +14,8 @@ import (
 // echo_message is answered as sent; encrypted_echo_message is decrypted
 // with the named key and answered encrypted with the merchant
 // certificate's key; a notify_url (https, no query) gets one
-// SECURITY_ECHO.SUCCESS callback after the answer, sent as
-// SetEchoCallbacks says.
+// SECURITY_ECHO.SUCCESS callback, sent in the background as
+// SetEchoCallbacks says (it may arrive before the answer does).
 func (s *Server) serveSecurityEcho(r *V3Request) (int, any) {
 	var req struct {
 		EchoMessage string `json:"echo_message"`
@@ -41,7 +41,10 @@ func (s *Server) serveSecurityEcho(r *V3Request) (int, any) {
 		return e.Answer()
 	}
 	if req.NotifyURL != "" {
-		s.sendEchoCallback(req.NotifyURL, map[string]string{"echo_message": req.EchoMessage, "encrypt_echo_message": back})
+		s.sendEchoCallback(req.NotifyURL, struct {
+			EchoMessage string `json:"echo_message"`
+			Encrypted   string `json:"encrypt_echo_message,omitempty"` // sic, as WeChat Pay's example
+		}{req.EchoMessage, back})
 	}
 	return http.StatusOK, struct {
 		EchoMessage string `json:"echo_message"`
@@ -72,7 +75,7 @@ func isNotifyURL(v string) bool {
 // sendEchoCallback sends the SECURITY_ECHO.SUCCESS callback of resource to
 // notifyURL in the background, as the server's EchoCallbacks say, unless
 // the server is closed. Close cancels it and waits for it.
-func (s *Server) sendEchoCallback(notifyURL string, resource map[string]string) {
+func (s *Server) sendEchoCallback(notifyURL string, resource any) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	cb := s.sec.callbacks
