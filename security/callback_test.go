@@ -110,15 +110,31 @@ func TestEchoEmulatorRefuses(t *testing.T) {
 	srv := sdktest.NewServer(t)
 	c := sdktest.NewClient(t, srv)
 	for field, body := range map[string]map[string]string{
-		"/notify_url":   {"echo_message": "x", "notify_url": "http://merchant.example/notify"},
-		"/notify_url#q": {"echo_message": "x", "notify_url": "https://merchant.example/notify?a=b"},
-		"/echo_message": {"notify_url": "https://merchant.example/notify"},
+		"/notify_url":             {"echo_message": "x", "notify_url": "http://merchant.example/notify"},
+		"/notify_url#q":           {"echo_message": "x", "notify_url": "https://merchant.example/notify?a=b"},
+		"/echo_message":           {"notify_url": "https://merchant.example/notify"},
+		"/encrypted_echo_message": {"echo_message": "x", "encrypted_echo_message": "bm90IGEgY2lwaGVydGV4dA=="},
 	} {
 		_, err := c.DoV3(t.Context(), &wechatpay.Request{Method: http.MethodPost, Path: "/v3/security/echo", Body: body}, nil)
 		apiErr := sdktest.RequireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
 		name, _, _ := strings.Cut(field, "#")
 		require.Contains(t, apiErr.Message, name)
 	}
+}
+
+// A field encrypted with one family's key under the other family's serial
+// does not decrypt: 400 PARAM_ERROR, the doctor's "encrypt out" failure.
+func TestEchoEmulatorMixedFamilies(t *testing.T) {
+	srv := sdktest.NewServer(t, wechatpaytest.WithKeyMode(wechatpay.KeyModeBoth))
+	c := sdktest.NewClient(t, srv) // encrypts with the public key
+	ct, serial, err := c.EncryptSensitive("secret")
+	require.NoError(t, err)
+	require.Equal(t, srv.PublicKeyID(), serial)
+	_, err = c.DoV3(t.Context(), &wechatpay.Request{Method: http.MethodPost, Path: "/v3/security/echo",
+		Header: http.Header{wechatpay.HeaderSerial: {srv.PlatformSerial()}},
+		Body:   map[string]string{"echo_message": "x", "encrypted_echo_message": ct}}, nil)
+	apiErr := sdktest.RequireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
+	require.Contains(t, apiErr.Message, "encrypted_echo_message")
 }
 
 func TestDecodeEchoNotification(t *testing.T) {
