@@ -129,10 +129,14 @@ func (s *Server) redpackRoutes() []route {
 // APICertificates is 下载平台证书, the platform certificate download.
 const APICertificates API = "GET /v3/certificates"
 
+// APISecurityEcho is 商户签名验签/加解密测试, the echo (api_securityecho.go).
+const APISecurityEcho API = "POST /v3/security/echo"
+
 // handleBuiltins registers the route table of every emulated domain.
 func (s *Server) handleBuiltins() {
 	tables := [][]route{s.aggracctRoutes(), s.profitSharingRoutes(), s.redpackRoutes(),
-		{{pattern: string(APICertificates), v3: s.serveCertificates}}}
+		{{pattern: string(APICertificates), v3: s.serveCertificates}},
+		{{pattern: string(APISecurityEcho), v3: s.serveSecurityEcho}}}
 	for _, table := range tables {
 		for _, rt := range table {
 			rt.srv = s

@@ -15,7 +15,9 @@
 // are registered from one table (apis.go): the WeBank channel of
 // aggregated accounts, global profit sharing (with the bill file its
 // download_url hands out, unsigned), the red packets of APIv2 (client
-// certificate, MD5) and GET /v3/certificates; and for any endpoint a test
+// certificate, MD5), GET /v3/certificates and the echo POST
+// /v3/security/echo, whose SECURITY_ECHO.SUCCESS callback it sends itself
+// (SetEchoCallbacks); and for any endpoint a test
 // teaches it. The emulator is a net/http
 // ServeMux behind WeChat Pay's verification and signing step: HandleV3
 // registers a v3 endpoint by a ServeMux pattern with a method, such as

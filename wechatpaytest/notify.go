@@ -19,11 +19,16 @@ import (
 
 // summaries of well-known event types; others get a generic summary.
 var summaries = map[string]string{
-	"TRANSACTION.SUCCESS": "支付成功",
-	"REFUND.SUCCESS":      "退款成功",
-	"REFUND.ABNORMAL":     "退款异常",
-	"REFUND.CLOSED":       "退款关闭",
+	"TRANSACTION.SUCCESS":   "支付成功",
+	"REFUND.SUCCESS":        "退款成功",
+	"REFUND.ABNORMAL":       "退款异常",
+	"REFUND.CLOSED":         "退款关闭",
+	"SECURITY_ECHO.SUCCESS": "回调通知成功",
 }
+
+// documentedResources are the original_type of the events whose official
+// example gives one of its own, with empty associated_data.
+var documentedResources = map[string]string{"SECURITY_ECHO.SUCCESS": "security"}
 
 // SignNotification builds a callback notification as WeChat Pay would POST
 // it and returns its headers and exact body. resource is the plaintext
@@ -33,15 +38,17 @@ var summaries = map[string]string{
 // a summary; resource is AEAD_AES_256_GCM-encrypted with the APIv3 key under
 // a fresh 12-character nonce, with original_type and associated_data set to
 // the lower-cased part of eventType before its first dot (TRANSACTION.SUCCESS
-// → "transaction"). The body is signed with the WeChat Pay public-key-id key
-// (Wechatpay-Serial is PublicKeyID), or in KeyModeCertificates with the
-// platform certificate key (PlatformSerial).
+// → "transaction"), except that SECURITY_ECHO.SUCCESS has original_type
+// "security" and empty associated_data, as in WeChat Pay's example. The
+// body is signed with the WeChat Pay public-key-id key (Wechatpay-Serial is
+// PublicKeyID), or in KeyModeCertificates with the platform certificate key
+// (PlatformSerial).
 func (s *Server) SignNotification(eventType string, resource any) (http.Header, []byte, error) {
 	body, err := s.notificationBody(eventType, resource)
 	if err != nil {
 		return nil, nil, err
 	}
-	h, err := s.signNotification(body)
+	h, err := s.signNotification(body, false)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -59,8 +66,12 @@ func (s *Server) notificationBody(eventType string, resource any) ([]byte, error
 	}
 	originalType, _, _ := strings.Cut(eventType, ".")
 	originalType = strings.ToLower(originalType)
+	aad := originalType
+	if t, ok := documentedResources[eventType]; ok {
+		originalType, aad = t, ""
+	}
 	nonce := wechatpay.NewNonce()[:wxcrypto.GCMNonceSize]
-	ct, err := wxcrypto.SealAESGCM([]byte(TestAPIv3Key), []byte(nonce), []byte(originalType), plain)
+	ct, err := wxcrypto.SealAESGCM([]byte(TestAPIv3Key), []byte(nonce), []byte(aad), plain)
 	if err != nil {
 		return nil, fmt.Errorf("wechatpaytest: SignNotification: %w", err)
 	}
@@ -88,7 +99,7 @@ func (s *Server) notificationBody(eventType string, resource any) ([]byte, error
 		ResourceType: "encrypt-resource",
 		EventType:    eventType,
 		Summary:      summary,
-		Resource:     encResource{originalType, "AEAD_AES_256_GCM", ct, originalType, nonce},
+		Resource:     encResource{originalType, "AEAD_AES_256_GCM", ct, aad, nonce},
 	})
 	if err != nil {
 		return nil, fmt.Errorf("wechatpaytest: SignNotification: %w", err)
@@ -99,10 +110,10 @@ func (s *Server) notificationBody(eventType string, resource any) ([]byte, error
 // signNotification returns the headers of a delivery of body, signed now
 // with a fresh nonce: each redelivery of one notification is signed afresh,
 // as WeChat Pay does, so that its timestamp is current.
-func (s *Server) signNotification(body []byte) (http.Header, error) {
+func (s *Server) signNotification(body []byte, probe bool) (http.Header, error) {
 	h := http.Header{"Content-Type": {"application/json"}}
 	key, serial := s.notificationKey()
-	if err := signHeaders(h, key, serial, s.now(), body, false); err != nil {
+	if err := signHeaders(h, key, serial, s.now(), body, probe); err != nil {
 		return nil, fmt.Errorf("wechatpaytest: SignNotification: %w", err)
 	}
 	return h, nil
@@ -174,6 +185,7 @@ type NotifyOption func(*notifyConfig)
 
 type notifyConfig struct {
 	redeliver bool
+	probe     bool
 	deadline  time.Duration
 	scale     float64
 	wait      func(ctx context.Context, d time.Duration) error
@@ -211,6 +223,14 @@ func WithRedeliveryWait(wait func(ctx context.Context, d time.Duration) error) N
 // test can synchronise on it, a tool can report progress.
 func WithDeliveryObserver(fn func(Delivery)) NotifyOption {
 	return func(c *notifyConfig) { c.observe = fn }
+}
+
+// WithSignatureProbe signs the first delivery with a signature probe
+// (WECHATPAY/SIGNTEST/…), as WeChat Pay now and then does to check that
+// merchants verify: a merchant that does refuses it, and with
+// WithRedelivery gets the notification again, correctly signed.
+func WithSignatureProbe() NotifyOption {
+	return func(c *notifyConfig) { c.probe = true }
 }
 
 // sleep waits d or until ctx is done.
@@ -256,7 +276,7 @@ func (s *Server) SendNotification(ctx context.Context, url, eventType string, re
 		return nil, err
 	}
 	for attempt := 1; ; attempt++ {
-		resp, d := s.deliver(ctx, url, body, cfg.deadline)
+		resp, d := s.deliver(ctx, url, body, cfg.deadline, cfg.probe && attempt == 1)
 		d.Attempt = attempt
 		last := !cfg.redeliver || d.OK() || attempt > len(redeliverySchedule)
 		if !last {
@@ -275,10 +295,10 @@ func (s *Server) SendNotification(ctx context.Context, url, eventType string, re
 }
 
 // deliver POSTs one delivery of body, signed now, and reads its answer
-// within deadline. The answer's body is read and replayable; the
-// connection is released before any wait.
-func (s *Server) deliver(ctx context.Context, url string, body []byte, deadline time.Duration) (*http.Response, Delivery) {
-	h, err := s.signNotification(body)
+// within deadline, with a signature probe when probe is set. The answer's
+// body is read and replayable; the connection is released before any wait.
+func (s *Server) deliver(ctx context.Context, url string, body []byte, deadline time.Duration, probe bool) (*http.Response, Delivery) {
+	h, err := s.signNotification(body, probe)
 	if err != nil {
 		return nil, Delivery{Err: err}
 	}

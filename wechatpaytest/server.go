@@ -49,6 +49,7 @@ type Server struct {
 	agg          *aggracctState      // the WeBank channel (state_aggracct.go)
 	ps           *profitSharingState // global profit sharing (state_profitsharing.go)
 	redpack      *redpackState       // red packets (state_redpack.go)
+	sec          *securityState      // the echo's callbacks (state_security.go)
 	faults       []*Fault
 	notifyClient *http.Client
 }
@@ -227,6 +228,7 @@ func newServerState(cfg *config) (*Server, error) {
 	s := &Server{
 		keys: ks, keyMode: cfg.keyMode, mux: http.NewServeMux(), tls: st, now: cfg.now, logger: cfg.logger,
 		agg: newAggracctState(), ps: newProfitSharingState(), redpack: newRedpackState(), notifyClient: cfg.notifyClient,
+		sec: newSecurityState(),
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -308,6 +310,7 @@ func (s *Server) Close() {
 	}
 	s.closed = true
 	s.mu.Unlock()
+	s.sec.stopCallbacks()
 	s.ts.Close()
 }
 
