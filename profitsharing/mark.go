@@ -33,12 +33,21 @@ func (r *MarkTransactionRequest) Validate() error {
 		&wechatpay.FieldError{Field: "out_trade_no", GoField: "OutTradeNo", Reason: "is shorter than 6 characters"})
 }
 
-// marked is the answer of MarkTransaction: 204 No Content, its metadata.
-type marked struct {
+// noContent is the answer of an API answered 204 No Content (verified as
+// any other): its metadata.
+type noContent struct {
 	Meta wechatpay.Response `json:"-"`
 }
 
-var opMarkTransaction = wechatpay.Operation[MarkTransactionRequest, marked]{
+// metaOf is the metadata of a 204 answer, or the call's error.
+func metaOf(n *noContent, err error) (*wechatpay.Response, error) {
+	if err != nil {
+		return nil, err
+	}
+	return &n.Meta, nil
+}
+
+var opMarkTransaction = wechatpay.Operation[MarkTransactionRequest, noContent]{
 	Name: "profitsharing.MarkTransaction", Method: http.MethodPost, Path: "/v3/global/profit-sharing/transactions/mark",
 	Domain: wechatpay.DomainGlobal, Repeat: wechatpay.RepeatNever,
 }
@@ -57,9 +66,5 @@ var opMarkTransaction = wechatpay.Operation[MarkTransactionRequest, marked]{
 // documented, so the client does not retry it; repeating a mark before the
 // order exists is expected to be harmless (unconfirmed).
 func (s *Service) MarkTransaction(ctx context.Context, req *MarkTransactionRequest) (*wechatpay.Response, error) {
-	m, err := opMarkTransaction.Do(ctx, s.client(), req, s.limit())
-	if err != nil {
-		return nil, err
-	}
-	return &m.Meta, nil
+	return metaOf(opMarkTransaction.Do(ctx, s.client(), req, s.limit()))
 }

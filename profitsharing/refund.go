@@ -9,15 +9,9 @@ import (
 )
 
 // QueryRefundableAmountsRequest names the transaction whose refundable
-// amounts to read.
-type QueryRefundableAmountsRequest struct {
-	// TransactionID is the WeChat Pay transaction id; required, at most 32
-	// characters.
-	TransactionID string `json:"-" path:"transaction_id" wx:"required,id,max=32"`
-	// SubMchID is the sub-merchant: required in institutional mode (it
-	// must be the transaction's), empty in direct mode.
-	SubMchID string `json:"-" query:"sub_mchid" wx:"id,max=32"`
-}
+// amounts to read: its TransactionID (required) and, in institutional
+// mode, its SubMchID, as for QueryUnsplitAmount.
+type QueryRefundableAmountsRequest QueryUnsplitAmountRequest
 
 // Validate checks the request before any I/O and reports every problem
 // (see wechatpay.ValidateRequest); QueryRefundableAmounts calls it.

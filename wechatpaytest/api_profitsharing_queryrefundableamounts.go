@@ -1,9 +1,6 @@
 package wechatpaytest
 
-import (
-	"cmp"
-	"net/http"
-)
+import "net/http"
 
 // serveProfitSharingQueryRefundableAmounts answers the refundable amounts
 // of a transaction of total T and fee F: refundable_amount =
@@ -12,18 +9,7 @@ import (
 // refundable_amount. An unknown transaction, or one of another
 // sub-merchant, is 400 INVALID_REQUEST, as for the unsplit amount.
 func (s *Server) serveProfitSharingQueryRefundableAmounts(r *V3Request) (int, any) {
-	txID, subMchID := r.PathValue("transaction_id"), r.URL.Query().Get("sub_mchid")
-	if e := cmp.Or(checkFields("path", field{name: "transaction_id", value: txID, max: 32}),
-		checkFields("query", field{name: "sub_mchid", value: subMchID, max: 32})); e != nil {
-		return e.Answer()
-	}
-	s.mu.Lock()
-	tx, e := s.psTransactionOf(txID, subMchID)
-	var t ProfitSharingTransaction
-	if e == nil {
-		t = tx.ProfitSharingTransaction
-	}
-	s.mu.Unlock()
+	t, e := s.psQueriedTransaction(r)
 	if e != nil {
 		return e.Answer()
 	}
