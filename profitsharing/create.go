@@ -34,9 +34,13 @@ type CreateOrderRequest struct {
 	// call with the same number and the same fields, and distribute the
 	// same transaction again under a new number.
 	OutOrderNo string `json:"out_order_no" wx:"required,orderno,max=64"`
-	// Receivers are the receivers of this request: 1 to 50
-	// (MaxOrderReceivers).
-	Receivers []OrderReceiver `json:"receivers" wx:"required,max=50"`
+	// Receivers are the receivers of this request: at most 50
+	// (MaxOrderReceivers), optional (WeChat Pay decides; the emulator
+	// treats none with UnfreezeUnsplit true as UnfreezeOrder, and none
+	// with false as 400 INVALID_REQUEST). The sponsor (出资商户) may be a
+	// receiver only when UnfreezeUnsplit is false; personal users cannot
+	// be receivers at present.
+	Receivers []OrderReceiver `json:"receivers,omitempty" wx:"max=50"`
 	// UnfreezeUnsplit, when true, returns everything left after this
 	// distribution to the sponsor, which finishes the transaction's
 	// distribution for good; when false the rest stays frozen for later

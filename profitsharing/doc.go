@@ -15,13 +15,15 @@
 //		if r.Result == profitsharing.ResultClosed { log.Print(r.FailReason) }
 //	}
 //
-// The package covers the whole flow: AddReceiver and QueryReceiver (the
-// receiver must be EFFECTIVE), CreateOrder (re-entrant per out_order_no,
-// retried), QueryOrder, UnfreezeOrder, QueryUnsplitAmount,
-// QueryBillDownloadURL then DownloadBill (a stream, bounded by
-// WithMaxBillBytes, read with NewBillReader), and DeleteReceiver (a DELETE
-// with a JSON body, answered 204). Receiver names are encrypted by the SDK
-// and decrypted in answers.
+// The package covers the whole flow: MarkTransaction (before the order is
+// placed, answered 204), AddReceiver and QueryReceiver (the receiver must
+// be EFFECTIVE), CreateOrder (re-entrant per out_order_no, retried),
+// QueryOrder, UnfreezeOrder, QueryUnsplitAmount, QueryBillDownloadURL then
+// DownloadBill (a stream, bounded by WithMaxBillBytes, read with
+// NewBillReader), and DeleteReceiver (a DELETE with a JSON body, answered
+// 204). For refunds: QueryRefundableAmounts, QueryRefundableBalance, and
+// QueryRefundBillDownloadURL, whose file DownloadBill fetches too.
+// Receiver names are encrypted by the SDK and decrypted in answers.
 //
 // Enums are typed strings: values this SDK does not know decode without
 // error and report Known() == false. Answer times are Time, a time.Time

@@ -2,6 +2,7 @@ package profitsharing_test
 
 import (
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -252,6 +253,98 @@ func ExampleService_DownloadBill() {
 		fmt.Println(row.OutOrderNo, row.ReceiverAccount, row.Amount, row.Currency, row.Status)
 	}
 	// Output: P1 86693852 888 CNY SUCCESS
+}
+
+// Mark the order before placing it: only a marked order's funds freeze
+// for profit sharing.
+func ExampleService_MarkTransaction() {
+	srv := wechatpaytest.NewServer()
+	defer srv.Close()
+	svc := profitsharing.New(srv.Client())
+	ctx := context.Background()
+
+	meta, err := svc.MarkTransaction(ctx, &profitsharing.MarkTransactionRequest{
+		SubMchID: "1900000109", OutTradeNo: "T20260302000001", Currency: "CNY",
+	})
+	if err != nil {
+		fmt.Println("error:", err) // not retried: after a transport error, mark again before ordering
+		return
+	}
+	fmt.Println(meta.StatusCode)
+
+	// The order is placed and paid (the emulator's stand-in for the payment).
+	txID := srv.PayProfitSharingTransaction("1900000109", "T20260302000001", 10000)
+	amount, err := svc.QueryUnsplitAmount(ctx, &profitsharing.QueryUnsplitAmountRequest{TransactionID: txID, SubMchID: "1900000109"})
+	if err != nil {
+		fmt.Println("error:", err)
+		return
+	}
+	fmt.Println(amount.UnsplitAmount, amount.Currency)
+	// Output:
+	// 204
+	// 10000 CNY
+}
+
+func ExampleService_QueryRefundableAmounts() {
+	srv := wechatpaytest.NewServer()
+	defer srv.Close()
+	svc := profitsharing.New(srv.Client())
+
+	amounts, err := svc.QueryRefundableAmounts(context.Background(), &profitsharing.QueryRefundableAmountsRequest{
+		TransactionID: "4208450740201411110007820472",
+		SubMchID:      "1900000109",
+	})
+	if err != nil {
+		fmt.Println("error:", err)
+		return
+	}
+	fmt.Println(amounts.RefundableAmount, amounts.FundsRefundableAmount, amounts.Currency)
+	// Output: 1000 0 CNY
+}
+
+func ExampleService_QueryRefundableBalance() {
+	srv := wechatpaytest.NewServer()
+	defer srv.Close()
+	srv.SetProfitSharingRefundableBalance(5000)
+	svc := profitsharing.New(srv.Client())
+
+	balance, err := svc.QueryRefundableBalance(context.Background())
+	if err != nil {
+		fmt.Println("error:", err)
+		return
+	}
+	fmt.Println(balance.SponsorMchID, balance.Balance, balance.Currency)
+	// Output: 1900016681 5000 CNY
+}
+
+// The refund bill is downloaded with DownloadBill, like the distribution
+// bill, but has its own columns: read it with encoding/csv.
+func ExampleService_QueryRefundBillDownloadURL() {
+	srv := wechatpaytest.NewServer()
+	defer srv.Close()
+	svc := profitsharing.New(srv.Client())
+	ctx := context.Background()
+
+	bill, err := svc.QueryRefundBillDownloadURL(ctx, &profitsharing.QueryRefundBillDownloadURLRequest{
+		BillDate: time.Now().In(beijing), // every sub-merchant's refunds of the day
+	})
+	if err != nil {
+		fmt.Println("error:", err)
+		return
+	}
+	file, err := svc.DownloadBill(ctx, bill) // within 30 seconds of the URL
+	if err != nil {
+		fmt.Println("error:", err)
+		return
+	}
+	defer file.Close()
+	header, err := csv.NewReader(file).Read()
+	if err != nil {
+		fmt.Println("error:", err)
+		return
+	}
+	fmt.Println(header[2], "|", header[6])
+	// Output: Wechat refund number | Refund amount
 }
 
 // beijing is UTC+08:00, the zone of WeChat Pay's days.

@@ -225,12 +225,7 @@ func (r *DeleteReceiverRequest) Validate() error {
 	return errors.Join(wechatpay.ValidateRequest(r), needApps(r.AppID, r.SubAppID, r.Type))
 }
 
-// deleted is the answer of DeleteReceiver: 204 No Content, its metadata.
-type deleted struct {
-	Meta wechatpay.Response `json:"-"`
-}
-
-var opDeleteReceiver = wechatpay.Operation[DeleteReceiverRequest, deleted]{
+var opDeleteReceiver = wechatpay.Operation[DeleteReceiverRequest, noContent]{
 	Name: "profitsharing.DeleteReceiver", Method: http.MethodDelete, Path: "/v3/global/profit-sharing/receivers",
 	Domain: wechatpay.DomainGlobal, Repeat: wechatpay.RepeatNever,
 }
@@ -246,9 +241,5 @@ var opDeleteReceiver = wechatpay.Operation[DeleteReceiverRequest, deleted]{
 // error once the receiver is gone, so the client does not retry it: after
 // a transport failure, confirm with QueryReceiver.
 func (s *Service) DeleteReceiver(ctx context.Context, req *DeleteReceiverRequest) (*wechatpay.Response, error) {
-	d, err := opDeleteReceiver.Do(ctx, s.client(), req, s.limit())
-	if err != nil {
-		return nil, err
-	}
-	return &d.Meta, nil
+	return metaOf(opDeleteReceiver.Do(ctx, s.client(), req, s.limit()))
 }

@@ -138,6 +138,16 @@ func TestNewAnswersRequiredFields(t *testing.T) {
 			_, err := svc.QueryBillDownloadURL(ctx, &profitsharing.QueryBillDownloadURLRequest{BillDate: time.Now()})
 			return err
 		}, `{}`, "download_url"},
+		{func() error {
+			_, err := svc.QueryRefundableAmounts(ctx, &profitsharing.QueryRefundableAmountsRequest{TransactionID: "t"})
+			return err
+		}, `{"transaction_id":"t","currency":"CNY","funds_refundable_amount":1}`, "refundable_amount"},
+		{func() error { _, err := svc.QueryRefundableBalance(ctx); return err }, `{"sponsor_mchid":"1","currency":"CNY"}`, "balance"},
+		{func() error { _, err := svc.QueryRefundableBalance(ctx); return err }, `{"balance":0,"currency":"CNY"}`, "sponsor_mchid"},
+		{func() error {
+			_, err := svc.QueryRefundBillDownloadURL(ctx, &profitsharing.QueryRefundBillDownloadURLRequest{BillDate: time.Now()})
+			return err
+		}, `{}`, "download_url"},
 	} {
 		body = tt.body
 		err := tt.call()

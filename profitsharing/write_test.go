@@ -514,7 +514,6 @@ func TestValidationBeforeIO(t *testing.T) {
 		"out_order_no#2":           sdktest.Call(t, svc.CreateOrder, distribute("P 1", 1, false)),
 		"out_order_no#3":           sdktest.Call(t, svc.CreateOrder, distribute(long, 1, false)),
 		"transaction_id":           create(func(r *profitsharing.CreateOrderRequest) { r.TransactionID = "" }),
-		"receivers":                create(func(r *profitsharing.CreateOrderRequest) { r.Receivers = nil }),
 		"receivers#2":              sdktest.Call(t, svc.CreateOrder, tooMany),
 		"receivers[0].amount":      sdktest.Call(t, svc.CreateOrder, distribute("X", 0, false)),
 		"receivers[0].amount#2":    sdktest.Call(t, svc.CreateOrder, distribute("X", -5, false)),

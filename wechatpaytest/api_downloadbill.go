@@ -16,7 +16,8 @@ var psBillHeader = []string{"create_time", "initiator", "sponsor", "sub_mchid", 
 	"settlement_currency", "exchange_rate", "business_type", "status", "description"}
 
 // serveDownloadBill answers a bill download: the token (unknown or
-// expired: 400 INVALID_REQUEST), then the CSV of that day's SUCCESS and
+// expired: 400 INVALID_REQUEST), then for a refund bill its header and
+// the rows tests added; else the CSV of that day's SUCCESS and
 // CLOSED details of the sub-merchant, every value prefixed with '`',
 // amounts in yuan, unsigned. The summary part is not written.
 func (s *Server) serveDownloadBill(r *V3Request) (int, any) {
@@ -26,6 +27,11 @@ func (s *Server) serveDownloadBill(r *V3Request) (int, any) {
 	if !ok || s.now().After(bill.expires) {
 		s.mu.Unlock()
 		return invalidRequest("下载地址已过期或不存在, 请重新获取").Answer()
+	}
+	if bill.refund {
+		rows := s.psRefundRows(bill)
+		s.mu.Unlock()
+		return http.StatusOK, billFile(psRefundBillHeader, rows)
 	}
 	var rows [][]string
 	for _, o := range s.ps.orders {
@@ -48,9 +54,15 @@ func (s *Server) serveDownloadBill(r *V3Request) (int, any) {
 	}
 	s.mu.Unlock()
 	sortRows(rows)
+	return http.StatusOK, billFile(psBillHeader, rows)
+}
+
+// billFile is the CSV of a bill: its header, then its rows with every
+// value prefixed with '`'.
+func billFile(header []string, rows [][]string) []byte {
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
-	_ = w.Write(psBillHeader)
+	_ = w.Write(header)
 	for _, row := range rows {
 		for i := range row {
 			row[i] = "`" + row[i]
@@ -58,7 +70,25 @@ func (s *Server) serveDownloadBill(r *V3Request) (int, any) {
 		_ = w.Write(row)
 	}
 	w.Flush()
-	return http.StatusOK, buf.Bytes()
+	return buf.Bytes()
+}
+
+// psRefundBillHeader is the header row of the refund bill's detail part,
+// as far as the reference captured it.
+var psRefundBillHeader = []string{"Refund apply time", "Refund success time", "Wechat refund number",
+	"Vendor refund number", "Wechat order number", "Vendor order number", "Refund amount", "Currency type",
+	"Coupon refund amount", "Payer's refund amount", "Payer's refund currency type", "Rate", "Refund source"}
+
+// psRefundRows are the rows of a refund bill: its day's, of its
+// sub-merchant or of every one when it names none. s.mu is held.
+func (s *Server) psRefundRows(bill psBill) [][]string {
+	var rows [][]string
+	for _, row := range s.ps.refundRows {
+		if row.date == bill.date && (bill.subMchID == "" || row.subMchID == bill.subMchID) {
+			rows = append(rows, slices.Clone(row.fields))
+		}
+	}
+	return rows
 }
 
 // yuan renders fen as yuan with two decimals.

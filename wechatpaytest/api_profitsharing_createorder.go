@@ -1,12 +1,16 @@
 package wechatpaytest
 
 import (
+	"cmp"
 	"encoding/json"
 	"strconv"
+	"strings"
 )
 
 // serveProfitSharingCreateOrder answers a distribution request: the documented
-// fields and limits, names decrypted, then the state: a new out_order_no
+// fields and limits, names decrypted (no receivers: unfreeze_unsplit must
+// be true, and the request unfreezes as UnfreezeOrder does; else 400
+// INVALID_REQUEST; see psReceiverAllowed), then the state: a new out_order_no
 // creates a PROCESSING order with PENDING details (and an
 // UNFREEZE_TO_SPONSOR detail for the rest when unfreeze_unsplit is true),
 // taking the amounts from the transaction's unsplit amount; the same
@@ -22,12 +26,12 @@ func (s *Server) serveProfitSharingCreateOrder(r *V3Request) (int, any) {
 		return e.Answer()
 	}
 	switch {
-	case len(req.Receivers) == 0:
-		return paramError("/receivers", "body", "required").Answer()
 	case len(req.Receivers) > 50:
 		return paramError("/receivers", "body", "more than 50 receivers").Answer()
 	case req.UnfreezeUnsplit == nil:
 		return paramError("/unfreeze_unsplit", "body", "required").Answer()
+	case len(req.Receivers) == 0 && !*req.UnfreezeUnsplit:
+		return invalidRequest("未指定分账接收方时 unfreeze_unsplit 须为 true").Answer()
 	}
 	sum, e := checkPSReceivers(r, &req)
 	if e != nil {
@@ -80,7 +84,7 @@ func checkPSReceivers(r *V3Request, req *psCreateRequest) (int64, *ErrorAnswer) 
 		if e := checkFields("body", field{name: f + "description", value: rc.Description, required: true, max: 80}); e != nil {
 			return 0, e
 		}
-		if e := checkPSParty(f, rc.Type, rc.Account, req.AppID, req.SubAppID); e != nil {
+		if e := cmp.Or(checkPSParty(f, rc.Type, rc.Account, req.AppID, req.SubAppID), psReceiverAllowed(rc, *req.UnfreezeUnsplit)); e != nil {
 			return 0, e
 		}
 		if rc.Name != "" {
@@ -131,4 +135,17 @@ func (s *Server) distribute(req *psCreateRequest, sum int64, key string) (int, a
 		o.Receivers = append(o.Receivers, s.psUnfreezeDetail(tx, "解冻剩余资金", now))
 	}
 	return s.psAccept(o, key)
+}
+
+// psReceiverAllowed refuses, 400 INVALID_REQUEST, a personal receiver
+// (personal users cannot be receivers at present) and the sponsor (the
+// caller) as a receiver when unfreeze_unsplit is true.
+func psReceiverAllowed(rc *psReceiver, unfreeze bool) *ErrorAnswer {
+	switch {
+	case strings.HasPrefix(rc.Type, "PERSONAL_"):
+		return invalidRequest("个人用户暂不支持作为分账接收方")
+	case unfreeze && rc.Type == "MERCHANT_ID" && rc.Account == TestMchID:
+		return invalidRequest("unfreeze_unsplit 为 true 时出资商户不能作为分账接收方")
+	}
+	return nil
 }

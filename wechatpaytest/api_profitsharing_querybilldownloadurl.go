@@ -13,6 +13,12 @@ import (
 // then a download_url on the emulator itself whose token is valid for 30
 // seconds.
 func (s *Server) serveProfitSharingQueryBillDownloadURL(r *V3Request) (int, any) {
+	return s.serveBillURL(r, false)
+}
+
+// serveBillURL answers the URL of the distribution bill, or of the refund
+// bill (B12).
+func (s *Server) serveBillURL(r *V3Request, refund bool) (int, any) {
 	q := r.URL.Query()
 	subMchID, date := q.Get("sub_mchid"), q.Get("bill_date")
 	if e := checkFields("query", field{name: "sub_mchid", value: subMchID, max: 32},
@@ -38,7 +44,7 @@ func (s *Server) serveProfitSharingQueryBillDownloadURL(r *V3Request) (int, any)
 			delete(s.ps.bills, t)
 		}
 	}
-	s.ps.bills[token] = psBill{subMchID: subMchID, date: date, expires: now.Add(psBillTTL)}
+	s.ps.bills[token] = psBill{subMchID: subMchID, date: date, expires: now.Add(psBillTTL), refund: refund}
 	s.mu.Unlock()
 	return http.StatusOK, struct {
 		DownloadURL string `json:"download_url"`

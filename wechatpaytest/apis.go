@@ -76,6 +76,20 @@ const APIProfitSharingQueryUnsplitAmount API = "GET /v3/global/profit-sharing/tr
 // APIProfitSharingQueryBillDownloadURL is 获取分账账单文件下载地址.
 const APIProfitSharingQueryBillDownloadURL API = "GET /v3/global/profit-sharing/bill-download-url"
 
+// APIProfitSharingMarkTransaction is 分账标记, the mark before an order
+// is placed, answered 204.
+const APIProfitSharingMarkTransaction API = "POST /v3/global/profit-sharing/transactions/mark"
+
+// APIProfitSharingQueryRefundableAmounts is 查询订单剩余可退款金额.
+const APIProfitSharingQueryRefundableAmounts API = "GET /v3/global/profit-sharing/transactions/{transaction_id}/refundable-amounts"
+
+// APIProfitSharingQueryRefundableBalance is 查询可供垫付退款实时余额.
+const APIProfitSharingQueryRefundableBalance API = "GET /v3/global/profit-sharing/refunds/refundable-balance"
+
+// APIProfitSharingQueryRefundBillDownloadURL is 获取分账退款账单下载链接;
+// the file is downloaded from APIDownloadBill.
+const APIProfitSharingQueryRefundBillDownloadURL API = "GET /v3/global/profit-sharing/refunds/bill-download-url"
+
 // APIDownloadBill is the emulator's download_url: a GET signed by the
 // merchant, answered with the file, unsigned, so only the early faults
 // apply to it.
@@ -93,6 +107,10 @@ func (s *Server) profitSharingRoutes() []route {
 		{pattern: string(APIProfitSharingQueryUnsplitAmount), v3: s.serveProfitSharingQueryUnsplitAmount},
 		{pattern: string(APIProfitSharingQueryBillDownloadURL), v3: s.serveProfitSharingQueryBillDownloadURL},
 		{pattern: string(APIDownloadBill), v3: s.serveDownloadBill, fileType: "text/csv; charset=utf-8"},
+		{pattern: string(APIProfitSharingMarkTransaction), v3: s.serveProfitSharingMarkTransaction},
+		{pattern: string(APIProfitSharingQueryRefundableAmounts), v3: s.serveProfitSharingQueryRefundableAmounts},
+		{pattern: string(APIProfitSharingQueryRefundableBalance), v3: s.serveProfitSharingQueryRefundableBalance},
+		{pattern: string(APIProfitSharingQueryRefundBillDownloadURL), v3: s.serveProfitSharingQueryRefundBillDownloadURL},
 	}
 }
 

@@ -119,7 +119,12 @@
 // unfreeze returns the rest and finishes the transaction; a receiver is
 // INIT when added, EFFECTIVE from its first query, and can be deleted; the
 // same out_order_no with the same fields answers the same order, with
-// other fields 400 PARAM_ERROR; a bill URL is valid for 30 seconds.
+// other fields 400 PARAM_ERROR; a bill URL is valid for 30 seconds. A
+// mark makes an order paid later with PayProfitSharingTransaction
+// shareable (unmarked, it is not; a late mark is 400); the refundable
+// amounts follow the transaction's Total and Fee, the advance-refund
+// balance is SetProfitSharingRefundableBalance plus today's unfreezes, and
+// the refund bill holds the rows of AddProfitSharingRefundBillRow.
 // InjectFault makes the server fail on purpose
 // (delay, 500, 429, any status and code such as 403 NO_AUTH, dropped
 // connection before or after handling the request, tampered body,

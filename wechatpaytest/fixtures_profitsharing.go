@@ -1,6 +1,7 @@
 package wechatpaytest
 
 import (
+	"cmp"
 	"slices"
 	"time"
 )
@@ -26,6 +27,12 @@ type ProfitSharingTransaction struct {
 	Currency string
 	// UnsplitAmount is the amount still to be distributed, in fen.
 	UnsplitAmount int64
+	// Total is the amount paid (0: UnsplitAmount when added) and Fee
+	// WeChat Pay's fee on it (default 0), in fen: GET
+	// /v3/global/profit-sharing/transactions/{transaction_id}/refundable-amounts
+	// answers ⌊unsplit × Total / (Total − Fee)⌋ as refundable_amount, and
+	// the rest of Total as funds_refundable_amount.
+	Total, Fee int64
 }
 
 // AddProfitSharingTransaction adds or replaces the transaction with
@@ -34,6 +41,7 @@ func (s *Server) AddProfitSharingTransaction(t ProfitSharingTransaction) {
 	if t.Currency == "" {
 		t.Currency = "CNY"
 	}
+	t.Total = cmp.Or(t.Total, t.UnsplitAmount)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.ps.txs[t.TransactionID] = &psTransaction{ProfitSharingTransaction: t}
@@ -113,6 +121,7 @@ func (s *Server) addProfitSharingSeed() {
 	}
 	s.ps.txs[SeedTransactionID] = &psTransaction{ProfitSharingTransaction: ProfitSharingTransaction{
 		TransactionID: SeedTransactionID, SubMchID: SeedSubMchID, Currency: "CNY", UnsplitAmount: seedPSUnsplitAmount,
+		Total: seedPSUnsplitAmount,
 	}}
 	s.ps.relations[psRelationKey{SeedSubMchID, seedPSReceiverAccount}] = ProfitSharingRelation{
 		SubMchID: SeedSubMchID, Type: "MERCHANT_ID", Account: seedPSReceiverAccount,
@@ -168,4 +177,48 @@ func (s *Server) AddProfitSharingOrder(o ProfitSharingOrder) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.ps.orders[o.OutOrderNo] = o
+}
+
+// PayProfitSharingTransaction pays the order out_trade_no of sub-merchant
+// subMchID (empty in direct mode) for amount fen, and returns its new
+// transaction id; paying it again returns the same id. The transaction is
+// frozen and shareable only when the order was marked first (POST
+// /v3/global/profit-sharing/transactions/mark); an unmarked one is unknown
+// to profit sharing (its queries answer 400 INVALID_REQUEST), and a mark
+// after payment is refused. The seed transaction counts as marked.
+func (s *Server) PayProfitSharingTransaction(subMchID, outTradeNo string, amount int64) string {
+	k := psMarkKey{subMchID, outTradeNo}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if id, ok := s.ps.paid[k]; ok {
+		return id
+	}
+	id := s.psNextID("42")
+	s.ps.paid[k] = id
+	if s.ps.marks[k] {
+		s.ps.txs[id] = &psTransaction{ProfitSharingTransaction: ProfitSharingTransaction{
+			TransactionID: id, SubMchID: subMchID, Currency: "CNY", UnsplitAmount: amount, Total: amount,
+		}}
+	}
+	return id
+}
+
+// SetProfitSharingRefundableBalance sets the base of the advance-refund
+// quota, in fen (GET /v3/global/profit-sharing/refunds/refundable-balance
+// answers it plus every UNFREEZE_TO_SPONSOR amount that succeeded today,
+// Beijing time).
+func (s *Server) SetProfitSharingRefundableBalance(fen int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.ps.refundBalance = fen
+}
+
+// AddProfitSharingRefundBillRow adds a row to the profit-sharing refund
+// bill of day (its Beijing date) of sub-merchant subMchID (empty in direct
+// mode): fields in the columns of the bill's header, written each
+// prefixed with '`'. Without rows the bill has its header only.
+func (s *Server) AddProfitSharingRefundBillRow(subMchID string, day time.Time, fields ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.ps.refundRows = append(s.ps.refundRows, psRefundRow{subMchID, day.In(beijing).Format(time.DateOnly), slices.Clone(fields)})
 }

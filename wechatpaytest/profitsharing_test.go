@@ -139,7 +139,22 @@ func TestProfitSharingRouteErrors(t *testing.T) {
 		{"POST", "/v3/global/profit-sharing/orders", nil, order(func(m map[string]any) { delete(m, "unfreeze_unsplit") }), 400, "PARAM_ERROR"},
 		{"POST", "/v3/global/profit-sharing/orders", nil, order(func(m map[string]any) { m["out_order_no"] = "E 1" }), 400, "PARAM_ERROR"},
 		{"POST", "/v3/global/profit-sharing/orders", nil, order(func(m map[string]any) { delete(m, "transaction_id") }), 400, "PARAM_ERROR"},
-		{"POST", "/v3/global/profit-sharing/orders", nil, order(func(m map[string]any) { m["receivers"] = []any{} }), 400, "PARAM_ERROR"},
+		// apis-2026.md B1: no receivers needs unfreeze_unsplit; no sponsor
+		// with it; no personal receiver.
+		{"POST", "/v3/global/profit-sharing/orders", nil, order(func(m map[string]any) { m["receivers"] = []any{} }), 400, "INVALID_REQUEST"},
+		{"POST", "/v3/global/profit-sharing/orders", nil, order(func(m map[string]any) {
+			m["unfreeze_unsplit"] = true
+			m["receivers"] = []map[string]any{{"currency": "CNY", "type": "MERCHANT_ID", "account": wechatpaytest.TestMchID, "amount": 1, "description": "d"}}
+		}), 400, "INVALID_REQUEST"},
+		{"POST", "/v3/global/profit-sharing/orders", nil, order(func(m map[string]any) {
+			m["appid"] = wechatpaytest.TestAppID
+			m["receivers"] = []map[string]any{{"currency": "CNY", "type": "PERSONAL_OPENID", "account": "o1", "amount": 1, "description": "d"}}
+		}), 400, "INVALID_REQUEST"},
+		{"POST", "/v3/global/profit-sharing/transactions/mark", nil, map[string]any{"out_trade_no": "M1", "currency": "CNY"}, 400, "PARAM_ERROR"},
+		{"POST", "/v3/global/profit-sharing/transactions/mark", nil, map[string]any{"out_trade_no": "M000001"}, 400, "PARAM_ERROR"},
+		{"POST", "/v3/global/profit-sharing/transactions/mark", nil, map[string]any{"out_trade_no": "M000001", "currency": "HKD"}, 400, "INVALID_REQUEST"},
+		{"GET", "/v3/global/profit-sharing/transactions/4208450740201411110007820472/refundable-amounts", nil, nil, 400, "INVALID_REQUEST"},
+		{"GET", "/v3/global/profit-sharing/refunds/bill-download-url", nil, nil, 400, "PARAM_ERROR"},
 		{"POST", "/v3/global/profit-sharing/orders", nil, order(func(m map[string]any) {
 			m["receivers"] = []map[string]any{{"currency": "CNY", "type": "MERCHANT_ID", "account": "86693852", "amount": 0, "description": "d"}}
 		}), 400, "PARAM_ERROR"},

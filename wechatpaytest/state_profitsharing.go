@@ -19,6 +19,21 @@ type profitSharingState struct {
 	requests  map[string]*psRequest // out_order_no → the request that created the order
 	bills     map[string]psBill     // token → bill
 	seq       int
+	// B9–B12: marks before payment, the paid orders (marked or not), the
+	// advance-refund quota's base and the refund bill's rows.
+	marks         map[psMarkKey]bool
+	paid          map[psMarkKey]string // → transaction id
+	refundBalance int64
+	refundRows    []psRefundRow
+}
+
+// psMarkKey is an order a mark names: sub-merchant and out_trade_no.
+type psMarkKey struct{ subMchID, outTradeNo string }
+
+// psRefundRow is a row of the refund bill, added by a test.
+type psRefundRow struct {
+	subMchID, date string
+	fields         []string
 }
 
 func newProfitSharingState() *profitSharingState {
@@ -28,6 +43,8 @@ func newProfitSharingState() *profitSharingState {
 		relations: map[psRelationKey]ProfitSharingRelation{},
 		requests:  map[string]*psRequest{},
 		bills:     map[string]psBill{},
+		marks:     map[psMarkKey]bool{},
+		paid:      map[psMarkKey]string{},
 	}
 }
 
@@ -51,6 +68,7 @@ type psBill struct {
 	subMchID string
 	date     string // YYYY-MM-DD
 	expires  time.Time
+	refund   bool // the refund bill (B12), not the distribution bill
 }
 
 // maxPSOrdersPerTransaction is the documented limit of distribution
@@ -152,14 +170,25 @@ func (s *Server) psReentry(no, key string) (int, any, bool) {
 	return 0, nil, false
 }
 
-// psTransaction finds the transaction a request distributes. s.mu is held.
-func (s *Server) psTransaction(txID, subMchID string) (*psTransaction, *ErrorAnswer) {
+// psTransactionOf finds the transaction of sub-merchant subMchID with id
+// txID. s.mu is held.
+func (s *Server) psTransactionOf(txID, subMchID string) (*psTransaction, *ErrorAnswer) {
 	tx, ok := s.ps.txs[txID]
 	switch {
 	case !ok:
 		return nil, invalidRequest("该笔交易不能分账, 请确认下单前已标记分账")
 	case tx.SubMchID != subMchID:
 		return nil, invalidRequest("商户信息与交易的商户信息不匹配")
+	}
+	return tx, nil
+}
+
+// psTransaction finds the transaction a request distributes. s.mu is held.
+func (s *Server) psTransaction(txID, subMchID string) (*psTransaction, *ErrorAnswer) {
+	tx, e := s.psTransactionOf(txID, subMchID)
+	switch {
+	case e != nil:
+		return nil, e
 	case tx.finished:
 		return nil, invalidRequest("该笔交易已解冻剩余资金, 不能再分账")
 	}

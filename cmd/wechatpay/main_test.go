@@ -546,6 +546,10 @@ func TestCallProfitSharing(t *testing.T) {
 			`{"sub_mchid":"1900000109","transaction_id":"4208450740201411110007820472","out_order_no":"C2","description":"解冻"}`, `"UNFREEZE_TO_SPONSOR"`},
 		{"GET", "/v3/global/profit-sharing/transactions/4208450740201411110007820472/amounts?sub_mchid=1900000109", "", `"unsplit_amount":0`},
 		{"GET", "/v3/global/profit-sharing/bill-download-url?bill_date=" + today + "&sub_mchid=1900000109", "", `"download_url":"` + srv.URL},
+		{"POST", "/v3/global/profit-sharing/transactions/mark", `{"sub_mchid":"1900000109","out_trade_no":"T000001","currency":"CNY"}`, "HTTP 204 No Content\n"},
+		{"GET", "/v3/global/profit-sharing/transactions/4208450740201411110007820472/refundable-amounts?sub_mchid=1900000109", "", `"funds_refundable_amount":1000`},
+		{"GET", "/v3/global/profit-sharing/refunds/refundable-balance", "", `"sponsor_mchid":"` + wechatpaytest.TestMchID},
+		{"GET", "/v3/global/profit-sharing/refunds/bill-download-url?bill_date=" + today, "", `"download_url":"` + srv.URL},
 		{"DELETE", "/v3/global/profit-sharing/receivers", `{"sub_mchid":"1900000109","type":"MERCHANT_ID","account":"1900000200"}`, "HTTP 204 No Content\n"},
 	}
 	for _, s := range steps {
