@@ -1,6 +1,9 @@
 package security
 
-import "github.com/gowechatpay/wechatpay"
+import (
+	"github.com/gowechatpay/wechatpay"
+	"github.com/gowechatpay/wechatpay/internal/service"
+)
 
 // Service calls the security test endpoint. Build it with New; it is safe
 // for concurrent use.
@@ -21,15 +24,7 @@ func WithLimiter(l wechatpay.Limiter) Option {
 }
 
 // New returns a Service that calls WeChat Pay through c.
-func New(c *wechatpay.Client, opts ...Option) *Service {
-	s := &Service{c: c}
-	for _, o := range opts {
-		if o != nil {
-			o(s)
-		}
-	}
-	return s
-}
+func New(c *wechatpay.Client, opts ...Option) *Service { return service.New(&Service{c: c}, opts) }
 
 // client is the service's client; nil for a nil *Service, which
 // Operation.Do reports.
