@@ -2,12 +2,14 @@ package aggracct
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"time"
 
 	"github.com/gowechatpay/wechatpay"
+	"github.com/gowechatpay/wechatpay/internal/wire"
 )
 
 // ApplyRenameRequest asks WeChat Pay to rename the channel settlement bank
@@ -74,6 +76,20 @@ type Rename struct {
 	FailMsg  string `json:"fail_msg,omitempty"`
 	// Meta describes the HTTP exchange (Request-ID, attempts).
 	Meta wechatpay.Response `json:"-"`
+}
+
+// UnmarshalJSON decodes a rename application with encoding/json, reading
+// finish_time as RFC 3339 (absent, "" or null is the zero time).
+func (r *Rename) UnmarshalJSON(data []byte) error {
+	type plain Rename
+	w := struct {
+		*plain
+		FinishTime json.RawMessage `json:"finish_time"`
+	}{plain: (*plain)(r)}
+	if err := json.Unmarshal(data, &w); err != nil {
+		return err
+	}
+	return wire.TimeField("finish_time", w.FinishTime, &r.FinishTime)
 }
 
 // openRename decrypts the encrypted fields of a rename application.

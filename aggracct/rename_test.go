@@ -133,3 +133,27 @@ func TestRenameValidationBeforeIO(t *testing.T) {
 	sdktest.RequireKnown(t, []aggracct.RenameState{aggracct.RenameStateProcessing, aggracct.RenameStateSuccess, aggracct.RenameStateFail}, "OTHER")
 	sdktest.RequireKnown(t, []aggracct.ChangeScene{aggracct.ChangeSceneSubjectInfoRename}, "OTHER")
 }
+
+// TestSignedRenameAnswers: a verified answer without a field the API
+// always sends is ErrMalformedResponse (for ApplyRename also an unknown
+// outcome), a plaintext field is taken as sent, and one shaped as an
+// RSA-2048 ciphertext that does not decrypt is ErrDecrypt.
+func TestSignedRenameAnswers(t *testing.T) {
+	svc := aggracct.New(signingClient(t))
+	with := func(body string) context.Context { return context.WithValue(t.Context(), fuzzReplyKey{}, []byte(body)) }
+	const ok = `{"change_scene":"SUBJECT_INFO_RENAME","application_id":"A1","out_request_no":"WBRENAME1","mchid":"1900016681",` +
+		`"bal_account_no":"B","new_account_name":"N","application_state":"SUCCESS","finish_time":""`
+	got, err := svc.QueryRename(with(ok+`}`), renameQuery("A1"))
+	require.NoError(t, err)
+	require.Equal(t, "B", got.BalAccountNo, "plaintext as sent")
+	require.True(t, got.FinishTime.IsZero())
+
+	_, err = svc.ApplyRename(with(`{"application_id":"A1"}`), renameRequest())
+	require.ErrorIs(t, err, wechatpay.ErrMalformedResponse)
+	require.ErrorIs(t, err, aggracct.ErrRenameOutcomeUnknown)
+
+	_, err = svc.QueryRename(with(ok+`,"fail_msg":"x","new_account_name":"`+strings.Repeat("A", 342)+`=="}`), renameQuery("A1"))
+	require.ErrorIs(t, err, wechatpay.ErrDecrypt)
+	_, err = svc.QueryRename(with(strings.Replace(ok, `"finish_time":""`, `"finish_time":"soon"`, 1)+`}`), renameQuery("A1"))
+	require.ErrorIs(t, err, wechatpay.ErrMalformedResponse)
+}
