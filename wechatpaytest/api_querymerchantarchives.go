@@ -71,46 +71,35 @@ func (s *Server) serveQueryMerchantArchives(r *V3Request) (int, any) {
 	if !ok {
 		return notFound("merchant archives").Answer()
 	}
-	top := maps.Clone(a.Fields)
-	if top == nil {
-		top = map[string]string{}
+	answer, e := sealed(r, "", a.Fields, map[string]string{"mchid": a.MchID, "bal_account_no": a.BalAccountNo})
+	if e == nil && a.LegalRepresentative != nil {
+		answer["legal_representative"], e = sealed(r, "legal_representative_", a.LegalRepresentative)
 	}
-	top["mchid"], top["bal_account_no"] = a.MchID, a.BalAccountNo
-	out, e := sealed(r, "", top)
+	owners := make([]map[string]any, len(a.BeneficialOwners))
+	for i := 0; e == nil && i < len(owners); i++ {
+		owners[i], e = sealed(r, "beneficial_owner_", a.BeneficialOwners[i])
+	}
 	if e != nil {
 		return e.Answer()
-	}
-	answer := map[string]any{}
-	for k, v := range out {
-		answer[k] = v
-	}
-	if a.LegalRepresentative != nil {
-		if answer["legal_representative"], e = sealed(r, "legal_representative_", a.LegalRepresentative); e != nil {
-			return e.Answer()
-		}
-	}
-	owners := make([]map[string]string, len(a.BeneficialOwners))
-	for i, o := range a.BeneficialOwners {
-		if owners[i], e = sealed(r, "beneficial_owner_", o); e != nil {
-			return e.Answer()
-		}
 	}
 	answer["beneficial_owner"] = owners
 	return http.StatusOK, answer
 }
 
-// sealed returns fields with prefix added to each name, the secret ones
-// encrypted for the merchant.
-func sealed(r *V3Request, prefix string, fields map[string]string) (map[string]string, *ErrorAnswer) {
-	out := make(map[string]string, len(fields))
-	for k, v := range fields {
-		if archivesSecrets[k] {
-			var e *ErrorAnswer
-			if v, e = r.EncryptForMerchant(v); e != nil {
-				return nil, e
+// sealed returns the fields of each of sets with prefix added to each
+// name, the secret ones encrypted for the merchant.
+func sealed(r *V3Request, prefix string, sets ...map[string]string) (map[string]any, *ErrorAnswer) {
+	out := map[string]any{}
+	for _, fields := range sets {
+		for k, v := range fields {
+			if archivesSecrets[k] {
+				var e *ErrorAnswer
+				if v, e = r.EncryptForMerchant(v); e != nil {
+					return nil, e
+				}
 			}
+			out[prefix+k] = v
 		}
-		out[prefix+k] = v
 	}
 	return out, nil
 }
