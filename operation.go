@@ -14,6 +14,7 @@ import (
 	"time"
 
 	wxcrypto "github.com/gowechatpay/wechatpay/crypto"
+	"github.com/gowechatpay/wechatpay/internal/service"
 	"github.com/gowechatpay/wechatpay/internal/wire"
 )
 
@@ -308,25 +309,11 @@ func scalar(v reflect.Value) string {
 // skipped rather than called.
 func waitAll(ctx context.Context, pkg string, limiters []Limiter) error {
 	for _, l := range limiters {
-		if isNilLimiter(l) {
-			continue
-		}
-		if err := l.Wait(ctx); err != nil {
+		if err := service.Wait(ctx, l); err != nil {
 			return fmt.Errorf("%s: waiting for the rate limiter: %w", pkg, err)
 		}
 	}
 	return nil
-}
-
-func isNilLimiter(l Limiter) bool {
-	if l == nil {
-		return true
-	}
-	switch v := reflect.ValueOf(l); v.Kind() {
-	case reflect.Pointer, reflect.Map, reflect.Func, reflect.Chan, reflect.Slice, reflect.Interface:
-		return v.IsNil()
-	}
-	return false
 }
 
 // decodeAnswer decodes the verified body raw into out and checks its

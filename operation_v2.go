@@ -25,15 +25,20 @@ import (
 // say how they are checked and which default to the client's merchant
 // number or appid. The sign covers every parameter sent, in key order.
 //
-// The answer is decoded from the reply with encoding/xml by its xml tags,
-// once the reply is judged (sign, return_code, result_code): a field
-// tagged `xml:"list>item"` decodes a nested list such as gethbinfo's
-// <hblist><hbinfo>…</hbinfo></hblist>. A field tagged `wire:"required"`
-// that the reply leaves at its zero value makes it ErrMalformedResponse.
-// An exported field Meta of type Response receives the exchange's
-// metadata, and one named Extra of type map[string]string the reply's
-// flat fields that no field names (return_code, return_msg, result_code,
-// err_code, err_code_des and sign aside); nil when there are none.
+// The answer is decoded from the reply by its xml tags, as encoding/xml
+// decodes, and handed back once the reply is judged (sign, return_code,
+// result_code); the reply is read once. A time.Time field is read as
+// Beijing time in the layout "2006-01-02 15:04:05"; a field tagged
+// `xml:"list>item"` decodes a nested list such as gethbinfo's
+// <hblist><hbinfo>…</hbinfo></hblist> with encoding/xml; an answer type
+// with its own UnmarshalXML is decoded by it. A field tagged
+// `wire:"required"` that the reply leaves at its zero value makes it
+// ErrMalformedResponse. An exported field Meta of type Response receives
+// the exchange's metadata; one named Extra of type map[string]string the
+// reply's flat fields that no field names (return_code, return_msg,
+// result_code, err_code, err_code_des and sign aside), nil when there are
+// none; and one named Signed of type bool whether the reply carried a sign
+// (which then verified).
 type V2Operation[Req, Resp any] struct {
 	// Name is the package and method, e.g. "redpack.Send"; error messages
 	// start with the package.
@@ -144,6 +149,7 @@ type v2Answer struct {
 	named  map[string]bool // reply elements a field takes
 	extra  int             // index of the field Extra map[string]string, or -1
 	meta   int             // index of the field Meta Response, or -1
+	signed int             // index of the field Signed bool, or -1
 }
 
 var v2Answers sync.Map // reflect.Type → *v2Answer
@@ -152,7 +158,7 @@ func v2AnswerOf(t reflect.Type) *v2Answer {
 	if a, ok := v2Answers.Load(t); ok {
 		return a.(*v2Answer)
 	}
-	a := &v2Answer{named: map[string]bool{}, extra: -1, meta: metaField(t)}
+	a := &v2Answer{named: map[string]bool{}, extra: -1, meta: metaField(t), signed: -1}
 	if t.Kind() == reflect.Struct {
 		for i := range t.NumField() {
 			a.field(i, t.Field(i))
@@ -172,8 +178,11 @@ func (a *v2Answer) field(i int, f reflect.StructField) {
 	if name != "" && name != "-" {
 		a.named[name] = true
 	}
-	if f.Name == "Extra" && f.Type == reflect.TypeFor[map[string]string]() {
+	switch {
+	case f.Name == "Extra" && f.Type == reflect.TypeFor[map[string]string]():
 		a.extra = i
+	case f.Name == "Signed" && f.Type == reflect.TypeFor[bool]():
+		a.signed = i
 	}
 }
 
@@ -184,7 +193,7 @@ var v2Protocol = map[string]bool{
 }
 
 // finish checks the decoded answer out (late: a value that did not fit)
-// and fills its Extra and Meta.
+// and fills its Extra, Signed and Meta.
 func (a *v2Answer) finish(pkg string, out reflect.Value, fields map[string]string, late error, meta *Response) error {
 	if late != nil {
 		return fmt.Errorf("%s: %w: %w", pkg, ErrMalformedResponse, late)
@@ -203,6 +212,10 @@ func (a *v2Answer) finish(pkg string, out reflect.Value, fields map[string]strin
 			}
 		}
 		out.Field(a.extra).Set(reflect.ValueOf(extra))
+	}
+	if a.signed >= 0 {
+		_, signed := fields["sign"]
+		out.Field(a.signed).SetBool(signed)
 	}
 	if a.meta >= 0 && meta != nil {
 		out.Field(a.meta).Set(reflect.ValueOf(*meta))

@@ -6,6 +6,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/gowechatpay/wechatpay"
+	"github.com/gowechatpay/wechatpay/internal/service"
 )
 
 // The documented rate limits of the APIs, as the least time between two
@@ -27,6 +28,11 @@ type Service struct {
 	c        *wechatpay.Client
 	limiter  wechatpay.Limiter       // every call's (WithLimiter)
 	limiters [apis]wechatpay.Limiter // each API's own
+}
+
+// redaction describes the service without the keys its client holds.
+func (s Service) redaction() wechatpay.Redaction {
+	return wechatpay.Redaction{Type: "aggracct.Service", Client: s.c}
 }
 
 // api names an API by the index of its own limiter.
@@ -63,49 +69,40 @@ func WithLimiter(l wechatpay.Limiter) Option {
 // WithQueryLimiter sets a limiter that QuerySpecialReduction waits on, in
 // addition to any WithLimiter limiter. NewQueryLimiter builds one at the
 // documented rate.
-func WithQueryLimiter(l wechatpay.Limiter) Option {
-	return func(s *Service) { s.limiters[apiQuery] = l }
-}
+func WithQueryLimiter(l wechatpay.Limiter) Option { return withOwn(apiQuery, l) }
 
 // WithPunishLimiter sets a limiter that Punish waits on, in addition to any
 // WithLimiter limiter. NewPunishLimiter builds one at the documented rate.
-func WithPunishLimiter(l wechatpay.Limiter) Option {
-	return func(s *Service) { s.limiters[apiPunish] = l }
-}
+func WithPunishLimiter(l wechatpay.Limiter) Option { return withOwn(apiPunish, l) }
 
 // WithCreateReductionLimiter sets a limiter that CreateSpecialReduction
 // waits on, in addition to any WithLimiter limiter. NewQueryLimiter builds
 // one at the documented rate (100 per second per target merchant).
-func WithCreateReductionLimiter(l wechatpay.Limiter) Option {
-	return func(s *Service) { s.limiters[apiCreate] = l }
-}
+func WithCreateReductionLimiter(l wechatpay.Limiter) Option { return withOwn(apiCreate, l) }
 
 // WithBalanceLimiter sets a limiter that QueryBalance waits on, in
 // addition to any WithLimiter limiter. NewQueryLimiter builds one at the
 // documented rate (100 per second per target merchant).
-func WithBalanceLimiter(l wechatpay.Limiter) Option {
-	return func(s *Service) { s.limiters[apiBalance] = l }
-}
+func WithBalanceLimiter(l wechatpay.Limiter) Option { return withOwn(apiBalance, l) }
 
 // WithRecoverLimiter sets a limiter that Recover waits on, in addition to
 // any WithLimiter limiter. NewPunishLimiter builds one at the documented
 // rate (200 per minute).
-func WithRecoverLimiter(l wechatpay.Limiter) Option {
-	return func(s *Service) { s.limiters[apiRecover] = l }
-}
+func WithRecoverLimiter(l wechatpay.Limiter) Option { return withOwn(apiRecover, l) }
 
 // WithControlQueryLimiter sets a limiter that QueryControlOrder waits on,
 // in addition to any WithLimiter limiter. NewPunishLimiter builds one at
 // the documented rate (200 per minute).
-func WithControlQueryLimiter(l wechatpay.Limiter) Option {
-	return func(s *Service) { s.limiters[apiControl] = l }
-}
+func WithControlQueryLimiter(l wechatpay.Limiter) Option { return withOwn(apiControl, l) }
 
 // WithAuditResultLimiter sets a limiter that SyncInfoUpdateAuditResult
 // waits on, in addition to any WithLimiter limiter. NewPunishLimiter builds
 // one at the documented rate (200 per minute).
-func WithAuditResultLimiter(l wechatpay.Limiter) Option {
-	return func(s *Service) { s.limiters[apiAudit] = l }
+func WithAuditResultLimiter(l wechatpay.Limiter) Option { return withOwn(apiAudit, l) }
+
+// withOwn sets the limiter of API a.
+func withOwn(a api, l wechatpay.Limiter) Option {
+	return func(s *Service) { s.limiters[a] = l }
 }
 
 // NewQueryLimiter returns an in-process limiter at the documented rate of
@@ -128,15 +125,7 @@ func NewPunishLimiter() wechatpay.Limiter {
 }
 
 // New returns a Service that calls WeChat Pay through c.
-func New(c *wechatpay.Client, opts ...Option) *Service {
-	s := &Service{c: c}
-	for _, o := range opts {
-		if o != nil {
-			o(s)
-		}
-	}
-	return s
-}
+func New(c *wechatpay.Client, opts ...Option) *Service { return service.New(&Service{c: c}, opts) }
 
 // client is the service's client; nil for a nil *Service, which
 // Operation.Do reports.

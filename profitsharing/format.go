@@ -3,14 +3,7 @@ package profitsharing
 import (
 	"fmt"
 	"log/slog"
-
-	"github.com/gowechatpay/wechatpay"
 )
-
-// redaction describes the service without the keys its client holds.
-func (s Service) redaction() wechatpay.Redaction {
-	return wechatpay.Redaction{Type: "profitsharing.Service", Client: s.c}
-}
 
 // Format implements fmt.Formatter: under every verb, the service and its
 // client's merchant number, serials and key ids; never a key.

@@ -3,9 +3,9 @@ package profitsharing
 import (
 	"context"
 	"fmt"
-	"reflect"
 
 	"github.com/gowechatpay/wechatpay"
+	"github.com/gowechatpay/wechatpay/internal/service"
 )
 
 // Service calls the cross-border profit-sharing (跨境分账) APIs on WeChat
@@ -14,6 +14,11 @@ type Service struct {
 	c       *wechatpay.Client
 	limiter wechatpay.Limiter
 	maxBill int64 // DownloadBill's limit; 0 for the default
+}
+
+// redaction describes the service without the keys its client holds.
+func (s Service) redaction() wechatpay.Redaction {
+	return wechatpay.Redaction{Type: "profitsharing.Service", Client: s.c}
 }
 
 // Option configures a Service.
@@ -25,24 +30,11 @@ type Option func(*Service)
 // documented for these APIs; a 429 answer is retried with back-off by the
 // core client. A nil limiter, or a nil pointer, sets none.
 func WithLimiter(l wechatpay.Limiter) Option {
-	return func(s *Service) {
-		if v := reflect.ValueOf(l); l != nil && v.Kind() == reflect.Pointer && v.IsNil() {
-			l = nil
-		}
-		s.limiter = l
-	}
+	return func(s *Service) { s.limiter = l }
 }
 
 // New returns a Service that calls WeChat Pay through c.
-func New(c *wechatpay.Client, opts ...Option) *Service {
-	s := &Service{c: c}
-	for _, o := range opts {
-		if o != nil {
-			o(s)
-		}
-	}
-	return s
-}
+func New(c *wechatpay.Client, opts ...Option) *Service { return service.New(&Service{c: c}, opts) }
 
 // client is the service's client; nil for a nil *Service, which the
 // operations report as a missing client.
@@ -51,14 +43,6 @@ func (s *Service) client() *wechatpay.Client {
 		return nil
 	}
 	return s.c
-}
-
-// limit is the service's limiter; nil for a nil *Service.
-func (s *Service) limit() wechatpay.Limiter {
-	if s == nil {
-		return nil
-	}
-	return s.limiter
 }
 
 // ready refuses a service without a client, before any I/O (DownloadBill,
@@ -70,13 +54,18 @@ func (s *Service) ready() error {
 	return nil
 }
 
+// limit is the service's limiter; nil for a nil *Service.
+func (s *Service) limit() wechatpay.Limiter {
+	if s == nil {
+		return nil
+	}
+	return s.limiter
+}
+
 // wait waits on the limiter before a download (the operations wait on it
 // themselves).
 func (s *Service) wait(ctx context.Context) error {
-	if s.limiter == nil {
-		return nil
-	}
-	if err := s.limiter.Wait(ctx); err != nil {
+	if err := service.Wait(ctx, s.limiter); err != nil {
 		return fmt.Errorf("profitsharing: waiting for the rate limiter: %w", err)
 	}
 	return nil

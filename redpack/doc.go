@@ -42,8 +42,8 @@
 //
 // Each method is one wechatpay.V2Operation over its request type, whose
 // xml and wx tags say what is sent and how it is checked (Validate reports
-// every problem at once), and its answer type, decoded straight from the
-// reply with encoding/xml.
+// every problem at once), and its answer type, filled by its xml tags
+// from the reply as it is read (times in Beijing time).
 //
 // Reply signs: every sign present is verified. A successful
 // queryworkwxredpack reply must carry one (its fields, including ones this

@@ -3,19 +3,7 @@ package redpack
 import (
 	"fmt"
 	"log/slog"
-
-	"github.com/gowechatpay/wechatpay"
 )
-
-// redaction describes the service without the keys its client holds or
-// the WeCom payment secret.
-func (s Service) redaction() wechatpay.Redaction {
-	r := wechatpay.Redaction{Type: "redpack.Service", Client: s.c}
-	if s.workwx != nil {
-		r.Secrets = []string{"WorkWxSecret"}
-	}
-	return r
-}
 
 // Format implements fmt.Formatter: under every verb, the service, its
 // client's merchant number, serials and key ids, and whether the WeCom

@@ -106,19 +106,6 @@ var opQuery = wechatpay.V2Operation[QueryRequest, RedPacket]{
 	Repeat: wechatpay.RepeatRead, Params: map[string]string{"bill_type": "MCHT"},
 }
 
-// UnmarshalXML decodes a gethbinfo reply; its times are Beijing time.
-func (p *RedPacket) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
-	type plain RedPacket
-	reply := struct {
-		*plain
-		SendTime   beijingTime `xml:"send_time"`
-		RefundTime beijingTime `xml:"refund_time"`
-	}{plain: (*plain)(p)}
-	err := d.DecodeElement(&reply, &start)
-	p.SendTime, p.RefundTime = reply.SendTime.t, reply.RefundTime.t
-	return err
-}
-
 // UnmarshalXML decodes an hbinfo; its time is Beijing time.
 func (r *Receipt) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 	type plain Receipt

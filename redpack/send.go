@@ -2,7 +2,6 @@ package redpack
 
 import (
 	"context"
-	"encoding/xml"
 	"errors"
 	"net/url"
 	"strconv"
@@ -127,18 +126,6 @@ type SendResult struct {
 	Extra map[string]string `xml:"-"`
 	// Meta describes the HTTP exchange (attempts).
 	Meta wechatpay.Response `xml:"-"`
-}
-
-// UnmarshalXML decodes a send's reply; Signed tells whether it had a sign.
-func (r *SendResult) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
-	type plain SendResult
-	reply := struct {
-		*plain
-		Sign string `xml:"sign"`
-	}{plain: (*plain)(r)}
-	err := d.DecodeElement(&reply, &start)
-	r.Signed = reply.Sign != ""
-	return err
 }
 
 var opSend = wechatpay.V2Operation[SendRequest, SendResult]{

@@ -2,9 +2,9 @@ package redpack
 
 import (
 	"context"
-	"reflect"
 
 	"github.com/gowechatpay/wechatpay"
+	"github.com/gowechatpay/wechatpay/internal/service"
 )
 
 // Service calls the cash red-packet (现金红包) and WeCom red-packet
@@ -18,6 +18,16 @@ type Service struct {
 	// workwx is behind a pointer so that fmt, which does not follow
 	// pointers below the top level, never prints it.
 	workwx *workwxSecret
+}
+
+// redaction describes the service without the keys its client holds or
+// the WeCom payment secret.
+func (s Service) redaction() wechatpay.Redaction {
+	r := wechatpay.Redaction{Type: "redpack.Service", Client: s.c}
+	if s.workwx != nil {
+		r.Secrets = []string{"WorkWxSecret"}
+	}
+	return r
 }
 
 // workwxSecret is the secret of the WeCom 企业支付 application.
@@ -51,15 +61,7 @@ func WithWorkWxSecret(secret string) Option {
 }
 
 // New returns a Service that calls WeChat Pay through c.
-func New(c *wechatpay.Client, opts ...Option) *Service {
-	s := &Service{c: c}
-	for _, o := range opts {
-		if o != nil {
-			o(s)
-		}
-	}
-	return s
-}
+func New(c *wechatpay.Client, opts ...Option) *Service { return service.New(&Service{c: c}, opts) }
 
 // client is the client of s; nil for a nil *Service (the operations
 // report it).
@@ -84,13 +86,7 @@ func (s *Service) wait() wechatpay.Limiter {
 type waitBeforeIO struct{ l wechatpay.Limiter }
 
 func (w waitBeforeIO) Wait(ctx context.Context) error {
-	switch v := reflect.ValueOf(w.l); v.Kind() {
-	case reflect.Pointer, reflect.Map, reflect.Func, reflect.Chan, reflect.Slice, reflect.Interface:
-		if v.IsNil() {
-			return nil // a nil limiter in the interface: none
-		}
-	}
-	if err := w.l.Wait(ctx); err != nil {
+	if err := service.Wait(ctx, w.l); err != nil {
 		return &notSentError{err}
 	}
 	return nil

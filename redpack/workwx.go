@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/gowechatpay/wechatpay"
+	"github.com/gowechatpay/wechatpay/internal/v2xml"
 )
 
 // QueryWorkWxRequest identifies a red packet sent through WeCom.
@@ -78,8 +79,9 @@ type WorkWxRedPacket struct {
 // beijing is the fixed UTC+08:00 zone of v2 red-packet times.
 var beijing = time.FixedZone("CST", 8*60*60)
 
-// v2TimeLayout is the layout of v2 red-packet times, without a zone.
-const v2TimeLayout = "2006-01-02 15:04:05"
+// v2TimeLayout is the layout of v2 red-packet times, without a zone: the
+// one in which the answers' time.Time fields are read.
+const v2TimeLayout = v2xml.TimeLayout
 
 // QueryWorkWx returns the record of a red packet sent through WeCom in the
 // last 30 days (企业微信红包 查询红包记录).
@@ -102,22 +104,8 @@ var opQueryWorkWx = wechatpay.V2Operation[QueryWorkWxRequest, WorkWxRedPacket]{
 	Repeat: wechatpay.RepeatRead,
 }
 
-// UnmarshalXML decodes a queryworkwxredpack reply; its times are Beijing
-// time.
-func (p *WorkWxRedPacket) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
-	type plain WorkWxRedPacket
-	reply := struct {
-		*plain
-		SendTime   beijingTime `xml:"send_time"`
-		RefundTime beijingTime `xml:"refund_time"`
-		RcvTime    beijingTime `xml:"rcv_time"`
-	}{plain: (*plain)(p)}
-	err := d.DecodeElement(&reply, &start)
-	p.SendTime, p.RefundTime, p.RcvTime = reply.SendTime.t, reply.RefundTime.t, reply.RcvTime.t
-	return err
-}
-
-// beijingTime is a v2 red-packet time; empty is the zero time.
+// beijingTime is a v2 red-packet time inside a list (hblist), which
+// encoding/xml decodes; empty is the zero time.
 type beijingTime struct{ t time.Time }
 
 func (b *beijingTime) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {

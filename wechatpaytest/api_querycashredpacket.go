@@ -19,18 +19,11 @@ func (s *Server) serveQueryCashRedPacket(r *V2Request) map[string]string {
 	if params["bill_type"] != "MCHT" {
 		return V2Error("PARAM_ERROR", "参数错误: bill_type 只能是 MCHT")
 	}
-	key := redPacketKey{params["mch_id"], params["mch_billno"]}
-	s.mu.Lock()
-	p, ok := s.redpack.cash[key]
-	ok = ok && p.AppID == params["appid"]
-	if ok {
-		answer := s.advanceRedPacket(key, p.DetailID, &p.Status, p.SendTime, p.TotalAmount, &p.RefundTime, &p.RefundAmount)
-		s.redpack.cash[key] = p
-		p.Status = answer
-	}
-	s.mu.Unlock()
-	if !ok {
-		return redPacketNotFound(key)
+	p, fail := lookupRedPacket(s, s.redpack.cash, params, func(p *CashRedPacket) redPacketState {
+		return redPacketState{p.AppID, p.DetailID, &p.Status, p.SendTime, p.TotalAmount, &p.RefundTime, &p.RefundAmount}
+	})
+	if fail != nil {
+		return fail
 	}
 	hblist, err := hbList(p.Receipts)
 	if err != nil {

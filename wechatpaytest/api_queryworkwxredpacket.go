@@ -13,18 +13,11 @@ func (s *Server) serveQueryWorkWxRedPacket(r *V2Request) map[string]string {
 	if fail := checkV2Params(params, queryWorkWxParams); fail != nil {
 		return fail
 	}
-	key := redPacketKey{params["mch_id"], params["mch_billno"]}
-	s.mu.Lock()
-	p, ok := s.redpack.workwx[key]
-	ok = ok && p.AppID == params["appid"]
-	if ok {
-		answer := s.advanceRedPacket(key, p.DetailID, &p.Status, p.SendTime, p.TotalAmount, &p.RefundTime, &p.RefundAmount)
-		s.redpack.workwx[key] = p
-		p.Status = answer
-	}
-	s.mu.Unlock()
-	if !ok {
-		return redPacketNotFound(key)
+	p, fail := lookupRedPacket(s, s.redpack.workwx, params, func(p *WorkWxRedPacket) redPacketState {
+		return redPacketState{p.AppID, p.DetailID, &p.Status, p.SendTime, p.TotalAmount, &p.RefundTime, &p.RefundAmount}
+	})
+	if fail != nil {
+		return fail
 	}
 	return v2Fields(map[string]string{"return_code": "SUCCESS", "return_msg": "OK", "result_code": "SUCCESS"},
 		"mch_billno", p.MchBillNo, "mch_id", p.MchID, "detail_id", p.DetailID, "status", p.Status,

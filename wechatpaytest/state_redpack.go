@@ -115,27 +115,56 @@ func (s *Server) sendRedPacket(api string, params map[string]string, amount int6
 	return maps.Clone(b.reply)
 }
 
+// redPacketState points at what a query checks and moves on in a packet.
+type redPacketState struct {
+	appID, detailID string
+	status          *string
+	sendTime        time.Time
+	total           int64
+	refundTime      *time.Time
+	refund          *int64
+}
+
+// lookupRedPacket finds the packet of the query's mch_id, mch_billno and
+// appid in packets and moves it on as advanceRedPacket says, through the
+// fields state points at; it returns the packet with the status to answer,
+// or the NOT_FOUND reply.
+func lookupRedPacket[P any](s *Server, packets map[redPacketKey]P, params map[string]string, state func(*P) redPacketState) (P, map[string]string) {
+	key := redPacketKey{params["mch_id"], params["mch_billno"]}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, ok := packets[key]
+	if !ok || state(&p).appID != params["appid"] {
+		var none P
+		return none, redPacketNotFound(key)
+	}
+	answer := s.advanceRedPacket(key, state(&p))
+	packets[key] = p
+	*state(&p).status = answer
+	return p, nil
+}
+
 // advanceRedPacket moves a packet a send created on when it is queried
 // (s.mu held): a SENDING packet is answered SENDING once, then is SENT; a
 // SENT packet unopened for RedPacketRefundAfter is REFUND, its amount back
-// in the balance. It sets *status, *refundTime and *refund to what is kept
-// and returns the status to answer. Fixtures (AddWorkWxRedPacket,
-// AddCashRedPacket) are answered as they are.
-func (s *Server) advanceRedPacket(key redPacketKey, detailID string, status *string, sendTime time.Time, total int64, refundTime *time.Time, refund *int64) string {
-	if b := s.redpack.bills[key]; b == nil || b.sent.SendListID == "" || b.sent.SendListID != detailID {
-		return *status
+// in the balance. It sets the status, refund time and refund st points at
+// to what is kept and returns the status to answer. Fixtures
+// (AddWorkWxRedPacket, AddCashRedPacket) are answered as they are.
+func (s *Server) advanceRedPacket(key redPacketKey, st redPacketState) string {
+	if b := s.redpack.bills[key]; b == nil || b.sent.SendListID == "" || b.sent.SendListID != st.detailID {
+		return *st.status
 	}
-	switch *status {
+	switch *st.status {
 	case "SENDING":
-		*status = "SENT"
+		*st.status = "SENT"
 		return "SENDING"
 	case "SENT":
-		if due := sendTime.Add(RedPacketRefundAfter); !sendTime.IsZero() && !s.now().Before(due) {
-			s.redpack.balance += total
-			*status, *refundTime, *refund = "REFUND", due, total
+		if due := st.sendTime.Add(RedPacketRefundAfter); !st.sendTime.IsZero() && !s.now().Before(due) {
+			s.redpack.balance += st.total
+			*st.status, *st.refundTime, *st.refund = "REFUND", due, st.total
 		}
 	}
-	return *status
+	return *st.status
 }
 
 // redPacketNotFound is the reply to a query of an unknown bill.

@@ -56,18 +56,56 @@ func DecodeNested(data []byte, nested ...string) (map[string]string, error) {
 	return r.fields, nil
 }
 
-// Unmarshal decodes data into v (a pointer, as for xml.Unmarshal) with
-// encoding/xml, reading it through the rules of DecodeNested: what
+// Unmarshal decodes data into v (a pointer, as for xml.Unmarshal) by its
+// xml tags, reading it through the rules of DecodeNested: what
 // DecodeNested refuses is an error wrapping ErrMalformed with nil fields.
 // Values are seen as DecodeNested sees them (plain text trimmed, CDATA
 // verbatim); the children named in nested are decoded element by element
-// (a list such as `xml:"hblist>hbinfo"`).
+// with encoding/xml (a list such as `xml:"hblist>hbinfo"`).
+//
+// The document is read once. A struct whose fields are strings, numbers,
+// booleans, []byte, types with UnmarshalText, time.Time (read in
+// TimeLayout, Beijing time) or nested lists is filled from the fields read
+// as encoding/xml would fill it; any other v (one with UnmarshalXML, an
+// attribute or embedded field) is decoded whole by encoding/xml over the
+// same strict token stream.
 //
 // It returns the document's fields as DecodeNested does, also when the
 // document is well formed but a value does not fit v (an integer field
 // holding "x"): that error, wrapping ErrMalformed, names the element but
 // not its value.
 func Unmarshal(data []byte, v any, nested ...string) (map[string]string, error) {
+	p := planOf(v)
+	if p == nil {
+		return decodeTokens(data, v, nested)
+	}
+	fields, err := DecodeNested(data, nested...)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.fill(v, fields); err != nil {
+		return fields, err
+	}
+	if !p.nested {
+		return fields, nil
+	}
+	var lists []byte // the nested children present, as a document of their own
+	for _, k := range nested {
+		if inner, ok := fields[k]; ok {
+			lists = append(append(append(append(append(lists, '<'), k...), '>'), inner...), "</"+k+">"...)
+		}
+	}
+	if lists == nil {
+		return fields, nil
+	}
+	if _, err := decodeTokens(append(append([]byte("<xml>"), lists...), "</xml>"...), v, nested); err != nil {
+		return fields, err
+	}
+	return fields, nil
+}
+
+// decodeTokens is Unmarshal with encoding/xml over the reader's tokens.
+func decodeTokens(data []byte, v any, nested []string) (map[string]string, error) {
 	r, err := newReader(data, nested)
 	if err != nil {
 		return nil, err
@@ -91,6 +129,9 @@ func Unmarshal(data []byte, v any, nested ...string) (map[string]string, error) 
 // describe says what is wrong with a value that encoding/xml could not
 // store, without quoting it.
 func describe(err error) string {
+	if errors.Is(err, errTime) {
+		return err.Error()
+	}
 	var ne *strconv.NumError
 	if errors.As(err, &ne) {
 		return "is not a valid number"

@@ -1,6 +1,7 @@
 package v2xml
 
 import (
+	"errors"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -89,5 +90,56 @@ func FuzzDecodeNested(f *testing.F) {
 		again, err := DecodeNested(enc, "hblist")
 		require.NoError(t, err)
 		require.Equal(t, got, again)
+	})
+}
+
+// textProbe is a leaf type with UnmarshalText, which refuses "bad".
+type textProbe struct{ s string }
+
+func (p *textProbe) UnmarshalText(b []byte) error {
+	if string(b) == "bad" {
+		return errors.New("bad text")
+	}
+	p.s = "t:" + string(b)
+	return nil
+}
+
+// fillProbe has a field of each kind Unmarshal fills itself, time.Time
+// aside (read in TimeLayout, not as encoding/xml reads it).
+type fillProbe struct {
+	A     string    `xml:"a"`
+	I     int8      `xml:"i"`
+	U     uint16    `xml:"u"`
+	F     float32   `xml:"f"`
+	B     bool      `xml:"b"`
+	Raw   []byte    `xml:"raw"`
+	Text  textProbe `xml:"text"`
+	Named string
+	Skip  string `xml:"-"`
+	Items []struct {
+		A int `xml:"a"`
+	} `xml:"hblist>hbinfo"`
+}
+
+// FuzzUnmarshalFill checks that Unmarshal, which fills a flat answer from
+// the fields it read, fills it as encoding/xml does over the same tokens.
+func FuzzUnmarshalFill(f *testing.F) {
+	addDecodeSeeds(f)
+	f.Add([]byte("<xml><a> x </a><i>-128</i><u>65535</u><f>1.5</f><b>true</b><raw/><text>t</text><Named>n</Named><Skip>s</Skip></xml>"))
+	f.Add([]byte("<xml><i>128</i><u>-1</u><f>x</f><b>yes</b><text>bad</text></xml>"))
+	f.Add([]byte("<xml><i><![CDATA[ 7 ]]></i><b><![CDATA[ ]]></b><hblist><hbinfo><a>1</a></hbinfo></hblist></xml>"))
+
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var filled, decoded fillProbe
+		require.NotNil(t, planOf(&filled))
+		fields, err := Unmarshal(data, &filled, "hblist")
+		want, werr := decodeTokens(data, &decoded, []string{"hblist"})
+		require.Equal(t, want, fields)
+		require.Equal(t, werr == nil, err == nil, "Unmarshal: %v; encoding/xml: %v", err, werr)
+		if err != nil {
+			require.ErrorIs(t, err, ErrMalformed)
+			return
+		}
+		require.Equal(t, decoded, filled)
 	})
 }

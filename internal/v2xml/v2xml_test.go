@@ -2,11 +2,13 @@ package v2xml
 
 import (
 	"encoding/json"
+	"encoding/xml"
 	"errors"
 	"os"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/stretchr/testify/require"
@@ -446,4 +448,73 @@ func TestDecodeCodesAsSent(t *testing.T) {
 	got, err = Decode([]byte("<xml><return_code>FAIL</return_code><result_code><![CDATA[FAIL]]></result_code></xml>"))
 	require.NoError(t, err)
 	require.Equal(t, map[string]string{"return_code": "FAIL", "result_code": "FAIL"}, got)
+}
+
+// ownDecoder decodes itself: Unmarshal hands it the whole document.
+type ownDecoder struct{ names []string }
+
+func (o *ownDecoder) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
+	for {
+		tok, err := d.Token()
+		if err != nil {
+			return err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			o.names = append(o.names, t.Name.Local)
+		case xml.EndElement:
+			if t.Name == start.Name {
+				return nil
+			}
+		}
+	}
+}
+
+// TestUnmarshalTimesAndOwnDecoders: a time.Time field is read in
+// TimeLayout as Beijing time (empty is zero; another layout names the
+// element, not the value); a type with UnmarshalXML decodes the document
+// itself, through the same refusals.
+func TestUnmarshalTimesAndOwnDecoders(t *testing.T) {
+	type answer struct {
+		At   time.Time `xml:"at"`
+		None time.Time `xml:"none"`
+	}
+	var got answer
+	_, err := Unmarshal([]byte("<xml><at>2025-10-09 16:00:00</at><none></none></xml>"), &got)
+	require.NoError(t, err)
+	require.True(t, got.At.Equal(time.Date(2025, 10, 9, 8, 0, 0, 0, time.UTC)), got.At)
+	require.True(t, got.None.IsZero())
+	_, err = Unmarshal([]byte("<xml><at>2025-10-09T16:00:00+08:00</at></xml>"), &answer{})
+	require.ErrorIs(t, err, ErrMalformed)
+	require.ErrorContains(t, err, `at is not a time like "2006-01-02 15:04:05"`)
+	require.NotContains(t, err.Error(), "T16")
+
+	var own ownDecoder
+	fields, err := Unmarshal([]byte("<xml><a>1</a><b>2</b></xml>"), &own)
+	require.NoError(t, err)
+	require.Equal(t, []string{"a", "b"}, own.names)
+	require.Equal(t, map[string]string{"a": "1", "b": "2"}, fields)
+	_, err = Unmarshal([]byte("<xml><a>1</a><a>2</a></xml>"), &ownDecoder{})
+	require.ErrorIs(t, err, ErrMalformed)
+	require.Nil(t, planOf(&own))
+	require.Nil(t, planOf(&struct {
+		A string `xml:"a,attr"`
+	}{}), "an attribute: encoding/xml decodes it")
+	var field struct {
+		S ownString `xml:"s"`
+	}
+	require.Nil(t, planOf(&field), "a field with UnmarshalXML: encoding/xml decodes the answer")
+	_, err = Unmarshal([]byte("<xml><s>x</s></xml>"), &field)
+	require.NoError(t, err)
+	require.Equal(t, ownString("own:x"), field.S)
+}
+
+// ownString is a string that decodes itself.
+type ownString string
+
+func (o *ownString) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
+	var s string
+	err := d.DecodeElement(&s, &start)
+	*o = ownString("own:" + s)
+	return err
 }
