@@ -170,26 +170,18 @@ const (
 
 // WithArchivesLimiter sets a limiter that QueryMerchantArchives waits on,
 // in addition to any WithLimiter limiter (ArchivesInterval).
-func WithArchivesLimiter(l wechatpay.Limiter) Option {
-	return func(s *Service) { s.limiters[apiArchives] = l }
-}
+func WithArchivesLimiter(l wechatpay.Limiter) Option { return withOwn(apiArchives, l) }
 
 // WithMediaLimiter sets a limiter that QueryMerchantMedia waits on, in
 // addition to any WithLimiter limiter (MediaInterval).
-func WithMediaLimiter(l wechatpay.Limiter) Option {
-	return func(s *Service) { s.limiters[apiMedia] = l }
-}
+func WithMediaLimiter(l wechatpay.Limiter) Option { return withOwn(apiMedia, l) }
 
 // WithRenameLimiter sets a limiter that ApplyRename waits on, in addition
 // to any WithLimiter limiter. NewPunishLimiter builds one at the
 // documented rate (200 per minute).
-func WithRenameLimiter(l wechatpay.Limiter) Option {
-	return func(s *Service) { s.limiters[apiRename] = l }
-}
+func WithRenameLimiter(l wechatpay.Limiter) Option { return withOwn(apiRename, l) }
 
 // WithRenameQueryLimiter sets a limiter that QueryRename waits on, in
 // addition to any WithLimiter limiter. NewPunishLimiter builds one at the
 // documented rate (200 per minute).
-func WithRenameQueryLimiter(l wechatpay.Limiter) Option {
-	return func(s *Service) { s.limiters[apiRenameQuery] = l }
-}
+func WithRenameQueryLimiter(l wechatpay.Limiter) Option { return withOwn(apiRenameQuery, l) }
