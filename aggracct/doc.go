@@ -4,7 +4,9 @@
 // ledger's balance (查询渠道额度 QueryBalance), control orders (发起微众台账管控
 // Punish, 解管 Recover, 查询控制单 QueryControlOrder) and the audit-result
 // report of an info-update request (资料更新请求审核结果
-// SyncInfoUpdateAuditResult).
+// SyncInfoUpdateAuditResult), a merchant's profile and images (查询商户资料
+// QueryMerchantArchives, 查询商户影像件资料 QueryMerchantMedia), and the
+// rename of a channel settlement bank account (ApplyRename, QueryRename).
 //
 // Build a Service on a shared *wechatpay.Client:
 //
@@ -45,11 +47,15 @@
 // queries and for the POSTs documented as re-entrant with the same
 // out_request_no and body: CreateSpecialReduction, Punish and Recover. It
 // does not retry SyncInfoUpdateAuditResult, whose re-entry is not
-// documented. The documented rate limits are 100 requests per second per
-// target merchant (QuerySpecialReduction, CreateSpecialReduction,
-// QueryBalance) and 200 per minute (Punish, Recover, QueryControlOrder,
-// SyncInfoUpdateAuditResult), each API its own (QueryInterval,
-// PunishInterval): WithLimiter and the per-method options
+// documented, nor ApplyRename, which is not idempotent: its failures once
+// the request may have left match ErrRenameOutcomeUnknown. The documented
+// rate limits are 100 requests per second per target merchant
+// (QuerySpecialReduction, CreateSpecialReduction, QueryBalance), 200 per
+// minute (Punish, Recover, QueryControlOrder, SyncInfoUpdateAuditResult,
+// ApplyRename, QueryRename), 10 per minute per merchant
+// (QueryMerchantArchives) and 100 per minute (QueryMerchantMedia), each API
+// its own (QueryInterval, PunishInterval, ArchivesInterval,
+// MediaInterval): WithLimiter and the per-method options
 // (WithQueryLimiter, WithPunishLimiter, WithCreateReductionLimiter, ...)
 // take any wechatpay.Limiter to keep a merchant under them on the client
 // side, in one process (NewQueryLimiter, NewPunishLimiter) or, with a

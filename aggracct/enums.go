@@ -255,3 +255,77 @@ var auditScenes = enum.Of(AuditScene01, AuditScene02, AuditScene03)
 
 // Known reports whether s is a value this version of the SDK knows.
 func (s AuditScene) Known() bool { return auditScenes.Has(s) }
+
+// MediaScene is the lookup of QueryMerchantMedia (business_scene). Values
+// this SDK does not know are sent as they are and report Known() == false.
+type MediaScene string
+
+// The documented lookups.
+const (
+	// MediaSceneOpenAccount: an image of a 商家通小微+ account opening, by
+	// its application number and the image type.
+	MediaSceneOpenAccount MediaScene = "SJT_MICRO_PLUS_OPEN_ACCOUNT"
+	// MediaSceneUpdateInfo: an image of a 商家通小微+ information update,
+	// by its request number and the image type.
+	MediaSceneUpdateInfo MediaScene = "SJT_MICRO_PLUS_UPDATE_INFO"
+	// MediaSceneGetByMediaID: the image of a media id.
+	MediaSceneGetByMediaID MediaScene = "GET_BY_MEDIA_ID"
+)
+
+var mediaScenes = enum.Of(MediaSceneOpenAccount, MediaSceneUpdateInfo, MediaSceneGetByMediaID)
+
+// Known reports whether s is a value this version of the SDK knows.
+func (s MediaScene) Known() bool { return mediaScenes.Has(s) }
+
+// MediaType is the image a 商家通小微+ lookup of QueryMerchantMedia asks
+// for (mch_media_type). Values this SDK does not know are sent as they are
+// and report Known() == false.
+type MediaType string
+
+// The documented images.
+const (
+	// MediaTypeIDCardFront is the front of the ID card.
+	MediaTypeIDCardFront MediaType = "ID_CARD_FRONT"
+	// MediaTypeIDCardBack is the back of the ID card.
+	MediaTypeIDCardBack MediaType = "ID_CARD_BACK"
+	// MediaTypeStoreFront is the storefront.
+	MediaTypeStoreFront MediaType = "STORE_FRONT"
+	// MediaTypeStoreInterior is the inside of the store.
+	MediaTypeStoreInterior MediaType = "STORE_INTERIOR"
+)
+
+var mediaTypes = enum.Of(MediaTypeIDCardFront, MediaTypeIDCardBack, MediaTypeStoreFront, MediaTypeStoreInterior)
+
+// Known reports whether t is a value this version of the SDK knows.
+func (t MediaType) Known() bool { return mediaTypes.Has(t) }
+
+// ChangeScene is why ApplyRename renames a channel settlement bank
+// account. Values this SDK does not know decode without error and report
+// Known() == false.
+type ChangeScene string
+
+// ChangeSceneSubjectInfoRename: a rename after the merchant's subject data
+// changed, the only documented value.
+const ChangeSceneSubjectInfoRename ChangeScene = "SUBJECT_INFO_RENAME"
+
+// Known reports whether s is a value this version of the SDK knows.
+func (s ChangeScene) Known() bool { return s == ChangeSceneSubjectInfoRename }
+
+// RenameState is the state of a rename application. Values this SDK does
+// not know decode without error and report Known() == false.
+type RenameState string
+
+// The documented states.
+const (
+	// RenameStateProcessing: in progress; query again with QueryRename.
+	RenameStateProcessing RenameState = "PROCESSING"
+	// RenameStateSuccess: the account is renamed.
+	RenameStateSuccess RenameState = "SUCCESS"
+	// RenameStateFail: the rename failed; see FailCode and FailMsg.
+	RenameStateFail RenameState = "FAIL"
+)
+
+var renameStates = enum.Of(RenameStateProcessing, RenameStateSuccess, RenameStateFail)
+
+// Known reports whether s is a value this version of the SDK knows.
+func (s RenameState) Known() bool { return renameStates.Has(s) }

@@ -205,3 +205,95 @@ func ExampleService_SyncInfoUpdateAuditResult() {
 	// Output:
 	// REJECT 1001 2015-05-20T13:29:35+08:00
 }
+
+func ExampleService_QueryMerchantArchives() {
+	srv := wechatpaytest.NewServer()
+	defer srv.Close()
+	svc := aggracct.New(srv.Client())
+
+	a, err := svc.QueryMerchantArchives(context.Background(), &aggracct.QueryMerchantArchivesRequest{
+		MchID:        "1900016681",
+		BalAccountNo: "8609cb22e1774a50a930e414cc71eca06121bcd266335cda230d24a7886a8d9f", // encrypted by the SDK
+	})
+	if err != nil {
+		fmt.Println("error:", err)
+		return
+	}
+	// Decrypted personal data: show it to whoever needs it, never log it.
+	fmt.Println(a.MerchantType, a.MerchantName, a.LegalRepresentative.Name, len(a.BeneficialOwner))
+	fmt.Println(a.MerchantImgFrontID) // QueryMerchantMedia reads the image
+	// Output:
+	// 2 测试商户有限公司 张三 1
+	// MEDIA_ID_SEED_0001
+}
+
+func ExampleService_QueryMerchantMedia() {
+	srv := wechatpaytest.NewServer()
+	defer srv.Close()
+	svc := aggracct.New(srv.Client())
+
+	m, err := svc.QueryMerchantMedia(context.Background(), &aggracct.QueryMerchantMediaRequest{
+		BusinessScene: aggracct.MediaSceneGetByMediaID,
+		MchID:         "1900016681",
+		MediaID:       "MEDIA_ID_SEED_0001", // from QueryMerchantArchives
+	})
+	if err != nil {
+		fmt.Println("error:", err)
+		return
+	}
+	fmt.Println(m.MediaID, m.MediaType, len(m.MediaContent) > 0) // raw: encoding not documented
+	// Output:
+	// MEDIA_ID_SEED_0001 jpg true
+}
+
+func ExampleService_ApplyRename() {
+	srv := wechatpaytest.NewServer()
+	defer srv.Close()
+	svc := aggracct.New(srv.Client(), aggracct.WithRenameLimiter(aggracct.NewPunishLimiter()))
+	const ledger = "8609cb22e1774a50a930e414cc71eca06121bcd266335cda230d24a7886a8d9f"
+
+	app, err := svc.ApplyRename(context.Background(), &aggracct.ApplyRenameRequest{
+		OutRequestNo: "WBRENAME20260401000001",
+		MchID:        "1900016681",
+		BalAccountNo: ledger,
+		ChangeScene:  aggracct.ChangeSceneSubjectInfoRename,
+	})
+	switch {
+	case errors.Is(err, aggracct.ErrRenameOutcomeUnknown):
+		fmt.Println("an application may exist: do not resend blindly:", err)
+		return
+	case err != nil: // a definite rejection, or nothing was sent
+		fmt.Println("error:", err)
+		return
+	}
+	fmt.Println(app.ApplicationState, app.NewAccountName)
+	// Output:
+	// PROCESSING 测试商户有限公司
+}
+
+func ExampleService_QueryRename() {
+	srv := wechatpaytest.NewServer()
+	defer srv.Close()
+	svc := aggracct.New(srv.Client())
+	ctx := context.Background()
+	const ledger = "8609cb22e1774a50a930e414cc71eca06121bcd266335cda230d24a7886a8d9f"
+
+	app, err := svc.ApplyRename(ctx, &aggracct.ApplyRenameRequest{OutRequestNo: "WBRENAME20260401000002",
+		MchID: "1900016681", BalAccountNo: ledger, ChangeScene: aggracct.ChangeSceneSubjectInfoRename})
+	if err != nil {
+		fmt.Println("error:", err)
+		return
+	}
+	r, err := svc.QueryRename(ctx, &aggracct.QueryRenameRequest{
+		ApplicationID: app.ApplicationID, // the only key: out_request_no cannot be looked up
+		MchID:         "1900016681",
+		BalAccountNo:  ledger,
+	})
+	if err != nil {
+		fmt.Println("error:", err)
+		return
+	}
+	fmt.Println(r.ApplicationState, r.NewAccountName, r.FinishTime.IsZero())
+	// Output:
+	// SUCCESS 测试商户有限公司 false
+}

@@ -297,6 +297,16 @@ func TestNilClientNeighbours(t *testing.T) {
 			_, err := s.SyncInfoUpdateAuditResult(t.Context(), &SyncInfoUpdateAuditResultRequest{})
 			return err
 		},
+		"QueryMerchantArchives": func(s *Service) error {
+			_, err := s.QueryMerchantArchives(t.Context(), &QueryMerchantArchivesRequest{})
+			return err
+		},
+		"QueryMerchantMedia": func(s *Service) error {
+			_, err := s.QueryMerchantMedia(t.Context(), &QueryMerchantMediaRequest{})
+			return err
+		},
+		"ApplyRename": func(s *Service) error { _, err := s.ApplyRename(t.Context(), &ApplyRenameRequest{}); return err },
+		"QueryRename": func(s *Service) error { _, err := s.QueryRename(t.Context(), &QueryRenameRequest{}); return err },
 	} {
 		for _, s := range []*Service{New(nil), nilSvc} {
 			err := call(s)

@@ -46,6 +46,10 @@ const (
 	apiRecover
 	apiControl
 	apiAudit
+	apiArchives
+	apiMedia
+	apiRename
+	apiRenameQuery
 	apis
 )
 
@@ -152,3 +156,32 @@ func then[T any](out *T, err error, check func(*T) error) (*T, error) {
 	}
 	return out, nil
 }
+
+// ArchivesInterval and MediaInterval are the documented limits of
+// QueryMerchantArchives (10 requests per minute per merchant) and
+// QueryMerchantMedia (100 per minute for the whole API); ApplyRename and
+// QueryRename each allow 200 per minute per merchant (PunishInterval).
+// rate.NewLimiter(rate.Every(aggracct.ArchivesInterval), 1) builds a
+// limiter at one of them.
+const (
+	ArchivesInterval = time.Minute / 10
+	MediaInterval    = time.Minute / 100
+)
+
+// WithArchivesLimiter sets a limiter that QueryMerchantArchives waits on,
+// in addition to any WithLimiter limiter (ArchivesInterval).
+func WithArchivesLimiter(l wechatpay.Limiter) Option { return withOwn(apiArchives, l) }
+
+// WithMediaLimiter sets a limiter that QueryMerchantMedia waits on, in
+// addition to any WithLimiter limiter (MediaInterval).
+func WithMediaLimiter(l wechatpay.Limiter) Option { return withOwn(apiMedia, l) }
+
+// WithRenameLimiter sets a limiter that ApplyRename waits on, in addition
+// to any WithLimiter limiter. NewPunishLimiter builds one at the
+// documented rate (200 per minute).
+func WithRenameLimiter(l wechatpay.Limiter) Option { return withOwn(apiRename, l) }
+
+// WithRenameQueryLimiter sets a limiter that QueryRename waits on, in
+// addition to any WithLimiter limiter. NewPunishLimiter builds one at the
+// documented rate (200 per minute).
+func WithRenameQueryLimiter(l wechatpay.Limiter) Option { return withOwn(apiRenameQuery, l) }

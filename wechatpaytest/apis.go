@@ -35,6 +35,18 @@ const APISyncInfoUpdateAuditResult API = "POST /v3/aggracct-bc/wb-channel/contro
 // APIQueryBalance is 查询渠道额度, the ledger balance query.
 const APIQueryBalance API = "GET /v3/aggracct-bc/wb-channel/account/balance"
 
+// APIQueryMerchantArchives is 查询商户资料, a ledger's merchant profile.
+const APIQueryMerchantArchives API = "GET /v3/aggracct-bc/wb-channel/account/mch_archives"
+
+// APIQueryMerchantMedia is 查询商户影像件资料, an image of a merchant.
+const APIQueryMerchantMedia API = "GET /v3/aggracct-bc/wb-channel/account/mch_media"
+
+// APIApplyRename is 受理渠道结算银行账户更名申请, a rename application.
+const APIApplyRename API = "POST /v3/aggracct-bc/wb-channel/bank-channel-account/rename"
+
+// APIQueryRename is 查询渠道结算银行账户更名申请, its query.
+const APIQueryRename API = "GET /v3/aggracct-bc/wb-channel/bank-channel-account/rename/{application_id}"
+
 // aggracctRoutes is the WeBank channel's route table.
 func (s *Server) aggracctRoutes() []route {
 	return []route{
@@ -45,6 +57,10 @@ func (s *Server) aggracctRoutes() []route {
 		{pattern: string(APIQueryControlOrder), v3: s.serveQueryControlOrder},
 		{pattern: string(APISyncInfoUpdateAuditResult), v3: s.serveSyncInfoUpdateAuditResult},
 		{pattern: string(APIQueryBalance), v3: s.serveQueryBalance},
+		{pattern: string(APIQueryMerchantArchives), v3: s.serveQueryMerchantArchives},
+		{pattern: string(APIQueryMerchantMedia), v3: s.serveQueryMerchantMedia},
+		{pattern: string(APIApplyRename), v3: s.serveApplyRename},
+		{pattern: string(APIQueryRename), v3: s.serveQueryRename},
 	}
 }
 

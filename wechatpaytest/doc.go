@@ -112,6 +112,12 @@
 // else 400 INVALID_REQUEST) turns its effect_state to RECOVERED; orders
 // succeed at once unless HoldWeBankOrders, and the re-entrant requests
 // (special reduction, punish, recover) follow the rule of punish.
+// A ledger's profile (AddMerchantArchives; the seed ledger has one) is
+// answered with its personal fields encrypted for the merchant, and images
+// (AddMerchantMedia; SeedMediaID) verbatim. Every rename application is a
+// new one in PROCESSING, even with a known out_request_no; its first query
+// ends it SUCCESS, or FAIL after FailRename; CloseRename answers 403
+// NO_AUTH, the grey release.
 // Global profit sharing keeps state too
 // (fixtures: AddProfitSharingTransaction, AddProfitSharingRelation): a
 // distribution request creates a PROCESSING order that its first query

@@ -169,6 +169,8 @@ func (s *Server) addAggracctSeed() {
 		SuccessTime:   time.Date(2015, 5, 20, 13, 29, 35, 0, beijing),
 	}
 	s.agg.ledgers[ledgerKey{TestMchID, SeedBalAccountNo}] = seedLedgerBalance
+	s.agg.archives[ledgerKey{TestMchID, SeedBalAccountNo}] = seedArchives()
+	s.agg.media = append(s.agg.media, seedMedia())
 }
 
 // SpecialReduction is a special-reduction result (查询特殊减额结果) that the

@@ -23,6 +23,11 @@ type aggracctState struct {
 	audits         []AuditReport
 	auditIndex     map[auditKey]int
 	seq            int64 // for the numbers the emulator assigns
+	archives       map[ledgerKey]MerchantArchives
+	media          []MerchantMedia
+	renames        map[string]*renameApp // application_id → application
+	renameClosed   bool                  // CloseRename
+	renameFail     [2]string             // FailRename's code and message
 }
 
 type ledgerKey struct{ mchID, bal string }
@@ -67,6 +72,8 @@ func newAggracctState() *aggracctState {
 		recoverOrders: map[string]*RecoverOrder{},
 		recoverReqs:   map[string]recoverRequest{},
 		auditIndex:    map[auditKey]int{},
+		archives:      map[ledgerKey]MerchantArchives{},
+		renames:       map[string]*renameApp{},
 	}
 }
 
