@@ -51,39 +51,64 @@ func WithMaxBillBytes(n int64) Option {
 // the rows checks the digest.
 // The download is not retried.
 func (s *Service) DownloadBill(ctx context.Context, bill *BillDownloadURL) (io.ReadCloser, error) {
+	d, err := s.beforeDownload(ctx, bill)
+	if err != nil {
+		return nil, err
+	}
+	rc, _, err := s.c.DownloadV3(ctx, bill.DownloadURL, s.maxBill)
+	return d.wrap(rc, err)
+}
+
+// beforeDownload checks what DownloadBill needs before any I/O (a client,
+// a bill, a digest it can check) and waits on the limiter.
+func (s *Service) beforeDownload(ctx context.Context, bill *BillDownloadURL) (*digestReader, error) {
 	if err := s.ready(); err != nil {
 		return nil, err
 	}
 	if bill == nil {
 		return nil, &wechatpay.FieldError{Field: "bill", Reason: "is nil", Missing: true}
 	}
-	var h hash.Hash
-	var want []byte
-	if bill.HashType != "" || bill.HashValue != "" {
-		switch strings.ToUpper(bill.HashType) {
-		case "SHA1":
-			h = sha1.New()
-		case "SHA256":
-			h = sha256.New()
-		default:
-			return nil, &wechatpay.FieldError{Field: "hash_type", Reason: "is not SHA1 or SHA256"}
-		}
-		var err error
-		if want, err = hex.DecodeString(bill.HashValue); err != nil || len(want) != h.Size() {
-			return nil, &wechatpay.FieldError{Field: "hash_value", Reason: "is not the hex digest of " + strings.ToUpper(bill.HashType)}
-		}
-	}
-	if err := s.wait(ctx); err != nil {
-		return nil, err
-	}
-	rc, _, err := s.c.DownloadV3(ctx, bill.DownloadURL, s.maxBill)
+	d, err := newDigest(bill.HashType, bill.HashValue)
 	if err != nil {
 		return nil, err
 	}
-	if h == nil {
+	return d, s.wait(ctx)
+}
+
+// newDigest is the check of a file against hashType and hashValue: nil
+// when the answer gave no digest; an error for a digest the SDK cannot
+// check, which fails closed before any I/O.
+func newDigest(hashType, hashValue string) (*digestReader, error) {
+	if hashType == "" && hashValue == "" {
+		return nil, nil
+	}
+	d := &digestReader{}
+	switch strings.ToUpper(hashType) {
+	case "SHA1":
+		d.h = sha1.New()
+	case "SHA256":
+		d.h = sha256.New()
+	default:
+		return nil, &wechatpay.FieldError{Field: "hash_type", Reason: "is not SHA1 or SHA256"}
+	}
+	var err error
+	if d.want, err = hex.DecodeString(hashValue); err != nil || len(d.want) != d.h.Size() {
+		return nil, &wechatpay.FieldError{Field: "hash_value", Reason: "is not the hex digest of " + strings.ToUpper(hashType)}
+	}
+	return d, nil
+}
+
+// wrap returns the downloaded file rc, checked against the digest when
+// there is one (d not nil).
+func (d *digestReader) wrap(rc io.ReadCloser, err error) (io.ReadCloser, error) {
+	switch {
+	case err != nil:
+		return nil, err
+	case d == nil:
 		return rc, nil
 	}
-	return &digestReader{rc: rc, h: h, want: want}, nil
+	d.rc = rc
+	return d, nil
 }
 
 // digestReader checks the file against its digest at the end.
