@@ -299,6 +299,7 @@ func (v *Verifier) verify(ts, nonce, sig, serial, sigType, requestID string, bod
 // so that a wrong wechatpay_public_key_id shows at once.
 func (v *Verifier) unknownSerialDetail(serial string) string {
 	const maxShown = 64
+	family := serialFamily(serial)
 	if len(serial) > maxShown {
 		serial = strconv.Quote(serial[:maxShown]) + "... (" + strconv.Itoa(len(serial)) + " bytes)"
 	} else {
@@ -319,11 +320,22 @@ func (v *Verifier) unknownSerialDetail(serial string) string {
 		slices.Sort(serials)
 		held = append(held, "platform certificates "+strings.Join(serials, ", "))
 	}
-	if len(held) == 0 {
-		return serial + "; the client holds no WeChat Pay key"
+	holds := "no WeChat Pay key"
+	if len(held) > 0 {
+		holds = strings.Join(held, " and ")
 	}
-	return serial + "; the client holds " + strings.Join(held, " and ") +
-		": if the answer's key is yours, configure its id (wechatpay_public_key_id) or certificate"
+	return serial + "; the client holds " + holds + family
+}
+
+// serialFamily says which family a Wechatpay-Serial belongs to (README
+// §3.4) and how a client is given a key of that family.
+func serialFamily(serial string) string {
+	if strings.HasPrefix(serial, PublicKeyIDPrefix) {
+		return "; the serial is a WeChat Pay public key id: if the answer's key is yours, configure its id (wechatpay_public_key_id) " +
+			"and key (wechatpay_public_key_file), or WithPublicKey"
+	}
+	return "; the serial is a platform-certificate serial: if the answer's key is yours, configure the certificate " +
+		"(platform_certificate_files), or WithPlatformCertificates or WithCertificateRefresh"
 }
 
 func checkKeySize(key *rsa.PublicKey) error {
