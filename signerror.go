@@ -23,7 +23,8 @@ type SignInformation struct {
 	// TruncatedSignMessage is the message WeChat Pay verified, its body
 	// line cut short (to 8 bytes in the answers seen).
 	TruncatedSignMessage string
-	// SignMessageLength is the length in bytes of the whole message.
+	// SignMessageLength is the length in bytes of the whole message; -1
+	// when the answer gives none.
 	SignMessageLength int
 }
 
@@ -75,41 +76,47 @@ func (x *exchange) explainSignError(err error, resp *http.Response) {
 		return
 	}
 	var notes []string
-	if note := clockNote(x.try.signed.timestamp, resp.Header.Get("Date")); note != "" {
-		notes = append(notes, note)
+	skew := clockSkew(x.try.signed.timestamp, resp.Header.Get("Date"))
+	if skew.known && max(skew.s, -skew.s) > int64(Window/time.Second) {
+		notes = append(notes, "clock: the signed timestamp is "+skew.String()+": set the clock right")
 	}
 	if si := e.SignInformation(); si != nil {
-		notes = append(notes, x.try.signed.differences(si, x.try.sent)...)
+		notes = append(notes, x.try.signed.differences(si, x.try.sent, skew)...)
 	}
 	e.explanation = strings.Join(notes, "; ")
 }
 
-// clockNote says how far the signed timestamp is from WeChat Pay's clock,
-// read from the answer's Date header, when that is more than the window.
-func clockNote(timestamp int64, date string) string {
+// skew is how far a signed timestamp is from WeChat Pay's clock, in
+// seconds, as the answer's Date header shows it.
+type skew struct {
+	s     int64
+	known bool // the answer had a Date header
+}
+
+// clockSkew reads the skew of timestamp from an answer's Date header.
+func clockSkew(timestamp int64, date string) skew {
 	t, err := http.ParseTime(date)
 	if err != nil {
-		return ""
+		return skew{}
 	}
-	skew := timestamp - t.Unix()
-	if max(skew, -skew) <= int64(Window/time.Second) {
-		return ""
+	return skew{s: timestamp - t.Unix(), known: true}
+}
+
+// String says the skew in words.
+func (k skew) String() string {
+	if k.s < 0 {
+		return strconv.FormatInt(-k.s, 10) + " s behind WeChat Pay's clock (the answer's Date header)"
 	}
-	way := "ahead of"
-	if skew < 0 {
-		way, skew = "behind", -skew
-	}
-	return "clock: the signed timestamp is " + strconv.FormatInt(skew, 10) + " s " + way +
-		" WeChat Pay's clock (the answer's Date header): set the clock right"
+	return strconv.FormatInt(k.s, 10) + " s ahead of WeChat Pay's clock (the answer's Date header)"
 }
 
 // differences lists where m and body differ from the message si shows:
 // the method, the URL, the timestamp, the nonce, the body. Without a
 // difference the messages agree and the key is wrong.
-func (m *signedMessage) differences(si *SignInformation, body []byte) []string {
+func (m *signedMessage) differences(si *SignInformation, body []byte, clock skew) []string {
 	var out []string
 	if si.Method != "" && si.Method != m.method {
-		out = append(out, "method: signed "+m.method+", WeChat Pay verified "+peerID(si.Method))
+		out = append(out, "method: signed "+m.method+", WeChat Pay verified "+peerText(si.Method, maxPeerID))
 	}
 	if si.URL != "" && si.URL != m.url {
 		out = append(out, urlDifference(m.method, m.url, si.URL))
@@ -117,8 +124,12 @@ func (m *signedMessage) differences(si *SignInformation, body []byte) []string {
 	lines := strings.SplitN(si.TruncatedSignMessage, "\n", 5)
 	if len(lines) == 5 {
 		if ts := strconv.FormatInt(m.timestamp, 10); lines[2] != ts {
-			out = append(out, "timestamp: signed "+ts+", WeChat Pay verified "+peerID(strconv.Quote(lines[2]))+
-				" (the Authorization header was changed after signing)")
+			note := "timestamp: signed " + ts + ", WeChat Pay verified " + peerText(lines[2], maxPeerID) +
+				" (the Authorization header was changed after signing)"
+			if clock.known {
+				note += "; the signed timestamp is " + clock.String()
+			}
+			out = append(out, note)
 		}
 		if lines[3] != m.nonce {
 			out = append(out, "nonce: WeChat Pay verified another nonce_str (the Authorization header was changed after signing)")
@@ -141,8 +152,8 @@ func (m *signedMessage) differences(si *SignInformation, body []byte) []string {
 // WeChat Pay verified: the path, its encoding, the query's order, its
 // encoding or its content. Both request lines are shown.
 func urlDifference(method, signed, theirs string) string {
+	lines := ": signed " + method + " " + signed + ", WeChat Pay verified " + method + " " + peerText(theirs, maxPeerText)
 	theirs = truncate(theirs, maxPeerText)
-	lines := ": signed " + method + " " + signed + ", WeChat Pay verified " + method + " " + theirs
 	sPath, sQuery, _ := strings.Cut(signed, "?")
 	tPath, tQuery, _ := strings.Cut(theirs, "?")
 	if sPath != tPath {
@@ -197,4 +208,17 @@ func bodyDifference(body []byte, line string, theirLen int) string {
 		return "body: " + lengths + " (the first " + strconv.Itoa(n) + " bytes agree)"
 	}
 	return ""
+}
+
+// peerText is s, from an unauthenticated peer, cut to n bytes and quoted
+// when it holds anything but printable ASCII, so that it cannot forge a
+// line of a log.
+func peerText(s string, n int) string {
+	s = truncate(s, n)
+	for i := range len(s) {
+		if s[i] < 0x20 || s[i] > 0x7e {
+			return strconv.QuoteToASCII(s)
+		}
+	}
+	return s
 }

@@ -95,7 +95,7 @@ func TestSignErrorNamesTheDifference(t *testing.T) {
 			ts := regexp.MustCompile(`timestamp="(\d+)"`).FindStringSubmatch(auth)[1]
 			n, _ := strconv.ParseInt(ts, 10, 64)
 			r.Header.Set("Authorization", strings.Replace(auth, `timestamp="`+ts, `timestamp="`+strconv.FormatInt(n-1, 10), 1))
-		}, []string{"timestamp: signed ", "(the Authorization header was changed after signing)"}},
+		}, []string{"timestamp: signed ", "(the Authorization header was changed after signing); the signed timestamp is "}},
 		{"body re-encoded", post, rewriteBody(t, func(sent []byte) []byte {
 			var out bytes.Buffer
 			require.NoError(t, json.Indent(&out, sent, "", "  "))
