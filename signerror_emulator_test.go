@@ -146,6 +146,12 @@ func TestSignErrorWrongKeyAndClock(t *testing.T) {
 		require.Nil(t, apiErr.SignInformation(), "a stale timestamp carries no sign_information")
 		require.Regexp(t, `clock: the signed timestamp is \d+ s ahead of WeChat Pay's clock \(the answer's Date header\): set the clock right`, err.Error())
 	})
+	t.Run("WeChat Pay's clock twenty minutes ahead", func(t *testing.T) {
+		ahead := sdktest.NewServer(t, wechatpaytest.WithClock(func() time.Time { return time.Now().Add(20 * time.Minute) }))
+		_, err := sdktest.NewClient(t, ahead).DoV3(t.Context(), req, nil)
+		sdktest.RequireAPIError(t, err, http.StatusUnauthorized, "SIGN_ERROR")
+		require.Regexp(t, `clock: the signed timestamp is 1[12]\d\d s behind WeChat Pay's clock`, err.Error(), "the Date header is the emulator's clock")
+	})
 	t.Run("clock ten minutes behind", func(t *testing.T) {
 		c := sdktest.NewClient(t, srv, wechatpay.WithClock(func() time.Time { return time.Now().Add(-10 * time.Minute) }))
 		_, err := c.DoV3(t.Context(), req, nil)

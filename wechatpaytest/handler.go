@@ -194,6 +194,7 @@ func (s *Server) writeReply(w http.ResponseWriter, r *http.Request, rep *reply, 
 			w.Header().Set("Content-Type", "application/json")
 		}
 		w.Header().Set(wechatpay.HeaderRequestID, requestID)
+		w.Header().Set("Date", s.now().UTC().Format(http.TimeFormat)) // the emulator's clock, which a SIGN_ERROR's reader compares
 		if rep.allow != "" {
 			w.Header().Set("Allow", rep.allow)
 		}
