@@ -112,7 +112,8 @@ func WithListener(ln net.Listener) Option {
 }
 
 // WithClock sets the clock used for the ±5 minute window of request
-// timestamps, response timestamps and the times the emulator records.
+// timestamps, response timestamps, the Date header of v3 answers and the
+// times the emulator records.
 func WithClock(now func() time.Time) Option {
 	return func(c *config) { c.now = now }
 }
