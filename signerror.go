@@ -149,33 +149,66 @@ func (m *signedMessage) differences(si *SignInformation, body []byte, clock skew
 }
 
 // urlDifference says how the signed request-target differs from the one
-// WeChat Pay verified: the path, its encoding, the query's order, its
-// encoding or its content. Both request lines are shown.
+// WeChat Pay verified: the path (both request lines, without the query),
+// its encoding, or the query's order, encoding or content, by the names of
+// its parameters: no query value appears.
 func urlDifference(method, signed, theirs string) string {
-	lines := ": signed " + method + " " + signed + ", WeChat Pay verified " + method + " " + peerText(theirs, maxPeerText)
-	theirs = truncate(theirs, maxPeerText)
 	sPath, sQuery, _ := strings.Cut(signed, "?")
 	tPath, tQuery, _ := strings.Cut(theirs, "?")
 	if sPath != tPath {
+		kind := "URL path"
 		sp, err1 := url.PathUnescape(sPath)
 		tp, err2 := url.PathUnescape(tPath)
 		if err1 == nil && err2 == nil && sp == tp {
-			return "URL path encoding" + lines
+			kind = "URL path encoding"
 		}
-		return "URL path" + lines
+		return kind + ": signed " + method + " " + sPath + ", WeChat Pay verified " + method + " " + peerText(tPath, maxPeerText)
 	}
-	sPairs, tPairs := strings.Split(sQuery, "&"), strings.Split(tQuery, "&")
+	sPairs, tPairs := queryPairs(sQuery), queryPairs(tQuery)
+	names := "signed " + paramNames(sPairs) + "; WeChat Pay verified " + paramNames(tPairs)
 	slices.Sort(sPairs)
 	slices.Sort(tPairs)
 	if slices.Equal(sPairs, tPairs) {
-		return "URL query order" + lines
+		return "URL query order: " + names + " (the same parameters and values)"
 	}
 	sv, err1 := url.ParseQuery(sQuery)
 	tv, err2 := url.ParseQuery(tQuery)
 	if err1 == nil && err2 == nil && sv.Encode() == tv.Encode() {
-		return "URL query encoding" + lines
+		return "URL query encoding: the same parameters and values, encoded differently in " + paramNames(changedPairs(sPairs, tPairs))
 	}
-	return "URL query" + lines
+	return "URL query: " + names
+}
+
+// queryPairs splits a raw query into its key=value pairs.
+func queryPairs(query string) []string {
+	if query == "" {
+		return nil
+	}
+	return strings.Split(query, "&")
+}
+
+// paramNames lists the raw names of pairs, in their order ("none" for no
+// pair), cut short and quoted as a peer's text.
+func paramNames(pairs []string) string {
+	if len(pairs) == 0 {
+		return "none"
+	}
+	names := make([]string, len(pairs))
+	for i, p := range pairs {
+		names[i], _, _ = strings.Cut(p, "=")
+	}
+	return peerText(strings.Join(names, ", "), maxPeerText)
+}
+
+// changedPairs is the pairs of the sorted signed that the sorted theirs lacks.
+func changedPairs(signed, theirs []string) []string {
+	var out []string
+	for _, p := range signed {
+		if _, found := slices.BinarySearch(theirs, p); !found {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // bodyDifference compares the signed body with the start of the body line

@@ -83,13 +83,15 @@ func TestSignErrorNamesTheDifference(t *testing.T) {
 		{"method", post, func(r *http.Request) { r.Method = http.MethodPut },
 			[]string{"method: signed POST, WeChat Pay verified PUT"}},
 		{"URL path", get, func(r *http.Request) { r.URL.Path += "/x" },
-			[]string{"URL path: signed GET " + signErrPath + "?a=1&b=x%20y, WeChat Pay verified GET " + signErrPath + "/x?a=1&b=x%20y"}},
+			[]string{"URL path: signed GET " + signErrPath + ", WeChat Pay verified GET " + signErrPath + "/x"}},
 		{"URL path encoding", item, func(r *http.Request) { r.URL.RawPath = strings.ToLower(r.URL.EscapedPath()) },
 			[]string{"URL path encoding: signed GET " + signErrPath + "/%C3%A9, WeChat Pay verified GET " + signErrPath + "/%c3%a9"}},
 		{"URL query order", get, func(r *http.Request) { r.URL.RawQuery = "b=x%20y&a=1" },
-			[]string{"URL query order: signed GET " + signErrPath + "?a=1&b=x%20y, WeChat Pay verified GET " + signErrPath + "?b=x%20y&a=1"}},
+			[]string{"URL query order: signed a, b; WeChat Pay verified b, a (the same parameters and values)"}},
 		{"URL query encoding", get, func(r *http.Request) { r.URL.RawQuery = "a=1&b=x+y" },
-			[]string{"URL query encoding: "}},
+			[]string{"URL query encoding: the same parameters and values, encoded differently in b"}},
+		{"URL query content", get, func(r *http.Request) { r.URL.RawQuery = "a=2&b=x%20y&c=3" },
+			[]string{"URL query: signed a, b; WeChat Pay verified a, b, c"}},
 		{"timestamp", post, func(r *http.Request) {
 			auth := r.Header.Get("Authorization")
 			ts := regexp.MustCompile(`timestamp="(\d+)"`).FindStringSubmatch(auth)[1]
@@ -117,8 +119,9 @@ func TestSignErrorNamesTheDifference(t *testing.T) {
 				require.Contains(t, err.Error(), want)
 			}
 			require.NotContains(t, err.Error(), "WeChat Pay verified the message the SDK signed")
-			// Lengths, offsets and the request line only: no body, no signature.
-			for _, secret := range []string{`"out_request_no"`, "signature=", wechatpay.AuthScheme, si.TruncatedSignMessage} {
+			// Lengths, offsets and the request line only: no body, no
+			// signature, no query value.
+			for _, secret := range []string{`"out_request_no"`, "signature=", wechatpay.AuthScheme, si.TruncatedSignMessage, "x%20y", "x+y"} {
 				require.NotContains(t, err.Error(), secret)
 			}
 		})

@@ -41,6 +41,8 @@ func TestDifferencesWithoutTheMessage(t *testing.T) {
 	// A peer's URL with a line break is quoted.
 	got = m.differences(&SignInformation{Method: "POST", URL: "/v3/y\nforged", SignMessageLength: -1}, body, skew{})
 	require.Equal(t, []string{`URL path: signed POST /v3/x, WeChat Pay verified POST "/v3/y\nforged"`}, got)
+	got = m.differences(&SignInformation{Method: "POST", URL: "/v3/x?\n=1", SignMessageLength: -1}, body, skew{})
+	require.Equal(t, []string{`URL query: signed none; WeChat Pay verified "\n"`}, got)
 }
 
 func FuzzSignErrorExplanation(f *testing.F) {
