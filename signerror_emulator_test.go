@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gowechatpay/wechatpay"
+	wxcrypto "github.com/gowechatpay/wechatpay/crypto"
 	"github.com/gowechatpay/wechatpay/internal/sdktest"
 	"github.com/gowechatpay/wechatpay/wechatpaytest"
 )
@@ -182,4 +183,35 @@ func TestUnknownSerialNamesTheFamily(t *testing.T) {
 	require.ErrorIs(t, err, wechatpay.ErrUnknownSerial)
 	require.Contains(t, err.Error(), "; the serial is a platform-certificate serial: if the answer's key is yours, "+
 		"configure the certificate (platform_certificate_files), or WithPlatformCertificates or WithCertificateRefresh")
+
+	// Held, but excluded by the key mode or the certificate's validity.
+	pub, err := wxcrypto.LoadPublicKeyFile("testdata/wechatpay_pubkey_test.pem")
+	require.NoError(t, err)
+	cert, err := wxcrypto.LoadCertificateFile("testdata/wechatpay_platform_test_cert.pem")
+	require.NoError(t, err)
+	serial := strings.ToUpper(cert.SerialNumber.Text(16))
+	certsOnly := wechatpay.NewVerifier(wechatpay.KeyModeCertificates, func() time.Time { return now })
+	require.NoError(t, certsOnly.SetPublicKey("PUB_KEY_ID_0114232134912410000000000000", pub))
+	err = certsOnly.Verify(header("PUB_KEY_ID_0114232134912410000000000000"), []byte("{}"))
+	require.ErrorIs(t, err, wechatpay.ErrUnknownSerial)
+	require.Contains(t, err.Error(), "; the client holds this public key, but its key mode is certificates: use KeyModePublicKey or KeyModeBoth (WithKeyMode)")
+	pubOnly := wechatpay.NewVerifier(wechatpay.KeyModePublicKey, func() time.Time { return cert.NotBefore.Add(time.Hour) })
+	_, err = pubOnly.AddCertificate(cert)
+	require.NoError(t, err)
+	h := header(serial)
+	h.Set(wechatpay.HeaderTimestamp, strconv.FormatInt(cert.NotBefore.Add(time.Hour).Unix(), 10))
+	err = pubOnly.Verify(h, []byte("{}"))
+	require.ErrorIs(t, err, wechatpay.ErrUnknownSerial)
+	require.Contains(t, err.Error(), "; the client holds this platform certificate, but its key mode is public-key: use KeyModeCertificates or KeyModeBoth (WithKeyMode)")
+	// Expired since it was added.
+	at := cert.NotBefore.Add(time.Hour)
+	expiring := wechatpay.NewVerifier(wechatpay.KeyModeCertificates, func() time.Time { return at })
+	_, err = expiring.AddCertificate(cert)
+	require.NoError(t, err)
+	at = cert.NotAfter.Add(time.Hour)
+	h.Set(wechatpay.HeaderTimestamp, strconv.FormatInt(at.Unix(), 10))
+	err = expiring.Verify(h, []byte("{}"))
+	require.ErrorIs(t, err, wechatpay.ErrUnknownSerial)
+	require.Contains(t, err.Error(), "; the client holds this platform certificate, outside its validity (")
+	require.Contains(t, err.Error(), "): download the current ones (WithCertificateRefresh)")
 }
