@@ -264,6 +264,8 @@ type attempt struct {
 	ended    bool   // end has judged the attempt
 	retry    bool   // end decided on another attempt
 	err      error  // the attempt's outcome
+
+	signed signedMessage // the rest of what the v3 signature covers, to explain a SIGN_ERROR
 }
 
 type exchangeKey struct{}
@@ -349,10 +351,12 @@ func (x *exchange) authorize(r *http.Request) error {
 	if x.v2Body != nil {
 		return nil
 	}
-	auth, err := x.c.signer.Authorization(r.Method, r.URL.RequestURI(), x.try.sent, x.c.now().Unix(), NewNonce())
+	m := signedMessage{method: r.Method, url: r.URL.RequestURI(), timestamp: x.c.now().Unix(), nonce: NewNonce()}
+	auth, err := x.c.signer.Authorization(m.method, m.url, x.try.sent, m.timestamp, m.nonce)
 	if err != nil {
 		return err
 	}
+	x.try.signed = m
 	r.Header["Authorization"] = []string{auth}
 	return nil
 }
@@ -375,6 +379,7 @@ func (x *exchange) end(resp *resty.Response, err error) bool {
 	}
 	if a.answered {
 		a.err = x.judge(resp.RawResponse, resp.Body())
+		x.explainSignError(a.err, resp.RawResponse)
 	} else {
 		a.err = x.failure(err, requestID)
 	}

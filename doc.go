@@ -23,6 +23,8 @@
 //	c, err := wechatpay.NewClientFromFile("sandbox/credentials.json")
 //
 // Errors: a 4xx/5xx answer, or a v2 FAIL, is an *APIError (errors.As); a
+// 401 SIGN_ERROR's text names where the signed message and the one WeChat
+// Pay verified differ (APIError.SignInformation has WeChat Pay's view); a
 // response that fails verification matches ErrInvalidSignature and a
 // narrower sentinel (ErrStaleTimestamp, ErrSignatureProbe, ...); input
 // rejected before any I/O is a *FieldError matching ErrInvalidInput.

@@ -136,6 +136,10 @@ type APIError struct {
 	ReturnCode string
 	// ResultCode is the v2 result_code: FAIL is a business failure.
 	ResultCode string
+
+	// explanation says, for a 401 SIGN_ERROR, where the message the SDK
+	// signed and the one WeChat Pay verified differ (signerror.go).
+	explanation string
 }
 
 // Error implements error.
@@ -170,6 +174,9 @@ func (e *APIError) Error() string {
 	}
 	if e.RequestID != "" {
 		b.WriteString(" (Request-ID " + e.RequestID + ")")
+	}
+	if e.explanation != "" {
+		b.WriteString(": " + e.explanation)
 	}
 	return b.String()
 }

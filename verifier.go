@@ -299,6 +299,7 @@ func (v *Verifier) verify(ts, nonce, sig, serial, sigType, requestID string, bod
 // so that a wrong wechatpay_public_key_id shows at once.
 func (v *Verifier) unknownSerialDetail(serial string) string {
 	const maxShown = 64
+	raw := serial
 	if len(serial) > maxShown {
 		serial = strconv.Quote(serial[:maxShown]) + "... (" + strconv.Itoa(len(serial)) + " bytes)"
 	} else {
@@ -307,6 +308,7 @@ func (v *Verifier) unknownSerialDetail(serial string) string {
 	v.mu.RLock()
 	defer v.mu.RUnlock()
 	mode := v.effectiveMode()
+	family := v.serialHint(raw, mode)
 	var held []string
 	if v.pubID != "" && mode != KeyModeCertificates {
 		held = append(held, "wechatpay_public_key_id "+v.pubID)
@@ -319,11 +321,34 @@ func (v *Verifier) unknownSerialDetail(serial string) string {
 		slices.Sort(serials)
 		held = append(held, "platform certificates "+strings.Join(serials, ", "))
 	}
-	if len(held) == 0 {
-		return serial + "; the client holds no WeChat Pay key"
+	holds := "no WeChat Pay key"
+	if len(held) > 0 {
+		holds = strings.Join(held, " and ")
 	}
-	return serial + "; the client holds " + strings.Join(held, " and ") +
-		": if the answer's key is yours, configure its id (wechatpay_public_key_id) or certificate"
+	return serial + "; the client holds " + holds + family
+}
+
+// serialHint says which family an unknown Wechatpay-Serial belongs to
+// (README §3.4) and how a client is given its key: the option, the
+// credentials field, or the key mode when the client holds the key but its
+// mode excludes it. v.mu is held.
+func (v *Verifier) serialHint(serial string, mode KeyMode) string {
+	if strings.HasPrefix(serial, PublicKeyIDPrefix) {
+		if serial == v.pubID {
+			return "; the client holds this public key, but its key mode is " + mode.String() + ": use KeyModePublicKey or KeyModeBoth (WithKeyMode)"
+		}
+		return "; the serial is a WeChat Pay public key id: if the answer's key is yours, configure its id (wechatpay_public_key_id) " +
+			"and key (wechatpay_public_key_file), or WithPublicKey"
+	}
+	if c, ok := v.certs[serial]; ok {
+		if mode == KeyModePublicKey {
+			return "; the client holds this platform certificate, but its key mode is public-key: use KeyModeCertificates or KeyModeBoth (WithKeyMode)"
+		}
+		return "; the client holds this platform certificate, outside its validity (" + c.NotBefore.UTC().Format(time.RFC3339) + " to " +
+			c.NotAfter.UTC().Format(time.RFC3339) + "): download the current ones (WithCertificateRefresh)"
+	}
+	return "; the serial is a platform-certificate serial: if the answer's key is yours, configure the certificate " +
+		"(platform_certificate_files), or WithPlatformCertificates or WithCertificateRefresh"
 }
 
 func checkKeySize(key *rsa.PublicKey) error {

@@ -2,6 +2,7 @@ package wechatpaytest
 
 import (
 	"errors"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
@@ -81,29 +82,31 @@ func cutParam(s string) (key, value, rest string, ok bool) {
 }
 
 // authenticate checks a v3 request's Authorization as WeChat Pay does and
-// returns a 401 SIGN_ERROR answer when it fails.
+// returns a 401 SIGN_ERROR answer when it fails: each failure has its own
+// field and issue, and a signature that does not verify also carries
+// WeChat Pay's sign_information (signInformationOf).
 func (s *Server) authenticate(r *http.Request, body []byte) *reply {
 	values := r.Header.Values("Authorization")
 	if len(values) != 1 {
-		return signError("exactly one Authorization header is required")
+		return signError("authorization", "exactly one Authorization header is required")
 	}
 	a, err := parseAuthorization(values[0])
 	if err != nil {
-		return signError(err.Error())
+		return signError("authorization", err.Error())
 	}
 	if a.MchID != TestMchID {
-		return signError("mchid is not the merchant's")
+		return signError("mchid", "mchid is not the merchant's")
 	}
 	if !strings.EqualFold(a.SerialNo, s.keys.merchantSerial) {
-		return signError("serial_no is not the serial of the merchant API certificate")
+		return signError("serial_no", "serial_no is not the serial of the merchant API certificate")
 	}
 	ts, err := strconv.ParseInt(a.Timestamp, 10, 64)
 	if err != nil || a.Timestamp[0] == '+' || a.Timestamp[0] == '-' {
-		return signError("malformed timestamp")
+		return signError("timestamp", "malformed timestamp")
 	}
 	window := int64(wechatpay.Window / time.Second)
 	if d := s.now().Unix() - ts; d > window || d < -window {
-		return signError("stale timestamp")
+		return signError("timestamp", "stale timestamp")
 	}
 	msg := make([]byte, 0, len(r.Method)+len(r.RequestURI)+len(a.Timestamp)+len(a.NonceStr)+len(body)+5)
 	for _, part := range [][]byte{[]byte(r.Method), []byte(r.RequestURI), []byte(a.Timestamp), []byte(a.NonceStr), body} {
@@ -111,16 +114,65 @@ func (s *Server) authenticate(r *http.Request, body []byte) *reply {
 		msg = append(msg, '\n')
 	}
 	if err := wxcrypto.VerifySHA256WithRSA(&s.keys.merchantKey.PublicKey, msg, a.Signature); err != nil {
-		return signError("signature does not verify")
+		return signErrorWith(signDetail{Field: "signature", Issue: "sign not match", Location: "authorization",
+			SignInformation: signInformationOf(r, msg, len(body))}, "signature does not verify")
 	}
 	return nil
 }
 
-// signError is the 401 SIGN_ERROR of a request whose Authorization failed,
-// unsigned.
-func signError(reason string) *reply {
-	r := v3Error(http.StatusUnauthorized, "SIGN_ERROR", "签名错误: "+reason,
-		map[string]string{"location": "authorization", "issue": reason}, "sign_error: "+reason)
-	r.unsigned = true
+// signDetail is the detail of a 401 SIGN_ERROR in WeChat Pay's shape.
+type signDetail struct {
+	Field           string           `json:"field"`
+	Issue           string           `json:"issue"`
+	Location        string           `json:"location"`
+	SignInformation *signInformation `json:"sign_information,omitempty"`
+}
+
+// signInformation is WeChat Pay's view of the message it verified, which
+// it adds to the detail of a signature that does not verify.
+type signInformation struct {
+	Method               string `json:"method"`
+	URL                  string `json:"url"`
+	TruncatedSignMessage string `json:"truncated_sign_message"`
+	SignMessageLength    int    `json:"sign_message_length"`
+}
+
+// truncatedBodyBytes is how many bytes of the body line WeChat Pay keeps in
+// truncated_sign_message: its answers show the first 8 bytes of the body,
+// then the line's "\n" (README §7 says only that the body is cut).
+const truncatedBodyBytes = 8
+
+// signInformationOf is the sign_information of the message msg built for
+// r, whose last line is a body of bodyLen bytes: the four first lines whole,
+// the body cut to truncatedBodyBytes.
+func signInformationOf(r *http.Request, msg []byte, bodyLen int) *signInformation {
+	head := len(msg) - bodyLen - 1 // the method, URL, timestamp and nonce lines
+	shown := msg[:head+min(bodyLen, truncatedBodyBytes)]
+	return &signInformation{Method: r.Method, URL: r.RequestURI, SignMessageLength: len(msg),
+		TruncatedSignMessage: string(shown) + "\n"}
+}
+
+// logAttrs are what the log records of a sign_information: WeChat Pay's
+// explanation, which shows no more of the body than its answer does.
+func (si *signInformation) logAttrs() []slog.Attr {
+	if si == nil {
+		return nil
+	}
+	return []slog.Attr{slog.String("sign_method", si.Method), slog.String("sign_url", si.URL),
+		slog.Int("sign_message_length", si.SignMessageLength), slog.String("truncated_sign_message", si.TruncatedSignMessage)}
+}
+
+// signError is the 401 SIGN_ERROR of a request whose Authorization failed
+// on field (the Authorization parameter, or "authorization" for the header
+// itself), unsigned.
+func signError(field, issue string) *reply {
+	return signErrorWith(signDetail{Field: field, Issue: issue, Location: "authorization"}, issue)
+}
+
+// signErrorWith is the unsigned 401 SIGN_ERROR with detail d, its message
+// and log verdict saying reason.
+func signErrorWith(d signDetail, reason string) *reply {
+	r := v3Error(http.StatusUnauthorized, "SIGN_ERROR", "签名错误: "+reason, d, "sign_error: "+reason)
+	r.unsigned, r.signInfo = true, d.SignInformation
 	return r
 }

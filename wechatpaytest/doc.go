@@ -35,7 +35,12 @@
 //
 // Every v3 request must carry a valid Authorization (merchant number,
 // merchant certificate serial, timestamp within ±5 minutes, signature over
-// the exact request), else the answer is 401 SIGN_ERROR. Encrypted fields
+// the exact request), else the answer is 401 SIGN_ERROR with WeChat Pay's
+// detail: field (mchid, serial_no, timestamp, signature, or authorization
+// for a malformed header), issue and location; a signature that does not
+// verify adds sign_information (method, url, sign_message_length and
+// truncated_sign_message, the message the emulator verified with its body
+// cut to 8 bytes, as WeChat Pay cuts it), which the log repeats. Encrypted fields
 // (bal_account_no) are decrypted with the WeChat Pay key that the request's
 // Wechatpay-Serial names, among the keys of the merchant's key mode; a missing header or a field that does not decrypt
 // is 400 PARAM_ERROR. The documented limits are enforced, with 400

@@ -34,11 +34,12 @@ const staleBy = 10 * time.Minute
 type reply struct {
 	status   int
 	body     []byte
-	xml      bool   // a v2 answer
-	unsigned bool   // v3: no Wechatpay-* signature headers
-	fileType string // v3: the Content-Type of a file answer
-	verdict  string // for the log
-	allow    string // Allow header of a 405
+	xml      bool             // a v2 answer
+	unsigned bool             // v3: no Wechatpay-* signature headers
+	fileType string           // v3: the Content-Type of a file answer
+	verdict  string           // for the log
+	allow    string           // Allow header of a 405
+	signInfo *signInformation // a SIGN_ERROR's sign_information, logged
 }
 
 // errorReply is the reply of a v3 error answer.
@@ -193,6 +194,7 @@ func (s *Server) writeReply(w http.ResponseWriter, r *http.Request, rep *reply, 
 			w.Header().Set("Content-Type", "application/json")
 		}
 		w.Header().Set(wechatpay.HeaderRequestID, requestID)
+		w.Header().Set("Date", s.now().UTC().Format(http.TimeFormat)) // the emulator's clock, which a SIGN_ERROR's reader compares
 		if rep.allow != "" {
 			w.Header().Set("Allow", rep.allow)
 		}
@@ -202,7 +204,7 @@ func (s *Server) writeReply(w http.ResponseWriter, r *http.Request, rep *reply, 
 	}
 	w.WriteHeader(rep.status)
 	_, _ = w.Write(rep.body)
-	s.log(r, rep.status, rep.verdict, fault, requestID)
+	s.log(r, rep.status, rep.verdict, fault, requestID, rep.signInfo.logAttrs()...)
 }
 
 // serveV3 authenticates a v3 request, runs the route's handler and encodes
@@ -370,7 +372,7 @@ func faultReply(f *Fault, v2 bool) *reply {
 	return rep
 }
 
-func (s *Server) log(r *http.Request, status int, verdict string, f *Fault, requestID string) {
+func (s *Server) log(r *http.Request, status int, verdict string, f *Fault, requestID string, more ...slog.Attr) {
 	if s.logger == nil {
 		return
 	}
@@ -386,6 +388,7 @@ func (s *Server) log(r *http.Request, status int, verdict string, f *Fault, requ
 	if f != nil {
 		attrs = append(attrs, slog.String("fault", f.Kind.String()))
 	}
+	attrs = append(attrs, more...)
 	s.logger.LogAttrs(context.Background(), slog.LevelInfo, "wechatpaytest request", attrs...)
 }
 

@@ -113,14 +113,17 @@ func WithListener(ln net.Listener) Option {
 }
 
 // WithClock sets the clock used for the ±5 minute window of request
-// timestamps, response timestamps and the times the emulator records.
+// timestamps, response timestamps, the Date header of v3 answers and the
+// times the emulator records.
 func WithClock(now func() time.Time) Option {
 	return func(c *config) { c.now = now }
 }
 
 // WithLogger logs one record per request at level Info: method, path
 // (without the query), status, verdict (such as "ok" or
-// "sign_error: stale timestamp") and Request-ID. Authorization values, keys
+// "sign_error: stale timestamp") and Request-ID, and for a signature that
+// does not verify the SIGN_ERROR's sign_information (sign_method, sign_url,
+// sign_message_length, truncated_sign_message). Authorization values, keys
 // and decrypted fields are never logged.
 func WithLogger(l *slog.Logger) Option {
 	return func(c *config) { c.logger = l }

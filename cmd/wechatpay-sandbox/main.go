@@ -14,7 +14,9 @@
 // (later runs reuse them) and writes -dir/credentials.json with the real
 // address and a freshly generated CA certificate; every file is written
 // atomically. It logs one line per request on stderr (method, path, status,
-// verdict). On SIGINT or SIGTERM it stops accepting connections, gives the
+// verdict; for a request whose signature does not verify, the
+// sign_information of its 401 SIGN_ERROR: the method, URL, length and cut
+// message it verified). On SIGINT or SIGTERM it stops accepting connections, gives the
 // requests in flight -grace to complete, closes what remains and exits 0; a
 // second signal exits at once (status 1). Point any example at it with
 // -config DIR/credentials.json. The keys are test keys: never use them for
