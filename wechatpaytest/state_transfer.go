@@ -54,7 +54,7 @@ type transferBill struct {
 	State, FailReason                                                     string
 	Amount                                                                int64
 	CreateTime, UpdateTime                                                time.Time
-	key, pkg                                                              string // the creating request; package_info
+	key                                                                   string // the creating request, user_name decrypted
 }
 
 // transferState is the emulator's merchant transfer: the merchant, the
