@@ -11,6 +11,14 @@ import (
 	"github.com/gowechatpay/wechatpay/wechatpaytest"
 )
 
+// emulated starts an emulator and a service over its client (in
+// production: wechatpay.NewClient(...)); stop closes both.
+func emulated(opts ...wechatpaytest.Option) (*wechatpaytest.Server, *transfer.Service, func()) {
+	srv := wechatpaytest.NewServer(opts...)
+	client := srv.Client()
+	return srv, transfer.New(client), func() { client.Close(); srv.Close() }
+}
+
 // cashBill is a scene-1000 bill of amount fen.
 func cashBill(outBillNo string, amount int64) *transfer.CreateBillRequest {
 	return &transfer.CreateBillRequest{
@@ -43,11 +51,8 @@ func ExampleService_CreateBill() {
 }
 
 func ExampleService_QueryBillByOutBillNo() {
-	srv := wechatpaytest.NewServer()
-	defer srv.Close()
-	client := srv.Client()
-	defer client.Close()
-	svc := transfer.New(client)
+	srv, svc, stop := emulated()
+	defer stop()
 	ctx := context.Background()
 
 	if _, err := svc.CreateBill(ctx, cashBill("plfk2020042014", 500)); err != nil {
@@ -65,11 +70,8 @@ func ExampleService_QueryBillByOutBillNo() {
 }
 
 func ExampleService_QueryBillByTransferBillNo() {
-	srv := wechatpaytest.NewServer()
-	defer srv.Close()
-	client := srv.Client()
-	defer client.Close()
-	svc := transfer.New(client)
+	_, svc, stop := emulated()
+	defer stop()
 	ctx := context.Background()
 
 	created, err := svc.CreateBill(ctx, cashBill("plfk2020042015", 500))
@@ -87,11 +89,8 @@ func ExampleService_QueryBillByTransferBillNo() {
 }
 
 func ExampleService_CancelBill() {
-	srv := wechatpaytest.NewServer()
-	defer srv.Close()
-	client := srv.Client()
-	defer client.Close()
-	svc := transfer.New(client)
+	_, svc, stop := emulated()
+	defer stop()
 	ctx := context.Background()
 
 	if _, err := svc.CreateBill(ctx, cashBill("plfk2020042016", 500)); err != nil {
@@ -120,11 +119,10 @@ func ExampleService_DecodeBillNotification() {
 	mux := http.NewServeMux()
 	notifyURL := httptest.NewTLSServer(mux) // the merchant's https notify_url
 	defer notifyURL.Close()
-	srv := wechatpaytest.NewServer(wechatpaytest.WithNotificationClient(notifyURL.Client()))
-	defer srv.Close()
-	client := srv.Client()
+	srv, svc, stop := emulated(wechatpaytest.WithNotificationClient(notifyURL.Client()))
+	defer stop()
+	client := srv.Client() // its NotificationHandler verifies the callbacks
 	defer client.Close()
-	svc := transfer.New(client)
 
 	got := make(chan *transfer.BillNotification, 1)
 	handler, err := client.NotificationHandler(func(_ context.Context, n *wechatpay.Notification) error {
