@@ -5,7 +5,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -78,15 +80,21 @@ type merchant struct {
 	got       chan *transfer.BillNotification
 }
 
-func newMerchant(t *testing.T) *merchant {
+// newMerchant starts the emulator; with a clock, the emulator and the
+// merchant's client both read it.
+func newMerchant(t *testing.T, clock ...func() time.Time) *merchant {
 	t.Helper()
 	mux := http.NewServeMux()
 	hs := httptest.NewTLSServer(mux)
 	t.Cleanup(hs.Close)
-	m := &merchant{srv: sdktest.NewServer(t, wechatpaytest.WithNotificationClient(hs.Client())),
+	opts, copts := []wechatpaytest.Option{wechatpaytest.WithNotificationClient(hs.Client())}, []wechatpay.Option{}
+	for _, c := range clock {
+		opts, copts = append(opts, wechatpaytest.WithClock(c)), append(copts, wechatpay.WithClock(c))
+	}
+	m := &merchant{srv: sdktest.NewServer(t, opts...),
 		notifyURL: hs.URL + "/notify", got: make(chan *transfer.BillNotification, 8)}
-	m.svc = transfer.New(sdktest.NewClient(t, m.srv))
-	h, err := sdktest.NewClient(t, m.srv).NotificationHandler(func(_ context.Context, n *wechatpay.Notification) error {
+	m.svc = transfer.New(sdktest.NewClient(t, m.srv, copts...))
+	h, err := sdktest.NewClient(t, m.srv, copts...).NotificationHandler(func(_ context.Context, n *wechatpay.Notification) error {
 		b, err := m.svc.DecodeBillNotification(n)
 		if err == nil {
 			m.got <- b
@@ -226,6 +234,27 @@ func TestBillNameNotCorrect(t *testing.T) {
 	require.NoError(t, m.srv.UserConfirmTransfer(b.OutBillNo, false))
 	n := <-m.got
 	require.Equal(t, []any{transfer.BillFail, transfer.FailNameNotCorrect}, []any{n.State, n.FailReason})
+}
+
+// A bill the user leaves alone is closed 24 hours after its creation, FAIL
+// OVERDUE_CLOSE (not CANCELLED), its funds released and its callback sent;
+// 30 days after, the queries no longer find it.
+func TestBillExpires(t *testing.T) {
+	var offset atomic.Int64
+	m := newMerchant(t, func() time.Time { return time.Now().Add(time.Duration(offset.Load())) })
+	b := m.create(t, "late1", 500)
+	offset.Store(int64(24 * time.Hour))
+	d, err := m.svc.QueryBillByOutBillNo(t.Context(), &transfer.QueryBillByOutBillNoRequest{OutBillNo: b.OutBillNo})
+	require.NoError(t, err)
+	require.Equal(t, []any{transfer.BillFail, transfer.FailOverdueClose}, []any{d.State, d.FailReason})
+	n := <-m.got
+	require.Equal(t, []any{transfer.BillFail, transfer.FailOverdueClose}, []any{n.State, n.FailReason})
+	balance, locked := m.srv.TransferBalance()
+	require.Equal(t, []int64{10_000_000, 0}, []int64{balance, locked}, "funds released")
+	require.Error(t, m.srv.UserConfirmTransfer(b.OutBillNo, false), "too late to confirm")
+	offset.Store(int64(30 * 24 * time.Hour))
+	_, err = m.svc.QueryBillByTransferBillNo(t.Context(), &transfer.QueryBillByTransferBillNoRequest{TransferBillNo: b.TransferBillNo})
+	sdktest.RequireAPIError(t, err, http.StatusNotFound, "NOT_FOUND")
 }
 
 func TestTransferFaults(t *testing.T) {

@@ -62,6 +62,7 @@ func (s *Server) serveTransferCreateBill(r *V3Request) (int, any) {
 		return invalidRequest("该转账场景不支持展示此用户收款感知: " + req.Perception).Answer()
 	}
 	if b, ok := s.transfer.bills[req.OutBillNo]; ok {
+		s.lookupBill(b.OutBillNo) // closed when its 24 hours have passed
 		if b.key != string(key) {
 			return invalidRequest("out_bill_no 已存在但请求参数不一致").Answer()
 		}

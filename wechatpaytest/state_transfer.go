@@ -101,9 +101,9 @@ func (s *Server) UserConfirmTransfer(outBillNo string, authorize bool) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	b, ok := s.transfer.bills[outBillNo]
+	b := s.lookupBill(outBillNo)
 	switch {
-	case !ok:
+	case b == nil:
 		return fmt.Errorf("wechatpaytest: UserConfirmTransfer: no bill %q", outBillNo)
 	case b.State != "WAIT_USER_CONFIRM":
 		return fmt.Errorf("wechatpaytest: UserConfirmTransfer: bill %q is %s, not WAIT_USER_CONFIRM", outBillNo, b.State)
@@ -130,9 +130,9 @@ func (s *Server) FailTransfer(outBillNo, reason string) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	b, ok := s.transfer.bills[outBillNo]
+	b := s.lookupBill(outBillNo)
 	switch {
-	case !ok:
+	case b == nil:
 		return fmt.Errorf("wechatpaytest: FailTransfer: no bill %q", outBillNo)
 	case b.State != "WAIT_USER_CONFIRM" && b.State != "TRANSFERING":
 		return fmt.Errorf("wechatpaytest: FailTransfer: bill %q is %s", outBillNo, b.State)
@@ -178,6 +178,31 @@ func (s *Server) settleBill(b *transferBill) {
 	}
 }
 
+// Bill periods on the emulator's clock (WithClock), checked when a bill is
+// next looked up: WeChat Pay closes a bill not completed within 24 hours
+// (FAIL, OVERDUE_CLOSE; the real close may lag), and finds bills of the
+// last 30 days only.
+const (
+	transferBillExpiry = 24 * time.Hour
+	transferBillWindow = 30 * 24 * time.Hour
+)
+
+// lookupBill returns the bill of outBillNo, closed first when its 24 hours
+// have passed; nil when there is none or it is older than 30 days. The
+// caller holds s.mu.
+func (s *Server) lookupBill(outBillNo string) *transferBill {
+	b, ok := s.transfer.bills[outBillNo]
+	now := s.now()
+	switch {
+	case !ok || !now.Before(b.CreateTime.Add(transferBillWindow)):
+		return nil
+	case !now.Before(b.CreateTime.Add(transferBillExpiry)) &&
+		slices.Contains([]string{"ACCEPTED", "PROCESSING", "WAIT_USER_CONFIRM", "TRANSFERING"}, b.State):
+		s.finishBill(b, "FAIL", "OVERDUE_CLOSE")
+	}
+	return b
+}
+
 // transferBillByNo returns the bill of out_bill_no, or of
 // transfer_bill_no when byTransferNo, else 404 NOT_FOUND. The caller holds
 // s.mu.
@@ -185,8 +210,8 @@ func (s *Server) transferBillByNo(no string, byTransferNo bool) (*transferBill, 
 	if byTransferNo {
 		no = s.transfer.byNo[no]
 	}
-	b, ok := s.transfer.bills[no]
-	if !ok {
+	b := s.lookupBill(no)
+	if b == nil {
 		_, e := V3Error(http.StatusNotFound, "NOT_FOUND", "转账单不存在")
 		return nil, e
 	}
