@@ -7,7 +7,7 @@
 // way to turn that off), encrypts sensitive request fields with RSA-OAEP and
 // decrypts sensitive response fields, and signs and checks APIv2 XML. Typed
 // services live in sub-packages (aggracct, profitsharing, redpack,
-// security) and are thin layers over DoV3 and DoV2, which also call any
+// security, transfer) and are thin layers over DoV3 and DoV2, which also call any
 // endpoint directly.
 //
 // Build one Client and share it:

@@ -78,7 +78,13 @@ func isNotifyURL(v string) bool {
 func (s *Server) sendEchoCallback(notifyURL string, resource any) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	cb := s.sec.callbacks
+	s.sendCallbackLocked(s.sec.callbacks, notifyURL, "SECURITY_ECHO.SUCCESS", resource)
+}
+
+// sendCallbackLocked sends the eventType callback of resource to notifyURL
+// in the background, as cb says, unless the server is closed; Close
+// cancels it and waits for it. The caller holds s.mu.
+func (s *Server) sendCallbackLocked(cb EchoCallbacks, notifyURL, eventType string, resource any) {
 	if s.closed || cb.Drop {
 		return
 	}
@@ -94,7 +100,7 @@ func (s *Server) sendEchoCallback(notifyURL string, resource any) {
 		if cb.Delay > 0 && cfg.wait(ctx, cb.Delay) != nil {
 			return
 		}
-		resp, err := s.SendNotification(ctx, notifyURL, "SECURITY_ECHO.SUCCESS", resource, opts...)
+		resp, err := s.SendNotification(ctx, notifyURL, eventType, resource, opts...)
 		if err == nil {
 			_ = resp.Body.Close()
 		}

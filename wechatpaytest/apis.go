@@ -166,11 +166,36 @@ const APICertificates API = "GET /v3/certificates"
 // APISecurityEcho is 商户签名验签/加解密测试, the echo (api_securityecho.go).
 const APISecurityEcho API = "POST /v3/security/echo"
 
+// The merchant transfer (transfer, 商家转账), each emulated in its
+// api_transfer_*.go file, its state in state_transfer.go.
+
+// APITransferCreateBill is 发起转账, the creation of a transfer bill.
+const APITransferCreateBill API = "POST /v3/fund-app/mch-transfer/transfer-bills"
+
+// APITransferQueryByOutBillNo is 商户单号查询转账单.
+const APITransferQueryByOutBillNo API = "GET /v3/fund-app/mch-transfer/transfer-bills/out-bill-no/{out_bill_no}"
+
+// APITransferQueryByTransferBillNo is 微信单号查询转账单.
+const APITransferQueryByTransferBillNo API = "GET /v3/fund-app/mch-transfer/transfer-bills/transfer-bill-no/{transfer_bill_no}"
+
+// APITransferCancelBill is 撤销转账.
+const APITransferCancelBill API = "POST /v3/fund-app/mch-transfer/transfer-bills/out-bill-no/{out_bill_no}/cancel"
+
+// transferRoutes is the merchant transfer's route table.
+func (s *Server) transferRoutes() []route {
+	return []route{
+		{pattern: string(APITransferCreateBill), v3: s.serveTransferCreateBill},
+		{pattern: string(APITransferQueryByOutBillNo), v3: s.serveTransferQueryByOutBillNo},
+		{pattern: string(APITransferQueryByTransferBillNo), v3: s.serveTransferQueryByTransferBillNo},
+		{pattern: string(APITransferCancelBill), v3: s.serveTransferCancelBill},
+	}
+}
+
 // handleBuiltins registers the route table of every emulated domain.
 func (s *Server) handleBuiltins() {
 	tables := [][]route{s.aggracctRoutes(), s.profitSharingRoutes(), s.redpackRoutes(),
 		{{pattern: string(APICertificates), v3: s.serveCertificates}},
-		{{pattern: string(APISecurityEcho), v3: s.serveSecurityEcho}}}
+		{{pattern: string(APISecurityEcho), v3: s.serveSecurityEcho}}, s.transferRoutes()}
 	for _, table := range tables {
 		for _, rt := range table {
 			rt.srv = s

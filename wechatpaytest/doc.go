@@ -17,7 +17,11 @@
 // download_url hands out, unsigned), the red packets of APIv2 (client
 // certificate, MD5), GET /v3/certificates and the echo POST
 // /v3/security/echo, whose SECURITY_ECHO.SUCCESS callback it sends itself
-// (SetEchoCallbacks); and for any endpoint a test
+// (SetEchoCallbacks), the merchant transfer's bills (state_transfer.go:
+// funds locked, deducted and released against a TransferMerchant's
+// balance, MCHTRANSFER.BILL.FINISHED sent, the user's and WeChat Pay's part
+// played by UserConfirmTransfer and FailTransfer, a bill closed 24 hours
+// after its creation when next looked up); and for any endpoint a test
 // teaches it. The emulator is a net/http
 // ServeMux behind WeChat Pay's verification and signing step: HandleV3
 // registers a v3 endpoint by a ServeMux pattern with a method, such as

@@ -24,6 +24,8 @@ var summaries = map[string]string{
 	"REFUND.ABNORMAL":       "退款异常",
 	"REFUND.CLOSED":         "退款关闭",
 	"SECURITY_ECHO.SUCCESS": "回调通知成功",
+
+	"MCHTRANSFER.BILL.FINISHED": "商家转账单据终态通知",
 }
 
 // documentedResources are the original_type of the events whose official
@@ -39,7 +41,8 @@ var documentedResources = map[string]string{"SECURITY_ECHO.SUCCESS": "security"}
 // a fresh 12-character nonce, with original_type and associated_data set to
 // the lower-cased part of eventType before its first dot (TRANSACTION.SUCCESS
 // → "transaction"), except that SECURITY_ECHO.SUCCESS has original_type
-// "security" and empty associated_data, as in WeChat Pay's example. The
+// "security" and empty associated_data, as in WeChat Pay's example, and
+// the MCHTRANSFER.* events have both "mch_payment", as observed. The
 // body is signed with the WeChat Pay public-key-id key (Wechatpay-Serial is
 // PublicKeyID), or in KeyModeCertificates with the platform certificate key
 // (PlatformSerial).
@@ -69,6 +72,9 @@ func (s *Server) notificationBody(eventType string, resource any) ([]byte, error
 	aad := originalType
 	if t, ok := documentedResources[eventType]; ok {
 		originalType, aad = t, ""
+	}
+	if strings.HasPrefix(eventType, "MCHTRANSFER.") {
+		originalType, aad = "mch_payment", "mch_payment" // the merchant transfer's, as observed
 	}
 	nonce := wechatpay.NewNonce()[:wxcrypto.GCMNonceSize]
 	ct, err := wxcrypto.SealAESGCM([]byte(TestAPIv3Key), []byte(nonce), []byte(aad), plain)

@@ -50,6 +50,7 @@ type Server struct {
 	ps           *profitSharingState // global profit sharing (state_profitsharing.go)
 	redpack      *redpackState       // red packets (state_redpack.go)
 	sec          *securityState      // the echo's callbacks (state_security.go)
+	transfer     *transferState      // the merchant transfer (state_transfer.go)
 	faults       []*Fault
 	notifyClient *http.Client
 }
@@ -231,7 +232,7 @@ func newServerState(cfg *config) (*Server, error) {
 	s := &Server{
 		keys: ks, keyMode: cfg.keyMode, mux: http.NewServeMux(), tls: st, now: cfg.now, logger: cfg.logger,
 		agg: newAggracctState(), ps: newProfitSharingState(), redpack: newRedpackState(), notifyClient: cfg.notifyClient,
-		sec: newSecurityState(),
+		sec: newSecurityState(), transfer: newTransferState(),
 	}
 	if s.now == nil {
 		s.now = time.Now

@@ -1,5 +1,5 @@
 // Package service is what the SDK's domain services (aggracct,
-// profitsharing, redpack, security) share: building a service from its options and
+// profitsharing, redpack, security, transfer) share: building a service from its options and
 // waiting on a limiter that may be nil. It does not import the root
 // package.
 package service
