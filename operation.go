@@ -53,7 +53,8 @@ const (
 // segment of Path, `query:"name"` is a query parameter (left out when
 // zero; a time.Time is sent as its date, YYYY-MM-DD), and every other
 // field is the JSON body (POST, PUT, PATCH and DELETE) by its json tag; a
-// path or query field is tagged json:"-". Their `wx` tags (see ValidateRequest) say how they are checked, which are
+// path or query field is tagged json:"-". A request without body fields
+// is sent without a body. Their `wx` tags (see ValidateRequest) say how they are checked, which are
 // encrypted and which default to the client's merchant number or appid.
 //
 // The answer's fields are decoded from the verified JSON body by their json
@@ -161,7 +162,7 @@ func (op *Operation[Req, Resp]) request(c *Client, cp Req) (*Request, error) {
 			r.Query.Set(f.wire, scalar(fv))
 		}
 	}
-	if op.Method != http.MethodGet && op.Method != http.MethodHead {
+	if op.Method != http.MethodGet && op.Method != http.MethodHead && sh.body {
 		body, err := encodeBody(v.Addr().Interface())
 		if err != nil {
 			return nil, err

@@ -292,3 +292,27 @@ func TestOperationChecksEnumsAndTimesAndSendsWholeSeconds(t *testing.T) {
 	require.Equal(t, "2025-12-31T23:59:59+08:00", at, "a time is sent in its location, to the second")
 	require.Equal(t, 999_000_000, req.At.Nanosecond(), "the caller's request is as it was")
 }
+
+// closeRequest has only a path field: its POST goes without a body.
+type closeRequest struct {
+	No string `json:"-" path:"no" wx:"required,alnum"`
+}
+
+func TestOperationWithoutBodyFieldsSendsNoBody(t *testing.T) {
+	srv := wechatpaytest.NewServer()
+	t.Cleanup(srv.Close)
+	var body []byte
+	var contentType string
+	srv.HandleV3("POST /v3/example/{no}/close", func(r *wechatpaytest.V3Request) (int, any) {
+		body, contentType = r.Body, r.Header.Get("Content-Type")
+		return http.StatusNoContent, nil
+	})
+	c := srv.Client()
+	t.Cleanup(c.Close)
+	op := wechatpay.Operation[closeRequest, struct{ Meta wechatpay.Response }]{Name: "example.Close", Method: http.MethodPost, Path: "/v3/example/{no}/close"}
+	ans, err := op.Do(t.Context(), c, &closeRequest{No: "A1"})
+	require.NoError(t, err)
+	require.Equal(t, http.StatusNoContent, ans.Meta.StatusCode)
+	require.Empty(t, body)
+	require.Empty(t, contentType)
+}

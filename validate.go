@@ -238,6 +238,7 @@ func isAlnum(c byte) bool {
 type shape struct {
 	fields  []fieldShape
 	encrypt bool // a field, or a nested one, is tagged encrypt
+	body    bool // a field goes into the JSON body (not path, query or json:"-")
 	err     error
 }
 
@@ -271,6 +272,7 @@ func shapeOf(t reflect.Type) *shape {
 			fs.nestedEncrypts = shapeOf(et).encrypt
 		}
 		s.encrypt = s.encrypt || fs.rules.encrypt || fs.nestedEncrypts
+		s.body = s.body || !fs.path && !fs.query && f.Tag.Get("json") != "-"
 		s.fields = append(s.fields, fs)
 	}
 	actual, _ := shapes.LoadOrStore(t, s)

@@ -45,7 +45,7 @@ var opCancelBill = wechatpay.Operation[CancelBillRequest, Cancellation]{
 // client retries it on transport errors, 429 and 5xx. Whether a bill in
 // TRANSFERING can still be cancelled is said by a community moderator
 // only (Unconfirmed); a terminal bill cannot (400 in the emulator). The
-// merchant page documents no body; the SDK sends an empty JSON object.
+// merchant page documents no body, and none is sent.
 func (s *Service) CancelBill(ctx context.Context, req *CancelBillRequest) (*Cancellation, error) {
 	return opCancelBill.Do(ctx, s.client(), req, s.limit())
 }
