@@ -259,7 +259,7 @@ func (d *doctor) family(ctx context.Context, c *wechatpay.Client, label string) 
 	svc := security.New(c)
 	sent := randomText("doctor-")
 	echo, err := svc.Echo(ctx, &security.EchoRequest{EchoMessage: sent})
-	if !d.signed(label, echo, err) {
+	if !d.signed(label, c.Verifier().Mode(), echo, err) {
 		return false
 	}
 	if err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"strings"
@@ -13,12 +14,12 @@ import (
 // signed reports step 1 from the first echo's outcome: the request got
 // past WeChat Pay's signature check unless err is WeChat Pay's refusal or
 // the request never got an answer (echo is the answer, if any). On failure steps 2-5 are skipped.
-func (d *doctor) signed(label string, echo *security.Echo, err error) bool {
+func (d *doctor) signed(label string, mode wechatpay.KeyMode, echo *security.Echo, err error) bool {
 	var api *wechatpay.APIError
 	var te *wechatpay.TransportError
 	switch {
 	case errors.As(err, &api):
-		d.line("1 sign"+label, "FAIL", api.RequestID, errorText(err)+signHint(d.cr, api))
+		d.line("1 sign"+label, "FAIL", api.RequestID, errorText(err)+signHint(d.cr, mode, api))
 	case errors.As(err, &te):
 		d.line("1 sign"+label, "FAIL", te.RequestID, errorText(err)+"; fix: "+d.targetHint())
 	case err != nil && !errors.Is(err, wechatpay.ErrInvalidSignature):
@@ -47,47 +48,69 @@ func (d *doctor) targetHint() string {
 }
 
 // signHint is the fix of WeChat Pay's refusal of the echo request.
-func signHint(cr *wechatpay.Credentials, api *wechatpay.APIError) string {
+func signHint(cr *wechatpay.Credentials, mode wechatpay.KeyMode, api *wechatpay.APIError) string {
 	switch {
 	case api.StatusCode == http.StatusUnauthorized && api.Code == "SIGN_ERROR":
 		return signErrorHint(cr, api)
 	case api.Code == "PARAM_ERROR" && strings.Contains(api.Message, wechatpay.HeaderSerial):
-		return "; fix: WeChat Pay holds no key of the Wechatpay-Serial the configuration sends: the merchant uses the other key family " +
-			"(a public-key merchant needs wechatpay_public_key_id and wechatpay_public_key_file; a certificate merchant platform_certificate_files)"
+		return "; WeChat Pay holds no key of the Wechatpay-Serial sent (key mode " + mode.String() + ")" + familyHint(mode)
 	case api.Code == "NO_AUTH":
 		return "; fix: mchid " + cr.MchID + " may not call the echo endpoint; ask WeChat Pay to open it"
 	}
 	return ""
 }
 
-// signErrorHint reads the SDK's explanation of a SIGN_ERROR and says which
-// part of the configuration to change.
+// signErrorHint reads the detail's field and the SDK's explanation of a
+// SIGN_ERROR and says which part of the configuration to change.
 func signErrorHint(cr *wechatpay.Credentials, api *wechatpay.APIError) string {
+	var detail struct {
+		Field string `json:"field"`
+	}
+	_ = json.Unmarshal(api.Detail, &detail) // a detail of another shape: no field
 	msg := api.Error()
 	switch {
-	case strings.Contains(msg, "clock"):
-		return "; fix: set the local clock right (NTP): WeChat Pay accepts timestamps within 5 minutes"
-	case strings.Contains(msg, "body"):
-		where := "a proxy between the SDK and WeChat Pay"
-		if cr.BaseURL != "" {
-			where = "base_url " + cr.BaseURL
-		}
-		return "; fix: " + where + " rewrites request bodies (e.g. re-serialises JSON): it must forward them byte for byte"
-	case strings.Contains(msg, "URL") || strings.Contains(msg, "method"):
-		return "; fix: a proxy or base_url changes the request line: it must forward the path and query unchanged"
+	case detail.Field == "timestamp" || strings.Contains(msg, "clock: "):
+		return "; fix: set the local clock right (NTP): WeChat Pay accepts timestamps within 5 minutes of its own"
+	case detail.Field == "serial_no":
+		return "; fix: merchant_serial_no must be the serial of the merchant API certificate WeChat Pay holds for mchid " + cr.MchID +
+			" (商户平台 > 账户中心 > API安全 shows it); or set merchant_certificate_file to that apiclient_cert.pem and remove merchant_serial_no"
+	case detail.Field == "mchid":
+		return "; fix: mchid must be the merchant number the merchant API certificate was issued to"
+	case strings.Contains(msg, "body: "):
+		return "; fix: " + throughWhat(cr) + " rewrites request bodies (e.g. re-serialises JSON): it must forward them byte for byte"
+	case strings.Contains(msg, "URL ") || strings.Contains(msg, "method: "):
+		return "; fix: " + throughWhat(cr) + " changes the request line: it must forward the method, path and query unchanged"
+	case strings.Contains(msg, "timestamp: ") || strings.Contains(msg, "nonce: "):
+		return "; fix: " + throughWhat(cr) + " changes the Authorization header: it must forward it unchanged"
 	}
-	return "; fix: merchant_private_key_file, merchant_certificate_file and merchant_serial_no must be the merchant API certificate " +
-		"WeChat Pay holds for mchid " + cr.MchID + " (商户平台 > 账户中心 > API安全 shows its serial)"
+	return "; fix: merchant_private_key_file must be the apiclient_key.pem of the merchant API certificate WeChat Pay holds for mchid " + cr.MchID +
+		" (serial merchant_serial_no " + cr.MerchantSerialNo + "); set merchant_certificate_file too, so that step 0 checks they match"
+}
+
+// throughWhat names what stands between the SDK and WeChat Pay.
+func throughWhat(cr *wechatpay.Credentials) string {
+	if cr.BaseURL != "" {
+		return "base_url " + cr.BaseURL + " (or a proxy behind it)"
+	}
+	return "a proxy between the SDK and WeChat Pay"
+}
+
+// familyHint is the fix of a configuration of key mode mode whose key
+// family WeChat Pay does not use for the merchant.
+func familyHint(mode wechatpay.KeyMode) string {
+	if mode == wechatpay.KeyModeCertificates {
+		return "; fix: the merchant uses the WeChat Pay public key, not platform certificates: set wechatpay_public_key_id and " +
+			"wechatpay_public_key_file (商户平台 > 账户中心 > API安全 > 微信支付公钥)"
+	}
+	return "; fix: the merchant uses platform certificates, not the WeChat Pay public key: set platform_certificate_files " +
+		"(wechatpay certificates -out DIR downloads them) and remove wechatpay_public_key_id and wechatpay_public_key_file"
 }
 
 // verifyHint is the fix of an answer that does not verify (step 2).
 func verifyHint(err error, c *wechatpay.Client) string {
 	switch {
 	case errors.Is(err, wechatpay.ErrUnknownSerial):
-		if c.Verifier().Mode() == wechatpay.KeyModeCertificates {
-			return "; fix: WeChat Pay signs for this merchant with its public key: set wechatpay_public_key_id and wechatpay_public_key_file (商户平台 > API安全 > 微信支付公钥)"
-		}
-		return "; fix: WeChat Pay signs for this merchant with a platform certificate: set platform_certificate_files (wechatpay certificates -out DIR downloads them)"
+		return familyHint(c.Verifier().Mode())
 	case errors.Is(err, wechatpay.ErrBadSignature):
 		return "; fix: the configured WeChat Pay key is not the one that signs: download wechatpay_public_key_file (or the platform certificates) again"
 	case errors.Is(err, wechatpay.ErrSignatureProbe):

@@ -1,16 +1,28 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/gowechatpay/wechatpay"
+	wxcrypto "github.com/gowechatpay/wechatpay/crypto"
 	"github.com/gowechatpay/wechatpay/wechatpaytest"
 )
 
@@ -95,4 +107,140 @@ func TestDoctorBothFamilies(t *testing.T) {
 	requireStep(t, r.stdout, "2 verify [certificates]", "pass", "certificate ")
 	requireStep(t, r.stdout, "6 both families", "pass")
 	requireStep(t, r.stdout, "7 callback", "pass")
+}
+
+// copyTestdata copies a file of the repository's testdata next to the
+// credentials file cfg and returns its name there.
+func copyTestdata(t *testing.T, cfg, name string) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(testdata, name))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(filepath.Dir(cfg), name), data, 0o600))
+	return name
+}
+
+// brokenDoctor runs the doctor, without a callback, against an emulator
+// with opts whose credentials edit breaks.
+func brokenDoctor(t *testing.T, edit func(cfg string, cr *wechatpay.Credentials), opts ...wechatpaytest.Option) result {
+	t.Helper()
+	_, cfg := emulatorCredentials(t, opts...)
+	rewriteCredentials(t, cfg, func(cr *wechatpay.Credentials) { edit(cfg, cr) })
+	r := runCLI("", "doctor", "-config", cfg)
+	require.Equal(t, 1, r.code, r.stdout+r.stderr)
+	require.Contains(t, r.stderr, "a step failed")
+	return r
+}
+
+func TestDoctorOfflineFailures(t *testing.T) {
+	t.Run("key of another certificate", func(t *testing.T) {
+		r := brokenDoctor(t, func(cfg string, cr *wechatpay.Credentials) {
+			cr.MerchantPrivateKeyFile = copyTestdata(t, cfg, "wechatpay_platform_test_key.pem")
+		})
+		requireStep(t, r.stdout, "0 offline", "FAIL", "merchant_private_key_file wechatpay_platform_test_key.pem does not match merchant_certificate_file apiclient_cert.pem")
+		requireStep(t, r.stdout, "1 sign", "skipped", "step 0 failed")
+		requireStep(t, r.stdout, "7 callback", "skipped", "step 0 failed")
+	})
+	t.Run("serial of another certificate", func(t *testing.T) {
+		r := brokenDoctor(t, func(cfg string, cr *wechatpay.Credentials) {
+			cr.MerchantSerialNo = wxcrypto.CertificateSerial(loadCert(t, "wechatpay_platform_test_cert.pem"))
+		})
+		requireStep(t, r.stdout, "0 offline", "FAIL", "merchant_serial_no 5F0E1D2C3B4A59687766554433221100FFEEDDCC is not the serial of merchant_certificate_file apiclient_cert.pem",
+			"set merchant_serial_no to 1A2B3C4D5E6F708192A3B4C5D6E7F8091A2B3C4D")
+	})
+	t.Run("serial of another certificate, no certificate file", func(t *testing.T) {
+		r := brokenDoctor(t, func(cfg string, cr *wechatpay.Credentials) {
+			cr.MerchantSerialNo = wxcrypto.CertificateSerial(loadCert(t, "wechatpay_platform_test_cert.pem"))
+			cr.MerchantCertificateFile = ""
+		})
+		requireStep(t, r.stdout, "0 offline", "pass")
+		requireStep(t, r.stdout, "1 sign", "FAIL", "SIGN_ERROR", "Request-ID ", "fix: merchant_serial_no must be the serial of the merchant API certificate")
+		requireStep(t, r.stdout, "2 verify", "skipped", "step 1 failed")
+	})
+	t.Run("platform certificate as public key", func(t *testing.T) {
+		r := brokenDoctor(t, func(cfg string, cr *wechatpay.Credentials) {
+			cr.WechatpayPublicKeyFile = copyTestdata(t, cfg, "wechatpay_platform_test_cert.pem")
+		})
+		requireStep(t, r.stdout, "0 offline", "FAIL", "wechatpay_public_key_file", "is a certificate, not a public key (a platform certificate goes in platform_certificate_files)")
+	})
+}
+
+func TestDoctorKeyFamilyFailures(t *testing.T) {
+	t.Run("public-key merchant with certificates only", func(t *testing.T) {
+		r := brokenDoctor(t, func(cfg string, cr *wechatpay.Credentials) {
+			cr.WechatpayPublicKeyID, cr.WechatpayPublicKeyFile = "", ""
+			cr.PlatformCertificateFiles = []string{copyTestdata(t, cfg, "wechatpay_platform_test_cert.pem")}
+		})
+		requireStep(t, r.stdout, "1 sign", "FAIL", "PARAM_ERROR", "Request-ID ", "key mode certificates", "set wechatpay_public_key_id and wechatpay_public_key_file")
+	})
+	t.Run("certificate merchant with the public key only", func(t *testing.T) {
+		r := brokenDoctor(t, func(cfg string, cr *wechatpay.Credentials) {
+			cr.PlatformCertificateFiles = nil
+			cr.WechatpayPublicKeyID, cr.WechatpayPublicKeyFile = "PUB_KEY_ID_0114232134912410000000000000", copyTestdata(t, cfg, "wechatpay_pubkey_test.pem")
+		}, wechatpaytest.WithKeyMode(wechatpay.KeyModeCertificates))
+		requireStep(t, r.stdout, "1 sign", "FAIL", "PARAM_ERROR", "key mode public-key", "set platform_certificate_files")
+	})
+	t.Run("clock ten minutes off", func(t *testing.T) {
+		r := brokenDoctor(t, func(string, *wechatpay.Credentials) {}, wechatpaytest.WithClock(func() time.Time { return time.Now().Add(10 * time.Minute) }))
+		requireStep(t, r.stdout, "1 sign", "FAIL", "SIGN_ERROR", "600 s behind", "fix: set the local clock right")
+	})
+}
+
+func loadCert(t *testing.T, name string) *x509.Certificate {
+	t.Helper()
+	cert, err := wxcrypto.LoadCertificateFile(filepath.Join(testdata, name))
+	require.NoError(t, err)
+	return cert
+}
+
+// reserialisingProxy is a base_url on loopback that forwards to srv after
+// re-serialising every JSON request body (indented), as some gateways do.
+func reserialisingProxy(t *testing.T, srv *wechatpaytest.Server) string {
+	t.Helper()
+	target, err := url.Parse(srv.URL)
+	require.NoError(t, err)
+	roots := x509.NewCertPool()
+	roots.AddCert(srv.CACertificate())
+	rp := &httputil.ReverseProxy{
+		Rewrite: func(r *httputil.ProxyRequest) {
+			r.SetURL(target)
+			r.Out.Host = target.Host
+			var v any
+			if data, err := io.ReadAll(r.Out.Body); err == nil && json.Unmarshal(data, &v) == nil {
+				data, _ = json.MarshalIndent(v, "", "  ")
+				r.Out.Body, r.Out.ContentLength = io.NopCloser(bytes.NewReader(data)), int64(len(data))
+			}
+		},
+		Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots}},
+	}
+	hs := httptest.NewServer(rp)
+	t.Cleanup(hs.Close)
+	return hs.URL
+}
+
+func TestDoctorOnlineFailures(t *testing.T) {
+	t.Run("key of another certificate, no certificate file", func(t *testing.T) {
+		r := brokenDoctor(t, func(cfg string, cr *wechatpay.Credentials) {
+			cr.MerchantPrivateKeyFile = copyTestdata(t, cfg, "wechatpay_platform_test_key.pem")
+			cr.MerchantCertificateFile = ""
+		})
+		requireStep(t, r.stdout, "0 offline", "pass")
+		requireStep(t, r.stdout, "1 sign", "FAIL", "SIGN_ERROR", "fix: merchant_private_key_file must be the apiclient_key.pem of the merchant API certificate")
+	})
+	t.Run("base_url rewrites bodies", func(t *testing.T) {
+		srv, cfg := emulatorCredentials(t)
+		proxy := reserialisingProxy(t, srv)
+		rewriteCredentials(t, cfg, func(cr *wechatpay.Credentials) { cr.BaseURL = proxy })
+		r := runCLI("", "doctor", "-config", cfg)
+		require.Equal(t, 1, r.code)
+		requireStep(t, r.stdout, "1 sign", "FAIL", "SIGN_ERROR", "body: differs at byte offset", "fix: base_url "+proxy, "rewrites request bodies")
+	})
+	t.Run("wrong APIv3 key", func(t *testing.T) {
+		r := doctorWithCallback(t, func(cr *wechatpay.Credentials) { cr.APIv3Key = strings.Repeat("k", 32) })
+		require.Equal(t, 1, r.code)
+		for _, s := range []string{"1 sign", "2 verify", "3 echo", "4 encrypt out", "5 decrypt in"} {
+			requireStep(t, r.stdout, s, "pass")
+		}
+		requireStep(t, r.stdout, "7 callback", "FAIL", "Request-ID ", "does not decrypt", "apiv3_key is wrong")
+		require.NotContains(t, r.stdout, strings.Repeat("k", 32))
+	})
 }
