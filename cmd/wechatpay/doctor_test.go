@@ -244,3 +244,62 @@ func TestDoctorOnlineFailures(t *testing.T) {
 		require.NotContains(t, r.stdout, strings.Repeat("k", 32))
 	})
 }
+
+// A notify_url WeChat Pay cannot reach: the callback never comes, and step
+// 7 fails once -wait is over, naming the URL.
+func TestDoctorUnreachableNotifyURL(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	handOver(t, ln)
+	closed, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	require.NoError(t, closed.Close()) // nothing listens there: every delivery is refused
+	_, cfg := emulatorCredentials(t, wechatpaytest.WithNotificationClient(tlsProxyClient(closed)))
+	r := runCLI("", "doctor", "-config", cfg, "-notify-url", "https://merchant.example/unreachable", "-listen", ln.Addr().String(), "-wait", "1s")
+	require.Equal(t, 1, r.code, r.stdout+r.stderr)
+	requireStep(t, r.stdout, "5 decrypt in", "pass")
+	requireStep(t, r.stdout, "7 callback", "FAIL", "Request-ID ", "no callback within 1s", "https://merchant.example/unreachable is not reachable from WeChat Pay")
+}
+
+// Without -listen the doctor can only say that WeChat Pay accepted the
+// notify_url; a notify_url WeChat Pay refuses fails the step.
+func TestDoctorCallbackWithoutListen(t *testing.T) {
+	srv, cfg := emulatorCredentials(t)
+	srv.SetEchoCallbacks(wechatpaytest.EchoCallbacks{Drop: true}) // merchant.example is not called
+	r := runCLI("", "doctor", "-config", cfg, "-notify-url", "https://merchant.example/wxpay/notify")
+	require.Zero(t, r.code, r.stdout+r.stderr)
+	requireStep(t, r.stdout, "7 callback", "pass", "Request-ID ", "WeChat Pay accepted notify_url", "-listen")
+
+	r = runCLI("", "doctor", "-config", cfg, "-notify-url", "https://merchant.example/wxpay/notify?a=b")
+	require.Equal(t, 1, r.code)
+	requireStep(t, r.stdout, "7 callback", "FAIL", "notify_url", "without a query string")
+}
+
+// A merchant configured for a migration whose WeChat Pay account has only
+// the public key: the certificate family fails, and step 6 says so.
+func TestDoctorOneFamilyBroken(t *testing.T) {
+	r := brokenDoctor(t, func(cfg string, cr *wechatpay.Credentials) {
+		cr.PlatformCertificateFiles = []string{copyTestdata(t, cfg, "wechatpay_platform_test_cert.pem")}
+	})
+	for _, s := range []string{"1 sign", "2 verify", "3 echo", "4 encrypt out", "5 decrypt in"} {
+		requireStep(t, r.stdout, s+" [public-key]", "pass")
+	}
+	requireStep(t, r.stdout, "1 sign [certificates]", "FAIL", "PARAM_ERROR", "set wechatpay_public_key_id")
+	requireStep(t, r.stdout, "6 both families", "FAIL", "broken with certificates")
+}
+
+func TestDoctorUsage(t *testing.T) {
+	_, cfg := emulatorCredentials(t)
+	r := runCLI("", "doctor", "-config", cfg, "-listen", "127.0.0.1:0")
+	require.Equal(t, 2, r.code)
+	require.Contains(t, r.stderr, "-listen needs -notify-url")
+	r = runCLI("", "doctor", "-config", cfg, "-notify-url", "https://merchant.example/n", "-tls-cert", "cert.pem")
+	require.Equal(t, 2, r.code)
+	require.Contains(t, r.stderr, "-tls-cert and -tls-key go together")
+	r = runCLI("", "doctor", "-h")
+	require.Zero(t, r.code)
+	require.Contains(t, r.stderr, "-notify-url")
+	r = runCLI("", "doctor", "-config", filepath.Join(t.TempDir(), "missing.json"))
+	require.Equal(t, 1, r.code)
+	requireStep(t, r.stdout, "0 offline", "FAIL", "missing.json")
+}
