@@ -59,6 +59,7 @@ func (d *doctor) serve(c *wechatpay.Client, svc *security.Service) (stop func(),
 	if err != nil {
 		return nil, nil, err
 	}
+	d.listen = ln.Addr().String() // the port of :0, for the failure text
 	got = make(chan delivery, 16)
 	hs := &http.Server{Handler: callbackHandler(c, svc, got), ReadHeaderTimeout: 10 * time.Second}
 	done := make(chan struct{})

@@ -27,6 +27,15 @@
 // notify -time verifies a saved callback as if at that Unix time, and a
 // stale timestamp is then reported as its distance from -time.
 //
+// doctor diagnoses the credentials step by step with WeChat Pay's echo
+// endpoint (POST /v3/security/echo), one line per step (pass, FAIL or
+// skipped, with the Request-ID of each call): 0 offline checks of the
+// files, 1 sign, 2 verify, 3 echo, 4 encrypt out, 5 decrypt in, 6 both
+// key families (a migration), 7 the callback to -notify-url, which with
+// -listen the doctor receives and checks itself (the APIv3 key). Each
+// failure names the field or file to change; the exit status is 1 when a
+// step fails.
+//
 // Results go to stdout, errors to stderr with a non-zero exit status (a
 // command-line mistake prints one line and where the help is, status 2).
 // Keys, the APIv3 and APIv2 keys are never printed.
