@@ -112,9 +112,10 @@ func verifyHint(err error, c *wechatpay.Client) string {
 	case errors.Is(err, wechatpay.ErrUnknownSerial):
 		return familyHint(c.Verifier().Mode())
 	case errors.Is(err, wechatpay.ErrBadSignature):
-		return "; fix: the configured WeChat Pay key is not the one that signs: download wechatpay_public_key_file (or the platform certificates) again"
+		return "; fix: the configured WeChat Pay key is not the one that signs: download wechatpay_public_key_file (or the platform certificates) again; " +
+			"or something between WeChat Pay and the SDK rewrites answers"
 	case errors.Is(err, wechatpay.ErrSignatureProbe):
-		return "; a WECHATPAY/SIGNTEST/ signature probe, rejected as it must be: run the doctor again"
+		return "; a WECHATPAY/SIGNTEST/ signature probe again, rejected as it must be: run the doctor again"
 	case errors.Is(err, wechatpay.ErrStaleTimestamp):
 		return "; fix: set the local clock right (NTP)"
 	}

@@ -304,3 +304,21 @@ func TestDoctorUsage(t *testing.T) {
 	require.Equal(t, 1, r.code)
 	requireStep(t, r.stdout, "0 offline", "FAIL", "missing.json")
 }
+
+// An answer that does not verify fails step 2; a signature probe is
+// refused and the step repeated.
+func TestDoctorAnswerSignatures(t *testing.T) {
+	srv, cfg := emulatorCredentials(t)
+	srv.InjectFault(wechatpaytest.Fault{Kind: wechatpaytest.FaultTamperedBody, Count: 1})
+	r := runCLI("", "doctor", "-config", cfg)
+	require.Equal(t, 1, r.code)
+	requireStep(t, r.stdout, "1 sign", "pass")
+	requireStep(t, r.stdout, "2 verify", "FAIL", "Request-ID ", "signature does not verify", "download wechatpay_public_key_file")
+	requireStep(t, r.stdout, "3 echo", "skipped", "step 2 failed")
+
+	srv.InjectFault(wechatpaytest.Fault{Kind: wechatpaytest.FaultProbeSignature, Count: 1})
+	r = runCLI("", "doctor", "-config", cfg)
+	require.Zero(t, r.code, r.stdout)
+	requireStep(t, r.stdout, "2 verify", "repeat", "Request-ID ", "WECHATPAY/SIGNTEST/")
+	require.Contains(t, r.stdout, "step 2 verify:        pass ")
+}
