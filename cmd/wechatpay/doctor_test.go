@@ -78,7 +78,7 @@ func doctorWithCallback(t *testing.T, edit func(cr *wechatpay.Credentials), opts
 	if edit != nil {
 		rewriteCredentials(t, cfg, edit)
 	}
-	return runCLI("", "doctor", "-config", cfg, "-notify-url", "https://merchant.example/wxpay/doctor", "-listen", ln.Addr().String())
+	return doctorCLI(t, cfg, "-notify-url", "https://merchant.example/wxpay/doctor", "-listen", ln.Addr().String())
 }
 
 func TestDoctorPasses(t *testing.T) {
@@ -125,7 +125,7 @@ func brokenDoctor(t *testing.T, edit func(cfg string, cr *wechatpay.Credentials)
 	t.Helper()
 	_, cfg := emulatorCredentials(t, opts...)
 	rewriteCredentials(t, cfg, func(cr *wechatpay.Credentials) { edit(cfg, cr) })
-	r := runCLI("", "doctor", "-config", cfg)
+	r := doctorCLI(t, cfg)
 	require.Equal(t, 1, r.code, r.stdout+r.stderr)
 	require.Contains(t, r.stderr, "a step failed")
 	return r
@@ -231,7 +231,7 @@ func TestDoctorOnlineFailures(t *testing.T) {
 		srv, cfg := emulatorCredentials(t)
 		proxy := reserialisingProxy(t, srv)
 		rewriteCredentials(t, cfg, func(cr *wechatpay.Credentials) { cr.BaseURL = proxy })
-		r := runCLI("", "doctor", "-config", cfg)
+		r := doctorCLI(t, cfg)
 		require.Equal(t, 1, r.code)
 		requireStep(t, r.stdout, "1 sign", "FAIL", "SIGN_ERROR", "body: differs at byte offset", "fix: base_url "+proxy, "rewrites request bodies")
 	})
@@ -256,7 +256,7 @@ func TestDoctorUnreachableNotifyURL(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, closed.Close()) // nothing listens there: every delivery is refused
 	_, cfg := emulatorCredentials(t, wechatpaytest.WithNotificationClient(tlsProxyClient(closed)))
-	r := runCLI("", "doctor", "-config", cfg, "-notify-url", "https://merchant.example/unreachable", "-listen", ln.Addr().String(), "-wait", "1s")
+	r := doctorCLI(t, cfg, "-notify-url", "https://merchant.example/unreachable", "-listen", ln.Addr().String(), "-wait", "1s")
 	require.Equal(t, 1, r.code, r.stdout+r.stderr)
 	requireStep(t, r.stdout, "5 decrypt in", "pass")
 	requireStep(t, r.stdout, "7 callback", "FAIL", "Request-ID ", "no callback within 1s", "https://merchant.example/unreachable is not reachable from WeChat Pay")
@@ -267,11 +267,11 @@ func TestDoctorUnreachableNotifyURL(t *testing.T) {
 func TestDoctorCallbackWithoutListen(t *testing.T) {
 	srv, cfg := emulatorCredentials(t)
 	srv.SetEchoCallbacks(wechatpaytest.EchoCallbacks{Drop: true}) // merchant.example is not called
-	r := runCLI("", "doctor", "-config", cfg, "-notify-url", "https://merchant.example/wxpay/notify")
+	r := doctorCLI(t, cfg, "-notify-url", "https://merchant.example/wxpay/notify")
 	require.Zero(t, r.code, r.stdout+r.stderr)
 	requireStep(t, r.stdout, "7 callback", "pass", "Request-ID ", "WeChat Pay accepted notify_url", "-listen")
 
-	r = runCLI("", "doctor", "-config", cfg, "-notify-url", "https://merchant.example/wxpay/notify?a=b")
+	r = doctorCLI(t, cfg, "-notify-url", "https://merchant.example/wxpay/notify?a=b")
 	require.Equal(t, 1, r.code)
 	requireStep(t, r.stdout, "7 callback", "FAIL", "notify_url", "without a query string")
 }
@@ -291,10 +291,10 @@ func TestDoctorOneFamilyBroken(t *testing.T) {
 
 func TestDoctorUsage(t *testing.T) {
 	_, cfg := emulatorCredentials(t)
-	r := runCLI("", "doctor", "-config", cfg, "-listen", "127.0.0.1:0")
+	r := doctorCLI(t, cfg, "-listen", "127.0.0.1:0")
 	require.Equal(t, 2, r.code)
 	require.Contains(t, r.stderr, "-listen needs -notify-url")
-	r = runCLI("", "doctor", "-config", cfg, "-notify-url", "https://merchant.example/n", "-tls-cert", "cert.pem")
+	r = doctorCLI(t, cfg, "-notify-url", "https://merchant.example/n", "-tls-cert", "cert.pem")
 	require.Equal(t, 2, r.code)
 	require.Contains(t, r.stderr, "-tls-cert and -tls-key go together")
 	r = runCLI("", "doctor", "-h")
@@ -310,15 +310,32 @@ func TestDoctorUsage(t *testing.T) {
 func TestDoctorAnswerSignatures(t *testing.T) {
 	srv, cfg := emulatorCredentials(t)
 	srv.InjectFault(wechatpaytest.Fault{Kind: wechatpaytest.FaultTamperedBody, Count: 1})
-	r := runCLI("", "doctor", "-config", cfg)
+	r := doctorCLI(t, cfg)
 	require.Equal(t, 1, r.code)
 	requireStep(t, r.stdout, "1 sign", "pass")
 	requireStep(t, r.stdout, "2 verify", "FAIL", "Request-ID ", "signature does not verify", "download wechatpay_public_key_file")
 	requireStep(t, r.stdout, "3 echo", "skipped", "step 2 failed")
 
 	srv.InjectFault(wechatpaytest.Fault{Kind: wechatpaytest.FaultProbeSignature, Count: 1})
-	r = runCLI("", "doctor", "-config", cfg)
+	r = doctorCLI(t, cfg)
 	require.Zero(t, r.code, r.stdout)
 	requireStep(t, r.stdout, "2 verify", "repeat", "Request-ID ", "WECHATPAY/SIGNTEST/")
 	require.Contains(t, r.stdout, "step 2 verify:        pass ")
+}
+
+// doctorCLI runs wechatpay doctor -config cfg args... and checks that it
+// printed no secret: no API key, no private key, no Authorization value,
+// no decrypted test text.
+func doctorCLI(t *testing.T, cfg string, args ...string) result {
+	t.Helper()
+	r := runCLI("", append([]string{"doctor", "-config", cfg}, args...)...)
+	out := r.stdout + r.stderr
+	cr, err := wechatpay.LoadCredentials(cfg)
+	require.NoError(t, err)
+	key, err := os.ReadFile(filepath.Join(filepath.Dir(cfg), cr.MerchantPrivateKeyFile))
+	require.NoError(t, err)
+	for _, secret := range []string{cr.APIv3Key, cr.APIv2Key, strings.Split(string(key), "\n")[1], "WECHATPAY2-SHA256-RSA2048", "PRIVATE KEY", "secret-"} {
+		require.NotContains(t, out, secret)
+	}
+	return r
 }
