@@ -3,10 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
+	"encoding/pem"
 	"io"
+	"math/big"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -338,4 +343,39 @@ func doctorCLI(t *testing.T, cfg string, args ...string) result {
 		require.NotContains(t, out, secret)
 	}
 	return r
+}
+
+// selfSignedTLS writes a certificate for 127.0.0.1 and its key into dir
+// and returns their paths and a pool that trusts the certificate.
+func selfSignedTLS(t *testing.T, dir string) (certFile, keyFile string, roots *x509.CertPool) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	require.NoError(t, err)
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}, KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	require.NoError(t, err)
+	keyDER, err := x509.MarshalPKCS8PrivateKey(key)
+	require.NoError(t, err)
+	certFile, keyFile = filepath.Join(dir, "tls_cert.pem"), filepath.Join(dir, "tls_key.pem")
+	require.NoError(t, os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600))
+	require.NoError(t, os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}), 0o600))
+	cert, err := x509.ParseCertificate(der)
+	require.NoError(t, err)
+	roots = x509.NewCertPool()
+	roots.AddCert(cert)
+	return certFile, keyFile, roots
+}
+
+// With -tls-cert and -tls-key the doctor serves -listen over TLS itself.
+func TestDoctorCallbackTLS(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	handOver(t, ln)
+	certFile, keyFile, roots := selfSignedTLS(t, t.TempDir())
+	hc := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots}}}
+	_, cfg := emulatorCredentials(t, wechatpaytest.WithNotificationClient(hc))
+	r := doctorCLI(t, cfg, "-notify-url", "https://"+ln.Addr().String()+"/notify", "-listen", ln.Addr().String(), "-tls-cert", certFile, "-tls-key", keyFile)
+	require.Zero(t, r.code, r.stdout+r.stderr)
+	requireStep(t, r.stdout, "7 callback", "pass", "Request-ID ", "answered 204")
 }
