@@ -243,7 +243,7 @@ func (d *doctor) offline() *wechatpay.Client {
 	}
 	c, err := d.e.client()
 	if err != nil {
-		d.line("0 offline", "FAIL", "", errorText(err))
+		d.line("0 offline", "FAIL", "", errorText(err)+configHint(err))
 		return nil
 	}
 	target := "production (api.mch.weixin.qq.com)"
@@ -252,6 +252,24 @@ func (d *doctor) offline() *wechatpay.Client {
 	}
 	d.line("0 offline", "pass", "", "files parse, the merchant key matches its certificate and serial, key mode "+c.Verifier().Mode().String()+"; calling "+target)
 	return c
+}
+
+// configHints are the fixes of the client's refusals that name a field of
+// the options rather than of the credentials file.
+var configHints = map[string]string{
+	"wechatpay_public_key": "; fix: wechatpay_public_key_file must hold WeChat Pay's public key (商户平台 > 账户中心 > API安全 > 微信支付公钥, pub_key.pem), not the merchant's",
+	"platform_certificate": "; fix: platform_certificate_files must be WeChat Pay's platform certificates (wechatpay certificates -out DIR), not apiclient_cert.pem",
+	"base_url":             "; fix: set base_url to the sandbox's https URL, or remove it to reach production",
+}
+
+// configHint is the fix of a refused configuration, when its error does
+// not say it already.
+func configHint(err error) string {
+	var fe *wechatpay.FieldError
+	if !errors.As(err, &fe) {
+		return ""
+	}
+	return configHints[fe.Field]
 }
 
 // family runs steps 1-5 with c's key family and reports whether they pass.

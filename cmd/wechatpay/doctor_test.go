@@ -169,6 +169,22 @@ func TestDoctorOfflineFailures(t *testing.T) {
 	})
 }
 
+// Step 0 also checks the API keys' length, the public key id and that no
+// WeChat Pay key is the merchant's own, and says every problem it finds.
+func TestDoctorOfflineKeys(t *testing.T) {
+	r := brokenDoctor(t, func(cfg string, cr *wechatpay.Credentials) {
+		cr.APIv3Key, cr.APIv2Key, cr.WechatpayPublicKeyID = "short", strings.Repeat("k", 33), "0114232134912410000000000000"
+	})
+	requireStep(t, r.stdout, "0 offline", "FAIL", "apiv3_key is 5 bytes", "apiv2_key is 33 bytes", "set it to the 32 ASCII characters",
+		"wechatpay_public_key_id does not start with PUB_KEY_ID_")
+	require.NotContains(t, r.stdout, strings.Repeat("k", 33))
+
+	r = brokenDoctor(t, func(cfg string, cr *wechatpay.Credentials) {
+		cr.WechatpayPublicKeyFile = copyTestdata(t, cfg, "merchant_test_pubkey.pem")
+	})
+	requireStep(t, r.stdout, "0 offline", "FAIL", "wechatpay_public_key", "merchant's own public key", "fix: wechatpay_public_key_file must hold WeChat Pay's public key")
+}
+
 func TestDoctorKeyFamilyFailures(t *testing.T) {
 	t.Run("public-key merchant with certificates only", func(t *testing.T) {
 		r := brokenDoctor(t, func(cfg string, cr *wechatpay.Credentials) {
