@@ -160,6 +160,7 @@ func TestDoctorOfflineFailures(t *testing.T) {
 		requireStep(t, r.stdout, "0 offline", "pass")
 		requireStep(t, r.stdout, "1 sign", "FAIL", "SIGN_ERROR", "Request-ID ", "fix: merchant_serial_no must be the serial of the merchant API certificate")
 		requireStep(t, r.stdout, "2 verify", "skipped", "step 1 failed")
+		requireStep(t, r.stdout, "7 callback", "skipped", "the echo itself fails")
 	})
 	t.Run("platform certificate as public key", func(t *testing.T) {
 		r := brokenDoctor(t, func(cfg string, cr *wechatpay.Credentials) {
