@@ -13,6 +13,7 @@
 //	wechatpay notify -config FILE -headers FILE -body FILE [-time N]
 //	wechatpay certificates -config FILE -out DIR
 //	wechatpay v2sign -config FILE [-sign-type MD5|HMAC-SHA256] key=value...
+//	wechatpay doctor -config FILE [-notify-url URL [-listen ADDR [-tls-cert FILE -tls-key FILE]] [-wait D]]
 //
 // call sends a -body with any method but GET and HEAD: a DELETE with a JSON
 // body (such as DELETE /v3/global/profit-sharing/receivers) is signed over
@@ -25,6 +26,15 @@
 //
 // notify -time verifies a saved callback as if at that Unix time, and a
 // stale timestamp is then reported as its distance from -time.
+//
+// doctor diagnoses the credentials step by step with WeChat Pay's echo
+// endpoint (POST /v3/security/echo), one line per step (pass, FAIL or
+// skipped, with the Request-ID of each call): 0 offline checks of the
+// files, 1 sign, 2 verify, 3 echo, 4 encrypt out, 5 decrypt in, 6 both
+// key families (a migration), 7 the callback to -notify-url, which with
+// -listen the doctor receives and checks itself (the APIv3 key). Each
+// failure names the field or file to change; the exit status is 1 when a
+// step fails.
 //
 // Results go to stdout, errors to stderr with a non-zero exit status (a
 // command-line mistake prints one line and where the help is, status 2).
@@ -88,6 +98,9 @@ var commands = []command{
 	{"v2sign", "print the APIv2 sign of key=value parameters",
 		"wechatpay v2sign -config credentials.json mch_id=10000098 mch_billno=10000098201411111234567890 appid=wxe062425f740d30d8 nonce_str=5K8264ILTKCH16CQ2502SI8ZNMTM67VS",
 		runV2Sign},
+	{"doctor", "diagnose the credentials step by step against WeChat Pay's echo endpoint",
+		"wechatpay doctor -config credentials.json -notify-url https://merchant.example/wxpay/doctor -listen 127.0.0.1:8080",
+		runDoctor},
 }
 
 // env is what a command runs with: the standard streams, -config and the
