@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 	"time"
 
@@ -83,11 +82,7 @@ func (r *CreateBillRequest) Validate() error {
 		err = errors.Join(err, &wechatpay.FieldError{Field: "user_name", GoField: "UserName", Missing: true,
 			Reason: "is required when transfer_amount is at least " + strconv.Itoa(UserNameThreshold) + " fen"})
 	}
-	if u, perr := url.Parse(r.NotifyURL); r.NotifyURL != "" &&
-		(perr != nil || u.Scheme != "https" || u.Host == "" || u.RawQuery != "" || u.ForceQuery || u.Fragment != "") {
-		err = errors.Join(err, &wechatpay.FieldError{Field: "notify_url", GoField: "NotifyURL", Reason: "must be an https URL without a query string or fragment"})
-	}
-	return errors.Join(err, checkReportInfos(r.SceneID, r.SceneReportInfos))
+	return errors.Join(err, notifyURLError("notify_url", "NotifyURL", r.NotifyURL), checkReportInfos(r.SceneID, r.SceneReportInfos))
 }
 
 // checkReportInfos checks the report items of a known scene: each label

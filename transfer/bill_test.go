@@ -78,6 +78,7 @@ type merchant struct {
 	svc       *transfer.Service
 	notifyURL string
 	got       chan *transfer.BillNotification
+	auths     chan *transfer.AuthorizationNotification // authorization_test.go
 }
 
 // newMerchant starts the emulator; with a clock, the emulator and the
@@ -92,9 +93,16 @@ func newMerchant(t *testing.T, clock ...func() time.Time) *merchant {
 		opts, copts = append(opts, wechatpaytest.WithClock(c)), append(copts, wechatpay.WithClock(c))
 	}
 	m := &merchant{srv: sdktest.NewServer(t, opts...),
-		notifyURL: hs.URL + "/notify", got: make(chan *transfer.BillNotification, 8)}
+		notifyURL: hs.URL + "/notify", got: make(chan *transfer.BillNotification, 8), auths: make(chan *transfer.AuthorizationNotification, 8)}
 	m.svc = transfer.New(sdktest.NewClient(t, m.srv, copts...))
 	h, err := sdktest.NewClient(t, m.srv, copts...).NotificationHandler(func(_ context.Context, n *wechatpay.Notification) error {
+		if n.EventType != transfer.EventBillFinished {
+			a, err := m.svc.DecodeAuthorizationNotification(n)
+			if err == nil {
+				m.auths <- a
+			}
+			return err
+		}
 		b, err := m.svc.DecodeBillNotification(n)
 		if err == nil {
 			m.got <- b
@@ -145,7 +153,10 @@ func TestBillConfirmedCallbackQueried(t *testing.T) {
 		require.Equal(t, b.TransferBillNo, d.TransferBillNo)
 	}
 	require.Error(t, m.srv.UserConfirmTransfer(b.OutBillNo, false), "a bill is confirmed once")
-	require.ErrorContains(t, m.srv.UserConfirmTransfer(b.OutBillNo, true), "not emulated yet")
+	plain := m.create(t, "plfk2020042099", 500)
+	require.ErrorContains(t, m.srv.UserConfirmTransfer(plain.OutBillNo, true), "offers no authorization", "a CreateBill bill offers no authorization")
+	require.NoError(t, m.srv.UserConfirmTransfer(plain.OutBillNo, false), "and still waits for its user")
+	require.Equal(t, transfer.BillSuccess, (<-m.got).State)
 }
 
 func TestBillCancelledBeforeConfirmation(t *testing.T) {

@@ -181,6 +181,15 @@ const APITransferQueryByTransferBillNo API = "GET /v3/fund-app/mch-transfer/tran
 // APITransferCancelBill is 撤销转账.
 const APITransferCancelBill API = "POST /v3/fund-app/mch-transfer/transfer-bills/out-bill-no/{out_bill_no}/cancel"
 
+// APITransferCreateAuthorization is 发起免确认收款授权.
+const APITransferCreateAuthorization API = "POST /v3/fund-app/mch-transfer/user-confirm-authorization"
+
+// APITransferQueryAuthorization is 商户单号查询授权结果.
+const APITransferQueryAuthorization API = "GET /v3/fund-app/mch-transfer/user-confirm-authorization/out-authorization-no/{out_authorization_no}"
+
+// APITransferCloseAuthorization is 解除免确认收款授权.
+const APITransferCloseAuthorization API = "POST /v3/fund-app/mch-transfer/user-confirm-authorization/out-authorization-no/{out_authorization_no}/close"
+
 // transferRoutes is the merchant transfer's route table.
 func (s *Server) transferRoutes() []route {
 	return []route{
@@ -188,6 +197,9 @@ func (s *Server) transferRoutes() []route {
 		{pattern: string(APITransferQueryByOutBillNo), v3: s.serveTransferQueryByOutBillNo},
 		{pattern: string(APITransferQueryByTransferBillNo), v3: s.serveTransferQueryByTransferBillNo},
 		{pattern: string(APITransferCancelBill), v3: s.serveTransferCancelBill},
+		{pattern: string(APITransferCreateAuthorization), v3: s.serveTransferCreateAuthorization},
+		{pattern: string(APITransferQueryAuthorization), v3: s.serveTransferQueryAuthorization},
+		{pattern: string(APITransferCloseAuthorization), v3: s.serveTransferCloseAuthorization},
 	}
 }
 

@@ -65,6 +65,8 @@ type transferState struct {
 	bills    map[string]*transferBill // out_bill_no → bill
 	byNo     map[string]string        // transfer_bill_no → out_bill_no
 	seq      int64
+	auths    map[string]*transferAuthorization // out_authorization_no → authorization (state_transfer_authorization.go)
+	offers   map[string]*transferAuthorization // out_bill_no → authorization offered with the bill
 }
 
 func newTransferState() *transferState {
@@ -93,24 +95,29 @@ func (s *Server) TransferBalance() (balance, locked int64) {
 // TRANSFERING, see HoldTransfering), or FAIL NAME_NOT_CORRECT when its
 // user_name differs from the user's name in the fixture; its funds are
 // deducted or released and MCHTRANSFER.BILL.FINISHED is sent. authorize
-// (confirming with a confirmation-free authorization) is not emulated yet
-// and is an error.
+// is the user also agreeing to the authorization the bill offers
+// (CreateBillWithAuthorization): unless the bill fails, it takes effect at
+// once and MCHTRANSFER.AUTHORIZATION.CONFIRMED is sent; a bill without an
+// offer is then an error. Without authorize the offer is dropped.
 func (s *Server) UserConfirmTransfer(outBillNo string, authorize bool) error {
-	if authorize {
-		return errors.New("wechatpaytest: UserConfirmTransfer: authorizations (免确认收款授权) are not emulated yet")
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	b := s.lookupBill(outBillNo)
+	b, offer := s.lookupBill(outBillNo), s.transfer.offers[outBillNo]
 	switch {
 	case b == nil:
 		return fmt.Errorf("wechatpaytest: UserConfirmTransfer: no bill %q", outBillNo)
 	case b.State != "WAIT_USER_CONFIRM":
 		return fmt.Errorf("wechatpaytest: UserConfirmTransfer: bill %q is %s, not WAIT_USER_CONFIRM", outBillNo, b.State)
+	case authorize && offer == nil:
+		return fmt.Errorf("wechatpaytest: UserConfirmTransfer: bill %q offers no authorization", outBillNo)
 	}
+	delete(s.transfer.offers, outBillNo)
 	if name, listed := s.transfer.merchant.Users[b.OpenID]; listed && b.UserName != "" && b.UserName != name {
 		s.finishBill(b, "FAIL", "NAME_NOT_CORRECT")
 		return nil
+	}
+	if authorize {
+		s.acceptOffer(offer)
 	}
 	if s.transfer.merchant.HoldTransfering {
 		b.State, b.UpdateTime = "TRANSFERING", s.now()
