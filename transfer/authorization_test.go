@@ -42,6 +42,7 @@ func TestAuthorizationRefusedBeforeIO(t *testing.T) {
 		"request":                sdktest.Call(t, svc.CreateAuthorization, nil),
 		"out_authorization_no":   sdktest.Call(t, svc.QueryAuthorization, &transfer.QueryAuthorizationRequest{OutAuthorizationNo: "../x"}),
 		"out_authorization_no#c": sdktest.Call(t, svc.CloseAuthorization, &transfer.CloseAuthorizationRequest{}),
+		"request#b":              sdktest.Call(t, svc.CreateBillWithAuthorization, nil),
 	})
 }
 

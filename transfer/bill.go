@@ -78,11 +78,19 @@ func (r *CreateBillRequest) Validate() error {
 	if r == nil {
 		return err
 	}
-	if r.Amount >= UserNameThreshold && r.UserName == "" {
-		err = errors.Join(err, &wechatpay.FieldError{Field: "user_name", GoField: "UserName", Missing: true,
-			Reason: "is required when transfer_amount is at least " + strconv.Itoa(UserNameThreshold) + " fen"})
+	return errors.Join(err, checkBill(r.Amount, r.UserName, r.NotifyURL, r.SceneID, r.SceneReportInfos))
+}
+
+// checkBill checks what the tags cannot of a bill (CreateBill,
+// CreateBillWithAuthorization, TransferWithAuthorization): UserName at or
+// above UserNameThreshold, the notify_url's form and the report items.
+func checkBill(amount int64, userName, notifyURL string, scene SceneID, infos []SceneReportInfo) error {
+	var err error
+	if amount >= UserNameThreshold && userName == "" {
+		err = &wechatpay.FieldError{Field: "user_name", GoField: "UserName", Missing: true,
+			Reason: "is required when transfer_amount is at least " + strconv.Itoa(UserNameThreshold) + " fen"}
 	}
-	return errors.Join(err, notifyURLError("notify_url", "NotifyURL", r.NotifyURL), checkReportInfos(r.SceneID, r.SceneReportInfos))
+	return errors.Join(err, notifyURLError("notify_url", "NotifyURL", notifyURL), checkReportInfos(scene, infos))
 }
 
 // checkReportInfos checks the report items of a known scene: each label

@@ -114,3 +114,29 @@ func ExampleService_DecodeAuthorizationNotification() {
 	fmt.Println(a.OutAuthorizationNo, a.State)
 	// Output: auth2026120704 TAKING_EFFECT
 }
+
+func ExampleService_CreateBillWithAuthorization() {
+	srv, svc, stop := emulated()
+	defer stop()
+	m := wechatpaytest.DefaultTransferMerchant()
+	m.Callbacks.Drop = true // the example serves no notify URL
+	srv.SetTransferMerchant(m)
+	bill := cashBill("plfk2020042018", 500)
+	req := &transfer.CreateBillWithAuthorizationRequest{OutBillNo: bill.OutBillNo, SceneID: bill.SceneID, OpenID: bill.OpenID,
+		Amount: bill.Amount, Remark: bill.Remark, SceneReportInfos: bill.SceneReportInfos,
+		AuthorizationInfo: &transfer.AuthorizationOffer{UserDisplayName: "会员 138****8000", OutAuthorizationNo: "auth2026120705",
+			NotifyURL: "https://merchant.example/wechatpay/authorization"}}
+	b, err := svc.CreateBillWithAuthorization(context.Background(), req)
+	if err != nil {
+		fmt.Println("error:", err)
+		return
+	}
+	_ = srv.UserConfirmTransfer(b.OutBillNo, true) // the user receives and agrees
+	a, err := svc.QueryAuthorization(context.Background(), &transfer.QueryAuthorizationRequest{OutAuthorizationNo: b.OutAuthorizationNo})
+	if err != nil {
+		fmt.Println("error:", err)
+		return
+	}
+	fmt.Println(b.State, a.State)
+	// Output: WAIT_USER_CONFIRM TAKING_EFFECT
+}

@@ -41,7 +41,14 @@ func (s *Server) serveTransferCreateBill(r *V3Request) (int, any) {
 	if e := r.DecodeJSON(&req); e != nil {
 		return e.Answer()
 	}
-	if e := cmp.Or(checkTransferCreate(&req), checkTransferReport(&req)); e != nil {
+	return s.createTransferBill(r, &req, nil, nil)
+}
+
+// createTransferBill is serveTransferCreateBill of a decoded body; extra
+// (the rest of a T13 body) is part of the re-entrancy key, and onNew is
+// called under s.mu with a bill just stored.
+func (s *Server) createTransferBill(r *V3Request, req *transferCreateRequest, extra any, onNew func(*transferBill)) (int, any) {
+	if e := cmp.Or(checkTransferCreate(req), checkTransferReport(req)); e != nil {
 		return e.Answer()
 	}
 	if req.UserName != "" {
@@ -51,7 +58,7 @@ func (s *Server) serveTransferCreateBill(r *V3Request) (int, any) {
 		}
 		req.UserName = plain
 	}
-	key, _ := json.Marshal(req) // user_name decrypted: OAEP ciphertexts differ on every try
+	key, _ := json.Marshal([]any{req, extra}) // user_name decrypted: OAEP ciphertexts differ on every try
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	m := &s.transfer.merchant
@@ -77,6 +84,9 @@ func (s *Server) serveTransferCreateBill(r *V3Request) (int, any) {
 		Amount: *req.Amount, CreateTime: now, UpdateTime: now, key: string(key)}
 	s.transfer.locked += b.Amount
 	s.transfer.bills[b.OutBillNo], s.transfer.byNo[b.TransferBillNo] = b, b.OutBillNo
+	if onNew != nil {
+		onNew(b)
+	}
 	return http.StatusOK, transferBillAnswer(b)
 }
 
@@ -130,17 +140,20 @@ func checkTransferReport(req *transferCreateRequest) *ErrorAnswer {
 
 // transferBillAnswer is T1's answer of b: a fresh package_info while it
 // waits for its user.
-func transferBillAnswer(b *transferBill) any {
+func transferBillAnswer(b *transferBill) transferBillJSON {
 	pkg := ""
 	if b.State == "WAIT_USER_CONFIRM" {
 		pkg = newPackageInfo()
 	}
-	return struct {
-		OutBillNo      string `json:"out_bill_no"`
-		TransferBillNo string `json:"transfer_bill_no"`
-		CreateTime     string `json:"create_time"`
-		State          string `json:"state"`
-		FailReason     string `json:"fail_reason,omitempty"`
-		PackageInfo    string `json:"package_info,omitempty"`
-	}{b.OutBillNo, b.TransferBillNo, rfc3339(b.CreateTime), b.State, b.FailReason, pkg}
+	return transferBillJSON{b.OutBillNo, b.TransferBillNo, rfc3339(b.CreateTime), b.State, b.FailReason, pkg}
+}
+
+// transferBillJSON is T1's answer on the wire.
+type transferBillJSON struct {
+	OutBillNo      string `json:"out_bill_no"`
+	TransferBillNo string `json:"transfer_bill_no"`
+	CreateTime     string `json:"create_time"`
+	State          string `json:"state"`
+	FailReason     string `json:"fail_reason,omitempty"`
+	PackageInfo    string `json:"package_info,omitempty"`
 }

@@ -190,6 +190,9 @@ const APITransferQueryAuthorization API = "GET /v3/fund-app/mch-transfer/user-co
 // APITransferCloseAuthorization is 解除免确认收款授权.
 const APITransferCloseAuthorization API = "POST /v3/fund-app/mch-transfer/user-confirm-authorization/out-authorization-no/{out_authorization_no}/close"
 
+// APITransferCreateBillWithAuthorization is 发起转账并完成免确认收款授权.
+const APITransferCreateBillWithAuthorization API = "POST /v3/fund-app/mch-transfer/transfer-bills/pre-transfer-with-authorization"
+
 // transferRoutes is the merchant transfer's route table.
 func (s *Server) transferRoutes() []route {
 	return []route{
@@ -200,6 +203,7 @@ func (s *Server) transferRoutes() []route {
 		{pattern: string(APITransferCreateAuthorization), v3: s.serveTransferCreateAuthorization},
 		{pattern: string(APITransferQueryAuthorization), v3: s.serveTransferQueryAuthorization},
 		{pattern: string(APITransferCloseAuthorization), v3: s.serveTransferCloseAuthorization},
+		{pattern: string(APITransferCreateBillWithAuthorization), v3: s.serveTransferCreateBillWithAuthorization},
 	}
 }
 
