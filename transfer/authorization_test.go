@@ -43,6 +43,7 @@ func TestAuthorizationRefusedBeforeIO(t *testing.T) {
 		"out_authorization_no":   sdktest.Call(t, svc.QueryAuthorization, &transfer.QueryAuthorizationRequest{OutAuthorizationNo: "../x"}),
 		"out_authorization_no#c": sdktest.Call(t, svc.CloseAuthorization, &transfer.CloseAuthorizationRequest{}),
 		"request#b":              sdktest.Call(t, svc.CreateBillWithAuthorization, nil),
+		"out_bill_no":            sdktest.Call(t, svc.TransferWithAuthorization, &transfer.TransferWithAuthorizationRequest{}),
 	})
 }
 

@@ -140,3 +140,23 @@ func ExampleService_CreateBillWithAuthorization() {
 	fmt.Println(b.State, a.State)
 	// Output: WAIT_USER_CONFIRM TAKING_EFFECT
 }
+
+func ExampleService_TransferWithAuthorization() {
+	srv, svc, stop, err := quietAuthorizations("auth2026120706")
+	defer stop()
+	if err != nil {
+		fmt.Println("error:", err)
+		return
+	}
+	_ = srv.UserAuthorizeTransfer("auth2026120706") // the user agreed earlier
+	bill := cashBill("plfk2020042019", 500)
+	d, err := svc.TransferWithAuthorization(context.Background(), &transfer.TransferWithAuthorizationRequest{
+		OutBillNo: bill.OutBillNo, SceneID: bill.SceneID, Amount: bill.Amount, Remark: bill.Remark,
+		SceneReportInfos: bill.SceneReportInfos, OutAuthorizationNo: "auth2026120706"})
+	if err != nil {
+		fmt.Println("error:", err) // keep the number and query the bill
+		return
+	}
+	fmt.Println(d.State, d.Amount)
+	// Output: SUCCESS 500
+}

@@ -28,6 +28,12 @@ func (s *Server) transferQuery(r *V3Request, name string, max int, byTransferNo 
 	if e != nil {
 		return e.Answer()
 	}
+	return billDetailAnswer(r, &cp)
+}
+
+// billDetailAnswer is a bill as the queries (and T14) answer it, its
+// user_name encrypted for the merchant.
+func billDetailAnswer(r *V3Request, cp *transferBill) (int, any) {
 	userName, e := r.EncryptForMerchant(cp.UserName)
 	if e != nil {
 		return e.Answer()

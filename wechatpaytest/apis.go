@@ -193,6 +193,9 @@ const APITransferCloseAuthorization API = "POST /v3/fund-app/mch-transfer/user-c
 // APITransferCreateBillWithAuthorization is 发起转账并完成免确认收款授权.
 const APITransferCreateBillWithAuthorization API = "POST /v3/fund-app/mch-transfer/transfer-bills/pre-transfer-with-authorization"
 
+// APITransferWithAuthorization is 用户授权后转账.
+const APITransferWithAuthorization API = "POST /v3/fund-app/mch-transfer/transfer-bills/transfer"
+
 // transferRoutes is the merchant transfer's route table.
 func (s *Server) transferRoutes() []route {
 	return []route{
@@ -204,6 +207,7 @@ func (s *Server) transferRoutes() []route {
 		{pattern: string(APITransferQueryAuthorization), v3: s.serveTransferQueryAuthorization},
 		{pattern: string(APITransferCloseAuthorization), v3: s.serveTransferCloseAuthorization},
 		{pattern: string(APITransferCreateBillWithAuthorization), v3: s.serveTransferCreateBillWithAuthorization},
+		{pattern: string(APITransferWithAuthorization), v3: s.serveTransferWithAuthorization},
 	}
 }
 
