@@ -22,6 +22,9 @@
 //
 // Never change out_bill_no after an answer other than 200: query the bill
 // first; only a bill known to be FAIL or CANCELLED justifies a new number.
-// Receipts (电子回单) and confirmation-free authorizations (免确认收款授权)
+// A user who grants a confirmation-free authorization (免确认收款授权:
+// CreateAuthorization, or CreateBillWithAuthorization's offer; callbacks
+// read by DecodeAuthorizationNotification) is then paid by
+// TransferWithAuthorization without a confirmation page. Receipts (电子回单)
 // are not in this package yet.
 package transfer

@@ -21,7 +21,11 @@
 // funds locked, deducted and released against a TransferMerchant's
 // balance, MCHTRANSFER.BILL.FINISHED sent, the user's and WeChat Pay's part
 // played by UserConfirmTransfer and FailTransfer, a bill closed 24 hours
-// after its creation when next looked up); and for any endpoint a test
+// after its creation when next looked up) and its confirmation-free
+// authorizations (state_transfer_authorization.go: MCHTRANSFER.AUTHORIZATION
+// callbacks, the user played by UserAuthorizeTransfer,
+// UserRevokeTransferAuthorization and UserConfirmTransfer(no, true)); and
+// for any endpoint a test
 // teaches it. The emulator is a net/http
 // ServeMux behind WeChat Pay's verification and signing step: HandleV3
 // registers a v3 endpoint by a ServeMux pattern with a method, such as

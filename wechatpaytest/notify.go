@@ -25,7 +25,9 @@ var summaries = map[string]string{
 	"REFUND.CLOSED":         "退款关闭",
 	"SECURITY_ECHO.SUCCESS": "回调通知成功",
 
-	"MCHTRANSFER.BILL.FINISHED": "商家转账单据终态通知",
+	"MCHTRANSFER.BILL.FINISHED":           "商家转账单据终态通知",
+	"MCHTRANSFER.AUTHORIZATION.CONFIRMED": "商家转账用户免确认收款授权确认通知",
+	"MCHTRANSFER.AUTHORIZATION.CLOSED":    "商家转账用户免确认收款授权关闭通知",
 }
 
 // documentedResources are the original_type of the events whose official
