@@ -38,3 +38,30 @@ func ExampleService_DownloadReceipt() {
 	fmt.Println(applied.State, receipt.State, string(pdf[:5]))
 	// Output: GENERATING FINISHED %PDF-
 }
+
+func ExampleService_QueryReceiptByTransferBillNo() {
+	srv, svc, stop := emulated()
+	defer stop()
+	ctx := context.Background()
+
+	req := cashBill("plfk2020042017", 500)
+	req.UserName = "张三"
+	bill, err := svc.CreateBill(ctx, req)
+	if err != nil {
+		fmt.Println("error:", err)
+		return
+	}
+	_ = srv.UserConfirmTransfer("plfk2020042017", false)
+	if _, err := svc.ApplyReceiptByTransferBillNo(ctx, &transfer.ApplyReceiptByTransferBillNoRequest{TransferBillNo: bill.TransferBillNo}); err != nil {
+		fmt.Println("error:", err)
+		return
+	}
+	_ = srv.FailTransferReceipt("plfk2020042017", "回单生成失败") // WeChat Pay gives up
+	receipt, err := svc.QueryReceiptByTransferBillNo(ctx, &transfer.QueryReceiptByTransferBillNoRequest{TransferBillNo: bill.TransferBillNo})
+	if err != nil {
+		fmt.Println("error:", err)
+		return
+	}
+	fmt.Println(receipt.State, receipt.FailReason) // stop polling on FAILED
+	// Output: FAILED 回单生成失败
+}
