@@ -22,6 +22,8 @@
 //
 // Never change out_bill_no after an answer other than 200: query the bill
 // first; only a bill known to be FAIL or CANCELLED justifies a new number.
-// Receipts (电子回单) and confirmation-free authorizations (免确认收款授权)
-// are not in this package yet.
+// A SUCCESS bill sent with user_name has an electronic receipt (电子回单):
+// ApplyReceiptByOutBillNo, QueryReceiptByOutBillNo until FINISHED, then
+// DownloadReceipt, which checks the file's digest. Confirmation-free
+// authorizations (免确认收款授权) are not in this package yet.
 package transfer

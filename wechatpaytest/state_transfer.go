@@ -65,6 +65,7 @@ type transferState struct {
 	bills    map[string]*transferBill // out_bill_no → bill
 	byNo     map[string]string        // transfer_bill_no → out_bill_no
 	seq      int64
+	receipts map[string]*transferReceipt // out_bill_no → receipt, made on first use
 }
 
 func newTransferState() *transferState {
