@@ -222,13 +222,19 @@ func cashRedPacketState(p *CashRedPacket) redPacketState {
 	return redPacketState{p.AppID, p.DetailID, &p.Status, p.SendTime, p.TotalAmount, &p.RefundTime, &p.RefundAmount}
 }
 
-// refundDue runs advanceRedPacket on the SENT packets of packets, through
-// the fields state points at. s.mu is held.
+// refundDue runs advanceRedPacket on the SENDING and SENT packets of
+// packets, through the fields state points at: a SENDING packet is SENT
+// (its SENDING answer is not owed to a query any more), then refunded when
+// due. s.mu is held.
 func refundDue[P any](s *Server, packets map[redPacketKey]P, state func(*P) redPacketState) {
 	for key, p := range packets {
-		if st := state(&p); *st.status == "SENT" {
+		st := state(&p)
+		if *st.status == "SENDING" {
 			s.advanceRedPacket(key, st)
-			packets[key] = p
 		}
+		if *st.status == "SENT" {
+			s.advanceRedPacket(key, st)
+		}
+		packets[key] = p
 	}
 }
