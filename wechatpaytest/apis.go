@@ -216,7 +216,8 @@ func (s *Server) transferRoutes() []route {
 func (s *Server) handleBuiltins() {
 	tables := [][]route{s.aggracctRoutes(), s.profitSharingRoutes(), s.redpackRoutes(),
 		{{pattern: string(APICertificates), v3: s.serveCertificates}},
-		{{pattern: string(APISecurityEcho), v3: s.serveSecurityEcho}}, s.transferRoutes()}
+		{{pattern: string(APISecurityEcho), v3: s.serveSecurityEcho}}, s.transferRoutes(),
+		s.testHelperRoutes()}
 	for _, table := range tables {
 		for _, rt := range table {
 			rt.srv = s

@@ -179,8 +179,8 @@ func (s *Server) settleBill(b *transferBill) {
 	}
 }
 
-// Bill periods on the emulator's clock (WithClock), checked when a bill is
-// next looked up: WeChat Pay closes a bill not completed within 24 hours
+// Bill periods on the emulator's clock (WithClock), applied by Advance
+// (state_transfer_clock.go) and when a bill is next looked up: WeChat Pay closes a bill not completed within 24 hours
 // (FAIL, OVERDUE_CLOSE; the real close may lag), and finds bills of the
 // last 30 days only.
 const (
@@ -194,13 +194,10 @@ const (
 func (s *Server) lookupBill(outBillNo string) *transferBill {
 	b, ok := s.transfer.bills[outBillNo]
 	now := s.now()
-	switch {
-	case !ok || !now.Before(b.CreateTime.Add(transferBillWindow)):
+	if !ok || !now.Before(b.CreateTime.Add(transferBillWindow)) {
 		return nil
-	case !now.Before(b.CreateTime.Add(transferBillExpiry)) &&
-		slices.Contains([]string{"ACCEPTED", "PROCESSING", "WAIT_USER_CONFIRM", "TRANSFERING"}, b.State):
-		s.finishBill(b, "FAIL", "OVERDUE_CLOSE")
 	}
+	s.closeOverdueBill(b, now)
 	return b
 }
 
