@@ -22,9 +22,11 @@
 //
 // Never change out_bill_no after an answer other than 200: query the bill
 // first; only a bill known to be FAIL or CANCELLED justifies a new number.
-// A user who grants a confirmation-free authorization (免确认收款授权:
-// CreateAuthorization, or CreateBillWithAuthorization's offer; callbacks
-// read by DecodeAuthorizationNotification) is then paid by
-// TransferWithAuthorization without a confirmation page. Receipts (电子回单)
-// are not in this package yet.
+// A SUCCESS bill sent with user_name has an electronic receipt (电子回单):
+// ApplyReceiptByOutBillNo, QueryReceiptByOutBillNo until FINISHED, then
+// DownloadReceipt, which checks the file's digest. A user who grants a
+// confirmation-free authorization (免确认收款授权: CreateAuthorization, or
+// CreateBillWithAuthorization's offer; callbacks read by
+// DecodeAuthorizationNotification) is then paid by
+// TransferWithAuthorization without a confirmation page.
 package transfer

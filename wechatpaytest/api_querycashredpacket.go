@@ -19,9 +19,7 @@ func (s *Server) serveQueryCashRedPacket(r *V2Request) map[string]string {
 	if params["bill_type"] != "MCHT" {
 		return V2Error("PARAM_ERROR", "参数错误: bill_type 只能是 MCHT")
 	}
-	p, fail := lookupRedPacket(s, s.redpack.cash, params, func(p *CashRedPacket) redPacketState {
-		return redPacketState{p.AppID, p.DetailID, &p.Status, p.SendTime, p.TotalAmount, &p.RefundTime, &p.RefundAmount}
-	})
+	p, fail := lookupRedPacket(s, s.redpack.cash, params, cashRedPacketState)
 	if fail != nil {
 		return fail
 	}

@@ -13,9 +13,7 @@ func (s *Server) serveQueryWorkWxRedPacket(r *V2Request) map[string]string {
 	if fail := checkV2Params(params, queryWorkWxParams); fail != nil {
 		return fail
 	}
-	p, fail := lookupRedPacket(s, s.redpack.workwx, params, func(p *WorkWxRedPacket) redPacketState {
-		return redPacketState{p.AppID, p.DetailID, &p.Status, p.SendTime, p.TotalAmount, &p.RefundTime, &p.RefundAmount}
-	})
+	p, fail := lookupRedPacket(s, s.redpack.workwx, params, workWxRedPacketState)
 	if fail != nil {
 		return fail
 	}

@@ -181,6 +181,22 @@ const APITransferQueryByTransferBillNo API = "GET /v3/fund-app/mch-transfer/tran
 // APITransferCancelBill is 撤销转账.
 const APITransferCancelBill API = "POST /v3/fund-app/mch-transfer/transfer-bills/out-bill-no/{out_bill_no}/cancel"
 
+// APITransferApplyReceiptByOutBillNo is 商户单号申请电子回单.
+const APITransferApplyReceiptByOutBillNo API = "POST /v3/fund-app/mch-transfer/elecsign/out-bill-no"
+
+// APITransferApplyReceiptByTransferBillNo is 微信单号申请电子回单.
+const APITransferApplyReceiptByTransferBillNo API = "POST /v3/fund-app/mch-transfer/elecsign/transfer-bill-no"
+
+// APITransferQueryReceiptByOutBillNo is 商户单号查询电子回单.
+const APITransferQueryReceiptByOutBillNo API = "GET /v3/fund-app/mch-transfer/elecsign/out-bill-no/{out_bill_no}"
+
+// APITransferQueryReceiptByTransferBillNo is 微信单号查询电子回单.
+const APITransferQueryReceiptByTransferBillNo API = "GET /v3/fund-app/mch-transfer/elecsign/transfer-bill-no/{transfer_bill_no}"
+
+// APITransferDownloadReceipt is the emulator's receipt download_url: a
+// GET signed by the merchant, answered with the PDF, unsigned.
+const APITransferDownloadReceipt API = "GET /v3/transferdownload/elecvoucherfile"
+
 // APITransferCreateAuthorization is 发起免确认收款授权.
 const APITransferCreateAuthorization API = "POST /v3/fund-app/mch-transfer/user-confirm-authorization"
 
@@ -203,6 +219,12 @@ func (s *Server) transferRoutes() []route {
 		{pattern: string(APITransferQueryByOutBillNo), v3: s.serveTransferQueryByOutBillNo},
 		{pattern: string(APITransferQueryByTransferBillNo), v3: s.serveTransferQueryByTransferBillNo},
 		{pattern: string(APITransferCancelBill), v3: s.serveTransferCancelBill},
+		{pattern: string(APITransferApplyReceiptByOutBillNo), v3: s.serveTransferApplyReceiptByOutBillNo},
+		{pattern: string(APITransferApplyReceiptByTransferBillNo), v3: s.serveTransferApplyReceiptByTransferBillNo},
+		{pattern: string(APITransferQueryReceiptByOutBillNo), v3: s.serveTransferQueryReceiptByOutBillNo},
+		{pattern: string(APITransferQueryReceiptByTransferBillNo), v3: s.serveTransferQueryReceiptByTransferBillNo},
+		{pattern: string(APITransferDownloadReceipt), v3: s.serveTransferDownloadReceipt, fileType: "application/pdf"},
+
 		{pattern: string(APITransferCreateAuthorization), v3: s.serveTransferCreateAuthorization},
 		{pattern: string(APITransferQueryAuthorization), v3: s.serveTransferQueryAuthorization},
 		{pattern: string(APITransferCloseAuthorization), v3: s.serveTransferCloseAuthorization},
@@ -215,7 +237,8 @@ func (s *Server) transferRoutes() []route {
 func (s *Server) handleBuiltins() {
 	tables := [][]route{s.aggracctRoutes(), s.profitSharingRoutes(), s.redpackRoutes(),
 		{{pattern: string(APICertificates), v3: s.serveCertificates}},
-		{{pattern: string(APISecurityEcho), v3: s.serveSecurityEcho}}, s.transferRoutes()}
+		{{pattern: string(APISecurityEcho), v3: s.serveSecurityEcho}}, s.transferRoutes(),
+		s.testHelperRoutes()}
 	for _, table := range tables {
 		for _, rt := range table {
 			rt.srv = s

@@ -105,7 +105,7 @@ func (s *Server) authenticate(r *http.Request, body []byte) *reply {
 		return signError("timestamp", "malformed timestamp")
 	}
 	window := int64(wechatpay.Window / time.Second)
-	if d := s.now().Unix() - ts; d > window || d < -window {
+	if d := s.wall().Unix() - ts; d > window || d < -window {
 		return signError("timestamp", "stale timestamp")
 	}
 	msg := make([]byte, 0, len(r.Method)+len(r.RequestURI)+len(a.Timestamp)+len(a.NonceStr)+len(body)+5)

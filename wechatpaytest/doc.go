@@ -21,12 +21,16 @@
 // funds locked, deducted and released against a TransferMerchant's
 // balance, MCHTRANSFER.BILL.FINISHED sent, the user's and WeChat Pay's part
 // played by UserConfirmTransfer and FailTransfer, a bill closed 24 hours
-// after its creation when next looked up) and its confirmation-free
-// authorizations (state_transfer_authorization.go: MCHTRANSFER.AUTHORIZATION
-// callbacks, the user played by UserAuthorizeTransfer,
-// UserRevokeTransferAuthorization and UserConfirmTransfer(no, true)); and
-// for any endpoint a test
-// teaches it. The emulator is a net/http
+// after its creation) and its confirmation-free authorizations
+// (state_transfer_authorization.go: MCHTRANSFER.AUTHORIZATION callbacks,
+// the user played by UserAuthorizeTransfer, UserRevokeTransferAuthorization
+// and UserConfirmTransfer(no, true)), the sandbox's test helpers
+// (POST /v3/sandbox/test-helpers/..., api_testhelpers.go: the same actions
+// and Advance, for the merchant's signed requests only); and for any
+// endpoint a test teaches it. Time-driven transitions follow the clock of
+// WithClock, which Advance moves forward, running what is due before it
+// returns (clock.go; a state type registers its due transitions with
+// onClock). The emulator is a net/http
 // ServeMux behind WeChat Pay's verification and signing step: HandleV3
 // registers a v3 endpoint by a ServeMux pattern with a method, such as
 // "GET /v3/pay/transactions/out-trade-no/{out_trade_no}", and HandleV2 a v2

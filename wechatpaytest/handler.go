@@ -194,7 +194,7 @@ func (s *Server) writeReply(w http.ResponseWriter, r *http.Request, rep *reply, 
 			w.Header().Set("Content-Type", "application/json")
 		}
 		w.Header().Set(wechatpay.HeaderRequestID, requestID)
-		w.Header().Set("Date", s.now().UTC().Format(http.TimeFormat)) // the emulator's clock, which a SIGN_ERROR's reader compares
+		w.Header().Set("Date", s.wall().UTC().Format(http.TimeFormat)) // the emulator's clock, which a SIGN_ERROR's reader compares
 		if rep.allow != "" {
 			w.Header().Set("Allow", rep.allow)
 		}
@@ -404,7 +404,7 @@ func (s *Server) newRequestID() string {
 // signingKey); the Wechatpay-Serial answer header names it.
 func (s *Server) signV3(h http.Header, r *http.Request, rep *reply, f *Fault) {
 	key, serial := s.signingKey(r)
-	now := s.now()
+	now := s.wall()
 	kind := FaultKind(0)
 	if f != nil {
 		kind = f.Kind

@@ -121,7 +121,7 @@ func (s *Server) notificationBody(eventType string, resource any) ([]byte, error
 func (s *Server) signNotification(body []byte, probe bool) (http.Header, error) {
 	h := http.Header{"Content-Type": {"application/json"}}
 	key, serial := s.notificationKey()
-	if err := signHeaders(h, key, serial, s.now(), body, probe); err != nil {
+	if err := signHeaders(h, key, serial, s.wall(), body, probe); err != nil {
 		return nil, fmt.Errorf("wechatpaytest: SignNotification: %w", err)
 	}
 	return h, nil

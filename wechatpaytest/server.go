@@ -36,7 +36,8 @@ type Server struct {
 	mux     *http.ServeMux
 	tls     *serverTLS
 	ts      *httptest.Server
-	now     func() time.Time
+	now     func() time.Time // the emulator's clock: WithClock's, moved by Advance
+	wall    func() time.Time // WithClock's, not advanced: signature timestamps
 	logger  *slog.Logger
 
 	requests  atomic.Int64
@@ -53,6 +54,8 @@ type Server struct {
 	transfer     *transferState      // the merchant transfer (state_transfer.go)
 	faults       []*Fault
 	notifyClient *http.Client
+	advanced     atomic.Int64      // what Advance added to the clock (clock.go)
+	due          []func(time.Time) // the due transitions Advance runs (clock.go)
 }
 
 type config struct {
@@ -114,8 +117,9 @@ func WithListener(ln net.Listener) Option {
 }
 
 // WithClock sets the clock used for the ±5 minute window of request
-// timestamps, response timestamps, the Date header of v3 answers and the
-// times the emulator records.
+// timestamps, response timestamps, the Date header of v3 answers, the
+// times the emulator records and its time-driven transitions; Advance
+// moves it forward.
 func WithClock(now func() time.Time) Option {
 	return func(c *config) { c.now = now }
 }
@@ -237,6 +241,9 @@ func newServerState(cfg *config) (*Server, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
+	s.wall = s.now
+	s.now = s.advancedClock(s.wall)
+	s.registerClock()
 	if s.notifyClient == nil {
 		s.notifyClient = &http.Client{Timeout: 30 * time.Second}
 	}

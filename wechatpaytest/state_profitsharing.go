@@ -2,6 +2,7 @@ package wechatpaytest
 
 import (
 	"cmp"
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -278,4 +279,12 @@ func psRelationAnswer(r *V3Request, rel ProfitSharingRelation) (int, any) {
 		FailReason        string `json:"fail_reason,omitempty"`
 	}{rel.SubMchID, rel.Type, rel.Account, name, rel.RelationType, rel.CustomRelation, rel.Scene, rel.MajorService,
 		rel.ExpectedRatio, rel.FileID, rel.ApplicationFileID, rel.PartnershipFileID, rel.State, rel.FailReason}
+}
+
+// profitSharingDue finishes, when the clock is advanced (Advance; s.mu
+// held), every order still PROCESSING, as its first query would.
+func (s *Server) profitSharingDue(time.Time) {
+	for _, no := range slices.Sorted(maps.Keys(s.ps.requests)) {
+		s.finishProfitSharingOrder(no)
+	}
 }

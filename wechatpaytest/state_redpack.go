@@ -201,3 +201,40 @@ func checkV2Params(params map[string]string, lists ...[]v2Param) map[string]stri
 	}
 	return nil
 }
+
+// redpackDue refunds, when the clock is advanced (Advance; s.mu held),
+// every sent packet left unopened for RedPacketRefundAfter, its amount back
+// in the balance, as its next query would.
+func (s *Server) redpackDue(time.Time) {
+	refundDue(s, s.redpack.workwx, workWxRedPacketState)
+	refundDue(s, s.redpack.cash, cashRedPacketState)
+}
+
+// workWxRedPacketState points at the fields of a WeCom packet that a query
+// checks and moves on.
+func workWxRedPacketState(p *WorkWxRedPacket) redPacketState {
+	return redPacketState{p.AppID, p.DetailID, &p.Status, p.SendTime, p.TotalAmount, &p.RefundTime, &p.RefundAmount}
+}
+
+// cashRedPacketState points at the fields of a cash packet that a query
+// checks and moves on.
+func cashRedPacketState(p *CashRedPacket) redPacketState {
+	return redPacketState{p.AppID, p.DetailID, &p.Status, p.SendTime, p.TotalAmount, &p.RefundTime, &p.RefundAmount}
+}
+
+// refundDue runs advanceRedPacket on the SENDING and SENT packets of
+// packets, through the fields state points at: a SENDING packet is SENT
+// (its SENDING answer is not owed to a query any more), then refunded when
+// due. s.mu is held.
+func refundDue[P any](s *Server, packets map[redPacketKey]P, state func(*P) redPacketState) {
+	for key, p := range packets {
+		st := state(&p)
+		if *st.status == "SENDING" {
+			s.advanceRedPacket(key, st)
+		}
+		if *st.status == "SENT" {
+			s.advanceRedPacket(key, st)
+		}
+		packets[key] = p
+	}
+}

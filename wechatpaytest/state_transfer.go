@@ -65,6 +65,7 @@ type transferState struct {
 	bills    map[string]*transferBill // out_bill_no → bill
 	byNo     map[string]string        // transfer_bill_no → out_bill_no
 	seq      int64
+	receipts map[string]*transferReceipt       // out_bill_no → receipt, made on first use
 	auths    map[string]*transferAuthorization // out_authorization_no → authorization (state_transfer_authorization.go)
 	offers   map[string]*transferAuthorization // out_bill_no → authorization offered with the bill
 }
@@ -185,8 +186,8 @@ func (s *Server) settleBill(b *transferBill) {
 	}
 }
 
-// Bill periods on the emulator's clock (WithClock), checked when a bill is
-// next looked up: WeChat Pay closes a bill not completed within 24 hours
+// Bill periods on the emulator's clock (WithClock), applied by Advance
+// (state_transfer_clock.go) and when a bill is next looked up: WeChat Pay closes a bill not completed within 24 hours
 // (FAIL, OVERDUE_CLOSE; the real close may lag), and finds bills of the
 // last 30 days only.
 const (
@@ -200,13 +201,10 @@ const (
 func (s *Server) lookupBill(outBillNo string) *transferBill {
 	b, ok := s.transfer.bills[outBillNo]
 	now := s.now()
-	switch {
-	case !ok || !now.Before(b.CreateTime.Add(transferBillWindow)):
+	if !ok || !now.Before(b.CreateTime.Add(transferBillWindow)) {
 		return nil
-	case !now.Before(b.CreateTime.Add(transferBillExpiry)) &&
-		slices.Contains([]string{"ACCEPTED", "PROCESSING", "WAIT_USER_CONFIRM", "TRANSFERING"}, b.State):
-		s.finishBill(b, "FAIL", "OVERDUE_CLOSE")
 	}
+	s.closeOverdueBill(b, now)
 	return b
 }
 

@@ -34,6 +34,21 @@
 // 30m, 30m, 60m, 3h, 3h, 3h, 6h, 6h), each wait multiplied by
 // -schedule-scale. It exits 0 once the callback is acknowledged with a 2xx,
 // 1 when the schedule ends without.
+//
+// The test helpers do on the running sandbox what only the user or WeChat
+// Pay can do, for a merchant testing from another process or language:
+//
+//	wechatpay-sandbox transfer confirm [-dir DIR] OUT_BILL_NO
+//	wechatpay-sandbox transfer fail [-dir DIR] -reason REASON OUT_BILL_NO
+//	wechatpay-sandbox transfer authorize|revoke [-dir DIR] OUT_AUTHORIZATION_NO
+//	wechatpay-sandbox advance [-dir DIR] 24h
+//
+// Each POSTs to the sandbox's test-helper endpoint
+// (/v3/sandbox/test-helpers/..., see wechatpaytest.APITestHelperAdvance
+// and its neighbours) a request signed with the merchant key of
+// DIR/credentials.json, like any v3 request: the sandbox refuses a request
+// that is not signed by the merchant (401 SIGN_ERROR). It prints the
+// answer and exits 0, or prints the refusal and exits 1.
 package main
 
 import (
@@ -78,8 +93,16 @@ var errSecondSignal = errors.New("second signal: exiting without waiting for the
 // run is the whole program. sigs delivers SIGINT and SIGTERM (a test sends
 // its own): the first stops serving gracefully, a second ends run at once.
 func run(args []string, stdout, stderr io.Writer, sigs <-chan os.Signal) error {
-	if len(args) > 0 && args[0] == "notify" {
+	switch {
+	case len(args) > 0 && args[0] == "notify":
 		return runNotify(args[1:], stdout, stderr, sigs)
+	case len(args) > 0 && args[0] == "advance":
+		return runHelper(context.Background(), "advance", args[1:], stdout, stderr)
+	case len(args) > 0 && args[0] == "transfer":
+		if len(args) == 1 {
+			args = append(args, "")
+		}
+		return runHelper(context.Background(), "transfer "+args[1], args[2:], stdout, stderr)
 	}
 	sf, fs := newServeFlags(stderr)
 	if err := parseFlags(fs, args, stderr); err != nil {
@@ -124,6 +147,11 @@ func newServeFlags(stderr io.Writer) (*serveFlags, *flag.FlagSet) {
   wechatpay-sandbox [flags]          serve the WeChat Pay emulator
   wechatpay-sandbox notify [flags]   send a signed callback to a notify_url
                                      (wechatpay-sandbox notify -h for its flags)
+  wechatpay-sandbox transfer confirm|fail|authorize|revoke [-dir DIR] NO
+  wechatpay-sandbox advance [-dir DIR] DURATION
+                                     test helpers: act as the user or WeChat
+                                     Pay on the sandbox serving DIR, or move
+                                     its clock (wechatpay-sandbox advance -h)
 
 Flags:
 `)

@@ -1,0 +1,67 @@
+package transfer_test
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/gowechatpay/wechatpay/transfer"
+)
+
+func ExampleService_DownloadReceipt() {
+	srv, svc, stop := emulated()
+	defer stop()
+	ctx := context.Background()
+
+	req := cashBill("plfk2020042016", 500)
+	req.UserName = "张三" // only bills sent with user_name get a receipt
+	if _, err := svc.CreateBill(ctx, req); err != nil {
+		fmt.Println("error:", err)
+		return
+	}
+	_ = srv.UserConfirmTransfer("plfk2020042016", false) // the user confirms in WeChat
+	applied, err := svc.ApplyReceiptByOutBillNo(ctx, &transfer.ApplyReceiptByOutBillNoRequest{OutBillNo: "plfk2020042016"})
+	if err != nil {
+		fmt.Println("error:", err)
+		return
+	}
+	// In production: query again after at least 2 minutes while GENERATING.
+	receipt, err := svc.QueryReceiptByOutBillNo(ctx, &transfer.QueryReceiptByOutBillNoRequest{OutBillNo: "plfk2020042016"})
+	if err != nil {
+		fmt.Println("error:", err)
+		return
+	}
+	pdf, err := svc.DownloadReceipt(ctx, receipt) // within 10 minutes; the digest is checked
+	if err != nil {
+		fmt.Println("error:", err)
+		return
+	}
+	fmt.Println(applied.State, receipt.State, string(pdf[:5]))
+	// Output: GENERATING FINISHED %PDF-
+}
+
+func ExampleService_QueryReceiptByTransferBillNo() {
+	srv, svc, stop := emulated()
+	defer stop()
+	ctx := context.Background()
+
+	req := cashBill("plfk2020042017", 500)
+	req.UserName = "张三"
+	bill, err := svc.CreateBill(ctx, req)
+	if err != nil {
+		fmt.Println("error:", err)
+		return
+	}
+	_ = srv.UserConfirmTransfer("plfk2020042017", false)
+	if _, err := svc.ApplyReceiptByTransferBillNo(ctx, &transfer.ApplyReceiptByTransferBillNoRequest{TransferBillNo: bill.TransferBillNo}); err != nil {
+		fmt.Println("error:", err)
+		return
+	}
+	_ = srv.FailTransferReceipt("plfk2020042017", "回单生成失败") // WeChat Pay gives up
+	receipt, err := svc.QueryReceiptByTransferBillNo(ctx, &transfer.QueryReceiptByTransferBillNoRequest{TransferBillNo: bill.TransferBillNo})
+	if err != nil {
+		fmt.Println("error:", err)
+		return
+	}
+	fmt.Println(receipt.State, receipt.FailReason) // stop polling on FAILED
+	// Output: FAILED 回单生成失败
+}
