@@ -22,8 +22,8 @@ import (
 
 // Client returns a client for configPath's base_url (the production domains
 // when the file has none) or, when configPath is empty, for an in-process
-// sandbox started here. Call the returned function when done.
-func Client(configPath string) (*wechatpay.Client, func(), error) {
+// sandbox started here with opts. Call the returned function when done.
+func Client(configPath string, opts ...wechatpaytest.Option) (*wechatpay.Client, func(), error) {
 	if configPath != "" {
 		c, err := wechatpay.NewClientFromFile(configPath)
 		if err != nil {
@@ -31,7 +31,7 @@ func Client(configPath string) (*wechatpay.Client, func(), error) {
 		}
 		return c, c.Close, nil
 	}
-	srv, err := wechatpaytest.Listen()
+	srv, err := wechatpaytest.Listen(opts...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("starting the in-process sandbox: %w", err)
 	}
@@ -75,12 +75,13 @@ func NewFlags(name string) *Flags {
 }
 
 // Client parses args as Parse does, then returns Client's client for
-// -config. Call the returned function when done.
-func (f *Flags) Client(args []string) (*wechatpay.Client, func(), error) {
+// -config (opts for the in-process sandbox). Call the returned function
+// when done.
+func (f *Flags) Client(args []string, opts ...wechatpaytest.Option) (*wechatpay.Client, func(), error) {
 	if err := Parse(f.FlagSet, args); err != nil {
 		return nil, nil, err
 	}
-	return Client(*f.config)
+	return Client(*f.config, opts...)
 }
 
 // Main runs fn with a context that SIGINT and SIGTERM cancel, and exits
