@@ -106,31 +106,31 @@ func TestRunTampered(t *testing.T) {
 	require.Equal(t, int64(500), locked)
 }
 
-// TestRunTamperedHelper: a tampered answer of a test helper fails the
-// example too; the user's confirmation happened, so the bill is paid.
-func TestRunTamperedHelper(t *testing.T) {
-	srv, path, _ := sandbox(t)
-	srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APITestHelperConfirmTransfer, Kind: wechatpaytest.FaultTamperedBody})
-	var out bytes.Buffer
-	err := run(t.Context(), []string{"-config", path}, &out)
-	require.ErrorIs(t, err, wechatpay.ErrInvalidSignature)
-	require.Contains(t, out.String(), "1. bill")
-	require.NotContains(t, out.String(), "2. callback")
-	balance, locked := srv.TransferBalance()
-	require.Equal(t, int64(start-500), balance)
-	require.Zero(t, locked)
-}
-
-// TestRunTamperedQuery: a tampered query in the middle of the flow fails
-// it, and nothing of that answer is printed.
-func TestRunTamperedQuery(t *testing.T) {
-	srv, path, _ := sandbox(t)
-	srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APITransferQueryByTransferBillNo, Kind: wechatpaytest.FaultTamperedBody})
-	var out bytes.Buffer
-	err := run(t.Context(), []string{"-config", path}, &out)
-	require.ErrorIs(t, err, wechatpay.ErrInvalidSignature)
-	require.Contains(t, out.String(), "3. query by out_bill_no")
-	require.NotContains(t, out.String(), "4. query")
+// TestRunTamperedLater: a tampered answer of a test helper or of a query
+// in the middle of the flow fails it, and nothing of that answer is
+// printed. The user's confirmation happened before its answer was
+// tampered with, so that bill is paid.
+func TestRunTamperedLater(t *testing.T) {
+	for _, tc := range []struct {
+		api             wechatpaytest.API
+		printed, absent string
+	}{
+		{wechatpaytest.APITestHelperConfirmTransfer, "1. bill", "2. callback"},
+		{wechatpaytest.APITransferQueryByTransferBillNo, "3. query by out_bill_no", "4. query"},
+	} {
+		t.Run(string(tc.api), func(t *testing.T) {
+			srv, path, _ := sandbox(t)
+			srv.InjectFault(wechatpaytest.Fault{API: tc.api, Kind: wechatpaytest.FaultTamperedBody})
+			var out bytes.Buffer
+			err := run(t.Context(), []string{"-config", path}, &out)
+			require.ErrorIs(t, err, wechatpay.ErrInvalidSignature)
+			require.Contains(t, out.String(), tc.printed)
+			require.NotContains(t, out.String(), tc.absent)
+			balance, locked := srv.TransferBalance()
+			require.Equal(t, int64(start-500), balance)
+			require.Zero(t, locked)
+		})
+	}
 }
 
 func TestFlags(t *testing.T) { exampletest.CheckFlags(t, run) }
