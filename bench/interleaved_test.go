@@ -43,6 +43,8 @@ var interleavedPairs = []interleavedPair{
 	{"Punish", v3Pair(func(e *env) func(context.Context) error { return punish(e.td, e.sdk) }, (*floor).postOAEP)},
 	{"CreateSpecialReduction", v3Pair(func(e *env) func(context.Context) error { return createSpecialReduction(e.td, e.sdk) }, (*floor).postReduction)},
 	{"CreateOrder", v3Pair(func(e *env) func(context.Context) error { return createOrder(e.sdk) }, (*floor).postCreateOrder)},
+	{"CreateBill", v3Pair(func(e *env) func(context.Context) error { return createBill(e.sdk) }, (*floor).postCreateBill)},
+	{"QueryBillByOutBillNo", v3Pair(func(e *env) func(context.Context) error { return queryBill(e.sdk) }, (*floor).getBill)},
 	{"RedpackQuery", v2QueryPair(redpackQuery)},
 	{"DoV2", v2QueryPair(doV2)},
 	{"RedpackSendWorkWx", func(e *env) (func(context.Context) error, func(context.Context) error, func()) {

@@ -21,7 +21,8 @@ import (
 	"github.com/gowechatpay/wechatpay/internal/v2xml"
 )
 
-// The fixture the server answers for: ids and paths of the four APIs.
+// The fixture the server answers for: ids and paths of the four APIs
+// (the profit-sharing write and the transfer bill have their own files).
 const (
 	// OutRequestNo is the special-reduction number.
 	OutRequestNo = "htozr8denqegbt6tk6u10iymo7yww5pn"
@@ -99,6 +100,12 @@ func New(td *Testdata, opts Options) (*Server, error) {
 		PathRedpack:                {method: http.MethodPost, body: td.V2ReplyXML},
 	}
 	s.routes[PathProfitSharingOrders] = &route{method: http.MethodPost, body: []byte(createOrderBody), signed: true}
+	s.routes[PathTransferBills] = &route{method: http.MethodPost, body: []byte(createBillBody), signed: true}
+	bill, err := QueryBillBody(td)
+	if err != nil {
+		return nil, err
+	}
+	s.routes[PathTransferBillByOutNo] = &route{method: http.MethodGet, body: bill, signed: true}
 	send, err := SendWorkWxReply(td)
 	if err != nil {
 		return nil, err

@@ -47,6 +47,8 @@ var floorOf = map[string]string{
 	"Punish":                        "FloorCombinedPostOAEP",
 	"PunishParallel":                "FloorCombinedPostOAEPParallel",
 	"CreateOrder":                   "FloorCreateOrder",
+	"CreateBill":                    "FloorCreateBill",
+	"QueryBillByOutBillNo":          "FloorQueryBill",
 	"CreateSpecialReduction":        "FloorReductionPost",
 	"RedpackQuery":                  "FloorV2",
 	"RedpackQueryParallel":          "FloorV2Parallel",
