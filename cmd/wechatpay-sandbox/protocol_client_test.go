@@ -47,6 +47,17 @@ func startNotifyURL(t *testing.T) (url, caFile string, got <-chan callback) {
 	return hs.URL + "/transfer/notify", caFile, ch
 }
 
+// wireBill is what the client reads of a bill, in an answer or a callback.
+type wireBill struct {
+	OutBillNo      string `json:"out_bill_no"`
+	TransferBillNo string `json:"transfer_bill_no"`
+	State          string `json:"state"`
+	PackageInfo    string `json:"package_info"`
+	MchID          string `json:"mch_id"`
+	Amount         int64  `json:"transfer_amount"`
+	OpenID         string `json:"openid"`
+}
+
 // createWireBill creates with c a bill of 3,000 yuan (user_name required) whose
 // callbacks go to notifyURL, and returns its transfer_bill_no.
 func createWireBill(t *testing.T, c *wireclient.Client, no, notifyURL string) string {
@@ -59,12 +70,7 @@ func createWireBill(t *testing.T, c *wireclient.Client, no, notifyURL string) st
 	status, h, answer := c.Do(t, http.MethodPost, "/v3/fund-app/mch-transfer/transfer-bills", body, c.PubKeyID)
 	c.Verify(t, h, answer)
 	require.Equal(t, http.StatusOK, status, string(answer))
-	var created struct {
-		OutBillNo      string `json:"out_bill_no"`
-		TransferBillNo string `json:"transfer_bill_no"`
-		State          string `json:"state"`
-		PackageInfo    string `json:"package_info"`
-	}
+	var created wireBill
 	require.NoError(t, json.Unmarshal(answer, &created))
 	require.Equal(t, no, created.OutBillNo)
 	require.Equal(t, "WAIT_USER_CONFIRM", created.State)
@@ -98,14 +104,7 @@ func TestProtocolClientTransferBill(t *testing.T) {
 	c.Verify(t, cb.header, cb.body)
 	event, plain := c.Decrypt(t, cb.body)
 	require.Equal(t, "MCHTRANSFER.BILL.FINISHED", event)
-	var finished struct {
-		OutBillNo      string `json:"out_bill_no"`
-		TransferBillNo string `json:"transfer_bill_no"`
-		State          string `json:"state"`
-		MchID          string `json:"mch_id"`
-		Amount         int64  `json:"transfer_amount"`
-		OpenID         string `json:"openid"`
-	}
+	var finished wireBill
 	require.NoError(t, json.Unmarshal(plain, &finished))
 	require.Equal(t, "PLAIN1", finished.OutBillNo)
 	require.Equal(t, transferBillNo, finished.TransferBillNo)
@@ -117,12 +116,7 @@ func TestProtocolClientTransferBill(t *testing.T) {
 	status, h, answer := c.Do(t, http.MethodGet, "/v3/fund-app/mch-transfer/transfer-bills/out-bill-no/PLAIN1", nil, "")
 	c.Verify(t, h, answer)
 	require.Equal(t, http.StatusOK, status, string(answer))
-	var queried struct {
-		OutBillNo      string `json:"out_bill_no"`
-		TransferBillNo string `json:"transfer_bill_no"`
-		State          string `json:"state"`
-		Amount         int64  `json:"transfer_amount"`
-	}
+	var queried wireBill
 	require.NoError(t, json.Unmarshal(answer, &queried))
 	require.Equal(t, "PLAIN1", queried.OutBillNo)
 	require.Equal(t, transferBillNo, queried.TransferBillNo)
