@@ -5,7 +5,7 @@
 //
 // Usage:
 //
-//	wechatpay-sandbox [-addr 127.0.0.1:8360] [-dir ./sandbox] [-key-mode public-key|certificates|both] [-grace 5s]
+//	wechatpay-sandbox [-addr 127.0.0.1:8360] [-dir ./sandbox] [-key-mode public-key|certificates|both] [-notify-ca FILE] [-grace 5s]
 //	wechatpay-sandbox notify -dir DIR -url URL -event EVENT_TYPE -resource FILE.json [-ca FILE] [-schedule-scale 1]
 //
 // Serving, it first listens on -addr (a busy port fails before any file is
@@ -49,6 +49,11 @@
 // DIR/credentials.json, like any v3 request: the sandbox refuses a request
 // that is not signed by the merchant (401 SIGN_ERROR). It prints the
 // answer and exits 0, or prints the refusal and exits 1.
+//
+// The running sandbox sends the callbacks of its state machines (a transfer
+// bill finished, ...) to the notify_url of the request itself, trusting the
+// system roots, or the CA of -notify-ca FILE (a local HTTPS server's
+// self-signed certificate).
 package main
 
 import (
@@ -129,8 +134,8 @@ func run(args []string, stdout, stderr io.Writer, sigs <-chan os.Signal) error {
 
 // serveFlags are the flags of the sandbox that serves.
 type serveFlags struct {
-	addr, dir, keyMode string
-	grace              time.Duration
+	addr, dir, keyMode, notifyCA string
+	grace                        time.Duration
 }
 
 // newServeFlags declares the flags of the sandbox on a new flag set.
@@ -140,6 +145,7 @@ func newServeFlags(stderr io.Writer) (*serveFlags, *flag.FlagSet) {
 	fs.SetOutput(stderr)
 	fs.StringVar(&sf.addr, "addr", "127.0.0.1:8360", "address `HOST:PORT` to listen on (port 0 picks a free port)")
 	fs.StringVar(&sf.dir, "dir", "sandbox", "directory `DIR` for the keys and credentials.json (locked while serving)")
+	fs.StringVar(&sf.notifyCA, "notify-ca", "", "PEM `FILE` of the CA to trust for the callbacks' https notify_url, e.g. a local server's self-signed certificate (default: the system roots)")
 	fs.DurationVar(&sf.grace, "grace", 5*time.Second, "on SIGINT or SIGTERM, how long requests in flight get to complete")
 	fs.StringVar(&sf.keyMode, "key-mode", "public-key", "the merchant's WeChat Pay keys: public-key (answers signed with the public key, no /v3/certificates), certificates (platform certificate only) or both (migration: Wechatpay-Serial chooses)")
 	fs.Usage = func() {
@@ -164,6 +170,10 @@ Flags:
 // first; the port comes first, so that a busy one fails before anything is
 // written. unlock releases -dir.
 func (sf *serveFlags) listen(mode wechatpay.KeyMode, stderr io.Writer) (srv *wechatpaytest.Server, unlock func(), err error) {
+	hc, err := notifyClient("-notify-ca", sf.notifyCA, 30*time.Second)
+	if err != nil {
+		return nil, nil, err
+	}
 	ln, err := net.Listen("tcp", sf.addr)
 	if err != nil {
 		return nil, nil, fmt.Errorf("cannot listen on -addr %s: %w; pass another -addr (port 0 picks a free one)", sf.addr, err)
@@ -177,6 +187,7 @@ func (sf *serveFlags) listen(mode wechatpay.KeyMode, stderr io.Writer) (srv *wec
 		wechatpaytest.WithKeyMode(mode),
 		wechatpaytest.WithKeyDir(sf.dir),
 		wechatpaytest.WithListener(ln),
+		wechatpaytest.WithNotificationClient(hc),
 		wechatpaytest.WithLogger(slog.New(slog.NewTextHandler(stderr, nil))),
 	)
 	if err != nil {

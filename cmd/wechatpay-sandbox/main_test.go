@@ -176,6 +176,13 @@ func TestRunRejectsBadFlags(t *testing.T) {
 	require.ErrorIs(t, err, flag.ErrHelp)
 	require.Contains(t, stderr.String(), "wechatpay-sandbox notify")
 	require.Contains(t, stderr.String(), "-grace")
+	require.Contains(t, stderr.String(), "-notify-ca")
+
+	// A -notify-ca that is no CA file fails before anything is written.
+	dir := t.TempDir()
+	err = run([]string{"-addr", "127.0.0.1:0", "-dir", dir, "-notify-ca", filepath.Join(dir, "none.pem")}, &stdout, &stderr, nil)
+	require.ErrorContains(t, err, "reading -notify-ca")
+	require.Empty(t, entries(t, dir))
 	stderr = sdktest.Buffer{}
 	err = run([]string{"notify", "-h"}, &stdout, &stderr, nil)
 	require.ErrorIs(t, err, flag.ErrHelp)

@@ -97,7 +97,7 @@ func runNotify(args []string, stdout, stderr io.Writer, sigs <-chan os.Signal) e
 	if err != nil {
 		return err
 	}
-	hc, err := notifyClient(nf.caFile, nf.timeout)
+	hc, err := notifyClient("-ca", nf.caFile, nf.timeout)
 	if err != nil {
 		return err
 	}
@@ -217,17 +217,18 @@ func credentialsKeyMode(cr *wechatpay.Credentials) wechatpay.KeyMode {
 }
 
 // notifyClient is the HTTP client of the deliveries: each waits timeout for
-// its answer and trusts caFile's CA when given, else the system roots.
-func notifyClient(caFile string, timeout time.Duration) (*http.Client, error) {
+// its answer and trusts caFile's CA (given by the flag named flagName) when
+// given, else the system roots.
+func notifyClient(flagName, caFile string, timeout time.Duration) (*http.Client, error) {
 	transport := http.DefaultTransport.(*http.Transport).Clone()
 	if caFile != "" {
 		pemData, err := os.ReadFile(caFile)
 		if err != nil {
-			return nil, fmt.Errorf("reading -ca: %w", err)
+			return nil, fmt.Errorf("reading %s: %w", flagName, err)
 		}
 		roots := x509.NewCertPool()
 		if !roots.AppendCertsFromPEM(pemData) {
-			return nil, fmt.Errorf("-ca %s holds no PEM certificate", caFile)
+			return nil, fmt.Errorf("%s %s holds no PEM certificate", flagName, caFile)
 		}
 		transport.TLSClientConfig.RootCAs = roots
 	}
