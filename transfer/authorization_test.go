@@ -96,6 +96,19 @@ func TestAuthorizationRevokedByUser(t *testing.T) {
 	require.Error(t, m.srv.UserRevokeTransferAuthorization("nobody"))
 }
 
+func TestAuthorizationClosedForRisk(t *testing.T) {
+	m := newMerchant(t)
+	m.authorize(t, "auth5")
+	require.Error(t, m.srv.RiskCloseTransferAuthorization("auth5", "USER_CLOSE"), "not a risk reason")
+	require.NoError(t, m.srv.RiskCloseTransferAuthorization("auth5", "TRANSFER_RISK"))
+	a, err := m.svc.QueryAuthorization(t.Context(), &transfer.QueryAuthorizationRequest{OutAuthorizationNo: "auth5"})
+	require.NoError(t, err)
+	require.Equal(t, []any{transfer.AuthorizationClosed, transfer.CloseTransferRisk}, []any{a.State, a.CloseInfo.CloseReason})
+	require.Empty(t, m.auths, "no callback for a risk close")
+	require.Error(t, m.srv.RiskCloseTransferAuthorization("auth5", "USER_ACCOUNT_ABNORMAL"), "already closed")
+	require.Error(t, m.srv.RiskCloseTransferAuthorization("nobody", "TRANSFER_RISK"))
+}
+
 func TestAuthorizationReentrantAndOnePerUser(t *testing.T) {
 	m := newMerchant(t)
 	r := validAuthorization("auth3", m.notifyURL)

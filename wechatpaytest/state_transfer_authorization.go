@@ -85,6 +85,28 @@ func (s *Server) UserRevokeTransferAuthorization(outAuthorizationNo string) erro
 	return nil
 }
 
+// RiskCloseTransferAuthorization plays WeChat Pay closing an effective
+// authorization for risk: reason is TRANSFER_RISK or USER_ACCOUNT_ABNORMAL.
+// The authorization becomes CLOSED with that reason and, as the reference
+// decides (the callback's list of reasons has neither), no callback is
+// sent: the merchant learns it from QueryAuthorization.
+func (s *Server) RiskCloseTransferAuthorization(outAuthorizationNo, reason string) error {
+	if reason != "TRANSFER_RISK" && reason != "USER_ACCOUNT_ABNORMAL" {
+		return fmt.Errorf("wechatpaytest: RiskCloseTransferAuthorization: reason %q is not TRANSFER_RISK or USER_ACCOUNT_ABNORMAL", reason)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a := s.lookupAuthorization(outAuthorizationNo)
+	switch {
+	case a == nil:
+		return fmt.Errorf("wechatpaytest: RiskCloseTransferAuthorization: no authorization %q", outAuthorizationNo)
+	case a.State != "TAKING_EFFECT":
+		return fmt.Errorf("wechatpaytest: RiskCloseTransferAuthorization: authorization %q is %s", outAuthorizationNo, a.State)
+	}
+	a.State, a.CloseReason, a.CloseTime = "CLOSED", reason, s.now()
+	return nil
+}
+
 // closeAuthorizationLocked closes a for reason and sends CLOSED. The
 // caller holds s.mu.
 func (s *Server) closeAuthorizationLocked(a *transferAuthorization, reason string) {
