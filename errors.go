@@ -137,9 +137,9 @@ type APIError struct {
 	// ResultCode is the v2 result_code: FAIL is a business failure.
 	ResultCode string
 
-	// explanation says, for a 401 SIGN_ERROR, where the message the SDK
+	// signDiffs says, for a 401 SIGN_ERROR, where the message the SDK
 	// signed and the one WeChat Pay verified differ (signerror.go).
-	explanation string
+	signDiffs []SignDifference
 }
 
 // Error implements error.
@@ -175,8 +175,10 @@ func (e *APIError) Error() string {
 	if e.RequestID != "" {
 		b.WriteString(" (Request-ID " + e.RequestID + ")")
 	}
-	if e.explanation != "" {
-		b.WriteString(": " + e.explanation)
+	sep := ": "
+	for _, d := range e.signDiffs {
+		b.WriteString(sep + d.Text)
+		sep = "; "
 	}
 	return b.String()
 }

@@ -52,6 +52,52 @@ func (e *APIError) SignInformation() *SignInformation {
 	return &SignInformation{Method: d.Info.Method, URL: d.Info.URL, TruncatedSignMessage: d.Info.Truncated, SignMessageLength: n}
 }
 
+// SignPart names the part of the signed message (README §2.1) in which a
+// SignDifference lies.
+type SignPart string
+
+// The parts a SignDifference can name.
+const (
+	// SignPartClock: the signed timestamp is outside the 5-minute window
+	// of WeChat Pay's clock (the answer's Date header).
+	SignPartClock SignPart = "clock"
+	// SignPartMethod: WeChat Pay verified another HTTP method.
+	SignPartMethod SignPart = "method"
+	// SignPartURL: WeChat Pay verified another request-target (path, its
+	// encoding, or the query's order, encoding or content).
+	SignPartURL SignPart = "url"
+	// SignPartTimestamp: WeChat Pay verified another timestamp: the
+	// Authorization header was changed after signing.
+	SignPartTimestamp SignPart = "timestamp"
+	// SignPartNonce: WeChat Pay verified another nonce_str: the
+	// Authorization header was changed after signing.
+	SignPartNonce SignPart = "nonce"
+	// SignPartBody: WeChat Pay verified another body.
+	SignPartBody SignPart = "body"
+	// SignPartLength: the messages' lengths differ and the answer shows no
+	// more of WeChat Pay's message to tell where.
+	SignPartLength SignPart = "length"
+	// SignPartKey: WeChat Pay verified the very message the SDK signed, so
+	// the signature itself is wrong: the private key does not belong to
+	// the certificate the serial names.
+	SignPartKey SignPart = "key"
+)
+
+// SignDifference is one finding of the SDK's comparison of a 401
+// SIGN_ERROR's sign_information with the message it signed: a part to
+// branch on and a text for people. The text shows only the request line,
+// lengths, offsets and parameter names, never a value or the body.
+type SignDifference struct {
+	Part SignPart
+	Text string
+}
+
+// SignDifferences returns what the SDK found when it compared the message
+// it signed with the one a v3 401 SIGN_ERROR shows WeChat Pay verified, in
+// the order Error() says them; nil for any other error, or when the answer
+// showed nothing to compare and the clock was within the window.
+func (e *APIError) SignDifferences() []SignDifference { return e.signDiffs }
+
 // signedMessage is what an attempt signed (README §2.1), kept to explain a
 // SIGN_ERROR: it is never logged, and an explanation shows only the request
 // line, lengths and offsets of it.
@@ -75,15 +121,15 @@ func (x *exchange) explainSignError(err error, resp *http.Response) {
 		e.StatusCode != http.StatusUnauthorized || e.Code != "SIGN_ERROR" {
 		return
 	}
-	var notes []string
+	var diffs []SignDifference
 	skew := clockSkew(x.try.signed.timestamp, resp.Header.Get("Date"))
 	if skew.known && max(skew.s, -skew.s) > int64(Window/time.Second) {
-		notes = append(notes, "clock: the signed timestamp is "+skew.String()+": set the clock right")
+		diffs = append(diffs, SignDifference{SignPartClock, "clock: the signed timestamp is " + skew.String() + ": set the clock right"})
 	}
 	if si := e.SignInformation(); si != nil {
-		notes = append(notes, x.try.signed.differences(si, x.try.sent, skew)...)
+		diffs = append(diffs, x.try.signed.differences(si, x.try.sent, skew)...)
 	}
-	e.explanation = strings.Join(notes, "; ")
+	e.signDiffs = diffs
 }
 
 // skew is how far a signed timestamp is from WeChat Pay's clock, in
@@ -113,13 +159,13 @@ func (k skew) String() string {
 // differences lists where m and body differ from the message si shows:
 // the method, the URL, the timestamp, the nonce, the body. Without a
 // difference the messages agree and the key is wrong.
-func (m *signedMessage) differences(si *SignInformation, body []byte, clock skew) []string {
-	var out []string
+func (m *signedMessage) differences(si *SignInformation, body []byte, clock skew) []SignDifference {
+	var out []SignDifference
 	if si.Method != "" && si.Method != m.method {
-		out = append(out, "method: signed "+m.method+", WeChat Pay verified "+peerText(si.Method, maxPeerID))
+		out = append(out, SignDifference{SignPartMethod, "method: signed " + m.method + ", WeChat Pay verified " + peerText(si.Method, maxPeerID)})
 	}
 	if si.URL != "" && si.URL != m.url {
-		out = append(out, urlDifference(m.method, m.url, si.URL))
+		out = append(out, SignDifference{SignPartURL, urlDifference(m.method, m.url, si.URL)})
 	}
 	lines := strings.SplitN(si.TruncatedSignMessage, "\n", 5)
 	if len(lines) == 5 {
@@ -129,21 +175,21 @@ func (m *signedMessage) differences(si *SignInformation, body []byte, clock skew
 			if clock.known {
 				note += "; the signed timestamp is " + clock.String()
 			}
-			out = append(out, note)
+			out = append(out, SignDifference{SignPartTimestamp, note})
 		}
 		if lines[3] != m.nonce {
-			out = append(out, "nonce: WeChat Pay verified another nonce_str (the Authorization header was changed after signing)")
+			out = append(out, SignDifference{SignPartNonce, "nonce: WeChat Pay verified another nonce_str (the Authorization header was changed after signing)"})
 		}
 		theirHead := len(lines[0]) + len(lines[1]) + len(lines[2]) + len(lines[3]) + 4
 		if note := bodyDifference(body, lines[4], si.SignMessageLength-theirHead-1); note != "" {
-			out = append(out, note)
+			out = append(out, SignDifference{SignPartBody, note})
 		}
 	} else if ours := len(m.head()) + len(body) + 1; si.SignMessageLength >= 0 && ours != si.SignMessageLength {
-		out = append(out, "message length: signed "+strconv.Itoa(ours)+" bytes, WeChat Pay verified "+strconv.Itoa(si.SignMessageLength))
+		out = append(out, SignDifference{SignPartLength, "message length: signed " + strconv.Itoa(ours) + " bytes, WeChat Pay verified " + strconv.Itoa(si.SignMessageLength)})
 	}
 	if len(out) == 0 {
-		return []string{"WeChat Pay verified the message the SDK signed (method, URL, timestamp, nonce, body length): " +
-			"the signature is wrong: the merchant private key does not belong to the certificate merchant_serial_no names"}
+		return []SignDifference{{SignPartKey, "WeChat Pay verified the message the SDK signed (method, URL, timestamp, nonce, body length): " +
+			"the signature is wrong: the merchant private key does not belong to the certificate merchant_serial_no names"}}
 	}
 	return out
 }

@@ -120,6 +120,9 @@ func TestSignErrorNamesTheDifference(t *testing.T) {
 				require.Contains(t, err.Error(), want)
 			}
 			require.NotContains(t, err.Error(), "WeChat Pay verified the message the SDK signed")
+			partOf := map[string]wechatpay.SignPart{"method": wechatpay.SignPartMethod, "URL": wechatpay.SignPartURL,
+				"timestamp": wechatpay.SignPartTimestamp, "body": wechatpay.SignPartBody}
+			require.Equal(t, partOf[strings.Fields(tt.name)[0]], apiErr.SignDifferences()[0].Part)
 			// Lengths, offsets and the request line only: no body, no
 			// signature, no query value.
 			for _, secret := range []string{`"out_request_no"`, "signature=", wechatpay.AuthScheme, si.TruncatedSignMessage, "x%20y", "x+y"} {
@@ -142,12 +145,14 @@ func TestSignErrorWrongKeyAndClock(t *testing.T) {
 		require.Equal(t, req.Path+"?"+req.RawQuery, apiErr.SignInformation().URL)
 		require.Contains(t, err.Error(), "WeChat Pay verified the message the SDK signed (method, URL, timestamp, nonce, body length): "+
 			"the signature is wrong: the merchant private key does not belong to the certificate merchant_serial_no names")
+		require.Equal(t, []wechatpay.SignPart{wechatpay.SignPartKey}, parts(apiErr.SignDifferences()))
 	})
 	t.Run("clock ten minutes ahead", func(t *testing.T) {
 		c := sdktest.NewClient(t, srv, wechatpay.WithClock(func() time.Time { return time.Now().Add(10 * time.Minute) }))
 		_, err := c.DoV3(t.Context(), req, nil)
 		apiErr := sdktest.RequireAPIError(t, err, http.StatusUnauthorized, "SIGN_ERROR")
 		require.Nil(t, apiErr.SignInformation(), "a stale timestamp carries no sign_information")
+		require.Equal(t, []wechatpay.SignPart{wechatpay.SignPartClock}, parts(apiErr.SignDifferences()))
 		require.Regexp(t, `clock: the signed timestamp is \d+ s ahead of WeChat Pay's clock \(the answer's Date header\): set the clock right`, err.Error())
 	})
 	t.Run("WeChat Pay's clock twenty minutes ahead", func(t *testing.T) {
@@ -162,6 +167,15 @@ func TestSignErrorWrongKeyAndClock(t *testing.T) {
 		sdktest.RequireAPIError(t, err, http.StatusUnauthorized, "SIGN_ERROR")
 		require.Regexp(t, `clock: the signed timestamp is \d+ s behind WeChat Pay's clock`, err.Error())
 	})
+}
+
+// parts lists the parts of diffs, in order.
+func parts(diffs []wechatpay.SignDifference) []wechatpay.SignPart {
+	out := make([]wechatpay.SignPart, len(diffs))
+	for i, d := range diffs {
+		out[i] = d.Part
+	}
+	return out
 }
 
 func TestUnknownSerialNamesTheFamily(t *testing.T) {

@@ -37,12 +37,12 @@ func TestDifferencesWithoutTheMessage(t *testing.T) {
 	body := []byte(`{"a":1}`)
 	// A message with fewer than five lines: the total lengths are compared.
 	got := m.differences(&SignInformation{Method: "POST", URL: "/v3/x", TruncatedSignMessage: "POST", SignMessageLength: 99}, body, skew{})
-	require.Equal(t, []string{"message length: signed 32 bytes, WeChat Pay verified 99"}, got)
+	require.Equal(t, []SignDifference{{SignPartLength, "message length: signed 32 bytes, WeChat Pay verified 99"}}, got)
 	// A peer's URL with a line break is quoted.
 	got = m.differences(&SignInformation{Method: "POST", URL: "/v3/y\nforged", SignMessageLength: -1}, body, skew{})
-	require.Equal(t, []string{`URL path: signed POST /v3/x, WeChat Pay verified POST "/v3/y\nforged"`}, got)
+	require.Equal(t, []SignDifference{{SignPartURL, `URL path: signed POST /v3/x, WeChat Pay verified POST "/v3/y\nforged"`}}, got)
 	got = m.differences(&SignInformation{Method: "POST", URL: "/v3/x?\n=1", SignMessageLength: -1}, body, skew{})
-	require.Equal(t, []string{`URL query: signed none; WeChat Pay verified "\n"`}, got)
+	require.Equal(t, []SignDifference{{SignPartURL, `URL query: signed none; WeChat Pay verified "\n"`}}, got)
 }
 
 func FuzzSignErrorExplanation(f *testing.F) {
@@ -53,9 +53,16 @@ func FuzzSignErrorExplanation(f *testing.F) {
 		si := &SignInformation{Method: method, URL: url, TruncatedSignMessage: msg, SignMessageLength: length}
 		const secret = "SECRET-BODY-PART"
 		body = append([]byte(secret), body...)
-		out := strings.Join(m.differences(si, body, clockSkew(1760000000, "Thu, 09 Oct 2025 08:53:20 GMT")), "; ")
-		if out == "" {
+		diffs := m.differences(si, body, clockSkew(1760000000, "Thu, 09 Oct 2025 08:53:20 GMT"))
+		if len(diffs) == 0 {
 			t.Fatal("no explanation")
+		}
+		var out string
+		for _, d := range diffs {
+			if d.Part == "" || d.Text == "" {
+				t.Fatalf("an empty finding in %q", diffs)
+			}
+			out += d.Text + "; "
 		}
 		if strings.Contains(out, secret) && !strings.Contains(method+url, secret) {
 			t.Fatalf("the body appears in %q", out)

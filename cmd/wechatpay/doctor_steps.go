@@ -60,28 +60,35 @@ func signHint(cr *wechatpay.Credentials, mode wechatpay.KeyMode, api *wechatpay.
 	return ""
 }
 
-// signErrorHint reads the detail's field and the SDK's explanation of a
-// SIGN_ERROR and says which part of the configuration to change.
+// signErrorHint reads the detail's field and the parts the SDK found
+// different in a SIGN_ERROR and says which part of the configuration to
+// change.
 func signErrorHint(cr *wechatpay.Credentials, api *wechatpay.APIError) string {
 	var detail struct {
 		Field string `json:"field"`
 	}
 	_ = json.Unmarshal(api.Detail, &detail) // a detail of another shape: no field
-	msg := api.Error()
+	found := map[wechatpay.SignPart]bool{}
+	for _, d := range api.SignDifferences() {
+		found[d.Part] = true
+	}
 	switch {
-	case detail.Field == "timestamp" || strings.Contains(msg, "clock: "):
+	case detail.Field == "timestamp" || found[wechatpay.SignPartClock]:
 		return "; fix: set the local clock right (NTP): WeChat Pay accepts timestamps within 5 minutes of its own"
 	case detail.Field == "serial_no":
 		return "; fix: merchant_serial_no must be the serial of the merchant API certificate WeChat Pay holds for mchid " + cr.MchID +
 			" (商户平台 > 账户中心 > API安全 shows it); or set merchant_certificate_file to that apiclient_cert.pem and remove merchant_serial_no"
 	case detail.Field == "mchid":
 		return "; fix: mchid must be the merchant number the merchant API certificate was issued to"
-	case strings.Contains(msg, "body: "):
+	case found[wechatpay.SignPartBody]:
 		return "; fix: " + throughWhat(cr) + " rewrites request bodies (e.g. re-serialises JSON): it must forward them byte for byte"
-	case strings.Contains(msg, "URL ") || strings.Contains(msg, "method: "):
+	case found[wechatpay.SignPartURL] || found[wechatpay.SignPartMethod]:
 		return "; fix: " + throughWhat(cr) + " changes the request line: it must forward the method, path and query unchanged"
-	case strings.Contains(msg, "timestamp: ") || strings.Contains(msg, "nonce: "):
+	case found[wechatpay.SignPartTimestamp] || found[wechatpay.SignPartNonce]:
 		return "; fix: " + throughWhat(cr) + " changes the Authorization header: it must forward it unchanged"
+	case found[wechatpay.SignPartLength]:
+		return "; fix: " + throughWhat(cr) + " changes the request after signing (WeChat Pay verified a message of another length): " +
+			"it must forward the request line, the Authorization header and the body unchanged"
 	}
 	return "; fix: merchant_private_key_file must be the apiclient_key.pem of the merchant API certificate WeChat Pay holds for mchid " + cr.MchID +
 		" (serial merchant_serial_no " + cr.MerchantSerialNo + "); set merchant_certificate_file too, so that step 0 checks they match"

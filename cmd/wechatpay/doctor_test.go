@@ -396,3 +396,14 @@ func TestDoctorCallbackTLS(t *testing.T) {
 	require.Zero(t, r.code, r.stdout+r.stderr)
 	requireStep(t, r.stdout, "7 callback", "pass", "Request-ID ", "answered 204")
 }
+
+// The fix follows the parts the SDK found different, never words in
+// WeChat Pay's message: a message that happens to say "body: " or "URL "
+// over a SIGN_ERROR the SDK could not explain still points at the key.
+func TestDoctorSignHintIgnoresTheMessageText(t *testing.T) {
+	cr := &wechatpay.Credentials{MchID: "1900000109", MerchantSerialNo: "SERIAL"}
+	api := &wechatpay.APIError{StatusCode: http.StatusUnauthorized, Code: "SIGN_ERROR", Message: "body: URL method: clock: nonce: "}
+	require.Contains(t, signHint(cr, wechatpay.KeyModeAuto, api), "fix: merchant_private_key_file must be the apiclient_key.pem")
+	api.Detail = json.RawMessage(`{"field":"timestamp"}`)
+	require.Contains(t, signHint(cr, wechatpay.KeyModeAuto, api), "fix: set the local clock right")
+}
