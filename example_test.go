@@ -113,6 +113,28 @@ func ExampleAPIError() {
 	// Output: 404 RESOURCE_NOT_EXISTS true
 }
 
+// ExampleAPIError_SignDifferences branches on what the SDK found when
+// WeChat Pay refused a signature: here a clock ten minutes fast.
+func ExampleAPIError_SignDifferences() {
+	srv := wechatpaytest.NewServer()
+	defer srv.Close()
+	fast := srv.Client(wechatpay.WithClock(func() time.Time { return time.Now().Add(10 * time.Minute) }))
+	defer fast.Close()
+
+	_, err := fast.DoV3(context.Background(), &wechatpay.Request{
+		Path: "/v3/aggracct-bc/wb-channel/account/balance", Query: url.Values{"sub_mchid": {"1900000109"}},
+	}, nil)
+	var apiErr *wechatpay.APIError
+	if errors.As(err, &apiErr) {
+		for _, d := range apiErr.SignDifferences() {
+			if d.Part == wechatpay.SignPartClock {
+				fmt.Println(apiErr.Code, "the clock is off; fix NTP before retrying")
+			}
+		}
+	}
+	// Output: SIGN_ERROR the clock is off; fix NTP before retrying
+}
+
 // ExampleClient_ParseNotification verifies and decrypts a callback whose
 // headers and body a web framework has already read. The emulator signs and
 // encrypts it as WeChat Pay would.
