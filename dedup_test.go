@@ -14,7 +14,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gowechatpay/wechatpay"
-	"github.com/gowechatpay/wechatpay/internal/sdktest"
 	"github.com/gowechatpay/wechatpay/wechatpaytest"
 )
 
@@ -91,8 +90,8 @@ func serveCallback(h http.Handler, hdr http.Header, body []byte) *httptest.Respo
 }
 
 func TestNotificationHandlerDeduplicates(t *testing.T) {
-	srv := sdktest.NewServer(t)
-	c := sdktest.NewClient(t, srv)
+	srv := wechatpaytest.Start(t)
+	c := srv.Client()
 	hdr, body, err := srv.SignNotification("TRANSACTION.SUCCESS", map[string]any{"out_trade_no": "DEDUP-1"})
 	require.NoError(t, err)
 
@@ -237,8 +236,8 @@ func ExampleWithDeduplicator() {
 // have been answered, runs once; the others get 409, a redelivery 204.
 func TestMemoryDeduplicatorRunsOnce(t *testing.T) {
 	const callers = 8
-	srv := sdktest.NewServer(t)
-	c := sdktest.NewClient(t, srv)
+	srv := wechatpaytest.Start(t)
+	c := srv.Client()
 	hdr, body, err := srv.SignNotification("TRANSACTION.SUCCESS", map[string]any{"out_trade_no": "MEM-1"})
 	require.NoError(t, err)
 	var mu sync.Mutex
@@ -320,7 +319,7 @@ func TestMemoryDeduplicatorClaims(t *testing.T) {
 // claim (so the redelivery runs fn), and is logged with its stack but not
 // its value, which may carry a decrypted field.
 func TestNotificationHandlerPanics(t *testing.T) {
-	srv := sdktest.NewServer(t)
+	srv := wechatpaytest.Start(t)
 	const secret = "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" // a decrypted payer openid
 	hdr, body, err := srv.SignNotification("TRANSACTION.SUCCESS", map[string]any{"out_trade_no": "PANIC-1", "payer": map[string]string{"openid": secret}})
 	require.NoError(t, err)

@@ -46,8 +46,7 @@ func ExampleOperation() {
 		return http.StatusOK, map[string]any{"trade_state": "SUCCESS", "amount": map[string]int64{"total": 100}}
 	})
 	srv.Start()
-	c := srv.Client()
-	defer c.Close()
+	c := srv.Client() // srv.Close closes it
 
 	tx, err := queryTransaction.Do(context.Background(), c, &QueryTransactionRequest{OutTradeNo: "1217752501201407033233368018"})
 	if err != nil {

@@ -19,7 +19,6 @@ import (
 	"github.com/gowechatpay/wechatpay"
 	"github.com/gowechatpay/wechatpay/aggracct"
 	wxcrypto "github.com/gowechatpay/wechatpay/crypto"
-	"github.com/gowechatpay/wechatpay/internal/sdktest"
 	"github.com/gowechatpay/wechatpay/profitsharing"
 	"github.com/gowechatpay/wechatpay/redpack"
 	"github.com/gowechatpay/wechatpay/wechatpaytest"
@@ -73,8 +72,8 @@ func privateKeyForms(t *testing.T, key *rsa.PrivateKey) []string {
 // handlers, and checks that no form of any secret appears while the
 // redacted description still says what is useful.
 func TestSecretsNeverFormatted(t *testing.T) {
-	srv := sdktest.NewServer(t)
-	c := sdktest.NewClient(t, srv)
+	srv := wechatpaytest.Start(t)
+	c := srv.Client()
 
 	keyPEM, err := os.ReadFile(filepath.Join("wechatpaytest", "testkeys", "merchant_test_key.pem"))
 	require.NoError(t, err)

@@ -19,7 +19,6 @@ import (
 
 	"github.com/gowechatpay/wechatpay"
 	wxcrypto "github.com/gowechatpay/wechatpay/crypto"
-	"github.com/gowechatpay/wechatpay/internal/sdktest"
 	"github.com/gowechatpay/wechatpay/wechatpaytest"
 )
 
@@ -44,7 +43,7 @@ func alteringClient(t *testing.T, srv *wechatpaytest.Server, alter func(r *http.
 	roots.AddCert(srv.CACertificate())
 	tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots}}
 	t.Cleanup(tr.CloseIdleConnections)
-	return sdktest.NewClient(t, srv, append(opts, wechatpay.WithTransport(alterAfterSigning{next: tr, alter: alter}))...)
+	return srv.Client(append(opts, wechatpay.WithTransport(alterAfterSigning{next: tr, alter: alter}))...)
 }
 
 // setBody replaces the body of r.
@@ -65,7 +64,7 @@ func rewriteBody(t *testing.T, change func(sent []byte) []byte) func(r *http.Req
 const signErrPath = "/v3/test/sign-error"
 
 func TestSignErrorNamesTheDifference(t *testing.T) {
-	srv := sdktest.NewServer(t)
+	srv := wechatpaytest.Start(t)
 	ok := func(*wechatpaytest.V3Request) (int, any) { return http.StatusOK, map[string]string{} }
 	srv.HandleV3("POST "+signErrPath, ok)
 	srv.HandleV3("PUT "+signErrPath, ok)
@@ -112,7 +111,7 @@ func TestSignErrorNamesTheDifference(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			c := alteringClient(t, srv, tt.alter)
 			_, err := c.DoV3(t.Context(), tt.req, nil)
-			apiErr := sdktest.RequireAPIError(t, err, http.StatusUnauthorized, "SIGN_ERROR")
+			apiErr := wechatpaytest.RequireAPIError(t, err, http.StatusUnauthorized, "SIGN_ERROR")
 			si := apiErr.SignInformation()
 			require.NotNil(t, si)
 			require.Positive(t, si.SignMessageLength)
@@ -133,14 +132,14 @@ func TestSignErrorNamesTheDifference(t *testing.T) {
 }
 
 func TestSignErrorWrongKeyAndClock(t *testing.T) {
-	srv := sdktest.NewServer(t)
+	srv := wechatpaytest.Start(t)
 	req := &wechatpay.Request{Method: http.MethodGet, Path: "/v3/aggracct-bc/wb-channel/account/balance", RawQuery: "sub_mchid=1900000109"}
 	t.Run("another private key", func(t *testing.T) {
 		other, err := rsa.GenerateKey(rand.Reader, 2048)
 		require.NoError(t, err)
-		c := sdktest.NewClient(t, srv, wechatpay.WithMerchantCertificate(nil), wechatpay.WithMerchant(wechatpaytest.TestMchID, srv.MerchantSerial(), other))
+		c := srv.Client(wechatpay.WithMerchantCertificate(nil), wechatpay.WithMerchant(wechatpaytest.TestMchID, srv.MerchantSerial(), other))
 		_, err = c.DoV3(t.Context(), req, nil)
-		apiErr := sdktest.RequireAPIError(t, err, http.StatusUnauthorized, "SIGN_ERROR")
+		apiErr := wechatpaytest.RequireAPIError(t, err, http.StatusUnauthorized, "SIGN_ERROR")
 		require.Equal(t, http.MethodGet, apiErr.SignInformation().Method)
 		require.Equal(t, req.Path+"?"+req.RawQuery, apiErr.SignInformation().URL)
 		require.Contains(t, err.Error(), "WeChat Pay verified the message the SDK signed (method, URL, timestamp, nonce, body length): "+
@@ -148,23 +147,23 @@ func TestSignErrorWrongKeyAndClock(t *testing.T) {
 		require.Equal(t, []wechatpay.SignPart{wechatpay.SignPartKey}, parts(apiErr.SignDifferences()))
 	})
 	t.Run("clock ten minutes ahead", func(t *testing.T) {
-		c := sdktest.NewClient(t, srv, wechatpay.WithClock(func() time.Time { return time.Now().Add(10 * time.Minute) }))
+		c := srv.Client(wechatpay.WithClock(func() time.Time { return time.Now().Add(10 * time.Minute) }))
 		_, err := c.DoV3(t.Context(), req, nil)
-		apiErr := sdktest.RequireAPIError(t, err, http.StatusUnauthorized, "SIGN_ERROR")
+		apiErr := wechatpaytest.RequireAPIError(t, err, http.StatusUnauthorized, "SIGN_ERROR")
 		require.Nil(t, apiErr.SignInformation(), "a stale timestamp carries no sign_information")
 		require.Equal(t, []wechatpay.SignPart{wechatpay.SignPartClock}, parts(apiErr.SignDifferences()))
 		require.Regexp(t, `clock: the signed timestamp is \d+ s ahead of WeChat Pay's clock \(the answer's Date header\): set the clock right`, err.Error())
 	})
 	t.Run("WeChat Pay's clock twenty minutes ahead", func(t *testing.T) {
-		ahead := sdktest.NewServer(t, wechatpaytest.WithClock(func() time.Time { return time.Now().Add(20 * time.Minute) }))
-		_, err := sdktest.NewClient(t, ahead).DoV3(t.Context(), req, nil)
-		sdktest.RequireAPIError(t, err, http.StatusUnauthorized, "SIGN_ERROR")
+		ahead := wechatpaytest.Start(t, wechatpaytest.WithClock(func() time.Time { return time.Now().Add(20 * time.Minute) }))
+		_, err := ahead.Client().DoV3(t.Context(), req, nil)
+		wechatpaytest.RequireAPIError(t, err, http.StatusUnauthorized, "SIGN_ERROR")
 		require.Regexp(t, `clock: the signed timestamp is 1[12]\d\d s behind WeChat Pay's clock`, err.Error(), "the Date header is the emulator's clock")
 	})
 	t.Run("clock ten minutes behind", func(t *testing.T) {
-		c := sdktest.NewClient(t, srv, wechatpay.WithClock(func() time.Time { return time.Now().Add(-10 * time.Minute) }))
+		c := srv.Client(wechatpay.WithClock(func() time.Time { return time.Now().Add(-10 * time.Minute) }))
 		_, err := c.DoV3(t.Context(), req, nil)
-		sdktest.RequireAPIError(t, err, http.StatusUnauthorized, "SIGN_ERROR")
+		wechatpaytest.RequireAPIError(t, err, http.StatusUnauthorized, "SIGN_ERROR")
 		require.Regexp(t, `clock: the signed timestamp is \d+ s behind WeChat Pay's clock`, err.Error())
 	})
 }

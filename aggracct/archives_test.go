@@ -18,7 +18,7 @@ func archivesRequest() *aggracct.QueryMerchantArchivesRequest {
 }
 
 func TestQueryMerchantArchives(t *testing.T) {
-	srv := sdktest.NewServer(t)
+	srv := wechatpaytest.Start(t)
 	svc := aggracct.New(srv.Client())
 	a, err := svc.QueryMerchantArchives(t.Context(), archivesRequest())
 	require.NoError(t, err)
@@ -43,26 +43,26 @@ func TestQueryMerchantArchives(t *testing.T) {
 		r := archivesRequest()
 		r.BalAccountNo = "unknown"
 		_, err := svc.QueryMerchantArchives(t.Context(), r)
-		sdktest.RequireAPIError(t, err, http.StatusNotFound, "RESOURCE_NOT_EXISTS")
+		wechatpaytest.RequireAPIError(t, err, http.StatusNotFound, "RESOURCE_NOT_EXISTS")
 	})
-	sdktest.RequireRetries(t, srv, wechatpaytest.APIQueryMerchantArchives, func(t *testing.T, c *wechatpay.Client) (int, error) {
+	wechatpaytest.RequireRetries(t, srv, wechatpaytest.APIQueryMerchantArchives, func(t *testing.T, c *wechatpay.Client) (int, error) {
 		a, err := aggracct.New(c).QueryMerchantArchives(t.Context(), archivesRequest())
 		if err != nil {
 			return 0, err
 		}
 		return a.Meta.Attempts, nil
 	})
-	sdktest.RequireAnswerFaults(t, srv, wechatpaytest.APIQueryMerchantArchives, func(t *testing.T, c *wechatpay.Client) error {
+	wechatpaytest.RequireAnswerFaults(t, srv, wechatpaytest.APIQueryMerchantArchives, func(t *testing.T, c *wechatpay.Client) error {
 		_, err := aggracct.New(c).QueryMerchantArchives(t.Context(), archivesRequest())
 		return err
 	})
 }
 
 func TestQueryMerchantArchivesValidationBeforeIO(t *testing.T) {
-	srv := sdktest.NewServer(t)
+	srv := wechatpaytest.Start(t)
 	svc := aggracct.New(srv.Client())
 	query := sdktest.Mutated(t, svc.QueryMerchantArchives, archivesRequest)
-	sdktest.RequireFieldErrors(t, srv, map[string]func() error{
+	wechatpaytest.RequireFieldErrors(t, srv, map[string]func() error{
 		"request":        sdktest.Call(t, svc.QueryMerchantArchives, nil),
 		"mchid":          query(func(r *aggracct.QueryMerchantArchivesRequest) { r.MchID = "" }),
 		"mchid#long":     query(func(r *aggracct.QueryMerchantArchivesRequest) { r.MchID = strings.Repeat("1", 33) }),

@@ -27,7 +27,7 @@ func auditRequest() *aggracct.SyncInfoUpdateAuditResultRequest {
 }
 
 func TestSyncInfoUpdateAuditResult(t *testing.T) {
-	srv := sdktest.NewServer(t)
+	srv := wechatpaytest.Start(t)
 	svc := aggracct.New(srv.Client())
 	got, err := svc.SyncInfoUpdateAuditResult(t.Context(), auditRequest())
 	require.NoError(t, err)
@@ -51,13 +51,13 @@ func TestSyncInfoUpdateAuditResult(t *testing.T) {
 		r := auditRequest()
 		r.Scene = "04"
 		_, err := svc.SyncInfoUpdateAuditResult(t.Context(), r)
-		sdktest.RequireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
+		wechatpaytest.RequireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
 	})
 }
 
 func TestSyncInfoUpdateAuditResultIsNotRetried(t *testing.T) {
-	srv := sdktest.NewServer(t)
-	svc := aggracct.New(srv.Client(sdktest.FastRetry))
+	srv := wechatpaytest.Start(t)
+	svc := aggracct.New(srv.Client(wechatpaytest.FastRetry()))
 	for _, kind := range []wechatpaytest.FaultKind{wechatpaytest.FaultSystemError, wechatpaytest.FaultRateLimited, wechatpaytest.FaultDropConnection} {
 		t.Run(kind.String(), func(t *testing.T) {
 			srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISyncInfoUpdateAuditResult, Kind: kind, Count: 1})
@@ -72,26 +72,26 @@ func TestSyncInfoUpdateAuditResultIsNotRetried(t *testing.T) {
 }
 
 func TestSyncInfoUpdateAuditResultErrors(t *testing.T) {
-	srv := sdktest.NewServer(t)
+	srv := wechatpaytest.Start(t)
 	sync := func(t *testing.T, c *wechatpay.Client) error {
 		_, err := aggracct.New(c).SyncInfoUpdateAuditResult(t.Context(), auditRequest())
 		return err
 	}
 	t.Run("401 SIGN_ERROR", func(t *testing.T) {
-		sdktest.RequireAPIError(t, sync(t, srv.Client(wechatpay.WithClock(func() time.Time { return time.Now().Add(-10 * time.Minute) }))), http.StatusUnauthorized, "SIGN_ERROR")
+		wechatpaytest.RequireAPIError(t, sync(t, srv.Client(wechatpay.WithClock(func() time.Time { return time.Now().Add(-10 * time.Minute) }))), http.StatusUnauthorized, "SIGN_ERROR")
 	})
 	t.Run("403 NO_AUTH", func(t *testing.T) {
-		c, _ := sdktest.ErrorServer(t, srv, http.StatusForbidden, "NO_AUTH")
-		sdktest.RequireAPIError(t, sync(t, c), http.StatusForbidden, "NO_AUTH")
+		c, _ := wechatpaytest.FailAll(t, srv, http.StatusForbidden, "NO_AUTH")
+		wechatpaytest.RequireAPIError(t, sync(t, c), http.StatusForbidden, "NO_AUTH")
 	})
-	sdktest.RequireAnswerFaults(t, srv, wechatpaytest.APISyncInfoUpdateAuditResult, sync)
+	wechatpaytest.RequireAnswerFaults(t, srv, wechatpaytest.APISyncInfoUpdateAuditResult, sync)
 }
 
 func TestSyncInfoUpdateAuditResultValidationBeforeIO(t *testing.T) {
-	srv := sdktest.NewServer(t)
+	srv := wechatpaytest.Start(t)
 	svc := aggracct.New(srv.Client())
 	sync := sdktest.Mutated(t, svc.SyncInfoUpdateAuditResult, auditRequest)
-	sdktest.RequireFieldErrors(t, srv, map[string]func() error{
+	wechatpaytest.RequireFieldErrors(t, srv, map[string]func() error{
 		"request":             sdktest.Call(t, svc.SyncInfoUpdateAuditResult, nil),
 		"out_request_no":      sync(func(r *aggracct.SyncInfoUpdateAuditResultRequest) { r.OutRequestNo = "" }),
 		"out_request_no#long": sync(func(r *aggracct.SyncInfoUpdateAuditResultRequest) { r.OutRequestNo = strings.Repeat("o", 65) }),

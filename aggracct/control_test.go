@@ -34,7 +34,7 @@ func queryControl(t *testing.T, svc *aggracct.Service, typ aggracct.ControlType,
 }
 
 func TestPunishThenRecover(t *testing.T) {
-	srv := sdktest.NewServer(t)
+	srv := wechatpaytest.Start(t)
 	svc := aggracct.New(srv.Client())
 	p := punishRequest("WBPUNISH20251009000001")
 	punished, err := svc.Punish(t.Context(), p)
@@ -85,26 +85,26 @@ func TestPunishThenRecover(t *testing.T) {
 		other := recoverRequest("WBRECOVER20251010000001", p, punished.WxpayPunishNo)
 		other.RecoverReason = "另一个原因"
 		_, err := svc.Recover(t.Context(), other)
-		sdktest.RequireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
+		wechatpaytest.RequireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
 	})
 	t.Run("400 INVALID_REQUEST recover of a lifted punish", func(t *testing.T) {
 		_, err := svc.Recover(t.Context(), recoverRequest("WBRECOVER2", p, punished.WxpayPunishNo))
-		sdktest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
+		wechatpaytest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
 	})
 	t.Run("404 RESOURCE_NOT_EXISTS number of the other type", func(t *testing.T) {
 		_, err := svc.QueryControlOrder(t.Context(), &aggracct.QueryControlOrderRequest{OutRequestNo: p.OutRequestNo, ControlType: aggracct.ControlTypeRecover, MchID: p.MchID})
-		sdktest.RequireAPIError(t, err, http.StatusNotFound, "RESOURCE_NOT_EXISTS")
+		wechatpaytest.RequireAPIError(t, err, http.StatusNotFound, "RESOURCE_NOT_EXISTS")
 		_, err = svc.QueryControlOrder(t.Context(), &aggracct.QueryControlOrderRequest{OutRequestNo: rreq.OutRequestNo, ControlType: aggracct.ControlTypePunish, MchID: p.MchID})
-		sdktest.RequireAPIError(t, err, http.StatusNotFound, "RESOURCE_NOT_EXISTS")
+		wechatpaytest.RequireAPIError(t, err, http.StatusNotFound, "RESOURCE_NOT_EXISTS")
 		_, err = svc.QueryControlOrder(t.Context(), &aggracct.QueryControlOrderRequest{OutRequestNo: "NOPE", ControlType: aggracct.ControlTypePunish, MchID: p.MchID})
-		sdktest.RequireAPIError(t, err, http.StatusNotFound, "RESOURCE_NOT_EXISTS")
+		wechatpaytest.RequireAPIError(t, err, http.StatusNotFound, "RESOURCE_NOT_EXISTS")
 		_, err = svc.QueryControlOrder(t.Context(), &aggracct.QueryControlOrderRequest{OutRequestNo: p.OutRequestNo, ControlType: aggracct.ControlTypePunish, MchID: "1900000002"})
-		sdktest.RequireAPIError(t, err, http.StatusNotFound, "RESOURCE_NOT_EXISTS")
+		wechatpaytest.RequireAPIError(t, err, http.StatusNotFound, "RESOURCE_NOT_EXISTS")
 	})
 }
 
 func TestRecoverInvalidRequests(t *testing.T) {
-	srv := sdktest.NewServer(t)
+	srv := wechatpaytest.Start(t)
 	svc := aggracct.New(srv.Client())
 	p := punishRequest("WBPUNISH-INV")
 	punished, err := svc.Punish(t.Context(), p)
@@ -119,20 +119,20 @@ func TestRecoverInvalidRequests(t *testing.T) {
 			r := recoverRequest("WBRECOVER-INV", p, punished.WxpayPunishNo)
 			mutate(r)
 			_, err := svc.Recover(t.Context(), r)
-			sdktest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
+			wechatpaytest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
 		})
 	}
 	t.Run("400 PARAM_ERROR undecryptable bal_account_no", func(t *testing.T) {
 		other := aggracct.New(srv.Client(wechatpay.WithPublicKey(srv.PublicKeyID(), otherKey(t))))
 		_, err := other.Recover(t.Context(), recoverRequest("WBRECOVER-INV", p, punished.WxpayPunishNo))
-		sdktest.RequireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
+		wechatpaytest.RequireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
 	})
 	po := queryControl(t, svc, aggracct.ControlTypePunish, p.OutRequestNo).PunishOrder
 	require.Equal(t, aggracct.EffectStateActive, po.EffectState, "no refused recover lifted it")
 }
 
 func TestControlOrdersInProgress(t *testing.T) {
-	srv := sdktest.NewServer(t)
+	srv := wechatpaytest.Start(t)
 	svc := aggracct.New(srv.Client())
 	srv.HoldWeBankOrders(true)
 	p := punishRequest("WBPUNISH-HELD")
@@ -143,7 +143,7 @@ func TestControlOrdersInProgress(t *testing.T) {
 	require.Empty(t, po.EffectState)
 	require.True(t, po.PunishFinishTime.IsZero())
 	_, err = svc.Recover(t.Context(), recoverRequest("WBRECOVER-HELD", p, punished.WxpayPunishNo))
-	sdktest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST") // not in force yet
+	wechatpaytest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST") // not in force yet
 
 	srv.SettleWeBankOrders()
 	require.Equal(t, aggracct.EffectStateActive, queryControl(t, svc, aggracct.ControlTypePunish, p.OutRequestNo).PunishOrder.EffectState)
@@ -160,7 +160,7 @@ func TestControlOrdersInProgress(t *testing.T) {
 }
 
 func TestControlOrderFixtures(t *testing.T) {
-	srv := sdktest.NewServer(t)
+	srv := wechatpaytest.Start(t)
 	svc := aggracct.New(srv.Client())
 	accepted := time.Date(2025, 10, 9, 10, 0, 0, 0, cst)
 	srv.AddPunishOrder(wechatpaytest.PunishOrder{
@@ -180,7 +180,7 @@ func TestControlOrderFixtures(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, "W-FIX", got.WxpayPunishNo)
 		_, err = svc.Punish(t.Context(), &aggracct.PunishRequest{OutRequestNo: "FIXPUNISH", MchID: "1900016681", BalAccountNo: wechatpaytest.SeedBalAccountNo, PunishScene: 8})
-		sdktest.RequireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
+		wechatpaytest.RequireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
 	})
 
 	srv.AddRecoverOrder(wechatpaytest.RecoverOrder{
@@ -194,8 +194,8 @@ func TestControlOrderFixtures(t *testing.T) {
 }
 
 func TestRecoverRetriesWithSameNumber(t *testing.T) {
-	srv := sdktest.NewServer(t)
-	svc := aggracct.New(srv.Client(sdktest.FastRetry))
+	srv := wechatpaytest.Start(t)
+	svc := aggracct.New(srv.Client(wechatpaytest.FastRetry()))
 	p := punishRequest("WBPUNISH-RETRY")
 	punished, err := svc.Punish(t.Context(), p)
 	require.NoError(t, err)
@@ -211,7 +211,7 @@ func TestRecoverRetriesWithSameNumber(t *testing.T) {
 }
 
 func TestRecoverAndControlQueryErrors(t *testing.T) {
-	srv := sdktest.NewServer(t)
+	srv := wechatpaytest.Start(t)
 	p := punishRequest("WBPUNISH-ERR")
 	punished, err := aggracct.New(srv.Client()).Punish(t.Context(), p)
 	require.NoError(t, err)
@@ -225,35 +225,37 @@ func TestRecoverAndControlQueryErrors(t *testing.T) {
 	}
 	t.Run("401 SIGN_ERROR", func(t *testing.T) {
 		c := srv.Client(wechatpay.WithClock(func() time.Time { return time.Now().Add(10 * time.Minute) }))
-		sdktest.RequireAPIError(t, recover(t, c), http.StatusUnauthorized, "SIGN_ERROR")
-		sdktest.RequireAPIError(t, query(t, c), http.StatusUnauthorized, "SIGN_ERROR")
+		wechatpaytest.RequireAPIError(t, recover(t, c), http.StatusUnauthorized, "SIGN_ERROR")
+		wechatpaytest.RequireAPIError(t, query(t, c), http.StatusUnauthorized, "SIGN_ERROR")
 	})
 	t.Run("403 NO_AUTH", func(t *testing.T) {
-		c, hits := sdktest.ErrorServer(t, srv, http.StatusForbidden, "NO_AUTH")
-		sdktest.RequireAPIError(t, recover(t, c), http.StatusForbidden, "NO_AUTH")
-		sdktest.RequireAPIError(t, query(t, c), http.StatusForbidden, "NO_AUTH")
-		require.Equal(t, int64(2), hits())
+		c, hits := wechatpaytest.FailAll(t, srv, http.StatusForbidden, "NO_AUTH")
+		wechatpaytest.RequireAPIError(t, recover(t, c), http.StatusForbidden, "NO_AUTH")
+		wechatpaytest.RequireAPIError(t, query(t, c), http.StatusForbidden, "NO_AUTH")
+		require.Equal(t, 2, hits())
 	})
 	t.Run("429 after the retry budget", func(t *testing.T) {
 		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQueryControlOrder, Kind: wechatpaytest.FaultRateLimited, Count: 3})
 		before := srv.Requests()
-		sdktest.RequireAPIError(t, query(t, srv.Client(sdktest.FastRetry)), http.StatusTooManyRequests, "FREQUENCY_LIMITED")
+		wechatpaytest.RequireAPIError(t, query(t, srv.Client(wechatpaytest.FastRetry())), http.StatusTooManyRequests, "FREQUENCY_LIMITED")
 		require.Equal(t, 3, srv.Requests()-before)
 	})
 	t.Run("query 500 retried", func(t *testing.T) {
 		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQueryControlOrder, Kind: wechatpaytest.FaultSystemError, Count: 1})
-		require.NoError(t, query(t, srv.Client(sdktest.FastRetry)))
+		require.NoError(t, query(t, srv.Client(wechatpaytest.FastRetry())))
 	})
-	t.Run("recover", func(t *testing.T) { sdktest.RequireAnswerFaults(t, srv, wechatpaytest.APIRecover, recover) })
-	t.Run("query", func(t *testing.T) { sdktest.RequireAnswerFaults(t, srv, wechatpaytest.APIQueryControlOrder, query) })
+	t.Run("recover", func(t *testing.T) { wechatpaytest.RequireAnswerFaults(t, srv, wechatpaytest.APIRecover, recover) })
+	t.Run("query", func(t *testing.T) {
+		wechatpaytest.RequireAnswerFaults(t, srv, wechatpaytest.APIQueryControlOrder, query)
+	})
 }
 
 func TestRecoverAndControlQueryValidationBeforeIO(t *testing.T) {
-	srv := sdktest.NewServer(t)
+	srv := wechatpaytest.Start(t)
 	svc := aggracct.New(srv.Client())
 	p := punishRequest("WBPUNISH-V")
 	rec := sdktest.Mutated(t, svc.Recover, func() *aggracct.RecoverRequest { return recoverRequest("WBRECOVER-V", p, "W1") })
-	sdktest.RequireFieldErrors(t, srv, map[string]func() error{
+	wechatpaytest.RequireFieldErrors(t, srv, map[string]func() error{
 		"request":                   sdktest.Call(t, svc.Recover, nil),
 		"out_request_no":            rec(func(r *aggracct.RecoverRequest) { r.OutRequestNo = "" }),
 		"out_request_no#long":       rec(func(r *aggracct.RecoverRequest) { r.OutRequestNo = strings.Repeat("r", 65) }),
@@ -283,7 +285,7 @@ func TestRecoverAndControlQueryValidationBeforeIO(t *testing.T) {
 }
 
 func TestPunishCommunityFields(t *testing.T) {
-	srv := sdktest.NewServer(t)
+	srv := wechatpaytest.Start(t)
 	svc := aggracct.New(srv.Client())
 	p := punishRequest("WBPUNISH-COMM")
 	p.CardNo, p.SgnNo, p.ReqScene = "6222000011112222", "SGN1", aggracct.ReqSceneWxShopConvenientSettlementServiceMerchant
@@ -299,7 +301,7 @@ func TestPunishCommunityFields(t *testing.T) {
 	bad := punishRequest("WBPUNISH-COMM2")
 	bad.FundRepatriationStrategy = "SOMETIMES"
 	_, err = svc.Punish(t.Context(), bad)
-	sdktest.RequireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
+	wechatpaytest.RequireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
 
 	rec := recoverRequest("WBRECOVER-COMM", p, srv.Punishments()[0].WxpayPunishNo)
 	rec.CardNo, rec.SgnNo, rec.ReqScene = p.CardNo, p.SgnNo, p.ReqScene

@@ -32,7 +32,7 @@ func balance(t *testing.T, svc *aggracct.Service) *aggracct.Balance {
 }
 
 func TestCreateSpecialReductionLowersTheBalance(t *testing.T) {
-	srv := sdktest.NewServer(t)
+	srv := wechatpaytest.Start(t)
 	svc := aggracct.New(srv.Client())
 	require.Equal(t, int64(99999), balance(t, svc).Balance, "the seed ledger")
 
@@ -66,18 +66,18 @@ func TestCreateSpecialReductionLowersTheBalance(t *testing.T) {
 	})
 	t.Run("400 PARAM_ERROR same number other body", func(t *testing.T) {
 		_, err := svc.CreateSpecialReduction(t.Context(), reductionRequest("RED1", 1001))
-		sdktest.RequireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
+		wechatpaytest.RequireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
 	})
 	t.Run("403 NOT_ENOUGH closes the order, then 400 ALREADY_EXISTS", func(t *testing.T) {
 		_, err := svc.CreateSpecialReduction(t.Context(), reductionRequest("RED2", 98999+1))
-		sdktest.RequireAPIError(t, err, http.StatusForbidden, "NOT_ENOUGH")
+		wechatpaytest.RequireAPIError(t, err, http.StatusForbidden, "NOT_ENOUGH")
 		q, err := svc.QuerySpecialReduction(t.Context(), &aggracct.QuerySpecialReductionRequest{OutRequestNo: "RED2", BalAccountNo: wechatpaytest.SeedBalAccountNo})
 		require.NoError(t, err)
 		require.Equal(t, aggracct.StateFailed, q.State)
 		require.Equal(t, aggracct.FailReasonBalanceNotEnough, q.FailReason)
 		require.False(t, q.FailTime.IsZero())
 		_, err = svc.CreateSpecialReduction(t.Context(), reductionRequest("RED2", 98999+1))
-		sdktest.RequireAPIError(t, err, http.StatusBadRequest, "ALREADY_EXISTS")
+		wechatpaytest.RequireAPIError(t, err, http.StatusBadRequest, "ALREADY_EXISTS")
 		require.Equal(t, int64(98999), balance(t, svc).Balance)
 	})
 	t.Run("the whole balance", func(t *testing.T) {
@@ -91,21 +91,21 @@ func TestCreateSpecialReductionLowersTheBalance(t *testing.T) {
 		req := reductionRequest("RED4", 1)
 		req.BalAccountNo = "no-such-ledger"
 		_, err := svc.CreateSpecialReduction(t.Context(), req)
-		sdktest.RequireAPIError(t, err, http.StatusNotFound, "RESOURCE_NOT_EXISTS")
+		wechatpaytest.RequireAPIError(t, err, http.StatusNotFound, "RESOURCE_NOT_EXISTS")
 		_, err = svc.QueryBalance(t.Context(), &aggracct.QueryBalanceRequest{BalAccountNo: "no-such-ledger"})
-		sdktest.RequireAPIError(t, err, http.StatusNotFound, "RESOURCE_NOT_EXISTS")
+		wechatpaytest.RequireAPIError(t, err, http.StatusNotFound, "RESOURCE_NOT_EXISTS")
 	})
 	t.Run("400 PARAM_ERROR undecryptable bal_account_no", func(t *testing.T) {
 		other := aggracct.New(srv.Client(wechatpay.WithPublicKey(srv.PublicKeyID(), otherKey(t))))
 		_, err := other.CreateSpecialReduction(t.Context(), reductionRequest("RED5", 1))
-		sdktest.RequireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
+		wechatpaytest.RequireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
 		_, err = other.QueryBalance(t.Context(), &aggracct.QueryBalanceRequest{BalAccountNo: wechatpaytest.SeedBalAccountNo})
-		sdktest.RequireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
+		wechatpaytest.RequireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
 	})
 }
 
 func TestSpecialReductionInTransit(t *testing.T) {
-	srv := sdktest.NewServer(t)
+	srv := wechatpaytest.Start(t)
 	svc := aggracct.New(srv.Client())
 	srv.HoldWeBankOrders(true)
 	_, err := svc.CreateSpecialReduction(t.Context(), reductionRequest("HELD1", 99000))
@@ -115,7 +115,7 @@ func TestSpecialReductionInTransit(t *testing.T) {
 	require.Equal(t, int64(99999), b.Balance, "not reduced before it succeeds")
 
 	_, err = svc.CreateSpecialReduction(t.Context(), reductionRequest("HELD2", 1000))
-	sdktest.RequireAPIError(t, err, http.StatusForbidden, "NOT_ENOUGH") // 999 left beside the one in transit
+	wechatpaytest.RequireAPIError(t, err, http.StatusForbidden, "NOT_ENOUGH") // 999 left beside the one in transit
 
 	srv.SettleWeBankOrders()
 	b = balance(t, svc)
@@ -127,7 +127,7 @@ func TestSpecialReductionInTransit(t *testing.T) {
 }
 
 func TestSpecialReductionFixturesFeedTheLedger(t *testing.T) {
-	srv := sdktest.NewServer(t)
+	srv := wechatpaytest.Start(t)
 	svc := aggracct.New(srv.Client())
 	srv.AddSpecialReduction(wechatpaytest.SpecialReduction{OutRequestNo: "FIX1", MchID: srv.MchID(), BalAccountNo: "ledger-fix", State: "PROCESSING", Amount: 5})
 	b, err := svc.QueryBalance(t.Context(), &aggracct.QueryBalanceRequest{BalAccountNo: "ledger-fix"})
@@ -138,7 +138,7 @@ func TestSpecialReductionFixturesFeedTheLedger(t *testing.T) {
 	_, err = svc.CreateSpecialReduction(t.Context(), &aggracct.CreateSpecialReductionRequest{
 		BalAccountNo: "ledger-fix", OutRequestNo: "FIX2", ReductionType: aggracct.ReductionTypeFinancialPenalty, Amount: 46,
 	})
-	sdktest.RequireAPIError(t, err, http.StatusForbidden, "NOT_ENOUGH") // 45 left beside the 5 in transit
+	wechatpaytest.RequireAPIError(t, err, http.StatusForbidden, "NOT_ENOUGH") // 45 left beside the 5 in transit
 	balance, ok := srv.LedgerBalance(srv.MchID(), "ledger-fix")
 	require.True(t, ok)
 	require.Equal(t, int64(50), balance)
@@ -154,13 +154,13 @@ func TestSpecialReductionFixturesFeedTheLedger(t *testing.T) {
 			BalAccountNo: wechatpaytest.SeedBalAccountNo, OutRequestNo: wechatpaytest.SeedReductionNo,
 			ReductionType: aggracct.ReductionTypeJudicialDeduction, Amount: 2,
 		})
-		sdktest.RequireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
+		wechatpaytest.RequireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
 	})
 }
 
 func TestCreateSpecialReductionRetriesWithSameNumber(t *testing.T) {
-	srv := sdktest.NewServer(t)
-	svc := aggracct.New(srv.Client(sdktest.FastRetry))
+	srv := wechatpaytest.Start(t)
+	svc := aggracct.New(srv.Client(wechatpaytest.FastRetry()))
 	srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APICreateSpecialReduction, Kind: wechatpaytest.FaultDropConnection, Count: 1})
 	got, err := svc.CreateSpecialReduction(t.Context(), reductionRequest("RETRY1", 10))
 	require.NoError(t, err)
@@ -177,7 +177,7 @@ func TestCreateSpecialReductionRetriesWithSameNumber(t *testing.T) {
 }
 
 func TestCreateSpecialReductionCommunityFields(t *testing.T) {
-	srv := sdktest.NewServer(t)
+	srv := wechatpaytest.Start(t)
 	svc := aggracct.New(srv.Client())
 	req := reductionRequest("COMM1", 1)
 	req.CardNo, req.SgnNo, req.ReqScene = "6222000011112222", "SGN1", aggracct.ReqSceneSJTMicroMerchant
@@ -186,7 +186,7 @@ func TestCreateSpecialReductionCommunityFields(t *testing.T) {
 	again := *req
 	again.CardNo = "6222000011113333"
 	_, err = svc.CreateSpecialReduction(t.Context(), &again)
-	sdktest.RequireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR") // the decrypted card number differs
+	wechatpaytest.RequireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR") // the decrypted card number differs
 
 	b, err := svc.QueryBalance(t.Context(), &aggracct.QueryBalanceRequest{
 		BalAccountNo: wechatpaytest.SeedBalAccountNo, CardNo: "6222000011112222", SgnNo: "SGN1", ReqScene: aggracct.ReqSceneSJTMicroMerchant,
@@ -198,59 +198,59 @@ func TestCreateSpecialReductionCommunityFields(t *testing.T) {
 	})
 	require.NoError(t, err)
 	_, err = svc.QueryBalance(t.Context(), &aggracct.QueryBalanceRequest{BalAccountNo: wechatpaytest.SeedBalAccountNo, ReqScene: "NO_SUCH_SCENE"})
-	sdktest.RequireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
+	wechatpaytest.RequireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
 }
 
 func TestCreateSpecialReductionErrors(t *testing.T) {
-	srv := sdktest.NewServer(t)
+	srv := wechatpaytest.Start(t)
 	create := func(t *testing.T, c *wechatpay.Client) error {
 		_, err := aggracct.New(c).CreateSpecialReduction(t.Context(), reductionRequest("ERR1", 1))
 		return err
 	}
 	t.Run("401 SIGN_ERROR", func(t *testing.T) {
 		before := srv.Requests()
-		err := create(t, srv.Client(sdktest.FastRetry, wechatpay.WithClock(func() time.Time { return time.Now().Add(10 * time.Minute) })))
-		sdktest.RequireAPIError(t, err, http.StatusUnauthorized, "SIGN_ERROR")
+		err := create(t, srv.Client(wechatpaytest.FastRetry(), wechatpay.WithClock(func() time.Time { return time.Now().Add(10 * time.Minute) })))
+		wechatpaytest.RequireAPIError(t, err, http.StatusUnauthorized, "SIGN_ERROR")
 		require.Equal(t, 1, srv.Requests()-before)
 	})
 	t.Run("403 NO_AUTH", func(t *testing.T) {
-		c, hits := sdktest.ErrorServer(t, srv, http.StatusForbidden, "NO_AUTH")
-		sdktest.RequireAPIError(t, create(t, c), http.StatusForbidden, "NO_AUTH")
-		require.Equal(t, int64(1), hits())
+		c, hits := wechatpaytest.FailAll(t, srv, http.StatusForbidden, "NO_AUTH")
+		wechatpaytest.RequireAPIError(t, create(t, c), http.StatusForbidden, "NO_AUTH")
+		require.Equal(t, 1, hits())
 	})
 	t.Run("429 after the retry budget", func(t *testing.T) {
 		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APICreateSpecialReduction, Kind: wechatpaytest.FaultRateLimited, Count: 3})
 		before := srv.Requests()
-		sdktest.RequireAPIError(t, create(t, srv.Client(sdktest.FastRetry)), http.StatusTooManyRequests, "FREQUENCY_LIMITED")
+		wechatpaytest.RequireAPIError(t, create(t, srv.Client(wechatpaytest.FastRetry())), http.StatusTooManyRequests, "FREQUENCY_LIMITED")
 		require.Equal(t, 3, srv.Requests()-before)
 	})
-	sdktest.RequireAnswerFaults(t, srv, wechatpaytest.APICreateSpecialReduction, create)
+	wechatpaytest.RequireAnswerFaults(t, srv, wechatpaytest.APICreateSpecialReduction, create)
 }
 
 func TestQueryBalanceErrors(t *testing.T) {
-	srv := sdktest.NewServer(t)
+	srv := wechatpaytest.Start(t)
 	query := func(t *testing.T, c *wechatpay.Client) error {
 		_, err := aggracct.New(c).QueryBalance(t.Context(), &aggracct.QueryBalanceRequest{BalAccountNo: wechatpaytest.SeedBalAccountNo})
 		return err
 	}
 	t.Run("500 retried", func(t *testing.T) {
 		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQueryBalance, Kind: wechatpaytest.FaultSystemError, Count: 1})
-		b, err := aggracct.New(srv.Client(sdktest.FastRetry)).QueryBalance(t.Context(), &aggracct.QueryBalanceRequest{BalAccountNo: wechatpaytest.SeedBalAccountNo})
+		b, err := aggracct.New(srv.Client(wechatpaytest.FastRetry())).QueryBalance(t.Context(), &aggracct.QueryBalanceRequest{BalAccountNo: wechatpaytest.SeedBalAccountNo})
 		require.NoError(t, err)
 		require.Equal(t, 2, b.Meta.Attempts)
 	})
 	t.Run("403 NO_AUTH", func(t *testing.T) {
-		c, _ := sdktest.ErrorServer(t, srv, http.StatusForbidden, "NO_AUTH")
-		sdktest.RequireAPIError(t, query(t, c), http.StatusForbidden, "NO_AUTH")
+		c, _ := wechatpaytest.FailAll(t, srv, http.StatusForbidden, "NO_AUTH")
+		wechatpaytest.RequireAPIError(t, query(t, c), http.StatusForbidden, "NO_AUTH")
 	})
-	sdktest.RequireAnswerFaults(t, srv, wechatpaytest.APIQueryBalance, query)
+	wechatpaytest.RequireAnswerFaults(t, srv, wechatpaytest.APIQueryBalance, query)
 }
 
 func TestCreateAndBalanceValidationBeforeIO(t *testing.T) {
-	srv := sdktest.NewServer(t)
+	srv := wechatpaytest.Start(t)
 	svc := aggracct.New(srv.Client())
 	create := sdktest.Mutated(t, svc.CreateSpecialReduction, func() *aggracct.CreateSpecialReductionRequest { return reductionRequest("VALID1", 1) })
-	sdktest.RequireFieldErrors(t, srv, map[string]func() error{
+	wechatpaytest.RequireFieldErrors(t, srv, map[string]func() error{
 		"request":                sdktest.Call(t, svc.CreateSpecialReduction, nil),
 		"mchid":                  create(func(r *aggracct.CreateSpecialReductionRequest) { r.MchID = strings.Repeat("1", 33) }),
 		"bal_account_no":         create(func(r *aggracct.CreateSpecialReductionRequest) { r.BalAccountNo = "" }),

@@ -20,6 +20,7 @@ import (
 	"github.com/gowechatpay/wechatpay/internal/sdktest"
 	"github.com/gowechatpay/wechatpay/internal/testvectors"
 	"github.com/gowechatpay/wechatpay/internal/wire"
+	"github.com/gowechatpay/wechatpay/wechatpaytest"
 )
 
 func loadCiphertexts(t *testing.T) map[string]string {
@@ -133,7 +134,7 @@ func TestPunishBodyOmitsOptionalFields(t *testing.T) {
 
 func TestValidatePunish(t *testing.T) {
 	ok := PunishRequest{OutRequestNo: "WB1", MchID: "1900016681", BalAccountNo: "8609", PunishScene: 1}
-	tests := []sdktest.Invalid[PunishRequest]{
+	tests := []wechatpaytest.Invalid[PunishRequest]{
 		{Name: "out_request_no empty", Mutate: func(r *PunishRequest) { r.OutRequestNo = "" }, Field: "out_request_no", Missing: true},
 		{Name: "out_request_no 65", Mutate: func(r *PunishRequest) { r.OutRequestNo = strings.Repeat("a", 65) }, Field: "out_request_no"},
 		{Name: "out_request_no space", Mutate: func(r *PunishRequest) { r.OutRequestNo = "a b" }, Field: "out_request_no"},
@@ -150,7 +151,7 @@ func TestValidatePunish(t *testing.T) {
 	long := ok
 	long.OutRequestNo = strings.Repeat("a", 64)
 	require.NoError(t, long.Validate())
-	sdktest.RequireInvalid(t, ok, tests)
+	wechatpaytest.RequireInvalid(t, ok, tests)
 }
 
 func TestEnums(t *testing.T) {

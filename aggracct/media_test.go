@@ -18,7 +18,7 @@ func mediaRequest() *aggracct.QueryMerchantMediaRequest {
 }
 
 func TestQueryMerchantMedia(t *testing.T) {
-	srv := sdktest.NewServer(t)
+	srv := wechatpaytest.Start(t)
 	svc := aggracct.New(srv.Client())
 	m, err := svc.QueryMerchantMedia(t.Context(), mediaRequest())
 	require.NoError(t, err)
@@ -37,13 +37,13 @@ func TestQueryMerchantMedia(t *testing.T) {
 		r := mediaRequest()
 		r.MchID = "1900000109"
 		_, err := svc.QueryMerchantMedia(t.Context(), r)
-		sdktest.RequireAPIError(t, err, http.StatusNotFound, "RESOURCE_NOT_EXISTS")
+		wechatpaytest.RequireAPIError(t, err, http.StatusNotFound, "RESOURCE_NOT_EXISTS")
 	})
 	t.Run("400 PARAM_ERROR undocumented scene", func(t *testing.T) {
 		_, err := svc.QueryMerchantMedia(t.Context(), &aggracct.QueryMerchantMediaRequest{BusinessScene: "OTHER"})
-		sdktest.RequireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
+		wechatpaytest.RequireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
 	})
-	sdktest.RequireAnswerFaults(t, srv, wechatpaytest.APIQueryMerchantMedia, func(t *testing.T, c *wechatpay.Client) error {
+	wechatpaytest.RequireAnswerFaults(t, srv, wechatpaytest.APIQueryMerchantMedia, func(t *testing.T, c *wechatpay.Client) error {
 		_, err := aggracct.New(c).QueryMerchantMedia(t.Context(), mediaRequest())
 		return err
 	})
@@ -54,21 +54,21 @@ func TestQueryMerchantMediaValidation(t *testing.T) {
 	sdktest.RequireKnown(t, []aggracct.MediaType{aggracct.MediaTypeIDCardFront, aggracct.MediaTypeIDCardBack,
 		aggracct.MediaTypeStoreFront, aggracct.MediaTypeStoreInterior}, "OTHER")
 	plus := aggracct.QueryMerchantMediaRequest{BusinessScene: aggracct.MediaSceneOpenAccount, PlatformTrxID: "T1", MchMediaType: aggracct.MediaTypeIDCardBack}
-	sdktest.RequireInvalid(t, plus, []sdktest.Invalid[aggracct.QueryMerchantMediaRequest]{
+	wechatpaytest.RequireInvalid(t, plus, []wechatpaytest.Invalid[aggracct.QueryMerchantMediaRequest]{
 		{Name: "scene", Mutate: func(r *aggracct.QueryMerchantMediaRequest) { r.BusinessScene = "" }, Field: "business_scene", Missing: true},
 		{Name: "number", Mutate: func(r *aggracct.QueryMerchantMediaRequest) { r.PlatformTrxID = "" }, Field: "platform_trx_id", Missing: true},
 		{Name: "type", Mutate: func(r *aggracct.QueryMerchantMediaRequest) { r.MchMediaType = "" }, Field: "mch_media_type", Missing: true},
 		{Name: "by id", Mutate: func(r *aggracct.QueryMerchantMediaRequest) { r.BusinessScene = aggracct.MediaSceneGetByMediaID }, Field: "mchid", Missing: true},
 	})
-	sdktest.RequireInvalid(t, *mediaRequest(), []sdktest.Invalid[aggracct.QueryMerchantMediaRequest]{
+	wechatpaytest.RequireInvalid(t, *mediaRequest(), []wechatpaytest.Invalid[aggracct.QueryMerchantMediaRequest]{
 		{Name: "media id", Mutate: func(r *aggracct.QueryMerchantMediaRequest) { r.MediaID = "" }, Field: "media_id", Missing: true},
 	})
 	err := (&aggracct.QueryMerchantMediaRequest{BusinessScene: aggracct.MediaSceneGetByMediaID}).Validate()
 	require.ErrorContains(t, err, "MchID (mchid)")
 	require.ErrorContains(t, err, "MediaID (media_id)", "every problem at once")
 
-	srv := sdktest.NewServer(t)
-	sdktest.RequireRefused(t, srv, aggracct.New(srv.Client()).QueryMerchantMedia, map[string]*aggracct.QueryMerchantMediaRequest{
+	srv := wechatpaytest.Start(t)
+	wechatpaytest.RequireRefused(t, srv, aggracct.New(srv.Client()).QueryMerchantMedia, map[string]*aggracct.QueryMerchantMediaRequest{
 		"request": nil, "platform_trx_id": {BusinessScene: aggracct.MediaSceneUpdateInfo, MchMediaType: aggracct.MediaTypeStoreFront},
 	})
 }

@@ -28,7 +28,7 @@ func punishRequest(no string) *aggracct.PunishRequest {
 }
 
 func TestPunish(t *testing.T) {
-	srv := sdktest.NewServer(t)
+	srv := wechatpaytest.Start(t)
 	svc := aggracct.New(srv.Client())
 
 	req := punishRequest("WBPUNISH20251009000001")
@@ -59,7 +59,7 @@ func TestPunish(t *testing.T) {
 		other := punishRequest("WBPUNISH20251009000001")
 		other.PunishScene = 2
 		_, err := svc.Punish(t.Context(), other)
-		sdktest.RequireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
+		wechatpaytest.RequireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
 	})
 	t.Run("optional fields omitted", func(t *testing.T) {
 		req := &aggracct.PunishRequest{OutRequestNo: "WB-MIN", MchID: "1900000002", BalAccountNo: "ledger-2", PunishScene: 42}
@@ -121,8 +121,8 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 }
 
 func TestPunishRetriesWithSameNumber(t *testing.T) {
-	srv := sdktest.NewServer(t)
-	svc := aggracct.New(srv.Client(sdktest.FastRetry))
+	srv := wechatpaytest.Start(t)
+	svc := aggracct.New(srv.Client(wechatpaytest.FastRetry()))
 
 	srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIPunish, Kind: wechatpaytest.FaultSystemError, Count: 1})
 	first, err := svc.Punish(t.Context(), punishRequest("WB-RETRY-1"))
@@ -144,39 +144,39 @@ func TestPunishRetriesWithSameNumber(t *testing.T) {
 }
 
 func TestPunishErrors(t *testing.T) {
-	srv := sdktest.NewServer(t)
+	srv := wechatpaytest.Start(t)
 	punish := func(t *testing.T, c *wechatpay.Client) (*aggracct.PunishResult, error) {
 		t.Helper()
 		return aggracct.New(c).Punish(t.Context(), punishRequest("WB-ERR"))
 	}
 	t.Run("400 PARAM_ERROR undecryptable bal_account_no", func(t *testing.T) {
 		_, err := punish(t, srv.Client(wechatpay.WithPublicKey(srv.PublicKeyID(), otherKey(t))))
-		sdktest.RequireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
+		wechatpaytest.RequireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
 	})
 	t.Run("401 SIGN_ERROR clock 10 minutes ahead", func(t *testing.T) {
 		_, err := punish(t, srv.Client(wechatpay.WithClock(func() time.Time { return time.Now().Add(10 * time.Minute) })))
-		sdktest.RequireAPIError(t, err, http.StatusUnauthorized, "SIGN_ERROR")
+		wechatpaytest.RequireAPIError(t, err, http.StatusUnauthorized, "SIGN_ERROR")
 	})
 	t.Run("403 NO_AUTH", func(t *testing.T) {
-		c, hits := sdktest.ErrorServer(t, srv, http.StatusForbidden, "NO_AUTH")
+		c, hits := wechatpaytest.FailAll(t, srv, http.StatusForbidden, "NO_AUTH")
 		_, err := punish(t, c)
-		sdktest.RequireAPIError(t, err, http.StatusForbidden, "NO_AUTH")
-		require.Equal(t, int64(1), hits())
+		wechatpaytest.RequireAPIError(t, err, http.StatusForbidden, "NO_AUTH")
+		require.Equal(t, 1, hits())
 	})
 	t.Run("404 RESOURCE_NOT_EXISTS", func(t *testing.T) {
-		c, hits := sdktest.ErrorServer(t, srv, http.StatusNotFound, "RESOURCE_NOT_EXISTS")
+		c, hits := wechatpaytest.FailAll(t, srv, http.StatusNotFound, "RESOURCE_NOT_EXISTS")
 		_, err := punish(t, c)
-		sdktest.RequireAPIError(t, err, http.StatusNotFound, "RESOURCE_NOT_EXISTS")
-		require.Equal(t, int64(1), hits())
+		wechatpaytest.RequireAPIError(t, err, http.StatusNotFound, "RESOURCE_NOT_EXISTS")
+		require.Equal(t, 1, hits())
 	})
-	sdktest.RequireRetries(t, srv, wechatpaytest.APIPunish, func(t *testing.T, c *wechatpay.Client) (int, error) {
+	wechatpaytest.RequireRetries(t, srv, wechatpaytest.APIPunish, func(t *testing.T, c *wechatpay.Client) (int, error) {
 		got, err := punish(t, c)
 		if err != nil {
 			return 0, err
 		}
 		return got.Meta.Attempts, nil
 	})
-	sdktest.RequireAnswerFaults(t, srv, wechatpaytest.APIPunish, func(t *testing.T, c *wechatpay.Client) error {
+	wechatpaytest.RequireAnswerFaults(t, srv, wechatpaytest.APIPunish, func(t *testing.T, c *wechatpay.Client) error {
 		got, err := punish(t, c)
 		require.Nil(t, got)
 		return err
@@ -184,10 +184,10 @@ func TestPunishErrors(t *testing.T) {
 }
 
 func TestPunishValidationBeforeIO(t *testing.T) {
-	srv := sdktest.NewServer(t)
+	srv := wechatpaytest.Start(t)
 	svc := aggracct.New(srv.Client())
 	punish := sdktest.Mutated(t, svc.Punish, func() *aggracct.PunishRequest { return punishRequest("WB-VALID") })
-	sdktest.RequireFieldErrors(t, srv, map[string]func() error{
+	wechatpaytest.RequireFieldErrors(t, srv, map[string]func() error{
 		"request":             sdktest.Call(t, svc.Punish, nil),
 		"out_request_no":      punish(func(r *aggracct.PunishRequest) { r.OutRequestNo = "" }),
 		"out_request_no#long": punish(func(r *aggracct.PunishRequest) { r.OutRequestNo = strings.Repeat("w", 65) }),
@@ -201,7 +201,7 @@ func TestPunishValidationBeforeIO(t *testing.T) {
 }
 
 func TestPunishLimiter(t *testing.T) {
-	srv := sdktest.NewServer(t)
+	srv := wechatpaytest.Start(t)
 	t.Run("paces calls", func(t *testing.T) {
 		var own, all sdktest.CountingLimiter
 		svc := aggracct.New(srv.Client(), aggracct.WithPunishLimiter(&own), aggracct.WithLimiter(&all))

@@ -12,14 +12,13 @@ import (
 
 	"github.com/gowechatpay/wechatpay"
 	"github.com/gowechatpay/wechatpay/aggracct"
-	"github.com/gowechatpay/wechatpay/internal/sdktest"
 	"github.com/gowechatpay/wechatpay/wechatpaytest"
 )
 
 var cst = time.FixedZone("CST", 8*3600)
 
 func TestQuerySpecialReductionSeed(t *testing.T) {
-	srv := sdktest.NewServer(t)
+	srv := wechatpaytest.Start(t)
 	svc := aggracct.New(srv.Client())
 	got, err := svc.QuerySpecialReduction(t.Context(), &aggracct.QuerySpecialReductionRequest{
 		OutRequestNo: wechatpaytest.SeedReductionNo,
@@ -43,7 +42,7 @@ func TestQuerySpecialReductionSeed(t *testing.T) {
 }
 
 func TestQuerySpecialReductionEnums(t *testing.T) {
-	srv := sdktest.NewServer(t)
+	srv := wechatpaytest.Start(t)
 	svc := aggracct.New(srv.Client())
 	success := time.Date(2025, 10, 9, 16, 53, 20, 0, cst)
 	failed := time.Date(2025, 10, 9, 17, 0, 0, 0, cst)
@@ -100,7 +99,7 @@ func TestQuerySpecialReductionEnums(t *testing.T) {
 }
 
 func TestQuerySpecialReductionErrors(t *testing.T) {
-	srv := sdktest.NewServer(t)
+	srv := wechatpaytest.Start(t)
 	seed := aggracct.QuerySpecialReductionRequest{OutRequestNo: wechatpaytest.SeedReductionNo, BalAccountNo: wechatpaytest.SeedBalAccountNo}
 	query := func(t *testing.T, c *wechatpay.Client, req aggracct.QuerySpecialReductionRequest) (*aggracct.SpecialReduction, error) {
 		t.Helper()
@@ -111,31 +110,31 @@ func TestQuerySpecialReductionErrors(t *testing.T) {
 		req := seed
 		req.OutRequestNo = "unknown"
 		_, err := query(t, srv.Client(), req)
-		sdktest.RequireAPIError(t, err, http.StatusNotFound, "RESOURCE_NOT_EXISTS")
+		wechatpaytest.RequireAPIError(t, err, http.StatusNotFound, "RESOURCE_NOT_EXISTS")
 	})
 	t.Run("404 other ledger", func(t *testing.T) {
 		req := seed
 		req.BalAccountNo = "0000"
 		_, err := query(t, srv.Client(), req)
-		sdktest.RequireAPIError(t, err, http.StatusNotFound, "RESOURCE_NOT_EXISTS")
+		wechatpaytest.RequireAPIError(t, err, http.StatusNotFound, "RESOURCE_NOT_EXISTS")
 	})
 	t.Run("400 PARAM_ERROR undecryptable bal_account_no", func(t *testing.T) {
 		c := srv.Client(wechatpay.WithPublicKey(srv.PublicKeyID(), otherKey(t)))
 		_, err := query(t, c, seed)
-		sdktest.RequireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
+		wechatpaytest.RequireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
 	})
 	t.Run("401 SIGN_ERROR clock 10 minutes off", func(t *testing.T) {
 		c := srv.Client(wechatpay.WithClock(func() time.Time { return time.Now().Add(-10 * time.Minute) }))
 		_, err := query(t, c, seed)
-		sdktest.RequireAPIError(t, err, http.StatusUnauthorized, "SIGN_ERROR")
+		wechatpaytest.RequireAPIError(t, err, http.StatusUnauthorized, "SIGN_ERROR")
 	})
 	t.Run("403 NO_AUTH", func(t *testing.T) {
-		c, hits := sdktest.ErrorServer(t, srv, http.StatusForbidden, "NO_AUTH")
+		c, hits := wechatpaytest.FailAll(t, srv, http.StatusForbidden, "NO_AUTH")
 		_, err := query(t, c, seed)
-		sdktest.RequireAPIError(t, err, http.StatusForbidden, "NO_AUTH")
-		require.Equal(t, int64(1), hits(), "403 is not retried")
+		wechatpaytest.RequireAPIError(t, err, http.StatusForbidden, "NO_AUTH")
+		require.Equal(t, 1, hits(), "403 is not retried")
 	})
-	sdktest.RequireRetries(t, srv, wechatpaytest.APIQuerySpecialReduction, func(t *testing.T, c *wechatpay.Client) (int, error) {
+	wechatpaytest.RequireRetries(t, srv, wechatpaytest.APIQuerySpecialReduction, func(t *testing.T, c *wechatpay.Client) (int, error) {
 		got, err := query(t, c, seed)
 		if err != nil {
 			return 0, err
@@ -143,7 +142,7 @@ func TestQuerySpecialReductionErrors(t *testing.T) {
 		require.Equal(t, wechatpaytest.SeedBalAccountNo, got.BalAccountNo)
 		return got.Meta.Attempts, nil
 	})
-	sdktest.RequireAnswerFaults(t, srv, wechatpaytest.APIQuerySpecialReduction, func(t *testing.T, c *wechatpay.Client) error {
+	wechatpaytest.RequireAnswerFaults(t, srv, wechatpaytest.APIQuerySpecialReduction, func(t *testing.T, c *wechatpay.Client) error {
 		got, err := query(t, c, seed)
 		require.Nil(t, got)
 		return err
@@ -151,8 +150,8 @@ func TestQuerySpecialReductionErrors(t *testing.T) {
 }
 
 func TestQuerySpecialReductionValidationBeforeIO(t *testing.T) {
-	srv := sdktest.NewServer(t)
-	sdktest.RequireRefused(t, srv, aggracct.New(srv.Client()).QuerySpecialReduction, map[string]*aggracct.QuerySpecialReductionRequest{
+	srv := wechatpaytest.Start(t)
+	wechatpaytest.RequireRefused(t, srv, aggracct.New(srv.Client()).QuerySpecialReduction, map[string]*aggracct.QuerySpecialReductionRequest{
 		"request":                nil,
 		"out_request_no":         {BalAccountNo: wechatpaytest.SeedBalAccountNo},
 		"out_request_no#long":    {OutRequestNo: strings.Repeat("r", 33), BalAccountNo: wechatpaytest.SeedBalAccountNo},
@@ -165,7 +164,7 @@ func TestQuerySpecialReductionValidationBeforeIO(t *testing.T) {
 }
 
 func TestQuerySpecialReductionLimiter(t *testing.T) {
-	srv := sdktest.NewServer(t)
+	srv := wechatpaytest.Start(t)
 	seed := &aggracct.QuerySpecialReductionRequest{OutRequestNo: wechatpaytest.SeedReductionNo, BalAccountNo: wechatpaytest.SeedBalAccountNo}
 
 	t.Run("paces calls", func(t *testing.T) {

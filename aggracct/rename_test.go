@@ -25,7 +25,7 @@ func renameQuery(id string) *aggracct.QueryRenameRequest {
 }
 
 func TestApplyRenameAndQueryRename(t *testing.T) {
-	srv := sdktest.NewServer(t)
+	srv := wechatpaytest.Start(t)
 	svc := aggracct.New(srv.Client())
 	first, err := svc.ApplyRename(t.Context(), renameRequest())
 	require.NoError(t, err)
@@ -54,23 +54,23 @@ func TestApplyRenameAndQueryRename(t *testing.T) {
 		r := renameQuery(first.ApplicationID)
 		r.MchID = "1900000109"
 		_, err := svc.QueryRename(t.Context(), r)
-		sdktest.RequireAPIError(t, err, http.StatusNotFound, "RESOURCE_NOT_EXISTS")
+		wechatpaytest.RequireAPIError(t, err, http.StatusNotFound, "RESOURCE_NOT_EXISTS")
 	})
 	t.Run("400 INVALID_REQUEST unknown ledger", func(t *testing.T) {
 		r := renameRequest()
 		r.BalAccountNo = "unknown"
 		_, err := svc.ApplyRename(t.Context(), r)
-		sdktest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
+		wechatpaytest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
 		require.NotErrorIs(t, err, aggracct.ErrRenameOutcomeUnknown, "a definite rejection")
 	})
 	t.Run("403 NO_AUTH grey release", func(t *testing.T) {
 		srv.CloseRename(true)
 		t.Cleanup(func() { srv.CloseRename(false) })
 		_, err := svc.ApplyRename(t.Context(), renameRequest())
-		sdktest.RequireAPIError(t, err, http.StatusForbidden, "NO_AUTH")
+		wechatpaytest.RequireAPIError(t, err, http.StatusForbidden, "NO_AUTH")
 		require.NotErrorIs(t, err, aggracct.ErrRenameOutcomeUnknown, "a definite rejection")
 	})
-	sdktest.RequireRetries(t, srv, wechatpaytest.APIQueryRename, func(t *testing.T, c *wechatpay.Client) (int, error) {
+	wechatpaytest.RequireRetries(t, srv, wechatpaytest.APIQueryRename, func(t *testing.T, c *wechatpay.Client) (int, error) {
 		r, err := aggracct.New(c).QueryRename(t.Context(), renameQuery(first.ApplicationID))
 		if err != nil {
 			return 0, err
@@ -80,8 +80,8 @@ func TestApplyRenameAndQueryRename(t *testing.T) {
 }
 
 func TestApplyRenameIsNeverRetriedAndSaysWhenTheOutcomeIsUnknown(t *testing.T) {
-	srv := sdktest.NewServer(t)
-	svc := aggracct.New(srv.Client(sdktest.FastRetry))
+	srv := wechatpaytest.Start(t)
+	svc := aggracct.New(srv.Client(wechatpaytest.FastRetry()))
 	for _, f := range []struct {
 		kind    wechatpaytest.FaultKind
 		unknown bool
@@ -113,11 +113,11 @@ func TestApplyRenameIsNeverRetriedAndSaysWhenTheOutcomeIsUnknown(t *testing.T) {
 }
 
 func TestRenameValidationBeforeIO(t *testing.T) {
-	srv := sdktest.NewServer(t)
+	srv := wechatpaytest.Start(t)
 	svc := aggracct.New(srv.Client())
 	apply := sdktest.Mutated(t, svc.ApplyRename, renameRequest)
 	query := sdktest.Mutated(t, svc.QueryRename, func() *aggracct.QueryRenameRequest { return renameQuery("RN1") })
-	sdktest.RequireFieldErrors(t, srv, map[string]func() error{
+	wechatpaytest.RequireFieldErrors(t, srv, map[string]func() error{
 		"request":             sdktest.Call(t, svc.ApplyRename, nil),
 		"out_request_no":      apply(func(r *aggracct.ApplyRenameRequest) { r.OutRequestNo = "" }),
 		"out_request_no#long": apply(func(r *aggracct.ApplyRenameRequest) { r.OutRequestNo = strings.Repeat("o", 65) }),

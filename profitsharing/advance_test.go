@@ -6,8 +6,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/gowechatpay/wechatpay/internal/sdktest"
 	"github.com/gowechatpay/wechatpay/profitsharing"
+	"github.com/gowechatpay/wechatpay/wechatpaytest"
 )
 
 // The emulator's Advance finishes a PROCESSING order before any query:
@@ -15,7 +15,7 @@ import (
 // NO_RELATION as it does when the first query comes after the deletion.
 func TestAdvanceFinishesOrder(t *testing.T) {
 	for _, advance := range []bool{false, true} {
-		srv := sdktest.NewServer(t)
+		srv := wechatpaytest.Start(t)
 		svc := profitsharing.New(srv.Client())
 		_, err := svc.CreateOrder(t.Context(), distribute("P20251009000009", 100, false))
 		require.NoError(t, err)

@@ -14,7 +14,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gowechatpay/wechatpay"
-	"github.com/gowechatpay/wechatpay/internal/sdktest"
 	"github.com/gowechatpay/wechatpay/profitsharing"
 	"github.com/gowechatpay/wechatpay/wechatpaytest"
 )
@@ -181,7 +180,7 @@ func TestBillReaderRefusesMalformed(t *testing.T) {
 // the docs show, reads the summary part too, so a changed amount is
 // ErrBillDigestMismatch, never a clean io.EOF.
 func TestBillReaderChecksTheDigest(t *testing.T) {
-	srv := sdktest.NewServer(t)
+	srv := wechatpaytest.Start(t)
 	file := billHeader + billRow + "total_count,total_amount\n`1,`8.88\n"
 	var served atomic.Pointer[string] // the file the route serves
 	served.Store(&file)

@@ -11,6 +11,7 @@ import (
 	"github.com/gowechatpay/wechatpay"
 	"github.com/gowechatpay/wechatpay/internal/sdktest"
 	"github.com/gowechatpay/wechatpay/internal/wire"
+	"github.com/gowechatpay/wechatpay/wechatpaytest"
 )
 
 // seedOrder is the response example of the official page.
@@ -141,7 +142,7 @@ func TestValidateQueryOrder(t *testing.T) {
 	require.NoError(t, edge.Validate())
 	edge.OutOrderNo = "A_b-9"
 	require.NoError(t, edge.Validate())
-	tests := []sdktest.Invalid[QueryOrderRequest]{
+	tests := []wechatpaytest.Invalid[QueryOrderRequest]{
 		{Name: "out_order_no empty", Mutate: func(r *QueryOrderRequest) { r.OutOrderNo = "" }, Field: "out_order_no", Missing: true},
 		{Name: "out_order_no 65", Mutate: func(r *QueryOrderRequest) { r.OutOrderNo = strings.Repeat("a", 65) }, Field: "out_order_no"},
 		{Name: "out_order_no dot", Mutate: func(r *QueryOrderRequest) { r.OutOrderNo = "P.1" }, Field: "out_order_no"},
@@ -152,7 +153,7 @@ func TestValidateQueryOrder(t *testing.T) {
 		{Name: "transaction_id empty", Mutate: func(r *QueryOrderRequest) { r.TransactionID = "" }, Field: "transaction_id", Missing: true},
 		{Name: "transaction_id 33", Mutate: func(r *QueryOrderRequest) { r.TransactionID = strings.Repeat("4", 33) }, Field: "transaction_id"},
 	}
-	sdktest.RequireInvalid(t, ok, tests)
+	wechatpaytest.RequireInvalid(t, ok, tests)
 }
 
 func TestNilClient(t *testing.T) {

@@ -22,7 +22,7 @@ func mark(no string) *profitsharing.MarkTransactionRequest {
 // shareable; an unmarked or late-marked order is not; the 204 is verified;
 // a failed mark is not retried.
 func TestMarkTransaction(t *testing.T) {
-	srv := sdktest.NewServer(t)
+	srv := wechatpaytest.Start(t)
 	svc := profitsharing.New(srv.Client())
 	ctx := t.Context()
 	meta, err := svc.MarkTransaction(ctx, mark("M000001"))
@@ -37,18 +37,18 @@ func TestMarkTransaction(t *testing.T) {
 
 	unmarked := srv.PayProfitSharingTransaction(subMchID, "M000002", 500)
 	_, err = svc.QueryUnsplitAmount(ctx, &profitsharing.QueryUnsplitAmountRequest{TransactionID: unmarked, SubMchID: subMchID})
-	sdktest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
+	wechatpaytest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
 	_, err = svc.MarkTransaction(ctx, mark("M000002")) // too late
-	sdktest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
+	wechatpaytest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
 	usd := mark("M000003")
 	usd.Currency = "USD"
 	_, err = svc.MarkTransaction(ctx, usd)
-	sdktest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
+	wechatpaytest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
 
-	c, n := sdktest.ErrorServer(t, srv, http.StatusInternalServerError, "SYSTEM_ERROR")
+	c, n := wechatpaytest.FailAll(t, srv, http.StatusInternalServerError, "SYSTEM_ERROR")
 	_, err = profitsharing.New(c).MarkTransaction(ctx, mark("M000004"))
-	sdktest.RequireAPIError(t, err, http.StatusInternalServerError, "SYSTEM_ERROR")
-	require.Equal(t, int64(1), n(), "a mark is not retried")
+	wechatpaytest.RequireAPIError(t, err, http.StatusInternalServerError, "SYSTEM_ERROR")
+	require.Equal(t, 1, n(), "a mark is not retried")
 	srv.ClearFaults()
 
 	// A 204 has no body to tamper with: a foreign signature and a stale
@@ -68,7 +68,7 @@ func TestMarkTransaction(t *testing.T) {
 // 49.50 distributed: 50 and 50), an unknown transaction, the retries of a
 // read and tampered answers.
 func TestQueryRefundableAmounts(t *testing.T) {
-	srv := sdktest.NewServer(t)
+	srv := wechatpaytest.Start(t)
 	svc := profitsharing.New(srv.Client())
 	ctx := t.Context()
 	srv.AddProfitSharingTransaction(wechatpaytest.ProfitSharingTransaction{TransactionID: "T100", SubMchID: subMchID, Total: 10000, Fee: 100, UnsplitAmount: 9900})
@@ -87,7 +87,7 @@ func TestQueryRefundableAmounts(t *testing.T) {
 	require.Equal(t, [2]int64{5000, 5000}, [2]int64{got.RefundableAmount, got.FundsRefundableAmount})
 
 	_, err = svc.QueryRefundableAmounts(ctx, &profitsharing.QueryRefundableAmountsRequest{TransactionID: "T404", SubMchID: subMchID})
-	sdktest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
+	wechatpaytest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
 	call := func(t *testing.T, c *wechatpay.Client) (int, error) {
 		got, err := profitsharing.New(c).QueryRefundableAmounts(t.Context(), req)
 		if err != nil {
@@ -95,8 +95,8 @@ func TestQueryRefundableAmounts(t *testing.T) {
 		}
 		return got.Meta.Attempts, nil
 	}
-	sdktest.RequireRetries(t, srv, wechatpaytest.APIProfitSharingQueryRefundableAmounts, call)
-	sdktest.RequireAnswerFaults(t, srv, wechatpaytest.APIProfitSharingQueryRefundableAmounts, func(t *testing.T, c *wechatpay.Client) error {
+	wechatpaytest.RequireRetries(t, srv, wechatpaytest.APIProfitSharingQueryRefundableAmounts, call)
+	wechatpaytest.RequireAnswerFaults(t, srv, wechatpaytest.APIProfitSharingQueryRefundableAmounts, func(t *testing.T, c *wechatpay.Client) error {
 		_, err := call(t, c)
 		return err
 	})
@@ -132,20 +132,20 @@ func TestQueryRefundableBalance(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, int64(300), got.Balance)
 
-	srv = sdktest.NewServer(t) // on the real clock, as the faulty clients are
-	sdktest.RequireAnswerFaults(t, srv, wechatpaytest.APIProfitSharingQueryRefundableBalance, func(t *testing.T, c *wechatpay.Client) error {
+	srv = wechatpaytest.Start(t) // on the real clock, as the faulty clients are
+	wechatpaytest.RequireAnswerFaults(t, srv, wechatpaytest.APIProfitSharingQueryRefundableBalance, func(t *testing.T, c *wechatpay.Client) error {
 		_, err := profitsharing.New(c).QueryRefundableBalance(t.Context())
 		return err
 	})
-	c, _ := sdktest.ErrorServer(t, srv, http.StatusForbidden, "NO_AUTH")
+	c, _ := wechatpaytest.FailAll(t, srv, http.StatusForbidden, "NO_AUTH")
 	_, err = profitsharing.New(c).QueryRefundableBalance(ctx)
-	sdktest.RequireAPIError(t, err, http.StatusForbidden, "NO_AUTH")
+	wechatpaytest.RequireAPIError(t, err, http.StatusForbidden, "NO_AUTH")
 }
 
 // TestRefundBill: the refund bill is downloaded with DownloadBill; one
 // sub-merchant's rows, or every one's; the 90-day window.
 func TestRefundBill(t *testing.T) {
-	srv := sdktest.NewServer(t)
+	srv := wechatpaytest.Start(t)
 	svc := profitsharing.New(srv.Client())
 	ctx := t.Context()
 	today := time.Now().In(cst)
@@ -171,8 +171,8 @@ func TestRefundBill(t *testing.T) {
 	require.Len(t, read(""), 3, "no sub_mchid: every sub-merchant's rows")
 
 	_, err := svc.QueryRefundBillDownloadURL(ctx, &profitsharing.QueryRefundBillDownloadURLRequest{BillDate: today.AddDate(0, 0, -91)})
-	sdktest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
-	sdktest.RequireAnswerFaults(t, srv, wechatpaytest.APIProfitSharingQueryRefundBillDownloadURL, func(t *testing.T, c *wechatpay.Client) error {
+	wechatpaytest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
+	wechatpaytest.RequireAnswerFaults(t, srv, wechatpaytest.APIProfitSharingQueryRefundBillDownloadURL, func(t *testing.T, c *wechatpay.Client) error {
 		_, err := profitsharing.New(c).QueryRefundBillDownloadURL(t.Context(), &profitsharing.QueryRefundBillDownloadURLRequest{BillDate: today})
 		return err
 	})
@@ -182,22 +182,22 @@ func TestRefundBill(t *testing.T) {
 // decides: an unfreeze with unfreeze_unsplit, else 400); the sponsor as a
 // receiver needs unfreeze_unsplit false; a personal receiver is refused.
 func TestCreateOrderReceiversOptional(t *testing.T) {
-	srv := sdktest.NewServer(t)
+	srv := wechatpaytest.Start(t)
 	svc := profitsharing.New(srv.Client())
 	ctx := t.Context()
 	none := distribute("O1", 0, false)
 	none.Receivers = nil
 	_, err := svc.CreateOrder(ctx, none)
-	sdktest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
+	wechatpaytest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
 
 	sponsor := distribute("O2", 10, true)
 	sponsor.Receivers[0].Account = wechatpaytest.TestMchID
 	_, err = svc.CreateOrder(ctx, sponsor)
-	sdktest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
+	wechatpaytest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
 	personal := distribute("O3", 10, false)
 	personal.AppID, personal.Receivers[0].Type, personal.Receivers[0].Account = wechatpaytest.TestAppID, profitsharing.ReceiverTypePersonalOpenID, "o1"
 	_, err = svc.CreateOrder(ctx, personal)
-	sdktest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
+	wechatpaytest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
 
 	srv.AddProfitSharingRelation(wechatpaytest.ProfitSharingRelation{SubMchID: subMchID, Type: "MERCHANT_ID", Account: wechatpaytest.TestMchID})
 	sponsor.OutOrderNo, sponsor.UnfreezeUnsplit = "O4", false
@@ -214,9 +214,9 @@ func TestCreateOrderReceiversOptional(t *testing.T) {
 
 // TestRefundAPIsValidation: the new requests are checked before any I/O.
 func TestRefundAPIsValidation(t *testing.T) {
-	srv := sdktest.NewServer(t)
+	srv := wechatpaytest.Start(t)
 	svc := profitsharing.New(srv.Client())
-	sdktest.RequireFieldErrors(t, srv, map[string]func() error{
+	wechatpaytest.RequireFieldErrors(t, srv, map[string]func() error{
 		"out_trade_no":     sdktest.Call(t, svc.MarkTransaction, mark("")),
 		"out_trade_no#2":   sdktest.Call(t, svc.MarkTransaction, mark("M1")),
 		"out_trade_no#3":   sdktest.Call(t, svc.MarkTransaction, mark("M 00001")),

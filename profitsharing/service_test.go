@@ -23,7 +23,7 @@ var (
 )
 
 func TestQueryOrderSeed(t *testing.T) {
-	srv := sdktest.NewServer(t)
+	srv := wechatpaytest.Start(t)
 	req := seed
 	got, err := profitsharing.New(srv.Client()).QueryOrder(t.Context(), &req)
 	require.NoError(t, err)
@@ -52,7 +52,7 @@ func TestQueryOrderSeed(t *testing.T) {
 }
 
 func TestQueryOrderEnums(t *testing.T) {
-	srv := sdktest.NewServer(t)
+	srv := wechatpaytest.Start(t)
 	svc := profitsharing.New(srv.Client())
 	created := time.Date(2025, 10, 9, 10, 0, 0, 0, cst)
 	finished := time.Date(2025, 10, 9, 10, 5, 0, 0, cst)
@@ -125,7 +125,7 @@ func TestQueryOrderEnums(t *testing.T) {
 }
 
 func TestQueryOrderErrors(t *testing.T) {
-	srv := sdktest.NewServer(t)
+	srv := wechatpaytest.Start(t)
 	query := func(t *testing.T, c *wechatpay.Client, req profitsharing.QueryOrderRequest) (*profitsharing.Order, error) {
 		t.Helper()
 		return profitsharing.New(c).QueryOrder(t.Context(), &req)
@@ -134,19 +134,19 @@ func TestQueryOrderErrors(t *testing.T) {
 		req := seed
 		req.OutOrderNo = "P-unknown"
 		before := srv.Requests()
-		_, err := query(t, srv.Client(sdktest.FastRetry), req)
-		sdktest.RequireAPIError(t, err, http.StatusNotFound, "RESOURCE_NOT_EXISTS")
+		_, err := query(t, srv.Client(wechatpaytest.FastRetry()), req)
+		wechatpaytest.RequireAPIError(t, err, http.StatusNotFound, "RESOURCE_NOT_EXISTS")
 		require.Equal(t, 1, srv.Requests()-before, "404 is not retried")
 	})
 	t.Run("404 sub_mchid does not match", func(t *testing.T) {
 		req := seed
 		req.SubMchID = ""
 		_, err := query(t, srv.Client(), req)
-		sdktest.RequireAPIError(t, err, http.StatusNotFound, "RESOURCE_NOT_EXISTS")
+		wechatpaytest.RequireAPIError(t, err, http.StatusNotFound, "RESOURCE_NOT_EXISTS")
 		require.ErrorContains(t, err, "sub_mchid", "a missing sub_mchid is named")
 		req.SubMchID = "1900000999"
 		_, err = query(t, srv.Client(), req)
-		sdktest.RequireAPIError(t, err, http.StatusNotFound, "RESOURCE_NOT_EXISTS")
+		wechatpaytest.RequireAPIError(t, err, http.StatusNotFound, "RESOURCE_NOT_EXISTS")
 		require.ErrorContains(t, err, "with this sub_mchid", "a wrong sub_mchid is named")
 		req = seed
 		req.OutOrderNo = "P-unknown"
@@ -155,32 +155,32 @@ func TestQueryOrderErrors(t *testing.T) {
 	})
 	t.Run("401 SIGN_ERROR clock 10 minutes off", func(t *testing.T) {
 		_, err := query(t, srv.Client(wechatpay.WithClock(func() time.Time { return time.Now().Add(-10 * time.Minute) })), seed)
-		sdktest.RequireAPIError(t, err, http.StatusUnauthorized, "SIGN_ERROR")
+		wechatpaytest.RequireAPIError(t, err, http.StatusUnauthorized, "SIGN_ERROR")
 	})
 	for _, e := range []struct {
 		status int
 		code   string
-		hits   int64
+		hits   int
 	}{
 		{http.StatusBadRequest, "PARAM_ERROR", 1},
 		{http.StatusForbidden, "NO_AUTH", 1},
 		{http.StatusInternalServerError, "SYSTEM_ERROR", 3},
 	} {
 		t.Run(fmt.Sprintf("%d %s from a fake server", e.status, e.code), func(t *testing.T) {
-			c, hits := sdktest.ErrorServer(t, srv, e.status, e.code)
+			c, hits := wechatpaytest.FailAll(t, srv, e.status, e.code)
 			_, err := query(t, c, seed)
-			sdktest.RequireAPIError(t, err, e.status, e.code)
+			wechatpaytest.RequireAPIError(t, err, e.status, e.code)
 			require.Equal(t, e.hits, hits())
 		})
 	}
-	sdktest.RequireRetries(t, srv, wechatpaytest.APIProfitSharingQueryOrder, func(t *testing.T, c *wechatpay.Client) (int, error) {
+	wechatpaytest.RequireRetries(t, srv, wechatpaytest.APIProfitSharingQueryOrder, func(t *testing.T, c *wechatpay.Client) (int, error) {
 		got, err := query(t, c, seed)
 		if err != nil {
 			return 0, err
 		}
 		return got.Meta.Attempts, nil
 	})
-	sdktest.RequireAnswerFaults(t, srv, wechatpaytest.APIProfitSharingQueryOrder, func(t *testing.T, c *wechatpay.Client) error {
+	wechatpaytest.RequireAnswerFaults(t, srv, wechatpaytest.APIProfitSharingQueryOrder, func(t *testing.T, c *wechatpay.Client) error {
 		got, err := query(t, c, seed)
 		require.Nil(t, got)
 		return err
@@ -188,8 +188,8 @@ func TestQueryOrderErrors(t *testing.T) {
 }
 
 func TestQueryOrderValidationBeforeIO(t *testing.T) {
-	srv := sdktest.NewServer(t)
-	sdktest.RequireRefused(t, srv, profitsharing.New(srv.Client()).QueryOrder, map[string]*profitsharing.QueryOrderRequest{
+	srv := wechatpaytest.Start(t)
+	wechatpaytest.RequireRefused(t, srv, profitsharing.New(srv.Client()).QueryOrder, map[string]*profitsharing.QueryOrderRequest{
 		"request":              nil,
 		"out_order_no":         {TransactionID: seed.TransactionID},
 		"out_order_no#charset": {OutOrderNo: "P.1", TransactionID: seed.TransactionID},
@@ -201,7 +201,7 @@ func TestQueryOrderValidationBeforeIO(t *testing.T) {
 }
 
 func TestQueryOrderLimiter(t *testing.T) {
-	srv := sdktest.NewServer(t)
+	srv := wechatpaytest.Start(t)
 	var counter sdktest.CountingLimiter
 	svc := profitsharing.New(srv.Client(), profitsharing.WithLimiter(&counter))
 	for i := range 3 {
@@ -226,7 +226,7 @@ func TestQueryOrderLimiter(t *testing.T) {
 // TestValidationReportsEveryProblem: an empty or wrong request is refused
 // before any I/O with every problem at once, each by its Go and wire name.
 func TestValidationReportsEveryProblem(t *testing.T) {
-	srv := sdktest.NewServer(t)
+	srv := wechatpaytest.Start(t)
 	svc := profitsharing.New(srv.Client())
 	before := srv.Requests()
 	_, err := svc.CreateOrder(t.Context(), &profitsharing.CreateOrderRequest{})

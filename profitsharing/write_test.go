@@ -35,7 +35,7 @@ func distribute(no string, amount int64, unfreeze bool) *profitsharing.CreateOrd
 }
 
 func TestCreateOrderFlow(t *testing.T) {
-	srv := sdktest.NewServer(t)
+	srv := wechatpaytest.Start(t)
 	svc := profitsharing.New(srv.Client())
 	ctx := t.Context()
 
@@ -74,13 +74,13 @@ func TestCreateOrderFlow(t *testing.T) {
 
 	// Unfrozen: no more distribution, nothing to unfreeze.
 	_, err = svc.CreateOrder(ctx, distribute("P20251009000003", 1, false))
-	sdktest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
+	wechatpaytest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
 	_, err = svc.UnfreezeOrder(ctx, &profitsharing.UnfreezeOrderRequest{SubMchID: subMchID, TransactionID: txID, OutOrderNo: "P20251009000004", Description: "解冻全部剩余资金"})
-	sdktest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
+	wechatpaytest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
 }
 
 func TestCreateOrderReentrant(t *testing.T) {
-	srv := sdktest.NewServer(t)
+	srv := wechatpaytest.Start(t)
 	svc := profitsharing.New(srv.Client())
 	req := distribute("P1", 100, false)
 	req.Receivers[0].Name = "示例商户全称" // encrypted anew (another ciphertext) on every call
@@ -95,18 +95,18 @@ func TestCreateOrderReentrant(t *testing.T) {
 
 	other := distribute("P1", 101, false)
 	_, err = svc.CreateOrder(t.Context(), other)
-	sdktest.RequireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
+	wechatpaytest.RequireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
 	// The number of a fixture order is taken too.
 	_, err = svc.CreateOrder(t.Context(), distribute(seed.OutOrderNo, 1, false))
-	sdktest.RequireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
+	wechatpaytest.RequireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
 }
 
 // TestWritesRetrySafety: distribution and unfreeze requests are re-entrant
 // per out_order_no, so they are retried (one order results); adding and
 // deleting a receiver are not.
 func TestWritesRetrySafety(t *testing.T) {
-	srv := sdktest.NewServer(t)
-	svc := profitsharing.New(srv.Client(sdktest.FastRetry))
+	srv := wechatpaytest.Start(t)
+	svc := profitsharing.New(srv.Client(wechatpaytest.FastRetry()))
 	for _, kind := range []wechatpaytest.FaultKind{wechatpaytest.FaultSystemError, wechatpaytest.FaultDropConnection} {
 		no := "R" + kind.String()
 		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIProfitSharingCreateOrder, Kind: kind, Count: 1})
@@ -136,33 +136,33 @@ func TestWritesRetrySafety(t *testing.T) {
 		srv.InjectFault(wechatpaytest.Fault{API: name, Kind: wechatpaytest.FaultSystemError, Count: 1})
 		before := srv.Requests()
 		err := call()
-		sdktest.RequireAPIError(t, err, http.StatusInternalServerError, "SYSTEM_ERROR")
+		wechatpaytest.RequireAPIError(t, err, http.StatusInternalServerError, "SYSTEM_ERROR")
 		require.Equal(t, before+1, srv.Requests(), "%s is not retried", name)
 	}
 }
 
 func TestCreateOrderErrors(t *testing.T) {
-	srv := sdktest.NewServer(t)
+	srv := wechatpaytest.Start(t)
 	svc := profitsharing.New(srv.Client())
 	ctx := t.Context()
 
 	notEffective := distribute("E1", 1, false)
 	notEffective.Receivers[0].Account = "1900000999"
 	_, err := svc.CreateOrder(ctx, notEffective)
-	sdktest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
+	wechatpaytest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
 
 	_, err = svc.CreateOrder(ctx, distribute("E2", 1001, false))
-	sdktest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
+	wechatpaytest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
 
 	unknownTx := distribute("E3", 1, false)
 	unknownTx.TransactionID = "4200000000000000000000000000"
 	_, err = svc.CreateOrder(ctx, unknownTx)
-	sdktest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
+	wechatpaytest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
 
 	otherSub := distribute("E4", 1, false)
 	otherSub.SubMchID = "1900000110"
 	_, err = svc.CreateOrder(ctx, otherSub)
-	sdktest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
+	wechatpaytest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
 
 	// At most 50 requests per transaction.
 	for i := range 50 {
@@ -170,32 +170,32 @@ func TestCreateOrderErrors(t *testing.T) {
 		require.NoError(t, err)
 	}
 	_, err = svc.CreateOrder(ctx, distribute("N50", 1, false))
-	sdktest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
+	wechatpaytest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
 
 	// A personal receiver without appid, sent raw (the SDK refuses it).
 	_, err = srv.Client().DoV3(ctx, &wechatpay.Request{Method: http.MethodPost, Path: "/v3/global/profit-sharing/orders", Global: true,
 		Body: map[string]any{"transaction_id": txID, "sub_mchid": subMchID, "out_order_no": "E5", "unfreeze_unsplit": false,
 			"receivers": []map[string]any{{"currency": "CNY", "type": "PERSONAL_OPENID", "account": "o1", "amount": 1, "description": "d"}}}}, nil)
-	sdktest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
+	wechatpaytest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
 
 	for _, code := range []struct {
 		status int
 		code   string
 	}{{403, "NO_AUTH"}, {400, "INVALID_REQUEST"}, {429, "FREQUENCY_LIMITED"}} {
-		c, n := sdktest.ErrorServer(t, srv, code.status, code.code)
+		c, n := wechatpaytest.FailAll(t, srv, code.status, code.code)
 		_, err := profitsharing.New(c).CreateOrder(ctx, distribute("F"+code.code, 1, false))
-		sdktest.RequireAPIError(t, err, code.status, code.code)
+		wechatpaytest.RequireAPIError(t, err, code.status, code.code)
 		if code.status == 429 {
-			require.Equal(t, int64(3), n(), "429 is retried")
+			require.Equal(t, 3, n(), "429 is retried")
 		} else {
-			require.Equal(t, int64(1), n())
+			require.Equal(t, 1, n())
 		}
 		srv.ClearFaults()
 	}
 }
 
 func TestUnfreezeOrder(t *testing.T) {
-	srv := sdktest.NewServer(t)
+	srv := wechatpaytest.Start(t)
 	svc := profitsharing.New(srv.Client())
 	srv.AddProfitSharingTransaction(wechatpaytest.ProfitSharingTransaction{TransactionID: "T1", SubMchID: subMchID, UnsplitAmount: 500})
 	req := &profitsharing.UnfreezeOrderRequest{SubMchID: subMchID, TransactionID: "T1", OutOrderNo: "U1", Description: "解冻全部剩余资金"}
@@ -214,7 +214,7 @@ func TestUnfreezeOrder(t *testing.T) {
 	other := *req
 	other.Description = "另一个理由"
 	_, err = svc.UnfreezeOrder(t.Context(), &other)
-	sdktest.RequireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
+	wechatpaytest.RequireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
 
 	q, err := svc.QueryOrder(t.Context(), &profitsharing.QueryOrderRequest{OutOrderNo: "U1", SubMchID: subMchID, TransactionID: "T1"})
 	require.NoError(t, err)
@@ -227,11 +227,11 @@ func TestUnfreezeOrder(t *testing.T) {
 	second := *req
 	second.OutOrderNo = "U2"
 	_, err = svc.UnfreezeOrder(t.Context(), &second)
-	sdktest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
+	wechatpaytest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
 }
 
 func TestReceiverLifecycle(t *testing.T) {
-	srv := sdktest.NewServer(t)
+	srv := wechatpaytest.Start(t)
 	svc := profitsharing.New(srv.Client())
 	ctx := t.Context()
 	add := &profitsharing.AddReceiverRequest{
@@ -248,13 +248,13 @@ func TestReceiverLifecycle(t *testing.T) {
 	require.Equal(t, "app-file", got.ApplicationFileID)
 
 	_, err = svc.AddReceiver(ctx, add)
-	sdktest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
+	wechatpaytest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
 
 	// Not EFFECTIVE yet: a distribution to it is refused.
 	d := distribute("D1", 10, false)
 	d.Receivers[0].Account = "1900000200"
 	_, err = svc.CreateOrder(ctx, d)
-	sdktest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
+	wechatpaytest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
 
 	query := &profitsharing.QueryReceiverRequest{Account: "1900000200", SubMchID: subMchID, Type: profitsharing.ReceiverTypeMerchantID}
 	q, err := svc.QueryReceiver(ctx, query)
@@ -273,12 +273,12 @@ func TestReceiverLifecycle(t *testing.T) {
 	require.NotEmpty(t, meta.RequestID)
 
 	_, err = svc.QueryReceiver(ctx, query)
-	sdktest.RequireAPIError(t, err, http.StatusNotFound, "RESOURCE_NOT_EXISTS")
+	wechatpaytest.RequireAPIError(t, err, http.StatusNotFound, "RESOURCE_NOT_EXISTS")
 	_, err = svc.DeleteReceiver(ctx, &profitsharing.DeleteReceiverRequest{SubMchID: subMchID, Type: profitsharing.ReceiverTypeMerchantID, Account: "1900000200"})
-	sdktest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
+	wechatpaytest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
 	d.OutOrderNo = "D3"
 	_, err = svc.CreateOrder(ctx, d)
-	sdktest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
+	wechatpaytest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
 
 	// The detail still PENDING for the deleted receiver closes.
 	o, err := svc.QueryOrder(ctx, &profitsharing.QueryOrderRequest{OutOrderNo: "D2", SubMchID: subMchID, TransactionID: txID})
@@ -292,26 +292,26 @@ func TestReceiverLifecycle(t *testing.T) {
 		{"type": "PERSONAL_SUB_OPENID", "account": "o1"},
 	} {
 		_, err = srv.Client().DoV3(ctx, &wechatpay.Request{Method: http.MethodDelete, Path: "/v3/global/profit-sharing/receivers", Body: body, Global: true}, nil)
-		sdktest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
+		wechatpaytest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
 	}
-	c, _ := sdktest.ErrorServer(t, srv, http.StatusForbidden, "NO_AUTH")
+	c, _ := wechatpaytest.FailAll(t, srv, http.StatusForbidden, "NO_AUTH")
 	_, err = profitsharing.New(c).DeleteReceiver(ctx, &profitsharing.DeleteReceiverRequest{Type: profitsharing.ReceiverTypeMerchantID, Account: receiver})
-	sdktest.RequireAPIError(t, err, http.StatusForbidden, "NO_AUTH")
+	wechatpaytest.RequireAPIError(t, err, http.StatusForbidden, "NO_AUTH")
 }
 
 func TestQueryUnsplitAmountErrors(t *testing.T) {
-	srv := sdktest.NewServer(t)
+	srv := wechatpaytest.Start(t)
 	svc := profitsharing.New(srv.Client())
 	got, err := svc.QueryUnsplitAmount(t.Context(), &profitsharing.QueryUnsplitAmountRequest{TransactionID: txID, SubMchID: subMchID})
 	require.NoError(t, err)
 	require.Equal(t, int64(1000), got.UnsplitAmount)
 	_, err = svc.QueryUnsplitAmount(t.Context(), &profitsharing.QueryUnsplitAmountRequest{TransactionID: "4200000000000000000000000001", SubMchID: subMchID})
-	sdktest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
+	wechatpaytest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
 	_, err = svc.QueryUnsplitAmount(t.Context(), &profitsharing.QueryUnsplitAmountRequest{TransactionID: txID})
-	sdktest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
-	c, _ := sdktest.ErrorServer(t, srv, http.StatusForbidden, "NO_AUTH")
+	wechatpaytest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
+	c, _ := wechatpaytest.FailAll(t, srv, http.StatusForbidden, "NO_AUTH")
 	_, err = profitsharing.New(c).QueryUnsplitAmount(t.Context(), &profitsharing.QueryUnsplitAmountRequest{TransactionID: txID, SubMchID: subMchID})
-	sdktest.RequireAPIError(t, err, http.StatusForbidden, "NO_AUTH")
+	wechatpaytest.RequireAPIError(t, err, http.StatusForbidden, "NO_AUTH")
 }
 
 // clock is a settable emulator clock.
@@ -402,15 +402,15 @@ func TestBill(t *testing.T) {
 	// After 30 seconds the URL has expired.
 	clk.add(31 * time.Second)
 	_, err = svc.DownloadBill(ctx, bill)
-	sdktest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
+	wechatpaytest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
 
 	// Only the last 90 days.
 	_, err = svc.QueryBillDownloadURL(ctx, &profitsharing.QueryBillDownloadURLRequest{SubMchID: subMchID, BillDate: today.AddDate(0, 0, -91)})
-	sdktest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
+	wechatpaytest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
 }
 
 func TestDownloadBillRefusals(t *testing.T) {
-	srv := sdktest.NewServer(t)
+	srv := wechatpaytest.Start(t)
 	svc := profitsharing.New(srv.Client())
 	before := srv.Requests()
 	for _, tc := range []struct {
@@ -435,7 +435,7 @@ func TestDownloadBillRefusals(t *testing.T) {
 // TestAnswersVerified: a tampered or stale answer of every new API fails
 // verification (the bill file itself is unsigned by protocol).
 func TestAnswersVerified(t *testing.T) {
-	srv := sdktest.NewServer(t)
+	srv := wechatpaytest.Start(t)
 	svc := profitsharing.New(srv.Client())
 	ctx := t.Context()
 	today := time.Now().In(cst)
@@ -500,7 +500,7 @@ func TestAnswersVerified(t *testing.T) {
 }
 
 func TestValidationBeforeIO(t *testing.T) {
-	srv := sdktest.NewServer(t)
+	srv := wechatpaytest.Start(t)
 	svc := profitsharing.New(srv.Client())
 	long := strings.Repeat("1", 65)
 	tooMany := distribute("X", 1, false)
@@ -508,7 +508,7 @@ func TestValidationBeforeIO(t *testing.T) {
 		tooMany.Receivers = append(tooMany.Receivers, tooMany.Receivers[0])
 	}
 	create := sdktest.Mutated(t, svc.CreateOrder, func() *profitsharing.CreateOrderRequest { return distribute("X", 1, false) })
-	sdktest.RequireFieldErrors(t, srv, map[string]func() error{
+	wechatpaytest.RequireFieldErrors(t, srv, map[string]func() error{
 		"request":                  sdktest.Call(t, svc.CreateOrder, nil),
 		"out_order_no":             sdktest.Call(t, svc.CreateOrder, distribute("", 1, false)),
 		"out_order_no#2":           sdktest.Call(t, svc.CreateOrder, distribute("P 1", 1, false)),
@@ -547,7 +547,7 @@ func TestValidationBeforeIO(t *testing.T) {
 // TestCreateOrderConcurrentRepeats: the same request sent at once from
 // several callers makes one order.
 func TestCreateOrderConcurrentRepeats(t *testing.T) {
-	srv := sdktest.NewServer(t)
+	srv := wechatpaytest.Start(t)
 	svc := profitsharing.New(srv.Client())
 	ids := make([]string, 8)
 	var wg sync.WaitGroup

@@ -24,14 +24,12 @@ const seedBillNo = "10000098201411111234567890"
 
 var (
 	cst       = time.FixedZone("CST", 8*3600)
-	fastRetry = wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond})
+	fastRetry = wechatpaytest.FastRetry()
 )
 
 func newServer(t *testing.T) *wechatpaytest.Server {
 	t.Helper()
-	srv := wechatpaytest.NewServer()
-	t.Cleanup(srv.Close)
-	return srv
+	return wechatpaytest.Start(t)
 }
 
 func requireV2Error(t *testing.T, err error, errCode string) *wechatpay.APIError {

@@ -13,7 +13,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gowechatpay/wechatpay"
-	"github.com/gowechatpay/wechatpay/internal/sdktest"
 	"github.com/gowechatpay/wechatpay/security"
 	"github.com/gowechatpay/wechatpay/wechatpaytest"
 )
@@ -33,9 +32,9 @@ func newMerchant(t *testing.T, opts ...wechatpaytest.Option) *merchant {
 	mux := http.NewServeMux()
 	hs := httptest.NewTLSServer(mux)
 	t.Cleanup(hs.Close)
-	m := &merchant{srv: sdktest.NewServer(t, append(opts, wechatpaytest.WithNotificationClient(hs.Client()))...),
+	m := &merchant{srv: wechatpaytest.Start(t, append(opts, wechatpaytest.WithNotificationClient(hs.Client()))...),
 		notifyURL: hs.URL + "/notify", got: make(chan *security.EchoNotification, 8)}
-	c := sdktest.NewClient(t, m.srv)
+	c := m.srv.Client()
 	m.svc = security.New(c)
 	h, err := c.NotificationHandler(func(_ context.Context, n *wechatpay.Notification) error {
 		e, err := m.svc.DecodeEchoNotification(n)
@@ -107,8 +106,8 @@ func TestEchoCallbackDelayedAndDropped(t *testing.T) {
 // The emulator refuses what the SDK would not send: a notify_url that is
 // not https or has a query, and a missing echo_message.
 func TestEchoEmulatorRefuses(t *testing.T) {
-	srv := sdktest.NewServer(t)
-	c := sdktest.NewClient(t, srv)
+	srv := wechatpaytest.Start(t)
+	c := srv.Client()
 	for field, body := range map[string]map[string]string{
 		"/notify_url":             {"echo_message": "x", "notify_url": "http://merchant.example/notify"},
 		"/notify_url#q":           {"echo_message": "x", "notify_url": "https://merchant.example/notify?a=b"},
@@ -116,7 +115,7 @@ func TestEchoEmulatorRefuses(t *testing.T) {
 		"/encrypted_echo_message": {"echo_message": "x", "encrypted_echo_message": "bm90IGEgY2lwaGVydGV4dA=="},
 	} {
 		_, err := c.DoV3(t.Context(), &wechatpay.Request{Method: http.MethodPost, Path: "/v3/security/echo", Body: body}, nil)
-		apiErr := sdktest.RequireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
+		apiErr := wechatpaytest.RequireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
 		name, _, _ := strings.Cut(field, "#")
 		require.Contains(t, apiErr.Message, name)
 	}
@@ -125,21 +124,21 @@ func TestEchoEmulatorRefuses(t *testing.T) {
 // A field encrypted with one family's key under the other family's serial
 // does not decrypt: 400 PARAM_ERROR, the doctor's "encrypt out" failure.
 func TestEchoEmulatorMixedFamilies(t *testing.T) {
-	srv := sdktest.NewServer(t, wechatpaytest.WithKeyMode(wechatpay.KeyModeBoth))
-	c := sdktest.NewClient(t, srv) // encrypts with the public key
+	srv := wechatpaytest.Start(t, wechatpaytest.WithKeyMode(wechatpay.KeyModeBoth))
+	c := srv.Client() // encrypts with the public key
 	ct, serial, err := c.EncryptSensitive("secret")
 	require.NoError(t, err)
 	require.Equal(t, srv.PublicKeyID(), serial)
 	_, err = c.DoV3(t.Context(), &wechatpay.Request{Method: http.MethodPost, Path: "/v3/security/echo",
 		Header: http.Header{wechatpay.HeaderSerial: {srv.PlatformSerial()}},
 		Body:   map[string]string{"echo_message": "x", "encrypted_echo_message": ct}}, nil)
-	apiErr := sdktest.RequireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
+	apiErr := wechatpaytest.RequireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
 	require.Contains(t, apiErr.Message, "encrypted_echo_message")
 }
 
 func TestDecodeEchoNotification(t *testing.T) {
-	srv := sdktest.NewServer(t)
-	c := sdktest.NewClient(t, srv)
+	srv := wechatpaytest.Start(t)
+	c := srv.Client()
 	svc := security.New(c)
 	parse := func(event string, resource any) *wechatpay.Notification {
 		h, body, err := srv.SignNotification(event, resource)

@@ -21,7 +21,7 @@ func validEcho() security.EchoRequest {
 }
 
 func TestEchoRequestValidate(t *testing.T) {
-	sdktest.RequireInvalid(t, validEcho(), []sdktest.Invalid[security.EchoRequest]{
+	wechatpaytest.RequireInvalid(t, validEcho(), []wechatpaytest.Invalid[security.EchoRequest]{
 		{Name: "no echo", Mutate: func(r *security.EchoRequest) { r.EchoMessage = "" }, Field: "echo_message", Missing: true},
 		{Name: "echo too long", Mutate: func(r *security.EchoRequest) { r.EchoMessage = strings.Repeat("a", 65) }, Field: "echo_message"},
 		{Name: "echo not ASCII", Mutate: func(r *security.EchoRequest) { r.EchoMessage = "你好" }, Field: "echo_message"},
@@ -38,10 +38,10 @@ func TestEchoRequestValidate(t *testing.T) {
 }
 
 func TestEchoRefusedBeforeIO(t *testing.T) {
-	srv := sdktest.NewServer(t)
-	svc := security.New(sdktest.NewClient(t, srv))
+	srv := wechatpaytest.Start(t)
+	svc := security.New(srv.Client())
 	var nilSvc *security.Service
-	sdktest.RequireFieldErrors(t, srv, map[string]func() error{
+	wechatpaytest.RequireFieldErrors(t, srv, map[string]func() error{
 		"request":      sdktest.Call(t, svc.Echo, nil),
 		"echo_message": sdktest.Call(t, svc.Echo, &security.EchoRequest{}),
 		"client":       sdktest.Call(t, security.New(nil).Echo, &security.EchoRequest{EchoMessage: "x"}),
@@ -65,8 +65,8 @@ func TestEchoKeyFamilies(t *testing.T) {
 		{wechatpay.KeyModeBoth, wechatpay.KeyModeCertificates, security.KeyFamilyCertificate},
 	} {
 		t.Run(tt.server.String()+"/"+tt.client.String(), func(t *testing.T) {
-			srv := sdktest.NewServer(t, wechatpaytest.WithKeyMode(tt.server))
-			svc := security.New(sdktest.NewClient(t, srv, wechatpay.WithKeyMode(tt.client)))
+			srv := wechatpaytest.Start(t, wechatpaytest.WithKeyMode(tt.server))
+			svc := security.New(srv.Client(wechatpay.WithKeyMode(tt.client)))
 			echo, err := svc.Echo(t.Context(), &security.EchoRequest{EchoMessage: "ping 1", EncryptedEchoMessage: "机密 secret"})
 			require.NoError(t, err)
 			require.Equal(t, "ping 1", echo.EchoMessage)
@@ -92,26 +92,26 @@ func TestEchoKeyFamilies(t *testing.T) {
 // client of a certificate merchant) is 400 PARAM_ERROR, with or without
 // an encrypted field.
 func TestEchoUnknownSerial(t *testing.T) {
-	srv := sdktest.NewServer(t, wechatpaytest.WithKeyMode(wechatpay.KeyModeCertificates))
+	srv := wechatpaytest.Start(t, wechatpaytest.WithKeyMode(wechatpay.KeyModeCertificates))
 	pub, err := wxcrypto.LoadPublicKeyFile("../wechatpaytest/testkeys/wechatpay_pubkey_test.pem")
 	require.NoError(t, err)
-	svc := security.New(sdktest.NewClient(t, srv, wechatpay.WithPublicKey(srv.PublicKeyID(), pub), wechatpay.WithKeyMode(wechatpay.KeyModePublicKey)))
+	svc := security.New(srv.Client(wechatpay.WithPublicKey(srv.PublicKeyID(), pub), wechatpay.WithKeyMode(wechatpay.KeyModePublicKey)))
 	for _, req := range []*security.EchoRequest{{EchoMessage: "x"}, {EchoMessage: "x", EncryptedEchoMessage: "y"}} {
 		_, err := svc.Echo(t.Context(), req)
-		apiErr := sdktest.RequireAPIError(t, err, 400, "PARAM_ERROR")
+		apiErr := wechatpaytest.RequireAPIError(t, err, 400, "PARAM_ERROR")
 		require.Contains(t, apiErr.Message, wechatpay.HeaderSerial)
 	}
 }
 
 func TestEchoAnswerFaults(t *testing.T) {
-	srv := sdktest.NewServer(t)
+	srv := wechatpaytest.Start(t)
 	req := &security.EchoRequest{EchoMessage: "x", EncryptedEchoMessage: "y"}
-	sdktest.RequireAnswerFaults(t, srv, wechatpaytest.APISecurityEcho, func(t *testing.T, c *wechatpay.Client) error {
+	wechatpaytest.RequireAnswerFaults(t, srv, wechatpaytest.APISecurityEcho, func(t *testing.T, c *wechatpay.Client) error {
 		t.Cleanup(c.Close)
 		_, err := security.New(c).Echo(t.Context(), req)
 		return err
 	})
-	sdktest.RequireRetries(t, srv, wechatpaytest.APISecurityEcho, func(t *testing.T, c *wechatpay.Client) (int, error) {
+	wechatpaytest.RequireRetries(t, srv, wechatpaytest.APISecurityEcho, func(t *testing.T, c *wechatpay.Client) (int, error) {
 		t.Cleanup(c.Close)
 		echo, err := security.New(c).Echo(t.Context(), req)
 		if err != nil {
@@ -128,10 +128,10 @@ type opaqueSigner struct{ crypto.Signer }
 // The answer's encrypted field that the merchant cannot decrypt fails the
 // call with wechatpay.ErrDecrypt and the Request-ID, and nothing of it.
 func TestEchoAnswerNotDecrypted(t *testing.T) {
-	srv := sdktest.NewServer(t)
+	srv := wechatpaytest.Start(t)
 	key, err := wxcrypto.LoadPrivateKeyFile("../wechatpaytest/testkeys/merchant_test_key.pem")
 	require.NoError(t, err)
-	c := sdktest.NewClient(t, srv, wechatpay.WithMerchantSigner(srv.MchID(), srv.MerchantSerial(), opaqueSigner{key}))
+	c := srv.Client(wechatpay.WithMerchantSigner(srv.MchID(), srv.MerchantSerial(), opaqueSigner{key}))
 	_, err = security.New(c).Echo(t.Context(), &security.EchoRequest{EchoMessage: "x", EncryptedEchoMessage: "never shown"})
 	require.ErrorIs(t, err, wechatpay.ErrDecrypt)
 	require.ErrorContains(t, err, "Request-ID")
@@ -139,9 +139,9 @@ func TestEchoAnswerNotDecrypted(t *testing.T) {
 }
 
 func TestEchoLimiter(t *testing.T) {
-	srv := sdktest.NewServer(t)
+	srv := wechatpaytest.Start(t)
 	l := &sdktest.CountingLimiter{}
-	svc := security.New(sdktest.NewClient(t, srv), security.WithLimiter(l), nil)
+	svc := security.New(srv.Client(), security.WithLimiter(l), nil)
 	_, err := svc.Echo(t.Context(), &security.EchoRequest{EchoMessage: "x"})
 	require.NoError(t, err)
 	require.EqualValues(t, 1, l.Waits())
@@ -150,8 +150,8 @@ func TestEchoLimiter(t *testing.T) {
 // The service formats and logs itself redacted: no verb reaches its
 // client's keys.
 func TestServiceRedacted(t *testing.T) {
-	srv := sdktest.NewServer(t)
-	svc := security.New(sdktest.NewClient(t, srv))
+	srv := wechatpaytest.Start(t)
+	svc := security.New(srv.Client())
 	for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
 		out := fmt.Sprintf(verb, svc)
 		require.Contains(t, out, "security.Service", verb)

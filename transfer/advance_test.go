@@ -7,8 +7,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/gowechatpay/wechatpay/internal/sdktest"
 	"github.com/gowechatpay/wechatpay/transfer"
+	"github.com/gowechatpay/wechatpay/wechatpaytest"
 )
 
 // Advance closes a bill its user left alone 24 hours after its creation,
@@ -30,5 +30,5 @@ func TestAdvanceClosesOverdueBill(t *testing.T) {
 	require.Equal(t, []any{transfer.BillFail, transfer.FailOverdueClose}, []any{d.State, d.FailReason})
 	m.srv.Advance(29 * 24 * time.Hour)
 	_, err = m.svc.QueryBillByTransferBillNo(t.Context(), &transfer.QueryBillByTransferBillNoRequest{TransferBillNo: b.TransferBillNo})
-	sdktest.RequireAPIError(t, err, http.StatusNotFound, "NOT_FOUND")
+	wechatpaytest.RequireAPIError(t, err, http.StatusNotFound, "NOT_FOUND")
 }

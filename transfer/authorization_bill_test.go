@@ -7,7 +7,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gowechatpay/wechatpay"
-	"github.com/gowechatpay/wechatpay/internal/sdktest"
 	"github.com/gowechatpay/wechatpay/transfer"
 	"github.com/gowechatpay/wechatpay/wechatpaytest"
 )
@@ -22,7 +21,7 @@ func offeringBill(no, authNo, notifyURL string) transfer.CreateBillWithAuthoriza
 }
 
 func TestCreateBillWithAuthorizationRequestValidate(t *testing.T) {
-	sdktest.RequireInvalid(t, offeringBill("b1", "a1", "https://m.example/n"), []sdktest.Invalid[transfer.CreateBillWithAuthorizationRequest]{
+	wechatpaytest.RequireInvalid(t, offeringBill("b1", "a1", "https://m.example/n"), []wechatpaytest.Invalid[transfer.CreateBillWithAuthorizationRequest]{
 		{Name: "no number", Mutate: func(r *transfer.CreateBillWithAuthorizationRequest) { r.OutBillNo = "" }, Field: "out_bill_no", Missing: true},
 		{Name: "no name at the threshold", Mutate: func(r *transfer.CreateBillWithAuthorizationRequest) { r.Amount = transfer.UserNameThreshold }, Field: "user_name", Missing: true},
 		{Name: "label missing", Mutate: func(r *transfer.CreateBillWithAuthorizationRequest) { r.SceneReportInfos = r.SceneReportInfos[:1] }, Field: "transfer_scene_report_infos", Missing: true},
@@ -44,7 +43,7 @@ func TestBillWithAuthorizationAccepted(t *testing.T) {
 	require.Equal(t, []any{transfer.BillWaitUserConfirm, "auth10", "会员 138****8000"}, []any{b.State, b.OutAuthorizationNo, b.UserDisplayName})
 	require.NotEmpty(t, b.PackageInfo)
 	_, err = m.svc.QueryAuthorization(t.Context(), &transfer.QueryAuthorizationRequest{OutAuthorizationNo: "auth10"})
-	sdktest.RequireAPIError(t, err, http.StatusNotFound, "NOT_FOUND") // offered, not yet an authorization
+	wechatpaytest.RequireAPIError(t, err, http.StatusNotFound, "NOT_FOUND") // offered, not yet an authorization
 
 	require.NoError(t, m.srv.UserConfirmTransfer("offer1", true))
 	require.Equal(t, transfer.BillSuccess, (<-m.got).State)
@@ -59,7 +58,7 @@ func TestBillWithAuthorizationAccepted(t *testing.T) {
 	require.Equal(t, b.TransferBillNo, again.TransferBillNo)
 	other := offeringBill("offer2", "auth10", m.notifyURL)
 	_, err = m.svc.CreateBillWithAuthorization(t.Context(), &other)
-	sdktest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST") // the offer's number is taken
+	wechatpaytest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST") // the offer's number is taken
 }
 
 func TestBillWithAuthorizationDeclined(t *testing.T) {
@@ -70,13 +69,13 @@ func TestBillWithAuthorizationDeclined(t *testing.T) {
 	require.NoError(t, m.srv.UserConfirmTransfer("offer3", false))
 	require.Equal(t, transfer.BillSuccess, (<-m.got).State)
 	_, err = m.svc.QueryAuthorization(t.Context(), &transfer.QueryAuthorizationRequest{OutAuthorizationNo: "auth11"})
-	sdktest.RequireAPIError(t, err, http.StatusNotFound, "NOT_FOUND") // dropped, no callback
+	wechatpaytest.RequireAPIError(t, err, http.StatusNotFound, "NOT_FOUND") // dropped, no callback
 	require.Empty(t, m.auths)
 }
 
 func TestBillWithAuthorizationFaults(t *testing.T) {
 	m := newMerchant(t)
-	sdktest.RequireRetries(t, m.srv, wechatpaytest.APITransferCreateBillWithAuthorization, func(t *testing.T, c *wechatpay.Client) (int, error) {
+	wechatpaytest.RequireRetries(t, m.srv, wechatpaytest.APITransferCreateBillWithAuthorization, func(t *testing.T, c *wechatpay.Client) (int, error) {
 		r := offeringBill("fault2", "auth12", m.notifyURL)
 		got, err := transfer.New(c).CreateBillWithAuthorization(t.Context(), &r)
 		if err != nil {
@@ -84,7 +83,7 @@ func TestBillWithAuthorizationFaults(t *testing.T) {
 		}
 		return got.Meta.Attempts, nil
 	})
-	sdktest.RequireAnswerFaults(t, m.srv, wechatpaytest.APITransferCreateBillWithAuthorization, func(t *testing.T, c *wechatpay.Client) error {
+	wechatpaytest.RequireAnswerFaults(t, m.srv, wechatpaytest.APITransferCreateBillWithAuthorization, func(t *testing.T, c *wechatpay.Client) error {
 		r := offeringBill("fault2", "auth12", m.notifyURL)
 		_, err := transfer.New(c).CreateBillWithAuthorization(t.Context(), &r)
 		return err

@@ -19,7 +19,7 @@ func validAuthorization(no, notifyURL string) transfer.CreateAuthorizationReques
 }
 
 func TestCreateAuthorizationRequestValidate(t *testing.T) {
-	sdktest.RequireInvalid(t, validAuthorization("auth1", "https://m.example/n"), []sdktest.Invalid[transfer.CreateAuthorizationRequest]{
+	wechatpaytest.RequireInvalid(t, validAuthorization("auth1", "https://m.example/n"), []wechatpaytest.Invalid[transfer.CreateAuthorizationRequest]{
 		{Name: "no number", Mutate: func(r *transfer.CreateAuthorizationRequest) { r.OutAuthorizationNo = "" }, Field: "out_authorization_no", Missing: true},
 		{Name: "number not alnum", Mutate: func(r *transfer.CreateAuthorizationRequest) { r.OutAuthorizationNo = "a_1" }, Field: "out_authorization_no"},
 		{Name: "no openid", Mutate: func(r *transfer.CreateAuthorizationRequest) { r.OpenID = "" }, Field: "openid", Missing: true},
@@ -36,9 +36,9 @@ func TestCreateAuthorizationRequestValidate(t *testing.T) {
 }
 
 func TestAuthorizationRefusedBeforeIO(t *testing.T) {
-	srv := sdktest.NewServer(t)
-	svc := transfer.New(sdktest.NewClient(t, srv))
-	sdktest.RequireFieldErrors(t, srv, map[string]func() error{
+	srv := wechatpaytest.Start(t)
+	svc := transfer.New(srv.Client())
+	wechatpaytest.RequireFieldErrors(t, srv, map[string]func() error{
 		"request":                sdktest.Call(t, svc.CreateAuthorization, nil),
 		"out_authorization_no":   sdktest.Call(t, svc.QueryAuthorization, &transfer.QueryAuthorizationRequest{OutAuthorizationNo: "../x"}),
 		"out_authorization_no#c": sdktest.Call(t, svc.CloseAuthorization, &transfer.CloseAuthorizationRequest{}),
@@ -120,19 +120,19 @@ func TestAuthorizationReentrantAndOnePerUser(t *testing.T) {
 	require.NotEqual(t, first.PackageInfo, again.PackageInfo, "a fresh package_info while pending")
 	other := validAuthorization("auth4", m.notifyURL)
 	_, err = m.svc.CreateAuthorization(t.Context(), &other)
-	sdktest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST") // the user has one in the scene
+	wechatpaytest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST") // the user has one in the scene
 	r.UserDisplayName = "另一个账户"
 	_, err = m.svc.CreateAuthorization(t.Context(), &r)
-	sdktest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST") // same number, other body
+	wechatpaytest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST") // same number, other body
 	_, err = m.svc.QueryAuthorization(t.Context(), &transfer.QueryAuthorizationRequest{OutAuthorizationNo: "auth4"})
-	sdktest.RequireAPIError(t, err, http.StatusNotFound, "NOT_FOUND")
+	wechatpaytest.RequireAPIError(t, err, http.StatusNotFound, "NOT_FOUND")
 	_, err = m.svc.CloseAuthorization(t.Context(), &transfer.CloseAuthorizationRequest{OutAuthorizationNo: "auth4"})
-	sdktest.RequireAPIError(t, err, http.StatusNotFound, "NOT_FOUND")
+	wechatpaytest.RequireAPIError(t, err, http.StatusNotFound, "NOT_FOUND")
 }
 
 func TestAuthorizationFaults(t *testing.T) {
 	m := newMerchant(t)
-	sdktest.RequireRetries(t, m.srv, wechatpaytest.APITransferCreateAuthorization, func(t *testing.T, c *wechatpay.Client) (int, error) {
+	wechatpaytest.RequireRetries(t, m.srv, wechatpaytest.APITransferCreateAuthorization, func(t *testing.T, c *wechatpay.Client) (int, error) {
 		r := validAuthorization("fault1", m.notifyURL)
 		got, err := transfer.New(c).CreateAuthorization(t.Context(), &r)
 		if err != nil {
@@ -140,11 +140,11 @@ func TestAuthorizationFaults(t *testing.T) {
 		}
 		return got.Meta.Attempts, nil
 	})
-	sdktest.RequireAnswerFaults(t, m.srv, wechatpaytest.APITransferQueryAuthorization, func(t *testing.T, c *wechatpay.Client) error {
+	wechatpaytest.RequireAnswerFaults(t, m.srv, wechatpaytest.APITransferQueryAuthorization, func(t *testing.T, c *wechatpay.Client) error {
 		_, err := transfer.New(c).QueryAuthorization(t.Context(), &transfer.QueryAuthorizationRequest{OutAuthorizationNo: "fault1"})
 		return err
 	})
-	sdktest.RequireAnswerFaults(t, m.srv, wechatpaytest.APITransferCloseAuthorization, func(t *testing.T, c *wechatpay.Client) error {
+	wechatpaytest.RequireAnswerFaults(t, m.srv, wechatpaytest.APITransferCloseAuthorization, func(t *testing.T, c *wechatpay.Client) error {
 		_, err := transfer.New(c).CloseAuthorization(t.Context(), &transfer.CloseAuthorizationRequest{OutAuthorizationNo: "fault1"})
 		return err
 	})

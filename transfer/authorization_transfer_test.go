@@ -7,7 +7,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gowechatpay/wechatpay"
-	"github.com/gowechatpay/wechatpay/internal/sdktest"
 	"github.com/gowechatpay/wechatpay/transfer"
 	"github.com/gowechatpay/wechatpay/wechatpaytest"
 )
@@ -21,7 +20,7 @@ func authorizedPayment(no, authNo, notifyURL string, amount int64) transfer.Tran
 }
 
 func TestTransferWithAuthorizationRequestValidate(t *testing.T) {
-	sdktest.RequireInvalid(t, authorizedPayment("p1", "a1", "", 500), []sdktest.Invalid[transfer.TransferWithAuthorizationRequest]{
+	wechatpaytest.RequireInvalid(t, authorizedPayment("p1", "a1", "", 500), []wechatpaytest.Invalid[transfer.TransferWithAuthorizationRequest]{
 		{Name: "neither authorization", Mutate: func(r *transfer.TransferWithAuthorizationRequest) { r.OutAuthorizationNo = "" }, Field: "authorization_id", Missing: true},
 		{Name: "both authorizations", Mutate: func(r *transfer.TransferWithAuthorizationRequest) { r.AuthorizationID = "1330" }, Field: "authorization_id"},
 		{Name: "no name at the threshold", Mutate: func(r *transfer.TransferWithAuthorizationRequest) { r.Amount = transfer.UserNameThreshold }, Field: "user_name", Missing: true},
@@ -52,13 +51,13 @@ func TestTransferWithAuthorizationPaysAtOnce(t *testing.T) {
 	<-m.auths
 	closed := authorizedPayment("pay2", "auth20", m.notifyURL, 500)
 	_, err = m.svc.TransferWithAuthorization(t.Context(), &closed)
-	sdktest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST") // the authorization is closed
+	wechatpaytest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST") // the authorization is closed
 }
 
 func TestTransferWithAuthorizationFaults(t *testing.T) {
 	m := newMerchant(t)
 	m.authorize(t, "auth21")
-	sdktest.RequireRetries(t, m.srv, wechatpaytest.APITransferWithAuthorization, func(t *testing.T, c *wechatpay.Client) (int, error) {
+	wechatpaytest.RequireRetries(t, m.srv, wechatpaytest.APITransferWithAuthorization, func(t *testing.T, c *wechatpay.Client) (int, error) {
 		r := authorizedPayment("fault3", "auth21", "", 500)
 		got, err := transfer.New(c).TransferWithAuthorization(t.Context(), &r)
 		if err != nil {
@@ -66,7 +65,7 @@ func TestTransferWithAuthorizationFaults(t *testing.T) {
 		}
 		return got.Meta.Attempts, nil
 	})
-	sdktest.RequireAnswerFaults(t, m.srv, wechatpaytest.APITransferWithAuthorization, func(t *testing.T, c *wechatpay.Client) error {
+	wechatpaytest.RequireAnswerFaults(t, m.srv, wechatpaytest.APITransferWithAuthorization, func(t *testing.T, c *wechatpay.Client) error {
 		r := authorizedPayment("fault3", "auth21", "", 500)
 		_, err := transfer.New(c).TransferWithAuthorization(t.Context(), &r)
 		return err

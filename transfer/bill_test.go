@@ -26,7 +26,7 @@ func validBill(no string, amount int64) transfer.CreateBillRequest {
 }
 
 func TestCreateBillRequestValidate(t *testing.T) {
-	sdktest.RequireInvalid(t, validBill("plfk2020042013", 400), []sdktest.Invalid[transfer.CreateBillRequest]{
+	wechatpaytest.RequireInvalid(t, validBill("plfk2020042013", 400), []wechatpaytest.Invalid[transfer.CreateBillRequest]{
 		{Name: "no number", Mutate: func(r *transfer.CreateBillRequest) { r.OutBillNo = "" }, Field: "out_bill_no", Missing: true},
 		{Name: "number not alnum", Mutate: func(r *transfer.CreateBillRequest) { r.OutBillNo = "a-1" }, Field: "out_bill_no"},
 		{Name: "no amount", Mutate: func(r *transfer.CreateBillRequest) { r.Amount = 0 }, Field: "transfer_amount", Missing: true},
@@ -60,9 +60,9 @@ func TestCreateBillRequestValidate(t *testing.T) {
 }
 
 func TestTransferRefusedBeforeIO(t *testing.T) {
-	srv := sdktest.NewServer(t)
-	svc := transfer.New(sdktest.NewClient(t, srv))
-	sdktest.RequireFieldErrors(t, srv, map[string]func() error{
+	srv := wechatpaytest.Start(t)
+	svc := transfer.New(srv.Client())
+	wechatpaytest.RequireFieldErrors(t, srv, map[string]func() error{
 		"request":          sdktest.Call(t, svc.CreateBill, nil),
 		"out_bill_no":      sdktest.Call(t, svc.QueryBillByOutBillNo, &transfer.QueryBillByOutBillNoRequest{OutBillNo: "../x"}),
 		"transfer_bill_no": sdktest.Call(t, svc.QueryBillByTransferBillNo, &transfer.QueryBillByTransferBillNoRequest{}),
@@ -92,10 +92,10 @@ func newMerchant(t *testing.T, clock ...func() time.Time) *merchant {
 	for _, c := range clock {
 		opts, copts = append(opts, wechatpaytest.WithClock(c)), append(copts, wechatpay.WithClock(c))
 	}
-	m := &merchant{srv: sdktest.NewServer(t, opts...),
+	m := &merchant{srv: wechatpaytest.Start(t, opts...),
 		notifyURL: hs.URL + "/notify", got: make(chan *transfer.BillNotification, 8), auths: make(chan *transfer.AuthorizationNotification, 8)}
-	m.svc = transfer.New(sdktest.NewClient(t, m.srv, copts...))
-	h, err := sdktest.NewClient(t, m.srv, copts...).NotificationHandler(func(_ context.Context, n *wechatpay.Notification) error {
+	m.svc = transfer.New(m.srv.Client(copts...))
+	h, err := m.srv.Client(copts...).NotificationHandler(func(_ context.Context, n *wechatpay.Notification) error {
 		if n.EventType != transfer.EventBillFinished {
 			a, err := m.svc.DecodeAuthorizationNotification(n)
 			if err == nil {
@@ -177,7 +177,7 @@ func TestBillCancelledBeforeConfirmation(t *testing.T) {
 	require.Equal(t, transfer.BillCancelled, c.State, "a repeat answers the current state")
 	require.Error(t, m.srv.UserConfirmTransfer(b.OutBillNo, false))
 	_, err = m.svc.CancelBill(t.Context(), &transfer.CancelBillRequest{OutBillNo: "unknown1"})
-	sdktest.RequireAPIError(t, err, http.StatusNotFound, "NOT_FOUND")
+	wechatpaytest.RequireAPIError(t, err, http.StatusNotFound, "NOT_FOUND")
 }
 
 func TestBillReentrantOnOutBillNo(t *testing.T) {
@@ -191,7 +191,7 @@ func TestBillReentrantOnOutBillNo(t *testing.T) {
 	other := validBill("again1", 301000)
 	other.UserName = "张三"
 	_, err := m.svc.CreateBill(t.Context(), &other)
-	sdktest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
+	wechatpaytest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
 	require.NoError(t, m.srv.FailTransfer("again1", "ACCOUNT_FROZEN"))
 	n := <-m.got
 	require.Equal(t, []any{transfer.BillFail, transfer.FailAccountFrozen}, []any{n.State, n.FailReason})
@@ -205,9 +205,9 @@ func TestBillNotEnoughThenRetried(t *testing.T) {
 	m.srv.SetTransferMerchant(mm)
 	r := validBill("short1", 400)
 	_, err := m.svc.CreateBill(t.Context(), &r)
-	sdktest.RequireAPIError(t, err, http.StatusForbidden, "NOT_ENOUGH")
+	wechatpaytest.RequireAPIError(t, err, http.StatusForbidden, "NOT_ENOUGH")
 	_, err = m.svc.QueryBillByOutBillNo(t.Context(), &transfer.QueryBillByOutBillNoRequest{OutBillNo: "short1"})
-	sdktest.RequireAPIError(t, err, http.StatusNotFound, "NOT_FOUND")
+	wechatpaytest.RequireAPIError(t, err, http.StatusNotFound, "NOT_FOUND")
 	mm.Balance = 1000
 	m.srv.SetTransferMerchant(mm)
 	b, err := m.svc.CreateBill(t.Context(), &r)
@@ -231,7 +231,7 @@ func TestBillRefusedByMerchant(t *testing.T) {
 			r := validBill("refused1", 400)
 			change(&r)
 			_, err := m.svc.CreateBill(t.Context(), &r)
-			sdktest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
+			wechatpaytest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
 		})
 	}
 }
@@ -265,13 +265,13 @@ func TestBillExpires(t *testing.T) {
 	require.Error(t, m.srv.UserConfirmTransfer(b.OutBillNo, false), "too late to confirm")
 	offset.Store(int64(30 * 24 * time.Hour))
 	_, err = m.svc.QueryBillByTransferBillNo(t.Context(), &transfer.QueryBillByTransferBillNoRequest{TransferBillNo: b.TransferBillNo})
-	sdktest.RequireAPIError(t, err, http.StatusNotFound, "NOT_FOUND")
+	wechatpaytest.RequireAPIError(t, err, http.StatusNotFound, "NOT_FOUND")
 }
 
 func TestTransferFaults(t *testing.T) {
 	m := newMerchant(t)
 	b := m.create(t, "fault1", 500)
-	sdktest.RequireRetries(t, m.srv, wechatpaytest.APITransferCreateBill, func(t *testing.T, c *wechatpay.Client) (int, error) {
+	wechatpaytest.RequireRetries(t, m.srv, wechatpaytest.APITransferCreateBill, func(t *testing.T, c *wechatpay.Client) (int, error) {
 		r := validBill("fault1", 500)
 		r.NotifyURL = m.notifyURL
 		got, err := transfer.New(c).CreateBill(t.Context(), &r)
@@ -281,7 +281,7 @@ func TestTransferFaults(t *testing.T) {
 		require.Equal(t, b.TransferBillNo, got.TransferBillNo, "a retry is the same bill")
 		return got.Meta.Attempts, nil
 	})
-	sdktest.RequireAnswerFaults(t, m.srv, wechatpaytest.APITransferQueryByOutBillNo, func(t *testing.T, c *wechatpay.Client) error {
+	wechatpaytest.RequireAnswerFaults(t, m.srv, wechatpaytest.APITransferQueryByOutBillNo, func(t *testing.T, c *wechatpay.Client) error {
 		_, err := transfer.New(c).QueryBillByOutBillNo(t.Context(), &transfer.QueryBillByOutBillNoRequest{OutBillNo: "fault1"})
 		return err
 	})

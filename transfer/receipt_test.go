@@ -14,15 +14,15 @@ import (
 )
 
 func TestReceiptRefusedBeforeIO(t *testing.T) {
-	srv := sdktest.NewServer(t)
-	svc := transfer.New(sdktest.NewClient(t, srv))
+	srv := wechatpaytest.Start(t)
+	svc := transfer.New(srv.Client())
 	finished := func(change func(r *transfer.Receipt)) func() error {
 		r := &transfer.Receipt{State: transfer.ReceiptFinished, HashType: "SHA256", HashValue: strings.Repeat("ab", 32),
 			DownloadURL: srv.URL + "/v3/transferdownload/elecvoucherfile?token=x"}
 		change(r)
 		return func() error { _, err := svc.DownloadReceipt(t.Context(), r); return err }
 	}
-	sdktest.RequireFieldErrors(t, srv, map[string]func() error{
+	wechatpaytest.RequireFieldErrors(t, srv, map[string]func() error{
 		"out_bill_no":         sdktest.Call(t, svc.ApplyReceiptByOutBillNo, &transfer.ApplyReceiptByOutBillNoRequest{OutBillNo: "a-1"}),
 		"transfer_bill_no":    sdktest.Call(t, svc.ApplyReceiptByTransferBillNo, &transfer.ApplyReceiptByTransferBillNoRequest{}),
 		"out_bill_no#q":       sdktest.Call(t, svc.QueryReceiptByOutBillNo, &transfer.QueryReceiptByOutBillNoRequest{OutBillNo: strings.Repeat("1", 33)}),
@@ -75,7 +75,7 @@ func TestReceiptAppliedQueriedDownloaded(t *testing.T) {
 	forged := *byOut
 	forged.DownloadURL = strings.Replace(forged.DownloadURL, "token=", "token=0", 1)
 	_, err = m.svc.DownloadReceipt(t.Context(), &forged)
-	sdktest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
+	wechatpaytest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
 }
 
 func TestReceiptRefusedAndFailed(t *testing.T) {
@@ -84,14 +84,14 @@ func TestReceiptRefusedAndFailed(t *testing.T) {
 	require.NoError(t, m.srv.UserConfirmTransfer(noName.OutBillNo, false))
 	<-m.got
 	_, err := m.svc.ApplyReceiptByOutBillNo(t.Context(), &transfer.ApplyReceiptByOutBillNoRequest{OutBillNo: noName.OutBillNo})
-	sdktest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
+	wechatpaytest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
 	waiting := m.create(t, "waiting1", 300000)
 	_, err = m.svc.ApplyReceiptByOutBillNo(t.Context(), &transfer.ApplyReceiptByOutBillNoRequest{OutBillNo: waiting.OutBillNo})
-	sdktest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
+	wechatpaytest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
 	_, err = m.svc.ApplyReceiptByOutBillNo(t.Context(), &transfer.ApplyReceiptByOutBillNoRequest{OutBillNo: "unknown1"})
-	sdktest.RequireAPIError(t, err, http.StatusNotFound, "NOT_FOUND")
+	wechatpaytest.RequireAPIError(t, err, http.StatusNotFound, "NOT_FOUND")
 	_, err = m.svc.QueryReceiptByOutBillNo(t.Context(), &transfer.QueryReceiptByOutBillNoRequest{OutBillNo: waiting.OutBillNo})
-	sdktest.RequireAPIError(t, err, http.StatusNotFound, "NOT_FOUND")
+	wechatpaytest.RequireAPIError(t, err, http.StatusNotFound, "NOT_FOUND")
 
 	b := m.create(t, "failed1", 300000)
 	require.NoError(t, m.srv.UserConfirmTransfer(b.OutBillNo, false))
@@ -114,14 +114,14 @@ func TestReceiptFaults(t *testing.T) {
 	b := m.create(t, "rfault1", 300000)
 	require.NoError(t, m.srv.UserConfirmTransfer(b.OutBillNo, false))
 	<-m.got
-	sdktest.RequireRetries(t, m.srv, wechatpaytest.APITransferApplyReceiptByOutBillNo, func(t *testing.T, c *wechatpay.Client) (int, error) {
+	wechatpaytest.RequireRetries(t, m.srv, wechatpaytest.APITransferApplyReceiptByOutBillNo, func(t *testing.T, c *wechatpay.Client) (int, error) {
 		a, err := transfer.New(c).ApplyReceiptByOutBillNo(t.Context(), &transfer.ApplyReceiptByOutBillNoRequest{OutBillNo: b.OutBillNo})
 		if err != nil {
 			return 0, err
 		}
 		return a.Meta.Attempts, nil
 	})
-	sdktest.RequireAnswerFaults(t, m.srv, wechatpaytest.APITransferQueryReceiptByOutBillNo, func(t *testing.T, c *wechatpay.Client) error {
+	wechatpaytest.RequireAnswerFaults(t, m.srv, wechatpaytest.APITransferQueryReceiptByOutBillNo, func(t *testing.T, c *wechatpay.Client) error {
 		_, err := transfer.New(c).QueryReceiptByOutBillNo(t.Context(), &transfer.QueryReceiptByOutBillNoRequest{OutBillNo: b.OutBillNo})
 		return err
 	})

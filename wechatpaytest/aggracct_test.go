@@ -9,7 +9,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gowechatpay/wechatpay"
-	"github.com/gowechatpay/wechatpay/internal/sdktest"
 	"github.com/gowechatpay/wechatpay/wechatpaytest"
 )
 
@@ -17,8 +16,8 @@ import (
 // SDK never sends, and requires the documented 400 answers naming the
 // field; nothing of them changes the state.
 func TestWeBankChannelRefusals(t *testing.T) {
-	srv := sdktest.NewServer(t)
-	c := sdktest.NewClient(t, srv)
+	srv := wechatpaytest.Start(t)
+	c := srv.Client()
 	enc := func(plain string) string {
 		ct, _, err := c.EncryptSensitive(plain)
 		require.NoError(t, err)
@@ -84,7 +83,7 @@ func TestWeBankChannelRefusals(t *testing.T) {
 		"balance card not encrypted":   get("/v3/aggracct-bc/wb-channel/account/balance", url.Values{"mchid": {wechatpaytest.TestMchID}, "bal_account_no": {bal}, "card_no": {"6222"}}),
 		"query undocumented scene":     get("/v3/aggracct-bc/wb-channel/special-reduction/"+wechatpaytest.SeedReductionNo, url.Values{"mchid": {wechatpaytest.TestMchID}, "bal_account_no": {bal}, "req_scene": {"OTHER"}}),
 	} {
-		t.Run(name, func(t *testing.T) { sdktest.RequireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR") })
+		t.Run(name, func(t *testing.T) { wechatpaytest.RequireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR") })
 	}
 	balance, ok := srv.LedgerBalance(wechatpaytest.TestMchID, wechatpaytest.SeedBalAccountNo)
 	require.True(t, ok)
@@ -97,8 +96,8 @@ func TestWeBankChannelRefusals(t *testing.T) {
 // new WeBank-channel route by its API constant: the fault applies to that
 // route only.
 func TestWeBankChannelFaults(t *testing.T) {
-	srv := sdktest.NewServer(t)
-	c := sdktest.NewClient(t, srv)
+	srv := wechatpaytest.Start(t)
+	c := srv.Client()
 	ct, _, err := c.EncryptSensitive(wechatpaytest.SeedBalAccountNo)
 	require.NoError(t, err)
 	balanceReq := &wechatpay.Request{Method: http.MethodGet, Path: "/v3/aggracct-bc/wb-channel/account/balance",
@@ -115,5 +114,5 @@ func TestWeBankChannelFaults(t *testing.T) {
 	require.Equal(t, int64(99999), *out.Balance)
 	srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQueryBalance, Kind: wechatpaytest.FaultAPIError, Status: http.StatusForbidden, Code: "NO_AUTH", Count: 1})
 	_, err = c.DoV3(t.Context(), balanceReq, &out)
-	sdktest.RequireAPIError(t, err, http.StatusForbidden, "NO_AUTH")
+	wechatpaytest.RequireAPIError(t, err, http.StatusForbidden, "NO_AUTH")
 }

@@ -4,9 +4,15 @@
 // CA and holds matching credentials.
 //
 //	srv := wechatpaytest.NewServer()
-//	defer srv.Close()
+//	defer srv.Close() // closes the clients too
 //	client := srv.Client()
 //	// ... call client.DoV3 / DoV2 or a typed service built on client
+//
+// In a Go test, Start(t) is NewServer closed when the test ends; FastRetry,
+// FailAll and the Require checks (RequireAPIError, RequireRetries,
+// RequireAnswerFaults, RequireFieldErrors, RequireInvalid) are what the
+// SDK's own tests check each typed call with, for an endpoint a merchant
+// declares with wechatpay.Operation too (testing.go, require.go).
 //
 // The emulator behaves like WeChat Pay for the APIs of the SDK: each API
 // constant (APIPunish, APIQueryWorkWxRedPacket, ...) names one by its

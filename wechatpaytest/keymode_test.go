@@ -7,7 +7,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gowechatpay/wechatpay"
-	"github.com/gowechatpay/wechatpay/internal/sdktest"
 	"github.com/gowechatpay/wechatpay/wechatpaytest"
 )
 
@@ -26,7 +25,7 @@ func TestKeyModes(t *testing.T) {
 		{wechatpay.KeyModeBoth, (*wechatpaytest.Server).PlatformSerial, (*wechatpaytest.Server).PublicKeyID, 200, true, true},
 	} {
 		t.Run(tt.mode.String(), func(t *testing.T) {
-			srv := sdktest.NewServer(t, wechatpaytest.WithKeyMode(tt.mode))
+			srv := wechatpaytest.Start(t, wechatpaytest.WithKeyMode(tt.mode))
 			require.Equal(t, tt.mode, srv.KeyMode())
 			rc := newRawClient(t, srv)
 			for _, sent := range []string{"", srv.PublicKeyID(), srv.PlatformSerial()} {
@@ -52,7 +51,7 @@ func TestKeyModes(t *testing.T) {
 			fromFile, err := wechatpay.NewClientFromFile(path)
 			require.NoError(t, err)
 			defer fromFile.Close()
-			c := sdktest.NewClient(t, srv)
+			c := srv.Client()
 			require.Equal(t, tt.mode, c.Verifier().Mode())
 			for _, client := range []*wechatpay.Client{c, fromFile} {
 				var got reduction
@@ -81,7 +80,7 @@ func TestParseKeyMode(t *testing.T) {
 func TestNotificationKeyFollowsKeyMode(t *testing.T) {
 	for _, mode := range []wechatpay.KeyMode{wechatpay.KeyModePublicKey, wechatpay.KeyModeCertificates, wechatpay.KeyModeBoth} {
 		t.Run(mode.String(), func(t *testing.T) {
-			srv := sdktest.NewServer(t, wechatpaytest.WithKeyMode(mode))
+			srv := wechatpaytest.Start(t, wechatpaytest.WithKeyMode(mode))
 			h, body, err := srv.SignNotification("TRANSACTION.SUCCESS", map[string]string{"out_trade_no": "1217752501201407033233368018"})
 			require.NoError(t, err)
 			want := srv.PublicKeyID()
@@ -89,7 +88,7 @@ func TestNotificationKeyFollowsKeyMode(t *testing.T) {
 				want = srv.PlatformSerial()
 			}
 			require.Equal(t, want, h.Get(wechatpay.HeaderSerial))
-			c := sdktest.NewClient(t, srv)
+			c := srv.Client()
 			_, err = c.ParseNotification(h, body)
 			require.NoError(t, err)
 		})

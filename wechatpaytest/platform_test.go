@@ -98,7 +98,7 @@ func placeOrder(t *testing.T, c *wechatpay.Client, outTradeNo string) (string, e
 // sees a request whose signature is wrong.
 func TestMerchantTeachesAnEndpoint(t *testing.T) {
 	srv, calls := merchantEmulator(t)
-	c := sdktest.NewClient(t, srv, wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}))
+	c := srv.Client(wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}))
 
 	t.Run("verified answer", func(t *testing.T) {
 		prepayID, err := placeOrder(t, c, "1217752501201407033233368018")
@@ -126,11 +126,11 @@ func TestMerchantTeachesAnEndpoint(t *testing.T) {
 			PathParams: map[string]string{"out_trade_no": "unknown"},
 			Query:      url.Values{"mchid": {wechatpaytest.TestMchID}},
 		}, nil)
-		apiErr := sdktest.RequireAPIError(t, err, http.StatusNotFound, "ORDER_NOT_EXIST")
+		apiErr := wechatpaytest.RequireAPIError(t, err, http.StatusNotFound, "ORDER_NOT_EXIST")
 		require.Equal(t, "订单不存在", apiErr.Message)
 
 		_, err = c.DoV3(t.Context(), &wechatpay.Request{Method: http.MethodPost, Path: "/v3/pay/transactions/jsapi", Body: []byte(`{"out_trade_no":`)}, nil)
-		sdktest.RequireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
+		wechatpaytest.RequireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
 	})
 
 	t.Run("tampered answer refused", func(t *testing.T) {
@@ -152,10 +152,10 @@ func TestMerchantTeachesAnEndpoint(t *testing.T) {
 		// The merchant's serial, another key: the signature does not verify.
 		other, err := rsa.GenerateKey(rand.Reader, 2048)
 		require.NoError(t, err)
-		stranger := sdktest.NewClient(t, srv, wechatpay.WithMerchant(wechatpaytest.TestMchID, srv.MerchantSerial(), other), wechatpay.WithMerchantCertificate(nil))
+		stranger := srv.Client(wechatpay.WithMerchant(wechatpaytest.TestMchID, srv.MerchantSerial(), other), wechatpay.WithMerchantCertificate(nil))
 		before := calls.Load()
 		_, err = placeOrder(t, stranger, "T3")
-		sdktest.RequireAPIError(t, err, http.StatusUnauthorized, "SIGN_ERROR")
+		wechatpaytest.RequireAPIError(t, err, http.StatusUnauthorized, "SIGN_ERROR")
 		require.Equal(t, before, calls.Load(), "the handler ran for a request whose signature is wrong")
 	})
 
@@ -209,7 +209,7 @@ func TestHandlerHelpers(t *testing.T) {
 	})
 	srv.HandleV3("GET /v3/broken", func(r *wechatpaytest.V3Request) (int, any) { return 42, nil })
 	srv.Start()
-	c := sdktest.NewClient(t, srv, wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}))
+	c := srv.Client(wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}))
 
 	ct, serial, err := c.EncryptSensitive("张三")
 	require.NoError(t, err)
@@ -225,7 +225,7 @@ func TestHandlerHelpers(t *testing.T) {
 
 	_, err = c.DoV3(t.Context(), &wechatpay.Request{Method: http.MethodPost, Path: "/v3/transfer/batches",
 		Body: map[string]string{"user_name": "bm90IGEgY2lwaGVydGV4dA=="}}, nil)
-	sdktest.RequireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
+	wechatpaytest.RequireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
 
 	resp, err := c.DoV3(t.Context(), &wechatpay.Request{Method: http.MethodPost,
 		Path: "/v3/pay/transactions/out-trade-no/{out_trade_no}/close", PathParams: map[string]string{"out_trade_no": "1217752501201407033233368018"},
@@ -234,7 +234,7 @@ func TestHandlerHelpers(t *testing.T) {
 	require.Equal(t, http.StatusNoContent, resp.StatusCode)
 
 	_, err = c.DoV3(t.Context(), &wechatpay.Request{Path: "/v3/broken"}, nil)
-	sdktest.RequireAPIError(t, err, http.StatusInternalServerError, "SYSTEM_ERROR")
+	wechatpaytest.RequireAPIError(t, err, http.StatusInternalServerError, "SYSTEM_ERROR")
 }
 
 // TestHandleV2 teaches the emulator a v2 endpoint that takes both sign
@@ -259,7 +259,7 @@ func TestHandleV2(t *testing.T) {
 			return map[string]string{"return_code": "SUCCESS", "result_code": "SUCCESS"}
 		})
 	srv.Start()
-	c := sdktest.NewClient(t, srv, wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}))
+	c := srv.Client(wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}))
 	query := func(c *wechatpay.Client, st wxcrypto.SignType, no string) (map[string]string, error) {
 		fields, _, err := c.DoV2(t.Context(), &wechatpay.V2Request{Path: "/pay/orderquery", SignType: st,
 			Params: map[string]string{"appid": wechatpaytest.TestAppID, "mch_id": wechatpaytest.TestMchID, "out_trade_no": no}})
@@ -284,7 +284,7 @@ func TestHandleV2(t *testing.T) {
 	require.ErrorIs(t, err, wechatpay.ErrV2Sign)
 
 	before := calls.Load()
-	wrongKey := sdktest.NewClient(t, srv, wechatpay.WithAPIv2Key("WrongApiV2Key0000000000000000000"))
+	wrongKey := srv.Client(wechatpay.WithAPIv2Key("WrongApiV2Key0000000000000000000"))
 	_, err = query(wrongKey, wxcrypto.SignTypeHMACSHA256, "1217752501201407033233368018")
 	require.ErrorAs(t, err, &apiErr)
 	require.Equal(t, "FAIL", apiErr.ReturnCode)
@@ -306,9 +306,9 @@ func TestErrorAnswerLiteral(t *testing.T) {
 		return 0, &wechatpaytest.ErrorAnswer{Code: "INVALID_REQUEST", Message: "literal", Detail: map[string]string{"location": "query"}}
 	})
 	srv.Start()
-	c := sdktest.NewClient(t, srv, wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}))
+	c := srv.Client(wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}))
 	_, err := c.DoV3(t.Context(), &wechatpay.Request{Path: "/v3/literal"}, nil)
-	apiErr := sdktest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
+	apiErr := wechatpaytest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
 	require.JSONEq(t, `{"location":"query"}`, string(apiErr.Detail))
 	_, e := wechatpaytest.V3Error(http.StatusForbidden, "NO_AUTH", "商户无权限")
 	require.Equal(t, http.StatusForbidden, e.Status())
@@ -327,10 +327,10 @@ func TestHandlerPanic(t *testing.T) {
 		panic(errors.New("v2 handler bug"))
 	})
 	srv.Start()
-	c := sdktest.NewClient(t, srv, wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}))
+	c := srv.Client(wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}))
 
 	_, err := c.DoV3(t.Context(), &wechatpay.Request{Path: "/v3/panics/1"}, nil)
-	apiErr := sdktest.RequireAPIError(t, err, http.StatusInternalServerError, "SYSTEM_ERROR")
+	apiErr := wechatpaytest.RequireAPIError(t, err, http.StatusInternalServerError, "SYSTEM_ERROR")
 	require.Contains(t, apiErr.Message, "GET /v3/panics/{no}")
 	status, header, _ := newRawClient(t, srv).doHeader(t, http.MethodGet, "/v3/panics/2", nil, nil)
 	require.Equal(t, http.StatusInternalServerError, status)

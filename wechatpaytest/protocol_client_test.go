@@ -8,7 +8,6 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/gowechatpay/wechatpay/internal/sdktest"
 	"github.com/gowechatpay/wechatpay/internal/wireclient"
 	"github.com/gowechatpay/wechatpay/wechatpaytest"
 )
@@ -19,7 +18,7 @@ import (
 // and error alike, whether or not it sends a Wechatpay-Serial. Only 401
 // SIGN_ERROR is unsigned, as at WeChat Pay.
 func TestProtocolClientVerifiesEveryAnswer(t *testing.T) {
-	srv := sdktest.NewServer(t)
+	srv := wechatpaytest.Start(t)
 	path, err := srv.WriteCredentials(t.TempDir())
 	require.NoError(t, err)
 	c := wireclient.New(t, path) // no code of the SDK

@@ -10,8 +10,7 @@ import (
 
 // TestReadmeSnippet runs the README's emulator example, so that it stays true.
 func TestReadmeSnippet(t *testing.T) {
-	srv := wechatpaytest.NewServer() // loopback TLS, test keys, seed fixtures
-	t.Cleanup(srv.Close)
+	srv := wechatpaytest.Start(t) // loopback TLS, test keys, seed fixtures; closed when t ends
 	srv.AddSpecialReduction(wechatpaytest.SpecialReduction{
 		OutRequestNo: "R1", MchID: srv.MchID(), BalAccountNo: "acct-1",
 		State: "FAILED", FailReason: "BALANCE_NOT_ENOUGH", FailTime: time.Now(),

@@ -53,6 +53,7 @@ type Server struct {
 	sec          *securityState      // the echo's callbacks (state_security.go)
 	transfer     *transferState      // the merchant transfer (state_transfer.go)
 	faults       []*Fault
+	clients      []*wechatpay.Client // those Client gave out, closed by Close
 	notifyClient *http.Client
 	advanced     atomic.Int64      // what Advance added to the clock (clock.go)
 	due          []func(time.Time) // the due transitions Advance runs (clock.go)
@@ -312,7 +313,9 @@ func baseURL(a net.Addr) string {
 }
 
 // Close shuts the server down and waits for the requests in flight to
-// complete, like httptest.Server.Close. It may be called more than once.
+// complete, like httptest.Server.Close; then it closes the clients that
+// Client gave out, as httptest.Server.Close closes its client's idle
+// connections. It may be called more than once.
 func (s *Server) Close() {
 	s.mu.Lock()
 	if s.closed {
@@ -320,9 +323,14 @@ func (s *Server) Close() {
 		return
 	}
 	s.closed = true
+	clients := s.clients
+	s.clients = nil
 	s.mu.Unlock()
 	s.sec.stopCallbacks()
 	s.ts.Close()
+	for _, c := range clients {
+		c.Close()
+	}
 }
 
 // Shutdown stops accepting connections and waits for the requests in
@@ -413,12 +421,18 @@ func (s *Server) ClientOptions() []wechatpay.Option {
 }
 
 // Client returns a wechatpay.Client configured with ClientOptions; opts are
-// applied after them. It panics if the options do not build a client.
+// applied after them. Close closes it (a client made after Close is the
+// caller's to close). It panics if the options do not build a client.
 func (s *Server) Client(opts ...wechatpay.Option) *wechatpay.Client {
 	c, err := wechatpay.NewClient(append(s.ClientOptions(), opts...)...)
 	if err != nil {
 		panic("wechatpaytest: building the client: " + err.Error())
 	}
+	s.mu.Lock()
+	if !s.closed {
+		s.clients = append(s.clients, c)
+	}
+	s.mu.Unlock()
 	return c
 }
 

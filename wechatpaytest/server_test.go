@@ -67,8 +67,8 @@ func reductionRequest(t *testing.T, c *wechatpay.Client, outRequestNo, bal strin
 }
 
 func TestSpecialReduction(t *testing.T) {
-	srv := sdktest.NewServer(t)
-	c := sdktest.NewClient(t, srv)
+	srv := wechatpaytest.Start(t)
+	c := srv.Client()
 	ctx := t.Context()
 
 	t.Run("seed", func(t *testing.T) {
@@ -93,8 +93,8 @@ func TestSpecialReduction(t *testing.T) {
 	t.Run("platform certificate key", func(t *testing.T) {
 		// A merchant in migration holds both keys; this client names the
 		// platform certificate.
-		srv := sdktest.NewServer(t, wechatpaytest.WithKeyMode(wechatpay.KeyModeBoth))
-		pc := sdktest.NewClient(t, srv, wechatpay.WithKeyMode(wechatpay.KeyModeCertificates))
+		srv := wechatpaytest.Start(t, wechatpaytest.WithKeyMode(wechatpay.KeyModeBoth))
+		pc := srv.Client(wechatpay.WithKeyMode(wechatpay.KeyModeCertificates))
 		var got reduction
 		resp, err := pc.DoV3(ctx, reductionRequest(t, pc, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), &got)
 		require.NoError(t, err)
@@ -141,7 +141,7 @@ func TestSpecialReduction(t *testing.T) {
 			req := reductionRequest(t, c, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo)
 			tt.mutate(req)
 			_, err := c.DoV3(ctx, req, nil)
-			apiErr := sdktest.RequireAPIError(t, err, tt.status, tt.code)
+			apiErr := wechatpaytest.RequireAPIError(t, err, tt.status, tt.code)
 			require.NotEmpty(t, apiErr.RequestID)
 		})
 	}
@@ -162,8 +162,8 @@ func TestSpecialReduction(t *testing.T) {
 }
 
 func TestPunish(t *testing.T) {
-	srv := sdktest.NewServer(t)
-	c := sdktest.NewClient(t, srv)
+	srv := wechatpaytest.Start(t)
+	c := srv.Client()
 	ctx := t.Context()
 	type punishBody struct {
 		OutRequestNo  string `json:"out_request_no,omitempty"`
@@ -208,7 +208,7 @@ func TestPunish(t *testing.T) {
 	other := base
 	other.PunishReason = "另一个原因"
 	_, err = punish(other)
-	sdktest.RequireAPIError(t, err, 400, "PARAM_ERROR")
+	wechatpaytest.RequireAPIError(t, err, 400, "PARAM_ERROR")
 
 	// A new number gets a new control order.
 	second := base
@@ -244,7 +244,7 @@ func TestPunish(t *testing.T) {
 			b.OutRequestNo = "WBPUNISH-" + strings.ReplaceAll(tt.name, " ", "-")
 			tt.mutate(&b)
 			_, err := punish(b)
-			apiErr := sdktest.RequireAPIError(t, err, 400, "PARAM_ERROR")
+			apiErr := wechatpaytest.RequireAPIError(t, err, 400, "PARAM_ERROR")
 			var detail map[string]string
 			require.NoError(t, json.Unmarshal(apiErr.Detail, &detail))
 			require.Equal(t, tt.field, detail["field"])
@@ -254,14 +254,14 @@ func TestPunish(t *testing.T) {
 
 	t.Run("not JSON", func(t *testing.T) {
 		_, err := c.DoV3(ctx, &wechatpay.Request{Method: http.MethodPost, Path: punishPath, Body: []byte("{")}, nil)
-		sdktest.RequireAPIError(t, err, 400, "PARAM_ERROR")
+		wechatpaytest.RequireAPIError(t, err, 400, "PARAM_ERROR")
 	})
 	require.Len(t, srv.Punishments(), 2, "rejected requests are not recorded")
 }
 
 func TestProfitSharing(t *testing.T) {
-	srv := sdktest.NewServer(t)
-	c := sdktest.NewClient(t, srv)
+	srv := wechatpaytest.Start(t)
+	c := srv.Client()
 	ctx := t.Context()
 	type receiver struct {
 		Amount             int64  `json:"amount"`
@@ -310,11 +310,11 @@ func TestProfitSharing(t *testing.T) {
 	require.Zero(t, o.Receivers[1].RateValue)
 
 	_, err = query("P-unknown", seedQuery)
-	sdktest.RequireAPIError(t, err, 404, "RESOURCE_NOT_EXISTS")
+	wechatpaytest.RequireAPIError(t, err, 404, "RESOURCE_NOT_EXISTS")
 	_, err = query(wechatpaytest.SeedOutOrderNo, url.Values{"sub_mchid": {wechatpaytest.SeedSubMchID}, "transaction_id": {"4200000000000000000000000000"}})
-	sdktest.RequireAPIError(t, err, 404, "RESOURCE_NOT_EXISTS")
+	wechatpaytest.RequireAPIError(t, err, 404, "RESOURCE_NOT_EXISTS")
 	_, err = query(wechatpaytest.SeedOutOrderNo, url.Values{"sub_mchid": {wechatpaytest.SeedSubMchID}})
-	sdktest.RequireAPIError(t, err, 400, "PARAM_ERROR")
+	wechatpaytest.RequireAPIError(t, err, 400, "PARAM_ERROR")
 
 	finished := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
 	srv.AddProfitSharingOrder(wechatpaytest.ProfitSharingOrder{
@@ -332,8 +332,8 @@ func TestProfitSharing(t *testing.T) {
 }
 
 func TestCertificates(t *testing.T) {
-	srv := sdktest.NewServer(t, wechatpaytest.WithKeyMode(wechatpay.KeyModeCertificates))
-	c := sdktest.NewClient(t, srv)
+	srv := wechatpaytest.Start(t, wechatpaytest.WithKeyMode(wechatpay.KeyModeCertificates))
+	c := srv.Client()
 	var out struct {
 		Data []struct {
 			SerialNo           string `json:"serial_no"`
@@ -371,8 +371,8 @@ func redPackRequest(mchID, billNo string) *wechatpay.V2Request {
 }
 
 func TestRedPacket(t *testing.T) {
-	srv := sdktest.NewServer(t)
-	c := sdktest.NewClient(t, srv)
+	srv := wechatpaytest.Start(t)
+	c := srv.Client()
 	ctx := t.Context()
 
 	for _, mchID := range []string{"10000098", wechatpaytest.TestMchID} {
@@ -393,8 +393,8 @@ func TestRedPacket(t *testing.T) {
 		// with a signature error, whatever its value and however the
 		// request was signed.
 		var buf sdktest.Buffer
-		logged := sdktest.NewServer(t, wechatpaytest.WithLogger(slog.New(slog.NewTextHandler(&buf, nil))))
-		lc := sdktest.NewClient(t, logged)
+		logged := wechatpaytest.Start(t, wechatpaytest.WithLogger(slog.New(slog.NewTextHandler(&buf, nil))))
+		lc := logged.Client()
 		for _, tt := range []struct {
 			name     string
 			signType wxcrypto.SignType
@@ -471,7 +471,7 @@ func TestRedPacket(t *testing.T) {
 	})
 
 	t.Run("bad sign", func(t *testing.T) {
-		other := sdktest.NewClient(t, srv, wechatpay.WithAPIv2Key("WrongApiV2Key0000000000000000000"))
+		other := srv.Client(wechatpay.WithAPIv2Key("WrongApiV2Key0000000000000000000"))
 		_, _, err := other.DoV2(ctx, redPackRequest("10000098", wechatpaytest.SeedMchBillNo))
 		var apiErr *wechatpay.APIError
 		require.ErrorAs(t, err, &apiErr)
@@ -480,7 +480,7 @@ func TestRedPacket(t *testing.T) {
 	})
 
 	t.Run("no client certificate", func(t *testing.T) {
-		noCert := sdktest.NewClient(t, srv, wechatpay.WithMerchantCertificate(nil))
+		noCert := srv.Client(wechatpay.WithMerchantCertificate(nil))
 		req := redPackRequest("10000098", wechatpaytest.SeedMchBillNo)
 		req.Secure = false // the SDK refuses to call a secure endpoint without one
 		_, _, err := noCert.DoV2(ctx, req)
@@ -491,10 +491,10 @@ func TestRedPacket(t *testing.T) {
 	})
 
 	t.Run("another merchant's certificate", func(t *testing.T) {
-		fresh := sdktest.NewServer(t, wechatpaytest.WithFreshKeys())
+		fresh := wechatpaytest.Start(t, wechatpaytest.WithFreshKeys())
 		roots := x509.NewCertPool()
 		roots.AddCert(srv.CACertificate())
-		stranger := sdktest.NewClient(t, fresh, wechatpay.WithBaseURL(srv.URL), wechatpay.WithRootCAs(roots),
+		stranger := fresh.Client(wechatpay.WithBaseURL(srv.URL), wechatpay.WithRootCAs(roots),
 			wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}))
 		_, _, err := stranger.DoV2(ctx, redPackRequest("10000098", wechatpaytest.SeedMchBillNo))
 		// The server asks only for certificates of the merchant's CA, so
@@ -561,7 +561,7 @@ func (rc *rawClient) doHeader(t *testing.T, method, uri string, body []byte, hea
 }
 
 func TestAuthenticationRejects(t *testing.T) {
-	srv := sdktest.NewServer(t)
+	srv := wechatpaytest.Start(t)
 	ctx := t.Context()
 	otherKey, err := rsa.GenerateKey(rand.Reader, 2048)
 	require.NoError(t, err)
@@ -594,9 +594,9 @@ func TestAuthenticationRejects(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := sdktest.NewClient(t, srv, tt.opts...)
+			c := srv.Client(tt.opts...)
 			_, err := c.DoV3(ctx, reductionRequest(t, c, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), nil)
-			apiErr := sdktest.RequireAPIError(t, err, 401, "SIGN_ERROR")
+			apiErr := wechatpaytest.RequireAPIError(t, err, 401, "SIGN_ERROR")
 			require.NotEmpty(t, apiErr.RequestID)
 			require.Contains(t, apiErr.Message, tt.reason)
 		})
@@ -604,7 +604,7 @@ func TestAuthenticationRejects(t *testing.T) {
 }
 
 func TestAuthorizationForms(t *testing.T) {
-	srv := sdktest.NewServer(t, wechatpaytest.WithKeyMode(wechatpay.KeyModeCertificates)) // serves /v3/certificates
+	srv := wechatpaytest.Start(t, wechatpaytest.WithKeyMode(wechatpay.KeyModeCertificates)) // serves /v3/certificates
 	rc := newRawClient(t, srv)
 	uri := "/v3/certificates"
 	params := rc.authorization(t, http.MethodGet, uri, nil, time.Now().Unix())
@@ -656,7 +656,7 @@ func TestAuthorizationForms(t *testing.T) {
 }
 
 func TestRouting(t *testing.T) {
-	srv := sdktest.NewServer(t)
+	srv := wechatpaytest.Start(t)
 	rc := newRawClient(t, srv)
 	status, body := rc.do(t, http.MethodGet, "/v3/no/such/api?x=1", nil, nil)
 	require.Equal(t, http.StatusNotFound, status)
@@ -683,8 +683,8 @@ func TestRouting(t *testing.T) {
 }
 
 func TestFaults(t *testing.T) {
-	srv := sdktest.NewServer(t)
-	c := sdktest.NewClient(t, srv, sdktest.FastRetry)
+	srv := wechatpaytest.Start(t)
+	c := srv.Client(wechatpaytest.FastRetry())
 	ctx := t.Context()
 	query := func() (*wechatpay.Response, error) {
 		var out reduction
@@ -713,7 +713,7 @@ func TestFaults(t *testing.T) {
 		srv.InjectFault(wechatpaytest.Fault{Kind: wechatpaytest.FaultRateLimited})
 		before := srv.Requests()
 		resp, err := query()
-		sdktest.RequireAPIError(t, err, http.StatusTooManyRequests, "FREQUENCY_LIMITED")
+		wechatpaytest.RequireAPIError(t, err, http.StatusTooManyRequests, "FREQUENCY_LIMITED")
 		require.Equal(t, 3, resp.Attempts)
 		require.Equal(t, before+3, srv.Requests())
 		srv.ClearFaults()
@@ -729,7 +729,7 @@ func TestFaults(t *testing.T) {
 
 		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQuerySpecialReduction, Kind: wechatpaytest.FaultSystemError, Count: 3})
 		_, err = query()
-		sdktest.RequireAPIError(t, err, http.StatusInternalServerError, "SYSTEM_ERROR")
+		wechatpaytest.RequireAPIError(t, err, http.StatusInternalServerError, "SYSTEM_ERROR")
 	})
 
 	t.Run("other API unaffected", func(t *testing.T) {
@@ -755,7 +755,7 @@ func TestFaults(t *testing.T) {
 		require.GreaterOrEqual(t, time.Since(start), 200*time.Millisecond)
 
 		srv.InjectFault(wechatpaytest.Fault{Kind: wechatpaytest.FaultDelay, Delay: time.Minute, Count: 1})
-		short := sdktest.NewClient(t, srv, wechatpay.WithTimeout(100*time.Millisecond), wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}))
+		short := srv.Client(wechatpay.WithTimeout(100*time.Millisecond), wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}))
 		_, err = short.DoV3(ctx, reductionRequest(t, short, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), nil)
 		require.ErrorIs(t, err, context.DeadlineExceeded)
 	})
@@ -784,8 +784,8 @@ func TestFaults(t *testing.T) {
 }
 
 func TestNotifications(t *testing.T) {
-	srv := sdktest.NewServer(t)
-	c := sdktest.NewClient(t, srv)
+	srv := wechatpaytest.Start(t)
+	c := srv.Client()
 	type transaction struct {
 		MchID        string `json:"mchid"`
 		OutTradeNo   string `json:"out_trade_no"`
@@ -868,7 +868,7 @@ func TestNotifications(t *testing.T) {
 	t.Run("https receiver", func(t *testing.T) {
 		tlsMerchant := httptest.NewTLSServer(handler)
 		defer tlsMerchant.Close()
-		notifier := sdktest.NewServer(t, wechatpaytest.WithNotificationClient(tlsMerchant.Client()))
+		notifier := wechatpaytest.Start(t, wechatpaytest.WithNotificationClient(tlsMerchant.Client()))
 		resp, err := notifier.SendNotification(t.Context(), tlsMerchant.URL, "TRANSACTION.SUCCESS", want)
 		require.NoError(t, err)
 		require.NoError(t, resp.Body.Close())
@@ -888,7 +888,7 @@ func TestNotifications(t *testing.T) {
 }
 
 func TestWriteCredentials(t *testing.T) {
-	srv := sdktest.NewServer(t)
+	srv := wechatpaytest.Start(t)
 	require.Empty(t, srv.Credentials().Dir)
 	dir := filepath.Join(t.TempDir(), "creds")
 	path, err := srv.WriteCredentials(dir)
@@ -905,7 +905,7 @@ func TestWriteCredentials(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, os.FileMode(0o600), info.Mode().Perm())
 
-	c, err := wechatpay.NewClientFromFile(path, sdktest.FastRetry)
+	c, err := wechatpay.NewClientFromFile(path, wechatpaytest.FastRetry())
 	require.NoError(t, err)
 	defer c.Close()
 	var got reduction
@@ -918,8 +918,8 @@ func TestWriteCredentials(t *testing.T) {
 }
 
 func TestFreshKeys(t *testing.T) {
-	fixed := sdktest.NewServer(t)
-	srv := sdktest.NewServer(t, wechatpaytest.WithFreshKeys())
+	fixed := wechatpaytest.Start(t)
+	srv := wechatpaytest.Start(t, wechatpaytest.WithFreshKeys())
 	require.Len(t, srv.MerchantSerial(), 40)
 	require.NotEqual(t, fixed.MerchantSerial(), srv.MerchantSerial())
 	require.NotEqual(t, fixed.PlatformSerial(), srv.PlatformSerial())
@@ -928,7 +928,7 @@ func TestFreshKeys(t *testing.T) {
 	require.Equal(t, "wxe062425f740d30d8", srv.AppID())
 	require.Equal(t, "PUB_KEY_ID_0114232134912410000000000000", srv.PublicKeyID())
 
-	c := sdktest.NewClient(t, srv)
+	c := srv.Client()
 	var got reduction
 	_, err := c.DoV3(t.Context(), reductionRequest(t, c, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), &got)
 	require.NoError(t, err)
@@ -937,9 +937,9 @@ func TestFreshKeys(t *testing.T) {
 	require.NoError(t, err)
 
 	// The fixed server's client does not hold the fresh keys.
-	stranger := sdktest.NewClient(t, fixed, wechatpay.WithBaseURL(srv.URL), wechatpay.WithRootCAs(poolOf(srv.CACertificate())))
+	stranger := fixed.Client(wechatpay.WithBaseURL(srv.URL), wechatpay.WithRootCAs(poolOf(srv.CACertificate())))
 	_, err = stranger.DoV3(t.Context(), reductionRequest(t, stranger, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), nil)
-	sdktest.RequireAPIError(t, err, 401, "SIGN_ERROR")
+	wechatpaytest.RequireAPIError(t, err, 401, "SIGN_ERROR")
 }
 
 func poolOf(cert *x509.Certificate) *x509.CertPool {
@@ -953,11 +953,11 @@ func TestKeyDir(t *testing.T) {
 	first, err := wechatpaytest.Listen(wechatpaytest.WithKeyDir(dir))
 	require.NoError(t, err)
 	first.Close()
-	second := sdktest.NewServer(t, wechatpaytest.WithKeyDir(dir))
+	second := wechatpaytest.Start(t, wechatpaytest.WithKeyDir(dir))
 	require.Equal(t, first.MerchantSerial(), second.MerchantSerial())
 	require.Equal(t, first.PlatformSerial(), second.PlatformSerial())
 	require.True(t, first.MerchantPublicKey().Equal(second.MerchantPublicKey()))
-	c := sdktest.NewClient(t, second)
+	c := second.Client()
 	_, err = c.DoV3(t.Context(), reductionRequest(t, c, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), nil)
 	require.NoError(t, err)
 
@@ -993,7 +993,7 @@ func TestWildcardAddressAdvertisesLoopback(t *testing.T) {
 			require.NoError(t, err)
 			require.Equal(t, "127.0.0.1", u.Hostname())
 			require.NotEqual(t, "0", u.Port())
-			c := sdktest.NewClient(t, srv)
+			c := srv.Client()
 			_, err = c.DoV3(t.Context(), reductionRequest(t, c, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), nil)
 			require.NoError(t, err)
 		})
@@ -1010,13 +1010,13 @@ func TestUnstartedServer(t *testing.T) {
 	require.Panics(t, srv.Start)
 
 	clock := wechatpay.WithClock(func() time.Time { return time.Now().Add(-time.Hour) })
-	c := sdktest.NewClient(t, srv, clock)
+	c := srv.Client(clock)
 	var got reduction
 	_, err := c.DoV3(t.Context(), reductionRequest(t, c, "R-1", "B-1"), &got)
 	require.NoError(t, err, "both clocks agree, an hour behind")
 	require.Equal(t, "PROCESSING", got.State)
 	_, err = c.DoV3(t.Context(), reductionRequest(t, c, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), nil)
-	sdktest.RequireAPIError(t, err, 404, "RESOURCE_NOT_EXISTS")
+	wechatpaytest.RequireAPIError(t, err, 404, "RESOURCE_NOT_EXISTS")
 	_, _, err = c.DoV2(t.Context(), redPackRequest("10000098", wechatpaytest.SeedMchBillNo))
 	var apiErr *wechatpay.APIError
 	require.ErrorAs(t, err, &apiErr)
@@ -1025,11 +1025,11 @@ func TestUnstartedServer(t *testing.T) {
 
 func TestLogging(t *testing.T) {
 	var buf sdktest.Buffer
-	srv := sdktest.NewServer(t, wechatpaytest.WithLogger(slog.New(slog.NewTextHandler(&buf, nil))))
-	c := sdktest.NewClient(t, srv)
+	srv := wechatpaytest.Start(t, wechatpaytest.WithLogger(slog.New(slog.NewTextHandler(&buf, nil))))
+	c := srv.Client()
 	_, err := c.DoV3(t.Context(), reductionRequest(t, c, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), nil)
 	require.NoError(t, err)
-	stale := sdktest.NewClient(t, srv, wechatpay.WithClock(func() time.Time { return time.Now().Add(-time.Hour) }))
+	stale := srv.Client(wechatpay.WithClock(func() time.Time { return time.Now().Add(-time.Hour) }))
 	_, err = stale.DoV3(t.Context(), reductionRequest(t, stale, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), nil)
 	require.Error(t, err)
 	_, _, err = c.DoV2(t.Context(), redPackRequest("10000098", wechatpaytest.SeedMchBillNo))
@@ -1066,8 +1066,8 @@ func TestCloseWaitsForInFlight(t *testing.T) {
 }
 
 func TestConcurrentUse(t *testing.T) {
-	srv := sdktest.NewServer(t)
-	c := sdktest.NewClient(t, srv)
+	srv := wechatpaytest.Start(t)
+	c := srv.Client()
 	ctx := t.Context()
 	scene := int64(2)
 	var wg sync.WaitGroup
@@ -1153,7 +1153,7 @@ func TestDelayFaultEndsWithTheClient(t *testing.T) {
 }
 
 func TestAPIErrorFault(t *testing.T) {
-	srv := sdktest.NewServer(t)
+	srv := wechatpaytest.Start(t)
 	c := srv.Client(wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}))
 	srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIProfitSharingQueryOrder, Kind: wechatpaytest.FaultAPIError, Status: http.StatusForbidden, Code: "NO_AUTH", Count: 1})
 	_, err := c.DoV3(t.Context(), &wechatpay.Request{
@@ -1176,8 +1176,8 @@ func TestAPIErrorFault(t *testing.T) {
 }
 
 func TestAPIErrorFaultStatus(t *testing.T) {
-	srv := sdktest.NewServer(t)
-	c := sdktest.NewClient(t, srv, wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}))
+	srv := wechatpaytest.Start(t)
+	c := srv.Client(wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}))
 	query := func() error {
 		_, err := c.DoV3(t.Context(), reductionRequest(t, c, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), nil)
 		return err
@@ -1186,14 +1186,14 @@ func TestAPIErrorFaultStatus(t *testing.T) {
 	// Status 0 is 400 on v3 (it used to write status 0 and drop the
 	// connection).
 	srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQuerySpecialReduction, Kind: wechatpaytest.FaultAPIError, Code: "INVALID_REQUEST", Count: 1})
-	apiErr := sdktest.RequireAPIError(t, query(), http.StatusBadRequest, "INVALID_REQUEST")
+	apiErr := wechatpaytest.RequireAPIError(t, query(), http.StatusBadRequest, "INVALID_REQUEST")
 	require.Equal(t, "fault", apiErr.Message)
 	require.NotEmpty(t, apiErr.RequestID)
 	require.NoError(t, query(), "the fault applied once")
 
 	for _, status := range []int{400, 599} {
 		srv.InjectFault(wechatpaytest.Fault{Kind: wechatpaytest.FaultAPIError, Status: status, Code: "SOME_CODE", Count: 1})
-		sdktest.RequireAPIError(t, query(), status, "SOME_CODE")
+		wechatpaytest.RequireAPIError(t, query(), status, "SOME_CODE")
 	}
 
 	for _, tt := range []struct {
@@ -1221,17 +1221,17 @@ func TestAPIErrorFaultStatus(t *testing.T) {
 	require.NoError(t, query(), "a refused fault is not armed")
 	// Status is not checked for the kinds that do not use it.
 	srv.InjectFault(wechatpaytest.Fault{Kind: wechatpaytest.FaultSystemError, Status: 200, Count: 1})
-	sdktest.RequireAPIError(t, query(), http.StatusInternalServerError, "SYSTEM_ERROR")
+	wechatpaytest.RequireAPIError(t, query(), http.StatusInternalServerError, "SYSTEM_ERROR")
 }
 
 // TestSigningFaultsWaitForASignedAnswer: a fault that alters a signed answer
 // is not used up by a request answered unsigned (a 401, a v2 failure), so
 // the next valid request gets it.
 func TestSigningFaultsWaitForASignedAnswer(t *testing.T) {
-	srv := sdktest.NewServer(t)
+	srv := wechatpaytest.Start(t)
 	noRetry := wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1})
-	c := sdktest.NewClient(t, srv, noRetry)
-	stale := sdktest.NewClient(t, srv, noRetry, wechatpay.WithClock(func() time.Time { return time.Now().Add(-time.Hour) }))
+	c := srv.Client(noRetry)
+	stale := srv.Client(noRetry, wechatpay.WithClock(func() time.Time { return time.Now().Add(-time.Hour) }))
 	ctx := t.Context()
 
 	for _, tt := range []struct {
@@ -1245,7 +1245,7 @@ func TestSigningFaultsWaitForASignedAnswer(t *testing.T) {
 		t.Run("v3 "+tt.kind.String(), func(t *testing.T) {
 			srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQuerySpecialReduction, Kind: tt.kind, Count: 1})
 			_, err := stale.DoV3(ctx, reductionRequest(t, stale, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), nil)
-			sdktest.RequireAPIError(t, err, http.StatusUnauthorized, "SIGN_ERROR")
+			wechatpaytest.RequireAPIError(t, err, http.StatusUnauthorized, "SIGN_ERROR")
 			_, err = c.DoV3(ctx, reductionRequest(t, c, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), nil)
 			require.ErrorIs(t, err, tt.want, "the 401 left the fault armed")
 			_, err = c.DoV3(ctx, reductionRequest(t, c, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), nil)
@@ -1260,7 +1260,7 @@ func TestSigningFaultsWaitForASignedAnswer(t *testing.T) {
 		var apiErr *wechatpay.APIError
 		require.ErrorAs(t, err, &apiErr)
 		require.Equal(t, "NOT_FOUND", apiErr.ErrCode)
-		wrongKey := sdktest.NewClient(t, srv, noRetry, wechatpay.WithAPIv2Key(strings.Repeat("k", 32)))
+		wrongKey := srv.Client(noRetry, wechatpay.WithAPIv2Key(strings.Repeat("k", 32)))
 		_, _, err = wrongKey.DoV2(ctx, redPackRequest("10000098", wechatpaytest.SeedMchBillNo))
 		require.ErrorAs(t, err, &apiErr)
 		require.Equal(t, "FAIL", apiErr.ReturnCode)
@@ -1282,7 +1282,7 @@ func TestSigningFaultsWaitForASignedAnswer(t *testing.T) {
 	t.Run("early faults still apply before authentication", func(t *testing.T) {
 		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQuerySpecialReduction, Kind: wechatpaytest.FaultSystemError, Count: 1})
 		_, err := stale.DoV3(ctx, reductionRequest(t, stale, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), nil)
-		sdktest.RequireAPIError(t, err, http.StatusInternalServerError, "SYSTEM_ERROR")
+		wechatpaytest.RequireAPIError(t, err, http.StatusInternalServerError, "SYSTEM_ERROR")
 		_, err = c.DoV3(ctx, reductionRequest(t, c, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), nil)
 		require.NoError(t, err)
 	})
@@ -1291,11 +1291,11 @@ func TestSigningFaultsWaitForASignedAnswer(t *testing.T) {
 		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQuerySpecialReduction, Kind: wechatpaytest.FaultTamperedBody, Count: 1})
 		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQuerySpecialReduction, Kind: wechatpaytest.FaultSystemError, Count: 1})
 		_, err := stale.DoV3(ctx, reductionRequest(t, stale, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), nil)
-		sdktest.RequireAPIError(t, err, http.StatusUnauthorized, "SIGN_ERROR")
+		wechatpaytest.RequireAPIError(t, err, http.StatusUnauthorized, "SIGN_ERROR")
 		_, err = c.DoV3(ctx, reductionRequest(t, c, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), nil)
 		require.ErrorIs(t, err, wechatpay.ErrBadSignature)
 		_, err = c.DoV3(ctx, reductionRequest(t, c, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), nil)
-		sdktest.RequireAPIError(t, err, http.StatusInternalServerError, "SYSTEM_ERROR")
+		wechatpaytest.RequireAPIError(t, err, http.StatusInternalServerError, "SYSTEM_ERROR")
 		_, err = c.DoV3(ctx, reductionRequest(t, c, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), nil)
 		require.NoError(t, err)
 	})
@@ -1307,8 +1307,8 @@ func TestSigningFaultsWaitForASignedAnswer(t *testing.T) {
 // naming the field (v3) or result_code FAIL, err_code PARAM_ERROR (v2);
 // within it, the request goes on to the usual lookup.
 func TestDocumentedLimits(t *testing.T) {
-	srv := sdktest.NewServer(t)
-	c := sdktest.NewClient(t, srv, wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}))
+	srv := wechatpaytest.Start(t)
+	c := srv.Client(wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}))
 	ctx := t.Context()
 	n := func(k int) string { return strings.Repeat("7", k) }
 
@@ -1369,11 +1369,11 @@ func TestDocumentedLimits(t *testing.T) {
 				if tt.status == 200 {
 					require.NoError(t, err)
 				} else {
-					sdktest.RequireAPIError(t, err, tt.status, "RESOURCE_NOT_EXISTS")
+					wechatpaytest.RequireAPIError(t, err, tt.status, "RESOURCE_NOT_EXISTS")
 				}
 				return
 			}
-			apiErr := sdktest.RequireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
+			apiErr := wechatpaytest.RequireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
 			var detail map[string]string
 			require.NoError(t, json.Unmarshal(apiErr.Detail, &detail))
 			require.Equal(t, tt.field, detail["field"])
@@ -1425,9 +1425,9 @@ func TestDocumentedLimits(t *testing.T) {
 // request's Wechatpay-Serial names, and with the platform certificate key
 // when it names none, so a client without a WeChat Pay key can bootstrap.
 func TestAnswerKeyFollowsWechatpaySerial(t *testing.T) {
-	srv := sdktest.NewServer(t, wechatpaytest.WithKeyMode(wechatpay.KeyModeBoth)) // a merchant in migration
+	srv := wechatpaytest.Start(t, wechatpaytest.WithKeyMode(wechatpay.KeyModeBoth)) // a merchant in migration
 	rc := newRawClient(t, srv)
-	c := sdktest.NewClient(t, srv) // its verifier holds both keys
+	c := srv.Client() // its verifier holds both keys
 	for _, tt := range []struct {
 		name, sent, want string
 	}{

@@ -47,7 +47,7 @@ func (rc *rawClient) signErrorOf(t *testing.T, method, uri string, body []byte, 
 
 func TestSignErrorSignInformation(t *testing.T) {
 	var log sdktest.Buffer
-	srv := sdktest.NewServer(t, wechatpaytest.WithLogger(slog.New(slog.NewTextHandler(&log, nil))))
+	srv := wechatpaytest.Start(t, wechatpaytest.WithLogger(slog.New(slog.NewTextHandler(&log, nil))))
 	rc := newRawClient(t, srv)
 	path := "/v3/aggracct-bc/wb-channel/control-orders/punish"
 	sent := []byte(`{"out_request_no":"N1","sub_mchid":"1900000109","reason":"a body longer than eight bytes"}`)
@@ -84,7 +84,7 @@ func TestSignErrorSignInformation(t *testing.T) {
 }
 
 func TestSignErrorIssues(t *testing.T) {
-	srv := sdktest.NewServer(t)
+	srv := wechatpaytest.Start(t)
 	rc := newRawClient(t, srv)
 	uri := "/v3/aggracct-bc/wb-channel/account/balance?sub_mchid=1900000109"
 	now := time.Now().Unix()

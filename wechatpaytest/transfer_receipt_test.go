@@ -5,14 +5,13 @@ import (
 	"testing"
 
 	"github.com/gowechatpay/wechatpay"
-	"github.com/gowechatpay/wechatpay/internal/sdktest"
 	"github.com/gowechatpay/wechatpay/wechatpaytest"
 )
 
 // TestTransferReceiptRefusals sends the applications the typed SDK never
 // sends and requires 400 PARAM_ERROR.
 func TestTransferReceiptRefusals(t *testing.T) {
-	c := sdktest.NewClient(t, sdktest.NewServer(t))
+	c := wechatpaytest.Start(t).Client()
 	for name, body := range map[string]any{
 		"no number":         map[string]any{},
 		"a number as int":   map[string]any{"out_bill_no": 12},
@@ -21,7 +20,7 @@ func TestTransferReceiptRefusals(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := c.DoV3(t.Context(), &wechatpay.Request{Method: http.MethodPost, Path: string(wechatpaytest.APITransferApplyReceiptByOutBillNo)[5:], Body: body}, nil)
-			sdktest.RequireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
+			wechatpaytest.RequireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
 		})
 	}
 }

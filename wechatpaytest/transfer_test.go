@@ -7,7 +7,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gowechatpay/wechatpay"
-	"github.com/gowechatpay/wechatpay/internal/sdktest"
 	"github.com/gowechatpay/wechatpay/wechatpaytest"
 )
 
@@ -23,8 +22,8 @@ func transferBody(mutate func(b map[string]any)) map[string]any {
 // TestTransferRefusals sends the bills the typed SDK never sends and
 // requires the reference's 400 PARAM_ERROR; nothing is stored or locked.
 func TestTransferRefusals(t *testing.T) {
-	srv := sdktest.NewServer(t)
-	c := sdktest.NewClient(t, srv)
+	srv := wechatpaytest.Start(t)
+	c := srv.Client()
 	for name, mutate := range map[string]func(b map[string]any){
 		"no report items": func(b map[string]any) { delete(b, "transfer_scene_report_infos") },
 		"a wrong label": func(b map[string]any) {
@@ -41,7 +40,7 @@ func TestTransferRefusals(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := c.DoV3(t.Context(), &wechatpay.Request{Method: http.MethodPost, Path: string(wechatpaytest.APITransferCreateBill)[5:], Body: transferBody(mutate)}, nil)
-			sdktest.RequireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
+			wechatpaytest.RequireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
 		})
 	}
 	_, locked := srv.TransferBalance()
@@ -51,8 +50,8 @@ func TestTransferRefusals(t *testing.T) {
 // TestTransferHeldThenFailed holds a confirmed bill in TRANSFERING, fails
 // it as WeChat Pay would, and requires its funds released.
 func TestTransferHeldThenFailed(t *testing.T) {
-	srv := sdktest.NewServer(t)
-	c := sdktest.NewClient(t, srv)
+	srv := wechatpaytest.Start(t)
+	c := srv.Client()
 	m := wechatpaytest.DefaultTransferMerchant()
 	m.HoldTransfering = true
 	srv.SetTransferMerchant(m)

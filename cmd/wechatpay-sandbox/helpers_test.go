@@ -68,12 +68,12 @@ func TestHelpersTransferAndAdvance(t *testing.T) {
 	require.Equal(t, "FAIL OVERDUE_CLOSE", billState(t, c, "SB3"))
 
 	err = run([]string{"transfer", "confirm", "-dir", dir, "SB3"}, &stdout, &stderr, nil)
-	sdktest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
+	wechatpaytest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
 	err = run([]string{"transfer", "authorize", "-dir", dir, "A1"}, &stdout, &stderr, nil)
 	require.ErrorContains(t, err, `no authorization "A1"`)
 	require.ErrorIs(t, run([]string{"advance", "-dir", dir, "-1h"}, &stdout, &stderr, nil), errUsage, "a flag-like argument")
 	err = run([]string{"advance", "-dir", dir, "tomorrow"}, &stdout, &stderr, nil)
-	sdktest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
+	wechatpaytest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
 	require.ErrorIs(t, run([]string{"transfer", "fail", "-dir", dir, "SB1"}, &stdout, &stderr, nil), errUsage, "no -reason")
 }
 
@@ -110,10 +110,10 @@ func TestHelpersRefuseUnsigned(t *testing.T) {
 	require.NoError(t, err)
 	_, err = wrong.DoV3(t.Context(), &wechatpay.Request{Method: http.MethodPost, Path: "/v3/sandbox/test-helpers/transfer/bills/{out_bill_no}/confirm",
 		PathParams: map[string]string{"out_bill_no": "SB4"}}, nil)
-	sdktest.RequireAPIError(t, err, http.StatusUnauthorized, "SIGN_ERROR")
+	wechatpaytest.RequireAPIError(t, err, http.StatusUnauthorized, "SIGN_ERROR")
 	_, err = wrong.DoV3(t.Context(), &wechatpay.Request{Method: http.MethodPost, Path: "/v3/sandbox/test-helpers/advance",
 		Body: map[string]string{"duration": "24h"}}, nil)
-	sdktest.RequireAPIError(t, err, http.StatusUnauthorized, "SIGN_ERROR")
+	wechatpaytest.RequireAPIError(t, err, http.StatusUnauthorized, "SIGN_ERROR")
 	require.Equal(t, "WAIT_USER_CONFIRM", billState(t, c, "SB4"))
 }
 
@@ -134,5 +134,5 @@ func TestHelpersAuthorization(t *testing.T) {
 	require.NoError(t, run([]string{"transfer", "revoke", "-dir", dir, "A2"}, &stdout, &stderr, nil), stderr.String())
 	require.Contains(t, stdout.String(), `"close_reason":"USER_CLOSE"`)
 	err = run([]string{"transfer", "revoke", "-dir", dir, "A2"}, &stdout, &stderr, nil)
-	sdktest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
+	wechatpaytest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
 }

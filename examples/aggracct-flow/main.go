@@ -15,6 +15,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -22,6 +23,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gowechatpay/wechatpay"
 	"github.com/gowechatpay/wechatpay/aggracct"
 	"github.com/gowechatpay/wechatpay/examples/internal/exampleutil"
 )
@@ -44,8 +46,7 @@ type flow struct {
 func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := exampleutil.NewFlags("aggracct-flow")
 	var f flow
-	fs.StringVar(&f.mchID, "mchid", "", "target merchant (default: the credentials' mchid)")
-	fs.StringVar(&f.balAccountNo, "bal-account-no", "8609cb22e1774a50a930e414cc71eca06121bcd266335cda230d24a7886a8d9f", "quota ledger number (plaintext; sent encrypted)")
+	mchID, balAccountNo := fs.Ledger()
 	fs.StringVar(&f.reductionNo, "reduction-no", "RED20251009000001", "special-reduction number (the idempotency key)")
 	fs.Int64Var(&f.amount, "amount", 100, "amount to reduce, fen")
 	fs.StringVar(&f.punishNo, "punish-no", "WBPUNISH20251009000001", "WeBank punish number (the idempotency key)")
@@ -53,19 +54,14 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.StringVar(&f.recoverNo, "recover-no", "WBRECOVER20251010000001", "WeBank recover number (the idempotency key)")
 	fs.DurationVar(&f.poll, "poll", 2*time.Second, "interval between two queries of an order in progress")
 	fs.IntVar(&f.polls, "polls", 10, "queries of an order in progress before giving up")
-	c, done, err := fs.Client(args)
-	if err != nil {
-		return err
-	}
-	defer done()
-	if f.mchID == "" {
-		f.mchID = c.MchID()
-	}
-	f.svc, f.w = aggracct.New(c), stdout
-	if err := f.reduce(ctx); err != nil {
-		return err
-	}
-	return f.control(ctx)
+	return fs.Run(args, func(c *wechatpay.Client) error {
+		f.mchID, f.balAccountNo = cmp.Or(*mchID, c.MchID()), *balAccountNo
+		f.svc, f.w = aggracct.New(c), stdout
+		if err := f.reduce(ctx); err != nil {
+			return err
+		}
+		return f.control(ctx)
+	})
 }
 
 // reduce reads the balance, reduces it by a special reduction, follows

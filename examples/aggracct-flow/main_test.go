@@ -34,7 +34,7 @@ func TestRunTwice(t *testing.T) {
 	for range 2 {
 		require.NoError(t, run(t.Context(), []string{"-config", path}, &bytes.Buffer{}))
 	}
-	balance, _ := srv.LedgerBalance(srv.MchID(), "8609cb22e1774a50a930e414cc71eca06121bcd266335cda230d24a7886a8d9f")
+	balance, _ := srv.LedgerBalance(srv.MchID(), wechatpaytest.SeedBalAccountNo)
 	require.Equal(t, int64(99899), balance)
 	require.Len(t, srv.Punishments(), 1)
 }

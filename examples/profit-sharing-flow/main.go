@@ -21,6 +21,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/gowechatpay/wechatpay"
 	"github.com/gowechatpay/wechatpay/examples/internal/exampleutil"
 	"github.com/gowechatpay/wechatpay/profitsharing"
 )
@@ -49,19 +50,16 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.StringVar(&f.account, "receiver", "19"+stamp[len(stamp)-8:], "merchant id of the receiver to add, pay and delete")
 	fs.Int64Var(&f.amount, "amount", 100, "amount to distribute, in fen")
 	fs.StringVar(&f.orderNo, "out-order-no", "PSF"+stamp, "distribution number; the unfreeze uses it with the suffix -U")
-	c, done, err := fs.Client(args)
-	if err != nil {
-		return err
-	}
-	defer done()
-	f.svc = profitsharing.New(c)
-	for _, step := range []func(context.Context) error{f.addReceiver, f.distribute, f.unfreeze, f.readBill, f.deleteReceiver} {
-		if err := step(ctx); err != nil {
-			return err
+	return fs.Run(args, func(c *wechatpay.Client) error {
+		f.svc = profitsharing.New(c)
+		for _, step := range []func(context.Context) error{f.addReceiver, f.distribute, f.unfreeze, f.readBill, f.deleteReceiver} {
+			if err := step(ctx); err != nil {
+				return err
+			}
 		}
-	}
-	_, err = stdout.Write(f.out.Bytes())
-	return err
+		_, err := stdout.Write(f.out.Bytes())
+		return err
+	})
 }
 
 // addReceiver adds the receiver, then reads it: its audit must have passed.

@@ -11,6 +11,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/gowechatpay/wechatpay"
 	"github.com/gowechatpay/wechatpay/examples/internal/exampleutil"
 	"github.com/gowechatpay/wechatpay/profitsharing"
 )
@@ -22,20 +23,21 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	outOrderNo := fs.String("out-order-no", "P20150806125346", "merchant distribution order number")
 	subMchID := fs.String("sub-mchid", "1900000109", "sub-merchant id (institutional mode; empty for none)")
 	transactionID := fs.String("transaction-id", "4208450740201411110007820472", "WeChat Pay transaction id")
-	c, done, err := fs.Client(args)
-	if err != nil {
-		return err
-	}
-	defer done()
-
-	o, err := profitsharing.New(c).QueryOrder(ctx, &profitsharing.QueryOrderRequest{
-		OutOrderNo:    *outOrderNo,
-		SubMchID:      *subMchID,
-		TransactionID: *transactionID,
+	return fs.Run(args, func(c *wechatpay.Client) error {
+		o, err := profitsharing.New(c).QueryOrder(ctx, &profitsharing.QueryOrderRequest{
+			OutOrderNo:    *outOrderNo,
+			SubMchID:      *subMchID,
+			TransactionID: *transactionID,
+		})
+		if err != nil {
+			return fmt.Errorf("query profit-sharing order %s: %w", *outOrderNo, err)
+		}
+		return printOrder(stdout, o)
 	})
-	if err != nil {
-		return fmt.Errorf("query profit-sharing order %s: %w", *outOrderNo, err)
-	}
+}
+
+// printOrder prints the order, then each of its receivers.
+func printOrder(stdout io.Writer, o *profitsharing.Order) error {
 	if err := exampleutil.Table(stdout,
 		"out_order_no", o.OutOrderNo,
 		"order_id", o.OrderID,

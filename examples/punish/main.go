@@ -13,6 +13,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/gowechatpay/wechatpay"
 	"github.com/gowechatpay/wechatpay/aggracct"
 	"github.com/gowechatpay/wechatpay/examples/internal/exampleutil"
 )
@@ -22,8 +23,7 @@ func main() { exampleutil.Main(run) }
 func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := exampleutil.NewFlags("punish")
 	outRequestNo := fs.String("out-request-no", "WBPUNISH20251009000001", "WeBank control-order number (the idempotency key)")
-	mchID := fs.String("mchid", "", "merchant to control (default: the credentials' mchid)")
-	balAccountNo := fs.String("bal-account-no", "8609cb22e1774a50a930e414cc71eca06121bcd266335cda230d24a7886a8d9f", "ledger to control (plaintext; sent encrypted)")
+	mchID, balAccountNo := fs.Ledger()
 	scene := fs.Int64("punish-scene", 1, "control scene registered by WeBank")
 	reason := fs.String("punish-reason", "测试用管控原因", "free-text reason")
 	var end time.Time
@@ -31,29 +31,25 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		end, err = time.Parse(time.RFC3339, s)
 		return err
 	})
-	c, done, err := fs.Client(args)
-	if err != nil {
-		return err
-	}
-	defer done()
-	if *mchID == "" {
-		*mchID = c.MchID()
-	}
-
-	r, err := aggracct.New(c).Punish(ctx, &aggracct.PunishRequest{
-		OutRequestNo:  *outRequestNo,
-		MchID:         *mchID,
-		BalAccountNo:  *balAccountNo,
-		PunishScene:   aggracct.PunishScene(*scene),
-		PunishReason:  *reason,
-		PunishEndTime: end,
+	return fs.Run(args, func(c *wechatpay.Client) error {
+		if *mchID == "" {
+			*mchID = c.MchID()
+		}
+		r, err := aggracct.New(c).Punish(ctx, &aggracct.PunishRequest{
+			OutRequestNo:  *outRequestNo,
+			MchID:         *mchID,
+			BalAccountNo:  *balAccountNo,
+			PunishScene:   aggracct.PunishScene(*scene),
+			PunishReason:  *reason,
+			PunishEndTime: end,
+		})
+		if err != nil {
+			return fmt.Errorf("punish %s: %w", *outRequestNo, err)
+		}
+		return exampleutil.Table(stdout,
+			"out_request_no", r.OutRequestNo,
+			"wxpay_punish_no", r.WxpayPunishNo,
+			"request_id", r.Meta.RequestID,
+		)
 	})
-	if err != nil {
-		return fmt.Errorf("punish %s: %w", *outRequestNo, err)
-	}
-	return exampleutil.Table(stdout,
-		"out_request_no", r.OutRequestNo,
-		"wxpay_punish_no", r.WxpayPunishNo,
-		"request_id", r.Meta.RequestID,
-	)
 }

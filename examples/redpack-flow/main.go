@@ -17,7 +17,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 
@@ -36,42 +35,35 @@ type options struct {
 }
 
 func run(ctx context.Context, args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("redpack-flow", flag.ContinueOnError)
-	config := fs.String("config", "", "credentials file (default: an in-process sandbox)")
+	fs := exampleutil.NewFlags("redpack-flow")
 	var o options
 	fs.StringVar(&o.billNo, "mch-billno", "10000098202612010000000001", "bill number of the cash red packet (the idempotency key)")
 	fs.StringVar(&o.workwxBillNo, "workwx-billno", "10000098202612010000000002", "bill number of the WeCom red packet (the idempotency key)")
 	fs.StringVar(&o.openID, "openid", "oxTWIuGaIt6gTKsQRLau2M0yL16E", "receiver's openid")
 	fs.Int64Var(&o.amount, "amount", 1000, "amount of each packet, in fen")
 	fs.StringVar(&o.clientIP, "client-ip", "192.168.0.1", "IPv4 address of the calling server")
-	if err := exampleutil.Parse(fs, args); err != nil {
-		return err
-	}
-	secret := wechatpaytest.TestWeComPaymentSecret // the in-process sandbox's
-	if *config != "" {
-		cr, err := wechatpay.LoadCredentials(*config)
-		if err != nil {
+	return fs.Run(args, func(c *wechatpay.Client) error {
+		secret := wechatpaytest.TestWeComPaymentSecret // the in-process sandbox's
+		if fs.Config() != "" {
+			cr, err := wechatpay.LoadCredentials(fs.Config())
+			if err != nil {
+				return err
+			}
+			secret = cr.WeComPaymentSecret
+		}
+		svc := redpack.New(c, redpack.WithWorkWxSecret(secret))
+
+		// Nothing is printed until every answer has been checked.
+		var out bytes.Buffer
+		if err := cash(ctx, svc, &o, &out); err != nil {
 			return err
 		}
-		secret = cr.WeComPaymentSecret
-	}
-	c, done, err := exampleutil.Client(*config)
-	if err != nil {
+		if err := workWx(ctx, svc, &o, &out); err != nil {
+			return err
+		}
+		_, err := out.WriteTo(stdout)
 		return err
-	}
-	defer done()
-	svc := redpack.New(c, redpack.WithWorkWxSecret(secret))
-
-	// Nothing is printed until every answer has been checked.
-	var out bytes.Buffer
-	if err := cash(ctx, svc, &o, &out); err != nil {
-		return err
-	}
-	if err := workWx(ctx, svc, &o, &out); err != nil {
-		return err
-	}
-	_, err = out.WriteTo(stdout)
-	return err
+	})
 }
 
 // cash sends a cash red packet, resends it, and queries it.

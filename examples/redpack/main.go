@@ -10,10 +10,10 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 
+	"github.com/gowechatpay/wechatpay"
 	"github.com/gowechatpay/wechatpay/examples/internal/exampleutil"
 	"github.com/gowechatpay/wechatpay/redpack"
 )
@@ -21,24 +21,21 @@ import (
 func main() { exampleutil.Main(run) }
 
 func run(ctx context.Context, args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("redpack", flag.ContinueOnError)
-	config := fs.String("config", "", "credentials file (default: an in-process sandbox)")
+	fs := exampleutil.NewFlags("redpack")
 	billNo := fs.String("mch-billno", "10000098201411111234567890", "merchant bill number used when sending")
 	mchID := fs.String("mch-id", "", "merchant number (default: the credentials' mchid)")
 	appID := fs.String("appid", "", "appid or WeCom corp id used when sending (default: the credentials' appid)")
-	if err := exampleutil.Parse(fs, args); err != nil {
-		return err
-	}
-	c, done, err := exampleutil.Client(*config)
-	if err != nil {
-		return err
-	}
-	defer done()
+	return fs.Run(args, func(c *wechatpay.Client) error {
+		p, err := redpack.New(c).QueryWorkWx(ctx, &redpack.QueryWorkWxRequest{MchBillNo: *billNo, MchID: *mchID, AppID: *appID})
+		if err != nil {
+			return fmt.Errorf("query red packet %s: %w", *billNo, err)
+		}
+		return printPacket(stdout, p)
+	})
+}
 
-	p, err := redpack.New(c).QueryWorkWx(ctx, &redpack.QueryWorkWxRequest{MchBillNo: *billNo, MchID: *mchID, AppID: *appID})
-	if err != nil {
-		return fmt.Errorf("query red packet %s: %w", *billNo, err)
-	}
+// printPacket prints what the query answered of the packet.
+func printPacket(stdout io.Writer, p *redpack.WorkWxRedPacket) error {
 	return exampleutil.Table(stdout,
 		"mch_billno", p.MchBillNo,
 		"detail_id", p.DetailID,

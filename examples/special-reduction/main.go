@@ -14,6 +14,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/gowechatpay/wechatpay"
 	"github.com/gowechatpay/wechatpay/aggracct"
 	"github.com/gowechatpay/wechatpay/examples/internal/exampleutil"
 )
@@ -23,34 +24,29 @@ func main() { exampleutil.Main(run) }
 func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := exampleutil.NewFlags("special-reduction")
 	outRequestNo := fs.String("out-request-no", "htozr8denqegbt6tk6u10iymo7yww5pn", "special-reduction number")
-	mchID := fs.String("mchid", "", "target merchant (default: the credentials' mchid)")
-	balAccountNo := fs.String("bal-account-no", "8609cb22e1774a50a930e414cc71eca06121bcd266335cda230d24a7886a8d9f", "quota ledger number (plaintext; sent encrypted)")
-	c, done, err := fs.Client(args)
-	if err != nil {
-		return err
-	}
-	defer done()
-
-	r, err := aggracct.New(c).QuerySpecialReduction(ctx, &aggracct.QuerySpecialReductionRequest{
-		OutRequestNo: *outRequestNo,
-		MchID:        *mchID,
-		BalAccountNo: *balAccountNo,
+	mchID, balAccountNo := fs.Ledger()
+	return fs.Run(args, func(c *wechatpay.Client) error {
+		r, err := aggracct.New(c).QuerySpecialReduction(ctx, &aggracct.QuerySpecialReductionRequest{
+			OutRequestNo: *outRequestNo,
+			MchID:        *mchID,
+			BalAccountNo: *balAccountNo,
+		})
+		if err != nil {
+			return fmt.Errorf("query special reduction %s: %w", *outRequestNo, err)
+		}
+		return exampleutil.Table(stdout,
+			"out_request_no", r.OutRequestNo,
+			"mchid", r.MchID,
+			"bal_account_no", exampleutil.Mask(r.BalAccountNo)+" (decrypted, masked)",
+			"state", r.State,
+			"reduction_type", r.ReductionType,
+			"amount (fen)", r.Amount,
+			"reason", r.Reason,
+			"quota_change_no", r.QuotaChangeNo,
+			"success_time", exampleutil.Time(r.SuccessTime, time.RFC3339),
+			"fail_time", exampleutil.Time(r.FailTime, time.RFC3339),
+			"fail_reason", r.FailReason,
+			"request_id", r.Meta.RequestID,
+		)
 	})
-	if err != nil {
-		return fmt.Errorf("query special reduction %s: %w", *outRequestNo, err)
-	}
-	return exampleutil.Table(stdout,
-		"out_request_no", r.OutRequestNo,
-		"mchid", r.MchID,
-		"bal_account_no", exampleutil.Mask(r.BalAccountNo)+" (decrypted, masked)",
-		"state", r.State,
-		"reduction_type", r.ReductionType,
-		"amount (fen)", r.Amount,
-		"reason", r.Reason,
-		"quota_change_no", r.QuotaChangeNo,
-		"success_time", exampleutil.Time(r.SuccessTime, time.RFC3339),
-		"fail_time", exampleutil.Time(r.FailTime, time.RFC3339),
-		"fail_reason", r.FailReason,
-		"request_id", r.Meta.RequestID,
-	)
 }

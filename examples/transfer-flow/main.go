@@ -60,24 +60,21 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	notify := httptest.NewUnstartedServer(nil) // the merchant's https notify_url
 	notify.StartTLS()
 	defer notify.Close()
-	c, done, err := fs.Client(args, wechatpaytest.WithNotificationClient(notify.Client()))
-	if err != nil {
-		return err
-	}
-	defer done()
-	handler, err := c.NotificationHandler(f.receive)
-	if err != nil {
-		return err
-	}
-	notify.Config.Handler = handler
-	f.c, f.svc, f.notifyURL = c, transfer.New(c), notify.URL+"/wechatpay/notify"
-	if err := f.confirmed(ctx); err != nil {
-		return err
-	}
-	if err := f.cancelled(ctx); err != nil {
-		return err
-	}
-	return f.expired(ctx)
+	return fs.Run(args, func(c *wechatpay.Client) error {
+		handler, err := c.NotificationHandler(f.receive)
+		if err != nil {
+			return err
+		}
+		notify.Config.Handler = handler
+		f.c, f.svc, f.notifyURL = c, transfer.New(c), notify.URL+"/wechatpay/notify"
+		if err := f.confirmed(ctx); err != nil {
+			return err
+		}
+		if err := f.cancelled(ctx); err != nil {
+			return err
+		}
+		return f.expired(ctx)
+	}, wechatpaytest.WithNotificationClient(notify.Client()))
 }
 
 // receive is the NotificationHandler's function: it decodes a bill's

@@ -49,8 +49,7 @@ func Check(t *testing.T, run Run, api wechatpaytest.API, want ...string) {
 // with the path of its credentials file, for -config.
 func Sandbox(t *testing.T) (*wechatpaytest.Server, string) {
 	t.Helper()
-	srv := wechatpaytest.NewServer()
-	t.Cleanup(srv.Close)
+	srv := wechatpaytest.Start(t)
 	path, err := srv.WriteCredentials(t.TempDir())
 	require.NoError(t, err)
 	return srv, path

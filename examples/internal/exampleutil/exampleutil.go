@@ -1,7 +1,8 @@
 // Package exampleutil holds what the runnable examples share: a flag set
-// with -config, a client for either an in-process sandbox or the endpoint of
-// a credentials file, and a main wrapper that turns an error into a
-// one-line reason and exit code 1.
+// with -config (and the flags of a WeBank ledger), a call made with a client
+// for either an in-process sandbox or the endpoint of a credentials file,
+// and a main wrapper that turns an error into a one-line reason and exit
+// code 1.
 package exampleutil
 
 import (
@@ -20,10 +21,10 @@ import (
 	"github.com/gowechatpay/wechatpay/wechatpaytest"
 )
 
-// Client returns a client for configPath's base_url (the production domains
+// client returns a client for configPath's base_url (the production domains
 // when the file has none) or, when configPath is empty, for an in-process
 // sandbox started here with opts. Call the returned function when done.
-func Client(configPath string, opts ...wechatpaytest.Option) (*wechatpay.Client, func(), error) {
+func client(configPath string, opts ...wechatpaytest.Option) (*wechatpay.Client, func(), error) {
 	if configPath != "" {
 		c, err := wechatpay.NewClientFromFile(configPath)
 		if err != nil {
@@ -35,19 +36,18 @@ func Client(configPath string, opts ...wechatpaytest.Option) (*wechatpay.Client,
 	if err != nil {
 		return nil, nil, fmt.Errorf("starting the in-process sandbox: %w", err)
 	}
-	c := srv.Client()
-	return c, func() { c.Close(); srv.Close() }, nil
+	return srv.Client(), srv.Close, nil // srv.Close closes the client too
 }
 
 // ErrUsage marks a command-line mistake, already explained on stderr with
 // the flags: Main exits 2.
 var ErrUsage = errors.New("usage")
 
-// Parse parses an example's flags. -h (or -help) returns flag.ErrHelp,
+// parse parses an example's flags. -h (or -help) returns flag.ErrHelp,
 // after the flag package printed the flags; a bad flag or any positional
 // argument returns an error matching ErrUsage, after the reason and the
 // flags were printed.
-func Parse(fs *flag.FlagSet, args []string) error {
+func parse(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return flag.ErrHelp
@@ -74,14 +74,32 @@ func NewFlags(name string) *Flags {
 	return &Flags{FlagSet: fs, config: fs.String("config", "", "credentials file (default: an in-process sandbox)")}
 }
 
-// Client parses args as Parse does, then returns Client's client for
-// -config (opts for the in-process sandbox). Call the returned function
-// when done.
-func (f *Flags) Client(args []string, opts ...wechatpaytest.Option) (*wechatpay.Client, func(), error) {
-	if err := Parse(f.FlagSet, args); err != nil {
-		return nil, nil, err
+// Ledger declares the flags that name a WeBank ledger: -mchid, its
+// merchant (the credentials' when empty), and -bal-account-no, its number
+// (the sandbox's seed ledger by default), sent encrypted.
+func (f *Flags) Ledger() (mchID, balAccountNo *string) {
+	return f.String("mchid", "", "target merchant (default: the credentials' mchid)"),
+		f.String("bal-account-no", wechatpaytest.SeedBalAccountNo, "quota ledger number (plaintext; sent encrypted)")
+}
+
+// Config is the -config flag: the credentials file, "" for the in-process
+// sandbox.
+func (f *Flags) Config() string { return *f.config }
+
+// Run parses args as parse does, then calls call with a client for
+// -config's base_url (the production domains when the file has none) or,
+// without -config, for an in-process sandbox started with opts; it closes
+// the client and the sandbox when call returns.
+func (f *Flags) Run(args []string, call func(c *wechatpay.Client) error, opts ...wechatpaytest.Option) error {
+	if err := parse(f.FlagSet, args); err != nil {
+		return err
 	}
-	return Client(*f.config, opts...)
+	c, done, err := client(*f.config, opts...)
+	if err != nil {
+		return err
+	}
+	defer done()
+	return call(c)
 }
 
 // Main runs fn with a context that SIGINT and SIGTERM cancel, and exits
