@@ -28,7 +28,7 @@ var ErrBillDigestMismatch = errors.New("profitsharing: the bill does not match i
 // decompression (default wechatpay.DefaultMaxDownloadBytes): a longer file
 // is an error matching wechatpay.ErrResponseTooLarge, never a cut file.
 func WithMaxBillBytes(n int64) Option {
-	return func(s *Service) { s.maxBill = n }
+	return func(s *Service) { s.core().Own().maxBill = n }
 }
 
 // DownloadBill fetches the bill file of a QueryBillDownloadURL answer
@@ -55,7 +55,7 @@ func (s *Service) DownloadBill(ctx context.Context, bill *BillDownloadURL) (io.R
 	if err != nil {
 		return nil, err
 	}
-	rc, _, err := s.c.DownloadV3(ctx, bill.DownloadURL, s.maxBill)
+	rc, _, err := s.core().Client().DownloadV3(ctx, bill.DownloadURL, s.core().Own().maxBill)
 	return d.wrap(rc, err)
 }
 

@@ -133,7 +133,7 @@ var opAddReceiver = wechatpay.Operation[AddReceiverRequest, ReceiverRelation]{
 // successful add is rejected), so the client does not retry it: after a
 // transport failure, call QueryReceiver.
 func (s *Service) AddReceiver(ctx context.Context, req *AddReceiverRequest) (*ReceiverRelation, error) {
-	return opAddReceiver.Do(ctx, s.client(), req, s.limit())
+	return opAddReceiver.Do(ctx, s.core().Client(), req, s.core().Limiter())
 }
 
 // QueryReceiverRequest names the receiver relationship to read.
@@ -185,7 +185,7 @@ var opQueryReceiver = wechatpay.Operation[QueryReceiverRequest, ReceiverRelation
 // is read-only and is retried by the client on transport errors, 429 and
 // 5xx.
 func (s *Service) QueryReceiver(ctx context.Context, req *QueryReceiverRequest) (*ReceiverRelation, error) {
-	return opQueryReceiver.Do(ctx, s.client(), req, s.limit())
+	return opQueryReceiver.Do(ctx, s.core().Client(), req, s.core().Limiter())
 }
 
 // looksEncrypted reports whether v is standard base64 of one RSA-2048,
@@ -241,5 +241,5 @@ var opDeleteReceiver = wechatpay.Operation[DeleteReceiverRequest, noContent]{
 // error once the receiver is gone, so the client does not retry it: after
 // a transport failure, confirm with QueryReceiver.
 func (s *Service) DeleteReceiver(ctx context.Context, req *DeleteReceiverRequest) (*wechatpay.Response, error) {
-	return metaOf(opDeleteReceiver.Do(ctx, s.client(), req, s.limit()))
+	return metaOf(opDeleteReceiver.Do(ctx, s.core().Client(), req, s.core().Limiter()))
 }

@@ -30,7 +30,7 @@ type EchoNotification struct {
 // decode, matches wechatpay.ErrMalformedNotification; a field that does
 // not decrypt, wechatpay.ErrDecrypt.
 func (s *Service) DecodeEchoNotification(n *wechatpay.Notification) (*EchoNotification, error) {
-	c := s.client()
+	c := s.core().Client()
 	switch {
 	case c == nil:
 		return nil, &wechatpay.FieldError{Field: "client", Reason: "security.New was given a nil *wechatpay.Client", Missing: true}

@@ -141,7 +141,7 @@ var opQueryReceiptByTransfer = wechatpay.Operation[QueryReceiptByTransferBillNoR
 // answers 400 INVALID_REQUEST for an ineligible bill, 404 NOT_FOUND for an
 // unknown one, and a repeat with the current state.
 func (s *Service) ApplyReceiptByOutBillNo(ctx context.Context, req *ApplyReceiptByOutBillNoRequest) (*ReceiptApplication, error) {
-	return opApplyReceiptByOut.Do(ctx, s.client(), req, s.limit())
+	return opApplyReceiptByOut.Do(ctx, s.core().Client(), req, s.core().Limiter())
 }
 
 // ApplyReceiptByTransferBillNo applies for the electronic receipt of a
@@ -153,7 +153,7 @@ func (s *Service) ApplyReceiptByOutBillNo(ctx context.Context, req *ApplyReceipt
 // Rate limit not documented; retried. The official page (4012716456) was
 // not captured (Unconfirmed).
 func (s *Service) ApplyReceiptByTransferBillNo(ctx context.Context, req *ApplyReceiptByTransferBillNoRequest) (*ReceiptApplication, error) {
-	return opApplyReceiptByTransfer.Do(ctx, s.client(), req, s.limit())
+	return opApplyReceiptByTransfer.Do(ctx, s.core().Client(), req, s.core().Limiter())
 }
 
 // QueryReceiptByOutBillNo reads a bill's receipt (商户单号查询电子回单):
@@ -165,7 +165,7 @@ func (s *Service) ApplyReceiptByTransferBillNo(ctx context.Context, req *ApplyRe
 // Rate limit not documented; read-only: retried on transport errors, 429
 // and 5xx. The values of fail_reason are not documented (Unconfirmed).
 func (s *Service) QueryReceiptByOutBillNo(ctx context.Context, req *QueryReceiptByOutBillNoRequest) (*Receipt, error) {
-	return opQueryReceiptByOut.Do(ctx, s.client(), req, s.limit())
+	return opQueryReceiptByOut.Do(ctx, s.core().Client(), req, s.core().Limiter())
 }
 
 // QueryReceiptByTransferBillNo reads a bill's receipt by WeChat Pay's
@@ -175,7 +175,7 @@ func (s *Service) QueryReceiptByOutBillNo(ctx context.Context, req *QueryReceipt
 //
 // Rate limit not documented; read-only and retried.
 func (s *Service) QueryReceiptByTransferBillNo(ctx context.Context, req *QueryReceiptByTransferBillNoRequest) (*Receipt, error) {
-	return opQueryReceiptByTransfer.Do(ctx, s.client(), req, s.limit())
+	return opQueryReceiptByTransfer.Do(ctx, s.core().Client(), req, s.core().Limiter())
 }
 
 // DownloadReceipt fetches the file (a PDF) of a FINISHED receipt and
@@ -192,14 +192,14 @@ func (s *Service) QueryReceiptByTransferBillNo(ctx context.Context, req *QueryRe
 // Unconfirmed how often). A receipt that is not FINISHED, or has no URL,
 // is a *wechatpay.FieldError before any I/O.
 func (s *Service) DownloadReceipt(ctx context.Context, r *Receipt) ([]byte, error) {
-	want, err := receiptDigest(s.client(), r)
+	want, err := receiptDigest(s.core().Client(), r)
 	if err != nil {
 		return nil, err
 	}
-	if err := service.Wait(ctx, s.limit()); err != nil {
+	if err := service.Wait(ctx, s.core().Limiter()); err != nil {
 		return nil, fmt.Errorf("transfer: waiting for the rate limiter: %w", err)
 	}
-	rc, _, err := s.c.DownloadV3(ctx, r.DownloadURL, maxReceiptBytes)
+	rc, _, err := s.core().Client().DownloadV3(ctx, r.DownloadURL, maxReceiptBytes)
 	if err != nil {
 		return nil, err
 	}
