@@ -1,9 +1,6 @@
 package profitsharing
 
 import (
-	"context"
-	"fmt"
-
 	"github.com/gowechatpay/wechatpay"
 	"github.com/gowechatpay/wechatpay/internal/service"
 )
@@ -51,15 +48,6 @@ func (s *Service) core() *core { return (*core)(s) }
 func (s *Service) ready() error {
 	if s.core().Client() == nil {
 		return &wechatpay.FieldError{Field: "client", Reason: "profitsharing.New was given a nil *wechatpay.Client", Missing: true}
-	}
-	return nil
-}
-
-// wait waits on the limiter before a download (the operations wait on it
-// themselves).
-func (s *Service) wait(ctx context.Context) error {
-	if err := service.Wait(ctx, s.core().Limiter()); err != nil {
-		return fmt.Errorf("profitsharing: waiting for the rate limiter: %w", err)
 	}
 	return nil
 }

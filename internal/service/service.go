@@ -7,6 +7,7 @@ package service
 
 import (
 	"context"
+	"fmt"
 	"reflect"
 )
 
@@ -92,4 +93,13 @@ func (s *Core[C, X]) Own() *X {
 		return nil
 	}
 	return &s.own
+}
+
+// WaitBefore waits on the limiter of s before a call that is no Operation
+// (a download), its error marked with the package's name pkg.
+func (s *Core[C, X]) WaitBefore(ctx context.Context, pkg string) error {
+	if err := Wait(ctx, s.Limiter()); err != nil {
+		return fmt.Errorf("%s: waiting for the rate limiter: %w", pkg, err)
+	}
+	return nil
 }
