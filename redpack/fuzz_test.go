@@ -45,11 +45,11 @@ func FuzzDecodeRedPacket(f *testing.F) {
 	})
 }
 
-// fuzzReplyField, from the seeds (key, value), sets one fuzzed field in the reply of fields base gives
-// (signed or not), except sign and the fields keep names, which are the
-// call's verdict rather than the decoder's; call must then decode the
-// reply, keeping an unknown field in the extra it returns, or fail with
-// ErrMalformedResponse.
+// fuzzReplyField, from the seeds (key, value), sets one fuzzed field in
+// the reply of fields base gives (signed or not), except sign and the
+// fields keep names, which are the call's verdict rather than the
+// decoder's; call must then decode the reply, keeping an unknown field in
+// the extra it returns, or fail with ErrMalformedResponse.
 func fuzzReplyField(f *testing.F, seeds [][2]string, base func(*testing.T) map[string]string, keep []string, signed bool, call func(t *testing.T, svc *Service) (extra map[string]string, err error)) {
 	for _, s := range seeds {
 		f.Add(s[0], s[1])
