@@ -38,7 +38,7 @@ func RequireFaults[T any](t *testing.T, srv *wechatpaytest.Server, api wechatpay
 // Meta is the Meta field (a wechatpay.Response) of a typed answer.
 func Meta[T any](t testing.TB, answer *T) wechatpay.Response {
 	t.Helper()
-	m, ok := reflect.ValueOf(answer).Elem().FieldByName("Meta").Interface().(wechatpay.Response)
-	require.True(t, ok, "%T has no Meta wechatpay.Response", answer)
-	return m
+	f := reflect.ValueOf(answer).Elem().FieldByName("Meta")
+	require.True(t, f.IsValid() && f.Type() == reflect.TypeFor[wechatpay.Response](), "%T has no Meta wechatpay.Response", answer)
+	return f.Interface().(wechatpay.Response)
 }
