@@ -115,7 +115,7 @@ var opQueryMerchantArchives = wechatpay.Operation[QueryMerchantArchivesRequest, 
 // marked encrypted is decrypted when it is base64 of an RSA-2048 block and
 // returned as sent otherwise.
 func (s *Service) QueryMerchantArchives(ctx context.Context, req *QueryMerchantArchivesRequest) (*MerchantArchives, error) {
-	return opQueryMerchantArchives.Do(ctx, s.client(), req, s.limits(apiArchives)...)
+	return opQueryMerchantArchives.Do(ctx, s.core().Client(), req, s.limits(apiArchives)...)
 }
 
 // openArchives decrypts the fields of a profile that WeChat Pay encrypts.

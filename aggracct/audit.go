@@ -69,5 +69,5 @@ var opSyncInfoUpdateAuditResult = wechatpay.Operation[SyncInfoUpdateAuditResultR
 // the request may have left (a 5xx, 429 or transport failure is returned):
 // resend the same report yourself if needed.
 func (s *Service) SyncInfoUpdateAuditResult(ctx context.Context, req *SyncInfoUpdateAuditResultRequest) (*AuditSyncResult, error) {
-	return opSyncInfoUpdateAuditResult.Do(ctx, s.client(), req, s.limits(apiAudit)...)
+	return opSyncInfoUpdateAuditResult.Do(ctx, s.core().Client(), req, s.limits(apiAudit)...)
 }

@@ -58,5 +58,5 @@ var opQueryBalance = wechatpay.Operation[QueryBalanceRequest, Balance]{
 // transport errors, 429 and 5xx. A verified answer without balance or
 // in_transit_reduction_exist is wechatpay.ErrMalformedResponse.
 func (s *Service) QueryBalance(ctx context.Context, req *QueryBalanceRequest) (*Balance, error) {
-	return opQueryBalance.Do(ctx, s.client(), req, s.limits(apiBalance)...)
+	return opQueryBalance.Do(ctx, s.core().Client(), req, s.limits(apiBalance)...)
 }

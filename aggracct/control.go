@@ -177,7 +177,7 @@ var opQueryControlOrder = wechatpay.Operation[QueryControlOrderRequest, ControlO
 // and 5xx. An unknown number, or one of the other kind, is a
 // *wechatpay.APIError (404 RESOURCE_NOT_EXISTS at the emulator).
 func (s *Service) QueryControlOrder(ctx context.Context, req *QueryControlOrderRequest) (*ControlOrder, error) {
-	o, err := opQueryControlOrder.Do(ctx, s.client(), req, s.limits(apiControl)...)
+	o, err := opQueryControlOrder.Do(ctx, s.core().Client(), req, s.limits(apiControl)...)
 	return then(o, err, (*ControlOrder).complete)
 }
 

@@ -283,36 +283,20 @@ func TestNilClient(t *testing.T) {
 
 func TestNilClientNeighbours(t *testing.T) {
 	var nilSvc *Service
-	for name, call := range map[string]func(s *Service) error{
-		"CreateSpecialReduction": func(s *Service) error {
-			_, err := s.CreateSpecialReduction(t.Context(), &CreateSpecialReductionRequest{})
-			return err
-		},
-		"QueryBalance": func(s *Service) error { _, err := s.QueryBalance(t.Context(), &QueryBalanceRequest{}); return err },
-		"Recover":      func(s *Service) error { _, err := s.Recover(t.Context(), &RecoverRequest{}); return err },
-		"QueryControlOrder": func(s *Service) error {
-			_, err := s.QueryControlOrder(t.Context(), &QueryControlOrderRequest{})
-			return err
-		},
-		"SyncInfoUpdateAuditResult": func(s *Service) error {
-			_, err := s.SyncInfoUpdateAuditResult(t.Context(), &SyncInfoUpdateAuditResultRequest{})
-			return err
-		},
-		"QueryMerchantArchives": func(s *Service) error {
-			_, err := s.QueryMerchantArchives(t.Context(), &QueryMerchantArchivesRequest{})
-			return err
-		},
-		"QueryMerchantMedia": func(s *Service) error {
-			_, err := s.QueryMerchantMedia(t.Context(), &QueryMerchantMediaRequest{})
-			return err
-		},
-		"ApplyRename": func(s *Service) error { _, err := s.ApplyRename(t.Context(), &ApplyRenameRequest{}); return err },
-		"QueryRename": func(s *Service) error { _, err := s.QueryRename(t.Context(), &QueryRenameRequest{}); return err },
-	} {
-		for _, s := range []*Service{New(nil), nilSvc} {
-			err := call(s)
+	for _, s := range []*Service{New(nil), nilSvc} {
+		for name, call := range map[string]func() error{
+			"CreateSpecialReduction":    sdktest.Call(t, s.CreateSpecialReduction, &CreateSpecialReductionRequest{}),
+			"QueryBalance":              sdktest.Call(t, s.QueryBalance, &QueryBalanceRequest{}),
+			"Recover":                   sdktest.Call(t, s.Recover, &RecoverRequest{}),
+			"QueryControlOrder":         sdktest.Call(t, s.QueryControlOrder, &QueryControlOrderRequest{}),
+			"SyncInfoUpdateAuditResult": sdktest.Call(t, s.SyncInfoUpdateAuditResult, &SyncInfoUpdateAuditResultRequest{}),
+			"QueryMerchantArchives":     sdktest.Call(t, s.QueryMerchantArchives, &QueryMerchantArchivesRequest{}),
+			"QueryMerchantMedia":        sdktest.Call(t, s.QueryMerchantMedia, &QueryMerchantMediaRequest{}),
+			"ApplyRename":               sdktest.Call(t, s.ApplyRename, &ApplyRenameRequest{}),
+			"QueryRename":               sdktest.Call(t, s.QueryRename, &QueryRenameRequest{}),
+		} {
 			var fe *wechatpay.FieldError
-			require.ErrorAs(t, err, &fe, name)
+			require.ErrorAs(t, call(), &fe, name)
 			require.Equal(t, "client", fe.Field, name)
 		}
 	}

@@ -86,5 +86,5 @@ var opQueryMerchantMedia = wechatpay.Operation[QueryMerchantMediaRequest, Mercha
 // transport errors, 429 and 5xx. The answer's fields are known from a
 // community reference only; they are returned raw.
 func (s *Service) QueryMerchantMedia(ctx context.Context, req *QueryMerchantMediaRequest) (*MerchantMedia, error) {
-	return opQueryMerchantMedia.Do(ctx, s.client(), req, s.limits(apiMedia)...)
+	return opQueryMerchantMedia.Do(ctx, s.core().Client(), req, s.limits(apiMedia)...)
 }

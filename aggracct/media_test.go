@@ -43,9 +43,8 @@ func TestQueryMerchantMedia(t *testing.T) {
 		_, err := svc.QueryMerchantMedia(t.Context(), &aggracct.QueryMerchantMediaRequest{BusinessScene: "OTHER"})
 		wechatpaytest.RequireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
 	})
-	wechatpaytest.RequireAnswerFaults(t, srv, wechatpaytest.APIQueryMerchantMedia, func(t *testing.T, c *wechatpay.Client) error {
-		_, err := aggracct.New(c).QueryMerchantMedia(t.Context(), mediaRequest())
-		return err
+	wechatpaytest.RequireFaults(t, srv, wechatpaytest.APIQueryMerchantMedia, func(t *testing.T, c *wechatpay.Client) (*aggracct.MerchantMedia, error) {
+		return aggracct.New(c).QueryMerchantMedia(t.Context(), mediaRequest())
 	})
 }
 

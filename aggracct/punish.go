@@ -83,5 +83,5 @@ var opPunish = wechatpay.Operation[PunishRequest, PunishResult]{
 // does with the same number and other fields is not documented (the
 // emulator answers 400 PARAM_ERROR): never reuse a number for other fields.
 func (s *Service) Punish(ctx context.Context, req *PunishRequest) (*PunishResult, error) {
-	return opPunish.Do(ctx, s.client(), req, s.limits(apiPunish)...)
+	return opPunish.Do(ctx, s.core().Client(), req, s.limits(apiPunish)...)
 }

@@ -86,5 +86,5 @@ var opRecover = wechatpay.Operation[RecoverRequest, RecoverResult]{
 // the same number and fields returns the same WxpayRecoverNo. Never reuse a
 // number for other fields (the emulator answers 400 PARAM_ERROR).
 func (s *Service) Recover(ctx context.Context, req *RecoverRequest) (*RecoverResult, error) {
-	return opRecover.Do(ctx, s.client(), req, s.limits(apiRecover)...)
+	return opRecover.Do(ctx, s.core().Client(), req, s.limits(apiRecover)...)
 }

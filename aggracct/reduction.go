@@ -105,7 +105,7 @@ var opQuerySpecialReduction = wechatpay.Operation[QuerySpecialReductionRequest, 
 // WithQueryLimiter). The call is read-only and is retried by the client on
 // transport errors, 429 and 5xx.
 func (s *Service) QuerySpecialReduction(ctx context.Context, req *QuerySpecialReductionRequest) (*SpecialReduction, error) {
-	r, err := opQuerySpecialReduction.Do(ctx, s.client(), req, s.limits(apiQuery)...)
+	r, err := opQuerySpecialReduction.Do(ctx, s.core().Client(), req, s.limits(apiQuery)...)
 	return then(r, err, func(r *SpecialReduction) error { return s.open(r, req.BalAccountNo) })
 }
 
@@ -118,7 +118,7 @@ func (s *Service) open(r *SpecialReduction, plain string) error {
 		return nil
 	}
 	var err error
-	if r.BalAccountNo, err = s.c.DecryptSensitive(r.BalAccountNo); err != nil {
+	if r.BalAccountNo, err = s.core().Client().DecryptSensitive(r.BalAccountNo); err != nil {
 		return fmt.Errorf("aggracct: bal_account_no (Request-ID %s): %w", r.Meta.RequestID, err)
 	}
 	return nil
@@ -185,6 +185,6 @@ var opCreateSpecialReduction = wechatpay.Operation[CreateSpecialReductionRequest
 // number. Never reuse a number for other fields (the emulator answers 400
 // PARAM_ERROR).
 func (s *Service) CreateSpecialReduction(ctx context.Context, req *CreateSpecialReductionRequest) (*SpecialReduction, error) {
-	r, err := opCreateSpecialReduction.Do(ctx, s.client(), req, s.limits(apiCreate)...)
+	r, err := opCreateSpecialReduction.Do(ctx, s.core().Client(), req, s.limits(apiCreate)...)
 	return then(r, err, func(r *SpecialReduction) error { return s.open(r, req.BalAccountNo) })
 }

@@ -134,18 +134,10 @@ func TestQuerySpecialReductionErrors(t *testing.T) {
 		wechatpaytest.RequireAPIError(t, err, http.StatusForbidden, "NO_AUTH")
 		require.Equal(t, 1, hits(), "403 is not retried")
 	})
-	wechatpaytest.RequireRetries(t, srv, wechatpaytest.APIQuerySpecialReduction, func(t *testing.T, c *wechatpay.Client) (int, error) {
-		got, err := query(t, c, seed)
-		if err != nil {
-			return 0, err
-		}
+	wechatpaytest.RequireFaults(t, srv, wechatpaytest.APIQuerySpecialReduction, func(t *testing.T, c *wechatpay.Client) (*aggracct.SpecialReduction, error) {
+		return query(t, c, seed)
+	}, func(t *testing.T, got *aggracct.SpecialReduction) {
 		require.Equal(t, wechatpaytest.SeedBalAccountNo, got.BalAccountNo)
-		return got.Meta.Attempts, nil
-	})
-	wechatpaytest.RequireAnswerFaults(t, srv, wechatpaytest.APIQuerySpecialReduction, func(t *testing.T, c *wechatpay.Client) error {
-		got, err := query(t, c, seed)
-		require.Nil(t, got)
-		return err
 	})
 }
 

@@ -128,7 +128,7 @@ var ErrRenameOutcomeUnknown = errors.New("aggracct: outcome of the rename applic
 // cause: an application may exist, and sending again may create a second
 // one, so ask WeChat Pay before you do.
 func (s *Service) ApplyRename(ctx context.Context, req *ApplyRenameRequest) (*Rename, error) {
-	r, err := opApplyRename.Do(ctx, s.client(), req, s.limits(apiRename)...)
+	r, err := opApplyRename.Do(ctx, s.core().Client(), req, s.limits(apiRename)...)
 	return r, renameOutcome(err)
 }
 
@@ -162,5 +162,5 @@ var opQueryRename = wechatpay.Operation[QueryRenameRequest, Rename]{
 // WithRenameQueryLimiter). The call is read-only and is retried by the
 // client on transport errors, 429 and 5xx.
 func (s *Service) QueryRename(ctx context.Context, req *QueryRenameRequest) (*Rename, error) {
-	return opQueryRename.Do(ctx, s.client(), req, s.limits(apiRenameQuery)...)
+	return opQueryRename.Do(ctx, s.core().Client(), req, s.limits(apiRenameQuery)...)
 }

@@ -70,12 +70,8 @@ func TestApplyRenameAndQueryRename(t *testing.T) {
 		wechatpaytest.RequireAPIError(t, err, http.StatusForbidden, "NO_AUTH")
 		require.NotErrorIs(t, err, aggracct.ErrRenameOutcomeUnknown, "a definite rejection")
 	})
-	wechatpaytest.RequireRetries(t, srv, wechatpaytest.APIQueryRename, func(t *testing.T, c *wechatpay.Client) (int, error) {
-		r, err := aggracct.New(c).QueryRename(t.Context(), renameQuery(first.ApplicationID))
-		if err != nil {
-			return 0, err
-		}
-		return r.Meta.Attempts, nil
+	wechatpaytest.RequireFaults(t, srv, wechatpaytest.APIQueryRename, func(t *testing.T, c *wechatpay.Client) (*aggracct.Rename, error) {
+		return aggracct.New(c).QueryRename(t.Context(), renameQuery(first.ApplicationID))
 	})
 }
 

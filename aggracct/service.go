@@ -24,15 +24,15 @@ const (
 
 // Service calls the aggregated-account (聚合账户) APIs of the WeBank
 // channel (微众银行渠道). Build it with New; it is safe for concurrent use.
-type Service struct {
-	c        *wechatpay.Client
-	limiter  wechatpay.Limiter       // every call's (WithLimiter)
-	limiters [apis]wechatpay.Limiter // each API's own
-}
+type Service core
+
+// core is what a Service is: its client, the limiter every call waits on
+// (WithLimiter), and each API's own limiter.
+type core = service.Core[wechatpay.Client, [apis]wechatpay.Limiter]
 
 // redaction describes the service without the keys its client holds.
 func (s Service) redaction() wechatpay.Redaction {
-	return wechatpay.Redaction{Type: "aggracct.Service", Client: s.c}
+	return wechatpay.Redaction{Type: "aggracct.Service", Client: s.core().Client()}
 }
 
 // api names an API by the index of its own limiter.
@@ -63,7 +63,7 @@ type Option func(*Service)
 // processes). Retries made by the core client within one call are not
 // counted again; a 429 answer is retried with back-off by the core.
 func WithLimiter(l wechatpay.Limiter) Option {
-	return func(s *Service) { s.limiter = l }
+	return func(s *Service) { s.core().SetLimiter(l) }
 }
 
 // WithQueryLimiter sets a limiter that QuerySpecialReduction waits on, in
@@ -102,7 +102,7 @@ func WithAuditResultLimiter(l wechatpay.Limiter) Option { return withOwn(apiAudi
 
 // withOwn sets the limiter of API a.
 func withOwn(a api, l wechatpay.Limiter) Option {
-	return func(s *Service) { s.limiters[a] = l }
+	return func(s *Service) { s.core().Own()[a] = l }
 }
 
 // NewQueryLimiter returns an in-process limiter at the documented rate of
@@ -125,16 +125,13 @@ func NewPunishLimiter() wechatpay.Limiter {
 }
 
 // New returns a Service that calls WeChat Pay through c.
-func New(c *wechatpay.Client, opts ...Option) *Service { return service.New(&Service{c: c}, opts) }
-
-// client is the service's client; nil for a nil *Service, which
-// Operation.Do reports.
-func (s *Service) client() *wechatpay.Client {
-	if s == nil {
-		return nil
-	}
-	return s.c
+func New(c *wechatpay.Client, opts ...Option) *Service {
+	return service.New((*Service)(service.NewCore[[apis]wechatpay.Limiter](c)), opts)
 }
+
+// core is the client and limiters of s; nil for a nil *Service, whose
+// calls Operation.Do reports as missing a client.
+func (s *Service) core() *core { return (*core)(s) }
 
 // limits are the limiters a call of a waits on, the service's then the
 // API's own; none for a nil *Service.
@@ -142,7 +139,7 @@ func (s *Service) limits(a api) []wechatpay.Limiter {
 	if s == nil {
 		return nil
 	}
-	return []wechatpay.Limiter{s.limiter, s.limiters[a]}
+	return []wechatpay.Limiter{s.core().Limiter(), s.core().Own()[a]}
 }
 
 // then returns out once check accepts it, or the first error: never a

@@ -53,7 +53,7 @@ var opQueryUnsplitAmount = wechatpay.Operation[QueryUnsplitAmountRequest, Unspli
 // Rate limit: not documented (see WithLimiter). The call is read-only and
 // is retried by the client on transport errors, 429 and 5xx.
 func (s *Service) QueryUnsplitAmount(ctx context.Context, req *QueryUnsplitAmountRequest) (*UnsplitAmount, error) {
-	return opQueryUnsplitAmount.Do(ctx, s.client(), req, s.limit())
+	return opQueryUnsplitAmount.Do(ctx, s.core().Client(), req, s.core().Limiter())
 }
 
 // QueryBillDownloadURLRequest names the day whose distribution bill to
@@ -102,5 +102,5 @@ var opQueryBillDownloadURL = wechatpay.Operation[QueryBillDownloadURLRequest, Bi
 // Rate limit: not documented (see WithLimiter). The call is read-only and
 // is retried by the client on transport errors, 429 and 5xx.
 func (s *Service) QueryBillDownloadURL(ctx context.Context, req *QueryBillDownloadURLRequest) (*BillDownloadURL, error) {
-	return opQueryBillDownloadURL.Do(ctx, s.client(), req, s.limit())
+	return opQueryBillDownloadURL.Do(ctx, s.core().Client(), req, s.core().Limiter())
 }

@@ -2,14 +2,9 @@ package profitsharing
 
 import (
 	"context"
-	"crypto/sha1"
-	"crypto/sha256"
-	"crypto/subtle"
 	"encoding/csv"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"hash"
 	"io"
 	"slices"
 	"strconv"
@@ -17,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gowechatpay/wechatpay"
+	"github.com/gowechatpay/wechatpay/internal/service"
 )
 
 // ErrBillDigestMismatch is returned by the reader of DownloadBill, in
@@ -28,7 +24,7 @@ var ErrBillDigestMismatch = errors.New("profitsharing: the bill does not match i
 // decompression (default wechatpay.DefaultMaxDownloadBytes): a longer file
 // is an error matching wechatpay.ErrResponseTooLarge, never a cut file.
 func WithMaxBillBytes(n int64) Option {
-	return func(s *Service) { s.maxBill = n }
+	return func(s *Service) { s.core().Own().maxBill = n }
 }
 
 // DownloadBill fetches the bill file of a QueryBillDownloadURL answer
@@ -55,79 +51,38 @@ func (s *Service) DownloadBill(ctx context.Context, bill *BillDownloadURL) (io.R
 	if err != nil {
 		return nil, err
 	}
-	rc, _, err := s.c.DownloadV3(ctx, bill.DownloadURL, s.maxBill)
-	return d.wrap(rc, err)
-}
-
-// beforeDownload checks what DownloadBill needs before any I/O (a client,
-// a bill, a digest it can check) and waits on the limiter.
-func (s *Service) beforeDownload(ctx context.Context, bill *BillDownloadURL) (*digestReader, error) {
-	if err := s.ready(); err != nil {
-		return nil, err
-	}
-	if bill == nil {
-		return nil, &wechatpay.FieldError{Field: "bill", Reason: "is nil", Missing: true}
-	}
-	d, err := newDigest(bill.HashType, bill.HashValue)
-	if err != nil {
-		return nil, err
-	}
-	return d, s.wait(ctx)
-}
-
-// newDigest is the check of a file against hashType and hashValue: nil
-// when the answer gave no digest; an error for a digest the SDK cannot
-// check, which fails closed before any I/O.
-func newDigest(hashType, hashValue string) (*digestReader, error) {
-	if hashType == "" && hashValue == "" {
-		return nil, nil
-	}
-	d := &digestReader{}
-	switch strings.ToUpper(hashType) {
-	case "SHA1":
-		d.h = sha1.New()
-	case "SHA256":
-		d.h = sha256.New()
-	default:
-		return nil, &wechatpay.FieldError{Field: "hash_type", Reason: "is not SHA1 or SHA256"}
-	}
-	var err error
-	if d.want, err = hex.DecodeString(hashValue); err != nil || len(d.want) != d.h.Size() {
-		return nil, &wechatpay.FieldError{Field: "hash_value", Reason: "is not the hex digest of " + strings.ToUpper(hashType)}
-	}
-	return d, nil
-}
-
-// wrap returns the downloaded file rc, checked against the digest when
-// there is one (d not nil).
-func (d *digestReader) wrap(rc io.ReadCloser, err error) (io.ReadCloser, error) {
+	rc, _, err := s.core().Client().DownloadV3(ctx, bill.DownloadURL, s.core().Own().maxBill)
 	switch {
 	case err != nil:
 		return nil, err
 	case d == nil:
 		return rc, nil
 	}
-	d.rc = rc
-	return d, nil
+	return d.Reader(rc, ErrBillDigestMismatch), nil
 }
 
-// digestReader checks the file against its digest at the end.
-type digestReader struct {
-	rc   io.ReadCloser
-	h    hash.Hash
-	want []byte
-}
-
-func (d *digestReader) Read(p []byte) (int, error) {
-	n, err := d.rc.Read(p)
-	d.h.Write(p[:n])
-	if err == io.EOF && subtle.ConstantTimeCompare(d.h.Sum(nil), d.want) != 1 {
-		err = ErrBillDigestMismatch
+// beforeDownload checks what DownloadBill needs before any I/O (a client,
+// a bill, a digest it can check: nil when the answer gave none) and waits
+// on the limiter.
+func (s *Service) beforeDownload(ctx context.Context, bill *BillDownloadURL) (*service.Digest, error) {
+	if err := s.ready(); err != nil {
+		return nil, err
 	}
-	return n, err
+	if bill == nil {
+		return nil, &wechatpay.FieldError{Field: "bill", Reason: "is nil", Missing: true}
+	}
+	var d *service.Digest
+	if bill.HashType != "" || bill.HashValue != "" {
+		var err error
+		switch d, err = service.ParseDigest(bill.HashType, bill.HashValue, "SHA1", "SHA256"); {
+		case errors.Is(err, service.ErrHashType):
+			return nil, &wechatpay.FieldError{Field: "hash_type", Reason: "is not SHA1 or SHA256"}
+		case err != nil:
+			return nil, &wechatpay.FieldError{Field: "hash_value", Reason: "is not the hex digest of " + strings.ToUpper(bill.HashType)}
+		}
+	}
+	return d, s.core().WaitBefore(ctx, "profitsharing")
 }
-
-func (d *digestReader) Close() error { return d.rc.Close() }
 
 // BillRow is one row of the detail part of a distribution bill. Amounts
 // are converted from the file's yuan to fen.

@@ -106,7 +106,7 @@ var opCreateOrder = wechatpay.Operation[CreateOrderRequest, Order]{
 // transport errors, 429 and 5xx. The emulator answers a repeat with other
 // fields 400 PARAM_ERROR: never reuse a number for other fields.
 func (s *Service) CreateOrder(ctx context.Context, req *CreateOrderRequest) (*Order, error) {
-	return opCreateOrder.Do(ctx, s.client(), req, s.limit())
+	return opCreateOrder.Do(ctx, s.core().Client(), req, s.core().Limiter())
 }
 
 // UnfreezeOrderRequest asks WeChat Pay to return all the undistributed
@@ -149,5 +149,5 @@ var opUnfreezeOrder = wechatpay.Operation[UnfreezeOrderRequest, Order]{
 // out_order_no ("多次请求等同一次"), so the client retries it with the same
 // body bytes on transport errors, 429 and 5xx.
 func (s *Service) UnfreezeOrder(ctx context.Context, req *UnfreezeOrderRequest) (*Order, error) {
-	return opUnfreezeOrder.Do(ctx, s.client(), req, s.limit())
+	return opUnfreezeOrder.Do(ctx, s.core().Client(), req, s.core().Limiter())
 }

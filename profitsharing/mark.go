@@ -66,5 +66,5 @@ var opMarkTransaction = wechatpay.Operation[MarkTransactionRequest, noContent]{
 // documented, so the client does not retry it; repeating a mark before the
 // order exists is expected to be harmless (unconfirmed).
 func (s *Service) MarkTransaction(ctx context.Context, req *MarkTransactionRequest) (*wechatpay.Response, error) {
-	return metaOf(opMarkTransaction.Do(ctx, s.client(), req, s.limit()))
+	return metaOf(opMarkTransaction.Do(ctx, s.core().Client(), req, s.core().Limiter()))
 }

@@ -136,5 +136,5 @@ var opQueryOrder = wechatpay.Operation[QueryOrderRequest, Order]{
 // Rate limit: not documented (see WithLimiter). The call is read-only and
 // is retried by the client on transport errors, 429 and 5xx.
 func (s *Service) QueryOrder(ctx context.Context, req *QueryOrderRequest) (*Order, error) {
-	return opQueryOrder.Do(ctx, s.client(), req, s.limit())
+	return opQueryOrder.Do(ctx, s.core().Client(), req, s.core().Limiter())
 }

@@ -2,11 +2,11 @@ package profitsharing
 
 import (
 	"context"
-	"encoding/base64"
 	"errors"
 	"net/http"
 
 	"github.com/gowechatpay/wechatpay"
+	"github.com/gowechatpay/wechatpay/internal/service"
 )
 
 // AddReceiverRequest registers a receiver relationship (添加分账接收方).
@@ -133,7 +133,7 @@ var opAddReceiver = wechatpay.Operation[AddReceiverRequest, ReceiverRelation]{
 // successful add is rejected), so the client does not retry it: after a
 // transport failure, call QueryReceiver.
 func (s *Service) AddReceiver(ctx context.Context, req *AddReceiverRequest) (*ReceiverRelation, error) {
-	return opAddReceiver.Do(ctx, s.client(), req, s.limit())
+	return opAddReceiver.Do(ctx, s.core().Client(), req, s.core().Limiter())
 }
 
 // QueryReceiverRequest names the receiver relationship to read.
@@ -166,7 +166,7 @@ var opQueryReceiver = wechatpay.Operation[QueryReceiverRequest, ReceiverRelation
 	Name: "profitsharing.QueryReceiver", Method: http.MethodGet, Path: "/v3/global/profit-sharing/receivers/{account}",
 	Domain: wechatpay.DomainGlobal, Repeat: wechatpay.RepeatRead,
 	After: func(c *wechatpay.Client, _ []byte, r *ReceiverRelation) (err error) {
-		if looksEncrypted(r.Name) {
+		if service.LooksEncrypted(r.Name) {
 			r.Name, err = c.DecryptSensitive(r.Name)
 		}
 		return err
@@ -185,18 +185,7 @@ var opQueryReceiver = wechatpay.Operation[QueryReceiverRequest, ReceiverRelation
 // is read-only and is retried by the client on transport errors, 429 and
 // 5xx.
 func (s *Service) QueryReceiver(ctx context.Context, req *QueryReceiverRequest) (*ReceiverRelation, error) {
-	return opQueryReceiver.Do(ctx, s.client(), req, s.limit())
-}
-
-// looksEncrypted reports whether v is standard base64 of one RSA-2048,
-// -3072 or -4096 block, the form of an RSA-OAEP ciphertext; no name is.
-func looksEncrypted(v string) bool {
-	n := base64.StdEncoding.DecodedLen(len(v))
-	if n < 256 || n > 513 {
-		return false
-	}
-	b, err := base64.StdEncoding.DecodeString(v)
-	return err == nil && (len(b) == 256 || len(b) == 384 || len(b) == 512)
+	return opQueryReceiver.Do(ctx, s.core().Client(), req, s.core().Limiter())
 }
 
 // DeleteReceiverRequest names the receiver relationship to remove.
@@ -241,5 +230,5 @@ var opDeleteReceiver = wechatpay.Operation[DeleteReceiverRequest, noContent]{
 // error once the receiver is gone, so the client does not retry it: after
 // a transport failure, confirm with QueryReceiver.
 func (s *Service) DeleteReceiver(ctx context.Context, req *DeleteReceiverRequest) (*wechatpay.Response, error) {
-	return metaOf(opDeleteReceiver.Do(ctx, s.client(), req, s.limit()))
+	return metaOf(opDeleteReceiver.Do(ctx, s.core().Client(), req, s.core().Limiter()))
 }

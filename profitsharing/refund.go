@@ -54,7 +54,7 @@ var opQueryRefundableAmounts = wechatpay.Operation[QueryRefundableAmountsRequest
 // documented (see WithLimiter). The call is read-only and is retried by
 // the client on transport errors, 429 and 5xx.
 func (s *Service) QueryRefundableAmounts(ctx context.Context, req *QueryRefundableAmountsRequest) (*RefundableAmounts, error) {
-	return opQueryRefundableAmounts.Do(ctx, s.client(), req, s.limit())
+	return opQueryRefundableAmounts.Do(ctx, s.core().Client(), req, s.core().Limiter())
 }
 
 // noParams is the request of an API without parameters.
@@ -90,7 +90,7 @@ var opQueryRefundableBalance = wechatpay.Operation[noParams, RefundableBalance]{
 // Rate limit: not documented (see WithLimiter). The call is read-only and
 // is retried by the client on transport errors, 429 and 5xx.
 func (s *Service) QueryRefundableBalance(ctx context.Context) (*RefundableBalance, error) {
-	return opQueryRefundableBalance.Do(ctx, s.client(), &noParams{}, s.limit())
+	return opQueryRefundableBalance.Do(ctx, s.core().Client(), &noParams{}, s.core().Limiter())
 }
 
 // QueryRefundBillDownloadURLRequest names the day whose profit-sharing
@@ -127,5 +127,5 @@ var opQueryRefundBillDownloadURL = wechatpay.Operation[QueryRefundBillDownloadUR
 // Rate limit: not documented (see WithLimiter). The call is read-only and
 // is retried by the client on transport errors, 429 and 5xx.
 func (s *Service) QueryRefundBillDownloadURL(ctx context.Context, req *QueryRefundBillDownloadURLRequest) (*BillDownloadURL, error) {
-	return opQueryRefundBillDownloadURL.Do(ctx, s.client(), req, s.limit())
+	return opQueryRefundBillDownloadURL.Do(ctx, s.core().Client(), req, s.core().Limiter())
 }

@@ -88,17 +88,8 @@ func TestQueryRefundableAmounts(t *testing.T) {
 
 	_, err = svc.QueryRefundableAmounts(ctx, &profitsharing.QueryRefundableAmountsRequest{TransactionID: "T404", SubMchID: subMchID})
 	wechatpaytest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST")
-	call := func(t *testing.T, c *wechatpay.Client) (int, error) {
-		got, err := profitsharing.New(c).QueryRefundableAmounts(t.Context(), req)
-		if err != nil {
-			return 0, err
-		}
-		return got.Meta.Attempts, nil
-	}
-	wechatpaytest.RequireRetries(t, srv, wechatpaytest.APIProfitSharingQueryRefundableAmounts, call)
-	wechatpaytest.RequireAnswerFaults(t, srv, wechatpaytest.APIProfitSharingQueryRefundableAmounts, func(t *testing.T, c *wechatpay.Client) error {
-		_, err := call(t, c)
-		return err
+	wechatpaytest.RequireFaults(t, srv, wechatpaytest.APIProfitSharingQueryRefundableAmounts, func(t *testing.T, c *wechatpay.Client) (*profitsharing.RefundableAmounts, error) {
+		return profitsharing.New(c).QueryRefundableAmounts(t.Context(), req)
 	})
 }
 

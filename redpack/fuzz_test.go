@@ -3,6 +3,7 @@ package redpack
 import (
 	"errors"
 	"maps"
+	"slices"
 	"testing"
 
 	"github.com/gowechatpay/wechatpay"
@@ -12,53 +13,63 @@ import (
 // of QueryWorkWx, decodes or fails with ErrMalformedResponse, never
 // panics, and that unknown fields land in Extra.
 func FuzzDecodeWorkWx(f *testing.F) {
-	f.Add("total_amount", "5000")
-	f.Add("send_time", "2025-10-09 16:00:00")
-	f.Add("rcv_time", "2025-02-30 25:61:61")
-	f.Add("amount", "-1")
-	f.Add("new_field", "x")
-	f.Add("status", "RFUND_ING")
-	fake := newFakeReplies(f)
-	f.Fuzz(func(t *testing.T, key, value string) {
-		fields := maps.Clone(vectorFields(t, "success_signed_md5"))
-		fields[key] = value
-		if key == "return_code" || key == "result_code" || key == "sign" {
-			return // the call's verdict, not the decoder's
-		}
-		p, err := decodeWorkWx(t, fake, fields)
+	seeds := [][2]string{{"total_amount", "5000"}, {"send_time", "2025-10-09 16:00:00"},
+		{"rcv_time", "2025-02-30 25:61:61"}, {"amount", "-1"}, {"new_field", "x"}, {"status", "RFUND_ING"}}
+	base := func(t *testing.T) map[string]string { return maps.Clone(vectorFields(t, "success_signed_md5")) }
+	fuzzReplyField(f, seeds, base, []string{"return_code", "result_code"}, true, func(t *testing.T, svc *Service) (map[string]string, error) {
+		p, err := svc.QueryWorkWx(t.Context(), &QueryWorkWxRequest{MchBillNo: "B"})
 		if err != nil {
-			checkDecodeErr(t, err)
-			return
+			return nil, err
 		}
-		checkExtraKept(t, p.Extra, key, value)
+		return p.Extra, nil
 	})
 }
 
 // FuzzDecodeRedPacket checks that any gethbinfo reply field, hblist
 // included, decodes or fails with ErrMalformedResponse, never panics.
 func FuzzDecodeRedPacket(f *testing.F) {
-	f.Add("hblist", "<hbinfo><openid>o</openid><amount>1</amount><rcv_time>2025-10-09 16:01:30</rcv_time></hbinfo>")
-	f.Add("hblist", "<hbinfo><amount>x</amount></hbinfo>")
-	f.Add("hblist", "<hbinfo>")
-	f.Add("total_num", "1")
-	f.Add("refund_time", "2025-10-09")
-	f.Add("new_field", "x")
+	seeds := [][2]string{
+		{"hblist", "<hbinfo><openid>o</openid><amount>1</amount><rcv_time>2025-10-09 16:01:30</rcv_time></hbinfo>"},
+		{"hblist", "<hbinfo><amount>x</amount></hbinfo>"}, {"hblist", "<hbinfo>"},
+		{"total_num", "1"}, {"refund_time", "2025-10-09"}, {"new_field", "x"},
+	}
+	base := func(*testing.T) map[string]string {
+		return map[string]string{"return_code": "SUCCESS", "result_code": "SUCCESS", "mch_billno": "B", "mch_id": "M", "detail_id": "D"}
+	}
+	fuzzReplyField(f, seeds, base, []string{"return_code", "result_code", "mch_billno", "mch_id", "detail_id"}, false, func(t *testing.T, svc *Service) (map[string]string, error) {
+		p, err := svc.Query(t.Context(), &QueryRequest{MchBillNo: "B"})
+		if err != nil {
+			return nil, err
+		}
+		return p.Extra, nil
+	})
+}
+
+// fuzzReplyField, from the seeds (key, value), sets one fuzzed field in
+// the reply of fields base gives (signed or not), except sign and the
+// fields keep names, which are the call's verdict rather than the
+// decoder's; call must then decode the reply, keeping an unknown field in
+// the extra it returns, or fail with ErrMalformedResponse.
+func fuzzReplyField(f *testing.F, seeds [][2]string, base func(*testing.T) map[string]string, keep []string, signed bool, call func(t *testing.T, svc *Service) (extra map[string]string, err error)) {
+	for _, s := range seeds {
+		f.Add(s[0], s[1])
+	}
 	fake := newFakeReplies(f)
 	f.Fuzz(func(t *testing.T, key, value string) {
-		fields := map[string]string{"return_code": "SUCCESS", "result_code": "SUCCESS", "mch_billno": "B", "mch_id": "M", "detail_id": "D"}
-		if _, protocol := fields[key]; protocol || key == "sign" {
-			return
+		fields := base(t)
+		if key == "sign" || slices.Contains(keep, key) {
+			return // the call's verdict, not the decoder's
 		}
 		fields[key] = value
-		if !fake.reply(fields, false) {
+		if !fake.reply(fields, signed) {
 			return
 		}
-		p, err := fake.svc.Query(t.Context(), &QueryRequest{MchBillNo: "B"})
+		extra, err := call(t, fake.svc)
 		if err != nil {
 			checkDecodeErr(t, err)
 			return
 		}
-		checkExtraKept(t, p.Extra, key, value)
+		checkExtraKept(t, extra, key, value)
 	})
 }
 

@@ -98,7 +98,7 @@ type Receipt struct {
 // are documented unsigned: a success without a sign is accepted, a sign
 // present must verify.
 func (s *Service) Query(ctx context.Context, req *QueryRequest) (*RedPacket, error) {
-	return opQuery.Do(ctx, s.client(), req, s.wait())
+	return opQuery.Do(ctx, s.core().Client(), req, s.wait())
 }
 
 var opQuery = wechatpay.V2Operation[QueryRequest, RedPacket]{

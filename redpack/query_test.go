@@ -89,17 +89,12 @@ func TestQueryErrors(t *testing.T) {
 		_, err = svc.Query(t.Context(), &redpack.QueryRequest{MchBillNo: req.MchBillNo, AppID: "wx8888888888888888"})
 		requireV2Error(t, err, "NOT_FOUND")
 	})
-	t.Run("SYSTEMERROR retried", func(t *testing.T) {
-		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQueryCashRedPacket, Kind: wechatpaytest.FaultSystemError, Count: 2})
-		p, err := svc.Query(t.Context(), q)
-		require.NoError(t, err)
-		require.Equal(t, 3, p.Meta.Attempts)
-	})
-	t.Run("dropped connection retried", func(t *testing.T) {
-		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQueryCashRedPacket, Kind: wechatpaytest.FaultDropConnection, Count: 1})
-		p, err := svc.Query(t.Context(), q)
-		require.NoError(t, err)
-		require.Equal(t, 2, p.Meta.Attempts)
+	requireV2Retries(t, srv, wechatpaytest.APIQueryCashRedPacket, func(t *testing.T, c *wechatpay.Client) (int, error) {
+		p, err := redpack.New(c).Query(t.Context(), q)
+		if err != nil {
+			return 0, err
+		}
+		return p.Meta.Attempts, nil
 	})
 	t.Run("NO_AUTH", func(t *testing.T) {
 		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQueryCashRedPacket, Kind: wechatpaytest.FaultAPIError, Code: "NO_AUTH", Count: 1})

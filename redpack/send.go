@@ -157,7 +157,7 @@ var opSend = wechatpay.V2Operation[SendRequest, SendResult]{
 // new one). The replies are documented unsigned: a success without a sign
 // is accepted (SendResult.Signed is false), a sign present must verify.
 func (s *Service) Send(ctx context.Context, req *SendRequest) (*SendResult, error) {
-	out, err := opSend.Do(ctx, s.client(), req, s.wait())
+	out, err := opSend.Do(ctx, s.core().Client(), req, s.wait())
 	return sent(out, err, req.billNo())
 }
 

@@ -70,7 +70,7 @@ type SendWorkWxRequest struct {
 func (s *Service) SendWorkWx(ctx context.Context, req *SendWorkWxRequest) (*SendResult, error) {
 	op := opSendWorkWx
 	op.Complete = s.signWorkWx
-	out, err := op.Do(ctx, s.client(), req, s.wait())
+	out, err := op.Do(ctx, s.core().Client(), req, s.wait())
 	return sent(out, err, req.billNo())
 }
 
@@ -82,11 +82,12 @@ var opSendWorkWx = wechatpay.V2Operation[SendWorkWxRequest, SendResult]{
 // signWorkWx adds nonce_str, one for every attempt, and workwx_sign, which
 // covers it, keyed with the WeCom payment secret.
 func (s *Service) signWorkWx(p map[string]string) error {
-	if s == nil || s.workwx == nil {
+	own := s.core().Own()
+	if own == nil || own.workwx == nil {
 		return &wechatpay.FieldError{Field: "workwx_secret", Reason: "not configured (redpack.WithWorkWxSecret)", Missing: true}
 	}
 	p["nonce_str"] = wechatpay.NewNonce()
-	ws, err := wxcrypto.SignWorkWx(p, s.workwx.v)
+	ws, err := wxcrypto.SignWorkWx(p, own.workwx.v)
 	if err != nil {
 		return fmt.Errorf("redpack: workwx_sign: %w", err) // GODEBUG=fips140=only refuses MD5
 	}

@@ -12,9 +12,13 @@ import (
 // concurrent use. The client needs the APIv2 key (wechatpay.WithAPIv2Key)
 // and the merchant certificate (wechatpay.WithMerchantCertificate) for
 // mTLS; SendWorkWx also needs WithWorkWxSecret.
-type Service struct {
-	c       *wechatpay.Client
-	limiter wechatpay.Limiter
+type Service core
+
+// core is what a Service is: its client, limiter and settings.
+type core = service.Core[wechatpay.Client, settings]
+
+// settings are a Service's own.
+type settings struct {
 	// workwx is behind a pointer so that fmt, which does not follow
 	// pointers below the top level, never prints it.
 	workwx *workwxSecret
@@ -23,8 +27,8 @@ type Service struct {
 // redaction describes the service without the keys its client holds or
 // the WeCom payment secret.
 func (s Service) redaction() wechatpay.Redaction {
-	r := wechatpay.Redaction{Type: "redpack.Service", Client: s.c}
-	if s.workwx != nil {
+	r := wechatpay.Redaction{Type: "redpack.Service", Client: s.core().Client()}
+	if s.core().Own().workwx != nil {
 		r.Secrets = []string{"WorkWxSecret"}
 	}
 	return r
@@ -42,7 +46,7 @@ type Option func(*Service)
 // are per merchant: 30 packets a second for Send, 1800 a minute for
 // SendWorkWx, none for the queries.
 func WithLimiter(l wechatpay.Limiter) Option {
-	return func(s *Service) { s.limiter = l }
+	return func(s *Service) { s.core().SetLimiter(l) }
 }
 
 // WithWorkWxSecret sets the secret of the WeCom 企业支付 (payment)
@@ -53,33 +57,30 @@ func WithLimiter(l wechatpay.Limiter) Option {
 func WithWorkWxSecret(secret string) Option {
 	return func(s *Service) {
 		if secret == "" {
-			s.workwx = nil
+			s.core().Own().workwx = nil
 			return
 		}
-		s.workwx = &workwxSecret{v: secret}
+		s.core().Own().workwx = &workwxSecret{v: secret}
 	}
 }
 
 // New returns a Service that calls WeChat Pay through c.
-func New(c *wechatpay.Client, opts ...Option) *Service { return service.New(&Service{c: c}, opts) }
-
-// client is the client of s; nil for a nil *Service (the operations
-// report it).
-func (s *Service) client() *wechatpay.Client {
-	if s == nil {
-		return nil
-	}
-	return s.c
+func New(c *wechatpay.Client, opts ...Option) *Service {
+	return service.New((*Service)(service.NewCore[settings](c)), opts)
 }
+
+// core is the client, limiter and settings of s; nil for a nil *Service,
+// whose calls the operations report as missing a client.
+func (s *Service) core() *core { return (*core)(s) }
 
 // wait is the limiter of s, its errors marked as coming before any I/O
 // (so that a send that never left is not an unknown outcome); nil when
 // there is none.
 func (s *Service) wait() wechatpay.Limiter {
-	if s == nil || s.limiter == nil {
+	if s.core().Limiter() == nil {
 		return nil
 	}
-	return waitBeforeIO{s.limiter}
+	return waitBeforeIO{s.core().Limiter()}
 }
 
 // waitBeforeIO marks the errors of a limiter.

@@ -43,6 +43,38 @@ func requireV2Error(t *testing.T, err error, errCode string) *wechatpay.APIError
 	return apiErr
 }
 
+// requireV2Retries requires call, a read of api through the client it is
+// given, to succeed after two SYSTEMERRORs (3 attempts), one FREQ_LIMIT (2)
+// and one dropped connection (2), and to fail with a temporary SYSTEMERROR
+// and FREQ_LIMIT after three of each, the retry budget.
+func requireV2Retries(t *testing.T, srv *wechatpaytest.Server, api wechatpaytest.API, call func(t *testing.T, c *wechatpay.Client) (attempts int, err error)) {
+	t.Helper()
+	for _, f := range []struct {
+		name     string
+		kind     wechatpaytest.FaultKind
+		count    int
+		attempts int    // when the call succeeds
+		code     string // when it fails
+	}{
+		{"SYSTEMERROR retried then succeeds", wechatpaytest.FaultSystemError, 2, 3, ""},
+		{"SYSTEMERROR after the retry budget", wechatpaytest.FaultSystemError, 3, 0, "SYSTEMERROR"},
+		{"FREQ_LIMIT retried with back-off", wechatpaytest.FaultRateLimited, 1, 2, ""},
+		{"FREQ_LIMIT past the retry budget", wechatpaytest.FaultRateLimited, 3, 0, "FREQ_LIMIT"},
+		{"dropped connection retried", wechatpaytest.FaultDropConnection, 1, 2, ""},
+	} {
+		t.Run(f.name, func(t *testing.T) {
+			srv.InjectFault(wechatpaytest.Fault{API: api, Kind: f.kind, Count: f.count})
+			attempts, err := call(t, srv.Client(fastRetry))
+			if f.code != "" {
+				require.True(t, requireV2Error(t, err, f.code).Temporary())
+				return
+			}
+			require.NoError(t, err)
+			require.Equal(t, f.attempts, attempts)
+		})
+	}
+}
+
 func TestQueryWorkWxSeed(t *testing.T) {
 	srv := newServer(t)
 	svc := redpack.New(srv.Client())
@@ -158,35 +190,12 @@ func TestQueryWorkWxErrors(t *testing.T) {
 		_, err := query(t, srv.Client(), req)
 		requireV2Error(t, err, "NOT_FOUND")
 	})
-	t.Run("SYSTEMERROR retried then succeeds", func(t *testing.T) {
-		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQueryWorkWxRedPacket, Kind: wechatpaytest.FaultSystemError, Count: 2})
-		got, err := query(t, srv.Client(fastRetry), seed)
-		require.NoError(t, err)
-		require.Equal(t, 3, got.Meta.Attempts)
-	})
-	t.Run("SYSTEMERROR after the retry budget", func(t *testing.T) {
-		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQueryWorkWxRedPacket, Kind: wechatpaytest.FaultSystemError, Count: 3})
-		_, err := query(t, srv.Client(fastRetry), seed)
-		apiErr := requireV2Error(t, err, "SYSTEMERROR")
-		require.True(t, apiErr.Temporary())
-	})
-	t.Run("FREQ_LIMIT retried with back-off", func(t *testing.T) {
-		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQueryWorkWxRedPacket, Kind: wechatpaytest.FaultRateLimited, Count: 1})
-		got, err := query(t, srv.Client(fastRetry), seed)
-		require.NoError(t, err)
-		require.Equal(t, 2, got.Meta.Attempts)
-	})
-	t.Run("FREQ_LIMIT past the retry budget", func(t *testing.T) {
-		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQueryWorkWxRedPacket, Kind: wechatpaytest.FaultRateLimited, Count: 3})
-		_, err := query(t, srv.Client(fastRetry), seed)
-		apiErr := requireV2Error(t, err, "FREQ_LIMIT")
-		require.True(t, apiErr.Temporary())
-	})
-	t.Run("dropped connection retried", func(t *testing.T) {
-		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQueryWorkWxRedPacket, Kind: wechatpaytest.FaultDropConnection, Count: 1})
-		got, err := query(t, srv.Client(fastRetry), seed)
-		require.NoError(t, err)
-		require.Equal(t, 2, got.Meta.Attempts)
+	requireV2Retries(t, srv, wechatpaytest.APIQueryWorkWxRedPacket, func(t *testing.T, c *wechatpay.Client) (int, error) {
+		got, err := query(t, c, seed)
+		if err != nil {
+			return 0, err
+		}
+		return got.Meta.Attempts, nil
 	})
 	t.Run("sign error with a wrong APIv2 key", func(t *testing.T) {
 		_, err := query(t, srv.Client(wechatpay.WithAPIv2Key(strings.Repeat("k", 32))), seed)

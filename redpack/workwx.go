@@ -96,7 +96,7 @@ const v2TimeLayout = v2xml.TimeLayout
 // mch_billno, and never re-send under a new bill number (that can pay
 // twice).
 func (s *Service) QueryWorkWx(ctx context.Context, req *QueryWorkWxRequest) (*WorkWxRedPacket, error) {
-	return opQueryWorkWx.Do(ctx, s.client(), req, s.wait())
+	return opQueryWorkWx.Do(ctx, s.core().Client(), req, s.wait())
 }
 
 var opQueryWorkWx = wechatpay.V2Operation[QueryWorkWxRequest, WorkWxRedPacket]{

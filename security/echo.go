@@ -107,5 +107,5 @@ var opEcho = wechatpay.Operation[EchoRequest, Echo]{
 // documented (see WithLimiter). The echo has no effect, so the client
 // retries it on transport errors, 429 and 5xx.
 func (s *Service) Echo(ctx context.Context, req *EchoRequest) (*Echo, error) {
-	return opEcho.Do(ctx, s.client(), req, s.limit())
+	return opEcho.Do(ctx, s.core().Client(), req, s.core().Limiter())
 }

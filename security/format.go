@@ -9,7 +9,7 @@ import (
 
 // redaction describes the service without the keys its client holds.
 func (s Service) redaction() wechatpay.Redaction {
-	return wechatpay.Redaction{Type: "security.Service", Client: s.c}
+	return wechatpay.Redaction{Type: "security.Service", Client: s.core().Client()}
 }
 
 // Format implements fmt.Formatter: under every verb, the service and its

@@ -1,10 +1,10 @@
 package security
 
 import (
-	"encoding/base64"
 	"fmt"
 
 	"github.com/gowechatpay/wechatpay"
+	"github.com/gowechatpay/wechatpay/internal/service"
 )
 
 // EventEchoSuccess is the event type of the callback an echo with a
@@ -30,7 +30,7 @@ type EchoNotification struct {
 // decode, matches wechatpay.ErrMalformedNotification; a field that does
 // not decrypt, wechatpay.ErrDecrypt.
 func (s *Service) DecodeEchoNotification(n *wechatpay.Notification) (*EchoNotification, error) {
-	c := s.client()
+	c := s.core().Client()
 	switch {
 	case c == nil:
 		return nil, &wechatpay.FieldError{Field: "client", Reason: "security.New was given a nil *wechatpay.Client", Missing: true}
@@ -49,7 +49,7 @@ func (s *Service) DecodeEchoNotification(n *wechatpay.Notification) (*EchoNotifi
 	if out.EncryptedEchoMessage == "" {
 		out.EncryptedEchoMessage = res.Encrypted
 	}
-	if b, err := base64.StdEncoding.DecodeString(out.EncryptedEchoMessage); err == nil && (len(b) == 256 || len(b) == 384 || len(b) == 512) {
+	if service.LooksEncrypted(out.EncryptedEchoMessage) {
 		plain, err := c.DecryptSensitive(out.EncryptedEchoMessage)
 		if err != nil {
 			return nil, fmt.Errorf("security: the callback's encrypt_echo_message (notification %s): %w", n.ID, err)

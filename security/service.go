@@ -7,10 +7,10 @@ import (
 
 // Service calls the security test endpoint. Build it with New; it is safe
 // for concurrent use.
-type Service struct {
-	c       *wechatpay.Client
-	limiter wechatpay.Limiter
-}
+type Service core
+
+// core is what a Service is: its client and limiter.
+type core = service.Core[wechatpay.Client, struct{}]
 
 // Option configures a Service.
 type Option func(*Service)
@@ -20,25 +20,14 @@ type Option func(*Service)
 // I/O. No rate limit is documented for the echo; a 429 answer is retried
 // with back-off by the core client. A nil limiter sets none.
 func WithLimiter(l wechatpay.Limiter) Option {
-	return func(s *Service) { s.limiter = l }
+	return func(s *Service) { s.core().SetLimiter(l) }
 }
 
 // New returns a Service that calls WeChat Pay through c.
-func New(c *wechatpay.Client, opts ...Option) *Service { return service.New(&Service{c: c}, opts) }
-
-// client is the service's client; nil for a nil *Service, which
-// Operation.Do reports.
-func (s *Service) client() *wechatpay.Client {
-	if s == nil {
-		return nil
-	}
-	return s.c
+func New(c *wechatpay.Client, opts ...Option) *Service {
+	return service.New((*Service)(service.NewCore[struct{}](c)), opts)
 }
 
-// limit is the service's limiter; nil for a nil *Service.
-func (s *Service) limit() wechatpay.Limiter {
-	if s == nil {
-		return nil
-	}
-	return s.limiter
-}
+// core is the client and limiter of s; nil for a nil *Service, whose calls
+// Operation.Do reports as missing a client.
+func (s *Service) core() *core { return (*core)(s) }

@@ -144,7 +144,7 @@ var opCreateAuthorization = wechatpay.Operation[CreateAuthorizationRequest, Auth
 // with too many authorizations in the scene is 400 INVALID_REQUEST: reuse
 // the existing number. A limit of 5 per user is Unconfirmed.
 func (s *Service) CreateAuthorization(ctx context.Context, req *CreateAuthorizationRequest) (*AuthorizationRequest, error) {
-	return opCreateAuthorization.Do(ctx, s.client(), req, s.limit())
+	return opCreateAuthorization.Do(ctx, s.core().Client(), req, s.core().Limiter())
 }
 
 // CloseAuthorizationRequest names the authorization to close.
@@ -216,7 +216,7 @@ var opQueryAuthorization = wechatpay.Operation[QueryAuthorizationRequest, Author
 // Rate limit: 100 per second per merchant. Read-only: retried on transport
 // errors, 429 and 5xx.
 func (s *Service) QueryAuthorization(ctx context.Context, req *QueryAuthorizationRequest) (*Authorization, error) {
-	return opQueryAuthorization.Do(ctx, s.client(), req, s.limit())
+	return opQueryAuthorization.Do(ctx, s.core().Client(), req, s.core().Limiter())
 }
 
 var opCloseAuthorization = wechatpay.Operation[CloseAuthorizationRequest, Authorization]{
@@ -235,5 +235,5 @@ var opCloseAuthorization = wechatpay.Operation[CloseAuthorizationRequest, Author
 // unknown number is 404 and a repeat answers the closed authorization is
 // the emulator's decision (Unconfirmed).
 func (s *Service) CloseAuthorization(ctx context.Context, req *CloseAuthorizationRequest) (*Authorization, error) {
-	return opCloseAuthorization.Do(ctx, s.client(), req, s.limit())
+	return opCloseAuthorization.Do(ctx, s.core().Client(), req, s.core().Limiter())
 }

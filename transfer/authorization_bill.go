@@ -108,5 +108,5 @@ var opCreateBillWithAuthorization = wechatpay.Operation[CreateBillWithAuthorizat
 // client retries the same body on transport errors, 429 and 5xx; after
 // another failure query the bill before choosing a new number.
 func (s *Service) CreateBillWithAuthorization(ctx context.Context, req *CreateBillWithAuthorizationRequest) (*BillWithAuthorization, error) {
-	return opCreateBillWithAuthorization.Do(ctx, s.client(), req, s.limit())
+	return opCreateBillWithAuthorization.Do(ctx, s.core().Client(), req, s.core().Limiter())
 }

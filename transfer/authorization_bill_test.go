@@ -75,17 +75,8 @@ func TestBillWithAuthorizationDeclined(t *testing.T) {
 
 func TestBillWithAuthorizationFaults(t *testing.T) {
 	m := newMerchant(t)
-	wechatpaytest.RequireRetries(t, m.srv, wechatpaytest.APITransferCreateBillWithAuthorization, func(t *testing.T, c *wechatpay.Client) (int, error) {
+	wechatpaytest.RequireFaults(t, m.srv, wechatpaytest.APITransferCreateBillWithAuthorization, func(t *testing.T, c *wechatpay.Client) (*transfer.BillWithAuthorization, error) {
 		r := offeringBill("fault2", "auth12", m.notifyURL)
-		got, err := transfer.New(c).CreateBillWithAuthorization(t.Context(), &r)
-		if err != nil {
-			return 0, err
-		}
-		return got.Meta.Attempts, nil
-	})
-	wechatpaytest.RequireAnswerFaults(t, m.srv, wechatpaytest.APITransferCreateBillWithAuthorization, func(t *testing.T, c *wechatpay.Client) error {
-		r := offeringBill("fault2", "auth12", m.notifyURL)
-		_, err := transfer.New(c).CreateBillWithAuthorization(t.Context(), &r)
-		return err
+		return transfer.New(c).CreateBillWithAuthorization(t.Context(), &r)
 	})
 }

@@ -73,5 +73,5 @@ var opTransferWithAuthorization = wechatpay.Operation[TransferWithAuthorizationR
 // keep the number and query the bill. Requiring exactly one of the two
 // authorization fields is the SDK's decision (the sources changed).
 func (s *Service) TransferWithAuthorization(ctx context.Context, req *TransferWithAuthorizationRequest) (*BillDetail, error) {
-	return opTransferWithAuthorization.Do(ctx, s.client(), req, s.limit())
+	return opTransferWithAuthorization.Do(ctx, s.core().Client(), req, s.core().Limiter())
 }

@@ -57,17 +57,8 @@ func TestTransferWithAuthorizationPaysAtOnce(t *testing.T) {
 func TestTransferWithAuthorizationFaults(t *testing.T) {
 	m := newMerchant(t)
 	m.authorize(t, "auth21")
-	wechatpaytest.RequireRetries(t, m.srv, wechatpaytest.APITransferWithAuthorization, func(t *testing.T, c *wechatpay.Client) (int, error) {
+	wechatpaytest.RequireFaults(t, m.srv, wechatpaytest.APITransferWithAuthorization, func(t *testing.T, c *wechatpay.Client) (*transfer.BillDetail, error) {
 		r := authorizedPayment("fault3", "auth21", "", 500)
-		got, err := transfer.New(c).TransferWithAuthorization(t.Context(), &r)
-		if err != nil {
-			return 0, err
-		}
-		return got.Meta.Attempts, nil
-	})
-	wechatpaytest.RequireAnswerFaults(t, m.srv, wechatpaytest.APITransferWithAuthorization, func(t *testing.T, c *wechatpay.Client) error {
-		r := authorizedPayment("fault3", "auth21", "", 500)
-		_, err := transfer.New(c).TransferWithAuthorization(t.Context(), &r)
-		return err
+		return transfer.New(c).TransferWithAuthorization(t.Context(), &r)
 	})
 }

@@ -173,5 +173,5 @@ var opCreateBill = wechatpay.Operation[CreateBillRequest, Bill]{
 // body is not documented (Unconfirmed; the emulator answers 400
 // INVALID_REQUEST).
 func (s *Service) CreateBill(ctx context.Context, req *CreateBillRequest) (*Bill, error) {
-	return opCreateBill.Do(ctx, s.client(), req, s.limit())
+	return opCreateBill.Do(ctx, s.core().Client(), req, s.core().Limiter())
 }

@@ -47,5 +47,5 @@ var opCancelBill = wechatpay.Operation[CancelBillRequest, Cancellation]{
 // only (Unconfirmed); a terminal bill cannot (400 in the emulator). The
 // merchant page documents no body, and none is sent.
 func (s *Service) CancelBill(ctx context.Context, req *CancelBillRequest) (*Cancellation, error) {
-	return opCancelBill.Do(ctx, s.client(), req, s.limit())
+	return opCancelBill.Do(ctx, s.core().Client(), req, s.core().Limiter())
 }

@@ -11,14 +11,20 @@ import (
 	"github.com/gowechatpay/wechatpay/wechatpaytest"
 )
 
-// quietAuthorizations starts an emulator whose callbacks are not sent (the
-// examples below do not serve their notify URL) and asks for the
-// authorization no.
-func quietAuthorizations(no string) (*wechatpaytest.Server, *transfer.Service, func(), error) {
+// quiet starts an emulator whose callbacks are not sent (the examples
+// below do not serve their notify URL).
+func quiet() (*wechatpaytest.Server, *transfer.Service, func()) {
 	srv, svc, stop := emulated()
 	m := wechatpaytest.DefaultTransferMerchant()
 	m.Callbacks.Drop = true
 	srv.SetTransferMerchant(m)
+	return srv, svc, stop
+}
+
+// quietAuthorizations starts a quiet emulator and asks for the
+// authorization no.
+func quietAuthorizations(no string) (*wechatpaytest.Server, *transfer.Service, func(), error) {
+	srv, svc, stop := quiet()
 	_, err := svc.CreateAuthorization(context.Background(), authorizationRequest(no, "https://merchant.example/wechatpay/authorization"))
 	return srv, svc, stop, err
 }
@@ -116,11 +122,8 @@ func ExampleService_DecodeAuthorizationNotification() {
 }
 
 func ExampleService_CreateBillWithAuthorization() {
-	srv, svc, stop := emulated()
+	srv, svc, stop := quiet() // the example serves no notify URL
 	defer stop()
-	m := wechatpaytest.DefaultTransferMerchant()
-	m.Callbacks.Drop = true // the example serves no notify URL
-	srv.SetTransferMerchant(m)
 	bill := cashBill("plfk2020042018", 500)
 	req := &transfer.CreateBillWithAuthorizationRequest{OutBillNo: bill.OutBillNo, SceneID: bill.SceneID, OpenID: bill.OpenID,
 		Amount: bill.Amount, Remark: bill.Remark, SceneReportInfos: bill.SceneReportInfos,

@@ -13,13 +13,10 @@ func ExampleService_DownloadReceipt() {
 	defer stop()
 	ctx := context.Background()
 
-	req := cashBill("plfk2020042016", 500)
-	req.UserName = "张三" // only bills sent with user_name get a receipt
-	if _, err := svc.CreateBill(ctx, req); err != nil {
+	if _, err := receiptBill(srv, svc, "plfk2020042016"); err != nil { // sent with user_name, confirmed
 		fmt.Println("error:", err)
 		return
 	}
-	_ = srv.UserConfirmTransfer("plfk2020042016", false) // the user confirms in WeChat
 	applied, err := svc.ApplyReceiptByOutBillNo(ctx, &transfer.ApplyReceiptByOutBillNoRequest{OutBillNo: "plfk2020042016"})
 	if err != nil {
 		fmt.Println("error:", err)
@@ -45,14 +42,11 @@ func ExampleService_QueryReceiptByTransferBillNo() {
 	defer stop()
 	ctx := context.Background()
 
-	req := cashBill("plfk2020042017", 500)
-	req.UserName = "张三"
-	bill, err := svc.CreateBill(ctx, req)
+	bill, err := receiptBill(srv, svc, "plfk2020042017")
 	if err != nil {
 		fmt.Println("error:", err)
 		return
 	}
-	_ = srv.UserConfirmTransfer("plfk2020042017", false)
 	if _, err := svc.ApplyReceiptByTransferBillNo(ctx, &transfer.ApplyReceiptByTransferBillNoRequest{TransferBillNo: bill.TransferBillNo}); err != nil {
 		fmt.Println("error:", err)
 		return
@@ -67,8 +61,8 @@ func ExampleService_QueryReceiptByTransferBillNo() {
 	// Output: FAILED 回单生成失败
 }
 
-// receiptBill creates a confirmed bill sent with user_name (only those
-// get a receipt) and returns it.
+// receiptBill creates a bill sent with user_name (only those get a
+// receipt), which the user confirms in WeChat, and returns it.
 func receiptBill(srv *wechatpaytest.Server, svc *transfer.Service, no string) (*transfer.Bill, error) {
 	req := cashBill(no, 500)
 	req.UserName = "张三"

@@ -82,7 +82,7 @@ var opQueryByTransfer = wechatpay.Operation[QueryBillByTransferBillNoRequest, Bi
 // CreateBill's while the bill is WAIT_USER_CONFIRM. A second official page
 // (4024814206) was not captured: whether it changes fields is Unconfirmed.
 func (s *Service) QueryBillByOutBillNo(ctx context.Context, req *QueryBillByOutBillNoRequest) (*BillDetail, error) {
-	return opQueryByOut.Do(ctx, s.client(), req, s.limit())
+	return opQueryByOut.Do(ctx, s.core().Client(), req, s.core().Limiter())
 }
 
 // QueryBillByTransferBillNo reads a bill of the last 30 days by WeChat
@@ -93,5 +93,5 @@ func (s *Service) QueryBillByOutBillNo(ctx context.Context, req *QueryBillByOutB
 // Rate limit: 100 per second per merchant; read-only and retried. The
 // second official page (4024819515) was not captured (Unconfirmed).
 func (s *Service) QueryBillByTransferBillNo(ctx context.Context, req *QueryBillByTransferBillNoRequest) (*BillDetail, error) {
-	return opQueryByTransfer.Do(ctx, s.client(), req, s.limit())
+	return opQueryByTransfer.Do(ctx, s.core().Client(), req, s.core().Limiter())
 }

@@ -2,14 +2,10 @@ package transfer
 
 import (
 	"context"
-	"crypto/sha256"
-	"crypto/subtle"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/gowechatpay/wechatpay"
@@ -141,7 +137,7 @@ var opQueryReceiptByTransfer = wechatpay.Operation[QueryReceiptByTransferBillNoR
 // answers 400 INVALID_REQUEST for an ineligible bill, 404 NOT_FOUND for an
 // unknown one, and a repeat with the current state.
 func (s *Service) ApplyReceiptByOutBillNo(ctx context.Context, req *ApplyReceiptByOutBillNoRequest) (*ReceiptApplication, error) {
-	return opApplyReceiptByOut.Do(ctx, s.client(), req, s.limit())
+	return opApplyReceiptByOut.Do(ctx, s.core().Client(), req, s.core().Limiter())
 }
 
 // ApplyReceiptByTransferBillNo applies for the electronic receipt of a
@@ -153,7 +149,7 @@ func (s *Service) ApplyReceiptByOutBillNo(ctx context.Context, req *ApplyReceipt
 // Rate limit not documented; retried. The official page (4012716456) was
 // not captured (Unconfirmed).
 func (s *Service) ApplyReceiptByTransferBillNo(ctx context.Context, req *ApplyReceiptByTransferBillNoRequest) (*ReceiptApplication, error) {
-	return opApplyReceiptByTransfer.Do(ctx, s.client(), req, s.limit())
+	return opApplyReceiptByTransfer.Do(ctx, s.core().Client(), req, s.core().Limiter())
 }
 
 // QueryReceiptByOutBillNo reads a bill's receipt (商户单号查询电子回单):
@@ -165,7 +161,7 @@ func (s *Service) ApplyReceiptByTransferBillNo(ctx context.Context, req *ApplyRe
 // Rate limit not documented; read-only: retried on transport errors, 429
 // and 5xx. The values of fail_reason are not documented (Unconfirmed).
 func (s *Service) QueryReceiptByOutBillNo(ctx context.Context, req *QueryReceiptByOutBillNoRequest) (*Receipt, error) {
-	return opQueryReceiptByOut.Do(ctx, s.client(), req, s.limit())
+	return opQueryReceiptByOut.Do(ctx, s.core().Client(), req, s.core().Limiter())
 }
 
 // QueryReceiptByTransferBillNo reads a bill's receipt by WeChat Pay's
@@ -175,7 +171,7 @@ func (s *Service) QueryReceiptByOutBillNo(ctx context.Context, req *QueryReceipt
 //
 // Rate limit not documented; read-only and retried.
 func (s *Service) QueryReceiptByTransferBillNo(ctx context.Context, req *QueryReceiptByTransferBillNoRequest) (*Receipt, error) {
-	return opQueryReceiptByTransfer.Do(ctx, s.client(), req, s.limit())
+	return opQueryReceiptByTransfer.Do(ctx, s.core().Client(), req, s.core().Limiter())
 }
 
 // DownloadReceipt fetches the file (a PDF) of a FINISHED receipt and
@@ -192,31 +188,28 @@ func (s *Service) QueryReceiptByTransferBillNo(ctx context.Context, req *QueryRe
 // Unconfirmed how often). A receipt that is not FINISHED, or has no URL,
 // is a *wechatpay.FieldError before any I/O.
 func (s *Service) DownloadReceipt(ctx context.Context, r *Receipt) ([]byte, error) {
-	want, err := receiptDigest(s.client(), r)
+	d, err := receiptDigest(s.core().Client(), r)
 	if err != nil {
 		return nil, err
 	}
-	if err := service.Wait(ctx, s.limit()); err != nil {
-		return nil, fmt.Errorf("transfer: waiting for the rate limiter: %w", err)
+	if err := s.core().WaitBefore(ctx, "transfer"); err != nil {
+		return nil, err
 	}
-	rc, _, err := s.c.DownloadV3(ctx, r.DownloadURL, maxReceiptBytes)
+	rc, _, err := s.core().Client().DownloadV3(ctx, r.DownloadURL, maxReceiptBytes)
 	if err != nil {
 		return nil, err
 	}
 	defer rc.Close()
-	b, err := io.ReadAll(rc)
+	b, err := io.ReadAll(d.Reader(rc, ErrReceiptDigestMismatch))
 	if err != nil {
-		return nil, err
-	}
-	if got := sha256.Sum256(b); subtle.ConstantTimeCompare(got[:], want) != 1 {
-		return nil, ErrReceiptDigestMismatch
+		return nil, err // the bytes of a file that does not match are discarded
 	}
 	return b, nil
 }
 
 // receiptDigest checks what DownloadReceipt needs before any I/O and
 // returns the SHA256 digest the file must have.
-func receiptDigest(c *wechatpay.Client, r *Receipt) ([]byte, error) {
+func receiptDigest(c *wechatpay.Client, r *Receipt) (*service.Digest, error) {
 	switch {
 	case c == nil:
 		return nil, &wechatpay.FieldError{Field: "client", Reason: "transfer.New was given a nil *wechatpay.Client", Missing: true}
@@ -226,12 +219,13 @@ func receiptDigest(c *wechatpay.Client, r *Receipt) ([]byte, error) {
 		return nil, &wechatpay.FieldError{Field: "state", Reason: "is not FINISHED: query the receipt again"}
 	case r.DownloadURL == "":
 		return nil, &wechatpay.FieldError{Field: "download_url", Reason: "is empty", Missing: true}
-	case !strings.EqualFold(r.HashType, "SHA256"):
-		return nil, fmt.Errorf("%w: %q (only SHA256)", ErrReceiptDigestUnsupported, r.HashType)
 	}
-	want, err := hex.DecodeString(r.HashValue)
-	if err != nil || len(want) != sha256.Size {
+	d, err := service.ParseDigest(r.HashType, r.HashValue, "SHA256")
+	switch {
+	case errors.Is(err, service.ErrHashType):
+		return nil, fmt.Errorf("%w: %q (only SHA256)", ErrReceiptDigestUnsupported, r.HashType)
+	case err != nil:
 		return nil, &wechatpay.FieldError{Field: "hash_value", Reason: "is not the hex digest of SHA256"}
 	}
-	return want, nil
+	return d, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -96,6 +97,40 @@ func RequireAnswerFaults(t *testing.T, srv *Server, api API, call func(t *testin
 			}
 		})
 	}
+}
+
+// RequireFaults runs RequireRetries and RequireAnswerFaults on call, one
+// typed call of api through the client it is given (a method of a domain
+// service, or an Operation's Do): the attempts are read from the answer's
+// Meta field (a wechatpay.Response), check, if given, looks at each answer
+// that came back, and a call that fails must return a nil answer.
+func RequireFaults[T any](t *testing.T, srv *Server, api API, call func(t *testing.T, c *wechatpay.Client) (*T, error), check ...func(t *testing.T, got *T)) {
+	t.Helper()
+	meta, ok := reflect.TypeFor[T]().FieldByName("Meta")
+	if !ok || meta.Type != reflect.TypeFor[wechatpay.Response]() {
+		t.Fatalf("%v has no field Meta wechatpay.Response", reflect.TypeFor[T]())
+	}
+	answer := func(t *testing.T, c *wechatpay.Client) (*T, error) {
+		got, err := call(t, c)
+		if err != nil && got != nil {
+			t.Fatalf("an answer with the error %v", err)
+		}
+		return got, err
+	}
+	RequireRetries(t, srv, api, func(t *testing.T, c *wechatpay.Client) (int, error) {
+		got, err := answer(t, c)
+		if err != nil {
+			return 0, err
+		}
+		for _, f := range check {
+			f(t, got)
+		}
+		return reflect.ValueOf(got).Elem().FieldByIndex(meta.Index).Interface().(wechatpay.Response).Attempts, nil
+	})
+	RequireAnswerFaults(t, srv, api, func(t *testing.T, c *wechatpay.Client) error {
+		_, err := answer(t, c)
+		return err
+	})
 }
 
 // injectFault injects f into srv until t ends.

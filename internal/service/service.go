@@ -1,11 +1,13 @@
 // Package service is what the SDK's domain services (aggracct,
-// profitsharing, redpack, security, transfer) share: building a service from its options and
-// waiting on a limiter that may be nil. It does not import the root
+// profitsharing, redpack, security, transfer) share: the Core each Service
+// is (its client, limiter and own settings), building it from its options,
+// and waiting on a limiter that may be nil. It does not import the root
 // package.
 package service
 
 import (
 	"context"
+	"fmt"
 	"reflect"
 )
 
@@ -45,4 +47,59 @@ func IsNil(l Limiter) bool {
 		return v.IsNil()
 	}
 	return false
+}
+
+// Core is what a domain Service is: the client it calls through, the
+// limiter every call waits on (WithLimiter), and X, the package's own
+// settings. A domain declares `type Service service.Core[wechatpay.Client,
+// X]`, so that none of this is exported, and converts a *Service to a
+// *Core to reach it. Every method is safe on a nil *Core, which is what a
+// nil *Service converts to.
+type Core[C, X any] struct {
+	c       *C
+	limiter Limiter
+	own     X
+}
+
+// NewCore returns the Core of a service that calls through c, with no
+// limiter and the zero X.
+func NewCore[X, C any](c *C) *Core[C, X] { return &Core[C, X]{c: c} }
+
+// Client is the client the service calls through; nil for a nil s, which
+// the operations report as a missing client.
+func (s *Core[C, X]) Client() *C {
+	if s == nil {
+		return nil
+	}
+	return s.c
+}
+
+// Limiter is the limiter every call of the service waits on; nil for a nil
+// s or when none is set.
+func (s *Core[C, X]) Limiter() Limiter {
+	if s == nil {
+		return nil
+	}
+	return s.limiter
+}
+
+// SetLimiter sets the limiter every call waits on (WithLimiter); nil sets
+// none.
+func (s *Core[C, X]) SetLimiter(l Limiter) { s.limiter = l }
+
+// Own is the package's own settings; nil for a nil s.
+func (s *Core[C, X]) Own() *X {
+	if s == nil {
+		return nil
+	}
+	return &s.own
+}
+
+// WaitBefore waits on the limiter of s before a call that is no Operation
+// (a download), its error marked with the package's name pkg.
+func (s *Core[C, X]) WaitBefore(ctx context.Context, pkg string) error {
+	if err := Wait(ctx, s.Limiter()); err != nil {
+		return fmt.Errorf("%s: waiting for the rate limiter: %w", pkg, err)
+	}
+	return nil
 }
