@@ -44,20 +44,30 @@ func (s *Server) LedgerBalance(mchID, balAccountNo string) (int64, bool) {
 // EffectState to RECOVERED.
 type PunishOrder struct {
 	// OutRequestNo, WxpayPunishNo and MchID identify the order.
-	OutRequestNo, WxpayPunishNo, MchID string
+	OutRequestNo  string `json:"out_request_no"`
+	WxpayPunishNo string `json:"wxpay_punish_no"`
+	MchID         string `json:"mchid"`
 	// BalAccountNo is the controlled ledger, plaintext: a recover must
 	// name the same one. It is never answered.
-	BalAccountNo string
+	BalAccountNo string `json:"-"`
 	// PunishScene and PunishRuleVersion are answered as JSON numbers.
-	PunishScene, PunishRuleVersion int64
+	PunishScene       int64 `json:"punish_scene"`
+	PunishRuleVersion int64 `json:"punish_rule_version"`
 	// PunishReason, PunishState (EXECUTING, SUCCESS, FAILED), EffectState
 	// (ACTIVE, RECOVERED), ErrorCode and ErrorMessage are answered as they
 	// are; empty ones are left out.
-	PunishReason, PunishState, EffectState, ErrorCode, ErrorMessage string
+	PunishReason string `json:"punish_reason,omitempty"`
+	PunishState  string `json:"punish_state,omitempty"`
+	EffectState  string `json:"effect_state,omitempty"`
+	ErrorCode    string `json:"error_code,omitempty"`
+	ErrorMessage string `json:"error_message,omitempty"`
 	// ControlAction is answered in order unless empty.
-	ControlAction []string
+	ControlAction []string `json:"control_action,omitempty"`
 	// The times are answered in RFC 3339 (UTC+8) unless zero.
-	PunishStartTime, PunishEndTime, PunishAcceptTime, PunishFinishTime time.Time
+	PunishStartTime  time.Time `json:"punish_start_time,omitzero"`
+	PunishEndTime    time.Time `json:"punish_end_time,omitzero"`
+	PunishAcceptTime time.Time `json:"punish_accept_time,omitzero"`
+	PunishFinishTime time.Time `json:"punish_finish_time,omitzero"`
 }
 
 // AddPunishOrder adds or replaces the punish order with o.OutRequestNo. A
@@ -77,15 +87,23 @@ func (s *Server) AddPunishOrder(o PunishOrder) {
 type RecoverOrder struct {
 	// OutRequestNo, WxpayRecoverNo, RelatedWxpayPunishNo and MchID
 	// identify the order and the punish it lifts.
-	OutRequestNo, WxpayRecoverNo, RelatedWxpayPunishNo, MchID string
+	OutRequestNo         string `json:"out_request_no"`
+	WxpayRecoverNo       string `json:"wxpay_recover_no"`
+	RelatedWxpayPunishNo string `json:"related_wxpay_punish_no"`
+	MchID                string `json:"mchid"`
 	// PunishScene and PunishRuleVersion are those of the lifted punish,
 	// answered as JSON strings (as the community reference shows them).
-	PunishScene, PunishRuleVersion int64
+	PunishScene       int64 `json:"punish_scene,string"`
+	PunishRuleVersion int64 `json:"punish_rule_version,string"`
 	// RecoverState (EXECUTING, SUCCESS, FAILED), RecoverReason, ErrorCode
 	// and ErrorMessage are answered as they are; empty ones are left out.
-	RecoverState, RecoverReason, ErrorCode, ErrorMessage string
+	RecoverState  string `json:"recover_state,omitempty"`
+	RecoverReason string `json:"recover_reason,omitempty"`
+	ErrorCode     string `json:"error_code,omitempty"`
+	ErrorMessage  string `json:"error_message,omitempty"`
 	// The times are answered in RFC 3339 (UTC+8) unless zero.
-	RecoverAcceptTime, RecoverFinishTime time.Time
+	RecoverAcceptTime time.Time `json:"recover_accept_time,omitzero"`
+	RecoverFinishTime time.Time `json:"recover_finish_time,omitzero"`
 }
 
 // AddRecoverOrder adds or replaces the recover order with o.OutRequestNo.
@@ -181,14 +199,22 @@ type SpecialReduction struct {
 	// OutRequestNo, MchID and BalAccountNo identify the reduction;
 	// BalAccountNo is plaintext: the emulator compares it with the
 	// decrypted request value and encrypts it for the merchant in answers.
-	OutRequestNo, MchID, BalAccountNo string
+	OutRequestNo string `json:"out_request_no"`
+	MchID        string `json:"mchid"`
+	BalAccountNo string `json:"bal_account_no"`
 	// ReductionType, State, Reason, QuotaChangeNo and FailReason are
 	// answered as they are; empty ones are left out.
-	ReductionType, State, Reason, QuotaChangeNo, FailReason string
-	// Amount is answered (in fen) when State is SUCCESS.
-	Amount int64
-	// SuccessTime and FailTime are answered unless zero.
-	SuccessTime, FailTime time.Time
+	ReductionType string `json:"reduction_type,omitempty"`
+	State         string `json:"state,omitempty"`
+	Reason        string `json:"reason,omitempty"`
+	QuotaChangeNo string `json:"quota_change_no,omitempty"`
+	FailReason    string `json:"fail_reason,omitempty"`
+	// Amount is answered (in fen) when State is SUCCESS or it is not zero.
+	Amount int64 `json:"-"`
+	// SuccessTime and FailTime are answered in RFC 3339 (UTC+8) unless
+	// zero.
+	SuccessTime time.Time `json:"success_time,omitzero"`
+	FailTime    time.Time `json:"fail_time,omitzero"`
 }
 
 // AddSpecialReduction adds or replaces the special reduction with

@@ -54,16 +54,25 @@ func (s *Server) AddProfitSharingTransaction(t ProfitSharingTransaction) {
 type ProfitSharingRelation struct {
 	// SubMchID, Type and Account identify the receiver; Name is its
 	// plaintext name (encrypted for the merchant in answers), "" for none.
-	SubMchID, Type, Account, Name string
+	SubMchID string `json:"sub_mchid,omitempty"`
+	Type     string `json:"type"`
+	Account  string `json:"account"`
+	Name     string `json:"name,omitempty"`
 	// RelationType, CustomRelation, Scene, MajorService and the file ids
 	// are answered as they are; empty ones are left out.
-	RelationType, CustomRelation, Scene, MajorService string
-	ApplicationFileID, PartnershipFileID, FileID      string
+	RelationType      string `json:"relation_type,omitempty"`
+	CustomRelation    string `json:"custom_relation,omitempty"`
+	Scene             string `json:"scene,omitempty"`
+	MajorService      string `json:"major_service,omitempty"`
+	ApplicationFileID string `json:"application_file_id,omitempty"`
+	PartnershipFileID string `json:"partnership_file_id,omitempty"`
+	FileID            string `json:"file_id,omitempty"`
 	// ExpectedRatio is answered unless zero.
-	ExpectedRatio int64
+	ExpectedRatio int64 `json:"expected_ratio,omitempty"`
 	// State is INIT or EFFECTIVE; FailReason is answered unless empty. An
 	// INIT relationship becomes EFFECTIVE on its next query.
-	State, FailReason string
+	State      string `json:"state"`
+	FailReason string `json:"fail_reason,omitempty"`
 }
 
 // AddProfitSharingRelation adds or replaces the receiver relationship with
@@ -137,26 +146,26 @@ type ProfitSharingReceiver struct {
 	// Currency, Amount (smallest unit), Description, Type, Account,
 	// Result and FailReason are answered as they are (receivers[] fields
 	// of the same names); an empty FailReason is left out.
-	Currency    string
-	Amount      int64
-	Description string
-	Type        string
-	Account     string
-	Result      string
-	FailReason  string
+	Currency    string `json:"currency"`
+	Amount      int64  `json:"amount"`
+	Description string `json:"description"`
+	Type        string `json:"type"`
+	Account     string `json:"account"`
+	Result      string `json:"result"`
+	FailReason  string `json:"fail_reason,omitempty"`
 	// CreateTime and FinishTime are answered in RFC 3339; a zero
 	// FinishTime is left out.
-	CreateTime time.Time
-	FinishTime time.Time
+	CreateTime time.Time `json:"create_time"`
+	FinishTime time.Time `json:"finish_time,omitzero"`
 	// DetailID and DetailType are answered as they are.
-	DetailID   string
-	DetailType string
+	DetailID   string `json:"detail_id"`
+	DetailType string `json:"detail_type"`
 	// SettlementCurrency, SettlementAmount and RateValue (× 10^8) are
 	// answered for UNFREEZE_TO_SPONSOR entries; empty or zero ones are
 	// left out.
-	SettlementCurrency string
-	SettlementAmount   int64
-	RateValue          int64
+	SettlementCurrency string `json:"settlement_currency,omitempty"`
+	SettlementAmount   int64  `json:"settlement_amount,omitempty"`
+	RateValue          int64  `json:"rate_value,omitempty"`
 }
 
 // ProfitSharingOrder is a global profit-sharing order that the emulator
@@ -166,9 +175,13 @@ type ProfitSharingOrder struct {
 	// SubMchID, TransactionID and OutOrderNo identify the order (SubMchID
 	// empty for an order without sub-merchant); OrderID and State are
 	// answered as they are.
-	SubMchID, TransactionID, OutOrderNo, OrderID, State string
+	SubMchID      string `json:"sub_mchid,omitempty"`
+	TransactionID string `json:"transaction_id"`
+	OutOrderNo    string `json:"out_order_no"`
+	OrderID       string `json:"order_id"`
+	State         string `json:"state"`
 	// Receivers are answered in order.
-	Receivers []ProfitSharingReceiver
+	Receivers []ProfitSharingReceiver `json:"receivers"`
 }
 
 // AddProfitSharingOrder adds or replaces the order with o.OutOrderNo.

@@ -219,66 +219,24 @@ func (s *Server) psAccept(o ProfitSharingOrder, key string) (int, any) {
 
 // psOrderAnswer is the answer of an order, as QueryOrder gives it.
 func psOrderAnswer(o ProfitSharingOrder) (int, any) {
-	type receiver struct {
-		Amount             int64  `json:"amount"`
-		Currency           string `json:"currency"`
-		Description        string `json:"description"`
-		Type               string `json:"type"`
-		Account            string `json:"account"`
-		Result             string `json:"result"`
-		FailReason         string `json:"fail_reason,omitempty"`
-		CreateTime         string `json:"create_time"`
-		FinishTime         string `json:"finish_time,omitempty"`
-		DetailID           string `json:"detail_id"`
-		DetailType         string `json:"detail_type"`
-		SettlementCurrency string `json:"settlement_currency,omitempty"`
-		SettlementAmount   int64  `json:"settlement_amount,omitempty"`
-		RateValue          int64  `json:"rate_value,omitempty"`
+	o.Receivers = slices.Clone(o.Receivers)
+	if o.Receivers == nil {
+		o.Receivers = []ProfitSharingReceiver{}
 	}
-	wire := struct {
-		SubMchID      string     `json:"sub_mchid,omitempty"`
-		TransactionID string     `json:"transaction_id"`
-		OutOrderNo    string     `json:"out_order_no"`
-		OrderID       string     `json:"order_id"`
-		State         string     `json:"state"`
-		Receivers     []receiver `json:"receivers"`
-	}{o.SubMchID, o.TransactionID, o.OutOrderNo, o.OrderID, o.State, make([]receiver, 0, len(o.Receivers))}
-	for _, rc := range o.Receivers {
-		wire.Receivers = append(wire.Receivers, receiver{
-			Amount: rc.Amount, Currency: rc.Currency, Description: rc.Description, Type: rc.Type,
-			Account: rc.Account, Result: rc.Result, FailReason: rc.FailReason,
-			CreateTime: rfc3339(rc.CreateTime), FinishTime: rfc3339(rc.FinishTime),
-			DetailID: rc.DetailID, DetailType: rc.DetailType, SettlementCurrency: rc.SettlementCurrency,
-			SettlementAmount: rc.SettlementAmount, RateValue: rc.RateValue,
-		})
+	for i := range o.Receivers {
+		wireTimes(&o.Receivers[i].CreateTime, &o.Receivers[i].FinishTime)
 	}
-	return http.StatusOK, wire
+	return http.StatusOK, o
 }
 
 // psRelationAnswer is the answer of a relationship, the name encrypted for
 // the merchant.
 func psRelationAnswer(r *V3Request, rel ProfitSharingRelation) (int, any) {
-	name, e := r.EncryptForMerchant(rel.Name)
-	if e != nil {
+	var e *ErrorAnswer
+	if rel.Name, e = r.EncryptForMerchant(rel.Name); e != nil {
 		return e.Answer()
 	}
-	return http.StatusOK, struct {
-		SubMchID          string `json:"sub_mchid,omitempty"`
-		Type              string `json:"type"`
-		Account           string `json:"account"`
-		Name              string `json:"name,omitempty"`
-		RelationType      string `json:"relation_type,omitempty"`
-		CustomRelation    string `json:"custom_relation,omitempty"`
-		Scene             string `json:"scene,omitempty"`
-		MajorService      string `json:"major_service,omitempty"`
-		ExpectedRatio     int64  `json:"expected_ratio,omitempty"`
-		FileID            string `json:"file_id,omitempty"`
-		ApplicationFileID string `json:"application_file_id,omitempty"`
-		PartnershipFileID string `json:"partnership_file_id,omitempty"`
-		State             string `json:"state"`
-		FailReason        string `json:"fail_reason,omitempty"`
-	}{rel.SubMchID, rel.Type, rel.Account, name, rel.RelationType, rel.CustomRelation, rel.Scene, rel.MajorService,
-		rel.ExpectedRatio, rel.FileID, rel.ApplicationFileID, rel.PartnershipFileID, rel.State, rel.FailReason}
+	return http.StatusOK, rel
 }
 
 // profitSharingDue finishes, when the clock is advanced (Advance; s.mu
