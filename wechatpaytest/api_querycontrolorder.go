@@ -3,6 +3,7 @@ package wechatpaytest
 import (
 	"cmp"
 	"net/http"
+	"strings"
 )
 
 // serveQueryControlOrder answers a control-order query: control_type PUNISH or
@@ -22,26 +23,15 @@ func (s *Server) serveQueryControlOrder(r *V3Request) (int, any) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if controlType == "PUNISH" {
-		o, ok := s.agg.punishOrders[no]
-		if !ok || o.MchID != mchID {
-			return notFound("punish order").Answer()
-		}
-		c := *o
+	switch p, o := s.agg.punishOrders[no], s.agg.recoverOrders[no]; {
+	case controlType == "PUNISH" && p != nil && p.MchID == mchID:
+		c := *p
 		wireTimes(&c.PunishStartTime, &c.PunishEndTime, &c.PunishAcceptTime, &c.PunishFinishTime)
-		return http.StatusOK, struct {
-			ControlScene string      `json:"control_scene"`
-			PunishOrder  PunishOrder `json:"punish_order"`
-		}{"PUNISH", c}
+		return http.StatusOK, map[string]any{"control_scene": controlType, "punish_order": c}
+	case controlType == "RECOVER" && o != nil && o.MchID == mchID:
+		c := *o
+		wireTimes(&c.RecoverAcceptTime, &c.RecoverFinishTime)
+		return http.StatusOK, map[string]any{"control_scene": controlType, "recover_order": c}
 	}
-	o, ok := s.agg.recoverOrders[no]
-	if !ok || o.MchID != mchID {
-		return notFound("recover order").Answer()
-	}
-	c := *o
-	wireTimes(&c.RecoverAcceptTime, &c.RecoverFinishTime)
-	return http.StatusOK, struct {
-		ControlScene string       `json:"control_scene"`
-		RecoverOrder RecoverOrder `json:"recover_order"`
-	}{"RECOVER", c}
+	return notFound(strings.ToLower(controlType) + " order").Answer()
 }
