@@ -3,6 +3,7 @@ package wechatpaytest
 import (
 	"cmp"
 	"net/http"
+	"strconv"
 	"strings"
 )
 
@@ -29,9 +30,28 @@ func (s *Server) serveQueryControlOrder(r *V3Request) (int, any) {
 		wireTimes(&c.PunishStartTime, &c.PunishEndTime, &c.PunishAcceptTime, &c.PunishFinishTime)
 		return http.StatusOK, map[string]any{"control_scene": controlType, "punish_order": c}
 	case controlType == "RECOVER" && o != nil && o.MchID == mchID:
-		c := *o
-		wireTimes(&c.RecoverAcceptTime, &c.RecoverFinishTime)
-		return http.StatusOK, map[string]any{"control_scene": controlType, "recover_order": c}
+		return http.StatusOK, map[string]any{"control_scene": controlType, "recover_order": recoverOrderWire{
+			WxpayRecoverNo: o.WxpayRecoverNo, OutRequestNo: o.OutRequestNo, RelatedWxpayPunishNo: o.RelatedWxpayPunishNo,
+			MchID: o.MchID, PunishScene: strconv.FormatInt(o.PunishScene, 10),
+			PunishRuleVersion: strconv.FormatInt(o.PunishRuleVersion, 10),
+			RecoverAcceptTime: rfc3339(o.RecoverAcceptTime), RecoverFinishTime: rfc3339(o.RecoverFinishTime),
+			RecoverState: o.RecoverState, RecoverReason: o.RecoverReason, ErrorCode: o.ErrorCode, ErrorMessage: o.ErrorMessage,
+		}}
 	}
 	return notFound(strings.ToLower(controlType) + " order").Answer()
+}
+
+type recoverOrderWire struct {
+	WxpayRecoverNo       string `json:"wxpay_recover_no"`
+	OutRequestNo         string `json:"out_request_no"`
+	RelatedWxpayPunishNo string `json:"related_wxpay_punish_no"`
+	MchID                string `json:"mchid"`
+	PunishScene          string `json:"punish_scene"`
+	PunishRuleVersion    string `json:"punish_rule_version"`
+	RecoverAcceptTime    string `json:"recover_accept_time,omitempty"`
+	RecoverFinishTime    string `json:"recover_finish_time,omitempty"`
+	RecoverState         string `json:"recover_state,omitempty"`
+	RecoverReason        string `json:"recover_reason,omitempty"`
+	ErrorCode            string `json:"error_code,omitempty"`
+	ErrorMessage         string `json:"error_message,omitempty"`
 }

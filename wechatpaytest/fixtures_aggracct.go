@@ -87,23 +87,15 @@ func (s *Server) AddPunishOrder(o PunishOrder) {
 type RecoverOrder struct {
 	// OutRequestNo, WxpayRecoverNo, RelatedWxpayPunishNo and MchID
 	// identify the order and the punish it lifts.
-	OutRequestNo         string `json:"out_request_no"`
-	WxpayRecoverNo       string `json:"wxpay_recover_no"`
-	RelatedWxpayPunishNo string `json:"related_wxpay_punish_no"`
-	MchID                string `json:"mchid"`
+	OutRequestNo, WxpayRecoverNo, RelatedWxpayPunishNo, MchID string
 	// PunishScene and PunishRuleVersion are those of the lifted punish,
 	// answered as JSON strings (as the community reference shows them).
-	PunishScene       int64 `json:"punish_scene,string"`
-	PunishRuleVersion int64 `json:"punish_rule_version,string"`
+	PunishScene, PunishRuleVersion int64
 	// RecoverState (EXECUTING, SUCCESS, FAILED), RecoverReason, ErrorCode
 	// and ErrorMessage are answered as they are; empty ones are left out.
-	RecoverState  string `json:"recover_state,omitempty"`
-	RecoverReason string `json:"recover_reason,omitempty"`
-	ErrorCode     string `json:"error_code,omitempty"`
-	ErrorMessage  string `json:"error_message,omitempty"`
+	RecoverState, RecoverReason, ErrorCode, ErrorMessage string
 	// The times are answered in RFC 3339 (UTC+8) unless zero.
-	RecoverAcceptTime time.Time `json:"recover_accept_time,omitzero"`
-	RecoverFinishTime time.Time `json:"recover_finish_time,omitzero"`
+	RecoverAcceptTime, RecoverFinishTime time.Time
 }
 
 // AddRecoverOrder adds or replaces the recover order with o.OutRequestNo.
@@ -199,22 +191,14 @@ type SpecialReduction struct {
 	// OutRequestNo, MchID and BalAccountNo identify the reduction;
 	// BalAccountNo is plaintext: the emulator compares it with the
 	// decrypted request value and encrypts it for the merchant in answers.
-	OutRequestNo string `json:"out_request_no"`
-	MchID        string `json:"mchid"`
-	BalAccountNo string `json:"bal_account_no"`
+	OutRequestNo, MchID, BalAccountNo string
 	// ReductionType, State, Reason, QuotaChangeNo and FailReason are
 	// answered as they are; empty ones are left out.
-	ReductionType string `json:"reduction_type,omitempty"`
-	State         string `json:"state,omitempty"`
-	Reason        string `json:"reason,omitempty"`
-	QuotaChangeNo string `json:"quota_change_no,omitempty"`
-	FailReason    string `json:"fail_reason,omitempty"`
-	// Amount is answered (in fen) when State is SUCCESS or it is not zero.
-	Amount int64 `json:"-"`
-	// SuccessTime and FailTime are answered in RFC 3339 (UTC+8) unless
-	// zero.
-	SuccessTime time.Time `json:"success_time,omitzero"`
-	FailTime    time.Time `json:"fail_time,omitzero"`
+	ReductionType, State, Reason, QuotaChangeNo, FailReason string
+	// Amount is answered (in fen) when State is SUCCESS.
+	Amount int64
+	// SuccessTime and FailTime are answered unless zero.
+	SuccessTime, FailTime time.Time
 }
 
 // AddSpecialReduction adds or replaces the special reduction with

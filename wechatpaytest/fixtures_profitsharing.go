@@ -146,26 +146,26 @@ type ProfitSharingReceiver struct {
 	// Currency, Amount (smallest unit), Description, Type, Account,
 	// Result and FailReason are answered as they are (receivers[] fields
 	// of the same names); an empty FailReason is left out.
-	Currency    string `json:"currency"`
-	Amount      int64  `json:"amount"`
-	Description string `json:"description"`
-	Type        string `json:"type"`
-	Account     string `json:"account"`
-	Result      string `json:"result"`
-	FailReason  string `json:"fail_reason,omitempty"`
+	Currency    string
+	Amount      int64
+	Description string
+	Type        string
+	Account     string
+	Result      string
+	FailReason  string
 	// CreateTime and FinishTime are answered in RFC 3339; a zero
 	// FinishTime is left out.
-	CreateTime time.Time `json:"create_time"`
-	FinishTime time.Time `json:"finish_time,omitzero"`
+	CreateTime time.Time
+	FinishTime time.Time
 	// DetailID and DetailType are answered as they are.
-	DetailID   string `json:"detail_id"`
-	DetailType string `json:"detail_type"`
+	DetailID   string
+	DetailType string
 	// SettlementCurrency, SettlementAmount and RateValue (× 10^8) are
 	// answered for UNFREEZE_TO_SPONSOR entries; empty or zero ones are
 	// left out.
-	SettlementCurrency string `json:"settlement_currency,omitempty"`
-	SettlementAmount   int64  `json:"settlement_amount,omitempty"`
-	RateValue          int64  `json:"rate_value,omitempty"`
+	SettlementCurrency string
+	SettlementAmount   int64
+	RateValue          int64
 }
 
 // ProfitSharingOrder is a global profit-sharing order that the emulator
@@ -175,13 +175,9 @@ type ProfitSharingOrder struct {
 	// SubMchID, TransactionID and OutOrderNo identify the order (SubMchID
 	// empty for an order without sub-merchant); OrderID and State are
 	// answered as they are.
-	SubMchID      string `json:"sub_mchid,omitempty"`
-	TransactionID string `json:"transaction_id"`
-	OutOrderNo    string `json:"out_order_no"`
-	OrderID       string `json:"order_id"`
-	State         string `json:"state"`
+	SubMchID, TransactionID, OutOrderNo, OrderID, State string
 	// Receivers are answered in order.
-	Receivers []ProfitSharingReceiver `json:"receivers"`
+	Receivers []ProfitSharingReceiver
 }
 
 // AddProfitSharingOrder adds or replaces the order with o.OutOrderNo.

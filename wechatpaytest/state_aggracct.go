@@ -226,17 +226,31 @@ func ledgerFields(r *V3Request, location string, bal, cardNo *string, reqScene s
 // special reduction: the record, with bal_account_no encrypted for the
 // merchant.
 func reductionAnswer(r *V3Request, red SpecialReduction) (int, any) {
-	var e *ErrorAnswer
-	if red.BalAccountNo, e = r.EncryptForMerchant(red.BalAccountNo); e != nil {
+	encBal, e := r.EncryptForMerchant(red.BalAccountNo)
+	if e != nil {
 		return e.Answer()
 	}
-	wireTimes(&red.SuccessTime, &red.FailTime)
 	wire := struct {
-		SpecialReduction
-		Amount *int64 `json:"amount,omitempty"`
-	}{SpecialReduction: red}
+		MchID         string `json:"mchid"`
+		BalAccountNo  string `json:"bal_account_no"`
+		OutRequestNo  string `json:"out_request_no"`
+		ReductionType string `json:"reduction_type,omitempty"`
+		Amount        *int64 `json:"amount,omitempty"`
+		State         string `json:"state,omitempty"`
+		Reason        string `json:"reason,omitempty"`
+		QuotaChangeNo string `json:"quota_change_no,omitempty"`
+		SuccessTime   string `json:"success_time,omitempty"`
+		FailTime      string `json:"fail_time,omitempty"`
+		FailReason    string `json:"fail_reason,omitempty"`
+	}{
+		MchID: red.MchID, BalAccountNo: encBal, OutRequestNo: red.OutRequestNo,
+		ReductionType: red.ReductionType, State: red.State, Reason: red.Reason,
+		QuotaChangeNo: red.QuotaChangeNo, SuccessTime: rfc3339(red.SuccessTime),
+		FailTime: rfc3339(red.FailTime), FailReason: red.FailReason,
+	}
 	if red.State == "SUCCESS" || red.Amount != 0 {
-		wire.Amount = &red.Amount
+		amount := red.Amount
+		wire.Amount = &amount
 	}
 	return http.StatusOK, wire
 }

@@ -219,14 +219,40 @@ func (s *Server) psAccept(o ProfitSharingOrder, key string) (int, any) {
 
 // psOrderAnswer is the answer of an order, as QueryOrder gives it.
 func psOrderAnswer(o ProfitSharingOrder) (int, any) {
-	o.Receivers = slices.Clone(o.Receivers)
-	if o.Receivers == nil {
-		o.Receivers = []ProfitSharingReceiver{}
+	type receiver struct {
+		Amount             int64  `json:"amount"`
+		Currency           string `json:"currency"`
+		Description        string `json:"description"`
+		Type               string `json:"type"`
+		Account            string `json:"account"`
+		Result             string `json:"result"`
+		FailReason         string `json:"fail_reason,omitempty"`
+		CreateTime         string `json:"create_time"`
+		FinishTime         string `json:"finish_time,omitempty"`
+		DetailID           string `json:"detail_id"`
+		DetailType         string `json:"detail_type"`
+		SettlementCurrency string `json:"settlement_currency,omitempty"`
+		SettlementAmount   int64  `json:"settlement_amount,omitempty"`
+		RateValue          int64  `json:"rate_value,omitempty"`
 	}
-	for i := range o.Receivers {
-		wireTimes(&o.Receivers[i].CreateTime, &o.Receivers[i].FinishTime)
+	wire := struct {
+		SubMchID      string     `json:"sub_mchid,omitempty"`
+		TransactionID string     `json:"transaction_id"`
+		OutOrderNo    string     `json:"out_order_no"`
+		OrderID       string     `json:"order_id"`
+		State         string     `json:"state"`
+		Receivers     []receiver `json:"receivers"`
+	}{o.SubMchID, o.TransactionID, o.OutOrderNo, o.OrderID, o.State, make([]receiver, 0, len(o.Receivers))}
+	for _, rc := range o.Receivers {
+		wire.Receivers = append(wire.Receivers, receiver{
+			Amount: rc.Amount, Currency: rc.Currency, Description: rc.Description, Type: rc.Type,
+			Account: rc.Account, Result: rc.Result, FailReason: rc.FailReason,
+			CreateTime: rfc3339(rc.CreateTime), FinishTime: rfc3339(rc.FinishTime),
+			DetailID: rc.DetailID, DetailType: rc.DetailType, SettlementCurrency: rc.SettlementCurrency,
+			SettlementAmount: rc.SettlementAmount, RateValue: rc.RateValue,
+		})
 	}
-	return http.StatusOK, o
+	return http.StatusOK, wire
 }
 
 // psRelationAnswer is the answer of a relationship, the name encrypted for
