@@ -96,26 +96,31 @@ func RequireRetries(t *testing.T, srv *wechatpaytest.Server, api wechatpaytest.A
 	}
 }
 
+// AnswerFaults are the faults that spoil a signed answer, each with the
+// sentinel error a client reports for it (wrapped with
+// wechatpay.ErrInvalidSignature).
+var AnswerFaults = []struct {
+	Kind     wechatpaytest.FaultKind
+	Sentinel error
+}{
+	{wechatpaytest.FaultTamperedBody, wechatpay.ErrBadSignature},
+	{wechatpaytest.FaultProbeSignature, wechatpay.ErrSignatureProbe},
+	{wechatpaytest.FaultStaleTimestamp, wechatpay.ErrStaleTimestamp},
+}
+
 // RequireAnswerFaults requires call to fail on a tampered answer of api,
 // on a signature probe and on a stale answer, with the sentinel errors of
 // each, and to reach the emulator once for each (a verification failure
 // is not retried).
 func RequireAnswerFaults(t *testing.T, srv *wechatpaytest.Server, api wechatpaytest.API, call func(t *testing.T, c *wechatpay.Client) error) {
 	t.Helper()
-	for _, f := range []struct {
-		kind     wechatpaytest.FaultKind
-		sentinel error
-	}{
-		{wechatpaytest.FaultTamperedBody, wechatpay.ErrBadSignature},
-		{wechatpaytest.FaultProbeSignature, wechatpay.ErrSignatureProbe},
-		{wechatpaytest.FaultStaleTimestamp, wechatpay.ErrStaleTimestamp},
-	} {
-		t.Run(f.kind.String(), func(t *testing.T) {
-			srv.InjectFault(wechatpaytest.Fault{API: api, Kind: f.kind, Count: 1})
+	for _, f := range AnswerFaults {
+		t.Run(f.Kind.String(), func(t *testing.T) {
+			srv.InjectFault(wechatpaytest.Fault{API: api, Kind: f.Kind, Count: 1})
 			t.Cleanup(srv.ClearFaults)
 			before := srv.Requests()
 			err := call(t, srv.Client(FastRetry))
-			require.ErrorIs(t, err, f.sentinel)
+			require.ErrorIs(t, err, f.Sentinel)
 			require.ErrorIs(t, err, wechatpay.ErrInvalidSignature)
 			require.Equal(t, 1, srv.Requests()-before, "a verification failure is not retried")
 		})
