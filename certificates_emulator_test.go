@@ -11,7 +11,6 @@ import (
 
 	"github.com/gowechatpay/wechatpay"
 	wxcrypto "github.com/gowechatpay/wechatpay/crypto"
-	"github.com/gowechatpay/wechatpay/internal/sdktest"
 	"github.com/gowechatpay/wechatpay/wechatpaytest"
 )
 
@@ -31,13 +30,20 @@ func TestDownloadCertificatesFromEmulator(t *testing.T) {
 		})
 	}
 
+	faults := []struct {
+		kind    wechatpaytest.FaultKind
+		wantErr error
+	}{
+		{wechatpaytest.FaultTamperedBody, wechatpay.ErrInvalidSignature},
+		{wechatpaytest.FaultProbeSignature, wechatpay.ErrSignatureProbe},
+		{wechatpaytest.FaultStaleTimestamp, wechatpay.ErrStaleTimestamp},
+	}
 	c := srv.Client(wechatpay.WithKeyMode(wechatpay.KeyModeCertificates), wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}))
 	t.Cleanup(c.Close)
-	for _, f := range sdktest.AnswerFaults {
-		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APICertificates, Kind: f.Kind, Count: 1})
+	for _, f := range faults {
+		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APICertificates, Kind: f.kind, Count: 1})
 		_, err := c.DownloadCertificates(t.Context())
-		require.ErrorIs(t, err, f.Sentinel)
-		require.ErrorIs(t, err, wechatpay.ErrInvalidSignature)
+		require.ErrorIs(t, err, f.wantErr)
 	}
 	srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APICertificates, Kind: wechatpaytest.FaultSystemError, Count: 1})
 	_, err := c.DownloadCertificates(t.Context())
