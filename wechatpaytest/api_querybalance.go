@@ -8,18 +8,11 @@ import "net/http"
 // in_transit_reduction_exist true while a special reduction on it is
 // PROCESSING. An unknown ledger is 404 RESOURCE_NOT_EXISTS.
 func (s *Server) serveQueryBalance(r *V3Request) (int, any) {
-	q := r.URL.Query()
-	mchID, cipherBal := q.Get("mchid"), q.Get("bal_account_no")
-	if e := checkFields("query", field{name: "mchid", value: mchID, required: true, max: 32},
-		field{name: "bal_account_no", value: cipherBal, required: true, max: 1024}); e != nil {
-		return e.Answer()
-	}
-	bal, cardNo := cipherBal, q.Get("card_no")
-	if e := ledgerFields(r, "query", &bal, &cardNo, q.Get("req_scene")); e != nil {
+	k, e := queryLedger(r, 1024)
+	if e != nil {
 		return e.Answer()
 	}
 	s.mu.Lock()
-	k := ledgerKey{mchID, bal}
 	balance, ok := s.agg.ledgers[k]
 	_, inTransit := s.pending(k)
 	s.mu.Unlock()

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"net/http"
 	"strconv"
+	"strings"
 )
 
 // serveQueryControlOrder answers a control-order query: control_type PUNISH or
@@ -23,59 +24,21 @@ func (s *Server) serveQueryControlOrder(r *V3Request) (int, any) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if controlType == "PUNISH" {
-		o, ok := s.agg.punishOrders[no]
-		if !ok || o.MchID != mchID {
-			return notFound("punish order").Answer()
-		}
-		return http.StatusOK, struct {
-			ControlScene string          `json:"control_scene"`
-			PunishOrder  punishOrderWire `json:"punish_order"`
-		}{"PUNISH", newPunishOrderWire(o)}
+	switch p, o := s.agg.punishOrders[no], s.agg.recoverOrders[no]; {
+	case controlType == "PUNISH" && p != nil && p.MchID == mchID:
+		c := *p
+		wireTimes(&c.PunishStartTime, &c.PunishEndTime, &c.PunishAcceptTime, &c.PunishFinishTime)
+		return http.StatusOK, map[string]any{"control_scene": controlType, "punish_order": c}
+	case controlType == "RECOVER" && o != nil && o.MchID == mchID:
+		return http.StatusOK, map[string]any{"control_scene": controlType, "recover_order": recoverOrderWire{
+			WxpayRecoverNo: o.WxpayRecoverNo, OutRequestNo: o.OutRequestNo, RelatedWxpayPunishNo: o.RelatedWxpayPunishNo,
+			MchID: o.MchID, PunishScene: strconv.FormatInt(o.PunishScene, 10),
+			PunishRuleVersion: strconv.FormatInt(o.PunishRuleVersion, 10),
+			RecoverAcceptTime: rfc3339(o.RecoverAcceptTime), RecoverFinishTime: rfc3339(o.RecoverFinishTime),
+			RecoverState: o.RecoverState, RecoverReason: o.RecoverReason, ErrorCode: o.ErrorCode, ErrorMessage: o.ErrorMessage,
+		}}
 	}
-	o, ok := s.agg.recoverOrders[no]
-	if !ok || o.MchID != mchID {
-		return notFound("recover order").Answer()
-	}
-	return http.StatusOK, struct {
-		ControlScene string           `json:"control_scene"`
-		RecoverOrder recoverOrderWire `json:"recover_order"`
-	}{"RECOVER", recoverOrderWire{
-		WxpayRecoverNo: o.WxpayRecoverNo, OutRequestNo: o.OutRequestNo, RelatedWxpayPunishNo: o.RelatedWxpayPunishNo,
-		MchID: o.MchID, PunishScene: strconv.FormatInt(o.PunishScene, 10),
-		PunishRuleVersion: strconv.FormatInt(o.PunishRuleVersion, 10),
-		RecoverAcceptTime: rfc3339(o.RecoverAcceptTime), RecoverFinishTime: rfc3339(o.RecoverFinishTime),
-		RecoverState: o.RecoverState, RecoverReason: o.RecoverReason, ErrorCode: o.ErrorCode, ErrorMessage: o.ErrorMessage,
-	}}
-}
-
-type punishOrderWire struct {
-	WxpayPunishNo     string   `json:"wxpay_punish_no"`
-	OutRequestNo      string   `json:"out_request_no"`
-	MchID             string   `json:"mchid"`
-	PunishScene       int64    `json:"punish_scene"`
-	PunishRuleVersion int64    `json:"punish_rule_version"`
-	PunishReason      string   `json:"punish_reason,omitempty"`
-	PunishStartTime   string   `json:"punish_start_time,omitempty"`
-	PunishEndTime     string   `json:"punish_end_time,omitempty"`
-	PunishAcceptTime  string   `json:"punish_accept_time,omitempty"`
-	PunishFinishTime  string   `json:"punish_finish_time,omitempty"`
-	PunishState       string   `json:"punish_state,omitempty"`
-	EffectState       string   `json:"effect_state,omitempty"`
-	ControlAction     []string `json:"control_action,omitempty"`
-	ErrorCode         string   `json:"error_code,omitempty"`
-	ErrorMessage      string   `json:"error_message,omitempty"`
-}
-
-func newPunishOrderWire(o *PunishOrder) punishOrderWire {
-	return punishOrderWire{
-		WxpayPunishNo: o.WxpayPunishNo, OutRequestNo: o.OutRequestNo, MchID: o.MchID,
-		PunishScene: o.PunishScene, PunishRuleVersion: o.PunishRuleVersion, PunishReason: o.PunishReason,
-		PunishStartTime: rfc3339(o.PunishStartTime), PunishEndTime: rfc3339(o.PunishEndTime),
-		PunishAcceptTime: rfc3339(o.PunishAcceptTime), PunishFinishTime: rfc3339(o.PunishFinishTime),
-		PunishState: o.PunishState, EffectState: o.EffectState, ControlAction: o.ControlAction,
-		ErrorCode: o.ErrorCode, ErrorMessage: o.ErrorMessage,
-	}
+	return notFound(strings.ToLower(controlType) + " order").Answer()
 }
 
 type recoverOrderWire struct {

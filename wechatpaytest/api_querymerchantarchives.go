@@ -56,17 +56,12 @@ var archivesSecrets = map[string]bool{"bal_account_no": true, "merchant_name": t
 // bal_account_no (decrypted) name the ledger; an unknown one is 404
 // RESOURCE_NOT_EXISTS.
 func (s *Server) serveQueryMerchantArchives(r *V3Request) (int, any) {
-	q := r.URL.Query()
-	mchID, bal, cardNo := q.Get("mchid"), q.Get("bal_account_no"), q.Get("card_no")
-	if e := checkFields("query", field{name: "mchid", value: mchID, required: true, max: 32},
-		field{name: "bal_account_no", value: bal, required: true, max: 1024}); e != nil {
-		return e.Answer()
-	}
-	if e := ledgerFields(r, "query", &bal, &cardNo, q.Get("req_scene")); e != nil {
+	k, e := queryLedger(r, 1024)
+	if e != nil {
 		return e.Answer()
 	}
 	s.mu.Lock()
-	a, ok := s.agg.archives[ledgerKey{mchID, bal}]
+	a, ok := s.agg.archives[k]
 	s.mu.Unlock()
 	if !ok {
 		return notFound("merchant archives").Answer()

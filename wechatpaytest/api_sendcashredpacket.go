@@ -23,10 +23,8 @@ var sendRedPackParams = []v2Param{
 // bill number's characters, the amount and the scene rule. It returns the
 // amount, or a PARAM_ERROR reply.
 func checkRedPacketSend(params map[string]string) (int64, map[string]string) {
-	for _, c := range []byte(params["mch_billno"]) {
-		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z') {
-			return 0, V2Error("PARAM_ERROR", "参数错误: mch_billno 只能是数字和字母")
-		}
+	if !isAlnum(params["mch_billno"]) {
+		return 0, V2Error("PARAM_ERROR", "参数错误: mch_billno 只能是数字和字母")
 	}
 	amount, err := strconv.ParseInt(params["total_amount"], 10, 64)
 	if err != nil || amount <= 0 {

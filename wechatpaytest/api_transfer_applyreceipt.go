@@ -24,7 +24,7 @@ func (s *Server) transferApplyReceipt(r *V3Request, name string, max int, byTran
 		return e.Answer()
 	}
 	no := req[name]
-	if e := checkFields("body", field{name: name, value: no, required: true, max: max, valid: isAlnum, issue: "only digits and letters"}); e != nil {
+	if e := checkFields("body", alnumNo(name, no, max)); e != nil {
 		return e.Answer()
 	}
 	s.mu.Lock()

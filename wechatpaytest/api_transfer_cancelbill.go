@@ -9,7 +9,7 @@ import "net/http"
 // released, MCHTRANSFER.BILL.FINISHED sent) on its next query.
 func (s *Server) serveTransferCancelBill(r *V3Request) (int, any) {
 	no := r.PathValue("out_bill_no")
-	if e := checkFields("path", field{name: "out_bill_no", value: no, required: true, max: 32, valid: isAlnum, issue: "only digits and letters"}); e != nil {
+	if e := checkFields("path", alnumNo("out_bill_no", no, 32)); e != nil {
 		return e.Answer()
 	}
 	s.mu.Lock()

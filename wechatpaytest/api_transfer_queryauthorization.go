@@ -22,7 +22,7 @@ func (s *Server) serveTransferQueryAuthorization(r *V3Request) (int, any) {
 // NOT_FOUND.
 func (s *Server) transferAuthorizationByPath(r *V3Request) (*transferAuthorization, *ErrorAnswer) {
 	no := r.PathValue("out_authorization_no")
-	if e := checkFields("path", field{name: "out_authorization_no", value: no, required: true, max: 32, valid: isAlnum, issue: "only digits and letters"}); e != nil {
+	if e := checkFields("path", alnumNo("out_authorization_no", no, 32)); e != nil {
 		return nil, e
 	}
 	s.mu.Lock()

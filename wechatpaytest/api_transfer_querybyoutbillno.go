@@ -14,7 +14,7 @@ func (s *Server) serveTransferQueryByOutBillNo(r *V3Request) (int, any) {
 // is 404 NOT_FOUND.
 func (s *Server) transferQuery(r *V3Request, name string, max int, byTransferNo bool) (int, any) {
 	no := r.PathValue(name)
-	if e := checkFields("path", field{name: name, value: no, required: true, max: max, valid: isAlnum, issue: "only digits and letters"}); e != nil {
+	if e := checkFields("path", alnumNo(name, no, max)); e != nil {
 		return e.Answer()
 	}
 	s.mu.Lock()

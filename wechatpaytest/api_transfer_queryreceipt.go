@@ -24,7 +24,7 @@ func (s *Server) serveTransferQueryReceiptByTransferBillNo(r *V3Request) (int, a
 // or receipt.
 func (s *Server) transferQueryReceipt(r *V3Request, name string, max int, byTransferNo bool) (int, any) {
 	no := r.PathValue(name)
-	if e := checkFields("path", field{name: name, value: no, required: true, max: max, valid: isAlnum, issue: "only digits and letters"}); e != nil {
+	if e := checkFields("path", alnumNo(name, no, max)); e != nil {
 		return e.Answer()
 	}
 	s.mu.Lock()

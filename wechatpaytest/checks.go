@@ -113,3 +113,9 @@ func systemError(message, verdict string) *ErrorAnswer {
 	return &ErrorAnswer{Code: "SYSTEM_ERROR", Message: message, status: http.StatusInternalServerError,
 		verdict: "system_error: " + verdict}
 }
+
+// alnumNo is the rule of the merchant transfer's numbers named in a path
+// or body: required, at most max ASCII digits and letters.
+func alnumNo(name, value string, max int) field {
+	return field{name: name, value: value, required: true, max: max, valid: isAlnum, issue: "only digits and letters"}
+}

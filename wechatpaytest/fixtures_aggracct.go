@@ -44,20 +44,30 @@ func (s *Server) LedgerBalance(mchID, balAccountNo string) (int64, bool) {
 // EffectState to RECOVERED.
 type PunishOrder struct {
 	// OutRequestNo, WxpayPunishNo and MchID identify the order.
-	OutRequestNo, WxpayPunishNo, MchID string
+	OutRequestNo  string `json:"out_request_no"`
+	WxpayPunishNo string `json:"wxpay_punish_no"`
+	MchID         string `json:"mchid"`
 	// BalAccountNo is the controlled ledger, plaintext: a recover must
 	// name the same one. It is never answered.
-	BalAccountNo string
+	BalAccountNo string `json:"-"`
 	// PunishScene and PunishRuleVersion are answered as JSON numbers.
-	PunishScene, PunishRuleVersion int64
+	PunishScene       int64 `json:"punish_scene"`
+	PunishRuleVersion int64 `json:"punish_rule_version"`
 	// PunishReason, PunishState (EXECUTING, SUCCESS, FAILED), EffectState
 	// (ACTIVE, RECOVERED), ErrorCode and ErrorMessage are answered as they
 	// are; empty ones are left out.
-	PunishReason, PunishState, EffectState, ErrorCode, ErrorMessage string
+	PunishReason string `json:"punish_reason,omitempty"`
+	PunishState  string `json:"punish_state,omitempty"`
+	EffectState  string `json:"effect_state,omitempty"`
+	ErrorCode    string `json:"error_code,omitempty"`
+	ErrorMessage string `json:"error_message,omitempty"`
 	// ControlAction is answered in order unless empty.
-	ControlAction []string
+	ControlAction []string `json:"control_action,omitempty"`
 	// The times are answered in RFC 3339 (UTC+8) unless zero.
-	PunishStartTime, PunishEndTime, PunishAcceptTime, PunishFinishTime time.Time
+	PunishStartTime  time.Time `json:"punish_start_time,omitzero"`
+	PunishEndTime    time.Time `json:"punish_end_time,omitzero"`
+	PunishAcceptTime time.Time `json:"punish_accept_time,omitzero"`
+	PunishFinishTime time.Time `json:"punish_finish_time,omitzero"`
 }
 
 // AddPunishOrder adds or replaces the punish order with o.OutRequestNo. A

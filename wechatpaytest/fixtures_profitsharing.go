@@ -54,16 +54,25 @@ func (s *Server) AddProfitSharingTransaction(t ProfitSharingTransaction) {
 type ProfitSharingRelation struct {
 	// SubMchID, Type and Account identify the receiver; Name is its
 	// plaintext name (encrypted for the merchant in answers), "" for none.
-	SubMchID, Type, Account, Name string
+	SubMchID string `json:"sub_mchid,omitempty"`
+	Type     string `json:"type"`
+	Account  string `json:"account"`
+	Name     string `json:"name,omitempty"`
 	// RelationType, CustomRelation, Scene, MajorService and the file ids
 	// are answered as they are; empty ones are left out.
-	RelationType, CustomRelation, Scene, MajorService string
-	ApplicationFileID, PartnershipFileID, FileID      string
+	RelationType      string `json:"relation_type,omitempty"`
+	CustomRelation    string `json:"custom_relation,omitempty"`
+	Scene             string `json:"scene,omitempty"`
+	MajorService      string `json:"major_service,omitempty"`
+	ApplicationFileID string `json:"application_file_id,omitempty"`
+	PartnershipFileID string `json:"partnership_file_id,omitempty"`
+	FileID            string `json:"file_id,omitempty"`
 	// ExpectedRatio is answered unless zero.
-	ExpectedRatio int64
+	ExpectedRatio int64 `json:"expected_ratio,omitempty"`
 	// State is INIT or EFFECTIVE; FailReason is answered unless empty. An
 	// INIT relationship becomes EFFECTIVE on its next query.
-	State, FailReason string
+	State      string `json:"state"`
+	FailReason string `json:"fail_reason,omitempty"`
 }
 
 // AddProfitSharingRelation adds or replaces the receiver relationship with

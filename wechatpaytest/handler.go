@@ -88,6 +88,16 @@ func rfc3339(t time.Time) string {
 	return t.In(beijing).Format(time.RFC3339)
 }
 
+// wireTimes sets each non-zero time to its whole second in UTC+8, as an
+// answer renders it (encoding/json then writes RFC 3339, like rfc3339).
+func wireTimes(ts ...*time.Time) {
+	for _, t := range ts {
+		if !t.IsZero() {
+			*t = t.In(beijing).Truncate(time.Second)
+		}
+	}
+}
+
 // ServeHTTP answers one request as WeChat Pay would. It is the server's
 // handler; tests normally reach it through the Server's URL. A request
 // that matches no registered route is answered 404 NOT_FOUND with a message

@@ -70,6 +70,18 @@ func RequireRetries(t *testing.T, srv *Server, api API, call func(t *testing.T, 
 	}
 }
 
+// AnswerFaults are the faults that spoil a signed answer, each with the
+// sentinel error the SDK's client reports for it (wrapped with
+// wechatpay.ErrInvalidSignature): the cases of RequireAnswerFaults.
+var AnswerFaults = []struct {
+	Kind     FaultKind
+	Sentinel error
+}{
+	{FaultTamperedBody, wechatpay.ErrBadSignature},
+	{FaultProbeSignature, wechatpay.ErrSignatureProbe},
+	{FaultStaleTimestamp, wechatpay.ErrStaleTimestamp},
+}
+
 // RequireAnswerFaults requires call to fail on a tampered answer of api,
 // on a signature probe and on a stale answer, with the sentinel errors of
 // each (and wechatpay.ErrInvalidSignature), having reached the emulator
@@ -77,20 +89,13 @@ func RequireRetries(t *testing.T, srv *Server, api API, call func(t *testing.T, 
 // subtest with a client of srv with FastRetry.
 func RequireAnswerFaults(t *testing.T, srv *Server, api API, call func(t *testing.T, c *wechatpay.Client) error) {
 	t.Helper()
-	for _, f := range []struct {
-		kind     FaultKind
-		sentinel error
-	}{
-		{FaultTamperedBody, wechatpay.ErrBadSignature},
-		{FaultProbeSignature, wechatpay.ErrSignatureProbe},
-		{FaultStaleTimestamp, wechatpay.ErrStaleTimestamp},
-	} {
-		t.Run(f.kind.String(), func(t *testing.T) {
-			injectFault(t, srv, Fault{API: api, Kind: f.kind, Count: 1})
+	for _, f := range AnswerFaults {
+		t.Run(f.Kind.String(), func(t *testing.T) {
+			injectFault(t, srv, Fault{API: api, Kind: f.Kind, Count: 1})
 			before := srv.Requests()
 			err := call(t, srv.Client(FastRetry()))
-			if !errors.Is(err, f.sentinel) || !errors.Is(err, wechatpay.ErrInvalidSignature) {
-				t.Fatalf("want %v (an ErrInvalidSignature), got %v", f.sentinel, err)
+			if !errors.Is(err, f.Sentinel) || !errors.Is(err, wechatpay.ErrInvalidSignature) {
+				t.Fatalf("want %v (an ErrInvalidSignature), got %v", f.Sentinel, err)
 			}
 			if n := srv.Requests() - before; n != 1 {
 				t.Fatalf("a verification failure is not retried: want 1 request, got %d", n)

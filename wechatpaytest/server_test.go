@@ -692,17 +692,10 @@ func TestFaults(t *testing.T) {
 	}
 
 	t.Run("signature faults", func(t *testing.T) {
-		for _, tt := range []struct {
-			kind wechatpaytest.FaultKind
-			want error
-		}{
-			{wechatpaytest.FaultTamperedBody, wechatpay.ErrBadSignature},
-			{wechatpaytest.FaultProbeSignature, wechatpay.ErrSignatureProbe},
-			{wechatpaytest.FaultStaleTimestamp, wechatpay.ErrStaleTimestamp},
-		} {
-			srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQuerySpecialReduction, Kind: tt.kind, Count: 1})
+		for _, tt := range wechatpaytest.AnswerFaults {
+			srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQuerySpecialReduction, Kind: tt.Kind, Count: 1})
 			_, err := query()
-			require.ErrorIs(t, err, tt.want, tt.kind.String())
+			require.ErrorIs(t, err, tt.Sentinel, tt.Kind.String())
 			require.ErrorIs(t, err, wechatpay.ErrInvalidSignature)
 			_, err = query()
 			require.NoError(t, err, "the fault applied to one request only")
@@ -1234,20 +1227,13 @@ func TestSigningFaultsWaitForASignedAnswer(t *testing.T) {
 	stale := srv.Client(noRetry, wechatpay.WithClock(func() time.Time { return time.Now().Add(-time.Hour) }))
 	ctx := t.Context()
 
-	for _, tt := range []struct {
-		kind wechatpaytest.FaultKind
-		want error
-	}{
-		{wechatpaytest.FaultTamperedBody, wechatpay.ErrBadSignature},
-		{wechatpaytest.FaultProbeSignature, wechatpay.ErrSignatureProbe},
-		{wechatpaytest.FaultStaleTimestamp, wechatpay.ErrStaleTimestamp},
-	} {
-		t.Run("v3 "+tt.kind.String(), func(t *testing.T) {
-			srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQuerySpecialReduction, Kind: tt.kind, Count: 1})
+	for _, tt := range wechatpaytest.AnswerFaults {
+		t.Run("v3 "+tt.Kind.String(), func(t *testing.T) {
+			srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQuerySpecialReduction, Kind: tt.Kind, Count: 1})
 			_, err := stale.DoV3(ctx, reductionRequest(t, stale, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), nil)
 			wechatpaytest.RequireAPIError(t, err, http.StatusUnauthorized, "SIGN_ERROR")
 			_, err = c.DoV3(ctx, reductionRequest(t, c, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), nil)
-			require.ErrorIs(t, err, tt.want, "the 401 left the fault armed")
+			require.ErrorIs(t, err, tt.Sentinel, "the 401 left the fault armed")
 			_, err = c.DoV3(ctx, reductionRequest(t, c, wechatpaytest.SeedReductionNo, wechatpaytest.SeedBalAccountNo), nil)
 			require.NoError(t, err, "the signed answer used it up")
 		})

@@ -185,6 +185,19 @@ func (s *Server) punishFixtureAnswer(p Punishment) (status int, body any, ok boo
 	return status, body, true
 }
 
+// queryLedger checks the ledger a WeBank-channel query names: mchid (at
+// most 32) and bal_account_no (at most maxBal, 0 for no limit) are
+// required, then ledgerFields decrypts and checks the rest.
+func queryLedger(r *V3Request, maxBal int) (ledgerKey, *ErrorAnswer) {
+	q := r.URL.Query()
+	k, cardNo := ledgerKey{q.Get("mchid"), q.Get("bal_account_no")}, q.Get("card_no")
+	if e := checkFields("query", field{name: "mchid", value: k.mchID, required: true, max: 32},
+		field{name: "bal_account_no", value: k.bal, required: true, max: maxBal}); e != nil {
+		return k, e
+	}
+	return k, ledgerFields(r, "query", &k.bal, &cardNo, q.Get("req_scene"))
+}
+
 // ledgerFields decrypts bal_account_no (*bal) in place, then checks the
 // optional fields a 2026 community reference added to every WeBank-channel
 // API: req_scene (a documented value) and card_no (*cardNo, decrypted in

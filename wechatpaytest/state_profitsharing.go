@@ -258,27 +258,11 @@ func psOrderAnswer(o ProfitSharingOrder) (int, any) {
 // psRelationAnswer is the answer of a relationship, the name encrypted for
 // the merchant.
 func psRelationAnswer(r *V3Request, rel ProfitSharingRelation) (int, any) {
-	name, e := r.EncryptForMerchant(rel.Name)
-	if e != nil {
+	var e *ErrorAnswer
+	if rel.Name, e = r.EncryptForMerchant(rel.Name); e != nil {
 		return e.Answer()
 	}
-	return http.StatusOK, struct {
-		SubMchID          string `json:"sub_mchid,omitempty"`
-		Type              string `json:"type"`
-		Account           string `json:"account"`
-		Name              string `json:"name,omitempty"`
-		RelationType      string `json:"relation_type,omitempty"`
-		CustomRelation    string `json:"custom_relation,omitempty"`
-		Scene             string `json:"scene,omitempty"`
-		MajorService      string `json:"major_service,omitempty"`
-		ExpectedRatio     int64  `json:"expected_ratio,omitempty"`
-		FileID            string `json:"file_id,omitempty"`
-		ApplicationFileID string `json:"application_file_id,omitempty"`
-		PartnershipFileID string `json:"partnership_file_id,omitempty"`
-		State             string `json:"state"`
-		FailReason        string `json:"fail_reason,omitempty"`
-	}{rel.SubMchID, rel.Type, rel.Account, name, rel.RelationType, rel.CustomRelation, rel.Scene, rel.MajorService,
-		rel.ExpectedRatio, rel.FileID, rel.ApplicationFileID, rel.PartnershipFileID, rel.State, rel.FailReason}
+	return http.StatusOK, rel
 }
 
 // profitSharingDue finishes, when the clock is advanced (Advance; s.mu

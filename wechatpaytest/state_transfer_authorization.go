@@ -48,15 +48,11 @@ func (s *Server) lookupAuthorization(no string) *transferAuthorization {
 func (s *Server) UserAuthorizeTransfer(outAuthorizationNo string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	a := s.lookupAuthorization(outAuthorizationNo)
-	switch {
-	case a == nil:
-		return fmt.Errorf("wechatpaytest: UserAuthorizeTransfer: no authorization %q", outAuthorizationNo)
-	case a.State != "WAIT_USER_CONFIRM":
-		return fmt.Errorf("wechatpaytest: UserAuthorizeTransfer: authorization %q is %s", outAuthorizationNo, a.State)
+	a, err := s.authorizationIn("UserAuthorizeTransfer", outAuthorizationNo, "WAIT_USER_CONFIRM")
+	if err == nil {
+		s.authorizeLocked(a)
 	}
-	s.authorizeLocked(a)
-	return nil
+	return err
 }
 
 // authorizeLocked makes a effective and sends CONFIRMED. The caller holds
@@ -74,15 +70,11 @@ func (s *Server) authorizeLocked(a *transferAuthorization) {
 func (s *Server) UserRevokeTransferAuthorization(outAuthorizationNo string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	a := s.lookupAuthorization(outAuthorizationNo)
-	switch {
-	case a == nil:
-		return fmt.Errorf("wechatpaytest: UserRevokeTransferAuthorization: no authorization %q", outAuthorizationNo)
-	case a.State != "TAKING_EFFECT":
-		return fmt.Errorf("wechatpaytest: UserRevokeTransferAuthorization: authorization %q is %s", outAuthorizationNo, a.State)
+	a, err := s.authorizationIn("UserRevokeTransferAuthorization", outAuthorizationNo, "TAKING_EFFECT")
+	if err == nil {
+		s.closeAuthorizationLocked(a, "USER_CLOSE")
 	}
-	s.closeAuthorizationLocked(a, "USER_CLOSE")
-	return nil
+	return err
 }
 
 // RiskCloseTransferAuthorization plays WeChat Pay closing an effective
@@ -96,15 +88,24 @@ func (s *Server) RiskCloseTransferAuthorization(outAuthorizationNo, reason strin
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	a := s.lookupAuthorization(outAuthorizationNo)
+	a, err := s.authorizationIn("RiskCloseTransferAuthorization", outAuthorizationNo, "TAKING_EFFECT")
+	if err == nil {
+		a.State, a.CloseReason, a.CloseTime = "CLOSED", reason, s.now()
+	}
+	return err
+}
+
+// authorizationIn returns the authorization no when it is in state, else
+// an error naming action. The caller holds s.mu.
+func (s *Server) authorizationIn(action, no, state string) (*transferAuthorization, error) {
+	a := s.lookupAuthorization(no)
 	switch {
 	case a == nil:
-		return fmt.Errorf("wechatpaytest: RiskCloseTransferAuthorization: no authorization %q", outAuthorizationNo)
-	case a.State != "TAKING_EFFECT":
-		return fmt.Errorf("wechatpaytest: RiskCloseTransferAuthorization: authorization %q is %s", outAuthorizationNo, a.State)
+		return nil, fmt.Errorf("wechatpaytest: %s: no authorization %q", action, no)
+	case a.State != state:
+		return nil, fmt.Errorf("wechatpaytest: %s: authorization %q is %s", action, no, a.State)
 	}
-	a.State, a.CloseReason, a.CloseTime = "CLOSED", reason, s.now()
-	return nil
+	return a, nil
 }
 
 // closeAuthorizationLocked closes a for reason and sends CLOSED. The

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -55,25 +54,16 @@ var helperActions = map[string]helperAction{
 // follows it) against the sandbox of -dir.
 func runHelper(ctx context.Context, name string, args []string, stdout, stderr io.Writer) error {
 	action, ok := helperActions[name]
-	fs := flag.NewFlagSet("wechatpay-sandbox "+name, flag.ContinueOnError)
+	fs := newFlagSet("wechatpay-sandbox "+name, helperUsage, stderr)
 	dir := fs.String("dir", "sandbox", "the sandbox's directory `DIR` (its credentials.json signs the request)")
 	reason := fs.String("reason", "", "transfer fail: the fail_reason, e.g. ACCOUNT_FROZEN")
 	if !ok {
 		return usageError(flag.NewFlagSet("wechatpay-sandbox", flag.ContinueOnError), stderr, fmt.Sprintf("unknown action %q", name))
 	}
-	fs.Usage = func() {}
-	fs.SetOutput(io.Discard)
-	switch err := fs.Parse(args); {
-	case errors.Is(err, flag.ErrHelp):
-		fs.SetOutput(stderr)
-		fmt.Fprint(stderr, helperUsage)
-		fs.PrintDefaults()
+	if err := parseFlags(fs, args, 1, stderr); err != nil {
 		return err
-	case err != nil:
-		return usageError(fs, stderr, err.Error())
-	case fs.NArg() != 1:
-		return usageError(fs, stderr, fmt.Sprintf("one argument expected after the flags, got %q", fs.Args()))
-	case name == "transfer fail" && *reason == "":
+	}
+	if name == "transfer fail" && *reason == "" {
 		return usageError(fs, stderr, "-reason is required, e.g. ACCOUNT_FROZEN")
 	}
 	req := &wechatpay.Request{Method: http.MethodPost, Path: strings.TrimPrefix(string(action.api), "POST ")}

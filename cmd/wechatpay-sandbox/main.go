@@ -110,7 +110,7 @@ func run(args []string, stdout, stderr io.Writer, sigs <-chan os.Signal) error {
 		return runHelper(context.Background(), "transfer "+args[1], args[2:], stdout, stderr)
 	}
 	sf, fs := newServeFlags(stderr)
-	if err := parseFlags(fs, args, stderr); err != nil {
+	if err := parseFlags(fs, args, 0, stderr); err != nil {
 		return err
 	}
 	mode, err := wechatpaytest.ParseKeyMode(sf.keyMode)
@@ -132,24 +132,8 @@ func run(args []string, stdout, stderr io.Writer, sigs <-chan os.Signal) error {
 	return shutdown(srv, sf.grace, stdout, sigs)
 }
 
-// serveFlags are the flags of the sandbox that serves.
-type serveFlags struct {
-	addr, dir, keyMode, notifyCA string
-	grace                        time.Duration
-}
-
-// newServeFlags declares the flags of the sandbox on a new flag set.
-func newServeFlags(stderr io.Writer) (*serveFlags, *flag.FlagSet) {
-	sf := &serveFlags{}
-	fs := flag.NewFlagSet("wechatpay-sandbox", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.StringVar(&sf.addr, "addr", "127.0.0.1:8360", "address `HOST:PORT` to listen on (port 0 picks a free port)")
-	fs.StringVar(&sf.dir, "dir", "sandbox", "directory `DIR` for the keys and credentials.json (locked while serving)")
-	fs.StringVar(&sf.notifyCA, "notify-ca", "", "PEM `FILE` of the CA to trust for the callbacks' https notify_url, e.g. a local server's self-signed certificate (default: the system roots)")
-	fs.DurationVar(&sf.grace, "grace", 5*time.Second, "on SIGINT or SIGTERM, how long requests in flight get to complete")
-	fs.StringVar(&sf.keyMode, "key-mode", "public-key", "the merchant's WeChat Pay keys: public-key (answers signed with the public key, no /v3/certificates), certificates (platform certificate only) or both (migration: Wechatpay-Serial chooses)")
-	fs.Usage = func() {
-		fmt.Fprint(stderr, `Usage:
+// serveUsage is the help of the sandbox that serves.
+const serveUsage = `Usage:
   wechatpay-sandbox [flags]          serve the WeChat Pay emulator
   wechatpay-sandbox notify [flags]   send a signed callback to a notify_url
                                      (wechatpay-sandbox notify -h for its flags)
@@ -160,9 +144,23 @@ func newServeFlags(stderr io.Writer) (*serveFlags, *flag.FlagSet) {
                                      its clock (wechatpay-sandbox advance -h)
 
 Flags:
-`)
-		fs.PrintDefaults()
-	}
+`
+
+// serveFlags are the flags of the sandbox that serves.
+type serveFlags struct {
+	addr, dir, keyMode, notifyCA string
+	grace                        time.Duration
+}
+
+// newServeFlags declares the flags of the sandbox on a new flag set.
+func newServeFlags(stderr io.Writer) (*serveFlags, *flag.FlagSet) {
+	sf := &serveFlags{}
+	fs := newFlagSet("wechatpay-sandbox", serveUsage, stderr)
+	fs.StringVar(&sf.addr, "addr", "127.0.0.1:8360", "address `HOST:PORT` to listen on (port 0 picks a free port)")
+	fs.StringVar(&sf.dir, "dir", "sandbox", "directory `DIR` for the keys and credentials.json (locked while serving)")
+	fs.StringVar(&sf.notifyCA, "notify-ca", "", "PEM `FILE` of the CA to trust for the callbacks' https notify_url, e.g. a local server's self-signed certificate (default: the system roots)")
+	fs.DurationVar(&sf.grace, "grace", 5*time.Second, "on SIGINT or SIGTERM, how long requests in flight get to complete")
+	fs.StringVar(&sf.keyMode, "key-mode", "public-key", "the merchant's WeChat Pay keys: public-key (answers signed with the public key, no /v3/certificates), certificates (platform certificate only) or both (migration: Wechatpay-Serial chooses)")
 	return sf, fs
 }
 
@@ -220,8 +218,9 @@ func shutdown(srv *wechatpaytest.Server, grace time.Duration, stdout io.Writer, 
 
 // parseFlags parses args into fs, whose Usage prints the whole help: -h
 // prints it and is no error (flag.ErrHelp); a mistake, positional arguments
-// included, prints one line and where the help is (errUsage).
-func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) error {
+// other than nargs of them included, prints one line and where the help is
+// (errUsage).
+func parseFlags(fs *flag.FlagSet, args []string, nargs int, stderr io.Writer) error {
 	help := fs.Usage
 	fs.Usage = func() {}
 	fs.SetOutput(io.Discard)
@@ -234,10 +233,24 @@ func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) error {
 		return flag.ErrHelp
 	case err != nil:
 		return usageError(fs, stderr, err.Error())
-	case fs.NArg() > 0:
+	case nargs == 0 && fs.NArg() > 0:
 		return usageError(fs, stderr, fmt.Sprintf("unexpected arguments %q", fs.Args()))
+	case fs.NArg() != nargs:
+		return usageError(fs, stderr, fmt.Sprintf("one argument expected after the flags, got %q", fs.Args()))
 	}
 	return nil
+}
+
+// newFlagSet is a flag set named name whose Usage prints usage, then the
+// flags, on stderr.
+func newFlagSet(name, usage string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, usage)
+		fs.PrintDefaults()
+	}
+	return fs
 }
 
 // usageError prints a command-line mistake on one line, followed by where

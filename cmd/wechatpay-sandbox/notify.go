@@ -20,29 +20,8 @@ import (
 	"github.com/gowechatpay/wechatpay/wechatpaytest"
 )
 
-// notifyFlags are the flags of the notify subcommand.
-type notifyFlags struct {
-	dir, target, event, resourceFile, caFile string
-	scale                                    float64
-	once                                     bool
-	timeout                                  time.Duration
-}
-
-// newNotifyFlags declares the flags of notify on a new flag set.
-func newNotifyFlags(stderr io.Writer) (*notifyFlags, *flag.FlagSet) {
-	nf := &notifyFlags{}
-	fs := flag.NewFlagSet("wechatpay-sandbox notify", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.StringVar(&nf.dir, "dir", "sandbox", "the sandbox's directory `DIR`, whose keys sign and encrypt the callback")
-	fs.StringVar(&nf.target, "url", "", "the merchant's notify_url (`URL`, http or https)")
-	fs.StringVar(&nf.event, "event", "TRANSACTION.SUCCESS", "`EVENT_TYPE` of the callback, e.g. TRANSACTION.SUCCESS or REFUND.SUCCESS")
-	fs.StringVar(&nf.resourceFile, "resource", "", "`FILE` with the resource's plaintext JSON (encrypted into the callback); - for stdin")
-	fs.StringVar(&nf.caFile, "ca", "", "PEM `FILE` of the CA to trust for an https URL (default: the system roots)")
-	fs.Float64Var(&nf.scale, "schedule-scale", 1, "multiply WeChat Pay's redelivery waits by `FACTOR` (0.001: 15ms, 15ms, 30ms, ...)")
-	fs.BoolVar(&nf.once, "once", false, "deliver once, without redelivery")
-	fs.DurationVar(&nf.timeout, "timeout", 5*time.Second, "how long each delivery waits for the answer")
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, `Usage: wechatpay-sandbox notify -dir DIR -url URL -event EVENT_TYPE -resource FILE.json [flags]
+// notifyUsage is the help of notify; %s is the redelivery schedule.
+const notifyUsage = `Usage: wechatpay-sandbox notify -dir DIR -url URL -event EVENT_TYPE -resource FILE.json [flags]
 
 Signs and encrypts a callback with the keys of the sandbox in DIR, as WeChat
 Pay would for the merchant of DIR/credentials.json (the WeChat Pay keys it
@@ -56,9 +35,28 @@ Example:
   wechatpay-sandbox notify -dir sandbox -url https://127.0.0.1:8443/notify -ca my_ca.pem -resource tx.json -schedule-scale 0.01
 
 Flags:
-`, scheduleText())
-		fs.PrintDefaults()
-	}
+`
+
+// notifyFlags are the flags of the notify subcommand.
+type notifyFlags struct {
+	dir, target, event, resourceFile, caFile string
+	scale                                    float64
+	once                                     bool
+	timeout                                  time.Duration
+}
+
+// newNotifyFlags declares the flags of notify on a new flag set.
+func newNotifyFlags(stderr io.Writer) (*notifyFlags, *flag.FlagSet) {
+	nf := &notifyFlags{}
+	fs := newFlagSet("wechatpay-sandbox notify", fmt.Sprintf(notifyUsage, scheduleText()), stderr)
+	fs.StringVar(&nf.dir, "dir", "sandbox", "the sandbox's directory `DIR`, whose keys sign and encrypt the callback")
+	fs.StringVar(&nf.target, "url", "", "the merchant's notify_url (`URL`, http or https)")
+	fs.StringVar(&nf.event, "event", "TRANSACTION.SUCCESS", "`EVENT_TYPE` of the callback, e.g. TRANSACTION.SUCCESS or REFUND.SUCCESS")
+	fs.StringVar(&nf.resourceFile, "resource", "", "`FILE` with the resource's plaintext JSON (encrypted into the callback); - for stdin")
+	fs.StringVar(&nf.caFile, "ca", "", "PEM `FILE` of the CA to trust for an https URL (default: the system roots)")
+	fs.Float64Var(&nf.scale, "schedule-scale", 1, "multiply WeChat Pay's redelivery waits by `FACTOR` (0.001: 15ms, 15ms, 30ms, ...)")
+	fs.BoolVar(&nf.once, "once", false, "deliver once, without redelivery")
+	fs.DurationVar(&nf.timeout, "timeout", 5*time.Second, "how long each delivery waits for the answer")
 	return nf, fs
 }
 
@@ -83,7 +81,7 @@ func (nf *notifyFlags) check() string {
 // runNotify is the notify subcommand.
 func runNotify(args []string, stdout, stderr io.Writer, sigs <-chan os.Signal) error {
 	nf, fs := newNotifyFlags(stderr)
-	if err := parseFlags(fs, args, stderr); err != nil {
+	if err := parseFlags(fs, args, 0, stderr); err != nil {
 		return err
 	}
 	if msg := nf.check(); msg != "" {
