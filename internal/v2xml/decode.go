@@ -139,8 +139,15 @@ func describe(err error) string {
 	return "does not decode: " + truncate(err.Error(), 2*maxErrBytes)
 }
 
-// codes are the children whose plain text is not trimmed.
-var codes = map[string]bool{"return_code": true, "result_code": true, "err_code": true}
+// isCode reports whether key is one of the children whose plain text is
+// not trimmed.
+func isCode(key string) bool {
+	switch key {
+	case "return_code", "result_code", "err_code":
+		return true
+	}
+	return false
+}
 
 // Where the reader is in the document.
 const (
@@ -255,7 +262,7 @@ func (r *reader) text(t xml.CharData, cdata bool) error {
 			return malformed("text directly under <xml>")
 		}
 	case child:
-		r.value.add(t, cdata || codes[r.key])
+		r.value.add(t, cdata || isCode(r.key))
 	case inner:
 		if !cdata {
 			t = bytes.Trim(t, xmlSpace)
@@ -267,6 +274,12 @@ func (r *reader) text(t xml.CharData, cdata bool) error {
 	return nil
 }
 
+// hint is the size to make the fields map with: the number of end tags
+// in the document, so that it never grows while the children are read.
+func (r *reader) hint() int {
+	return min(bytes.Count(r.data, []byte("</")), MaxFields)
+}
+
 // start takes a start element.
 func (r *reader) start(n xml.Name) error {
 	name, ok := elementName(n)
@@ -275,7 +288,7 @@ func (r *reader) start(n xml.Name) error {
 		if !ok || name != rootName {
 			return malformed("root element must be <xml>")
 		}
-		r.fields, r.state = make(map[string]string), root
+		r.fields, r.state = make(map[string]string, r.hint()), root
 	case root:
 		if !ok {
 			return malformed("invalid element name " + quote(n.Local))
