@@ -193,9 +193,19 @@ func (c *Client) Close() {
 // *TransportError wrapping ctx.Err(), whatever the answer said; a 1xx
 // answer (other than 100/103) and any redirect are never followed.
 func (c *Client) DoV3(ctx context.Context, req *Request, out any) (*Response, error) {
+	meta, verified, err := c.doV3(ctx, req, out)
+	if err != nil {
+		return meta, err
+	}
+	return meta, decodeInto(verified, out, meta.RequestID)
+}
+
+// doV3 is DoV3 without the decoding (out is only checked): it returns the
+// verified body as resty read it, the caller's to keep.
+func (c *Client) doV3(ctx context.Context, req *Request, out any) (*Response, []byte, error) {
 	x, err := c.v3Exchange(req, out)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var verified []byte
 	x.judge = func(resp *http.Response, data []byte) error {
@@ -206,10 +216,7 @@ func (c *Client) DoV3(ctx context.Context, req *Request, out any) (*Response, er
 		return nil
 	}
 	meta, err := c.send(ctx, x, false)
-	if err != nil {
-		return meta, err
-	}
-	return meta, decodeInto(verified, out, meta.RequestID)
+	return meta, verified, err
 }
 
 // verifyV3 is the verdict on one v3 answer: an *APIError for a 4xx/5xx,

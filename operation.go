@@ -2,7 +2,6 @@ package wechatpay
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -95,17 +94,14 @@ func (op *Operation[Req, Resp]) Do(ctx context.Context, c *Client, req *Req, lim
 		return nil, err
 	}
 	var out Resp
-	var raw json.RawMessage
-	meta, err := c.DoV3(ctx, r, &raw)
+	meta, raw, err := c.doV3(ctx, r, nil)
 	if err != nil {
 		return nil, err
 	}
 	if err := decodeAnswer(pkg, raw, &out, meta); err != nil {
 		return nil, err
 	}
-	if m := metaField(reflect.TypeFor[Resp]()); m >= 0 {
-		reflect.ValueOf(&out).Elem().Field(m).Set(reflect.ValueOf(*meta))
-	}
+	setMeta(reflect.ValueOf(&out).Elem(), metaField(reflect.TypeFor[Resp]()), meta)
 	if op.After != nil {
 		if err := op.After(c, raw, &out); err != nil {
 			return nil, err
@@ -197,7 +193,8 @@ func validate(req any) error {
 
 // fillDefaults sets the empty fields tagged default=mchid or default=appid.
 func fillDefaults(v reflect.Value, sh *shape, c *Client) {
-	for _, f := range sh.fields {
+	for _, i := range sh.defaults {
+		f := &sh.fields[i]
 		fv := v.Field(f.index)
 		if fv.Kind() != reflect.String || fv.String() != "" {
 			continue
@@ -214,10 +211,9 @@ func fillDefaults(v reflect.Value, sh *shape, c *Client) {
 // toSeconds cuts the top-level time fields of v to the second: WeChat Pay
 // writes a time as RFC 3339 without a fraction (yyyy-MM-DDTHH:mm:ss+TIMEZONE).
 func toSeconds(v reflect.Value, sh *shape) {
-	for _, f := range sh.fields {
-		if fv := v.Field(f.index); fv.Type() == timeType {
-			fv.Set(reflect.ValueOf(fv.Interface().(time.Time).Truncate(time.Second)))
-		}
+	for _, i := range sh.times {
+		t := v.Field(sh.fields[i].index).Addr().Interface().(*time.Time)
+		*t = t.Truncate(time.Second)
 	}
 }
 
@@ -319,7 +315,7 @@ func waitAll(ctx context.Context, pkg string, limiters []Limiter) error {
 
 // decodeAnswer decodes the verified body raw into out and checks its
 // required and present fields.
-func decodeAnswer(pkg string, raw json.RawMessage, out any, meta *Response) error {
+func decodeAnswer(pkg string, raw []byte, out any, meta *Response) error {
 	if err := decodeInto(raw, out, meta.RequestID); err != nil {
 		return err
 	}
@@ -339,6 +335,13 @@ var (
 )
 
 var metaFields sync.Map // reflect.Type → int
+
+// setMeta copies *meta into the field Meta of out, the field i (-1: none).
+func setMeta(out reflect.Value, i int, meta *Response) {
+	if i >= 0 && meta != nil {
+		*out.Field(i).Addr().Interface().(*Response) = *meta
+	}
+}
 
 // metaField is the index of t's field Meta of type Response, or -1,
 // looked up once per type.

@@ -111,11 +111,12 @@ func (op *V2Operation[Req, Resp]) params(c *Client, cp Req) (map[string]string, 
 	}
 	p := make(map[string]string, len(sh.fields)+len(op.Params)+3)
 	maps.Copy(p, op.Params)
-	for _, f := range sh.fields {
-		if name, _, _ := strings.Cut(v.Type().Field(f.index).Tag.Get("xml"), ","); name == "" || name == "-" {
+	for i := range sh.fields {
+		f := &sh.fields[i]
+		if !f.v2Param {
 			continue
 		}
-		s, err := v2Value(v.Field(f.index))
+		s, err := v2Value(v.Field(f.index), f.text)
 		if err != nil {
 			return nil, &FieldError{Field: f.wire, GoField: f.goName, Reason: "does not encode: " + err.Error()}
 		}
@@ -131,13 +132,14 @@ func (op *V2Operation[Req, Resp]) params(c *Client, cp Req) (map[string]string, 
 	return p, nil
 }
 
-// v2Value is the text of a parameter: "" for a zero value.
-func v2Value(fv reflect.Value) (string, error) {
-	if fv.IsZero() {
+// v2Value is the text of a parameter: "" for a zero value; text says
+// that its type has MarshalText.
+func v2Value(fv reflect.Value, text bool) (string, error) {
+	switch {
+	case fv.IsZero():
 		return "", nil
-	}
-	if m, ok := fv.Interface().(encoding.TextMarshaler); ok {
-		b, err := m.MarshalText()
+	case text:
+		b, err := fv.Interface().(encoding.TextMarshaler).MarshalText()
 		return string(b), err
 	}
 	return scalar(fv), nil
@@ -146,7 +148,7 @@ func v2Value(fv reflect.Value) (string, error) {
 // v2Answer is what Do needs of an answer type, read once per type.
 type v2Answer struct {
 	nested []string        // elements holding lists (the first part of `xml:"a>b"`)
-	named  map[string]bool // reply elements a field takes
+	skip   map[string]bool // reply elements a field takes, and v2Protocol's
 	extra  int             // index of the field Extra map[string]string, or -1
 	meta   int             // index of the field Meta Response, or -1
 	signed int             // index of the field Signed bool, or -1
@@ -158,7 +160,7 @@ func v2AnswerOf(t reflect.Type) *v2Answer {
 	if a, ok := v2Answers.Load(t); ok {
 		return a.(*v2Answer)
 	}
-	a := &v2Answer{named: map[string]bool{}, extra: -1, meta: metaField(t), signed: -1}
+	a := &v2Answer{skip: maps.Clone(v2Protocol), extra: -1, meta: metaField(t), signed: -1}
 	if t.Kind() == reflect.Struct {
 		for i := range t.NumField() {
 			a.field(i, t.Field(i))
@@ -176,7 +178,7 @@ func (a *v2Answer) field(i int, f reflect.StructField) {
 		name = first
 	}
 	if name != "" && name != "-" {
-		a.named[name] = true
+		a.skip[name] = true
 	}
 	switch {
 	case f.Name == "Extra" && f.Type == reflect.TypeFor[map[string]string]():
@@ -204,7 +206,7 @@ func (a *v2Answer) finish(pkg string, out reflect.Value, fields map[string]strin
 	if a.extra >= 0 {
 		var extra map[string]string
 		for k, v := range fields {
-			if !a.named[k] && !v2Protocol[k] {
+			if !a.skip[k] {
 				if extra == nil {
 					extra = map[string]string{}
 				}
@@ -217,8 +219,6 @@ func (a *v2Answer) finish(pkg string, out reflect.Value, fields map[string]strin
 		_, signed := fields["sign"]
 		out.Field(a.signed).SetBool(signed)
 	}
-	if a.meta >= 0 && meta != nil {
-		out.Field(a.meta).Set(reflect.ValueOf(*meta))
-	}
+	setMeta(out, a.meta, meta)
 	return nil
 }

@@ -113,8 +113,14 @@ type guardTransport struct {
 }
 
 func (g guardTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	// WithClientTrace merges a caller's own trace into this one.
-	ctx := httptrace.WithClientTrace(r.Context(), &httptrace.ClientTrace{Got1xxResponse: got1xx})
+	// WithClientTrace merges a caller's own trace into the one it is
+	// given, which is then this request's own; without one to merge, the
+	// shared trace is left as it is.
+	ctx, trace := r.Context(), guard1xx
+	if httptrace.ContextClientTrace(ctx) != nil {
+		trace = &httptrace.ClientTrace{Got1xxResponse: got1xx}
+	}
+	ctx = httptrace.WithClientTrace(ctx, trace)
 	resp, err := g.next.RoundTrip(r.WithContext(ctx))
 	if err != nil {
 		return nil, err
@@ -129,6 +135,10 @@ func (g guardTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	}
 	return resp, nil
 }
+
+// guard1xx is the trace of every attempt made without a trace of the
+// caller's: it is never modified.
+var guard1xx = &httptrace.ClientTrace{Got1xxResponse: got1xx}
 
 // got1xx is the Got1xxResponse hook of every attempt's trace: net/http skips
 // informational answers unless a hook refuses them.

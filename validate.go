@@ -1,6 +1,7 @@
 package wechatpay
 
 import (
+	"encoding"
 	"errors"
 	"net/netip"
 	"reflect"
@@ -236,10 +237,12 @@ func isAlnum(c byte) bool {
 
 // shape is what the SDK reads of a request type's tags, once per type.
 type shape struct {
-	fields  []fieldShape
-	encrypt bool // a field, or a nested one, is tagged encrypt
-	body    bool // a field goes into the JSON body (not path, query or json:"-")
-	err     error
+	fields   []fieldShape
+	encrypt  bool  // a field, or a nested one, is tagged encrypt
+	body     bool  // a field goes into the JSON body (not path, query or json:"-")
+	defaults []int // the positions in fields of those tagged default=
+	times    []int // the positions in fields of the time.Time fields
+	err      error
 }
 
 // fieldShape is one exported field of a request type.
@@ -249,9 +252,13 @@ type fieldShape struct {
 	path, query    bool // the field fills a {wire} path segment or a query parameter
 	rules          rules
 	nestedEncrypts bool // a struct, pointer or slice whose fields encrypt
+	v2Param        bool // an APIv2 parameter: the field has an xml name
+	text           bool // its type has MarshalText (a v2 parameter sent as its text)
 }
 
 var shapes sync.Map // reflect.Type → *shape
+
+var textMarshalerType = reflect.TypeFor[encoding.TextMarshaler]()
 
 func shapeOf(t reflect.Type) *shape {
 	if s, ok := shapes.Load(t); ok {
@@ -271,8 +278,16 @@ func shapeOf(t reflect.Type) *shape {
 		if et := elemStruct(f.Type); et != nil && et != timeType {
 			fs.nestedEncrypts = shapeOf(et).encrypt
 		}
+		xmlName, _, _ := strings.Cut(f.Tag.Get("xml"), ",")
+		fs.v2Param, fs.text = xmlName != "" && xmlName != "-", f.Type.Implements(textMarshalerType)
 		s.encrypt = s.encrypt || fs.rules.encrypt || fs.nestedEncrypts
 		s.body = s.body || !fs.path && !fs.query && f.Tag.Get("json") != "-"
+		if fs.rules.def != "" {
+			s.defaults = append(s.defaults, len(s.fields))
+		}
+		if f.Type == timeType {
+			s.times = append(s.times, len(s.fields))
+		}
 		s.fields = append(s.fields, fs)
 	}
 	actual, _ := shapes.LoadOrStore(t, s)

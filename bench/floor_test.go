@@ -413,14 +413,19 @@ func md5Sign(params map[string]string, key string) string {
 	return strings.ToUpper(hex.EncodeToString(sum[:]))
 }
 
-// parseV2 reads a flat <xml> document into a map with encoding/xml.
+// parseV2 reads a <xml> document into a map with encoding/xml: a child's
+// text, or for a child that holds elements (gethbinfo's <hblist>) its
+// inner XML as received, trimmed.
 func parseV2(data []byte) (map[string]string, error) {
 	d := xml.NewDecoder(bytes.NewReader(data))
 	out := map[string]string{}
 	var key string
 	var val []byte
 	depth := 0
+	var inner, before int64 // where the child's content starts; where the token read last started
+	nested := false         // the child holds elements
 	for {
+		before = d.InputOffset()
 		tok, err := d.RawToken()
 		if err == io.EOF {
 			return out, nil
@@ -431,20 +436,42 @@ func parseV2(data []byte) (map[string]string, error) {
 		switch t := tok.(type) {
 		case xml.StartElement:
 			depth++
-			if depth == 2 {
-				key, val = t.Name.Local, val[:0]
+			switch depth {
+			case 2:
+				key, val, inner, nested = t.Name.Local, val[:0], d.InputOffset(), false
+			case 3:
+				nested = true
 			}
 		case xml.CharData:
 			if depth == 2 {
 				val = append(val, t...)
 			}
 		case xml.EndElement:
-			if depth == 2 {
+			switch {
+			case depth == 2 && nested:
+				out[key] = strings.TrimSpace(string(data[inner:before]))
+			case depth == 2:
 				out[key] = string(val)
 			}
 			depth--
 		}
 	}
+}
+
+// postV2 posts a v2 body to url and reads the reply.
+func postV2(ctx context.Context, hc *http.Client, url, body string) ([]byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, strings.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	req.Header["Content-Type"] = []string{"text/xml; charset=utf-8"}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	data, err := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	return data, err
 }
 
 func (f *v2Floor) call(ctx context.Context) error {
@@ -455,17 +482,7 @@ func (f *v2Floor) call(ctx context.Context) error {
 	body := "<xml><appid><![CDATA[" + params["appid"] + "]]></appid><mch_billno><![CDATA[" + params["mch_billno"] +
 		"]]></mch_billno><mch_id><![CDATA[" + params["mch_id"] + "]]></mch_id><nonce_str><![CDATA[" + params["nonce_str"] +
 		"]]></nonce_str><sign><![CDATA[" + sign + "]]></sign></xml>"
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, f.url, strings.NewReader(body))
-	if err != nil {
-		return err
-	}
-	req.Header["Content-Type"] = []string{"text/xml; charset=utf-8"}
-	resp, err := f.hc.Do(req)
-	if err != nil {
-		return err
-	}
-	data, err := io.ReadAll(resp.Body)
-	_ = resp.Body.Close()
+	data, err := postV2(ctx, f.hc, f.url, body)
 	if err != nil {
 		return err
 	}

@@ -47,10 +47,9 @@ var interleavedPairs = []interleavedPair{
 	{"QueryBillByOutBillNo", v3Pair(func(e *env) func(context.Context) error { return queryBill(e.sdk) }, (*floor).getBill)},
 	{"RedpackQuery", v2QueryPair(redpackQuery)},
 	{"DoV2", v2QueryPair(doV2)},
-	{"RedpackSendWorkWx", func(e *env) (func(context.Context) error, func(context.Context) error, func()) {
-		f := &v2SendFloor{td: e.td, hc: &http.Client{Transport: floorTransport(e.v2, merchantTLSCert(e))}, url: e.v2.URL + loopback.PathSendWorkWx}
-		return redpackSendWorkWx(e.td, e.sdkV2), f.call, f.hc.CloseIdleConnections
-	}},
+	{"RedpackSendWorkWx", v2SendPair(loopback.PathSendWorkWx, redpackSendWorkWx)},
+	{"RedpackSend", v2SendPair(loopback.PathSend, redpackSend)},
+	{"RedpackQueryHB", v2SendPair(loopback.PathQueryHB, redpackQueryHB)},
 	// Not a call of the SDK: resty alone against the raw GET, what the
 	// transport library costs by itself.
 	{"RestyHTTP", func(e *env) (func(context.Context) error, func(context.Context) error, func()) {
@@ -73,6 +72,15 @@ func v3Pair(sdk func(e *env) func(context.Context) error, method func(*floor, co
 func v2QueryPair(sdk func(*loopback.Testdata, *wechatpay.Client) func(context.Context) error) func(e *env) (func(context.Context) error, func(context.Context) error, func()) {
 	return func(e *env) (func(context.Context) error, func(context.Context) error, func()) {
 		f := &v2Floor{td: e.td, hc: &http.Client{Transport: floorTransport(e.v2, merchantTLSCert(e))}, url: e.v2.URL + loopback.PathRedpack}
+		return sdk(e.td, e.sdkV2), f.call, f.hc.CloseIdleConnections
+	}
+}
+
+// v2SendPair pairs an SDK call of the v2 API at path on the shared v2
+// client with its v2SendFloor on its own connection.
+func v2SendPair(path string, sdk func(*loopback.Testdata, *wechatpay.Client) func(context.Context) error) func(e *env) (func(context.Context) error, func(context.Context) error, func()) {
+	return func(e *env) (func(context.Context) error, func(context.Context) error, func()) {
+		f := newV2SendFloor(e, path)
 		return sdk(e.td, e.sdkV2), f.call, f.hc.CloseIdleConnections
 	}
 }

@@ -48,6 +48,12 @@ const (
 	// the bill number its answer carries.
 	PathSendWorkWx = "/mmpaymkttransfers/sendworkwxredpack"
 	SendBillNo     = "10000098202612010000000001"
+	// PathSend is the v2 cash red-packet send path (redpack.Send); its
+	// answer carries SendBillNo too.
+	PathSend = "/mmpaymkttransfers/sendredpack"
+	// PathQueryHB is the v2 cash red-packet query path (redpack.Query,
+	// gethbinfo), whose answer lists the receipts in <hblist>.
+	PathQueryHB = "/mmpaymkttransfers/gethbinfo"
 )
 
 // ResignInterval is how often the server signs its answers again, well
@@ -106,11 +112,13 @@ func New(td *Testdata, opts Options) (*Server, error) {
 		return nil, err
 	}
 	s.routes[PathTransferBillByOutNo] = &route{method: http.MethodGet, body: bill, signed: true}
-	send, err := SendWorkWxReply(td)
-	if err != nil {
-		return nil, err
+	for path, reply := range map[string]func(*Testdata) ([]byte, error){PathSendWorkWx: SendWorkWxReply, PathSend: SendReply, PathQueryHB: QueryHBReply} {
+		body, err := reply(td)
+		if err != nil {
+			return nil, err
+		}
+		s.routes[path] = &route{method: http.MethodPost, body: body}
 	}
-	s.routes[PathSendWorkWx] = &route{method: http.MethodPost, body: send}
 	if err := s.sign(); err != nil {
 		return nil, err
 	}
@@ -139,17 +147,51 @@ func New(td *Testdata, opts Options) (*Server, error) {
 // SendWorkWxReply is the answer of the WeCom red-packet send: a SUCCESS
 // for SendBillNo, signed (MD5) with the APIv2 key.
 func SendWorkWxReply(td *Testdata) ([]byte, error) {
+	fields := sendFields(td)
+	fields["sender_name"] = "XX活动"
+	return signedV2(td, fields)
+}
+
+// SendReply is the answer of the cash red-packet send (sendredpack): a
+// SUCCESS for SendBillNo, signed (MD5) with the APIv2 key.
+func SendReply(td *Testdata) ([]byte, error) { return signedV2(td, sendFields(td)) }
+
+// QueryHBBillNo is the bill number of the gethbinfo answer.
+const QueryHBBillNo = "10000098201411111234567890"
+
+// QueryHBReply is the answer of the cash red-packet query (gethbinfo), the
+// documented example: a RECEIVED group packet of two receipts in
+// <hblist>, signed (MD5) over its fields, hblist as its inner XML.
+func QueryHBReply(td *Testdata) ([]byte, error) {
 	fields := map[string]string{
+		"return_code": "SUCCESS", "return_msg": "OK", "result_code": "SUCCESS",
+		"mch_billno": QueryHBBillNo, "mch_id": td.MchID, "detail_id": "10000417012016080830956240040",
+		"status": "RECEIVED", "send_type": "ACTIVITY", "hb_type": "GROUP", "total_num": "2", "total_amount": "200",
+		"send_time": "2016-08-08 21:49:22", "wishing": "新年快乐", "remark": "新年快乐", "act_name": "新年红包",
+		"hblist": "<hbinfo><openid><![CDATA[oxTWIuGaIt6gTKsQRLau2M0yL16E]]></openid><amount>100</amount><rcv_time><![CDATA[2016-08-08 21:49:46]]></rcv_time></hbinfo>" +
+			"<hbinfo><openid><![CDATA[ohO4GtzKMuT9yVbaJY-9CLGkDpLk]]></openid><amount>100</amount><rcv_time><![CDATA[2016-08-08 21:50:01]]></rcv_time></hbinfo>",
+	}
+	return signedV2(td, fields, "hblist")
+}
+
+// sendFields are the fields of a send's SUCCESS answer for SendBillNo.
+func sendFields(td *Testdata) map[string]string {
+	return map[string]string{
 		"return_code": "SUCCESS", "return_msg": "ok", "result_code": "SUCCESS",
 		"mch_billno": SendBillNo, "mch_id": td.MchID, "wxappid": td.AppID, "re_openid": "oxTWIuGaIt6gTKsQRLau2M0yL16E",
-		"total_amount": "1000", "send_listid": "1000041701202512010000000000001", "sender_name": "XX活动",
+		"total_amount": "1000", "send_listid": "1000041701202512010000000000001",
 	}
+}
+
+// signedV2 is the v2 document of fields, signed (MD5) with the APIv2 key;
+// the values of the fields named in nested are inner XML.
+func signedV2(td *Testdata, fields map[string]string, nested ...string) ([]byte, error) {
 	sign, err := wxcrypto.SignV2(fields, td.APIv2Key, wxcrypto.SignTypeMD5)
 	if err != nil {
 		return nil, err
 	}
 	fields["sign"] = sign
-	return v2xml.Encode(fields)
+	return v2xml.EncodeNested(fields, nested...)
 }
 
 // SpecialReductionBody is the special-reduction answer: a SUCCESS whose

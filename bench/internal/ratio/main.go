@@ -60,6 +60,8 @@ var floorOf = map[string]string{
 	"RedpackQueryVsBare":            "FloorV2Bare",
 	"RedpackQueryVsBareParallel":    "FloorV2BareParallel",
 	"RedpackSendWorkWx":             "FloorV2Send",
+	"RedpackSend":                   "FloorV2SendRedpack",
+	"RedpackQueryHB":                "FloorV2QueryHB",
 }
 
 var (
