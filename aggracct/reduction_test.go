@@ -12,6 +12,7 @@ import (
 
 	"github.com/gowechatpay/wechatpay"
 	"github.com/gowechatpay/wechatpay/aggracct"
+	"github.com/gowechatpay/wechatpay/internal/sdktest"
 	"github.com/gowechatpay/wechatpay/wechatpaytest"
 )
 
@@ -160,13 +161,14 @@ func TestQuerySpecialReductionLimiter(t *testing.T) {
 	seed := &aggracct.QuerySpecialReductionRequest{OutRequestNo: wechatpaytest.SeedReductionNo, BalAccountNo: wechatpaytest.SeedBalAccountNo}
 
 	t.Run("paces calls", func(t *testing.T) {
-		svc := aggracct.New(srv.Client(), aggracct.WithQueryLimiter(rate.NewLimiter(rate.Every(100*time.Millisecond), 1)))
-		start := time.Now()
-		for range 3 {
+		var own, all sdktest.CountingLimiter
+		svc := aggracct.New(srv.Client(), aggracct.WithQueryLimiter(&own), aggracct.WithLimiter(&all))
+		for i := range 3 {
 			_, err := svc.QuerySpecialReduction(t.Context(), seed)
 			require.NoError(t, err)
+			require.Equal(t, int64(i+1), own.Waits(), "each call waits on the query limiter once")
+			require.Equal(t, int64(i+1), all.Waits(), "and on the service's")
 		}
-		require.GreaterOrEqual(t, time.Since(start), 190*time.Millisecond)
 	})
 	t.Run("context ends the wait before any I/O", func(t *testing.T) {
 		l := rate.NewLimiter(rate.Every(time.Hour), 1)
