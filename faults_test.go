@@ -259,18 +259,26 @@ func resetConnection(t testing.TB, w http.ResponseWriter, body []byte) {
 }
 
 func faultResetMidBody(t *testing.T, x *exposure) {
+	x.requireBudgetFailures(t, "", syscall.ECONNRESET, func(t *testing.T, w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		resetConnection(t, w, []byte(okBody))
+	})
+}
+
+// requireBudgetFailures requires each of budgetCases (its name after
+// prefix) to fail with a *wechatpay.TransportError matching want against a
+// server that answers with h (given the case's t), having made the case's
+// attempts, each of which reached the server, and left out alone.
+func (x *exposure) requireBudgetFailures(t *testing.T, prefix string, want error, h func(t *testing.T, w http.ResponseWriter, r *http.Request)) {
 	for _, bc := range budgetCases {
-		t.Run(bc.name, func(t *testing.T) {
-			srv, hits := x.server(t, func(w http.ResponseWriter, r *http.Request) {
-				_, _ = io.Copy(io.Discard, r.Body)
-				resetConnection(t, w, []byte(okBody))
-			})
+		t.Run(prefix+bc.name, func(t *testing.T) {
+			srv, hits := x.server(t, func(w http.ResponseWriter, r *http.Request) { h(t, w, r) })
 			var out map[string]any
 			resp, err := x.client(t, srv).DoV3(t.Context(), bc.request(), &out)
 			x.record(err)
 			var te *wechatpay.TransportError
 			require.ErrorAs(t, err, &te)
-			require.ErrorIs(t, err, syscall.ECONNRESET)
+			require.ErrorIs(t, err, want)
 			require.Equal(t, bc.wantHits, hits.Load())
 			require.EqualValues(t, bc.wantHits, resp.Attempts)
 			require.Nil(t, out)
@@ -279,29 +287,16 @@ func faultResetMidBody(t *testing.T, x *exposure) {
 }
 
 func faultTruncatedBody(t *testing.T, x *exposure) {
-	for _, bc := range budgetCases {
-		t.Run("short read: "+bc.name, func(t *testing.T) {
-			srv, hits := x.server(t, func(w http.ResponseWriter, r *http.Request) {
-				body := []byte(okBody)
-				h := signedHeaders(t, body)
-				for k, v := range h {
-					w.Header()[k] = v
-				}
-				w.Header().Set("Content-Length", strconv.Itoa(len(body)))
-				w.WriteHeader(http.StatusOK)
-				_, _ = w.Write(body[:len(body)/2]) // the server closes: the reply is short
-			})
-			var out map[string]any
-			resp, err := x.client(t, srv).DoV3(t.Context(), bc.request(), &out)
-			x.record(err)
-			var te *wechatpay.TransportError
-			require.ErrorAs(t, err, &te)
-			require.ErrorIs(t, err, io.ErrUnexpectedEOF)
-			require.Equal(t, bc.wantHits, hits.Load())
-			require.EqualValues(t, bc.wantHits, resp.Attempts)
-			require.Nil(t, out)
-		})
-	}
+	x.requireBudgetFailures(t, "short read: ", io.ErrUnexpectedEOF, func(t *testing.T, w http.ResponseWriter, r *http.Request) {
+		body := []byte(okBody)
+		h := signedHeaders(t, body)
+		for k, v := range h {
+			w.Header()[k] = v
+		}
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write(body[:len(body)/2]) // the server closes: the reply is short
+	})
 	t.Run("complete-looking truncation fails verification, once", func(t *testing.T) {
 		srv, hits := x.server(t, func(w http.ResponseWriter, r *http.Request) {
 			body := []byte(okBody)
