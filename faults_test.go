@@ -88,8 +88,7 @@ func (x *exposure) sawRequest(r *http.Request) {
 // emulator starts a logging emulator, closed when t ends.
 func (x *exposure) emulator(t testing.TB, opts ...wechatpaytest.Option) *wechatpaytest.Server {
 	t.Helper()
-	srv := wechatpaytest.NewServer(append([]wechatpaytest.Option{wechatpaytest.WithLogger(x.logger())}, opts...)...)
-	t.Cleanup(srv.Close)
+	srv := wechatpaytest.Start(t, append([]wechatpaytest.Option{wechatpaytest.WithLogger(x.logger())}, opts...)...)
 	return srv
 }
 

@@ -21,8 +21,7 @@ func TestRun(t *testing.T) {
 }
 
 func TestRunUnknownOutcome(t *testing.T) {
-	srv := wechatpaytest.NewServer()
-	t.Cleanup(srv.Close)
+	srv := wechatpaytest.Start(t)
 	path, err := srv.WriteCredentials(t.TempDir())
 	require.NoError(t, err)
 	srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISendCashRedPacket, Kind: wechatpaytest.FaultDropAfterHandling})
