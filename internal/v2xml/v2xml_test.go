@@ -1,39 +1,23 @@
 package v2xml
 
 import (
-	"encoding/json"
 	"encoding/xml"
 	"errors"
-	"os"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
 
+	"github.com/gowechatpay/wechatpay/internal/testvectors"
 	"github.com/stretchr/testify/require"
 )
 
-type vectorsFile struct {
-	V2 struct {
-		RequestXML struct {
-			Params map[string]string `json:"params"`
-			XML    string            `json:"xml"`
-		} `json:"request_xml"`
-		Responses []struct {
-			Name   string            `json:"name"`
-			XML    string            `json:"xml"`
-			Fields map[string]string `json:"fields"`
-		} `json:"responses"`
-	} `json:"v2_queryworkwxredpack"`
-}
-
-func loadVectors(tb testing.TB) vectorsFile {
+// loadVectors reads the shared vectors, which hold the v2 request and
+// replies this package encodes and decodes.
+func loadVectors(tb testing.TB) *testvectors.Vectors {
 	tb.Helper()
-	raw, err := os.ReadFile("../../testdata/vectors.json")
-	require.NoError(tb, err)
-	var v vectorsFile
-	require.NoError(tb, json.Unmarshal(raw, &v))
+	v := testvectors.Load(tb)
 	require.NotEmpty(tb, v.V2.RequestXML.XML)
 	require.NotEmpty(tb, v.V2.Responses)
 	return v
