@@ -123,6 +123,12 @@ func TestRoundTrip(t *testing.T) {
 		"emoji":      "🧧",
 		"sign":       "ABCDEF",
 	}
+	requireRoundTrip(t, params)
+}
+
+// requireRoundTrip requires params to survive Encode → Decode unchanged.
+func requireRoundTrip(t testing.TB, params map[string]string) {
+	t.Helper()
 	enc, err := Encode(params)
 	require.NoError(t, err)
 	got, err := Decode(enc)
