@@ -100,17 +100,23 @@ func loadFile[T any](path, what string, parse func([]byte) (T, error)) (T, error
 }
 
 func parsePKCS8Private(der []byte) (*rsa.PrivateKey, error) {
-	key, err := x509.ParsePKCS8PrivateKey(der)
+	return parseRSA(der, "PKCS#8 private key", x509.ParsePKCS8PrivateKey, x509.ParsePKCS1PrivateKey)
+}
+
+// parseRSA parses der with parse and requires an RSA key, a *K; when parse
+// refuses der, it tries pkcs1, as some tools mislabel PKCS#1 keys. label
+// names der's form in errors.
+func parseRSA[K any](der []byte, label string, parse func([]byte) (any, error), pkcs1 func([]byte) (*K, error)) (*K, error) {
+	key, err := parse(der)
 	if err != nil {
-		// Some tools mislabel PKCS#1 keys; accept them too.
-		if k1, err1 := x509.ParsePKCS1PrivateKey(der); err1 == nil {
+		if k1, err1 := pkcs1(der); err1 == nil {
 			return k1, nil
 		}
-		return nil, fmt.Errorf("%w: parse PKCS#8 private key: %w", ErrInvalidPEM, err)
+		return nil, fmt.Errorf("%w: parse %s: %w", ErrInvalidPEM, label, err)
 	}
-	rsaKey, ok := key.(*rsa.PrivateKey)
+	rsaKey, ok := key.(*K)
 	if !ok {
-		return nil, fmt.Errorf("%w: PKCS#8 key is %T", ErrKeyType, key)
+		return nil, fmt.Errorf("%w: %s is %T", ErrKeyType, label, key)
 	}
 	return rsaKey, nil
 }
@@ -134,18 +140,7 @@ func LoadPublicKey(pemBytes []byte) (*rsa.PublicKey, error) {
 	}
 	switch block.Type {
 	case pemTypeSPKIPublic:
-		key, err := x509.ParsePKIXPublicKey(block.Bytes)
-		if err != nil {
-			if k1, err1 := x509.ParsePKCS1PublicKey(block.Bytes); err1 == nil {
-				return k1, nil
-			}
-			return nil, fmt.Errorf("%w: parse SPKI public key: %w", ErrInvalidPEM, err)
-		}
-		rsaKey, ok := key.(*rsa.PublicKey)
-		if !ok {
-			return nil, fmt.Errorf("%w: public key is %T", ErrKeyType, key)
-		}
-		return rsaKey, nil
+		return parseRSA(block.Bytes, "SPKI public key", x509.ParsePKIXPublicKey, x509.ParsePKCS1PublicKey)
 	case pemTypePKCS1Public:
 		key, err := x509.ParsePKCS1PublicKey(block.Bytes)
 		if err != nil {
