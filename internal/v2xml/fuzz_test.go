@@ -81,11 +81,7 @@ func FuzzDecodeNested(f *testing.F) {
 			require.NoError(t, err)
 			require.Equal(t, flat, got)
 		}
-		enc, err := EncodeNested(got, "hblist")
-		require.NoError(t, err)
-		again, err := DecodeNested(enc, "hblist")
-		require.NoError(t, err)
-		require.Equal(t, got, again)
+		requireRoundTrip(t, got, "hblist")
 	})
 }
 

@@ -126,12 +126,18 @@ func TestRoundTrip(t *testing.T) {
 	requireRoundTrip(t, params)
 }
 
-// requireRoundTrip requires params to survive Encode → Decode unchanged.
-func requireRoundTrip(t testing.TB, params map[string]string) {
+// requireRoundTrip requires params to survive Encode → Decode unchanged
+// or, with nested children, EncodeNested → DecodeNested.
+func requireRoundTrip(t testing.TB, params map[string]string, nested ...string) {
 	t.Helper()
-	enc, err := Encode(params)
+	encode, decode := Encode, Decode
+	if len(nested) > 0 {
+		encode = func(p map[string]string) ([]byte, error) { return EncodeNested(p, nested...) }
+		decode = func(d []byte) (map[string]string, error) { return DecodeNested(d, nested...) }
+	}
+	enc, err := encode(params)
 	require.NoError(t, err)
-	got, err := Decode(enc)
+	got, err := decode(enc)
 	require.NoError(t, err)
 	require.Equal(t, params, got)
 }
@@ -358,11 +364,7 @@ func TestDecodeNested(t *testing.T) {
 	_, err = Decode([]byte(doc))
 	require.ErrorIs(t, err, ErrMalformed)
 	// The round trip through EncodeNested keeps the inner XML.
-	enc, err := EncodeNested(got, "hblist")
-	require.NoError(t, err)
-	again, err := DecodeNested(enc, "hblist")
-	require.NoError(t, err)
-	require.Equal(t, got, again)
+	requireRoundTrip(t, got, "hblist")
 
 	for name, bad := range map[string]string{
 		"mismatched":  "<xml><hblist><hbinfo></hblist></hbinfo></xml>",
