@@ -68,7 +68,6 @@ func TestOperationSendsTheDeclaredRequest(t *testing.T) {
 		return 200, map[string]any{"out_apply_no": r.PathValue("out_apply_no"), "count": 0}
 	})
 	c := srv.Client()
-	t.Cleanup(c.Close)
 
 	req := &applyRequest{OutApplyNo: "A-1", Name: "张三", Amount: 5, Items: []item{{Account: "acc", Holder: "李四"}}}
 	ans, err := applyOp.Do(t.Context(), c, req)
