@@ -547,30 +547,59 @@ func TestMalformedVerifiedBody(t *testing.T) {
 	require.Equal(t, `{"ok":`, string(raw))
 }
 
+// TestRedirectIsNotFollowed: a signed request is not re-sent to wherever a
+// 3xx points, with the SDK's own client (302 to a GET) or whichever client
+// the caller passes (307 to a POST, issue 12 item 6), which is left alone.
 func TestRedirectIsNotFollowed(t *testing.T) {
-	var hits atomic.Int32
-	target := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		hits.Add(1)
-		signResponse(t, w, 200, `{}`)
-	}))
-	defer target.Close()
-	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, target.URL+"/v3/x", http.StatusFound)
-	}))
-	defer srv.Close()
-	v := loadVectors(t)
-	c, err := wechatpay.NewClient(
-		wechatpay.WithMerchant(v.Identities.Merchant.MchID, v.Identities.Merchant.Serial, merchantKey(t)),
-		wechatpay.WithPublicKey(pubKeyID, wechatpayPubKey(t)),
-		wechatpay.WithBaseURL(srv.URL),
-		wechatpay.WithTransport(srv.Client().Transport),
-	)
-	require.NoError(t, err)
-	_, err = c.DoV3(context.Background(), &wechatpay.Request{Path: "/v3/x"}, nil)
-	var apiErr *wechatpay.APIError
-	require.ErrorAs(t, err, &apiErr)
-	require.Equal(t, http.StatusFound, apiErr.StatusCode)
-	require.Zero(t, hits.Load(), "the signed request was replayed to the redirect target")
+	for _, tt := range []struct {
+		name   string
+		status int
+		req    wechatpay.Request
+		// client returns a client of srv, and the caller's *http.Client
+		// it was given, if any.
+		client func(t *testing.T, srv *httptest.Server) (*wechatpay.Client, *http.Client)
+	}{
+		{"the SDK's client", http.StatusFound, wechatpay.Request{Path: "/v3/x"},
+			func(t *testing.T, srv *httptest.Server) (*wechatpay.Client, *http.Client) {
+				v := loadVectors(t)
+				c, err := wechatpay.NewClient(
+					wechatpay.WithMerchant(v.Identities.Merchant.MchID, v.Identities.Merchant.Serial, merchantKey(t)),
+					wechatpay.WithPublicKey(pubKeyID, wechatpayPubKey(t)),
+					wechatpay.WithBaseURL(srv.URL),
+					wechatpay.WithTransport(srv.Client().Transport),
+				)
+				require.NoError(t, err)
+				t.Cleanup(c.Close)
+				return c, nil
+			}},
+		{"the caller's client", http.StatusTemporaryRedirect, wechatpay.Request{Method: http.MethodPost, Path: "/v3/x", Body: []byte(`{}`)},
+			func(t *testing.T, srv *httptest.Server) (*wechatpay.Client, *http.Client) {
+				mine := &http.Client{Transport: srv.Client().Transport}
+				return liveClient(t, srv, wechatpay.WithHTTPClient(mine)), mine
+			}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var hits atomic.Int32
+			target := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				hits.Add(1)
+				signResponse(t, w, 200, `{}`)
+			}))
+			defer target.Close()
+			srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				http.Redirect(w, r, target.URL+"/v3/x", tt.status)
+			}))
+			defer srv.Close()
+			c, mine := tt.client(t, srv)
+			_, err := c.DoV3(context.Background(), &tt.req, nil)
+			var apiErr *wechatpay.APIError
+			require.ErrorAs(t, err, &apiErr)
+			require.Equal(t, tt.status, apiErr.StatusCode)
+			require.Zero(t, hits.Load(), "the signed request was replayed to the redirect target")
+			if mine != nil {
+				require.Nil(t, mine.CheckRedirect, "the caller's client is not modified")
+			}
+		})
+	}
 }
 
 func TestDoV3RefusesAnOutItCannotFill(t *testing.T) {
@@ -708,30 +737,6 @@ func TestTransportErrorNamesMethodPathAndCauseOnce(t *testing.T) {
 	require.Equal(t, 1, strings.Count(msg, "/v3/x"), msg)
 	require.Equal(t, 1, strings.Count(msg, "GET"), msg)
 	require.Contains(t, msg, "connection refused")
-}
-
-// TestCallersClientNeverFollowsRedirects: a signed request is not re-sent
-// to wherever a 307 points, whichever client the caller passes (issue 12
-// item 6).
-func TestCallersClientNeverFollowsRedirects(t *testing.T) {
-	var hits atomic.Int32
-	target := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		hits.Add(1)
-		signResponse(t, w, 200, `{}`)
-	}))
-	defer target.Close()
-	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, target.URL+"/v3/x", http.StatusTemporaryRedirect)
-	}))
-	defer srv.Close()
-	mine := &http.Client{Transport: srv.Client().Transport}
-	c := liveClient(t, srv, wechatpay.WithHTTPClient(mine))
-	_, err := c.DoV3(context.Background(), &wechatpay.Request{Method: http.MethodPost, Path: "/v3/x", Body: []byte(`{}`)}, nil)
-	var apiErr *wechatpay.APIError
-	require.ErrorAs(t, err, &apiErr)
-	require.Equal(t, http.StatusTemporaryRedirect, apiErr.StatusCode)
-	require.Zero(t, hits.Load(), "the signed request was replayed to the redirect target")
-	require.Nil(t, mine.CheckRedirect, "the caller's client is not modified")
 }
 
 // TestPeerValuesAreCutShort: unauthenticated header values and error bodies

@@ -63,10 +63,8 @@ func expectedFailure(err error) bool {
 // the failed ones returns the recorded numbers.
 func TestConcurrentClientUnderFaults(t *testing.T) {
 	const workers, calls = 64, 5
-	srv := wechatpaytest.NewServer()
-	defer srv.Close()
+	srv := wechatpaytest.Start(t)
 	c := srv.Client(wechatpay.WithRetry(fastRetry))
-	defer c.Close()
 	agg, ps, rp := aggracct.New(c), profitsharing.New(c), redpack.New(c)
 	tally := &stormTally{ok: map[string]int{}, fail: map[string]int{}, punished: map[string]string{}}
 	for i := range 16 {

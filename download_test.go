@@ -97,8 +97,7 @@ func fileServer(t *testing.T, h http.HandlerFunc) (*wechatpay.Client, string) {
 	t.Helper()
 	ts := httptest.NewTLSServer(h)
 	t.Cleanup(ts.Close)
-	srv := wechatpaytest.NewServer()
-	t.Cleanup(srv.Close)
+	srv := wechatpaytest.Start(t)
 	pool := ts.Client().Transport.(*http.Transport).TLSClientConfig.RootCAs
 	return srv.Client(wechatpay.WithBaseURL(ts.URL), wechatpay.WithRootCAs(pool)), ts.URL
 }

@@ -140,9 +140,8 @@ func ExampleAPIError_SignDifferences() {
 // encrypts it as WeChat Pay would.
 func ExampleClient_ParseNotification() {
 	srv := wechatpaytest.NewServer()
-	defer srv.Close()
+	defer srv.Close() // and its client
 	c := srv.Client()
-	defer c.Close()
 	header, body, err := srv.SignNotification("TRANSACTION.SUCCESS", map[string]string{
 		"out_trade_no": "1217752501201407033233368018", "trade_state": "SUCCESS",
 	})
@@ -173,9 +172,8 @@ func ExampleClient_ParseNotification() {
 // returns nil). The emulator delivers the callback over HTTPS.
 func ExampleClient_NotificationHandler() {
 	keys := wechatpaytest.NewServer()
-	defer keys.Close()
+	defer keys.Close() // and its client
 	c := keys.Client()
-	defer c.Close()
 
 	handler, err := c.NotificationHandler(func(ctx context.Context, n *wechatpay.Notification) error {
 		var refund struct {

@@ -15,6 +15,7 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -88,8 +89,7 @@ func (x *exposure) sawRequest(r *http.Request) {
 // emulator starts a logging emulator, closed when t ends.
 func (x *exposure) emulator(t testing.TB, opts ...wechatpaytest.Option) *wechatpaytest.Server {
 	t.Helper()
-	srv := wechatpaytest.NewServer(append([]wechatpaytest.Option{wechatpaytest.WithLogger(x.logger())}, opts...)...)
-	t.Cleanup(srv.Close)
+	srv := wechatpaytest.Start(t, append([]wechatpaytest.Option{wechatpaytest.WithLogger(x.logger())}, opts...)...)
 	return srv
 }
 
@@ -259,18 +259,26 @@ func resetConnection(t testing.TB, w http.ResponseWriter, body []byte) {
 }
 
 func faultResetMidBody(t *testing.T, x *exposure) {
+	x.requireBudgetFailures(t, "", syscall.ECONNRESET, func(t *testing.T, w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		resetConnection(t, w, []byte(okBody))
+	})
+}
+
+// requireBudgetFailures requires each of budgetCases (its name after
+// prefix) to fail with a *wechatpay.TransportError matching want against a
+// server that answers with h (given the case's t), having made the case's
+// attempts, each of which reached the server, and left out alone.
+func (x *exposure) requireBudgetFailures(t *testing.T, prefix string, want error, h func(t *testing.T, w http.ResponseWriter, r *http.Request)) {
 	for _, bc := range budgetCases {
-		t.Run(bc.name, func(t *testing.T) {
-			srv, hits := x.server(t, func(w http.ResponseWriter, r *http.Request) {
-				_, _ = io.Copy(io.Discard, r.Body)
-				resetConnection(t, w, []byte(okBody))
-			})
+		t.Run(prefix+bc.name, func(t *testing.T) {
+			srv, hits := x.server(t, func(w http.ResponseWriter, r *http.Request) { h(t, w, r) })
 			var out map[string]any
 			resp, err := x.client(t, srv).DoV3(t.Context(), bc.request(), &out)
 			x.record(err)
 			var te *wechatpay.TransportError
 			require.ErrorAs(t, err, &te)
-			require.ErrorIs(t, err, syscall.ECONNRESET)
+			require.ErrorIs(t, err, want)
 			require.Equal(t, bc.wantHits, hits.Load())
 			require.EqualValues(t, bc.wantHits, resp.Attempts)
 			require.Nil(t, out)
@@ -279,29 +287,16 @@ func faultResetMidBody(t *testing.T, x *exposure) {
 }
 
 func faultTruncatedBody(t *testing.T, x *exposure) {
-	for _, bc := range budgetCases {
-		t.Run("short read: "+bc.name, func(t *testing.T) {
-			srv, hits := x.server(t, func(w http.ResponseWriter, r *http.Request) {
-				body := []byte(okBody)
-				h := signedHeaders(t, body)
-				for k, v := range h {
-					w.Header()[k] = v
-				}
-				w.Header().Set("Content-Length", strconv.Itoa(len(body)))
-				w.WriteHeader(http.StatusOK)
-				_, _ = w.Write(body[:len(body)/2]) // the server closes: the reply is short
-			})
-			var out map[string]any
-			resp, err := x.client(t, srv).DoV3(t.Context(), bc.request(), &out)
-			x.record(err)
-			var te *wechatpay.TransportError
-			require.ErrorAs(t, err, &te)
-			require.ErrorIs(t, err, io.ErrUnexpectedEOF)
-			require.Equal(t, bc.wantHits, hits.Load())
-			require.EqualValues(t, bc.wantHits, resp.Attempts)
-			require.Nil(t, out)
-		})
-	}
+	x.requireBudgetFailures(t, "short read: ", io.ErrUnexpectedEOF, func(t *testing.T, w http.ResponseWriter, r *http.Request) {
+		body := []byte(okBody)
+		h := signedHeaders(t, body)
+		for k, v := range h {
+			w.Header()[k] = v
+		}
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write(body[:len(body)/2]) // the server closes: the reply is short
+	})
 	t.Run("complete-looking truncation fails verification, once", func(t *testing.T) {
 		srv, hits := x.server(t, func(w http.ResponseWriter, r *http.Request) {
 			body := []byte(okBody)
@@ -470,47 +465,11 @@ func faultSlowServer(t *testing.T, x *exposure) {
 func faultServerErrorThenSuccess(t *testing.T, x *exposure) {
 	srv := x.emulator(t)
 	c := x.emulatorClient(t, srv)
-	for _, tc := range []struct {
-		api  wechatpaytest.API
-		call func(context.Context, *wechatpay.Client) (*wechatpay.Response, error)
-	}{
-		{wechatpaytest.APIQuerySpecialReduction, func(ctx context.Context, c *wechatpay.Client) (*wechatpay.Response, error) {
-			r, err := querySeedReduction(ctx, c)
-			if err != nil {
-				return nil, err
-			}
-			checkSeedReduction(t, r)
-			return &r.Meta, nil
-		}},
-		{wechatpaytest.APIPunish, func(ctx context.Context, c *wechatpay.Client) (*wechatpay.Response, error) {
-			r, err := punish(ctx, c, "FAULT-5XX")
-			if err != nil {
-				return nil, err
-			}
-			require.Equal(t, "FAULT-5XX", r.OutRequestNo)
-			return &r.Meta, nil
-		}},
-		{wechatpaytest.APIProfitSharingQueryOrder, func(ctx context.Context, c *wechatpay.Client) (*wechatpay.Response, error) {
-			o, err := querySeedOrder(ctx, c)
-			if err != nil {
-				return nil, err
-			}
-			checkSeedOrder(t, o)
-			return &o.Meta, nil
-		}},
-		{wechatpaytest.APIQueryWorkWxRedPacket, func(ctx context.Context, c *wechatpay.Client) (*wechatpay.Response, error) {
-			p, err := querySeedRedPacket(ctx, c)
-			if err != nil {
-				return nil, err
-			}
-			checkSeedRedPacket(t, p)
-			return &p.Meta, nil
-		}},
-	} {
+	for _, tc := range slices.Concat(v3SeedCalls, v2SeedCalls) {
 		t.Run(string(tc.api), func(t *testing.T) {
 			srv.InjectFault(wechatpaytest.Fault{API: tc.api, Kind: wechatpaytest.FaultSystemError, Count: 1})
 			before := srv.Requests()
-			meta, err := tc.call(t.Context(), c)
+			_, meta, err := tc.call(t.Context(), t, c)
 			x.record(err)
 			require.NoError(t, err)
 			require.Equal(t, 2, meta.Attempts)
@@ -882,39 +841,63 @@ var verifyFailures = []verifyFailure{
 	}},
 }
 
-// v3Call is one typed or generic v3 call; result is the value a caller
-// would use, which must be nil when err is not.
-type v3Call struct {
+// seedCall is one typed or generic call of the emulator's seed fixtures
+// (or of a punish of its own number), which checks what it got when it
+// succeeds; result is the value a caller would use, which must be nil
+// when err is not, and meta the answer's Response.
+type seedCall struct {
+	api  wechatpaytest.API
 	name string
-	call func(ctx context.Context, t *testing.T, c *wechatpay.Client) (result any, err error)
+	call func(ctx context.Context, t *testing.T, c *wechatpay.Client) (result any, meta *wechatpay.Response, err error)
 }
 
-var v3Calls = []v3Call{
-	{"aggracct.QuerySpecialReduction", func(ctx context.Context, t *testing.T, c *wechatpay.Client) (any, error) {
+// v3SeedCalls are the typed v3 calls of the seed fixtures.
+var v3SeedCalls = []seedCall{
+	{wechatpaytest.APIQuerySpecialReduction, "aggracct.QuerySpecialReduction", func(ctx context.Context, t *testing.T, c *wechatpay.Client) (any, *wechatpay.Response, error) {
 		r, err := querySeedReduction(ctx, c)
-		if err == nil {
-			checkSeedReduction(t, r)
+		if err != nil {
+			return r, nil, err
 		}
-		return r, err
+		checkSeedReduction(t, r)
+		return r, &r.Meta, nil
 	}},
-	{"aggracct.Punish", func(ctx context.Context, t *testing.T, c *wechatpay.Client) (any, error) {
-		r, err := punish(ctx, c, "FAIL-CLOSED")
-		if err == nil {
-			require.Equal(t, "FAIL-CLOSED", r.OutRequestNo)
-			require.NotEmpty(t, r.WxpayPunishNo)
+	{wechatpaytest.APIPunish, "aggracct.Punish", func(ctx context.Context, t *testing.T, c *wechatpay.Client) (any, *wechatpay.Response, error) {
+		r, err := punish(ctx, c, "FAULT-PUNISH")
+		if err != nil {
+			return r, nil, err
 		}
-		return r, err
+		require.Equal(t, "FAULT-PUNISH", r.OutRequestNo)
+		require.NotEmpty(t, r.WxpayPunishNo)
+		return r, &r.Meta, nil
 	}},
-	{"profitsharing.QueryOrder", func(ctx context.Context, t *testing.T, c *wechatpay.Client) (any, error) {
+	{wechatpaytest.APIProfitSharingQueryOrder, "profitsharing.QueryOrder", func(ctx context.Context, t *testing.T, c *wechatpay.Client) (any, *wechatpay.Response, error) {
 		o, err := querySeedOrder(ctx, c)
-		if err == nil {
-			checkSeedOrder(t, o)
+		if err != nil {
+			return o, nil, err
 		}
-		return o, err
+		checkSeedOrder(t, o)
+		return o, &o.Meta, nil
 	}},
-	{"DoV3 GET into a map", func(ctx context.Context, t *testing.T, c *wechatpay.Client) (any, error) {
+}
+
+// v2SeedCalls are the typed v2 calls of the seed fixtures.
+var v2SeedCalls = []seedCall{
+	{wechatpaytest.APIQueryWorkWxRedPacket, "redpack.QueryWorkWx", func(ctx context.Context, t *testing.T, c *wechatpay.Client) (any, *wechatpay.Response, error) {
+		p, err := querySeedRedPacket(ctx, c)
+		if err != nil {
+			return p, nil, err
+		}
+		checkSeedRedPacket(t, p)
+		return p, &p.Meta, nil
+	}},
+}
+
+// v3Calls are the typed v3 calls and generic DoV3 calls of the seed
+// fixtures.
+var v3Calls = slices.Concat(v3SeedCalls, []seedCall{
+	{wechatpaytest.APIProfitSharingQueryOrder, "DoV3 GET into a map", func(ctx context.Context, t *testing.T, c *wechatpay.Client) (any, *wechatpay.Response, error) {
 		var out map[string]any
-		_, err := c.DoV3(ctx, &wechatpay.Request{
+		meta, err := c.DoV3(ctx, &wechatpay.Request{
 			Path:       "/v3/global/profit-sharing/orders/{out_order_no}",
 			PathParams: map[string]string{"out_order_no": wechatpaytest.SeedOutOrderNo},
 			Query:      url.Values{"sub_mchid": {wechatpaytest.SeedSubMchID}, "transaction_id": {wechatpaytest.SeedTransactionID}},
@@ -923,11 +906,11 @@ var v3Calls = []v3Call{
 		if err == nil {
 			require.Equal(t, seedOrderID, out["order_id"])
 		}
-		return out, err
+		return out, meta, err
 	}},
-	{"DoV3 GET raw bytes", func(ctx context.Context, t *testing.T, c *wechatpay.Client) (any, error) {
+	{wechatpaytest.APIProfitSharingQueryOrder, "DoV3 GET raw bytes", func(ctx context.Context, t *testing.T, c *wechatpay.Client) (any, *wechatpay.Response, error) {
 		var raw json.RawMessage
-		_, err := c.DoV3(ctx, &wechatpay.Request{
+		meta, err := c.DoV3(ctx, &wechatpay.Request{
 			Path:       "/v3/global/profit-sharing/orders/{out_order_no}",
 			PathParams: map[string]string{"out_order_no": wechatpaytest.SeedOutOrderNo},
 			Query:      url.Values{"sub_mchid": {wechatpaytest.SeedSubMchID}, "transaction_id": {wechatpaytest.SeedTransactionID}},
@@ -936,19 +919,19 @@ var v3Calls = []v3Call{
 		if err == nil {
 			require.Contains(t, string(raw), seedOrderID)
 		}
-		return raw, err
+		return raw, meta, err
 	}},
-	{"DoV3 POST into a struct pointer", func(ctx context.Context, t *testing.T, c *wechatpay.Client) (any, error) {
+	{wechatpaytest.APIPunish, "DoV3 POST into a struct pointer", func(ctx context.Context, t *testing.T, c *wechatpay.Client) (any, *wechatpay.Response, error) {
 		var out *struct {
 			WxpayPunishNo string `json:"wxpay_punish_no"`
 		}
-		_, err := c.DoV3(ctx, punishRequest(t, c, "FAIL-CLOSED-DOV3", true), &out)
+		meta, err := c.DoV3(ctx, punishRequest(t, c, "FAIL-CLOSED-DOV3", true), &out)
 		if err == nil {
 			require.NotEmpty(t, out.WxpayPunishNo)
 		}
-		return out, err
+		return out, meta, err
 	}},
-}
+})
 
 // headerProxy is a TLS reverse proxy to an emulator that edits the headers
 // of the answers with the current mutation.
@@ -995,7 +978,7 @@ func failClosedV3(t *testing.T, x *exposure) {
 	c := x.emulatorClient(t, srv, wechatpay.WithBaseURL(proxy.URL), wechatpay.WithHTTPClient(proxy.Client()))
 	for _, call := range v3Calls {
 		t.Run("control/"+call.name, func(t *testing.T) {
-			got, err := call.call(t.Context(), t, c)
+			got, _, err := call.call(t.Context(), t, c)
 			require.NoError(t, err, "the harness must let a genuine answer through")
 			require.NotNil(t, got)
 		})
@@ -1010,7 +993,7 @@ func failClosedV3(t *testing.T, x *exposure) {
 				proxy.set(vf.mutate)
 				defer proxy.set(nil)
 				before := proxy.hits.Load()
-				got, err := call.call(t.Context(), t, c)
+				got, _, err := call.call(t.Context(), t, c)
 				x.record(err)
 				require.ErrorIs(t, err, wechatpay.ErrInvalidSignature)
 				require.ErrorIs(t, err, vf.want)
@@ -1024,19 +1007,9 @@ func failClosedV3(t *testing.T, x *exposure) {
 func failClosedV2(t *testing.T, x *exposure) {
 	srv := x.emulator(t)
 	c := x.emulatorClient(t, srv)
-	calls := []struct {
-		name string
-		call func(ctx context.Context) (any, error)
-	}{
-		{"redpack.QueryWorkWx", func(ctx context.Context) (any, error) {
-			p, err := querySeedRedPacket(ctx, c)
-			if err == nil {
-				checkSeedRedPacket(t, p)
-			}
-			return p, err
-		}},
-		{"DoV2", func(ctx context.Context) (any, error) {
-			fields, _, err := c.DoV2(ctx, &wechatpay.V2Request{
+	calls := append(slices.Clip(v2SeedCalls), seedCall{wechatpaytest.APIQueryWorkWxRedPacket, "DoV2",
+		func(ctx context.Context, t *testing.T, c *wechatpay.Client) (any, *wechatpay.Response, error) {
+			fields, meta, err := c.DoV2(ctx, &wechatpay.V2Request{
 				Path:   "/mmpaymkttransfers/queryworkwxredpack",
 				Params: map[string]string{"mch_billno": wechatpaytest.SeedMchBillNo, "mch_id": srv.MchID(), "appid": srv.AppID()},
 				Secure: true,
@@ -1044,12 +1017,11 @@ func failClosedV2(t *testing.T, x *exposure) {
 			if err == nil {
 				require.Equal(t, seedRedPacketID, fields["detail_id"])
 			}
-			return fields, err
-		}},
-	}
+			return fields, meta, err
+		}})
 	for _, call := range calls {
 		t.Run("control/"+call.name, func(t *testing.T) {
-			got, err := call.call(t.Context())
+			got, _, err := call.call(t.Context(), t, c)
 			require.NoError(t, err)
 			require.NotNil(t, got)
 		})
@@ -1058,7 +1030,7 @@ func failClosedV2(t *testing.T, x *exposure) {
 				srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQueryWorkWxRedPacket, Kind: kind})
 				defer srv.ClearFaults()
 				before := srv.Requests()
-				got, err := call.call(t.Context())
+				got, _, err := call.call(t.Context(), t, c)
 				x.record(err)
 				require.ErrorIs(t, err, wechatpay.ErrV2Sign)
 				require.Nil(t, got)

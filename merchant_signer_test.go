@@ -97,14 +97,11 @@ func (e ecSigner) Sign(r io.Reader, digest []byte, opts crypto.SignerOpts) ([]by
 }
 
 func TestMerchantSignerSignsRealCalls(t *testing.T) {
-	srv := wechatpaytest.NewServer()
-	t.Cleanup(srv.Close)
+	srv := wechatpaytest.Start(t)
 	s := &opaqueSigner{key: merchantTestKey(t)}
 	c := srv.Client(wechatpay.WithMerchantSigner(srv.MchID(), srv.MerchantSerial(), s))
 
-	order, err := profitsharing.New(c).QueryOrder(t.Context(), &profitsharing.QueryOrderRequest{
-		OutOrderNo: "P20150806125346", SubMchID: "1900000109", TransactionID: "4208450740201411110007820472",
-	})
+	order, err := querySeedOrder(t.Context(), c)
 	require.NoError(t, err)
 	require.Equal(t, "7100000751202203238026613597498", order.OrderID)
 
@@ -137,8 +134,7 @@ func TestMerchantSignerSignsRealCalls(t *testing.T) {
 }
 
 func TestMerchantSignerDecrypts(t *testing.T) {
-	srv := wechatpaytest.NewServer()
-	t.Cleanup(srv.Close)
+	srv := wechatpaytest.Start(t)
 	d := &opaqueDecrypter{opaqueSigner: opaqueSigner{key: merchantTestKey(t)}}
 	c := srv.Client(wechatpay.WithMerchantSigner(srv.MchID(), srv.MerchantSerial(), d))
 	r, err := aggracct.New(c).QuerySpecialReduction(t.Context(), &aggracct.QuerySpecialReductionRequest{
@@ -156,8 +152,7 @@ func TestMerchantSignerDecrypts(t *testing.T) {
 }
 
 func TestMerchantSignerIsChecked(t *testing.T) {
-	srv := wechatpaytest.NewServer()
-	t.Cleanup(srv.Close)
+	srv := wechatpaytest.Start(t)
 	key := merchantTestKey(t)
 	other, err := loadTestKey("testdata/wechatpay_platform_test_key.pem")
 	require.NoError(t, err)
@@ -186,9 +181,7 @@ func TestMerchantSignerIsChecked(t *testing.T) {
 	// An *rsa.PrivateKey given as a crypto.Signer is WithMerchant.
 	c, err := wechatpay.NewClient(append(srv.ClientOptions(), wechatpay.WithMerchantSigner(srv.MchID(), srv.MerchantSerial(), key))...)
 	require.NoError(t, err)
-	_, err = profitsharing.New(c).QueryOrder(t.Context(), &profitsharing.QueryOrderRequest{
-		OutOrderNo: "P20150806125346", SubMchID: "1900000109", TransactionID: "4208450740201411110007820472",
-	})
+	_, err = querySeedOrder(t.Context(), c)
 	require.NoError(t, err)
 }
 
@@ -206,29 +199,29 @@ func (p *pssSigner) Sign(r io.Reader, digest []byte, _ crypto.SignerOpts) ([]byt
 	return rsa.SignPSS(r, p.key, crypto.SHA256, digest, nil)
 }
 
-func TestMerchantSignerWrongSchemeIsCaught(t *testing.T) {
-	srv := wechatpaytest.NewServer()
-	t.Cleanup(srv.Close)
-	before := srv.Requests()
-	c := srv.Client(wechatpay.WithMerchantSigner(srv.MchID(), srv.MerchantSerial(), &pssSigner{opaqueSigner{key: merchantTestKey(t)}}))
-	_, err := profitsharing.New(c).QueryOrder(t.Context(), &profitsharing.QueryOrderRequest{
-		OutOrderNo: "P20150806125346", SubMchID: "1900000109", TransactionID: "4208450740201411110007820472",
-	})
-	require.ErrorContains(t, err, "RSASSA-PKCS1-v1_5")
-	require.Equal(t, before, srv.Requests(), "a request with a bad signature is not sent")
-}
-
+// TestMerchantSignerFailureFailsTheCall: a signer that signs with another
+// scheme (a misconfigured KMS key) or fails (a KMS that is down) fails the
+// call, and nothing is sent.
 func TestMerchantSignerFailureFailsTheCall(t *testing.T) {
-	srv := wechatpaytest.NewServer()
-	t.Cleanup(srv.Close)
-	before := srv.Requests()
-	c := srv.Client(wechatpay.WithMerchantSigner(srv.MchID(), srv.MerchantSerial(), &failingSigner{opaqueSigner{key: merchantTestKey(t)}}))
-	_, err := profitsharing.New(c).QueryOrder(t.Context(), &profitsharing.QueryOrderRequest{
-		OutOrderNo: "P20150806125346", SubMchID: "1900000109", TransactionID: "4208450740201411110007820472",
-	})
-	require.ErrorContains(t, err, "kms: unavailable")
-	require.ErrorContains(t, err, "WithMerchantSigner")
-	require.Equal(t, before, srv.Requests(), "nothing sent unsigned")
+	for _, tt := range []struct {
+		name   string
+		signer func(key *rsa.PrivateKey) crypto.Signer
+		want   []string
+	}{
+		{"wrong scheme is caught", func(key *rsa.PrivateKey) crypto.Signer { return &pssSigner{opaqueSigner{key: key}} }, []string{"RSASSA-PKCS1-v1_5"}},
+		{"failure", func(key *rsa.PrivateKey) crypto.Signer { return &failingSigner{opaqueSigner{key: key}} }, []string{"kms: unavailable", "WithMerchantSigner"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := wechatpaytest.Start(t)
+			before := srv.Requests()
+			c := srv.Client(wechatpay.WithMerchantSigner(srv.MchID(), srv.MerchantSerial(), tt.signer(merchantTestKey(t))))
+			_, err := querySeedOrder(t.Context(), c)
+			for _, w := range tt.want {
+				require.ErrorContains(t, err, w)
+			}
+			require.Equal(t, before, srv.Requests(), "a request without a good signature is not sent")
+		})
+	}
 }
 
 func ExampleWithMerchantSigner() {

@@ -43,8 +43,7 @@ var applyOp = wechatpay.Operation[applyRequest, applyAnswer]{
 }
 
 func TestOperationSendsTheDeclaredRequest(t *testing.T) {
-	srv := wechatpaytest.NewServer()
-	t.Cleanup(srv.Close)
+	srv := wechatpaytest.Start(t)
 	var got struct {
 		mchID, no, name, holder, serial string
 	}
@@ -69,7 +68,6 @@ func TestOperationSendsTheDeclaredRequest(t *testing.T) {
 		return 200, map[string]any{"out_apply_no": r.PathValue("out_apply_no"), "count": 0}
 	})
 	c := srv.Client()
-	t.Cleanup(c.Close)
 
 	req := &applyRequest{OutApplyNo: "A-1", Name: "张三", Amount: 5, Items: []item{{Account: "acc", Holder: "李四"}}}
 	ans, err := applyOp.Do(t.Context(), c, req)
@@ -89,8 +87,7 @@ func TestOperationSendsTheDeclaredRequest(t *testing.T) {
 
 func TestOperationReportsEveryProblemBeforeIO(t *testing.T) {
 	var calls atomic.Int32
-	srv := wechatpaytest.NewServer()
-	t.Cleanup(srv.Close)
+	srv := wechatpaytest.Start(t)
 	srv.HandleV3("POST /v3/example/applies/{out_apply_no}", func(*wechatpaytest.V3Request) (int, any) {
 		calls.Add(1)
 		return 200, nil
@@ -137,8 +134,7 @@ func TestOperationRefusesAnAnswerWithoutItsRequiredFields(t *testing.T) {
 		"count a string": map[string]any{"out_apply_no": "A-1", "count": "1"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			srv := wechatpaytest.NewServer()
-			t.Cleanup(srv.Close)
+			srv := wechatpaytest.Start(t)
 			srv.HandleV3("POST /v3/example/applies/{out_apply_no}", func(*wechatpaytest.V3Request) (int, any) { return 200, body })
 			c := srv.Client()
 			t.Cleanup(c.Close)
@@ -155,8 +151,7 @@ type limiterFunc func(context.Context) error
 func (f limiterFunc) Wait(ctx context.Context) error { return f(ctx) }
 
 func TestOperationWaitsOnEachLimiterAfterValidation(t *testing.T) {
-	srv := wechatpaytest.NewServer()
-	t.Cleanup(srv.Close)
+	srv := wechatpaytest.Start(t)
 	c := srv.Client()
 	t.Cleanup(c.Close)
 	var waits []string
@@ -187,8 +182,7 @@ type badRequest struct {
 }
 
 func TestOperationRefusesAMisdeclaredRequest(t *testing.T) {
-	srv := wechatpaytest.NewServer()
-	t.Cleanup(srv.Close)
+	srv := wechatpaytest.Start(t)
 	c := srv.Client()
 	t.Cleanup(c.Close)
 	op := wechatpay.Operation[badRequest, struct{}]{Name: "example.Bad", Method: http.MethodPost, Path: "/v3/x"}
@@ -216,8 +210,7 @@ type dayAnswer struct {
 }
 
 func TestOperationSendsADateAndRunsAfter(t *testing.T) {
-	srv := wechatpaytest.NewServer()
-	t.Cleanup(srv.Close)
+	srv := wechatpaytest.Start(t)
 	srv.HandleV3("GET /v3/example/days", func(r *wechatpaytest.V3Request) (int, any) {
 		return 200, map[string]any{"day": r.URL.Query().Get("day"), "note": "n"}
 	})
@@ -259,8 +252,7 @@ type eventRequest struct {
 }
 
 func TestOperationChecksEnumsAndTimesAndSendsWholeSeconds(t *testing.T) {
-	srv := wechatpaytest.NewServer()
-	t.Cleanup(srv.Close)
+	srv := wechatpaytest.Start(t)
 	var at string
 	srv.HandleV3("POST /v3/example/events", func(r *wechatpaytest.V3Request) (int, any) {
 		var body struct {
@@ -299,8 +291,7 @@ type closeRequest struct {
 }
 
 func TestOperationWithoutBodyFieldsSendsNoBody(t *testing.T) {
-	srv := wechatpaytest.NewServer()
-	t.Cleanup(srv.Close)
+	srv := wechatpaytest.Start(t)
 	var body []byte
 	var contentType string
 	srv.HandleV3("POST /v3/example/{no}/close", func(r *wechatpaytest.V3Request) (int, any) {

@@ -48,8 +48,7 @@ var v2ApplyOp = wechatpay.V2Operation[v2ApplyRequest, v2ApplyAnswer]{
 }
 
 func TestV2OperationSendsTheDeclaredRequest(t *testing.T) {
-	srv := wechatpaytest.NewServer()
-	t.Cleanup(srv.Close)
+	srv := wechatpaytest.Start(t)
 	var got map[string]string
 	srv.HandleV2("/example/apply", wechatpaytest.V2Route{Secure: true, SignTypes: []wxcrypto.SignType{wxcrypto.SignTypeHMACSHA256}, Nested: []string{"list"}},
 		func(r *wechatpaytest.V2Request) map[string]string {
@@ -81,8 +80,7 @@ func TestV2OperationSendsTheDeclaredRequest(t *testing.T) {
 }
 
 func TestV2OperationValidatesBeforeIO(t *testing.T) {
-	srv := wechatpaytest.NewServer()
-	t.Cleanup(srv.Close)
+	srv := wechatpaytest.Start(t)
 	c := srv.Client(wechatpay.WithAppID(""))
 	t.Cleanup(c.Close)
 	before := srv.Requests()
@@ -117,8 +115,7 @@ type fakeV2 struct {
 }
 
 func newFakeV2(t *testing.T, replies ...string) (*fakeV2, *wechatpay.Client) {
-	srv := wechatpaytest.NewServer()
-	t.Cleanup(srv.Close)
+	srv := wechatpaytest.Start(t)
 	f := &fakeV2{}
 	fake := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)

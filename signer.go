@@ -34,15 +34,24 @@ type Signer struct {
 // NewSigner returns a Signer for merchant mchID whose API certificate has the
 // given serial (upper-case hex) and private key.
 func NewSigner(mchID, serial string, key *rsa.PrivateKey) (*Signer, error) {
-	switch {
-	case mchID == "":
-		return nil, &FieldError{Field: "mchid", Reason: "empty", Missing: true}
-	case serial == "":
-		return nil, &FieldError{Field: "merchant_serial_no", Reason: "empty", Missing: true}
-	case key == nil:
-		return nil, &FieldError{Field: "merchant_private_key", Reason: "nil", Missing: true}
+	if err := checkMerchant(mchID, serial, key == nil, "merchant_private_key"); err != nil {
+		return nil, err
 	}
 	return &Signer{mchID: mchID, serial: serial, key: key, rsa: key, pub: &key.PublicKey}, nil
+}
+
+// checkMerchant refuses an empty merchant number or certificate serial,
+// then a missing key (noKey), which keyField names.
+func checkMerchant(mchID, serial string, noKey bool, keyField string) error {
+	switch {
+	case mchID == "":
+		return &FieldError{Field: "mchid", Reason: "empty", Missing: true}
+	case serial == "":
+		return &FieldError{Field: "merchant_serial_no", Reason: "empty", Missing: true}
+	case noKey:
+		return &FieldError{Field: keyField, Reason: "nil", Missing: true}
+	}
+	return nil
 }
 
 // newCryptoSigner is NewSigner for a key behind a crypto.Signer, whose
@@ -57,13 +66,8 @@ func newCryptoSigner(mchID, serial string, s crypto.Signer, field string) (*Sign
 		}
 		return NewSigner(mchID, serial, rk)
 	}
-	switch {
-	case mchID == "":
-		return nil, &FieldError{Field: "mchid", Reason: "empty", Missing: true}
-	case serial == "":
-		return nil, &FieldError{Field: "merchant_serial_no", Reason: "empty", Missing: true}
-	case s == nil:
-		return nil, &FieldError{Field: field, Reason: "nil", Missing: true}
+	if err := checkMerchant(mchID, serial, s == nil, field); err != nil {
+		return nil, err
 	}
 	pub, ok := s.Public().(*rsa.PublicKey)
 	if !ok {

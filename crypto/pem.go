@@ -6,7 +6,9 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"iter"
 	"os"
+	"slices"
 	"strings"
 )
 
@@ -34,49 +36,87 @@ const (
 // ErrKeyType; a missing or undecodable block gives an error wrapping
 // ErrInvalidPEM. Encrypted keys are not supported.
 func LoadPrivateKey(pemBytes []byte) (*rsa.PrivateKey, error) {
-	rest := pemBytes
-	for {
-		var block *pem.Block
-		block, rest = pem.Decode(rest)
-		if block == nil {
-			return nil, fmt.Errorf("%w: no private key block", ErrInvalidPEM)
-		}
-		switch block.Type {
-		case pemTypePKCS8Private:
-			return parsePKCS8Private(block.Bytes)
-		case pemTypePKCS1Private:
-			if _, enc := block.Headers["DEK-Info"]; enc {
-				return nil, fmt.Errorf("%w: encrypted private keys are not supported", ErrInvalidPEM)
-			}
-			key, err := x509.ParsePKCS1PrivateKey(block.Bytes)
-			if err != nil {
-				// Some tools mislabel PKCS#8 keys; accept them too.
-				if k8, err8 := parsePKCS8Private(block.Bytes); err8 == nil {
-					return k8, nil
-				}
-				return nil, fmt.Errorf("%w: parse PKCS#1 private key: %w", ErrInvalidPEM, err)
-			}
-			return key, nil
-		case pemTypeEncPrivate:
+	block, err := firstBlock(pemBytes, "private key", pemTypePKCS8Private, pemTypePKCS1Private, pemTypeEncPrivate,
+		"EC PRIVATE KEY", "DSA PRIVATE KEY", "OPENSSH PRIVATE KEY")
+	if err != nil {
+		return nil, err
+	}
+	switch block.Type {
+	case pemTypePKCS8Private:
+		return parsePKCS8Private(block.Bytes)
+	case pemTypePKCS1Private:
+		if _, enc := block.Headers["DEK-Info"]; enc {
 			return nil, fmt.Errorf("%w: encrypted private keys are not supported", ErrInvalidPEM)
-		case "EC PRIVATE KEY", "DSA PRIVATE KEY", "OPENSSH PRIVATE KEY":
-			return nil, fmt.Errorf("%w: PEM block %q", ErrKeyType, block.Type)
+		}
+		key, err := x509.ParsePKCS1PrivateKey(block.Bytes)
+		if err != nil {
+			// Some tools mislabel PKCS#8 keys; accept them too.
+			if k8, err8 := parsePKCS8Private(block.Bytes); err8 == nil {
+				return k8, nil
+			}
+			return nil, fmt.Errorf("%w: parse PKCS#1 private key: %w", ErrInvalidPEM, err)
+		}
+		return key, nil
+	case pemTypeEncPrivate:
+		return nil, fmt.Errorf("%w: encrypted private keys are not supported", ErrInvalidPEM)
+	}
+	return nil, fmt.Errorf("%w: PEM block %q", ErrKeyType, block.Type)
+}
+
+// blocks yields the PEM blocks of pemBytes in order, skipping any text
+// between them.
+func blocks(pemBytes []byte) iter.Seq[*pem.Block] {
+	return func(yield func(*pem.Block) bool) {
+		for rest := pemBytes; ; {
+			var block *pem.Block
+			if block, rest = pem.Decode(rest); block == nil || !yield(block) {
+				return
+			}
 		}
 	}
 }
 
-func parsePKCS8Private(der []byte) (*rsa.PrivateKey, error) {
-	key, err := x509.ParsePKCS8PrivateKey(der)
+// firstBlock returns the first PEM block of pemBytes of one of types,
+// skipping any text and other blocks before it; the error that there is
+// none, wrapping ErrInvalidPEM, names what.
+func firstBlock(pemBytes []byte, what string, types ...string) (*pem.Block, error) {
+	for block := range blocks(pemBytes) {
+		if slices.Contains(types, block.Type) {
+			return block, nil
+		}
+	}
+	return nil, fmt.Errorf("%w: no %s block", ErrInvalidPEM, what)
+}
+
+// loadFile reads the file at path and parses it with parse; what names the
+// file in a read error.
+func loadFile[T any](path, what string, parse func([]byte) (T, error)) (T, error) {
+	b, err := os.ReadFile(path)
 	if err != nil {
-		// Some tools mislabel PKCS#1 keys; accept them too.
-		if k1, err1 := x509.ParsePKCS1PrivateKey(der); err1 == nil {
+		var zero T
+		return zero, fmt.Errorf("wechatpay/crypto: read %s file: %w", what, err)
+	}
+	return parse(b)
+}
+
+func parsePKCS8Private(der []byte) (*rsa.PrivateKey, error) {
+	return parseRSA(der, "PKCS#8 private key", x509.ParsePKCS8PrivateKey, x509.ParsePKCS1PrivateKey)
+}
+
+// parseRSA parses der with parse and requires an RSA key, a *K; when parse
+// refuses der, it tries pkcs1, as some tools mislabel PKCS#1 keys. label
+// names der's form in errors.
+func parseRSA[K any](der []byte, label string, parse func([]byte) (any, error), pkcs1 func([]byte) (*K, error)) (*K, error) {
+	key, err := parse(der)
+	if err != nil {
+		if k1, err1 := pkcs1(der); err1 == nil {
 			return k1, nil
 		}
-		return nil, fmt.Errorf("%w: parse PKCS#8 private key: %w", ErrInvalidPEM, err)
+		return nil, fmt.Errorf("%w: parse %s: %w", ErrInvalidPEM, label, err)
 	}
-	rsaKey, ok := key.(*rsa.PrivateKey)
+	rsaKey, ok := key.(*K)
 	if !ok {
-		return nil, fmt.Errorf("%w: PKCS#8 key is %T", ErrKeyType, key)
+		return nil, fmt.Errorf("%w: %s is %T", ErrKeyType, label, key)
 	}
 	return rsaKey, nil
 }
@@ -84,11 +124,7 @@ func parsePKCS8Private(der []byte) (*rsa.PrivateKey, error) {
 // LoadPrivateKeyFile reads the file at path and parses it with
 // LoadPrivateKey.
 func LoadPrivateKeyFile(path string) (*rsa.PrivateKey, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("wechatpay/crypto: read private key file: %w", err)
-	}
-	return LoadPrivateKey(b)
+	return loadFile(path, "private key", LoadPrivateKey)
 }
 
 // LoadPublicKey parses the first public key PEM block in pemBytes. It
@@ -98,55 +134,35 @@ func LoadPrivateKeyFile(path string) (*rsa.PrivateKey, error) {
 // it. The key must be RSA, otherwise the error wraps ErrKeyType; a missing
 // or undecodable block gives an error wrapping ErrInvalidPEM.
 func LoadPublicKey(pemBytes []byte) (*rsa.PublicKey, error) {
-	rest := pemBytes
-	for {
-		var block *pem.Block
-		block, rest = pem.Decode(rest)
-		if block == nil {
-			return nil, fmt.Errorf("%w: no public key or certificate block", ErrInvalidPEM)
-		}
-		switch block.Type {
-		case pemTypeSPKIPublic:
-			key, err := x509.ParsePKIXPublicKey(block.Bytes)
-			if err != nil {
-				if k1, err1 := x509.ParsePKCS1PublicKey(block.Bytes); err1 == nil {
-					return k1, nil
-				}
-				return nil, fmt.Errorf("%w: parse SPKI public key: %w", ErrInvalidPEM, err)
-			}
-			rsaKey, ok := key.(*rsa.PublicKey)
-			if !ok {
-				return nil, fmt.Errorf("%w: public key is %T", ErrKeyType, key)
-			}
-			return rsaKey, nil
-		case pemTypePKCS1Public:
-			key, err := x509.ParsePKCS1PublicKey(block.Bytes)
-			if err != nil {
-				return nil, fmt.Errorf("%w: parse PKCS#1 public key: %w", ErrInvalidPEM, err)
-			}
-			return key, nil
-		case pemTypeCertificate:
-			cert, err := x509.ParseCertificate(block.Bytes)
-			if err != nil {
-				return nil, fmt.Errorf("%w: parse certificate: %w", ErrInvalidPEM, err)
-			}
-			rsaKey, ok := cert.PublicKey.(*rsa.PublicKey)
-			if !ok {
-				return nil, fmt.Errorf("%w: certificate key is %T", ErrKeyType, cert.PublicKey)
-			}
-			return rsaKey, nil
-		}
+	block, err := firstBlock(pemBytes, "public key or certificate", pemTypeSPKIPublic, pemTypePKCS1Public, pemTypeCertificate)
+	if err != nil {
+		return nil, err
 	}
+	switch block.Type {
+	case pemTypeSPKIPublic:
+		return parseRSA(block.Bytes, "SPKI public key", x509.ParsePKIXPublicKey, x509.ParsePKCS1PublicKey)
+	case pemTypePKCS1Public:
+		key, err := x509.ParsePKCS1PublicKey(block.Bytes)
+		if err != nil {
+			return nil, fmt.Errorf("%w: parse PKCS#1 public key: %w", ErrInvalidPEM, err)
+		}
+		return key, nil
+	}
+	cert, err := parseCertificate(block)
+	if err != nil {
+		return nil, err
+	}
+	rsaKey, ok := cert.PublicKey.(*rsa.PublicKey)
+	if !ok {
+		return nil, fmt.Errorf("%w: certificate key is %T", ErrKeyType, cert.PublicKey)
+	}
+	return rsaKey, nil
 }
 
 // LoadPublicKeyFile reads the file at path and parses it with
 // LoadPublicKey.
 func LoadPublicKeyFile(path string) (*rsa.PublicKey, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("wechatpay/crypto: read public key file: %w", err)
-	}
-	return LoadPublicKey(b)
+	return loadFile(path, "public key", LoadPublicKey)
 }
 
 // LoadCertificate parses the first "CERTIFICATE" PEM block in pemBytes,
@@ -154,32 +170,26 @@ func LoadPublicKeyFile(path string) (*rsa.PublicKey, error) {
 // undecodable certificate gives an error wrapping ErrInvalidPEM. The
 // certificate's key type is not checked.
 func LoadCertificate(pemBytes []byte) (*x509.Certificate, error) {
-	rest := pemBytes
-	for {
-		var block *pem.Block
-		block, rest = pem.Decode(rest)
-		if block == nil {
-			return nil, fmt.Errorf("%w: no certificate block", ErrInvalidPEM)
-		}
-		if block.Type != pemTypeCertificate {
-			continue
-		}
-		cert, err := x509.ParseCertificate(block.Bytes)
-		if err != nil {
-			return nil, fmt.Errorf("%w: parse certificate: %w", ErrInvalidPEM, err)
-		}
-		return cert, nil
+	block, err := firstBlock(pemBytes, "certificate", pemTypeCertificate)
+	if err != nil {
+		return nil, err
 	}
+	return parseCertificate(block)
+}
+
+// parseCertificate parses a "CERTIFICATE" block.
+func parseCertificate(block *pem.Block) (*x509.Certificate, error) {
+	cert, err := x509.ParseCertificate(block.Bytes)
+	if err != nil {
+		return nil, fmt.Errorf("%w: parse certificate: %w", ErrInvalidPEM, err)
+	}
+	return cert, nil
 }
 
 // LoadCertificateFile reads the file at path and parses it with
 // LoadCertificate.
 func LoadCertificateFile(path string) (*x509.Certificate, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("wechatpay/crypto: read certificate file: %w", err)
-	}
-	return LoadCertificate(b)
+	return loadFile(path, "certificate", LoadCertificate)
 }
 
 // LoadCertificates parses every "CERTIFICATE" PEM block in pemBytes, in
@@ -188,13 +198,7 @@ func LoadCertificateFile(path string) (*x509.Certificate, error) {
 // parsed.
 func LoadCertificates(pemBytes []byte) ([]*x509.Certificate, error) {
 	var certs []*x509.Certificate
-	rest := pemBytes
-	for {
-		var block *pem.Block
-		block, rest = pem.Decode(rest)
-		if block == nil {
-			break
-		}
+	for block := range blocks(pemBytes) {
 		if block.Type != pemTypeCertificate {
 			continue
 		}

@@ -54,8 +54,7 @@ func vectorCredentials(t testing.TB) string {
 // emulatorCredentials starts an emulator and writes its credentials file.
 func emulatorCredentials(t testing.TB, opts ...wechatpaytest.Option) (*wechatpaytest.Server, string) {
 	t.Helper()
-	srv := wechatpaytest.NewServer(opts...)
-	t.Cleanup(srv.Close)
+	srv := wechatpaytest.Start(t, opts...)
 	path, err := srv.WriteCredentials(t.TempDir())
 	require.NoError(t, err)
 	return srv, path

@@ -21,13 +21,10 @@ func TestRun(t *testing.T) {
 }
 
 func TestRunUnknownOutcome(t *testing.T) {
-	srv := wechatpaytest.NewServer()
-	t.Cleanup(srv.Close)
-	path, err := srv.WriteCredentials(t.TempDir())
-	require.NoError(t, err)
+	srv, path := exampletest.Sandbox(t)
 	srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APISendCashRedPacket, Kind: wechatpaytest.FaultDropAfterHandling})
 	var out bytes.Buffer
-	err = run(t.Context(), []string{"-config", path}, &out)
+	err := run(t.Context(), []string{"-config", path}, &out)
 	require.ErrorIs(t, err, redpack.ErrUnknownOutcome)
 	require.ErrorContains(t, err, "run again with the same bill number")
 	require.Empty(t, out.String())

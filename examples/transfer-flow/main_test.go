@@ -55,11 +55,8 @@ func sandbox(t *testing.T) (*wechatpaytest.Server, string, *balances) {
 	trust := httptest.NewTLSServer(nil) // every httptest server has its certificate
 	t.Cleanup(trust.Close)
 	rec := &balances{next: trust.Client().Transport}
-	srv := wechatpaytest.NewServer(wechatpaytest.WithNotificationClient(&http.Client{Transport: rec}))
+	srv, path := exampletest.Sandbox(t, wechatpaytest.WithNotificationClient(&http.Client{Transport: rec}))
 	rec.srv = srv
-	t.Cleanup(srv.Close)
-	path, err := srv.WriteCredentials(t.TempDir())
-	require.NoError(t, err)
 	return srv, path, rec
 }
 

@@ -44,11 +44,7 @@ func FuzzDecode(f *testing.F) {
 		}
 		require.NotNil(t, got)
 		require.LessOrEqual(t, len(got), MaxFields)
-		enc, err := Encode(got)
-		require.NoError(t, err)
-		again, err := Decode(enc)
-		require.NoError(t, err)
-		require.Equal(t, got, again)
+		requireRoundTrip(t, got)
 	})
 }
 
@@ -85,11 +81,7 @@ func FuzzDecodeNested(f *testing.F) {
 			require.NoError(t, err)
 			require.Equal(t, flat, got)
 		}
-		enc, err := EncodeNested(got, "hblist")
-		require.NoError(t, err)
-		again, err := DecodeNested(enc, "hblist")
-		require.NoError(t, err)
-		require.Equal(t, got, again)
+		requireRoundTrip(t, got, "hblist")
 	})
 }
 

@@ -1,39 +1,23 @@
 package v2xml
 
 import (
-	"encoding/json"
 	"encoding/xml"
 	"errors"
-	"os"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
 
+	"github.com/gowechatpay/wechatpay/internal/testvectors"
 	"github.com/stretchr/testify/require"
 )
 
-type vectorsFile struct {
-	V2 struct {
-		RequestXML struct {
-			Params map[string]string `json:"params"`
-			XML    string            `json:"xml"`
-		} `json:"request_xml"`
-		Responses []struct {
-			Name   string            `json:"name"`
-			XML    string            `json:"xml"`
-			Fields map[string]string `json:"fields"`
-		} `json:"responses"`
-	} `json:"v2_queryworkwxredpack"`
-}
-
-func loadVectors(tb testing.TB) vectorsFile {
+// loadVectors reads the shared vectors, which hold the v2 request and
+// replies this package encodes and decodes.
+func loadVectors(tb testing.TB) *testvectors.Vectors {
 	tb.Helper()
-	raw, err := os.ReadFile("../../testdata/vectors.json")
-	require.NoError(tb, err)
-	var v vectorsFile
-	require.NoError(tb, json.Unmarshal(raw, &v))
+	v := testvectors.Load(tb)
 	require.NotEmpty(tb, v.V2.RequestXML.XML)
 	require.NotEmpty(tb, v.V2.Responses)
 	return v
@@ -139,9 +123,21 @@ func TestRoundTrip(t *testing.T) {
 		"emoji":      "🧧",
 		"sign":       "ABCDEF",
 	}
-	enc, err := Encode(params)
+	requireRoundTrip(t, params)
+}
+
+// requireRoundTrip requires params to survive Encode → Decode unchanged
+// or, with nested children, EncodeNested → DecodeNested.
+func requireRoundTrip(t testing.TB, params map[string]string, nested ...string) {
+	t.Helper()
+	encode, decode := Encode, Decode
+	if len(nested) > 0 {
+		encode = func(p map[string]string) ([]byte, error) { return EncodeNested(p, nested...) }
+		decode = func(d []byte) (map[string]string, error) { return DecodeNested(d, nested...) }
+	}
+	enc, err := encode(params)
 	require.NoError(t, err)
-	got, err := Decode(enc)
+	got, err := decode(enc)
 	require.NoError(t, err)
 	require.Equal(t, params, got)
 }
@@ -368,11 +364,7 @@ func TestDecodeNested(t *testing.T) {
 	_, err = Decode([]byte(doc))
 	require.ErrorIs(t, err, ErrMalformed)
 	// The round trip through EncodeNested keeps the inner XML.
-	enc, err := EncodeNested(got, "hblist")
-	require.NoError(t, err)
-	again, err := DecodeNested(enc, "hblist")
-	require.NoError(t, err)
-	require.Equal(t, got, again)
+	requireRoundTrip(t, got, "hblist")
 
 	for name, bad := range map[string]string{
 		"mismatched":  "<xml><hblist><hbinfo></hblist></hbinfo></xml>",

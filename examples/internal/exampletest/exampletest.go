@@ -45,11 +45,11 @@ func Check(t *testing.T, run Run, api wechatpaytest.API, want ...string) {
 	require.Empty(t, out.String(), "nothing of a tampered answer is printed")
 }
 
-// Sandbox starts an emulator that the test's end closes, and returns it
-// with the path of its credentials file, for -config.
-func Sandbox(t *testing.T) (*wechatpaytest.Server, string) {
+// Sandbox starts an emulator with opts that the test's end closes, and
+// returns it with the path of its credentials file, for -config.
+func Sandbox(t *testing.T, opts ...wechatpaytest.Option) (*wechatpaytest.Server, string) {
 	t.Helper()
-	srv := wechatpaytest.Start(t)
+	srv := wechatpaytest.Start(t, opts...)
 	path, err := srv.WriteCredentials(t.TempDir())
 	require.NoError(t, err)
 	return srv, path

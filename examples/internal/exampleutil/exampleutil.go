@@ -21,24 +21,6 @@ import (
 	"github.com/gowechatpay/wechatpay/wechatpaytest"
 )
 
-// client returns a client for configPath's base_url (the production domains
-// when the file has none) or, when configPath is empty, for an in-process
-// sandbox started here with opts. Call the returned function when done.
-func client(configPath string, opts ...wechatpaytest.Option) (*wechatpay.Client, func(), error) {
-	if configPath != "" {
-		c, err := wechatpay.NewClientFromFile(configPath)
-		if err != nil {
-			return nil, nil, err
-		}
-		return c, c.Close, nil
-	}
-	srv, err := wechatpaytest.Listen(opts...)
-	if err != nil {
-		return nil, nil, fmt.Errorf("starting the in-process sandbox: %w", err)
-	}
-	return srv.Client(), srv.Close, nil // srv.Close closes the client too
-}
-
 // ErrUsage marks a command-line mistake, already explained on stderr with
 // the flags: Main exits 2.
 var ErrUsage = errors.New("usage")
@@ -86,20 +68,30 @@ func (f *Flags) Ledger() (mchID, balAccountNo *string) {
 // sandbox.
 func (f *Flags) Config() string { return *f.config }
 
-// Run parses args as parse does, then calls call with a client for
-// -config's base_url (the production domains when the file has none) or,
-// without -config, for an in-process sandbox started with opts; it closes
-// the client and the sandbox when call returns.
+// Run parses args (-h returns flag.ErrHelp; a bad flag or a positional
+// argument, an error matching ErrUsage, after the reason and the flags were
+// printed), then calls call with a client for -config's base_url (the
+// production domains when the file has none) or, without -config, for an
+// in-process sandbox started with opts; it closes the client and the
+// sandbox when call returns.
 func (f *Flags) Run(args []string, call func(c *wechatpay.Client) error, opts ...wechatpaytest.Option) error {
 	if err := parse(f.FlagSet, args); err != nil {
 		return err
 	}
-	c, done, err := client(*f.config, opts...)
-	if err != nil {
-		return err
+	if *f.config != "" {
+		c, err := wechatpay.NewClientFromFile(*f.config)
+		if err != nil {
+			return err
+		}
+		defer c.Close()
+		return call(c)
 	}
-	defer done()
-	return call(c)
+	srv, err := wechatpaytest.Listen(opts...)
+	if err != nil {
+		return fmt.Errorf("starting the in-process sandbox: %w", err)
+	}
+	defer srv.Close() // closes its client too
+	return call(srv.Client())
 }
 
 // Main runs fn with a context that SIGINT and SIGTERM cancel, and exits
