@@ -252,7 +252,17 @@ type field struct {
 	index    int
 	name     string // JSON name
 	required bool
-	nested   bool // a struct, pointer or slice that may hold required fields
+	nested   bool // a struct, or a pointer or slice of structs, that may hold required fields
+}
+
+// holdsStruct reports whether t is a struct other than time.Time, or
+// points to or holds one in a slice: only there can missing find a
+// required field (a time, a []byte or a []string has none to look into).
+func holdsStruct(t reflect.Type) bool {
+	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice {
+		t = t.Elem()
+	}
+	return t.Kind() == reflect.Struct && t != timeType
 }
 
 var fieldCache sync.Map // reflect.Type → []field
@@ -278,9 +288,7 @@ func fieldsOf(t reflect.Type) []field {
 			if name == "" {
 				name = f.Name
 			}
-			k := f.Type.Kind()
-			fs = append(fs, field{index: i, name: name, required: f.Tag.Get("wire") == "required",
-				nested: k == reflect.Struct || k == reflect.Pointer || k == reflect.Slice})
+			fs = append(fs, field{index: i, name: name, required: f.Tag.Get("wire") == "required", nested: holdsStruct(f.Type)})
 		}
 	}
 	fieldCache.Store(t, fs)
