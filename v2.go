@@ -3,7 +3,6 @@ package wechatpay
 import (
 	"context"
 	"fmt"
-	"maps"
 	"net/http"
 	"strings"
 
@@ -99,25 +98,33 @@ func (c *Client) exchangeV2(ctx context.Context, spec *v2Spec, params map[string
 }
 
 // signV2 is the body of one attempt: params with nonce_str (fresh unless
-// params hold one), sign_type when signType is not "", and the sign.
+// params hold one), sign_type when signType is not "", and the sign. The
+// parameters are sorted once, for the sign and the XML alike; params is
+// not modified.
 func (c *Client) signV2(params map[string]string, signType wxcrypto.SignType) ([]byte, error) {
-	p := make(map[string]string, len(params)+3)
-	maps.Copy(p, params)
-	delete(p, "sign")
-	if p["nonce_str"] == "" {
-		p["nonce_str"] = NewNonce()
+	var buf [32]wxcrypto.V2Param
+	ps := buf[:0]
+	for k, v := range params {
+		switch {
+		case k == "sign", k == "nonce_str" && v == "", k == "sign_type" && signType != "":
+			continue // replaced below
+		}
+		ps = append(ps, wxcrypto.V2Param{Key: k, Value: v})
+	}
+	if params["nonce_str"] == "" {
+		ps = append(ps, wxcrypto.V2Param{Key: "nonce_str", Value: NewNonce()})
 	}
 	algo := wxcrypto.SignTypeMD5
 	if signType != "" {
-		p["sign_type"] = string(signType)
+		ps = append(ps, wxcrypto.V2Param{Key: "sign_type", Value: string(signType)})
 		algo = signType
 	}
-	s, err := wxcrypto.SignV2(p, c.apiV2Key(), algo)
+	wxcrypto.SortV2Params(ps)
+	s, err := wxcrypto.SignV2Params(ps, c.apiV2Key(), algo)
 	if err != nil {
 		return nil, err
 	}
-	p["sign"] = s
-	return v2xml.Encode(p)
+	return v2xml.AppendEncodeParams(nil, ps, s)
 }
 
 // judgeV2 judges the fields of a 200 reply: a sign present must verify; a

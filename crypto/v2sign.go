@@ -33,21 +33,47 @@ var ErrUnknownSignType = errors.New("wechatpay/crypto: unknown v2 sign type")
 // with a key under 112 bits. APIv2 signs cannot be made in that mode.
 var ErrNotAllowedInFIPSMode = errors.New("wechatpay/crypto: v2 sign algorithm refused by GODEBUG=fips140=only")
 
-// v2SignKeys returns the names of the parameters that take part in the
-// sign (not "sign", non-empty value), sorted in byte order, and the length
-// of the string to sign. buf is used as backing storage when large enough.
-func v2SignKeys(params map[string]string, apiKey string, buf []string) ([]string, int) {
-	keys := buf[:0]
-	n := len("key=") + len(apiKey)
+// V2Param is one APIv2 parameter: the unit of SignV2Params (and of the
+// SDK's request writer, which sorts a request's parameters once for both
+// its sign and its XML).
+type V2Param struct {
+	Key, Value string
+}
+
+// SortV2Params sorts params by Key in byte order, the order the sign and
+// the XML take them in.
+func SortV2Params(params []V2Param) {
+	slices.SortFunc(params, func(a, b V2Param) int { return strings.Compare(a.Key, b.Key) })
+}
+
+// v2Params returns the parameters of params that take part in the sign
+// (not "sign", non-empty value), sorted by name in byte order. buf is used
+// as backing storage when large enough.
+func v2Params(params map[string]string, buf []V2Param) []V2Param {
+	ps := buf[:0]
 	for k, v := range params {
-		if k == "sign" || v == "" {
+		if k != "sign" && v != "" {
+			ps = append(ps, V2Param{Key: k, Value: v})
+		}
+	}
+	SortV2Params(ps)
+	return ps
+}
+
+// appendV2StringToSign appends the string to sign of params (sorted by
+// Key; "sign" and empty values skipped) to b.
+func appendV2StringToSign(b []byte, params []V2Param, apiKey string) []byte {
+	for _, p := range params {
+		if p.Key == "sign" || p.Value == "" {
 			continue
 		}
-		keys = append(keys, k)
-		n += len(k) + len("=") + len(v) + len("&")
+		b = append(b, p.Key...)
+		b = append(b, '=')
+		b = append(b, p.Value...)
+		b = append(b, '&')
 	}
-	slices.Sort(keys)
-	return keys, n
+	b = append(b, "key="...)
+	return append(b, apiKey...)
 }
 
 // V2StringToSign builds the APIv2 string to sign: every parameter except
@@ -55,46 +81,8 @@ func v2SignKeys(params map[string]string, apiKey string, buf []string) ([]string
 // joined as k1=v1&k2=v2 with raw (not URL-encoded) values, followed by
 // "&key=" and apiKey. With no parameters left the result is "key="+apiKey.
 func V2StringToSign(params map[string]string, apiKey string) string {
-	var buf [32]string
-	keys, n := v2SignKeys(params, apiKey, buf[:])
-	var sb strings.Builder
-	sb.Grow(n)
-	for i, k := range keys {
-		if i > 0 {
-			sb.WriteByte('&')
-		}
-		sb.WriteString(k)
-		sb.WriteByte('=')
-		sb.WriteString(params[k])
-	}
-	if len(keys) > 0 {
-		sb.WriteByte('&')
-	}
-	sb.WriteString("key=")
-	sb.WriteString(apiKey)
-	return sb.String()
-}
-
-// appendV2StringToSign appends the same bytes as V2StringToSign to a
-// buffer sized exactly, for hashing without an intermediate string.
-func appendV2StringToSign(params map[string]string, apiKey string) []byte {
-	var buf [32]string
-	keys, n := v2SignKeys(params, apiKey, buf[:])
-	b := make([]byte, 0, n)
-	for i, k := range keys {
-		if i > 0 {
-			b = append(b, '&')
-		}
-		b = append(b, k...)
-		b = append(b, '=')
-		b = append(b, params[k]...)
-	}
-	if len(keys) > 0 {
-		b = append(b, '&')
-	}
-	b = append(b, "key="...)
-	b = append(b, apiKey...)
-	return b
+	var buf [32]V2Param
+	return string(appendV2StringToSign(nil, v2Params(params, buf[:]), apiKey))
 }
 
 // SignV2 computes the APIv2 sign of params: MD5 of V2StringToSign, or
@@ -105,6 +93,15 @@ func appendV2StringToSign(params map[string]string, apiKey string) []byte {
 // Under GODEBUG=fips140=only, where MD5 and HMAC keys under 112 bits are
 // refused, the result is an error wrapping ErrNotAllowedInFIPSMode.
 func SignV2(params map[string]string, apiKey string, t SignType) (sign string, err error) {
+	var buf [32]V2Param
+	return SignV2Params(v2Params(params, buf[:]), apiKey, t)
+}
+
+// SignV2Params is SignV2 over params already sorted by Key in byte order
+// (SortV2Params): a parameter named "sign" or with an empty Value is
+// skipped, as SignV2 skips it. Unsorted params give a sign that does not
+// verify.
+func SignV2Params(params []V2Param, apiKey string, t SignType) (sign string, err error) {
 	// The standard library panics on algorithms refused in fips140=only
 	// mode; the SDK promises an error instead.
 	defer func() {
@@ -117,16 +114,23 @@ func SignV2(params map[string]string, apiKey string, t SignType) (sign string, e
 	}()
 	switch t {
 	case SignTypeMD5:
-		sum := md5.Sum(appendV2StringToSign(params, apiKey))
+		sum := md5V2(params, apiKey)
 		return upperHex(sum[:]), nil
 	case SignTypeHMACSHA256:
 		mac := hmac.New(sha256.New, []byte(apiKey))
-		mac.Write(appendV2StringToSign(params, apiKey))
+		mac.Write(appendV2StringToSign(nil, params, apiKey))
 		var sum [sha256.Size]byte
 		return upperHex(mac.Sum(sum[:0])), nil
 	default:
 		return "", fmt.Errorf("%w: %q", ErrUnknownSignType, string(t))
 	}
+}
+
+// md5V2 is the MD5 of the string to sign, built in a buffer on the stack
+// when it fits.
+func md5V2(params []V2Param, apiKey string) [md5.Size]byte {
+	var buf [1024]byte
+	return md5.Sum(appendV2StringToSign(buf[:0], params, apiKey))
 }
 
 // VerifyV2 reports whether sign is the APIv2 sign of params under apiKey

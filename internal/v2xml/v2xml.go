@@ -21,6 +21,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	wxcrypto "github.com/gowechatpay/wechatpay/crypto"
 )
 
 // ErrMalformed is wrapped by every error of Decode and by the errors of
@@ -81,48 +83,71 @@ func EncodeNested(params map[string]string, nested ...string) ([]byte, error) {
 }
 
 func appendEncode(dst []byte, params map[string]string, nested []string) ([]byte, error) {
-	var stack [32]string
-	keys := stack[:0]
-	size := len("<xml></xml>")
-	hasSign := false
+	var stack [32]wxcrypto.V2Param
+	ps := stack[:0]
 	for k, v := range params {
-		if !validName(k) {
-			return dst, fmt.Errorf("%w: invalid element name %s", ErrMalformed, quote(k))
+		if k != signKey {
+			ps = append(ps, wxcrypto.V2Param{Key: k, Value: v})
 		}
-		if !validValue(v) && !slices.Contains(nested, k) {
-			return dst, fmt.Errorf("%w: value of %s is not valid UTF-8 XML text", ErrMalformed, quote(k))
-		}
-		// <k><![CDATA[v]]></k>, plus one split per "]]>".
-		size += 2*len(k) + len("<></>") + len(cdataOpen) + len(v) + len(cdataClose) +
-			strings.Count(v, cdataClose)*len(cdataSplit)
-		if k == signKey {
-			hasSign = true
-			continue
-		}
-		keys = append(keys, k)
 	}
-	slices.Sort(keys)
+	wxcrypto.SortV2Params(ps)
+	sign, hasSign := params[signKey]
+	return encodeParams(dst, ps, sign, hasSign, nested)
+}
 
+// AppendEncodeParams is AppendEncode of params, already sorted by key
+// (wxcrypto.SortV2Params) and without "sign", followed by sign unless it
+// is "": the one sort of a request serves its sign and its XML.
+func AppendEncodeParams(dst []byte, params []wxcrypto.V2Param, sign string) ([]byte, error) {
+	return encodeParams(dst, params, sign, sign != "", nil)
+}
+
+// encodeParams writes params (sorted, without "sign") and then, when
+// hasSign, sign; the values of the keys in nested are inner XML.
+func encodeParams(dst []byte, params []wxcrypto.V2Param, sign string, hasSign bool, nested []string) ([]byte, error) {
+	size := len("<xml></xml>")
+	if hasSign {
+		size += elementSize(signKey, sign)
+	}
+	for _, p := range params {
+		if !validName(p.Key) {
+			return dst, fmt.Errorf("%w: invalid element name %s", ErrMalformed, quote(p.Key))
+		}
+		if !validValue(p.Value) && !slices.Contains(nested, p.Key) {
+			return dst, fmt.Errorf("%w: value of %s is not valid UTF-8 XML text", ErrMalformed, quote(p.Key))
+		}
+		size += elementSize(p.Key, p.Value)
+	}
+	if hasSign && !validValue(sign) {
+		return dst, fmt.Errorf("%w: value of %s is not valid UTF-8 XML text", ErrMalformed, quote(signKey))
+	}
 	dst = slices.Grow(dst, size)
 	dst = append(dst, "<xml>"...)
-	for _, k := range keys {
-		if slices.Contains(nested, k) {
+	for _, p := range params {
+		if slices.Contains(nested, p.Key) {
 			dst = append(dst, '<')
-			dst = append(dst, k...)
+			dst = append(dst, p.Key...)
 			dst = append(dst, '>')
-			dst = append(dst, params[k]...)
+			dst = append(dst, p.Value...)
 			dst = append(dst, "</"...)
-			dst = append(dst, k...)
+			dst = append(dst, p.Key...)
 			dst = append(dst, '>')
 			continue
 		}
-		dst = appendElement(dst, k, params[k])
+		dst = appendElement(dst, p.Key, p.Value)
 	}
 	if hasSign {
-		dst = appendElement(dst, signKey, params[signKey])
+		dst = appendElement(dst, signKey, sign)
 	}
 	dst = append(dst, "</xml>"...)
 	return dst, nil
+}
+
+// elementSize is the length of <k><![CDATA[v]]></k>, plus one split per
+// "]]>" in v.
+func elementSize(k, v string) int {
+	return 2*len(k) + len("<></>") + len(cdataOpen) + len(v) + len(cdataClose) +
+		strings.Count(v, cdataClose)*len(cdataSplit)
 }
 
 func appendElement(dst []byte, k, v string) []byte {
