@@ -103,33 +103,38 @@ func (op *V2Operation[Req, Resp]) Do(ctx context.Context, c *Client, req *Req, l
 }
 
 // params validates cp, a copy of the caller's request, and returns its
-// parameters.
-func (op *V2Operation[Req, Resp]) params(c *Client, cp Req) (map[string]string, error) {
+// parameters in key order: straight from the fields, which the type's
+// shape lists in that order, unless fixed Params or Complete add to them.
+func (op *V2Operation[Req, Resp]) params(c *Client, cp Req) ([]wxcrypto.V2Param, error) {
 	v, sh, err := checked(c, &cp)
 	if err != nil {
 		return nil, err
 	}
-	p := make(map[string]string, len(sh.fields)+len(op.Params)+3)
-	maps.Copy(p, op.Params)
-	for i := range sh.fields {
+	ps := make([]wxcrypto.V2Param, 0, len(sh.v2Order))
+	for _, i := range sh.v2Order {
 		f := &sh.fields[i]
-		if !f.v2Param {
-			continue
-		}
 		s, err := v2Value(v.Field(f.index), f.text)
 		if err != nil {
 			return nil, &FieldError{Field: f.wire, GoField: f.goName, Reason: "does not encode: " + err.Error()}
 		}
 		if s != "" {
-			p[f.wire] = s
+			ps = append(ps, wxcrypto.V2Param{Key: f.wire, Value: s})
 		}
+	}
+	if len(op.Params) == 0 && op.Complete == nil {
+		return ps, nil
+	}
+	p := make(map[string]string, len(ps)+len(op.Params)+2)
+	maps.Copy(p, op.Params)
+	for _, kv := range ps {
+		p[kv.Key] = kv.Value
 	}
 	if op.Complete != nil {
 		if err := op.Complete(p); err != nil {
 			return nil, err
 		}
 	}
-	return p, nil
+	return sortedParams(p), nil
 }
 
 // v2Value is the text of a parameter: "" for a zero value; text says

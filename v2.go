@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 
 	wxcrypto "github.com/gowechatpay/wechatpay/crypto"
@@ -50,7 +51,7 @@ func (c *Client) DoV2(ctx context.Context, req *V2Request) (map[string]string, *
 	}
 	spec := v2Spec{path: req.Path, secure: req.Secure, retryable: req.Idempotent, unsigned: req.UnsignedReply, signType: req.SignType}
 	var fields map[string]string
-	meta, err := c.exchangeV2(ctx, &spec, req.Params, func(data []byte) (map[string]string, error) {
+	meta, err := c.exchangeV2(ctx, &spec, sortedParams(req.Params), func(data []byte) (map[string]string, error) {
 		f, err := v2xml.DecodeNested(data, req.Nested...)
 		fields = f
 		return f, err
@@ -68,10 +69,22 @@ type v2Spec struct {
 	signType                    wxcrypto.SignType
 }
 
-// exchangeV2 checks the call, then posts params signed afresh on every
-// attempt and judges each 200 reply by the fields that parse returns: its
-// sign, return_code and result_code.
-func (c *Client) exchangeV2(ctx context.Context, spec *v2Spec, params map[string]string, parse func(data []byte) (map[string]string, error)) (*Response, error) {
+// sortedParams are the parameters of p but "sign", in key order.
+func sortedParams(p map[string]string) []wxcrypto.V2Param {
+	ps := make([]wxcrypto.V2Param, 0, len(p))
+	for k, v := range p {
+		if k != "sign" {
+			ps = append(ps, wxcrypto.V2Param{Key: k, Value: v})
+		}
+	}
+	wxcrypto.SortV2Params(ps)
+	return ps
+}
+
+// exchangeV2 checks the call, then posts params (in key order, without
+// sign) signed afresh on every attempt and judges each 200 reply by the
+// fields that parse returns: its sign, return_code and result_code.
+func (c *Client) exchangeV2(ctx context.Context, spec *v2Spec, params []wxcrypto.V2Param, parse func(data []byte) (map[string]string, error)) (*Response, error) {
 	if c.apiV2Key() == "" {
 		return nil, &FieldError{Field: "apiv2_key", Reason: "not configured (WithAPIv2Key)", Missing: true}
 	}
@@ -97,34 +110,37 @@ func (c *Client) exchangeV2(ctx context.Context, spec *v2Spec, params map[string
 	return c.postV2(ctx, spec.path, spec.secure, spec.retryable, body, judge)
 }
 
-// signV2 is the body of one attempt: params with nonce_str (fresh unless
-// params hold one), sign_type when signType is not "", and the sign. The
-// parameters are sorted once, for the sign and the XML alike; params is
-// not modified.
-func (c *Client) signV2(params map[string]string, signType wxcrypto.SignType) ([]byte, error) {
+// signV2 is the body of one attempt: params (in key order, without sign)
+// with nonce_str (fresh unless params hold one), sign_type when signType
+// is not "", and the sign; params is not modified. Both are put in their
+// place: the sign and the XML take the parameters in the one order.
+func (c *Client) signV2(params []wxcrypto.V2Param, signType wxcrypto.SignType) ([]byte, error) {
 	var buf [32]wxcrypto.V2Param
-	ps := buf[:0]
-	for k, v := range params {
-		switch {
-		case k == "sign", k == "nonce_str" && v == "", k == "sign_type" && signType != "":
-			continue // replaced below
-		}
-		ps = append(ps, wxcrypto.V2Param{Key: k, Value: v})
-	}
-	if params["nonce_str"] == "" {
-		ps = append(ps, wxcrypto.V2Param{Key: "nonce_str", Value: NewNonce()})
+	ps := append(buf[:0], params...)
+	if i, ok := findParam(ps, "nonce_str"); !ok {
+		ps = slices.Insert(ps, i, wxcrypto.V2Param{Key: "nonce_str", Value: NewNonce()})
+	} else if ps[i].Value == "" {
+		ps[i].Value = NewNonce()
 	}
 	algo := wxcrypto.SignTypeMD5
 	if signType != "" {
-		ps = append(ps, wxcrypto.V2Param{Key: "sign_type", Value: string(signType)})
 		algo = signType
+		if i, ok := findParam(ps, "sign_type"); ok {
+			ps[i].Value = string(signType)
+		} else {
+			ps = slices.Insert(ps, i, wxcrypto.V2Param{Key: "sign_type", Value: string(signType)})
+		}
 	}
-	wxcrypto.SortV2Params(ps)
 	s, err := wxcrypto.SignV2Params(ps, c.apiV2Key(), algo)
 	if err != nil {
 		return nil, err
 	}
 	return v2xml.AppendEncodeParams(nil, ps, s)
+}
+
+// findParam is where key is, or would go, in ps (in key order).
+func findParam(ps []wxcrypto.V2Param, key string) (int, bool) {
+	return slices.BinarySearchFunc(ps, key, func(p wxcrypto.V2Param, k string) int { return strings.Compare(p.Key, k) })
 }
 
 // judgeV2 judges the fields of a 200 reply: a sign present must verify; a

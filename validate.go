@@ -242,6 +242,7 @@ type shape struct {
 	body     bool  // a field goes into the JSON body (not path, query or json:"-")
 	defaults []int // the positions in fields of those tagged default=
 	times    []int // the positions in fields of the time.Time fields
+	v2Order  []int // the positions in fields of the v2 parameters, by wire name in byte order
 	err      error
 }
 
@@ -290,8 +291,25 @@ func shapeOf(t reflect.Type) *shape {
 		}
 		s.fields = append(s.fields, fs)
 	}
+	s.sortV2(t)
 	actual, _ := shapes.LoadOrStore(t, s)
 	return actual.(*shape)
+}
+
+// sortV2 lists the v2 parameters of s (of type t) in key order, the order
+// of their sign and XML; two fields of one parameter are an error.
+func (s *shape) sortV2(t reflect.Type) {
+	for i := range s.fields {
+		if s.fields[i].v2Param {
+			s.v2Order = append(s.v2Order, i)
+		}
+	}
+	slices.SortFunc(s.v2Order, func(a, b int) int { return strings.Compare(s.fields[a].wire, s.fields[b].wire) })
+	for i := 1; i < len(s.v2Order); i++ {
+		if f := &s.fields[s.v2Order[i]]; f.wire == s.fields[s.v2Order[i-1]].wire {
+			s.err = errors.New("wechatpay: " + t.String() + "." + f.goName + " repeats the parameter " + f.wire)
+		}
+	}
 }
 
 // wireName is the field's name on the wire and whether it goes into the
