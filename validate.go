@@ -63,36 +63,58 @@ func ValidateRequest(req any) error {
 // checkStruct appends the problems of struct value v, whose fields' paths
 // start with goPrefix and wirePrefix.
 func checkStruct(v reflect.Value, goPrefix, wirePrefix string, errs *[]error) {
-	for _, f := range shapeOf(v.Type()).fields {
+	sh := shapeOf(v.Type())
+	for i := range sh.fields {
+		f := &sh.fields[i]
 		fv := v.Field(f.index)
-		goName, wireName := goPrefix+f.goName, wirePrefix+f.wire
+		p := problems{errs: errs, goPrefix: goPrefix, wirePrefix: wirePrefix, f: f}
 		switch fv.Kind() {
 		case reflect.String:
-			f.rules.checkString(fv.String(), goName, wireName, errs)
+			f.rules.checkString(fv.String(), &p)
 		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-			f.rules.checkInt(fv.Int(), goName, wireName, errs)
+			f.rules.checkInt(fv.Int(), &p)
 		case reflect.Slice:
-			f.rules.checkLen(fv.Len(), goName, wireName, errs)
+			f.rules.checkLen(fv.Len(), &p)
 			for i := range fv.Len() {
 				if e := reflect.Indirect(fv.Index(i)); e.Kind() == reflect.Struct {
-					idx := "[" + strconv.Itoa(i) + "]"
-					checkStruct(e, goName+idx+".", wireName+idx+".", errs)
+					idx := "[" + strconv.Itoa(i) + "]."
+					checkStruct(e, goPrefix+f.goName+idx, wirePrefix+f.wire+idx, errs)
 				}
 			}
 		case reflect.Pointer:
 			if fv.IsNil() {
-				f.rules.checkLen(0, goName, wireName, errs)
+				f.rules.checkLen(0, &p)
 			} else if e := fv.Elem(); e.Kind() == reflect.Struct {
-				checkStruct(e, goName+".", wireName+".", errs)
+				checkStruct(e, goPrefix+f.goName+".", wirePrefix+f.wire+".", errs)
 			}
 		case reflect.Struct:
 			if fv.Type() == timeType {
-				f.rules.checkTime(fv.Interface().(time.Time), goName, wireName, errs)
+				f.rules.checkTime(timeOf(fv), &p)
 			} else {
-				checkStruct(fv, goName+".", wireName+".", errs)
+				checkStruct(fv, goPrefix+f.goName+".", wirePrefix+f.wire+".", errs)
 			}
 		}
 	}
+}
+
+// timeOf is the time.Time fv holds, not boxed when fv is addressable.
+func timeOf(fv reflect.Value) time.Time {
+	if fv.CanAddr() {
+		return *fv.Addr().Interface().(*time.Time)
+	}
+	return fv.Interface().(time.Time)
+}
+
+// problems collects the problems of one field, whose paths start with
+// goPrefix and wirePrefix: the names are joined only for a problem.
+type problems struct {
+	errs                 *[]error
+	goPrefix, wirePrefix string
+	f                    *fieldShape
+}
+
+func (p *problems) add(reason string, missing bool) {
+	*p.errs = append(*p.errs, &FieldError{Field: p.wirePrefix + p.f.wire, GoField: p.goPrefix + p.f.goName, Reason: reason, Missing: missing})
 }
 
 // rules are one field's `wx` tag, parsed once per type.
@@ -102,6 +124,7 @@ type rules struct {
 	min               int64 // with hasMin
 	hasMin            bool
 	charset           string   // "" for text
+	bytes             *byteSet // the bytes an ASCII charset allows; nil for text and ipv4
 	oneOf             []string // the values allowed; nil for any
 	def               string   // "mchid", "appid" or ""
 }
@@ -127,108 +150,132 @@ func parseRules(tag string) rules {
 		case "oneof":
 			r.oneOf = strings.Split(val, "|")
 		case "id", "alnum", "orderno", "digits", "ipv4":
-			r.charset = key
+			r.charset, r.bytes = key, charsets[key]
 		}
 	}
 	return r
 }
 
-func (r *rules) fail(errs *[]error, goName, wireName, reason string, missing bool) {
-	*errs = append(*errs, &FieldError{Field: wireName, GoField: goName, Reason: reason, Missing: missing})
-}
-
-func (r *rules) checkString(s, goName, wireName string, errs *[]error) {
+func (r *rules) checkString(s string, p *problems) {
 	if s == "" {
 		if r.required {
-			r.fail(errs, goName, wireName, "is required", true)
+			p.add("is required", true)
 		}
 		return
 	}
-	n := len(s)
-	if r.charset == "" {
-		n = utf8.RuneCountInString(s)
+	n, problem := len(s), ""
+	switch {
+	case r.charset == "":
+		n, problem = scanText(s)
+	case r.bytes != nil:
+		problem = r.bytes.problem(s)
+	case r.charset == "ipv4":
+		if a, err := netip.ParseAddr(s); err != nil || !a.Is4() {
+			problem = "must be an IPv4 address"
+		}
 	}
 	switch {
 	case r.max > 0 && n > r.max:
-		r.fail(errs, goName, wireName, "is "+strconv.Itoa(n)+" characters, at most "+strconv.Itoa(r.max)+" allowed", false)
+		p.add("is "+strconv.Itoa(n)+" characters, at most "+strconv.Itoa(r.max)+" allowed", false)
 	case r.maxBytes > 0 && len(s) > r.maxBytes:
-		r.fail(errs, goName, wireName, "is "+strconv.Itoa(len(s))+" bytes, at most "+strconv.Itoa(r.maxBytes)+" allowed", false)
+		p.add("is "+strconv.Itoa(len(s))+" bytes, at most "+strconv.Itoa(r.maxBytes)+" allowed", false)
 	}
-	if reason := charsetProblem(r.charset, s); reason != "" {
-		r.fail(errs, goName, wireName, reason, false)
+	if r.charset == "id" && (s == "." || s == "..") {
+		problem = "must not be . or .." // a path segment a proxy would normalise away
+	}
+	if problem != "" {
+		p.add(problem, false)
 	}
 	if r.oneOf != nil && !slices.Contains(r.oneOf, s) {
-		r.fail(errs, goName, wireName, "must be "+strings.Join(r.oneOf, " or "), false)
+		p.add("must be "+strings.Join(r.oneOf, " or "), false)
 	}
 }
 
-func (r *rules) checkTime(t time.Time, goName, wireName string, errs *[]error) {
+func (r *rules) checkTime(t time.Time, p *problems) {
 	switch {
 	case t.IsZero() && r.required:
-		r.fail(errs, goName, wireName, "is required", true)
+		p.add("is required", true)
 	case !t.IsZero() && (t.Year() < 1 || t.Year() > 9999):
-		r.fail(errs, goName, wireName, "has a year outside 1..9999", false)
+		p.add("has a year outside 1..9999", false)
 	}
 }
 
-func (r *rules) checkInt(n int64, goName, wireName string, errs *[]error) {
+func (r *rules) checkInt(n int64, p *problems) {
 	switch {
 	case n == 0 && r.required:
-		r.fail(errs, goName, wireName, "is required", true)
+		p.add("is required", true)
 	case r.hasMin && n < r.min:
-		r.fail(errs, goName, wireName, "is "+strconv.FormatInt(n, 10)+", at least "+strconv.FormatInt(r.min, 10)+" allowed", false)
+		p.add("is "+strconv.FormatInt(n, 10)+", at least "+strconv.FormatInt(r.min, 10)+" allowed", false)
 	case r.max > 0 && n > int64(r.max):
-		r.fail(errs, goName, wireName, "is "+strconv.FormatInt(n, 10)+", at most "+strconv.Itoa(r.max)+" allowed", false)
+		p.add("is "+strconv.FormatInt(n, 10)+", at most "+strconv.Itoa(r.max)+" allowed", false)
 	}
 }
 
-func (r *rules) checkLen(n int, goName, wireName string, errs *[]error) {
+func (r *rules) checkLen(n int, p *problems) {
 	switch {
 	case n == 0 && r.required:
-		r.fail(errs, goName, wireName, "is required", true)
+		p.add("is required", true)
 	case r.max > 0 && n > r.max:
-		r.fail(errs, goName, wireName, "has "+strconv.Itoa(n)+" items, at most "+strconv.Itoa(r.max)+" allowed", false)
+		p.add("has "+strconv.Itoa(n)+" items, at most "+strconv.Itoa(r.max)+" allowed", false)
 	}
 }
 
-// charsetProblem says what is wrong with s for charset, or "".
-func charsetProblem(charset, s string) string {
-	switch charset {
-	case "":
-		if !utf8.ValidString(s) {
-			return "is not valid UTF-8"
-		}
-		for _, c := range s {
-			if c < ' ' && c != '\t' && c != '\n' && c != '\r' || c == 0x7F || c == 0xFFFE || c == 0xFFFF {
-				return "holds a control character"
+// scanText counts the characters of text s and says what is wrong with
+// it, or "": invalid UTF-8 (each invalid byte counted as one character,
+// as utf8.RuneCountInString counts it) comes before a control character.
+func scanText(s string) (n int, problem string) {
+	for i := 0; i < len(s); n++ {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c < ' ' && c != '\t' && c != '\n' && c != '\r' || c == 0x7F {
+				problem = "holds a control character"
 			}
+			i++
+			continue
 		}
-	case "ipv4":
-		if a, err := netip.ParseAddr(s); err != nil || !a.Is4() {
-			return "must be an IPv4 address"
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			return utf8.RuneCountInString(s), "is not valid UTF-8"
+		case r == 0xFFFE || r == 0xFFFF:
+			problem = "holds a control character"
 		}
-	case "id":
-		if s == "." || s == ".." {
-			return "must not be . or .." // a path segment a proxy would normalise away
+		i += size
+	}
+	return n, problem
+}
+
+// byteSet is an ASCII character set: the bytes it allows, and what a
+// string with another byte is told.
+type byteSet struct {
+	ok     [256]bool
+	reason string
+}
+
+func newByteSet(reason string, ok func(byte) bool) *byteSet {
+	s := &byteSet{reason: reason}
+	for c := range 256 {
+		s.ok[c] = ok(byte(c))
+	}
+	return s
+}
+
+// problem is the set's reason when s holds a byte outside it, else "".
+func (b *byteSet) problem(s string) string {
+	for i := 0; i < len(s); i++ {
+		if !b.ok[s[i]] {
+			return b.reason
 		}
-		return notAll(s, "must be visible ASCII characters only", func(c byte) bool { return c > ' ' && c <= '~' })
-	case "alnum":
-		return notAll(s, "must be ASCII letters and digits only", isAlnum)
-	case "orderno":
-		return notAll(s, "may hold only digits, letters, '_' and '-'", func(c byte) bool { return isAlnum(c) || c == '_' || c == '-' })
-	case "digits":
-		return notAll(s, "must be ASCII digits only", func(c byte) bool { return '0' <= c && c <= '9' })
 	}
 	return ""
 }
 
-func notAll(s, reason string, ok func(byte) bool) string {
-	for i := 0; i < len(s); i++ {
-		if !ok(s[i]) {
-			return reason
-		}
-	}
-	return ""
+// charsets are the ASCII character sets of the rules, by name.
+var charsets = map[string]*byteSet{
+	"id":      newByteSet("must be visible ASCII characters only", func(c byte) bool { return c > ' ' && c <= '~' }),
+	"alnum":   newByteSet("must be ASCII letters and digits only", isAlnum),
+	"orderno": newByteSet("may hold only digits, letters, '_' and '-'", func(c byte) bool { return isAlnum(c) || c == '_' || c == '-' }),
+	"digits":  newByteSet("must be ASCII digits only", func(c byte) bool { return '0' <= c && c <= '9' }),
 }
 
 func isAlnum(c byte) bool {
