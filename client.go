@@ -228,13 +228,13 @@ func (c *Client) verifyV3(resp *http.Response, data []byte) error {
 	return c.verifier.Verify(resp.Header, data)
 }
 
-// postV2 makes an APIv2 call: body builds each attempt's XML (signed
-// afresh) and judge rules on each answer; secure sends it with the merchant
+// postV2 makes an APIv2 call: each attempt's XML is signed afresh and each
+// answer judged by judgeV2Reply; a secure call is sent with the merchant
 // client certificate, never over plain HTTP.
-func (c *Client) postV2(ctx context.Context, path string, secure, retryable bool, body func() ([]byte, error), judge func(*http.Response, []byte) error) (*Response, error) {
+func (c *Client) postV2(ctx context.Context, call *v2Call) (*Response, error) {
 	header := http.Header{"User-Agent": c.userAgentHeader, "Content-Type": contentTypeXML, "Accept": acceptXML}
-	x := &exchange{c: c, method: http.MethodPost, path: path, target: path, header: header, v2Body: body, retryable: retryable, judge: judge, base: c.primary}
-	return c.send(ctx, x, secure)
+	x := &exchange{c: c, method: http.MethodPost, path: call.path, target: call.path, header: header, v2: call, retryable: call.retryable, base: c.primary}
+	return c.send(ctx, x, call.secure)
 }
 
 // Header values shared by every request; never modified.
@@ -252,11 +252,11 @@ type exchange struct {
 	method, path string // for errors and logs: the path has no query
 	target       string // the path and query of every attempt
 	header       http.Header
-	body         []byte                 // v3: the body of every attempt
-	v2Body       func() ([]byte, error) // v2: each attempt's body, signed afresh
-	retryable    bool                   // safe to repeat once sent
-	judge        func(resp *http.Response, body []byte) error
-	base         string // the domain of the next attempt
+	body         []byte                                       // v3: the body of every attempt
+	v2           *v2Call                                      // v2: the call, its body signed afresh on each attempt
+	retryable    bool                                         // safe to repeat once sent
+	judge        func(resp *http.Response, body []byte) error // v3: the verdict on an answer
+	base         string                                       // the domain of the next attempt
 	try          attempt
 	meta         Response
 }
@@ -317,7 +317,7 @@ func (c *Client) send(ctx context.Context, x *exchange, secure bool) (*Response,
 	}
 	r := rc.R().SetContext(context.WithValue(ctx, exchangeKey{}, x)).ForceContentType(restyNoParse).AddRetryCondition(x.end)
 	r.Header = x.header
-	resp, err := r.Execute(x.method, x.base+x.target)
+	resp, err := r.Execute(x.method, x.target) // begin puts the attempt's domain in front
 	if !x.try.ended {
 		x.end(resp, err) // resty judges no attempt after its context ended, nor any without retries
 	}
@@ -339,9 +339,9 @@ func (x *exchange) begin(r *resty.Request) error {
 	x.try = attempt{n: r.Attempt, start: time.Now()}
 	r.URL = x.base + x.target
 	body := x.body
-	if x.v2Body != nil {
+	if x.v2 != nil {
 		var err error
-		if body, err = x.v2Body(); err != nil {
+		if body, err = x.c.signV2(x.v2.params, x.v2.signType); err != nil {
 			return err
 		}
 	}
@@ -355,7 +355,7 @@ func (x *exchange) begin(r *resty.Request) error {
 // authorize signs a v3 attempt over the request-target and body about to
 // be sent.
 func (x *exchange) authorize(r *http.Request) error {
-	if x.v2Body != nil {
+	if x.v2 != nil {
 		return nil
 	}
 	m := signedMessage{method: r.Method, url: r.URL.RequestURI(), timestamp: x.c.now().Unix(), nonce: NewNonce()}
@@ -385,7 +385,11 @@ func (x *exchange) end(resp *resty.Response, err error) bool {
 		x.meta.StatusCode, x.meta.Header, x.meta.RequestID = raw.StatusCode, raw.Header, requestID
 	}
 	if a.answered {
-		a.err = x.judge(resp.RawResponse, resp.Body())
+		if x.v2 != nil {
+			a.err = x.c.judgeV2Reply(x.v2, resp.RawResponse, resp.Body())
+		} else {
+			a.err = x.judge(resp.RawResponse, resp.Body())
+		}
 		x.explainSignError(a.err, resp.RawResponse)
 	} else {
 		a.err = x.failure(err, requestID)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 
@@ -78,39 +79,45 @@ func (op *V2Operation[Req, Resp]) Do(ctx context.Context, c *Client, req *Req, l
 	if err != nil {
 		return nil, err
 	}
-	var (
-		out    Resp
-		fields map[string]string
-		late   error // a value that does not fit Resp, reported once the reply is judged
-	)
-	ans := v2AnswerOf(reflect.TypeFor[Resp]())
-	spec := v2Spec{path: op.Path, secure: op.Secure, retryable: op.Repeat != RepeatNever, unsigned: op.UnsignedReply, signType: op.SignType}
-	meta, err := c.exchangeV2(ctx, &spec, params, func(data []byte) (map[string]string, error) {
-		out = *new(Resp)
-		fields, late = v2xml.Unmarshal(data, &out, ans.nested...)
-		if fields == nil {
-			return nil, late
-		}
-		return fields, nil
-	})
+	r := &v2Typed[Resp]{out: new(Resp), ans: v2AnswerOf(reflect.TypeFor[Resp]())}
+	call := &v2Call{path: op.Path, secure: op.Secure, retryable: op.Repeat != RepeatNever, unsigned: op.UnsignedReply, signType: op.SignType, params: params, reply: r}
+	meta, err := c.exchangeV2(ctx, call)
 	if err != nil {
 		return nil, err
 	}
-	if err := ans.finish(pkg, reflect.ValueOf(&out).Elem(), fields, late, meta); err != nil {
+	if err := r.ans.finish(pkg, reflect.ValueOf(r.out).Elem(), r.fields, r.late, meta); err != nil {
 		return nil, err
 	}
-	return &out, nil
+	return r.out, nil
+}
+
+// v2Typed reads each reply of a call into its answer, of type Resp.
+type v2Typed[Resp any] struct {
+	out    *Resp
+	ans    *v2Answer
+	fields map[string]string
+	late   error // a value that does not fit Resp, reported once the reply is judged
+}
+
+func (r *v2Typed[Resp]) read(data []byte) (map[string]string, error) {
+	*r.out = *new(Resp)
+	r.fields, r.late = v2xml.Unmarshal(data, r.out, r.ans.nested...)
+	if r.fields == nil {
+		return nil, r.late
+	}
+	return r.fields, nil
 }
 
 // params validates cp, a copy of the caller's request, and returns its
-// parameters in key order: straight from the fields, which the type's
-// shape lists in that order, unless fixed Params or Complete add to them.
+// parameters in key order: the fields', which the type's shape lists in
+// that order, with the fixed Params put in their place (a field that is
+// set wins); a Complete function sees them as a map.
 func (op *V2Operation[Req, Resp]) params(c *Client, cp Req) ([]wxcrypto.V2Param, error) {
 	v, sh, err := checked(c, &cp)
 	if err != nil {
 		return nil, err
 	}
-	ps := make([]wxcrypto.V2Param, 0, len(sh.v2Order))
+	ps := make([]wxcrypto.V2Param, 0, len(sh.v2Order)+len(op.Params))
 	for _, i := range sh.v2Order {
 		f := &sh.fields[i]
 		s, err := v2Value(v.Field(f.index), f.text)
@@ -121,18 +128,20 @@ func (op *V2Operation[Req, Resp]) params(c *Client, cp Req) ([]wxcrypto.V2Param,
 			ps = append(ps, wxcrypto.V2Param{Key: f.wire, Value: s})
 		}
 	}
-	if len(op.Params) == 0 && op.Complete == nil {
+	for k, v := range op.Params {
+		if i, set := findParam(ps, k); !set && k != "sign" {
+			ps = slices.Insert(ps, i, wxcrypto.V2Param{Key: k, Value: v})
+		}
+	}
+	if op.Complete == nil {
 		return ps, nil
 	}
-	p := make(map[string]string, len(ps)+len(op.Params)+2)
-	maps.Copy(p, op.Params)
+	p := make(map[string]string, len(ps)+2)
 	for _, kv := range ps {
 		p[kv.Key] = kv.Value
 	}
-	if op.Complete != nil {
-		if err := op.Complete(p); err != nil {
-			return nil, err
-		}
+	if err := op.Complete(p); err != nil {
+		return nil, err
 	}
 	return sortedParams(p), nil
 }

@@ -116,9 +116,11 @@ func (m *signedMessage) head() string {
 // message the attempt signed and the one WeChat Pay verified differ, and
 // the clock difference the answer's Date header shows.
 func (x *exchange) explainSignError(err error, resp *http.Response) {
-	var e *APIError
-	if x.v2Body != nil || x.try.signed.method == "" || !errors.As(err, &e) ||
-		e.StatusCode != http.StatusUnauthorized || e.Code != "SIGN_ERROR" {
+	if x.v2 != nil || x.try.signed.method == "" || err == nil {
+		return // only a signed v3 attempt that failed has anything to explain
+	}
+	e, ok := errors.AsType[*APIError](err)
+	if !ok || e.StatusCode != http.StatusUnauthorized || e.Code != "SIGN_ERROR" {
 		return
 	}
 	var diffs []SignDifference

@@ -49,24 +49,41 @@ func (c *Client) DoV2(ctx context.Context, req *V2Request) (map[string]string, *
 	if req == nil {
 		return nil, nil, &FieldError{Field: "request", Reason: "nil", Missing: true}
 	}
-	spec := v2Spec{path: req.Path, secure: req.Secure, retryable: req.Idempotent, unsigned: req.UnsignedReply, signType: req.SignType}
-	var fields map[string]string
-	meta, err := c.exchangeV2(ctx, &spec, sortedParams(req.Params), func(data []byte) (map[string]string, error) {
-		f, err := v2xml.DecodeNested(data, req.Nested...)
-		fields = f
-		return f, err
-	})
+	r := &v2Fields{nested: req.Nested}
+	call := &v2Call{path: req.Path, secure: req.Secure, retryable: req.Idempotent, unsigned: req.UnsignedReply, signType: req.SignType, params: sortedParams(req.Params), reply: r}
+	meta, err := c.exchangeV2(ctx, call)
 	if err != nil {
 		return nil, meta, err
 	}
-	return fields, meta, nil
+	return r.fields, meta, nil
 }
 
-// v2Spec is what an APIv2 exchange needs to know of its endpoint.
-type v2Spec struct {
+// v2Fields reads a reply into its fields, for DoV2.
+type v2Fields struct {
+	nested []string
+	fields map[string]string
+}
+
+func (r *v2Fields) read(data []byte) (map[string]string, error) {
+	f, err := v2xml.DecodeNested(data, r.nested...)
+	r.fields = f
+	return f, err
+}
+
+// v2Call is one APIv2 call: its endpoint, its parameters and how its
+// replies are read.
+type v2Call struct {
 	path                        string
 	secure, retryable, unsigned bool
 	signType                    wxcrypto.SignType
+	params                      []wxcrypto.V2Param // in key order, without sign
+	reply                       v2Reader
+}
+
+// v2Reader reads a 200 reply: it returns the reply's fields (nil when the
+// reply is malformed) and keeps what else it decodes of it.
+type v2Reader interface {
+	read(data []byte) (map[string]string, error)
 }
 
 // sortedParams are the parameters of p but "sign", in key order.
@@ -81,33 +98,34 @@ func sortedParams(p map[string]string) []wxcrypto.V2Param {
 	return ps
 }
 
-// exchangeV2 checks the call, then posts params (in key order, without
-// sign) signed afresh on every attempt and judges each 200 reply by the
-// fields that parse returns: its sign, return_code and result_code.
-func (c *Client) exchangeV2(ctx context.Context, spec *v2Spec, params []wxcrypto.V2Param, parse func(data []byte) (map[string]string, error)) (*Response, error) {
+// exchangeV2 checks the call, then posts its parameters signed afresh on
+// every attempt (see signV2) and judges each reply (see judgeV2Reply).
+func (c *Client) exchangeV2(ctx context.Context, call *v2Call) (*Response, error) {
 	if c.apiV2Key() == "" {
 		return nil, &FieldError{Field: "apiv2_key", Reason: "not configured (WithAPIv2Key)", Missing: true}
 	}
-	if !strings.HasPrefix(spec.path, "/") {
+	if !strings.HasPrefix(call.path, "/") {
 		return nil, &FieldError{Field: "path", Reason: "must start with /"}
 	}
-	switch spec.signType {
+	switch call.signType {
 	case "", wxcrypto.SignTypeMD5, wxcrypto.SignTypeHMACSHA256:
 	default:
 		return nil, &FieldError{Field: "sign_type", Reason: "must be MD5 or HMAC-SHA256"}
 	}
-	body := func() ([]byte, error) { return c.signV2(params, spec.signType) }
-	judge := func(resp *http.Response, data []byte) error {
-		if resp.StatusCode != http.StatusOK {
-			return &APIError{StatusCode: resp.StatusCode, Code: http.StatusText(resp.StatusCode), Message: truncate(string(data), maxPeerText)}
-		}
-		fields, err := parse(data)
-		if err != nil {
-			return fmt.Errorf("%w: %w", ErrMalformedResponse, err)
-		}
-		return c.judgeV2(fields, spec)
+	return c.postV2(ctx, call)
+}
+
+// judgeV2Reply judges one answer to call: a status other than 200 is an
+// *APIError; a 200 reply is read, then judged by its fields (judgeV2).
+func (c *Client) judgeV2Reply(call *v2Call, resp *http.Response, data []byte) error {
+	if resp.StatusCode != http.StatusOK {
+		return &APIError{StatusCode: resp.StatusCode, Code: http.StatusText(resp.StatusCode), Message: truncate(string(data), maxPeerText)}
 	}
-	return c.postV2(ctx, spec.path, spec.secure, spec.retryable, body, judge)
+	fields, err := call.reply.read(data)
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrMalformedResponse, err)
+	}
+	return c.judgeV2(fields, call)
 }
 
 // signV2 is the body of one attempt: params (in key order, without sign)
@@ -148,9 +166,9 @@ func findParam(ps []wxcrypto.V2Param, key string) (int, bool) {
 // return_code missing or neither SUCCESS nor FAIL (padded, in another case)
 // is ErrMalformedResponse, not a rejection; a success must be signed unless
 // the endpoint's replies are documented unsigned.
-func (c *Client) judgeV2(fields map[string]string, spec *v2Spec) error {
+func (c *Client) judgeV2(fields map[string]string, call *v2Call) error {
 	sign, signed := fields["sign"]
-	if signed && !c.checkV2Sign(fields, spec.signType, sign) {
+	if signed && !c.checkV2Sign(fields, call.signType, sign) {
 		return fmt.Errorf("%w: the reply sign does not verify", ErrV2Sign)
 	}
 	switch fields["return_code"] {
@@ -176,7 +194,7 @@ func (c *Client) judgeV2(fields map[string]string, spec *v2Spec) error {
 		}
 		return e
 	}
-	if !signed && !spec.unsigned {
+	if !signed && !call.unsigned {
 		return fmt.Errorf("%w: a successful reply carries no sign", ErrV2Sign)
 	}
 	return nil
