@@ -276,3 +276,20 @@ func ExampleV2Operation() {
 	// B1 DONE 200
 	// wechatpay: invalid BillNo (bill_no): must be ASCII letters and digits only
 }
+
+// v2DupRequest declares one parameter twice (A's wire name is its json
+// name, which go vet does not compare with B's xml name): a declaration
+// error, found before any I/O.
+type v2DupRequest struct {
+	A string `json:"a" xml:"x"`
+	B string `xml:"a"`
+}
+
+func TestV2OperationRefusesARepeatedParameter(t *testing.T) {
+	srv := wechatpaytest.Start(t)
+	c := srv.Client()
+	t.Cleanup(c.Close)
+	op := wechatpay.V2Operation[v2DupRequest, v2ApplyAnswer]{Name: "example.Dup", Path: "/example/dup"}
+	_, err := op.Do(t.Context(), c, &v2DupRequest{A: "1"})
+	require.ErrorContains(t, err, "v2DupRequest.B repeats the parameter a")
+}

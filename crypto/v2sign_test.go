@@ -1,9 +1,12 @@
 package crypto
 
 import (
+	"crypto/md5"
+	"encoding/hex"
 	"errors"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 
@@ -88,6 +91,34 @@ func TestV2ManyParams(t *testing.T) {
 	want.WriteString("key=K")
 	require.Greater(t, len(p), 32)
 	require.Equal(t, want.String(), V2StringToSign(p, "K"))
+}
+
+// TestSignV2Params signs the official parameters as sorted pairs: the
+// same signs as SignV2 over the map; "sign" and empty values are skipped
+// there too, and an unknown type is refused.
+func TestSignV2Params(t *testing.T) {
+	ps := []V2Param{{"sign", "X"}, {"empty", ""}}
+	for k, v := range officialV2Params {
+		ps = append(ps, V2Param{k, v})
+	}
+	SortV2Params(ps)
+	require.True(t, slices.IsSortedFunc(ps, func(a, b V2Param) int { return strings.Compare(a.Key, b.Key) }))
+	for _, tp := range []SignType{SignTypeMD5, SignTypeHMACSHA256} {
+		want, err := SignV2(officialV2Params, officialV2Key, tp)
+		require.NoError(t, err)
+		got, err := SignV2Params(ps, officialV2Key, tp)
+		require.NoError(t, err)
+		require.Equal(t, want, got, tp)
+	}
+	_, err := SignV2Params(ps, officialV2Key, "SHA1")
+	require.ErrorIs(t, err, ErrUnknownSignType)
+
+	// A string to sign longer than the stack buffer of the MD5 path.
+	long := map[string]string{"a": strings.Repeat("x", 3000), "b": "y"}
+	want, err := SignV2(long, "K", SignTypeMD5)
+	require.NoError(t, err)
+	sum := md5.Sum([]byte("a=" + long["a"] + "&b=y&key=K"))
+	require.Equal(t, strings.ToUpper(hex.EncodeToString(sum[:])), want)
 }
 
 func BenchmarkSignV2MD5(b *testing.B) {

@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	wxcrypto "github.com/gowechatpay/wechatpay/crypto"
 	"github.com/gowechatpay/wechatpay/internal/testvectors"
 	"github.com/stretchr/testify/require"
 )
@@ -33,6 +34,27 @@ func TestEncodeVector(t *testing.T) {
 	got, err = AppendEncode([]byte("prefix:"), v.V2.RequestXML.Params)
 	require.NoError(t, err)
 	require.Equal(t, "prefix:"+v.V2.RequestXML.XML, string(got))
+}
+
+// TestAppendEncodeParams writes the vector from its parameters sorted as
+// pairs, the sign apart: the same bytes as Encode.
+func TestAppendEncodeParams(t *testing.T) {
+	v := loadVectors(t)
+	var ps []wxcrypto.V2Param
+	for k, val := range v.V2.RequestXML.Params {
+		if k != "sign" {
+			ps = append(ps, wxcrypto.V2Param{Key: k, Value: val})
+		}
+	}
+	wxcrypto.SortV2Params(ps)
+	got, err := AppendEncodeParams([]byte("prefix:"), ps, v.V2.RequestXML.Params["sign"])
+	require.NoError(t, err)
+	require.Equal(t, "prefix:"+v.V2.RequestXML.XML, string(got))
+
+	_, err = AppendEncodeParams(nil, []wxcrypto.V2Param{{Key: "a", Value: "x"}}, "S\x00")
+	require.ErrorIs(t, err, ErrMalformed, "a sign that is no XML text")
+	_, err = AppendEncodeParams(nil, []wxcrypto.V2Param{{Key: "1a", Value: "x"}}, "S")
+	require.ErrorIs(t, err, ErrMalformed, "an invalid name")
 }
 
 func TestDecodeVectors(t *testing.T) {
