@@ -134,6 +134,39 @@ func (p *plan) fill(v any, fields map[string]string) error {
 	return nil
 }
 
+// parseTime reads s in TimeLayout, Beijing time, as time.ParseInLocation
+// does. A time written exactly in the layout with values in range (the
+// form WeChat Pay sends) is put together with time.Date, as ParseInLocation
+// puts it together; anything else goes through ParseInLocation, which
+// keeps its errors and what it accepts besides (a fraction of a second).
+func parseTime(s string) (time.Time, error) {
+	if len(s) == len(TimeLayout) && s[4] == '-' && s[7] == '-' && s[10] == ' ' && s[13] == ':' && s[16] == ':' {
+		y, okY := decimal(s[0:4])
+		mo, okMo := decimal(s[5:7])
+		d, okD := decimal(s[8:10])
+		h, okH := decimal(s[11:13])
+		mi, okMi := decimal(s[14:16])
+		sec, okS := decimal(s[17:19])
+		if okY && okMo && okD && okH && okMi && okS && 1 <= mo && mo <= 12 && h < 24 && mi < 60 && sec < 60 &&
+			1 <= d && d <= time.Date(y, time.Month(mo)+1, 0, 0, 0, 0, 0, time.UTC).Day() {
+			return time.Date(y, time.Month(mo), d, h, mi, sec, 0, beijing), nil
+		}
+	}
+	return time.ParseInLocation(TimeLayout, s, beijing)
+}
+
+// decimal is the value of s, ASCII digits only.
+func decimal(s string) (int, bool) {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+		n = n*10 + int(s[i]-'0')
+	}
+	return n, true
+}
+
 // errTime is setLeaf's error for a time not in TimeLayout.
 var errTime = errors.New("is not a time like " + strconv.Quote(TimeLayout))
 
@@ -146,11 +179,15 @@ func setLeaf(fv reflect.Value, read int, s string) error {
 		if s == "" {
 			return nil
 		}
-		t, err := time.ParseInLocation(TimeLayout, s, beijing)
+		t, err := parseTime(s)
 		if err != nil {
 			return errTime
 		}
-		fv.Set(reflect.ValueOf(t))
+		if fv.CanAddr() { // set through its address: t is not boxed
+			*fv.Addr().Interface().(*time.Time) = t
+		} else {
+			fv.Set(reflect.ValueOf(t))
+		}
 		return nil
 	case readText:
 		return fv.Addr().Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(s))

@@ -532,3 +532,28 @@ func (o *ownString) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
 	*o = ownString("own:" + s)
 	return err
 }
+
+// TestParseTimeAsTheStandardLibrary reads times in and around the layout
+// both ways: parseTime agrees with time.ParseInLocation on the value and
+// on whether it is an error.
+func TestParseTimeAsTheStandardLibrary(t *testing.T) {
+	cases := []string{
+		"2016-08-08 21:49:22", "2024-02-29 00:00:00", "2023-02-29 00:00:00", "2023-02-28 23:59:59",
+		"2023-04-31 12:00:00", "2023-13-01 12:00:00", "2023-00-10 12:00:00", "2023-01-00 12:00:00",
+		"2023-01-01 24:00:00", "2023-01-01 23:60:00", "2023-01-01 23:59:60", "0000-01-01 00:00:00",
+		"9999-12-31 23:59:59", "2023-01-01 12:00:00.5", "2023-1-01 12:00:00", "2023-01-01T12:00:00",
+		"2023-01-01 12:00:0a", "+023-01-01 12:00:00", "2023-01-01 1:00:000", "", " 2023-01-01 12:00:0",
+	}
+	for y := 1999; y <= 2001; y++ { // every day of three years, at a few hours
+		for d := time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC); d.Year() == y; d = d.AddDate(0, 0, 1) {
+			cases = append(cases, d.Add(time.Duration(d.YearDay()*397)*time.Second).Format(TimeLayout))
+		}
+	}
+	for _, s := range cases {
+		want, wantErr := time.ParseInLocation(TimeLayout, s, beijing)
+		got, err := parseTime(s)
+		require.Equal(t, wantErr != nil, err != nil, s)
+		require.True(t, want.Equal(got), s)
+		require.Equal(t, want.Location(), got.Location(), s)
+	}
+}
