@@ -143,7 +143,29 @@ func (op *V2Operation[Req, Resp]) params(c *Client, cp Req) ([]wxcrypto.V2Param,
 	if err := op.Complete(p); err != nil {
 		return nil, err
 	}
-	return sortedParams(p), nil
+	return merged(ps, p), nil
+}
+
+// merged is ps (in key order) with the entries of p, which Complete made
+// from ps and added to, each put in its place; should Complete have
+// removed one of ps, it is p's parameters sorted anew.
+func merged(ps []wxcrypto.V2Param, p map[string]string) []wxcrypto.V2Param {
+	n, kept := len(ps), 0
+	for k, v := range p {
+		if k == "sign" {
+			continue
+		}
+		if i, ok := findParam(ps, k); ok {
+			ps[i].Value = v
+			kept++
+		} else {
+			ps = slices.Insert(ps, i, wxcrypto.V2Param{Key: k, Value: v})
+		}
+	}
+	if kept < n {
+		return sortedParams(p)
+	}
+	return ps
 }
 
 // v2Value is the text of a parameter: "" for a zero value; text says

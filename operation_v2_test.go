@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -292,4 +293,38 @@ func TestV2OperationRefusesARepeatedParameter(t *testing.T) {
 	op := wechatpay.V2Operation[v2DupRequest, v2ApplyAnswer]{Name: "example.Dup", Path: "/example/dup"}
 	_, err := op.Do(t.Context(), c, &v2DupRequest{A: "1"})
 	require.ErrorContains(t, err, "v2DupRequest.B repeats the parameter a")
+}
+
+// TestV2OperationCompleteAddsAndRemoves: what Complete adds, changes or
+// removes is what is sent, in key order whatever it did.
+func TestV2OperationCompleteAddsAndRemoves(t *testing.T) {
+	srv := wechatpaytest.Start(t)
+	var got map[string]string
+	srv.HandleV2("/example/apply", wechatpaytest.V2Route{Secure: true, SignTypes: []wxcrypto.SignType{wxcrypto.SignTypeHMACSHA256}},
+		func(r *wechatpaytest.V2Request) map[string]string {
+			got = r.Params
+			return map[string]string{"return_code": "SUCCESS", "result_code": "SUCCESS", "bill_no": "B1"}
+		})
+	c := srv.Client()
+	t.Cleanup(c.Close)
+	for _, tc := range []struct {
+		name     string
+		complete func(p map[string]string)
+		want     map[string]string
+	}{
+		{"adds and changes", func(p map[string]string) { p["zz"], p["aa"], p["amount"] = "z", "a", "6" },
+			map[string]string{"kind": "A", "bill_no": "B1", "amount": "6", "zz": "z", "aa": "a"}},
+		{"removes", func(p map[string]string) { delete(p, "kind"); p["note"] = "n" },
+			map[string]string{"bill_no": "B1", "amount": "5", "note": "n"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			op := v2ApplyOp
+			op.Complete = func(p map[string]string) error { tc.complete(p); return nil }
+			_, err := op.Do(t.Context(), c, &v2ApplyRequest{BillNo: "B1", Amount: 5})
+			require.NoError(t, err)
+			want := map[string]string{"mch_id": c.MchID(), "appid": c.AppID(), "sign_type": "HMAC-SHA256", "nonce_str": got["nonce_str"], "sign": got["sign"]}
+			maps.Copy(want, tc.want)
+			require.Equal(t, want, got)
+		})
+	}
 }
