@@ -17,25 +17,21 @@ var WorkWxSignFields = [...]string{"act_name", "mch_billno", "mch_id", "nonce_st
 // non-empty WorkWxSignFields of params as k1=v1&k2=v2 with raw values,
 // then "&secret=" and the secret of the WeCom 企业支付 application.
 func WorkWxStringToSign(params map[string]string, secret string) string {
-	var sb strings.Builder
+	return string(appendWorkWxStringToSign(nil, params, secret))
+}
+
+// appendWorkWxStringToSign appends the string of WorkWxStringToSign to b.
+func appendWorkWxStringToSign(b []byte, params map[string]string, secret string) []byte {
 	for _, k := range WorkWxSignFields {
-		v := params[k]
-		if v == "" {
-			continue
+		if v := params[k]; v != "" {
+			b = append(b, k...)
+			b = append(b, '=')
+			b = append(b, v...)
+			b = append(b, '&')
 		}
-		if sb.Len() > 0 {
-			sb.WriteByte('&')
-		}
-		sb.WriteString(k)
-		sb.WriteByte('=')
-		sb.WriteString(v)
 	}
-	if sb.Len() > 0 {
-		sb.WriteByte('&')
-	}
-	sb.WriteString("secret=")
-	sb.WriteString(secret)
-	return sb.String()
+	b = append(b, "secret="...)
+	return append(b, secret...)
 }
 
 // SignWorkWx computes workwx_sign: MD5 of WorkWxStringToSign as upper-case
@@ -52,7 +48,8 @@ func SignWorkWx(params map[string]string, secret string) (sign string, err error
 			sign, err = "", fmt.Errorf("%w: %v", ErrNotAllowedInFIPSMode, r)
 		}
 	}()
-	sum := md5.Sum([]byte(WorkWxStringToSign(params, secret)))
+	var buf [1024]byte // the string to sign, on the stack when it fits
+	sum := md5.Sum(appendWorkWxStringToSign(buf[:0], params, secret))
 	return upperHex(sum[:]), nil
 }
 
