@@ -111,7 +111,8 @@ func (r *v2Typed[Resp]) read(data []byte) (map[string]string, error) {
 // params validates cp, a copy of the caller's request, and returns its
 // parameters in key order: the fields', which the type's shape lists in
 // that order, with the fixed Params put in their place (a field that is
-// set wins); a Complete function sees them as a map.
+// set wins); a Complete function sees them as a map, whose entries are
+// then sorted anew.
 func (op *V2Operation[Req, Resp]) params(c *Client, cp Req) ([]wxcrypto.V2Param, error) {
 	v, sh, err := checked(c, &cp)
 	if err != nil {
@@ -143,29 +144,7 @@ func (op *V2Operation[Req, Resp]) params(c *Client, cp Req) ([]wxcrypto.V2Param,
 	if err := op.Complete(p); err != nil {
 		return nil, err
 	}
-	return merged(ps, p), nil
-}
-
-// merged is ps (in key order) with the entries of p, which Complete made
-// from ps and added to, each put in its place; should Complete have
-// removed one of ps, it is p's parameters sorted anew.
-func merged(ps []wxcrypto.V2Param, p map[string]string) []wxcrypto.V2Param {
-	n, kept := len(ps), 0
-	for k, v := range p {
-		if k == "sign" {
-			continue
-		}
-		if i, ok := findParam(ps, k); ok {
-			ps[i].Value = v
-			kept++
-		} else {
-			ps = slices.Insert(ps, i, wxcrypto.V2Param{Key: k, Value: v})
-		}
-	}
-	if kept < n {
-		return sortedParams(p)
-	}
-	return ps
+	return sortedParams(p), nil
 }
 
 // v2Value is the text of a parameter: "" for a zero value; text says
