@@ -50,14 +50,7 @@ func (f *floor) postReduction(ctx context.Context) error {
 	if _, err := f.do(ctx, http.MethodPost, loopback.PathCreateSpecialReduction, body); err != nil {
 		return err
 	}
-	plain, err := f.decrypt(f.td.BalAccountForMerchant)
-	if err != nil {
-		return err
-	}
-	if plain != f.td.BalAccountNo {
-		return errors.New("decrypted the wrong value")
-	}
-	return nil
+	return f.decryptBalAccount()
 }
 
 // BenchmarkFloorReductionPost is one OAEP encryption, a JSON body, sign +

@@ -105,38 +105,14 @@ func benchEmulator(b *testing.B, par bool) {
 	runLocal(b, par, call)
 }
 
-// runLocal is runSeq/runPar for an in-process server, without dials/op;
-// its cpu-ns/op counts the server's work too.
+// runLocal is bench for an in-process server, without dials/op; its
+// cpu-ns/op counts the server's work too.
 func runLocal(b *testing.B, par bool, call func(ctx context.Context) error) {
-	ctx := context.Background()
-	if err := call(ctx); err != nil {
+	if err := call(context.Background()); err != nil {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
-	cpu := processCPU()
-	if !par {
-		b.ResetTimer()
-		for range b.N {
-			if err := call(ctx); err != nil {
-				b.Fatal(err)
-			}
-		}
-		b.StopTimer()
-		reportCPU(b, cpu)
-		return
-	}
-	b.SetParallelism(parallelism)
-	b.ResetTimer()
-	b.RunParallel(func(pb *testing.PB) {
-		for pb.Next() {
-			if err := call(ctx); err != nil {
-				b.Error(err)
-				return
-			}
-		}
-	})
-	b.StopTimer()
-	reportCPU(b, cpu)
+	measure(b, par, call)
 }
 
 // BenchmarkEmulatorRequest is one request to wechatpaytest (verify, look

@@ -189,6 +189,19 @@ func (f *floor) decrypt(ct string) (string, error) {
 	return string(plain), err
 }
 
+// decryptBalAccount decrypts the answer's bal_account_no (the committed
+// ciphertext the server returns) and checks it.
+func (f *floor) decryptBalAccount() error {
+	plain, err := f.decrypt(f.td.BalAccountForMerchant)
+	if err != nil {
+		return err
+	}
+	if plain != f.td.BalAccountNo {
+		return errors.New("decrypted the wrong value")
+	}
+	return nil
+}
+
 // getOAEP is the special-reduction query at the floor: encrypt the query
 // field, sign, GET, verify, decrypt the answer's field (the committed
 // ciphertext the server returns).
@@ -201,14 +214,7 @@ func (f *floor) getOAEP(ctx context.Context) error {
 	if _, err := f.do(ctx, http.MethodGet, uri, nil); err != nil {
 		return err
 	}
-	plain, err := f.decrypt(f.td.BalAccountForMerchant)
-	if err != nil {
-		return err
-	}
-	if plain != f.td.BalAccountNo {
-		return errors.New("decrypted the wrong value")
-	}
-	return nil
+	return f.decryptBalAccount()
 }
 
 // postOAEP is the punish call at the floor: encrypt, build the JSON body,
@@ -262,11 +268,7 @@ func BenchmarkFloorCrypto(b *testing.B) {
 func benchFloorHTTP(b *testing.B, srv *loopback.Remote, t *http.Transport, par bool) {
 	defer t.CloseIdleConnections()
 	call := floorHTTPGet(srv, t)
-	if par {
-		runPar(b, srv, call)
-	} else {
-		runSeq(b, srv, call)
-	}
+	bench(b, srv, par, call)
 }
 
 // floorHTTPGet is the GET of FloorHTTP: the profit-sharing route, body read.
@@ -314,12 +316,7 @@ func BenchmarkFloorHTTPStdDefaultParallel(b *testing.B) {
 func benchFloor(b *testing.B, srv *loopback.Remote, par bool, call func(f *floor, ctx context.Context) error) {
 	f := newFloor(getEnv(b), srv)
 	defer f.hc.CloseIdleConnections()
-	run := func(ctx context.Context) error { return call(f, ctx) }
-	if par {
-		runPar(b, srv, run)
-	} else {
-		runSeq(b, srv, run)
-	}
+	bench(b, srv, par, func(ctx context.Context) error { return call(f, ctx) })
 }
 
 // BenchmarkFloorCombined is sign + GET + verify in one loop: the floor of a
@@ -505,11 +502,7 @@ func benchFloorV2(b *testing.B, par, bare bool) {
 	cert := merchantTLSCert(e)
 	f := &v2Floor{td: e.td, hc: &http.Client{Transport: floorTransport(e.v2, cert)}, url: e.v2.URL + loopback.PathRedpack, bare: bare}
 	defer f.hc.CloseIdleConnections()
-	if par {
-		runPar(b, e.v2, f.call)
-	} else {
-		runSeq(b, e.v2, f.call)
-	}
+	bench(b, e.v2, par, f.call)
 }
 
 // BenchmarkFloorV2 is the floor of a v2 call: MD5 sign, XML body, POST

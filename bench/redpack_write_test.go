@@ -209,5 +209,5 @@ func benchV2SendFloor(b *testing.B, path string) {
 	e := getEnv(b)
 	f := newV2SendFloor(e, path)
 	defer f.hc.CloseIdleConnections()
-	runSeq(b, e.v2, f.call)
+	bench(b, e.v2, false, f.call)
 }

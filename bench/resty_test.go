@@ -19,7 +19,7 @@ func BenchmarkRestyHTTP(b *testing.B) {
 	e := getEnv(b)
 	t := floorTransport(e.v3, nil)
 	defer t.CloseIdleConnections()
-	runSeq(b, e.v3, restyGet(e.v3, t))
+	bench(b, e.v3, false, restyGet(e.v3, t))
 }
 
 // restyGet is the GET of RestyHTTP.

@@ -18,14 +18,6 @@ import (
 
 // The SDK's calls, each against the floor named in its comment.
 
-func bench(b *testing.B, srv *loopback.Remote, par bool, call func(ctx context.Context) error) {
-	if par {
-		runPar(b, srv, call)
-	} else {
-		runSeq(b, srv, call)
-	}
-}
-
 // profitSharingRequest is the generic DoV3 GET: the profit-sharing query
 // without its typed service.
 func profitSharingRequest() *wechatpay.Request {

@@ -170,26 +170,50 @@ func floorTransport(srv *loopback.Remote, cert *tls.Certificate) *http.Transport
 	}
 }
 
-// runSeq runs call b.N times after a warm-up call, and reports the new
-// connections per call.
-func runSeq(b *testing.B, srv *loopback.Remote, call func(ctx context.Context) error) {
+// bench runs call b.N times, from parallelism×GOMAXPROCS goroutines (8 on
+// 2 cores) when par, after a warm-up (one call; with par, two rounds at
+// the same concurrency), and reports cpu-ns/op and the new connections per
+// call made after the warm-up.
+func bench(b *testing.B, srv *loopback.Remote, par bool, call func(ctx context.Context) error) {
 	b.Helper()
-	ctx := context.Background()
-	if err := call(ctx); err != nil {
+	if par {
+		warmUpPar(b, call)
+	} else if err := call(context.Background()); err != nil {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
 	dials := srv.NewConnections()
+	measure(b, par, call)
+	b.ReportMetric(float64(srv.NewConnections()-dials)/float64(b.N), "dials/op")
+}
+
+// measure is the timed part of a benchmark: call b.N times, in turn or
+// from parallelism×GOMAXPROCS goroutines when par; it reports cpu-ns/op.
+func measure(b *testing.B, par bool, call func(ctx context.Context) error) {
+	ctx := context.Background()
+	if par {
+		b.SetParallelism(parallelism)
+	}
 	cpu := processCPU()
 	b.ResetTimer()
-	for range b.N {
-		if err := call(ctx); err != nil {
-			b.Fatal(err)
+	if par {
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				if err := call(ctx); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
+	} else {
+		for range b.N {
+			if err := call(ctx); err != nil {
+				b.Fatal(err)
+			}
 		}
 	}
 	b.StopTimer()
 	reportCPU(b, cpu)
-	b.ReportMetric(float64(srv.NewConnections()-dials)/float64(b.N), "dials/op")
 }
 
 // processCPU returns the CPU time (user + system) the process has used:
@@ -208,10 +232,9 @@ func reportCPU(b *testing.B, start time.Duration) {
 	b.ReportMetric(float64(processCPU()-start)/float64(b.N), "cpu-ns/op")
 }
 
-// runPar runs call from parallelism×GOMAXPROCS goroutines (8 on 2 cores)
-// after a warm-up round at the same concurrency, and reports the new
-// connections per call made after the warm-up.
-func runPar(b *testing.B, srv *loopback.Remote, call func(ctx context.Context) error) {
+// warmUpPar makes parallelism×GOMAXPROCS concurrent calls, twice, so that
+// the connections a parallel run needs are open before it is timed.
+func warmUpPar(b *testing.B, call func(ctx context.Context) error) {
 	b.Helper()
 	ctx := context.Background()
 	callers := parallelism * runtimeProcs()
@@ -229,22 +252,6 @@ func runPar(b *testing.B, srv *loopback.Remote, call func(ctx context.Context) e
 			}
 		}
 	}
-	b.ReportAllocs()
-	b.SetParallelism(parallelism)
-	dials := srv.NewConnections()
-	cpu := processCPU()
-	b.ResetTimer()
-	b.RunParallel(func(pb *testing.PB) {
-		for pb.Next() {
-			if err := call(ctx); err != nil {
-				b.Error(err)
-				return
-			}
-		}
-	})
-	b.StopTimer()
-	reportCPU(b, cpu)
-	b.ReportMetric(float64(srv.NewConnections()-dials)/float64(b.N), "dials/op")
 }
 
 func runtimeProcs() int { return runtime.GOMAXPROCS(0) }
