@@ -140,20 +140,12 @@ func TestVectorsAEADAES256GCM(t *testing.T) {
 	for _, c := range v.AEAD {
 		t.Run(c.Name, func(t *testing.T) {
 			pt, err := OpenAESGCM([]byte(c.Key), []byte(c.Nonce), []byte(c.AssociatedData), c.Ciphertext)
-			switch c.Expect {
-			case "ok":
-				require.NoError(t, err)
-				require.Equal(t, c.Plaintext, string(pt))
+			requireVectorOutcome(t, c.Expect, "auth_failed", ErrAuthFailed, c.Plaintext, pt, err, func() {
 				// Sealing is deterministic for a fixed key and nonce.
 				ct, err := SealAESGCM([]byte(c.Key), []byte(c.Nonce), []byte(c.AssociatedData), []byte(c.Plaintext))
 				require.NoError(t, err)
 				require.Equal(t, c.Ciphertext, ct)
-			case "auth_failed":
-				require.ErrorIs(t, err, ErrAuthFailed)
-				require.Nil(t, pt)
-			default:
-				t.Fatalf("unknown expect %q", c.Expect)
-			}
+			})
 		})
 	}
 }
@@ -168,10 +160,7 @@ func TestVectorsRSAOAEP(t *testing.T) {
 			require.Equal(t, committed[c.Name], c.Ciphertext)
 			priv := loadTestPrivateKey(t, c.DecryptWith)
 			pt, err := DecryptOAEP(priv, c.Ciphertext)
-			switch c.Expect {
-			case "ok":
-				require.NoError(t, err)
-				require.Equal(t, c.Plaintext, string(pt))
+			requireVectorOutcome(t, c.Expect, "decrypt_failed", ErrDecrypt, c.Plaintext, pt, err, func() {
 				// Round trip through the key it was encrypted with.
 				pub := loadTestPublicKey(t, c.EncryptedWith)
 				ct, err := EncryptOAEP(pub, []byte(c.Plaintext))
@@ -179,13 +168,26 @@ func TestVectorsRSAOAEP(t *testing.T) {
 				pt2, err := DecryptOAEP(priv, ct)
 				require.NoError(t, err)
 				require.Equal(t, c.Plaintext, string(pt2))
-			case "decrypt_failed":
-				require.ErrorIs(t, err, ErrDecrypt)
-				require.Nil(t, pt)
-			default:
-				t.Fatalf("unknown expect %q", c.Expect)
-			}
+			})
 		})
+	}
+}
+
+// requireVectorOutcome checks what opening a vector's ciphertext gave: for
+// expect "ok", no error and plaintext, then roundTrip; for failed (the
+// vector's failure kind), wantErr and no plaintext.
+func requireVectorOutcome(t *testing.T, expect, failed string, wantErr error, plaintext string, pt []byte, err error, roundTrip func()) {
+	t.Helper()
+	switch expect {
+	case "ok":
+		require.NoError(t, err)
+		require.Equal(t, plaintext, string(pt))
+		roundTrip()
+	case failed:
+		require.ErrorIs(t, err, wantErr)
+		require.Nil(t, pt)
+	default:
+		t.Fatalf("unknown expect %q", expect)
 	}
 }
 
