@@ -119,26 +119,15 @@ func TestQueryErrors(t *testing.T) {
 
 func TestQueryValidationBeforeIO(t *testing.T) {
 	srv := newServer(t)
-	svc := redpack.New(srv.Client())
-	before := srv.Requests()
-	for _, tt := range []struct {
-		svc   *redpack.Service
-		req   *redpack.QueryRequest
-		field string
-	}{
-		{svc, nil, "request"},
-		{svc, &redpack.QueryRequest{}, "mch_billno"},
-		{svc, &redpack.QueryRequest{MchBillNo: strings.Repeat("1", 29)}, "mch_billno"},
-		{svc, &redpack.QueryRequest{MchBillNo: "1", MchID: strings.Repeat("1", 33)}, "mch_id"},
-		{svc, &redpack.QueryRequest{MchBillNo: "1", AppID: "wx 1"}, "appid"},
-		{redpack.New(srv.Client(wechatpay.WithAppID(""))), &redpack.QueryRequest{MchBillNo: "1"}, "appid"},
-	} {
-		_, err := tt.svc.Query(t.Context(), tt.req)
-		var fe *wechatpay.FieldError
-		require.ErrorAs(t, err, &fe)
-		require.Equal(t, tt.field, fe.Field)
-	}
-	require.Equal(t, before, srv.Requests())
+	wechatpaytest.RequireRefused(t, srv, redpack.New(srv.Client()).Query, map[string]*redpack.QueryRequest{
+		"request":         nil,
+		"mch_billno":      {},
+		"mch_billno#long": {MchBillNo: strings.Repeat("1", 29)},
+		"mch_id":          {MchBillNo: "1", MchID: strings.Repeat("1", 33)},
+		"appid":           {MchBillNo: "1", AppID: "wx 1"},
+	})
+	noAppID := redpack.New(srv.Client(wechatpay.WithAppID("")))
+	wechatpaytest.RequireRefused(t, srv, noAppID.Query, map[string]*redpack.QueryRequest{"appid#none": {MchBillNo: "1"}})
 }
 
 // TestQueryMalformedReplies: replies of a fake server that do not decode.

@@ -1,6 +1,7 @@
 package redpack_test
 
 import (
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
@@ -38,6 +39,23 @@ func workwxReq(billNo string) *redpack.SendWorkWxRequest {
 
 func newWorkWx(srv *wechatpaytest.Server, opts ...wechatpay.Option) *redpack.Service {
 	return redpack.New(srv.Client(opts...), redpack.WithWorkWxSecret(wechatpaytest.TestWeComPaymentSecret))
+}
+
+// requireSentThenOpened follows a packet that a query saw SENDING: the next
+// query sees it SENT; once its receiver opens it (the emulator's hook),
+// RECEIVED. It returns that last answer.
+func requireSentThenOpened[P any](t *testing.T, srv *wechatpaytest.Server, billNo, openID string,
+	query func(context.Context) (P, error), status func(P) redpack.Status,
+) P {
+	t.Helper()
+	p, err := query(t.Context())
+	require.NoError(t, err)
+	require.Equal(t, redpack.StatusSent, status(p))
+	require.True(t, srv.OpenRedPacket(srv.MchID(), billNo, openID))
+	p, err = query(t.Context())
+	require.NoError(t, err)
+	require.Equal(t, redpack.StatusReceived, status(p))
+	return p
 }
 
 // requireUnknown checks that err says the outcome is unknown, advises the
@@ -89,14 +107,9 @@ func TestSendQueryFlow(t *testing.T) {
 	require.False(t, p.SendTime.IsZero())
 	require.Empty(t, p.Receipts)
 
-	p, err = svc.Query(t.Context(), q)
-	require.NoError(t, err)
-	require.Equal(t, redpack.StatusSent, p.Status)
-
-	require.True(t, srv.OpenRedPacket(srv.MchID(), req.MchBillNo, req.ReOpenID))
-	p, err = svc.Query(t.Context(), q)
-	require.NoError(t, err)
-	require.Equal(t, redpack.StatusReceived, p.Status)
+	p = requireSentThenOpened(t, srv, req.MchBillNo, req.ReOpenID,
+		func(ctx context.Context) (*redpack.RedPacket, error) { return svc.Query(ctx, q) },
+		func(p *redpack.RedPacket) redpack.Status { return p.Status })
 	require.Len(t, p.Receipts, 1)
 	require.Equal(t, req.ReOpenID, p.Receipts[0].OpenID)
 	require.Equal(t, int64(1000), p.Receipts[0].Amount)

@@ -1,6 +1,7 @@
 package redpack_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -33,13 +34,9 @@ func TestSendWorkWxFlow(t *testing.T) {
 	require.Equal(t, redpack.StatusSending, p.Status)
 	require.Equal(t, "XX活动", p.SenderName)
 	require.Equal(t, req.ActName, p.ActName)
-	p, err = svc.QueryWorkWx(t.Context(), q)
-	require.NoError(t, err)
-	require.Equal(t, redpack.StatusSent, p.Status)
-	require.True(t, srv.OpenRedPacket(srv.MchID(), req.MchBillNo, req.ReOpenID))
-	p, err = svc.QueryWorkWx(t.Context(), q)
-	require.NoError(t, err)
-	require.Equal(t, redpack.StatusReceived, p.Status)
+	p = requireSentThenOpened(t, srv, req.MchBillNo, req.ReOpenID,
+		func(ctx context.Context) (*redpack.WorkWxRedPacket, error) { return svc.QueryWorkWx(ctx, q) },
+		func(p *redpack.WorkWxRedPacket) redpack.Status { return p.Status })
 	require.Equal(t, req.ReOpenID, p.OpenID)
 	require.Equal(t, int64(1000), p.Amount)
 

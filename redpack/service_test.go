@@ -274,28 +274,16 @@ func TestQueryWorkWxErrorCodes(t *testing.T) {
 
 func TestQueryWorkWxValidationBeforeIO(t *testing.T) {
 	srv := newServer(t)
-	svc := redpack.New(srv.Client())
+	wechatpaytest.RequireRefused(t, srv, redpack.New(srv.Client()).QueryWorkWx, map[string]*redpack.QueryWorkWxRequest{
+		"request":         nil,
+		"mch_billno":      {},
+		"mch_billno#long": {MchBillNo: strings.Repeat("1", 29)},
+		"mch_billno#cjk":  {MchBillNo: "单号"},
+		"mch_id":          {MchBillNo: "1", MchID: strings.Repeat("1", 33)},
+		"appid":           {MchBillNo: "1", AppID: "wx 1"},
+	})
 	noAppID := redpack.New(srv.Client(wechatpay.WithAppID("")))
-	before := srv.Requests()
-	for _, tt := range []struct {
-		svc   *redpack.Service
-		req   *redpack.QueryWorkWxRequest
-		field string
-	}{
-		{svc, nil, "request"},
-		{svc, &redpack.QueryWorkWxRequest{}, "mch_billno"},
-		{svc, &redpack.QueryWorkWxRequest{MchBillNo: strings.Repeat("1", 29)}, "mch_billno"},
-		{svc, &redpack.QueryWorkWxRequest{MchBillNo: "单号"}, "mch_billno"},
-		{svc, &redpack.QueryWorkWxRequest{MchBillNo: "1", MchID: strings.Repeat("1", 33)}, "mch_id"},
-		{svc, &redpack.QueryWorkWxRequest{MchBillNo: "1", AppID: "wx 1"}, "appid"},
-		{noAppID, &redpack.QueryWorkWxRequest{MchBillNo: "1"}, "appid"},
-	} {
-		_, err := tt.svc.QueryWorkWx(t.Context(), tt.req)
-		var fe *wechatpay.FieldError
-		require.ErrorAs(t, err, &fe)
-		require.Equal(t, tt.field, fe.Field)
-	}
-	require.Equal(t, before, srv.Requests())
+	wechatpaytest.RequireRefused(t, srv, noAppID.QueryWorkWx, map[string]*redpack.QueryWorkWxRequest{"appid#none": {MchBillNo: "1"}})
 }
 
 func TestQueryWorkWxLimiter(t *testing.T) {
