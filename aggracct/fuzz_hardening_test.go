@@ -1,68 +1,31 @@
 package aggracct_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
-	"strconv"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/gowechatpay/wechatpay"
 	"github.com/gowechatpay/wechatpay/aggracct"
 	wxcrypto "github.com/gowechatpay/wechatpay/crypto"
+	"github.com/gowechatpay/wechatpay/wechatpaytest"
 )
 
 // fuzzReplyKey carries the fuzzed answer body to the fake transport.
 type fuzzReplyKey struct{}
 
-// signingClient returns a client whose transport answers every request
-// with the body in the request's context (fuzzReplyKey), correctly signed
-// with the WeChat Pay public key the client trusts.
+// signingClient returns a client whose every request is answered with the
+// body in the request's context (fuzzReplyKey), correctly signed with the
+// WeChat Pay key the client trusts.
 func signingClient(tb testing.TB) *wechatpay.Client {
-	tb.Helper()
-	merchant, err := wxcrypto.LoadPrivateKeyFile("../testdata/merchant_test_key.pem")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	signKey, err := wxcrypto.LoadPrivateKeyFile("../testdata/wechatpay_pubkey_test_key.pem")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	const keyID = "PUB_KEY_ID_0114232134912410000000000000"
-	rt := roundTripper(func(r *http.Request) (*http.Response, error) {
-		if r.Body != nil {
-			_ = r.Body.Close()
-		}
+	return wechatpaytest.Start(tb).ClientWithAnswers(func(r *http.Request) []byte {
 		body, _ := r.Context().Value(fuzzReplyKey{}).([]byte)
-		ts := strconv.FormatInt(time.Now().Unix(), 10)
-		nonce := wechatpay.NewNonce()
-		sig, err := wxcrypto.SignSHA256WithRSA(signKey, []byte(ts+"\n"+nonce+"\n"+string(body)+"\n"))
-		if err != nil {
-			return nil, err
-		}
-		h := http.Header{}
-		h.Set(wechatpay.HeaderTimestamp, ts)
-		h.Set(wechatpay.HeaderNonce, nonce)
-		h.Set(wechatpay.HeaderSignature, sig)
-		h.Set(wechatpay.HeaderSerial, keyID)
-		return &http.Response{StatusCode: http.StatusOK, Header: h, Body: io.NopCloser(bytes.NewReader(body)), Request: r}, nil
-	})
-	c, err := wechatpay.NewClient(
-		wechatpay.WithMerchant("1900016681", "1DDE55AD98ED71D6EDD4A4A16996DE7B47773A8C", merchant),
-		wechatpay.WithPublicKey(keyID, &signKey.PublicKey),
-		wechatpay.WithTransport(rt),
-		wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}),
-	)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return c
+		return body
+	}, wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}))
 }
 
 // TestSignedAnswersWithoutRequiredFields: a correctly signed answer that
@@ -174,8 +137,3 @@ func FuzzVerifiedReply(f *testing.F) {
 		}
 	})
 }
-
-// roundTripper is a fake transport.
-type roundTripper func(*http.Request) (*http.Response, error)
-
-func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }

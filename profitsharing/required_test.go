@@ -3,54 +3,22 @@ package profitsharing_test
 import (
 	"bytes"
 	"encoding/base64"
-	"io"
 	"net/http"
-	"strconv"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/gowechatpay/wechatpay"
-	wxcrypto "github.com/gowechatpay/wechatpay/crypto"
 	"github.com/gowechatpay/wechatpay/profitsharing"
+	"github.com/gowechatpay/wechatpay/wechatpaytest"
 )
 
-type roundTripper func(*http.Request) (*http.Response, error)
-
-func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
-
 // signedAnswerClient returns a client whose every call gets *body as the
-// answer, correctly signed with the WeChat Pay public key it trusts.
+// answer, correctly signed with the WeChat Pay key it trusts.
 func signedAnswerClient(t *testing.T, body *string) *wechatpay.Client {
-	t.Helper()
-	merchant, err := wxcrypto.LoadPrivateKeyFile("../testdata/merchant_test_key.pem")
-	require.NoError(t, err)
-	signKey, err := wxcrypto.LoadPrivateKeyFile("../testdata/wechatpay_pubkey_test_key.pem")
-	require.NoError(t, err)
-	const keyID = "PUB_KEY_ID_0114232134912410000000000000"
-	rt := roundTripper(func(r *http.Request) (*http.Response, error) {
-		ts := strconv.FormatInt(time.Now().Unix(), 10)
-		nonce := wechatpay.NewNonce()
-		sig, err := wxcrypto.SignSHA256WithRSA(signKey, []byte(ts+"\n"+nonce+"\n"+*body+"\n"))
-		if err != nil {
-			return nil, err
-		}
-		h := http.Header{}
-		h.Set(wechatpay.HeaderTimestamp, ts)
-		h.Set(wechatpay.HeaderNonce, nonce)
-		h.Set(wechatpay.HeaderSignature, sig)
-		h.Set(wechatpay.HeaderSerial, keyID)
-		return &http.Response{StatusCode: http.StatusOK, Header: h, Body: io.NopCloser(bytes.NewReader([]byte(*body))), Request: r}, nil
-	})
-	c, err := wechatpay.NewClient(
-		wechatpay.WithMerchant("1900016681", "1DDE55AD98ED71D6EDD4A4A16996DE7B47773A8C", merchant),
-		wechatpay.WithPublicKey(keyID, &signKey.PublicKey),
-		wechatpay.WithTransport(rt),
-		wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}),
-	)
-	require.NoError(t, err)
-	return c
+	return wechatpaytest.Start(t).ClientWithAnswers(func(*http.Request) []byte { return []byte(*body) },
+		wechatpay.WithRetry(wechatpay.RetryPolicy{MaxAttempts: 1}))
 }
 
 // TestQueryOrderRequiredFields: a correctly signed answer without a field
