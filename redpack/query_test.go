@@ -1,6 +1,7 @@
 package redpack_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -118,16 +119,12 @@ func TestQueryErrors(t *testing.T) {
 }
 
 func TestQueryValidationBeforeIO(t *testing.T) {
-	srv := newServer(t)
-	wechatpaytest.RequireRefused(t, srv, redpack.New(srv.Client()).Query, map[string]*redpack.QueryRequest{
-		"request":         nil,
-		"mch_billno":      {},
-		"mch_billno#long": {MchBillNo: strings.Repeat("1", 29)},
-		"mch_id":          {MchBillNo: "1", MchID: strings.Repeat("1", 33)},
-		"appid":           {MchBillNo: "1", AppID: "wx 1"},
-	})
-	noAppID := redpack.New(srv.Client(wechatpay.WithAppID("")))
-	wechatpaytest.RequireRefused(t, srv, noAppID.Query, map[string]*redpack.QueryRequest{"appid#none": {MchBillNo: "1"}})
+	requireQueryRefusals(t, func(s *redpack.Service) func(context.Context, *redpack.QueryRequest) (*redpack.RedPacket, error) {
+		return s.Query
+	},
+		func(billNo, mchID, appID string) *redpack.QueryRequest {
+			return &redpack.QueryRequest{MchBillNo: billNo, MchID: mchID, AppID: appID}
+		})
 }
 
 // TestQueryMalformedReplies: replies of a fake server that do not decode.

@@ -273,17 +273,31 @@ func TestQueryWorkWxErrorCodes(t *testing.T) {
 }
 
 func TestQueryWorkWxValidationBeforeIO(t *testing.T) {
+	requireQueryRefusals(t, func(s *redpack.Service) func(context.Context, *redpack.QueryWorkWxRequest) (*redpack.WorkWxRedPacket, error) {
+		return s.QueryWorkWx
+	}, func(billNo, mchID, appID string) *redpack.QueryWorkWxRequest {
+		return &redpack.QueryWorkWxRequest{MchBillNo: billNo, MchID: mchID, AppID: appID}
+	})
+}
+
+// requireQueryRefusals checks the refusals, before any I/O, that both
+// queries make of a request built by mk from mch_billno, mch_id and appid:
+// query gives the query method of a service.
+func requireQueryRefusals[R, T any](t *testing.T, query func(*redpack.Service) func(context.Context, *R) (T, error),
+	mk func(billNo, mchID, appID string) *R,
+) {
+	t.Helper()
 	srv := newServer(t)
-	wechatpaytest.RequireRefused(t, srv, redpack.New(srv.Client()).QueryWorkWx, map[string]*redpack.QueryWorkWxRequest{
+	wechatpaytest.RequireRefused(t, srv, query(redpack.New(srv.Client())), map[string]*R{
 		"request":         nil,
-		"mch_billno":      {},
-		"mch_billno#long": {MchBillNo: strings.Repeat("1", 29)},
-		"mch_billno#cjk":  {MchBillNo: "单号"},
-		"mch_id":          {MchBillNo: "1", MchID: strings.Repeat("1", 33)},
-		"appid":           {MchBillNo: "1", AppID: "wx 1"},
+		"mch_billno":      mk("", "", ""),
+		"mch_billno#long": mk(strings.Repeat("1", 29), "", ""),
+		"mch_billno#cjk":  mk("单号", "", ""),
+		"mch_id":          mk("1", strings.Repeat("1", 33), ""),
+		"appid":           mk("1", "", "wx 1"),
 	})
 	noAppID := redpack.New(srv.Client(wechatpay.WithAppID("")))
-	wechatpaytest.RequireRefused(t, srv, noAppID.QueryWorkWx, map[string]*redpack.QueryWorkWxRequest{"appid#none": {MchBillNo: "1"}})
+	wechatpaytest.RequireRefused(t, srv, query(noAppID), map[string]*R{"appid#none": mk("1", "", "")})
 }
 
 func TestQueryWorkWxLimiter(t *testing.T) {
