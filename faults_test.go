@@ -78,6 +78,33 @@ func (x *exposure) record(err error) {
 	x.errs = append(x.errs, err.Error())
 }
 
+// requireRefused records err and requires it to be an *APIError of status,
+// with no result (got, a typed nil).
+func (x *exposure) requireRefused(t *testing.T, err error, status int, got any) *wechatpay.APIError {
+	t.Helper()
+	x.record(err)
+	var apiErr *wechatpay.APIError
+	require.ErrorAs(t, err, &apiErr)
+	require.Equal(t, status, apiErr.StatusCode)
+	require.Nil(t, got)
+	return apiErr
+}
+
+// punishSentOnce sends a punish (not re-entrant) numbered no through c, and
+// requires it to have been sent once, with no result; it returns the
+// error.
+func (x *exposure) punishSentOnce(t *testing.T, srv *wechatpaytest.Server, c *wechatpay.Client, no string) error {
+	t.Helper()
+	before := srv.Requests()
+	var out map[string]any
+	resp, err := c.DoV3(t.Context(), punishRequest(t, c, no, false), &out)
+	x.record(err)
+	require.Equal(t, 1, resp.Attempts)
+	require.Equal(t, 1, srv.Requests()-before)
+	require.Nil(t, out)
+	return err
+}
+
 func (x *exposure) sawRequest(r *http.Request) {
 	if a := r.Header.Get("Authorization"); a != "" {
 		x.mu.Lock()
@@ -454,17 +481,25 @@ func (d *eventDeadline) Err() error {
 func (d *eventDeadline) expire() { d.once.Do(func() { close(d.done) }) }
 
 func faultSlowServer(t *testing.T, x *exposure) {
+	ctx := newEventDeadline(t.Context())
+	requireHeldQueryEnded(t, x, ctx, ctx.expire, context.DeadlineExceeded)
+}
+
+// requireHeldQueryEnded makes the seed reduction query of an emulator that
+// holds it a minute; end, called once the emulator holds the request, ends
+// ctx. The call must return want at once, with no retry.
+func requireHeldQueryEnded(t *testing.T, x *exposure, ctx context.Context, end func(), want error) {
+	t.Helper()
 	srv := x.emulator(t)
 	srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQuerySpecialReduction, Kind: wechatpaytest.FaultDelay, Delay: time.Minute})
-	ctx := newEventDeadline(t.Context())
-	c := x.emulatorClient(t, srv, emulatorFront(t, srv, ctx.expire)...)
+	c := x.emulatorClient(t, srv, emulatorFront(t, srv, end)...)
 	start := time.Now()
 	got, err := querySeedReduction(ctx, c)
 	x.record(err)
-	require.ErrorIs(t, err, context.DeadlineExceeded)
+	require.ErrorIs(t, err, want)
 	require.Nil(t, got)
 	require.Less(t, time.Since(start), 10*time.Second, "far below the minute-long delay")
-	require.Equal(t, 1, srv.Requests(), "no retry once the deadline has passed")
+	require.Equal(t, 1, srv.Requests(), "no retry once the context has ended")
 }
 
 func faultServerErrorThenSuccess(t *testing.T, x *exposure) {
@@ -486,25 +521,15 @@ func faultServerErrorThenSuccess(t *testing.T, x *exposure) {
 		defer srv.ClearFaults()
 		before := srv.Requests()
 		got, err := querySeedReduction(t.Context(), c)
-		x.record(err)
-		var apiErr *wechatpay.APIError
-		require.ErrorAs(t, err, &apiErr)
-		require.Equal(t, http.StatusInternalServerError, apiErr.StatusCode)
-		require.Nil(t, got)
+		x.requireRefused(t, err, http.StatusInternalServerError, got)
 		require.Equal(t, fastRetry.MaxAttempts, srv.Requests()-before)
 	})
 	t.Run("non-re-entrant POST is not retried after 5xx", func(t *testing.T) {
 		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIPunish, Kind: wechatpaytest.FaultSystemError, Count: 1})
-		before := srv.Requests()
-		var out map[string]any
-		resp, err := c.DoV3(t.Context(), punishRequest(t, c, "FAULT-5XX-ONCE", false), &out)
-		x.record(err)
+		err := x.punishSentOnce(t, srv, c, "FAULT-5XX-ONCE")
 		var apiErr *wechatpay.APIError
 		require.ErrorAs(t, err, &apiErr)
 		require.True(t, apiErr.Temporary())
-		require.Equal(t, 1, resp.Attempts)
-		require.Equal(t, 1, srv.Requests()-before)
-		require.Nil(t, out)
 	})
 }
 
@@ -556,11 +581,7 @@ func faultRateLimitedBackoff(t *testing.T, x *exposure) {
 		srv := x.emulator(t)
 		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIPunish, Kind: wechatpaytest.FaultRateLimited})
 		got, err := punish(t.Context(), x.emulatorClient(t, srv), "FAULT-429")
-		x.record(err)
-		var apiErr *wechatpay.APIError
-		require.ErrorAs(t, err, &apiErr)
-		require.Equal(t, http.StatusTooManyRequests, apiErr.StatusCode)
-		require.Nil(t, got)
+		x.requireRefused(t, err, http.StatusTooManyRequests, got)
 		require.Equal(t, fastRetry.MaxAttempts, srv.Requests())
 	})
 }
@@ -643,19 +664,9 @@ func faultPrimaryDown(t *testing.T, x *exposure) {
 
 func faultContextCancelled(t *testing.T, x *exposure) {
 	t.Run("while the server works", func(t *testing.T) {
-		srv := x.emulator(t)
-		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQuerySpecialReduction, Kind: wechatpaytest.FaultDelay, Delay: time.Minute})
 		ctx, cancel := context.WithCancel(t.Context())
 		defer cancel()
-		// Cancelled once the server holds the request.
-		c := x.emulatorClient(t, srv, emulatorFront(t, srv, cancel)...)
-		start := time.Now()
-		got, err := querySeedReduction(ctx, c)
-		x.record(err)
-		require.ErrorIs(t, err, context.Canceled)
-		require.Nil(t, got)
-		require.Less(t, time.Since(start), 10*time.Second, "far below the minute-long delay")
-		require.Equal(t, 1, srv.Requests())
+		requireHeldQueryEnded(t, x, ctx, cancel, context.Canceled) // cancelled once the server holds the request
 	})
 	for _, bc := range budgetCases {
 		t.Run("after the body was sent: "+bc.name, func(t *testing.T) {
@@ -741,15 +752,8 @@ func faultDroppedConnection(t *testing.T, x *exposure) {
 		c := x.emulatorClient(t, srv)
 		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIPunish, Kind: wechatpaytest.FaultDropConnection})
 		defer srv.ClearFaults()
-		before := srv.Requests()
-		var out map[string]any
-		resp, err := c.DoV3(t.Context(), punishRequest(t, c, "FAULT-DROP-ONCE", false), &out)
-		x.record(err)
 		var te *wechatpay.TransportError
-		require.ErrorAs(t, err, &te)
-		require.Equal(t, 1, resp.Attempts)
-		require.Equal(t, 1, srv.Requests()-before)
-		require.Nil(t, out)
+		require.ErrorAs(t, x.punishSentOnce(t, srv, c, "FAULT-DROP-ONCE"), &te)
 	})
 	t.Run("GET is retried", func(t *testing.T) {
 		c := x.emulatorClient(t, srv)
@@ -768,12 +772,8 @@ func faultClientErrorsFinal(t *testing.T, x *exposure) {
 		c := x.emulatorClient(t, srv, wechatpay.WithClock(func() time.Time { return time.Now().Add(-10 * time.Minute) }))
 		before := srv.Requests()
 		got, err := querySeedReduction(t.Context(), c)
-		x.record(err)
-		var apiErr *wechatpay.APIError
-		require.ErrorAs(t, err, &apiErr)
-		require.Equal(t, http.StatusUnauthorized, apiErr.StatusCode)
+		apiErr := x.requireRefused(t, err, http.StatusUnauthorized, got)
 		require.Equal(t, "SIGN_ERROR", apiErr.Code)
-		require.Nil(t, got)
 		require.Equal(t, 1, srv.Requests()-before)
 	})
 	t.Run("404 for an unknown id", func(t *testing.T) {
@@ -781,11 +781,7 @@ func faultClientErrorsFinal(t *testing.T, x *exposure) {
 		got, err := aggracct.New(c).QuerySpecialReduction(t.Context(), &aggracct.QuerySpecialReductionRequest{
 			OutRequestNo: "nosuchreduction", BalAccountNo: wechatpaytest.SeedBalAccountNo,
 		})
-		x.record(err)
-		var apiErr *wechatpay.APIError
-		require.ErrorAs(t, err, &apiErr)
-		require.Equal(t, http.StatusNotFound, apiErr.StatusCode)
-		require.Nil(t, got)
+		x.requireRefused(t, err, http.StatusNotFound, got)
 	})
 	t.Run("400 for a field encrypted with the wrong key", func(t *testing.T) {
 		c := x.emulatorClient(t, srv)
@@ -799,11 +795,7 @@ func faultClientErrorsFinal(t *testing.T, x *exposure) {
 			Query:      url.Values{"mchid": {srv.MchID()}, "bal_account_no": {cipher}},
 			Header:     http.Header{wechatpay.HeaderSerial: {srv.PublicKeyID()}},
 		}, &out)
-		x.record(err)
-		var apiErr *wechatpay.APIError
-		require.ErrorAs(t, err, &apiErr)
-		require.Equal(t, http.StatusBadRequest, apiErr.StatusCode)
-		require.Nil(t, out)
+		x.requireRefused(t, err, http.StatusBadRequest, out)
 		require.Equal(t, 1, srv.Requests()-before)
 	})
 }
@@ -856,45 +848,39 @@ type seedCall struct {
 	call func(ctx context.Context, t *testing.T, c *wechatpay.Client) (result any, meta *wechatpay.Response, err error)
 }
 
+// typedCall is the seedCall of a typed method: do, then check of what it
+// got when it succeeds; meta gives the answer's Response.
+func typedCall[T any](do func(ctx context.Context, c *wechatpay.Client) (*T, error), meta func(*T) *wechatpay.Response,
+	check func(t testing.TB, got *T),
+) func(ctx context.Context, t *testing.T, c *wechatpay.Client) (any, *wechatpay.Response, error) {
+	return func(ctx context.Context, t *testing.T, c *wechatpay.Client) (any, *wechatpay.Response, error) {
+		r, err := do(ctx, c)
+		if err != nil {
+			return r, nil, err
+		}
+		check(t, r)
+		return r, meta(r), nil
+	}
+}
+
 // v3SeedCalls are the typed v3 calls of the seed fixtures.
 var v3SeedCalls = []seedCall{
-	{wechatpaytest.APIQuerySpecialReduction, "aggracct.QuerySpecialReduction", func(ctx context.Context, t *testing.T, c *wechatpay.Client) (any, *wechatpay.Response, error) {
-		r, err := querySeedReduction(ctx, c)
-		if err != nil {
-			return r, nil, err
-		}
-		checkSeedReduction(t, r)
-		return r, &r.Meta, nil
-	}},
-	{wechatpaytest.APIPunish, "aggracct.Punish", func(ctx context.Context, t *testing.T, c *wechatpay.Client) (any, *wechatpay.Response, error) {
-		r, err := punish(ctx, c, "FAULT-PUNISH")
-		if err != nil {
-			return r, nil, err
-		}
+	{wechatpaytest.APIQuerySpecialReduction, "aggracct.QuerySpecialReduction", typedCall(querySeedReduction,
+		func(r *aggracct.SpecialReduction) *wechatpay.Response { return &r.Meta }, checkSeedReduction)},
+	{wechatpaytest.APIPunish, "aggracct.Punish", typedCall(func(ctx context.Context, c *wechatpay.Client) (*aggracct.PunishResult, error) {
+		return punish(ctx, c, "FAULT-PUNISH")
+	}, func(r *aggracct.PunishResult) *wechatpay.Response { return &r.Meta }, func(t testing.TB, r *aggracct.PunishResult) {
 		require.Equal(t, "FAULT-PUNISH", r.OutRequestNo)
 		require.NotEmpty(t, r.WxpayPunishNo)
-		return r, &r.Meta, nil
-	}},
-	{wechatpaytest.APIProfitSharingQueryOrder, "profitsharing.QueryOrder", func(ctx context.Context, t *testing.T, c *wechatpay.Client) (any, *wechatpay.Response, error) {
-		o, err := querySeedOrder(ctx, c)
-		if err != nil {
-			return o, nil, err
-		}
-		checkSeedOrder(t, o)
-		return o, &o.Meta, nil
-	}},
+	})},
+	{wechatpaytest.APIProfitSharingQueryOrder, "profitsharing.QueryOrder", typedCall(querySeedOrder,
+		func(o *profitsharing.Order) *wechatpay.Response { return &o.Meta }, checkSeedOrder)},
 }
 
 // v2SeedCalls are the typed v2 calls of the seed fixtures.
 var v2SeedCalls = []seedCall{
-	{wechatpaytest.APIQueryWorkWxRedPacket, "redpack.QueryWorkWx", func(ctx context.Context, t *testing.T, c *wechatpay.Client) (any, *wechatpay.Response, error) {
-		p, err := querySeedRedPacket(ctx, c)
-		if err != nil {
-			return p, nil, err
-		}
-		checkSeedRedPacket(t, p)
-		return p, &p.Meta, nil
-	}},
+	{wechatpaytest.APIQueryWorkWxRedPacket, "redpack.QueryWorkWx", typedCall(querySeedRedPacket,
+		func(p *redpack.WorkWxRedPacket) *wechatpay.Response { return &p.Meta }, checkSeedRedPacket)},
 }
 
 // v3Calls are the typed v3 calls and generic DoV3 calls of the seed
@@ -902,12 +888,7 @@ var v2SeedCalls = []seedCall{
 var v3Calls = slices.Concat(v3SeedCalls, []seedCall{
 	{wechatpaytest.APIProfitSharingQueryOrder, "DoV3 GET into a map", func(ctx context.Context, t *testing.T, c *wechatpay.Client) (any, *wechatpay.Response, error) {
 		var out map[string]any
-		meta, err := c.DoV3(ctx, &wechatpay.Request{
-			Path:       "/v3/global/profit-sharing/orders/{out_order_no}",
-			PathParams: map[string]string{"out_order_no": wechatpaytest.SeedOutOrderNo},
-			Query:      url.Values{"sub_mchid": {wechatpaytest.SeedSubMchID}, "transaction_id": {wechatpaytest.SeedTransactionID}},
-			Global:     true,
-		}, &out)
+		meta, err := c.DoV3(ctx, seedOrderRequest(), &out)
 		if err == nil {
 			require.Equal(t, seedOrderID, out["order_id"])
 		}
@@ -915,12 +896,7 @@ var v3Calls = slices.Concat(v3SeedCalls, []seedCall{
 	}},
 	{wechatpaytest.APIProfitSharingQueryOrder, "DoV3 GET raw bytes", func(ctx context.Context, t *testing.T, c *wechatpay.Client) (any, *wechatpay.Response, error) {
 		var raw json.RawMessage
-		meta, err := c.DoV3(ctx, &wechatpay.Request{
-			Path:       "/v3/global/profit-sharing/orders/{out_order_no}",
-			PathParams: map[string]string{"out_order_no": wechatpaytest.SeedOutOrderNo},
-			Query:      url.Values{"sub_mchid": {wechatpaytest.SeedSubMchID}, "transaction_id": {wechatpaytest.SeedTransactionID}},
-			Global:     true,
-		}, &raw)
+		meta, err := c.DoV3(ctx, seedOrderRequest(), &raw)
 		if err == nil {
 			require.Contains(t, string(raw), seedOrderID)
 		}
@@ -937,6 +913,17 @@ var v3Calls = slices.Concat(v3SeedCalls, []seedCall{
 		return out, meta, err
 	}},
 })
+
+// seedOrderRequest is the generic DoV3 query of the seed profit-sharing
+// order.
+func seedOrderRequest() *wechatpay.Request {
+	return &wechatpay.Request{
+		Path:       "/v3/global/profit-sharing/orders/{out_order_no}",
+		PathParams: map[string]string{"out_order_no": wechatpaytest.SeedOutOrderNo},
+		Query:      url.Values{"sub_mchid": {wechatpaytest.SeedSubMchID}, "transaction_id": {wechatpaytest.SeedTransactionID}},
+		Global:     true,
+	}
+}
 
 // headerProxy is a TLS reverse proxy to an emulator that edits the headers
 // of the answers with the current mutation.
