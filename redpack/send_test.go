@@ -17,7 +17,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gowechatpay/wechatpay"
-	"github.com/gowechatpay/wechatpay/internal/sdktest"
 	"github.com/gowechatpay/wechatpay/redpack"
 	"github.com/gowechatpay/wechatpay/wechatpaytest"
 )
@@ -350,37 +349,43 @@ func TestSendDefiniteErrors(t *testing.T) {
 func TestSendValidationBeforeIO(t *testing.T) {
 	srv := newServer(t)
 	svc := redpack.New(srv.Client())
-	send := sdktest.Mutated(t, svc.Send, func() *redpack.SendRequest { return sendReq("10000098202612010000000008") })
-	cases := map[string]func() error{
-		"request":            sdktest.Call(t, svc.Send, nil),
-		"mch_billno":         send(func(r *redpack.SendRequest) { r.MchBillNo = "" }),
-		"mch_billno#long":    send(func(r *redpack.SendRequest) { r.MchBillNo = strings.Repeat("1", 29) }),
-		"mch_billno#dash":    send(func(r *redpack.SendRequest) { r.MchBillNo = "1000-0098" }),
-		"mch_id":             send(func(r *redpack.SendRequest) { r.MchID = strings.Repeat("1", 33) }),
-		"re_openid":          send(func(r *redpack.SendRequest) { r.ReOpenID = "" }),
-		"wishing":            send(func(r *redpack.SendRequest) { r.Wishing = strings.Repeat("祝", 129) }),
-		"act_name":           send(func(r *redpack.SendRequest) { r.ActName = "" }),
-		"remark":             send(func(r *redpack.SendRequest) { r.Remark = "a\x00b" }),
-		"send_name":          send(func(r *redpack.SendRequest) { r.SendName = strings.Repeat("名", 33) }),
-		"client_ip":          send(func(r *redpack.SendRequest) { r.ClientIP = "" }),
-		"client_ip#v6":       send(func(r *redpack.SendRequest) { r.ClientIP = "::1" }),
-		"client_ip#range":    send(func(r *redpack.SendRequest) { r.ClientIP = "300.1.1.1" }),
-		"total_amount":       send(func(r *redpack.SendRequest) { r.TotalAmount = 0 }),
-		"total_amount#minus": send(func(r *redpack.SendRequest) { r.TotalAmount = -1 }),
-		"scene_id":           send(func(r *redpack.SendRequest) { r.TotalAmount = 99 }),
-		"scene_id#high":      send(func(r *redpack.SendRequest) { r.TotalAmount = 20001 }),
-		"sub_mch_id":         send(func(r *redpack.SendRequest) { r.SubMchID = "a b" }),
-		"risk_info":          send(func(r *redpack.SendRequest) { r.RiskInfo = &redpack.RiskInfo{DeviceID: strings.Repeat("d", 130)} }),
-	}
-	for key, call := range cases {
-		cases[key] = func() error {
-			err := call()
-			require.NotErrorIs(t, err, redpack.ErrUnknownOutcome, key)
-			return err
-		}
-	}
-	wechatpaytest.RequireFieldErrors(t, srv, cases)
 	before := srv.Requests()
+	mod := func(f func(*redpack.SendRequest)) *redpack.SendRequest {
+		r := sendReq("10000098202612010000000008")
+		f(r)
+		return r
+	}
+	for _, tt := range []struct {
+		req   *redpack.SendRequest
+		field string
+	}{
+		{nil, "request"},
+		{mod(func(r *redpack.SendRequest) { r.MchBillNo = "" }), "mch_billno"},
+		{mod(func(r *redpack.SendRequest) { r.MchBillNo = strings.Repeat("1", 29) }), "mch_billno"},
+		{mod(func(r *redpack.SendRequest) { r.MchBillNo = "1000-0098" }), "mch_billno"},
+		{mod(func(r *redpack.SendRequest) { r.MchID = strings.Repeat("1", 33) }), "mch_id"},
+		{mod(func(r *redpack.SendRequest) { r.ReOpenID = "" }), "re_openid"},
+		{mod(func(r *redpack.SendRequest) { r.Wishing = strings.Repeat("祝", 129) }), "wishing"},
+		{mod(func(r *redpack.SendRequest) { r.ActName = "" }), "act_name"},
+		{mod(func(r *redpack.SendRequest) { r.Remark = "a\x00b" }), "remark"},
+		{mod(func(r *redpack.SendRequest) { r.SendName = strings.Repeat("名", 33) }), "send_name"},
+		{mod(func(r *redpack.SendRequest) { r.ClientIP = "" }), "client_ip"},
+		{mod(func(r *redpack.SendRequest) { r.ClientIP = "::1" }), "client_ip"},
+		{mod(func(r *redpack.SendRequest) { r.ClientIP = "300.1.1.1" }), "client_ip"},
+		{mod(func(r *redpack.SendRequest) { r.TotalAmount = 0 }), "total_amount"},
+		{mod(func(r *redpack.SendRequest) { r.TotalAmount = -1 }), "total_amount"},
+		{mod(func(r *redpack.SendRequest) { r.TotalAmount = 99 }), "scene_id"},
+		{mod(func(r *redpack.SendRequest) { r.TotalAmount = 20001 }), "scene_id"},
+		{mod(func(r *redpack.SendRequest) { r.SubMchID = "a b" }), "sub_mch_id"},
+		{mod(func(r *redpack.SendRequest) { r.RiskInfo = &redpack.RiskInfo{DeviceID: strings.Repeat("d", 130)} }), "risk_info"},
+	} {
+		_, err := svc.Send(t.Context(), tt.req)
+		var fe *wechatpay.FieldError
+		require.ErrorAs(t, err, &fe, tt.field)
+		require.Equal(t, tt.field, fe.Field)
+		require.ErrorIs(t, err, wechatpay.ErrInvalidInput)
+		require.NotErrorIs(t, err, redpack.ErrUnknownOutcome)
+	}
 	_, err := redpack.New(srv.Client(wechatpay.WithAppID(""))).Send(t.Context(), sendReq("1"))
 	var fe *wechatpay.FieldError
 	require.ErrorAs(t, err, &fe)

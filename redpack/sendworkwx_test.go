@@ -9,7 +9,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gowechatpay/wechatpay"
-	"github.com/gowechatpay/wechatpay/internal/sdktest"
 	"github.com/gowechatpay/wechatpay/redpack"
 	"github.com/gowechatpay/wechatpay/wechatpaytest"
 )
@@ -108,20 +107,35 @@ func TestSendWorkWxErrors(t *testing.T) {
 func TestSendWorkWxValidationBeforeIO(t *testing.T) {
 	srv := newServer(t)
 	svc := newWorkWx(srv)
-	send := sdktest.Mutated(t, svc.SendWorkWx, func() *redpack.SendWorkWxRequest { return workwxReq("10000098202612010000000105") })
-	wechatpaytest.RequireFieldErrors(t, srv, map[string]func() error{
-		"request":            sdktest.Call(t, svc.SendWorkWx, nil),
-		"mch_billno":         send(func(r *redpack.SendWorkWxRequest) { r.MchBillNo = "单号" }),
-		"wxappid":            send(func(r *redpack.SendWorkWxRequest) { r.WxAppID = strings.Repeat("w", 33) }),
-		"agentid":            send(func(r *redpack.SendWorkWxRequest) { r.AgentID = "1000002" }),
-		"sender_name":        send(func(r *redpack.SendWorkWxRequest) { r.SenderName = "" }),
-		"sender_name#long":   send(func(r *redpack.SendWorkWxRequest) { r.SenderName = strings.Repeat("名", 129) }),
-		"remark":             send(func(r *redpack.SendWorkWxRequest) { r.Remark = strings.Repeat("r", 257) }),
-		"scene_id":           send(func(r *redpack.SendWorkWxRequest) { r.SceneID = ""; r.TotalAmount = 20001 }),
-		"scene_id#space":     send(func(r *redpack.SendWorkWxRequest) { r.SceneID = "PRODUCT 1" }),
-		"workwx_secret":      sdktest.Call(t, redpack.New(srv.Client()).SendWorkWx, workwxReq("1")),
-		"workwx_secret#none": sdktest.Call(t, redpack.New(srv.Client(), redpack.WithWorkWxSecret("")).SendWorkWx, workwxReq("1")),
-	})
+	before := srv.Requests()
+	mod := func(f func(*redpack.SendWorkWxRequest)) *redpack.SendWorkWxRequest {
+		r := workwxReq("10000098202612010000000105")
+		f(r)
+		return r
+	}
+	for _, tt := range []struct {
+		svc   *redpack.Service
+		req   *redpack.SendWorkWxRequest
+		field string
+	}{
+		{svc, nil, "request"},
+		{svc, mod(func(r *redpack.SendWorkWxRequest) { r.MchBillNo = "单号" }), "mch_billno"},
+		{svc, mod(func(r *redpack.SendWorkWxRequest) { r.WxAppID = strings.Repeat("w", 33) }), "wxappid"},
+		{svc, mod(func(r *redpack.SendWorkWxRequest) { r.AgentID = "1000002" }), "agentid"},
+		{svc, mod(func(r *redpack.SendWorkWxRequest) { r.SenderName = "" }), "sender_name"},
+		{svc, mod(func(r *redpack.SendWorkWxRequest) { r.SenderName = strings.Repeat("名", 129) }), "sender_name"},
+		{svc, mod(func(r *redpack.SendWorkWxRequest) { r.Remark = strings.Repeat("r", 257) }), "remark"},
+		{svc, mod(func(r *redpack.SendWorkWxRequest) { r.SceneID = ""; r.TotalAmount = 20001 }), "scene_id"},
+		{svc, mod(func(r *redpack.SendWorkWxRequest) { r.SceneID = "PRODUCT 1" }), "scene_id"},
+		{redpack.New(srv.Client()), workwxReq("1"), "workwx_secret"},
+		{redpack.New(srv.Client(), redpack.WithWorkWxSecret("")), workwxReq("1"), "workwx_secret"},
+	} {
+		_, err := tt.svc.SendWorkWx(t.Context(), tt.req)
+		var fe *wechatpay.FieldError
+		require.ErrorAs(t, err, &fe, tt.field)
+		require.Equal(t, tt.field, fe.Field)
+	}
+	require.Equal(t, before, srv.Requests())
 }
 
 // TestWorkWxSecretNeverPrinted: the secret stays out of fmt output of the
