@@ -770,7 +770,7 @@ func TestPeerValuesAreCutShort(t *testing.T) {
 	// An unknown Wechatpay-Serial of 1 MiB.
 	v := loadNotifyVector(t)
 	nc := notifyClient(t, v.Now, wechatpay.WithLogger(logger))
-	h := v.header()
+	h := v.Header()
 	h.Set("Wechatpay-Serial", huge)
 	_, err = nc.ParseNotification(h, []byte(v.Body))
 	require.ErrorIs(t, err, wechatpay.ErrUnknownSerial)

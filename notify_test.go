@@ -21,22 +21,8 @@ import (
 
 	"github.com/gowechatpay/wechatpay"
 	wxcrypto "github.com/gowechatpay/wechatpay/crypto"
+	"github.com/gowechatpay/wechatpay/internal/testvectors"
 )
-
-// notifyVector is the v3_notification vector of testdata/vectors.json.
-type notifyVector struct {
-	Now             int64             `json:"now"`
-	Headers         map[string]string `json:"headers"`
-	Body            string            `json:"body"`
-	ExpectPlaintext string            `json:"expect_plaintext"`
-	ExpectEnvelope  struct {
-		ID           string `json:"id"`
-		CreateTime   string `json:"create_time"`
-		ResourceType string `json:"resource_type"`
-		EventType    string `json:"event_type"`
-		Summary      string `json:"summary"`
-	} `json:"expect_envelope"`
-}
 
 const (
 	ntAPIv3Key   = "TestOnlyApiV3Key0123456789abcdef"
@@ -46,23 +32,9 @@ const (
 	ntPlatSerial = "5F0E1D2C3B4A59687766554433221100FFEEDDCC"
 )
 
-func loadNotifyVector(t testing.TB) *notifyVector {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join("testdata", "vectors.json"))
-	require.NoError(t, err)
-	var all struct {
-		N notifyVector `json:"v3_notification"`
-	}
-	require.NoError(t, json.Unmarshal(data, &all))
-	return &all.N
-}
-
-func (v *notifyVector) header() http.Header {
-	h := http.Header{}
-	for k, val := range v.Headers {
-		h.Set(k, val)
-	}
-	return h
+// loadNotifyVector is the v3_notification vector of testdata/vectors.json.
+func loadNotifyVector(t testing.TB) *testvectors.Notification {
+	return &testvectors.Load(t).Notification
 }
 
 func ntReadFile(t testing.TB, name string) []byte {
@@ -141,7 +113,7 @@ func callbackBody(t testing.TB, plaintext string, edit func(r map[string]any)) [
 func TestParseNotificationVector(t *testing.T) {
 	v := loadNotifyVector(t)
 	c := notifyClient(t, v.Now)
-	n, err := c.ParseNotification(v.header(), []byte(v.Body))
+	n, err := c.ParseNotification(v.Header(), []byte(v.Body))
 	require.NoError(t, err)
 	require.Equal(t, v.ExpectPlaintext, string(n.Plaintext))
 	require.Equal(t, v.ExpectEnvelope.ID, n.ID)
@@ -181,7 +153,7 @@ func TestParseNotificationRequestKeepsBody(t *testing.T) {
 	v := loadNotifyVector(t)
 	c := notifyClient(t, v.Now)
 	r := httptest.NewRequest(http.MethodPost, "/notify", strings.NewReader(v.Body))
-	r.Header = v.header()
+	r.Header = v.Header()
 	n, err := c.ParseNotificationRequest(r)
 	require.NoError(t, err)
 	require.Equal(t, v.ExpectPlaintext, string(n.Plaintext))
@@ -193,7 +165,7 @@ func TestParseNotificationRequestKeepsBody(t *testing.T) {
 	// A body over the limit is refused and still handed back whole.
 	big := bytes.Repeat([]byte("x"), wechatpay.MaxNotificationBytes+10)
 	r = httptest.NewRequest(http.MethodPost, "/notify", bytes.NewReader(big))
-	r.Header = v.header()
+	r.Header = v.Header()
 	_, err = c.ParseNotificationRequest(r)
 	require.ErrorIs(t, err, wechatpay.ErrResponseTooLarge)
 	again, err = io.ReadAll(r.Body)
@@ -220,11 +192,11 @@ func TestParseNotificationRefusals(t *testing.T) {
 	}
 	signed := func(body []byte) http.Header { return signCallback(t, pubKey, ntPubKeyID, now, body) }
 	tampered := []byte(strings.Replace(v.Body, "支付成功", "支付失败", 1))
-	probe := v.header()
+	probe := v.Header()
 	probe.Set(wechatpay.HeaderSignature, "WECHATPAY/SIGNTEST/"+v.Headers["Wechatpay-Signature"])
-	unknown := v.header()
+	unknown := v.Header()
 	unknown.Set(wechatpay.HeaderSerial, "PUB_KEY_ID_0999999999999999999999999999")
-	missing := v.header()
+	missing := v.Header()
 	missing.Del(wechatpay.HeaderNonce)
 
 	wrongAlgo := callbackBody(t, plain, func(r map[string]any) { r["algorithm"] = "AEAD_CHACHA20_POLY1305" })
@@ -240,7 +212,7 @@ func TestParseNotificationRefusals(t *testing.T) {
 	noResource := []byte(`{"id":"EV-1","event_type":"X"}`)
 
 	cases := []tc{
-		{"tampered body", v.header(), tampered, wechatpay.ErrBadSignature, 401},
+		{"tampered body", v.Header(), tampered, wechatpay.ErrBadSignature, 401},
 		{"probe", probe, []byte(v.Body), wechatpay.ErrSignatureProbe, 401},
 		{"stale", signCallback(t, pubKey, ntPubKeyID, now-301, []byte(v.Body)), []byte(v.Body), wechatpay.ErrStaleTimestamp, 401},
 		{"future", signCallback(t, pubKey, ntPubKeyID, now+301, []byte(v.Body)), []byte(v.Body), wechatpay.ErrStaleTimestamp, 401},
@@ -301,7 +273,7 @@ func TestParseNotificationRefusals(t *testing.T) {
 		wechatpay.WithPublicKey(ntPubKeyID, pub),
 		wechatpay.WithClock(func() time.Time { return time.Unix(now, 0) }))
 	require.NoError(t, err)
-	_, err = noKey.ParseNotification(v.header(), []byte(v.Body))
+	_, err = noKey.ParseNotification(v.Header(), []byte(v.Body))
 	require.ErrorIs(t, err, wechatpay.ErrInvalidConfig)
 	// ... and so does its NotificationHandler, when it is built rather than
 	// at the first callback (it answered every callback 500 before).
@@ -314,7 +286,7 @@ func TestParseNotificationRefusals(t *testing.T) {
 	require.ErrorIs(t, err, wechatpay.ErrInvalidConfig)
 
 	// Oversized bodies are refused before anything else.
-	_, err = c.ParseNotification(v.header(), make([]byte, wechatpay.MaxNotificationBytes+1))
+	_, err = c.ParseNotification(v.Header(), make([]byte, wechatpay.MaxNotificationBytes+1))
 	require.ErrorIs(t, err, wechatpay.ErrResponseTooLarge)
 }
 
@@ -371,12 +343,12 @@ func TestNotificationHandler(t *testing.T) {
 	}))
 	t.Cleanup(srv.Close)
 
-	status, _ := postCallback(t, srv.URL, v.header(), []byte(v.Body))
+	status, _ := postCallback(t, srv.URL, v.Header(), []byte(v.Body))
 	require.Equal(t, http.StatusNoContent, status)
 	require.Equal(t, []string{"EV-2025100917000000001 TESTORDER20251009000001"}, got)
 
 	fail = true
-	status, reply := postCallback(t, srv.URL, v.header(), []byte(v.Body))
+	status, reply := postCallback(t, srv.URL, v.Header(), []byte(v.Body))
 	require.Equal(t, http.StatusInternalServerError, status)
 	require.Equal(t, "FAIL", reply.Code)
 	require.NotContains(t, reply.Message, "secret")
@@ -396,7 +368,7 @@ func TestNotificationHandler(t *testing.T) {
 func FuzzParseNotification(f *testing.F) {
 	v := loadNotifyVector(f)
 	c := notifyClient(f, v.Now)
-	h := v.header()
+	h := v.Header()
 	f.Add(h.Get(wechatpay.HeaderTimestamp), h.Get(wechatpay.HeaderNonce), h.Get(wechatpay.HeaderSignature), h.Get(wechatpay.HeaderSerial), []byte(v.Body))
 	f.Fuzz(func(t *testing.T, ts, nonce, sig, serial string, body []byte) {
 		hdr := http.Header{}
@@ -429,7 +401,7 @@ func TestParseNotificationWrongAPIv3Key(t *testing.T) {
 	v := loadNotifyVector(t)
 	const wrong = "0123456789abcdef0123456789ABCDEF" // 32 bytes, not the merchant's
 	c := notifyClient(t, v.Now, wechatpay.WithAPIv3Key(wrong))
-	_, err := c.ParseNotification(v.header(), []byte(v.Body))
+	_, err := c.ParseNotification(v.Header(), []byte(v.Body))
 	require.ErrorIs(t, err, wechatpay.ErrDecrypt)
 	require.ErrorIs(t, err, wxcrypto.ErrAuthFailed)
 	require.ErrorContains(t, err, "the APIv3 key does not open this resource")
@@ -443,7 +415,7 @@ func TestParseNotificationWrongAPIv3Key(t *testing.T) {
 	lc := notifyClient(t, v.Now, wechatpay.WithAPIv3Key(wrong), wechatpay.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))
 	rec := httptest.NewRecorder()
 	req := httptest.NewRequest(http.MethodPost, "/notify", strings.NewReader(v.Body))
-	req.Header = v.header()
+	req.Header = v.Header()
 	notifyHandler(t, lc, func(context.Context, *wechatpay.Notification) error { return nil }).ServeHTTP(rec, req)
 	require.Equal(t, http.StatusBadRequest, rec.Code)
 	require.Contains(t, logs.String(), "the APIv3 key does not open this resource")

@@ -1,12 +1,9 @@
 package redpack
 
 import (
-	"encoding/json"
 	"maps"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -16,6 +13,7 @@ import (
 
 	"github.com/gowechatpay/wechatpay"
 	wxcrypto "github.com/gowechatpay/wechatpay/crypto"
+	"github.com/gowechatpay/wechatpay/internal/testvectors"
 	"github.com/gowechatpay/wechatpay/internal/v2xml"
 	"github.com/gowechatpay/wechatpay/wechatpaytest"
 )
@@ -74,20 +72,11 @@ func decodeWorkWx(t testing.TB, f *fakeReplies, fields map[string]string) (*Work
 	return f.svc.QueryWorkWx(t.Context(), &QueryWorkWxRequest{MchBillNo: "B"})
 }
 
+// vectorFields are the fields of the v2_queryworkwxredpack response vector
+// name.
 func vectorFields(t *testing.T, name string) map[string]string {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("..", "testdata", "vectors.json"))
-	require.NoError(t, err)
-	var v struct {
-		V2 struct {
-			Responses []struct {
-				Name   string            `json:"name"`
-				Fields map[string]string `json:"fields"`
-			} `json:"responses"`
-		} `json:"v2_queryworkwxredpack"`
-	}
-	require.NoError(t, json.Unmarshal(data, &v))
-	for _, r := range v.V2.Responses {
+	for _, r := range testvectors.Load(t).V2.Responses {
 		if r.Name == name {
 			return r.Fields
 		}

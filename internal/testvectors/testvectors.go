@@ -5,6 +5,7 @@ package testvectors
 
 import (
 	"encoding/json"
+	"net/http"
 	"os"
 	"path/filepath"
 	"testing"
@@ -64,14 +65,8 @@ type Vectors struct {
 			VerificationMessage string            `json:"verification_message"`
 		} `json:"cases"`
 	} `json:"v3_response_verification"`
-	Notification struct {
-		Now                 int64             `json:"now"`
-		Headers             map[string]string `json:"headers"`
-		Body                string            `json:"body"`
-		VerificationMessage string            `json:"verification_message"`
-		ExpectPlaintext     string            `json:"expect_plaintext"`
-	} `json:"v3_notification"`
-	AEAD []struct {
+	Notification Notification `json:"v3_notification"`
+	AEAD         []struct {
 		Name           string `json:"name"`
 		Expect         string `json:"expect"`
 		Key            string `json:"key"`
@@ -110,6 +105,32 @@ type Vectors struct {
 			ErrCode string            `json:"err_code"`
 		} `json:"responses"`
 	} `json:"v2_queryworkwxredpack"`
+}
+
+// Notification is the v3_notification vector: a callback as WeChat Pay
+// delivers it, and what it decrypts and decodes to.
+type Notification struct {
+	Now                 int64             `json:"now"`
+	Headers             map[string]string `json:"headers"`
+	Body                string            `json:"body"`
+	VerificationMessage string            `json:"verification_message"`
+	ExpectPlaintext     string            `json:"expect_plaintext"`
+	ExpectEnvelope      struct {
+		ID           string `json:"id"`
+		CreateTime   string `json:"create_time"`
+		ResourceType string `json:"resource_type"`
+		EventType    string `json:"event_type"`
+		Summary      string `json:"summary"`
+	} `json:"expect_envelope"`
+}
+
+// Header returns a new http.Header of the callback's headers.
+func (n *Notification) Header() http.Header {
+	h := http.Header{}
+	for k, v := range n.Headers {
+		h.Set(k, v)
+	}
+	return h
 }
 
 // Load reads testdata/vectors.json.
