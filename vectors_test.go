@@ -277,10 +277,7 @@ func TestDoV3VerifiesVectorResponses(t *testing.T) {
 func TestNotificationVectorVerifies(t *testing.T) {
 	v := loadVectors(t)
 	c := vectorClient(t, v.Notification.Now, nil)
-	h := http.Header{}
-	for k, val := range v.Notification.Headers {
-		h.Set(k, val)
-	}
+	h := v.Notification.Header()
 	require.NoError(t, c.Verifier().Verify(h, []byte(v.Notification.Body)))
 	require.ErrorIs(t, c.Verifier().Verify(h, []byte(v.Notification.Body+" ")), wechatpay.ErrBadSignature)
 }

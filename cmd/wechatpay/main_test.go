@@ -183,11 +183,7 @@ func writeCallback(t testing.TB, headers map[string][]string, body []byte) (stri
 func TestNotify(t *testing.T) {
 	v := testvectors.Load(t)
 	cfg := vectorCredentials(t)
-	headers := map[string][]string{}
-	for k, val := range v.Notification.Headers {
-		headers[k] = []string{val}
-	}
-	hp, bp := writeCallback(t, headers, []byte(v.Notification.Body))
+	hp, bp := writeCallback(t, v.Notification.Header(), []byte(v.Notification.Body))
 	at := strconv.FormatInt(v.Notification.Now, 10)
 	r := runCLI("", "notify", "-config", cfg, "-headers", hp, "-body", bp, "-time", at)
 	require.Zero(t, r.code, r.stderr)
@@ -216,7 +212,7 @@ func TestNotify(t *testing.T) {
 		require.Empty(t, r.stdout)
 	}
 
-	_, tampered := writeCallback(t, headers, []byte(strings.Replace(v.Notification.Body, "EV-", "EW-", 1)))
+	_, tampered := writeCallback(t, v.Notification.Header(), []byte(strings.Replace(v.Notification.Body, "EV-", "EW-", 1)))
 	r = runCLI("", "notify", "-config", cfg, "-headers", hp, "-body", tampered, "-time", at)
 	require.Equal(t, 1, r.code)
 	require.Contains(t, r.stderr, reason(wechatpay.ErrBadSignature))
@@ -344,11 +340,7 @@ func TestBinary(t *testing.T) {
 	v := testvectors.Load(t)
 	vcfg := vectorCredentials(t)
 	srv, ecfg := emulatorCredentials(t, wechatpaytest.WithKeyMode(wechatpay.KeyModeBoth)) // certificates and encrypt
-	headers := map[string][]string{}
-	for k, val := range v.Notification.Headers {
-		headers[k] = []string{val}
-	}
-	hp, bp := writeCallback(t, headers, []byte(v.Notification.Body))
+	hp, bp := writeCallback(t, v.Notification.Header(), []byte(v.Notification.Body))
 	sign := v.Signing[0]
 	var merchantCT, merchantPlain string
 	for _, o := range v.OAEP {
