@@ -77,13 +77,7 @@ func TestSyncInfoUpdateAuditResultErrors(t *testing.T) {
 		_, err := aggracct.New(c).SyncInfoUpdateAuditResult(t.Context(), auditRequest())
 		return err
 	}
-	t.Run("401 SIGN_ERROR", func(t *testing.T) {
-		wechatpaytest.RequireAPIError(t, sync(t, srv.Client(wechatpay.WithClock(func() time.Time { return time.Now().Add(-10 * time.Minute) }))), http.StatusUnauthorized, "SIGN_ERROR")
-	})
-	t.Run("403 NO_AUTH", func(t *testing.T) {
-		c, _ := wechatpaytest.FailAll(t, srv, http.StatusForbidden, "NO_AUTH")
-		wechatpaytest.RequireAPIError(t, sync(t, c), http.StatusForbidden, "NO_AUTH")
-	})
+	requireAuthRefusals(t, srv, -10*time.Minute, sync)
 	wechatpaytest.RequireAnswerFaults(t, srv, wechatpaytest.APISyncInfoUpdateAuditResult, sync)
 }
 

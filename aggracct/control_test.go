@@ -223,17 +223,7 @@ func TestRecoverAndControlQueryErrors(t *testing.T) {
 		_, err := aggracct.New(c).QueryControlOrder(t.Context(), &aggracct.QueryControlOrderRequest{OutRequestNo: p.OutRequestNo, ControlType: aggracct.ControlTypePunish, MchID: p.MchID})
 		return err
 	}
-	t.Run("401 SIGN_ERROR", func(t *testing.T) {
-		c := srv.Client(wechatpay.WithClock(func() time.Time { return time.Now().Add(10 * time.Minute) }))
-		wechatpaytest.RequireAPIError(t, recover(t, c), http.StatusUnauthorized, "SIGN_ERROR")
-		wechatpaytest.RequireAPIError(t, query(t, c), http.StatusUnauthorized, "SIGN_ERROR")
-	})
-	t.Run("403 NO_AUTH", func(t *testing.T) {
-		c, hits := wechatpaytest.FailAll(t, srv, http.StatusForbidden, "NO_AUTH")
-		wechatpaytest.RequireAPIError(t, recover(t, c), http.StatusForbidden, "NO_AUTH")
-		wechatpaytest.RequireAPIError(t, query(t, c), http.StatusForbidden, "NO_AUTH")
-		require.Equal(t, 2, hits())
-	})
+	requireAuthRefusals(t, srv, 10*time.Minute, recover, query)
 	t.Run("429 after the retry budget", func(t *testing.T) {
 		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIQueryControlOrder, Kind: wechatpaytest.FaultRateLimited, Count: 3})
 		before := srv.Requests()

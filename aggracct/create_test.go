@@ -207,17 +207,7 @@ func TestCreateSpecialReductionErrors(t *testing.T) {
 		_, err := aggracct.New(c).CreateSpecialReduction(t.Context(), reductionRequest("ERR1", 1))
 		return err
 	}
-	t.Run("401 SIGN_ERROR", func(t *testing.T) {
-		before := srv.Requests()
-		err := create(t, srv.Client(wechatpaytest.FastRetry(), wechatpay.WithClock(func() time.Time { return time.Now().Add(10 * time.Minute) })))
-		wechatpaytest.RequireAPIError(t, err, http.StatusUnauthorized, "SIGN_ERROR")
-		require.Equal(t, 1, srv.Requests()-before)
-	})
-	t.Run("403 NO_AUTH", func(t *testing.T) {
-		c, hits := wechatpaytest.FailAll(t, srv, http.StatusForbidden, "NO_AUTH")
-		wechatpaytest.RequireAPIError(t, create(t, c), http.StatusForbidden, "NO_AUTH")
-		require.Equal(t, 1, hits())
-	})
+	requireAuthRefusals(t, srv, 10*time.Minute, create)
 	t.Run("429 after the retry budget", func(t *testing.T) {
 		srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APICreateSpecialReduction, Kind: wechatpaytest.FaultRateLimited, Count: 3})
 		before := srv.Requests()
@@ -239,10 +229,7 @@ func TestQueryBalanceErrors(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, 2, b.Meta.Attempts)
 	})
-	t.Run("403 NO_AUTH", func(t *testing.T) {
-		c, _ := wechatpaytest.FailAll(t, srv, http.StatusForbidden, "NO_AUTH")
-		wechatpaytest.RequireAPIError(t, query(t, c), http.StatusForbidden, "NO_AUTH")
-	})
+	requireAuthRefusals(t, srv, -10*time.Minute, query)
 	wechatpaytest.RequireAnswerFaults(t, srv, wechatpaytest.APIQueryBalance, query)
 }
 

@@ -153,16 +153,7 @@ func TestPunishErrors(t *testing.T) {
 		_, err := punish(t, srv.Client(wechatpay.WithPublicKey(srv.PublicKeyID(), otherKey(t))))
 		wechatpaytest.RequireAPIError(t, err, http.StatusBadRequest, "PARAM_ERROR")
 	})
-	t.Run("401 SIGN_ERROR clock 10 minutes ahead", func(t *testing.T) {
-		_, err := punish(t, srv.Client(wechatpay.WithClock(func() time.Time { return time.Now().Add(10 * time.Minute) })))
-		wechatpaytest.RequireAPIError(t, err, http.StatusUnauthorized, "SIGN_ERROR")
-	})
-	t.Run("403 NO_AUTH", func(t *testing.T) {
-		c, hits := wechatpaytest.FailAll(t, srv, http.StatusForbidden, "NO_AUTH")
-		_, err := punish(t, c)
-		wechatpaytest.RequireAPIError(t, err, http.StatusForbidden, "NO_AUTH")
-		require.Equal(t, 1, hits())
-	})
+	requireAuthRefusals(t, srv, 10*time.Minute, errorOf(punish)) // clock 10 minutes ahead
 	t.Run("404 RESOURCE_NOT_EXISTS", func(t *testing.T) {
 		c, hits := wechatpaytest.FailAll(t, srv, http.StatusNotFound, "RESOURCE_NOT_EXISTS")
 		_, err := punish(t, c)
