@@ -33,12 +33,20 @@ func queryControl(t *testing.T, svc *aggracct.Service, typ aggracct.ControlType,
 	return o
 }
 
+// punishLedger punishes the test ledger with control order no, for a test
+// that recovers it.
+func punishLedger(t *testing.T, svc *aggracct.Service, no string) (*aggracct.PunishRequest, *aggracct.PunishResult) {
+	t.Helper()
+	p := punishRequest(no)
+	punished, err := svc.Punish(t.Context(), p)
+	require.NoError(t, err)
+	return p, punished
+}
+
 func TestPunishThenRecover(t *testing.T) {
 	srv := wechatpaytest.Start(t)
 	svc := aggracct.New(srv.Client())
-	p := punishRequest("WBPUNISH20251009000001")
-	punished, err := svc.Punish(t.Context(), p)
-	require.NoError(t, err)
+	p, punished := punishLedger(t, svc, "WBPUNISH20251009000001")
 
 	o := queryControl(t, svc, aggracct.ControlTypePunish, p.OutRequestNo)
 	require.Nil(t, o.RecoverOrder)
@@ -106,9 +114,7 @@ func TestPunishThenRecover(t *testing.T) {
 func TestRecoverInvalidRequests(t *testing.T) {
 	srv := wechatpaytest.Start(t)
 	svc := aggracct.New(srv.Client())
-	p := punishRequest("WBPUNISH-INV")
-	punished, err := svc.Punish(t.Context(), p)
-	require.NoError(t, err)
+	p, punished := punishLedger(t, svc, "WBPUNISH-INV")
 	for name, mutate := range map[string]func(r *aggracct.RecoverRequest){
 		"unknown punish":          func(r *aggracct.RecoverRequest) { r.RelatedWebankPunishNo = "NO-SUCH-PUNISH" },
 		"wxpay_punish_no differs": func(r *aggracct.RecoverRequest) { r.RelatedWxpayPunishNo = "1" + r.RelatedWxpayPunishNo },
@@ -135,14 +141,12 @@ func TestControlOrdersInProgress(t *testing.T) {
 	srv := wechatpaytest.Start(t)
 	svc := aggracct.New(srv.Client())
 	srv.HoldWeBankOrders(true)
-	p := punishRequest("WBPUNISH-HELD")
-	punished, err := svc.Punish(t.Context(), p)
-	require.NoError(t, err)
+	p, punished := punishLedger(t, svc, "WBPUNISH-HELD")
 	po := queryControl(t, svc, aggracct.ControlTypePunish, p.OutRequestNo).PunishOrder
 	require.Equal(t, aggracct.ControlStateExecuting, po.PunishState)
 	require.Empty(t, po.EffectState)
 	require.True(t, po.PunishFinishTime.IsZero())
-	_, err = svc.Recover(t.Context(), recoverRequest("WBRECOVER-HELD", p, punished.WxpayPunishNo))
+	_, err := svc.Recover(t.Context(), recoverRequest("WBRECOVER-HELD", p, punished.WxpayPunishNo))
 	wechatpaytest.RequireAPIError(t, err, http.StatusBadRequest, "INVALID_REQUEST") // not in force yet
 
 	srv.SettleWeBankOrders()
@@ -196,9 +200,7 @@ func TestControlOrderFixtures(t *testing.T) {
 func TestRecoverRetriesWithSameNumber(t *testing.T) {
 	srv := wechatpaytest.Start(t)
 	svc := aggracct.New(srv.Client(wechatpaytest.FastRetry()))
-	p := punishRequest("WBPUNISH-RETRY")
-	punished, err := svc.Punish(t.Context(), p)
-	require.NoError(t, err)
+	p, punished := punishLedger(t, svc, "WBPUNISH-RETRY")
 	srv.InjectFault(wechatpaytest.Fault{API: wechatpaytest.APIRecover, Kind: wechatpaytest.FaultDropConnection, Count: 1})
 	first, err := svc.Recover(t.Context(), recoverRequest("WBRECOVER-RETRY", p, punished.WxpayPunishNo))
 	require.NoError(t, err)
@@ -212,9 +214,7 @@ func TestRecoverRetriesWithSameNumber(t *testing.T) {
 
 func TestRecoverAndControlQueryErrors(t *testing.T) {
 	srv := wechatpaytest.Start(t)
-	p := punishRequest("WBPUNISH-ERR")
-	punished, err := aggracct.New(srv.Client()).Punish(t.Context(), p)
-	require.NoError(t, err)
+	p, punished := punishLedger(t, aggracct.New(srv.Client()), "WBPUNISH-ERR")
 	recover := func(t *testing.T, c *wechatpay.Client) error {
 		_, err := aggracct.New(c).Recover(t.Context(), recoverRequest("WBRECOVER-ERR", p, punished.WxpayPunishNo))
 		return err
