@@ -12,7 +12,10 @@
 // FailAll and the Require checks (RequireAPIError, RequireRetries,
 // RequireAnswerFaults, RequireFieldErrors, RequireInvalid) are what the
 // SDK's own tests check each typed call with, for an endpoint a merchant
-// declares with wechatpay.Operation too (testing.go, require.go).
+// declares with wechatpay.Operation too (testing.go, require.go);
+// ClientWithAnswers gives a client whose requests get answers of the
+// test's own making, correctly signed, for what WeChat Pay should never
+// send (client_answers.go).
 //
 // The emulator behaves like WeChat Pay for the APIs of the SDK: each API
 // constant (APIPunish, APIQueryWorkWxRedPacket, ...) names one by its
