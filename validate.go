@@ -4,6 +4,7 @@ import (
 	"encoding"
 	"errors"
 	"net/netip"
+	"net/url"
 	"reflect"
 	"slices"
 	"strconv"
@@ -33,6 +34,8 @@ import (
 //	orderno       ASCII letters, digits, '_' and '-'
 //	digits        ASCII digits
 //	ipv4          a dotted IPv4 address
+//	https         an https URL without a query string or fragment (a
+//	              notify URL)
 //	oneof=A|B     one of the values listed (a string)
 //	encrypt       sent encrypted (RSA-OAEP) by the Operation
 //	default=mchid the client's merchant number when empty (default=appid:
@@ -120,6 +123,7 @@ func (p *problems) add(reason string, missing bool) {
 // rules are one field's `wx` tag, parsed once per type.
 type rules struct {
 	required, encrypt bool
+	https             bool  // an https URL without a query string or fragment
 	max, maxBytes     int   // 0: none
 	min               int64 // with hasMin
 	hasMin            bool
@@ -139,6 +143,8 @@ func parseRules(tag string) rules {
 			r.required = true
 		case "encrypt":
 			r.encrypt = true
+		case "https":
+			r.https = true
 		case "max":
 			r.max = int(n)
 		case "maxbytes":
@@ -189,6 +195,16 @@ func (r *rules) checkString(s string, p *problems) {
 	if r.oneOf != nil && !slices.Contains(r.oneOf, s) {
 		p.add("must be "+strings.Join(r.oneOf, " or "), false)
 	}
+	if r.https && !isPlainHTTPS(s) {
+		p.add("must be an https URL without a query string or fragment", false)
+	}
+}
+
+// isPlainHTTPS reports whether s is an https URL with a host and without a
+// query string or fragment: what WeChat Pay takes as a notify URL.
+func isPlainHTTPS(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && u.Scheme == "https" && u.Host != "" && u.RawQuery == "" && !u.ForceQuery && u.Fragment == ""
 }
 
 func (r *rules) checkTime(t time.Time, p *problems) {

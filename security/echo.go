@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/gowechatpay/wechatpay"
@@ -24,7 +23,7 @@ type EchoRequest struct {
 	EncryptedEchoMessage string `json:"encrypted_echo_message,omitempty" wx:"maxbytes=214,encrypt"`
 	// NotifyURL, when set, makes WeChat Pay send a SECURITY_ECHO.SUCCESS
 	// callback there: an https URL without a query string.
-	NotifyURL string `json:"notify_url,omitempty" wx:"max=256"`
+	NotifyURL string `json:"notify_url,omitempty" wx:"max=256,https"`
 }
 
 // Validate checks the request as Echo does before any I/O, reporting
@@ -39,10 +38,6 @@ func (r *EchoRequest) Validate() error {
 			err = errors.Join(err, &wechatpay.FieldError{Field: "echo_message", GoField: "EchoMessage", Reason: "must be printable ASCII characters only"})
 			break
 		}
-	}
-	if u, perr := url.Parse(r.NotifyURL); r.NotifyURL != "" &&
-		(perr != nil || u.Scheme != "https" || u.Host == "" || u.RawQuery != "" || u.ForceQuery || u.Fragment != "") {
-		err = errors.Join(err, &wechatpay.FieldError{Field: "notify_url", GoField: "NotifyURL", Reason: "must be an https URL without a query string or fragment"})
 	}
 	return err
 }
