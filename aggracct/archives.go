@@ -2,7 +2,6 @@ package aggracct
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 
 	"github.com/gowechatpay/wechatpay"
@@ -139,11 +138,9 @@ func openMarked(c *wechatpay.Client, requestID string, fields ...*string) error 
 		if !service.LooksEncrypted(*f) {
 			continue
 		}
-		plain, err := c.DecryptSensitive(*f)
-		if err != nil {
-			return fmt.Errorf("aggracct: an encrypted field (Request-ID %s): %w", requestID, err)
+		if err := service.Decrypt(c.DecryptSensitive, f, "aggracct: an encrypted field", requestID); err != nil {
+			return err
 		}
-		*f = plain
 	}
 	return nil
 }

@@ -3,11 +3,11 @@ package security
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"strings"
 
 	"github.com/gowechatpay/wechatpay"
+	"github.com/gowechatpay/wechatpay/internal/service"
 )
 
 // EchoRequest is what Echo sends. No field lengths are documented; the
@@ -73,15 +73,12 @@ type Echo struct {
 
 var opEcho = wechatpay.Operation[EchoRequest, Echo]{
 	Name: "security.Echo", Method: http.MethodPost, Path: "/v3/security/echo", Repeat: wechatpay.RepeatReentrant,
-	After: func(c *wechatpay.Client, _ []byte, e *Echo) (err error) {
+	After: func(c *wechatpay.Client, _ []byte, e *Echo) error {
 		e.Serial, e.Family = e.Meta.Header.Get(wechatpay.HeaderSerial), KeyFamilyCertificate
 		if strings.HasPrefix(e.Serial, wechatpay.PublicKeyIDPrefix) {
 			e.Family = KeyFamilyPublicKey
 		}
-		if e.EncryptedEchoMessage, err = c.DecryptSensitive(e.EncryptedEchoMessage); err != nil {
-			return fmt.Errorf("security: the answer's encrypted_echo_message (Request-ID %s): %w", e.Meta.RequestID, err)
-		}
-		return nil
+		return service.Decrypt(c.DecryptSensitive, &e.EncryptedEchoMessage, "security: the answer's encrypted_echo_message", e.Meta.RequestID)
 	},
 }
 
