@@ -29,6 +29,7 @@ import (
 //	              most N items, a number at most N
 //	maxbytes=N    a string at most N bytes of UTF-8
 //	min=N         a number at least N (when set: 0 is left to required)
+//	ascii         printable ASCII (space included)
 //	id            visible ASCII, and neither "." nor ".." (a path segment)
 //	alnum         ASCII letters and digits
 //	orderno       ASCII letters, digits, '_' and '-'
@@ -155,7 +156,7 @@ func parseRules(tag string) rules {
 			r.def = val
 		case "oneof":
 			r.oneOf = strings.Split(val, "|")
-		case "id", "alnum", "orderno", "digits", "ipv4":
+		case "ascii", "id", "alnum", "orderno", "digits", "ipv4":
 			r.charset, r.bytes = key, charsets[key]
 		}
 	}
@@ -288,6 +289,7 @@ func (b *byteSet) problem(s string) string {
 
 // charsets are the ASCII character sets of the rules, by name.
 var charsets = map[string]*byteSet{
+	"ascii":   newByteSet("must be printable ASCII characters only", func(c byte) bool { return c >= ' ' && c <= '~' }),
 	"id":      newByteSet("must be visible ASCII characters only", func(c byte) bool { return c > ' ' && c <= '~' }),
 	"alnum":   newByteSet("must be ASCII letters and digits only", isAlnum),
 	"orderno": newByteSet("may hold only digits, letters, '_' and '-'", func(c byte) bool { return isAlnum(c) || c == '_' || c == '-' }),

@@ -2,7 +2,6 @@ package security
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"strings"
 
@@ -15,7 +14,7 @@ import (
 type EchoRequest struct {
 	// EchoMessage is echoed back in clear; required, at most 64 printable
 	// ASCII characters.
-	EchoMessage string `json:"echo_message" wx:"required,max=64"`
+	EchoMessage string `json:"echo_message" wx:"required,ascii,max=64"`
 	// EncryptedEchoMessage is the plaintext of the encryption test;
 	// optional, at most 214 bytes. The SDK encrypts it (RSA-OAEP) with the
 	// WeChat Pay key its Wechatpay-Serial names; WeChat Pay decrypts it
@@ -28,19 +27,7 @@ type EchoRequest struct {
 
 // Validate checks the request as Echo does before any I/O, reporting
 // every problem.
-func (r *EchoRequest) Validate() error {
-	err := wechatpay.ValidateRequest(r)
-	if r == nil {
-		return err
-	}
-	for i := 0; i < len(r.EchoMessage); i++ {
-		if c := r.EchoMessage[i]; c < ' ' || c > '~' {
-			err = errors.Join(err, &wechatpay.FieldError{Field: "echo_message", GoField: "EchoMessage", Reason: "must be printable ASCII characters only"})
-			break
-		}
-	}
-	return err
-}
+func (r *EchoRequest) Validate() error { return wechatpay.ValidateRequest(r) }
 
 // KeyFamily is the kind of WeChat Pay key that signed an answer.
 type KeyFamily string
