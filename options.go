@@ -21,6 +21,15 @@ import (
 // and touch no global state; NewClient checks them all together.
 type Option func(*config) error
 
+// always is the Option that records what set writes into the config: an
+// option that cannot fail.
+func always(set func(*config)) Option {
+	return func(c *config) error {
+		set(c)
+		return nil
+	}
+}
+
 type config struct {
 	mchID, serial, appID string
 	key                  *rsa.PrivateKey
@@ -48,10 +57,7 @@ type config struct {
 // WithMerchant sets the merchant number, the serial of its API certificate
 // (upper-case hex, as the merchant platform shows it) and its private key.
 func WithMerchant(mchID, serial string, key *rsa.PrivateKey) Option {
-	return func(c *config) error {
-		c.mchID, c.serial, c.key, c.extSigner = mchID, serial, key, nil
-		return nil
-	}
+	return always(func(c *config) { c.mchID, c.serial, c.key, c.extSigner = mchID, serial, key, nil })
 }
 
 // WithMerchantSigner is WithMerchant for a merchant API key that the
@@ -97,19 +103,13 @@ func WithMerchantPEM(mchID, serial string, keyPEM []byte) Option {
 // takes the serial from it when none was given, and uses it with the key as
 // the TLS client certificate of APIv2 secure endpoints.
 func WithMerchantCertificate(cert *x509.Certificate) Option {
-	return func(c *config) error {
-		c.merchantCert = cert
-		return nil
-	}
+	return always(func(c *config) { c.merchantCert = cert })
 }
 
 // WithAppID sets the default appid, used by services whose requests carry
 // one when the request leaves it empty.
 func WithAppID(appID string) Option {
-	return func(c *config) error {
-		c.appID = appID
-		return nil
-	}
+	return always(func(c *config) { c.appID = appID })
 }
 
 // WithPublicKey trusts the WeChat Pay public key with the given id
@@ -118,19 +118,13 @@ func WithAppID(appID string) Option {
 // with its own serial: WithPlatformCertificates); the credentials file
 // refuses a certificate as wechatpay_public_key_file.
 func WithPublicKey(id string, key *rsa.PublicKey) Option {
-	return func(c *config) error {
-		c.pubKeyID, c.pubKey = id, key
-		return nil
-	}
+	return always(func(c *config) { c.pubKeyID, c.pubKey = id, key })
 }
 
 // WithPlatformCertificates trusts WeChat Pay platform certificates, each
 // under its serial.
 func WithPlatformCertificates(certs ...*x509.Certificate) Option {
-	return func(c *config) error {
-		c.certs = append(c.certs, certs...)
-		return nil
-	}
+	return always(func(c *config) { c.certs = append(c.certs, certs...) })
 }
 
 // WithKeyMode sets which kind of WeChat Pay key verifies responses, encrypts
@@ -148,18 +142,12 @@ func WithKeyMode(m KeyMode) Option {
 // WithAPIv3Key sets the APIv3 key (32 ASCII characters), which decrypts
 // callbacks and downloaded platform certificates.
 func WithAPIv3Key(key string) Option {
-	return func(c *config) error {
-		c.apiV3Key, c.apiV3Set = key, true
-		return nil
-	}
+	return always(func(c *config) { c.apiV3Key, c.apiV3Set = key, true })
 }
 
 // WithAPIv2Key sets the APIv2 key (32 characters), which signs v2 requests.
 func WithAPIv2Key(key string) Option {
-	return func(c *config) error {
-		c.apiV2Key, c.apiV2Set = key, true
-		return nil
-	}
+	return always(func(c *config) { c.apiV2Key, c.apiV2Set = key, true })
 }
 
 // WithBaseURL sends every call to baseURL (scheme, host and an optional path
@@ -168,10 +156,7 @@ func WithAPIv2Key(key string) Option {
 // (localhost, 127.0.0.0/8, ::1); a v2 call that needs the merchant client
 // certificate is never sent over plain http://.
 func WithBaseURL(baseURL string) Option {
-	return func(c *config) error {
-		c.baseURL = baseURL
-		return nil
-	}
+	return always(func(c *config) { c.baseURL = baseURL })
 }
 
 // WithHTTPClient sends requests through hc. Its transport is used as it is
@@ -181,10 +166,7 @@ func WithBaseURL(baseURL string) Option {
 // refuses every redirect (a 3xx is an *APIError): a signed request is never
 // re-sent elsewhere. hc itself is not modified.
 func WithHTTPClient(hc *http.Client) Option {
-	return func(c *config) error {
-		c.httpClient = hc
-		return nil
-	}
+	return always(func(c *config) { c.httpClient = hc })
 }
 
 // WithTransport sends requests through rt (for instrumentation or tests).
@@ -192,20 +174,14 @@ func WithHTTPClient(hc *http.Client) Option {
 // endpoints; any other RoundTripper must present that client certificate
 // itself, or v2 secure calls fail with CA_ERROR.
 func WithTransport(rt http.RoundTripper) Option {
-	return func(c *config) error {
-		c.transport = rt
-		return nil
-	}
+	return always(func(c *config) { c.transport = rt })
 }
 
 // WithRootCAs makes the client's own transport trust these CAs instead of
 // the system's (the sandbox's ca_file). It has no effect on a transport
 // given with WithHTTPClient or WithTransport.
 func WithRootCAs(pool *x509.CertPool) Option {
-	return func(c *config) error {
-		c.rootCAs = pool
-		return nil
-	}
+	return always(func(c *config) { c.rootCAs = pool })
 }
 
 // WithTimeout bounds every call, retries included (default 30 s; 0 means no
@@ -224,19 +200,13 @@ func WithTimeout(d time.Duration) Option {
 // status, Request-ID, duration). Keys, Authorization values and plaintext
 // sensitive fields are never logged.
 func WithLogger(l *slog.Logger) Option {
-	return func(c *config) error {
-		c.logger = l
-		return nil
-	}
+	return always(func(c *config) { c.logger = l })
 }
 
 // WithClock sets the clock used for request timestamps and the ±5 minute
 // window of verification (default time.Now).
 func WithClock(now func() time.Time) Option {
-	return func(c *config) error {
-		c.now = now
-		return nil
-	}
+	return always(func(c *config) { c.now = now })
 }
 
 // WithRetry sets the retry policy (default DefaultRetryPolicy).
@@ -264,10 +234,7 @@ func WithMaxResponseBytes(n int64) Option {
 
 // WithUserAgent replaces the User-Agent header's value.
 func WithUserAgent(ua string) Option {
-	return func(c *config) error {
-		c.userAgent = ua
-		return nil
-	}
+	return always(func(c *config) { c.userAgent = ua })
 }
 
 // WithCertificateRefresh makes the client download the WeChat Pay platform

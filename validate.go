@@ -4,6 +4,7 @@ import (
 	"encoding"
 	"errors"
 	"net/netip"
+	"net/url"
 	"reflect"
 	"slices"
 	"strconv"
@@ -28,11 +29,14 @@ import (
 //	              most N items, a number at most N
 //	maxbytes=N    a string at most N bytes of UTF-8
 //	min=N         a number at least N (when set: 0 is left to required)
+//	ascii         printable ASCII (space included)
 //	id            visible ASCII, and neither "." nor ".." (a path segment)
 //	alnum         ASCII letters and digits
 //	orderno       ASCII letters, digits, '_' and '-'
 //	digits        ASCII digits
 //	ipv4          a dotted IPv4 address
+//	https         an https URL without a query string or fragment (a
+//	              notify URL)
 //	oneof=A|B     one of the values listed (a string)
 //	encrypt       sent encrypted (RSA-OAEP) by the Operation
 //	default=mchid the client's merchant number when empty (default=appid:
@@ -120,6 +124,7 @@ func (p *problems) add(reason string, missing bool) {
 // rules are one field's `wx` tag, parsed once per type.
 type rules struct {
 	required, encrypt bool
+	https             bool  // an https URL without a query string or fragment
 	max, maxBytes     int   // 0: none
 	min               int64 // with hasMin
 	hasMin            bool
@@ -139,6 +144,8 @@ func parseRules(tag string) rules {
 			r.required = true
 		case "encrypt":
 			r.encrypt = true
+		case "https":
+			r.https = true
 		case "max":
 			r.max = int(n)
 		case "maxbytes":
@@ -149,7 +156,7 @@ func parseRules(tag string) rules {
 			r.def = val
 		case "oneof":
 			r.oneOf = strings.Split(val, "|")
-		case "id", "alnum", "orderno", "digits", "ipv4":
+		case "ascii", "id", "alnum", "orderno", "digits", "ipv4":
 			r.charset, r.bytes = key, charsets[key]
 		}
 	}
@@ -189,6 +196,16 @@ func (r *rules) checkString(s string, p *problems) {
 	if r.oneOf != nil && !slices.Contains(r.oneOf, s) {
 		p.add("must be "+strings.Join(r.oneOf, " or "), false)
 	}
+	if r.https && !isPlainHTTPS(s) {
+		p.add("must be an https URL without a query string or fragment", false)
+	}
+}
+
+// isPlainHTTPS reports whether s is an https URL with a host and without a
+// query string or fragment: what WeChat Pay takes as a notify URL.
+func isPlainHTTPS(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && u.Scheme == "https" && u.Host != "" && u.RawQuery == "" && !u.ForceQuery && u.Fragment == ""
 }
 
 func (r *rules) checkTime(t time.Time, p *problems) {
@@ -272,6 +289,7 @@ func (b *byteSet) problem(s string) string {
 
 // charsets are the ASCII character sets of the rules, by name.
 var charsets = map[string]*byteSet{
+	"ascii":   newByteSet("must be printable ASCII characters only", func(c byte) bool { return c >= ' ' && c <= '~' }),
 	"id":      newByteSet("must be visible ASCII characters only", func(c byte) bool { return c > ' ' && c <= '~' }),
 	"alnum":   newByteSet("must be ASCII letters and digits only", isAlnum),
 	"orderno": newByteSet("may hold only digits, letters, '_' and '-'", func(c byte) bool { return isAlnum(c) || c == '_' || c == '-' }),

@@ -2,11 +2,10 @@ package aggracct
 
 import (
 	"context"
-	"encoding/base64"
-	"fmt"
 	"net/http"
 
 	"github.com/gowechatpay/wechatpay"
+	"github.com/gowechatpay/wechatpay/internal/service"
 )
 
 // QueryMerchantArchivesRequest asks for the latest subject profile of a
@@ -112,8 +111,8 @@ var opQueryMerchantArchives = wechatpay.Operation[QueryMerchantArchivesRequest, 
 // WithArchivesLimiter). The call is read-only and is retried by the client
 // on transport errors, 429 and 5xx. The answer's fields are known from a
 // community reference only (the official page ends early); a field
-// marked encrypted is decrypted when it is base64 of an RSA-2048 block and
-// returned as sent otherwise.
+// marked encrypted is decrypted when it is base64 of one RSA block
+// (2048, 3072 or 4096 bits) and returned as sent otherwise.
 func (s *Service) QueryMerchantArchives(ctx context.Context, req *QueryMerchantArchivesRequest) (*MerchantArchives, error) {
 	return opQueryMerchantArchives.Do(ctx, s.core().Client(), req, s.limits(apiArchives)...)
 }
@@ -131,18 +130,17 @@ func openArchives(c *wechatpay.Client, _ []byte, a *MerchantArchives) error {
 	return openMarked(c, a.Meta.RequestID, fields...)
 }
 
-// openMarked decrypts each field that holds 344 characters of base64, an
-// RSA-2048 ciphertext, and leaves the others as sent.
+// openMarked decrypts each field that holds base64 of one RSA block, an
+// RSA-OAEP ciphertext (service.LooksEncrypted), and leaves the others as
+// sent.
 func openMarked(c *wechatpay.Client, requestID string, fields ...*string) error {
 	for _, f := range fields {
-		if b, err := base64.StdEncoding.DecodeString(*f); err != nil || len(*f) != 344 || len(b) != 256 {
+		if !service.LooksEncrypted(*f) {
 			continue
 		}
-		plain, err := c.DecryptSensitive(*f)
-		if err != nil {
-			return fmt.Errorf("aggracct: an encrypted field (Request-ID %s): %w", requestID, err)
+		if err := service.Decrypt(c.DecryptSensitive, f, "aggracct: an encrypted field", requestID); err != nil {
+			return err
 		}
-		*f = plain
 	}
 	return nil
 }

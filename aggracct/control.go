@@ -100,8 +100,7 @@ func (o *PunishOrder) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	return errors.Join(
-		flexInt("punish_scene", w.PunishScene, (*int64)(&o.PunishScene)),
-		flexInt("punish_rule_version", w.PunishRuleVersion, &o.PunishRuleVersion),
+		punishRule(w.PunishScene, w.PunishRuleVersion, &o.PunishScene, &o.PunishRuleVersion),
 		wire.TimeField("punish_start_time", w.PunishStartTime, &o.PunishStartTime),
 		wire.TimeField("punish_end_time", w.PunishEndTime, &o.PunishEndTime),
 		wire.TimeField("punish_accept_time", w.PunishAcceptTime, &o.PunishAcceptTime),
@@ -155,8 +154,7 @@ func (o *RecoverOrder) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	return errors.Join(
-		flexInt("punish_scene", w.PunishScene, (*int64)(&o.PunishScene)),
-		flexInt("punish_rule_version", w.PunishRuleVersion, &o.PunishRuleVersion),
+		punishRule(w.PunishScene, w.PunishRuleVersion, &o.PunishScene, &o.PunishRuleVersion),
 		wire.TimeField("recover_accept_time", w.RecoverAcceptTime, &o.RecoverAcceptTime),
 		wire.TimeField("recover_finish_time", w.RecoverFinishTime, &o.RecoverFinishTime))
 }
@@ -196,6 +194,16 @@ func (o *ControlOrder) complete() error {
 			wechatpay.ErrMalformedResponse, o.ControlScene, missing, o.Meta.RequestID)
 	}
 	return nil
+}
+
+// punishRule decodes the punish_scene and punish_rule_version that punish
+// and recover orders both carry, each held raw by the order's
+// UnmarshalJSON: WeChat Pay sends them as JSON numbers in one object and
+// as JSON strings in the other.
+func punishRule(scene, version json.RawMessage, dstScene *PunishScene, dstVersion *int64) error {
+	return errors.Join(
+		flexInt("punish_scene", scene, (*int64)(dstScene)),
+		flexInt("punish_rule_version", version, dstVersion))
 }
 
 var int64Type = reflect.TypeFor[int64]()

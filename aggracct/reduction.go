@@ -4,11 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"time"
 
 	"github.com/gowechatpay/wechatpay"
+	"github.com/gowechatpay/wechatpay/internal/service"
 	"github.com/gowechatpay/wechatpay/internal/wire"
 )
 
@@ -117,11 +117,7 @@ func (s *Service) open(r *SpecialReduction, plain string) error {
 	if r.BalAccountNo == plain {
 		return nil
 	}
-	var err error
-	if r.BalAccountNo, err = s.core().Client().DecryptSensitive(r.BalAccountNo); err != nil {
-		return fmt.Errorf("aggracct: bal_account_no (Request-ID %s): %w", r.Meta.RequestID, err)
-	}
-	return nil
+	return service.Decrypt(s.core().Client().DecryptSensitive, &r.BalAccountNo, "aggracct: bal_account_no", r.Meta.RequestID)
 }
 
 // CreateSpecialReductionRequest reduces a quota ledger (特殊减额): a

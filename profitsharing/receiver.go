@@ -113,9 +113,8 @@ type ReceiverRelation struct {
 var opAddReceiver = wechatpay.Operation[AddReceiverRequest, ReceiverRelation]{
 	Name: "profitsharing.AddReceiver", Method: http.MethodPost, Path: "/v3/global/profit-sharing/receivers",
 	Domain: wechatpay.DomainGlobal, Repeat: wechatpay.RepeatNever,
-	After: func(c *wechatpay.Client, _ []byte, r *ReceiverRelation) (err error) {
-		r.Name, err = c.DecryptSensitive(r.Name)
-		return err
+	After: func(c *wechatpay.Client, _ []byte, r *ReceiverRelation) error {
+		return service.Decrypt(c.DecryptSensitive, &r.Name, "profitsharing: the answer's name", r.Meta.RequestID)
 	},
 }
 
@@ -165,11 +164,11 @@ func (r *QueryReceiverRequest) Validate() error {
 var opQueryReceiver = wechatpay.Operation[QueryReceiverRequest, ReceiverRelation]{
 	Name: "profitsharing.QueryReceiver", Method: http.MethodGet, Path: "/v3/global/profit-sharing/receivers/{account}",
 	Domain: wechatpay.DomainGlobal, Repeat: wechatpay.RepeatRead,
-	After: func(c *wechatpay.Client, _ []byte, r *ReceiverRelation) (err error) {
-		if service.LooksEncrypted(r.Name) {
-			r.Name, err = c.DecryptSensitive(r.Name)
+	After: func(c *wechatpay.Client, _ []byte, r *ReceiverRelation) error {
+		if !service.LooksEncrypted(r.Name) {
+			return nil
 		}
-		return err
+		return service.Decrypt(c.DecryptSensitive, &r.Name, "profitsharing: the answer's name", r.Meta.RequestID)
 	},
 }
 

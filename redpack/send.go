@@ -165,6 +165,9 @@ func (s *Service) Send(ctx context.Context, req *SendRequest) (*SendResult, erro
 // WxAppID are required here; Send fills them from the client first) and
 // returns every problem at once.
 func (r *SendRequest) Validate() error {
+	if r == nil {
+		return wechatpay.ValidateRequest(r)
+	}
 	return errors.Join(wechatpay.ValidateRequest(r), checkScene(r.TotalAmount, r.SceneID), r.RiskInfo.validate())
 }
 

@@ -99,6 +99,9 @@ func (s *Service) signWorkWx(p map[string]string) error {
 // and WxAppID are required here; SendWorkWx fills them from the client
 // first) and returns every problem at once.
 func (r *SendWorkWxRequest) Validate() error {
+	if r == nil {
+		return wechatpay.ValidateRequest(r)
+	}
 	var sender error
 	switch {
 	case r.SenderName != "" && r.AgentID != "":

@@ -2,13 +2,11 @@ package security
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/gowechatpay/wechatpay"
+	"github.com/gowechatpay/wechatpay/internal/service"
 )
 
 // EchoRequest is what Echo sends. No field lengths are documented; the
@@ -16,7 +14,7 @@ import (
 type EchoRequest struct {
 	// EchoMessage is echoed back in clear; required, at most 64 printable
 	// ASCII characters.
-	EchoMessage string `json:"echo_message" wx:"required,max=64"`
+	EchoMessage string `json:"echo_message" wx:"required,ascii,max=64"`
 	// EncryptedEchoMessage is the plaintext of the encryption test;
 	// optional, at most 214 bytes. The SDK encrypts it (RSA-OAEP) with the
 	// WeChat Pay key its Wechatpay-Serial names; WeChat Pay decrypts it
@@ -24,28 +22,12 @@ type EchoRequest struct {
 	EncryptedEchoMessage string `json:"encrypted_echo_message,omitempty" wx:"maxbytes=214,encrypt"`
 	// NotifyURL, when set, makes WeChat Pay send a SECURITY_ECHO.SUCCESS
 	// callback there: an https URL without a query string.
-	NotifyURL string `json:"notify_url,omitempty" wx:"max=256"`
+	NotifyURL string `json:"notify_url,omitempty" wx:"max=256,https"`
 }
 
 // Validate checks the request as Echo does before any I/O, reporting
 // every problem.
-func (r *EchoRequest) Validate() error {
-	err := wechatpay.ValidateRequest(r)
-	if r == nil {
-		return err
-	}
-	for i := 0; i < len(r.EchoMessage); i++ {
-		if c := r.EchoMessage[i]; c < ' ' || c > '~' {
-			err = errors.Join(err, &wechatpay.FieldError{Field: "echo_message", GoField: "EchoMessage", Reason: "must be printable ASCII characters only"})
-			break
-		}
-	}
-	if u, perr := url.Parse(r.NotifyURL); r.NotifyURL != "" &&
-		(perr != nil || u.Scheme != "https" || u.Host == "" || u.RawQuery != "" || u.ForceQuery || u.Fragment != "") {
-		err = errors.Join(err, &wechatpay.FieldError{Field: "notify_url", GoField: "NotifyURL", Reason: "must be an https URL without a query string or fragment"})
-	}
-	return err
-}
+func (r *EchoRequest) Validate() error { return wechatpay.ValidateRequest(r) }
 
 // KeyFamily is the kind of WeChat Pay key that signed an answer.
 type KeyFamily string
@@ -78,15 +60,12 @@ type Echo struct {
 
 var opEcho = wechatpay.Operation[EchoRequest, Echo]{
 	Name: "security.Echo", Method: http.MethodPost, Path: "/v3/security/echo", Repeat: wechatpay.RepeatReentrant,
-	After: func(c *wechatpay.Client, _ []byte, e *Echo) (err error) {
+	After: func(c *wechatpay.Client, _ []byte, e *Echo) error {
 		e.Serial, e.Family = e.Meta.Header.Get(wechatpay.HeaderSerial), KeyFamilyCertificate
 		if strings.HasPrefix(e.Serial, wechatpay.PublicKeyIDPrefix) {
 			e.Family = KeyFamilyPublicKey
 		}
-		if e.EncryptedEchoMessage, err = c.DecryptSensitive(e.EncryptedEchoMessage); err != nil {
-			return fmt.Errorf("security: the answer's encrypted_echo_message (Request-ID %s): %w", e.Meta.RequestID, err)
-		}
-		return nil
+		return service.Decrypt(c.DecryptSensitive, &e.EncryptedEchoMessage, "security: the answer's encrypted_echo_message", e.Meta.RequestID)
 	},
 }
 

@@ -30,7 +30,7 @@ type CreateBillWithAuthorizationRequest struct {
 	// Remark is the note the user sees; required, at most 32 characters.
 	Remark string `json:"transfer_remark" wx:"required,max=32"`
 	// NotifyURL receives MCHTRANSFER.BILL.FINISHED; optional.
-	NotifyURL string `json:"notify_url,omitempty" wx:"max=256"`
+	NotifyURL string `json:"notify_url,omitempty" wx:"max=256,https"`
 	// UserRecvPerception is the reason shown to the user, as CreateBill's.
 	UserRecvPerception string `json:"user_recv_perception,omitempty" wx:"max=256"`
 	// SceneReportInfos are the scene's report items, required.
@@ -51,7 +51,7 @@ type AuthorizationOffer struct {
 	// required.
 	OutAuthorizationNo string `json:"out_authorization_no" wx:"required,alnum,max=32"`
 	// NotifyURL receives MCHTRANSFER.AUTHORIZATION.CONFIRMED; required.
-	NotifyURL string `json:"authorization_notify_url" wx:"required,max=256"`
+	NotifyURL string `json:"authorization_notify_url" wx:"required,max=256,https"`
 }
 
 // Validate checks the request as CreateBill's Validate does, and the
@@ -61,11 +61,7 @@ func (r *CreateBillWithAuthorizationRequest) Validate() error {
 	if r == nil {
 		return err
 	}
-	err = errors.Join(err, checkBill(r.Amount, r.UserName, r.NotifyURL, r.SceneID, r.SceneReportInfos))
-	if r.AuthorizationInfo != nil {
-		err = errors.Join(err, notifyURLError("authorization_info.authorization_notify_url", "AuthorizationInfo.NotifyURL", r.AuthorizationInfo.NotifyURL))
-	}
-	return err
+	return errors.Join(err, checkBill(r.Amount, r.UserName, r.SceneID, r.SceneReportInfos))
 }
 
 // BillWithAuthorization is the answer to CreateBillWithAuthorization.

@@ -25,7 +25,7 @@ type TransferWithAuthorizationRequest struct {
 	// Remark is the note the user sees; required, at most 32 characters.
 	Remark string `json:"transfer_remark" wx:"required,max=32"`
 	// NotifyURL receives MCHTRANSFER.BILL.FINISHED; optional.
-	NotifyURL string `json:"notify_url,omitempty" wx:"max=256"`
+	NotifyURL string `json:"notify_url,omitempty" wx:"max=256,https"`
 	// UserRecvPerception is the reason shown to the user, as CreateBill's.
 	UserRecvPerception string `json:"user_recv_perception,omitempty" wx:"max=256"`
 	// SceneReportInfos are the scene's report items, required.
@@ -47,7 +47,7 @@ func (r *TransferWithAuthorizationRequest) Validate() error {
 	if r == nil {
 		return err
 	}
-	err = errors.Join(err, checkBill(r.Amount, r.UserName, r.NotifyURL, r.SceneID, r.SceneReportInfos))
+	err = errors.Join(err, checkBill(r.Amount, r.UserName, r.SceneID, r.SceneReportInfos))
 	if (r.AuthorizationID == "") == (r.OutAuthorizationNo == "") {
 		err = errors.Join(err, &wechatpay.FieldError{Field: "authorization_id", GoField: "AuthorizationID", Missing: r.AuthorizationID == "",
 			Reason: "exactly one of authorization_id and out_authorization_no is required"})

@@ -40,7 +40,7 @@ type CreateBillRequest struct {
 	Remark string `json:"transfer_remark" wx:"required,max=32"`
 	// NotifyURL receives MCHTRANSFER.BILL.FINISHED: an https URL without
 	// a query string; optional.
-	NotifyURL string `json:"notify_url,omitempty" wx:"max=256"`
+	NotifyURL string `json:"notify_url,omitempty" wx:"max=256,https"`
 	// UserRecvPerception is the reason shown to the user; allowed values
 	// depend on the scene (scene 1000: 现金奖励 or 活动奖励; for the other
 	// scenes Unconfirmed). Empty shows the scene's default.
@@ -78,19 +78,19 @@ func (r *CreateBillRequest) Validate() error {
 	if r == nil {
 		return err
 	}
-	return errors.Join(err, checkBill(r.Amount, r.UserName, r.NotifyURL, r.SceneID, r.SceneReportInfos))
+	return errors.Join(err, checkBill(r.Amount, r.UserName, r.SceneID, r.SceneReportInfos))
 }
 
 // checkBill checks what the tags cannot of a bill (CreateBill,
 // CreateBillWithAuthorization, TransferWithAuthorization): UserName at or
-// above UserNameThreshold, the notify_url's form and the report items.
-func checkBill(amount int64, userName, notifyURL string, scene SceneID, infos []SceneReportInfo) error {
+// above UserNameThreshold and the report items.
+func checkBill(amount int64, userName string, scene SceneID, infos []SceneReportInfo) error {
 	var err error
 	if amount >= UserNameThreshold && userName == "" {
 		err = &wechatpay.FieldError{Field: "user_name", GoField: "UserName", Missing: true,
 			Reason: "is required when transfer_amount is at least " + strconv.Itoa(UserNameThreshold) + " fen"}
 	}
-	return errors.Join(err, notifyURLError("notify_url", "NotifyURL", notifyURL), checkReportInfos(scene, infos))
+	return errors.Join(err, checkReportInfos(scene, infos))
 }
 
 // checkReportInfos checks the report items of a known scene: each label

@@ -2,11 +2,11 @@ package transfer
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"time"
 
 	"github.com/gowechatpay/wechatpay"
+	"github.com/gowechatpay/wechatpay/internal/service"
 )
 
 // QueryBillByOutBillNoRequest names a bill by the merchant's number.
@@ -54,11 +54,8 @@ type BillDetail struct {
 
 // decryptUserName decrypts the answer's user_name (encrypted with the
 // merchant certificate's public key).
-func decryptUserName(c *wechatpay.Client, _ []byte, b *BillDetail) (err error) {
-	if b.UserName, err = c.DecryptSensitive(b.UserName); err != nil {
-		return fmt.Errorf("transfer: the answer's user_name (Request-ID %s): %w", b.Meta.RequestID, err)
-	}
-	return nil
+func decryptUserName(c *wechatpay.Client, _ []byte, b *BillDetail) error {
+	return service.Decrypt(c.DecryptSensitive, &b.UserName, "transfer: the answer's user_name", b.Meta.RequestID)
 }
 
 var opQueryByOut = wechatpay.Operation[QueryBillByOutBillNoRequest, BillDetail]{

@@ -1,6 +1,9 @@
 package service
 
-import "encoding/base64"
+import (
+	"encoding/base64"
+	"fmt"
+)
 
 // LooksEncrypted reports whether v is standard base64 of one RSA-2048,
 // -3072 or -4096 block, the form of an RSA-OAEP ciphertext: how a service
@@ -14,4 +17,17 @@ func LooksEncrypted(v string) bool {
 	}
 	b, err := base64.StdEncoding.DecodeString(v)
 	return err == nil && (len(b) == 256 || len(b) == 384 || len(b) == 512)
+}
+
+// Decrypt replaces *field, a sensitive field of a verified answer, by its
+// plaintext from decrypt (the client's DecryptSensitive). Its error is
+// decrypt's, prefixed with what (the package and the field) and the
+// answer's Request-ID, never the value; *field is left as sent then.
+func Decrypt(decrypt func(string) (string, error), field *string, what, requestID string) error {
+	plain, err := decrypt(*field)
+	if err != nil {
+		return fmt.Errorf("%s (Request-ID %s): %w", what, requestID, err)
+	}
+	*field = plain
+	return nil
 }

@@ -1,8 +1,8 @@
 // Package service is what the SDK's domain services (aggracct,
 // profitsharing, redpack, security, transfer) share: the Core each Service
 // is (its client, limiter and own settings), building it from its options,
-// and waiting on a limiter that may be nil. It does not import the root
-// package.
+// waiting on a limiter that may be nil, and telling and decrypting the
+// encrypted fields of answers. It does not import the root package.
 package service
 
 import (
