@@ -25,7 +25,7 @@ import (
 	"github.com/gowechatpay/wechatpay/wechatpaytest"
 )
 
-// This file holds one test of the house rule "bad input is a typed error,
+// This file holds the test of the house rule "bad input is a typed error,
 // never a panic" over every typed API: it finds the exported methods of
 // each domain's *Service, and the request, answer and enum types of their
 // signatures, by reflection, so that a new method or type is covered
@@ -77,6 +77,7 @@ type badCall struct {
 var badCalls = []badCall{
 	{name: "nil request", svc: realService, ctx: context.Background(), arg: reflect.Zero, applies: takesNillable},
 	{name: "zero request", svc: realService, ctx: context.Background(), arg: zeroArg, applies: takesNillable},
+	{name: "hollow request", svc: realService, ctx: context.Background(), arg: hollow, applies: takesNillable},
 	{name: "nil context", svc: realService, ctx: nil, arg: zeroArg, applies: takesContext, field: "ctx"},
 	{name: "nil client", svc: nilClientService, ctx: context.Background(), arg: zeroArg, applies: always, field: "client"},
 	{name: "nil service", svc: nilService, ctx: context.Background(), arg: zeroArg, applies: always, field: "client"},
@@ -104,6 +105,37 @@ func zeroArg(t reflect.Type) reflect.Value {
 		return reflect.New(t.Elem())
 	}
 	return reflect.Zero(t)
+}
+
+// hollow is a value of t with nothing in it but structure: each pointer
+// points to a hollow value, each slice and map holds one hollow element
+// (under a hollow key), the rest is zero; so that a request's nested
+// parts are checked too. Interfaces and funcs stay nil.
+func hollow(t reflect.Type) reflect.Value { return hollowN(t, 8) }
+
+// hollowN is hollow to depth n, zero below (a type that holds itself).
+func hollowN(t reflect.Type, n int) reflect.Value {
+	v := reflect.New(t).Elem()
+	if n == 0 {
+		return v
+	}
+	switch t.Kind() {
+	case reflect.Pointer:
+		v.Set(reflect.New(t.Elem()))
+		v.Elem().Set(hollowN(t.Elem(), n-1))
+	case reflect.Slice:
+		v.Set(reflect.Append(v, hollowN(t.Elem(), n-1)))
+	case reflect.Map:
+		v.Set(reflect.MakeMap(t))
+		v.SetMapIndex(hollowN(t.Key(), n-1), hollowN(t.Elem(), n-1))
+	case reflect.Struct:
+		for i := range t.NumField() {
+			if t.Field(i).IsExported() {
+				v.Field(i).Set(hollowN(t.Field(i).Type, n-1))
+			}
+		}
+	}
+	return v
 }
 
 func takesNillable(in []reflect.Type) bool {
@@ -150,9 +182,20 @@ var notAPIMethods = map[string]func(t *testing.T, svc reflect.Value){
 	},
 }
 
-// TestServicesNeverPanic calls every exported method of every domain's
+// TestTypedAPIsNeverPanic is the house rule "bad input is a typed error,
+// never a panic" over every typed API, in three parts: the methods of each
+// domain's *Service, the Validate methods of the types they take, and the
+// Known methods of the enums of their requests and answers.
+func TestTypedAPIsNeverPanic(t *testing.T) {
+	t.Run("Service methods", serviceMethodsNeverPanic)
+	t.Run("Validate", validateNeverPanics)
+	t.Run("Known", knownNeverPanics)
+}
+
+// serviceMethodsNeverPanic calls every exported method of every domain's
 // *Service with each bad call: a nil request (nil for every pointer,
-// interface, slice argument), a zero request, a nil context (the service
+// interface, slice argument), a zero request, a hollow one (its nested
+// parts there, empty), a nil context (the service
 // waiting on a limiter that reads it), a service over a nil
 // *wechatpay.Client, and a nil *Service. Each call returns, without a
 // panic and before any request reaches the emulator, a nil answer and an
@@ -160,7 +203,7 @@ var notAPIMethods = map[string]func(t *testing.T, svc reflect.Value){
 // decode (wechatpay.ErrMalformedNotification, the only refusal of a
 // callback decoder that is not about a field). A method of another
 // shape fails the test until notAPIMethods handles it.
-func TestServicesNeverPanic(t *testing.T) {
+func serviceMethodsNeverPanic(t *testing.T) {
 	srv := wechatpaytest.Start(t)
 	methods := 0
 	for _, build := range domainServices {
@@ -231,13 +274,13 @@ func callBadly(t *testing.T, name string, bc badCall, fn reflect.Value) {
 	}
 }
 
-// TestRequestTypesNeverPanic calls Validate on a nil pointer and on a zero
-// value of every type with a Validate() error method that the *Service
+// validateNeverPanics calls Validate on a nil pointer, on a zero value and
+// on a hollow value of every type with a Validate() error method that the *Service
 // methods take, or that the types they take hold (fields, elements): the
 // answer is an error made of *wechatpay.FieldError values, never a panic.
 // A type of a domain's source with a Validate method that no signature
 // reaches fails the test, by name.
-func TestRequestTypesNeverPanic(t *testing.T) {
+func validateNeverPanics(t *testing.T) {
 	types := map[reflect.Type]bool{}
 	for _, t := range signatureTypes(true) {
 		walkTypes(t, types)
@@ -251,7 +294,7 @@ func TestRequestTypesNeverPanic(t *testing.T) {
 		}
 		validated = append(validated, typ.String())
 		require.Equal(t, reflect.TypeFor[func() error](), reflect.Zero(p).Method(validate.Index).Type(), "%s.Validate", p)
-		for name, v := range map[string]reflect.Value{"nil": reflect.Zero(p), "zero": reflect.New(typ)} {
+		for name, v := range map[string]reflect.Value{"nil": reflect.Zero(p), "zero": reflect.New(typ), "hollow": hollow(p)} {
 			var err error
 			require.NotPanics(t, func() { err, _ = validate.Func.Call([]reflect.Value{v})[0].Interface().(error) }, "%s of %s", name, p)
 			require.Error(t, err, "%s of %s", name, p)
@@ -279,12 +322,12 @@ func requireOnlyFieldErrors(t *testing.T, err error, what string) {
 	require.Same(t, fe, err, "%s: %T wraps the field error", what, err)
 }
 
-// TestEnumsNeverPanic gives every enum type (a string type with a Known
+// knownNeverPanics gives every enum type (a string type with a Known
 // method) found in the requests and answers of the *Service methods the
 // value "NOT_A_VALUE": Known says false, without a panic. A type of a
 // domain's source with a Known method that no signature reaches fails the
 // test, by name.
-func TestEnumsNeverPanic(t *testing.T) {
+func knownNeverPanics(t *testing.T) {
 	types := map[reflect.Type]bool{}
 	for _, t := range signatureTypes(false) {
 		walkTypes(t, types)
