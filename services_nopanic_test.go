@@ -281,12 +281,8 @@ func callBadly(t *testing.T, name string, bc badCall, fn reflect.Value) {
 // A type of a domain's source with a Validate method that no signature
 // reaches fails the test, by name.
 func validateNeverPanics(t *testing.T) {
-	types := map[reflect.Type]bool{}
-	for _, t := range signatureTypes(true) {
-		walkTypes(t, types)
-	}
 	var validated []string
-	for typ := range types {
+	for typ := range reachedTypes(true) {
 		p := reflect.PointerTo(typ)
 		validate, ok := p.MethodByName("Validate")
 		if !ok {
@@ -328,12 +324,8 @@ func requireOnlyFieldErrors(t *testing.T, err error, what string) {
 // domain's source with a Known method that no signature reaches fails the
 // test, by name.
 func knownNeverPanics(t *testing.T) {
-	types := map[reflect.Type]bool{}
-	for _, t := range signatureTypes(false) {
-		walkTypes(t, types)
-	}
 	var enums []string
-	for typ := range types {
+	for typ := range reachedTypes(false) {
 		known, ok := typ.MethodByName("Known")
 		if typ.Kind() != reflect.String || !ok {
 			continue
@@ -349,23 +341,24 @@ func knownNeverPanics(t *testing.T) {
 	t.Logf("%d enum types checked", len(enums))
 }
 
-// signatureTypes are the parameter types (and, unless paramsOnly, the
-// result types) of the exported methods of every domain's *Service.
-func signatureTypes(paramsOnly bool) []reflect.Type {
-	var out []reflect.Type
+// reachedTypes are the SDK's named types that the parameters (and,
+// unless paramsOnly, the results) of the exported methods of every
+// domain's *Service reach (walkTypes).
+func reachedTypes(paramsOnly bool) map[reflect.Type]bool {
+	seen := map[reflect.Type]bool{}
 	for _, build := range domainServices {
 		st := reflect.TypeOf(build(nil, nil))
 		for i := range st.NumMethod() {
 			ft := st.Method(i).Type
 			for j := 1; j < ft.NumIn(); j++ {
-				out = append(out, ft.In(j))
+				walkTypes(ft.In(j), seen)
 			}
 			for j := 0; !paramsOnly && j < ft.NumOut(); j++ {
-				out = append(out, ft.Out(j))
+				walkTypes(ft.Out(j), seen)
 			}
 		}
 	}
-	return out
+	return seen
 }
 
 // walkTypes adds to seen t and every named type of the SDK that t reaches
