@@ -297,7 +297,7 @@ const restyNoParse = "none"
 // repeats it after its back-off.
 func (c *Client) send(ctx context.Context, x *exchange, secure bool) (*Response, error) {
 	if ctx == nil {
-		return &Response{}, &FieldError{Field: "ctx", Reason: "nil context.Context (use context.Background())", Missing: true}
+		return &Response{}, nilContextError()
 	}
 	rc := c.rc
 	if secure {

@@ -45,7 +45,7 @@ const DefaultMaxDownloadBytes = 256 << 20
 // Close the reader when done.
 func (c *Client) DownloadV3(ctx context.Context, rawURL string, maxBytes int64) (io.ReadCloser, *Response, error) {
 	if ctx == nil {
-		return nil, &Response{}, &FieldError{Field: "ctx", Reason: "nil context.Context (use context.Background())", Missing: true}
+		return nil, &Response{}, nilContextError()
 	}
 	u, err := c.checkDownloadURL(rawURL)
 	if err != nil {

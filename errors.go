@@ -112,6 +112,11 @@ func (e *FieldError) Unwrap() []error {
 	return []error{ErrInvalidInput}
 }
 
+// nilContextError refuses a nil context.Context, before any I/O.
+func nilContextError() *FieldError {
+	return &FieldError{Field: "ctx", Reason: "nil context.Context (use context.Background())", Missing: true}
+}
+
 // APIError is an answer of WeChat Pay that reports a failure: a v3 response
 // with a 4xx/5xx status, or a v2 reply whose return_code or result_code is
 // FAIL. Match it with errors.As through any wrapping.

@@ -86,8 +86,8 @@ type Operation[Req, Resp any] struct {
 // when it has one, else ValidateRequest), encrypts its encrypt fields, waits on each limiter in
 // turn, makes the signed call (DoV3: verified before anything is decoded,
 // repeated as Repeat allows) and decodes the answer. req is never
-// modified. c nil (a service built without a client) and req nil are
-// *FieldError.
+// modified. ctx nil (refused first, before a limiter reads it), c nil (a
+// service built without a client) and req nil are *FieldError.
 func (op *Operation[Req, Resp]) Do(ctx context.Context, c *Client, req *Req, limiters ...Limiter) (*Resp, error) {
 	pkg, r, err := prepare(ctx, op.Name, c, req, op.request, limiters)
 	if err != nil {
@@ -110,12 +110,14 @@ func (op *Operation[Req, Resp]) Do(ctx context.Context, c *Client, req *Req, lim
 	return &out, nil
 }
 
-// prepare is how every operation named name starts: c and req must be
-// there, build makes what is sent of a copy of *req, and the limiters are
+// prepare is how every operation named name starts: ctx, c and req must
+// be there, build makes what is sent of a copy of *req, and the limiters are
 // waited on in turn. pkg is the package part of name.
 func prepare[Req, T any](ctx context.Context, name string, c *Client, req *Req, build func(*Client, Req) (T, error), limiters []Limiter) (pkg string, r T, err error) {
 	pkg, _, _ = strings.Cut(name, ".")
 	switch {
+	case ctx == nil: // before anything that may read it: a limiter would panic
+		err = nilContextError()
 	case c == nil:
 		err = &FieldError{Field: "client", Reason: pkg + ".New was given a nil *wechatpay.Client", Missing: true}
 	case req == nil:

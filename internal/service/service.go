@@ -28,9 +28,11 @@ type Limiter interface {
 }
 
 // Wait waits on l, returning its error unchanged. A nil l, or a nil pointer
-// (or map, func, ...) in it, is no limit and is not called.
+// (or map, func, ...) in it, is no limit and is not called. Nor is l
+// given a nil ctx, which it would dereference: the call waiting refuses a
+// nil context itself, before any I/O (the client's ctx *FieldError).
 func Wait(ctx context.Context, l Limiter) error {
-	if IsNil(l) {
+	if ctx == nil || IsNil(l) {
 		return nil
 	}
 	return l.Wait(ctx)
