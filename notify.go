@@ -190,12 +190,14 @@ type readCloser struct {
 }
 
 // Decode unmarshals the decrypted resource JSON into v, e.g. a struct with
-// the fields of the resource's original_type.
+// the fields of the resource's original_type. Its errors match
+// ErrMalformedNotification and name the field, never a value of the
+// resource.
 func (n *Notification) Decode(v any) error {
 	if n == nil || len(n.Plaintext) == 0 {
 		return fmt.Errorf("%w: no decrypted resource", ErrMalformedNotification)
 	}
-	if err := json.Unmarshal(n.Plaintext, v); err != nil {
+	if err := wire.Unmarshal(n.Plaintext, v); err != nil {
 		return fmt.Errorf("%w: decoding the %s resource: %w", ErrMalformedNotification, n.Resource.OriginalType, err)
 	}
 	return nil

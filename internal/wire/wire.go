@@ -40,6 +40,10 @@ func Unmarshal(data []byte, v any) error {
 	if se, ok := errors.AsType[*json.SyntaxError](err); ok {
 		return fmt.Errorf("json: not valid JSON at offset %d", se.Offset)
 	}
+	if _, ok := errors.AsType[*time.ParseError](err); ok {
+		// A time.Time field's own UnmarshalJSON quotes the value it refuses.
+		err = &json.UnmarshalTypeError{Value: "string", Type: timeType}
+	}
 	if te, ok := errors.AsType[*json.UnmarshalTypeError](err); ok {
 		if te.Field == "" && te.Type != nil {
 			te.Field = locate(data, reflect.TypeOf(v), te.Type)
@@ -84,6 +88,9 @@ func locate(data []byte, t, want reflect.Type) string {
 			case reflect.PointerTo(ft).Implements(unmarshalerType):
 				err := json.Unmarshal(raw, reflect.New(ft).Interface())
 				if te, ok := errors.AsType[*json.UnmarshalTypeError](err); ok && te.Type == want {
+					return f.name
+				}
+				if _, ok := errors.AsType[*time.ParseError](err); ok && want == timeType {
 					return f.name
 				}
 			default:

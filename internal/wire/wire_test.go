@@ -191,3 +191,23 @@ func TestUnmarshalNamesTheFieldOfAFieldTypesOwnError(t *testing.T) {
 	require.NoError(t, wire.Unmarshal([]byte(`{"lines":[{"at":"2022-03-23T17:10:13.5+08:00","until":""}]}`), &w))
 	require.Equal(t, 500*time.Millisecond, time.Duration(w.Lines[0].At.Nanosecond()))
 }
+
+// TestUnmarshalHidesTheValueOfAPlainTimeField: a time.Time field (whose
+// own UnmarshalJSON quotes the value it refuses) is named, its value not.
+func TestUnmarshalHidesTheValueOfAPlainTimeField(t *testing.T) {
+	var v struct {
+		At    time.Time `json:"at"`
+		Close *struct {
+			At time.Time `json:"close_at"`
+		} `json:"close"`
+	}
+	for in, field := range map[string]string{
+		`{"at":"SECRET-VALUE"}`:                                                 "at",
+		`{"close":{"close_at":"SECRET-VALUE"}}`:                                 "close.close_at",
+		`{"at":"2022-03-23 17:10:13 SECRET"}`:                                   "at",
+		`{"at":"2022-03-23T17:10:13+08:00","close":{"close_at":"0000-SECRET"}}`: "close.close_at",
+	} {
+		err := wire.Unmarshal([]byte(in), &v)
+		require.EqualError(t, err, `json: field "`+field+`": want an RFC 3339 time`, in)
+	}
+}
