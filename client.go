@@ -203,6 +203,9 @@ func (c *Client) DoV3(ctx context.Context, req *Request, out any) (*Response, er
 // doV3 is DoV3 without the decoding (out is only checked): it returns the
 // verified body as resty read it, the caller's to keep.
 func (c *Client) doV3(ctx context.Context, req *Request, out any) (*Response, []byte, error) {
+	if c == nil {
+		return nil, nil, nilClientError()
+	}
 	x, err := c.v3Exchange(req, out)
 	if err != nil {
 		return nil, nil, err
