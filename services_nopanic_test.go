@@ -190,6 +190,7 @@ func TestTypedAPIsNeverPanic(t *testing.T) {
 	t.Run("Service methods", serviceMethodsNeverPanic)
 	t.Run("Validate", validateNeverPanics)
 	t.Run("Known", knownNeverPanics)
+	t.Run("root methods", rootMethodsNeverPanic)
 }
 
 // serviceMethodsNeverPanic calls every exported method of every domain's
