@@ -4,7 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"go/ast"
+	"io/fs"
+	"maps"
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -25,11 +30,13 @@ var rootReceivers = []struct {
 	name string
 	of   func(c *wechatpay.Client) any
 	// nilChecked says whether a nil receiver is a case: a nil *Client is
-	// refused as the domain services refuse one; a *Verifier or *Signer
+	// refused as the domain services refuse one (a *FieldError for the
+	// field "client"), a nil *Credentials likewise; a *Verifier or *Signer
 	// comes from a client or its constructor, never nil.
 	nilChecked bool
 }{
 	{"Client", func(c *wechatpay.Client) any { return c }, true},
+	{"Credentials", func(*wechatpay.Client) any { return &wechatpay.Credentials{} }, true},
 	{"Verifier", func(c *wechatpay.Client) any { return c.Verifier() }, false},
 	{"Signer", func(c *wechatpay.Client) any { return c.Signer() }, false},
 }
@@ -43,6 +50,9 @@ type rootCall struct {
 	ctx     context.Context
 	arg     func(reflect.Type) reflect.Value
 	applies func(in []reflect.Type) bool
+	// onReceiver says the case is about the receiver: no case for a
+	// function.
+	onReceiver bool
 	// field is the Field of the *wechatpay.FieldError every method that
 	// returns an error answers, "" when it depends on the method.
 	field string
@@ -54,8 +64,8 @@ var rootCalls = []rootCall{
 	{name: "empty arguments", recv: realService, ctx: context.Background(), arg: emptyArg, applies: takesArguments},
 	{name: "hollow arguments", recv: realService, ctx: context.Background(), arg: hollow, applies: takesArguments},
 	{name: "nil context", recv: realService, ctx: nil, arg: emptyArg, applies: takesContext},
-	{name: "closed client", recv: closedReceiver, ctx: context.Background(), arg: emptyArg, applies: takesArguments},
-	{name: "nil receiver", recv: nilService, ctx: context.Background(), arg: emptyArg, applies: always},
+	{name: "closed client", recv: closedReceiver, ctx: context.Background(), arg: emptyArg, applies: takesArguments, onReceiver: true},
+	{name: "nil receiver", recv: nilService, ctx: context.Background(), arg: emptyArg, applies: always, onReceiver: true},
 }
 
 var responseType = reflect.TypeFor[*wechatpay.Response]()
@@ -125,6 +135,13 @@ var rootSentinels = map[string][]error{
 	// emulator's client), before it looks at its context.
 	"Client.DownloadCertificates": {wechatpay.ErrInvalidConfig},
 	"Client.RefreshCertificates":  {wechatpay.ErrInvalidConfig},
+	// "Bad configuration fails here, with an error matching
+	// ErrInvalidConfig"; a file that is not there is the os's own error.
+	"NewClient":           {wechatpay.ErrInvalidConfig},
+	"NewClientFromFile":   {wechatpay.ErrInvalidConfig, fs.ErrNotExist},
+	"LoadCredentials":     {wechatpay.ErrInvalidConfig, fs.ErrNotExist},
+	"ParseCredentials":    {wechatpay.ErrInvalidConfig},
+	"Credentials.Options": {wechatpay.ErrInvalidConfig, fs.ErrNotExist},
 }
 
 // rootEmptyIsGood are the methods for which the empty arguments are a good
@@ -165,7 +182,7 @@ func rootMethodsNeverPanic(t *testing.T) {
 					recv := rc.recv(real, shut)
 					if check, ok := rootNoError[m.Name]; ok {
 						check(t, recv, m)
-					} else if err := callRootBadly(t, name, rc, recv, m); err != nil {
+					} else if err := callRootBadly(t, name, rc, recv.Method(m.Index)); err != nil {
 						requireNoSecret(t, err, secrets, name+", "+rc.name)
 					}
 					require.Equal(t, before, srv.Requests(), "%s, %s: a request reached the emulator", name, rc.name)
@@ -176,36 +193,24 @@ func rootMethodsNeverPanic(t *testing.T) {
 	t.Logf("%d methods of %d root types called %d ways", methods, len(rootReceivers), len(rootCalls))
 }
 
-// callRootBadly calls method m of recv, named name, as rc says, and checks
-// its answer; it returns the error.
-func callRootBadly(t *testing.T, name string, rc rootCall, recv reflect.Value, m reflect.Method) error {
+// callRootBadly calls fn (a method bound to its receiver, or a function),
+// named name, as rc says, and checks its answer; it returns the error.
+func callRootBadly(t *testing.T, name string, rc rootCall, fn reflect.Value) error {
 	t.Helper()
-	ft := m.Type
-	in := make([]reflect.Type, ft.NumIn()-1)
-	for i := range in {
-		in[i] = ft.In(i + 1)
-	}
-	if !rc.applies(in) {
+	ft := fn.Type()
+	if !rc.applies(paramTypes(ft)) {
 		return nil
 	}
-	require.True(t, ft.NumOut() > 0 && ft.Out(ft.NumOut()-1) == errorType,
-		"%s returns no error: handle it in rootNoError, with a comment", name)
-	args := []reflect.Value{recv}
-	for _, at := range in {
-		if at == ctxType {
-			args = append(args, reflect.ValueOf(&rc.ctx).Elem())
-		} else {
-			args = append(args, rc.arg(at))
-		}
-	}
-	call := m.Func.Call
-	if ft.IsVariadic() {
-		call = m.Func.CallSlice
-	}
+	_, noError := rootNoErrorFuncs[name]
+	require.True(t, noError || ft.NumOut() > 0 && ft.Out(ft.NumOut()-1) == errorType,
+		"%s returns no error: handle it in rootNoError or rootNoErrorFuncs, with a comment", name)
 	var out []reflect.Value
-	require.NotPanics(t, func() { out = call(args) }, "%s, %s", name, rc.name)
+	require.NotPanics(t, func() { out = callWith(rc, fn) }, "%s, %s", name, rc.name)
+	if noError {
+		return nil
+	}
 	err, _ := out[len(out)-1].Interface().(error)
-	if _, good := rootEmptyIsGood[name]; good && err == nil && !recv.IsNil() {
+	if _, good := rootEmptyIsGood[name]; good && err == nil && rc.name != "nil receiver" {
 		return nil
 	}
 	require.Error(t, err, "%s, %s", name, rc.name)
@@ -219,6 +224,33 @@ func callRootBadly(t *testing.T, name string, rc rootCall, recv reflect.Value, m
 	return err
 }
 
+// paramTypes are the types of the parameters of a func type.
+func paramTypes(ft reflect.Type) []reflect.Type {
+	in := make([]reflect.Type, ft.NumIn())
+	for i := range in {
+		in[i] = ft.In(i)
+	}
+	return in
+}
+
+// callWith calls fn with rc's context for each context parameter and what
+// rc.arg makes for the others; a variadic parameter gets the slice made
+// for its type.
+func callWith(rc rootCall, fn reflect.Value) []reflect.Value {
+	var args []reflect.Value
+	for _, at := range paramTypes(fn.Type()) {
+		if at == ctxType {
+			args = append(args, reflect.ValueOf(&rc.ctx).Elem())
+		} else {
+			args = append(args, rc.arg(at))
+		}
+	}
+	if fn.Type().IsVariadic() {
+		return fn.CallSlice(args)
+	}
+	return fn.Call(args)
+}
+
 // requireTypedRefusal fails unless err is a *wechatpay.FieldError (for
 // rc's field, when it names one; for the receiver, on a nil one) or
 // matches a sentinel name documents.
@@ -227,8 +259,8 @@ func requireTypedRefusal(t *testing.T, err error, name string, rc rootCall) {
 	var fe *wechatpay.FieldError
 	if errors.As(err, &fe) {
 		want := rc.field
-		if rc.name == "nil receiver" { // only a *Client's: rootReceivers
-			want = "client"
+		if rc.name == "nil receiver" { // "Client.X": client (rootReceivers)
+			want = strings.ToLower(name[:strings.IndexByte(name, '.')])
 		}
 		if want != "" {
 			require.Equal(t, want, fe.Field, "%s, %s: %v", name, rc.name, err)
@@ -252,4 +284,189 @@ func requireNoSecret(t *testing.T, err error, secrets []string, what string) {
 			require.NotContains(t, text, s, "%s, %s", what, verb)
 		}
 	}
+}
+
+// rootFuncs are the exported functions of the root package but its
+// options, by name: each is called with the bad arguments of rootCalls
+// that need no receiver. A function of the package's source that is
+// neither here nor in rootOptions fails the test by name.
+var rootFuncs = map[string]any{
+	"NewClient": wechatpay.NewClient, "NewClientFromFile": wechatpay.NewClientFromFile,
+	"LoadCredentials": wechatpay.LoadCredentials, "ParseCredentials": wechatpay.ParseCredentials,
+	"NewSigner": wechatpay.NewSigner, "ValidateRequest": wechatpay.ValidateRequest,
+	"NewVerifier": wechatpay.NewVerifier, "NewNonce": wechatpay.NewNonce,
+	"SigningMessage": wechatpay.SigningMessage, "NewMemoryDeduplicator": wechatpay.NewMemoryDeduplicator,
+	"WithDeduplicator": wechatpay.WithDeduplicator,
+}
+
+// rootNoErrorFuncs are the functions of rootFuncs that return no error:
+// each is called for no panic, with what its doc comment says of bad input.
+var rootNoErrorFuncs = map[string]string{
+	"NewVerifier":           "using now as its clock (time.Now when nil)",
+	"NewNonce":              "takes nothing",
+	"SigningMessage":        "the five-line message of what it is given",
+	"NewMemoryDeduplicator": "takes nothing",
+	"WithDeduplicator":      "A nil d leaves the handler without deduplication",
+}
+
+// rootFuncsNeverPanic calls every function of rootFuncs with the bad
+// arguments of rootCalls: no panic, and an error that is typed and holds
+// no secret.
+func rootFuncsNeverPanic(t *testing.T) {
+	require.ElementsMatch(t, declaredFuncs(t), append(slices.Collect(maps.Keys(rootFuncs)), slices.Collect(maps.Keys(rootOptions))...),
+		"the root package's exported functions: each needs a case in rootFuncs or rootOptions")
+	secrets := secretMarkers(t)
+	for name, f := range rootFuncs {
+		t.Run(name, func(t *testing.T) {
+			for _, rc := range rootCalls {
+				if rc.onReceiver {
+					continue
+				}
+				if err := callRootBadly(t, name, rc, reflect.ValueOf(f)); err != nil {
+					requireNoSecret(t, err, secrets, name+", "+rc.name)
+				}
+			}
+		})
+	}
+	ways := 0
+	for _, rc := range rootCalls {
+		if !rc.onReceiver {
+			ways++
+		}
+	}
+	t.Logf("%d functions called %d ways", len(rootFuncs), ways)
+}
+
+// declaredFuncs are the exported functions (not methods) of the root
+// package's non-test source.
+func declaredFuncs(t *testing.T) []string {
+	var out []string
+	eachFuncDecl(t, ".", func(_ string, fn *ast.FuncDecl) {
+		if fn.Recv == nil && fn.Name.IsExported() {
+			out = append(out, fn.Name.Name)
+		}
+	})
+	return out
+}
+
+// rootOptions are the options of NewClient, by name: each is made with
+// the bad arguments of rootCalls and given to NewClient, alone and after
+// the emulator's options.
+var rootOptions = map[string]any{
+	"WithAPIv2Key": wechatpay.WithAPIv2Key, "WithAPIv3Key": wechatpay.WithAPIv3Key,
+	"WithAppID": wechatpay.WithAppID, "WithBaseURL": wechatpay.WithBaseURL,
+	"WithCertificateRefresh": wechatpay.WithCertificateRefresh, "WithClock": wechatpay.WithClock,
+	"WithHTTPClient": wechatpay.WithHTTPClient, "WithKeyMode": wechatpay.WithKeyMode,
+	"WithLogger": wechatpay.WithLogger, "WithMaxResponseBytes": wechatpay.WithMaxResponseBytes,
+	"WithMerchant": wechatpay.WithMerchant, "WithMerchantCertificate": wechatpay.WithMerchantCertificate,
+	"WithMerchantPEM": wechatpay.WithMerchantPEM, "WithMerchantSigner": wechatpay.WithMerchantSigner,
+	"WithPlatformCertificates": wechatpay.WithPlatformCertificates, "WithPublicKey": wechatpay.WithPublicKey,
+	"WithRetry": wechatpay.WithRetry, "WithRootCAs": wechatpay.WithRootCAs,
+	"WithTimeout": wechatpay.WithTimeout, "WithTransport": wechatpay.WithTransport,
+	"WithUserAgent": wechatpay.WithUserAgent,
+}
+
+// rootOptionDefaults are the options whose bad arguments NewClient may
+// take after the emulator's options, with what their doc comment says.
+var rootOptionDefaults = map[string]string{
+	"WithAppID":                "the default appid ... when the request leaves it empty: none",
+	"WithBaseURL":              "instead of the api, api2 and apihk domains: empty, those",
+	"WithCertificateRefresh":   "DefaultCertificateRefresh, 12 h, when interval is 0",
+	"WithClock":                "default time.Now",
+	"WithHTTPClient":           "optional: nil is the SDK's own client",
+	"WithKeyMode":              "default KeyModeAuto",
+	"WithLogger":               "optional: nil logs nothing",
+	"WithMerchantCertificate":  "optional: nil is none (no v2 secure calls)",
+	"WithPlatformCertificates": "trusts the certificates given: none",
+	"WithRootCAs":              "instead of the system's: nil, those",
+	"WithTimeout":              "0 means no bound beyond the context's",
+	"WithTransport":            "optional: nil is the SDK's own transport",
+	"WithUserAgent":            "optional: empty is the SDK's own",
+	"NewClient":                "a nil Option is skipped",
+}
+
+// optionsNeverPanic gives NewClient each option of rootOptions made with
+// the bad arguments of rootCalls, a nil Option and a nil certificate:
+// alone, an error matching ErrInvalidConfig (no merchant); after the
+// emulator's options, a client only for rootOptionDefaults, else
+// ErrInvalidConfig; never a panic, never a secret in the error.
+func optionsNeverPanic(t *testing.T) {
+	srv := wechatpaytest.Start(t)
+	secrets := secretMarkers(t)
+	check := func(t *testing.T, name, what string, opt wechatpay.Option) {
+		var alone, after error
+		var c *wechatpay.Client
+		require.NotPanics(t, func() { _, alone = wechatpay.NewClient(opt) }, "%s, %s, alone", name, what)
+		require.ErrorIs(t, alone, wechatpay.ErrInvalidConfig, "%s, %s, alone", name, what)
+		require.NotPanics(t, func() { c, after = wechatpay.NewClient(append(srv.ClientOptions(), opt)...) }, "%s, %s", name, what)
+		if _, good := rootOptionDefaults[name]; good && after == nil {
+			require.NotPanics(t, func() { // what it built works without I/O
+				_ = fmt.Sprintf("%+v", c)
+				_, _, err := c.EncryptSensitive("x")
+				require.NoError(t, err)
+				c.Now()
+				c.Close()
+			}, "%s, %s: the client built", name, what)
+		} else {
+			require.ErrorIs(t, after, wechatpay.ErrInvalidConfig, "%s, %s", name, what)
+		}
+		requireNoSecret(t, errors.Join(alone, after), secrets, name+", "+what)
+	}
+	for name, with := range rootOptions {
+		t.Run(name, func(t *testing.T) {
+			for _, rc := range rootCalls {
+				if rc.onReceiver || !rc.applies(paramTypes(reflect.TypeOf(with))) {
+					continue
+				}
+				var out []reflect.Value
+				require.NotPanics(t, func() { out = callWith(rc, reflect.ValueOf(with)) }, "%s, %s", name, rc.name)
+				check(t, name, rc.name, out[0].Interface().(wechatpay.Option))
+			}
+		})
+	}
+	t.Logf("%d options given to NewClient", len(rootOptions))
+	check(t, "NewClient", "a nil Option", nil)
+	check(t, "WithPlatformCertificates", "a nil certificate", wechatpay.WithPlatformCertificates(nil))
+}
+
+// operationsNeverPanic calls Operation.Do and V2Operation.Do, the typed
+// calls every service makes, without a client, a request or a context,
+// and with a nil limiter (skipped, as documented): each is the *wechatpay.FieldError its doc
+// comment names, before any request, never a panic.
+func operationsNeverPanic(t *testing.T) {
+	type req struct {
+		ID string `json:"id" wx:"required"`
+	}
+	srv := wechatpaytest.Start(t)
+	c, bg := srv.Client(), context.Background()
+	ops := map[string]any{
+		"Operation.Do":   (&wechatpay.Operation[req, struct{}]{Name: "test.Get", Method: "GET", Path: "/v3/test"}).Do,
+		"V2Operation.Do": (&wechatpay.V2Operation[req, struct{}]{Name: "test.Get", Path: "/test"}).Do,
+	}
+	cases := []struct {
+		name, field string
+		ctx         context.Context
+		c           *wechatpay.Client
+		req         *req
+		limiters    []wechatpay.Limiter
+	}{
+		{name: "nil client", field: "client", ctx: bg, req: &req{ID: "1"}},
+		{name: "nil request", field: "request", ctx: bg, c: c},
+		{name: "zero request", field: "id", ctx: bg, c: c, req: &req{}},
+		{name: "nil context", field: "ctx", c: c, req: &req{ID: "1"}, limiters: []wechatpay.Limiter{ctxLimiter{}}},
+		// A nil Limiter is skipped (its doc comment): called, not refused.
+		{name: "nil limiter", field: "request", ctx: bg, c: c, limiters: []wechatpay.Limiter{nil}},
+	}
+	for name, do := range ops {
+		for _, tc := range cases {
+			args := []reflect.Value{reflect.ValueOf(&tc.ctx).Elem(), reflect.ValueOf(tc.c), reflect.ValueOf(tc.req), reflect.ValueOf(tc.limiters)}
+			var out []reflect.Value
+			require.NotPanics(t, func() { out = reflect.ValueOf(do).CallSlice(args) }, "%s, %s", name, tc.name)
+			var fe *wechatpay.FieldError
+			require.ErrorAs(t, out[1].Interface().(error), &fe, "%s, %s", name, tc.name)
+			require.Equal(t, tc.field, fe.Field, "%s, %s", name, tc.name)
+			require.True(t, out[0].IsNil(), "%s, %s", name, tc.name)
+		}
+	}
+	require.Zero(t, srv.Requests(), "a request reached the emulator")
 }

@@ -191,6 +191,9 @@ func TestTypedAPIsNeverPanic(t *testing.T) {
 	t.Run("Validate", validateNeverPanics)
 	t.Run("Known", knownNeverPanics)
 	t.Run("root methods", rootMethodsNeverPanic)
+	t.Run("root functions", rootFuncsNeverPanic)
+	t.Run("options", optionsNeverPanic)
+	t.Run("operations", operationsNeverPanic)
 }
 
 // serviceMethodsNeverPanic calls every exported method of every domain's
@@ -400,23 +403,34 @@ func declaring(t *testing.T, method string) []string {
 	var out []string
 	for _, build := range domainServices {
 		pkg := reflect.TypeOf(build(nil, nil)).Elem().PkgPath()
-		files, err := filepath.Glob(filepath.Join(strings.TrimPrefix(pkg, "github.com/gowechatpay/wechatpay/"), "*.go"))
-		require.NoError(t, err)
-		for _, name := range files {
-			if strings.HasSuffix(name, "_test.go") {
-				continue
+		eachFuncDecl(t, strings.TrimPrefix(pkg, "github.com/gowechatpay/wechatpay/"), func(pkgName string, fn *ast.FuncDecl) {
+			if fn.Recv != nil && fn.Name.Name == method {
+				out = append(out, pkgName+"."+receiverName(fn.Recv.List[0].Type))
 			}
-			f, err := parser.ParseFile(token.NewFileSet(), name, nil, parser.SkipObjectResolution)
-			require.NoError(t, err)
-			for _, d := range f.Decls {
-				if fn, ok := d.(*ast.FuncDecl); ok && fn.Recv != nil && fn.Name.Name == method {
-					out = append(out, f.Name.Name+"."+receiverName(fn.Recv.List[0].Type))
-				}
-			}
-		}
+		})
 	}
 	require.NotEmpty(t, out, "no %s method in the domains' source", method)
 	return out
+}
+
+// eachFuncDecl calls visit with the package name and every function and
+// method declaration of the non-test Go files of dir.
+func eachFuncDecl(t *testing.T, dir string, visit func(pkg string, fn *ast.FuncDecl)) {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+	require.NoError(t, err)
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), name, nil, parser.SkipObjectResolution)
+		require.NoError(t, err)
+		for _, d := range f.Decls {
+			if fn, ok := d.(*ast.FuncDecl); ok {
+				visit(f.Name.Name, fn)
+			}
+		}
+	}
 }
 
 // receiverName is the type name of a method's receiver, T or *T.
