@@ -41,31 +41,14 @@ var rootReceivers = []struct {
 	{"Signer", func(c *wechatpay.Client) any { return c.Signer() }, false},
 }
 
-// rootCall is one way of calling a root method wrongly: on the receiver
-// recv picks (of a working client, a closed one, or nil), with the context
-// ctx and each other argument made by arg.
-type rootCall struct {
-	name    string
-	recv    func(real, closed reflect.Value) reflect.Value
-	ctx     context.Context
-	arg     func(reflect.Type) reflect.Value
-	applies func(in []reflect.Type) bool
-	// onReceiver says the case is about the receiver: no case for a
-	// function.
-	onReceiver bool
-	// field is the Field of the *wechatpay.FieldError every method that
-	// returns an error answers, "" when it depends on the method.
-	field string
-}
-
 // rootCalls are the cases every root method is called with.
-var rootCalls = []rootCall{
-	{name: "nil arguments", recv: realService, ctx: context.Background(), arg: reflect.Zero, applies: takesNillable},
-	{name: "empty arguments", recv: realService, ctx: context.Background(), arg: emptyArg, applies: takesArguments},
-	{name: "hollow arguments", recv: realService, ctx: context.Background(), arg: hollow, applies: takesArguments},
-	{name: "nil context", recv: realService, ctx: nil, arg: emptyArg, applies: takesContext},
-	{name: "closed client", recv: closedReceiver, ctx: context.Background(), arg: emptyArg, applies: takesArguments, onReceiver: true},
-	{name: "nil receiver", recv: nilService, ctx: context.Background(), arg: emptyArg, applies: always, onReceiver: true},
+var rootCalls = []badCall{
+	{name: "nil arguments", svc: realService, ctx: context.Background(), arg: reflect.Zero, applies: takesNillable},
+	{name: "empty arguments", svc: realService, ctx: context.Background(), arg: emptyArg, applies: takesArguments},
+	{name: "hollow arguments", svc: realService, ctx: context.Background(), arg: hollow, applies: takesArguments},
+	{name: "nil context", svc: realService, ctx: nil, arg: emptyArg, applies: takesContext},
+	{name: "closed client", svc: closedReceiver, ctx: context.Background(), arg: emptyArg, applies: takesArguments, onReceiver: true},
+	{name: "nil receiver", svc: nilService, ctx: context.Background(), arg: emptyArg, applies: always, onReceiver: true},
 }
 
 var responseType = reflect.TypeFor[*wechatpay.Response]()
@@ -179,7 +162,7 @@ func rootMethodsNeverPanic(t *testing.T) {
 						continue
 					}
 					before := srv.Requests()
-					recv := rc.recv(real, shut)
+					recv := rc.svc(real, shut)
 					if check, ok := rootNoError[m.Name]; ok {
 						check(t, recv, m)
 					} else if err := callRootBadly(t, name, rc, recv.Method(m.Index)); err != nil {
@@ -195,7 +178,7 @@ func rootMethodsNeverPanic(t *testing.T) {
 
 // callRootBadly calls fn (a method bound to its receiver, or a function),
 // named name, as rc says, and checks its answer; it returns the error.
-func callRootBadly(t *testing.T, name string, rc rootCall, fn reflect.Value) error {
+func callRootBadly(t *testing.T, name string, rc badCall, fn reflect.Value) error {
 	t.Helper()
 	ft := fn.Type()
 	if !rc.applies(paramTypes(ft)) {
@@ -236,7 +219,7 @@ func paramTypes(ft reflect.Type) []reflect.Type {
 // callWith calls fn with rc's context for each context parameter and what
 // rc.arg makes for the others; a variadic parameter gets the slice made
 // for its type.
-func callWith(rc rootCall, fn reflect.Value) []reflect.Value {
+func callWith(rc badCall, fn reflect.Value) []reflect.Value {
 	var args []reflect.Value
 	for _, at := range paramTypes(fn.Type()) {
 		if at == ctxType {
@@ -254,7 +237,7 @@ func callWith(rc rootCall, fn reflect.Value) []reflect.Value {
 // requireTypedRefusal fails unless err is a *wechatpay.FieldError (for
 // rc's field, when it names one; for the receiver, on a nil one) or
 // matches a sentinel name documents.
-func requireTypedRefusal(t *testing.T, err error, name string, rc rootCall) {
+func requireTypedRefusal(t *testing.T, err error, name string, rc badCall) {
 	t.Helper()
 	var fe *wechatpay.FieldError
 	if errors.As(err, &fe) {

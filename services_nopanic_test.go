@@ -54,11 +54,13 @@ var (
 	errorType = reflect.TypeFor[error]()
 )
 
-// badCall is one way of calling a method wrongly: on the service svc
-// gives, with the context ctx and each argument after it made by arg.
+// badCall is one way of calling a method wrongly: on the receiver svc
+// gives (of a working client, or of the other: a domain's *Service over a
+// nil client, a root type's of a closed client), with the context ctx and
+// each argument after it made by arg.
 type badCall struct {
 	name string
-	svc  func(real, nilClient reflect.Value) reflect.Value
+	svc  func(real, other reflect.Value) reflect.Value
 	ctx  context.Context
 	arg  func(reflect.Type) reflect.Value
 	// applies says whether the case says something about a method with
@@ -71,6 +73,9 @@ type badCall struct {
 	// own name). A callback decoder that needs no client (transfer's)
 	// refuses a zero notification as malformed whatever its service.
 	field string
+	// onReceiver says the case is about the receiver: no case for a
+	// function (rootFuncs).
+	onReceiver bool
 }
 
 // badCalls are the cases every API method is called with.
