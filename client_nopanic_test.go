@@ -114,8 +114,8 @@ var rootSentinels = map[string][]error{
 	"Client.NotificationHandler": {wechatpay.ErrInvalidConfig},
 	// "Every failure matches ErrInvalidSignature".
 	"Verifier.Verify": {wechatpay.ErrInvalidSignature},
-	// "In public-key mode ... an error matching ErrInvalidConfig" (the
-	// emulator's client), before it looks at its context.
+	// "In public-key mode ... an error matching ErrInvalidConfig", before
+	// it looks at its context.
 	"Client.DownloadCertificates": {wechatpay.ErrInvalidConfig},
 	"Client.RefreshCertificates":  {wechatpay.ErrInvalidConfig},
 	// "Bad configuration fails here, with an error matching
@@ -139,13 +139,22 @@ var rootEmptyIsGood = map[string]string{
 	"Verifier.EncryptionKey": "EncryptionKey returns the WeChat Pay key that the mode prefers",
 }
 
-// rootMethodsNeverPanic calls every exported method of *Client, *Verifier
-// and *Signer with each of rootCalls: no panic, no request that reaches
-// the emulator, a zero answer with an error that is a
-// *wechatpay.FieldError or a sentinel its doc comment names, and no
-// secret in that error.
+// rootMethodsNeverPanic calls every exported method of the types of
+// rootReceivers with each of rootCalls, over an emulator in each key mode
+// (a client in public-key mode refuses a certificate download before it
+// reads its context): no panic, no request that reaches the emulator, a
+// zero answer with an error that is a *wechatpay.FieldError or a sentinel
+// its doc comment names, and no secret in that error.
 func rootMethodsNeverPanic(t *testing.T) {
-	srv := wechatpaytest.Start(t)
+	for _, mode := range []wechatpay.KeyMode{wechatpay.KeyModePublicKey, wechatpay.KeyModeCertificates, wechatpay.KeyModeBoth} {
+		t.Run(mode.String(), func(t *testing.T) { rootMethodsNeverPanicIn(t, mode) })
+	}
+}
+
+// rootMethodsNeverPanicIn is rootMethodsNeverPanic over an emulator in
+// key mode mode.
+func rootMethodsNeverPanicIn(t *testing.T, mode wechatpay.KeyMode) {
+	srv := wechatpaytest.Start(t, wechatpaytest.WithKeyMode(mode))
 	closed := srv.Client()
 	closed.Close()
 	secrets := secretMarkers(t)
