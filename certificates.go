@@ -55,7 +55,7 @@ type certificateList struct {
 //
 // GET /v3/certificates
 func (c *Client) DownloadCertificates(ctx context.Context) ([]*x509.Certificate, error) {
-	if c == nil {
+	if !c.built() {
 		return nil, nilClientError()
 	}
 	if c.verifier.Mode() == KeyModePublicKey {

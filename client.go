@@ -173,10 +173,14 @@ func (c *Client) Verifier() *Verifier { return orZero(c, func() *Verifier { retu
 // Now returns the client's clock reading.
 func (c *Client) Now() time.Time { return orZero(c, func() time.Time { return c.now() }) }
 
-// orZero is get(), or the zero value on a nil *Client: an accessor of a
-// nil client has nothing to give, and no error to say so.
+// built says whether c was built by NewClient: not nil, and not a zero
+// Client{}, which holds no signer (NewClient always makes one).
+func (c *Client) built() bool { return c != nil && c.signer != nil }
+
+// orZero is get(), or the zero value on a nil or zero *Client (built): an
+// accessor of such a client has nothing to give, and no error to say so.
 func orZero[T any](c *Client, get func() T) T {
-	if c == nil {
+	if !c.built() {
 		var zero T
 		return zero
 	}
@@ -186,7 +190,7 @@ func orZero[T any](c *Client, get func() T) T {
 // Close stops the certificate refresh, if any, and releases the idle
 // connections of the client's transports.
 func (c *Client) Close() {
-	if c == nil {
+	if !c.built() {
 		return
 	}
 	c.stopCertificateRefresh()
@@ -216,7 +220,7 @@ func (c *Client) DoV3(ctx context.Context, req *Request, out any) (*Response, er
 // doV3 is DoV3 without the decoding (out is only checked): it returns the
 // verified body as resty read it, the caller's to keep.
 func (c *Client) doV3(ctx context.Context, req *Request, out any) (*Response, []byte, error) {
-	if c == nil {
+	if !c.built() {
 		return nil, nil, nilClientError()
 	}
 	x, err := c.v3Exchange(req, out)

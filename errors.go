@@ -117,10 +117,11 @@ func nilContextError() *FieldError {
 	return &FieldError{Field: "ctx", Reason: "nil context.Context (use context.Background())", Missing: true}
 }
 
-// nilClientError refuses a call on a nil *Client, before anything reads
-// it, as the domain services refuse a nil client.
+// nilClientError refuses a call on a nil *Client, or on a zero Client{}
+// that NewClient did not build, before anything reads it, as the domain
+// services refuse a nil client.
 func nilClientError() *FieldError {
-	return &FieldError{Field: "client", Reason: "nil *wechatpay.Client (use NewClient)", Missing: true}
+	return &FieldError{Field: "client", Reason: "nil *wechatpay.Client, or one not built by NewClient", Missing: true}
 }
 
 // APIError is an answer of WeChat Pay that reports a failure: a v3 response

@@ -98,7 +98,7 @@ type notificationEnvelope struct {
 // case, e.g. the lower-case maps of API gateways) and the body bytes exactly
 // as read, before any JSON decoding.
 func (c *Client) ParseNotification(header http.Header, body []byte) (*Notification, error) {
-	if c == nil {
+	if !c.built() {
 		return nil, nilClientError()
 	}
 	if len(body) > MaxNotificationBytes {
@@ -273,7 +273,7 @@ func (n *Notification) LogValue() slog.Value {
 // still 204: fn's work is done, and the claim's expiry bounds what remains.
 func (c *Client) NotificationHandler(fn func(ctx context.Context, n *Notification) error, opts ...NotificationOption) (http.Handler, error) {
 	switch {
-	case c == nil:
+	case !c.built():
 		return nil, nilClientError()
 	case len(c.apiV3Key()) == 0:
 		return nil, noAPIv3Key("every callback")

@@ -18,7 +18,7 @@ import (
 // uses the same key); a request built by other means must send it. An empty
 // value stays empty.
 func (c *Client) EncryptSensitive(plaintext string) (ciphertext, serial string, err error) {
-	if c == nil {
+	if !c.built() {
 		return "", "", nilClientError()
 	}
 	serial, key, err := c.verifier.EncryptionKey()
@@ -42,7 +42,7 @@ func (c *Client) EncryptSensitive(plaintext string) (ciphertext, serial string, 
 // is also a crypto.Decrypter; otherwise the error also matches
 // ErrInvalidConfig and names that option.
 func (c *Client) DecryptSensitive(ciphertext string) (string, error) {
-	if c == nil {
+	if !c.built() {
 		return "", nilClientError()
 	}
 	if ciphertext == "" {
