@@ -31,19 +31,20 @@ import (
 var rootReceivers = []struct {
 	name string
 	of   func(c *wechatpay.Client) any
-	// nilChecked says whether a nil receiver is a case: a nil *Client is
-	// refused as the domain services refuse one (a *FieldError for the
-	// field "client"), a nil *Credentials likewise; a *Verifier or *Signer
-	// comes from a client or its constructor, never nil.
-	nilChecked bool
+	// unbuilt are the cases of unbuilt that are cases of the type: a nil
+	// *Client, or a zero one, is refused as the domain services refuse a
+	// nil client (a *FieldError for the field "client"), a nil
+	// *Credentials likewise (a zero one is an empty file); the others come
+	// from a client or their constructor, never nil nor zero.
+	unbuilt []string
 }{
-	{"Client", func(c *wechatpay.Client) any { return c }, true},
-	{"Credentials", func(*wechatpay.Client) any { return &wechatpay.Credentials{} }, true},
-	{"Verifier", func(c *wechatpay.Client) any { return c.Verifier() }, false},
-	{"Signer", func(c *wechatpay.Client) any { return c.Signer() }, false},
-	{"Notification", func(*wechatpay.Client) any { return &wechatpay.Notification{} }, false},
-	{"MemoryDeduplicator", func(*wechatpay.Client) any { return wechatpay.NewMemoryDeduplicator() }, false},
-	{"APIError", func(*wechatpay.Client) any { return &wechatpay.APIError{} }, false},
+	{"Client", func(c *wechatpay.Client) any { return c }, []string{"nil receiver", "zero receiver"}},
+	{"Credentials", func(*wechatpay.Client) any { return &wechatpay.Credentials{} }, []string{"nil receiver"}},
+	{"Verifier", func(c *wechatpay.Client) any { return c.Verifier() }, nil},
+	{"Signer", func(c *wechatpay.Client) any { return c.Signer() }, nil},
+	{"Notification", func(*wechatpay.Client) any { return &wechatpay.Notification{} }, nil},
+	{"MemoryDeduplicator", func(*wechatpay.Client) any { return wechatpay.NewMemoryDeduplicator() }, nil},
+	{"APIError", func(*wechatpay.Client) any { return &wechatpay.APIError{} }, nil},
 }
 
 // rootCalls are the cases every root method is called with.
@@ -54,7 +55,14 @@ var rootCalls = []badCall{
 	{name: "nil context", svc: realService, ctx: nil, arg: emptyArg, applies: takesContext},
 	{name: "closed client", svc: closedReceiver, ctx: context.Background(), arg: emptyArg, applies: notOnlyContext, onReceiver: true},
 	{name: "nil receiver", svc: nilService, ctx: context.Background(), arg: emptyArg, applies: always, onReceiver: true},
+	{name: "zero receiver", svc: zeroReceiver, ctx: context.Background(), arg: emptyArg, applies: always, onReceiver: true},
 }
+
+// unbuilt are the cases of a receiver that no constructor built: nil, or
+// the zero value (a &wechatpay.Client{}).
+var unbuilt = map[string]bool{"nil receiver": true, "zero receiver": true}
+
+func zeroReceiver(real, _ reflect.Value) reflect.Value { return reflect.New(real.Type().Elem()) }
 
 var responseType = reflect.TypeFor[*wechatpay.Response]()
 
@@ -186,7 +194,7 @@ func rootMethodsNeverPanicIn(t *testing.T, mode wechatpay.KeyMode) {
 			t.Run(name, func(t *testing.T) {
 				methods++
 				for _, rc := range rootCalls {
-					if rc.name == "nil receiver" && !rt.nilChecked {
+					if unbuilt[rc.name] && !slices.Contains(rt.unbuilt, rc.name) {
 						continue
 					}
 					before := srv.Requests()
@@ -221,7 +229,7 @@ func callRootBadly(t *testing.T, name string, rc badCall, fn reflect.Value) erro
 		return nil
 	}
 	err, _ := out[len(out)-1].Interface().(error)
-	if _, good := rootEmptyIsGood[name]; good && err == nil && rc.name != "nil receiver" {
+	if _, good := rootEmptyIsGood[name]; good && err == nil && !unbuilt[rc.name] {
 		return nil
 	}
 	require.Error(t, err, "%s, %s", name, rc.name)
@@ -270,7 +278,7 @@ func requireTypedRefusal(t *testing.T, err error, name string, rc badCall) {
 	var fe *wechatpay.FieldError
 	if errors.As(err, &fe) {
 		want := rc.field
-		if rc.name == "nil receiver" { // "Client.X": client (rootReceivers)
+		if unbuilt[rc.name] { // "Client.X": client (rootReceivers)
 			want = strings.ToLower(name[:strings.IndexByte(name, '.')])
 		}
 		if want != "" {
