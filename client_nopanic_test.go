@@ -449,7 +449,8 @@ func optionsNeverPanic(t *testing.T) {
 }
 
 // operationsNeverPanic calls Operation.Do and V2Operation.Do, the typed
-// calls every service makes, without a client, a request or a context,
+// calls every service makes, without a client (nil, or zero: not built by
+// NewClient), a request or a context,
 // and with a nil limiter (skipped, as documented): each is the *wechatpay.FieldError its doc
 // comment names, before any request, never a panic.
 func operationsNeverPanic(t *testing.T) {
@@ -470,6 +471,7 @@ func operationsNeverPanic(t *testing.T) {
 		limiters    []wechatpay.Limiter
 	}{
 		{name: "nil client", field: "client", ctx: bg, req: &req{ID: "1"}},
+		{name: "zero client", field: "client", ctx: bg, c: &wechatpay.Client{}, req: &req{ID: "1"}},
 		{name: "nil request", field: "request", ctx: bg, c: c},
 		{name: "zero request", field: "id", ctx: bg, c: c, req: &req{}},
 		{name: "nil context", field: "ctx", c: c, req: &req{ID: "1"}, limiters: []wechatpay.Limiter{ctxLimiter{}}},
