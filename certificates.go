@@ -55,6 +55,9 @@ type certificateList struct {
 //
 // GET /v3/certificates
 func (c *Client) DownloadCertificates(ctx context.Context) ([]*x509.Certificate, error) {
+	if !c.built() {
+		return nil, nilClientError()
+	}
 	if c.verifier.Mode() == KeyModePublicKey {
 		return nil, configError(&FieldError{Field: "key_mode", Reason: "public-key mode has no platform certificates to download"})
 	}

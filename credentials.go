@@ -116,6 +116,9 @@ func (cr *Credentials) path(p string) string {
 // Options loads the files the credentials name and returns the options that
 // configure a Client with them.
 func (cr *Credentials) Options() ([]Option, error) {
+	if cr == nil {
+		return nil, configError(&FieldError{Field: "credentials", Reason: "nil *wechatpay.Credentials (use LoadCredentials)", Missing: true})
+	}
 	wrap := func(field, file string, err error) error {
 		return &fileError{field: field, path: cr.path(file), relative: file != "" && !filepath.IsAbs(file), err: err}
 	}

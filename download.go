@@ -44,6 +44,9 @@ const DefaultMaxDownloadBytes = 256 << 20
 // retried: download URLs are short-lived, so ask the API for a new one.
 // Close the reader when done.
 func (c *Client) DownloadV3(ctx context.Context, rawURL string, maxBytes int64) (io.ReadCloser, *Response, error) {
+	if !c.built() {
+		return nil, &Response{}, nilClientError()
+	}
 	if ctx == nil {
 		return nil, &Response{}, nilContextError()
 	}

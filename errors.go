@@ -117,6 +117,13 @@ func nilContextError() *FieldError {
 	return &FieldError{Field: "ctx", Reason: "nil context.Context (use context.Background())", Missing: true}
 }
 
+// nilClientError refuses a call on a nil *Client, or on a zero Client{}
+// that NewClient did not build, before anything reads it, as the domain
+// services refuse a nil client.
+func nilClientError() *FieldError {
+	return &FieldError{Field: "client", Reason: "nil *wechatpay.Client, or one not built by NewClient", Missing: true}
+}
+
 // APIError is an answer of WeChat Pay that reports a failure: a v3 response
 // with a 4xx/5xx status, or a v2 reply whose return_code or result_code is
 // FAIL. Match it with errors.As through any wrapping.

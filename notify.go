@@ -98,6 +98,9 @@ type notificationEnvelope struct {
 // case, e.g. the lower-case maps of API gateways) and the body bytes exactly
 // as read, before any JSON decoding.
 func (c *Client) ParseNotification(header http.Header, body []byte) (*Notification, error) {
+	if !c.built() {
+		return nil, nilClientError()
+	}
 	if len(body) > MaxNotificationBytes {
 		return nil, fmt.Errorf("%w: notification body exceeds %d bytes", ErrResponseTooLarge, MaxNotificationBytes)
 	}
@@ -272,6 +275,8 @@ func (n *Notification) LogValue() slog.Value {
 // still 204: fn's work is done, and the claim's expiry bounds what remains.
 func (c *Client) NotificationHandler(fn func(ctx context.Context, n *Notification) error, opts ...NotificationOption) (http.Handler, error) {
 	switch {
+	case !c.built():
+		return nil, nilClientError()
 	case len(c.apiV3Key()) == 0:
 		return nil, noAPIv3Key("every callback")
 	case fn == nil:

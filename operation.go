@@ -87,7 +87,8 @@ type Operation[Req, Resp any] struct {
 // turn, makes the signed call (DoV3: verified before anything is decoded,
 // repeated as Repeat allows) and decodes the answer. req is never
 // modified. ctx nil (refused first, before a limiter reads it), c nil (a
-// service built without a client) and req nil are *FieldError.
+// service built without a client) or a zero Client{} that NewClient did
+// not build, and req nil are *FieldError.
 func (op *Operation[Req, Resp]) Do(ctx context.Context, c *Client, req *Req, limiters ...Limiter) (*Resp, error) {
 	pkg, r, err := prepare(ctx, op.Name, c, req, op.request, limiters)
 	if err != nil {
@@ -118,8 +119,8 @@ func prepare[Req, T any](ctx context.Context, name string, c *Client, req *Req, 
 	switch {
 	case ctx == nil: // before anything that may read it: a limiter would panic
 		err = nilContextError()
-	case c == nil:
-		err = &FieldError{Field: "client", Reason: pkg + ".New was given a nil *wechatpay.Client", Missing: true}
+	case !c.built():
+		err = &FieldError{Field: "client", Reason: pkg + ".New was given a nil *wechatpay.Client, or one not built by NewClient", Missing: true}
 	case req == nil:
 		err = &FieldError{Field: "request", Reason: "is nil", Missing: true}
 	default:

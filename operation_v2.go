@@ -74,7 +74,8 @@ type V2Operation[Req, Resp any] struct {
 // parameters (each attempt signed afresh, repeated as Repeat allows),
 // judges the reply and decodes it into Resp. req is never modified. ctx
 // nil (refused first, before a limiter reads it), c nil (a service built
-// without a client) and req nil are *FieldError.
+// without a client) or a zero Client{} that NewClient did not build, and
+// req nil are *FieldError.
 func (op *V2Operation[Req, Resp]) Do(ctx context.Context, c *Client, req *Req, limiters ...Limiter) (*Resp, error) {
 	pkg, params, err := prepare(ctx, op.Name, c, req, op.params, limiters)
 	if err != nil {

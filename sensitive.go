@@ -18,6 +18,9 @@ import (
 // uses the same key); a request built by other means must send it. An empty
 // value stays empty.
 func (c *Client) EncryptSensitive(plaintext string) (ciphertext, serial string, err error) {
+	if !c.built() {
+		return "", "", nilClientError()
+	}
 	serial, key, err := c.verifier.EncryptionKey()
 	if err != nil {
 		return "", "", err
@@ -39,6 +42,9 @@ func (c *Client) EncryptSensitive(plaintext string) (ciphertext, serial string, 
 // is also a crypto.Decrypter; otherwise the error also matches
 // ErrInvalidConfig and names that option.
 func (c *Client) DecryptSensitive(ciphertext string) (string, error) {
+	if !c.built() {
+		return "", nilClientError()
+	}
 	if ciphertext == "" {
 		return "", nil
 	}

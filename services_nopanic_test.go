@@ -54,11 +54,13 @@ var (
 	errorType = reflect.TypeFor[error]()
 )
 
-// badCall is one way of calling a method wrongly: on the service svc
-// gives, with the context ctx and each argument after it made by arg.
+// badCall is one way of calling a method wrongly: on the receiver svc
+// gives (of a working client, or of the other: a domain's *Service over a
+// nil client, a root type's of a closed client), with the context ctx and
+// each argument after it made by arg.
 type badCall struct {
 	name string
-	svc  func(real, nilClient reflect.Value) reflect.Value
+	svc  func(real, other reflect.Value) reflect.Value
 	ctx  context.Context
 	arg  func(reflect.Type) reflect.Value
 	// applies says whether the case says something about a method with
@@ -71,6 +73,9 @@ type badCall struct {
 	// own name). A callback decoder that needs no client (transfer's)
 	// refuses a zero notification as malformed whatever its service.
 	field string
+	// onReceiver says the case is about the receiver: no case for a
+	// function (rootFuncs).
+	onReceiver bool
 }
 
 // badCalls are the cases every API method is called with.
@@ -190,6 +195,10 @@ func TestTypedAPIsNeverPanic(t *testing.T) {
 	t.Run("Service methods", serviceMethodsNeverPanic)
 	t.Run("Validate", validateNeverPanics)
 	t.Run("Known", knownNeverPanics)
+	t.Run("root methods", rootMethodsNeverPanic)
+	t.Run("root functions", rootFuncsNeverPanic)
+	t.Run("options", optionsNeverPanic)
+	t.Run("operations", operationsNeverPanic)
 }
 
 // serviceMethodsNeverPanic calls every exported method of every domain's
@@ -399,23 +408,34 @@ func declaring(t *testing.T, method string) []string {
 	var out []string
 	for _, build := range domainServices {
 		pkg := reflect.TypeOf(build(nil, nil)).Elem().PkgPath()
-		files, err := filepath.Glob(filepath.Join(strings.TrimPrefix(pkg, "github.com/gowechatpay/wechatpay/"), "*.go"))
-		require.NoError(t, err)
-		for _, name := range files {
-			if strings.HasSuffix(name, "_test.go") {
-				continue
+		eachFuncDecl(t, strings.TrimPrefix(pkg, "github.com/gowechatpay/wechatpay/"), func(pkgName string, fn *ast.FuncDecl) {
+			if fn.Recv != nil && fn.Name.Name == method {
+				out = append(out, pkgName+"."+receiverName(fn.Recv.List[0].Type))
 			}
-			f, err := parser.ParseFile(token.NewFileSet(), name, nil, parser.SkipObjectResolution)
-			require.NoError(t, err)
-			for _, d := range f.Decls {
-				if fn, ok := d.(*ast.FuncDecl); ok && fn.Recv != nil && fn.Name.Name == method {
-					out = append(out, f.Name.Name+"."+receiverName(fn.Recv.List[0].Type))
-				}
-			}
-		}
+		})
 	}
 	require.NotEmpty(t, out, "no %s method in the domains' source", method)
 	return out
+}
+
+// eachFuncDecl calls visit with the package name and every function and
+// method declaration of the non-test Go files of dir.
+func eachFuncDecl(t *testing.T, dir string, visit func(pkg string, fn *ast.FuncDecl)) {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+	require.NoError(t, err)
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), name, nil, parser.SkipObjectResolution)
+		require.NoError(t, err)
+		for _, d := range f.Decls {
+			if fn, ok := d.(*ast.FuncDecl); ok {
+				visit(f.Name.Name, fn)
+			}
+		}
+	}
 }
 
 // receiverName is the type name of a method's receiver, T or *T.

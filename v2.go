@@ -46,6 +46,9 @@ type V2Request struct {
 // return_code is missing or neither SUCCESS nor FAIL matches
 // ErrMalformedResponse. V2Operation is the typed form of the same call.
 func (c *Client) DoV2(ctx context.Context, req *V2Request) (map[string]string, *Response, error) {
+	if !c.built() {
+		return nil, nil, nilClientError()
+	}
 	if req == nil {
 		return nil, nil, &FieldError{Field: "request", Reason: "nil", Missing: true}
 	}
